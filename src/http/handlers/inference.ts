@@ -1,0 +1,32 @@
+// POST /v1/chat/completions, /v1/completions, /v1/embeddings: a straight line of awaits.
+import { runAttempts } from '../../proxy/attempts.js';
+import { watchRequest } from '../../proxy/request-lifetime.js';
+import { decide } from '../../routing/decide.js';
+import { parseRequest, type Endpoint } from '../../routing/inference-request.js';
+import { readJsonBody } from '../read-json.js';
+import type { AppMiddleware, RouterState } from '../state.js';
+
+export function inference(endpoint: Endpoint, state: RouterState): AppMiddleware {
+  return async (ctx) => {
+    // Read once: a reload during this request does not change the config it runs on.
+    const runtime = state.runtime;
+    const { record } = ctx.state;
+    record.endpoint = endpoint;
+    const request = parseRequest(endpoint, await readJsonBody(ctx.req, runtime.config.server.maxBodyBytes));
+    record.model = request.model;
+    record.stream = request.stream;
+    ctx.set('x-switchyard-model', request.model);
+    const decision = decide(runtime.routes, request);
+    record.tier = decision.tier;
+    ctx.set('x-switchyard-tier', decision.tier);
+    ctx.set('x-switchyard-reason', decision.reason);
+    if (state.draining) ctx.set('connection', 'close');
+    const lifetime = watchRequest(ctx.res, runtime.config.server.requestTimeoutMs);
+    try {
+      await runAttempts({ request, decision, res: ctx.res, record, signal: lifetime.signal });
+      ctx.respond = false;
+    } finally {
+      lifetime.dispose();
+    }
+  };
+}

@@ -1,0 +1,23 @@
+// GET /v1/models and /v1/models/{id}: the aliases clients may put in "model".
+import { RouterError } from '../../openai/errors.js';
+import type { AppMiddleware, RouterState } from '../state.js';
+
+export function listModels(state: RouterState): AppMiddleware {
+  return (ctx) => {
+    ctx.body = { object: 'list', data: state.runtime.modelCards };
+  };
+}
+
+export function getModel(state: RouterState): AppMiddleware {
+  return (ctx) => {
+    const id = decodeURIComponent(ctx.path.slice('/v1/models/'.length));
+    const card = state.runtime.modelCards.find((model) => model.id === id);
+    if (card === undefined) {
+      const known = state.runtime.modelCards.map((model) => model.id).join(', ');
+      throw new RouterError('model_not_found', `The model \`${id}\` does not exist. Known models: ${known}.`, {
+        param: 'model',
+      });
+    }
+    ctx.body = card;
+  };
+}

@@ -1,0 +1,35 @@
+// Method + path → handler. The route table holds nothing else.
+import Router from '@koa/router';
+import type { RouterMetrics } from '../observability/metrics.js';
+import { RouterError } from '../openai/errors.js';
+import { healthz, metricsEndpoint, readyz } from './handlers/health.js';
+import { inference } from './handlers/inference.js';
+import { getModel, listModels } from './handlers/models.js';
+import type { AppMiddleware, AppState, RouterState } from './state.js';
+
+export function routes(state: RouterState, metrics: RouterMetrics): AppMiddleware[] {
+  const router = new Router<AppState>();
+  router.post('/v1/chat/completions', inference('chat', state));
+  router.post('/v1/completions', inference('completions', state));
+  router.post('/v1/embeddings', inference('embeddings', state));
+  router.get('/v1/models', listModels(state));
+  router.get('/v1/models/{*id}', getModel(state));
+  router.get('/healthz', healthz);
+  router.get('/readyz', readyz(state));
+  router.get('/metrics', metricsEndpoint(metrics));
+  return [rejectUnmatched, router.routes() as AppMiddleware, router.allowedMethods() as AppMiddleware];
+}
+
+/** Unknown paths and wrong methods get OpenAI-shaped errors instead of koa's plain text. */
+const rejectUnmatched: AppMiddleware = async (ctx, next) => {
+  await next();
+  if (ctx.respond === false || ctx.body !== undefined && ctx.body !== null) return;
+  const where = `${ctx.method} ${ctx.path}`;
+  if (ctx.status === 405 || ctx.status === 501) {
+    const allow = ctx.response.get('Allow');
+    throw new RouterError('method_not_allowed', `Method not allowed (${where}); allowed: ${allow}.`, {
+      headers: { allow },
+    });
+  }
+  if (ctx.status === 404) throw new RouterError('not_found', `Invalid URL (${where}).`);
+};

@@ -1,0 +1,17 @@
+// What the koa layer shares between middleware: the per-request record, and the live router state.
+import type { ParameterizedContext, Middleware } from 'koa';
+import type { RequestRecord } from '../observability/request-record.js';
+import type { Runtime } from '../runtime.js';
+
+export interface AppState {
+  record: RequestRecord;
+}
+
+export type AppContext = ParameterizedContext<AppState>;
+export type AppMiddleware = Middleware<AppState>;
+
+/** The runtime in force and the process's lifecycle; a reload swaps `runtime` in one assignment. */
+export interface RouterState {
+  runtime: Runtime;
+  draining: boolean;
+}

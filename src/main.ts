@@ -1,0 +1,54 @@
+// The process: read the config, start the router, stop gracefully on SIGTERM/SIGINT.
+import { parseArgs } from 'node:util';
+import { loadConfigFile } from './config/load.js';
+import type { LogLevel } from './config/types.js';
+import { createLogger } from './observability/logger.js';
+import { startRouter } from './router.js';
+
+const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, allowPositionals: false });
+  const path = values.config ?? process.env['SWITCHYARD_CONFIG'] ?? './router.yaml';
+  const loaded = await loadConfigFile(path);
+  if (!loaded.ok) {
+    process.stderr.write(`switchyard: ${path} is not a valid config:\n${loaded.errors.map((e) => `  ${e}\n`).join('')}`);
+    process.exit(1);
+  }
+  const { config } = loaded;
+  const envLevel = process.env['LOG_LEVEL'];
+  const level = envLevel !== undefined && LOG_LEVELS.includes(envLevel) ? (envLevel as LogLevel) : config.logging.level;
+  const logger = createLogger(level);
+  const port = parsePort(process.env['PORT']);
+  const router = await startRouter({ config, logger, port, host: process.env['HOST'] || undefined });
+  logger.info({ url: router.url, config: path, models: Object.keys(config.models) }, 'switchyard listening');
+
+  const stop = (signal: string): void => {
+    logger.info({ signal, graceMs: config.server.shutdownGraceMs }, 'shutting down');
+    router.shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+}
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`switchyard: PORT must be an integer from 0 to 65535 (got "${value}")\n`);
+    process.exit(1);
+  }
+  return port;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`switchyard: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

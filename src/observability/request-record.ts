@@ -1,0 +1,58 @@
+// What one request did, filled in along the way and read once at the end by the access log and the
+// request metrics. One plain object per request; nothing else is allocated for observability.
+import type { ErrorKind, ErrorOrigin } from '../openai/errors.js';
+
+export interface AttemptRecord {
+  readonly pool: string;
+  readonly replica: string;
+  /** `ok` or the error kind the attempt ended with. */
+  outcome: string;
+  status: number | null;
+  ms: number;
+}
+
+export interface RequestRecord {
+  readonly requestId: string;
+  /** performance.now() when the request arrived. */
+  readonly startedAt: number;
+  endpoint: string | null;
+  model: string | null;
+  tier: string | null;
+  pool: string | null;
+  replica: string | null;
+  stream: boolean;
+  /** `ok`, `client_abort`, or the error kind. */
+  outcome: string;
+  errorKind: ErrorKind | null;
+  errorOrigin: ErrorOrigin | null;
+  errorMessage: string | null;
+  /** Time to the first streamed event sent to the client. */
+  ttftMs: number | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  /** Time spent waiting on replicas, summed over attempts; the rest is the router's own overhead. */
+  upstreamMs: number;
+  attempts: AttemptRecord[];
+}
+
+export function newRequestRecord(requestId: string, startedAt: number): RequestRecord {
+  return {
+    requestId,
+    startedAt,
+    endpoint: null,
+    model: null,
+    tier: null,
+    pool: null,
+    replica: null,
+    stream: false,
+    outcome: 'ok',
+    errorKind: null,
+    errorOrigin: null,
+    errorMessage: null,
+    ttftMs: null,
+    promptTokens: null,
+    completionTokens: null,
+    upstreamMs: 0,
+    attempts: [],
+  };
+}

@@ -1,0 +1,91 @@
+// The one error type of the router and the one table that says how each kind is rendered.
+// Everything that can go wrong in a request becomes a RouterError with a stable `kind`; only the
+// error middleware (and, after commit, the SSE relay) turns it into OpenAI's error envelope.
+
+/** Whose fault it is: a log field and a metric label, so operators can tell our faults from others'. */
+export type ErrorOrigin = 'caller' | 'policy' | 'upstream' | 'router';
+
+interface ErrorSpec {
+  readonly origin: ErrorOrigin;
+  readonly status: number;
+  /** OpenAI's `error.type`. */
+  readonly type: string;
+  /** OpenAI's `error.code`; stable, so clients can branch on it. */
+  readonly code: string | null;
+}
+
+export const ERROR_TABLE = {
+  invalid_json: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'invalid_json' },
+  invalid_request: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'invalid_request' },
+  body_too_large: { origin: 'caller', status: 413, type: 'invalid_request_error', code: 'request_too_large' },
+  model_not_found: { origin: 'caller', status: 404, type: 'invalid_request_error', code: 'model_not_found' },
+  not_found: { origin: 'caller', status: 404, type: 'invalid_request_error', code: 'not_found' },
+  method_not_allowed: { origin: 'caller', status: 405, type: 'invalid_request_error', code: 'method_not_allowed' },
+  unsupported_endpoint: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'unsupported_endpoint' },
+  /** An engine answered 4xx: its status is kept and its message passed on, normalised. */
+  upstream_rejected: { origin: 'upstream', status: 400, type: 'invalid_request_error', code: null },
+  /** An engine refused the router's own credentials: a configuration fault, not the client's. */
+  upstream_auth_failed: { origin: 'upstream', status: 502, type: 'server_error', code: 'upstream_auth_failed' },
+  upstream_error: { origin: 'upstream', status: 502, type: 'server_error', code: 'upstream_error' },
+  upstream_unreachable: { origin: 'upstream', status: 502, type: 'server_error', code: 'upstream_unreachable' },
+  upstream_timeout: { origin: 'upstream', status: 504, type: 'server_error', code: 'upstream_timeout' },
+  upstream_overloaded: { origin: 'upstream', status: 503, type: 'server_error', code: 'upstream_overloaded' },
+  /** The response failed after its first byte reached the client (rendered as an SSE error event). */
+  stream_interrupted: { origin: 'upstream', status: 502, type: 'server_error', code: 'stream_interrupted' },
+  no_replica: { origin: 'router', status: 503, type: 'server_error', code: 'no_replica_available' },
+  shutting_down: { origin: 'router', status: 503, type: 'server_error', code: 'shutting_down' },
+  internal: { origin: 'router', status: 500, type: 'server_error', code: 'internal_error' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorKind = keyof typeof ERROR_TABLE;
+
+export interface RouterErrorOptions {
+  /** The request field at fault (OpenAI's `error.param`). */
+  readonly param?: string | null;
+  /** Overrides the table's status (engine 4xx statuses are kept as they were). */
+  readonly status?: number;
+  /** Overrides the table's OpenAI type or code (an engine's own code, when it has a useful one). */
+  readonly type?: string;
+  readonly code?: string | null;
+  /** Extra response headers (Allow, Retry-After, x-should-retry, …). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The underlying failure, for the log only; never rendered to the client. */
+  readonly cause?: unknown;
+}
+
+export class RouterError extends Error {
+  readonly kind: ErrorKind;
+  readonly origin: ErrorOrigin;
+  readonly status: number;
+  readonly type: string;
+  readonly code: string | null;
+  readonly param: string | null;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(kind: ErrorKind, message: string, options: RouterErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const spec: ErrorSpec = ERROR_TABLE[kind];
+    this.name = 'RouterError';
+    this.kind = kind;
+    this.origin = spec.origin;
+    this.status = options.status ?? spec.status;
+    this.type = options.type ?? spec.type;
+    this.code = options.code === undefined ? spec.code : options.code;
+    this.param = options.param ?? null;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+export function errorBody(error: RouterError): OpenAIErrorBody {
+  return { error: { message: error.message, type: error.type, param: error.param, code: error.code } };
+}
+
+/** Anything thrown that is not a RouterError is our bug: the client gets a generic 500, no internals. */
+export function asRouterError(thrown: unknown): RouterError {
+  if (thrown instanceof RouterError) return thrown;
+  return new RouterError('internal', 'The router failed to handle this request.', { cause: thrown });
+}

@@ -1,0 +1,62 @@
+// What a relay needs for one attempt, and the bookkeeping around it (in-flight count, timing,
+// linking the request's abort signal to the attempt's).
+import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { RequestRecord, AttemptRecord } from '../observability/request-record.js';
+import type { Pool } from '../pools/pool.js';
+import type { Replica } from '../pools/replica.js';
+import type { InferenceRequest } from '../routing/inference-request.js';
+import { ClientGone } from './request-lifetime.js';
+import { failureFromThrown } from './outcome.js';
+
+export interface AttemptContext {
+  readonly request: InferenceRequest;
+  readonly res: ServerResponse;
+  readonly record: RequestRecord;
+  readonly pool: Pool;
+  readonly replica: Replica;
+  readonly payload: string;
+  readonly path: string;
+  /** Aborted by the client leaving, the request deadline, or the attempt's own stall timer. */
+  readonly controller: AbortController;
+  readonly attempt: AttemptRecord;
+}
+
+export type Relay = (attempt: AttemptContext) => Promise<void>;
+
+/**
+ * Runs one relay against one replica. Before commit a failure is thrown as a RouterError (or
+ * ClientGone); after commit the relay handles failures itself and returns.
+ */
+export async function runAttempt(
+  base: Omit<AttemptContext, 'controller' | 'attempt'>,
+  requestSignal: AbortSignal,
+  relay: Relay,
+): Promise<void> {
+  const { replica, record } = base;
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(requestSignal.reason);
+  if (requestSignal.aborted) onAbort();
+  else requestSignal.addEventListener('abort', onAbort, { once: true });
+  const attempt: AttemptRecord = { pool: base.pool.name, replica: replica.name, outcome: 'ok', status: null, ms: 0 };
+  record.attempts.push(attempt);
+  const started = performance.now();
+  replica.inFlight++;
+  try {
+    await relay({ ...base, controller, attempt });
+  } catch (thrown) {
+    const reason: unknown = controller.signal.aborted ? controller.signal.reason : thrown;
+    if (reason instanceof ClientGone) {
+      attempt.outcome = 'client_abort';
+      throw reason;
+    }
+    const failure = failureFromThrown(reason, replica.name);
+    attempt.outcome = failure.kind;
+    throw failure;
+  } finally {
+    replica.inFlight--;
+    attempt.ms = performance.now() - started;
+    record.upstreamMs += attempt.ms;
+    requestSignal.removeEventListener('abort', onAbort);
+  }
+}

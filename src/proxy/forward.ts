@@ -1,0 +1,39 @@
+// Sending one attempt to one replica: the only place that builds an upstream HTTP request.
+import type { Dispatcher } from 'undici';
+import type { Replica } from '../pools/replica.js';
+
+export interface ForwardOptions {
+  readonly path: string;
+  readonly payload: string;
+  readonly requestId: string;
+  readonly signal: AbortSignal;
+  /** 0 leaves the timing to the caller (streams arm their own first-event and idle timers). */
+  readonly headersTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+}
+
+export function forward(replica: Replica, options: ForwardOptions): Promise<Dispatcher.ResponseData> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'x-request-id': options.requestId,
+  };
+  if (replica.authorization !== null) headers['authorization'] = replica.authorization;
+  return replica.dispatcher.request({
+    path: options.path,
+    method: 'POST',
+    headers,
+    body: options.payload,
+    signal: options.signal,
+    headersTimeout: options.headersTimeoutMs,
+    bodyTimeout: options.bodyTimeoutMs,
+  });
+}
+
+/** The client's body with the pool's model and, for streams, usage reporting switched on. */
+export function upstreamPayload(body: Readonly<Record<string, unknown>>, servedModel: string, stream: boolean): string {
+  if (!stream) return JSON.stringify({ ...body, model: servedModel });
+  const streamOptions = body['stream_options'];
+  const options = typeof streamOptions === 'object' && streamOptions !== null ? streamOptions : {};
+  return JSON.stringify({ ...body, model: servedModel, stream_options: { ...options, include_usage: true } });
+}

@@ -1,0 +1,160 @@
+// Streaming responses: relayed event by event with backpressure, never buffered whole. Before the
+// first event reaches the client (commit) a failure is thrown so the caller may try elsewhere; after
+// it, a failure becomes one OpenAI-shaped error event and the stream ends without [DONE], so no
+// client mistakes a broken answer for a complete one.
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { RouterError, errorBody } from '../openai/errors.js';
+import { DONE_EVENT, SseSplitter, encodeEvent, eventData } from '../openai/sse.js';
+import { extractUsage } from '../openai/usage.js';
+import type { AttemptContext } from './attempt.js';
+import { readEngineError } from './engine-errors.js';
+import { forward } from './forward.js';
+import { failureFromStatus, failureFromThrown } from './outcome.js';
+import { ClientGone } from './request-lifetime.js';
+import { StallTimer } from './stall-timer.js';
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+};
+
+export async function relaySse(a: AttemptContext): Promise<void> {
+  const { config } = a.pool;
+  const stall = new StallTimer(a.controller, a.replica.name, config.firstByteTimeoutMs);
+  let committed = false;
+  try {
+    const response = await forward(a.replica, {
+      path: a.path,
+      payload: a.payload,
+      requestId: a.record.requestId,
+      signal: a.controller.signal,
+      headersTimeoutMs: 0,
+      bodyTimeoutMs: 0,
+    });
+    a.attempt.status = response.statusCode;
+    if (response.statusCode < 200 || response.statusCode > 299) {
+      throw failureFromStatus(response.statusCode, await response.body.text(), a.replica.name);
+    }
+    const contentType = response.headers['content-type'];
+    if (typeof contentType !== 'string' || !contentType.includes('text/event-stream')) {
+      await response.body.dump();
+      throw new RouterError('upstream_error', `Replica ${a.replica.name} answered a stream request without a stream.`);
+    }
+    const relay = new EventRelay(a);
+    const splitter = new SseSplitter();
+    for await (const chunk of response.body) {
+      const events = splitter.push(chunk as Buffer);
+      if (events.length === 0) continue;
+      if (!committed) {
+        // The first event decides: an engine error here is still a clean, retryable failure.
+        throwIfError(events[0] ?? '', a.replica.name);
+        stall.switchToIdle(config.idleTimeoutMs);
+        a.res.writeHead(200, SSE_HEADERS);
+        committed = true;
+        a.record.ttftMs = performance.now() - a.record.startedAt;
+      } else {
+        stall.touch();
+      }
+      await relay.send(events);
+      if (relay.finished) break;
+    }
+    if (!committed) {
+      throw new RouterError('upstream_error', `Replica ${a.replica.name} closed the stream before sending anything.`);
+    }
+    if (!relay.finished) {
+      relay.fail(new RouterError('stream_interrupted', `Replica ${a.replica.name} closed the stream before it finished.`));
+    }
+    a.res.end();
+  } catch (thrown) {
+    if (!committed) throw thrown;
+    const reason: unknown = a.controller.signal.aborted ? a.controller.signal.reason : thrown;
+    if (reason instanceof ClientGone) {
+      a.attempt.outcome = 'client_abort';
+      a.record.outcome = 'client_abort';
+      return;
+    }
+    const cause = failureFromThrown(reason, a.replica.name);
+    const failure = new RouterError('stream_interrupted', `The stream from replica ${a.replica.name} broke off: ${cause.message}`, { cause });
+    new EventRelay(a).fail(failure);
+    a.res.end();
+  } finally {
+    stall.stop();
+  }
+}
+
+/** Passes events to the client, reads usage on the way, and notes how the stream ended. */
+class EventRelay {
+  /** Saw [DONE] or an engine error event: nothing more is relayed. */
+  finished = false;
+
+  constructor(private readonly a: AttemptContext) {}
+
+  async send(events: readonly string[]): Promise<void> {
+    let out = '';
+    for (const event of events) {
+      const data = eventData(event);
+      if (data === '[DONE]') {
+        out += DONE_EVENT;
+        this.finished = true;
+        break;
+      }
+      if (isErrorData(data)) {
+        if (out.length > 0) await this.write(out);
+        this.fail(engineStreamError(data, this.a.replica.name));
+        return;
+      }
+      if (data.includes('"usage"') && this.readUsage(data) && !this.a.request.clientWantsUsage) continue;
+      out += event;
+      out += '\n\n';
+    }
+    if (out.length > 0) await this.write(out);
+  }
+
+  /** Ends the stream with one error event and no [DONE]. */
+  fail(error: RouterError): void {
+    this.finished = true;
+    this.a.attempt.outcome = error.kind;
+    this.a.record.outcome = error.kind;
+    this.a.record.errorKind = error.kind;
+    this.a.record.errorOrigin = error.origin;
+    this.a.record.errorMessage = error.message;
+    if (!this.a.res.destroyed) this.a.res.write(encodeEvent(JSON.stringify(errorBody(error))));
+  }
+
+  /** Records the usage an event carries; true when it is the usage-only chunk (no choices). */
+  private readUsage(data: string): boolean {
+    const usage = extractUsage(data);
+    if (usage === null) return false;
+    this.a.record.promptTokens = usage.promptTokens;
+    this.a.record.completionTokens = usage.completionTokens;
+    return USAGE_ONLY_CHUNK.test(data);
+  }
+
+  private async write(text: string): Promise<void> {
+    if (this.a.res.write(text)) return;
+    await once(this.a.res, 'drain', { signal: this.a.controller.signal });
+  }
+}
+
+const USAGE_ONLY_CHUNK = /"choices":\s*\[\s*\]/;
+const LEGACY_ERROR_OBJECT = /"object":\s*"error"/;
+
+function isErrorData(data: string): boolean {
+  return data.startsWith('{"error"') || LEGACY_ERROR_OBJECT.test(data);
+}
+
+function engineStreamError(data: string, replicaName: string): RouterError {
+  const engine = readEngineError(data);
+  return new RouterError('stream_interrupted', engine.message ?? `Replica ${replicaName} reported an error mid-stream.`, {
+    code: engine.code ?? 'stream_interrupted',
+  });
+}
+
+function throwIfError(event: string, replicaName: string): void {
+  const data = eventData(event);
+  if (!isErrorData(data)) return;
+  const engine = readEngineError(data);
+  throw new RouterError('upstream_error', engine.message ?? `Replica ${replicaName} reported an error.`);
+}

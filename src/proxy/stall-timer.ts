@@ -1,0 +1,37 @@
+// Aborts an attempt whose replica goes quiet: first for the first byte, then between chunks.
+// One timer per attempt, refreshed per chunk (refresh() re-arms without allocating).
+import { RouterError } from '../openai/errors.js';
+
+export class StallTimer {
+  private timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly controller: AbortController,
+    private readonly replicaName: string,
+    firstByteMs: number,
+  ) {
+    this.timer = this.arm(firstByteMs, 'did not start answering');
+  }
+
+  /** Switches from the first-byte limit to the idle limit between chunks. */
+  switchToIdle(idleMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = this.arm(idleMs, 'went silent');
+  }
+
+  touch(): void {
+    this.timer.refresh();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private arm(ms: number, what: string): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.controller.abort(new RouterError('upstream_timeout', `Replica ${this.replicaName} ${what} within ${ms} ms.`));
+    }, ms);
+    timer.unref();
+    return timer;
+  }
+}

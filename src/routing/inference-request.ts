@@ -1,0 +1,112 @@
+// The checks OpenAI makes before it looks at a model: the request's shape. Everything beyond these
+// fields passes through to the engine untouched, so engines keep judging what they understand.
+import { RouterError } from '../openai/errors.js';
+
+export type Endpoint = 'chat' | 'completions' | 'embeddings';
+
+/** Upstream path of each endpoint, identical for every OpenAI-compatible engine. */
+export const ENDPOINT_PATHS: Readonly<Record<Endpoint, string>> = {
+  chat: '/v1/chat/completions',
+  completions: '/v1/completions',
+  embeddings: '/v1/embeddings',
+};
+
+export interface InferenceRequest {
+  readonly endpoint: Endpoint;
+  /** The alias the client asked for. */
+  readonly model: string;
+  readonly stream: boolean;
+  /** Whether the client itself asked for the stream's usage chunk. */
+  readonly clientWantsUsage: boolean;
+  /** The client's body as parsed; only `model` and `stream_options` are rewritten upstream. */
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+type Json = Record<string, unknown>;
+
+export function parseRequest(endpoint: Endpoint, body: unknown): InferenceRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalid('The request body must be a JSON object.', null);
+  }
+  const json = body as Json;
+  const model = json['model'];
+  if (model === undefined) throw invalid("Missing required parameter: 'model'.", 'model');
+  if (typeof model !== 'string' || model.length === 0) {
+    throw invalid(`Invalid type for 'model': expected a non-empty string, got ${describe(model)}.`, 'model');
+  }
+  PAYLOAD_CHECKS[endpoint](json);
+  const stream = json['stream'];
+  if (stream !== undefined && stream !== null && typeof stream !== 'boolean') {
+    throw invalid(`Invalid type for 'stream': expected a boolean, got ${describe(stream)}.`, 'stream');
+  }
+  if (endpoint === 'embeddings' && stream === true) throw invalid('Embeddings cannot be streamed.', 'stream');
+  const streamOptions = json['stream_options'];
+  if (streamOptions !== undefined && streamOptions !== null && !isObject(streamOptions)) {
+    throw invalid(`Invalid type for 'stream_options': expected an object, got ${describe(streamOptions)}.`, 'stream_options');
+  }
+  for (const field of ['max_tokens', 'max_completion_tokens', 'n'] as const) checkCount(json, field);
+  return {
+    endpoint,
+    model,
+    stream: stream === true,
+    clientWantsUsage: isObject(streamOptions) && streamOptions['include_usage'] === true,
+    body: json,
+  };
+}
+
+const PAYLOAD_CHECKS: Readonly<Record<Endpoint, (json: Json) => void>> = {
+  chat(json) {
+    const messages = json['messages'];
+    if (messages === undefined) throw invalid("Missing required parameter: 'messages'.", 'messages');
+    if (!Array.isArray(messages)) {
+      throw invalid(`Invalid type for 'messages': expected an array, got ${describe(messages)}.`, 'messages');
+    }
+    if (messages.length === 0) throw invalid("Invalid 'messages': empty array. Expected at least one message.", 'messages');
+    messages.forEach((message: unknown, index) => {
+      const param = `messages[${index}]`;
+      if (!isObject(message)) throw invalid(`Invalid type for '${param}': expected an object, got ${describe(message)}.`, param);
+      if (typeof message['role'] !== 'string') {
+        throw invalid(`Missing required parameter: '${param}.role'.`, `${param}.role`);
+      }
+    });
+  },
+  completions(json) {
+    const prompt = json['prompt'];
+    if (prompt === undefined) throw invalid("Missing required parameter: 'prompt'.", 'prompt');
+    if (typeof prompt !== 'string' && !Array.isArray(prompt)) {
+      throw invalid(`Invalid type for 'prompt': expected a string or an array, got ${describe(prompt)}.`, 'prompt');
+    }
+  },
+  embeddings(json) {
+    const input = json['input'];
+    if (input === undefined) throw invalid("Missing required parameter: 'input'.", 'input');
+    if (typeof input !== 'string' && !Array.isArray(input)) {
+      throw invalid(`Invalid type for 'input': expected a string or an array, got ${describe(input)}.`, 'input');
+    }
+    if (Array.isArray(input) && input.length === 0) throw invalid("Invalid 'input': empty array.", 'input');
+  },
+};
+
+function checkCount(json: Json, field: string): void {
+  const value = json[field];
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw invalid(`Invalid value for '${field}': expected an integer of at least 1, got ${describe(value)}.`, field);
+  }
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `a string`;
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+function invalid(message: string, param: string | null): RouterError {
+  return new RouterError('invalid_request', message, { param });
+}
