@@ -1,0 +1,146 @@
+// Cross-checks that a schema cannot express: names that refer to other entries, spill cycles,
+// engine-dependent keys, replica URLs, uniqueness across the whole config and the environment
+// variables named by `apiKeyEnv`. Every problem is returned; nothing stops at the first.
+
+import type { RawConfig } from './schema.js';
+import { formatPath } from './schema.js';
+import type { Config } from './types.js';
+
+type Path = readonly (string | number)[];
+
+class Problems {
+  readonly list: string[] = [];
+  add(path: Path, message: string): void {
+    this.list.push(`${formatPath(path)}: ${message}`);
+  }
+}
+
+const known = (names: readonly string[]) => `(known: ${names.join(', ')})`;
+
+export function checkReferences(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv): string[] {
+  const problems = new Problems();
+  checkModels(config, problems);
+  checkTiers(config, problems);
+  checkPools(raw, config, env, problems);
+  return problems.list;
+}
+
+function checkModels(config: Config, problems: Problems): void {
+  const tierNames = Object.keys(config.tiers);
+  for (const [alias, model] of Object.entries(config.models)) {
+    model.tiers.forEach((tier, i) => {
+      if (!Object.hasOwn(config.tiers, tier)) problems.add(['models', alias, 'tiers', i], `unknown tier ${JSON.stringify(tier)} ${known(tierNames)}`);
+    });
+  }
+}
+
+function checkTiers(config: Config, problems: Problems): void {
+  const tierNames = Object.keys(config.tiers);
+  const poolNames = Object.keys(config.pools);
+  for (const [name, tier] of Object.entries(config.tiers)) {
+    tier.pools.forEach((pool, i) => {
+      if (!Object.hasOwn(config.pools, pool)) problems.add(['tiers', name, 'pools', i], `unknown pool ${JSON.stringify(pool)} ${known(poolNames)}`);
+    });
+    if (tier.spillTo === undefined) continue;
+    if (tier.spillTo === name) problems.add(['tiers', name, 'spillTo'], `a tier cannot spill to itself`);
+    else if (!Object.hasOwn(config.tiers, tier.spillTo)) {
+      problems.add(['tiers', name, 'spillTo'], `unknown tier ${JSON.stringify(tier.spillTo)} ${known(tierNames)}`);
+    }
+  }
+  checkSpillCycles(config, problems);
+}
+
+/** Each cycle (longer than a self-spill, reported above) once, at its first member in file order. */
+function checkSpillCycles(config: Config, problems: Problems): void {
+  const next = (name: string): string | undefined => {
+    const target = config.tiers[name]?.spillTo;
+    return target !== undefined && target !== name && Object.hasOwn(config.tiers, target) ? target : undefined;
+  };
+  const order = Object.keys(config.tiers);
+  const done = new Set<string>();
+  for (const start of order) {
+    const chain: string[] = [];
+    let current: string | undefined = start;
+    while (current !== undefined && !done.has(current) && !chain.includes(current)) {
+      chain.push(current);
+      current = next(current);
+    }
+    if (current !== undefined && chain.includes(current)) {
+      const cycle = chain.slice(chain.indexOf(current));
+      const first = [...cycle].sort((a, b) => order.indexOf(a) - order.indexOf(b))[0] ?? current;
+      const rotated = [...cycle.slice(cycle.indexOf(first)), ...cycle.slice(0, cycle.indexOf(first)), first];
+      problems.add(['tiers', first, 'spillTo'], `spill cycle ${rotated.join(' → ')}`);
+    }
+    for (const name of chain) done.add(name);
+  }
+}
+
+function checkPools(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, problems: Problems): void {
+  const names = new Map<string, Path>();
+  const origins = new Map<string, Path>();
+  for (const [poolName, pool] of Object.entries(config.pools)) {
+    const rawPool = raw.pools[poolName];
+    if (rawPool === undefined) continue;
+    const isSim = pool.engine === 'sim';
+    if (!isSim && rawPool.sim !== undefined) problems.add(['pools', poolName, 'sim'], 'only valid when engine is "sim"');
+    if (pool.apiKeyEnv !== undefined) {
+      const value = env[pool.apiKeyEnv];
+      if (value === undefined) problems.add(['pools', poolName, 'apiKeyEnv'], `environment variable ${pool.apiKeyEnv} is not set`);
+      else if (value === '') problems.add(['pools', poolName, 'apiKeyEnv'], `environment variable ${pool.apiKeyEnv} is empty`);
+    }
+    pool.replicas.forEach((replica, i) => {
+      const path: Path = ['pools', poolName, 'replicas', i];
+      const rawReplica = rawPool.replicas[i];
+      if (!isSim && rawReplica?.sim !== undefined) problems.add([...path, 'sim'], 'only valid when engine is "sim"');
+
+      const earlier = names.get(replica.name);
+      const defaulted = rawReplica?.name === undefined ? ' (the default name)' : '';
+      if (earlier !== undefined) {
+        problems.add([...path, 'name'], `duplicate replica name ${JSON.stringify(replica.name)}${defaulted}, also used by ${formatPath(earlier)}; replica names must be unique across the config`);
+      } else names.set(replica.name, path);
+
+      const origin = checkUrl(pool.engine, rawReplica?.url, [...path, 'url'], problems);
+      if (origin === undefined) return;
+      const first = origins.get(origin);
+      if (first !== undefined) problems.add([...path, 'url'], `duplicate replica URL ${JSON.stringify(replica.url)}, also used by ${formatPath(first)}`);
+      else origins.set(origin, path);
+    });
+  }
+}
+
+/** Checks a replica URL against its engine; returns its origin (for uniqueness) when it is valid. */
+function checkUrl(engine: string, url: string | undefined, path: Path, problems: Problems): string | undefined {
+  if (engine === 'sim') {
+    if (url !== undefined) problems.add(path, 'not allowed when engine is "sim" (the router starts sim replicas itself)');
+    return undefined;
+  }
+  if (url === undefined) {
+    problems.add(path, `required when engine is ${JSON.stringify(engine)}`);
+    return undefined;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    problems.add(path, `not a valid URL (got ${JSON.stringify(url)}); expected an origin like http://host:port`);
+    return undefined;
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    // The URL itself is not echoed: it holds a secret.
+    problems.add(path, 'must not contain a username or password (name the API key with apiKeyEnv instead)');
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    problems.add(path, `must use http: or https: (got ${JSON.stringify(url)})`);
+    return undefined;
+  }
+  if (parsed.pathname !== '/' && parsed.pathname !== '') {
+    problems.add(path, `must be an origin like http://host:port without a path (got ${JSON.stringify(url)}); the router adds /v1/...`);
+    return undefined;
+  }
+  if (parsed.search !== '' || parsed.hash !== '' || url.includes('?') || url.includes('#')) {
+    problems.add(path, `must be an origin like http://host:port without a query or fragment (got ${JSON.stringify(url)})`);
+    return undefined;
+  }
+  return parsed.origin;
+}
