@@ -36,5 +36,5 @@ export function decide<P>(routes: ReadonlyMap<string, ModelRoute<P>>, request: I
   // Without classification an alias is served by its first tier.
   const tier = route.tiers[0];
   if (tier === undefined) throw new Error(`route ${route.alias} has no tier`);
-  return { model: route.alias, tier: tier.name, pools: tier.pools, reason: `fixed: ${route.alias} → ${tier.name}` };
+  return { model: route.alias, tier: tier.name, pools: tier.pools, reason: `fixed: ${tier.name}` };
 }

@@ -15,8 +15,9 @@ export function inference(endpoint: Endpoint, state: RouterState): AppMiddleware
     const request = parseRequest(endpoint, await readJsonBody(ctx.req, runtime.config.server.maxBodyBytes));
     record.model = request.model;
     record.stream = request.stream;
-    ctx.set('x-switchyard-model', request.model);
     const decision = decide(runtime.routes, request);
+    // Set only now: the alias is a configured name, never unchecked client text in a header.
+    ctx.set('x-switchyard-model', decision.model);
     record.tier = decision.tier;
     ctx.set('x-switchyard-tier', decision.tier);
     ctx.set('x-switchyard-reason', decision.reason);
