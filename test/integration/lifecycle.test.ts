@@ -1,0 +1,86 @@
+// Health, readiness, metrics and the graceful drain on shutdown.
+import t from 'tap';
+import { chatStreamEvents, startFakeEngine } from '../fixtures/fake-engine.js';
+import { configFor, startTestRouter } from '../fixtures/start-router.js';
+
+const engine = await startFakeEngine();
+t.teardown(() => engine.close());
+
+t.test('healthz, readyz and metrics', async (t) => {
+  const test = await startTestRouter(configFor({ chat: [engine.url] }));
+  t.teardown(() => test.close());
+  const health = await fetch(`${test.url}/healthz`);
+  t.equal(health.status, 200);
+  t.same(await health.json(), { status: 'ok' });
+  const ready = await fetch(`${test.url}/readyz`);
+  t.equal(ready.status, 200);
+  t.same(await ready.json(), { status: 'ready' });
+
+  await test.client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+  const metrics = await fetch(`${test.url}/metrics`);
+  t.equal(metrics.status, 200);
+  t.match(metrics.headers.get('content-type'), /^text\/plain/);
+  const text = await metrics.text();
+  t.match(text, /switchyard_requests_total\{model="chat",tier="chat",pool="chat",outcome="ok"\} 1/);
+  t.match(text, /switchyard_tokens_total\{model="chat",tier="chat",pool="chat",direction="prompt"\} 7/);
+  t.match(text, /switchyard_tokens_total\{model="chat",tier="chat",pool="chat",direction="completion"\} 3/);
+  t.match(text, /switchyard_router_overhead_seconds_count 1/);
+  t.match(text, /switchyard_request_duration_seconds_count\{model="chat",tier="chat"\} 1/);
+});
+
+t.test('the access log has one line per request, with secrets redacted', async (t) => {
+  const test = await startTestRouter(configFor({ chat: [engine.url] }));
+  t.teardown(() => test.close());
+  await fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer sk-very-secret', 'x-request-id': 'trace-42' },
+    body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  const lines = test.requestLogs();
+  t.equal(lines.length, 1);
+  t.match(lines[0], {
+    requestId: 'trace-42',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    status: 200,
+    endpoint: 'chat',
+    model: 'chat',
+    tier: 'chat',
+    pool: 'chat',
+    replica: 'chat-r0',
+    outcome: 'ok',
+    promptTokens: 7,
+    completionTokens: 3,
+    attempts: [{ pool: 'chat', replica: 'chat-r0', outcome: 'ok', status: 200 }],
+  });
+  t.notOk(JSON.stringify(test.logs).includes('sk-very-secret'), 'the key appears in no log line');
+});
+
+t.test('shutdown: readiness turns 503, the in-flight stream finishes, then the server stops', async (t) => {
+  const test = await startTestRouter(configFor({ chat: [engine.url] }));
+  engine.reply({ kind: 'stream', events: chatStreamEvents(['a', 'b', 'c', 'd', 'e']), delayMs: 40 });
+  const stream = await test.client.chat.completions.create({
+    model: 'chat',
+    messages: [{ role: 'user', content: 'hi' }],
+    stream: true,
+  });
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  t.equal(first.done, false);
+  const stopped = test.close();
+  const ready = await fetch(`${test.url}/readyz`).catch(() => null);
+  // Either the listener is already closed, or it answers "not ready": never "ready".
+  if (ready !== null) {
+    t.equal(ready.status, 503);
+    t.same(await ready.json(), { status: 'not_ready', problems: ['shutting down'] });
+  } else {
+    t.pass('listener closed to new connections');
+  }
+  let text = '';
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+    text += next.value.choices[0]?.delta.content ?? '';
+  }
+  t.equal(text, 'abcde', 'the stream in flight completed');
+  await stopped;
+  await t.rejects(fetch(`${test.url}/healthz`), 'no longer listening');
+});

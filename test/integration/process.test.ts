@@ -1,0 +1,85 @@
+// The process interface: the config named by --config or SWITCHYARD_CONFIG, PORT overriding
+// server.port, a clean exit on SIGTERM, and a broken config refused with every problem listed.
+import t from 'tap';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { stringify } from 'yaml';
+import { startFakeEngine } from '../fixtures/fake-engine.js';
+import { configFor } from '../fixtures/start-router.js';
+
+const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
+const engine = await startFakeEngine();
+const dir = await mkdtemp(join(tmpdir(), 'switchyard-process-'));
+const configPath = join(dir, 'router.yaml');
+await writeFile(configPath, stringify(configFor({ chat: [engine.url] }, { server: { port: 1 } })));
+const children: ChildProcess[] = [];
+t.teardown(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await engine.close();
+});
+
+function run(args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return child;
+}
+
+/** The URL from the "listening" log line. */
+async function listeningUrl(child: ChildProcess): Promise<string> {
+  if (child.stdout === null) throw new Error('no stdout');
+  for await (const line of createInterface({ input: child.stdout })) {
+    const parsed = JSON.parse(line) as { msg?: string; url?: string };
+    if (parsed.msg === 'switchyard listening' && parsed.url !== undefined) return parsed.url;
+  }
+  throw new Error('the router exited before listening');
+}
+
+for (const [how, args, env] of [
+  ['--config', ['--config', configPath], {}],
+  ['SWITCHYARD_CONFIG', [], { SWITCHYARD_CONFIG: configPath }],
+] as const) {
+  t.test(`serves the config named by ${how} on PORT, and exits 0 on SIGTERM`, async (t) => {
+    const child = run([...args], { ...env, PORT: '0' });
+    const url = await listeningUrl(child);
+    t.notMatch(url, /:1$/, 'PORT overrode server.port');
+    const res = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    t.equal(res.status, 200);
+    t.equal(res.headers.get('x-switchyard-replica'), 'chat-r0');
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    t.equal(code, 0);
+  });
+}
+
+t.test('a broken config: exit 1 with every problem and its path, no stack trace', async (t) => {
+  const broken = join(dir, 'broken.yaml');
+  await writeFile(broken, 'models:\n  auto: { tiers: [nope] }\ntiers: {}\npools: {}\nserver: { port: "x" }\n');
+  const child = run(['--config', broken], { PORT: '0' });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  t.equal(code, 1);
+  t.match(stderr, `${broken} is not a valid config`);
+  t.match(stderr, /server\.port: /);
+  t.match(stderr, /tiers: /);
+  t.notMatch(stderr, /\n\s+at /, 'no stack trace');
+});
+
+t.test('an invalid PORT is refused', async (t) => {
+  const child = run(['--config', configPath], { PORT: 'eighty' });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  t.equal(code, 1);
+  t.match(stderr, 'PORT must be an integer from 0 to 65535 (got "eighty")');
+});
