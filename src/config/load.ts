@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, visit } from 'yaml';
 import { applyDefaults } from './defaults.js';
 import { checkReferences } from './references.js';
-import { show, validateSchema } from './schema.js';
+import { show, validateSchema } from './validate.js';
 import type { Config } from './types.js';
 
 export type LoadResult = { ok: true; config: Config } | { ok: false; errors: string[] };

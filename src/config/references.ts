@@ -3,7 +3,7 @@
 // variables named by `apiKeyEnv`. Every problem is returned; nothing stops at the first.
 
 import type { RawConfig } from './schema.js';
-import { formatPath } from './schema.js';
+import { formatPath } from './validate.js';
 import type { Config } from './types.js';
 
 type Path = readonly (string | number)[];

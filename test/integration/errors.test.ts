@@ -171,7 +171,7 @@ t.test('the SDK sees typed errors', async (t) => {
   );
   await t.rejects(
     test.client.chat.completions.create({ model: 'chat', messages: 'nope' as never }),
-    { status: 400, param: 'messages' },
+    { status: 400, code: 'invalid_request', param: 'messages' },
   );
 });
 
