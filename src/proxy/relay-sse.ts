@@ -105,8 +105,16 @@ class EventRelay {
         this.fail(engineStreamError(data, this.a.replica.name));
         return;
       }
-      if (data.includes('"usage"') && this.readUsage(data) && !this.a.request.clientWantsUsage) continue;
-      out += event;
+      if (this.a.request.clientWantsUsage) {
+        if (data.includes('"usage"')) this.readUsage(data);
+        out += event;
+      } else if (data.endsWith(UNASKED_USAGE_FIELD) && event.length === data.length + 6) {
+        // `"usage":null` is there only because the router asked for usage; the client did not.
+        out += `data: ${data.slice(0, -UNASKED_USAGE_FIELD.length)}}`;
+      } else {
+        if (data.includes('"usage"') && this.readUsage(data)) continue;
+        out += event;
+      }
       out += '\n\n';
     }
     if (out.length > 0) await this.write(out);
@@ -138,6 +146,7 @@ class EventRelay {
   }
 }
 
+const UNASKED_USAGE_FIELD = ',"usage":null}';
 const USAGE_ONLY_CHUNK = /"choices":\s*\[\s*\]/;
 const LEGACY_ERROR_OBJECT = /"object":\s*"error"/;
 
