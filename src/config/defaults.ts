@@ -3,7 +3,22 @@
 // to editors as `default`.
 
 import type { RawConfig, RawPool, RawReplica, RawSimSettings } from './schema.js';
-import type { Config, LoggingConfig, ModelConfig, PoolConfig, ReplicaConfig, ServerConfig, SimConfig, TierConfig } from './types.js';
+import type {
+  Config,
+  EngineMetricsConfig,
+  EngineName,
+  HealthCheckConfig,
+  LoggingConfig,
+  ModelConfig,
+  OutlierConfig,
+  PoolConfig,
+  ReplicaConfig,
+  RetryConfig,
+  ServerConfig,
+  SimConfig,
+  SimFaults,
+  TierConfig,
+} from './types.js';
 
 export const DEFAULTS = {
   server: {
@@ -19,20 +34,59 @@ export const DEFAULTS = {
     firstByteTimeoutMs: 60_000,
     idleTimeoutMs: 30_000,
     maxConnections: 64,
+    balance: 'load-aware',
+    maxInFlight: 256,
+    maxEngineQueue: 8,
   },
+  healthCheck: { timeoutMs: 2_000, unhealthyAfter: 2, healthyAfter: 2 },
+  outlier: { consecutiveFailures: 3, baseEjectionMs: 10_000, maxEjectionMs: 300_000, maxEjectedPercent: 50 },
+  engineMetrics: { timeoutMs: 1_000, staleAfterMs: 5_000 },
+  retry: { maxAttempts: 3, budgetPercent: 20, minRetriesPerSecond: 5, backoffBaseMs: 25, backoffMaxMs: 250 },
   replica: { weight: 1 },
 } as const satisfies {
   server: ServerConfig;
   logging: LoggingConfig;
-  pool: Pick<PoolConfig, 'connectTimeoutMs' | 'firstByteTimeoutMs' | 'idleTimeoutMs' | 'maxConnections'>;
+  pool: Pick<
+    PoolConfig,
+    'connectTimeoutMs' | 'firstByteTimeoutMs' | 'idleTimeoutMs' | 'maxConnections' | 'balance' | 'maxInFlight' | 'maxEngineQueue'
+  >;
+  healthCheck: Omit<HealthCheckConfig, 'intervalMs' | 'path'>;
+  outlier: OutlierConfig;
+  engineMetrics: Omit<EngineMetricsConfig, 'intervalMs'>;
+  retry: RetryConfig;
   replica: Pick<ReplicaConfig, 'weight'>;
 };
 
+/**
+ * Defaults that differ by engine. TGI runs a real prefill on /health after a failure, so it is
+ * checked gently; hosted APIs have neither a health endpoint worth polling nor metrics.
+ */
+export const ENGINE_DEFAULTS: Readonly<
+  Record<EngineName, { readonly healthPath: string; readonly healthIntervalMs: number; readonly metricsIntervalMs: number }>
+> = {
+  vllm: { healthPath: '/health', healthIntervalMs: 5_000, metricsIntervalMs: 1_000 },
+  tgi: { healthPath: '/health', healthIntervalMs: 15_000, metricsIntervalMs: 1_000 },
+  openai: { healthPath: '/v1/models', healthIntervalMs: 0, metricsIntervalMs: 0 },
+  sim: { healthPath: '/health', healthIntervalMs: 5_000, metricsIntervalMs: 1_000 },
+};
+
+export const SIM_FAULT_DEFAULTS = {
+  slowFactor: 1,
+  errorRate: 0,
+  hang: false,
+  dieAfterRequests: 0,
+  dropMidStreamRate: 0,
+} as const satisfies SimFaults;
+
 export const SIM_DEFAULTS = {
+  flavour: 'vllm',
   ttftMs: 40,
   tokensPerSecond: 80,
   defaultMaxTokens: 48,
   embeddingDimensions: 64,
+  maxRunning: 32,
+  kvCacheTokens: 131_072,
+  faults: SIM_FAULT_DEFAULTS,
 } as const satisfies SimConfig;
 
 /** A replica without a `name` is called `<pool>-<index>`, index from 0. */
@@ -43,10 +97,14 @@ export function defaultReplicaName(poolName: string, index: number): string {
 /** Settings given over a base: only keys actually present override. */
 function mergeSim(base: SimConfig, over: RawSimSettings | undefined): SimConfig {
   return {
+    flavour: over?.flavour ?? base.flavour,
     ttftMs: over?.ttftMs ?? base.ttftMs,
     tokensPerSecond: over?.tokensPerSecond ?? base.tokensPerSecond,
     defaultMaxTokens: over?.defaultMaxTokens ?? base.defaultMaxTokens,
     embeddingDimensions: over?.embeddingDimensions ?? base.embeddingDimensions,
+    maxRunning: over?.maxRunning ?? base.maxRunning,
+    kvCacheTokens: over?.kvCacheTokens ?? base.kvCacheTokens,
+    faults: { ...base.faults, ...over?.faults },
   };
 }
 
@@ -69,6 +127,7 @@ function pool(raw: RawPool, name: string): PoolConfig {
   // Simulator settings exist only for sim pools: pool settings over the defaults, replica settings
   // over the pool's. A `sim` key on another engine is reported by references.ts.
   const sim = raw.engine === 'sim' ? mergeSim(SIM_DEFAULTS, raw.sim) : undefined;
+  const engine = ENGINE_DEFAULTS[raw.engine];
   return {
     engine: raw.engine,
     servedModel: raw.servedModel,
@@ -77,6 +136,22 @@ function pool(raw: RawPool, name: string): PoolConfig {
     firstByteTimeoutMs: raw.firstByteTimeoutMs ?? DEFAULTS.pool.firstByteTimeoutMs,
     idleTimeoutMs: raw.idleTimeoutMs ?? DEFAULTS.pool.idleTimeoutMs,
     maxConnections: raw.maxConnections ?? DEFAULTS.pool.maxConnections,
+    balance: raw.balance ?? DEFAULTS.pool.balance,
+    maxInFlight: raw.maxInFlight ?? DEFAULTS.pool.maxInFlight,
+    maxEngineQueue: raw.maxEngineQueue ?? DEFAULTS.pool.maxEngineQueue,
+    healthCheck: {
+      intervalMs: raw.healthCheck?.intervalMs ?? engine.healthIntervalMs,
+      timeoutMs: raw.healthCheck?.timeoutMs ?? DEFAULTS.healthCheck.timeoutMs,
+      unhealthyAfter: raw.healthCheck?.unhealthyAfter ?? DEFAULTS.healthCheck.unhealthyAfter,
+      healthyAfter: raw.healthCheck?.healthyAfter ?? DEFAULTS.healthCheck.healthyAfter,
+      path: raw.healthCheck?.path ?? engine.healthPath,
+    },
+    outlier: { ...DEFAULTS.outlier, ...raw.outlier },
+    engineMetrics: {
+      intervalMs: raw.engineMetrics?.intervalMs ?? engine.metricsIntervalMs,
+      timeoutMs: raw.engineMetrics?.timeoutMs ?? DEFAULTS.engineMetrics.timeoutMs,
+      staleAfterMs: raw.engineMetrics?.staleAfterMs ?? DEFAULTS.engineMetrics.staleAfterMs,
+    },
     ...(sim === undefined ? {} : { sim }),
     replicas: raw.replicas.map((r, index) => replica(r, index, name, sim)),
   };
@@ -93,6 +168,7 @@ export function applyDefaults(raw: RawConfig): Config {
       shutdownGraceMs: server.shutdownGraceMs ?? DEFAULTS.server.shutdownGraceMs,
     },
     logging: { level: raw.logging?.level ?? DEFAULTS.logging.level },
+    retry: { ...DEFAULTS.retry, ...raw.retry },
     models: mapEntries(
       raw.models,
       (m): ModelConfig => ({ tiers: [...m.tiers], ...(m.description === undefined ? {} : { description: m.description }) }),

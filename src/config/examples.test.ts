@@ -26,3 +26,16 @@ t.test('vllm-tgi-openai.yaml shows each engine and a named API key', async (t) =
   const missing = await loadConfigFile(`${EXAMPLES}vllm-tgi-openai.yaml`, { env: {} });
   t.same(missing.ok ? [] : missing.errors, ['pools.openai-fallback.apiKeyEnv: environment variable OPENAI_API_KEY is not set']);
 });
+
+t.test('vllm-tgi-openai.yaml shows balancing, health checks, outlier ejection and retries', async (t) => {
+  const result = await loadConfigFile(`${EXAMPLES}vllm-tgi-openai.yaml`, { env: ENV });
+  if (!result.ok) throw new Error(result.errors.join('\n'));
+  const { pools, retry } = result.config;
+  t.same(retry, { maxAttempts: 3, budgetPercent: 20, minRetriesPerSecond: 5, backoffBaseMs: 25, backoffMaxMs: 250 });
+  t.same([pools['llama-70b']?.balance, pools['llama-70b']?.maxInFlight, pools['llama-70b']?.maxEngineQueue], ['load-aware', 128, 4]);
+  t.same(pools['llama-70b']?.outlier, { consecutiveFailures: 3, baseEjectionMs: 10000, maxEjectionMs: 120000, maxEjectedPercent: 50 });
+  t.same([pools['llama-8b']?.balance, pools['llama-8b']?.maxEngineQueue], ['least-in-flight', 16]);
+  t.same(pools['llama-8b']?.healthCheck, { intervalMs: 20000, timeoutMs: 5000, unhealthyAfter: 3, healthyAfter: 2, path: '/health' }, 'a gentler TGI health check');
+  t.same(pools['openai-fallback']?.healthCheck.intervalMs, 0, 'no active checks on the hosted API');
+  t.same(pools['openai-fallback']?.engineMetrics.intervalMs, 0, 'no metrics scraping on the hosted API');
+});

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { DEFAULTS, SIM_DEFAULTS as SIM_DEFAULTS_CONST, SIM_FAULT_DEFAULTS } from './defaults.js';
 import { loadConfigFile, loadConfigText, parseConfigObject, type LoadResult } from './load.js';
 import type { Config } from './types.js';
 
@@ -80,6 +81,7 @@ t.test('a minimal config resolves with every default', async (t) => {
   t.same(configOf(result), {
     server: { host: '127.0.0.1', port: 8080, maxBodyBytes: 4194304, requestTimeoutMs: 600000, shutdownGraceMs: 10000 },
     logging: { level: 'info' },
+    retry: { maxAttempts: 3, budgetPercent: 20, minRetriesPerSecond: 5, backoffBaseMs: 25, backoffMaxMs: 250 },
     models: { chat: { tiers: ['small'] } },
     tiers: { small: { pools: ['gpu'] } },
     pools: {
@@ -90,6 +92,12 @@ t.test('a minimal config resolves with every default', async (t) => {
         firstByteTimeoutMs: 60000,
         idleTimeoutMs: 30000,
         maxConnections: 64,
+        balance: 'load-aware',
+        maxInFlight: 256,
+        maxEngineQueue: 8,
+        healthCheck: { intervalMs: 5000, timeoutMs: 2000, unhealthyAfter: 2, healthyAfter: 2, path: '/health' },
+        outlier: { consecutiveFailures: 3, baseEjectionMs: 10000, maxEjectionMs: 300000, maxEjectedPercent: 50 },
+        engineMetrics: { intervalMs: 1000, timeoutMs: 1000, staleAfterMs: 5000 },
         replicas: [{ name: 'gpu-0', url: 'http://gpu-0:8000', weight: 1 }],
       },
     },
@@ -109,12 +117,20 @@ t.test('given values replace defaults', async (t) => {
     'pools.gpu.firstByteTimeoutMs': 8,
     'pools.gpu.idleTimeoutMs': 9,
     'pools.gpu.maxConnections': 10,
+    'pools.gpu.balance': 'round-robin',
+    'pools.gpu.maxInFlight': 11,
+    'pools.gpu.maxEngineQueue': 0,
+    'pools.gpu.healthCheck': { intervalMs: 0, timeoutMs: 12, unhealthyAfter: 13, healthyAfter: 14, path: '/ready' },
+    'pools.gpu.outlier': { consecutiveFailures: 15, baseEjectionMs: 16, maxEjectionMs: 17, maxEjectedPercent: 0 },
+    'pools.gpu.engineMetrics': { intervalMs: 0, timeoutMs: 18, staleAfterMs: 19 },
     'pools.gpu.replicas.0.name': 'box.a_1',
     'pools.gpu.replicas.0.weight': 0.5,
+    retry: { maxAttempts: 1, budgetPercent: 0, minRetriesPerSecond: 0, backoffBaseMs: 0, backoffMaxMs: 0 },
   });
   const config = configOf(parseConfigObject(raw, { env: ENV }));
   t.same(config.server, { host: '0.0.0.0', port: 0, maxBodyBytes: 1, requestTimeoutMs: 5, shutdownGraceMs: 6 });
   t.equal(config.logging.level, 'debug');
+  t.same(config.retry, { maxAttempts: 1, budgetPercent: 0, minRetriesPerSecond: 0, backoffBaseMs: 0, backoffMaxMs: 0 });
   t.same(config.pools.gpu, {
     engine: 'vllm',
     servedModel: 'm-8b',
@@ -122,6 +138,12 @@ t.test('given values replace defaults', async (t) => {
     firstByteTimeoutMs: 8,
     idleTimeoutMs: 9,
     maxConnections: 10,
+    balance: 'round-robin',
+    maxInFlight: 11,
+    maxEngineQueue: 0,
+    healthCheck: { intervalMs: 0, timeoutMs: 12, unhealthyAfter: 13, healthyAfter: 14, path: '/ready' },
+    outlier: { consecutiveFailures: 15, baseEjectionMs: 16, maxEjectionMs: 17, maxEjectedPercent: 0 },
+    engineMetrics: { intervalMs: 0, timeoutMs: 18, staleAfterMs: 19 },
     replicas: [{ name: 'box.a_1', url: 'http://gpu-0:8000', weight: 0.5 }],
   });
   t.equal(config.pools['openai-fallback']?.apiKeyEnv, 'OPENAI_API_KEY');
@@ -137,22 +159,171 @@ t.test('given values replace defaults', async (t) => {
   );
 });
 
+const NO_FAULTS = { slowFactor: 1, errorRate: 0, hang: false, dieAfterRequests: 0, dropMidStreamRate: 0 };
+const SIM_DEFAULTS = {
+  flavour: 'vllm',
+  ttftMs: 40,
+  tokensPerSecond: 80,
+  defaultMaxTokens: 48,
+  embeddingDimensions: 64,
+  maxRunning: 32,
+  kvCacheTokens: 131072,
+  faults: NO_FAULTS,
+};
+
 t.test('sim settings: defaults, then pool, then replica', async (t) => {
   const raw = patch(base(), {
-    'pools.sim.sim': { ttftMs: 5, tokensPerSecond: 7 },
-    'pools.sim.replicas': [{ sim: { tokensPerSecond: 9, embeddingDimensions: 3 } }, { name: 'plain' }],
+    'pools.sim.sim': { ttftMs: 5, tokensPerSecond: 7, flavour: 'tgi', maxRunning: 4 },
+    'pools.sim.replicas': [{ sim: { tokensPerSecond: 9, embeddingDimensions: 3, kvCacheTokens: 1000, flavour: 'vllm' } }, { name: 'plain' }],
   });
   const pool = configOf(parseConfigObject(raw, { env: ENV })).pools.sim;
-  t.same(pool?.sim, { ttftMs: 5, tokensPerSecond: 7, defaultMaxTokens: 48, embeddingDimensions: 64 });
+  const poolSim = { ...SIM_DEFAULTS, ttftMs: 5, tokensPerSecond: 7, flavour: 'tgi', maxRunning: 4 };
+  t.same(pool?.sim, poolSim);
   t.same(pool?.replicas, [
-    { name: 'sim-0', weight: 1, sim: { ttftMs: 5, tokensPerSecond: 9, defaultMaxTokens: 48, embeddingDimensions: 3 } },
-    { name: 'plain', weight: 1, sim: { ttftMs: 5, tokensPerSecond: 7, defaultMaxTokens: 48, embeddingDimensions: 64 } },
+    { name: 'sim-0', weight: 1, sim: { ...poolSim, tokensPerSecond: 9, embeddingDimensions: 3, kvCacheTokens: 1000, flavour: 'vllm' } },
+    { name: 'plain', weight: 1, sim: poolSim },
   ]);
   t.notOk(pool?.replicas.some((r) => 'url' in r), 'sim replicas have no url');
 
   const bare = configOf(parseConfigObject(base(), { env: ENV })).pools.sim;
-  t.same(bare?.sim, { ttftMs: 40, tokensPerSecond: 80, defaultMaxTokens: 48, embeddingDimensions: 64 });
+  t.same(bare?.sim, SIM_DEFAULTS);
   t.same(bare?.replicas[0]?.sim, bare?.sim);
+});
+
+t.test('sim faults: defaults, then pool, then replica, one key at a time', async (t) => {
+  const faultCases: { name: string; pool?: object; replica?: object; poolFaults: object; replicaFaults: object }[] = [
+    { name: 'none given', poolFaults: NO_FAULTS, replicaFaults: NO_FAULTS },
+    {
+      name: 'pool only',
+      pool: { errorRate: 0.25, hang: true },
+      poolFaults: { ...NO_FAULTS, errorRate: 0.25, hang: true },
+      replicaFaults: { ...NO_FAULTS, errorRate: 0.25, hang: true },
+    },
+    {
+      name: 'replica only',
+      replica: { dieAfterRequests: 10 },
+      poolFaults: NO_FAULTS,
+      replicaFaults: { ...NO_FAULTS, dieAfterRequests: 10 },
+    },
+    {
+      name: 'a replica overriding one fault keeps the pool\'s others',
+      pool: { slowFactor: 3, errorRate: 0.5, dropMidStreamRate: 0.1 },
+      replica: { errorRate: 0 },
+      poolFaults: { ...NO_FAULTS, slowFactor: 3, errorRate: 0.5, dropMidStreamRate: 0.1 },
+      replicaFaults: { ...NO_FAULTS, slowFactor: 3, errorRate: 0, dropMidStreamRate: 0.1 },
+    },
+    {
+      name: 'every fault overridden',
+      pool: { slowFactor: 2, errorRate: 1, hang: true, dieAfterRequests: 1, dropMidStreamRate: 1 },
+      replica: { slowFactor: 1.5, errorRate: 0.1, hang: false, dieAfterRequests: 0, dropMidStreamRate: 0 },
+      poolFaults: { slowFactor: 2, errorRate: 1, hang: true, dieAfterRequests: 1, dropMidStreamRate: 1 },
+      replicaFaults: { slowFactor: 1.5, errorRate: 0.1, hang: false, dieAfterRequests: 0, dropMidStreamRate: 0 },
+    },
+  ];
+  for (const c of faultCases) {
+    const raw = patch(base(), {
+      ...(c.pool === undefined ? {} : { 'pools.sim.sim.faults': c.pool }),
+      'pools.sim.replicas': [c.replica === undefined ? {} : { sim: { faults: c.replica } }, { name: 'plain' }],
+    });
+    const pool = configOf(parseConfigObject(raw, { env: ENV })).pools.sim;
+    t.same(pool?.sim?.faults, c.poolFaults, `${c.name}: pool`);
+    t.same(pool?.replicas[0]?.sim?.faults, c.replicaFaults, `${c.name}: replica`);
+    t.same(pool?.replicas[1]?.sim?.faults, c.poolFaults, `${c.name}: a replica without faults has the pool's`);
+  }
+});
+
+t.test('per-engine defaults: health checks and engine metrics', async (t) => {
+  const engines: { engine: string; url?: string; intervalMs: number; path: string; metricsIntervalMs: number }[] = [
+    { engine: 'vllm', url: 'http://gpu-0:8000', intervalMs: 5000, path: '/health', metricsIntervalMs: 1000 },
+    { engine: 'tgi', url: 'http://gpu-0:8080', intervalMs: 15000, path: '/health', metricsIntervalMs: 1000 },
+    { engine: 'openai', url: 'https://api.openai.com', intervalMs: 0, path: '/v1/models', metricsIntervalMs: 0 },
+    { engine: 'sim', intervalMs: 5000, path: '/health', metricsIntervalMs: 1000 },
+  ];
+  for (const e of engines) {
+    const replica = e.url === undefined ? {} : { url: e.url };
+    const raw = {
+      models: { chat: { tiers: ['t'] } },
+      tiers: { t: { pools: ['p'] } },
+      pools: { p: { engine: e.engine, servedModel: 'm', replicas: [replica] } },
+    };
+    const pool = configOf(parseConfigObject(raw, { env: {} })).pools.p;
+    t.same(pool?.healthCheck, { intervalMs: e.intervalMs, timeoutMs: 2000, unhealthyAfter: 2, healthyAfter: 2, path: e.path }, `${e.engine}: healthCheck`);
+    t.same(pool?.engineMetrics, { intervalMs: e.metricsIntervalMs, timeoutMs: 1000, staleAfterMs: 5000 }, `${e.engine}: engineMetrics`);
+    t.same(pool?.outlier, { consecutiveFailures: 3, baseEjectionMs: 10000, maxEjectionMs: 300000, maxEjectedPercent: 50 }, `${e.engine}: outlier`);
+    t.same([pool?.balance, pool?.maxInFlight, pool?.maxEngineQueue], ['load-aware', 256, 8], `${e.engine}: balancing`);
+
+    // Given values win over the engine's defaults, key by key.
+    const given = patch(structuredClone(raw), {
+      'pools.p.healthCheck': { intervalMs: 30000, path: '/ping' },
+      'pools.p.engineMetrics': { intervalMs: 250 },
+    });
+    const overridden = configOf(parseConfigObject(given, { env: {} })).pools.p;
+    t.same(overridden?.healthCheck, { intervalMs: 30000, timeoutMs: 2000, unhealthyAfter: 2, healthyAfter: 2, path: '/ping' }, `${e.engine}: healthCheck given`);
+    t.same(overridden?.engineMetrics, { intervalMs: 250, timeoutMs: 1000, staleAfterMs: 5000 }, `${e.engine}: engineMetrics given`);
+  }
+});
+
+t.test('values override defaults one key at a time', async (t) => {
+  const overrides: { name: string; patch: Record<string, unknown>; pick: (c: Config) => unknown; expected: unknown }[] = [
+    { name: 'balance', patch: { 'pools.gpu.balance': 'least-in-flight' }, pick: (c) => c.pools.gpu?.balance, expected: 'least-in-flight' },
+    { name: 'maxInFlight', patch: { 'pools.gpu.maxInFlight': 1 }, pick: (c) => c.pools.gpu?.maxInFlight, expected: 1 },
+    { name: 'maxEngineQueue', patch: { 'pools.gpu.maxEngineQueue': 100 }, pick: (c) => c.pools.gpu?.maxEngineQueue, expected: 100 },
+    {
+      name: 'healthCheck.unhealthyAfter',
+      patch: { 'pools.gpu.healthCheck.unhealthyAfter': 5 },
+      pick: (c) => c.pools.gpu?.healthCheck,
+      expected: { intervalMs: 5000, timeoutMs: 2000, unhealthyAfter: 5, healthyAfter: 2, path: '/health' },
+    },
+    {
+      name: 'healthCheck.intervalMs 0 turns checks off',
+      patch: { 'pools.gpu.healthCheck.intervalMs': 0 },
+      pick: (c) => c.pools.gpu?.healthCheck.intervalMs,
+      expected: 0,
+    },
+    {
+      name: 'outlier.maxEjectedPercent (fractional)',
+      patch: { 'pools.gpu.outlier.maxEjectedPercent': 33.3 },
+      pick: (c) => c.pools.gpu?.outlier,
+      expected: { consecutiveFailures: 3, baseEjectionMs: 10000, maxEjectionMs: 300000, maxEjectedPercent: 33.3 },
+    },
+    {
+      name: 'outlier.maxEjectedPercent 100',
+      patch: { 'pools.gpu.outlier.maxEjectedPercent': 100 },
+      pick: (c) => c.pools.gpu?.outlier.maxEjectedPercent,
+      expected: 100,
+    },
+    {
+      name: 'engineMetrics.staleAfterMs',
+      patch: { 'pools.gpu.engineMetrics.staleAfterMs': 2000 },
+      pick: (c) => c.pools.gpu?.engineMetrics,
+      expected: { intervalMs: 1000, timeoutMs: 1000, staleAfterMs: 2000 },
+    },
+    {
+      name: 'retry.maxAttempts',
+      patch: { 'retry.maxAttempts': 5 },
+      pick: (c) => c.retry,
+      expected: { maxAttempts: 5, budgetPercent: 20, minRetriesPerSecond: 5, backoffBaseMs: 25, backoffMaxMs: 250 },
+    },
+    {
+      name: 'retry.budgetPercent above 100',
+      patch: { 'retry.budgetPercent': 150.5 },
+      pick: (c) => c.retry.budgetPercent,
+      expected: 150.5,
+    },
+    { name: 'an empty retry section', patch: { retry: {} }, pick: (c) => c.retry.backoffMaxMs, expected: 250 },
+    { name: 'other pools keep their defaults', patch: { 'pools.gpu.balance': 'round-robin' }, pick: (c) => c.pools['llama-70b']?.balance, expected: 'load-aware' },
+  ];
+  for (const o of overrides) {
+    t.same(o.pick(configOf(parseConfigObject(patch(base(), o.patch), { env: ENV }))), o.expected, o.name);
+  }
+});
+
+t.test('model aliases: printable ASCII without spaces', async (t) => {
+  for (const alias of ['gpt-4.1', 'meta-llama/Llama-3.3-70B-Instruct', 'a:b@c', '~', 'GPT_4o!']) {
+    const raw = patch(base(), {});
+    (raw.models as Record<string, unknown>)[alias] = { tiers: ['small'] };
+    t.ok(configOf(parseConfigObject(raw, { env: ENV })).models[alias], `${alias} is allowed`);
+  }
 });
 
 t.test('the resolved config is deeply frozen and shares nothing with the input', async (t) => {
@@ -173,6 +344,12 @@ t.test('the resolved config is deeply frozen and shares nothing with the input',
     config.pools['llama-70b']?.replicas[1],
     config.pools.sim?.sim,
     config.pools.sim?.replicas[0]?.sim,
+    config.retry,
+    config.pools.gpu?.healthCheck,
+    config.pools.gpu?.outlier,
+    config.pools.gpu?.engineMetrics,
+    config.pools.sim?.sim?.faults,
+    config.pools.sim?.replicas[0]?.sim?.faults,
   ];
   nodes.forEach((node, i) => t.ok(node !== undefined && Object.isFrozen(node), `node ${i} is frozen`));
   t.throws(() => {
@@ -182,6 +359,9 @@ t.test('the resolved config is deeply frozen and shares nothing with the input',
     (config.models.large?.tiers as string[]).push('x');
   }, TypeError);
   t.notOk(Object.isFrozen(raw), 'the input is not frozen');
+  // Freezing the result must not reach the shared default objects (a later load would break).
+  t.notOk(Object.isFrozen(DEFAULTS.outlier) || Object.isFrozen(DEFAULTS.retry), 'DEFAULTS is not frozen');
+  t.notOk(Object.isFrozen(SIM_DEFAULTS_CONST) || Object.isFrozen(SIM_FAULT_DEFAULTS), 'SIM_DEFAULTS is not frozen');
   patch(raw, { 'models.large.tiers.0': 'changed' });
   t.same(config.models.large?.tiers, ['large', 'small'], 'later changes to the input do not leak in');
 });
@@ -228,7 +408,7 @@ const cases: Case[] = [
   {
     name: 'unknown top-level key',
     patch: { auth: {} },
-    errors: ['auth: unknown key (allowed: server, logging, models, tiers, pools)'],
+    errors: ['auth: unknown key (allowed: server, logging, retry, models, tiers, pools)'],
   },
   {
     name: 'unknown server key',
@@ -246,18 +426,22 @@ const cases: Case[] = [
     name: 'unknown pool key',
     patch: { 'pools.gpu.timeoutMs': 1 },
     errors: [
-      'pools.gpu.timeoutMs: unknown key (allowed: engine, servedModel, apiKeyEnv, connectTimeoutMs, firstByteTimeoutMs, idleTimeoutMs, maxConnections, sim, replicas)',
+      'pools.gpu.timeoutMs: unknown key (allowed: engine, servedModel, apiKeyEnv, connectTimeoutMs, firstByteTimeoutMs, idleTimeoutMs, maxConnections, balance, maxInFlight, maxEngineQueue, healthCheck, outlier, engineMetrics, sim, replicas)',
     ],
   },
   {
     name: 'unknown pool sim key',
     patch: { 'pools.sim.sim.ttft': 1 },
-    errors: ['pools.sim.sim.ttft: unknown key (allowed: ttftMs, tokensPerSecond, defaultMaxTokens, embeddingDimensions)'],
+    errors: [
+      'pools.sim.sim.ttft: unknown key (allowed: flavour, maxRunning, kvCacheTokens, faults, ttftMs, tokensPerSecond, defaultMaxTokens, embeddingDimensions)',
+    ],
   },
   {
     name: 'unknown replica sim key',
     patch: { 'pools.sim.replicas.0.sim': { speed: 1 } },
-    errors: ['pools.sim.replicas[0].sim.speed: unknown key (allowed: ttftMs, tokensPerSecond, defaultMaxTokens, embeddingDimensions)'],
+    errors: [
+      'pools.sim.replicas[0].sim.speed: unknown key (allowed: flavour, maxRunning, kvCacheTokens, faults, ttftMs, tokensPerSecond, defaultMaxTokens, embeddingDimensions)',
+    ],
   },
 
   // types, ranges, enums, patterns
@@ -344,6 +528,171 @@ const cases: Case[] = [
     name: 'negative replica sim ttft',
     patch: { 'pools.sim.replicas.0.sim': { ttftMs: -1 } },
     errors: ['pools.sim.replicas[0].sim.ttftMs: must be an integer of at least 0 (got -1)'],
+  },
+
+  // model aliases are echoed in a response header
+  {
+    name: 'model alias with a space',
+    patch: { 'models.my model': { tiers: ['small'] } },
+    errors: ['models: invalid model name "my model": must be printable ASCII without spaces (it is echoed in a response header)'],
+  },
+  {
+    name: 'model alias with a non-ASCII letter',
+    patch: { 'models.modèle': { tiers: ['small'] } },
+    errors: ['models: invalid model name "modèle": must be printable ASCII without spaces (it is echoed in a response header)'],
+  },
+  {
+    name: 'model alias with a tab',
+    patch: { 'models.a\tb': { tiers: ['small'] } },
+    errors: ['models: invalid model name "a\\tb": must be printable ASCII without spaces (it is echoed in a response header)'],
+  },
+  {
+    name: 'empty model alias',
+    patch: { 'models.': { tiers: ['small'] } },
+    errors: ['models: invalid model name "": must be printable ASCII without spaces (it is echoed in a response header)'],
+  },
+
+  // balancing, health checks, outlier ejection, engine metrics, retries: unknown keys
+  {
+    name: 'unknown healthCheck key',
+    patch: { 'pools.gpu.healthCheck.interval': 1000 },
+    errors: ['pools.gpu.healthCheck.interval: unknown key (allowed: intervalMs, timeoutMs, unhealthyAfter, healthyAfter, path)'],
+  },
+  {
+    name: 'unknown outlier key',
+    patch: { 'pools.gpu.outlier.failures': 3 },
+    errors: ['pools.gpu.outlier.failures: unknown key (allowed: consecutiveFailures, baseEjectionMs, maxEjectionMs, maxEjectedPercent)'],
+  },
+  {
+    name: 'unknown engineMetrics key',
+    patch: { 'pools.gpu.engineMetrics.path': '/metrics' },
+    errors: ['pools.gpu.engineMetrics.path: unknown key (allowed: intervalMs, timeoutMs, staleAfterMs)'],
+  },
+  {
+    name: 'unknown retry key',
+    patch: { 'retry.attempts': 2 },
+    errors: ['retry.attempts: unknown key (allowed: maxAttempts, budgetPercent, minRetriesPerSecond, backoffBaseMs, backoffMaxMs)'],
+  },
+  {
+    name: 'unknown pool sim faults key',
+    patch: { 'pools.sim.sim.faults.crash': true },
+    errors: ['pools.sim.sim.faults.crash: unknown key (allowed: slowFactor, errorRate, hang, dieAfterRequests, dropMidStreamRate)'],
+  },
+  {
+    name: 'unknown replica sim faults key',
+    patch: { 'pools.sim.replicas.0.sim': { faults: { errorrate: 0.1 } } },
+    errors: ['pools.sim.replicas[0].sim.faults.errorrate: unknown key (allowed: slowFactor, errorRate, hang, dieAfterRequests, dropMidStreamRate)'],
+  },
+
+  // ... enums, ranges, types
+  {
+    name: 'unknown balance strategy',
+    patch: { 'pools.gpu.balance': 'random' },
+    errors: ['pools.gpu.balance: must be one of load-aware, least-in-flight, round-robin (got "random")'],
+  },
+  { name: 'maxInFlight of 0', patch: { 'pools.gpu.maxInFlight': 0 }, errors: ['pools.gpu.maxInFlight: must be an integer of at least 1 (got 0)'] },
+  {
+    name: 'negative maxEngineQueue',
+    patch: { 'pools.gpu.maxEngineQueue': -1 },
+    errors: ['pools.gpu.maxEngineQueue: must be an integer of at least 0 (got -1)'],
+  },
+  { name: 'healthCheck not a mapping', patch: { 'pools.gpu.healthCheck': true }, errors: ['pools.gpu.healthCheck: must be a mapping (got true)'] },
+  {
+    name: 'negative healthCheck interval',
+    patch: { 'pools.gpu.healthCheck.intervalMs': -1 },
+    errors: ['pools.gpu.healthCheck.intervalMs: must be an integer of at least 0 (got -1)'],
+  },
+  {
+    name: 'zero healthCheck timeout',
+    patch: { 'pools.gpu.healthCheck.timeoutMs': 0 },
+    errors: ['pools.gpu.healthCheck.timeoutMs: must be an integer of at least 1 (got 0)'],
+  },
+  {
+    name: 'zero unhealthyAfter',
+    patch: { 'pools.gpu.healthCheck.unhealthyAfter': 0 },
+    errors: ['pools.gpu.healthCheck.unhealthyAfter: must be an integer of at least 1 (got 0)'],
+  },
+  {
+    name: 'healthCheck.path not starting with "/"',
+    patch: { 'pools.gpu.healthCheck.path': 'health' },
+    errors: ['pools.gpu.healthCheck.path: must match ^/ (got "health")'],
+  },
+  {
+    name: 'healthCheck.path a full URL',
+    patch: { 'pools.gpu.healthCheck.path': 'http://gpu-0:8000/health' },
+    errors: ['pools.gpu.healthCheck.path: must match ^/ (got "http://gpu-0:8000/health")'],
+  },
+  {
+    name: 'zero consecutiveFailures',
+    patch: { 'pools.gpu.outlier.consecutiveFailures': 0 },
+    errors: ['pools.gpu.outlier.consecutiveFailures: must be an integer of at least 1 (got 0)'],
+  },
+  {
+    name: 'maxEjectedPercent above 100',
+    patch: { 'pools.gpu.outlier.maxEjectedPercent': 101 },
+    errors: ['pools.gpu.outlier.maxEjectedPercent: must be a number from 0 to 100 (got 101)'],
+  },
+  {
+    name: 'negative engineMetrics interval',
+    patch: { 'pools.gpu.engineMetrics.intervalMs': -5 },
+    errors: ['pools.gpu.engineMetrics.intervalMs: must be an integer of at least 0 (got -5)'],
+  },
+  {
+    name: 'zero staleAfterMs',
+    patch: { 'pools.gpu.engineMetrics.staleAfterMs': 0 },
+    errors: ['pools.gpu.engineMetrics.staleAfterMs: must be an integer of at least 1 (got 0)'],
+  },
+  { name: 'retry not a mapping', patch: { retry: 3 }, errors: ['retry: must be a mapping (got 3)'] },
+  { name: 'zero maxAttempts', patch: { 'retry.maxAttempts': 0 }, errors: ['retry.maxAttempts: must be an integer of at least 1 (got 0)'] },
+  { name: 'negative budgetPercent', patch: { 'retry.budgetPercent': -1 }, errors: ['retry.budgetPercent: must be a number of at least 0 (got -1)'] },
+  {
+    name: 'fractional minRetriesPerSecond',
+    patch: { 'retry.minRetriesPerSecond': 0.5 },
+    errors: ['retry.minRetriesPerSecond: must be an integer of at least 0 (got 0.5)'],
+  },
+  {
+    name: 'negative backoffBaseMs',
+    patch: { 'retry.backoffBaseMs': -1 },
+    errors: ['retry.backoffBaseMs: must be an integer of at least 0 (got -1)'],
+  },
+
+  // ... sim batching and faults
+  {
+    name: 'unknown sim flavour',
+    patch: { 'pools.sim.sim.flavour': 'sglang' },
+    errors: ['pools.sim.sim.flavour: must be one of vllm, tgi (got "sglang")'],
+  },
+  { name: 'zero maxRunning', patch: { 'pools.sim.sim.maxRunning': 0 }, errors: ['pools.sim.sim.maxRunning: must be an integer of at least 1 (got 0)'] },
+  {
+    name: 'zero kvCacheTokens on a replica',
+    patch: { 'pools.sim.replicas.0.sim': { kvCacheTokens: 0 } },
+    errors: ['pools.sim.replicas[0].sim.kvCacheTokens: must be an integer of at least 1 (got 0)'],
+  },
+  {
+    name: 'errorRate above 1',
+    patch: { 'pools.sim.sim.faults.errorRate': 1.5 },
+    errors: ['pools.sim.sim.faults.errorRate: must be a number from 0 to 1 (got 1.5)'],
+  },
+  {
+    name: 'errorRate as a percentage string',
+    patch: { 'pools.sim.replicas.0.sim': { faults: { errorRate: '10%' } } },
+    errors: ['pools.sim.replicas[0].sim.faults.errorRate: must be a number from 0 to 1 (got "10%")'],
+  },
+  {
+    name: 'negative dropMidStreamRate',
+    patch: { 'pools.sim.sim.faults.dropMidStreamRate': -0.1 },
+    errors: ['pools.sim.sim.faults.dropMidStreamRate: must be a number from 0 to 1 (got -0.1)'],
+  },
+  {
+    name: 'slowFactor below 1',
+    patch: { 'pools.sim.sim.faults.slowFactor': 0.5 },
+    errors: ['pools.sim.sim.faults.slowFactor: must be a number of at least 1 (got 0.5)'],
+  },
+  { name: 'hang as a string', patch: { 'pools.sim.sim.faults.hang': 'yes' }, errors: ['pools.sim.sim.faults.hang: must be true or false (got "yes")'] },
+  {
+    name: 'fractional dieAfterRequests',
+    patch: { 'pools.sim.sim.faults.dieAfterRequests': 1.5 },
+    errors: ['pools.sim.sim.faults.dieAfterRequests: must be an integer of at least 0 (got 1.5)'],
   },
 
   // references
@@ -450,6 +799,89 @@ const cases: Case[] = [
     patch: { 'pools.gpu.replicas.0.sim': {} },
     errors: ['pools.gpu.replicas[0].sim: only valid when engine is "sim"'],
   },
+  {
+    name: 'faults on a non-sim pool',
+    patch: { 'pools.gpu.sim.faults.errorRate': 0.5 },
+    errors: ['pools.gpu.sim: only valid when engine is "sim"'],
+  },
+  {
+    name: 'faults on a non-sim replica',
+    patch: { 'pools.openai-fallback.replicas.0.sim': { faults: { hang: true } } },
+    errors: ['pools.openai-fallback.replicas[0].sim: only valid when engine is "sim"'],
+  },
+
+  // ordered settings; the problem is reported at the key the file wrote, naming defaults as such
+  {
+    name: 'retry backoff base above the default cap',
+    patch: { 'retry.backoffBaseMs': 500 },
+    errors: ['retry.backoffBaseMs: must not exceed retry.backoffMaxMs (got 500; retry.backoffMaxMs is 250 by default)'],
+  },
+  {
+    name: 'retry backoff base above the given cap',
+    patch: { retry: { backoffBaseMs: 300, backoffMaxMs: 200 } },
+    errors: ['retry.backoffBaseMs: must not exceed retry.backoffMaxMs (got 300; retry.backoffMaxMs is 200)'],
+  },
+  {
+    name: 'retry backoff cap below the default base',
+    patch: { 'retry.backoffMaxMs': 10 },
+    errors: ['retry.backoffMaxMs: must not be less than retry.backoffBaseMs (got 10; retry.backoffBaseMs is 25 by default)'],
+  },
+  {
+    name: 'outlier base ejection above the default max',
+    patch: { 'pools.gpu.outlier.baseEjectionMs': 400000 },
+    errors: [
+      'pools.gpu.outlier.baseEjectionMs: must not exceed pools.gpu.outlier.maxEjectionMs (got 400000; pools.gpu.outlier.maxEjectionMs is 300000 by default)',
+    ],
+  },
+  {
+    name: 'outlier base ejection above the given max',
+    patch: { 'pools.llama-70b.outlier': { baseEjectionMs: 2000, maxEjectionMs: 1000 } },
+    errors: [
+      'pools.llama-70b.outlier.baseEjectionMs: must not exceed pools.llama-70b.outlier.maxEjectionMs (got 2000; pools.llama-70b.outlier.maxEjectionMs is 1000)',
+    ],
+  },
+  {
+    name: 'outlier max ejection below the default base',
+    patch: { 'pools.gpu.outlier.maxEjectionMs': 5000 },
+    errors: [
+      'pools.gpu.outlier.maxEjectionMs: must not be less than pools.gpu.outlier.baseEjectionMs (got 5000; pools.gpu.outlier.baseEjectionMs is 10000 by default)',
+    ],
+  },
+  {
+    name: 'health check timeout equal to the vLLM default interval',
+    patch: { 'pools.gpu.healthCheck.timeoutMs': 5000 },
+    errors: [
+      'pools.gpu.healthCheck.timeoutMs: must be less than pools.gpu.healthCheck.intervalMs (got 5000; pools.gpu.healthCheck.intervalMs is 5000 by default for engine "vllm")',
+    ],
+  },
+  {
+    name: 'health check timeout equal to the TGI default interval',
+    patch: {
+      'pools.tgi': { engine: 'tgi', servedModel: 't', healthCheck: { timeoutMs: 15000 }, replicas: [{ url: 'http://gpu-9:8080' }] },
+    },
+    errors: [
+      'pools.tgi.healthCheck.timeoutMs: must be less than pools.tgi.healthCheck.intervalMs (got 15000; pools.tgi.healthCheck.intervalMs is 15000 by default for engine "tgi")',
+    ],
+  },
+  {
+    name: 'health check timeout above the given interval',
+    patch: { 'pools.sim.healthCheck': { intervalMs: 3000, timeoutMs: 4000 } },
+    errors: ['pools.sim.healthCheck.timeoutMs: must be less than pools.sim.healthCheck.intervalMs (got 4000; pools.sim.healthCheck.intervalMs is 3000)'],
+  },
+  {
+    name: 'health check interval below the default timeout',
+    patch: { 'pools.gpu.healthCheck.intervalMs': 1000 },
+    errors: [
+      'pools.gpu.healthCheck.intervalMs: must be greater than pools.gpu.healthCheck.timeoutMs (got 1000; pools.gpu.healthCheck.timeoutMs is 2000 by default)',
+    ],
+  },
+  {
+    name: 'health checks turned on for openai with a timeout too long',
+    patch: { 'pools.openai-fallback.healthCheck': { intervalMs: 1000, timeoutMs: 1000 } },
+    errors: [
+      'pools.openai-fallback.healthCheck.timeoutMs: must be less than pools.openai-fallback.healthCheck.intervalMs (got 1000; pools.openai-fallback.healthCheck.intervalMs is 1000)',
+    ],
+  },
 ];
 
 t.test('each problem gives its exact message', async (t) => {
@@ -459,6 +891,27 @@ t.test('each problem gives its exact message', async (t) => {
     t.same(errorsOf(result), c.errors, c.name);
     t.equal(result.ok, false, `${c.name}: not ok`);
   }
+});
+
+t.test('ordered settings at their limits, and health checks that are off, are valid', async (t) => {
+  const valid: { name: string; patch: Record<string, unknown> }[] = [
+    { name: 'backoff base equal to the cap', patch: { retry: { backoffBaseMs: 100, backoffMaxMs: 100 } } },
+    { name: 'no backoff at all', patch: { retry: { backoffBaseMs: 0, backoffMaxMs: 0 } } },
+    { name: 'base ejection equal to the max', patch: { 'pools.gpu.outlier': { baseEjectionMs: 5000, maxEjectionMs: 5000 } } },
+    { name: 'health check timeout just below the interval', patch: { 'pools.gpu.healthCheck': { intervalMs: 2001 } } },
+    { name: 'a long timeout with checks off', patch: { 'pools.gpu.healthCheck': { intervalMs: 0, timeoutMs: 60000 } } },
+    // openai: checks are off by default, so the default timeout is never compared to the 0 interval.
+    { name: 'openai with a long health timeout and default (off) checks', patch: { 'pools.openai-fallback.healthCheck.timeoutMs': 60000 } },
+    { name: 'openai with active health checks', patch: { 'pools.openai-fallback.healthCheck.intervalMs': 30000 } },
+    { name: 'openai with metrics scraping', patch: { 'pools.openai-fallback.engineMetrics.intervalMs': 1000 } },
+  ];
+  for (const v of valid) t.same(errorsOf(parseConfigObject(patch(base(), v.patch), { env: ENV })), [], v.name);
+
+  const openai = configOf(
+    parseConfigObject(patch(base(), { 'pools.openai-fallback.healthCheck.intervalMs': 30000, 'pools.openai-fallback.engineMetrics.intervalMs': 1000 }), { env: ENV }),
+  ).pools['openai-fallback'];
+  t.same(openai?.healthCheck, { intervalMs: 30000, timeoutMs: 2000, unhealthyAfter: 2, healthyAfter: 2, path: '/v1/models' });
+  t.same(openai?.engineMetrics, { intervalMs: 1000, timeoutMs: 1000, staleAfterMs: 5000 });
 });
 
 t.test('several structural problems are all reported', async (t) => {
@@ -486,16 +939,26 @@ t.test('several cross-check problems are all reported', async (t) => {
     'tiers.small.pools': ['gpu', 'cpu'],
     'tiers.small.spillTo': 'large',
     'pools.gpu.replicas.0.url': 'http://gpu-0:8000/v1',
-    'pools.gpu.sim': {},
+    'pools.gpu.sim': { faults: { hang: true } },
+    'pools.gpu.outlier': { baseEjectionMs: 20000, maxEjectionMs: 10000 },
+    'pools.gpu.healthCheck.timeoutMs': 9000,
+    'pools.llama-70b.healthCheck.intervalMs': 500,
     'pools.sim.replicas': [{ name: 'gpu-0' }],
+    'pools.sim.outlier.maxEjectionMs': 1,
+    retry: { backoffBaseMs: 1000, backoffMaxMs: 100 },
   });
   t.same(errorsOf(parseConfigObject(raw, { env: {} })), [
+    'retry.backoffBaseMs: must not exceed retry.backoffMaxMs (got 1000; retry.backoffMaxMs is 100)',
     'models.small.tiers[0]: unknown tier "tiny" (known: small, large)',
     'tiers.small.pools[1]: unknown pool "cpu" (known: gpu, llama-70b, openai-fallback, sim)',
     'tiers.small.spillTo: spill cycle small → large → small',
     'pools.gpu.sim: only valid when engine is "sim"',
+    'pools.gpu.outlier.baseEjectionMs: must not exceed pools.gpu.outlier.maxEjectionMs (got 20000; pools.gpu.outlier.maxEjectionMs is 10000)',
+    'pools.gpu.healthCheck.timeoutMs: must be less than pools.gpu.healthCheck.intervalMs (got 9000; pools.gpu.healthCheck.intervalMs is 5000 by default for engine "vllm")',
     'pools.gpu.replicas[0].url: must be an origin like http://host:port without a path (got "http://gpu-0:8000/v1"); the router adds /v1/...',
+    'pools.llama-70b.healthCheck.intervalMs: must be greater than pools.llama-70b.healthCheck.timeoutMs (got 500; pools.llama-70b.healthCheck.timeoutMs is 2000 by default)',
     'pools.openai-fallback.apiKeyEnv: environment variable OPENAI_API_KEY is not set',
+    'pools.sim.outlier.maxEjectionMs: must not be less than pools.sim.outlier.baseEjectionMs (got 1; pools.sim.outlier.baseEjectionMs is 10000 by default)',
     'pools.sim.replicas[0].name: duplicate replica name "gpu-0", also used by pools.gpu.replicas[0]; replica names must be unique across the config',
   ]);
 });
@@ -610,7 +1073,7 @@ pools:
   gpu: { engine: sim, servedModel: m, replicas: [ *replica ] }
 `;
   // The anchor holder is an unknown key: the config has no place for shared snippets yet.
-  t.same(errorsOf(loadConfigText(text, { env: {} })), ['x-replica: unknown key (allowed: server, logging, models, tiers, pools)']);
+  t.same(errorsOf(loadConfigText(text, { env: {} })), ['x-replica: unknown key (allowed: server, logging, retry, models, tiers, pools)']);
   const config = configOf(loadConfigText(text.replace('x-replica: &replica { weight: 3 }\n', '').replace('*replica', '&r { weight: 3 }'), { env: {} }));
   t.equal(config.pools.gpu?.replicas[0]?.weight, 3);
   t.equal(config.models.chat?.description, 'yes');

@@ -1,10 +1,11 @@
 // Cross-checks that a schema cannot express: names that refer to other entries, spill cycles,
-// engine-dependent keys, replica URLs, uniqueness across the whole config and the environment
-// variables named by `apiKeyEnv`. Every problem is returned; nothing stops at the first.
+// engine-dependent keys, replica URLs, uniqueness across the whole config, the environment
+// variables named by `apiKeyEnv` and settings that must be ordered (a backoff base not above its cap,
+// a health-check timeout below its interval). Every problem is returned; nothing stops at the first.
 
-import type { RawConfig } from './schema.js';
+import type { RawConfig, RawPool } from './schema.js';
 import { formatPath } from './validate.js';
-import type { Config } from './types.js';
+import type { Config, PoolConfig } from './types.js';
 
 type Path = readonly (string | number)[];
 
@@ -19,10 +20,48 @@ const known = (names: readonly string[]) => `(known: ${names.join(', ')})`;
 
 export function checkReferences(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv): string[] {
   const problems = new Problems();
+  checkRetry(raw, config, problems);
   checkModels(config, problems);
   checkTiers(config, problems);
   checkPools(raw, config, env, problems);
   return problems.list;
+}
+
+/** One of two settings that must be ordered: its path, its resolved value and where a default came from. */
+interface Bound {
+  readonly path: Path;
+  readonly value: number;
+  /** Undefined when the value was written in the file; otherwise how the default is described. */
+  readonly defaulted?: string;
+}
+
+const bound = (path: Path, value: number, given: unknown, defaulted = 'by default'): Bound =>
+  given === undefined ? { path, value, defaulted } : { path, value };
+
+/**
+ * `low` must not exceed `high` (or, when `strict`, must stay below it). The problem is reported at
+ * the setting the file actually wrote (the low one when both are written), naming the other one
+ * and whether its value is a default.
+ */
+function checkOrder(low: Bound, high: Bound, strict: boolean, problems: Problems): void {
+  if (strict ? low.value < high.value : low.value <= high.value) return;
+  const other = (b: Bound) => `${formatPath(b.path)} is ${b.value}${b.defaulted === undefined ? '' : ` ${b.defaulted}`}`;
+  if (low.defaulted === undefined || high.defaulted !== undefined) {
+    const relation = strict ? 'must be less than' : 'must not exceed';
+    problems.add(low.path, `${relation} ${formatPath(high.path)} (got ${low.value}; ${other(high)})`);
+  } else {
+    const relation = strict ? 'must be greater than' : 'must not be less than';
+    problems.add(high.path, `${relation} ${formatPath(low.path)} (got ${high.value}; ${other(low)})`);
+  }
+}
+
+function checkRetry(raw: RawConfig, config: Config, problems: Problems): void {
+  checkOrder(
+    bound(['retry', 'backoffBaseMs'], config.retry.backoffBaseMs, raw.retry?.backoffBaseMs),
+    bound(['retry', 'backoffMaxMs'], config.retry.backoffMaxMs, raw.retry?.backoffMaxMs),
+    false,
+    problems,
+  );
 }
 
 function checkModels(config: Config, problems: Problems): void {
@@ -88,6 +127,7 @@ function checkPools(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, prob
       if (value === undefined) problems.add(['pools', poolName, 'apiKeyEnv'], `environment variable ${pool.apiKeyEnv} is not set`);
       else if (value === '') problems.add(['pools', poolName, 'apiKeyEnv'], `environment variable ${pool.apiKeyEnv} is empty`);
     }
+    checkPoolTimings(poolName, rawPool, pool, problems);
     pool.replicas.forEach((replica, i) => {
       const path: Path = ['pools', poolName, 'replicas', i];
       const rawReplica = rawPool.replicas[i];
@@ -105,6 +145,31 @@ function checkPools(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, prob
       if (first !== undefined) problems.add([...path, 'url'], `duplicate replica URL ${JSON.stringify(replica.url)}, also used by ${formatPath(first)}`);
       else origins.set(origin, path);
     });
+  }
+}
+
+/**
+ * Ejections grow from `baseEjectionMs` up to `maxEjectionMs`; a health check must finish before the
+ * next one is due. Active checks and metric scrapes on hosted (openai) pools are allowed: they are
+ * off by default there, but a deployment may turn them on deliberately.
+ */
+function checkPoolTimings(poolName: string, raw: RawPool, pool: PoolConfig, problems: Problems): void {
+  const outlier: Path = ['pools', poolName, 'outlier'];
+  checkOrder(
+    bound([...outlier, 'baseEjectionMs'], pool.outlier.baseEjectionMs, raw.outlier?.baseEjectionMs),
+    bound([...outlier, 'maxEjectionMs'], pool.outlier.maxEjectionMs, raw.outlier?.maxEjectionMs),
+    false,
+    problems,
+  );
+  if (pool.healthCheck.intervalMs > 0) {
+    const health: Path = ['pools', poolName, 'healthCheck'];
+    const engineDefault = `by default for engine ${JSON.stringify(pool.engine)}`;
+    checkOrder(
+      bound([...health, 'timeoutMs'], pool.healthCheck.timeoutMs, raw.healthCheck?.timeoutMs),
+      bound([...health, 'intervalMs'], pool.healthCheck.intervalMs, raw.healthCheck?.intervalMs, engineDefault),
+      true,
+      problems,
+    );
   }
 }
 

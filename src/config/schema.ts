@@ -3,12 +3,23 @@
 // has a default); defaults.ts turns that into the resolved `Config`; validate.ts compiles it once.
 // `npm run generate-schema` writes it to config/router.schema.json for editors.
 
-import type { EngineName, LogLevel } from './types.js';
-import { DEFAULTS, SIM_DEFAULTS } from './defaults.js';
+import type { BalanceStrategy, EngineName, LogLevel, SimFlavour } from './types.js';
+import { DEFAULTS, SIM_DEFAULTS, SIM_FAULT_DEFAULTS } from './defaults.js';
 
 // ---- raw input types (what validation guarantees, before defaults) ----
 
+export interface RawSimFaults {
+  slowFactor?: number;
+  errorRate?: number;
+  hang?: boolean;
+  dieAfterRequests?: number;
+  dropMidStreamRate?: number;
+}
 export interface RawSimSettings {
+  flavour?: SimFlavour;
+  maxRunning?: number;
+  kvCacheTokens?: number;
+  faults?: RawSimFaults;
   ttftMs?: number;
   tokensPerSecond?: number;
   defaultMaxTokens?: number;
@@ -46,12 +57,26 @@ export interface RawPool {
   firstByteTimeoutMs?: number;
   idleTimeoutMs?: number;
   maxConnections?: number;
+  balance?: BalanceStrategy;
+  maxInFlight?: number;
+  maxEngineQueue?: number;
+  healthCheck?: { intervalMs?: number; timeoutMs?: number; unhealthyAfter?: number; healthyAfter?: number; path?: string };
+  outlier?: { consecutiveFailures?: number; baseEjectionMs?: number; maxEjectionMs?: number; maxEjectedPercent?: number };
+  engineMetrics?: { intervalMs?: number; timeoutMs?: number; staleAfterMs?: number };
   sim?: RawSimSettings;
   replicas: RawReplica[];
+}
+export interface RawRetry {
+  maxAttempts?: number;
+  budgetPercent?: number;
+  minRetriesPerSecond?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
 }
 export interface RawConfig {
   server?: RawServer;
   logging?: RawLogging;
+  retry?: RawRetry;
   models: Record<string, RawModel>;
   tiers: Record<string, RawTier>;
   pools: Record<string, RawPool>;
@@ -62,12 +87,25 @@ export interface RawConfig {
 export const ENGINES: readonly EngineName[] = ['vllm', 'tgi', 'openai', 'sim'];
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+export const BALANCE_STRATEGIES: readonly BalanceStrategy[] = ['load-aware', 'least-in-flight', 'round-robin'];
+export const SIM_FLAVOURS: readonly SimFlavour[] = ['vllm', 'tgi'];
+
+/** Model aliases are echoed in a response header: printable ASCII, no spaces. */
+export const MODEL_NAME_PATTERN = '^[!-~]+$';
 /** Names that end up in headers, metric labels and default replica names. */
 export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
 export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 const milliseconds = (description: string, defaultValue: number) =>
   ({ type: 'integer', minimum: 1, default: defaultValue, description: `${description} (milliseconds)` }) as const;
+
+/** Durations that may be 0 to turn a periodic activity off. */
+const interval = (description: string) =>
+  ({ type: 'integer', minimum: 0, description: `${description} (milliseconds; 0 turns it off)` }) as const;
+const count = (description: string, defaultValue: number, minimum = 1) =>
+  ({ type: 'integer', minimum, default: defaultValue, description }) as const;
+const share = (description: string, defaultValue: number) =>
+  ({ type: 'number', minimum: 0, maximum: 1, default: defaultValue, description }) as const;
 
 const nameList = (what: string, description: string) =>
   ({
@@ -129,11 +167,28 @@ export const tierSchema = {
   },
 } as const;
 
+export const simFaultsSchema = {
+  type: 'object',
+  description: 'Faults the simulated replica injects.',
+  additionalProperties: false,
+  properties: {
+    slowFactor: { type: 'number', minimum: 1, default: SIM_FAULT_DEFAULTS.slowFactor, description: 'Multiplies every delay (3 = three times slower).' },
+    errorRate: share('Share of requests answered with an engine error.', SIM_FAULT_DEFAULTS.errorRate),
+    hang: { type: 'boolean', default: SIM_FAULT_DEFAULTS.hang, description: 'Accept requests and never answer.' },
+    dieAfterRequests: count('After this many requests the replica stops listening (0 = never).', SIM_FAULT_DEFAULTS.dieAfterRequests, 0),
+    dropMidStreamRate: share('Share of streams cut off after half their tokens.', SIM_FAULT_DEFAULTS.dropMidStreamRate),
+  },
+} as const;
+
 export const simSettingsSchema = {
   type: 'object',
   description: 'Simulator behaviour (engine "sim" only). Replica settings override pool settings.',
   additionalProperties: false,
   properties: {
+    flavour: { type: 'string', enum: SIM_FLAVOURS, default: SIM_DEFAULTS.flavour, description: 'The engine imitated: metric names and error bodies.' },
+    maxRunning: count('Continuous batching: sequences decoded together; more requests wait in a queue.', SIM_DEFAULTS.maxRunning),
+    kvCacheTokens: count('KV-cache capacity in tokens, for the cache-usage gauge.', SIM_DEFAULTS.kvCacheTokens),
+    faults: simFaultsSchema,
     ttftMs: { type: 'integer', minimum: 0, default: SIM_DEFAULTS.ttftMs, description: 'Time to first token for an idle replica (milliseconds).' },
     tokensPerSecond: { type: 'integer', minimum: 0, default: SIM_DEFAULTS.tokensPerSecond, description: 'Streaming speed.' },
     defaultMaxTokens: {
@@ -201,8 +256,73 @@ export const poolSchema = {
       default: DEFAULTS.pool.maxConnections,
       description: 'Keep-alive connections per replica.',
     },
+    balance: {
+      type: 'string',
+      enum: BALANCE_STRATEGIES,
+      default: DEFAULTS.pool.balance,
+      description: 'How a replica is picked: load-aware (power of two choices on live load), least-in-flight or round-robin.',
+    },
+    maxInFlight: count('Requests in flight from this router at which a replica counts as saturated.', DEFAULTS.pool.maxInFlight),
+    maxEngineQueue: count('Engine queue depth above which a replica counts as saturated.', DEFAULTS.pool.maxEngineQueue, 0),
+    healthCheck: {
+      type: 'object',
+      description: "Active health checks on the engine's health path.",
+      additionalProperties: false,
+      properties: {
+        intervalMs: interval('Time between checks; default 5000 (vLLM, sim), 15000 (TGI), 0 (openai)'),
+        timeoutMs: milliseconds('Time a check may take', DEFAULTS.healthCheck.timeoutMs),
+        unhealthyAfter: count('Consecutive failed checks that mark a replica unhealthy.', DEFAULTS.healthCheck.unhealthyAfter),
+        healthyAfter: count('Consecutive passed checks that mark it healthy again.', DEFAULTS.healthCheck.healthyAfter),
+        path: { type: 'string', pattern: '^/', description: "Overrides the engine's health path (/health; /v1/models for openai)." },
+      },
+    },
+    outlier: {
+      type: 'object',
+      description: 'Passive ejection of replicas that fail real requests.',
+      additionalProperties: false,
+      properties: {
+        consecutiveFailures: count('Consecutive gateway failures that eject a replica.', DEFAULTS.outlier.consecutiveFailures),
+        baseEjectionMs: milliseconds('Ejection time, multiplied by the number of ejections', DEFAULTS.outlier.baseEjectionMs),
+        maxEjectionMs: milliseconds('Longest ejection', DEFAULTS.outlier.maxEjectionMs),
+        maxEjectedPercent: {
+          type: 'number',
+          minimum: 0,
+          maximum: 100,
+          default: DEFAULTS.outlier.maxEjectedPercent,
+          description: "Most of a pool's replicas ejected at once (percent).",
+        },
+      },
+    },
+    engineMetrics: {
+      type: 'object',
+      description: "Scraping the engines' /metrics for queue depth and KV-cache use.",
+      additionalProperties: false,
+      properties: {
+        intervalMs: interval('Time between scrapes; default 1000, 0 for openai'),
+        timeoutMs: milliseconds('Time a scrape may take', DEFAULTS.engineMetrics.timeoutMs),
+        staleAfterMs: milliseconds('Age after which a scrape is unknown (and unknown counts as busy)', DEFAULTS.engineMetrics.staleAfterMs),
+      },
+    },
     sim: simSettingsSchema,
     replicas: { type: 'array', minItems: 1, items: replicaSchema, description: 'The servers of this pool.' },
+  },
+} as const;
+
+export const retrySchema = {
+  type: 'object',
+  description: 'Retries before the first byte reaches the client, always on another replica.',
+  additionalProperties: false,
+  properties: {
+    maxAttempts: count('Attempts per request, the first included.', DEFAULTS.retry.maxAttempts),
+    budgetPercent: {
+      type: 'number',
+      minimum: 0,
+      default: DEFAULTS.retry.budgetPercent,
+      description: 'Retries may add at most this share (percent) of the recent request rate.',
+    },
+    minRetriesPerSecond: count('Retries per second allowed whatever the budget says.', DEFAULTS.retry.minRetriesPerSecond, 0),
+    backoffBaseMs: count('Full-jitter backoff base (milliseconds).', DEFAULTS.retry.backoffBaseMs, 0),
+    backoffMaxMs: count('Full-jitter backoff cap (milliseconds).', DEFAULTS.retry.backoffMaxMs, 0),
   },
 } as const;
 
@@ -227,7 +347,8 @@ export const routerSchema = {
   properties: {
     server: serverSchema,
     logging: loggingSchema,
-    models: namedEntries(modelSchema, 'What clients send as "model", by alias.'),
+    retry: retrySchema,
+    models: namedEntries(modelSchema, 'What clients send as "model", by alias.', MODEL_NAME_PATTERN),
     tiers: namedEntries(tierSchema, 'Classes of capability and cost, by name.', NAME_PATTERN),
     pools: namedEntries(poolSchema, 'Groups of interchangeable replicas, by name.', NAME_PATTERN),
   },

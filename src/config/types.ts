@@ -37,8 +37,26 @@ export interface TierConfig {
   readonly spillTo?: string;
 }
 
+/** Faults a simulated replica injects, for failover tests and benchmarks. */
+export interface SimFaults {
+  /** Multiplies every delay: 3 makes a replica three times slower. */
+  readonly slowFactor: number;
+  /** Share of requests (0..1) answered with an engine error (500) instead of a completion. */
+  readonly errorRate: number;
+  /** Accept requests and never answer them. */
+  readonly hang: boolean;
+  /** After this many requests the replica stops listening (connections refused); 0 = never. */
+  readonly dieAfterRequests: number;
+  /** Share of streams (0..1) whose connection is cut after half their tokens. */
+  readonly dropMidStreamRate: number;
+}
+
+/** Which real engine a simulated replica imitates: its metric names and error bodies. */
+export type SimFlavour = 'vllm' | 'tgi';
+
 /** How a built-in simulated replica behaves. */
 export interface SimConfig {
+  readonly flavour: SimFlavour;
   /** Time to first token for an idle replica. */
   readonly ttftMs: number;
   readonly tokensPerSecond: number;
@@ -46,6 +64,60 @@ export interface SimConfig {
   readonly defaultMaxTokens: number;
   /** Length of the embedding vectors it returns (unless the request sets `dimensions`). */
   readonly embeddingDimensions: number;
+  /** Continuous batching: sequences decoded together; further requests wait in a queue. */
+  readonly maxRunning: number;
+  /** KV-cache capacity in tokens; the usage gauge is tokens held by running sequences over this. */
+  readonly kvCacheTokens: number;
+  readonly faults: SimFaults;
+}
+
+/** How a pool picks a replica among those available. */
+export type BalanceStrategy = 'load-aware' | 'least-in-flight' | 'round-robin';
+
+/** Active health checks: a GET on the engine's health path. */
+export interface HealthCheckConfig {
+  /** 0 turns active checks off (the default for hosted APIs). */
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  /** Consecutive failed checks that mark a healthy replica unhealthy. */
+  readonly unhealthyAfter: number;
+  /** Consecutive passed checks that mark an unhealthy replica healthy again. */
+  readonly healthyAfter: number;
+  /** Overrides the engine's health path. */
+  readonly path: string;
+}
+
+/** Passive outlier ejection, driven by the outcome of real requests. */
+export interface OutlierConfig {
+  /** Consecutive gateway failures (connect error, reset, 502/503/504, first-byte timeout) that eject. */
+  readonly consecutiveFailures: number;
+  /** An ejection lasts this × the number of times the replica was ejected (decaying while healthy). */
+  readonly baseEjectionMs: number;
+  readonly maxEjectionMs: number;
+  /** At most this share of a pool's replicas is ejected at once. */
+  readonly maxEjectedPercent: number;
+}
+
+/** Scraping the engines' Prometheus metrics for queue depth and KV-cache use. */
+export interface EngineMetricsConfig {
+  /** 0 turns scraping off (the default for hosted APIs, which have no metrics). */
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  /** A scrape older than this is unknown, and unknown load counts as busy, never as idle. */
+  readonly staleAfterMs: number;
+}
+
+/** Retries of failed attempts, before the first byte reaches the client. */
+export interface RetryConfig {
+  /** Attempts per request, the first included; each on a replica not tried before. */
+  readonly maxAttempts: number;
+  /** Retries may add at most this share (percent) of the recent request rate... */
+  readonly budgetPercent: number;
+  /** ...but this many retries per second are always allowed, so quiet routers can retry too. */
+  readonly minRetriesPerSecond: number;
+  /** Full-jitter exponential backoff between attempts: random(0, min(max, base × 2^retry)). */
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
 }
 
 export interface ReplicaConfig {
@@ -71,6 +143,14 @@ export interface PoolConfig {
   readonly idleTimeoutMs: number;
   /** Keep-alive connections per replica. */
   readonly maxConnections: number;
+  readonly balance: BalanceStrategy;
+  /** A replica with this many requests in flight from this router is saturated. */
+  readonly maxInFlight: number;
+  /** A replica whose engine reports more waiting requests than this is saturated. */
+  readonly maxEngineQueue: number;
+  readonly healthCheck: HealthCheckConfig;
+  readonly outlier: OutlierConfig;
+  readonly engineMetrics: EngineMetricsConfig;
   /** Simulator settings; present when engine is `sim`. */
   readonly sim?: SimConfig;
   readonly replicas: readonly ReplicaConfig[];
@@ -79,6 +159,7 @@ export interface PoolConfig {
 export interface Config {
   readonly server: ServerConfig;
   readonly logging: LoggingConfig;
+  readonly retry: RetryConfig;
   readonly models: Readonly<Record<string, ModelConfig>>;
   readonly tiers: Readonly<Record<string, TierConfig>>;
   readonly pools: Readonly<Record<string, PoolConfig>>;
