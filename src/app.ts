@@ -7,19 +7,23 @@ import { routes } from './http/routes.js';
 import type { AppState, RouterState } from './http/state.js';
 import type { Logger } from './observability/logger.js';
 import type { RouterMetrics } from './observability/metrics.js';
+import type { ProxyDeps } from './proxy/attempts.js';
 
 export interface AppDeps {
   readonly state: RouterState;
   readonly logger: Logger;
   readonly metrics: RouterMetrics;
+  readonly proxy: ProxyDeps;
+  /** SWITCHYARD_ADMIN_TOKEN; null turns the admin API off. */
+  readonly adminToken: string | null;
 }
 
-export function createApp({ state, logger, metrics }: AppDeps): Koa<AppState> {
+export function createApp(deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>();
   app.use(assignRequestId);
-  app.use(logAccess(logger, metrics));
-  app.use(renderErrors(logger));
-  for (const middleware of routes(state, metrics)) app.use(middleware);
+  app.use(logAccess(deps.logger, deps.metrics));
+  app.use(renderErrors(deps.logger));
+  for (const middleware of routes(deps)) app.use(middleware);
   // Errors are rendered and logged by renderErrors; koa's own printing to stderr would only duplicate.
   app.silent = true;
   return app;

@@ -6,8 +6,9 @@ import { createApp } from './app.js';
 import type { Config } from './config/types.js';
 import type { RouterState } from './http/state.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { createMetrics, type RouterMetrics } from './observability/metrics.js';
-import { buildRuntime } from './runtime.js';
+import { createMetrics, type ReplicaSnapshot, type RouterMetrics } from './observability/metrics.js';
+import { RetryBudget } from './proxy/retry-budget.js';
+import { buildRuntime, type Runtime } from './runtime.js';
 
 export interface StartOptions {
   readonly config: Config;
@@ -30,11 +31,16 @@ export interface RunningRouter {
 
 export async function startRouter(options: StartOptions): Promise<RunningRouter> {
   const { config } = options;
+  const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger(config.logging.level);
-  const metrics = createMetrics();
-  const runtime = await buildRuntime(config, options.env);
-  const state: RouterState = { runtime, draining: false };
-  const handle = createApp({ state, logger, metrics }).callback();
+  let state: RouterState | null = null;
+  const metrics = createMetrics(() => (state === null ? [] : replicaSnapshots(state.runtime)));
+  const runtime = await buildRuntime(config, { env, logger, metrics });
+  state = { runtime, draining: false };
+  const proxy = { metrics, retryBudget: new RetryBudget(config.retry), random: Math.random };
+  const adminToken = env['SWITCHYARD_ADMIN_TOKEN'] ?? null;
+  if (adminToken === null || adminToken === '') logger.info('admin API disabled (SWITCHYARD_ADMIN_TOKEN is not set)');
+  const handle = createApp({ state, logger, metrics, proxy, adminToken }).callback();
 
   let active = 0;
   let onIdle: (() => void) | null = null;
@@ -52,12 +58,14 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     await runtime.destroy();
     throw error;
   }
+  runtime.start();
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   let stopping: Promise<void> | null = null;
+  const live = state;
   const shutdown = async (): Promise<void> => {
-    state.draining = true;
+    live.draining = true;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     if (active > 0) {
@@ -68,15 +76,27 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     if (active > 0) logger.warn({ active }, 'grace period over; closing the remaining connections');
     server.closeAllConnections();
     await closed;
-    await state.runtime.destroy();
+    await live.runtime.destroy();
   };
   return {
     url,
-    state,
+    state: live,
     metrics,
     logger,
     shutdown: () => (stopping ??= shutdown()),
   };
+}
+
+function* replicaSnapshots(runtime: Runtime): Iterable<ReplicaSnapshot> {
+  const now = Date.now();
+  for (const replica of runtime.replicas) {
+    yield {
+      poolName: replica.poolName,
+      name: replica.name,
+      inFlight: replica.inFlight,
+      inRotation: replica.health.healthy && replica.outlier.ejectedUntil <= now,
+    };
+  }
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

@@ -1,22 +1,27 @@
 // Method + path → handler. The route table holds nothing else.
 import Router from '@koa/router';
-import type { RouterMetrics } from '../observability/metrics.js';
+import type { AppDeps } from '../app.js';
 import { RouterError } from '../openai/errors.js';
+import { requireAdmin } from './admin-auth.js';
+import { adminPools } from './handlers/admin-pools.js';
 import { healthz, metricsEndpoint, readyz } from './handlers/health.js';
 import { inference } from './handlers/inference.js';
 import { getModel, listModels } from './handlers/models.js';
-import type { AppMiddleware, AppState, RouterState } from './state.js';
+import type { AppMiddleware, AppState } from './state.js';
 
-export function routes(state: RouterState, metrics: RouterMetrics): AppMiddleware[] {
+export function routes(deps: AppDeps): AppMiddleware[] {
+  const { state, metrics, proxy } = deps;
+  const admin = requireAdmin(deps.adminToken);
   const router = new Router<AppState>();
-  router.post('/v1/chat/completions', inference('chat', state));
-  router.post('/v1/completions', inference('completions', state));
-  router.post('/v1/embeddings', inference('embeddings', state));
+  router.post('/v1/chat/completions', inference('chat', state, proxy));
+  router.post('/v1/completions', inference('completions', state, proxy));
+  router.post('/v1/embeddings', inference('embeddings', state, proxy));
   router.get('/v1/models', listModels(state));
   router.get('/v1/models/{*id}', getModel(state));
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(state));
   router.get('/metrics', metricsEndpoint(metrics));
+  router.get('/admin/pools', admin, adminPools(state));
   return [rejectUnmatched, router.routes() as AppMiddleware, router.allowedMethods() as AppMiddleware];
 }
 

@@ -1,6 +1,15 @@
 // Every metric the router exports, declared once. Each router instance owns a registry, so tests can
 // run several routers in one process.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What the replica gauges read at scrape time (the live replicas of the runtime in force). */
+export interface ReplicaSnapshot {
+  readonly poolName: string;
+  readonly name: string;
+  readonly inFlight: number;
+  /** Passing health checks and not ejected. */
+  readonly inRotation: boolean;
+}
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1];
@@ -13,12 +22,42 @@ export interface RouterMetrics {
   readonly timeToFirstToken: Histogram<'model' | 'tier' | 'pool'>;
   readonly tokens: Counter<'model' | 'tier' | 'pool' | 'direction'>;
   readonly overhead: Histogram;
+  readonly attempts: Counter<'pool' | 'replica' | 'outcome'>;
+  readonly retries: Counter<'pool'>;
+  readonly retryBudgetExhausted: Counter;
+  readonly fallbacks: Counter<'from_pool' | 'to_pool'>;
+  readonly spills: Counter<'from_tier' | 'to_tier' | 'cause'>;
+  readonly panics: Counter<'pool'>;
+  readonly ejections: Counter<'pool' | 'replica'>;
+  readonly healthTransitions: Counter<'pool' | 'replica' | 'healthy'>;
 }
 
-export function createMetrics(): RouterMetrics {
+export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => []): RouterMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'switchyard_process_' });
   const registers = [registry];
+  // Replica gauges are read from live state at scrape time: nothing to update per request, and
+  // replicas removed by a reload disappear from the output.
+  new Gauge({
+    name: 'switchyard_replica_in_flight',
+    help: 'Requests this router has open against each replica.',
+    labelNames: ['pool', 'replica'],
+    registers,
+    collect() {
+      this.reset();
+      for (const r of replicas()) this.set({ pool: r.poolName, replica: r.name }, r.inFlight);
+    },
+  });
+  new Gauge({
+    name: 'switchyard_replica_healthy',
+    help: '1 when a replica passes its health checks and is not ejected, else 0.',
+    labelNames: ['pool', 'replica'],
+    registers,
+    collect() {
+      this.reset();
+      for (const r of replicas()) this.set({ pool: r.poolName, replica: r.name }, r.inRotation ? 1 : 0);
+    },
+  });
   return {
     registry,
     requests: new Counter({
@@ -57,6 +96,53 @@ export function createMetrics(): RouterMetrics {
       name: 'switchyard_router_overhead_seconds',
       help: "The router's own time per request: total duration minus the time spent waiting on replicas.",
       buckets: OVERHEAD_BUCKETS,
+      registers,
+    }),
+    attempts: new Counter({
+      name: 'switchyard_attempts_total',
+      help: 'Exchanges with replicas, by outcome (ok, client_abort or an error kind).',
+      labelNames: ['pool', 'replica', 'outcome'],
+      registers,
+    }),
+    retries: new Counter({
+      name: 'switchyard_retries_total',
+      help: 'Attempts after the first for a request, by the pool retried in.',
+      labelNames: ['pool'],
+      registers,
+    }),
+    retryBudgetExhausted: new Counter({
+      name: 'switchyard_retry_budget_exhausted_total',
+      help: 'Retries refused because retries already made up the budgeted share of traffic.',
+      registers,
+    }),
+    fallbacks: new Counter({
+      name: 'switchyard_fallbacks_total',
+      help: 'Requests that moved on to the next pool after one was exhausted.',
+      labelNames: ['from_pool', 'to_pool'],
+      registers,
+    }),
+    spills: new Counter({
+      name: 'switchyard_spills_total',
+      help: 'Requests sent to a spillTo tier, because the tier was saturated or exhausted.',
+      labelNames: ['from_tier', 'to_tier', 'cause'],
+      registers,
+    }),
+    panics: new Counter({
+      name: 'switchyard_panics_total',
+      help: 'Picks made from the whole pool because no replica was healthy and under its limits.',
+      labelNames: ['pool'],
+      registers,
+    }),
+    ejections: new Counter({
+      name: 'switchyard_ejections_total',
+      help: 'Replicas ejected for consecutive failures.',
+      labelNames: ['pool', 'replica'],
+      registers,
+    }),
+    healthTransitions: new Counter({
+      name: 'switchyard_health_transitions_total',
+      help: 'Replicas marked healthy or unhealthy by active health checks.',
+      labelNames: ['pool', 'replica', 'healthy'],
       registers,
     }),
   };

@@ -19,6 +19,8 @@ export const ERROR_TABLE = {
   invalid_request: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'invalid_request' },
   body_too_large: { origin: 'caller', status: 413, type: 'invalid_request_error', code: 'request_too_large' },
   model_not_found: { origin: 'caller', status: 404, type: 'invalid_request_error', code: 'model_not_found' },
+  admin_disabled: { origin: 'policy', status: 403, type: 'permission_error', code: 'admin_disabled' },
+  invalid_admin_token: { origin: 'caller', status: 401, type: 'authentication_error', code: 'invalid_admin_token' },
   not_found: { origin: 'caller', status: 404, type: 'invalid_request_error', code: 'not_found' },
   method_not_allowed: { origin: 'caller', status: 405, type: 'invalid_request_error', code: 'method_not_allowed' },
   unsupported_endpoint: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'unsupported_endpoint' },
@@ -51,6 +53,8 @@ export interface RouterErrorOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** The underlying failure, for the log only; never rendered to the client. */
   readonly cause?: unknown;
+  /** How long the replica asked not to be sent requests (its Retry-After). */
+  readonly retryAfterMs?: number | null;
 }
 
 export class RouterError extends Error {
@@ -61,6 +65,7 @@ export class RouterError extends Error {
   readonly code: string | null;
   readonly param: string | null;
   readonly headers: Readonly<Record<string, string>>;
+  readonly retryAfterMs: number | null;
 
   constructor(kind: ErrorKind, message: string, options: RouterErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -73,6 +78,20 @@ export class RouterError extends Error {
     this.code = options.code === undefined ? spec.code : options.code;
     this.param = options.param ?? null;
     this.headers = options.headers ?? {};
+    this.retryAfterMs = options.retryAfterMs ?? null;
+  }
+
+  /** The same error with more response headers. */
+  withHeaders(headers: Readonly<Record<string, string>>): RouterError {
+    return new RouterError(this.kind, this.message, {
+      param: this.param,
+      status: this.status,
+      type: this.type,
+      code: this.code,
+      headers: { ...this.headers, ...headers },
+      cause: this.cause,
+      retryAfterMs: this.retryAfterMs,
+    });
   }
 }
 

@@ -1,18 +1,42 @@
 // The protocol quirks of each kind of replica, as data. Code elsewhere never branches on an engine's
 // name; it reads these fields.
-import type { EngineName } from '../config/types.js';
+import type { EngineName, SimFlavour } from '../config/types.js';
+
+/** Where an engine's Prometheus exposition reports its load; names are tried in order. */
+export interface LoadMetricNames {
+  readonly waiting: readonly string[];
+  readonly running: readonly string[];
+  /** Empty when the engine does not export KV-cache use. */
+  readonly kvCacheUse: readonly string[];
+}
 
 export interface Engine {
   readonly name: EngineName;
-  /** Path probed by health checks. */
-  readonly healthPath: string;
-  /** Path of the Prometheus exposition, where the engine has one. */
-  readonly metricsPath: string | null;
+  /** Null when the engine exports no load metrics (hosted APIs). */
+  readonly loadMetrics: LoadMetricNames | null;
 }
 
-export const ENGINES: Readonly<Record<EngineName, Engine>> = {
-  vllm: { name: 'vllm', healthPath: '/health', metricsPath: '/metrics' },
-  tgi: { name: 'tgi', healthPath: '/health', metricsPath: '/metrics' },
-  openai: { name: 'openai', healthPath: '/v1/models', metricsPath: null },
-  sim: { name: 'sim', healthPath: '/health', metricsPath: '/metrics' },
+const VLLM_METRICS: LoadMetricNames = {
+  waiting: ['vllm:num_requests_waiting'],
+  running: ['vllm:num_requests_running'],
+  // vLLM renamed the gauge (V1 engine); older servers only have the GPU-named one.
+  kvCacheUse: ['vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc'],
 };
+
+const TGI_METRICS: LoadMetricNames = {
+  waiting: ['tgi_queue_size'],
+  running: ['tgi_batch_current_size'],
+  kvCacheUse: [],
+};
+
+export const ENGINES: Readonly<Record<EngineName, Engine>> = {
+  vllm: { name: 'vllm', loadMetrics: VLLM_METRICS },
+  tgi: { name: 'tgi', loadMetrics: TGI_METRICS },
+  openai: { name: 'openai', loadMetrics: null },
+  sim: { name: 'sim', loadMetrics: VLLM_METRICS },
+};
+
+/** A simulated replica exports the metric names of the engine it imitates. */
+export function simEngine(flavour: SimFlavour): Engine {
+  return { name: 'sim', loadMetrics: flavour === 'tgi' ? TGI_METRICS : VLLM_METRICS };
+}

@@ -1,4 +1,6 @@
-// One upstream server and the live state the router keeps about it.
+// One upstream server and the live state the router keeps about it. Each part of the state has one
+// writer: the proxy (inFlight, coolingUntil), the health checker (health), the outlier detector
+// (outlier), the metrics scraper (engineLoad). The balancer only reads.
 import { Pool as Dispatcher } from 'undici';
 import type { Engine } from './engines.js';
 
@@ -14,6 +16,39 @@ export interface ReplicaOptions {
   readonly maxConnections: number;
 }
 
+/** What active health checks concluded. */
+export interface HealthState {
+  healthy: boolean;
+  consecutivePasses: number;
+  consecutiveFailures: number;
+  /** Clock time of the last completed check; 0 before the first. */
+  lastCheckAt: number;
+  lastError: string | null;
+}
+
+/** Passive outlier ejection, from the outcome of real requests. */
+export interface OutlierState {
+  consecutiveFailures: number;
+  /** Clock time until which the replica is ejected; 0 when it is not. */
+  ejectedUntil: number;
+  /** Times ejected, decaying while the replica behaves; multiplies the next ejection's length. */
+  ejections: number;
+  /** Clock time of the last decay step or ejection end, from which the next decay is counted. */
+  decayFrom: number;
+}
+
+/** The engine's own view of its load, from its /metrics. */
+export interface EngineLoad {
+  /** Requests queued in the engine, not yet scheduled. */
+  readonly waiting: number;
+  /** Sequences being decoded. */
+  readonly running: number;
+  /** KV-cache use, 0..1; null when the engine does not export it (TGI). */
+  readonly kvCacheUse: number | null;
+  /** Clock time of the scrape. */
+  readonly scrapedAt: number;
+}
+
 export class Replica {
   readonly name: string;
   readonly poolName: string;
@@ -25,8 +60,12 @@ export class Replica {
   readonly dispatcher: Dispatcher;
   /** Requests the router currently has open against this replica. */
   inFlight = 0;
-  /** Whether the replica may be picked; health checking maintains it. */
-  healthy = true;
+  /** Clock time until which the replica asked not to be sent requests (Retry-After); 0 when none. */
+  coolingUntil = 0;
+  readonly health: HealthState = { healthy: true, consecutivePasses: 0, consecutiveFailures: 0, lastCheckAt: 0, lastError: null };
+  readonly outlier: OutlierState = { consecutiveFailures: 0, ejectedUntil: 0, ejections: 0, decayFrom: 0 };
+  /** Last scrape of the engine's metrics; null before the first or when scraping is off. */
+  engineLoad: EngineLoad | null = null;
 
   constructor(options: ReplicaOptions) {
     this.name = options.name;
@@ -42,6 +81,10 @@ export class Replica {
       headersTimeout: 0,
       bodyTimeout: 0,
     });
+  }
+
+  get healthy(): boolean {
+    return this.health.healthy;
   }
 
   close(): Promise<void> {

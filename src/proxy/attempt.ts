@@ -32,7 +32,7 @@ export async function runAttempt(
   base: Omit<AttemptContext, 'controller' | 'attempt'>,
   requestSignal: AbortSignal,
   relay: Relay,
-): Promise<void> {
+): Promise<AttemptRecord> {
   const { replica, record } = base;
   const controller = new AbortController();
   const onAbort = (): void => controller.abort(requestSignal.reason);
@@ -44,6 +44,7 @@ export async function runAttempt(
   replica.inFlight++;
   try {
     await relay({ ...base, controller, attempt });
+    return attempt;
   } catch (thrown) {
     const reason: unknown = controller.signal.aborted ? controller.signal.reason : thrown;
     if (reason instanceof ClientGone) {

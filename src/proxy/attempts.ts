@@ -1,47 +1,178 @@
-// The attempts of one request: which replica is tried, and with which relay.
+// The attempts of one request, all before commit: pick a replica, try it, and on a retryable
+// failure try another — the next replica of the pool, then the tier's next pool, then the tiers it
+// spills to — within maxAttempts, the retry budget and the request's one deadline. A tier whose
+// replicas are all saturated is skipped at once for its spillTo tier instead of queueing.
 import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RetryConfig } from '../config/types.js';
+import type { RouterMetrics } from '../observability/metrics.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import { RouterError } from '../openai/errors.js';
 import type { Pool } from '../pools/pool.js';
 import type { Replica } from '../pools/replica.js';
-import type { Decision } from '../routing/decide.js';
+import { spillChain, type Decision, type TierRoute } from '../routing/decide.js';
 import { ENDPOINT_PATHS, type InferenceRequest } from '../routing/inference-request.js';
 import { runAttempt } from './attempt.js';
 import { upstreamPayload } from './forward.js';
 import { relayJson } from './relay-json.js';
 import { relaySse } from './relay-sse.js';
+import { ClientGone } from './request-lifetime.js';
+import type { RetryBudget } from './retry-budget.js';
+import { backoffMs, isReplicaFailure, isRetryable } from './retry-policy.js';
+
+/** Built once per router. */
+export interface ProxyDeps {
+  readonly metrics: RouterMetrics;
+  readonly retryBudget: RetryBudget;
+  readonly random: () => number;
+}
 
 export interface ProxyInput {
   readonly request: InferenceRequest;
   readonly decision: Decision<Pool>;
+  readonly retry: RetryConfig;
   readonly res: ServerResponse;
   readonly record: RequestRecord;
   /** The request's lifetime: aborted by client disconnect or the deadline. */
   readonly signal: AbortSignal;
 }
 
-export async function runAttempts(input: ProxyInput): Promise<void> {
-  const { request, decision, res, record } = input;
-  const pool = decision.pools[0];
-  const replica = pool?.pick(new Set<Replica>()) ?? null;
-  if (pool === undefined || replica === null) {
-    throw new RouterError('no_replica', `No replica is available for tier ${decision.tier}.`);
+export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<void> {
+  const { record, res, retry } = input;
+  const { metrics } = deps;
+  deps.retryBudget.recordRequest();
+  const chain = spillChain(input.decision.tier);
+  const tried = new Set<Replica>();
+  let reason = input.decision.reason;
+  let lastFailure: RouterError | null = null;
+  let lastPool: Pool | null = null;
+
+  for (const [tierIndex, tier] of chain.entries()) {
+    const spillTarget = chain[tierIndex + 1];
+    if (spillTarget !== undefined) {
+      if (isSaturated(tier)) {
+        metrics.spills.inc({ from_tier: tier.name, to_tier: spillTarget.name, cause: 'saturated' });
+        reason = `spill: ${tier.name} saturated`;
+        continue;
+      }
+    }
+    for (const [poolIndex, pool] of tier.pools.entries()) {
+      // Panic mode is a last resort: a pool with no eligible replica is passed over while a later
+      // pool or spill tier has one.
+      if (pool.eligibleCount() === 0 && laterHasEligible(chain, tierIndex, poolIndex)) continue;
+      for (let pick = pool.pick(tried); pick !== null; pick = pool.pick(tried)) {
+        if (tried.size >= retry.maxAttempts) throw finalError(lastFailure, tried.size);
+        if (tried.size > 0) {
+          if (!deps.retryBudget.tryRetry()) {
+            metrics.retryBudgetExhausted.inc();
+            throw finalError(lastFailure, tried.size);
+          }
+          metrics.retries.inc({ pool: pool.name });
+          await backoff(tried.size, retry, deps.random, input.signal);
+        }
+        if (lastPool !== null && lastPool !== pool) metrics.fallbacks.inc({ from_pool: lastPool.name, to_pool: pool.name });
+        if (pick.panic) metrics.panics.inc({ pool: pool.name });
+        lastPool = pool;
+        const { replica } = pick;
+        tried.add(replica);
+        announce(res, record, tier, pool, replica, reason);
+        const failure = await tryReplica(input, pool, replica, deps);
+        if (failure === null) return;
+        if (input.signal.aborted) throw abortReason(input.signal, tried.size);
+        if (!isRetryable(failure)) throw failure;
+        lastFailure = failure;
+      }
+    }
+    if (spillTarget !== undefined && tried.size > 0) {
+      metrics.spills.inc({ from_tier: tier.name, to_tier: spillTarget.name, cause: 'exhausted' });
+      reason = `fallback: ${tier.name} exhausted`;
+    }
   }
+  throw finalError(lastFailure, tried.size);
+}
+
+/** One attempt; null when it succeeded (or committed), else the failure, already learnt from. */
+async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps: ProxyDeps): Promise<RouterError | null> {
+  const { request, record, res } = input;
+  const payload = upstreamPayload(request.body, pool.config.servedModel, request.stream);
+  const relay = request.stream ? relaySse : relayJson;
+  try {
+    const attempt = await runAttempt({ request, res, record, pool, replica, payload, path: ENDPOINT_PATHS[request.endpoint] }, input.signal, relay);
+    deps.metrics.attempts.inc({ pool: pool.name, replica: replica.name, outcome: attempt.outcome });
+    // A stream that broke after commit cannot be retried, but it still tells on its replica.
+    if (attempt.outcome === 'stream_interrupted') learnFailure(pool, replica, deps);
+    else if (attempt.outcome === 'ok') pool.recordSuccess(replica);
+    return null;
+  } catch (thrown) {
+    if (thrown instanceof ClientGone) throw thrown;
+    const failure = thrown instanceof RouterError ? thrown : new RouterError('internal', 'The router failed to handle this request.', { cause: thrown });
+    deps.metrics.attempts.inc({ pool: pool.name, replica: replica.name, outcome: failure.kind });
+    if (isReplicaFailure(failure)) learnFailure(pool, replica, deps);
+    if (failure.retryAfterMs !== null) pool.cool(replica, failure.retryAfterMs);
+    return failure;
+  }
+}
+
+function learnFailure(pool: Pool, replica: Replica, deps: ProxyDeps): void {
+  if (pool.recordFailure(replica)) deps.metrics.ejections.inc({ pool: pool.name, replica: replica.name });
+}
+
+/** Headers describe the attempt that will commit, so they are (re)set before each one. */
+function announce(res: ServerResponse, record: RequestRecord, tier: TierRoute<Pool>, pool: Pool, replica: Replica, reason: string): void {
+  record.tier = tier.name;
   record.pool = pool.name;
   record.replica = replica.name;
+  res.setHeader('x-switchyard-tier', tier.name);
+  res.setHeader('x-switchyard-reason', reason);
   res.setHeader('x-switchyard-pool', pool.name);
   res.setHeader('x-switchyard-replica', replica.name);
-  await runAttempt(
-    {
-      request,
-      res,
-      record,
-      pool,
-      replica,
-      path: ENDPOINT_PATHS[request.endpoint],
-      payload: upstreamPayload(request.body, pool.config.servedModel, request.stream),
-    },
-    input.signal,
-    request.stream ? relaySse : relayJson,
-  );
+}
+
+/** Every pool of the tier is out of eligible replicas, and at least one because of load. */
+function isSaturated(tier: TierRoute<Pool>): boolean {
+  let saturated = false;
+  for (const pool of tier.pools) {
+    if (pool.eligibleCount() > 0) return false;
+    saturated ||= pool.isSaturated();
+  }
+  return saturated;
+}
+
+function laterHasEligible(chain: readonly TierRoute<Pool>[], tierIndex: number, poolIndex: number): boolean {
+  for (let t = tierIndex; t < chain.length; t++) {
+    const pools = chain[t]?.pools ?? [];
+    for (let p = t === tierIndex ? poolIndex + 1 : 0; p < pools.length; p++) {
+      if ((pools[p]?.eligibleCount() ?? 0) > 0) return true;
+    }
+  }
+  return false;
+}
+
+async function backoff(retry: number, config: RetryConfig, random: () => number, signal: AbortSignal): Promise<void> {
+  const ms = backoffMs(retry, config, random);
+  if (ms <= 0) return;
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch {
+    throw abortReason(signal, retry);
+  }
+}
+
+function abortReason(signal: AbortSignal, attempts: number): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof ClientGone) return reason;
+  return finalError(reason instanceof RouterError ? reason : null, attempts);
+}
+
+/**
+ * The error the client gets once the router has given up. Its own retries are spent, so a 5xx says
+ * `x-should-retry: false` (the SDKs would otherwise multiply the load); a replica's Retry-After is
+ * passed on.
+ */
+function finalError(failure: RouterError | null, attempts: number): RouterError {
+  const error = failure ?? new RouterError('no_replica', 'No replica is available to serve this request.');
+  const headers: Record<string, string> = {};
+  if (error.status >= 500 && attempts > 0) headers['x-should-retry'] = 'false';
+  if (error.retryAfterMs !== null) headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));
+  return Object.keys(headers).length === 0 ? error : error.withHeaders(headers);
 }

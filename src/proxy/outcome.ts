@@ -4,8 +4,10 @@ import { errors as undiciErrors } from 'undici';
 import { RouterError } from '../openai/errors.js';
 import { isOpenAIType, openAITypeFor, readEngineError } from './engine-errors.js';
 
+const OVERLOADED = /overload/i;
+
 /** An engine answered with a non-2xx status; `bodyText` is its error body. */
-export function failureFromStatus(status: number, bodyText: string, replicaName: string): RouterError {
+export function failureFromStatus(status: number, bodyText: string, replicaName: string, retryAfterMs: number | null = null): RouterError {
   const engine = readEngineError(bodyText);
   if (status === 401 || status === 403) {
     return new RouterError(
@@ -13,12 +15,16 @@ export function failureFromStatus(status: number, bodyText: string, replicaName:
       `Replica ${replicaName} refused the router's credentials (HTTP ${status}); check the pool's apiKeyEnv.`,
     );
   }
-  if (status === 503 || status === 429) {
+  // A 429, or a 503 that says it is overloaded (TGI's error_type, hosted APIs' messages), is a busy
+  // replica, not a broken one; any other 503 is a failure like other 5xx.
+  const overloaded = status === 503 && (OVERLOADED.test(engine.code ?? '') || OVERLOADED.test(engine.message ?? ''));
+  if (status === 429 || overloaded) {
     const kind = status === 429 ? 'upstream_rejected' : 'upstream_overloaded';
     return new RouterError(kind, engine.message ?? `Replica ${replicaName} is overloaded (HTTP ${status}).`, {
       status,
       type: isOpenAIType(engine.type) ? engine.type : openAITypeFor(status),
       code: engine.code ?? (status === 429 ? 'rate_limit_exceeded' : 'upstream_overloaded'),
+      retryAfterMs,
     });
   }
   if (status >= 400 && status < 500) {
@@ -33,6 +39,7 @@ export function failureFromStatus(status: number, bodyText: string, replicaName:
   // An engine's 5xx text may carry its internals; clients get a plain statement, the log gets the body.
   return new RouterError('upstream_error', `Replica ${replicaName} failed (HTTP ${status}).`, {
     cause: new Error(bodyText.slice(0, 2000)),
+    retryAfterMs,
   });
 }
 

@@ -3,6 +3,7 @@ import { extractUsage, type Usage } from '../openai/usage.js';
 import type { AttemptContext } from './attempt.js';
 import { forward } from './forward.js';
 import { failureFromStatus } from './outcome.js';
+import { parseRetryAfter } from './retry-policy.js';
 
 /** Usage sits at the end of OpenAI-shaped bodies; looking there first skips large choices/vectors. */
 const USAGE_TAIL_BYTES = 4096;
@@ -20,7 +21,8 @@ export async function relayJson(a: AttemptContext): Promise<void> {
   a.attempt.status = response.statusCode;
   const body = Buffer.from(await response.body.arrayBuffer());
   if (response.statusCode < 200 || response.statusCode > 299) {
-    throw failureFromStatus(response.statusCode, body.toString('utf8'), a.replica.name);
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
+    throw failureFromStatus(response.statusCode, body.toString('utf8'), a.replica.name, retryAfterMs);
   }
   const usage = findUsage(body);
   if (usage !== null) {

@@ -11,6 +11,7 @@ import type { AttemptContext } from './attempt.js';
 import { readEngineError } from './engine-errors.js';
 import { forward } from './forward.js';
 import { failureFromStatus, failureFromThrown } from './outcome.js';
+import { parseRetryAfter } from './retry-policy.js';
 import { ClientGone } from './request-lifetime.js';
 import { StallTimer } from './stall-timer.js';
 
@@ -35,7 +36,8 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     });
     a.attempt.status = response.statusCode;
     if (response.statusCode < 200 || response.statusCode > 299) {
-      throw failureFromStatus(response.statusCode, await response.body.text(), a.replica.name);
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
+      throw failureFromStatus(response.statusCode, await response.body.text(), a.replica.name, retryAfterMs);
     }
     const contentType = response.headers['content-type'];
     if (typeof contentType !== 'string' || !contentType.includes('text/event-stream')) {
@@ -44,12 +46,17 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     }
     const relay = new EventRelay(a);
     const splitter = new SseSplitter();
+    let held: string[] = [];
     for await (const chunk of response.body) {
-      const events = splitter.push(chunk as Buffer);
+      let events = splitter.push(chunk as Buffer);
       if (events.length === 0) continue;
       if (!committed) {
-        // The first event decides: an engine error here is still a clean, retryable failure.
-        throwIfError(events[0] ?? '', a.replica.name);
+        // The pre-commit window: role-only preamble chunks are held until the first content, so a
+        // replica that fails before its first token is still a clean, retryable failure.
+        for (const event of events) throwIfError(event, a.replica.name);
+        held = held.concat(events);
+        if (held.every(isPreamble)) continue;
+        events = held;
         stall.switchToIdle(config.idleTimeoutMs);
         a.res.writeHead(200, SSE_HEADERS);
         committed = true;
@@ -144,6 +151,15 @@ class EventRelay {
     if (this.a.res.write(text)) return;
     await once(this.a.res, 'drain', { signal: this.a.controller.signal });
   }
+}
+
+const ROLE_ONLY_DELTA = /"delta":\s*\{\s*"role":\s*"assistant"\s*(,\s*"content":\s*"")?\s*\}/;
+const FINISHED = /"finish_reason":\s*"/;
+
+/** The first chat chunk, which only announces the assistant's role. */
+function isPreamble(event: string): boolean {
+  const data = eventData(event);
+  return ROLE_ONLY_DELTA.test(data) && !FINISHED.test(data);
 }
 
 const UNASKED_USAGE_FIELD = ',"usage":null}';

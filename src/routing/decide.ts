@@ -1,25 +1,26 @@
-// Which tier and which pools serve a request. Pure: a function of the route table and the request,
-// so it is table-tested and can answer dry runs.
+// Which tier serves a request, and the tiers to spill to. Pure: a function of the route table and
+// the request, so it is table-tested and can answer dry runs.
 import { RouterError } from '../openai/errors.js';
 import type { InferenceRequest } from './inference-request.js';
 
-/** A route as built at config load: an alias and the tiers it may use, each with its pools. */
+/** A route as built at config load: an alias and the tiers it may use. */
 export interface ModelRoute<P> {
   readonly alias: string;
   readonly tiers: readonly TierRoute<P>[];
 }
 
+/** A tier with its pools in fallback order and, resolved at load, the tier it spills to. */
 export interface TierRoute<P> {
   readonly name: string;
   readonly pools: readonly P[];
+  readonly spillTo: TierRoute<P> | null;
 }
 
 export interface Decision<P> {
   readonly model: string;
-  readonly tier: string;
-  /** Pools in the order attempts should use them. */
-  readonly pools: readonly P[];
-  /** Short and human, for the `x-switchyard-reason` header. */
+  /** The tier chosen; attempts may still spill from it along `spillTo`. */
+  readonly tier: TierRoute<P>;
+  /** Short, ASCII and human, for the `x-switchyard-reason` header. */
   readonly reason: string;
 }
 
@@ -36,5 +37,12 @@ export function decide<P>(routes: ReadonlyMap<string, ModelRoute<P>>, request: I
   // Without classification an alias is served by its first tier.
   const tier = route.tiers[0];
   if (tier === undefined) throw new Error(`route ${route.alias} has no tier`);
-  return { model: route.alias, tier: tier.name, pools: tier.pools, reason: `fixed: ${tier.name}` };
+  return { model: route.alias, tier, reason: `fixed: ${tier.name}` };
+}
+
+/** The tier and the tiers it spills to, in order (the config loader rules out cycles). */
+export function spillChain<P>(tier: TierRoute<P>): TierRoute<P>[] {
+  const chain: TierRoute<P>[] = [];
+  for (let next: TierRoute<P> | null = tier; next !== null && !chain.includes(next); next = next.spillTo) chain.push(next);
+  return chain;
 }

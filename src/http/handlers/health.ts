@@ -12,8 +12,8 @@ export function readyz(state: RouterState): AppMiddleware {
   return (ctx) => {
     const problems: string[] = [];
     if (state.draining) problems.push('shutting down');
-    for (const [tier, pools] of state.runtime.tierPools) {
-      if (!pools.some((pool) => pool.replicas.some((replica) => replica.healthy))) {
+    for (const [tier, route] of state.runtime.tiers) {
+      if (!route.pools.some((pool) => pool.replicas.some((replica) => replica.healthy))) {
         problems.push(`tier ${tier} has no healthy replica`);
       }
     }

@@ -1,12 +1,12 @@
 // POST /v1/chat/completions, /v1/completions, /v1/embeddings: a straight line of awaits.
-import { runAttempts } from '../../proxy/attempts.js';
+import { runAttempts, type ProxyDeps } from '../../proxy/attempts.js';
 import { watchRequest } from '../../proxy/request-lifetime.js';
 import { decide } from '../../routing/decide.js';
 import { parseRequest, type Endpoint } from '../../routing/inference-request.js';
 import { readJsonBody } from '../read-json.js';
 import type { AppMiddleware, RouterState } from '../state.js';
 
-export function inference(endpoint: Endpoint, state: RouterState): AppMiddleware {
+export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDeps): AppMiddleware {
   return async (ctx) => {
     // Read once: a reload during this request does not change the config it runs on.
     const runtime = state.runtime;
@@ -18,13 +18,13 @@ export function inference(endpoint: Endpoint, state: RouterState): AppMiddleware
     const decision = decide(runtime.routes, request);
     // Set only now: the alias is a configured name, never unchecked client text in a header.
     ctx.set('x-switchyard-model', decision.model);
-    record.tier = decision.tier;
-    ctx.set('x-switchyard-tier', decision.tier);
+    record.tier = decision.tier.name;
+    ctx.set('x-switchyard-tier', decision.tier.name);
     ctx.set('x-switchyard-reason', decision.reason);
     if (state.draining) ctx.set('connection', 'close');
     const lifetime = watchRequest(ctx.res, runtime.config.server.requestTimeoutMs);
     try {
-      await runAttempts({ request, decision, res: ctx.res, record, signal: lifetime.signal });
+      await runAttempts({ request, decision, retry: runtime.config.retry, res: ctx.res, record, signal: lifetime.signal }, proxy);
       ctx.respond = false;
     } finally {
       lifetime.dispose();

@@ -1,0 +1,124 @@
+// Picking a replica inside a pool: a pure function of the replicas' state, the clock and a random
+// source, so it is table-tested and can answer dry runs. It reads replica state and writes nothing.
+import type { BalanceStrategy } from '../config/types.js';
+import type { EngineLoad } from './replica.js';
+
+/** The parts of a replica the balancer reads (Replica has them; tests pass plain objects). */
+export interface BalanceCandidate {
+  readonly inFlight: number;
+  readonly weight: number;
+  readonly coolingUntil: number;
+  readonly health: { readonly healthy: boolean };
+  readonly outlier: { readonly ejectedUntil: number };
+  readonly engineLoad: EngineLoad | null;
+}
+
+export interface BalanceContext {
+  readonly strategy: BalanceStrategy;
+  readonly maxInFlight: number;
+  readonly maxEngineQueue: number;
+  /** A scrape older than this is unknown load. */
+  readonly staleAfterMs: number;
+  readonly now: number;
+  /** Uniform in [0, 1). */
+  readonly random: () => number;
+}
+
+/** How a replica can be used now. */
+export type Standing = 'eligible' | 'saturated' | 'unavailable';
+
+export function standing(replica: BalanceCandidate, ctx: BalanceContext): Standing {
+  if (!replica.health.healthy || replica.outlier.ejectedUntil > ctx.now || replica.coolingUntil > ctx.now) {
+    return 'unavailable';
+  }
+  if (replica.inFlight >= ctx.maxInFlight) return 'saturated';
+  const load = freshLoad(replica, ctx);
+  if (load !== null && load.waiting > ctx.maxEngineQueue) return 'saturated';
+  return 'eligible';
+}
+
+/**
+ * The cost of sending one more request to a replica, lower is better. The engine's queue delays
+ * everyone behind it, so it weighs double; a full KV cache means preemption, so it scales the cost
+ * up to twice. Unknown load (no scrape, or a stale one) counts as busy: a queue at the saturation
+ * threshold and a full cache, so a silent replica is never mistaken for an idle one.
+ */
+export function loadScore(replica: BalanceCandidate, ctx: BalanceContext): number {
+  const load = freshLoad(replica, ctx);
+  const waiting = load === null ? ctx.maxEngineQueue : load.waiting;
+  // The engine's running count includes this router's own requests; only others' add to it.
+  const others = load === null ? 0 : Math.max(0, load.running - replica.inFlight);
+  const kvCacheUse = load === null ? 1 : (load.kvCacheUse ?? 0);
+  return ((replica.inFlight + others + 2 * waiting + 1) * (1 + kvCacheUse)) / replica.weight;
+}
+
+export interface PickResult<R> {
+  readonly replica: R;
+  /** No replica was eligible, so one was taken from the whole pool rather than failing. */
+  readonly panic: boolean;
+}
+
+/**
+ * Picks among the replicas not yet tried by this request: eligible ones first; when none is
+ * eligible, any untried one (panic mode). Null when every replica was tried.
+ * `cursor` is the pool's round-robin position, used only by that strategy.
+ */
+export function pickReplica<R extends BalanceCandidate>(
+  replicas: readonly R[],
+  tried: ReadonlySet<R>,
+  ctx: BalanceContext,
+  cursor = 0,
+): PickResult<R> | null {
+  const eligible: R[] = [];
+  const untried: R[] = [];
+  for (const replica of replicas) {
+    if (tried.has(replica)) continue;
+    untried.push(replica);
+    if (standing(replica, ctx) === 'eligible') eligible.push(replica);
+  }
+  const panic = eligible.length === 0;
+  const candidates = panic ? untried : eligible;
+  if (candidates.length === 0) return null;
+  return { replica: choose(candidates, ctx, cursor), panic };
+}
+
+function choose<R extends BalanceCandidate>(candidates: readonly R[], ctx: BalanceContext, cursor: number): R {
+  const first = candidates[0] as R;
+  if (candidates.length === 1) return first;
+  switch (ctx.strategy) {
+    case 'round-robin':
+      return candidates[cursor % candidates.length] as R;
+    case 'least-in-flight':
+      return leastInFlight(candidates, ctx);
+    case 'load-aware': {
+      // Power of two choices: two distinct random candidates, the lighter one wins. Nearly as good
+      // as scanning all, and it does not stampede onto one replica between two scrapes.
+      const a = Math.floor(ctx.random() * candidates.length);
+      const b = (a + 1 + Math.floor(ctx.random() * (candidates.length - 1))) % candidates.length;
+      const left = candidates[a] as R;
+      const right = candidates[b] as R;
+      return loadScore(right, ctx) < loadScore(left, ctx) ? right : left;
+    }
+  }
+}
+
+/** Fewest in flight per unit of weight; ties broken at random so equal replicas share the work. */
+function leastInFlight<R extends BalanceCandidate>(candidates: readonly R[], ctx: BalanceContext): R {
+  let best: R[] = [];
+  let bestCost = Infinity;
+  for (const replica of candidates) {
+    const cost = replica.inFlight / replica.weight;
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = [replica];
+    } else if (cost === bestCost) {
+      best.push(replica);
+    }
+  }
+  return best[Math.floor(ctx.random() * best.length)] as R;
+}
+
+function freshLoad(replica: BalanceCandidate, ctx: BalanceContext): EngineLoad | null {
+  const load = replica.engineLoad;
+  return load !== null && ctx.now - load.scrapedAt <= ctx.staleAfterMs ? load : null;
+}

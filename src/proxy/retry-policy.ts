@@ -1,0 +1,44 @@
+// Which failed attempts may be tried again elsewhere, which count against a replica's health, and
+// how long to wait before the next attempt.
+import type { RetryConfig } from '../config/types.js';
+import type { RouterError } from '../openai/errors.js';
+
+/** Worth another replica: the failure was the replica's, not the request's. */
+export function isRetryable(error: RouterError): boolean {
+  switch (error.kind) {
+    case 'upstream_unreachable':
+    case 'upstream_timeout':
+    case 'upstream_error':
+    case 'upstream_overloaded':
+      return true;
+    case 'upstream_rejected':
+      return error.status === 429;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Counts toward outlier ejection: connect errors, resets, timeouts and 5xx answers. A 429 or an
+ * "overloaded" answer is load, not failure: the replica is healthy and busy, and ejecting it would
+ * push its load onto the others.
+ */
+export function isReplicaFailure(error: RouterError): boolean {
+  return error.kind === 'upstream_unreachable' || error.kind === 'upstream_timeout' || error.kind === 'upstream_error';
+}
+
+/** Full-jitter exponential backoff before retry number `retry` (1 = the first retry). */
+export function backoffMs(retry: number, config: Pick<RetryConfig, 'backoffBaseMs' | 'backoffMaxMs'>, random: () => number): number {
+  const ceiling = Math.min(config.backoffMaxMs, config.backoffBaseMs * 2 ** (retry - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** Retry-After as seconds or an HTTP date, in ms from `now`; null when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now: number): number | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || text === '') return null;
+  const seconds = Number(text);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : null;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
