@@ -133,10 +133,15 @@ t.test('tried replicas are never picked again; null when all were tried', async 
   t.equal(pickReplica(replicas, tried, context()), null);
 });
 
-t.test('round-robin cycles over eligible replicas by cursor', async (t) => {
-  const replicas = [replica('a'), replica('b'), replica('c')];
-  const picks = [0, 1, 2, 3, 4, 5].map((cursor) => pickReplica(replicas, new Set(), context('round-robin'), cursor)?.replica.name);
-  t.same(picks, ['a', 'b', 'c', 'a', 'b', 'c']);
+t.test('round-robin walks the ring from the cursor, skipping what cannot be used', async (t) => {
+  const replicas = [replica('a'), replica('b', { healthy: false }), replica('c'), replica('d')];
+  const picks = [0, 1, 2, 3, 4, 5].map((cursor) => pickReplica(replicas, new Set(), context('round-robin'), cursor));
+  t.same(
+    picks.map((p) => [p?.replica.name, p?.index]),
+    [['a', 0], ['c', 2], ['c', 2], ['d', 3], ['a', 0], ['c', 2]],
+  );
+  const tried = new Set([replicas[0] as Fake]);
+  t.equal(pickReplica(replicas, tried, context('round-robin'), 0)?.replica.name, 'c', 'a retry continues around the ring');
 });
 
 t.test('least-in-flight prefers the emptiest and spreads ties', async (t) => {

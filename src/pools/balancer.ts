@@ -1,6 +1,7 @@
 // Picking a replica inside a pool: a pure function of the replicas' state, the clock and a random
 // source, so it is table-tested and can answer dry runs. It reads replica state and writes nothing.
 import type { BalanceStrategy } from '../config/types.js';
+import { freshLoad } from './engine-metrics.js';
 import type { EngineLoad } from './replica.js';
 
 /** The parts of a replica the balancer reads (Replica has them; tests pass plain objects). */
@@ -32,7 +33,7 @@ export function standing(replica: BalanceCandidate, ctx: BalanceContext): Standi
     return 'unavailable';
   }
   if (replica.inFlight >= ctx.maxInFlight) return 'saturated';
-  const load = freshLoad(replica, ctx);
+  const load = freshLoad(replica, ctx.now, ctx.staleAfterMs);
   if (load !== null && load.waiting > ctx.maxEngineQueue) return 'saturated';
   return 'eligible';
 }
@@ -44,7 +45,7 @@ export function standing(replica: BalanceCandidate, ctx: BalanceContext): Standi
  * threshold and a full cache, so a silent replica is never mistaken for an idle one.
  */
 export function loadScore(replica: BalanceCandidate, ctx: BalanceContext): number {
-  const load = freshLoad(replica, ctx);
+  const load = freshLoad(replica, ctx.now, ctx.staleAfterMs);
   const waiting = load === null ? ctx.maxEngineQueue : load.waiting;
   // The engine's running count includes this router's own requests; only others' add to it.
   const others = load === null ? 0 : Math.max(0, load.running - replica.inFlight);
@@ -54,6 +55,8 @@ export function loadScore(replica: BalanceCandidate, ctx: BalanceContext): numbe
 
 export interface PickResult<R> {
   readonly replica: R;
+  /** Its position in the pool, from which round-robin continues. */
+  readonly index: number;
   /** No replica was eligible, so one was taken from the whole pool rather than failing. */
   readonly panic: boolean;
 }
@@ -79,15 +82,25 @@ export function pickReplica<R extends BalanceCandidate>(
   const panic = eligible.length === 0;
   const candidates = panic ? untried : eligible;
   if (candidates.length === 0) return null;
-  return { replica: choose(candidates, ctx, cursor), panic };
+  const replica = ctx.strategy === 'round-robin' ? nextInRing(replicas, candidates, cursor) : choose(candidates, ctx);
+  return { replica, index: replicas.indexOf(replica), panic };
 }
 
-function choose<R extends BalanceCandidate>(candidates: readonly R[], ctx: BalanceContext, cursor: number): R {
+/** Round-robin: the first candidate at or after the cursor, walking the whole pool in order. */
+function nextInRing<R>(replicas: readonly R[], candidates: readonly R[], cursor: number): R {
+  for (let step = 0; step < replicas.length; step++) {
+    const replica = replicas[(cursor + step) % replicas.length] as R;
+    if (candidates.includes(replica)) return replica;
+  }
+  return candidates[0] as R;
+}
+
+function choose<R extends BalanceCandidate>(candidates: readonly R[], ctx: BalanceContext): R {
   const first = candidates[0] as R;
   if (candidates.length === 1) return first;
   switch (ctx.strategy) {
     case 'round-robin':
-      return candidates[cursor % candidates.length] as R;
+      return first;
     case 'least-in-flight':
       return leastInFlight(candidates, ctx);
     case 'load-aware': {
@@ -116,9 +129,4 @@ function leastInFlight<R extends BalanceCandidate>(candidates: readonly R[], ctx
     }
   }
   return best[Math.floor(ctx.random() * best.length)] as R;
-}
-
-function freshLoad(replica: BalanceCandidate, ctx: BalanceContext): EngineLoad | null {
-  const load = replica.engineLoad;
-  return load !== null && ctx.now - load.scrapedAt <= ctx.staleAfterMs ? load : null;
 }

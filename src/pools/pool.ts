@@ -29,7 +29,7 @@ export class Pool {
   /** The next replica for a request that already tried `tried`; null when none is left. */
   pick(tried: ReadonlySet<Replica>): PickResult<Replica> | null {
     const result = pickReplica(this.replicas, tried, this.balanceContext(), this.cursor);
-    if (result !== null && this.config.balance === 'round-robin') this.cursor++;
+    if (result !== null) this.cursor = result.index + 1;
     return result;
   }
 

@@ -1,0 +1,259 @@
+// Retries, fallbacks and spills before commit, and what must not be retried, against scripted fake
+// engines. Each test starts its own router so replica state and round-robin order start fresh.
+import t, { type Test } from 'tap';
+import { createServer } from 'node:net';
+import { chatStreamEvents, startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
+import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
+import { ADMIN_TOKEN, adminReplicas, waitFor } from '../fixtures/wait.js';
+
+const engines = await Promise.all([startFakeEngine(), startFakeEngine(), startFakeEngine()]);
+const [e0, e1, e2] = engines as [FakeEngine, FakeEngine, FakeEngine];
+const deadPort = await freePort();
+const DEAD = `http://127.0.0.1:${deadPort}`;
+t.teardown(() => Promise.all(engines.map((engine) => engine.close())));
+t.beforeEach(() => {
+  for (const engine of engines) {
+    engine.requests.length = 0;
+    engine.metrics = '';
+    engine.metricsStatus = 200;
+    engine.healthStatus = 200;
+  }
+});
+
+type PoolSpec = { urls: readonly string[]; [key: string]: unknown };
+
+/** Tiers of pools; each pool's replicas are named <pool>-r<index>. Round-robin unless said. */
+function config(tiers: Record<string, { pools: Record<string, PoolSpec>; spillTo?: string }>, extra: Record<string, unknown> = {}) {
+  const pools: Record<string, unknown> = {};
+  for (const tier of Object.values(tiers)) {
+    for (const [name, { urls, ...settings }] of Object.entries(tier.pools)) {
+      pools[name] = {
+        engine: 'vllm',
+        servedModel: `served-${name}`,
+        balance: 'round-robin',
+        firstByteTimeoutMs: 400,
+        idleTimeoutMs: 400,
+        healthCheck: { intervalMs: 0 },
+        engineMetrics: { intervalMs: 0 },
+        ...settings,
+        replicas: urls.map((url, index) => ({ name: `${name}-r${index}`, url })),
+      };
+    }
+  }
+  return {
+    logging: { level: 'info' },
+    retry: { backoffBaseMs: 1, backoffMaxMs: 2 },
+    models: Object.fromEntries(Object.keys(tiers).map((tier) => [tier, { tiers: [tier] }])),
+    tiers: Object.fromEntries(
+      Object.entries(tiers).map(([name, tier]) => [name, { pools: Object.keys(tier.pools), ...(tier.spillTo ? { spillTo: tier.spillTo } : {}) }]),
+    ),
+    pools,
+    ...extra,
+  };
+}
+
+async function router(cfg: unknown, tt: Test): Promise<TestRouter> {
+  const test = await startTestRouter(cfg, { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN });
+  tt.teardown(() => test.close());
+  return test;
+}
+
+async function chat(test: TestRouter, model: string, extra: Record<string, unknown> = {}) {
+  const res = await fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], ...extra }),
+  });
+  return { res, text: await res.text() };
+}
+
+const unavailable = { kind: 'json', status: 503, body: { error: { message: 'Service Unavailable', type: 'ServiceUnavailableError', code: 503 } } } as const;
+const lastAttempts = (test: TestRouter) => test.requestLogs().at(-1)?.['attempts'] as { replica: string; outcome: string; status: number | null }[];
+
+t.test('a 503 then a 200: retried on another replica, invisibly', async (t) => {
+  const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url] } } } }), t);
+  e0.reply(unavailable);
+  const { res, text } = await chat(test, 'gpu');
+  t.equal(res.status, 200);
+  t.match(JSON.parse(text), { choices: [{ message: { content: 'echo: hi' } }] });
+  t.equal(res.headers.get('x-switchyard-replica'), 'gpu-r1');
+  t.match(lastAttempts(test), [
+    { replica: 'gpu-r0', outcome: 'upstream_error', status: 503 },
+    { replica: 'gpu-r1', outcome: 'ok', status: 200 },
+  ]);
+  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_retries_total\{pool="gpu"\} 1/);
+});
+
+t.test('connection refused: the next replica serves', async (t) => {
+  const test = await router(config({ gpu: { pools: { gpu: { urls: [DEAD, e0.url] } } } }), t);
+  const { res } = await chat(test, 'gpu');
+  t.equal(res.status, 200);
+  t.match(lastAttempts(test), [{ replica: 'gpu-r0', outcome: 'upstream_unreachable' }, { replica: 'gpu-r1', outcome: 'ok' }]);
+});
+
+t.test('a hanging replica: first-byte timeout, then the next, streaming and not', async (t) => {
+  const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url] } } } }), t);
+  e0.reply({ kind: 'stall' });
+  const plain = await chat(test, 'gpu');
+  t.equal(plain.res.status, 200);
+  t.match(lastAttempts(test), [{ replica: 'gpu-r0', outcome: 'upstream_timeout' }, { replica: 'gpu-r1', outcome: 'ok' }]);
+  // Round-robin continues at r0, which stalls again, this time on a stream.
+  e0.reply({ kind: 'stall' });
+  e1.reply({ kind: 'stream', events: chatStreamEvents(['fine']) });
+  const streamed = await chat(test, 'gpu', { stream: true });
+  t.equal(streamed.res.status, 200);
+  t.match(streamed.text, /"content":"fine"/);
+  t.ok(streamed.text.endsWith('data: [DONE]\n\n'));
+});
+
+t.test('a replica that dies before its first token fails over invisibly', async (t) => {
+  const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url] } } } }), t);
+  e0.reply({ kind: 'stream', events: chatStreamEvents(['lost']), dropAfter: 1 });
+  e1.reply({ kind: 'stream', events: chatStreamEvents(['kept']) });
+  const { res, text } = await chat(test, 'gpu', { stream: true });
+  t.equal(res.status, 200);
+  t.notMatch(text, /lost|error/);
+  t.match(text, /"content":"kept"/);
+  t.equal(res.headers.get('x-switchyard-replica'), 'gpu-r1');
+});
+
+t.test('all replicas fail: a 502 with every attempt in the log, and no SDK retry', async (t) => {
+  const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url, e2.url] } } } }), t);
+  for (const engine of engines) engine.reply({ kind: 'text', status: 500, text: 'boom' });
+  const { res, text } = await chat(test, 'gpu');
+  t.equal(res.status, 502);
+  t.equal(res.headers.get('x-should-retry'), 'false');
+  t.same(JSON.parse(text), {
+    error: { message: 'Replica gpu-r2 failed (HTTP 500).', type: 'server_error', param: null, code: 'upstream_error' },
+  });
+  t.match(lastAttempts(test), [
+    { replica: 'gpu-r0', outcome: 'upstream_error', status: 500 },
+    { replica: 'gpu-r1', outcome: 'upstream_error', status: 500 },
+    { replica: 'gpu-r2', outcome: 'upstream_error', status: 500 },
+  ]);
+  // The SDK honours x-should-retry: with its default retries on, the engines still see 3 requests.
+  for (const engine of engines) engine.reply({ kind: 'text', status: 500, text: 'boom' });
+  const client = test.client.withOptions({ maxRetries: 2 });
+  await t.rejects(client.chat.completions.create({ model: 'gpu', messages: [{ role: 'user', content: 'x' }] }), { status: 502, code: 'upstream_error' });
+  t.equal(engines.reduce((sum, engine) => sum + engine.requests.length, 0), 6);
+});
+
+t.test('a drop after commit: one SSE error event, no retry', async (t) => {
+  const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url] } } } }), t);
+  e0.reply({ kind: 'stream', events: chatStreamEvents(['a', 'b', 'c']), dropAfter: 3 });
+  const { res, text } = await chat(test, 'gpu', { stream: true });
+  t.equal(res.status, 200);
+  t.match(text, /"code":"stream_interrupted"/);
+  t.notMatch(text, /\[DONE\]/);
+  t.equal(e1.requests.length, 0, 'nothing is retried after the first byte');
+});
+
+t.test('an engine 4xx is the request at fault: not retried', async (t) => {
+  const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url] } } } }), t);
+  e0.reply({ kind: 'json', status: 400, body: { error: { message: 'bad', type: 'BadRequestError', code: 400 } } });
+  const { res } = await chat(test, 'gpu');
+  t.equal(res.status, 400);
+  t.equal(res.headers.get('x-should-retry'), null);
+  t.equal(e1.requests.length, 0);
+});
+
+t.test('fallback to the tier\'s second pool', async (t) => {
+  const test = await router(config({ large: { pools: { gpu: { urls: [e0.url] }, hosted: { urls: [e1.url] } } } }), t);
+  e0.reply({ kind: 'text', status: 502, text: 'bad gateway' });
+  const { res } = await chat(test, 'large');
+  t.equal(res.status, 200);
+  t.equal(res.headers.get('x-switchyard-pool'), 'hosted');
+  t.equal(e1.requests[0]?.body?.['model'], 'served-hosted', 'the second pool gets its own servedModel');
+  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_fallbacks_total\{from_pool="gpu",to_pool="hosted"\} 1/);
+});
+
+t.test('spill to the next tier when the tier is exhausted', async (t) => {
+  const test = await router(config({ large: { pools: { big: { urls: [e0.url] } }, spillTo: 'small' }, small: { pools: { little: { urls: [e1.url] } } } }), t);
+  e0.reply({ kind: 'text', status: 500, text: 'x' });
+  const { res } = await chat(test, 'large');
+  t.equal(res.status, 200);
+  t.equal(res.headers.get('x-switchyard-tier'), 'small');
+  t.equal(res.headers.get('x-switchyard-reason'), 'fallback: large exhausted');
+  t.equal(test.requestLogs().at(-1)?.['tier'], 'small');
+});
+
+t.test('spill under load: a saturated tier sends requests to spillTo at once', async (t) => {
+  const test = await router(
+    config({ large: { pools: { big: { urls: [e0.url], maxInFlight: 1 } }, spillTo: 'small' }, small: { pools: { little: { urls: [e1.url] } } } }),
+    t,
+  );
+  e0.reply({ kind: 'stream', events: chatStreamEvents(['slow', 'slow', 'slow']), delayMs: 150 });
+  const first = chat(test, 'large', { stream: true });
+  await waitFor('the first request in flight', async () => (await adminReplicas(test.url))['big-r0']?.inFlight === 1);
+  const second = await chat(test, 'large');
+  t.equal(second.res.status, 200);
+  t.equal(second.res.headers.get('x-switchyard-tier'), 'small');
+  t.equal(second.res.headers.get('x-switchyard-reason'), 'spill: large saturated');
+  t.equal(e0.requests.length, 1, 'the busy replica was not queued behind');
+  t.equal((await first).res.headers.get('x-switchyard-tier'), 'large');
+  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_spills_total\{from_tier="large",to_tier="small",cause="saturated"\} 1/);
+});
+
+t.test('panic mode: with every replica unhealthy the pool still serves', async (t) => {
+  const health = { intervalMs: 30, timeoutMs: 20, unhealthyAfter: 1, healthyAfter: 1 };
+  const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url], healthCheck: health } } } }), t);
+  e0.healthStatus = 503;
+  e1.healthStatus = 503;
+  await waitFor('both unhealthy', async () => Object.values(await adminReplicas(test.url)).every((r) => !r.healthy));
+  const ready = await fetch(`${test.url}/readyz`);
+  t.equal(ready.status, 503, 'not ready without a healthy replica');
+  const { res } = await chat(test, 'gpu');
+  t.equal(res.status, 200);
+  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_panics_total\{pool="gpu"\} 1/);
+  e0.healthStatus = 200;
+  await waitFor('r0 healthy again', async () => (await adminReplicas(test.url))['gpu-r0']?.healthy);
+  for (let i = 0; i < 4; i++) t.equal((await chat(test, 'gpu')).res.headers.get('x-switchyard-replica'), 'gpu-r0', 'only the healthy one');
+});
+
+t.test('consecutive failures eject a replica; it gets no traffic until it returns', async (t) => {
+  const outlier = { consecutiveFailures: 2, baseEjectionMs: 60_000, maxEjectedPercent: 50 };
+  const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url], outlier } } } }), t);
+  e0.reply({ kind: 'text', status: 502, text: 'x' }, { kind: 'text', status: 502, text: 'x' });
+  await chat(test, 'gpu');
+  await chat(test, 'gpu'); // r1
+  await chat(test, 'gpu');
+  const state = await adminReplicas(test.url);
+  t.equal(state['gpu-r0']?.ejected, true);
+  t.equal(state['gpu-r0']?.standing, 'unavailable');
+  e0.requests.length = 0;
+  for (let i = 0; i < 4; i++) t.equal((await chat(test, 'gpu')).res.status, 200);
+  t.equal(e0.requests.length, 0, 'the ejected replica is skipped');
+  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_ejections_total\{pool="gpu",replica="gpu-r0"\} 1/);
+});
+
+t.test('429 with Retry-After: another replica now, and the busy one rests', async (t) => {
+  const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url] } } } }), t);
+  e0.reply({ kind: 'json', status: 429, body: { error: { message: 'slow down', type: 'requests', code: 'rate_limit_exceeded' } }, headers: { 'retry-after': '30' } });
+  const { res } = await chat(test, 'gpu');
+  t.equal(res.status, 200);
+  const state = await adminReplicas(test.url);
+  t.not(state['gpu-r0']?.coolingUntil, null);
+  t.equal(state['gpu-r0']?.ejected, false, 'load is not failure');
+  for (let i = 0; i < 3; i++) await chat(test, 'gpu');
+  t.equal(e0.requests.length, 1, 'no requests while it rests');
+});
+
+t.test('the retry budget caps retries', async (t) => {
+  const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url] } } } }, { retry: { budgetPercent: 0, minRetriesPerSecond: 0 } }), t);
+  e0.reply(unavailable);
+  const { res } = await chat(test, 'gpu');
+  t.equal(res.status, 502);
+  t.equal(res.headers.get('x-should-retry'), 'false');
+  t.equal(e1.requests.length, 0);
+  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_retry_budget_exhausted_total 1/);
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
