@@ -615,12 +615,12 @@ const cases: Case[] = [
   {
     name: 'healthCheck.path not starting with "/"',
     patch: { 'pools.gpu.healthCheck.path': 'health' },
-    errors: ['pools.gpu.healthCheck.path: must match ^/ (got "health")'],
+    errors: ['pools.gpu.healthCheck.path: must start with "/" (got "health")'],
   },
   {
     name: 'healthCheck.path a full URL',
     patch: { 'pools.gpu.healthCheck.path': 'http://gpu-0:8000/health' },
-    errors: ['pools.gpu.healthCheck.path: must match ^/ (got "http://gpu-0:8000/health")'],
+    errors: ['pools.gpu.healthCheck.path: must start with "/" (got "http://gpu-0:8000/health")'],
   },
   {
     name: 'zero consecutiveFailures',
@@ -873,6 +873,20 @@ const cases: Case[] = [
     patch: { 'pools.gpu.healthCheck.intervalMs': 1000 },
     errors: [
       'pools.gpu.healthCheck.intervalMs: must be greater than pools.gpu.healthCheck.timeoutMs (got 1000; pools.gpu.healthCheck.timeoutMs is 2000 by default)',
+    ],
+  },
+  {
+    name: 'scrapes further apart than they stay fresh',
+    patch: { 'pools.gpu.engineMetrics': { intervalMs: 6000 } },
+    errors: [
+      'pools.gpu.engineMetrics.intervalMs: must be less than pools.gpu.engineMetrics.staleAfterMs (got 6000; pools.gpu.engineMetrics.staleAfterMs is 5000 by default)',
+    ],
+  },
+  {
+    name: 'a staleness bound below the default scrape interval',
+    patch: { 'pools.gpu.engineMetrics': { staleAfterMs: 1000 } },
+    errors: [
+      'pools.gpu.engineMetrics.staleAfterMs: must be greater than pools.gpu.engineMetrics.intervalMs (got 1000; pools.gpu.engineMetrics.intervalMs is 1000 by default for engine "vllm")',
     ],
   },
   {

@@ -150,7 +150,7 @@ function checkPools(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, prob
 
 /**
  * Ejections grow from `baseEjectionMs` up to `maxEjectionMs`; a health check must finish before the
- * next one is due. Active checks and metric scrapes on hosted (openai) pools are allowed: they are
+ * next one is due; a scrape must come before the previous one goes stale. Active checks and metric scrapes on hosted (openai) pools are allowed: they are
  * off by default there, but a deployment may turn them on deliberately.
  */
 function checkPoolTimings(poolName: string, raw: RawPool, pool: PoolConfig, problems: Problems): void {
@@ -167,6 +167,17 @@ function checkPoolTimings(poolName: string, raw: RawPool, pool: PoolConfig, prob
     checkOrder(
       bound([...health, 'timeoutMs'], pool.healthCheck.timeoutMs, raw.healthCheck?.timeoutMs),
       bound([...health, 'intervalMs'], pool.healthCheck.intervalMs, raw.healthCheck?.intervalMs, engineDefault),
+      true,
+      problems,
+    );
+  }
+  if (pool.engineMetrics.intervalMs > 0) {
+    // A scrape is stale past staleAfterMs and stale load counts as busy: with scrapes further apart
+    // than that, every replica would look busy between two scrapes.
+    const metrics: Path = ['pools', poolName, 'engineMetrics'];
+    checkOrder(
+      bound([...metrics, 'intervalMs'], pool.engineMetrics.intervalMs, raw.engineMetrics?.intervalMs, `by default for engine ${JSON.stringify(pool.engine)}`),
+      bound([...metrics, 'staleAfterMs'], pool.engineMetrics.staleAfterMs, raw.engineMetrics?.staleAfterMs),
       true,
       problems,
     );

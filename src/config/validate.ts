@@ -7,6 +7,7 @@ import { ENV_NAME_PATTERN, MODEL_NAME_PATTERN, NAME_PATTERN, routerSchema, type 
 const PATTERN_HINTS: Readonly<Record<string, string>> = {
   [NAME_PATTERN]: 'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"',
   [ENV_NAME_PATTERN]: 'must be an environment variable name such as OPENAI_API_KEY',
+  '^/': 'must start with "/"',
   [MODEL_NAME_PATTERN]: 'must be printable ASCII without spaces (it is echoed in a response header)',
 };
 
