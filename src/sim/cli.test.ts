@@ -38,12 +38,52 @@ t.test('prints its URL, serves, and closes cleanly on SIGTERM', async (t) => {
   t.equal(cli.stderr(), '');
 });
 
+t.test('engine and fault flags reach the server', async (t) => {
+  const cli = runCli(['--port', '0', '--model', 'm', '--ttft-ms', '0', '--tokens-per-second', '0',
+    '--flavour', 'tgi', '--max-running', '3', '--kv-cache-tokens', '1000', '--slow-factor', '2',
+    '--error-rate', '1', '--die-after', '2', '--drop-mid-stream-rate', '0.5']);
+  t.teardown(() => {
+    if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  });
+  while (!cli.stdout().includes('\n')) await once(cli.child.stdout, 'data');
+  const url = /(http:\/\/\S+)/.exec(cli.stdout())?.[1] ?? '';
+  t.match(await (await fetch(`${url}/metrics`)).text(), /^tgi_queue_size 0$/m, 'TGI flavour');
+  const post = () => fetch(`${url}/v1/completions`, { method: 'POST', body: '{"prompt":"x"}' });
+  const failed = await post();
+  t.equal(failed.status, 500, 'error rate 1');
+  t.match(await failed.json(), { error_type: 'generation' });
+  await (await post()).text();
+  // The second request was the last: the replica stops listening, and the process has nothing left.
+  t.equal(await cli.exited, 0, 'the process ends once the replica has died');
+});
+
+t.test('--hang accepts and never answers', async (t) => {
+  const cli = runCli(['--port', '0', '--hang']);
+  t.teardown(() => {
+    if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  });
+  while (!cli.stdout().includes('\n')) await once(cli.child.stdout, 'data');
+  const url = /(http:\/\/\S+)/.exec(cli.stdout())?.[1] ?? '';
+  const request = fetch(`${url}/v1/completions`, { method: 'POST', body: '{"prompt":"x"}', signal: AbortSignal.timeout(300) });
+  await t.rejects(request, { name: 'TimeoutError' });
+  cli.child.kill('SIGTERM');
+  t.equal(await cli.exited, 0);
+});
+
 t.test('bad arguments exit 2 with a message', async (t) => {
   const cases: Array<[string[], RegExp]> = [
     [['--port', 'abc'], /--port must be an integer from 0 to 65535, got "abc"/],
     [['--tokens-per-second=-1'], /--tokens-per-second must be a number >= 0/],
     [['--max-tokens', '1.5'], /--max-tokens must be an integer >= 1/],
     [['--bogus'], /Unknown option '--bogus'/],
+    [['--flavour', 'sglang'], /--flavour must be one of vllm, tgi, got "sglang"/],
+    [['--max-running', '0'], /--max-running must be an integer >= 1, got "0"/],
+    [['--kv-cache-tokens', 'lots'], /--kv-cache-tokens must be an integer >= 1, got "lots"/],
+    [['--slow-factor', '0.5'], /--slow-factor must be a number >= 1, got "0.5"/],
+    [['--error-rate', '1.5'], /--error-rate must be a number from 0 to 1, got "1.5"/],
+    [['--drop-mid-stream-rate=-0.1'], /--drop-mid-stream-rate must be a number from 0 to 1/],
+    [['--die-after', '2.5'], /--die-after must be an integer >= 0, got "2.5"/],
+    [['--hang=yes'], /--hang' does not take an argument/],
   ];
   for (const [args, message] of cases) {
     const cli = runCli(args);

@@ -1,15 +1,27 @@
-// `npm run sim -- --port 9001 ...`: a standalone simulated vLLM replica for load tests and benchmarks.
-// Prints one line once listening, closes cleanly on SIGINT/SIGTERM, exits 2 on bad arguments.
+// `npm run sim -- --port 9001 ...`: a standalone simulated vLLM (or TGI) replica for load tests and
+// benchmarks. Prints one line once listening, closes cleanly on SIGINT/SIGTERM, exits 2 on bad
+// arguments. Defaults come from SIM_DEFAULTS, so the CLI and router.yaml agree.
 
 import { parseArgs } from 'node:util';
+import { SIM_DEFAULTS } from '../config/defaults.js';
+import { SIM_FLAVOURS } from '../config/schema.js';
+import type { SimFlavour } from '../config/types.js';
 import { startSim, type SimServerOptions } from './server.js';
 
+const D = SIM_DEFAULTS;
+const F = SIM_DEFAULTS.faults;
 const USAGE =
-  'usage: sim [--host 127.0.0.1] [--port 9001] [--model sim-model] [--ttft-ms 40]\n' +
-  '           [--tokens-per-second 80] [--max-tokens 48] [--embedding-dimensions 64]\n' +
+  `usage: sim [--host 127.0.0.1] [--port 9001] [--model sim-model] [--flavour ${SIM_FLAVOURS.join('|')}]\n` +
+  `           [--ttft-ms ${D.ttftMs}] [--tokens-per-second ${D.tokensPerSecond}] [--max-tokens ${D.defaultMaxTokens}]\n` +
+  `           [--embedding-dimensions ${D.embeddingDimensions}] [--max-running ${D.maxRunning}]\n` +
+  `           [--kv-cache-tokens ${D.kvCacheTokens}]\n` +
+  `  faults:  [--slow-factor ${F.slowFactor}] [--error-rate ${F.errorRate}] [--hang] [--die-after ${F.dieAfterRequests}]\n` +
+  `           [--drop-mid-stream-rate ${F.dropMidStreamRate}]\n` +
   '  --ttft-ms 0 --tokens-per-second 0 answers with no delay at all (benchmark backend mode).';
 
 class UsageError extends Error {}
+
+const text = (value: string | number) => ({ type: 'string', default: String(value) }) as const;
 
 function parseOptions(args: readonly string[]): SimServerOptions | 'help' {
   let values;
@@ -19,13 +31,21 @@ function parseOptions(args: readonly string[]): SimServerOptions | 'help' {
       strict: true,
       allowPositionals: false,
       options: {
-        host: { type: 'string', default: '127.0.0.1' },
-        port: { type: 'string', default: '9001' },
-        model: { type: 'string', default: 'sim-model' },
-        'ttft-ms': { type: 'string', default: '40' },
-        'tokens-per-second': { type: 'string', default: '80' },
-        'max-tokens': { type: 'string', default: '48' },
-        'embedding-dimensions': { type: 'string', default: '64' },
+        host: text('127.0.0.1'),
+        port: text(9001),
+        model: text('sim-model'),
+        flavour: text(D.flavour),
+        'ttft-ms': text(D.ttftMs),
+        'tokens-per-second': text(D.tokensPerSecond),
+        'max-tokens': text(D.defaultMaxTokens),
+        'embedding-dimensions': text(D.embeddingDimensions),
+        'max-running': text(D.maxRunning),
+        'kv-cache-tokens': text(D.kvCacheTokens),
+        'slow-factor': text(F.slowFactor),
+        'error-rate': text(F.errorRate),
+        hang: { type: 'boolean', default: F.hang },
+        'die-after': text(F.dieAfterRequests),
+        'drop-mid-stream-rate': text(F.dropMidStreamRate),
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -34,19 +54,35 @@ function parseOptions(args: readonly string[]): SimServerOptions | 'help' {
   }
   if (values.help) return 'help';
   if (values.model === '') throw new UsageError('--model must not be empty');
+  const integer = (flag: string, raw: string, min: number, max?: number): number =>
+    readNumber(flag, raw, { integer: true, min, ...(max === undefined ? {} : { max }) });
+  const number = (flag: string, raw: string, min: number, max?: number): number =>
+    readNumber(flag, raw, { integer: false, min, ...(max === undefined ? {} : { max }) });
   return {
     host: values.host,
-    port: readNumber('--port', values.port, { integer: true, min: 0, max: 65_535 }),
+    port: integer('--port', values.port, 0, 65_535),
     servedModel: values.model,
-    ttftMs: readNumber('--ttft-ms', values['ttft-ms'], { integer: false, min: 0 }),
-    tokensPerSecond: readNumber('--tokens-per-second', values['tokens-per-second'], { integer: false, min: 0 }),
-    defaultMaxTokens: readNumber('--max-tokens', values['max-tokens'], { integer: true, min: 1 }),
-    embeddingDimensions: readNumber('--embedding-dimensions', values['embedding-dimensions'], {
-      integer: true,
-      min: 1,
-      max: 65_536,
-    }),
+    flavour: readFlavour(values.flavour),
+    ttftMs: number('--ttft-ms', values['ttft-ms'], 0),
+    tokensPerSecond: number('--tokens-per-second', values['tokens-per-second'], 0),
+    defaultMaxTokens: integer('--max-tokens', values['max-tokens'], 1),
+    embeddingDimensions: integer('--embedding-dimensions', values['embedding-dimensions'], 1, 65_536),
+    maxRunning: integer('--max-running', values['max-running'], 1),
+    kvCacheTokens: integer('--kv-cache-tokens', values['kv-cache-tokens'], 1),
+    faults: {
+      slowFactor: number('--slow-factor', values['slow-factor'], 1),
+      errorRate: number('--error-rate', values['error-rate'], 0, 1),
+      hang: values.hang,
+      dieAfterRequests: integer('--die-after', values['die-after'], 0),
+      dropMidStreamRate: number('--drop-mid-stream-rate', values['drop-mid-stream-rate'], 0, 1),
+    },
   };
+}
+
+function readFlavour(raw: string): SimFlavour {
+  const flavour = SIM_FLAVOURS.find((known) => known === raw);
+  if (flavour === undefined) throw new UsageError(`--flavour must be one of ${SIM_FLAVOURS.join(', ')}, got "${raw}"`);
+  return flavour;
 }
 
 function readNumber(flag: string, raw: string, rule: { integer: boolean; min: number; max?: number }): number {

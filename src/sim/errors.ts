@@ -1,8 +1,14 @@
-// The simulator's errors, rendered in vLLM's current envelope so the router's error normalisation is
-// exercised against the same bodies a real vLLM replica sends:
-//   {"error":{"message":"...","type":"BadRequestError","param":null,"code":400}}
-// `type` is vLLM's exception name for API errors and the HTTP reason phrase for routing errors
-// (vLLM renders FastAPI's 404/405 that way); `code` is the HTTP status as a number.
+// The simulator's errors, rendered in the envelope of the engine it imitates, so the router's error
+// normalisation is exercised against the same bodies a real replica sends.
+//   vLLM: {"error":{"message":"...","type":"BadRequestError","param":null,"code":400}}
+//         `type` is vLLM's exception name for API errors and the HTTP reason phrase for routing errors
+//         (vLLM renders FastAPI's 404/405 that way); `code` is the HTTP status as a number.
+//   TGI:  {"error":"...","error_type":"validation"}
+//         TGI answers invalid requests with 422 (so our 400s become 422) and engine failures with
+//         error_type "generation"; a 503 would be "overloaded" (TGI's queue-full answer), but the
+//         simulator's queue has no cap today.
+
+import type { SimFlavour } from '../config/types.js';
 
 export class SimError extends Error {
   constructor(
@@ -42,8 +48,22 @@ export function internalError(): SimError {
   return new SimError(500, 'InternalServerError', 'Internal server error');
 }
 
-export function errorBody(error: SimError): string {
-  return JSON.stringify({
-    error: { message: error.message, type: error.type, param: error.param, code: error.status },
-  });
+/** An injected fault (faults.errorRate): the engine failed while serving the request. */
+export function engineFailure(): SimError {
+  return new SimError(500, 'InternalServerError', 'Injected fault: the engine failed to generate a response.');
+}
+
+export interface RenderedError {
+  readonly status: number;
+  readonly body: string;
+}
+
+export function renderError(error: SimError, flavour: SimFlavour): RenderedError {
+  if (flavour === 'tgi') {
+    const status = error.status === 400 ? 422 : error.status;
+    const errorType = status === 503 ? 'overloaded' : status >= 500 ? 'generation' : 'validation';
+    return { status, body: JSON.stringify({ error: error.message, error_type: errorType }) };
+  }
+  const body = { error: { message: error.message, type: error.type, param: error.param, code: error.status } };
+  return { status: error.status, body: JSON.stringify(body) };
 }

@@ -1,7 +1,9 @@
-// /metrics in Prometheus text format with vLLM's metric names, so the router's engine-metrics
-// scraper reads a simulated replica exactly as it reads a real one. Everything but the numbers is
-// built once per server.
+// /metrics in Prometheus text format with the imitated engine's metric names, so the router's
+// engine-metrics scraper reads a simulated replica exactly as it reads a real one. This file holds
+// vLLM's names; metrics-tgi.ts holds TGI's. Everything but the numbers is built once per server.
 
+import type { SimFlavour } from '../config/types.js';
+import { tgiMetrics } from './metrics-tgi.js';
 import type { FinishedReason, SimState } from './state.js';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -20,7 +22,11 @@ const METRICS = {
 
 type MetricKey = keyof typeof METRICS;
 
-export function metricsRenderer(state: SimState, servedModel: string): () => string {
+export function metricsRenderer(flavour: SimFlavour, state: SimState, servedModel: string): () => string {
+  return flavour === 'tgi' ? tgiMetrics(state) : vllmMetrics(state, servedModel);
+}
+
+function vllmMetrics(state: SimState, servedModel: string): () => string {
   const model = `model_name="${escapeLabelValue(servedModel)}"`;
   // "# HELP …\n# TYPE …\nname{model_name="…"} " for each single-series metric.
   const prefix = (key: MetricKey): string => {

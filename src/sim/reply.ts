@@ -2,7 +2,8 @@
 // Content-Length, so clients and the router's keep-alive pool never see chunked bodies for JSON.
 
 import type { ServerResponse } from 'node:http';
-import { errorBody, type SimError } from './errors.js';
+import type { SimFlavour } from '../config/types.js';
+import { renderError, type SimError } from './errors.js';
 
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -18,9 +19,9 @@ export function sendJson(res: ServerResponse, status: number, body: string): voi
   sendBody(res, status, 'application/json', body);
 }
 
-export function sendError(res: ServerResponse, error: SimError): void {
-  const body = errorBody(error);
-  res.writeHead(error.status, {
+export function sendError(res: ServerResponse, error: SimError, flavour: SimFlavour): void {
+  const { status, body } = renderError(error, flavour);
+  res.writeHead(status, {
     ...error.headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),

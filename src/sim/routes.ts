@@ -1,5 +1,7 @@
-// The simulated engine's endpoints: path → method → handler. Everything constant (pacing, the
-// /v1/models body, metric names) is prepared here once per server; handlers only plan and write.
+// The simulated engine's endpoints: path → method → handler. Everything constant (latency model,
+// the /v1/models body, metric names) is prepared here once per server; handlers only plan, ask the
+// fault injector for the request's fate, and write. Validation comes first, so an invalid request
+// gets its 400 (422 for TGI) whatever the faults say.
 
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -7,16 +9,20 @@ import type { SimConfig } from '../config/types.js';
 import { planChat } from './chat-request.js';
 import { planCompletion } from './completion-request.js';
 import { embed } from './embeddings.js';
+import { engineFailure } from './errors.js';
+import type { Faults } from './faults.js';
 import { METRICS_CONTENT_TYPE, metricsRenderer } from './metrics.js';
-import { paceOf } from './pacing.js';
-import { MAX_MODEL_LEN } from './plan.js';
+import { latencyOf } from './pacing.js';
+import { MAX_MODEL_LEN, type GenerationPlan } from './plan.js';
 import { sendBody, sendJson } from './reply.js';
 import { serveGeneration } from './serve-generation.js';
 import type { SimState } from './state.js';
-import { chatWire, completionWire, type ResponseIdentity } from './wire.js';
+import { chatWire, completionWire, type ResponseIdentity, type WireFormat } from './wire.js';
 
 export interface Route {
   readonly method: 'GET' | 'POST';
+  /** Inference requests count against faults.dieAfterRequests and tgi_request_count. */
+  readonly inference: boolean;
   /** Receives the parsed JSON body for POST routes, undefined for GET. Throws SimError to refuse. */
   readonly handle: (res: ServerResponse, body: unknown) => void;
 }
@@ -25,10 +31,10 @@ export interface RouteOptions extends SimConfig {
   readonly servedModel: string;
 }
 
-export function buildRoutes(options: RouteOptions, state: SimState): ReadonlyMap<string, Route> {
+export function buildRoutes(options: RouteOptions, state: SimState, faults: Faults): ReadonlyMap<string, Route> {
   const model = options.servedModel;
-  const pace = paceOf(options);
-  const renderMetrics = metricsRenderer(state, model);
+  const batch = { state, latency: latencyOf(options) };
+  const renderMetrics = metricsRenderer(options.flavour, state, model);
   const identity = (prefix: string): ResponseIdentity => ({
     id: `${prefix}-${randomUUID().replaceAll('-', '')}`,
     created: nowSeconds(),
@@ -45,18 +51,33 @@ export function buildRoutes(options: RouteOptions, state: SimState): ReadonlyMap
   };
   const modelsBody = JSON.stringify({ object: 'list', data: [modelCard] });
 
+  const generate = (res: ServerResponse, plan: GenerationPlan, wire: WireFormat): void => {
+    const fate = faults.fateOf(plan.stream);
+    if (fate === 'fail') {
+      state.failedTotal++;
+      throw engineFailure();
+    }
+    serveGeneration(res, plan, wire, batch, fate);
+  };
   const chatCompletions = (res: ServerResponse, body: unknown): void => {
     const plan = planChat(body, options);
-    serveGeneration(res, plan, chatWire(identity('chatcmpl'), plan.includeUsage), pace, state);
+    generate(res, plan, chatWire(identity('chatcmpl'), plan.includeUsage));
   };
   const completions = (res: ServerResponse, body: unknown): void => {
     const plan = planCompletion(body, options);
-    serveGeneration(res, plan, completionWire(identity('cmpl'), plan.includeUsage), pace, state);
+    generate(res, plan, completionWire(identity('cmpl'), plan.includeUsage));
   };
   const embeddings = (res: ServerResponse, body: unknown): void => {
     const result = embed(body, options, nowSeconds());
-    // Embedding is one forward pass: admitted and finished at once.
-    state.release(state.admit(result.promptTokens, 0), 0, 'stop');
+    const fate = faults.fateOf(false);
+    // A hung embedding request is simply never answered; it takes no batch slot.
+    if (fate === 'hang') return;
+    if (fate === 'fail') {
+      state.failedTotal++;
+      throw engineFailure();
+    }
+    // Embedding is one forward pass: it never queues and finishes at once.
+    state.record(result.promptTokens);
     sendJson(res, 200, result.body);
   };
   // vLLM answers /health with 200 and an empty body.
@@ -68,12 +89,13 @@ export function buildRoutes(options: RouteOptions, state: SimState): ReadonlyMap
   const metrics = (res: ServerResponse): void => sendBody(res, 200, METRICS_CONTENT_TYPE, renderMetrics());
 
   return new Map<string, Route>([
-    ['/v1/chat/completions', { method: 'POST', handle: chatCompletions }],
-    ['/v1/completions', { method: 'POST', handle: completions }],
-    ['/v1/embeddings', { method: 'POST', handle: embeddings }],
-    ['/v1/models', { method: 'GET', handle: (res) => sendJson(res, 200, modelsBody) }],
-    ['/health', { method: 'GET', handle: health }],
-    ['/metrics', { method: 'GET', handle: metrics }],
+    ['/v1/chat/completions', { method: 'POST', inference: true, handle: chatCompletions }],
+    ['/v1/completions', { method: 'POST', inference: true, handle: completions }],
+    ['/v1/embeddings', { method: 'POST', inference: true, handle: embeddings }],
+    ['/v1/models', { method: 'GET', inference: false, handle: (res) => sendJson(res, 200, modelsBody) }],
+    // Always 200 while listening, even when hanging: a dead replica is simply not listening.
+    ['/health', { method: 'GET', inference: false, handle: health }],
+    ['/metrics', { method: 'GET', inference: false, handle: metrics }],
   ]);
 }
 

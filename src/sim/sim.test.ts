@@ -4,10 +4,12 @@
 
 import OpenAI from 'openai';
 import t from 'tap';
+import { SIM_DEFAULTS } from '../config/defaults.js';
 import { startSim, type SimServer, type SimServerOptions } from './server.js';
 
 const MODEL = 'sim-test-model';
 const INSTANT: SimServerOptions = {
+  ...SIM_DEFAULTS,
   servedModel: MODEL,
   ttftMs: 0,
   tokensPerSecond: 0,
