@@ -12,13 +12,17 @@ import { startSim, type SimServer } from '../src/sim/server.js';
 
 const { values } = parseArgs({
   options: {
-    requests: { type: 'string', default: '800' },
-    concurrency: { type: 'string', default: '32' },
-    'max-seconds': { type: 'string', default: '120' },
+    requests: { type: 'string', default: '1500' },
+    rate: { type: 'string', default: '90' },
+    'max-in-flight': { type: 'string', default: '400' },
+    'max-seconds': { type: 'string', default: '60' },
   },
 });
 const REQUESTS = Number(values.requests);
-const CONCURRENCY = Number(values.concurrency);
+/** Open loop: requests arrive at this rate whatever the answers take, as real traffic does. */
+const RATE = Number(values.rate);
+/** A safety bound on requests open at once. */
+const MAX_IN_FLIGHT = Number(values['max-in-flight']);
 const MAX_MS = Number(values['max-seconds']) * 1000;
 const STRATEGIES: BalanceStrategy[] = ['round-robin', 'least-in-flight', 'load-aware'];
 
@@ -41,7 +45,14 @@ interface Outcome {
   failedAfterCommit: boolean;
 }
 
-async function runStrategy(strategy: BalanceStrategy): Promise<Outcome[]> {
+interface Run {
+  readonly outcomes: Outcome[];
+  /** Counters from the router's own /metrics at the end of the run. */
+  readonly retries: number;
+  readonly ejections: number;
+}
+
+async function runStrategy(strategy: BalanceStrategy): Promise<Run> {
   const sims: SimServer[] = [];
   for (const replica of REPLICAS) {
     sims.push(
@@ -51,7 +62,7 @@ async function runStrategy(strategy: BalanceStrategy): Promise<Outcome[]> {
         ttftMs: 40,
         tokensPerSecond: 100,
         defaultMaxTokens: 16,
-        maxRunning: 8,
+        maxRunning: 16,
         faults: { ...SIM_DEFAULTS.faults, ...replica.faults },
       }),
     );
@@ -75,17 +86,30 @@ async function runStrategy(strategy: BalanceStrategy): Promise<Outcome[]> {
   const router = await startRouter({ config: loaded.config, port: 0, logger: createLogger('silent') });
   const outcomes: Outcome[] = [];
   const started = performance.now();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < REQUESTS && performance.now() - started < MAX_MS) {
-      next++;
-      outcomes.push(await streamOnce(router.url));
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const open = new Set<Promise<void>>();
+  for (let sent = 0; sent < REQUESTS && performance.now() - started < MAX_MS; sent++) {
+    // Arrivals on a fixed schedule; the wait absorbs the time spent sending.
+    const due = started + (sent * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (open.size >= MAX_IN_FLIGHT) await Promise.race(open);
+    const request: Promise<void> = streamOnce(router.url).then((outcome) => {
+      outcomes.push(outcome);
+      open.delete(request);
+    });
+    open.add(request);
+  }
+  await Promise.all(open);
+  const metrics = await (await fetch(`${router.url}/metrics`)).text();
   await router.shutdown();
   await Promise.all(sims.map((sim) => sim.close()));
-  return outcomes;
+  return { outcomes, retries: counterSum(metrics, 'switchyard_retries_total'), ejections: counterSum(metrics, 'switchyard_ejections_total') };
+}
+
+function counterSum(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return sum;
 }
 
 async function streamOnce(url: string): Promise<Outcome> {
@@ -124,18 +148,20 @@ function percentile(values: number[], p: number): number {
 const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : `${Math.round(value)}`);
 const pct = (part: number, whole: number) => `${((100 * part) / Math.max(1, whole)).toFixed(1)}%`;
 
-console.log(`bench:balance — ${REQUESTS} streaming requests, ${CONCURRENCY} concurrent, 4 simulated replicas (TTFT 40 ms, 100 tok/s, 16 tokens, 8 running max)`);
+console.log(`bench:balance — ${REQUESTS} streaming requests arriving at ${RATE}/s, 4 simulated replicas (TTFT 40 ms, 100 tok/s, 16 tokens, 16 running max)`);
 console.log(`node ${process.version}, ${new Date().toISOString()}\n`);
-console.log('| strategy | p50 TTFT ms | p99 TTFT ms | p50 total ms | p99 total ms | errors before commit | errors after commit | requests per replica (' + REPLICAS.map((r) => r.name).join(' / ') + ') |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| strategy | p50 TTFT ms | p99 TTFT ms | p50 total ms | p99 total ms | errors before commit | errors after commit | retries | ejections | requests per replica (' + REPLICAS.map((r) => r.name).join(' / ') + ') | p99 TTFT per replica |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const strategy of STRATEGIES) {
-  const outcomes = await runStrategy(strategy);
+  const { outcomes, retries, ejections } = await runStrategy(strategy);
   const ok = outcomes.filter((o) => !o.failedBeforeCommit);
   const ttfts = ok.flatMap((o) => (o.ttftMs === null ? [] : [o.ttftMs]));
   const totals = ok.filter((o) => !o.failedAfterCommit).map((o) => o.totalMs);
   const perReplica = REPLICAS.map((r) => outcomes.filter((o) => o.replica === r.name).length).join(' / ');
+  const ttftPerReplica = REPLICAS.map((r) => ms(percentile(ttfts.filter((_, i) => ok.filter((o) => o.ttftMs !== null)[i]?.replica === r.name), 99))).join(' / ');
   console.log(
     `| ${strategy} | ${ms(percentile(ttfts, 50))} | ${ms(percentile(ttfts, 99))} | ${ms(percentile(totals, 50))} | ${ms(percentile(totals, 99))} | ` +
-      `${pct(outcomes.filter((o) => o.failedBeforeCommit).length, outcomes.length)} | ${pct(outcomes.filter((o) => o.failedAfterCommit).length, outcomes.length)} | ${perReplica} |`,
+      `${pct(outcomes.filter((o) => o.failedBeforeCommit).length, outcomes.length)} | ${pct(outcomes.filter((o) => o.failedAfterCommit).length, outcomes.length)} | ` +
+      `${retries} | ${ejections} | ${perReplica} | ${ttftPerReplica} |`,
   );
 }

@@ -39,7 +39,7 @@ export const DEFAULTS = {
     maxEngineQueue: 8,
   },
   healthCheck: { timeoutMs: 2_000, unhealthyAfter: 2, healthyAfter: 2 },
-  outlier: { consecutiveFailures: 3, baseEjectionMs: 10_000, maxEjectionMs: 300_000, maxEjectedPercent: 50 },
+  outlier: { consecutiveFailures: 5, baseEjectionMs: 10_000, maxEjectionMs: 300_000, maxEjectedPercent: 50 },
   engineMetrics: { timeoutMs: 1_000, staleAfterMs: 5_000 },
   retry: { maxAttempts: 3, budgetPercent: 20, minRetriesPerSecond: 5, backoffBaseMs: 25, backoffMaxMs: 250 },
   replica: { weight: 1 },

@@ -96,7 +96,7 @@ t.test('a minimal config resolves with every default', async (t) => {
         maxInFlight: 256,
         maxEngineQueue: 8,
         healthCheck: { intervalMs: 5000, timeoutMs: 2000, unhealthyAfter: 2, healthyAfter: 2, path: '/health' },
-        outlier: { consecutiveFailures: 3, baseEjectionMs: 10000, maxEjectionMs: 300000, maxEjectedPercent: 50 },
+        outlier: { consecutiveFailures: 5, baseEjectionMs: 10000, maxEjectionMs: 300000, maxEjectedPercent: 50 },
         engineMetrics: { intervalMs: 1000, timeoutMs: 1000, staleAfterMs: 5000 },
         replicas: [{ name: 'gpu-0', url: 'http://gpu-0:8000', weight: 1 }],
       },
@@ -249,7 +249,7 @@ t.test('per-engine defaults: health checks and engine metrics', async (t) => {
     const pool = configOf(parseConfigObject(raw, { env: {} })).pools.p;
     t.same(pool?.healthCheck, { intervalMs: e.intervalMs, timeoutMs: 2000, unhealthyAfter: 2, healthyAfter: 2, path: e.path }, `${e.engine}: healthCheck`);
     t.same(pool?.engineMetrics, { intervalMs: e.metricsIntervalMs, timeoutMs: 1000, staleAfterMs: 5000 }, `${e.engine}: engineMetrics`);
-    t.same(pool?.outlier, { consecutiveFailures: 3, baseEjectionMs: 10000, maxEjectionMs: 300000, maxEjectedPercent: 50 }, `${e.engine}: outlier`);
+    t.same(pool?.outlier, { consecutiveFailures: 5, baseEjectionMs: 10000, maxEjectionMs: 300000, maxEjectedPercent: 50 }, `${e.engine}: outlier`);
     t.same([pool?.balance, pool?.maxInFlight, pool?.maxEngineQueue], ['load-aware', 256, 8], `${e.engine}: balancing`);
 
     // Given values win over the engine's defaults, key by key.
@@ -284,7 +284,7 @@ t.test('values override defaults one key at a time', async (t) => {
       name: 'outlier.maxEjectedPercent (fractional)',
       patch: { 'pools.gpu.outlier.maxEjectedPercent': 33.3 },
       pick: (c) => c.pools.gpu?.outlier,
-      expected: { consecutiveFailures: 3, baseEjectionMs: 10000, maxEjectionMs: 300000, maxEjectedPercent: 33.3 },
+      expected: { consecutiveFailures: 5, baseEjectionMs: 10000, maxEjectionMs: 300000, maxEjectedPercent: 33.3 },
     },
     {
       name: 'outlier.maxEjectedPercent 100',

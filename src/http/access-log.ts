@@ -35,7 +35,7 @@ export function logAccess(logger: Logger, metrics: RouterMetrics): AppMiddleware
           ttftMs: record.ttftMs === null ? undefined : round(record.ttftMs),
           promptTokens: record.promptTokens ?? undefined,
           completionTokens: record.completionTokens ?? undefined,
-          attempts: record.attempts.length > 0 ? record.attempts.map((a) => ({ ...a, ms: round(a.ms) })) : undefined,
+          attempts: record.attempts.length > 0 ? record.attempts.map((a) => ({ ...a, ms: round(a.ms), firstByteMs: a.firstByteMs === null ? undefined : round(a.firstByteMs) })) : undefined,
         },
         'request',
       );

@@ -9,6 +9,8 @@ export interface AttemptRecord {
   outcome: string;
   status: number | null;
   ms: number;
+  /** From sending the attempt to its first byte: the first streamed event, or the response headers. */
+  firstByteMs: number | null;
 }
 
 export interface RequestRecord {

@@ -18,6 +18,7 @@ function replica(name: string, overrides: Partial<Omit<Fake, 'name'>> & { health
     health: { healthy },
     outlier: { ejectedUntil },
     engineLoad: { waiting: 0, running: 0, kvCacheUse: 0, scrapedAt: NOW },
+    latency: { ewmaMs: null },
     ...rest,
   };
 }
@@ -96,6 +97,16 @@ t.test('load-aware: in-flight counts, weighted', async (t) => {
   t.same(distribution([light, loaded], context()), { light: 1000 });
   const big = replica('big', { inFlight: 6, weight: 4 });
   t.same(distribution([light, big], context()), { big: 1000 }, '(6+1)/4 beats (1+1)/1');
+});
+
+t.test('load-aware: a slower replica must carry proportionally less load to win', async (t) => {
+  const fast = replica('fast', { inFlight: 4, latency: { ewmaMs: 40 } });
+  const slowSameLoad = replica('slow', { inFlight: 4, latency: { ewmaMs: 120 } });
+  t.same(distribution([fast, slowSameLoad], context()), { fast: 1000 }, 'equal load: the slower one loses');
+  const slowIdle = replica('slow', { inFlight: 0, latency: { ewmaMs: 120 } });
+  t.same(distribution([fast, slowIdle], context()), { slow: 1000 }, '1 × 120 < 5 × 40: an idle slow replica still beats a busy fast one');
+  const unmeasured = replica('new', { inFlight: 2, latency: { ewmaMs: null } });
+  t.same(distribution([fast, unmeasured], context()), { new: 1000 }, 'without a sample on both sides, load alone decides');
 });
 
 t.test('filtering: unavailable and saturated replicas are skipped while others remain', async (t) => {

@@ -12,6 +12,7 @@ export interface BalanceCandidate {
   readonly health: { readonly healthy: boolean };
   readonly outlier: { readonly ejectedUntil: number };
   readonly engineLoad: EngineLoad | null;
+  readonly latency: { readonly ewmaMs: number | null };
 }
 
 export interface BalanceContext {
@@ -51,6 +52,17 @@ export function loadScore(replica: BalanceCandidate, ctx: BalanceContext): numbe
   const others = load === null ? 0 : Math.max(0, load.running - replica.inFlight);
   const kvCacheUse = load === null ? 1 : (load.kvCacheUse ?? 0);
   return ((replica.inFlight + others + 2 * waiting + 1) * (1 + kvCacheUse)) / replica.weight;
+}
+
+/**
+ * Load score × how slowly the replica has been answering, compared with a rival. Equal load on a
+ * replica three times slower means three times the wait, so latency must count; when either replica
+ * has no latency sample yet, the comparison falls back to load alone, so new replicas get tried.
+ */
+export function expectedCost(replica: BalanceCandidate, rival: BalanceCandidate, ctx: BalanceContext): number {
+  const score = loadScore(replica, ctx);
+  const own = replica.latency.ewmaMs;
+  return own === null || rival.latency.ewmaMs === null ? score : score * Math.max(own, 1);
 }
 
 export interface PickResult<R> {
@@ -110,7 +122,7 @@ function choose<R extends BalanceCandidate>(candidates: readonly R[], ctx: Balan
       const b = (a + 1 + Math.floor(ctx.random() * (candidates.length - 1))) % candidates.length;
       const left = candidates[a] as R;
       const right = candidates[b] as R;
-      return loadScore(right, ctx) < loadScore(left, ctx) ? right : left;
+      return expectedCost(right, left, ctx) < expectedCost(left, right, ctx) ? right : left;
     }
   }
 }

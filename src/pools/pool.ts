@@ -3,6 +3,7 @@
 import type { PoolConfig } from '../config/types.js';
 import { pickReplica, standing, type BalanceContext, type PickResult } from './balancer.js';
 import type { Clock } from './clock.js';
+import { observeLatency } from './latency.js';
 import { OutlierDetector } from './outlier.js';
 import type { Replica } from './replica.js';
 
@@ -53,8 +54,10 @@ export class Pool {
     return saturated > 0;
   }
 
-  recordSuccess(replica: Replica): void {
+  /** A successful attempt, and how long its first byte took (null when unknown). */
+  recordSuccess(replica: Replica, firstByteMs: number | null): void {
     this.outlier.recordSuccess(replica);
+    if (firstByteMs !== null) observeLatency(replica.latency, firstByteMs, this.now());
   }
 
   /** Counts a replica failure; true when the replica was ejected for it. */

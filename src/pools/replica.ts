@@ -1,8 +1,9 @@
 // One upstream server and the live state the router keeps about it. Each part of the state has one
-// writer: the proxy (inFlight, coolingUntil), the health checker (health), the outlier detector
+// writer: the proxy (inFlight, coolingUntil, latency), the health checker (health), the outlier detector
 // (outlier), the metrics scraper (engineLoad). The balancer only reads.
 import { Pool as Dispatcher } from 'undici';
 import type { Engine } from './engines.js';
+import type { LatencyState } from './latency.js';
 
 export interface ReplicaOptions {
   readonly name: string;
@@ -64,6 +65,8 @@ export class Replica {
   coolingUntil = 0;
   readonly health: HealthState = { healthy: true, consecutivePasses: 0, consecutiveFailures: 0, lastCheckAt: 0, lastError: null };
   readonly outlier: OutlierState = { consecutiveFailures: 0, ejectedUntil: 0, ejections: 0, decayFrom: 0 };
+  /** Time to first byte of successful attempts, as a peak-sensitive moving average. */
+  readonly latency: LatencyState = { ewmaMs: null, updatedAt: 0 };
   /** Last scrape of the engine's metrics; null before the first or when scraping is off. */
   engineLoad: EngineLoad | null = null;
 

@@ -20,6 +20,8 @@ export interface AttemptContext {
   /** Aborted by the client leaving, the request deadline, or the attempt's own stall timer. */
   readonly controller: AbortController;
   readonly attempt: AttemptRecord;
+  /** performance.now() when the attempt was sent. */
+  readonly startedAt: number;
 }
 
 export type Relay = (attempt: AttemptContext) => Promise<void>;
@@ -29,7 +31,7 @@ export type Relay = (attempt: AttemptContext) => Promise<void>;
  * ClientGone); after commit the relay handles failures itself and returns.
  */
 export async function runAttempt(
-  base: Omit<AttemptContext, 'controller' | 'attempt'>,
+  base: Omit<AttemptContext, 'controller' | 'attempt' | 'startedAt'>,
   requestSignal: AbortSignal,
   relay: Relay,
 ): Promise<AttemptRecord> {
@@ -38,12 +40,12 @@ export async function runAttempt(
   const onAbort = (): void => controller.abort(requestSignal.reason);
   if (requestSignal.aborted) onAbort();
   else requestSignal.addEventListener('abort', onAbort, { once: true });
-  const attempt: AttemptRecord = { pool: base.pool.name, replica: replica.name, outcome: 'ok', status: null, ms: 0 };
+  const attempt: AttemptRecord = { pool: base.pool.name, replica: replica.name, outcome: 'ok', status: null, ms: 0, firstByteMs: null };
   record.attempts.push(attempt);
-  const started = performance.now();
+  const startedAt = performance.now();
   replica.inFlight++;
   try {
-    await relay({ ...base, controller, attempt });
+    await relay({ ...base, controller, attempt, startedAt });
     return attempt;
   } catch (thrown) {
     const reason: unknown = controller.signal.aborted ? controller.signal.reason : thrown;
@@ -56,7 +58,7 @@ export async function runAttempt(
     throw failure;
   } finally {
     replica.inFlight--;
-    attempt.ms = performance.now() - started;
+    attempt.ms = performance.now() - startedAt;
     record.upstreamMs += attempt.ms;
     requestSignal.removeEventListener('abort', onAbort);
   }

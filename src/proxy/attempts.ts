@@ -101,7 +101,7 @@ async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps:
     deps.metrics.attempts.inc({ pool: pool.name, replica: replica.name, outcome: attempt.outcome });
     // A stream that broke after commit cannot be retried, but it still tells on its replica.
     if (attempt.outcome === 'stream_interrupted') learnFailure(pool, replica, deps);
-    else if (attempt.outcome === 'ok') pool.recordSuccess(replica);
+    else if (attempt.outcome === 'ok') pool.recordSuccess(replica, attempt.firstByteMs);
     return null;
   } catch (thrown) {
     if (thrown instanceof ClientGone) throw thrown;

@@ -1,4 +1,5 @@
 // Non-streaming responses: read the engine's answer, then send it to the client byte for byte.
+import { performance } from 'node:perf_hooks';
 import { extractUsage, type Usage } from '../openai/usage.js';
 import type { AttemptContext } from './attempt.js';
 import { forward } from './forward.js';
@@ -19,6 +20,7 @@ export async function relayJson(a: AttemptContext): Promise<void> {
     bodyTimeoutMs: config.idleTimeoutMs,
   });
   a.attempt.status = response.statusCode;
+  a.attempt.firstByteMs = performance.now() - a.startedAt;
   const body = Buffer.from(await response.body.arrayBuffer());
   if (response.statusCode < 200 || response.statusCode > 299) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());

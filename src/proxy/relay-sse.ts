@@ -60,7 +60,9 @@ export async function relaySse(a: AttemptContext): Promise<void> {
         stall.switchToIdle(config.idleTimeoutMs);
         a.res.writeHead(200, SSE_HEADERS);
         committed = true;
-        a.record.ttftMs = performance.now() - a.record.startedAt;
+        const now = performance.now();
+        a.record.ttftMs = now - a.record.startedAt;
+        a.attempt.firstByteMs = now - a.startedAt;
       } else {
         stall.touch();
       }

@@ -48,6 +48,7 @@ function describeReplica(replica: Replica, ctx: BalanceContext) {
     consecutiveFailures: outlier.consecutiveFailures,
     coolingUntil: replica.coolingUntil > ctx.now ? new Date(replica.coolingUntil).toISOString() : null,
     inFlight: replica.inFlight,
+    latencyMs: replica.latency.ewmaMs === null ? null : Math.round(replica.latency.ewmaMs * 10) / 10,
     engineLoad:
       engineLoad === null
         ? null
