@@ -11,6 +11,8 @@ export interface AttemptRecord {
   ms: number;
   /** From sending the attempt to its first byte: the first streamed event, or the response headers. */
   firstByteMs: number | null;
+  /** Picked in panic mode: no replica of the pool was healthy and under its limits. */
+  panic?: true;
 }
 
 export interface RequestRecord {

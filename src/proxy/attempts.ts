@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RetryConfig } from '../config/types.js';
 import type { RouterMetrics } from '../observability/metrics.js';
-import type { RequestRecord } from '../observability/request-record.js';
+import type { AttemptRecord, RequestRecord } from '../observability/request-record.js';
 import { RouterError } from '../openai/errors.js';
 import type { Pool } from '../pools/pool.js';
 import type { Replica } from '../pools/replica.js';
@@ -76,7 +76,7 @@ export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<v
         const { replica } = pick;
         tried.add(replica);
         announce(res, record, tier, pool, replica, reason);
-        const failure = await tryReplica(input, pool, replica, deps);
+        const failure = await tryReplica(input, pool, replica, deps, pick.panic);
         if (failure === null) return;
         if (input.signal.aborted) throw abortReason(input.signal, tried.size);
         if (!isRetryable(failure)) throw failure;
@@ -92,12 +92,14 @@ export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<v
 }
 
 /** One attempt; null when it succeeded (or committed), else the failure, already learnt from. */
-async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps: ProxyDeps): Promise<RouterError | null> {
+async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps: ProxyDeps, panic: boolean): Promise<RouterError | null> {
   const { request, record, res } = input;
+  const attempts = record.attempts.length;
   const payload = upstreamPayload(request.body, pool.config.servedModel, request.stream);
   const relay = request.stream ? relaySse : relayJson;
   try {
     const attempt = await runAttempt({ request, res, record, pool, replica, payload, path: ENDPOINT_PATHS[request.endpoint] }, input.signal, relay);
+    markPanic(attempt, panic);
     deps.metrics.attempts.inc({ pool: pool.name, replica: replica.name, outcome: attempt.outcome });
     // A stream that broke after commit cannot be retried, but it still tells on its replica.
     if (attempt.outcome === 'stream_interrupted') learnFailure(pool, replica, deps);
@@ -105,12 +107,17 @@ async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps:
     return null;
   } catch (thrown) {
     if (thrown instanceof ClientGone) throw thrown;
+    markPanic(record.attempts[attempts], panic);
     const failure = thrown instanceof RouterError ? thrown : new RouterError('internal', 'The router failed to handle this request.', { cause: thrown });
     deps.metrics.attempts.inc({ pool: pool.name, replica: replica.name, outcome: failure.kind });
     if (isReplicaFailure(failure)) learnFailure(pool, replica, deps);
     if (failure.retryAfterMs !== null) pool.cool(replica, failure.retryAfterMs);
     return failure;
   }
+}
+
+function markPanic(attempt: AttemptRecord | undefined, panic: boolean): void {
+  if (panic && attempt !== undefined) attempt.panic = true;
 }
 
 function learnFailure(pool: Pool, replica: Replica, deps: ProxyDeps): void {

@@ -67,7 +67,7 @@ async function chat(test: TestRouter, model: string, extra: Record<string, unkno
 }
 
 const unavailable = { kind: 'json', status: 503, body: { error: { message: 'Service Unavailable', type: 'ServiceUnavailableError', code: 503 } } } as const;
-const lastAttempts = (test: TestRouter) => test.requestLogs().at(-1)?.['attempts'] as { replica: string; outcome: string; status: number | null }[];
+const lastAttempts = (test: TestRouter) => test.requestLogs().filter((line) => line['endpoint'] !== undefined).at(-1)?.['attempts'] as { replica: string; outcome: string; status: number | null }[];
 
 t.test('a 503 then a 200: retried on another replica, invisibly', async (t) => {
   const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url] } } } }), t);
@@ -147,6 +147,27 @@ t.test('a drop after commit: one SSE error event, no retry', async (t) => {
   t.equal(e1.requests.length, 0, 'nothing is retried after the first byte');
 });
 
+t.test('a stream that goes silent after commit: idle timeout, one error event, no retry', async (t) => {
+  const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url] } } } }), t);
+  e0.reply({ kind: 'stream', events: chatStreamEvents(['a', 'b', 'never']), stallAfter: 3 });
+  const closed = e0.nextEarlyClose();
+  const { res, text } = await chat(test, 'gpu', { stream: true });
+  t.equal(res.status, 200);
+  t.match(text, /"content":"b"/);
+  t.notMatch(text, /never|\[DONE\]/);
+  const events = text.split('\n\n').filter(Boolean);
+  t.same(JSON.parse(events.at(-1)?.slice('data: '.length) ?? ''), {
+    error: {
+      message: 'The stream from replica gpu-r0 broke off: Replica gpu-r0 went silent within 400 ms.',
+      type: 'server_error',
+      param: null,
+      code: 'stream_interrupted',
+    },
+  });
+  t.equal(e1.requests.length, 0, 'not retried after commit');
+  t.equal((await closed).closedEarly, true, 'the stalled upstream request was closed');
+});
+
 t.test('an engine 4xx is the request at fault: not retried', async (t) => {
   const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url] } } } }), t);
   e0.reply({ kind: 'json', status: 400, body: { error: { message: 'bad', type: 'BadRequestError', code: 400 } } });
@@ -204,6 +225,7 @@ t.test('panic mode: with every replica unhealthy the pool still serves', async (
   const { res } = await chat(test, 'gpu');
   t.equal(res.status, 200);
   t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_panics_total\{pool="gpu"\} 1/);
+  t.match(lastAttempts(test), [{ outcome: 'ok', panic: true }], 'the access log says it was a panic pick');
   e0.healthStatus = 200;
   await waitFor('r0 healthy again', async () => (await adminReplicas(test.url))['gpu-r0']?.healthy);
   for (let i = 0; i < 4; i++) t.equal((await chat(test, 'gpu')).res.headers.get('x-switchyard-replica'), 'gpu-r0', 'only the healthy one');
