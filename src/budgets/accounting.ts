@@ -1,0 +1,128 @@
+// The budget arithmetic both stores share: which limit a reservation would break, and how raw counters
+// become the snapshot and rejection the router shows clients. The Redis Lua scripts mirror `admit`
+// (they must decide inside Redis); the contract tests keep the two in step.
+import { bucketEnd, bucketIds, bucketOf, periodEnd } from './periods.js';
+import { PERIODS, isKeyId, type KeyLimits, type KeyRecord, type Period, type PeriodUsage, type RejectReason, type ReserveRejected, type UsageSnapshot } from './types.js';
+
+/** Buckets outlive their period by this much, so late settles and reports still find them. */
+export const BUCKET_GRACE_MS = 10 * 60_000;
+
+/** How long a reclaimed reservation is remembered, so a late settle still charges its usage. */
+export const RECLAIMED_RETENTION_MS = 24 * 3_600_000;
+
+/** A key's raw counters at one instant: per token period, and in the current minute. */
+export interface Counters {
+  readonly used: Readonly<Record<Period, number>>;
+  readonly reserved: Readonly<Record<Period, number>>;
+  readonly requests: number;
+  readonly active: number;
+}
+
+export interface Verdict {
+  readonly reason: RejectReason;
+  readonly period: Period | null;
+}
+
+export function tokenLimit(limits: KeyLimits, period: Period): number | null {
+  switch (period) {
+    case 'minute':
+      return limits.tokensPerMinute;
+    case 'day':
+      return limits.tokensPerDay;
+    case 'month':
+      return limits.tokensPerMonth;
+    case 'lifetime':
+      return limits.tokensLifetime;
+  }
+}
+
+/** The first limit that admitting one more request of `tokens` would break, or null to admit it. */
+export function admit(limits: KeyLimits, c: Counters, tokens: number): Verdict | null {
+  if (limits.requestsPerMinute !== null && c.requests + 1 > limits.requestsPerMinute) {
+    return { reason: 'requests_per_minute', period: 'minute' };
+  }
+  if (limits.maxConcurrent !== null && c.active + 1 > limits.maxConcurrent) return { reason: 'concurrency', period: null };
+  for (const period of PERIODS) {
+    const limit = tokenLimit(limits, period);
+    if (limit !== null && c.used[period] + c.reserved[period] + tokens > limit) {
+      return { reason: period === 'minute' ? 'tokens_per_minute' : 'quota', period };
+    }
+  }
+  return null;
+}
+
+/** Whether `extra` more tokens fit in every limited period (tight-mode top-ups). */
+export function fits(limits: KeyLimits, c: Counters, extra: number): boolean {
+  return PERIODS.every((period) => {
+    const limit = tokenLimit(limits, period);
+    return limit === null || c.used[period] + c.reserved[period] + extra <= limit;
+  });
+}
+
+export function rejection(verdict: Verdict, limits: KeyLimits | null, c: Counters | null, now: number): ReserveRejected {
+  const { reason, period } = verdict;
+  let limit: number | null = null;
+  let left: number | null = null;
+  if (limits !== null && c !== null) {
+    if (reason === 'requests_per_minute') [limit, left] = [limits.requestsPerMinute, remaining(limits.requestsPerMinute, c.requests)];
+    else if (reason === 'concurrency') [limit, left] = [limits.maxConcurrent, remaining(limits.maxConcurrent, c.active)];
+    else if (period !== null) {
+      limit = tokenLimit(limits, period);
+      left = remaining(limit, c.used[period] + c.reserved[period]);
+    }
+  }
+  // Waiting helps per-minute limits within the minute; a day or month quota is insufficient_quota.
+  const perMinute = reason === 'requests_per_minute' || reason === 'tokens_per_minute';
+  const retryAfterMs = perMinute ? (periodEnd('minute', now) ?? now) - now : null;
+  return { ok: false, reason, period, limit, remaining: left, retryAfterMs };
+}
+
+/** The snapshot of `c`; with `onlyLimited`, unlimited token periods are left out and the rest null. */
+export function snapshot(limits: KeyLimits, c: Counters, now: number, onlyLimited: boolean): UsageSnapshot {
+  const tokens: PeriodUsage[] = [];
+  for (const period of PERIODS) {
+    const limit = tokenLimit(limits, period);
+    if (onlyLimited && limit === null) continue;
+    const used = c.used[period];
+    const reserved = c.reserved[period];
+    tokens.push({ period, limit, used, reserved, remaining: remaining(limit, used + reserved), resetAt: periodEnd(period, now) });
+  }
+  const rpm = limits.requestsPerMinute;
+  const requests = onlyLimited && rpm === null ? null : { limit: rpm, used: c.requests, remaining: remaining(rpm, c.requests), resetAt: periodEnd('minute', now) ?? now };
+  const conc = limits.maxConcurrent;
+  const concurrency = onlyLimited && conc === null ? null : { limit: conc, active: c.active, remaining: remaining(conc, c.active) };
+  return { tokens, requests, concurrency };
+}
+
+function remaining(limit: number | null, taken: number): number | null {
+  return limit === null ? null : Math.max(0, limit - taken);
+}
+
+/** When the bucket `id` of `period` may be dropped; null = keep forever (lifetime). */
+export function bucketExpiry(period: Period, id: string): number | null {
+  const end = bucketEnd(period, id);
+  return end === null ? null : end + BUCKET_GRACE_MS;
+}
+
+/** The current bucket id of each period at `now`, lifetime included. */
+export function currentBuckets(now: number): Record<Period, string> {
+  const ids = bucketIds(now);
+  return { minute: ids.minute, day: ids.day, month: ids.month, lifetime: bucketOf('lifetime', ids) };
+}
+
+/** Refuses amounts that would corrupt counters: negative, fractional or non-finite. */
+export function checkAmount(what: string, n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
+}
+
+export function checkReserve(tokens: number, ttlMs: number): void {
+  checkAmount('tokens', tokens);
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be a positive integer, got ${ttlMs}`);
+}
+
+/** Refuses records the stores could not keep safely (ids go into Redis key names, limits into counters). */
+export function checkKey(key: KeyRecord): void {
+  if (!isKeyId(key.id)) throw new RangeError(`invalid key id "${key.id}": use 1-64 of A-Z a-z 0-9 _ -`);
+  if (!/^[0-9a-f]{64}$/.test(key.hash)) throw new RangeError(`key "${key.id}": hash must be a lowercase hex SHA-256`);
+  for (const [name, limit] of Object.entries(key.limits)) if (limit !== null) checkAmount(`key "${key.id}": limits.${name}`, limit);
+}

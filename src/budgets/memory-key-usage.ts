@@ -1,0 +1,99 @@
+// One key's usage in the memory store: calendar buckets, live reservations, and recently reclaimed
+// ones. The store decides what to do; this keeps the counters, and keeps them small.
+import { bucketExpiry, currentBuckets, RECLAIMED_RETENTION_MS, type Counters } from './accounting.js';
+import { bucketOf } from './periods.js';
+import { PERIODS, type BucketIds, type Period } from './types.js';
+
+interface Bucket {
+  used: number;
+  reserved: number;
+  requests: number;
+  readonly expireAt: number | null;
+}
+
+export interface Held {
+  tokens: number;
+  expiresAt: number;
+  readonly ttlMs: number;
+  readonly buckets: BucketIds;
+}
+
+export type Field = 'used' | 'reserved' | 'requests';
+
+const PRUNE_EVERY_MS = 60_000;
+
+export class KeyUsage {
+  readonly buckets = new Map<string, Bucket>();
+  readonly held = new Map<string, Held>();
+  /** Reclaimed reservation id → its expiry, so a late settle still charges. */
+  readonly reclaimed = new Map<string, number>();
+  /** No held reservation expires before this (a lower bound), so most calls skip the reclaim scan. */
+  private nextExpiry = Infinity;
+  /** When to next drop expired buckets and old reclaim records. */
+  private nextPrune = 0;
+
+  hold(id: string, held: Held, now: number): void {
+    this.held.set(id, held);
+    this.nextExpiry = Math.min(this.nextExpiry, held.expiresAt);
+    this.add(held.buckets, 'reserved', held.tokens, now);
+  }
+
+  /**
+   * Reclaims expired reservations, releasing them from the current buckets only (as the Redis store
+   * must; a past bucket's reserved count is never checked again), and now and then drops old state.
+   */
+  tidy(now: number): void {
+    if (this.nextExpiry <= now) {
+      const current = currentBuckets(now);
+      this.nextExpiry = Infinity;
+      for (const [id, held] of this.held) {
+        if (held.expiresAt > now) {
+          this.nextExpiry = Math.min(this.nextExpiry, held.expiresAt);
+          continue;
+        }
+        for (const period of PERIODS) {
+          const bucket = bucketOf(period, held.buckets);
+          if (bucket === current[period]) this.bump(period, bucket, 'reserved', -held.tokens, now);
+        }
+        this.held.delete(id);
+        this.reclaimed.set(id, held.expiresAt);
+      }
+    }
+    if (this.nextPrune <= now) {
+      this.nextPrune = now + PRUNE_EVERY_MS;
+      for (const [name, bucket] of this.buckets) if (bucket.expireAt !== null && bucket.expireAt <= now) this.buckets.delete(name);
+      for (const [id, at] of this.reclaimed) if (at <= now - RECLAIMED_RETENTION_MS) this.reclaimed.delete(id);
+    }
+  }
+
+  /** Live reservations become reclaimed ones (their settles still charge); every counter goes. */
+  reset(): void {
+    for (const [id, held] of this.held) this.reclaimed.set(id, held.expiresAt);
+    this.held.clear();
+    this.buckets.clear();
+  }
+
+  counters(ids: Record<Period, string>): Counters {
+    const read = (period: Period, field: Field): number => this.buckets.get(`${period}:${ids[period]}`)?.[field] ?? 0;
+    const per = (field: Field): Record<Period, number> => ({ minute: read('minute', field), day: read('day', field), month: read('month', field), lifetime: read('lifetime', field) });
+    return { used: per('used'), reserved: per('reserved'), requests: read('minute', 'requests'), active: this.held.size };
+  }
+
+  /** Adds `delta` to `field` in the four buckets of `buckets` (lifetime included). */
+  add(buckets: BucketIds, field: Field, delta: number, now: number): void {
+    for (const period of PERIODS) this.bump(period, bucketOf(period, buckets), field, delta, now);
+  }
+
+  bump(period: Period, id: string, field: Field, delta: number, now: number): void {
+    const expireAt = bucketExpiry(period, id);
+    // A bucket past its expiry is gone for good; writing would resurrect it (Redis drops it the same way).
+    if (expireAt !== null && expireAt <= now) return;
+    const name = `${period}:${id}`;
+    let bucket = this.buckets.get(name);
+    if (bucket === undefined) {
+      bucket = { used: 0, reserved: 0, requests: 0, expireAt };
+      this.buckets.set(name, bucket);
+    }
+    bucket[field] = Math.max(0, bucket[field] + delta);
+  }
+}

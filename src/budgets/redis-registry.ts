@@ -1,0 +1,87 @@
+// The key registry in Redis: records by id and ids by secret hash, both in the `{keys}` slot so each
+// registry change is one atomic script (a rotated secret never leaves a stale hash behind).
+import type { Redis, Result } from 'ioredis';
+import { attempt } from './redis-connection.js';
+import type { RedisLayout } from './redis-layout.js';
+import type { KeyRecord } from './types.js';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    switchyardPutKey(records: string, byHash: string, id: string, json: string, hash: string): Result<string | null, Context>;
+    switchyardFindKey(records: string, byHash: string, hash: string): Result<string | null, Context>;
+    switchyardDeleteKey(records: string, byHash: string, id: string): Result<number, Context>;
+  }
+}
+
+/** Replies nil when stored, or the id of another key that already has this hash. */
+const PUT = `
+local owner = redis.call('HGET', KEYS[2], ARGV[3])
+if owner and owner ~= ARGV[1] then return owner end
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old then
+  local oldHash = cjson.decode(old).hash
+  if oldHash ~= ARGV[3] then redis.call('HDEL', KEYS[2], oldHash) end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
+return false
+`;
+
+/** One round trip for the lookup every request's authentication makes. */
+const FIND = `
+local id = redis.call('HGET', KEYS[2], ARGV[1])
+if not id then return false end
+return redis.call('HGET', KEYS[1], id)
+`;
+
+const DELETE = `
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if not old then return 0 end
+redis.call('HDEL', KEYS[2], cjson.decode(old).hash)
+redis.call('HDEL', KEYS[1], ARGV[1])
+return 1
+`;
+
+export class RedisRegistry {
+  constructor(
+    private readonly client: Redis,
+    private readonly layout: RedisLayout,
+  ) {
+    client.defineCommand('switchyardPutKey', { lua: PUT, numberOfKeys: 2 });
+    client.defineCommand('switchyardFindKey', { lua: FIND, numberOfKeys: 2, readOnly: true });
+    client.defineCommand('switchyardDeleteKey', { lua: DELETE, numberOfKeys: 2 });
+  }
+
+  async put(key: KeyRecord): Promise<void> {
+    const owner = await attempt('putKey', () => this.client.switchyardPutKey(this.layout.records(), this.layout.byHash(), key.id, JSON.stringify(key), key.hash));
+    if (owner !== null) throw new Error(`key hash already belongs to key "${owner}"`);
+  }
+
+  /** The id of the key with this hash, if any. */
+  ownerOf(hash: string): Promise<string | null> {
+    return attempt('putKey', () => this.client.hget(this.layout.byHash(), hash));
+  }
+
+  async get(id: string): Promise<KeyRecord | null> {
+    return parse(await attempt('getKey', () => this.client.hget(this.layout.records(), id)));
+  }
+
+  async findByHash(hash: string): Promise<KeyRecord | null> {
+    return parse(await attempt('findKeyByHash', () => this.client.switchyardFindKey(this.layout.records(), this.layout.byHash(), hash)));
+  }
+
+  async list(): Promise<KeyRecord[]> {
+    const all = await attempt('listKeys', () => this.client.hvals(this.layout.records()));
+    return all.map((json) => JSON.parse(json) as KeyRecord);
+  }
+
+  /** False when there was no such key. */
+  async remove(id: string): Promise<boolean> {
+    return (await attempt('deleteKey', () => this.client.switchyardDeleteKey(this.layout.records(), this.layout.byHash(), id))) === 1;
+  }
+}
+
+/** Records are written only by put(), from a KeyRecord, so their shape is ours. */
+function parse(json: string | null): KeyRecord | null {
+  return json === null ? null : (JSON.parse(json) as KeyRecord);
+}

@@ -1,0 +1,162 @@
+// The Lua scripts of the Redis store: each phase (reserve, top-up, settle) is one script, so it is one
+// atomic step and one round trip. Every script of one API key gets the same nine KEYS, all under the
+// key's hash tag (one Redis Cluster slot), and the same leading ARGV (see redis-layout.ts):
+//   KEYS  1 limits  2 held (id -> "tokens|ttl|4 bucket members")  3 expiries (zset id by expiresAt)
+//         4 reclaimed (zset id by expiresAt)  5 bucket index (zset member by expireAt)
+//         6..9 buckets: minute, day, month, lifetime (hashes: used, reserved, requests)
+//   ARGV  1 now  2..9 (member, expireAt) per bucket, expireAt 0 = never  10 forget reclaimed up to
+//         11 reservation id  12 amount  13 ttl ms  14 expiresAt
+// Buckets are the current ones for reserve/usage, and the reservation's own for topUp/settle.
+
+const PRELUDE = `
+local now = tonumber(ARGV[1])
+local LIMITS = {'tokensPerMinute', 'tokensPerDay', 'tokensPerMonth', 'tokensLifetime', 'requestsPerMinute', 'maxConcurrent'}
+local PERIODS = {'minute', 'day', 'month', 'lifetime'}
+local buckets = {}
+for i = 1, 4 do
+  buckets[i] = { key = KEYS[5 + i], member = ARGV[2 * i], expireAt = tonumber(ARGV[2 * i + 1]) }
+end
+
+local function split(record)
+  local parts = {}
+  for part in string.gmatch(record, '[^|]+') do parts[#parts + 1] = part end
+  return parts
+end
+
+-- Adds to a bucket field, never below 0, and keeps the bucket's expiry and its index entry (which
+-- resetUsage and deleteKey walk). A bucket past its expiry stays gone: writing would resurrect it.
+local function bump(b, field, delta)
+  if b.expireAt > 0 and b.expireAt <= now then return end
+  if redis.call('HINCRBY', b.key, field, delta) < 0 then redis.call('HSET', b.key, field, 0) end
+  if b.expireAt > 0 then
+    redis.call('PEXPIREAT', b.key, b.expireAt)
+    redis.call('ZADD', KEYS[5], b.expireAt, b.member)
+  else
+    redis.call('ZADD', KEYS[5], '+inf', b.member)
+  end
+end
+
+-- Reservations past their expiry belong to a router that died mid-request: release them from the
+-- current buckets (a past bucket's reserved count is never checked again, and only current buckets
+-- are declared keys) and remember them, so a late settle still charges what was generated.
+local function reclaim()
+  local due = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'WITHSCORES', 'LIMIT', 0, 1000)
+  for j = 1, #due, 2 do
+    local id = due[j]
+    local record = redis.call('HGET', KEYS[2], id)
+    if record then
+      local f = split(record)
+      for i = 1, 4 do
+        if f[2 + i] == buckets[i].member then bump(buckets[i], 'reserved', -tonumber(f[1])) end
+      end
+      redis.call('HDEL', KEYS[2], id)
+    end
+    redis.call('ZREM', KEYS[3], id)
+    redis.call('ZADD', KEYS[4], due[j + 1], id)
+  end
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[10])
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
+end
+
+-- The key's limits (-1 = unlimited) and counters: {enabled, 6 limits, used/reserved x 4, requests, active}.
+local function state()
+  local raw = redis.call('HMGET', KEYS[1], 'enabled', unpack(LIMITS))
+  local s = { raw[1] == '1' and 1 or 0 }
+  for i = 1, 6 do s[#s + 1] = tonumber(raw[i + 1]) or -1 end
+  for i = 1, 4 do
+    local c = redis.call('HMGET', buckets[i].key, 'used', 'reserved')
+    s[#s + 1] = tonumber(c[1]) or 0
+    s[#s + 1] = tonumber(c[2]) or 0
+  end
+  s[#s + 1] = tonumber(redis.call('HGET', buckets[1].key, 'requests')) or 0
+  s[#s + 1] = redis.call('ZCARD', KEYS[3])
+  return s
+end
+
+local function reply(status, period)
+  local out = { status, period }
+  for _, v in ipairs(state()) do out[#out + 1] = v end
+  return out
+end
+
+-- Whether amount more tokens fit in bucket i: used + reserved + amount <= limit.
+local function fits(s, i, amount)
+  local limit = s[1 + i]
+  return limit < 0 or s[6 + 2 * i] + s[7 + 2 * i] + amount <= limit
+end
+`;
+
+/** Replies {status, period, ...state()}: status ok, a RejectReason, or unknown_key (then nothing else). */
+export const RESERVE = `${PRELUDE}
+if not redis.call('HGET', KEYS[1], 'enabled') then return { 'unknown_key', '' } end
+reclaim()
+local s = state()
+local amount = tonumber(ARGV[12])
+if s[1] ~= 1 then return reply('disabled', '') end
+if s[6] >= 0 and s[16] + 1 > s[6] then return reply('requests_per_minute', 'minute') end
+if s[7] >= 0 and s[17] + 1 > s[7] then return reply('concurrency', '') end
+for i = 1, 4 do
+  if not fits(s, i, amount) then return reply(i == 1 and 'tokens_per_minute' or 'quota', PERIODS[i]) end
+end
+redis.call('ZADD', KEYS[3], ARGV[14], ARGV[11])
+redis.call('HSET', KEYS[2], ARGV[11], table.concat({ ARGV[12], ARGV[13], ARGV[2], ARGV[4], ARGV[6], ARGV[8] }, '|'))
+for i = 1, 4 do bump(buckets[i], 'reserved', amount) end
+bump(buckets[1], 'requests', 1)
+return reply('ok', '')
+`;
+
+/** Same reply as RESERVE with status ok; nothing is reserved. */
+export const USAGE = `${PRELUDE}
+if not redis.call('HGET', KEYS[1], 'enabled') then return { 'unknown_key', '' } end
+reclaim()
+return reply('ok', '')
+`;
+
+/** 1 when the live reservation grew by ARGV[12] (and its expiry moved to now + its ttl), else 0. */
+export const TOP_UP = `${PRELUDE}
+local record = redis.call('HGET', KEYS[2], ARGV[11])
+if not record then return 0 end
+local s = state()
+local amount = tonumber(ARGV[12])
+if s[1] ~= 1 then return 0 end
+for i = 1, 4 do
+  if not fits(s, i, amount) then return 0 end
+end
+for i = 1, 4 do bump(buckets[i], 'reserved', amount) end
+local f = split(record)
+f[1] = tostring(tonumber(f[1]) + amount)
+redis.call('HSET', KEYS[2], ARGV[11], table.concat(f, '|'))
+redis.call('ZADD', KEYS[3], now + tonumber(f[2]), ARGV[11])
+return 1
+`;
+
+/** Replies settled, settled_after_reclaim or already_settled (a repeat: nothing changed). */
+export const SETTLE = `${PRELUDE}
+local record = redis.call('HGET', KEYS[2], ARGV[11])
+local result = 'settled'
+if record then
+  local tokens = tonumber(split(record)[1])
+  for i = 1, 4 do bump(buckets[i], 'reserved', -tokens) end
+  redis.call('HDEL', KEYS[2], ARGV[11])
+  redis.call('ZREM', KEYS[3], ARGV[11])
+elseif redis.call('ZREM', KEYS[4], ARGV[11]) == 1 then
+  result = 'settled_after_reclaim'
+else
+  return 'already_settled'
+end
+local amount = tonumber(ARGV[12])
+for i = 1, 4 do bump(buckets[i], 'used', amount) end
+return result
+`;
+
+/**
+ * KEYS 1 held, 2 expiries, 3 reclaimed, 4.. every bucket and the index. Zeroes usage; live reservations
+ * become reclaimed ones, so requests in flight still charge what they generate when they settle.
+ */
+export const RESET = `
+local live = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
+for j = 1, #live, 2 do redis.call('ZADD', KEYS[3], live[j + 1], live[j]) end
+redis.call('DEL', KEYS[1], KEYS[2])
+for i = 4, #KEYS do redis.call('DEL', KEYS[i]) end
+return #live / 2
+`;

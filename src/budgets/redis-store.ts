@@ -1,0 +1,150 @@
+// The budget store for many routers sharing one Redis (or Redis Cluster). Each phase of a request's
+// budget (reserve, top-up, settle) is one Lua script: atomic, and one round trip. Keys, usage and
+// reservations live in Redis, so they survive router restarts and apply across all replicas.
+import { randomUUID } from 'node:crypto';
+import type { Redis, Result } from 'ioredis';
+import { checkAmount, checkKey, checkReserve, rejection, snapshot } from './accounting.js';
+import { bucketIds } from './periods.js';
+import { attempt, closeClient, createRedisClient, whenReady, type RedisStoreOptions } from './redis-connection.js';
+import { bucketMember, RedisLayout } from './redis-layout.js';
+import { RedisRegistry } from './redis-registry.js';
+import { decodeState } from './redis-reply.js';
+import { RESERVE, RESET, SETTLE, TOP_UP, USAGE } from './redis-scripts.js';
+import type { BudgetStore, SettleResult } from './store.js';
+import { compareKeys, isKeyId, type KeyRecord, type RejectReason, type Reservation, type ReserveOutcome, type UsageSnapshot } from './types.js';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    switchyardReserve(numKeys: number, ...keysAndArgs: string[]): Result<unknown, Context>;
+    switchyardUsage(numKeys: number, ...keysAndArgs: string[]): Result<unknown, Context>;
+    switchyardTopUp(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
+    switchyardSettle(numKeys: number, ...keysAndArgs: string[]): Result<string, Context>;
+    switchyardReset(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
+  }
+}
+
+const SETTLE_RESULTS: readonly SettleResult[] = ['settled', 'settled_after_reclaim', 'already_settled'];
+const REASONS: readonly RejectReason[] = ['requests_per_minute', 'tokens_per_minute', 'concurrency', 'quota', 'disabled'];
+
+export type { RedisStoreOptions } from './redis-connection.js';
+
+export class RedisBudgetStore implements BudgetStore {
+  private readonly client: Redis;
+  private readonly layout: RedisLayout;
+  private readonly registry: RedisRegistry;
+
+  /** Connects in the background; until connected, calls fail fast with StoreUnavailableError. */
+  constructor(options: RedisStoreOptions) {
+    this.client = createRedisClient(options);
+    this.layout = new RedisLayout(options.keyPrefix ?? 'sy');
+    this.registry = new RedisRegistry(this.client, this.layout);
+    // Registered with defineCommand, so calls go out as EVALSHA (EVAL once after a Redis restart).
+    this.client.defineCommand('switchyardReserve', { lua: RESERVE });
+    this.client.defineCommand('switchyardUsage', { lua: USAGE });
+    this.client.defineCommand('switchyardTopUp', { lua: TOP_UP });
+    this.client.defineCommand('switchyardSettle', { lua: SETTLE });
+    this.client.defineCommand('switchyardReset', { lua: RESET });
+  }
+
+  /** Waits for the connection (at startup, say); rejects with StoreUnavailableError after `timeoutMs`. */
+  ready(timeoutMs = 5000): Promise<void> {
+    return whenReady(this.client, timeoutMs);
+  }
+
+  async putKey(key: KeyRecord): Promise<void> {
+    checkKey(key);
+    // Refused before anything is written (put() checks again, atomically, for a race).
+    const owner = await this.registry.ownerOf(key.hash);
+    if (owner !== null && owner !== key.id) throw new Error(`key hash already belongs to key "${owner}"`);
+    // The enforced copy of the limits goes first: a key the registry can find is then always enforceable.
+    const limitsKey = this.layout.limits(key.id);
+    const fields: Record<string, string> = { enabled: key.enabled ? '1' : '0' };
+    for (const [name, value] of Object.entries(key.limits)) if (value !== null) fields[name] = String(value);
+    await attempt('putKey', async () => {
+      const replies = await this.client.multi().del(limitsKey).hset(limitsKey, fields).exec();
+      const failed = replies === null ? new Error('transaction aborted') : replies.find(([error]) => error !== null)?.[0];
+      if (failed) throw failed;
+    });
+    await this.registry.put(key);
+  }
+
+  getKey(id: string): Promise<KeyRecord | null> {
+    return this.registry.get(id);
+  }
+
+  findKeyByHash(hash: string): Promise<KeyRecord | null> {
+    return this.registry.findByHash(hash);
+  }
+
+  async listKeys(): Promise<KeyRecord[]> {
+    return (await this.registry.list()).sort(compareKeys);
+  }
+
+  async deleteKey(id: string): Promise<boolean> {
+    if (!isKeyId(id)) return false;
+    // The registry first, so the secret stops authenticating even if dropping the usage fails.
+    const existed = await this.registry.remove(id);
+    const keys = await this.dataKeys(id);
+    await attempt('deleteKey', () => this.client.del(...keys));
+    return existed;
+  }
+
+  async reserve(keyId: string, tokens: number, now: number, ttlMs: number): Promise<ReserveOutcome> {
+    checkReserve(tokens, ttlMs);
+    if (!isKeyId(keyId)) return rejection({ reason: 'unknown_key', period: null }, null, null, now);
+    const id = randomUUID();
+    const expiresAt = now + ttlMs;
+    const [keys, args] = this.layout.call(keyId, now, null, [id, tokens, ttlMs, expiresAt]);
+    const state = decodeState(await attempt('reserve', () => this.client.switchyardReserve(keys.length, ...keys, ...args)));
+    if (state === 'unknown_key') return rejection({ reason: 'unknown_key', period: null }, null, null, now);
+    if (state.status === 'disabled') return rejection({ reason: 'disabled', period: null }, null, null, now);
+    const reason = REASONS.find((r) => r === state.status);
+    if (reason !== undefined) return rejection({ reason, period: state.period }, state.limits, state.counters, now);
+    const reservation: Reservation = { id, keyId, tokens, buckets: bucketIds(now), expiresAt };
+    return { ok: true, reservation, snapshot: snapshot(state.limits, state.counters, now, true) };
+  }
+
+  async topUp(reservation: Reservation, extraTokens: number, now: number): Promise<boolean> {
+    checkAmount('extraTokens', extraTokens);
+    if (!isKeyId(reservation.keyId)) return false;
+    const [keys, args] = this.layout.call(reservation.keyId, now, reservation.buckets, [reservation.id, extraTokens]);
+    return (await attempt('topUp', () => this.client.switchyardTopUp(keys.length, ...keys, ...args))) === 1;
+  }
+
+  async settle(reservation: Reservation, actualTokens: number, now: number): Promise<SettleResult> {
+    checkAmount('actualTokens', actualTokens);
+    if (!isKeyId(reservation.keyId)) return 'already_settled';
+    const [keys, args] = this.layout.call(reservation.keyId, now, reservation.buckets, [reservation.id, actualTokens]);
+    const reply = await attempt('settle', () => this.client.switchyardSettle(keys.length, ...keys, ...args));
+    const result = SETTLE_RESULTS.find((r) => r === reply);
+    if (result === undefined) return attempt('settle', () => Promise.reject(new Error(`unexpected reply ${String(reply)}`)));
+    return result;
+  }
+
+  async usage(keyId: string, now: number): Promise<UsageSnapshot | null> {
+    if (!isKeyId(keyId)) return null;
+    const [keys, args] = this.layout.call(keyId, now, null);
+    const state = decodeState(await attempt('usage', () => this.client.switchyardUsage(keys.length, ...keys, ...args)));
+    return state === 'unknown_key' ? null : snapshot(state.limits, state.counters, now, false);
+  }
+
+  async resetUsage(keyId: string): Promise<void> {
+    if (!isKeyId(keyId)) return;
+    const [, held, expiries, reclaimed] = this.layout.perKey(keyId);
+    const buckets = (await this.dataKeys(keyId)).filter((key) => key !== held && key !== expiries && key !== reclaimed && key !== this.layout.limits(keyId));
+    const keys = [held, expiries, reclaimed, ...buckets];
+    await attempt('resetUsage', () => this.client.switchyardReset(keys.length, ...keys));
+  }
+
+  close(): Promise<void> {
+    return closeClient(this.client);
+  }
+
+  /** Every key of one API key: the fixed ones, the lifetime bucket, and the buckets in the index. */
+  private async dataKeys(keyId: string): Promise<string[]> {
+    const fixed = this.layout.perKey(keyId);
+    const members = await attempt('buckets', () => this.client.zrange(fixed[4], 0, '-1'));
+    const buckets = new Set([...members, bucketMember('lifetime', 'lifetime')].map((m) => this.layout.bucket(keyId, m)));
+    return [...fixed, ...buckets];
+  }
+}

@@ -1,0 +1,134 @@
+// The data of API keys and their budgets, shared by both stores and by the router. All times are epoch
+// milliseconds on the clock the caller passes as `now`, so stores and tests never read the clock themselves.
+
+/** A budget period. minute/day/month are calendar-aligned UTC buckets; lifetime never resets. */
+export type Period = 'minute' | 'day' | 'month' | 'lifetime';
+
+export const PERIODS: readonly Period[] = ['minute', 'day', 'month', 'lifetime'];
+
+/** Each limit is a positive integer, or null for unlimited. */
+export interface KeyLimits {
+  readonly tokensPerMinute: number | null;
+  readonly tokensPerDay: number | null;
+  readonly tokensPerMonth: number | null;
+  readonly tokensLifetime: number | null;
+  readonly requestsPerMinute: number | null;
+  readonly maxConcurrent: number | null;
+}
+
+export const UNLIMITED: KeyLimits = {
+  tokensPerMinute: null,
+  tokensPerDay: null,
+  tokensPerMonth: null,
+  tokensLifetime: null,
+  requestsPerMinute: null,
+  maxConcurrent: null,
+};
+
+/** A client key as stored: never the secret, only its SHA-256 and a short prefix to recognise it by. */
+export interface KeyRecord {
+  /** Stable id; it names the key's Redis hash tag, so it is limited to [A-Za-z0-9_-] (see isKeyId). */
+  readonly id: string;
+  readonly name: string;
+  /** SHA-256 of the secret, lowercase hex. */
+  readonly hash: string;
+  /** The first characters of the secret, safe to show in lists and logs. */
+  readonly prefix: string;
+  readonly enabled: boolean;
+  /** Model aliases the key may use; null = all. */
+  readonly models: readonly string[] | null;
+  /** Tiers the key may reach; null = all. */
+  readonly tiers: readonly string[] | null;
+  /** Largest `max_tokens` a request may ask for; null = no cap. */
+  readonly maxTokensPerRequest: number | null;
+  readonly limits: KeyLimits;
+  readonly metadata: Readonly<Record<string, string>>;
+  /** ISO-8601. */
+  readonly createdAt: string;
+  /** Keys from router.yaml are re-put on every load; admin keys live only in the store. */
+  readonly source: 'admin' | 'config';
+}
+
+/** The calendar buckets a reservation was made in: its tokens are charged there, whenever it settles. */
+export interface BucketIds {
+  readonly minute: string;
+  readonly day: string;
+  readonly month: string;
+}
+
+export interface Reservation {
+  readonly id: string;
+  readonly keyId: string;
+  /** Tokens granted by reserve(); top-ups are tracked by the store, which releases the grown amount. */
+  readonly tokens: number;
+  readonly buckets: BucketIds;
+  /** After this the reservation may be reclaimed by any router (its owner is presumed dead). */
+  readonly expiresAt: number;
+}
+
+/** One token period of one key. `remaining` = limit - used - reserved, floored at 0; null when unlimited. */
+export interface PeriodUsage {
+  readonly period: Period;
+  readonly limit: number | null;
+  readonly used: number;
+  readonly reserved: number;
+  readonly remaining: number | null;
+  /** When the bucket rolls over; null for lifetime. */
+  readonly resetAt: number | null;
+}
+
+export interface RequestUsage {
+  readonly limit: number | null;
+  /** Requests admitted in the current minute. */
+  readonly used: number;
+  readonly remaining: number | null;
+  readonly resetAt: number;
+}
+
+export interface ConcurrencyUsage {
+  readonly limit: number | null;
+  /** Reservations neither settled nor reclaimed. */
+  readonly active: number;
+  readonly remaining: number | null;
+}
+
+/**
+ * A key's standing. From usage(): every period. In a reserve() outcome: only the limited ones
+ * (unlimited token periods left out, requests/concurrency null when unlimited), for rate-limit headers.
+ */
+export interface UsageSnapshot {
+  readonly tokens: readonly PeriodUsage[];
+  readonly requests: RequestUsage | null;
+  readonly concurrency: ConcurrencyUsage | null;
+}
+
+export type RejectReason = 'requests_per_minute' | 'tokens_per_minute' | 'concurrency' | 'quota' | 'disabled' | 'unknown_key';
+
+export interface ReserveRejected {
+  readonly ok: false;
+  readonly reason: RejectReason;
+  /** The period at fault: minute for the per-minute limits, day/month/lifetime for quota, else null. */
+  readonly period: Period | null;
+  readonly limit: number | null;
+  readonly remaining: number | null;
+  /** Until the minute ends for per-minute limits; null when waiting will not help soon (quota, concurrency). */
+  readonly retryAfterMs: number | null;
+}
+
+export interface ReserveGranted {
+  readonly ok: true;
+  readonly reservation: Reservation;
+  readonly snapshot: UsageSnapshot;
+}
+
+export type ReserveOutcome = ReserveGranted | ReserveRejected;
+
+/** Ids go inside Redis hash tags (`sy:{id}:…`), so braces and separators are not allowed. */
+export function isKeyId(id: string): boolean {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(id);
+}
+
+/** The order listKeys() returns: oldest first, ties by id. */
+export function compareKeys(a: KeyRecord, b: KeyRecord): number {
+  return a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+}
