@@ -8,6 +8,7 @@ import type { AppState, RouterState } from './http/state.js';
 import type { Logger } from './observability/logger.js';
 import type { RouterMetrics } from './observability/metrics.js';
 import type { ProxyDeps } from './proxy/attempts.js';
+import type { ReloadResult, ReloadTrigger } from './reload.js';
 
 export interface AppDeps {
   readonly state: RouterState;
@@ -16,6 +17,7 @@ export interface AppDeps {
   readonly proxy: ProxyDeps;
   /** SWITCHYARD_ADMIN_TOKEN; null turns the admin API off. */
   readonly adminToken: string | null;
+  readonly reload: (trigger: ReloadTrigger) => Promise<ReloadResult>;
 }
 
 export function createApp(deps: AppDeps): Koa<AppState> {

@@ -8,7 +8,14 @@ import { startRouter } from './router.js';
 const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, allowPositionals: false });
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string', short: 'c' },
+      // Reload only on SIGHUP or the admin call, for deployments that roll config changes explicitly.
+      'no-watch': { type: 'boolean', default: false },
+    },
+    allowPositionals: false,
+  });
   const path = values.config ?? process.env['SWITCHYARD_CONFIG'] ?? './router.yaml';
   const loaded = await loadConfigFile(path);
   if (!loaded.ok) {
@@ -20,7 +27,15 @@ async function main(): Promise<void> {
   const level = envLevel !== undefined && LOG_LEVELS.includes(envLevel) ? (envLevel as LogLevel) : config.logging.level;
   const logger = createLogger(level);
   const port = parsePort(process.env['PORT']);
-  const router = await startRouter({ config, logger, port, host: process.env['HOST'] || undefined });
+  const router = await startRouter({
+    config,
+    logger,
+    port,
+    host: process.env['HOST'] || undefined,
+    configPath: path,
+    watchConfig: !values['no-watch'],
+  });
+  process.on('SIGHUP', () => void router.reload('signal'));
   logger.info({ url: router.url, config: path, models: Object.keys(config.models) }, 'switchyard listening');
 
   const stop = (signal: string): void => {

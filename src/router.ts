@@ -8,6 +8,7 @@ import type { RouterState } from './http/state.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type ReplicaSnapshot, type RouterMetrics } from './observability/metrics.js';
 import { RetryBudget } from './proxy/retry-budget.js';
+import { ConfigReloader, type ReloadResult, type ReloadTrigger } from './reload.js';
 import { buildRuntime, type Runtime } from './runtime.js';
 
 export interface StartOptions {
@@ -17,6 +18,12 @@ export interface StartOptions {
   readonly port?: number;
   readonly logger?: Logger;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * The file `config` came from. With it the router reloads on change (when `watchConfig` is not
+   * false), on `reload()` and on POST /admin/config/reload.
+   */
+  readonly configPath?: string;
+  readonly watchConfig?: boolean;
 }
 
 export interface RunningRouter {
@@ -25,6 +32,8 @@ export interface RunningRouter {
   readonly state: RouterState;
   readonly metrics: RouterMetrics;
   readonly logger: Logger;
+  /** Re-reads the config file (SIGHUP does this); refused with every problem when invalid. */
+  reload(trigger?: ReloadTrigger): Promise<ReloadResult>;
   /** Readiness turns 503, no new connections, in-flight requests get the grace period, then it stops. */
   shutdown(): Promise<void>;
 }
@@ -37,10 +46,27 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   const metrics = createMetrics(() => (state === null ? [] : replicaSnapshots(state.runtime)));
   const runtime = await buildRuntime(config, { env, logger, metrics });
   state = { runtime, draining: false };
-  const proxy = { metrics, retryBudget: new RetryBudget(config.retry), random: Math.random };
+  const live = state;
+  const proxy = { metrics, retryBudget: new RetryBudget(), random: Math.random };
   const adminToken = env['SWITCHYARD_ADMIN_TOKEN'] ?? null;
   if (adminToken === null || adminToken === '') logger.info('admin API disabled (SWITCHYARD_ADMIN_TOKEN is not set)');
-  const handle = createApp({ state, logger, metrics, proxy, adminToken }).callback();
+  const reloader =
+    options.configPath === undefined
+      ? null
+      : new ConfigReloader({
+          path: options.configPath,
+          state: live,
+          env,
+          logger,
+          metrics,
+          build: (next, previous) => buildRuntime(next, { env, logger, metrics }, previous),
+          onApplied: (next) => {
+            if (env['LOG_LEVEL'] === undefined) logger.level = next.logging.level;
+          },
+        });
+  const reload = (trigger: ReloadTrigger = 'signal'): Promise<ReloadResult> =>
+    reloader === null ? Promise.resolve({ ok: false, errors: ['this router was not started from a config file'] }) : reloader.reload(trigger);
+  const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload }).callback();
 
   let active = 0;
   let onIdle: (() => void) | null = null;
@@ -59,13 +85,14 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     throw error;
   }
   runtime.start();
+  if (reloader !== null && options.watchConfig !== false) await reloader.watch();
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   let stopping: Promise<void> | null = null;
-  const live = state;
   const shutdown = async (): Promise<void> => {
     live.draining = true;
+    reloader?.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     if (active > 0) {
@@ -83,6 +110,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     state: live,
     metrics,
     logger,
+    reload,
     shutdown: () => (stopping ??= shutdown()),
   };
 }

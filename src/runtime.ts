@@ -1,16 +1,15 @@
 // buildRuntime: the frozen config turned into live objects, once, at load. Requests read what is
 // built here and build nothing themselves.
-import type { Config, PoolConfig, SimConfig } from './config/types.js';
+import type { Config } from './config/types.js';
 import type { Logger } from './observability/logger.js';
 import type { RouterMetrics } from './observability/metrics.js';
 import { systemClock, type Clock } from './pools/clock.js';
 import { EngineMetricsScraper } from './pools/engine-metrics.js';
-import { ENGINES, simEngine } from './pools/engines.js';
 import { HealthChecker } from './pools/health-check.js';
 import { Pool } from './pools/pool.js';
-import { Replica } from './pools/replica.js';
+import type { Replica } from './pools/replica.js';
+import { ReplicaSet } from './pools/replica-set.js';
 import type { ModelRoute, TierRoute } from './routing/decide.js';
-import { startSim, type SimServer } from './sim/server.js';
 
 export interface ModelCard {
   readonly id: string;
@@ -26,10 +25,15 @@ export interface Runtime {
   readonly tiers: ReadonlyMap<string, TierRoute<Pool>>;
   readonly modelCards: readonly ModelCard[];
   readonly replicas: readonly Replica[];
+  /** The live replicas, for a reload to adopt. */
+  readonly replicaSet: ReplicaSet;
   /** Starts health checks and metric scrapes. */
   start(): void;
-  /** Lets in-flight requests finish, then closes connections and simulated replicas. */
-  close(): Promise<void>;
+  /**
+   * Hands over to `next` after a reload: stops this runtime's background work and closes the
+   * replicas `next` did not adopt, once their requests in flight have finished.
+   */
+  retire(next: Runtime): Promise<void>;
   /** Drops every connection now. */
   destroy(): Promise<void>;
 }
@@ -41,17 +45,20 @@ export interface RuntimeDeps {
   readonly clock?: Clock;
 }
 
-export async function buildRuntime(config: Config, deps: RuntimeDeps = {}): Promise<Runtime> {
+/** Builds the runtime for `config`, adopting unchanged replicas from `previous` (a reload). */
+export async function buildRuntime(config: Config, deps: RuntimeDeps = {}, previous: Runtime | null = null): Promise<Runtime> {
   const env = deps.env ?? process.env;
   const clock = deps.clock ?? systemClock;
-  const sims: SimServer[] = [];
+  const replicaSet = new ReplicaSet();
   const pools = new Map<string, Pool>();
   try {
     for (const [name, poolConfig] of Object.entries(config.pools)) {
-      pools.set(name, new Pool(name, poolConfig, await buildReplicas(name, poolConfig, env, sims), clock));
+      const replicas = await replicaSet.build(name, poolConfig, env, previous?.replicaSet ?? null);
+      pools.set(name, new Pool(name, poolConfig, replicas, clock));
     }
   } catch (error) {
-    await Promise.all(sims.map((sim) => sim.close()));
+    // Close only what this attempt started; adopted replicas still belong to `previous`.
+    await replicaSet.release(previous?.replicaSet ?? null, 'destroy');
     throw error;
   }
   const tiers = new Map<string, TierRoute<Pool>>();
@@ -80,18 +87,17 @@ export async function buildRuntime(config: Config, deps: RuntimeDeps = {}): Prom
     tiers,
     modelCards,
     replicas,
+    replicaSet,
     start() {
       for (const monitor of monitors) monitor.start();
     },
-    async close() {
+    async retire(next) {
       for (const monitor of monitors) monitor.stop();
-      await Promise.all(replicas.map((replica) => replica.close()));
-      await Promise.all(sims.map((sim) => sim.close()));
+      await replicaSet.release(next.replicaSet, 'close');
     },
     async destroy() {
       for (const monitor of monitors) monitor.stop();
-      await Promise.all(replicas.map((replica) => replica.destroy()));
-      await Promise.all(sims.map((sim) => sim.close()));
+      await replicaSet.release(null, 'destroy');
     },
   };
 }
@@ -111,37 +117,6 @@ function monitorsFor(pool: Pool, deps: RuntimeDeps, clock: Clock): { start(): vo
   );
   const scraper = new EngineMetricsScraper(pool.replicas, pool.config.engineMetrics, {}, clock);
   return [health, scraper];
-}
-
-async function buildReplicas(poolName: string, pool: PoolConfig, env: NodeJS.ProcessEnv, sims: SimServer[]): Promise<Replica[]> {
-  const apiKey = pool.apiKeyEnv === undefined ? undefined : env[pool.apiKeyEnv];
-  const replicas: Replica[] = [];
-  for (const replica of pool.replicas) {
-    let url = replica.url;
-    let engine = ENGINES[pool.engine];
-    if (url === undefined) {
-      // A sim replica: the router runs the simulated engine itself, on a loopback port of its own.
-      const settings: SimConfig | undefined = replica.sim ?? pool.sim;
-      if (settings === undefined) throw new Error(`pools.${poolName}: a sim pool needs sim settings`);
-      const sim = await startSim({ ...settings, servedModel: pool.servedModel });
-      sims.push(sim);
-      url = sim.url;
-      engine = simEngine(settings.flavour);
-    }
-    replicas.push(
-      new Replica({
-        name: replica.name,
-        poolName,
-        url,
-        weight: replica.weight,
-        engine,
-        authorization: apiKey === undefined ? null : `Bearer ${apiKey}`,
-        connectTimeoutMs: pool.connectTimeoutMs,
-        maxConnections: pool.maxConnections,
-      }),
-    );
-  }
-  return replicas;
 }
 
 function mustGet<K, V>(map: ReadonlyMap<K, V>, key: K): V {

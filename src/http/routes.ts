@@ -4,6 +4,7 @@ import type { AppDeps } from '../app.js';
 import { RouterError } from '../openai/errors.js';
 import { requireAdmin } from './admin-auth.js';
 import { adminPools } from './handlers/admin-pools.js';
+import { reloadConfig } from './handlers/admin-reload.js';
 import { healthz, metricsEndpoint, readyz } from './handlers/health.js';
 import { inference } from './handlers/inference.js';
 import { getModel, listModels } from './handlers/models.js';
@@ -22,6 +23,7 @@ export function routes(deps: AppDeps): AppMiddleware[] {
   router.get('/readyz', readyz(state));
   router.get('/metrics', metricsEndpoint(metrics));
   router.get('/admin/pools', admin, adminPools(state));
+  router.post('/admin/config/reload', admin, reloadConfig(deps.reload));
   return [rejectUnmatched, router.routes() as AppMiddleware, router.allowedMethods() as AppMiddleware];
 }
 

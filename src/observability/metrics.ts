@@ -30,6 +30,7 @@ export interface RouterMetrics {
   readonly panics: Counter<'pool'>;
   readonly ejections: Counter<'pool' | 'replica'>;
   readonly healthTransitions: Counter<'pool' | 'replica' | 'healthy'>;
+  readonly configReloads: Counter<'trigger' | 'result'>;
 }
 
 export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => []): RouterMetrics {
@@ -137,6 +138,12 @@ export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => 
       name: 'switchyard_ejections_total',
       help: 'Replicas ejected for consecutive failures.',
       labelNames: ['pool', 'replica'],
+      registers,
+    }),
+    configReloads: new Counter({
+      name: 'switchyard_config_reloads_total',
+      help: 'Config reloads by trigger (file, signal, admin) and result (applied, rejected).',
+      labelNames: ['trigger', 'result'],
       registers,
     }),
     healthTransitions: new Counter({

@@ -21,6 +21,7 @@ export const ERROR_TABLE = {
   model_not_found: { origin: 'caller', status: 404, type: 'invalid_request_error', code: 'model_not_found' },
   admin_disabled: { origin: 'policy', status: 403, type: 'permission_error', code: 'admin_disabled' },
   invalid_admin_token: { origin: 'caller', status: 401, type: 'authentication_error', code: 'invalid_admin_token' },
+  config_invalid: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'config_invalid' },
   not_found: { origin: 'caller', status: 404, type: 'invalid_request_error', code: 'not_found' },
   method_not_allowed: { origin: 'caller', status: 405, type: 'invalid_request_error', code: 'method_not_allowed' },
   unsupported_endpoint: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'unsupported_endpoint' },

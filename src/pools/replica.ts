@@ -51,10 +51,11 @@ export interface EngineLoad {
 }
 
 export class Replica {
-  readonly name: string;
-  readonly poolName: string;
+  /** Name, pool and weight may change on a reload that keeps the replica (same URL). */
+  name: string;
+  poolName: string;
+  weight: number;
   readonly url: string;
-  readonly weight: number;
   readonly engine: Engine;
   readonly authorization: string | null;
   /** Keep-alive connections to this replica; one dispatcher per replica. */
@@ -84,6 +85,13 @@ export class Replica {
       headersTimeout: 0,
       bodyTimeout: 0,
     });
+  }
+
+  /** A reload kept this replica: it takes the new config's name, pool and weight, and keeps its state. */
+  adopt(update: { readonly name: string; readonly poolName: string; readonly weight: number }): void {
+    this.name = update.name;
+    this.poolName = update.poolName;
+    this.weight = update.weight;
   }
 
   get healthy(): boolean {

@@ -63,7 +63,7 @@ export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<v
       for (let pick = pool.pick(tried); pick !== null; pick = pool.pick(tried)) {
         if (tried.size >= retry.maxAttempts) throw finalError(lastFailure, tried.size);
         if (tried.size > 0) {
-          if (!deps.retryBudget.tryRetry()) {
+          if (!deps.retryBudget.tryRetry(retry)) {
             metrics.retryBudgetExhausted.inc();
             throw finalError(lastFailure, tried.size);
           }

@@ -13,10 +13,7 @@ export class RetryBudget {
   private previousRequests = 0;
   private previousRetries = 0;
 
-  constructor(
-    private readonly config: Pick<RetryConfig, 'budgetPercent' | 'minRetriesPerSecond'>,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** Every request that reaches the attempt loop counts toward the base the budget is a share of. */
   recordRequest(): void {
@@ -24,12 +21,12 @@ export class RetryBudget {
     this.requests++;
   }
 
-  /** Takes one retry from the budget; false when the budget is spent. */
-  tryRetry(): boolean {
+  /** Takes one retry from the budget; false when the budget is spent. The config is the one in force. */
+  tryRetry(config: Pick<RetryConfig, 'budgetPercent' | 'minRetriesPerSecond'>): boolean {
     this.roll();
     const requests = this.requests + this.previousRequests;
     const retries = this.retries + this.previousRetries;
-    const allowed = Math.max((this.config.minRetriesPerSecond * WINDOW_MS) / 1000, (requests * this.config.budgetPercent) / 100);
+    const allowed = Math.max((config.minRetriesPerSecond * WINDOW_MS) / 1000, (requests * config.budgetPercent) / 100);
     if (retries >= allowed) return false;
     this.retries++;
     return true;

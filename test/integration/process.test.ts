@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
 import { startFakeEngine } from '../fixtures/fake-engine.js';
 import { configFor } from '../fixtures/start-router.js';
+import { waitFor } from '../fixtures/wait.js';
 
 const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
 const engine = await startFakeEngine();
@@ -60,6 +61,23 @@ for (const [how, args, env] of [
     t.equal(code, 0);
   });
 }
+
+t.test('SIGHUP reloads the config (with --no-watch, only SIGHUP does)', async (t) => {
+  const path = join(dir, 'hup.yaml');
+  await writeFile(path, stringify(configFor({ chat: [engine.url] })));
+  const child = run(['--config', path, '--no-watch'], { PORT: '0' });
+  const url = await listeningUrl(child);
+  await writeFile(path, stringify(configFor({ chat: [engine.url], more: [engine.url.replace('127.0.0.1', 'localhost')] })));
+  child.kill('SIGHUP');
+  const ids = await waitFor('the new alias', async () => {
+    const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: { id: string }[] };
+    return models.data.length === 2 ? models.data.map((m) => m.id) : null;
+  });
+  t.same(ids, ['chat', 'more']);
+  child.kill('SIGTERM');
+  const [code] = (await once(child, 'exit')) as [number | null];
+  t.equal(code, 0);
+});
 
 t.test('a broken config: exit 1 with every problem and its path, no stack trace', async (t) => {
   const broken = join(dir, 'broken.yaml');

@@ -1,0 +1,124 @@
+// Reloading router.yaml without a restart, on a file change, SIGHUP or the admin call. A new config
+// goes through the whole load pipeline first; an invalid one is refused (logged, counted, returned to
+// the caller) and the old one keeps serving. A valid one becomes a runtime that adopts the unchanged
+// replicas, and is swapped in with one assignment: requests in flight keep the runtime they started
+// with, and the old runtime closes what was not adopted once those requests are done.
+import { createHash } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { loadConfigText } from './config/load.js';
+import type { Config } from './config/types.js';
+import type { RouterState } from './http/state.js';
+import type { Logger } from './observability/logger.js';
+import type { RouterMetrics } from './observability/metrics.js';
+import type { Runtime } from './runtime.js';
+
+export type ReloadTrigger = 'file' | 'signal' | 'admin';
+
+export type ReloadResult =
+  | { readonly ok: true; readonly changed: boolean }
+  | { readonly ok: false; readonly errors: readonly string[] };
+
+export interface ReloaderOptions {
+  readonly path: string;
+  readonly state: RouterState;
+  readonly env: NodeJS.ProcessEnv;
+  readonly logger: Logger;
+  readonly metrics: RouterMetrics;
+  /** Builds a runtime for a new config, adopting what it can from the one in force. */
+  readonly build: (config: Config, previous: Runtime) => Promise<Runtime>;
+  /** Called after a swap, so settings read outside the runtime (log level, retry budget) follow. */
+  readonly onApplied?: (config: Config) => void;
+}
+
+/** Editors and ConfigMaps write files in several steps; changes closer together are one reload. */
+const SETTLE_MS = 150;
+
+export class ConfigReloader {
+  private queue: Promise<unknown> = Promise.resolve();
+  private watcher: FSWatcher | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private lastText: string | null = null;
+
+  constructor(private readonly options: ReloaderOptions) {}
+
+  /** Reloads now; reloads never overlap (a second waits for the first). */
+  reload(trigger: ReloadTrigger): Promise<ReloadResult> {
+    const run = this.queue.then(() => this.apply(trigger));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Watches the file's folder rather than the file: editors replace files by renaming, and
+   * Kubernetes swaps a ConfigMap's symlink; a change of content is what counts.
+   */
+  async watch(): Promise<void> {
+    // What is on disk now is what is running: touching the file without changing it reloads nothing.
+    this.lastText = digest(await readFile(this.options.path, 'utf8').catch(() => ''));
+    const file = basename(this.options.path);
+    this.watcher = watch(dirname(this.options.path), (_event, name) => {
+      if (name !== null && name !== file && !name.startsWith('..')) return;
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.reload('file');
+      }, SETTLE_MS);
+      this.timer.unref();
+    });
+    this.watcher.unref();
+    this.watcher.on('error', (error) => this.options.logger.warn({ err: error }, 'config watch failed; reload with SIGHUP'));
+  }
+
+  close(): void {
+    this.watcher?.close();
+    if (this.timer !== null) clearTimeout(this.timer);
+  }
+
+  private async apply(trigger: ReloadTrigger): Promise<ReloadResult> {
+    const { path, state, logger, metrics } = this.options;
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      const code = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+      return this.refuse(trigger, [`${path}: cannot read file (${code})`]);
+    }
+    if (digest(text) === this.lastText && trigger === 'file') return { ok: true, changed: false };
+    const loaded = loadConfigText(text, { env: this.options.env, source: path });
+    if (!loaded.ok) return this.refuse(trigger, loaded.errors);
+    const previous = state.runtime;
+    let next: Runtime;
+    try {
+      next = await this.options.build(loaded.config, previous);
+    } catch (error) {
+      return this.refuse(trigger, [`${path}: ${error instanceof Error ? error.message : String(error)}`]);
+    }
+    warnRestartOnly(previous.config, loaded.config, logger);
+    state.runtime = next;
+    next.start();
+    this.lastText = digest(text);
+    this.options.onApplied?.(loaded.config);
+    metrics.configReloads.inc({ trigger, result: 'applied' });
+    logger.info({ trigger, config: path, models: Object.keys(loaded.config.models) }, 'config reloaded');
+    previous.retire(next).catch((error: unknown) => logger.warn({ err: error }, 'closing the replaced runtime failed'));
+    return { ok: true, changed: true };
+  }
+
+  private refuse(trigger: ReloadTrigger, errors: readonly string[]): ReloadResult {
+    this.options.metrics.configReloads.inc({ trigger, result: 'rejected' });
+    this.options.logger.error({ trigger, config: this.options.path, problems: errors }, 'config reload refused; the previous config keeps serving');
+    return { ok: false, errors };
+  }
+}
+
+function warnRestartOnly(before: Config, after: Config, logger: Logger): void {
+  if (before.server.host !== after.server.host || before.server.port !== after.server.port) {
+    logger.warn('server.host and server.port take effect only after a restart');
+  }
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,130 @@
+// Reloading router.yaml without a restart: a change of routing under traffic loses no request, an
+// invalid config is refused while the old one keeps serving, and replicas whose URL did not change
+// keep their state.
+import t, { type Test } from 'tap';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { chatStreamEvents, startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
+import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
+import { ADMIN_TOKEN, adminReplicas, waitFor } from '../fixtures/wait.js';
+
+const [blue, green] = (await Promise.all([startFakeEngine(), startFakeEngine()])) as [FakeEngine, FakeEngine];
+t.teardown(() => Promise.all([blue.close(), green.close()]));
+const dir = await mkdtemp(join(tmpdir(), 'switchyard-reload-'));
+const env = { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN };
+
+/** `chat` served by the given engine's pool; both pools exist so only the route changes. */
+function config(target: 'blue' | 'green', extraModels: Record<string, unknown> = {}) {
+  const pool = (engine: FakeEngine, name: string) => ({
+    engine: 'vllm',
+    servedModel: `served-${name}`,
+    healthCheck: { intervalMs: 0 },
+    engineMetrics: { intervalMs: 0 },
+    outlier: { consecutiveFailures: 1, baseEjectionMs: 60_000, maxEjectedPercent: 100 },
+    replicas: [{ name: `${name}-r0`, url: engine.url }],
+  });
+  return {
+    logging: { level: 'info' },
+    models: { chat: { tiers: [target] }, ...extraModels },
+    tiers: { blue: { pools: ['blue'] }, green: { pools: ['green'] } },
+    pools: { blue: pool(blue, 'blue'), green: pool(green, 'green') },
+  };
+}
+
+async function start(file: string, target: 'blue' | 'green', tt: Test): Promise<TestRouter> {
+  const test = await startTestRouter(config(target), env, { configPath: join(dir, file) });
+  tt.teardown(() => test.close());
+  return test;
+}
+
+async function chat(test: TestRouter, stream = false): Promise<{ status: number; replica: string | null; complete: boolean }> {
+  const res = await fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], stream }),
+  });
+  const text = await res.text();
+  return { status: res.status, replica: res.headers.get('x-switchyard-replica'), complete: !stream || text.endsWith('data: [DONE]\n\n') };
+}
+
+const adminReload = (test: TestRouter) =>
+  fetch(`${test.url}/admin/config/reload`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+
+t.test('a file change reroutes traffic mid-flight, and no request fails', async (t) => {
+  const test = await start('traffic.yaml', 'blue', t);
+  // A stream in flight across the reload finishes on the config it started with.
+  blue.reply({ kind: 'stream', events: chatStreamEvents(['one', 'two', 'three', 'four']), delayMs: 60 });
+  const longStream = chat(test, true);
+  const results: Awaited<ReturnType<typeof chat>>[] = [];
+  let stop = false;
+  const traffic = Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let i = 0; i < 200 && !stop; i++) results.push(await chat(test, i % 2 === 0));
+    }),
+  );
+  await waitFor('traffic on blue', async () => results.some((r) => r.replica === 'blue-r0'));
+  await writeFile(join(dir, 'traffic.yaml'), stringify(config('green')));
+  await waitFor('traffic on green', async () => results.some((r) => r.replica === 'green-r0'));
+  const afterSwitch = results.length;
+  await waitFor('more traffic after the switch', async () => results.length > afterSwitch + 20);
+  stop = true;
+  await traffic;
+  const first = await longStream;
+  t.same(first, { status: 200, replica: 'blue-r0', complete: true }, 'the stream in flight completed on the old route');
+  t.same(results.filter((r) => r.status !== 200 || !r.complete), [], 'no request failed');
+  t.same(new Set(results.slice(afterSwitch + 1).map((r) => r.replica)), new Set(['green-r0']), 'after the switch only green serves');
+  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_config_reloads_total\{trigger="file",result="applied"\} 1/);
+});
+
+t.test('an invalid config is refused with every problem; the old one keeps serving', async (t) => {
+  const test = await start('invalid.yaml', 'blue', t);
+  const broken = { ...config('green'), tiers: { blue: { pools: ['blue'], spillTo: 'nowhere' } }, server: { port: 'x' } };
+  await writeFile(join(dir, 'invalid.yaml'), stringify(broken));
+  const res = await adminReload(test);
+  t.equal(res.status, 400);
+  const body = (await res.json()) as { error: { code: string; message: string }; problems: string[] };
+  t.equal(body.error.code, 'config_invalid');
+  t.equal(body.error.message, 'The config was not reloaded (1 problem); the previous config keeps serving.');
+  t.same(body.problems, ['server.port: must be an integer from 0 to 65535 (got "x")']);
+  t.same(await chat(test), { status: 200, replica: 'blue-r0', complete: true }, 'still served by the old config');
+  // The watcher saw the same file: refused too, and logged with its problems.
+  await waitFor('the file-triggered refusal in the log', async () =>
+    test.logs.find((line) => line['msg'] === 'config reload refused; the previous config keeps serving' && line['trigger'] === 'file'),
+  );
+  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_config_reloads_total\{trigger="admin",result="rejected"\} 1/);
+  // A cross-check problem (valid shape, bad reference) is refused the same way.
+  await writeFile(join(dir, 'invalid.yaml'), stringify({ ...config('green'), models: { chat: { tiers: ['purple'] } } }));
+  const again = (await (await adminReload(test)).json()) as { problems: string[] };
+  t.same(again.problems, ['models.chat.tiers[0]: unknown tier "purple" (known: blue, green)']);
+  t.equal((await chat(test)).replica, 'blue-r0');
+});
+
+t.test('replicas whose URL did not change keep their state', async (t) => {
+  const test = await start('state.yaml', 'blue', t);
+  // Eject blue-r0 (one failure ejects in this config) and hold a stream open on green.
+  blue.reply({ kind: 'text', status: 502, text: 'x' });
+  t.equal((await chat(test)).status, 502);
+  t.equal((await adminReplicas(test.url))['blue-r0']?.ejected, true, 'ejected before the reloads');
+  await writeFile(join(dir, 'state.yaml'), stringify(config('green')));
+  t.equal((await adminReload(test)).status, 200);
+  green.reply({ kind: 'stream', events: chatStreamEvents(['a', 'b', 'c']), delayMs: 100 });
+  const open = chat(test, true);
+  await waitFor('the stream in flight', async () => (await adminReplicas(test.url))['green-r0']?.inFlight === 1);
+  // A second reload that changes only a model list: the same replicas, with their state.
+  await writeFile(join(dir, 'state.yaml'), stringify(config('green', { extra: { tiers: ['blue'] } })));
+  t.same(await (await adminReload(test)).json(), { status: 'reloaded' });
+  const state = await adminReplicas(test.url);
+  t.equal(state['blue-r0']?.ejected, true, 'still ejected');
+  t.equal(state['green-r0']?.inFlight, 1, 'the in-flight count carried over');
+  t.equal((await open).complete, true);
+  t.equal((await adminReplicas(test.url))['green-r0']?.inFlight, 0, 'and is released on the same replica');
+  const models = (await (await fetch(`${test.url}/v1/models`)).json()) as { data: { id: string }[] };
+  t.same(models.data.map((m) => m.id), ['chat', 'extra']);
+});
+
+t.test('an explicit reload of an unchanged file rebuilds and keeps serving', async (t) => {
+  const test = await start('same.yaml', 'blue', t);
+  t.same(await (await adminReload(test)).json(), { status: 'reloaded' }, 'an explicit reload always rebuilds');
+  t.equal((await chat(test)).status, 200);
+});
