@@ -9,6 +9,7 @@ import { HealthChecker } from './pools/health-check.js';
 import { Pool } from './pools/pool.js';
 import type { Replica } from './pools/replica.js';
 import { ReplicaSet } from './pools/replica-set.js';
+import { RequestClassifier } from './routing/classifier.js';
 import type { ModelRoute, TierRoute } from './routing/decide.js';
 
 export interface ModelCard {
@@ -24,6 +25,7 @@ export interface Runtime {
   readonly routes: ReadonlyMap<string, ModelRoute<Pool>>;
   readonly tiers: ReadonlyMap<string, TierRoute<Pool>>;
   readonly modelCards: readonly ModelCard[];
+  readonly classifier: RequestClassifier;
   readonly replicas: readonly Replica[];
   /** The live replicas, for a reload to adopt. */
   readonly replicaSet: ReplicaSet;
@@ -74,8 +76,19 @@ export async function buildRuntime(config: Config, deps: RuntimeDeps = {}, previ
   }
   const routes = new Map<string, ModelRoute<Pool>>();
   for (const [alias, model] of Object.entries(config.models)) {
-    routes.set(alias, { alias, tiers: model.tiers.map((tier) => mustGet(tiers, tier)) });
+    routes.set(alias, {
+      alias,
+      tiers: model.tiers.map((tier) => mustGet(tiers, tier)),
+      classify: model.classify,
+      route: {
+        simple: mustGet(tiers, model.route.simple),
+        moderate: mustGet(tiers, model.route.moderate),
+        complex: mustGet(tiers, model.route.complex),
+      },
+      allowTierHeader: model.allowTierHeader,
+    });
   }
+  const classifier = new RequestClassifier(config.classifier, pools, deps.logger);
   const created = Math.floor(Date.now() / 1000);
   const modelCards = Object.keys(config.models).map((id): ModelCard => ({ id, object: 'model', created, owned_by: 'switchyard' }));
   const replicas = [...pools.values()].flatMap((pool) => pool.replicas);
@@ -86,10 +99,12 @@ export async function buildRuntime(config: Config, deps: RuntimeDeps = {}, previ
     routes,
     tiers,
     modelCards,
+    classifier,
     replicas,
     replicaSet,
     start() {
       for (const monitor of monitors) monitor.start();
+      classifier.warmUp();
     },
     async retire(next) {
       for (const monitor of monitors) monitor.stop();

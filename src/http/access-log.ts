@@ -25,6 +25,8 @@ export function logAccess(logger: Logger, metrics: RouterMetrics): AppMiddleware
           endpoint: record.endpoint ?? undefined,
           model: record.model ?? undefined,
           tier: record.tier ?? undefined,
+          complexity: record.complexity ?? undefined,
+          reason: record.reason ?? undefined,
           pool: record.pool ?? undefined,
           replica: record.replica ?? undefined,
           stream: record.endpoint === null ? undefined : record.stream,

@@ -5,6 +5,7 @@ import { RouterError } from '../openai/errors.js';
 import { requireAdmin } from './admin-auth.js';
 import { adminPools } from './handlers/admin-pools.js';
 import { reloadConfig } from './handlers/admin-reload.js';
+import { adminRoute } from './handlers/admin-route.js';
 import { healthz, metricsEndpoint, readyz } from './handlers/health.js';
 import { inference } from './handlers/inference.js';
 import { getModel, listModels } from './handlers/models.js';
@@ -24,6 +25,7 @@ export function routes(deps: AppDeps): AppMiddleware[] {
   router.get('/metrics', metricsEndpoint(metrics));
   router.get('/admin/pools', admin, adminPools(state));
   router.post('/admin/config/reload', admin, reloadConfig(deps.reload));
+  router.post('/admin/route', admin, adminRoute(state));
   return [rejectUnmatched, router.routes() as AppMiddleware, router.allowedMethods() as AppMiddleware];
 }
 

@@ -22,6 +22,10 @@ export interface RequestRecord {
   endpoint: string | null;
   model: string | null;
   tier: string | null;
+  /** The request's class, when its alias classifies. */
+  complexity: string | null;
+  /** Why this tier (the x-switchyard-reason header). */
+  reason: string | null;
   pool: string | null;
   replica: string | null;
   stream: boolean;
@@ -46,6 +50,8 @@ export function newRequestRecord(requestId: string, startedAt: number): RequestR
     endpoint: null,
     model: null,
     tier: null,
+    complexity: null,
+    reason: null,
     pool: null,
     replica: null,
     stream: false,

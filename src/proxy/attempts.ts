@@ -127,6 +127,7 @@ function learnFailure(pool: Pool, replica: Replica, deps: ProxyDeps): void {
 /** Headers describe the attempt that will commit, so they are (re)set before each one. */
 function announce(res: ServerResponse, record: RequestRecord, tier: TierRoute<Pool>, pool: Pool, replica: Replica, reason: string): void {
   record.tier = tier.name;
+  record.reason = reason;
   record.pool = pool.name;
   record.replica = replica.name;
   res.setHeader('x-switchyard-tier', tier.name);

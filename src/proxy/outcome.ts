@@ -46,7 +46,8 @@ export function failureFromStatus(status: number, bodyText: string, replicaName:
 /** The request to a replica threw: it could not connect, was reset, or timed out. */
 export function failureFromThrown(thrown: unknown, replicaName: string): RouterError {
   if (thrown instanceof RouterError) return thrown;
-  if (thrown instanceof undiciErrors.HeadersTimeoutError || thrown instanceof undiciErrors.BodyTimeoutError) {
+  const timedOut = thrown instanceof Error && thrown.name === 'TimeoutError'; // AbortSignal.timeout()
+  if (timedOut || thrown instanceof undiciErrors.HeadersTimeoutError || thrown instanceof undiciErrors.BodyTimeoutError) {
     return new RouterError('upstream_timeout', `Replica ${replicaName} did not answer in time.`, { cause: thrown });
   }
   if (thrown instanceof undiciErrors.ConnectTimeoutError) {

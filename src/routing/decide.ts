@@ -1,12 +1,16 @@
-// Which tier serves a request, and the tiers to spill to. Pure: a function of the route table and
-// the request, so it is table-tested and can answer dry runs.
+// Which tier serves a request, and why. Pure: a function of the route and what is known about the
+// request (its classification, a pinned tier), so it is table-tested and answers dry runs.
+import { formatReason, type Classification, type Complexity } from '../classify/classification.js';
 import { RouterError } from '../openai/errors.js';
-import type { InferenceRequest } from './inference-request.js';
 
-/** A route as built at config load: an alias and the tiers it may use. */
+/** A model alias as built at config load. */
 export interface ModelRoute<P> {
   readonly alias: string;
+  /** The tiers it may use; the first serves when it is not classified. */
   readonly tiers: readonly TierRoute<P>[];
+  readonly classify: boolean;
+  readonly route: Readonly<Record<Complexity, TierRoute<P>>>;
+  readonly allowTierHeader: boolean;
 }
 
 /** A tier with its pools in fallback order and, resolved at load, the tier it spills to. */
@@ -16,28 +20,54 @@ export interface TierRoute<P> {
   readonly spillTo: TierRoute<P> | null;
 }
 
+export interface DecisionInputs {
+  /** The request's class, when its alias classifies and no tier was pinned. */
+  readonly classification: Classification | null;
+  /** The `x-switchyard-tier` header, when the client sent one. */
+  readonly pinnedTier: string | null;
+}
+
 export interface Decision<P> {
   readonly model: string;
   /** The tier chosen; attempts may still spill from it along `spillTo`. */
   readonly tier: TierRoute<P>;
+  readonly complexity: Complexity | null;
   /** Short, ASCII and human, for the `x-switchyard-reason` header. */
   readonly reason: string;
 }
 
-export function decide<P>(routes: ReadonlyMap<string, ModelRoute<P>>, request: InferenceRequest): Decision<P> {
-  const route = routes.get(request.model);
-  if (route === undefined) {
-    const known = [...routes.keys()].join(', ');
-    throw new RouterError(
-      'model_not_found',
-      `The model \`${request.model}\` does not exist. Known models: ${known}.`,
-      { param: 'model' },
-    );
+export function findRoute<P>(routes: ReadonlyMap<string, ModelRoute<P>>, model: string): ModelRoute<P> {
+  const route = routes.get(model);
+  if (route !== undefined) return route;
+  const known = [...routes.keys()].join(', ');
+  throw new RouterError('model_not_found', `The model \`${model}\` does not exist. Known models: ${known}.`, { param: 'model' });
+}
+
+export function decide<P>(route: ModelRoute<P>, inputs: DecisionInputs): Decision<P> {
+  const first = route.tiers[0];
+  if (first === undefined) throw new Error(`route ${route.alias} has no tier`);
+  if (inputs.pinnedTier !== null) {
+    const pinned = checkPin(route, inputs.pinnedTier);
+    return { model: route.alias, tier: pinned, complexity: inputs.classification?.complexity ?? null, reason: `pinned: ${pinned.name}` };
   }
-  // Without classification an alias is served by its first tier.
-  const tier = route.tiers[0];
-  if (tier === undefined) throw new Error(`route ${route.alias} has no tier`);
-  return { model: route.alias, tier, reason: `fixed: ${tier.name}` };
+  if (route.classify && inputs.classification !== null) {
+    const { complexity } = inputs.classification;
+    return { model: route.alias, tier: route.route[complexity], complexity, reason: formatReason(inputs.classification) };
+  }
+  return { model: route.alias, tier: first, complexity: null, reason: `fixed: ${first.name}` };
+}
+
+/** A pin is honoured only where router.yaml allows it, and only to one of the alias's tiers. */
+export function checkPin<P>(route: ModelRoute<P>, tierName: string): TierRoute<P> {
+  if (!route.allowTierHeader) {
+    throw new RouterError('invalid_request', `The x-switchyard-tier header is not allowed for model \`${route.alias}\`.`);
+  }
+  const tier = route.tiers.find((candidate) => candidate.name === tierName);
+  if (tier === undefined) {
+    const names = route.tiers.map((candidate) => candidate.name).join(', ');
+    throw new RouterError('invalid_request', `Tier \`${tierName}\` is not one of model \`${route.alias}\`'s tiers (${names}).`);
+  }
+  return tier;
 }
 
 /** The tier and the tiers it spills to, in order (the config loader rules out cycles). */

@@ -1,0 +1,167 @@
+// Classifying a request in the mode router.yaml asks for. `heuristic` needs nothing but the request.
+// `embeddings` embeds the last user turn with an embeddings pool and takes the class of the nearest
+// centroid of the configured examples (nearest prototype). `llm` asks a small chat pool for the label.
+// Both fall back to the heuristic on any error or timeout, and say so in the reasons.
+import { isComplexity, type Classification, type Complexity } from '../classify/classification.js';
+import { classifyHeuristic } from '../classify/heuristic.js';
+import type { ClassifierConfig } from '../config/types.js';
+import type { Logger } from '../observability/logger.js';
+import { RouterError } from '../openai/errors.js';
+import type { Pool } from '../pools/pool.js';
+import { callPool } from '../proxy/internal-call.js';
+import { lastUserText } from './last-user-text.js';
+
+/** The text a model-based mode sends: enough to judge, never a whole huge prompt. */
+const MAX_TEXT_CHARS = 4000;
+/** After a failed attempt to embed the examples, wait this long before trying again. */
+const PROTOTYPE_RETRY_MS = 10_000;
+
+const LABEL_PROMPT =
+  'Rate how hard the following request is for an AI assistant. Answer with exactly one word: ' +
+  'simple (greetings, chit-chat, single facts, yes/no), moderate (explanations, summaries, comparisons, ' +
+  'extraction from a given text) or complex (multi-step math, code, multi-step reasoning, long constrained writing).';
+
+export class RequestClassifier {
+  private prototypes: { readonly complexity: Complexity; readonly centroid: Float64Array }[] | null = null;
+  private prototypesTriedAt = -Infinity;
+  private loadingPrototypes: Promise<void> | null = null;
+
+  constructor(
+    private readonly config: ClassifierConfig,
+    private readonly pools: ReadonlyMap<string, Pool>,
+    private readonly logger: Logger | undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Never throws: every failure of a model-based mode becomes a heuristic classification. */
+  async classify(body: Readonly<Record<string, unknown>>): Promise<Classification> {
+    switch (this.config.mode) {
+      case 'heuristic':
+        return classifyHeuristic(body, this.config.heuristic);
+      case 'embeddings':
+        return this.withFallback(body, 'embeddings', () => this.byEmbeddings(body));
+      case 'llm':
+        return this.withFallback(body, 'llm', () => this.byLabel(body));
+    }
+  }
+
+  /** Embeds the examples ahead of the first request (embeddings mode only). */
+  warmUp(): void {
+    if (this.config.mode === 'embeddings') void this.ensurePrototypes().catch(() => undefined);
+  }
+
+  private async withFallback(body: Readonly<Record<string, unknown>>, mode: string, run: () => Promise<Classification>): Promise<Classification> {
+    try {
+      return await run();
+    } catch (error) {
+      const reason = error instanceof RouterError && error.kind === 'upstream_timeout' ? `${mode}-timeout` : `${mode}-failed`;
+      this.logger?.warn({ mode, err: error }, 'classifier fell back to the heuristic');
+      const fallback = classifyHeuristic(body, this.config.heuristic);
+      return { ...fallback, reasons: [reason, ...fallback.reasons].slice(0, 3) };
+    }
+  }
+
+  private async byEmbeddings(body: Readonly<Record<string, unknown>>): Promise<Classification> {
+    const settings = this.config.embeddings;
+    if (settings === undefined) throw new Error('embeddings mode without settings');
+    await this.ensurePrototypes();
+    const prototypes = this.prototypes;
+    if (prototypes === null) throw new Error('the examples could not be embedded');
+    const [vector] = await this.embed([lastUserText(body, MAX_TEXT_CHARS)]);
+    if (vector === undefined) throw new Error('no embedding returned');
+    let best: { complexity: Complexity; similarity: number } = { complexity: 'moderate', similarity: -Infinity };
+    for (const prototype of prototypes) {
+      const similarity = cosine(vector, prototype.centroid);
+      if (similarity > best.similarity) best = { complexity: prototype.complexity, similarity };
+    }
+    return { complexity: best.complexity, score: best.similarity, reasons: ['embeddings'] };
+  }
+
+  private async byLabel(body: Readonly<Record<string, unknown>>): Promise<Classification> {
+    const settings = this.config.llm;
+    if (settings === undefined) throw new Error('llm mode without settings');
+    const answer = await callPool(
+      mustGet(this.pools, settings.pool),
+      '/v1/chat/completions',
+      {
+        messages: [
+          { role: 'system', content: LABEL_PROMPT },
+          { role: 'user', content: lastUserText(body, MAX_TEXT_CHARS) },
+        ],
+        max_tokens: 3,
+        temperature: 0,
+        stream: false,
+      },
+      settings.timeoutMs,
+    );
+    const content = readPath(answer, ['choices', 0, 'message', 'content']);
+    const word = typeof content === 'string' ? content.trim().toLowerCase().replace(/[^a-z]/g, ' ').trim().split(/\s+/)[0] : undefined;
+    if (!isComplexity(word)) throw new Error(`the labeller answered ${JSON.stringify(content)}`);
+    return { complexity: word, score: 1, reasons: ['llm'] };
+  }
+
+  private async ensurePrototypes(): Promise<void> {
+    if (this.prototypes !== null) return;
+    if (this.loadingPrototypes !== null) return this.loadingPrototypes;
+    // Failures are not retried on every request: a dead embeddings pool would double every request's latency.
+    if (this.now() - this.prototypesTriedAt < PROTOTYPE_RETRY_MS) return;
+    this.prototypesTriedAt = this.now();
+    this.loadingPrototypes = (async () => {
+      const examples = this.config.embeddings?.examples;
+      if (examples === undefined) return;
+      const classes: Complexity[] = ['simple', 'moderate', 'complex'];
+      const vectors = await Promise.all(classes.map((complexity) => this.embed(examples[complexity])));
+      this.prototypes = classes.map((complexity, i) => ({ complexity, centroid: centroid(vectors[i] ?? []) }));
+    })().finally(() => {
+      this.loadingPrototypes = null;
+    });
+    return this.loadingPrototypes;
+  }
+
+  private async embed(texts: readonly string[]): Promise<Float64Array[]> {
+    const settings = this.config.embeddings;
+    if (settings === undefined) throw new Error('embeddings mode without settings');
+    const answer = await callPool(mustGet(this.pools, settings.pool), '/v1/embeddings', { input: texts, encoding_format: 'float' }, settings.timeoutMs);
+    const data = readPath(answer, ['data']);
+    if (!Array.isArray(data) || data.length !== texts.length) throw new Error('unexpected embeddings response');
+    return data.map((item: unknown) => {
+      const embedding = readPath(item, ['embedding']);
+      if (!Array.isArray(embedding) || !embedding.every((x) => typeof x === 'number')) throw new Error('unexpected embedding');
+      return Float64Array.from(embedding as number[]);
+    });
+  }
+}
+
+function centroid(vectors: readonly Float64Array[]): Float64Array {
+  const length = vectors[0]?.length ?? 0;
+  const sum = new Float64Array(length);
+  for (const vector of vectors) for (let i = 0; i < length; i++) sum[i] = (sum[i] ?? 0) + (vector[i] ?? 0) / norm(vector);
+  return sum;
+}
+
+function cosine(a: Float64Array, b: Float64Array): number {
+  let dot = 0;
+  for (let i = 0; i < a.length; i++) dot += (a[i] ?? 0) * (b[i] ?? 0);
+  return dot / (norm(a) * norm(b) || 1);
+}
+
+function norm(vector: Float64Array): number {
+  let sum = 0;
+  for (const x of vector) sum += x * x;
+  return Math.sqrt(sum) || 1;
+}
+
+function readPath(value: unknown, path: readonly (string | number)[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+function mustGet(pools: ReadonlyMap<string, Pool>, name: string): Pool {
+  const pool = pools.get(name);
+  if (pool === undefined) throw new Error(`unknown pool ${name}`);
+  return pool;
+}
