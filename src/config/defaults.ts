@@ -2,8 +2,11 @@
 // `Config` (not yet cross-checked or frozen). The schema imports these values only to show them
 // to editors as `default`.
 
-import type { RawConfig, RawPool, RawReplica, RawSimSettings } from './schema.js';
+import type { Complexity } from '../classify/classification.js';
+import { resolveHeuristicSettings } from '../classify/settings.js';
+import type { RawClassifier, RawConfig, RawModel, RawPool, RawReplica, RawSimSettings } from './schema.js';
 import type {
+  ClassifierConfig,
   Config,
   EngineMetricsConfig,
   EngineName,
@@ -41,6 +44,7 @@ export const DEFAULTS = {
   healthCheck: { timeoutMs: 2_000, unhealthyAfter: 2, healthyAfter: 2 },
   outlier: { consecutiveFailures: 5, baseEjectionMs: 10_000, maxEjectionMs: 300_000, maxEjectedPercent: 50 },
   engineMetrics: { timeoutMs: 1_000, staleAfterMs: 5_000 },
+  classifier: { embeddingsTimeoutMs: 300, llmTimeoutMs: 1500 },
   retry: { maxAttempts: 3, budgetPercent: 20, minRetriesPerSecond: 5, backoffBaseMs: 25, backoffMaxMs: 250 },
   replica: { weight: 1 },
 } as const satisfies {
@@ -54,6 +58,7 @@ export const DEFAULTS = {
   outlier: OutlierConfig;
   engineMetrics: Omit<EngineMetricsConfig, 'intervalMs'>;
   retry: RetryConfig;
+  classifier: { embeddingsTimeoutMs: number; llmTimeoutMs: number };
   replica: Pick<ReplicaConfig, 'weight'>;
 };
 
@@ -157,6 +162,45 @@ function pool(raw: RawPool, name: string): PoolConfig {
   };
 }
 
+/**
+ * Without an explicit route, simple and moderate requests go to the first tier and complex ones to
+ * the last; with three tiers or more, the middle class takes the second.
+ */
+function defaultRoute(tiers: readonly string[]): Record<Complexity, string> {
+  const first = tiers[0] ?? '';
+  const last = tiers[tiers.length - 1] ?? first;
+  return { simple: first, moderate: tiers.length >= 3 ? (tiers[1] ?? first) : first, complex: last };
+}
+
+function model(raw: RawModel): ModelConfig {
+  return {
+    tiers: [...raw.tiers],
+    classify: raw.classify ?? false,
+    route: { ...defaultRoute(raw.tiers), ...raw.route },
+    allowTierHeader: raw.allowTierHeader ?? false,
+    ...(raw.description === undefined ? {} : { description: raw.description }),
+  };
+}
+
+function classifier(raw: RawClassifier | undefined): ClassifierConfig {
+  return {
+    mode: raw?.mode ?? 'heuristic',
+    // The heuristic's own defaults (tuned on the labelled set) live with it; a config overrides key by key.
+    heuristic: resolveHeuristicSettings(raw?.heuristic),
+    ...(raw?.embeddings === undefined
+      ? {}
+      : {
+          embeddings: {
+            pool: raw.embeddings.pool,
+            timeoutMs: raw.embeddings.timeoutMs ?? DEFAULTS.classifier.embeddingsTimeoutMs,
+            // Copied: the loaded config is frozen and must not freeze the caller's lists.
+            examples: { simple: [...raw.embeddings.examples.simple], moderate: [...raw.embeddings.examples.moderate], complex: [...raw.embeddings.examples.complex] },
+          },
+        }),
+    ...(raw?.llm === undefined ? {} : { llm: { pool: raw.llm.pool, timeoutMs: raw.llm.timeoutMs ?? DEFAULTS.classifier.llmTimeoutMs } }),
+  };
+}
+
 export function applyDefaults(raw: RawConfig): Config {
   const server = raw.server ?? {};
   return {
@@ -169,10 +213,8 @@ export function applyDefaults(raw: RawConfig): Config {
     },
     logging: { level: raw.logging?.level ?? DEFAULTS.logging.level },
     retry: { ...DEFAULTS.retry, ...raw.retry },
-    models: mapEntries(
-      raw.models,
-      (m): ModelConfig => ({ tiers: [...m.tiers], ...(m.description === undefined ? {} : { description: m.description }) }),
-    ),
+    classifier: classifier(raw.classifier),
+    models: mapEntries(raw.models, model),
     tiers: mapEntries(
       raw.tiers,
       (t): TierConfig => ({ pools: [...t.pools], ...(t.spillTo === undefined ? {} : { spillTo: t.spillTo }) }),

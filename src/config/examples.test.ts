@@ -1,7 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { loadConfigFile } from './load.js';
+import { DEFAULT_HEURISTIC_SETTINGS } from '../classify/settings.js';
+import { loadConfigFile, loadConfigText } from './load.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../config/examples/', import.meta.url));
 /** The environment variables the examples name in apiKeyEnv. */
@@ -11,6 +12,7 @@ const files = readdirSync(EXAMPLES).filter((name) => name.endsWith('.yaml'));
 
 t.test('every example loads', async (t) => {
   t.ok(files.includes('vllm-tgi-openai.yaml'), 'the vLLM + TGI + OpenAI example exists');
+  t.ok(files.includes('classify.yaml'), 'the classification example exists');
   for (const name of files) {
     const result = await loadConfigFile(`${EXAMPLES}${name}`, { env: ENV });
     t.same(result.ok ? [] : result.errors, [], name);
@@ -38,4 +40,56 @@ t.test('vllm-tgi-openai.yaml shows balancing, health checks, outlier ejection an
   t.same(pools['llama-8b']?.healthCheck, { intervalMs: 20000, timeoutMs: 5000, unhealthyAfter: 3, healthyAfter: 2, path: '/health' }, 'a gentler TGI health check');
   t.same(pools['openai-fallback']?.healthCheck.intervalMs, 0, 'no active checks on the hosted API');
   t.same(pools['openai-fallback']?.engineMetrics.intervalMs, 0, 'no metrics scraping on the hosted API');
+});
+
+t.test('classify.yaml shows a classified alias, an explicit route, the tier header and the classifier', async (t) => {
+  const result = await loadConfigFile(`${EXAMPLES}classify.yaml`, { env: {} });
+  if (!result.ok) throw new Error(result.errors.join('\n'));
+  const { models, classifier } = result.config;
+  t.same(models.auto, {
+    tiers: ['small', 'medium', 'large'],
+    classify: true,
+    route: { simple: 'small', moderate: 'small', complex: 'large' },
+    allowTierHeader: true,
+    description: 'Classified per request',
+  });
+  t.same(models.small, { tiers: ['small'], classify: false, route: { simple: 'small', moderate: 'small', complex: 'small' }, allowTierHeader: false });
+  t.same(models.large, { tiers: ['large'], classify: false, route: { simple: 'large', moderate: 'large', complex: 'large' }, allowTierHeader: false });
+  t.same(classifier, {
+    mode: 'heuristic',
+    heuristic: { ...DEFAULT_HEURISTIC_SETTINGS, thresholds: { ...DEFAULT_HEURISTIC_SETTINGS.thresholds, complexFrom: 3 } },
+  });
+  t.notOk('embeddings' in classifier || 'llm' in classifier, 'the alternatives are commented out');
+});
+
+/** The example with the commented-out `key:` block of the classifier uncommented and `mode` set to it. */
+function withAlternative(text: string, key: 'embeddings' | 'llm'): string {
+  const lines = text.split('\n');
+  const start = lines.indexOf(`  # ${key}:`);
+  if (start < 0) throw new Error(`no commented-out ${key} block`);
+  let end = start + 1;
+  while (lines[end]?.startsWith('  #   ')) end += 1;
+  const block = lines.slice(start, end).map((line) => line.replace(/^ {2}# /, '  '));
+  return [...lines.slice(0, start), ...block, ...lines.slice(end)].join('\n').replace('  mode: heuristic ', `  mode: ${key} `);
+}
+
+t.test('classify.yaml: the commented-out alternatives load once uncommented', async (t) => {
+  const text = readFileSync(`${EXAMPLES}classify.yaml`, 'utf8');
+  const embeddings = loadConfigText(withAlternative(text, 'embeddings'), { env: {} });
+  if (!embeddings.ok) throw new Error(embeddings.errors.join('\n'));
+  t.equal(embeddings.config.classifier.mode, 'embeddings');
+  t.same(embeddings.config.classifier.embeddings, {
+    pool: 'sim-small',
+    timeoutMs: 300,
+    examples: {
+      simple: ['hi!', 'What is the capital of France?'],
+      moderate: ['Summarise this article in five bullet points.', 'Explain how HTTPS works.'],
+      complex: ['Design a sharded rate limiter and prove it never over-admits.', 'Refactor this module to async and add tests.'],
+    },
+  });
+  const llm = loadConfigText(withAlternative(text, 'llm'), { env: {} });
+  if (!llm.ok) throw new Error(llm.errors.join('\n'));
+  t.equal(llm.config.classifier.mode, 'llm');
+  t.same(llm.config.classifier.llm, { pool: 'sim-small', timeoutMs: 1500 });
+  t.equal(llm.config.classifier.heuristic.thresholds.complexFrom, 3, 'the heuristic override stays for the fallback');
 });

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { DEFAULT_HEURISTIC_SETTINGS } from '../classify/settings.js';
 import { DEFAULTS, SIM_DEFAULTS as SIM_DEFAULTS_CONST, SIM_FAULT_DEFAULTS } from './defaults.js';
 import { loadConfigFile, loadConfigText, parseConfigObject, type LoadResult } from './load.js';
 import type { Config } from './types.js';
@@ -82,7 +83,35 @@ t.test('a minimal config resolves with every default', async (t) => {
     server: { host: '127.0.0.1', port: 8080, maxBodyBytes: 4194304, requestTimeoutMs: 600000, shutdownGraceMs: 10000 },
     logging: { level: 'info' },
     retry: { maxAttempts: 3, budgetPercent: 20, minRetriesPerSecond: 5, backoffBaseMs: 25, backoffMaxMs: 250 },
-    models: { chat: { tiers: ['small'] } },
+    classifier: {
+      mode: 'heuristic',
+      heuristic: {
+        weights: {
+          length: 0.5,
+          sentences: 0.15,
+          questions: 0.2,
+          explain: 1,
+          givenText: 0.6,
+          lists: 0.15,
+          code: 1.2,
+          math: 1.2,
+          multiStep: 1,
+          constraints: 0.4,
+          creative: 1,
+          longOutput: 1.2,
+          shortOutput: -1,
+          shortChat: -3,
+          tools: 1.2,
+          jsonSchema: 1,
+          context: 1,
+        },
+        thresholds: { simpleBelow: 1, complexFrom: 2.5, effortCap: 1.5 },
+        length: { floorChars: 40, capDoublings: 3 },
+        maxTokens: { short: 64, long: 4096 },
+        window: { headChars: 6144, tailChars: 2048, contextChars: 4096, contextMessages: 6 },
+      },
+    },
+    models: { chat: { tiers: ['small'], classify: false, route: { simple: 'small', moderate: 'small', complex: 'small' }, allowTierHeader: false } },
     tiers: { small: { pools: ['gpu'] } },
     pools: {
       gpu: {
@@ -107,6 +136,8 @@ t.test('a minimal config resolves with every default', async (t) => {
   t.notOk('sim' in (config.pools.gpu ?? {}), 'a non-sim pool has no sim settings');
   t.notOk('spillTo' in (config.tiers.small ?? {}));
   t.notOk('description' in (config.models.chat ?? {}));
+  t.notOk('embeddings' in config.classifier, 'no embeddings settings unless given');
+  t.notOk('llm' in config.classifier, 'no llm settings unless given');
 });
 
 t.test('given values replace defaults', async (t) => {
@@ -148,7 +179,13 @@ t.test('given values replace defaults', async (t) => {
   });
   t.equal(config.pools['openai-fallback']?.apiKeyEnv, 'OPENAI_API_KEY');
   t.notOk(JSON.stringify(config).includes('sk-test'), 'the secret itself is never in the config');
-  t.same(config.models.large, { tiers: ['large', 'small'], description: 'big' });
+  t.same(config.models.large, {
+    tiers: ['large', 'small'],
+    classify: false,
+    route: { simple: 'large', moderate: 'large', complex: 'small' },
+    allowTierHeader: false,
+    description: 'big',
+  });
   t.same(config.tiers.large, { pools: ['llama-70b', 'openai-fallback'], spillTo: 'small' });
   t.same(
     config.pools['llama-70b']?.replicas.map((r) => [r.name, r.weight]),
@@ -318,6 +355,159 @@ t.test('values override defaults one key at a time', async (t) => {
   }
 });
 
+t.test('model classification keys: defaults, and a route derived from the tiers', async (t) => {
+  const tierCases: { name: string; tiers: string[]; route: Record<string, string> }[] = [
+    { name: 'one tier serves every class', tiers: ['a'], route: { simple: 'a', moderate: 'a', complex: 'a' } },
+    { name: 'two tiers: simple and moderate first, complex last', tiers: ['a', 'b'], route: { simple: 'a', moderate: 'a', complex: 'b' } },
+    { name: 'three tiers: one each', tiers: ['a', 'b', 'c'], route: { simple: 'a', moderate: 'b', complex: 'c' } },
+    { name: 'four tiers: moderate second, complex last', tiers: ['a', 'b', 'c', 'd'], route: { simple: 'a', moderate: 'b', complex: 'd' } },
+    { name: 'the order of tiers, not their names, decides', tiers: ['c', 'a'], route: { simple: 'c', moderate: 'c', complex: 'a' } },
+  ];
+  for (const c of tierCases) {
+    const raw = {
+      models: { auto: { tiers: c.tiers } },
+      tiers: Object.fromEntries(['a', 'b', 'c', 'd'].map((name) => [name, { pools: ['p'] }])),
+      pools: { p: { engine: 'sim', servedModel: 'm', replicas: [{}] } },
+    };
+    const model = configOf(parseConfigObject(raw, { env: {} })).models.auto;
+    t.same(model, { tiers: c.tiers, classify: false, route: c.route, allowTierHeader: false }, c.name);
+  }
+});
+
+t.test('model classification keys: given values', async (t) => {
+  const three = { 'tiers.mid': { pools: ['gpu'] } };
+  const modelCases: { name: string; patch: Record<string, unknown>; alias: string; expected: unknown }[] = [
+    {
+      name: 'classify and allowTierHeader',
+      patch: { 'models.large.classify': true, 'models.large.allowTierHeader': true },
+      alias: 'large',
+      expected: { tiers: ['large', 'small'], classify: true, route: { simple: 'large', moderate: 'large', complex: 'small' }, allowTierHeader: true, description: 'big' },
+    },
+    {
+      name: 'classify false and allowTierHeader false written out',
+      patch: { 'models.small.classify': false, 'models.small.allowTierHeader': false },
+      alias: 'small',
+      expected: { tiers: ['small'], classify: false, route: { simple: 'small', moderate: 'small', complex: 'small' }, allowTierHeader: false },
+    },
+    {
+      name: 'a full route',
+      patch: { 'models.large.route': { simple: 'small', moderate: 'small', complex: 'large' } },
+      alias: 'large',
+      expected: { tiers: ['large', 'small'], classify: false, route: { simple: 'small', moderate: 'small', complex: 'large' }, allowTierHeader: false, description: 'big' },
+    },
+    {
+      name: 'a partial route keeps the derived classes',
+      patch: { ...three, 'models.auto': { tiers: ['small', 'mid', 'large'], route: { moderate: 'small' } } },
+      alias: 'auto',
+      expected: { tiers: ['small', 'mid', 'large'], classify: false, route: { simple: 'small', moderate: 'small', complex: 'large' }, allowTierHeader: false },
+    },
+    {
+      name: 'an empty route is the derived one',
+      patch: { ...three, 'models.auto': { tiers: ['small', 'mid', 'large'], route: {} } },
+      alias: 'auto',
+      expected: { tiers: ['small', 'mid', 'large'], classify: false, route: { simple: 'small', moderate: 'mid', complex: 'large' }, allowTierHeader: false },
+    },
+    {
+      name: 'a route may send a harder class to a cheaper tier',
+      patch: { 'models.large.route': { simple: 'small', complex: 'small' } },
+      alias: 'large',
+      expected: { tiers: ['large', 'small'], classify: false, route: { simple: 'small', moderate: 'large', complex: 'small' }, allowTierHeader: false, description: 'big' },
+    },
+  ];
+  for (const c of modelCases) {
+    const config = configOf(parseConfigObject(patch(base(), c.patch), { env: ENV }));
+    t.same(config.models[c.alias], c.expected, c.name);
+  }
+});
+
+t.test('classifier: defaults', async (t) => {
+  const withoutSection = configOf(parseConfigObject(base(), { env: ENV })).classifier;
+  const emptySection = configOf(parseConfigObject(patch(base(), { classifier: {} }), { env: ENV })).classifier;
+  const emptyHeuristic = configOf(parseConfigObject(patch(base(), { classifier: { heuristic: {} } }), { env: ENV })).classifier;
+  for (const [name, classifier] of [
+    ['no classifier section', withoutSection],
+    ['an empty classifier section', emptySection],
+    ['an empty heuristic section', emptyHeuristic],
+  ] as const) {
+    t.same(classifier, { mode: 'heuristic', heuristic: DEFAULT_HEURISTIC_SETTINGS }, name);
+    t.notOk('embeddings' in classifier, `${name}: no embeddings key`);
+    t.notOk('llm' in classifier, `${name}: no llm key`);
+  }
+  t.equal(DEFAULTS.classifier.embeddingsTimeoutMs, 300);
+  t.equal(DEFAULTS.classifier.llmTimeoutMs, 1500);
+});
+
+t.test('classifier: given values, merged key by key', async (t) => {
+  const H = DEFAULT_HEURISTIC_SETTINGS;
+  const EXAMPLES = { simple: ['hi'], moderate: ['summarise this'], complex: ['prove it', 'design a system'] };
+  const classifierCases: { name: string; classifier: unknown; expected: unknown }[] = [
+    {
+      name: 'a partial weights override keeps the other weights',
+      classifier: { heuristic: { weights: { code: 2, shortChat: -5 } } },
+      expected: { mode: 'heuristic', heuristic: { ...H, weights: { ...H.weights, code: 2, shortChat: -5 } } },
+    },
+    {
+      name: 'a weight of 0 turns a signal off',
+      classifier: { heuristic: { weights: { length: 0 } } },
+      expected: { mode: 'heuristic', heuristic: { ...H, weights: { ...H.weights, length: 0 } } },
+    },
+    {
+      name: 'one threshold',
+      classifier: { heuristic: { thresholds: { complexFrom: 3 } } },
+      expected: { mode: 'heuristic', heuristic: { ...H, thresholds: { simpleBelow: 1, complexFrom: 3, effortCap: 1.5 } } },
+    },
+    {
+      name: 'length, maxTokens and window, one key each',
+      classifier: { heuristic: { length: { capDoublings: 5 }, maxTokens: { long: 8192 }, window: { contextMessages: 2 } } },
+      expected: {
+        mode: 'heuristic',
+        heuristic: {
+          ...H,
+          length: { floorChars: 40, capDoublings: 5 },
+          maxTokens: { short: 64, long: 8192 },
+          window: { headChars: 6144, tailChars: 2048, contextChars: 4096, contextMessages: 2 },
+        },
+      },
+    },
+    {
+      name: 'embeddings with the default timeout',
+      classifier: { mode: 'embeddings', embeddings: { pool: 'sim', examples: EXAMPLES } },
+      expected: { mode: 'embeddings', heuristic: H, embeddings: { pool: 'sim', timeoutMs: 300, examples: EXAMPLES } },
+    },
+    {
+      name: 'embeddings with a timeout',
+      classifier: { mode: 'embeddings', embeddings: { pool: 'gpu', timeoutMs: 50, examples: EXAMPLES } },
+      expected: { mode: 'embeddings', heuristic: H, embeddings: { pool: 'gpu', timeoutMs: 50, examples: EXAMPLES } },
+    },
+    {
+      name: 'llm with the default timeout',
+      classifier: { mode: 'llm', llm: { pool: 'gpu' } },
+      expected: { mode: 'llm', heuristic: H, llm: { pool: 'gpu', timeoutMs: 1500 } },
+    },
+    {
+      name: 'llm with a timeout, and heuristic overrides for the fallback',
+      classifier: { mode: 'llm', llm: { pool: 'openai-fallback', timeoutMs: 800 }, heuristic: { thresholds: { simpleBelow: 0.5 } } },
+      expected: {
+        mode: 'llm',
+        heuristic: { ...H, thresholds: { simpleBelow: 0.5, complexFrom: 2.5, effortCap: 1.5 } },
+        llm: { pool: 'openai-fallback', timeoutMs: 800 },
+      },
+    },
+    {
+      name: 'sections of modes not selected are kept',
+      classifier: { mode: 'heuristic', llm: { pool: 'gpu' }, embeddings: { pool: 'sim', examples: EXAMPLES } },
+      expected: { mode: 'heuristic', heuristic: H, embeddings: { pool: 'sim', timeoutMs: 300, examples: EXAMPLES }, llm: { pool: 'gpu', timeoutMs: 1500 } },
+    },
+  ];
+  for (const c of classifierCases) {
+    const classifier = configOf(parseConfigObject(patch(base(), { classifier: structuredClone(c.classifier) }), { env: ENV })).classifier;
+    t.same(classifier, c.expected, c.name);
+  }
+  // The merge must build new objects: the shared defaults stay as they were.
+  t.same(DEFAULT_HEURISTIC_SETTINGS.weights.code, 1.2, 'DEFAULT_HEURISTIC_SETTINGS is not changed by an override');
+  t.same(DEFAULT_HEURISTIC_SETTINGS.thresholds.complexFrom, 2.5);
+});
+
 t.test('model aliases: printable ASCII without spaces', async (t) => {
   for (const alias of ['gpt-4.1', 'meta-llama/Llama-3.3-70B-Instruct', 'a:b@c', '~', 'GPT_4o!']) {
     const raw = patch(base(), {});
@@ -336,6 +526,14 @@ t.test('the resolved config is deeply frozen and shares nothing with the input',
     config.models,
     config.models.large,
     config.models.large?.tiers,
+    config.models.large?.route,
+    config.classifier,
+    config.classifier.heuristic,
+    config.classifier.heuristic.weights,
+    config.classifier.heuristic.thresholds,
+    config.classifier.heuristic.length,
+    config.classifier.heuristic.maxTokens,
+    config.classifier.heuristic.window,
     config.tiers.large,
     config.tiers.large?.pools,
     config.pools,
@@ -364,6 +562,29 @@ t.test('the resolved config is deeply frozen and shares nothing with the input',
   t.notOk(Object.isFrozen(SIM_DEFAULTS_CONST) || Object.isFrozen(SIM_FAULT_DEFAULTS), 'SIM_DEFAULTS is not frozen');
   patch(raw, { 'models.large.tiers.0': 'changed' });
   t.same(config.models.large?.tiers, ['large', 'small'], 'later changes to the input do not leak in');
+
+  const withClassifier = patch(base(), {
+    'models.large.route': { complex: 'small' },
+    classifier: {
+      heuristic: { weights: { code: 2 } },
+      embeddings: { pool: 'sim', examples: { simple: ['a'], moderate: ['b'], complex: ['c'] } },
+      llm: { pool: 'gpu' },
+    },
+  });
+  const classified = configOf(parseConfigObject(withClassifier, { env: ENV }));
+  for (const [name, node] of [
+    ['route', classified.models.large?.route],
+    ['embeddings', classified.classifier.embeddings],
+    ['embeddings.examples', classified.classifier.embeddings?.examples],
+    ['embeddings.examples.simple', classified.classifier.embeddings?.examples.simple],
+    ['llm', classified.classifier.llm],
+  ] as const) {
+    t.ok(node !== undefined && Object.isFrozen(node), `${name} is frozen`);
+  }
+  const input = withClassifier as { models: { large: { route: object } }; classifier: { heuristic: { weights: object }; embeddings: { examples: { simple: string[] } } } };
+  t.notOk(Object.isFrozen(input.models.large.route), 'the input route is not frozen');
+  t.notOk(Object.isFrozen(input.classifier.heuristic.weights), 'the input weights are not frozen');
+  t.notOk(Object.isFrozen(input.classifier.embeddings.examples.simple), 'the input examples are not frozen');
 });
 
 // ---- error messages, one problem at a time ----
@@ -408,7 +629,7 @@ const cases: Case[] = [
   {
     name: 'unknown top-level key',
     patch: { auth: {} },
-    errors: ['auth: unknown key (allowed: server, logging, retry, models, tiers, pools)'],
+    errors: ['auth: unknown key (allowed: server, logging, retry, classifier, models, tiers, pools)'],
   },
   {
     name: 'unknown server key',
@@ -418,8 +639,8 @@ const cases: Case[] = [
   { name: 'unknown logging key', patch: { 'logging.format': 'json' }, errors: ['logging.format: unknown key (allowed: level)'] },
   {
     name: 'unknown model key',
-    patch: { 'models.small.classify': true },
-    errors: ['models.small.classify: unknown key (allowed: tiers, description)'],
+    patch: { 'models.small.clasify': true },
+    errors: ['models.small.clasify: unknown key (allowed: tiers, classify, route, allowTierHeader, description)'],
   },
   { name: 'unknown tier key', patch: { 'tiers.small.spill': 'large' }, errors: ['tiers.small.spill: unknown key (allowed: pools, spillTo)'] },
   {
@@ -810,6 +1031,189 @@ const cases: Case[] = [
     errors: ['pools.openai-fallback.replicas[0].sim: only valid when engine is "sim"'],
   },
 
+  // classification routing: models
+  {
+    name: 'unknown route key',
+    patch: { 'models.large.route': { simple: 'small', hard: 'large' } },
+    errors: ['models.large.route.hard: unknown key (allowed: simple, moderate, complex)'],
+  },
+  { name: 'route not a mapping', patch: { 'models.large.route': ['small'] }, errors: ['models.large.route: must be a mapping (got a list)'] },
+  { name: 'empty route tier', patch: { 'models.large.route.complex': '' }, errors: ['models.large.route.complex: must not be empty'] },
+  { name: 'route tier not a string', patch: { 'models.large.route.complex': 2 }, errors: ['models.large.route.complex: must be a string (got 2)'] },
+  { name: 'classify as a string', patch: { 'models.large.classify': 'yes' }, errors: ['models.large.classify: must be true or false (got "yes")'] },
+  {
+    name: 'allowTierHeader as a number',
+    patch: { 'models.large.allowTierHeader': 1 },
+    errors: ['models.large.allowTierHeader: must be true or false (got 1)'],
+  },
+  {
+    name: 'a route to a known tier the alias does not list',
+    patch: { 'models.small.route.complex': 'large' },
+    errors: ['models.small.route.complex: "large" is not one of the alias\'s tiers (small)'],
+  },
+  {
+    name: 'a route to an unknown tier',
+    patch: { 'models.large.route.moderate': 'mid' },
+    errors: ['models.large.route.moderate: "mid" is not one of the alias\'s tiers (large, small)'],
+  },
+  {
+    name: 'every bad route entry, in the order written',
+    patch: { 'models.large.route': { complex: 'x', simple: 'y' } },
+    errors: [
+      'models.large.route.complex: "x" is not one of the alias\'s tiers (large, small)',
+      'models.large.route.simple: "y" is not one of the alias\'s tiers (large, small)',
+    ],
+  },
+
+  // classification routing: the classifier section
+  { name: 'classifier not a mapping', patch: { classifier: 'heuristic' }, errors: ['classifier: must be a mapping (got "heuristic")'] },
+  {
+    name: 'unknown classifier key',
+    patch: { 'classifier.model': 'x' },
+    errors: ['classifier.model: unknown key (allowed: mode, heuristic, embeddings, llm)'],
+  },
+  {
+    name: 'unknown classifier mode',
+    patch: { 'classifier.mode': 'keywords' },
+    errors: ['classifier.mode: must be one of heuristic, embeddings, llm (got "keywords")'],
+  },
+  {
+    name: 'unknown heuristic key',
+    patch: { 'classifier.heuristic.threshold': { complexFrom: 3 } },
+    errors: ['classifier.heuristic.threshold: unknown key (allowed: weights, thresholds, length, maxTokens, window)'],
+  },
+  {
+    name: 'unknown signal in weights',
+    patch: { 'classifier.heuristic.weights.multistep': 2 },
+    errors: [
+      'classifier.heuristic.weights.multistep: unknown key (allowed: length, sentences, questions, explain, givenText, lists, code, math, multiStep, constraints, creative, longOutput, shortOutput, shortChat, tools, jsonSchema, context)',
+    ],
+  },
+  {
+    name: 'signal reason word instead of its weight key',
+    patch: { 'classifier.heuristic.weights.multi-step': 2 },
+    errors: [
+      'classifier.heuristic.weights.multi-step: unknown key (allowed: length, sentences, questions, explain, givenText, lists, code, math, multiStep, constraints, creative, longOutput, shortOutput, shortChat, tools, jsonSchema, context)',
+    ],
+  },
+  {
+    name: 'unknown thresholds key',
+    patch: { 'classifier.heuristic.thresholds.moderateFrom': 1 },
+    errors: ['classifier.heuristic.thresholds.moderateFrom: unknown key (allowed: simpleBelow, complexFrom, effortCap)'],
+  },
+  {
+    name: 'unknown window key',
+    patch: { 'classifier.heuristic.window.maxChars': 1 },
+    errors: ['classifier.heuristic.window.maxChars: unknown key (allowed: headChars, tailChars, contextChars, contextMessages)'],
+  },
+  {
+    name: 'weight as a string',
+    patch: { 'classifier.heuristic.weights.code': 'high' },
+    errors: ['classifier.heuristic.weights.code: must be a number (got "high")'],
+  },
+  {
+    name: 'zero length floor',
+    patch: { 'classifier.heuristic.length.floorChars': 0 },
+    errors: ['classifier.heuristic.length.floorChars: must be an integer of at least 1 (got 0)'],
+  },
+  {
+    name: 'fractional maxTokens',
+    patch: { 'classifier.heuristic.maxTokens.short': 64.5 },
+    errors: ['classifier.heuristic.maxTokens.short: must be an integer of at least 1 (got 64.5)'],
+  },
+  {
+    name: 'unknown embeddings key',
+    patch: { 'classifier.embeddings': { pool: 'sim', model: 'e5', examples: { simple: ['a'], moderate: ['b'], complex: ['c'] } } },
+    errors: ['classifier.embeddings.model: unknown key (allowed: pool, timeoutMs, examples)'],
+  },
+  {
+    name: 'embeddings without a pool',
+    patch: { 'classifier.embeddings': { examples: { simple: ['a'], moderate: ['b'], complex: ['c'] } } },
+    errors: ['classifier.embeddings.pool: required key is missing'],
+  },
+  {
+    name: 'embeddings without examples',
+    patch: { 'classifier.embeddings': { pool: 'sim' } },
+    errors: ['classifier.embeddings.examples: required key is missing'],
+  },
+  {
+    name: 'examples missing a class',
+    patch: { 'classifier.embeddings': { pool: 'sim', examples: { simple: ['a'], complex: ['c'] } } },
+    errors: ['classifier.embeddings.examples.moderate: required key is missing'],
+  },
+  {
+    name: 'examples with an empty list',
+    patch: { 'classifier.embeddings': { pool: 'sim', examples: { simple: ['a'], moderate: ['b'], complex: [] } } },
+    errors: ['classifier.embeddings.examples.complex: must list at least one entry'],
+  },
+  {
+    name: 'examples with an empty prompt',
+    patch: { 'classifier.embeddings': { pool: 'sim', examples: { simple: ['a', ''], moderate: ['b'], complex: ['c'] } } },
+    errors: ['classifier.embeddings.examples.simple[1]: must not be empty'],
+  },
+  {
+    name: 'examples with an unknown class',
+    patch: { 'classifier.embeddings': { pool: 'sim', examples: { simple: ['a'], moderate: ['b'], complex: ['c'], trivial: ['d'] } } },
+    errors: ['classifier.embeddings.examples.trivial: unknown key (allowed: simple, moderate, complex)'],
+  },
+  {
+    name: 'a single example instead of a list',
+    patch: { 'classifier.embeddings': { pool: 'sim', examples: { simple: 'hi', moderate: ['b'], complex: ['c'] } } },
+    errors: ['classifier.embeddings.examples.simple: must be a list (got "hi")'],
+  },
+  {
+    name: 'zero embeddings timeout',
+    patch: { 'classifier.embeddings': { pool: 'sim', timeoutMs: 0, examples: { simple: ['a'], moderate: ['b'], complex: ['c'] } } },
+    errors: ['classifier.embeddings.timeoutMs: must be an integer of at least 1 (got 0)'],
+  },
+  { name: 'llm without a pool', patch: { 'classifier.llm': { timeoutMs: 100 } }, errors: ['classifier.llm.pool: required key is missing'] },
+  {
+    name: 'unknown llm key',
+    patch: { 'classifier.llm': { pool: 'gpu', prompt: 'x' } },
+    errors: ['classifier.llm.prompt: unknown key (allowed: pool, timeoutMs)'],
+  },
+  {
+    name: 'mode embeddings without its section',
+    patch: { 'classifier.mode': 'embeddings' },
+    errors: ['classifier.embeddings: required when classifier.mode is "embeddings"'],
+  },
+  {
+    name: 'mode llm without its section (another mode\'s section does not count)',
+    patch: { classifier: { mode: 'llm', embeddings: { pool: 'sim', examples: { simple: ['a'], moderate: ['b'], complex: ['c'] } } } },
+    errors: ['classifier.llm: required when classifier.mode is "llm"'],
+  },
+  {
+    name: 'unknown embeddings pool',
+    patch: { 'classifier.embeddings': { pool: 'e5', examples: { simple: ['a'], moderate: ['b'], complex: ['c'] } } },
+    errors: ['classifier.embeddings.pool: unknown pool "e5" (known: gpu, llama-70b, openai-fallback, sim)'],
+  },
+  {
+    name: 'unknown llm pool, checked even when another mode is selected',
+    patch: { classifier: { mode: 'heuristic', llm: { pool: 'tiny' } } },
+    errors: ['classifier.llm.pool: unknown pool "tiny" (known: gpu, llama-70b, openai-fallback, sim)'],
+  },
+  {
+    name: 'simpleBelow above the default complexFrom',
+    patch: { 'classifier.heuristic.thresholds.simpleBelow': 3 },
+    errors: [
+      'classifier.heuristic.thresholds.simpleBelow: must not exceed classifier.heuristic.thresholds.complexFrom (got 3; classifier.heuristic.thresholds.complexFrom is 2.5 by default)',
+    ],
+  },
+  {
+    name: 'simpleBelow above the given complexFrom',
+    patch: { 'classifier.heuristic.thresholds': { simpleBelow: 2, complexFrom: 1.5 } },
+    errors: [
+      'classifier.heuristic.thresholds.simpleBelow: must not exceed classifier.heuristic.thresholds.complexFrom (got 2; classifier.heuristic.thresholds.complexFrom is 1.5)',
+    ],
+  },
+  {
+    name: 'complexFrom below the default simpleBelow',
+    patch: { 'classifier.heuristic.thresholds.complexFrom': 0.5 },
+    errors: [
+      'classifier.heuristic.thresholds.complexFrom: must not be less than classifier.heuristic.thresholds.simpleBelow (got 0.5; classifier.heuristic.thresholds.simpleBelow is 1 by default)',
+    ],
+  },
+
   // ordered settings; the problem is reported at the key the file wrote, naming defaults as such
   {
     name: 'retry backoff base above the default cap',
@@ -918,6 +1322,9 @@ t.test('ordered settings at their limits, and health checks that are off, are va
     { name: 'openai with a long health timeout and default (off) checks', patch: { 'pools.openai-fallback.healthCheck.timeoutMs': 60000 } },
     { name: 'openai with active health checks', patch: { 'pools.openai-fallback.healthCheck.intervalMs': 30000 } },
     { name: 'openai with metrics scraping', patch: { 'pools.openai-fallback.engineMetrics.intervalMs': 1000 } },
+    { name: 'simpleBelow equal to complexFrom (no moderate class)', patch: { 'classifier.heuristic.thresholds': { simpleBelow: 2, complexFrom: 2 } } },
+    { name: 'negative thresholds in order', patch: { 'classifier.heuristic.thresholds': { simpleBelow: -2, complexFrom: -1 } } },
+    { name: 'a route naming every tier of the alias', patch: { 'models.large.route': { simple: 'small', moderate: 'large', complex: 'large' } } },
   ];
   for (const v of valid) t.same(errorsOf(parseConfigObject(patch(base(), v.patch), { env: ENV })), [], v.name);
 
@@ -960,10 +1367,16 @@ t.test('several cross-check problems are all reported', async (t) => {
     'pools.sim.replicas': [{ name: 'gpu-0' }],
     'pools.sim.outlier.maxEjectionMs': 1,
     retry: { backoffBaseMs: 1000, backoffMaxMs: 100 },
+    'models.large.route.complex': 'tiny',
+    classifier: { mode: 'embeddings', llm: { pool: 'cpu' }, heuristic: { thresholds: { simpleBelow: 9 } } },
   });
   t.same(errorsOf(parseConfigObject(raw, { env: {} })), [
     'retry.backoffBaseMs: must not exceed retry.backoffMaxMs (got 1000; retry.backoffMaxMs is 100)',
     'models.small.tiers[0]: unknown tier "tiny" (known: small, large)',
+    'models.large.route.complex: "tiny" is not one of the alias\'s tiers (large, small)',
+    'classifier.embeddings: required when classifier.mode is "embeddings"',
+    'classifier.llm.pool: unknown pool "cpu" (known: gpu, llama-70b, openai-fallback, sim)',
+    'classifier.heuristic.thresholds.simpleBelow: must not exceed classifier.heuristic.thresholds.complexFrom (got 9; classifier.heuristic.thresholds.complexFrom is 2.5 by default)',
     'tiers.small.pools[1]: unknown pool "cpu" (known: gpu, llama-70b, openai-fallback, sim)',
     'tiers.small.spillTo: spill cycle small → large → small',
     'pools.gpu.sim: only valid when engine is "sim"',
@@ -980,13 +1393,17 @@ t.test('several cross-check problems are all reported', async (t) => {
 t.test('structural problems come first: cross-checks need a valid shape', async (t) => {
   const raw = patch(base(), { 'server.port': -1, 'tiers.large.spillTo': 'smal' });
   t.same(errorsOf(parseConfigObject(raw, { env: ENV })), ['server.port: must be an integer from 0 to 65535 (got -1)']);
+  const classifier = patch(base(), { 'classifier.mode': 'llm', 'classifier.heuristic.weights.cod': 1, 'models.large.route.complex': 'x' });
+  t.same(errorsOf(parseConfigObject(classifier, { env: ENV })), [
+    'classifier.heuristic.weights.cod: unknown key (allowed: length, sentences, questions, explain, givenText, lists, code, math, multiStep, constraints, creative, longOutput, shortOutput, shortChat, tools, jsonSchema, context)',
+  ]);
 });
 
 t.test('keys that are not plain words are quoted in paths', async (t) => {
   const raw = patch(base(), {});
   (raw.models as Record<string, unknown>)['gpt-4.1'] = { tiers: ['small'], temperature: 1 };
   (raw.models as Record<string, unknown>)['a/b'] = { tiers: ['nope'] };
-  t.same(errorsOf(parseConfigObject(raw, { env: ENV })), ['models["gpt-4.1"].temperature: unknown key (allowed: tiers, description)']);
+  t.same(errorsOf(parseConfigObject(raw, { env: ENV })), ['models["gpt-4.1"].temperature: unknown key (allowed: tiers, classify, route, allowTierHeader, description)']);
   delete (raw.models as Record<string, unknown>)['gpt-4.1'];
   t.same(errorsOf(parseConfigObject(raw, { env: ENV })), ['models["a/b"].tiers[0]: unknown tier "nope" (known: small, large)']);
 });
@@ -1087,7 +1504,7 @@ pools:
   gpu: { engine: sim, servedModel: m, replicas: [ *replica ] }
 `;
   // The anchor holder is an unknown key: the config has no place for shared snippets yet.
-  t.same(errorsOf(loadConfigText(text, { env: {} })), ['x-replica: unknown key (allowed: server, logging, retry, models, tiers, pools)']);
+  t.same(errorsOf(loadConfigText(text, { env: {} })), ['x-replica: unknown key (allowed: server, logging, retry, classifier, models, tiers, pools)']);
   const config = configOf(loadConfigText(text.replace('x-replica: &replica { weight: 3 }\n', '').replace('*replica', '&r { weight: 3 }'), { env: {} }));
   t.equal(config.pools.gpu?.replicas[0]?.weight, 3);
   t.equal(config.models.chat?.description, 'yes');

@@ -21,7 +21,8 @@ const known = (names: readonly string[]) => `(known: ${names.join(', ')})`;
 export function checkReferences(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv): string[] {
   const problems = new Problems();
   checkRetry(raw, config, problems);
-  checkModels(config, problems);
+  checkModels(raw, config, problems);
+  checkClassifier(raw, config, problems);
   checkTiers(config, problems);
   checkPools(raw, config, env, problems);
   return problems.list;
@@ -64,13 +65,42 @@ function checkRetry(raw: RawConfig, config: Config, problems: Problems): void {
   );
 }
 
-function checkModels(config: Config, problems: Problems): void {
+function checkModels(raw: RawConfig, config: Config, problems: Problems): void {
   const tierNames = Object.keys(config.tiers);
   for (const [alias, model] of Object.entries(config.models)) {
     model.tiers.forEach((tier, i) => {
       if (!Object.hasOwn(config.tiers, tier)) problems.add(['models', alias, 'tiers', i], `unknown tier ${JSON.stringify(tier)} ${known(tierNames)}`);
     });
+    // A route may only name the alias's own tiers, so `tiers` stays the whole list of where it can go.
+    for (const [complexity, tier] of Object.entries(raw.models[alias]?.route ?? {})) {
+      if (!model.tiers.includes(tier)) {
+        problems.add(['models', alias, 'route', complexity], `${JSON.stringify(tier)} is not one of the alias's tiers (${model.tiers.join(', ')})`);
+      }
+    }
   }
+}
+
+/** The mode's settings must be there, and name pools that exist. */
+function checkClassifier(raw: RawConfig, config: Config, problems: Problems): void {
+  const { classifier } = config;
+  const poolNames = Object.keys(config.pools);
+  for (const mode of ['embeddings', 'llm'] as const) {
+    const settings = classifier[mode];
+    if (classifier.mode === mode && settings === undefined) {
+      problems.add(['classifier', mode], `required when classifier.mode is "${mode}"`);
+    }
+    if (settings !== undefined && !Object.hasOwn(config.pools, settings.pool)) {
+      problems.add(['classifier', mode, 'pool'], `unknown pool ${JSON.stringify(settings.pool)} ${known(poolNames)}`);
+    }
+  }
+  const thresholds: Path = ['classifier', 'heuristic', 'thresholds'];
+  const given = raw.classifier?.heuristic?.thresholds;
+  checkOrder(
+    bound([...thresholds, 'simpleBelow'], classifier.heuristic.thresholds.simpleBelow, given?.simpleBelow),
+    bound([...thresholds, 'complexFrom'], classifier.heuristic.thresholds.complexFrom, given?.complexFrom),
+    false,
+    problems,
+  );
 }
 
 function checkTiers(config: Config, problems: Problems): void {

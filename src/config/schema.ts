@@ -3,7 +3,9 @@
 // has a default); defaults.ts turns that into the resolved `Config`; validate.ts compiles it once.
 // `npm run generate-schema` writes it to config/router.schema.json for editors.
 
-import type { BalanceStrategy, EngineName, LogLevel, SimFlavour } from './types.js';
+import type { Complexity } from '../classify/classification.js';
+import { SIGNAL_REASONS } from '../classify/settings.js';
+import type { BalanceStrategy, ClassifierMode, EngineName, LogLevel, SimFlavour } from './types.js';
 import { DEFAULTS, SIM_DEFAULTS, SIM_FAULT_DEFAULTS } from './defaults.js';
 
 // ---- raw input types (what validation guarantees, before defaults) ----
@@ -37,7 +39,22 @@ export interface RawLogging {
 }
 export interface RawModel {
   tiers: string[];
+  classify?: boolean;
+  route?: Partial<Record<Complexity, string>>;
+  allowTierHeader?: boolean;
   description?: string;
+}
+export interface RawClassifier {
+  mode?: ClassifierMode;
+  heuristic?: {
+    weights?: Partial<Record<keyof typeof SIGNAL_REASONS, number>>;
+    thresholds?: { simpleBelow?: number; complexFrom?: number; effortCap?: number };
+    length?: { floorChars?: number; capDoublings?: number };
+    maxTokens?: { short?: number; long?: number };
+    window?: { headChars?: number; tailChars?: number; contextChars?: number; contextMessages?: number };
+  };
+  embeddings?: { pool: string; timeoutMs?: number; examples: Record<Complexity, string[]> };
+  llm?: { pool: string; timeoutMs?: number };
 }
 export interface RawTier {
   pools: string[];
@@ -77,6 +94,7 @@ export interface RawConfig {
   server?: RawServer;
   logging?: RawLogging;
   retry?: RawRetry;
+  classifier?: RawClassifier;
   models: Record<string, RawModel>;
   tiers: Record<string, RawTier>;
   pools: Record<string, RawPool>;
@@ -152,7 +170,126 @@ export const modelSchema = {
   required: ['tiers'],
   properties: {
     tiers: nameList('tier', 'Tiers this alias may be served by, cheapest first.'),
+    classify: { type: 'boolean', default: false, description: 'Classify each request and serve it from route[class].' },
+    route: {
+      type: 'object',
+      description: 'Complexity class → tier. Default: simple and moderate to the first tier, complex to the last (with three tiers, one each).',
+      additionalProperties: false,
+      properties: {
+        simple: { type: 'string', minLength: 1, description: 'Tier for simple requests (greetings, single facts).' },
+        moderate: { type: 'string', minLength: 1, description: 'Tier for moderate requests (explanations, summaries).' },
+        complex: { type: 'string', minLength: 1, description: 'Tier for complex requests (code, multi-step math and reasoning).' },
+      },
+    },
+    allowTierHeader: {
+      type: 'boolean',
+      default: false,
+      description: "Let clients pin one of this alias's tiers with the x-switchyard-tier header.",
+    },
     description: { type: 'string', description: 'Human-readable description of the alias.' },
+  },
+} as const;
+
+const points = (description: string) => ({ type: 'number', description }) as const;
+const positive = (description: string) => ({ type: 'integer', minimum: 1, description }) as const;
+
+export const classifierSchema = {
+  type: 'object',
+  description: 'How requests to aliases with classify: true are classified.',
+  additionalProperties: false,
+  properties: {
+    mode: {
+      type: 'string',
+      enum: ['heuristic', 'embeddings', 'llm'],
+      default: 'heuristic',
+      description: 'heuristic (no model needed), embeddings (nearest prototype) or llm (a small model labels it); the last two fall back to the heuristic.',
+    },
+    heuristic: {
+      type: 'object',
+      description: 'Weights and thresholds of the heuristic; each key overrides the tuned default.',
+      additionalProperties: false,
+      properties: {
+        weights: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Points per unit of evidence of each signal.',
+          properties: Object.fromEntries(
+            Object.entries(SIGNAL_REASONS).map(([name, reason]) => [name, points(`Points per unit of the "${reason}" signal.`)]),
+          ),
+        },
+        thresholds: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'score < simpleBelow → simple; score ≥ complexFrom → complex; effort signals add at most effortCap.',
+          properties: {
+            simpleBelow: points('Scores below this are simple.'),
+            complexFrom: points('Scores from this up are complex.'),
+            effortCap: points('Most points that effort signals (length, sentences, lists...) add together.'),
+          },
+        },
+        length: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Length evidence: log2(characters / floorChars), at most capDoublings.',
+          properties: {
+            floorChars: positive('Characters below which length is no evidence.'),
+            capDoublings: positive('Most doublings of length that count.'),
+          },
+        },
+        maxTokens: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'What max_tokens says about the answer wanted.',
+          properties: {
+            short: positive('max_tokens at or below this asks for a short answer.'),
+            long: positive('max_tokens at or above this asks for a long one.'),
+          },
+        },
+        window: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'How much of a request is read, whatever its size.',
+          properties: {
+            headChars: positive('Characters read from the start of the last user turn.'),
+            tailChars: positive('Characters read from its end.'),
+            contextChars: positive('Characters read from earlier turns.'),
+            contextMessages: positive('Earlier turns read.'),
+          },
+        },
+      },
+    },
+    embeddings: {
+      type: 'object',
+      description: 'The embeddings mode: a pool to embed with, and example prompts per class.',
+      additionalProperties: false,
+      required: ['pool', 'examples'],
+      properties: {
+        pool: { type: 'string', minLength: 1, description: 'A pool serving an embeddings model.' },
+        timeoutMs: milliseconds('Longest wait for the embedding of a request', DEFAULTS.classifier.embeddingsTimeoutMs),
+        examples: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['simple', 'moderate', 'complex'],
+          description: 'Example prompts per class; a request takes the class of the nearest centroid.',
+          properties: Object.fromEntries(
+            ['simple', 'moderate', 'complex'].map((name) => [
+              name,
+              { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: `Example ${name} prompts.` },
+            ]),
+          ),
+        },
+      },
+    },
+    llm: {
+      type: 'object',
+      description: 'The llm mode: a small chat pool that labels each request.',
+      additionalProperties: false,
+      required: ['pool'],
+      properties: {
+        pool: { type: 'string', minLength: 1, description: 'A chat pool (a small model) that labels requests.' },
+        timeoutMs: milliseconds('Longest wait for the label', DEFAULTS.classifier.llmTimeoutMs),
+      },
+    },
   },
 } as const;
 
@@ -348,6 +485,7 @@ export const routerSchema = {
     server: serverSchema,
     logging: loggingSchema,
     retry: retrySchema,
+    classifier: classifierSchema,
     models: namedEntries(modelSchema, 'What clients send as "model", by alias.', MODEL_NAME_PATTERN),
     tiers: namedEntries(tierSchema, 'Classes of capability and cost, by name.', NAME_PATTERN),
     pools: namedEntries(poolSchema, 'Groups of interchangeable replicas, by name.', NAME_PATTERN),

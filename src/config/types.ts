@@ -2,6 +2,9 @@
 // and cross-checks. Every field is present (defaults filled in) and the whole tree is frozen.
 // Key names equal the router.yaml keys, so a path in an error message is also a path in this type.
 
+import type { Complexity } from '../classify/classification.js';
+import type { HeuristicSettings } from '../classify/settings.js';
+
 export type EngineName = 'vllm' | 'tgi' | 'openai' | 'sim';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -26,7 +29,37 @@ export interface LoggingConfig {
 export interface ModelConfig {
   /** Tiers this alias may be served by, cheapest first. Without classification the first serves. */
   readonly tiers: readonly string[];
+  /** Classify each request and serve it from `route[class]`. */
+  readonly classify: boolean;
+  /** Complexity class → tier; always present (derived from `tiers` when not written). */
+  readonly route: Readonly<Record<Complexity, string>>;
+  /** Whether a client may pin one of this alias's tiers with the `x-switchyard-tier` header. */
+  readonly allowTierHeader: boolean;
   readonly description?: string;
+}
+
+export type ClassifierMode = 'heuristic' | 'embeddings' | 'llm';
+
+/** Nearest-prototype classification with an embeddings pool and example prompts per class. */
+export interface EmbeddingsClassifierConfig {
+  readonly pool: string;
+  readonly timeoutMs: number;
+  readonly examples: Readonly<Record<Complexity, readonly string[]>>;
+}
+
+/** Asking a (small) chat pool to label the request. */
+export interface LlmClassifierConfig {
+  readonly pool: string;
+  readonly timeoutMs: number;
+}
+
+export interface ClassifierConfig {
+  readonly mode: ClassifierMode;
+  readonly heuristic: HeuristicSettings;
+  /** Present when mode is `embeddings`. */
+  readonly embeddings?: EmbeddingsClassifierConfig;
+  /** Present when mode is `llm`. */
+  readonly llm?: LlmClassifierConfig;
 }
 
 /** A class of capability and cost. */
@@ -160,6 +193,7 @@ export interface Config {
   readonly server: ServerConfig;
   readonly logging: LoggingConfig;
   readonly retry: RetryConfig;
+  readonly classifier: ClassifierConfig;
   readonly models: Readonly<Record<string, ModelConfig>>;
   readonly tiers: Readonly<Record<string, TierConfig>>;
   readonly pools: Readonly<Record<string, PoolConfig>>;
