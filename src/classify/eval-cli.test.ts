@@ -56,3 +56,35 @@ t.test('usage errors exit 2; the default file is the dev fixture', async (t) => 
   t.equal(code, 0);
   t.match(out[0], /complexity-dev\.jsonl/);
 });
+
+t.test('--config: the route, the heuristic settings and the tiers\' prices come from router.yaml', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'eval-classifier-'));
+  const file = join(dir, 'set.jsonl');
+  await writeFile(file, '{"messages":[{"role":"user","content":"hi there"}],"label":"simple"}\n{"messages":[{"role":"user","content":"Write a Python function that parses ISO dates."}],"label":"complex"}\n');
+  const config = join(dir, 'router.yaml');
+  const pool = (name: string) => `  ${name}: { engine: sim, servedModel: ${name}, replicas: [ { name: ${name}-a } ] }`;
+  await writeFile(
+    config,
+    [
+      'models:',
+      '  smart: { tiers: [cheap, mid, dear], classify: true }',
+      'tiers:',
+      '  cheap: { pools: [p1], price: 1 }',
+      '  mid: { pools: [p2], price: 3 }',
+      '  dear: { pools: [p3], price: 6 }',
+      'pools:',
+      pool('p1'),
+      pool('p2'),
+      pool('p3'),
+    ].join('\n'),
+  );
+  const { code, out } = await run([file, '--config', config, '--model', 'smart']);
+  t.equal(code, 0);
+  const text = out.join('\n');
+  t.match(text, /route and prices: .*router\.yaml, model smart/);
+  t.match(text, /routing: simple → cheap, moderate → mid, complex → dear; prices: cheap 1, mid 3, dear 6/);
+  t.match(text, /cost per request: 3\.500 vs 6 with everything on the large tier → saving 41\.7%/);
+  const missing = await run([file, '--config', config, '--model', 'nope']);
+  t.equal(missing.code, 1);
+  t.match(missing.err.join('\n'), /has no model alias "nope"/);
+});

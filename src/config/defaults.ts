@@ -217,7 +217,11 @@ export function applyDefaults(raw: RawConfig): Config {
     models: mapEntries(raw.models, model),
     tiers: mapEntries(
       raw.tiers,
-      (t): TierConfig => ({ pools: [...t.pools], ...(t.spillTo === undefined ? {} : { spillTo: t.spillTo }) }),
+      (t): TierConfig => ({
+        pools: [...t.pools],
+        ...(t.spillTo === undefined ? {} : { spillTo: t.spillTo }),
+        ...(t.price === undefined ? {} : { price: t.price }),
+      }),
     ),
     pools: mapEntries(raw.pools, pool),
   };

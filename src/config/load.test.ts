@@ -642,7 +642,7 @@ const cases: Case[] = [
     patch: { 'models.small.clasify': true },
     errors: ['models.small.clasify: unknown key (allowed: tiers, classify, route, allowTierHeader, description)'],
   },
-  { name: 'unknown tier key', patch: { 'tiers.small.spill': 'large' }, errors: ['tiers.small.spill: unknown key (allowed: pools, spillTo)'] },
+  { name: 'unknown tier key', patch: { 'tiers.small.spill': 'large' }, errors: ['tiers.small.spill: unknown key (allowed: pools, spillTo, price)'] },
   {
     name: 'unknown pool key',
     patch: { 'pools.gpu.timeoutMs': 1 },

@@ -59,6 +59,7 @@ export interface RawClassifier {
 export interface RawTier {
   pools: string[];
   spillTo?: string;
+  price?: number;
 }
 export interface RawReplica {
   name?: string;
@@ -301,6 +302,11 @@ export const tierSchema = {
   properties: {
     pools: nameList('pool', 'Pools in fallback order.'),
     spillTo: { type: 'string', minLength: 1, description: 'The tier to use when this one is exhausted or saturated.' },
+    price: {
+      type: 'number',
+      minimum: 0,
+      description: 'Relative price of a request served here (same unit for every tier); used by eval:classifier to estimate savings.',
+    },
   },
 } as const;
 

@@ -68,6 +68,8 @@ export interface TierConfig {
   readonly pools: readonly string[];
   /** The tier to use when this one is exhausted or saturated. */
   readonly spillTo?: string;
+  /** Relative price of serving a request here (any unit, the same for every tier); for cost estimates. */
+  readonly price?: number;
 }
 
 /** Faults a simulated replica injects, for failover tests and benchmarks. */
