@@ -8,6 +8,9 @@ import type { RouterState } from './http/state.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type ReplicaSnapshot, type RouterMetrics } from './observability/metrics.js';
 import { RetryBudget } from './proxy/retry-budget.js';
+import { createStore } from './budgets/create-store.js';
+import { loadTokenizer } from './budgets/estimate.js';
+import { BudgetService } from './budgets/service.js';
 import { ConfigReloader, type ReloadResult, type ReloadTrigger } from './reload.js';
 import { buildRuntime, type Runtime } from './runtime.js';
 
@@ -49,7 +52,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   const live = state;
   const proxy = { metrics, retryBudget: new RetryBudget(), random: Math.random };
   const adminToken = env['SWITCHYARD_ADMIN_TOKEN'] ?? null;
-  if (adminToken === null || adminToken === '') logger.info('admin API disabled (SWITCHYARD_ADMIN_TOKEN is not set)');
+  const budgets = await startBudgets(config, adminToken, env, logger, metrics);
   const reloader =
     options.configPath === undefined
       ? null
@@ -62,11 +65,13 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
           build: (next, previous) => buildRuntime(next, { env, logger, metrics }, previous),
           onApplied: (next) => {
             if (env['LOG_LEVEL'] === undefined) logger.level = next.logging.level;
+            budgets?.configure(next.budgets);
+            budgets?.syncDeclaredKeys(next.auth.keys).catch((error: unknown) => logger.error({ err: error }, 'declared keys could not be stored'));
           },
         });
   const reload = (trigger: ReloadTrigger = 'signal'): Promise<ReloadResult> =>
     reloader === null ? Promise.resolve({ ok: false, errors: ['this router was not started from a config file'] }) : reloader.reload(trigger);
-  const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload }).callback();
+  const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload, budgets }).callback();
 
   let active = 0;
   let onIdle: (() => void) | null = null;
@@ -104,6 +109,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     server.closeAllConnections();
     await closed;
     await live.runtime.destroy();
+    await budgets?.close();
   };
   return {
     url,
@@ -113,6 +119,29 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     reload,
     shutdown: () => (stopping ??= shutdown()),
   };
+}
+
+/**
+ * Keys and budgets are on when there can be keys: declared in router.yaml, required, or creatable
+ * through the admin API. Without any, the router runs open, and says so loudly.
+ */
+async function startBudgets(
+  config: Config,
+  adminToken: string | null,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  metrics: RouterMetrics,
+): Promise<BudgetService | null> {
+  const adminEnabled = adminToken !== null && adminToken !== '';
+  if (!adminEnabled) logger.info('admin API disabled (SWITCHYARD_ADMIN_TOKEN is not set)');
+  if (!config.auth.required && config.auth.keys.length === 0 && !adminEnabled) {
+    logger.warn('NO AUTHENTICATION: no API keys and no admin token, so anyone who can reach this router can use it without limits');
+    return null;
+  }
+  await loadTokenizer();
+  const service = new BudgetService(await createStore(config.budgets, env, logger), config.budgets, logger, metrics);
+  await service.syncDeclaredKeys(config.auth.keys).catch((error: unknown) => logger.error({ err: error }, 'declared keys could not be stored'));
+  return service;
 }
 
 function* replicaSnapshots(runtime: Runtime): Iterable<ReplicaSnapshot> {

@@ -4,10 +4,12 @@
 
 import type { Complexity } from '../classify/classification.js';
 import { resolveHeuristicSettings } from '../classify/settings.js';
-import type { RawClassifier, RawConfig, RawModel, RawPool, RawReplica, RawSimSettings } from './schema.js';
+import type { RawBudgets, RawClassifier, RawConfig, RawDeclaredKey, RawModel, RawPool, RawReplica, RawSimSettings } from './schema.js';
 import type {
+  BudgetsConfig,
   ClassifierConfig,
   Config,
+  DeclaredKeyConfig,
   EngineMetricsConfig,
   EngineName,
   HealthCheckConfig,
@@ -45,6 +47,16 @@ export const DEFAULTS = {
   outlier: { consecutiveFailures: 5, baseEjectionMs: 10_000, maxEjectionMs: 300_000, maxEjectedPercent: 50 },
   engineMetrics: { timeoutMs: 1_000, staleAfterMs: 5_000 },
   classifier: { embeddingsTimeoutMs: 300, llmTimeoutMs: 1500 },
+  budgets: {
+    store: 'memory',
+    budgetMode: 'strict',
+    onStoreError: 'fail-closed',
+    degradeAt: 0.8,
+    maxOutputTokens: 4096,
+    topUpTokens: 256,
+    reservationTtlMs: 900_000,
+  },
+  redis: { keyPrefix: 'sy', commandTimeoutMs: 1_000 },
   retry: { maxAttempts: 3, budgetPercent: 20, minRetriesPerSecond: 5, backoffBaseMs: 25, backoffMaxMs: 250 },
   replica: { weight: 1 },
 } as const satisfies {
@@ -59,6 +71,8 @@ export const DEFAULTS = {
   engineMetrics: Omit<EngineMetricsConfig, 'intervalMs'>;
   retry: RetryConfig;
   classifier: { embeddingsTimeoutMs: number; llmTimeoutMs: number };
+  budgets: Omit<BudgetsConfig, 'redis'>;
+  redis: { keyPrefix: string; commandTimeoutMs: number };
   replica: Pick<ReplicaConfig, 'weight'>;
 };
 
@@ -201,6 +215,53 @@ function classifier(raw: RawClassifier | undefined): ClassifierConfig {
   };
 }
 
+function declaredKey(raw: RawDeclaredKey): DeclaredKeyConfig {
+  const limits = raw.limits ?? {};
+  return {
+    id: raw.id,
+    name: raw.name ?? raw.id,
+    hash: raw.hash,
+    prefix: raw.prefix ?? '',
+    enabled: raw.enabled ?? true,
+    models: raw.models === undefined ? null : [...raw.models],
+    tiers: raw.tiers === undefined ? null : [...raw.tiers],
+    maxTokensPerRequest: raw.maxTokensPerRequest ?? null,
+    limits: {
+      tokensPerMinute: limits.tokensPerMinute ?? null,
+      tokensPerDay: limits.tokensPerDay ?? null,
+      tokensPerMonth: limits.tokensPerMonth ?? null,
+      tokensLifetime: limits.tokensLifetime ?? null,
+      requestsPerMinute: limits.requestsPerMinute ?? null,
+      maxConcurrent: limits.maxConcurrent ?? null,
+    },
+    metadata: { ...raw.metadata },
+  };
+}
+
+function budgets(raw: RawBudgets | undefined): BudgetsConfig {
+  const base = DEFAULTS.budgets;
+  const redis = raw?.redis;
+  return {
+    store: raw?.store ?? base.store,
+    ...(redis === undefined && raw?.store !== 'redis'
+      ? {}
+      : {
+          redis: {
+            ...(redis?.url === undefined ? {} : { url: redis.url }),
+            ...(redis?.urlEnv === undefined ? {} : { urlEnv: redis.urlEnv }),
+            keyPrefix: redis?.keyPrefix ?? DEFAULTS.redis.keyPrefix,
+            commandTimeoutMs: redis?.commandTimeoutMs ?? DEFAULTS.redis.commandTimeoutMs,
+          },
+        }),
+    budgetMode: raw?.budgetMode ?? base.budgetMode,
+    onStoreError: raw?.onStoreError ?? base.onStoreError,
+    degradeAt: raw?.degradeAt === undefined ? base.degradeAt : raw.degradeAt,
+    maxOutputTokens: raw?.maxOutputTokens ?? base.maxOutputTokens,
+    topUpTokens: raw?.topUpTokens ?? base.topUpTokens,
+    reservationTtlMs: raw?.reservationTtlMs ?? base.reservationTtlMs,
+  };
+}
+
 export function applyDefaults(raw: RawConfig): Config {
   const server = raw.server ?? {};
   return {
@@ -214,6 +275,8 @@ export function applyDefaults(raw: RawConfig): Config {
     logging: { level: raw.logging?.level ?? DEFAULTS.logging.level },
     retry: { ...DEFAULTS.retry, ...raw.retry },
     classifier: classifier(raw.classifier),
+    auth: { required: raw.auth?.required ?? false, keys: (raw.auth?.keys ?? []).map(declaredKey) },
+    budgets: budgets(raw.budgets),
     models: mapEntries(raw.models, model),
     tiers: mapEntries(
       raw.tiers,

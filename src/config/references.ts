@@ -23,6 +23,8 @@ export function checkReferences(raw: RawConfig, config: Config, env: NodeJS.Proc
   checkRetry(raw, config, problems);
   checkModels(raw, config, problems);
   checkClassifier(raw, config, problems);
+  checkKeys(config, problems);
+  checkBudgets(raw, config, env, problems);
   checkTiers(config, problems);
   checkPools(raw, config, env, problems);
   return problems.list;
@@ -78,6 +80,46 @@ function checkModels(raw: RawConfig, config: Config, problems: Problems): void {
       }
     }
   }
+}
+
+/** Declared keys: unique ids and secrets, and restrictions that name real aliases and tiers. */
+function checkKeys(config: Config, problems: Problems): void {
+  const ids = new Map<string, number>();
+  const hashes = new Map<string, number>();
+  config.auth.keys.forEach((key, i) => {
+    const path: Path = ['auth', 'keys', i];
+    const sameId = ids.get(key.id);
+    if (sameId !== undefined) problems.add([...path, 'id'], `duplicate key id ${JSON.stringify(key.id)} (also auth.keys[${sameId}])`);
+    else ids.set(key.id, i);
+    const sameHash = hashes.get(key.hash);
+    if (sameHash !== undefined) problems.add([...path, 'hash'], `the same secret as auth.keys[${sameHash}]`);
+    else hashes.set(key.hash, i);
+    key.models?.forEach((model, j) => {
+      if (!Object.hasOwn(config.models, model)) problems.add([...path, 'models', j], `unknown model ${JSON.stringify(model)} ${known(Object.keys(config.models))}`);
+    });
+    key.tiers?.forEach((tier, j) => {
+      if (!Object.hasOwn(config.tiers, tier)) problems.add([...path, 'tiers', j], `unknown tier ${JSON.stringify(tier)} ${known(Object.keys(config.tiers))}`);
+    });
+  });
+}
+
+/** Redis needs somewhere to connect to; a reservation must outlive any request it covers. */
+function checkBudgets(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, problems: Problems): void {
+  const { budgets } = config;
+  const redis = budgets.redis;
+  if (budgets.store === 'redis' && redis?.url === undefined && redis?.urlEnv === undefined) {
+    problems.add(['budgets', 'redis'], 'needs url or urlEnv when budgets.store is "redis"');
+  }
+  if (redis?.url !== undefined && redis.urlEnv !== undefined) problems.add(['budgets', 'redis'], 'give url or urlEnv, not both');
+  if (budgets.store === 'redis' && redis?.urlEnv !== undefined && !env[redis.urlEnv]) {
+    problems.add(['budgets', 'redis', 'urlEnv'], `environment variable ${redis.urlEnv} is not set`);
+  }
+  checkOrder(
+    bound(['server', 'requestTimeoutMs'], config.server.requestTimeoutMs, raw.server?.requestTimeoutMs),
+    bound(['budgets', 'reservationTtlMs'], budgets.reservationTtlMs, raw.budgets?.reservationTtlMs),
+    true,
+    problems,
+  );
 }
 
 /** The mode's settings must be there, and name pools that exist. */

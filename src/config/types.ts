@@ -191,11 +191,63 @@ export interface PoolConfig {
   readonly replicas: readonly ReplicaConfig[];
 }
 
+/** Per-key limits; null is unlimited. */
+export interface KeyLimitsConfig {
+  readonly tokensPerMinute: number | null;
+  readonly tokensPerDay: number | null;
+  readonly tokensPerMonth: number | null;
+  readonly tokensLifetime: number | null;
+  readonly requestsPerMinute: number | null;
+  readonly maxConcurrent: number | null;
+}
+
+/** A client key declared in router.yaml by the SHA-256 of its secret (for GitOps). */
+export interface DeclaredKeyConfig {
+  readonly id: string;
+  readonly name: string;
+  readonly hash: string;
+  readonly prefix: string;
+  readonly enabled: boolean;
+  readonly models: readonly string[] | null;
+  readonly tiers: readonly string[] | null;
+  readonly maxTokensPerRequest: number | null;
+  readonly limits: KeyLimitsConfig;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface AuthConfig {
+  /** Every inference call needs a valid key. Otherwise calls without a known key run unmetered. */
+  readonly required: boolean;
+  readonly keys: readonly DeclaredKeyConfig[];
+}
+
+export type BudgetMode = 'strict' | 'tight';
+export type StoreErrorPolicy = 'fail-closed' | 'fail-open';
+
+export interface BudgetsConfig {
+  readonly store: 'memory' | 'redis';
+  /** For `store: redis`: the URL, or the name of the variable holding it (when it carries a password). */
+  readonly redis?: { readonly url?: string; readonly urlEnv?: string; readonly keyPrefix: string; readonly commandTimeoutMs: number };
+  /** strict: reservations are upper bounds, spend never exceeds a limit; tight: estimates, topped up. */
+  readonly budgetMode: BudgetMode;
+  readonly onStoreError: StoreErrorPolicy;
+  /** Past this share of any token budget, a key's classified requests go to the alias's first tier; null: never. */
+  readonly degradeAt: number | null;
+  /** Output tokens reserved (and, in strict mode, enforced as max_tokens) when a request sets none. */
+  readonly maxOutputTokens: number;
+  /** Tight mode: output tokens reserved up front, and the step of each top-up during a stream. */
+  readonly topUpTokens: number;
+  /** A reservation not settled by then is reclaimed (its router presumably died); above requestTimeoutMs. */
+  readonly reservationTtlMs: number;
+}
+
 export interface Config {
   readonly server: ServerConfig;
   readonly logging: LoggingConfig;
   readonly retry: RetryConfig;
   readonly classifier: ClassifierConfig;
+  readonly auth: AuthConfig;
+  readonly budgets: BudgetsConfig;
   readonly models: Readonly<Record<string, ModelConfig>>;
   readonly tiers: Readonly<Record<string, TierConfig>>;
   readonly pools: Readonly<Record<string, PoolConfig>>;

@@ -1,13 +1,17 @@
 // Validating raw router.yaml data against the schema, compiled once at module load, and turning
 // ajv's errors into messages that start with the offending path.
 import { Ajv, type ErrorObject } from 'ajv';
-import { ENV_NAME_PATTERN, MODEL_NAME_PATTERN, NAME_PATTERN, routerSchema, type RawConfig } from './schema.js';
+import { ENV_NAME_PATTERN, KEY_ID_PATTERN, MODEL_NAME_PATTERN, NAME_PATTERN, SHA256_PATTERN, routerSchema, type RawConfig } from './schema.js';
 
 /** How each pattern is explained in an error message (the raw regex helps nobody). */
 const PATTERN_HINTS: Readonly<Record<string, string>> = {
   [NAME_PATTERN]: 'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"',
   [ENV_NAME_PATTERN]: 'must be an environment variable name such as OPENAI_API_KEY',
   '^/': 'must start with "/"',
+  [KEY_ID_PATTERN]: 'must be 1 to 64 letters, digits, "_" or "-"',
+  [SHA256_PATTERN]: 'must be a SHA-256 digest: 64 lowercase hex digits',
+  '^rediss?://': 'must be a redis:// or rediss:// URL',
+  '^[A-Za-z0-9_-]{1,32}$': 'must be 1 to 32 letters, digits, "_" or "-"',
   [MODEL_NAME_PATTERN]: 'must be printable ASCII without spaces (it is echoed in a response header)',
 };
 

@@ -15,9 +15,10 @@ export function routes(deps: AppDeps): AppMiddleware[] {
   const { state, metrics, proxy } = deps;
   const admin = requireAdmin(deps.adminToken);
   const router = new Router<AppState>();
-  router.post('/v1/chat/completions', inference('chat', state, proxy));
-  router.post('/v1/completions', inference('completions', state, proxy));
-  router.post('/v1/embeddings', inference('embeddings', state, proxy));
+  const { budgets } = deps;
+  router.post('/v1/chat/completions', inference('chat', state, proxy, budgets));
+  router.post('/v1/completions', inference('completions', state, proxy, budgets));
+  router.post('/v1/embeddings', inference('embeddings', state, proxy, budgets));
   router.get('/v1/models', listModels(state));
   router.get('/v1/models/{*id}', getModel(state));
   router.get('/healthz', healthz);

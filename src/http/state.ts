@@ -1,10 +1,13 @@
 // What the koa layer shares between middleware: the per-request record, and the live router state.
 import type { ParameterizedContext, Middleware } from 'koa';
+import type { KeyRecord } from '../budgets/types.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { Runtime } from '../runtime.js';
 
 export interface AppState {
   record: RequestRecord;
+  /** The caller's API key; null for an anonymous caller. */
+  key: KeyRecord | null;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

@@ -31,6 +31,10 @@ export interface RouterMetrics {
   readonly ejections: Counter<'pool' | 'replica'>;
   readonly healthTransitions: Counter<'pool' | 'replica' | 'healthy'>;
   readonly configReloads: Counter<'trigger' | 'result'>;
+  readonly keyTokens: Counter<'key' | 'tier' | 'direction'>;
+  readonly budgetRejections: Counter<'reason'>;
+  readonly storeErrors: Counter<'operation'>;
+  readonly unmetered: Counter<'reason'>;
 }
 
 export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => []): RouterMetrics {
@@ -138,6 +142,30 @@ export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => 
       name: 'switchyard_ejections_total',
       help: 'Replicas ejected for consecutive failures.',
       labelNames: ['pool', 'replica'],
+      registers,
+    }),
+    keyTokens: new Counter({
+      name: 'switchyard_key_tokens_total',
+      help: 'Tokens charged to API keys, by key id, the tier that served them, and direction (prompt or completion).',
+      labelNames: ['key', 'tier', 'direction'],
+      registers,
+    }),
+    budgetRejections: new Counter({
+      name: 'switchyard_budget_rejections_total',
+      help: 'Requests refused by key limits, by reason (requests_per_minute, tokens_per_minute, concurrency, quota, disabled, ...).',
+      labelNames: ['reason'],
+      registers,
+    }),
+    storeErrors: new Counter({
+      name: 'switchyard_budget_store_errors_total',
+      help: 'Budget store calls that failed (Redis down or slow), by operation.',
+      labelNames: ['operation'],
+      registers,
+    }),
+    unmetered: new Counter({
+      name: 'switchyard_unmetered_requests_total',
+      help: 'Requests from keys that were let through without a reservation (onStoreError: fail-open).',
+      labelNames: ['reason'],
       registers,
     }),
     configReloads: new Counter({

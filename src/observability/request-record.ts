@@ -38,6 +38,10 @@ export interface RequestRecord {
   ttftMs: number | null;
   promptTokens: number | null;
   completionTokens: number | null;
+  /** Content events relayed to the client: the tokens generated so far when no usage arrives. */
+  streamedTokens: number;
+  /** The API key the request was made with, by id. */
+  keyId: string | null;
   /** Time spent waiting on replicas, summed over attempts; the rest is the router's own overhead. */
   upstreamMs: number;
   attempts: AttemptRecord[];
@@ -62,6 +66,8 @@ export function newRequestRecord(requestId: string, startedAt: number): RequestR
     ttftMs: null,
     promptTokens: null,
     completionTokens: null,
+    streamedTokens: 0,
+    keyId: null,
     upstreamMs: 0,
     attempts: [],
   };

@@ -19,6 +19,16 @@ export const ERROR_TABLE = {
   invalid_request: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'invalid_request' },
   body_too_large: { origin: 'caller', status: 413, type: 'invalid_request_error', code: 'request_too_large' },
   model_not_found: { origin: 'caller', status: 404, type: 'invalid_request_error', code: 'model_not_found' },
+  missing_api_key: { origin: 'caller', status: 401, type: 'invalid_request_error', code: 'missing_api_key' },
+  invalid_api_key: { origin: 'caller', status: 401, type: 'invalid_request_error', code: 'invalid_api_key' },
+  key_disabled: { origin: 'policy', status: 403, type: 'permission_error', code: 'key_disabled' },
+  model_not_allowed: { origin: 'policy', status: 403, type: 'permission_error', code: 'model_not_allowed' },
+  tier_not_allowed: { origin: 'policy', status: 403, type: 'permission_error', code: 'tier_not_allowed' },
+  /** A per-minute or concurrency limit: waiting helps (Retry-After says how long). */
+  rate_limit_exceeded: { origin: 'policy', status: 429, type: 'requests', code: 'rate_limit_exceeded' },
+  /** A day, month or lifetime budget is spent: waiting a moment does not help. */
+  insufficient_quota: { origin: 'policy', status: 429, type: 'insufficient_quota', code: 'insufficient_quota' },
+  budget_store_unavailable: { origin: 'router', status: 503, type: 'server_error', code: 'budget_store_unavailable' },
   admin_disabled: { origin: 'policy', status: 403, type: 'permission_error', code: 'admin_disabled' },
   invalid_admin_token: { origin: 'caller', status: 401, type: 'authentication_error', code: 'invalid_admin_token' },
   config_invalid: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'config_invalid' },

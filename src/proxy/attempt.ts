@@ -8,6 +8,7 @@ import type { Replica } from '../pools/replica.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import { ClientGone } from './request-lifetime.js';
 import { failureFromThrown } from './outcome.js';
+import type { StreamGuard } from './stream-guard.js';
 
 export interface AttemptContext {
   readonly request: InferenceRequest;
@@ -20,6 +21,8 @@ export interface AttemptContext {
   /** Aborted by the client leaving, the request deadline, or the attempt's own stall timer. */
   readonly controller: AbortController;
   readonly attempt: AttemptRecord;
+  /** A budget's limit on the stream's output (tight mode); null when unmetered. */
+  readonly guard: StreamGuard | null;
   /** performance.now() when the attempt was sent. */
   readonly startedAt: number;
 }

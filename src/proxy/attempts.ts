@@ -16,6 +16,7 @@ import { runAttempt } from './attempt.js';
 import { upstreamPayload } from './forward.js';
 import { relayJson } from './relay-json.js';
 import { relaySse } from './relay-sse.js';
+import type { StreamGuard } from './stream-guard.js';
 import { ClientGone } from './request-lifetime.js';
 import type { RetryBudget } from './retry-budget.js';
 import { backoffMs, isReplicaFailure, isRetryable } from './retry-policy.js';
@@ -35,6 +36,10 @@ export interface ProxyInput {
   readonly record: RequestRecord;
   /** The request's lifetime: aborted by client disconnect or the deadline. */
   readonly signal: AbortSignal;
+  /** A budget's limit on a stream's output (tight mode); null when unmetered. */
+  readonly guard: StreamGuard | null;
+  /** Tiers the client's key may reach; null when unrestricted. Spills skip the others. */
+  readonly allowedTiers: ReadonlySet<string> | null;
 }
 
 export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<void> {
@@ -48,6 +53,7 @@ export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<v
   let lastPool: Pool | null = null;
 
   for (const [tierIndex, tier] of chain.entries()) {
+    if (input.allowedTiers !== null && !input.allowedTiers.has(tier.name)) continue;
     const spillTarget = chain[tierIndex + 1];
     if (spillTarget !== undefined) {
       if (isSaturated(tier)) {
@@ -98,7 +104,11 @@ async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps:
   const payload = upstreamPayload(request.body, pool.config.servedModel, request.stream);
   const relay = request.stream ? relaySse : relayJson;
   try {
-    const attempt = await runAttempt({ request, res, record, pool, replica, payload, path: ENDPOINT_PATHS[request.endpoint] }, input.signal, relay);
+    const attempt = await runAttempt(
+      { request, res, record, pool, replica, payload, path: ENDPOINT_PATHS[request.endpoint], guard: input.guard },
+      input.signal,
+      relay,
+    );
     markPanic(attempt, panic);
     deps.metrics.attempts.inc({ pool: pool.name, replica: replica.name, outcome: attempt.outcome });
     // A stream that broke after commit cannot be retried, but it still tells on its replica.

@@ -97,6 +97,8 @@ export async function relaySse(a: AttemptContext): Promise<void> {
 class EventRelay {
   /** Saw [DONE] or an engine error event: nothing more is relayed. */
   finished = false;
+  /** The last content event's data, from which a closing chunk is made when a budget runs out. */
+  private lastContent = '';
 
   constructor(private readonly a: AttemptContext) {}
 
@@ -104,6 +106,19 @@ class EventRelay {
     let out = '';
     for (const event of events) {
       const data = eventData(event);
+      if (CONTENT.test(data)) {
+        const guard = this.a.guard;
+        if (guard !== null && this.a.record.streamedTokens + 1 > guard.allowed) {
+          if (out.length > 0) await this.write(out);
+          out = '';
+          if (!(await guard.extend())) {
+            this.cutForBudget();
+            return;
+          }
+        }
+        this.a.record.streamedTokens++;
+        this.lastContent = data;
+      }
       if (data === '[DONE]') {
         out += DONE_EVENT;
         this.finished = true;
@@ -127,6 +142,16 @@ class EventRelay {
       out += '\n\n';
     }
     if (out.length > 0) await this.write(out);
+  }
+
+  /**
+   * The key's budget ran out mid-stream (tight mode): a closing chunk with finish_reason "length",
+   * so clients see a cut answer as such, then the error event; the upstream request is closed.
+   */
+  private cutForBudget(): void {
+    const closing = closingChunk(this.lastContent);
+    if (closing !== null && !this.a.res.destroyed) this.a.res.write(encodeEvent(closing));
+    this.fail(new RouterError('insufficient_quota', "The stream was ended because this key's token budget is spent."));
   }
 
   /** Ends the stream with one error event and no [DONE]. */
@@ -162,6 +187,26 @@ const FINISHED = /"finish_reason":\s*"/;
 function isPreamble(event: string): boolean {
   const data = eventData(event);
   return ROLE_ONLY_DELTA.test(data) && !FINISHED.test(data);
+}
+
+/** An event carrying generated output: text, a content delta or a tool call. */
+const CONTENT = /"(?:content|text)":"[^"]|"tool_calls":\[/;
+
+/** The last content chunk with its output emptied and finish_reason "length". */
+function closingChunk(lastContent: string): string | null {
+  try {
+    const chunk = JSON.parse(lastContent) as { choices?: Record<string, unknown>[] };
+    if (!Array.isArray(chunk.choices)) return null;
+    chunk.choices = chunk.choices.map((choice) => {
+      const closed: Record<string, unknown> = { index: choice['index'] ?? 0, finish_reason: 'length' };
+      if ('delta' in choice) closed['delta'] = {};
+      if ('text' in choice) closed['text'] = '';
+      return closed;
+    });
+    return JSON.stringify(chunk);
+  } catch {
+    return null;
+  }
 }
 
 const UNASKED_USAGE_FIELD = ',"usage":null}';

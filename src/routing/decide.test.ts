@@ -26,10 +26,19 @@ t.test('decisions', async (t) => {
     ['a pin wins over the class', auto, null, 'large', { tier: 'large', complexity: null, reason: 'pinned: large' }],
   ];
   for (const [name, route, classification, pinnedTier, expected] of cases) {
-    const decision = decide(route, { classification, pinnedTier });
+    const decision = decide(route, { classification, pinnedTier, budgetPressure: null });
     t.same({ tier: decision.tier.name, complexity: decision.complexity, reason: decision.reason }, expected, name);
     t.equal(decision.model, route.alias);
   }
+});
+
+t.test('budget pressure sends classified requests to the cheapest tier', async (t) => {
+  const degraded = decide(auto, { classification: classified('complex', ['code']), pinnedTier: null, budgetPressure: 0.834 });
+  t.same([degraded.tier.name, degraded.complexity, degraded.reason], ['small', 'complex', 'budget: 83% used']);
+  const alreadyCheap = decide(auto, { classification: classified('simple', ['short-chat']), pinnedTier: null, budgetPressure: 0.9 });
+  t.same([alreadyCheap.tier.name, alreadyCheap.reason], ['small', 'simple: short-chat'], 'nothing to degrade');
+  const pinned = decide(auto, { classification: null, pinnedTier: 'large', budgetPressure: 0.9 });
+  t.equal(pinned.tier.name, 'large', 'an explicit pin is honoured');
 });
 
 t.test('refused pins and unknown models', async (t) => {

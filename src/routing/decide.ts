@@ -25,6 +25,8 @@ export interface DecisionInputs {
   readonly classification: Classification | null;
   /** The `x-switchyard-tier` header, when the client sent one. */
   readonly pinnedTier: string | null;
+  /** The share of its budget the client's key has used, when past the degrade threshold. */
+  readonly budgetPressure?: number | null;
 }
 
 export interface Decision<P> {
@@ -52,7 +54,13 @@ export function decide<P>(route: ModelRoute<P>, inputs: DecisionInputs): Decisio
   }
   if (route.classify && inputs.classification !== null) {
     const { complexity } = inputs.classification;
-    return { model: route.alias, tier: route.route[complexity], complexity, reason: formatReason(inputs.classification) };
+    const tier = route.route[complexity];
+    const pressure = inputs.budgetPressure ?? null;
+    // A key close to its budget gets the cheapest tier for classified requests.
+    if (pressure !== null && tier !== first) {
+      return { model: route.alias, tier: first, complexity, reason: `budget: ${Math.floor(pressure * 100)}% used` };
+    }
+    return { model: route.alias, tier, complexity, reason: formatReason(inputs.classification) };
   }
   return { model: route.alias, tier: first, complexity: null, reason: `fixed: ${first.name}` };
 }

@@ -11,11 +11,11 @@ export interface RoutedDecision extends Decision<Pool> {
   readonly classification: Classification | null;
 }
 
-export async function route(runtime: Runtime, request: InferenceRequest, tierHeader: string): Promise<RoutedDecision> {
+export async function route(runtime: Runtime, request: InferenceRequest, tierHeader: string, budgetPressure: number | null = null): Promise<RoutedDecision> {
   const modelRoute = findRoute(runtime.routes, request.model);
   const pinnedTier = tierHeader === '' ? null : tierHeader;
   // A pin is checked before anything is classified: a refused pin costs nothing.
   if (pinnedTier !== null) checkPin(modelRoute, pinnedTier);
   const classification = pinnedTier === null && modelRoute.classify ? await runtime.classifier.classify(request.body) : null;
-  return { ...decide(modelRoute, { classification, pinnedTier }), classification };
+  return { ...decide(modelRoute, { classification, pinnedTier, budgetPressure }), classification };
 }

@@ -1,0 +1,22 @@
+// The store router.yaml asks for. A Redis store that cannot connect at startup is not fatal: calls
+// fail fast until it connects, and onStoreError decides what that means for requests.
+import type { BudgetsConfig } from '../config/types.js';
+import type { Logger } from '../observability/logger.js';
+import { MemoryBudgetStore } from './memory-store.js';
+import { RedisBudgetStore } from './redis-store.js';
+import type { BudgetStore } from './store.js';
+
+export async function createStore(config: BudgetsConfig, env: NodeJS.ProcessEnv, logger: Logger): Promise<BudgetStore> {
+  if (config.store === 'memory') return new MemoryBudgetStore();
+  const redis = config.redis;
+  const url = redis?.url ?? (redis?.urlEnv === undefined ? undefined : env[redis.urlEnv]);
+  if (url === undefined || redis === undefined) throw new Error('budgets.redis needs url or urlEnv');
+  const store = new RedisBudgetStore({
+    url,
+    keyPrefix: redis.keyPrefix,
+    commandTimeoutMs: redis.commandTimeoutMs,
+    onError: (error) => logger.warn({ err: error }, 'budget store (Redis) connection problem'),
+  });
+  await store.ready(5_000).catch(() => logger.error('the budget store (Redis) is not reachable yet; it will keep reconnecting'));
+  return store;
+}

@@ -1,0 +1,105 @@
+// One request's budget: reserved before forwarding, topped up during a stream (tight mode), settled
+// to the engine's own usage afterwards, always. The reservation size is what makes each mode's
+// promise: strict reserves an upper bound (prompt bytes + max_tokens × n, with max_tokens capped
+// upstream when the client set none), so spend never exceeds a limit; tight reserves the tokenizer's
+// estimate plus one top-up step, and grows it as the stream goes.
+import type { ServerResponse } from 'node:http';
+import type { RequestRecord } from '../observability/request-record.js';
+import { RouterError } from '../openai/errors.js';
+import type { StreamGuard } from '../proxy/stream-guard.js';
+import type { InferenceRequest } from '../routing/inference-request.js';
+import type { CostEstimate } from './estimate.js';
+import { rateLimitHeaders } from './rate-limit-headers.js';
+import type { BudgetService } from './service.js';
+import type { KeyRecord, Reservation, ReserveRejected } from './types.js';
+
+export interface Meter {
+  readonly reservation: Reservation;
+  /** Null unless tight mode meters a stream. */
+  readonly guard: StreamGuard | null;
+}
+
+export async function openMeter(
+  service: BudgetService,
+  key: KeyRecord,
+  request: InferenceRequest,
+  estimate: CostEstimate,
+  res: ServerResponse,
+): Promise<Meter | null> {
+  const { budgetMode, topUpTokens } = service.settings;
+  const tokens =
+    budgetMode === 'strict'
+      ? estimate.promptUpperBound + estimate.outputAllowance
+      : estimate.promptTokens + Math.min(estimate.outputAllowance, topUpTokens);
+  let outcome;
+  try {
+    outcome = await service.reserve(key, tokens);
+  } catch {
+    throw new RouterError('budget_store_unavailable', 'Usage limits cannot be checked right now; try again shortly.', {
+      headers: { 'retry-after': '1' },
+    });
+  }
+  if (outcome === null) return null;
+  if (!outcome.ok) throw rejection(outcome);
+  for (const [name, value] of Object.entries(rateLimitHeaders(outcome.snapshot, Date.now()))) res.setHeader(name, value);
+  const reservation = outcome.reservation;
+  if (budgetMode !== 'tight' || !request.stream) return { reservation, guard: null };
+  // Output tokens the stream may send before the next top-up.
+  let allowed = tokens - estimate.promptTokens;
+  const guard: StreamGuard = {
+    get allowed() {
+      return allowed;
+    },
+    async extend() {
+      if (!(await service.topUp(reservation, topUpTokens))) return false;
+      allowed += topUpTokens;
+      return true;
+    },
+  };
+  return { reservation, guard };
+}
+
+/**
+ * What the request used: the engine's own usage when it reported it; otherwise, once a replica
+ * started answering, the estimated prompt plus the tokens streamed so far; otherwise nothing (no
+ * engine did work for it). Never less than what was generated.
+ */
+export function usedTokens(record: RequestRecord, estimate: CostEstimate): number {
+  if (record.promptTokens !== null) return record.promptTokens + (record.completionTokens ?? 0);
+  const started = record.ttftMs !== null || record.attempts.some((attempt) => attempt.firstByteMs !== null);
+  return started ? estimate.promptTokens + record.streamedTokens : 0;
+}
+
+export function closeMeter(service: BudgetService, meter: Meter, record: RequestRecord, estimate: CostEstimate): number {
+  const tokens = usedTokens(record, estimate);
+  service.settle(meter.reservation, tokens);
+  return tokens;
+}
+
+/** OpenAI's two 429s: a rate limit (retry after a moment) or a spent quota (do not retry). */
+function rejection(outcome: ReserveRejected): RouterError {
+  const limit = outcome.limit ?? 0;
+  switch (outcome.reason) {
+    case 'unknown_key':
+      return new RouterError('invalid_api_key', 'Incorrect API key provided.');
+    case 'disabled':
+      return new RouterError('key_disabled', 'This API key is disabled.');
+    case 'quota':
+      return new RouterError('insufficient_quota', `You exceeded this key's ${outcome.period ?? ''} token budget of ${limit}.`.replace('  ', ' '), {
+        headers: { 'x-should-retry': 'false' },
+      });
+    case 'concurrency':
+      return new RouterError('rate_limit_exceeded', `Too many requests in flight for this key: limit ${limit}. Wait for one to finish.`, {
+        headers: { 'retry-after': '1' },
+      });
+    case 'requests_per_minute':
+    case 'tokens_per_minute': {
+      const what = outcome.reason === 'requests_per_minute' ? 'requests' : 'tokens';
+      const seconds = Math.max(1, Math.ceil((outcome.retryAfterMs ?? 1000) / 1000));
+      return new RouterError('rate_limit_exceeded', `Rate limit reached for ${what} per minute: limit ${limit}. Please try again in ${seconds}s.`, {
+        type: what,
+        headers: { 'retry-after': String(seconds) },
+      });
+    }
+  }
+}

@@ -1,0 +1,136 @@
+// The router's side of keys and budgets, in front of the store: finding a key by its secret (with a
+// short cache, since every request needs it), keeping router.yaml's declared keys in the store, and
+// reserve / top-up / settle with the configured policy when the store cannot answer. Settles that
+// fail are retried in the background, so a brief outage does not lose usage.
+import type { BudgetsConfig, DeclaredKeyConfig } from '../config/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { RouterMetrics } from '../observability/metrics.js';
+import { hashKey } from './keys.js';
+import { StoreUnavailableError, type BudgetStore } from './store.js';
+import type { KeyRecord, Reservation, ReserveOutcome, UsageSnapshot } from './types.js';
+
+/** How long a key looked up by its secret is trusted. Limits and `enabled` are re-read at every reserve. */
+const KEY_CACHE_MS = 5_000;
+const SETTLE_RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
+
+export type KeyLookup = { readonly found: KeyRecord } | { readonly found: null } | { readonly unavailable: true };
+
+export class BudgetService {
+  private readonly cache = new Map<string, { readonly key: KeyRecord | null; readonly at: number }>();
+  /** The last snapshot seen per key, for budget-aware routing without another round trip. */
+  private readonly standing = new Map<string, UsageSnapshot>();
+
+  constructor(
+    readonly store: BudgetStore,
+    private config: BudgetsConfig,
+    private readonly logger: Logger,
+    private readonly metrics: RouterMetrics,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get settings(): BudgetsConfig {
+    return this.config;
+  }
+
+  /** After a reload: the new settings (the store itself needs a restart to change). */
+  configure(config: BudgetsConfig): void {
+    this.config = config;
+  }
+
+  async lookup(secret: string): Promise<KeyLookup> {
+    const hash = hashKey(secret);
+    const cached = this.cache.get(hash);
+    if (cached !== undefined && this.now() - cached.at < KEY_CACHE_MS) return { found: cached.key };
+    try {
+      const key = await this.store.findKeyByHash(hash);
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(hash, { key, at: this.now() });
+      return { found: key };
+    } catch (error) {
+      this.storeFailed('lookup', error);
+      // A key seen recently is still trusted while the store is away.
+      return cached === undefined ? { unavailable: true } : { found: cached.key };
+    }
+  }
+
+  /** A key changed or went away through this router: forget it at once. */
+  forget(hash: string): void {
+    this.cache.delete(hash);
+  }
+
+  /** Puts router.yaml's keys into the store and removes declared keys that left the file. */
+  async syncDeclaredKeys(keys: readonly DeclaredKeyConfig[]): Promise<void> {
+    const declared = new Set(keys.map((key) => key.id));
+    const existing = await this.store.listKeys();
+    for (const key of keys) {
+      const previous = existing.find((record) => record.id === key.id);
+      await this.store.putKey({ ...key, createdAt: previous?.createdAt ?? new Date(this.now()).toISOString(), source: 'config' });
+      this.forget(key.hash);
+    }
+    for (const record of existing) {
+      if (record.source === 'config' && !declared.has(record.id)) {
+        await this.store.deleteKey(record.id);
+        this.forget(record.hash);
+      }
+    }
+  }
+
+  /** Null when the store is away and the policy is fail-open (the request runs unmetered). */
+  async reserve(key: KeyRecord, tokens: number): Promise<ReserveOutcome | null> {
+    try {
+      const outcome = await this.store.reserve(key.id, tokens, this.now(), this.config.reservationTtlMs);
+      if (outcome.ok) this.standing.set(key.id, outcome.snapshot);
+      else this.metrics.budgetRejections.inc({ reason: outcome.reason });
+      return outcome;
+    } catch (error) {
+      this.storeFailed('reserve', error);
+      if (this.config.onStoreError === 'fail-open' && error instanceof StoreUnavailableError) {
+        this.metrics.unmetered.inc({ reason: 'store_unavailable' });
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /** False when the budget is spent or the store cannot say (a stream then ends cleanly). */
+  async topUp(reservation: Reservation, tokens: number): Promise<boolean> {
+    try {
+      return await this.store.topUp(reservation, tokens, this.now());
+    } catch (error) {
+      this.storeFailed('top_up', error);
+      return this.config.onStoreError === 'fail-open';
+    }
+  }
+
+  /** Charges what was used; never throws, retries in the background when the store is away. */
+  settle(reservation: Reservation, tokens: number, attempt = 0): void {
+    this.store.settle(reservation, tokens, this.now()).catch((error: unknown) => {
+      this.storeFailed('settle', error);
+      const delay = SETTLE_RETRY_MS[attempt];
+      if (delay === undefined) {
+        this.logger.error({ keyId: reservation.keyId, tokens }, 'usage could not be recorded: the budget store stayed unavailable');
+        return;
+      }
+      setTimeout(() => this.settle(reservation, tokens, attempt + 1), delay).unref();
+    });
+  }
+
+  /** The largest share of any limited token budget the key had used, as of its last reservation. */
+  usedShare(keyId: string): number {
+    const snapshot = this.standing.get(keyId);
+    let share = 0;
+    for (const period of snapshot?.tokens ?? []) {
+      if (period.limit !== null && period.limit > 0) share = Math.max(share, (period.used + period.reserved) / period.limit);
+    }
+    return share;
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
+  private storeFailed(operation: string, error: unknown): void {
+    this.metrics.storeErrors.inc({ operation });
+    this.logger.warn({ operation, err: error }, 'budget store call failed');
+  }
+}

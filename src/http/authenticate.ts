@@ -1,0 +1,45 @@
+// Bearer keys for the OpenAI API paths. With auth.required every call needs a valid, enabled key;
+// otherwise a known key is metered and anything else runs as an anonymous, unmetered caller (the SDKs
+// always send some key, often a placeholder). Health, metrics and admin paths are not for clients' keys.
+import type { BudgetService } from '../budgets/service.js';
+import { RouterError } from '../openai/errors.js';
+import type { AppMiddleware, RouterState } from './state.js';
+
+export function authenticate(state: RouterState, budgets: BudgetService | null): AppMiddleware {
+  return async (ctx, next) => {
+    ctx.state.key = null;
+    if (budgets === null || !ctx.path.startsWith('/v1/')) return next();
+    const required = state.runtime.config.auth.required;
+    const header = ctx.get('authorization');
+    const secret = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (secret === '') {
+      if (!required) return next();
+      throw new RouterError(
+        'missing_api_key',
+        "You didn't provide an API key. Send it in an Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).",
+      );
+    }
+    const lookup = await budgets.lookup(secret);
+    if ('unavailable' in lookup) {
+      // Nothing can be known about the key: fail-closed refuses, fail-open lets it through unmetered.
+      if (budgets.settings.onStoreError === 'fail-open') return next();
+      throw new RouterError('budget_store_unavailable', 'API keys cannot be checked right now; try again shortly.', {
+        headers: { 'retry-after': '1' },
+      });
+    }
+    const key = lookup.found;
+    if (key === null) {
+      if (!required) return next();
+      throw new RouterError('invalid_api_key', `Incorrect API key provided: ${mask(secret)}.`);
+    }
+    if (!key.enabled) throw new RouterError('key_disabled', 'This API key is disabled.');
+    ctx.state.key = key;
+    ctx.state.record.keyId = key.id;
+    return next();
+  };
+}
+
+/** Enough of a secret to recognise it in a message, never enough to use it. */
+function mask(secret: string): string {
+  return secret.length <= 8 ? '***' : `${secret.slice(0, 6)}***${secret.slice(-2)}`;
+}
