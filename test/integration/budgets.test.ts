@@ -1,0 +1,205 @@
+// Keys and budgets on one router (memory store): strict budgets never overspend under concurrency,
+// tight budgets end a stream cleanly when spent, usage is never lost, keys' restrictions hold, and
+// budget pressure moves classified requests to the cheap tier.
+import t, { type Test } from 'tap';
+import { createHash } from 'node:crypto';
+import { chatStreamEvents, echoCompletion, startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
+import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
+import { waitFor } from '../fixtures/wait.js';
+
+const [small, large] = (await Promise.all([startFakeEngine(), startFakeEngine()])) as [FakeEngine, FakeEngine];
+t.teardown(() => Promise.all([small.close(), large.close()]));
+t.beforeEach(() => {
+  for (const engine of [small, large]) {
+    engine.requests.length = 0;
+    engine.respond = null;
+  }
+});
+
+const SECRET = 'sy-test-secret-for-budgets';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const COMPLEX = 'Write a Python function that merges two sorted lists, explain it step by step, then write unit tests:\n```python\ndef merge(a, b):\n    ...\n```';
+
+function config(key: Record<string, unknown>, budgets: Record<string, unknown> = {}, required = true) {
+  const pool = (name: string, url: string) => ({
+    engine: 'vllm',
+    servedModel: `served-${name}`,
+    healthCheck: { intervalMs: 0 },
+    engineMetrics: { intervalMs: 0 },
+    replicas: [{ name: `${name}-r0`, url }],
+  });
+  return {
+    logging: { level: 'info' },
+    auth: { required, keys: [{ id: 'team', hash: sha256(SECRET), prefix: SECRET.slice(0, 8), ...key }] },
+    budgets,
+    models: { auto: { tiers: ['small', 'large'], classify: true }, small: { tiers: ['small'] } },
+    tiers: { small: { pools: ['small'] }, large: { pools: ['large'] } },
+    pools: { small: pool('small', small.url), large: pool('large', large.url) },
+  };
+}
+
+async function router(tt: Test, cfg: unknown): Promise<TestRouter> {
+  const test = await startTestRouter(cfg);
+  tt.teardown(() => test.close());
+  return test;
+}
+
+async function chat(test: TestRouter, body: Record<string, unknown>, secret: string | null = SECRET) {
+  const res = await fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: secret === null ? {} : { authorization: `Bearer ${secret}` },
+    body: JSON.stringify({ model: 'small', messages: [{ role: 'user', content: 'hi' }], ...body }),
+  });
+  return { res, text: await res.text() };
+}
+
+/** Tokens this router charged to the key, from its own metrics (each settle counts them). */
+async function chargedTokens(test: TestRouter): Promise<number> {
+  const text = await (await fetch(`${test.url}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) if (line.startsWith('switchyard_key_tokens_total{key="team"')) sum += Number(line.split(' ').at(-1));
+  return sum;
+}
+
+t.test('strict: concurrent requests never spend past the limit, and every token is charged', async (t) => {
+  const LIMIT = 600;
+  // Each request: prompt 7 + completion 3 = 10 tokens by the engine's count; the strict reservation
+  // is an upper bound (bytes of the prompt + max_tokens), so only part of the traffic fits at once.
+  const test = await router(t, config({ limits: { tokensPerDay: LIMIT } }));
+  small.respond = (request) => (request.body?.['stream'] === true ? null : { kind: 'json', body: echoCompletion(request.body) });
+  const results = await Promise.all(Array.from({ length: 120 }, (_, i) => chat(test, { max_tokens: 3, stream: i % 3 === 0, stream_options: { include_usage: true } })));
+  const ok = results.filter((r) => r.res.status === 200);
+  const refused = results.filter((r) => r.res.status === 429);
+  t.equal(ok.length + refused.length, results.length, 'every request was served or refused, none failed');
+  t.ok(ok.length > 0 && refused.length > 0, `part of the traffic fits (${ok.length} served, ${refused.length} refused)`);
+  const clientUsage = ok.reduce((sum, r) => sum + usageOf(r.text), 0);
+  await waitFor('every settle', async () => (await chargedTokens(test)) === clientUsage);
+  t.ok(clientUsage <= LIMIT, `charged ${clientUsage} ≤ ${LIMIT}`);
+  const refusal = JSON.parse(refused[0]?.text ?? '{}') as { error: { code: string; type: string } };
+  t.match(refusal.error, { code: 'insufficient_quota', type: 'insufficient_quota' });
+  t.equal(refused[0]?.res.headers.get('x-should-retry'), 'false');
+});
+
+t.test('strict: a request without max_tokens is capped at maxOutputTokens upstream', async (t) => {
+  const test = await router(t, config({}, { maxOutputTokens: 77 }));
+  await chat(test, {});
+  t.equal(small.requests.at(-1)?.body?.['max_tokens'], 77);
+  await chat(test, { max_tokens: 5 });
+  t.equal(small.requests.at(-1)?.body?.['max_tokens'], 5, "the client's own max_tokens is kept");
+});
+
+t.test('tight: a stream that runs out of budget ends with finish_reason length and an error event', async (t) => {
+  const test = await router(t, config({ limits: { tokensPerDay: 60 } }, { budgetMode: 'tight', topUpTokens: 10 }));
+  small.respond = () => ({ kind: 'stream', events: chatStreamEvents(Array.from({ length: 200 }, (_, i) => `w${i} `)), delayMs: 1 });
+  const { res, text } = await chat(test, { stream: true });
+  t.equal(res.status, 200);
+  const events = text.split('\n\n').filter(Boolean).map((event) => event.slice('data: '.length));
+  t.notOk(text.includes('[DONE]'));
+  const last = JSON.parse(events.at(-1) ?? '{}') as { error?: { code: string } };
+  t.equal(last.error?.code, 'insufficient_quota');
+  const closing = JSON.parse(events.at(-2) ?? '{}') as { choices: { finish_reason: string; delta: object }[] };
+  t.same(closing.choices[0], { index: 0, delta: {}, finish_reason: 'length' });
+  const words = events.filter((data) => data.includes('"content":"w')).length;
+  t.ok(words > 0 && words < 200, `cut after ${words} of 200 tokens`);
+  await waitFor('the settle', async () => (await chargedTokens(test)) > 0);
+  t.ok((await chargedTokens(test)) <= 60 + 10, 'overspend is at most one top-up step');
+});
+
+t.test('a cancelled stream is charged what it generated', async (t) => {
+  const test = await router(t, config({ limits: { tokensPerDay: 100_000 } }));
+  small.respond = () => ({ kind: 'stream', events: chatStreamEvents(Array.from({ length: 100 }, (_, i) => `w${i} `)), delayMs: 15 });
+  const controller = new AbortController();
+  const res = await fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SECRET}` },
+    body: JSON.stringify({ model: 'small', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+    signal: controller.signal,
+  });
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  let seen = '';
+  while ((seen.match(/"content":"w/g)?.length ?? 0) < 10) seen += new TextDecoder().decode((await reader.read()).value);
+  controller.abort();
+  const charged = await waitFor('the settle', async () => (await chargedTokens(test)) || null);
+  t.ok(charged >= 10, `charged ${charged}: at least the 10 tokens seen`);
+  t.ok(charged < 4096, 'not the reservation');
+  const chats = test.requestLogs().filter((line) => line['endpoint'] === 'chat');
+  t.equal(chats.at(-1)?.['outcome'], 'client_abort');
+});
+
+t.test('auth: required keys, unknown and missing keys, disabled keys', async (t) => {
+  const test = await router(t, config({}));
+  const missing = await chat(test, {}, null);
+  t.equal(missing.res.status, 401);
+  t.match(JSON.parse(missing.text), { error: { code: 'missing_api_key', type: 'invalid_request_error' } });
+  const wrong = await chat(test, {}, 'sy-not-a-real-key-123');
+  t.equal(wrong.res.status, 401);
+  t.same(JSON.parse(wrong.text), {
+    error: { message: 'Incorrect API key provided: sy-not***23.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+  });
+  const disabled = await router(t, config({ enabled: false }));
+  const refused = await chat(disabled, {});
+  t.equal(refused.res.status, 403);
+  t.same(JSON.parse(refused.text), { error: { message: 'This API key is disabled.', type: 'permission_error', param: null, code: 'key_disabled' } });
+  const open = await router(t, config({}, {}, false));
+  t.equal((await chat(open, {}, 'sk-placeholder')).res.status, 200, 'without auth.required an unknown key runs anonymous');
+});
+
+t.test("a key's models, tiers and max_tokens", async (t) => {
+  const test = await router(t, config({ models: ['auto'], tiers: ['small'], maxTokensPerRequest: 100 }));
+  const model = await chat(test, {});
+  t.equal(model.res.status, 403);
+  t.same(JSON.parse(model.text), {
+    error: { message: 'This API key may not use model `small` (allowed: auto).', type: 'permission_error', param: 'model', code: 'model_not_allowed' },
+  });
+  const big = await chat(test, { model: 'auto', max_tokens: 500 });
+  t.equal(big.res.status, 400);
+  t.match(JSON.parse(big.text), { error: { param: 'max_tokens', message: "'max_tokens' is 500, above this API key's limit of 100." } });
+  const hard = await chat(test, { model: 'auto', messages: [{ role: 'user', content: COMPLEX }] });
+  t.equal(hard.res.status, 200);
+  t.equal(hard.res.headers.get('x-switchyard-complexity'), 'complex');
+  t.equal(hard.res.headers.get('x-switchyard-tier'), 'small', 'the key may not reach large');
+  t.equal(hard.res.headers.get('x-switchyard-reason'), 'restricted: small');
+});
+
+t.test('past degradeAt, classified requests go to the cheap tier', async (t) => {
+  const test = await router(t, config({ limits: { tokensPerDay: 100_000 } }, { degradeAt: 0.5 }));
+  const before = await chat(test, { model: 'auto', max_tokens: 10, messages: [{ role: 'user', content: COMPLEX }] });
+  t.equal(before.res.headers.get('x-switchyard-tier'), 'large');
+  // Spend past half the budget (the engine reports big usage), then ask again.
+  small.respond = (request) => ({ kind: 'json', body: echoCompletion(request.body, { prompt_tokens: 30_000, completion_tokens: 30_000 }) });
+  t.equal((await chat(test, { max_tokens: 10 })).res.status, 200);
+  small.respond = null;
+  await waitFor('the spend to settle', async () => (await chargedTokens(test)) >= 60_000);
+  await chat(test, { max_tokens: 10 }); // a reservation refreshes the router's view of the key
+  const after = await chat(test, { model: 'auto', max_tokens: 10, messages: [{ role: 'user', content: COMPLEX }] });
+  t.equal(after.res.status, 200);
+  t.equal(after.res.headers.get('x-switchyard-tier'), 'small');
+  t.match(after.res.headers.get('x-switchyard-reason'), /^budget: \d+% used$/);
+});
+
+t.test('rate limits: requests per minute with Retry-After and x-ratelimit headers', async (t) => {
+  const test = await router(t, config({ limits: { requestsPerMinute: 2, tokensPerDay: 100_000 } }));
+  const first = await chat(test, { max_tokens: 5 });
+  t.equal(first.res.headers.get('x-ratelimit-limit-requests'), '2');
+  t.equal(first.res.headers.get('x-ratelimit-remaining-requests'), '1');
+  t.equal(first.res.headers.get('x-ratelimit-limit-tokens'), '100000');
+  t.match(first.res.headers.get('x-ratelimit-reset-requests'), /^\d+(ms|s|m\d+s)$/);
+  await chat(test, { max_tokens: 5 });
+  const third = await chat(test, { max_tokens: 5 });
+  if (third.res.status === 200) {
+    t.comment('the calendar minute rolled over between requests; nothing to check');
+    return;
+  }
+  t.equal(third.res.status, 429);
+  t.match(third.res.headers.get('retry-after'), /^\d+$/);
+  t.match(JSON.parse(third.text), { error: { code: 'rate_limit_exceeded', type: 'requests' } });
+});
+
+function usageOf(text: string): number {
+  const events = text.startsWith('data:') ? text.split('\n\n').filter((e) => e.includes('"usage":{')) : [text];
+  for (const event of events) {
+    const json = JSON.parse(event.replace(/^data: /, '')) as { usage?: { total_tokens: number } };
+    if (json.usage) return json.usage.total_tokens;
+  }
+  return 0;
+}
