@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from './config/load.js';
 import type { LogLevel } from './config/types.js';
-import { createLogger } from './observability/logger.js';
+import { createLogger, flushLogger } from './observability/logger.js';
 import { startRouter } from './router.js';
 
 const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -41,9 +41,13 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     logger.info({ signal, graceMs: config.server.shutdownGraceMs }, 'shutting down');
     router.shutdown().then(
-      () => process.exit(0),
-      (error: unknown) => {
+      async () => {
+        await flushLogger(logger);
+        process.exit(0);
+      },
+      async (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
+        await flushLogger(logger);
         process.exit(1);
       },
     );

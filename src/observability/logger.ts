@@ -14,6 +14,10 @@ const REDACTED_PATHS = [
   'secret',
 ];
 
+/**
+ * Without a destination, logs go to stdout asynchronously: the write leaves the event loop, and lines
+ * written while one is in flight go out together. Call `flushLogger` before the process exits.
+ */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   const options = {
     level,
@@ -22,5 +26,10 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+}
+
+/** Writes out what the asynchronous destination still holds. */
+export function flushLogger(logger: Logger): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
 }
