@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
@@ -5,14 +6,15 @@ import { DEFAULT_HEURISTIC_SETTINGS } from '../classify/settings.js';
 import { loadConfigFile, loadConfigText } from './load.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../config/examples/', import.meta.url));
-/** The environment variables the examples name in apiKeyEnv. */
-const ENV = { OPENAI_API_KEY: 'sk-example' };
+/** The environment variables the examples name in apiKeyEnv and budgets.redis.urlEnv. */
+const ENV = { OPENAI_API_KEY: 'sk-example', REDIS_URL: 'redis://localhost:6379/0' };
 
 const files = readdirSync(EXAMPLES).filter((name) => name.endsWith('.yaml'));
 
 t.test('every example loads', async (t) => {
   t.ok(files.includes('vllm-tgi-openai.yaml'), 'the vLLM + TGI + OpenAI example exists');
   t.ok(files.includes('classify.yaml'), 'the classification example exists');
+  t.ok(files.includes('keys-and-budgets.yaml'), 'the keys and budgets example exists');
   for (const name of files) {
     const result = await loadConfigFile(`${EXAMPLES}${name}`, { env: ENV });
     t.same(result.ok ? [] : result.errors, [], name);
@@ -92,4 +94,63 @@ t.test('classify.yaml: the commented-out alternatives load once uncommented', as
   t.equal(llm.config.classifier.mode, 'llm');
   t.same(llm.config.classifier.llm, { pool: 'sim-small', timeoutMs: 1500 });
   t.equal(llm.config.classifier.heuristic.thresholds.complexFrom, 3, 'the heuristic override stays for the fallback');
+});
+
+t.test('keys-and-budgets.yaml shows required keys, a limited and an unlimited key, and Redis budgets', async (t) => {
+  const result = await loadConfigFile(`${EXAMPLES}keys-and-budgets.yaml`, { env: ENV });
+  if (!result.ok) throw new Error(result.errors.join('\n'));
+  const { auth, budgets, models } = result.config;
+  t.same(auth, {
+    required: true,
+    keys: [
+      {
+        id: 'alice',
+        name: 'Alice (support team)',
+        hash: 'e8a80ed7d49482e466adbf20e69d654ea3c00f187d7901621ee352b9a9f6a5da',
+        prefix: 'sy-demo-alice',
+        enabled: true,
+        models: ['chat'],
+        tiers: ['small', 'medium'],
+        maxTokensPerRequest: 2048,
+        limits: { tokensPerMinute: 20000, tokensPerDay: 500000, tokensPerMonth: 10000000, tokensLifetime: null, requestsPerMinute: 60, maxConcurrent: 4 },
+        metadata: { team: 'support' },
+      },
+      {
+        id: 'batch-pipeline',
+        name: 'batch-pipeline',
+        hash: '8509e599573e781abd1a5ae85c680bb4e94edeb9255ffd7257a9ad286ee7504a',
+        prefix: '',
+        enabled: true,
+        models: null,
+        tiers: null,
+        maxTokensPerRequest: null,
+        limits: { tokensPerMinute: null, tokensPerDay: null, tokensPerMonth: null, tokensLifetime: null, requestsPerMinute: null, maxConcurrent: null },
+        metadata: { owner: 'data-eng' },
+      },
+    ],
+  });
+  t.same(budgets, {
+    store: 'redis',
+    redis: { urlEnv: 'REDIS_URL', keyPrefix: 'sy', commandTimeoutMs: 1000 },
+    budgetMode: 'strict',
+    onStoreError: 'fail-closed',
+    degradeAt: 0.8,
+    maxOutputTokens: 4096,
+    topUpTokens: 256,
+    reservationTtlMs: 900000,
+  });
+  t.notOk('url' in (budgets.redis ?? {}), 'the URL comes from the environment, not the file');
+  t.equal(models.chat?.classify, true, 'degradeAt has classified requests to act on');
+
+  // The comment names the made-up secrets and how to hash them: the hashes must match.
+  const text = readFileSync(`${EXAMPLES}keys-and-budgets.yaml`, 'utf8');
+  t.match(text, 'printf %s "$SECRET" | sha256sum');
+  const sha256 = (secret: string) => createHash('sha256').update(secret).digest('hex');
+  const secrets = ['sy-demo-alice-7Qm2xV9pK4', 'sy-demo-batch-Lk4rT8wzN3'];
+  for (const secret of secrets) t.ok(text.includes(secret), `the comment names ${secret}`);
+  t.same(secrets.map(sha256), auth.keys.map((key) => key.hash), 'each hash is the SHA-256 of the secret the comment names');
+  t.ok(secrets[0]?.startsWith(auth.keys[0]?.prefix ?? '-'), 'the prefix is the start of the secret');
+
+  const missing = await loadConfigFile(`${EXAMPLES}keys-and-budgets.yaml`, { env: {} });
+  t.same(missing.ok ? [] : missing.errors, ['budgets.redis.urlEnv: environment variable REDIS_URL is not set']);
 });

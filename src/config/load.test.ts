@@ -111,6 +111,16 @@ t.test('a minimal config resolves with every default', async (t) => {
         window: { headChars: 6144, tailChars: 2048, contextChars: 4096, contextMessages: 6 },
       },
     },
+    auth: { required: false, keys: [] },
+    budgets: {
+      store: 'memory',
+      budgetMode: 'strict',
+      onStoreError: 'fail-closed',
+      degradeAt: 0.8,
+      maxOutputTokens: 4096,
+      topUpTokens: 256,
+      reservationTtlMs: 900000,
+    },
     models: { chat: { tiers: ['small'], classify: false, route: { simple: 'small', moderate: 'small', complex: 'small' }, allowTierHeader: false } },
     tiers: { small: { pools: ['gpu'] } },
     pools: {
@@ -138,6 +148,7 @@ t.test('a minimal config resolves with every default', async (t) => {
   t.notOk('description' in (config.models.chat ?? {}));
   t.notOk('embeddings' in config.classifier, 'no embeddings settings unless given');
   t.notOk('llm' in config.classifier, 'no llm settings unless given');
+  t.notOk('redis' in config.budgets, 'no redis settings unless given or the store is redis');
 });
 
 t.test('given values replace defaults', async (t) => {
@@ -508,6 +519,171 @@ t.test('classifier: given values, merged key by key', async (t) => {
   t.same(DEFAULT_HEURISTIC_SETTINGS.thresholds.complexFrom, 2.5);
 });
 
+// ---- auth and budgets: resolution ----
+
+/** SHA-256 digests (64 lowercase hex digits) of made-up secrets. */
+const HASH_A = '0123456789abcdef'.repeat(4);
+const HASH_B = 'fedcba9876543210'.repeat(4);
+const NO_LIMITS = { tokensPerMinute: null, tokensPerDay: null, tokensPerMonth: null, tokensLifetime: null, requestsPerMinute: null, maxConcurrent: null };
+const BUDGET_DEFAULTS = {
+  store: 'memory',
+  budgetMode: 'strict',
+  onStoreError: 'fail-closed',
+  degradeAt: 0.8,
+  maxOutputTokens: 4096,
+  topUpTokens: 256,
+  reservationTtlMs: 900000,
+};
+const REDIS_DEFAULTS = { keyPrefix: 'sy', commandTimeoutMs: 1000 };
+/** A declared key as written: an id and a hash, plus the given keys. */
+const key = (extra: Record<string, unknown> = {}) => ({ id: 'alice', hash: HASH_A, ...extra });
+/** A declared key with every default resolved. */
+const KEY_DEFAULTS = {
+  id: 'alice',
+  name: 'alice',
+  hash: HASH_A,
+  prefix: '',
+  enabled: true,
+  models: null,
+  tiers: null,
+  maxTokensPerRequest: null,
+  limits: NO_LIMITS,
+  metadata: {},
+};
+
+t.test('auth and budgets: defaults, with or without their sections', async (t) => {
+  const sections: { name: string; patch: Record<string, unknown> }[] = [
+    { name: 'no auth or budgets section', patch: {} },
+    { name: 'empty sections', patch: { auth: {}, budgets: {} } },
+    { name: 'an empty key list', patch: { 'auth.keys': [] } },
+    { name: 'the defaults written out', patch: { auth: { required: false, keys: [] }, budgets: structuredClone(BUDGET_DEFAULTS) } },
+  ];
+  for (const c of sections) {
+    const config = configOf(parseConfigObject(patch(base(), c.patch), { env: ENV }));
+    t.same(config.auth, { required: false, keys: [] }, `${c.name}: auth`);
+    t.same(config.budgets, BUDGET_DEFAULTS, `${c.name}: budgets`);
+    t.notOk('redis' in config.budgets, `${c.name}: no redis settings`);
+  }
+  t.same(DEFAULTS.budgets, BUDGET_DEFAULTS);
+  t.same(DEFAULTS.redis, REDIS_DEFAULTS);
+});
+
+t.test('a declared key resolves with every default', async (t) => {
+  const config = configOf(parseConfigObject(patch(base(), { 'auth.keys': [key()] }), { env: ENV }));
+  t.same(config.auth, { required: false, keys: [KEY_DEFAULTS] });
+  const resolved = config.auth.keys[0];
+  // t.same treats null and undefined alike: the defaults must really be null.
+  t.equal(resolved?.models, null, 'models: null is every alias');
+  t.equal(resolved?.tiers, null, 'tiers: null is every tier');
+  t.equal(resolved?.maxTokensPerRequest, null);
+  t.ok(Object.values(resolved?.limits ?? { x: 0 }).every((limit) => limit === null), 'every limit is null (unlimited)');
+  t.same(config.budgets, BUDGET_DEFAULTS, 'declaring keys changes no budget setting');
+});
+
+t.test('auth and budgets: given values, key by key', async (t) => {
+  const FULL_KEY = {
+    id: 'ci_bot-2',
+    name: 'CI bot',
+    hash: HASH_B,
+    prefix: 'sy-ci',
+    enabled: false,
+    models: ['small'],
+    tiers: ['small', 'large'],
+    maxTokensPerRequest: 512,
+    limits: { tokensPerMinute: 1, tokensPerDay: 2, tokensPerMonth: 3, tokensLifetime: 4, requestsPerMinute: 5, maxConcurrent: 6 },
+    metadata: { team: 'infra', ticket: 'OPS-1' },
+  };
+  const FULL_BUDGETS = {
+    store: 'redis',
+    redis: { url: 'rediss://cache:6380/2', keyPrefix: 'prod_1', commandTimeoutMs: 250 },
+    budgetMode: 'tight',
+    onStoreError: 'fail-open',
+    degradeAt: 0.5,
+    maxOutputTokens: 1024,
+    topUpTokens: 64,
+    reservationTtlMs: 700000,
+  };
+  const givenCases: { name: string; patch: Record<string, unknown>; env?: NodeJS.ProcessEnv; pick: (c: Config) => unknown; expected: unknown }[] = [
+    { name: 'auth.required', patch: { 'auth.required': true }, pick: (c) => c.auth, expected: { required: true, keys: [] } },
+    { name: 'every key field', patch: { 'auth.keys': [structuredClone(FULL_KEY)] }, pick: (c) => c.auth.keys, expected: [FULL_KEY] },
+    { name: 'name', patch: { 'auth.keys': [key({ name: 'Alice' })] }, pick: (c) => c.auth.keys[0], expected: { ...KEY_DEFAULTS, name: 'Alice' } },
+    { name: 'enabled false', patch: { 'auth.keys': [key({ enabled: false })] }, pick: (c) => c.auth.keys[0], expected: { ...KEY_DEFAULTS, enabled: false } },
+    {
+      name: 'models without tiers: every tier of those aliases',
+      patch: { 'auth.keys': [key({ models: ['large'] })] },
+      pick: (c) => c.auth.keys[0],
+      expected: { ...KEY_DEFAULTS, models: ['large'] },
+    },
+    {
+      name: 'tiers without models: every alias, within those tiers',
+      patch: { 'auth.keys': [key({ tiers: ['small'] })] },
+      pick: (c) => c.auth.keys[0],
+      expected: { ...KEY_DEFAULTS, tiers: ['small'] },
+    },
+    {
+      name: 'one limit keeps the others unlimited',
+      patch: { 'auth.keys': [key({ limits: { tokensPerDay: 100000 } })] },
+      pick: (c) => c.auth.keys[0]?.limits,
+      expected: { ...NO_LIMITS, tokensPerDay: 100000 },
+    },
+    { name: 'an empty limits mapping', patch: { 'auth.keys': [key({ limits: {} })] }, pick: (c) => c.auth.keys[0]?.limits, expected: NO_LIMITS },
+    {
+      name: 'keys keep their order',
+      patch: { 'auth.keys': [key({ id: 'zed', hash: HASH_B }), key()] },
+      pick: (c) => c.auth.keys.map((k) => [k.id, k.name, k.hash]),
+      expected: [
+        ['zed', 'zed', HASH_B],
+        ['alice', 'alice', HASH_A],
+      ],
+    },
+    { name: 'every budgets field', patch: { budgets: structuredClone(FULL_BUDGETS) }, pick: (c) => c.budgets, expected: FULL_BUDGETS },
+    {
+      name: 'store redis with a url: the redis defaults',
+      patch: { budgets: { store: 'redis', redis: { url: 'redis://cache:6379' } } },
+      pick: (c) => c.budgets,
+      expected: { ...BUDGET_DEFAULTS, store: 'redis', redis: { url: 'redis://cache:6379', ...REDIS_DEFAULTS } },
+    },
+    {
+      name: 'store redis with urlEnv',
+      patch: { budgets: { store: 'redis', redis: { urlEnv: 'REDIS_URL' } } },
+      env: { ...ENV, REDIS_URL: 'redis://:secret@cache:6379' },
+      pick: (c) => c.budgets,
+      expected: { ...BUDGET_DEFAULTS, store: 'redis', redis: { urlEnv: 'REDIS_URL', ...REDIS_DEFAULTS } },
+    },
+    {
+      name: 'redis settings given with the memory store are kept',
+      patch: { 'budgets.redis': { url: 'redis://cache:6379', commandTimeoutMs: 50 } },
+      pick: (c) => c.budgets,
+      expected: { ...BUDGET_DEFAULTS, redis: { url: 'redis://cache:6379', keyPrefix: 'sy', commandTimeoutMs: 50 } },
+    },
+    { name: 'budgetMode tight', patch: { 'budgets.budgetMode': 'tight' }, pick: (c) => c.budgets, expected: { ...BUDGET_DEFAULTS, budgetMode: 'tight' } },
+    { name: 'onStoreError fail-open', patch: { 'budgets.onStoreError': 'fail-open' }, pick: (c) => c.budgets, expected: { ...BUDGET_DEFAULTS, onStoreError: 'fail-open' } },
+    { name: 'degradeAt null turns degrading off', patch: { 'budgets.degradeAt': null }, pick: (c) => c.budgets.degradeAt, expected: null },
+    { name: 'degradeAt 0', patch: { 'budgets.degradeAt': 0 }, pick: (c) => c.budgets.degradeAt, expected: 0 },
+    { name: 'degradeAt 1', patch: { 'budgets.degradeAt': 1 }, pick: (c) => c.budgets.degradeAt, expected: 1 },
+    { name: 'maxOutputTokens', patch: { 'budgets.maxOutputTokens': 8192 }, pick: (c) => c.budgets, expected: { ...BUDGET_DEFAULTS, maxOutputTokens: 8192 } },
+    { name: 'topUpTokens', patch: { 'budgets.topUpTokens': 1 }, pick: (c) => c.budgets, expected: { ...BUDGET_DEFAULTS, topUpTokens: 1 } },
+    {
+      name: 'reservationTtlMs just above a given requestTimeoutMs',
+      patch: { 'server.requestTimeoutMs': 1000, 'budgets.reservationTtlMs': 1001 },
+      pick: (c) => [c.server.requestTimeoutMs, c.budgets.reservationTtlMs],
+      expected: [1000, 1001],
+    },
+  ];
+  for (const c of givenCases) {
+    const config = configOf(parseConfigObject(patch(base(), c.patch), { env: c.env ?? ENV }));
+    t.same(c.pick(config), c.expected, c.name);
+  }
+  // t.same ignores missing-vs-undefined and null-vs-undefined: check the exact shapes too.
+  const viaEnv = configOf(parseConfigObject(patch(base(), { 'budgets.redis.urlEnv': 'REDIS_URL', 'budgets.store': 'redis' }), { env: { ...ENV, REDIS_URL: 'redis://x' } }));
+  t.notOk('url' in (viaEnv.budgets.redis ?? {}), 'urlEnv alone: no url key');
+  t.notOk(JSON.stringify(viaEnv).includes('redis://x'), 'the URL from the environment is not copied into the config');
+  const viaUrl = configOf(parseConfigObject(patch(base(), { 'budgets.redis.url': 'redis://x' }), { env: ENV }));
+  t.notOk('urlEnv' in (viaUrl.budgets.redis ?? {}), 'url alone: no urlEnv key');
+  const off = configOf(parseConfigObject(patch(base(), { 'budgets.degradeAt': null }), { env: ENV }));
+  t.equal(off.budgets.degradeAt, null, 'degradeAt: null stays null (not the default)');
+});
+
 t.test('model aliases: printable ASCII without spaces', async (t) => {
   for (const alias of ['gpt-4.1', 'meta-llama/Llama-3.3-70B-Instruct', 'a:b@c', '~', 'GPT_4o!']) {
     const raw = patch(base(), {});
@@ -585,6 +761,28 @@ t.test('the resolved config is deeply frozen and shares nothing with the input',
   t.notOk(Object.isFrozen(input.models.large.route), 'the input route is not frozen');
   t.notOk(Object.isFrozen(input.classifier.heuristic.weights), 'the input weights are not frozen');
   t.notOk(Object.isFrozen(input.classifier.embeddings.examples.simple), 'the input examples are not frozen');
+
+  const withKeys = patch(base(), {
+    'auth.keys': [key({ models: ['small'], tiers: ['small'], limits: { tokensPerDay: 10 }, metadata: { team: 'a' } })],
+    'budgets.redis.url': 'redis://cache:6379',
+  });
+  const keyed = configOf(parseConfigObject(withKeys, { env: ENV }));
+  for (const [name, node] of [
+    ['auth', keyed.auth],
+    ['auth.keys', keyed.auth.keys],
+    ['auth.keys[0]', keyed.auth.keys[0]],
+    ['auth.keys[0].models', keyed.auth.keys[0]?.models],
+    ['auth.keys[0].tiers', keyed.auth.keys[0]?.tiers],
+    ['auth.keys[0].limits', keyed.auth.keys[0]?.limits],
+    ['auth.keys[0].metadata', keyed.auth.keys[0]?.metadata],
+    ['budgets', keyed.budgets],
+    ['budgets.redis', keyed.budgets.redis],
+  ] as const) {
+    t.ok(node !== undefined && node !== null && Object.isFrozen(node), `${name} is frozen`);
+  }
+  const keyInput = (withKeys as { auth: { keys: { models: string[]; metadata: object }[] } }).auth.keys[0];
+  t.notOk(Object.isFrozen(keyInput?.models) || Object.isFrozen(keyInput?.metadata), 'the input key is not frozen');
+  t.notOk(Object.isFrozen(DEFAULTS.budgets) || Object.isFrozen(DEFAULTS.redis), 'DEFAULTS.budgets is not frozen');
 });
 
 // ---- error messages, one problem at a time ----
@@ -628,8 +826,8 @@ const cases: Case[] = [
   // unknown keys at every level
   {
     name: 'unknown top-level key',
-    patch: { auth: {} },
-    errors: ['auth: unknown key (allowed: server, logging, retry, classifier, models, tiers, pools)'],
+    patch: { budget: {} },
+    errors: ['budget: unknown key (allowed: server, logging, retry, classifier, auth, budgets, models, tiers, pools)'],
   },
   {
     name: 'unknown server key',
@@ -1300,6 +1498,219 @@ const cases: Case[] = [
       'pools.openai-fallback.healthCheck.timeoutMs: must be less than pools.openai-fallback.healthCheck.intervalMs (got 1000; pools.openai-fallback.healthCheck.intervalMs is 1000)',
     ],
   },
+
+  // auth: declared keys
+  {
+    name: 'key id with a space',
+    patch: { 'auth.keys': [key({ id: 'alice smith' })] },
+    errors: ['auth.keys[0].id: must be 1 to 64 letters, digits, "_" or "-" (got "alice smith")'],
+  },
+  {
+    name: 'key id with a colon (ids name Redis hash tags)',
+    patch: { 'auth.keys': [key({ id: 'team:alice' })] },
+    errors: ['auth.keys[0].id: must be 1 to 64 letters, digits, "_" or "-" (got "team:alice")'],
+  },
+  {
+    name: 'key id longer than 64',
+    patch: { 'auth.keys': [key({ id: 'k'.repeat(65) })] },
+    errors: [`auth.keys[0].id: must be 1 to 64 letters, digits, "_" or "-" (got "${'k'.repeat(65)}")`],
+  },
+  { name: 'empty key id', patch: { 'auth.keys': [key({ id: '' })] }, errors: ['auth.keys[0].id: must be 1 to 64 letters, digits, "_" or "-" (got "")'] },
+  { name: 'key without an id', patch: { 'auth.keys': [{ hash: HASH_A }] }, errors: ['auth.keys[0].id: required key is missing'] },
+  {
+    name: 'hash in uppercase hex',
+    patch: { 'auth.keys': [key({ hash: HASH_A.toUpperCase() })] },
+    errors: [`auth.keys[0].hash: must be a SHA-256 digest: 64 lowercase hex digits (got "${HASH_A.toUpperCase()}")`],
+  },
+  {
+    name: 'hash of 63 hex digits',
+    patch: { 'auth.keys': [key({ hash: HASH_A.slice(1) })] },
+    errors: [`auth.keys[0].hash: must be a SHA-256 digest: 64 lowercase hex digits (got "${HASH_A.slice(1)}")`],
+  },
+  {
+    name: 'the secret itself instead of its hash',
+    patch: { 'auth.keys': [key({ hash: 'sk-alice-secret' })] },
+    errors: ['auth.keys[0].hash: must be a SHA-256 digest: 64 lowercase hex digits (got "sk-alice-secret")'],
+  },
+  { name: 'key without a hash', patch: { 'auth.keys': [{ id: 'alice' }] }, errors: ['auth.keys[0].hash: required key is missing'] },
+  {
+    name: 'unknown key inside a declared key',
+    patch: { 'auth.keys': [key({ secret: 'sk-alice' })] },
+    errors: ['auth.keys[0].secret: unknown key (allowed: id, name, hash, prefix, enabled, models, tiers, maxTokensPerRequest, limits, metadata)'],
+  },
+  {
+    name: 'unknown limits key',
+    patch: { 'auth.keys': [key({ limits: { tokensPerHour: 1000 } })] },
+    errors: [
+      'auth.keys[0].limits.tokensPerHour: unknown key (allowed: tokensPerMinute, tokensPerDay, tokensPerMonth, tokensLifetime, requestsPerMinute, maxConcurrent)',
+    ],
+  },
+  { name: 'unknown auth key', patch: { 'auth.require': true }, errors: ['auth.require: unknown key (allowed: required, keys)'] },
+  {
+    name: 'a limit of 0',
+    patch: { 'auth.keys': [key({ limits: { tokensPerDay: 0 } })] },
+    errors: ['auth.keys[0].limits.tokensPerDay: must be an integer of at least 1 (got 0)'],
+  },
+  {
+    name: 'a fractional limit',
+    patch: { 'auth.keys': [key({ limits: { maxConcurrent: 1.5 } })] },
+    errors: ['auth.keys[0].limits.maxConcurrent: must be an integer of at least 1 (got 1.5)'],
+  },
+  {
+    name: 'a limit as a string',
+    patch: { 'auth.keys': [key({ limits: { tokensPerMonth: '1M' } })] },
+    errors: ['auth.keys[0].limits.tokensPerMonth: must be an integer of at least 1 (got "1M")'],
+  },
+  {
+    name: 'maxTokensPerRequest of 0',
+    patch: { 'auth.keys': [key({ maxTokensPerRequest: 0 })] },
+    errors: ['auth.keys[0].maxTokensPerRequest: must be an integer of at least 1 (got 0)'],
+  },
+  {
+    name: 'a model listed twice in a key',
+    patch: { 'auth.keys': [key({ models: ['small', 'small'] })] },
+    errors: ['auth.keys[0].models: "small" is listed twice (entries 0 and 1)'],
+  },
+  {
+    name: 'a metadata value that is not a string',
+    patch: { 'auth.keys': [key({ metadata: { cost_center: 42 } })] },
+    errors: ['auth.keys[0].metadata.cost_center: must be a string (got 42)'],
+  },
+  { name: 'auth.required as a string', patch: { 'auth.required': 'yes' }, errors: ['auth.required: must be true or false (got "yes")'] },
+  { name: 'keys as a mapping', patch: { 'auth.keys': { alice: HASH_A } }, errors: ['auth.keys: must be a list (got a mapping)'] },
+
+  // budgets
+  {
+    name: 'unknown budgets key',
+    patch: { 'budgets.mode': 'tight' },
+    errors: ['budgets.mode: unknown key (allowed: store, redis, budgetMode, onStoreError, degradeAt, maxOutputTokens, topUpTokens, reservationTtlMs)'],
+  },
+  {
+    name: 'unknown budgets.redis key',
+    patch: { 'budgets.redis': { url: 'redis://cache:6379', password: 'hunter2' } },
+    errors: ['budgets.redis.password: unknown key (allowed: url, urlEnv, keyPrefix, commandTimeoutMs)'],
+  },
+  { name: 'degradeAt 1.5', patch: { 'budgets.degradeAt': 1.5 }, errors: ['budgets.degradeAt: must be a number from 0 to 1 (got 1.5)'] },
+  { name: 'negative degradeAt', patch: { 'budgets.degradeAt': -0.1 }, errors: ['budgets.degradeAt: must be a number from 0 to 1 (got -0.1)'] },
+  { name: 'degradeAt as a percentage', patch: { 'budgets.degradeAt': '80%' }, errors: ['budgets.degradeAt: must be a number from 0 to 1 (got "80%")'] },
+  { name: 'unknown store', patch: { 'budgets.store': 'postgres' }, errors: ['budgets.store: must be one of memory, redis (got "postgres")'] },
+  { name: 'unknown budgetMode', patch: { 'budgets.budgetMode': 'loose' }, errors: ['budgets.budgetMode: must be one of strict, tight (got "loose")'] },
+  {
+    name: 'unknown onStoreError',
+    patch: { 'budgets.onStoreError': 'fail-soft' },
+    errors: ['budgets.onStoreError: must be one of fail-closed, fail-open (got "fail-soft")'],
+  },
+  {
+    name: 'redis url that is not redis://',
+    patch: { 'budgets.redis.url': 'http://cache:6379' },
+    errors: ['budgets.redis.url: must be a redis:// or rediss:// URL (got "http://cache:6379")'],
+  },
+  {
+    name: 'redis url without a scheme',
+    patch: { budgets: { store: 'redis', redis: { url: 'cache:6379' } } },
+    errors: ['budgets.redis.url: must be a redis:// or rediss:// URL (got "cache:6379")'],
+  },
+  {
+    name: 'urlEnv that is not a variable name',
+    patch: { 'budgets.redis.urlEnv': 'redis-url' },
+    errors: ['budgets.redis.urlEnv: must be an environment variable name such as OPENAI_API_KEY (got "redis-url")'],
+  },
+  {
+    name: 'keyPrefix with a colon',
+    patch: { 'budgets.redis': { url: 'redis://cache:6379', keyPrefix: 'sy:prod' } },
+    errors: ['budgets.redis.keyPrefix: must be 1 to 32 letters, digits, "_" or "-" (got "sy:prod")'],
+  },
+  {
+    name: 'zero redis command timeout',
+    patch: { 'budgets.redis': { url: 'redis://cache:6379', commandTimeoutMs: 0 } },
+    errors: ['budgets.redis.commandTimeoutMs: must be an integer of at least 1 (got 0)'],
+  },
+  { name: 'zero maxOutputTokens', patch: { 'budgets.maxOutputTokens': 0 }, errors: ['budgets.maxOutputTokens: must be an integer of at least 1 (got 0)'] },
+  { name: 'zero topUpTokens', patch: { 'budgets.topUpTokens': 0 }, errors: ['budgets.topUpTokens: must be an integer of at least 1 (got 0)'] },
+
+  // auth and budgets: cross-checks
+  {
+    name: 'duplicate key id',
+    patch: { 'auth.keys': [key(), key({ hash: HASH_B })] },
+    errors: ['auth.keys[1].id: duplicate key id "alice" (also auth.keys[0])'],
+  },
+  {
+    name: 'duplicate key hash',
+    patch: { 'auth.keys': [key(), key({ id: 'bob' })] },
+    errors: ['auth.keys[1].hash: the same secret as auth.keys[0]'],
+  },
+  {
+    name: 'a third key repeating the first one\'s id and hash',
+    patch: { 'auth.keys': [key(), key({ id: 'bob', hash: HASH_B }), key()] },
+    errors: ['auth.keys[2].id: duplicate key id "alice" (also auth.keys[0])', 'auth.keys[2].hash: the same secret as auth.keys[0]'],
+  },
+  {
+    name: 'unknown model and tier in a key',
+    patch: { 'auth.keys': [key({ models: ['small', 'huge'], tiers: ['tiny', 'large'] })] },
+    errors: ['auth.keys[0].models[1]: unknown model "huge" (known: small, large)', 'auth.keys[0].tiers[0]: unknown tier "tiny" (known: small, large)'],
+  },
+  {
+    name: 'a pool name where a tier belongs',
+    patch: { 'auth.keys': [key({ tiers: ['gpu'] })] },
+    errors: ['auth.keys[0].tiers[0]: unknown tier "gpu" (known: small, large)'],
+  },
+  {
+    name: 'store redis without a redis section',
+    patch: { 'budgets.store': 'redis' },
+    errors: ['budgets.redis: needs url or urlEnv when budgets.store is "redis"'],
+  },
+  {
+    name: 'store redis with redis settings but no url',
+    patch: { budgets: { store: 'redis', redis: { keyPrefix: 'sy2' } } },
+    errors: ['budgets.redis: needs url or urlEnv when budgets.store is "redis"'],
+  },
+  {
+    name: 'redis url and urlEnv both',
+    patch: { budgets: { store: 'redis', redis: { url: 'redis://cache:6379', urlEnv: 'REDIS_URL' } } },
+    env: { ...ENV, REDIS_URL: 'redis://cache:6379' },
+    errors: ['budgets.redis: give url or urlEnv, not both'],
+  },
+  {
+    name: 'redis url and urlEnv both, with the memory store',
+    patch: { 'budgets.redis': { url: 'redis://cache:6379', urlEnv: 'REDIS_URL' } },
+    errors: ['budgets.redis: give url or urlEnv, not both'],
+  },
+  {
+    name: 'redis urlEnv not set',
+    patch: { budgets: { store: 'redis', redis: { urlEnv: 'REDIS_URL' } } },
+    errors: ['budgets.redis.urlEnv: environment variable REDIS_URL is not set'],
+  },
+  {
+    name: 'redis urlEnv empty',
+    patch: { budgets: { store: 'redis', redis: { urlEnv: 'REDIS_URL' } } },
+    env: { ...ENV, REDIS_URL: '' },
+    errors: ['budgets.redis.urlEnv: environment variable REDIS_URL is not set'],
+  },
+  {
+    name: 'reservationTtlMs equal to the default requestTimeoutMs',
+    patch: { 'budgets.reservationTtlMs': 600000 },
+    errors: ['budgets.reservationTtlMs: must be greater than server.requestTimeoutMs (got 600000; server.requestTimeoutMs is 600000 by default)'],
+  },
+  {
+    name: 'reservationTtlMs below the given requestTimeoutMs',
+    patch: { 'server.requestTimeoutMs': 60000, 'budgets.reservationTtlMs': 30000 },
+    errors: ['server.requestTimeoutMs: must be less than budgets.reservationTtlMs (got 60000; budgets.reservationTtlMs is 30000)'],
+  },
+  {
+    name: 'reservationTtlMs equal to the given requestTimeoutMs',
+    patch: { 'server.requestTimeoutMs': 60000, 'budgets.reservationTtlMs': 60000 },
+    errors: ['server.requestTimeoutMs: must be less than budgets.reservationTtlMs (got 60000; budgets.reservationTtlMs is 60000)'],
+  },
+  {
+    name: 'requestTimeoutMs equal to the default reservationTtlMs',
+    patch: { 'server.requestTimeoutMs': 900000 },
+    errors: ['server.requestTimeoutMs: must be less than budgets.reservationTtlMs (got 900000; budgets.reservationTtlMs is 900000 by default)'],
+  },
+  {
+    name: 'requestTimeoutMs above the default reservationTtlMs, without any budgets section',
+    patch: { 'server.requestTimeoutMs': 1800000 },
+    errors: ['server.requestTimeoutMs: must be less than budgets.reservationTtlMs (got 1800000; budgets.reservationTtlMs is 900000 by default)'],
+  },
 ];
 
 t.test('each problem gives its exact message', async (t) => {
@@ -1325,6 +1736,20 @@ t.test('ordered settings at their limits, and health checks that are off, are va
     { name: 'simpleBelow equal to complexFrom (no moderate class)', patch: { 'classifier.heuristic.thresholds': { simpleBelow: 2, complexFrom: 2 } } },
     { name: 'negative thresholds in order', patch: { 'classifier.heuristic.thresholds': { simpleBelow: -2, complexFrom: -1 } } },
     { name: 'a route naming every tier of the alias', patch: { 'models.large.route': { simple: 'small', moderate: 'large', complex: 'large' } } },
+    { name: 'degradeAt: null', patch: { 'budgets.degradeAt': null } },
+    { name: 'reservationTtlMs one above the default requestTimeoutMs', patch: { 'budgets.reservationTtlMs': 600001 } },
+    { name: 'requestTimeoutMs one below the default reservationTtlMs', patch: { 'server.requestTimeoutMs': 899999 } },
+    { name: 'a long requestTimeoutMs with a longer reservationTtlMs', patch: { 'server.requestTimeoutMs': 1800000, 'budgets.reservationTtlMs': 3600000 } },
+    { name: 'store redis with a url', patch: { budgets: { store: 'redis', redis: { url: 'redis://cache:6379/0' } } } },
+    { name: 'store redis with a TLS url', patch: { budgets: { store: 'redis', redis: { url: 'rediss://cache:6380' } } } },
+    // The memory store never connects, so the variable is only required once the store is redis.
+    { name: 'an unset urlEnv with the memory store', patch: { 'budgets.redis.urlEnv': 'REDIS_URL' } },
+    {
+      name: 'two keys restricted to real aliases and tiers',
+      patch: { 'auth.keys': [key({ models: ['small', 'large'], tiers: ['large'] }), key({ id: 'bob', hash: HASH_B, models: ['large'] })] },
+    },
+    { name: 'the same name on two keys (only ids and hashes are unique)', patch: { 'auth.keys': [key({ name: 'Ops' }), key({ id: 'bob', hash: HASH_B, name: 'Ops' })] } },
+    { name: 'a key id of 64 characters', patch: { 'auth.keys': [key({ id: 'K'.repeat(64) })] } },
   ];
   for (const v of valid) t.same(errorsOf(parseConfigObject(patch(base(), v.patch), { env: ENV })), [], v.name);
 
@@ -1387,6 +1812,31 @@ t.test('several cross-check problems are all reported', async (t) => {
     'pools.openai-fallback.apiKeyEnv: environment variable OPENAI_API_KEY is not set',
     'pools.sim.outlier.maxEjectionMs: must not be less than pools.sim.outlier.baseEjectionMs (got 1; pools.sim.outlier.baseEjectionMs is 10000 by default)',
     'pools.sim.replicas[0].name: duplicate replica name "gpu-0", also used by pools.gpu.replicas[0]; replica names must be unique across the config',
+  ]);
+});
+
+t.test('auth and budgets: several cross-check problems are all reported, in order', async (t) => {
+  const raw = patch(base(), {
+    'server.requestTimeoutMs': 900000,
+    'auth.keys': [key({ models: ['huge'] }), key({ tiers: ['tiny'] })],
+    budgets: { store: 'redis', redis: { urlEnv: 'REDIS_URL', url: 'redis://cache:6379' } },
+    'tiers.small.spillTo': 'smal',
+  });
+  t.same(errorsOf(parseConfigObject(raw, { env: ENV })), [
+    'auth.keys[0].models[0]: unknown model "huge" (known: small, large)',
+    'auth.keys[1].id: duplicate key id "alice" (also auth.keys[0])',
+    'auth.keys[1].hash: the same secret as auth.keys[0]',
+    'auth.keys[1].tiers[0]: unknown tier "tiny" (known: small, large)',
+    'budgets.redis: give url or urlEnv, not both',
+    'budgets.redis.urlEnv: environment variable REDIS_URL is not set',
+    'server.requestTimeoutMs: must be less than budgets.reservationTtlMs (got 900000; budgets.reservationTtlMs is 900000 by default)',
+    'tiers.small.spillTo: unknown tier "smal" (known: small, large)',
+  ]);
+  // Schema problems in the new sections come first, alone.
+  const structural = patch(base(), { 'auth.keys': [key({ id: 'a b', models: ['huge'] })], 'budgets.store': 'redis', 'budgets.degradeAt': 2 });
+  t.same(errorsOf(parseConfigObject(structural, { env: ENV })), [
+    'auth.keys[0].id: must be 1 to 64 letters, digits, "_" or "-" (got "a b")',
+    'budgets.degradeAt: must be a number from 0 to 1 (got 2)',
   ]);
 });
 
@@ -1504,7 +1954,7 @@ pools:
   gpu: { engine: sim, servedModel: m, replicas: [ *replica ] }
 `;
   // The anchor holder is an unknown key: the config has no place for shared snippets yet.
-  t.same(errorsOf(loadConfigText(text, { env: {} })), ['x-replica: unknown key (allowed: server, logging, retry, classifier, models, tiers, pools)']);
+  t.same(errorsOf(loadConfigText(text, { env: {} })), ['x-replica: unknown key (allowed: server, logging, retry, classifier, auth, budgets, models, tiers, pools)']);
   const config = configOf(loadConfigText(text.replace('x-replica: &replica { weight: 3 }\n', '').replace('*replica', '&r { weight: 3 }'), { env: {} }));
   t.equal(config.pools.gpu?.replicas[0]?.weight, 3);
   t.equal(config.models.chat?.description, 'yes');

@@ -81,7 +81,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** "an integer from 0 to 65535", "an integer of at least 1", "a number greater than 0", ... */
 function expectation(schema: Record<string, unknown>): string {
-  const type = typeof schema.type === 'string' ? schema.type : 'value';
+  const type = typeof schema.type === 'string' ? schema.type : Array.isArray(schema.type) ? String(schema.type[0]) : 'value';
   const base = TYPE_WORDS[type] ?? type;
   const { minimum, maximum, exclusiveMinimum } = schema;
   if (typeof minimum === 'number' && typeof maximum === 'number') return `${base} from ${minimum} to ${maximum}`;
