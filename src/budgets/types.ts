@@ -1,20 +1,15 @@
 // The data of API keys and their budgets, shared by both stores and by the router. All times are epoch
 // milliseconds on the clock the caller passes as `now`, so stores and tests never read the clock themselves.
 
+import type { DeclaredKeyConfig, KeyLimitsConfig } from '../config/types.js';
+
 /** A budget period. minute/day/month are calendar-aligned UTC buckets; lifetime never resets. */
 export type Period = 'minute' | 'day' | 'month' | 'lifetime';
 
 export const PERIODS: readonly Period[] = ['minute', 'day', 'month', 'lifetime'];
 
-/** Each limit is a positive integer, or null for unlimited. */
-export interface KeyLimits {
-  readonly tokensPerMinute: number | null;
-  readonly tokensPerDay: number | null;
-  readonly tokensPerMonth: number | null;
-  readonly tokensLifetime: number | null;
-  readonly requestsPerMinute: number | null;
-  readonly maxConcurrent: number | null;
-}
+/** Each limit is a positive integer, or null for unlimited (the same shape router.yaml declares). */
+export type KeyLimits = KeyLimitsConfig;
 
 export const UNLIMITED: KeyLimits = {
   tokensPerMinute: null,
@@ -25,24 +20,12 @@ export const UNLIMITED: KeyLimits = {
   maxConcurrent: null,
 };
 
-/** A client key as stored: never the secret, only its SHA-256 and a short prefix to recognise it by. */
-export interface KeyRecord {
-  /** Stable id; it names the key's Redis hash tag, so it is limited to [A-Za-z0-9_-] (see isKeyId). */
-  readonly id: string;
-  readonly name: string;
-  /** SHA-256 of the secret, lowercase hex. */
-  readonly hash: string;
-  /** The first characters of the secret, safe to show in lists and logs. */
-  readonly prefix: string;
-  readonly enabled: boolean;
-  /** Model aliases the key may use; null = all. */
-  readonly models: readonly string[] | null;
-  /** Tiers the key may reach; null = all. */
-  readonly tiers: readonly string[] | null;
-  /** Largest `max_tokens` a request may ask for; null = no cap. */
-  readonly maxTokensPerRequest: number | null;
-  readonly limits: KeyLimits;
-  readonly metadata: Readonly<Record<string, string>>;
+/**
+ * A client key as stored: never the secret, only its SHA-256 and a short visible prefix. The fields
+ * are those router.yaml declares (id, name, hash, prefix, enabled, models, tiers,
+ * maxTokensPerRequest, limits, metadata); the id names the key's Redis hash tag (see isKeyId).
+ */
+export interface KeyRecord extends DeclaredKeyConfig {
   /** ISO-8601. */
   readonly createdAt: string;
   /** Keys from router.yaml are re-put on every load; admin keys live only in the store. */
