@@ -238,7 +238,13 @@ function declaredKey(raw: RawDeclaredKey): DeclaredKeyConfig {
   };
 }
 
-function budgets(raw: RawBudgets | undefined): BudgetsConfig {
+/**
+ * A reservation must outlive every request it covers; by default it outlives the request deadline by
+ * RESERVATION_MARGIN_MS, at least the base default, so long generations need no second setting.
+ */
+const RESERVATION_MARGIN_MS = 60_000;
+
+function budgets(raw: RawBudgets | undefined, requestTimeoutMs: number): BudgetsConfig {
   const base = DEFAULTS.budgets;
   const redis = raw?.redis;
   return {
@@ -258,7 +264,7 @@ function budgets(raw: RawBudgets | undefined): BudgetsConfig {
     degradeAt: raw?.degradeAt === undefined ? base.degradeAt : raw.degradeAt,
     maxOutputTokens: raw?.maxOutputTokens ?? base.maxOutputTokens,
     topUpTokens: raw?.topUpTokens ?? base.topUpTokens,
-    reservationTtlMs: raw?.reservationTtlMs ?? base.reservationTtlMs,
+    reservationTtlMs: raw?.reservationTtlMs ?? Math.max(base.reservationTtlMs, requestTimeoutMs + RESERVATION_MARGIN_MS),
   };
 }
 
@@ -276,7 +282,7 @@ export function applyDefaults(raw: RawConfig): Config {
     retry: { ...DEFAULTS.retry, ...raw.retry },
     classifier: classifier(raw.classifier),
     auth: { required: raw.auth?.required ?? false, keys: (raw.auth?.keys ?? []).map(declaredKey) },
-    budgets: budgets(raw.budgets),
+    budgets: budgets(raw.budgets, raw.server?.requestTimeoutMs ?? DEFAULTS.server.requestTimeoutMs),
     models: mapEntries(raw.models, model),
     tiers: mapEntries(
       raw.tiers,

@@ -1684,7 +1684,13 @@ const cases: Case[] = [
     name: 'redis urlEnv empty',
     patch: { budgets: { store: 'redis', redis: { urlEnv: 'REDIS_URL' } } },
     env: { ...ENV, REDIS_URL: '' },
-    errors: ['budgets.redis.urlEnv: environment variable REDIS_URL is not set'],
+    errors: ['budgets.redis.urlEnv: environment variable REDIS_URL is empty'],
+  },
+  {
+    name: 'redis urlEnv holding something else than a URL',
+    patch: { budgets: { store: 'redis', redis: { urlEnv: 'REDIS_URL' } } },
+    env: { ...ENV, REDIS_URL: 'cache:6379' },
+    errors: ['budgets.redis.urlEnv: environment variable REDIS_URL must hold a redis:// or rediss:// URL'],
   },
   {
     name: 'reservationTtlMs equal to the default requestTimeoutMs',
@@ -1701,17 +1707,18 @@ const cases: Case[] = [
     patch: { 'server.requestTimeoutMs': 60000, 'budgets.reservationTtlMs': 60000 },
     errors: ['server.requestTimeoutMs: must be less than budgets.reservationTtlMs (got 60000; budgets.reservationTtlMs is 60000)'],
   },
-  {
-    name: 'requestTimeoutMs equal to the default reservationTtlMs',
-    patch: { 'server.requestTimeoutMs': 900000 },
-    errors: ['server.requestTimeoutMs: must be less than budgets.reservationTtlMs (got 900000; budgets.reservationTtlMs is 900000 by default)'],
-  },
-  {
-    name: 'requestTimeoutMs above the default reservationTtlMs, without any budgets section',
-    patch: { 'server.requestTimeoutMs': 1800000 },
-    errors: ['server.requestTimeoutMs: must be less than budgets.reservationTtlMs (got 1800000; budgets.reservationTtlMs is 900000 by default)'],
-  },
 ];
+
+t.test('the default reservationTtlMs outlives a long request deadline', async (t) => {
+  for (const [requestTimeoutMs, expected] of [
+    [600_000, 900_000],
+    [900_000, 960_000],
+    [1_800_000, 1_860_000],
+  ] as const) {
+    const result = parseConfigObject(patch(base(), { 'server.requestTimeoutMs': requestTimeoutMs }), { env: ENV });
+    t.equal(result.ok ? result.config.budgets.reservationTtlMs : null, expected, `requestTimeoutMs ${requestTimeoutMs}`);
+  }
+});
 
 t.test('each problem gives its exact message', async (t) => {
   t.ok(parseConfigObject(base(), { env: ENV }).ok, 'the base config is valid');
@@ -1819,7 +1826,7 @@ t.test('auth and budgets: several cross-check problems are all reported, in orde
   const raw = patch(base(), {
     'server.requestTimeoutMs': 900000,
     'auth.keys': [key({ models: ['huge'] }), key({ tiers: ['tiny'] })],
-    budgets: { store: 'redis', redis: { urlEnv: 'REDIS_URL', url: 'redis://cache:6379' } },
+    budgets: { store: 'redis', redis: { urlEnv: 'REDIS_URL', url: 'redis://cache:6379' }, reservationTtlMs: 900000 },
     'tiers.small.spillTo': 'smal',
   });
   t.same(errorsOf(parseConfigObject(raw, { env: ENV })), [
@@ -1829,7 +1836,7 @@ t.test('auth and budgets: several cross-check problems are all reported, in orde
     'auth.keys[1].tiers[0]: unknown tier "tiny" (known: small, large)',
     'budgets.redis: give url or urlEnv, not both',
     'budgets.redis.urlEnv: environment variable REDIS_URL is not set',
-    'server.requestTimeoutMs: must be less than budgets.reservationTtlMs (got 900000; budgets.reservationTtlMs is 900000 by default)',
+    'server.requestTimeoutMs: must be less than budgets.reservationTtlMs (got 900000; budgets.reservationTtlMs is 900000)',
     'tiers.small.spillTo: unknown tier "smal" (known: small, large)',
   ]);
   // Schema problems in the new sections come first, alone.

@@ -111,8 +111,12 @@ function checkBudgets(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, pr
     problems.add(['budgets', 'redis'], 'needs url or urlEnv when budgets.store is "redis"');
   }
   if (redis?.url !== undefined && redis.urlEnv !== undefined) problems.add(['budgets', 'redis'], 'give url or urlEnv, not both');
-  if (budgets.store === 'redis' && redis?.urlEnv !== undefined && !env[redis.urlEnv]) {
-    problems.add(['budgets', 'redis', 'urlEnv'], `environment variable ${redis.urlEnv} is not set`);
+  if (budgets.store === 'redis' && redis?.urlEnv !== undefined) {
+    const value = env[redis.urlEnv];
+    const path: Path = ['budgets', 'redis', 'urlEnv'];
+    if (value === undefined) problems.add(path, `environment variable ${redis.urlEnv} is not set`);
+    else if (value === '') problems.add(path, `environment variable ${redis.urlEnv} is empty`);
+    else if (!/^rediss?:\/\//.test(value)) problems.add(path, `environment variable ${redis.urlEnv} must hold a redis:// or rediss:// URL`);
   }
   checkOrder(
     bound(['server', 'requestTimeoutMs'], config.server.requestTimeoutMs, raw.server?.requestTimeoutMs),

@@ -535,8 +535,20 @@ export const declaredKeySchema = {
     hash: { type: 'string', pattern: SHA256_PATTERN, description: 'SHA-256 of the secret, 64 lowercase hex digits.' },
     prefix: { type: 'string', maxLength: 16, description: 'The first characters of the secret, shown in lists.' },
     enabled: { type: 'boolean', default: true, description: 'A disabled key is refused.' },
-    models: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Model aliases it may use (default: all).' },
-    tiers: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'Tiers it may reach (default: all).' },
+    models: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'string', minLength: 1 },
+      uniqueItems: true,
+      description: 'Model aliases it may use (default: all; leave it out rather than list none).',
+    },
+    tiers: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'string', minLength: 1 },
+      uniqueItems: true,
+      description: 'Tiers it may reach (default: all; leave it out rather than list none).',
+    },
     maxTokensPerRequest: tokenLimit('Largest max_tokens a request may ask for.'),
     limits: keyLimitsSchema,
     metadata: { type: 'object', additionalProperties: { type: 'string' }, description: 'Free-form string labels.' },
@@ -589,9 +601,15 @@ export const budgetsSchema = {
       default: 0.8,
       description: "Past this share of a token budget, a key's classified requests go to the alias's first tier; null turns it off.",
     },
-    maxOutputTokens: tokenLimit('Output tokens reserved when a request sets no max_tokens (strict mode also caps the request there).'),
-    topUpTokens: tokenLimit('Tight mode: output tokens reserved up front, and each top-up during a stream.'),
-    reservationTtlMs: milliseconds('A reservation not settled by then is reclaimed (its router died); must exceed server.requestTimeoutMs', 900_000),
+    maxOutputTokens: {
+      ...tokenLimit('Output tokens reserved when a request sets no max_tokens (strict mode also caps the request there).'),
+      default: DEFAULTS.budgets.maxOutputTokens,
+    },
+    topUpTokens: { ...tokenLimit('Tight mode: output tokens reserved up front, and each top-up during a stream.'), default: DEFAULTS.budgets.topUpTokens },
+    reservationTtlMs: milliseconds(
+      'A reservation not settled by then is reclaimed (its router died); must exceed server.requestTimeoutMs. Default: the larger of 900000 and requestTimeoutMs + 60000',
+      900_000,
+    ),
   },
 } as const;
 

@@ -133,6 +133,8 @@ function describeError(error: ErrorObject, root: unknown): string | undefined {
     case 'minLength':
       if (error.propertyName !== undefined) return at([], `${section ?? 'key'} names must not be empty`);
       return at([], 'must not be empty');
+    case 'maxLength':
+      return at([], `must be at most ${String(params.limit)} characters (got ${show(error.data)})`);
     case 'pattern': {
       const pattern = String(params.pattern);
       const hint = PATTERN_HINTS[pattern] ?? `must match ${pattern}`;
