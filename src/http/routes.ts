@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import type { AppDeps } from '../app.js';
 import { RouterError } from '../openai/errors.js';
 import { requireAdmin } from './admin-auth.js';
+import { adminKeys } from './handlers/admin-keys.js';
 import { adminPools } from './handlers/admin-pools.js';
 import { reloadConfig } from './handlers/admin-reload.js';
 import { adminRoute } from './handlers/admin-route.js';
@@ -27,6 +28,13 @@ export function routes(deps: AppDeps): AppMiddleware[] {
   router.get('/admin/pools', admin, adminPools(state));
   router.post('/admin/config/reload', admin, reloadConfig(deps.reload));
   router.post('/admin/route', admin, adminRoute(state));
+  const keys = adminKeys(state, budgets);
+  router.post('/admin/keys', admin, keys.create);
+  router.get('/admin/keys', admin, keys.list);
+  router.get('/admin/keys/:id', admin, keys.get);
+  router.patch('/admin/keys/:id', admin, keys.update);
+  router.delete('/admin/keys/:id', admin, keys.remove);
+  router.post('/admin/keys/:id/reset', admin, keys.reset);
   return [rejectUnmatched, router.routes() as AppMiddleware, router.allowedMethods() as AppMiddleware];
 }
 

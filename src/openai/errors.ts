@@ -31,6 +31,11 @@ export const ERROR_TABLE = {
   budget_store_unavailable: { origin: 'router', status: 503, type: 'server_error', code: 'budget_store_unavailable' },
   admin_disabled: { origin: 'policy', status: 403, type: 'permission_error', code: 'admin_disabled' },
   invalid_admin_token: { origin: 'caller', status: 401, type: 'authentication_error', code: 'invalid_admin_token' },
+  key_not_found: { origin: 'caller', status: 404, type: 'invalid_request_error', code: 'key_not_found' },
+  /** POST /admin/keys with an id already taken. */
+  key_exists: { origin: 'caller', status: 409, type: 'invalid_request_error', code: 'key_exists' },
+  /** A key declared in router.yaml: the file is its source of truth, so the admin API may not change it. */
+  key_read_only: { origin: 'caller', status: 409, type: 'invalid_request_error', code: 'key_read_only' },
   config_invalid: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'config_invalid' },
   not_found: { origin: 'caller', status: 404, type: 'invalid_request_error', code: 'not_found' },
   method_not_allowed: { origin: 'caller', status: 405, type: 'invalid_request_error', code: 'method_not_allowed' },
