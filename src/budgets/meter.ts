@@ -9,7 +9,7 @@ import { RouterError } from '../openai/errors.js';
 import type { StreamGuard } from '../proxy/stream-guard.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import type { CostEstimate } from './estimate.js';
-import { rateLimitHeaders } from './rate-limit-headers.js';
+import { duration, rateLimitHeaders } from './rate-limit-headers.js';
 import type { BudgetService } from './service.js';
 import type { KeyRecord, Reservation, ReserveRejected } from './types.js';
 
@@ -40,7 +40,10 @@ export async function openMeter(
     });
   }
   if (outcome === null) return null;
-  if (!outcome.ok) throw rejection(outcome);
+  if (!outcome.ok) {
+    const refusal = rejection(outcome);
+    throw refusal.withHeaders(refusedLimitHeaders(outcome));
+  }
   for (const [name, value] of Object.entries(rateLimitHeaders(outcome.snapshot, Date.now()))) res.setHeader(name, value);
   const reservation = outcome.reservation;
   if (budgetMode !== 'tight' || !request.stream) return { reservation, guard: null };
@@ -74,6 +77,19 @@ export function closeMeter(service: BudgetService, meter: Meter, record: Request
   const tokens = usedTokens(record, estimate);
   service.settle(meter.reservation, tokens);
   return tokens;
+}
+
+/** The limit that refused the request, in OpenAI's x-ratelimit-* headers. */
+function refusedLimitHeaders(outcome: ReserveRejected): Record<string, string> {
+  if (outcome.limit === null) return {};
+  const what = outcome.reason === 'requests_per_minute' ? 'requests' : outcome.reason === 'concurrency' ? null : 'tokens';
+  if (what === null) return {};
+  const headers: Record<string, string> = {
+    [`x-ratelimit-limit-${what}`]: String(outcome.limit),
+    [`x-ratelimit-remaining-${what}`]: String(outcome.remaining ?? 0),
+  };
+  if (outcome.retryAfterMs !== null) headers[`x-ratelimit-reset-${what}`] = duration(outcome.retryAfterMs);
+  return headers;
 }
 
 /** OpenAI's two 429s: a rate limit (retry after a moment) or a spent quota (do not retry). */

@@ -53,9 +53,10 @@ export class BudgetService {
     }
   }
 
-  /** A key changed or went away through this router: forget it at once. */
-  forget(hash: string): void {
+  /** A key changed or went away through this router: forget it at once (and, for a reset or delete, its standing). */
+  forget(hash: string, keyId?: string): void {
     this.cache.delete(hash);
+    if (keyId !== undefined) this.standing.delete(keyId);
   }
 
   /** Puts router.yaml's keys into the store and removes declared keys that left the file. */

@@ -177,7 +177,8 @@ t.test('limits: merged per limit, enforced on the next request, reset by POST â€
   const seconds = Number(refused.headers.get('retry-after'));
   t.ok(Number.isInteger(seconds) && seconds >= 1 && seconds <= 60, `retry-after ${seconds}s, within the minute`);
   // OpenAI sends its rate-limit headers on the 429 as well; the budget code sets them only on success.
-  t.equal(refused.headers.get('x-ratelimit-remaining-requests'), '0', 'x-ratelimit-* on the 429', { todo: 'meter.ts sets rate-limit headers only on granted reservations' });
+  t.equal(refused.headers.get('x-ratelimit-remaining-requests'), '0', 'x-ratelimit-* on the 429');
+  t.equal(refused.headers.get('x-ratelimit-limit-requests'), '1');
   t.same(refused.body, envelope(`Rate limit reached for requests per minute: limit 1. Please try again in ${seconds}s.`, 'requests', 'rate_limit_exceeded'));
 
   const quota = await admin('PATCH', `/admin/keys/${key.id}`, { limits: { requestsPerMinute: null, tokensPerMonth: null, tokensPerDay: 100 } });
