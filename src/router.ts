@@ -139,7 +139,10 @@ async function startBudgets(
     return null;
   }
   await loadTokenizer();
-  const service = new BudgetService(await createStore(config.budgets, env, logger), config.budgets, logger, metrics);
+  let service: BudgetService | null = null;
+  // A Redis that comes back may have lost the declared keys: write them again on every (re)connect.
+  const store = await createStore(config.budgets, env, logger, () => void service?.resyncDeclaredKeys());
+  service = new BudgetService(store, config.budgets, logger, metrics);
   await service.syncDeclaredKeys(config.auth.keys).catch((error: unknown) => logger.error({ err: error }, 'declared keys could not be stored'));
   return service;
 }

@@ -6,7 +6,8 @@ import { MemoryBudgetStore } from './memory-store.js';
 import { RedisBudgetStore } from './redis-store.js';
 import type { BudgetStore } from './store.js';
 
-export async function createStore(config: BudgetsConfig, env: NodeJS.ProcessEnv, logger: Logger): Promise<BudgetStore> {
+/** `onReady` runs each time a Redis connection becomes usable (a Redis that restarted may have lost keys). */
+export async function createStore(config: BudgetsConfig, env: NodeJS.ProcessEnv, logger: Logger, onReady: () => void = () => {}): Promise<BudgetStore> {
   if (config.store === 'memory') return new MemoryBudgetStore();
   const redis = config.redis;
   const url = redis?.url ?? (redis?.urlEnv === undefined ? undefined : env[redis.urlEnv]);
@@ -16,6 +17,7 @@ export async function createStore(config: BudgetsConfig, env: NodeJS.ProcessEnv,
     keyPrefix: redis.keyPrefix,
     commandTimeoutMs: redis.commandTimeoutMs,
     onError: (error) => logger.warn({ err: error }, 'budget store (Redis) connection problem'),
+    onReady,
   });
   await store.ready(5_000).catch(() => logger.error('the budget store (Redis) is not reachable yet; it will keep reconnecting'));
   return store;

@@ -14,6 +14,8 @@ export interface RedisStoreOptions {
   readonly commandTimeoutMs?: number;
   /** Connection errors, for the log; the store keeps reconnecting regardless. Must not throw. */
   readonly onError?: (error: Error) => void;
+  /** Every time the connection becomes usable (first connect and each reconnect). Must not throw. */
+  readonly onReady?: () => void;
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
@@ -31,6 +33,13 @@ export function createRedisClient(options: RedisStoreOptions): Redis {
     connectTimeout: Math.max(timeout, 1000),
     // Exponential backoff to 2 s, with jitter so many routers do not reconnect in lockstep.
     retryStrategy: (times: number) => Math.round(Math.min(2000, 50 * 2 ** Math.min(times, 6)) * (0.5 + Math.random() / 2)),
+  });
+  client.on('ready', () => {
+    try {
+      options.onReady?.();
+    } catch {
+      // Same as below: a hook must not take the connection down.
+    }
   });
   client.on('error', (error: Error) => {
     try {

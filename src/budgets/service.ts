@@ -19,6 +19,9 @@ export class BudgetService {
   private readonly cache = new Map<string, { readonly key: KeyRecord | null; readonly at: number }>();
   /** The last snapshot seen per key, for budget-aware routing without another round trip. */
   private readonly standing = new Map<string, UsageSnapshot>();
+  /** router.yaml's keys, so they can be written again if the store lost them. */
+  private declared: readonly DeclaredKeyConfig[] = [];
+  private syncing: Promise<void> | null = null;
 
   constructor(
     readonly store: BudgetStore,
@@ -42,7 +45,13 @@ export class BudgetService {
     const cached = this.cache.get(hash);
     if (cached !== undefined && this.now() - cached.at < KEY_CACHE_MS) return { found: cached.key };
     try {
-      const key = await this.store.findKeyByHash(hash);
+      let key = await this.store.findKeyByHash(hash);
+      // A declared key the store does not know: the store lost it (a Redis restart without
+      // persistence, a flush). Write the declared keys again and look once more.
+      if (key === null && this.declared.some((declared) => declared.hash === hash)) {
+        await this.resyncDeclaredKeys();
+        key = await this.store.findKeyByHash(hash);
+      }
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(hash, { key, at: this.now() });
       return { found: key };
@@ -59,8 +68,19 @@ export class BudgetService {
     if (keyId !== undefined) this.standing.delete(keyId);
   }
 
+  /** Writes the declared keys again (after a reconnect, or when one is missing); one sync at a time. */
+  resyncDeclaredKeys(): Promise<void> {
+    this.syncing ??= this.syncDeclaredKeys(this.declared)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'declared keys could not be stored yet'))
+      .finally(() => {
+        this.syncing = null;
+      });
+    return this.syncing;
+  }
+
   /** Puts router.yaml's keys into the store and removes declared keys that left the file. */
   async syncDeclaredKeys(keys: readonly DeclaredKeyConfig[]): Promise<void> {
+    this.declared = keys;
     const declared = new Set(keys.map((key) => key.id));
     const existing = await this.store.listKeys();
     for (const key of keys) {

@@ -176,6 +176,21 @@ t.test('a Redis outage, under each onStoreError policy, and the reconnect that f
   }
 });
 
+t.test('declared keys come back when Redis restarts empty, and when it starts after the router', async (t) => {
+  // Not persistent: a restart loses every key the router wrote.
+  const forgetful = await startRedisServer();
+  t.teardown(() => forgetful.dispose());
+  const { urls } = await routers(t, 1, { redis: forgetful, limits: { tokensLifetime: 1000 } });
+  const url = urls[0]!;
+  t.equal((await chat(url, SECRET, { maxTokens: 4 })).status, 200);
+  await forgetful.stop();
+  await forgetful.restart();
+  // After the reconnect the router writes its declared keys again (and a missing one is repaired on lookup).
+  const again = await waitForStatus(url, SPARE_SECRET, 200);
+  t.equal(again, 200, 'a declared key the router never cached works against the emptied Redis');
+  t.equal((await chat(url, SECRET, { maxTokens: 4 })).status, 200);
+});
+
 t.test('a stream the client cancels is charged its prompt and the tokens it streamed, not its reservation', async (t) => {
   const MAX_TOKENS = 4000;
   // A long idle timeout: the engine goes quiet, and only the client's abort may end the stream.
@@ -285,6 +300,18 @@ function storedKey(id: string, secret: string, limits: Partial<KeyLimits>): KeyR
     createdAt: new Date().toISOString(),
     source: 'admin',
   };
+}
+
+/** Asks until the answer has `status` (bounded: the router reconnects with a backoff of up to 2 s). */
+async function waitForStatus(url: string, secret: string, status: number): Promise<number> {
+  const deadline = Date.now() + 15_000;
+  let last = 0;
+  while (Date.now() < deadline) {
+    last = (await chat(url, secret, { maxTokens: 4 })).status;
+    if (last === status) return last;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return last;
 }
 
 /** `count` router processes on one config: keys "team" and "spare" with `limits`, in a fresh Redis namespace. */
