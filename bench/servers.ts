@@ -1,0 +1,95 @@
+// The servers `npm run bench` measures, each in its own process: the zero-delay simulator (the
+// backend), a Redis for the shared budget store, the bare proxy (the floor) and Switchyard in its
+// three budget configurations, always with classification, metrics and the access log on.
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { entry, freePort, logDir, startServer, type ServerProcess } from './processes.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const SIM_MODEL = 'sim-model';
+/** The client key of the keyed configurations; random per run, declared in the config by its hash. */
+export const SECRET = `sy-bench-${randomBytes(16).toString('hex')}`;
+export type Budgets = 'off' | 'memory' | 'redis';
+
+// One prompt per class (simple, moderate, complex), so every classifier outcome and both tiers run.
+const PROMPTS = [
+  'Say hello.',
+  'Explain why the sky is blue, step by step, then compare it with why sunsets are red.',
+  'Write a Python function that merges two sorted lists, then test it.',
+];
+
+/** Pre-encoded request bodies. max_tokens is explicit: strict budgets would otherwise ask the sim for 4,096. */
+export const bodies = (model: string, stream: boolean): Buffer[] =>
+  PROMPTS.map((content) => Buffer.from(JSON.stringify({ model, stream, max_tokens: 20, messages: [{ role: 'user', content }] })));
+
+/** Compiles dist/, what production runs. tsc still emits when a file someone is editing has type errors. */
+export function build(): void {
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+  } catch (error) {
+    process.stderr.write(`warning: tsc reported errors (emitted anyway):\n${String((error as { stdout?: unknown }).stdout).slice(0, 1000)}\n`);
+  }
+}
+
+export const startSim = (): Promise<ServerProcess> =>
+  startServer({
+    name: 'sim',
+    // --max-running: the sim's batch queue must never be what limits a proxy's numbers.
+    args: [...entry(join(ROOT, 'src/sim/cli.ts'), join(ROOT, 'dist/sim/cli.js')), '--port', '0', '--model', SIM_MODEL,
+      '--ttft-ms', '0', '--tokens-per-second', '0', '--max-tokens', '20', '--max-running', '1024'],
+    ready: (out) => /sim listening on (\S+)/.exec(out)?.[1],
+  });
+
+/** A throwaway redis-server (no persistence) on a free port; `url` is its redis:// URL. */
+export async function startRedis(): Promise<ServerProcess> {
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  return startServer({
+    name: 'redis',
+    command: process.env['REDIS_SERVER_BIN'] ?? 'redis-server',
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ready: (out) => (out.includes('Ready to accept connections') ? url : undefined),
+  });
+}
+
+export const startBareProxy = (backend: string): Promise<ServerProcess> =>
+  startServer({
+    name: 'bare-proxy',
+    args: ['--import', 'tsx', join(ROOT, 'bench/bare-proxy.ts')],
+    env: { ...process.env, PORT: '0', BACKEND: backend },
+    ready: (out) => /bare proxy listening on (\S+)/.exec(out)?.[1],
+  });
+
+export function startSwitchyard(budgets: Budgets, simUrl: string, redisUrl: string): Promise<ServerProcess> {
+  const keyed = budgets === 'off' ? {} : {
+    auth: {
+      required: true,
+      keys: [{ id: 'bench', hash: createHash('sha256').update(SECRET).digest('hex'),
+        // Generous, but set: every limit check runs and none refuses.
+        limits: { tokensPerMinute: 1e9, tokensPerDay: 1e10, requestsPerMinute: 1e8, maxConcurrent: 10_000 } }],
+    },
+    budgets: budgets === 'memory' ? { store: 'memory' } : { store: 'redis', redis: { url: redisUrl } },
+  };
+  const config = {
+    server: { host: '127.0.0.1', port: 0 },
+    logging: { level: 'info' },
+    models: { bench: { tiers: ['small', 'large'], classify: true, route: { simple: 'small', moderate: 'small', complex: 'large' } } },
+    // The validator refuses two pools with one replica URL, so both tiers share the one pool on the sim.
+    tiers: { small: { pools: ['sim'] }, large: { pools: ['sim'] } },
+    pools: { sim: { engine: 'vllm', servedModel: SIM_MODEL, replicas: [{ name: 'sim', url: simUrl }] } },
+    ...keyed,
+  };
+  const file = join(logDir, `router-${budgets}.yaml`);
+  writeFileSync(file, JSON.stringify(config, null, 2)); // JSON is YAML.
+  const env: Record<string, string | undefined> = { ...process.env, PORT: '0', LOG_LEVEL: 'info' };
+  delete env['SWITCHYARD_ADMIN_TOKEN']; // "budgets off" means no keys and no admin token
+  return startServer({
+    name: `switchyard-${budgets}`,
+    args: [...entry(join(ROOT, 'src/main.ts'), join(ROOT, 'dist/main.js')), '--config', file],
+    env, // The access log goes to a file (processes.ts), never the terminal.
+    ready: (out) => /"url":"([^"]+)"[^\n]*"msg":"switchyard listening"/.exec(out)?.[1],
+  });
+}
