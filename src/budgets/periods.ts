@@ -6,10 +6,21 @@ import type { BucketIds, Period } from './types.js';
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-/** The bucket ids of the instant `now`. */
+// Every request needs the current bucket ids and their ends; both change once a minute at most, so
+// they are computed once and remembered (the budget path runs per request).
+let idsMinute = Number.NaN;
+let idsOfMinute: BucketIds = { minute: '', day: '', month: '' };
+const endsById = new Map<string, number | null>();
+
+/** The bucket ids of the instant `now` (a frozen object shared by every caller in the same minute). */
 export function bucketIds(now: number): BucketIds {
-  const iso = new Date(now).toISOString();
-  return { minute: iso.slice(0, 16), day: iso.slice(0, 10), month: iso.slice(0, 7) };
+  const minute = Math.floor(now / MINUTE_MS);
+  if (minute !== idsMinute) {
+    const iso = new Date(now).toISOString();
+    idsOfMinute = Object.freeze({ minute: iso.slice(0, 16), day: iso.slice(0, 10), month: iso.slice(0, 7) });
+    idsMinute = minute;
+  }
+  return idsOfMinute;
 }
 
 /** The id of `period`'s bucket in a set of bucket ids; lifetime has one bucket forever. */
@@ -19,6 +30,16 @@ export function bucketOf(period: Period, ids: BucketIds): string {
 
 /** When the bucket `id` of `period` ends (exclusive), in epoch ms; null for lifetime. */
 export function bucketEnd(period: Period, id: string): number | null {
+  const key = `${period} ${id}`;
+  const known = endsById.get(key);
+  if (known !== undefined) return known;
+  const end = computeEnd(period, id);
+  if (endsById.size >= 256) endsById.clear();
+  endsById.set(key, end);
+  return end;
+}
+
+function computeEnd(period: Period, id: string): number | null {
   switch (period) {
     case 'lifetime':
       return null;
