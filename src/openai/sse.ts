@@ -11,9 +11,20 @@ export class SseSplitter {
 
   push(chunk: Buffer): string[] {
     const text = this.pending + this.decoder.write(chunk);
-    const parts = text.split(EVENT_BOUNDARY);
-    this.pending = parts.pop() ?? '';
-    return parts.filter((part) => part.length > 0);
+    if (text.includes('\r')) {
+      const parts = text.split(EVENT_BOUNDARY);
+      this.pending = parts.pop() ?? '';
+      return parts.filter((part) => part.length > 0);
+    }
+    // The common case, LF only: indexOf is much cheaper than a regex split.
+    const events: string[] = [];
+    let start = 0;
+    for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n', start)) {
+      if (end > start) events.push(text.slice(start, end));
+      start = end + 2;
+    }
+    this.pending = start === 0 ? text : text.slice(start);
+    return events;
   }
 
   /** What is left when the stream ends: a partial event means the stream was cut short. */

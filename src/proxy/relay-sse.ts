@@ -48,6 +48,9 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     const splitter = new SseSplitter();
     let held: string[] = [];
     for await (const chunk of response.body) {
+      // After [DONE] the client's answer is complete; what follows (normally nothing) is drained
+      // rather than cut off: destroying the body would cost an AbortError with a stack per stream.
+      if (relay.done) continue;
       let events = splitter.push(chunk as Buffer);
       if (events.length === 0) continue;
       if (!committed) {
@@ -67,7 +70,9 @@ export async function relaySse(a: AttemptContext): Promise<void> {
         stall.touch();
       }
       await relay.send(events);
-      if (relay.finished) break;
+      if (relay.done) a.res.end();
+      // A failure (an engine error event, a spent budget) ends the stream and the upstream request.
+      else if (relay.finished) break;
     }
     if (!committed) {
       throw new RouterError('upstream_error', `Replica ${a.replica.name} closed the stream before sending anything.`);
@@ -75,9 +80,11 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     if (!relay.finished) {
       relay.fail(new RouterError('stream_interrupted', `Replica ${a.replica.name} closed the stream before it finished.`));
     }
-    a.res.end();
+    if (!a.res.writableEnded) a.res.end();
   } catch (thrown) {
     if (!committed) throw thrown;
+    // The client already has its whole answer; trouble while draining the rest is no failure.
+    if (a.res.writableEnded) return;
     const reason: unknown = a.controller.signal.aborted ? a.controller.signal.reason : thrown;
     if (reason instanceof ClientGone) {
       a.attempt.outcome = 'client_abort';
@@ -97,6 +104,8 @@ export async function relaySse(a: AttemptContext): Promise<void> {
 class EventRelay {
   /** Saw [DONE] or an engine error event: nothing more is relayed. */
   finished = false;
+  /** Saw [DONE]: the stream completed. */
+  done = false;
   /** The last content event's data, from which a closing chunk is made when a budget runs out. */
   private lastContent = '';
 
@@ -122,6 +131,7 @@ class EventRelay {
       if (data === '[DONE]') {
         out += DONE_EVENT;
         this.finished = true;
+        this.done = true;
         break;
       }
       if (isErrorData(data)) {
@@ -214,7 +224,8 @@ const USAGE_ONLY_CHUNK = /"choices":\s*\[\s*\]/;
 const LEGACY_ERROR_OBJECT = /"object":\s*"error"/;
 
 function isErrorData(data: string): boolean {
-  return data.startsWith('{"error"') || LEGACY_ERROR_OBJECT.test(data);
+  // The substring test first: it rules out nearly every event without running the regex.
+  return data.startsWith('{"error"') || (data.includes('"error"') && LEGACY_ERROR_OBJECT.test(data));
 }
 
 function engineStreamError(data: string, replicaName: string): RouterError {
