@@ -1,11 +1,12 @@
 // One log line per request, written after the response is done, and the request metrics.
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../observability/logger.js';
-import type { RouterMetrics } from '../observability/metrics.js';
+import { labelledChildren, type RouterMetrics } from '../observability/metrics.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { AppMiddleware } from './state.js';
 
 export function logAccess(logger: Logger, metrics: RouterMetrics): AppMiddleware {
+  const observe = requestObserver(metrics);
   return async (ctx, next) => {
     try {
       await next();
@@ -13,7 +14,7 @@ export function logAccess(logger: Logger, metrics: RouterMetrics): AppMiddleware
       const { record } = ctx.state;
       const durationMs = performance.now() - record.startedAt;
       const status = record.outcome === 'client_abort' ? 499 : ctx.res.headersSent ? ctx.res.statusCode : ctx.status;
-      if (record.endpoint !== null) observeInference(metrics, record, durationMs);
+      if (record.endpoint !== null) observe(record, durationMs);
       if (record.errorKind !== null) metrics.errors.inc({ kind: record.errorKind, origin: record.errorOrigin ?? 'router' });
       logger.info(
         {
@@ -45,18 +46,22 @@ export function logAccess(logger: Logger, metrics: RouterMetrics): AppMiddleware
   };
 }
 
-function observeInference(metrics: RouterMetrics, record: RequestRecord, durationMs: number): void {
-  const model = record.model ?? 'unknown';
-  const tier = record.tier ?? 'none';
-  const pool = record.pool ?? 'none';
-  metrics.requests.inc({ model, tier, pool, outcome: record.outcome });
-  metrics.requestDuration.observe({ model, tier }, durationMs / 1000);
-  metrics.overhead.observe(Math.max(0, durationMs - record.upstreamMs) / 1000);
-  if (record.ttftMs !== null) metrics.timeToFirstToken.observe({ model, tier, pool }, record.ttftMs / 1000);
-  if (record.promptTokens !== null) metrics.tokens.inc({ model, tier, pool, direction: 'prompt' }, record.promptTokens);
-  if (record.completionTokens !== null) {
-    metrics.tokens.inc({ model, tier, pool, direction: 'completion' }, record.completionTokens);
-  }
+function requestObserver(metrics: RouterMetrics): (record: RequestRecord, durationMs: number) => void {
+  const requests = labelledChildren((model, tier, pool, outcome) => metrics.requests.labels(model, tier, pool, outcome));
+  const duration = labelledChildren((model, tier) => metrics.requestDuration.labels(model, tier));
+  const ttft = labelledChildren((model, tier, pool) => metrics.timeToFirstToken.labels(model, tier, pool));
+  const tokens = labelledChildren((model, tier, pool, direction) => metrics.tokens.labels(model, tier, pool, direction));
+  return (record, durationMs) => {
+    const model = record.model ?? 'unknown';
+    const tier = record.tier ?? 'none';
+    const pool = record.pool ?? 'none';
+    requests(model, tier, pool, record.outcome).inc();
+    duration(model, tier).observe(durationMs / 1000);
+    metrics.overhead.observe(Math.max(0, durationMs - record.upstreamMs) / 1000);
+    if (record.ttftMs !== null) ttft(model, tier, pool).observe(record.ttftMs / 1000);
+    if (record.promptTokens !== null) tokens(model, tier, pool, 'prompt').inc(record.promptTokens);
+    if (record.completionTokens !== null) tokens(model, tier, pool, 'completion').inc(record.completionTokens);
+  };
 }
 
 function round(ms: number): number {

@@ -14,6 +14,24 @@ export interface ReplicaSnapshot {
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1];
 
+/**
+ * prom-client hashes a label object on every inc/observe. Requests repeat a few label combinations,
+ * so their children are looked up once by a joined key and kept (a bounded number: labels are
+ * config names and outcome kinds).
+ */
+export function labelledChildren<T>(child: (...values: string[]) => T): (...values: string[]) => T {
+  const children = new Map<string, T>();
+  return (...values) => {
+    const key = values.join('\u0000');
+    let found = children.get(key);
+    if (found === undefined) {
+      found = child(...values);
+      children.set(key, found);
+    }
+    return found;
+  };
+}
+
 export interface RouterMetrics {
   readonly registry: Registry;
   readonly requests: Counter<'model' | 'tier' | 'pool' | 'outcome'>;

@@ -13,18 +13,28 @@ export class Pool {
   readonly replicas: readonly Replica[];
   private readonly outlier: OutlierDetector;
   private cursor = 0;
+  /** Reused for every pick (only `now` changes), so picking allocates nothing. */
+  private readonly context: { -readonly [K in keyof BalanceContext]: BalanceContext[K] };
 
   constructor(
     name: string,
     config: PoolConfig,
     replicas: readonly Replica[],
     private readonly now: Clock,
-    private readonly random: () => number = Math.random,
+    random: () => number = Math.random,
   ) {
     this.name = name;
     this.config = config;
     this.replicas = replicas;
     this.outlier = new OutlierDetector(config.outlier, now);
+    this.context = {
+      strategy: config.balance,
+      maxInFlight: config.maxInFlight,
+      maxEngineQueue: config.maxEngineQueue,
+      staleAfterMs: config.engineMetrics.staleAfterMs,
+      now: 0,
+      random,
+    };
   }
 
   /** The next replica for a request that already tried `tried`; null when none is left. */
@@ -71,13 +81,7 @@ export class Pool {
   }
 
   private balanceContext(): BalanceContext {
-    return {
-      strategy: this.config.balance,
-      maxInFlight: this.config.maxInFlight,
-      maxEngineQueue: this.config.maxEngineQueue,
-      staleAfterMs: this.config.engineMetrics.staleAfterMs,
-      now: this.now(),
-      random: this.random,
-    };
+    this.context.now = this.now();
+    return this.context;
   }
 }

@@ -18,8 +18,8 @@ export interface AttemptContext {
   readonly replica: Replica;
   readonly payload: string;
   readonly path: string;
-  /** Aborted by the client leaving, the request deadline, or the attempt's own stall timer. */
-  readonly controller: AbortController;
+  /** The request's lifetime: aborted by the client leaving or the deadline. */
+  readonly signal: AbortSignal;
   readonly attempt: AttemptRecord;
   /** A budget's limit on the stream's output (tight mode); null when unmetered. */
   readonly guard: StreamGuard | null;
@@ -34,24 +34,20 @@ export type Relay = (attempt: AttemptContext) => Promise<void>;
  * ClientGone); after commit the relay handles failures itself and returns.
  */
 export async function runAttempt(
-  base: Omit<AttemptContext, 'controller' | 'attempt' | 'startedAt'>,
-  requestSignal: AbortSignal,
+  base: Omit<AttemptContext, 'signal' | 'attempt' | 'startedAt'>,
+  signal: AbortSignal,
   relay: Relay,
 ): Promise<AttemptRecord> {
   const { replica, record } = base;
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort(requestSignal.reason);
-  if (requestSignal.aborted) onAbort();
-  else requestSignal.addEventListener('abort', onAbort, { once: true });
   const attempt: AttemptRecord = { pool: base.pool.name, replica: replica.name, outcome: 'ok', status: null, ms: 0, firstByteMs: null };
   record.attempts.push(attempt);
   const startedAt = performance.now();
   replica.inFlight++;
   try {
-    await relay({ ...base, controller, attempt, startedAt });
+    await relay({ ...base, signal, attempt, startedAt });
     return attempt;
   } catch (thrown) {
-    const reason: unknown = controller.signal.aborted ? controller.signal.reason : thrown;
+    const reason: unknown = signal.aborted ? signal.reason : thrown;
     if (reason instanceof ClientGone) {
       attempt.outcome = 'client_abort';
       throw reason;
@@ -63,6 +59,5 @@ export async function runAttempt(
     replica.inFlight--;
     attempt.ms = performance.now() - startedAt;
     record.upstreamMs += attempt.ms;
-    requestSignal.removeEventListener('abort', onAbort);
   }
 }

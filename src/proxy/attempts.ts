@@ -64,8 +64,9 @@ export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<v
     }
     for (const [poolIndex, pool] of tier.pools.entries()) {
       // Panic mode is a last resort: a pool with no eligible replica is passed over while a later
-      // pool or spill tier has one.
-      if (pool.eligibleCount() === 0 && laterHasEligible(chain, tierIndex, poolIndex)) continue;
+      // pool or spill tier has one. (Asked only when there is a later option at all.)
+      const lastOption = tierIndex === chain.length - 1 && poolIndex === tier.pools.length - 1;
+      if (!lastOption && pool.eligibleCount() === 0 && laterHasEligible(chain, tierIndex, poolIndex)) continue;
       for (let pick = pool.pick(tried); pick !== null; pick = pool.pick(tried)) {
         if (tried.size >= retry.maxAttempts) throw finalError(lastFailure, tried.size);
         if (tried.size > 0) {

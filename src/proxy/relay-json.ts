@@ -15,7 +15,7 @@ export async function relayJson(a: AttemptContext): Promise<void> {
     path: a.path,
     payload: a.payload,
     requestId: a.record.requestId,
-    signal: a.controller.signal,
+    signal: a.signal,
     headersTimeoutMs: config.firstByteTimeoutMs,
     bodyTimeoutMs: config.idleTimeoutMs,
   });

@@ -1,0 +1,40 @@
+import t from 'tap';
+import { SseByteSplitter, dataStartsWith, eventIncludes, eventText } from './sse-buffer.js';
+
+/** Feeds the chunks and returns every event's payload text, in order. */
+function events(chunks: readonly (string | Buffer)[]): string[] {
+  const splitter = new SseByteSplitter();
+  const out: string[] = [];
+  for (const chunk of chunks) {
+    const split = splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    for (const event of split.events) out.push(eventText(split.buffer, event));
+  }
+  return out;
+}
+
+t.test('events split on blank lines, across chunk boundaries', async (t) => {
+  t.same(events(['data: {"a":1}\n\ndata: {"b":2}\n\n']), ['{"a":1}', '{"b":2}']);
+  t.same(events(['data: {"a"', ':1}\n', '\ndata: [DONE]\n\n']), ['{"a":1}', '[DONE]'], 'an event cut in three');
+  t.same(events(['data: x\n\n\n\ndata: y\n\n']), ['x', 'y'], 'extra blank lines carry nothing');
+  t.same(events(['data: x\r\n\r\ndata: y\r\n\r\n']), ['x', 'y'], 'CRLF line ends');
+  t.same(events(['event: message\ndata: {"a":\ndata: 1}\n\n']), ['{"a":\n1}'], 'multi-line data, other fields ignored');
+  const euro = Buffer.from('data: "€"\n\n');
+  t.same(events([euro.subarray(0, 8), euro.subarray(8)]), ['"€"'], 'a character split between chunks');
+});
+
+t.test('a partial event at the end is reported, not emitted', async (t) => {
+  const splitter = new SseByteSplitter();
+  t.same(splitter.push(Buffer.from('data: {"a":1}\n\ndata: {"b"')).events.length, 1);
+  t.equal(splitter.rest(), 'data: {"b"'.length);
+});
+
+t.test('byte-level checks look only inside the event', async (t) => {
+  const splitter = new SseByteSplitter();
+  const { buffer, events: [first, second] } = splitter.push(Buffer.from('data: {"id":1}\n\ndata: {"usage":{"prompt_tokens":3}}\n\n'));
+  if (first === undefined || second === undefined) throw new Error('two events expected');
+  t.notOk(eventIncludes(buffer, first, Buffer.from('"usage":{')), 'not found in the next event');
+  t.ok(eventIncludes(buffer, second, Buffer.from('"usage":{')));
+  t.ok(dataStartsWith(buffer, first, Buffer.from('{"id"')));
+  t.notOk(dataStartsWith(buffer, second, Buffer.from('{"id"')));
+  t.equal(buffer.toString('utf8', first.start, first.end), 'data: {"id":1}\n\n', 'a range includes its blank line, ready to write');
+});

@@ -1,0 +1,149 @@
+// Passing a committed stream's events to the client. Runs of events go out as slices of the bytes
+// received; only the events the router must read are decoded: the usage chunk (recorded, and
+// dropped when the client did not ask for it), an engine's error event, and [DONE].
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { RouterError, errorBody } from '../openai/errors.js';
+import { dataStartsWith, eventIncludes, eventText, type EventRange, type SplitChunk } from '../openai/sse-buffer.js';
+import { encodeEvent } from '../openai/sse.js';
+import { extractUsage } from '../openai/usage.js';
+import type { AttemptContext } from './attempt.js';
+import { readEngineError } from './engine-errors.js';
+
+const DONE = Buffer.from('[DONE]');
+const ERROR_STARTS = [Buffer.from('{"error"'), Buffer.from('{"object":"error"'), Buffer.from('{"object": "error"')];
+const USAGE = [Buffer.from('"usage":{'), Buffer.from('"usage": {')];
+const CONTENT = [Buffer.from('"content":"'), Buffer.from('"text":"')];
+const TOOL_CALLS = Buffer.from('"tool_calls":[');
+const QUOTE = 0x22;
+const USAGE_ONLY_CHUNK = /"choices":\s*\[\s*\]/;
+
+export class EventRelay {
+  /** Saw [DONE] or failed: nothing more is relayed. */
+  finished = false;
+  /** Saw [DONE]: the stream completed. */
+  done = false;
+  /** The last content event, from which a closing chunk is made when a budget runs out. */
+  private lastContent: string | null = null;
+  private readonly res: ServerResponse;
+  /** Output is counted only where something needs it: a budget's guard or a metered settle. */
+  private readonly countTokens: boolean;
+
+  constructor(
+    private readonly a: AttemptContext,
+    /** Aborted with the attempt: a client that stops reading must not hold the relay forever. */
+    private readonly signal: AbortSignal,
+  ) {
+    this.res = a.res;
+    this.countTokens = a.guard !== null || a.record.keyId !== null;
+  }
+
+  async send({ buffer, events }: SplitChunk): Promise<void> {
+    let runStart = -1;
+    let runEnd = -1;
+    for (const event of events) {
+      if (dataStartsWith(buffer, event, DONE)) {
+        this.finished = this.done = true;
+        runStart = runStart < 0 ? event.start : runStart;
+        runEnd = event.end;
+        break;
+      }
+      if (ERROR_STARTS.some((prefix) => dataStartsWith(buffer, event, prefix))) {
+        await this.write(buffer, runStart, runEnd);
+        this.fail(engineStreamError(eventText(buffer, event), this.a.replica.name));
+        return;
+      }
+      if (USAGE.some((needle) => eventIncludes(buffer, event, needle)) && this.readUsage(eventText(buffer, event))) {
+        if (!this.a.request.clientWantsUsage) {
+          // The router asked for usage; the client did not: this event is not passed on.
+          await this.write(buffer, runStart, runEnd);
+          runStart = runEnd = -1;
+          continue;
+        }
+      } else if (this.countTokens && hasContent(buffer, event)) {
+        const guard = this.a.guard;
+        if (guard !== null && this.a.record.streamedTokens + 1 > guard.allowed) {
+          await this.write(buffer, runStart, runEnd);
+          runStart = runEnd = -1;
+          if (!(await guard.extend())) {
+            this.cutForBudget();
+            return;
+          }
+        }
+        this.a.record.streamedTokens++;
+        if (guard !== null) this.lastContent = eventText(buffer, event);
+      }
+      runStart = runStart < 0 ? event.start : runStart;
+      runEnd = event.end;
+    }
+    await this.write(buffer, runStart, runEnd);
+  }
+
+  /** Ends the stream with one error event and no [DONE]. */
+  fail(error: RouterError): void {
+    this.finished = true;
+    this.a.attempt.outcome = error.kind;
+    this.a.record.outcome = error.kind;
+    this.a.record.errorKind = error.kind;
+    this.a.record.errorOrigin = error.origin;
+    this.a.record.errorMessage = error.message;
+    if (!this.res.destroyed) this.res.write(encodeEvent(JSON.stringify(errorBody(error))));
+  }
+
+  /**
+   * The key's budget ran out mid-stream (tight mode): a closing chunk with finish_reason "length",
+   * so clients see a cut answer as such, then the error event; the upstream request is closed.
+   */
+  private cutForBudget(): void {
+    const closing = this.lastContent === null ? null : closingChunk(this.lastContent);
+    if (closing !== null && !this.res.destroyed) this.res.write(encodeEvent(closing));
+    this.fail(new RouterError('insufficient_quota', "The stream was ended because this key's token budget is spent."));
+  }
+
+  /** Records the usage an event carries; true when it is the usage-only chunk (no choices). */
+  private readUsage(data: string): boolean {
+    const usage = extractUsage(data);
+    if (usage === null) return false;
+    this.a.record.promptTokens = usage.promptTokens;
+    this.a.record.completionTokens = usage.completionTokens;
+    return USAGE_ONLY_CHUNK.test(data);
+  }
+
+  private async write(buffer: Buffer, start: number, end: number): Promise<void> {
+    if (start < 0 || this.res.write(buffer.subarray(start, end))) return;
+    await once(this.res, 'drain', { signal: this.signal });
+  }
+}
+
+/** Whether an event carries generated output: text, a content delta or a tool call. */
+function hasContent(buffer: Buffer, event: EventRange): boolean {
+  for (const needle of CONTENT) {
+    const at = buffer.subarray(event.start, event.end).indexOf(needle);
+    if (at >= 0) return buffer[event.start + at + needle.length] !== QUOTE;
+  }
+  return eventIncludes(buffer, event, TOOL_CALLS);
+}
+
+/** The last content chunk with its output emptied and finish_reason "length". */
+function closingChunk(lastContent: string): string | null {
+  try {
+    const chunk = JSON.parse(lastContent) as { choices?: Record<string, unknown>[] };
+    if (!Array.isArray(chunk.choices)) return null;
+    chunk.choices = chunk.choices.map((choice) => {
+      const closed: Record<string, unknown> = { index: choice['index'] ?? 0, finish_reason: 'length' };
+      if ('delta' in choice) closed['delta'] = {};
+      if ('text' in choice) closed['text'] = '';
+      return closed;
+    });
+    return JSON.stringify(chunk);
+  } catch {
+    return null;
+  }
+}
+
+function engineStreamError(data: string, replicaName: string): RouterError {
+  const engine = readEngineError(data);
+  return new RouterError('stream_interrupted', engine.message ?? `Replica ${replicaName} reported an error mid-stream.`, {
+    code: engine.code ?? 'stream_interrupted',
+  });
+}
