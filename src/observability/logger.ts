@@ -14,9 +14,14 @@ const REDACTED_PATHS = [
   'secret',
 ];
 
+/** Lines are written in batches of this many bytes... */
+const BATCH_BYTES = 8_192;
+/** ...or after this long, whichever comes first, so a quiet router's lines do not wait. */
+const FLUSH_EVERY_MS = 250;
+
 /**
- * Without a destination, logs go to stdout asynchronously: the write leaves the event loop, and lines
- * written while one is in flight go out together. Call `flushLogger` before the process exits.
+ * Without a destination, logs go to stdout asynchronously and in batches: the write leaves the event
+ * loop and many lines share one write. Call `flushLogger` before the process exits.
  */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   const options = {
@@ -26,7 +31,10 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  if (destination !== undefined) return pino(options, destination);
+  const logger = pino(options, pino.destination({ dest: 1, sync: false, minLength: BATCH_BYTES }));
+  setInterval(() => logger.flush(), FLUSH_EVERY_MS).unref();
+  return logger;
 }
 
 /** Writes out what the asynchronous destination still holds. */
