@@ -4,7 +4,7 @@
 
 import type { Complexity } from '../classify/classification.js';
 import { resolveHeuristicSettings } from '../classify/settings.js';
-import type { RawBudgets, RawClassifier, RawConfig, RawDeclaredKey, RawModel, RawPool, RawReplica, RawSimSettings } from './schema.js';
+import type { RawBudgets, RawClassifier, RawConfig, RawDeclaredKey, RawModel, RawPool, RawReplica, RawSimSettings } from './raw.js';
 import type {
   BudgetsConfig,
   ClassifierConfig,

@@ -1,7 +1,9 @@
 // Validating raw router.yaml data against the schema, compiled once at module load, and turning
 // ajv's errors into messages that start with the offending path.
 import { Ajv, type ErrorObject } from 'ajv';
-import { ENV_NAME_PATTERN, KEY_ID_PATTERN, MODEL_NAME_PATTERN, NAME_PATTERN, SHA256_PATTERN, routerSchema, type RawConfig } from './schema.js';
+import type { RawConfig } from './raw.js';
+import { routerSchema } from './schema.js';
+import { ENV_NAME_PATTERN, KEY_ID_PATTERN, MODEL_NAME_PATTERN, NAME_PATTERN, SHA256_PATTERN } from './schema-parts.js';
 
 /** How each pattern is explained in an error message (the raw regex helps nobody). */
 const PATTERN_HINTS: Readonly<Record<string, string>> = {

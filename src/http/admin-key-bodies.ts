@@ -1,7 +1,7 @@
 // The bodies of POST /admin/keys and PATCH /admin/keys/{id}: one ajv schema each, compiled once at
 // module load, and ajv's errors turned into one OpenAI envelope whose `param` is the field at fault.
 import { Ajv, type ErrorObject } from 'ajv';
-import { KEY_ID_PATTERN } from '../config/schema.js';
+import { KEY_ID_PATTERN } from '../config/schema-parts.js';
 import type { Config } from '../config/types.js';
 import { formatPath } from '../config/validate.js';
 import { RouterError } from '../openai/errors.js';

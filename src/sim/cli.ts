@@ -4,7 +4,7 @@
 
 import { parseArgs } from 'node:util';
 import { SIM_DEFAULTS } from '../config/defaults.js';
-import { SIM_FLAVOURS } from '../config/schema.js';
+import { SIM_FLAVOURS } from '../config/schema-parts.js';
 import type { SimFlavour } from '../config/types.js';
 import { startSim, type SimServerOptions } from './server.js';
 

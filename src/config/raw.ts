@@ -1,0 +1,133 @@
+// The raw shape of router.yaml: what validation guarantees, before defaults (defaults.ts turns it
+// into the resolved Config). Every key with a default is optional here.
+
+import type { BalanceStrategy, ClassifierMode, EngineName, LogLevel, SimFlavour } from './types.js';
+import type { SignalName } from '../classify/settings.js';
+import type { Complexity } from '../classify/classification.js';
+
+export interface RawSimFaults {
+  slowFactor?: number;
+  errorRate?: number;
+  hang?: boolean;
+  dieAfterRequests?: number;
+  dropMidStreamRate?: number;
+}
+export interface RawSimSettings {
+  flavour?: SimFlavour;
+  maxRunning?: number;
+  kvCacheTokens?: number;
+  faults?: RawSimFaults;
+  ttftMs?: number;
+  tokensPerSecond?: number;
+  defaultMaxTokens?: number;
+  embeddingDimensions?: number;
+}
+export interface RawServer {
+  host?: string;
+  port?: number;
+  maxBodyBytes?: number;
+  requestTimeoutMs?: number;
+  shutdownGraceMs?: number;
+}
+export interface RawLogging {
+  level?: LogLevel;
+}
+export interface RawModel {
+  tiers: string[];
+  classify?: boolean;
+  route?: Partial<Record<Complexity, string>>;
+  allowTierHeader?: boolean;
+  description?: string;
+}
+export interface RawClassifier {
+  mode?: ClassifierMode;
+  heuristic?: {
+    weights?: Partial<Record<SignalName, number>>;
+    thresholds?: { simpleBelow?: number; complexFrom?: number; effortCap?: number };
+    length?: { floorChars?: number; capDoublings?: number };
+    maxTokens?: { short?: number; long?: number };
+    window?: { headChars?: number; tailChars?: number; contextChars?: number; contextMessages?: number };
+  };
+  embeddings?: { pool: string; timeoutMs?: number; examples: Record<Complexity, string[]> };
+  llm?: { pool: string; timeoutMs?: number };
+}
+export interface RawTier {
+  pools: string[];
+  spillTo?: string;
+  price?: number;
+}
+export interface RawReplica {
+  name?: string;
+  url?: string;
+  weight?: number;
+  sim?: RawSimSettings;
+}
+export interface RawPool {
+  engine: EngineName;
+  servedModel: string;
+  apiKeyEnv?: string;
+  connectTimeoutMs?: number;
+  firstByteTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  maxConnections?: number;
+  balance?: BalanceStrategy;
+  maxInFlight?: number;
+  maxEngineQueue?: number;
+  healthCheck?: { intervalMs?: number; timeoutMs?: number; unhealthyAfter?: number; healthyAfter?: number; path?: string };
+  outlier?: { consecutiveFailures?: number; baseEjectionMs?: number; maxEjectionMs?: number; maxEjectedPercent?: number };
+  engineMetrics?: { intervalMs?: number; timeoutMs?: number; staleAfterMs?: number };
+  sim?: RawSimSettings;
+  replicas: RawReplica[];
+}
+export interface RawRetry {
+  maxAttempts?: number;
+  budgetPercent?: number;
+  minRetriesPerSecond?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+export interface RawKeyLimits {
+  tokensPerMinute?: number;
+  tokensPerDay?: number;
+  tokensPerMonth?: number;
+  tokensLifetime?: number;
+  requestsPerMinute?: number;
+  maxConcurrent?: number;
+}
+export interface RawDeclaredKey {
+  id: string;
+  name?: string;
+  hash: string;
+  prefix?: string;
+  enabled?: boolean;
+  models?: string[];
+  tiers?: string[];
+  maxTokensPerRequest?: number;
+  limits?: RawKeyLimits;
+  metadata?: Record<string, string>;
+}
+export interface RawAuth {
+  required?: boolean;
+  keys?: RawDeclaredKey[];
+}
+export interface RawBudgets {
+  store?: 'memory' | 'redis';
+  redis?: { url?: string; urlEnv?: string; keyPrefix?: string; commandTimeoutMs?: number };
+  budgetMode?: 'strict' | 'tight';
+  onStoreError?: 'fail-closed' | 'fail-open';
+  degradeAt?: number | null;
+  maxOutputTokens?: number;
+  topUpTokens?: number;
+  reservationTtlMs?: number;
+}
+export interface RawConfig {
+  server?: RawServer;
+  logging?: RawLogging;
+  retry?: RawRetry;
+  classifier?: RawClassifier;
+  auth?: RawAuth;
+  budgets?: RawBudgets;
+  models: Record<string, RawModel>;
+  tiers: Record<string, RawTier>;
+  pools: Record<string, RawPool>;
+}

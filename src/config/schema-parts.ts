@@ -1,0 +1,39 @@
+// Building blocks shared by the router.yaml schema's sections: enumerations, name patterns, and
+// small constructors for common kinds of setting.
+
+import type { BalanceStrategy, EngineName, LogLevel, SimFlavour } from './types.js';
+
+export const ENGINES: readonly EngineName[] = ['vllm', 'tgi', 'openai', 'sim'];
+export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const BALANCE_STRATEGIES: readonly BalanceStrategy[] = ['load-aware', 'least-in-flight', 'round-robin'];
+export const SIM_FLAVOURS: readonly SimFlavour[] = ['vllm', 'tgi'];
+
+/** Model aliases are echoed in a response header: printable ASCII, no spaces. */
+export const MODEL_NAME_PATTERN = '^[!-~]+$';
+/** Names that end up in headers, metric labels and default replica names. */
+export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
+export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+/** Key ids name Redis hash tags, so they are kept to a safe alphabet. */
+export const KEY_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
+export const SHA256_PATTERN = '^[0-9a-f]{64}$';
+
+export const milliseconds = (description: string, defaultValue: number) =>
+  ({ type: 'integer', minimum: 1, default: defaultValue, description: `${description} (milliseconds)` }) as const;
+
+/** Durations that may be 0 to turn a periodic activity off. */
+export const interval = (description: string) =>
+  ({ type: 'integer', minimum: 0, description: `${description} (milliseconds; 0 turns it off)` }) as const;
+export const count = (description: string, defaultValue: number, minimum = 1) =>
+  ({ type: 'integer', minimum, default: defaultValue, description }) as const;
+export const share = (description: string, defaultValue: number) =>
+  ({ type: 'number', minimum: 0, maximum: 1, default: defaultValue, description }) as const;
+
+export const nameList = (what: string, description: string) =>
+  ({
+    type: 'array',
+    minItems: 1,
+    uniqueItems: true,
+    items: { type: 'string', minLength: 1, description: `Name of a ${what}.` },
+    description,
+  }) as const;

@@ -1,0 +1,145 @@
+// The schema of pools, their replicas and the simulated engine's settings.
+
+import { DEFAULTS, SIM_DEFAULTS, SIM_FAULT_DEFAULTS } from './defaults.js';
+import { BALANCE_STRATEGIES, ENGINES, ENV_NAME_PATTERN, NAME_PATTERN, SIM_FLAVOURS, count, interval, milliseconds, share } from './schema-parts.js';
+
+export const simFaultsSchema = {
+  type: 'object',
+  description: 'Faults the simulated replica injects.',
+  additionalProperties: false,
+  properties: {
+    slowFactor: { type: 'number', minimum: 1, default: SIM_FAULT_DEFAULTS.slowFactor, description: 'Multiplies every delay (3 = three times slower).' },
+    errorRate: share('Share of requests answered with an engine error.', SIM_FAULT_DEFAULTS.errorRate),
+    hang: { type: 'boolean', default: SIM_FAULT_DEFAULTS.hang, description: 'Accept requests and never answer.' },
+    dieAfterRequests: count('After this many requests the replica stops listening (0 = never).', SIM_FAULT_DEFAULTS.dieAfterRequests, 0),
+    dropMidStreamRate: share('Share of streams cut off after half their tokens.', SIM_FAULT_DEFAULTS.dropMidStreamRate),
+  },
+} as const;
+
+export const simSettingsSchema = {
+  type: 'object',
+  description: 'Simulator behaviour (engine "sim" only). Replica settings override pool settings.',
+  additionalProperties: false,
+  properties: {
+    flavour: { type: 'string', enum: SIM_FLAVOURS, default: SIM_DEFAULTS.flavour, description: 'The engine imitated: metric names and error bodies.' },
+    maxRunning: count('Continuous batching: sequences decoded together; more requests wait in a queue.', SIM_DEFAULTS.maxRunning),
+    kvCacheTokens: count('KV-cache capacity in tokens, for the cache-usage gauge.', SIM_DEFAULTS.kvCacheTokens),
+    faults: simFaultsSchema,
+    ttftMs: { type: 'integer', minimum: 0, default: SIM_DEFAULTS.ttftMs, description: 'Time to first token for an idle replica (milliseconds).' },
+    tokensPerSecond: { type: 'integer', minimum: 0, default: SIM_DEFAULTS.tokensPerSecond, description: 'Streaming speed.' },
+    defaultMaxTokens: {
+      type: 'integer',
+      minimum: 0,
+      default: SIM_DEFAULTS.defaultMaxTokens,
+      description: 'Completion length when the request sets no max_tokens.',
+    },
+    embeddingDimensions: {
+      type: 'integer',
+      minimum: 1,
+      default: SIM_DEFAULTS.embeddingDimensions,
+      description: 'Length of the embedding vectors returned (unless the request sets `dimensions`).',
+    },
+  },
+} as const;
+
+export const replicaSchema = {
+  type: 'object',
+  description: 'One server.',
+  additionalProperties: false,
+  properties: {
+    name: {
+      type: 'string',
+      pattern: NAME_PATTERN,
+      description: 'Unique across the config; shown to clients in x-switchyard-replica. Default: <pool>-<index>.',
+    },
+    url: {
+      type: 'string',
+      description: 'Origin such as http://gpu-0:8000 (no path: the router adds /v1/...). Required unless engine is "sim".',
+    },
+    weight: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      default: DEFAULTS.replica.weight,
+      description: 'Relative share of traffic within the pool.',
+    },
+    sim: simSettingsSchema,
+  },
+} as const;
+
+export const poolSchema = {
+  type: 'object',
+  description: 'Interchangeable replicas serving the same model.',
+  additionalProperties: false,
+  required: ['engine', 'servedModel', 'replicas'],
+  properties: {
+    engine: { type: 'string', enum: ENGINES, description: 'Protocol quirks of the replicas.' },
+    servedModel: {
+      type: 'string',
+      minLength: 1,
+      description: 'The model name the replicas serve; replaces the client\'s "model" on the way upstream.',
+    },
+    apiKeyEnv: {
+      type: 'string',
+      pattern: ENV_NAME_PATTERN,
+      description: 'Name of the environment variable holding the API key sent as a bearer token.',
+    },
+    connectTimeoutMs: milliseconds('TCP/TLS connect timeout', DEFAULTS.pool.connectTimeoutMs),
+    firstByteTimeoutMs: milliseconds('Until the first response byte', DEFAULTS.pool.firstByteTimeoutMs),
+    idleTimeoutMs: milliseconds('Longest silence allowed between two chunks of a response body', DEFAULTS.pool.idleTimeoutMs),
+    maxConnections: {
+      type: 'integer',
+      minimum: 1,
+      default: DEFAULTS.pool.maxConnections,
+      description: 'Keep-alive connections per replica.',
+    },
+    balance: {
+      type: 'string',
+      enum: BALANCE_STRATEGIES,
+      default: DEFAULTS.pool.balance,
+      description: 'How a replica is picked: load-aware (power of two choices on live load), least-in-flight or round-robin.',
+    },
+    maxInFlight: count('Requests in flight from this router at which a replica counts as saturated.', DEFAULTS.pool.maxInFlight),
+    maxEngineQueue: count('Engine queue depth above which a replica counts as saturated.', DEFAULTS.pool.maxEngineQueue, 0),
+    healthCheck: {
+      type: 'object',
+      description: "Active health checks on the engine's health path.",
+      additionalProperties: false,
+      properties: {
+        intervalMs: interval('Time between checks; default 5000 (vLLM, sim), 15000 (TGI), 0 (openai)'),
+        timeoutMs: milliseconds('Time a check may take', DEFAULTS.healthCheck.timeoutMs),
+        unhealthyAfter: count('Consecutive failed checks that mark a replica unhealthy.', DEFAULTS.healthCheck.unhealthyAfter),
+        healthyAfter: count('Consecutive passed checks that mark it healthy again.', DEFAULTS.healthCheck.healthyAfter),
+        path: { type: 'string', pattern: '^/', description: "Overrides the engine's health path (/health; /v1/models for openai)." },
+      },
+    },
+    outlier: {
+      type: 'object',
+      description: 'Passive ejection of replicas that fail real requests.',
+      additionalProperties: false,
+      properties: {
+        consecutiveFailures: count('Consecutive gateway failures that eject a replica.', DEFAULTS.outlier.consecutiveFailures),
+        baseEjectionMs: milliseconds('Ejection time, multiplied by the number of ejections', DEFAULTS.outlier.baseEjectionMs),
+        maxEjectionMs: milliseconds('Longest ejection', DEFAULTS.outlier.maxEjectionMs),
+        maxEjectedPercent: {
+          type: 'number',
+          minimum: 0,
+          maximum: 100,
+          default: DEFAULTS.outlier.maxEjectedPercent,
+          description: "Most of a pool's replicas ejected at once (percent).",
+        },
+      },
+    },
+    engineMetrics: {
+      type: 'object',
+      description: "Scraping the engines' /metrics for queue depth and KV-cache use.",
+      additionalProperties: false,
+      properties: {
+        intervalMs: interval('Time between scrapes; default 1000, 0 for openai'),
+        timeoutMs: milliseconds('Time a scrape may take', DEFAULTS.engineMetrics.timeoutMs),
+        staleAfterMs: milliseconds('Age after which a scrape is unknown (and unknown counts as busy)', DEFAULTS.engineMetrics.staleAfterMs),
+      },
+    },
+    sim: simSettingsSchema,
+    replicas: { type: 'array', minItems: 1, items: replicaSchema, description: 'The servers of this pool.' },
+  },
+} as const;
