@@ -1,6 +1,7 @@
 // The admin API for client keys, on a real router with a memory store: a created key's secret is
 // shown once and works with the official SDK; its usage, limits, disabling, reset and deletion take
 // effect on its next request; bodies are validated with exact errors; router.yaml keys are read-only.
+import { jsonError } from '../fixtures/json-error.js';
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import OpenAI from 'openai';
@@ -82,14 +83,6 @@ async function untilRefused(secret: string, max = 3) {
 }
 
 /** Node's own message for unparseable JSON (it differs between Node versions). */
-function jsonError(text: string): string {
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  return '';
-}
 
 const envelope = (message: string, type: string, code: string | null, param: string | null = null) => ({ error: { message, type, param, code } });
 const NO_LIMITS = { tokensPerMinute: null, tokensPerDay: null, tokensPerMonth: null, tokensLifetime: null, requestsPerMinute: null, maxConcurrent: null };

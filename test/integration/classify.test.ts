@@ -1,8 +1,8 @@
 // Complexity routing end to end: `auto` sends a simple and a complex request to different pools and
 // says why in headers; clients pin tiers only where allowed; the admin dry run; and the embeddings
 // and llm modes, including their fallbacks to the heuristic.
+import { freePort } from '../fixtures/free-port.js';
 import t, { type Test } from 'tap';
-import { createServer } from 'node:net';
 import { startFakeEngine, type Behaviour, type FakeEngine } from '../fixtures/fake-engine.js';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN } from '../fixtures/wait.js';
@@ -187,14 +187,3 @@ t.test('llm mode falls back on a timeout and on a useless answer', async (t) => 
   t.match(vague, { complexity: 'complex', tier: 'large' });
   t.match(vague.reason, /^complex: llm-failed\+/);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

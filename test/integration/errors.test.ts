@@ -1,7 +1,8 @@
 // Every error a client can meet, with its exact status and body: the router's own checks, and
 // engines' error bodies normalised into OpenAI's envelope.
+import { jsonError } from '../fixtures/json-error.js';
+import { freePort } from '../fixtures/free-port.js';
 import t from 'tap';
-import { createServer } from 'node:net';
 import { startFakeEngine, type Behaviour } from '../fixtures/fake-engine.js';
 import { configFor, startTestRouter } from '../fixtures/start-router.js';
 
@@ -273,23 +274,3 @@ t.test('error kinds are logged with their origin', async (t) => {
   t.equal(line?.['origin'], 'upstream');
   t.equal(line?.['status'], 502);
 });
-
-function jsonError(text: string): string {
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  return '';
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -1,7 +1,7 @@
 // Retries, fallbacks and spills before commit, and what must not be retried, against scripted fake
 // engines. Each test starts its own router so replica state and round-robin order start fresh.
+import { freePort } from '../fixtures/free-port.js';
 import t, { type Test } from 'tap';
-import { createServer } from 'node:net';
 import { chatStreamEvents, startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN, adminReplicas, waitFor } from '../fixtures/wait.js';
@@ -268,14 +268,3 @@ t.test('the retry budget caps retries', async (t) => {
   t.equal(e1.requests.length, 0);
   t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_retry_budget_exhausted_total 1/);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
