@@ -1,6 +1,7 @@
 // Sending one attempt to one replica: the only place that builds an upstream HTTP request.
 import type { Dispatcher } from 'undici';
 import type { Replica } from '../pools/replica.js';
+import { WholeResponseHandler, type WholeResponse } from './whole-response.js';
 
 export interface ForwardOptions {
   readonly path: string;
@@ -12,22 +13,33 @@ export interface ForwardOptions {
   readonly bodyTimeoutMs: number;
 }
 
+/** The response as a body stream, for streams relayed as they arrive. */
 export function forward(replica: Replica, options: ForwardOptions): Promise<Dispatcher.ResponseData> {
+  return replica.dispatcher.request({ ...requestOptions(replica, options), signal: options.signal });
+}
+
+/** The whole response, for answers that are relayed only once complete. */
+export function exchange(replica: Replica, options: ForwardOptions): Promise<WholeResponse> {
+  const handler = new WholeResponseHandler(options.signal);
+  replica.dispatcher.dispatch(requestOptions(replica, options), handler);
+  return handler.done;
+}
+
+function requestOptions(replica: Replica, options: ForwardOptions): Dispatcher.DispatchOptions {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/json, text/event-stream',
     'x-request-id': options.requestId,
   };
   if (replica.authorization !== null) headers['authorization'] = replica.authorization;
-  return replica.dispatcher.request({
+  return {
     path: options.path,
     method: 'POST',
     headers,
     body: options.payload,
-    signal: options.signal,
     headersTimeout: options.headersTimeoutMs,
     bodyTimeout: options.bodyTimeoutMs,
-  });
+  };
 }
 
 /** The client's body with the pool's model and, for streams, usage reporting switched on. */

@@ -1,8 +1,7 @@
 // Non-streaming responses: read the engine's answer, then send it to the client byte for byte.
-import { performance } from 'node:perf_hooks';
 import { extractUsage, type Usage } from '../openai/usage.js';
 import type { AttemptContext } from './attempt.js';
-import { forward } from './forward.js';
+import { exchange } from './forward.js';
 import { failureFromStatus } from './outcome.js';
 import { parseRetryAfter } from './retry-policy.js';
 
@@ -11,7 +10,7 @@ const USAGE_TAIL_BYTES = 4096;
 
 export async function relayJson(a: AttemptContext): Promise<void> {
   const { config } = a.pool;
-  const response = await forward(a.replica, {
+  const response = await exchange(a.replica, {
     path: a.path,
     payload: a.payload,
     requestId: a.record.requestId,
@@ -20,8 +19,8 @@ export async function relayJson(a: AttemptContext): Promise<void> {
     bodyTimeoutMs: config.idleTimeoutMs,
   });
   a.attempt.status = response.statusCode;
-  a.attempt.firstByteMs = performance.now() - a.startedAt;
-  const body = Buffer.from(await response.body.arrayBuffer());
+  a.attempt.firstByteMs = response.headersAt - a.startedAt;
+  const { body } = response;
   if (response.statusCode < 200 || response.statusCode > 299) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
     throw failureFromStatus(response.statusCode, body.toString('utf8'), a.replica.name, retryAfterMs);
