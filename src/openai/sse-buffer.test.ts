@@ -1,5 +1,5 @@
 import t from 'tap';
-import { SseByteSplitter, dataStartsWith, eventIncludes, eventText } from './sse-buffer.js';
+import { NeedleCursor, SseByteSplitter, dataStartsWith, eventText } from './sse-buffer.js';
 
 /** Feeds the chunks and returns every event's payload text, in order. */
 function events(chunks: readonly (string | Buffer)[]): string[] {
@@ -32,9 +32,24 @@ t.test('byte-level checks look only inside the event', async (t) => {
   const splitter = new SseByteSplitter();
   const { buffer, events: [first, second] } = splitter.push(Buffer.from('data: {"id":1}\n\ndata: {"usage":{"prompt_tokens":3}}\n\n'));
   if (first === undefined || second === undefined) throw new Error('two events expected');
-  t.notOk(eventIncludes(buffer, first, Buffer.from('"usage":{')), 'not found in the next event');
-  t.ok(eventIncludes(buffer, second, Buffer.from('"usage":{')));
+  const usage = new NeedleCursor(buffer, Buffer.from('"usage":{'));
+  t.equal(usage.find(first), -1, 'not found in the next event');
+  t.equal(usage.find(second), buffer.indexOf('"usage":{'));
   t.ok(dataStartsWith(buffer, first, Buffer.from('{"id"')));
   t.notOk(dataStartsWith(buffer, second, Buffer.from('{"id"')));
   t.equal(buffer.toString('utf8', first.start, first.end), 'data: {"id":1}\n\n', 'a range includes its blank line, ready to write');
+});
+
+t.test('a needle cursor finds each event\'s first occurrence, in one pass over the chunk', async (t) => {
+  const splitter = new SseByteSplitter();
+  const text = 'data: {"x":"ab"}\n\ndata: {"y":1}\n\ndata: {"x":"a","x":"b"}\n\ndata: [DONE]\n\n';
+  const { buffer, events } = splitter.push(Buffer.from(text));
+  const cursor = new NeedleCursor(buffer, Buffer.from('"x"'));
+  t.same(
+    events.map((event) => cursor.find(event)),
+    [text.indexOf('"x"'), -1, text.indexOf('"x":"a"'), -1],
+  );
+  const across = new NeedleCursor(Buffer.from('data: a"\n\ndata: "b\n\n'), Buffer.from('"\n\ndata: "'));
+  t.equal(across.find({ start: 0, end: 10 }), -1, 'a match that straddles two events belongs to neither');
+  t.equal(across.find({ start: 10, end: 20 }), -1);
 });

@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { RouterError, errorBody } from '../openai/errors.js';
-import { dataStartsWith, eventIncludes, eventText, type EventRange, type SplitChunk } from '../openai/sse-buffer.js';
+import { NeedleCursor, dataStartsWith, eventText, type EventRange, type SplitChunk } from '../openai/sse-buffer.js';
 import { encodeEvent } from '../openai/sse.js';
 import { extractUsage } from '../openai/usage.js';
 import type { AttemptContext } from './attempt.js';
@@ -39,6 +39,7 @@ export class EventRelay {
   }
 
   async send({ buffer, events }: SplitChunk): Promise<void> {
+    const find = new ChunkSearch(buffer);
     let runStart = -1;
     let runEnd = -1;
     for (const event of events) {
@@ -48,19 +49,19 @@ export class EventRelay {
         runEnd = event.end;
         break;
       }
-      if (ERROR_STARTS.some((prefix) => dataStartsWith(buffer, event, prefix))) {
+      if (isErrorEvent(buffer, event)) {
         await this.write(buffer, runStart, runEnd);
         this.fail(engineStreamError(eventText(buffer, event), this.a.replica.name));
         return;
       }
-      if (USAGE.some((needle) => eventIncludes(buffer, event, needle)) && this.readUsage(eventText(buffer, event))) {
+      if (find.usage(event) && this.readUsage(eventText(buffer, event))) {
         if (!this.a.request.clientWantsUsage) {
           // The router asked for usage; the client did not: this event is not passed on.
           await this.write(buffer, runStart, runEnd);
           runStart = runEnd = -1;
           continue;
         }
-      } else if (this.countTokens && hasContent(buffer, event)) {
+      } else if (this.countTokens && find.content(event)) {
         const guard = this.a.guard;
         if (guard !== null && this.a.record.streamedTokens + 1 > guard.allowed) {
           await this.write(buffer, runStart, runEnd);
@@ -115,13 +116,37 @@ export class EventRelay {
   }
 }
 
-/** Whether an event carries generated output: text, a content delta or a tool call. */
-function hasContent(buffer: Buffer, event: EventRange): boolean {
-  for (const needle of CONTENT) {
-    const at = buffer.subarray(event.start, event.end).indexOf(needle);
-    if (at >= 0) return buffer[event.start + at + needle.length] !== QUOTE;
+function isErrorEvent(buffer: Buffer, event: EventRange): boolean {
+  for (const prefix of ERROR_STARTS) if (dataStartsWith(buffer, event, prefix)) return true;
+  return false;
+}
+
+/** The searches the relay makes in one chunk's events, each scanning the chunk once. */
+class ChunkSearch {
+  private readonly usages: readonly NeedleCursor[];
+  private readonly contents: readonly NeedleCursor[];
+  private readonly toolCalls: NeedleCursor;
+
+  constructor(private readonly buffer: Buffer) {
+    this.usages = USAGE.map((needle) => new NeedleCursor(buffer, needle));
+    this.contents = CONTENT.map((needle) => new NeedleCursor(buffer, needle));
+    this.toolCalls = new NeedleCursor(buffer, TOOL_CALLS);
   }
-  return eventIncludes(buffer, event, TOOL_CALLS);
+
+  /** Whether the event carries a usage object. */
+  usage(event: EventRange): boolean {
+    for (const cursor of this.usages) if (cursor.find(event) >= 0) return true;
+    return false;
+  }
+
+  /** Whether the event carries generated output: non-empty text or content, or a tool call. */
+  content(event: EventRange): boolean {
+    for (let i = 0; i < CONTENT.length; i++) {
+      const at = this.contents[i]!.find(event);
+      if (at >= 0) return this.buffer[at + CONTENT[i]!.length] !== QUOTE;
+    }
+    return this.toolCalls.find(event) >= 0;
+  }
 }
 
 /** The last content chunk with its output emptied and finish_reason "length". */

@@ -59,12 +59,14 @@ export async function relaySse(a: AttemptContext): Promise<void> {
       if (split.events.length === 0) continue;
       if (!committed) {
         // The pre-commit window: role-only preamble chunks are held until the first content, so a
-        // replica that fails before its first token is still a clean, retryable failure.
+        // replica that fails before its first token is still a clean, retryable failure. Only the
+        // events up to the first content are read here; the relay reads the rest as it sends them.
         let content = false;
         for (const event of split.events) {
           const data = eventText(split.buffer, event);
           throwIfError(data, a.replica.name);
-          content ||= !isPreamble(data);
+          content = !isPreamble(data);
+          if (content) break;
         }
         held.push(split);
         if (!content) continue;
