@@ -22,8 +22,11 @@ export type Field = 'used' | 'reserved' | 'requests';
 
 const PRUNE_EVERY_MS = 60_000;
 
+const EMPTY: Readonly<Bucket> = { used: 0, reserved: 0, requests: 0, expireAt: null };
+
 export class KeyUsage {
-  readonly buckets = new Map<string, Bucket>();
+  /** Per period, by bucket id (no key strings built per call: this runs several times per request). */
+  private readonly buckets: Record<Period, Map<string, Bucket>> = { minute: new Map(), day: new Map(), month: new Map(), lifetime: new Map() };
   readonly held = new Map<string, Held>();
   /** Reclaimed reservation id → its expiry, so a late settle still charges. */
   readonly reclaimed = new Map<string, number>();
@@ -61,7 +64,9 @@ export class KeyUsage {
     }
     if (this.nextPrune <= now) {
       this.nextPrune = now + PRUNE_EVERY_MS;
-      for (const [name, bucket] of this.buckets) if (bucket.expireAt !== null && bucket.expireAt <= now) this.buckets.delete(name);
+      for (const buckets of Object.values(this.buckets)) {
+        for (const [id, bucket] of buckets) if (bucket.expireAt !== null && bucket.expireAt <= now) buckets.delete(id);
+      }
       for (const [id, at] of this.reclaimed) if (at <= now - RECLAIMED_RETENTION_MS) this.reclaimed.delete(id);
     }
   }
@@ -70,13 +75,27 @@ export class KeyUsage {
   reset(): void {
     for (const [id, held] of this.held) this.reclaimed.set(id, held.expiresAt);
     this.held.clear();
-    this.buckets.clear();
+    for (const buckets of Object.values(this.buckets)) buckets.clear();
+  }
+
+  /** How many buckets are kept, all periods together. */
+  get bucketCount(): number {
+    let count = 0;
+    for (const buckets of Object.values(this.buckets)) count += buckets.size;
+    return count;
   }
 
   counters(ids: Record<Period, string>): Counters {
-    const read = (period: Period, field: Field): number => this.buckets.get(`${period}:${ids[period]}`)?.[field] ?? 0;
-    const per = (field: Field): Record<Period, number> => ({ minute: read('minute', field), day: read('day', field), month: read('month', field), lifetime: read('lifetime', field) });
-    return { used: per('used'), reserved: per('reserved'), requests: read('minute', 'requests'), active: this.held.size };
+    const minute = this.buckets.minute.get(ids.minute) ?? EMPTY;
+    const day = this.buckets.day.get(ids.day) ?? EMPTY;
+    const month = this.buckets.month.get(ids.month) ?? EMPTY;
+    const lifetime = this.buckets.lifetime.get(ids.lifetime) ?? EMPTY;
+    return {
+      used: { minute: minute.used, day: day.used, month: month.used, lifetime: lifetime.used },
+      reserved: { minute: minute.reserved, day: day.reserved, month: month.reserved, lifetime: lifetime.reserved },
+      requests: minute.requests,
+      active: this.held.size,
+    };
   }
 
   /** Adds `delta` to `field` in the four buckets of `buckets` (lifetime included). */
@@ -85,14 +104,16 @@ export class KeyUsage {
   }
 
   bump(period: Period, id: string, field: Field, delta: number, now: number): void {
-    const expireAt = bucketExpiry(period, id);
-    // A bucket past its expiry is gone for good; writing would resurrect it (Redis drops it the same way).
-    if (expireAt !== null && expireAt <= now) return;
-    const name = `${period}:${id}`;
-    let bucket = this.buckets.get(name);
+    const buckets = this.buckets[period];
+    let bucket = buckets.get(id);
     if (bucket === undefined) {
+      const expireAt = bucketExpiry(period, id);
+      // A bucket past its expiry is gone for good; writing would resurrect it (Redis drops it the same way).
+      if (expireAt !== null && expireAt <= now) return;
       bucket = { used: 0, reserved: 0, requests: 0, expireAt };
-      this.buckets.set(name, bucket);
+      buckets.set(id, bucket);
+    } else if (bucket.expireAt !== null && bucket.expireAt <= now) {
+      return;
     }
     bucket[field] = Math.max(0, bucket[field] + delta);
   }

@@ -103,7 +103,7 @@ export class MemoryBudgetStore implements BudgetStore {
   stats(): { keys: number; buckets: number; reservations: number; reclaimed: number } {
     let [buckets, reservations, reclaimed] = [0, 0, 0];
     for (const usage of this.usages.values()) {
-      buckets += usage.buckets.size;
+      buckets += usage.bucketCount;
       reservations += usage.held.size;
       reclaimed += usage.reclaimed.size;
     }
