@@ -23,7 +23,7 @@ export async function loadTokenizer(): Promise<void> {
 }
 
 export interface CostEstimate {
-  /** Prompt tokens, by the tokenizer. */
+  /** Prompt tokens, by the tokenizer (counted when first read). */
   readonly promptTokens: number;
   /** Prompt tokens no tokenizer can exceed. */
   readonly promptUpperBound: number;
@@ -47,7 +47,18 @@ export function estimateCost(request: InferenceRequest, maxOutputTokens: number)
   const hasMaxTokens = typeof given === 'number';
   const choices = typeof request.body['n'] === 'number' ? request.body['n'] : 1;
   const outputAllowance = request.endpoint === 'embeddings' ? 0 : (hasMaxTokens ? (given as number) : maxOutputTokens) * choices;
-  return { promptTokens: tokensOf(texts, chars) + overhead, promptUpperBound: bytes + overhead, outputAllowance, hasMaxTokens };
+  // Tokenizing is the one costly step, and strict mode needs it only when an engine reports no usage:
+  // counted on first read, then remembered.
+  let promptTokens: number | null = null;
+  return {
+    get promptTokens() {
+      promptTokens ??= tokensOf(texts, chars) + overhead;
+      return promptTokens;
+    },
+    promptUpperBound: bytes + overhead,
+    outputAllowance,
+    hasMaxTokens,
+  };
 }
 
 function tokensOf(texts: readonly string[], chars: number): number {
