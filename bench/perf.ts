@@ -14,7 +14,7 @@ import { SECRET, SIM_MODEL, bodies, build, startBareProxy, startRedis, startSim,
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, soak: { type: 'string' } } });
 type Mode = 'nonstream' | 'stream';
 const MODES: Mode[] = values.only === 'nonstream' || values.only === 'stream' ? [values.only] : ['nonstream', 'stream'];
-const [WARMUP, REQUESTS, LATENCY_S] = values.quick ? [200, 3000, 3] : [1000, 20_000, 10];
+const [WARMUP, REQUESTS, ROUNDS, LATENCY_S] = values.quick ? [200, 3000, 2, 3] : [1000, 20_000, 5, 10];
 const CONCURRENCY = 32;
 const RATE = 500;
 const SOAK = Number(values.soak ?? 0);
@@ -22,27 +22,72 @@ const MODE_NAME: Record<Mode, string> = { nonstream: 'non-streaming', stream: '2
 
 process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
 
-interface Row { label: string; rps: number; p50: number; p99: number; cpuUs: number; rssMb: number; failed: number; redisCpuUs: number }
+interface Row { label: string; rps: number; p50: number; p99: number; cpuUs: number; ratio: number; rssMb: number; failed: number; redisCpuUs: number }
 
-/** `redis`: also the redis-server's CPU per request, the part of the Redis store's cost the router's own CPU leaves out. */
-async function measure(server: ServerProcess, label: string, mode: Mode, model: string, key: boolean, redis?: ServerProcess): Promise<Row> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${SECRET}` } : {}) };
-  const t = target(server.url, { path: '/v1/chat/completions', headers, bodies: bodies(model, mode === 'stream'), stream: mode === 'stream' });
-  try {
-    const warm = await closedLoop(t, WARMUP, CONCURRENCY);
-    const [before, redisBefore] = [cpuMicros(server.pid), redis ? cpuMicros(redis.pid) : NaN];
-    const run = await closedLoop(t, REQUESTS, CONCURRENCY);
-    const served = Math.max(1, run.ok + run.errors);
-    const cpuUs = (cpuMicros(server.pid) - before) / served;
-    const redisCpuUs = redis ? (cpuMicros(redis.pid) - redisBefore) / served : NaN;
-    const lat = await fixedRate(t, RATE, LATENCY_S);
-    const failed = warm.errors + run.errors + lat.errors + lat.skipped;
-    const row = { label, rps: run.ok / run.seconds, p50: percentile(lat.latenciesMs, 50), p99: percentile(lat.latenciesMs, 99), cpuUs, rssMb: NaN, failed, redisCpuUs };
-    process.stderr.write(`  ${MODE_NAME[mode]}: ${label}: ${Math.round(row.rps)} req/s, ${cpuUs.toFixed(0)} µs CPU/req, p50 ${row.p50.toFixed(2)} / p99 ${row.p99.toFixed(2)} ms; ` +
-      `load generator ${(run.clientCpuMicros / Math.max(1, run.ok)).toFixed(0)} µs CPU/req; ${failed} failed\n`);
-    return row;
-  } finally {
-    await t.pool.close();
+interface Setup { label: string; model: string; key: boolean; server: ServerProcess; redis?: ServerProcess }
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+function targetOf(setup: Setup, mode: Mode) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(setup.key ? { authorization: `Bearer ${SECRET}` } : {}) };
+  return target(setup.server.url, { path: '/v1/chat/completions', headers, bodies: bodies(setup.model, mode === 'stream'), stream: mode === 'stream' });
+}
+
+/**
+ * CPU per request, in ROUNDS rounds that visit every setup in turn: this machine's speed drifts by
+ * ±15% over minutes (shared cores), so each setup's ratio to the floor is taken within one round,
+ * where both saw the same machine, and the median round is reported.
+ */
+async function measureCpu(setups: readonly Setup[], mode: Mode): Promise<Row[]> {
+  const cpu = setups.map(() => [] as number[]);
+  const ratios = setups.map(() => [] as number[]);
+  const rps = setups.map(() => [] as number[]);
+  const redisCpu = setups.map(() => [] as number[]);
+  const failed = setups.map(() => 0);
+  const floorIndex = setups.findIndex((s) => s.label.includes('floor'));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, setup] of setups.entries()) {
+      const t = targetOf(setup, mode);
+      try {
+        if (round === 0) failed[i]! += (await closedLoop(t, WARMUP, CONCURRENCY)).errors;
+        const [before, redisBefore] = [cpuMicros(setup.server.pid), setup.redis ? cpuMicros(setup.redis.pid) : NaN];
+        const run = await closedLoop(t, REQUESTS / ROUNDS, CONCURRENCY);
+        const served = Math.max(1, run.ok + run.errors);
+        cpu[i]!.push((cpuMicros(setup.server.pid) - before) / served);
+        redisCpu[i]!.push(setup.redis ? (cpuMicros(setup.redis.pid) - redisBefore) / served : NaN);
+        rps[i]!.push(run.ok / run.seconds);
+        failed[i]! += run.errors;
+      } finally {
+        await t.pool.close();
+      }
+    }
+    for (const i of setups.keys()) ratios[i]!.push(cpu[i]![round]! / cpu[floorIndex]![round]!);
+    process.stderr.write(`  ${MODE_NAME[mode]}, round ${round + 1}/${ROUNDS}: ${setups.map((s, i) => `${s.label} ${cpu[i]![round]!.toFixed(0)} µs`).join(', ')}\n`);
+  }
+  return setups.map((setup, i) => ({
+    label: setup.label, rps: median(rps[i]!), p50: NaN, p99: NaN, cpuUs: median(cpu[i]!), ratio: median(ratios[i]!),
+    rssMb: NaN, failed: failed[i]!, redisCpuUs: setup.redis ? median(redisCpu[i]!) : NaN,
+  }));
+}
+
+/** Latency to the last byte at a fixed rate, one setup after the other. */
+async function measureLatency(setups: readonly Setup[], mode: Mode, rows: Row[]): Promise<void> {
+  for (const [i, setup] of setups.entries()) {
+    const t = targetOf(setup, mode);
+    try {
+      const lat = await fixedRate(t, RATE, LATENCY_S);
+      const row = rows[i]!;
+      row.p50 = percentile(lat.latenciesMs, 50);
+      row.p99 = percentile(lat.latenciesMs, 99);
+      row.failed += lat.errors + lat.skipped;
+      process.stderr.write(`  ${MODE_NAME[mode]}: ${setup.label}: ${RATE} req/s, p50 ${row.p50.toFixed(2)} / p99 ${row.p99.toFixed(2)} ms\n`);
+    } finally {
+      await t.pool.close();
+    }
   }
 }
 
@@ -69,16 +114,17 @@ const num = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) :
 function printTable(rows: Map<Mode, Row[]>): void {
   const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
   console.log(`\nnpm run bench — ${new Date().toISOString()}, node ${process.version}, nproc ${nproc}`);
-  console.log(`Each row: ${WARMUP} warm-up requests; ${REQUESTS} requests over ${CONCURRENCY} connections (req/s; CPU µs/req = the server ` +
-    `process's own CPU time ÷ requests, for "direct" the simulator's); then ${RATE} req/s for ${LATENCY_S} s (latency to the last byte).\n` +
+  console.log(`Each row: ${WARMUP} warm-up requests; ${REQUESTS} requests over ${CONCURRENCY} connections in ${ROUNDS} rounds that visit every ` +
+    `setup in turn (req/s and CPU µs/req = the server process's own CPU time ÷ requests, for "direct" the simulator's: medians of the rounds; ` +
+    `× floor = the median of each round's ratio); then ${RATE} req/s for ${LATENCY_S} s (latency to the last byte).\n` +
     'Switchyard and the simulator run the compiled dist/; the bare proxy runs under tsx, whose loader thread is about 25 MB of its RSS.\n');
   console.log('| setup | req/s | p50 ms | p99 ms | added p50/p99 ms (vs direct) | CPU µs/req | × floor | RSS MB |\n|---|---|---|---|---|---|---|---|');
   const notes: string[] = [];
   for (const [mode, list] of rows) {
-    const [direct, floor] = [list[0]!, list[1]!];
+    const direct = list[0]!;
     for (const r of list) {
       const added = r === direct ? '—' : `${num(r.p50 - direct.p50, 2)} / ${num(r.p99 - direct.p99, 2)}`;
-      const ratio = r === direct ? '—' : num(r.cpuUs / floor.cpuUs, 2);
+      const ratio = r === direct ? '—' : num(r.ratio, 2);
       console.log(`| ${MODE_NAME[mode]}: ${r.label} | ${num(r.rps)} | ${num(r.p50, 2)} | ${num(r.p99, 2)} | ${added} | ${num(r.cpuUs)} | ${ratio} | ${num(r.rssMb, 1)} |`);
       if (Number.isFinite(r.redisCpuUs)) notes.push(`${MODE_NAME[mode]}, ${r.label}: redis-server's own CPU adds ${num(r.redisCpuUs)} µs/req (not in the table).`);
       if (r.failed > 0) notes.push(`${MODE_NAME[mode]}, ${r.label}: ${r.failed} requests failed or were skipped.`);
@@ -91,26 +137,31 @@ async function main(): Promise<void> {
   build();
   const sim = await startSim();
   const redis = await startRedis();
-  const setups: { label: string; model: string; key: boolean; redis?: ServerProcess; start: () => Promise<ServerProcess> }[] = [
-    { label: 'direct (sim only)', model: SIM_MODEL, key: false, start: async () => sim },
-    { label: 'bare proxy (floor)', model: SIM_MODEL, key: false, start: () => startBareProxy(sim.url) },
-    ...(['off', 'memory', 'redis'] as const).map((b: Budgets) => ({
+  const setups: Setup[] = [
+    { label: 'direct (sim only)', model: SIM_MODEL, key: false, server: sim },
+    { label: 'bare proxy (floor)', model: SIM_MODEL, key: false, server: await startBareProxy(sim.url) },
+  ];
+  for (const b of ['off', 'memory', 'redis'] as const satisfies readonly Budgets[]) {
+    setups.push({
       label: `Switchyard, budgets ${{ off: 'off', memory: 'in memory', redis: 'in Redis' }[b]}`,
       model: 'bench',
       key: b !== 'off',
+      server: await startSwitchyard(b, sim.url, redis.url),
       ...(b === 'redis' ? { redis } : {}),
-      start: () => startSwitchyard(b, sim.url, redis.url),
-    })),
-  ];
-  const rows = new Map<Mode, Row[]>(MODES.map((m) => [m, []]));
-  for (const setup of setups) {
-    const server = await setup.start();
-    for (const mode of MODES) rows.get(mode)!.push(await measure(server, setup.label, mode, setup.model, setup.key, setup.redis));
-    const rss = rssMb(server.pid); // after all of this server's runs
-    for (const list of rows.values()) list[list.length - 1]!.rssMb = rss;
-    if (server !== sim) await server.stop();
+    });
+  }
+  const rows = new Map<Mode, Row[]>();
+  for (const mode of MODES) {
+    const list = await measureCpu(setups, mode);
+    await measureLatency(setups, mode, list);
+    rows.set(mode, list);
+  }
+  for (const [i, setup] of setups.entries()) {
+    const rss = rssMb(setup.server.pid); // after all of this server's runs
+    for (const list of rows.values()) list[i]!.rssMb = rss;
   }
   printTable(rows);
+  for (const setup of setups) if (setup.server !== sim) await setup.server.stop();
   if (SOAK > 0) await soak(sim.url, redis.url);
 }
 
