@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { RequestRecord, AttemptRecord } from '../observability/request-record.js';
 import type { Pool } from '../pools/pool.js';
 import type { Replica } from '../pools/replica.js';
+import type { AbortSwitch } from './abort-switch.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import { ClientGone } from './request-lifetime.js';
 import { failureFromThrown } from './outcome.js';
@@ -19,7 +20,7 @@ export interface AttemptContext {
   readonly payload: string;
   readonly path: string;
   /** The request's lifetime: aborted by the client leaving or the deadline. */
-  readonly signal: AbortSignal;
+  readonly abort: AbortSwitch;
   readonly attempt: AttemptRecord;
   /** A budget's limit on the stream's output (tight mode); null when unmetered. */
   readonly guard: StreamGuard | null;
@@ -34,8 +35,8 @@ export type Relay = (attempt: AttemptContext) => Promise<void>;
  * ClientGone); after commit the relay handles failures itself and returns.
  */
 export async function runAttempt(
-  base: Omit<AttemptContext, 'signal' | 'attempt' | 'startedAt'>,
-  signal: AbortSignal,
+  base: Omit<AttemptContext, 'abort' | 'attempt' | 'startedAt'>,
+  abort: AbortSwitch,
   relay: Relay,
 ): Promise<AttemptRecord> {
   const { replica, record } = base;
@@ -44,10 +45,10 @@ export async function runAttempt(
   const startedAt = performance.now();
   replica.inFlight++;
   try {
-    await relay({ ...base, signal, attempt, startedAt });
+    await relay({ ...base, abort, attempt, startedAt });
     return attempt;
   } catch (thrown) {
-    const reason: unknown = signal.aborted ? signal.reason : thrown;
+    const reason: unknown = abort.aborted ? abort.reason : thrown;
     if (reason instanceof ClientGone) {
       attempt.outcome = 'client_abort';
       throw reason;

@@ -12,6 +12,7 @@ import type { Pool } from '../pools/pool.js';
 import type { Replica } from '../pools/replica.js';
 import { spillChain, type Decision, type TierRoute } from '../routing/decide.js';
 import { ENDPOINT_PATHS, type InferenceRequest } from '../routing/inference-request.js';
+import type { AbortSwitch } from './abort-switch.js';
 import { runAttempt } from './attempt.js';
 import { upstreamPayload } from './forward.js';
 import { relayJson } from './relay-json.js';
@@ -35,7 +36,7 @@ export interface ProxyInput {
   readonly res: ServerResponse;
   readonly record: RequestRecord;
   /** The request's lifetime: aborted by client disconnect or the deadline. */
-  readonly signal: AbortSignal;
+  readonly abort: AbortSwitch;
   /** A budget's limit on a stream's output (tight mode); null when unmetered. */
   readonly guard: StreamGuard | null;
   /** Tiers the client's key may reach; null when unrestricted. Spills skip the others. */
@@ -75,7 +76,7 @@ export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<v
             throw finalError(lastFailure, tried.size);
           }
           metrics.retries.inc({ pool: pool.name });
-          await backoff(tried.size, retry, deps.random, input.signal);
+          await backoff(tried.size, retry, deps.random, input.abort);
         }
         if (lastPool !== null && lastPool !== pool) metrics.fallbacks.inc({ from_pool: lastPool.name, to_pool: pool.name });
         if (pick.panic) metrics.panics.inc({ pool: pool.name });
@@ -85,7 +86,7 @@ export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<v
         announce(res, record, tier, pool, replica, reason);
         const failure = await tryReplica(input, pool, replica, deps, pick.panic);
         if (failure === null) return;
-        if (input.signal.aborted) throw abortReason(input.signal, tried.size);
+        if (input.abort.aborted) throw abortReason(input.abort, tried.size);
         if (!isRetryable(failure)) throw failure;
         lastFailure = failure;
       }
@@ -107,7 +108,7 @@ async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps:
   try {
     const attempt = await runAttempt(
       { request, res, record, pool, replica, payload, path: ENDPOINT_PATHS[request.endpoint], guard: input.guard },
-      input.signal,
+      input.abort,
       relay,
     );
     markPanic(attempt, panic);
@@ -167,18 +168,18 @@ function laterHasEligible(chain: readonly TierRoute<Pool>[], tierIndex: number, 
   return false;
 }
 
-async function backoff(retry: number, config: RetryConfig, random: () => number, signal: AbortSignal): Promise<void> {
+async function backoff(retry: number, config: RetryConfig, random: () => number, abort: AbortSwitch): Promise<void> {
   const ms = backoffMs(retry, config, random);
   if (ms <= 0) return;
   try {
-    await sleep(ms, undefined, { signal });
+    await sleep(ms, undefined, { signal: abort.signal });
   } catch {
-    throw abortReason(signal, retry);
+    throw abortReason(abort, retry);
   }
 }
 
-function abortReason(signal: AbortSignal, attempts: number): Error {
-  const reason: unknown = signal.reason;
+function abortReason(abort: AbortSwitch, attempts: number): Error {
+  const reason: unknown = abort.reason;
   if (reason instanceof ClientGone) return reason;
   return finalError(reason instanceof RouterError ? reason : null, attempts);
 }

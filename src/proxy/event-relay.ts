@@ -7,6 +7,7 @@ import { RouterError, errorBody } from '../openai/errors.js';
 import { NeedleCursor, dataStartsWith, eventText, type EventRange, type SplitChunk } from '../openai/sse-buffer.js';
 import { encodeEvent } from '../openai/sse.js';
 import { extractUsage } from '../openai/usage.js';
+import type { AbortSwitch } from './abort-switch.js';
 import type { AttemptContext } from './attempt.js';
 import { readEngineError } from './engine-errors.js';
 
@@ -32,7 +33,7 @@ export class EventRelay {
   constructor(
     private readonly a: AttemptContext,
     /** Aborted with the attempt: a client that stops reading must not hold the relay forever. */
-    private readonly signal: AbortSignal,
+    private readonly abort: AbortSwitch,
   ) {
     this.res = a.res;
     this.countTokens = a.guard !== null || a.record.keyId !== null;
@@ -112,7 +113,7 @@ export class EventRelay {
 
   private async write(buffer: Buffer, start: number, end: number): Promise<void> {
     if (start < 0 || this.res.write(buffer.subarray(start, end))) return;
-    await once(this.res, 'drain', { signal: this.signal });
+    await once(this.res, 'drain', { signal: this.abort.signal });
   }
 }
 

@@ -1,13 +1,14 @@
 // Sending one attempt to one replica: the only place that builds an upstream HTTP request.
 import type { Dispatcher } from 'undici';
 import type { Replica } from '../pools/replica.js';
+import type { AbortSwitch } from './abort-switch.js';
 import { WholeResponseHandler, type WholeResponse } from './whole-response.js';
 
 export interface ForwardOptions {
   readonly path: string;
   readonly payload: string;
   readonly requestId: string;
-  readonly signal: AbortSignal;
+  readonly abort: AbortSwitch;
   /** 0 leaves the timing to the caller (streams arm their own first-event and idle timers). */
   readonly headersTimeoutMs: number;
   readonly bodyTimeoutMs: number;
@@ -15,12 +16,12 @@ export interface ForwardOptions {
 
 /** The response as a body stream, for streams relayed as they arrive. */
 export function forward(replica: Replica, options: ForwardOptions): Promise<Dispatcher.ResponseData> {
-  return replica.dispatcher.request({ ...requestOptions(replica, options), signal: options.signal });
+  return replica.dispatcher.request({ ...requestOptions(replica, options), signal: options.abort });
 }
 
 /** The whole response, for answers that are relayed only once complete. */
 export function exchange(replica: Replica, options: ForwardOptions): Promise<WholeResponse> {
-  const handler = new WholeResponseHandler(options.signal);
+  const handler = new WholeResponseHandler(options.abort);
   replica.dispatcher.dispatch(requestOptions(replica, options), handler);
   return handler.done;
 }

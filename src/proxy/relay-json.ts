@@ -14,7 +14,7 @@ export async function relayJson(a: AttemptContext): Promise<void> {
     path: a.path,
     payload: a.payload,
     requestId: a.record.requestId,
-    signal: a.signal,
+    abort: a.abort,
     headersTimeoutMs: config.firstByteTimeoutMs,
     bodyTimeoutMs: config.idleTimeoutMs,
   });

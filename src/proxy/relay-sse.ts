@@ -7,6 +7,7 @@ import { RouterError } from '../openai/errors.js';
 import { SseByteSplitter, eventText, type SplitChunk } from '../openai/sse-buffer.js';
 import type { AttemptContext } from './attempt.js';
 import { readEngineError } from './engine-errors.js';
+import { AbortSwitch } from './abort-switch.js';
 import { EventRelay } from './event-relay.js';
 import { forward } from './forward.js';
 import { failureFromStatus, failureFromThrown } from './outcome.js';
@@ -23,19 +24,21 @@ const SSE_HEADERS = {
 export async function relaySse(a: AttemptContext): Promise<void> {
   const { config } = a.pool;
   // A stream can stall between chunks, so it needs an abort of its own, linked to the request's.
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort(a.signal.reason);
-  if (a.signal.aborted) onAbort();
-  else a.signal.addEventListener('abort', onAbort, { once: true });
+  const controller = new AbortSwitch();
+  const onAbort = (): void => {
+    if (a.abort.reason !== undefined) controller.abort(a.abort.reason);
+  };
+  if (a.abort.aborted) onAbort();
+  else a.abort.once('abort', onAbort);
   const stall = new StallTimer(controller, a.replica.name, config.firstByteTimeoutMs);
-  const relay = new EventRelay(a, controller.signal);
+  const relay = new EventRelay(a, controller);
   let committed = false;
   try {
     const response = await forward(a.replica, {
       path: a.path,
       payload: a.payload,
       requestId: a.record.requestId,
-      signal: controller.signal,
+      abort: controller,
       headersTimeoutMs: 0,
       bodyTimeoutMs: 0,
     });
@@ -93,7 +96,7 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     }
     if (!a.res.writableEnded) a.res.end();
   } catch (thrown) {
-    const reason: unknown = controller.signal.aborted ? controller.signal.reason : thrown;
+    const reason: unknown = controller.aborted ? controller.reason : thrown;
     if (!committed) throw reason;
     // The client already has its whole answer; trouble while draining the rest is no failure.
     if (a.res.writableEnded) return;
@@ -107,7 +110,7 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     a.res.end();
   } finally {
     stall.stop();
-    a.signal.removeEventListener('abort', onAbort);
+    a.abort.off('abort', onAbort);
   }
 }
 

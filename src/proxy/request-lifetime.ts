@@ -1,7 +1,8 @@
-// One abort signal per request, fired when the client goes away (GPU time is money: the upstream
+// One abort switch per request, thrown when the client goes away (GPU time is money: the upstream
 // request is cancelled at once) or when the request's single deadline passes.
 import type { ServerResponse } from 'node:http';
 import { RouterError } from '../openai/errors.js';
+import { AbortSwitch } from './abort-switch.js';
 
 /** The abort reason when the client disconnected before the response was complete. */
 export class ClientGone extends Error {
@@ -12,23 +13,23 @@ export class ClientGone extends Error {
 }
 
 export interface RequestLifetime {
-  readonly signal: AbortSignal;
+  readonly abort: AbortSwitch;
   /** Stops the deadline timer and the disconnect watch; call once the response is finished. */
   dispose(): void;
 }
 
 export function watchRequest(res: ServerResponse, timeoutMs: number): RequestLifetime {
-  const controller = new AbortController();
+  const abort = new AbortSwitch();
   const onClose = (): void => {
-    if (!res.writableFinished) controller.abort(new ClientGone());
+    if (!res.writableFinished) abort.abort(new ClientGone());
   };
   res.once('close', onClose);
   const timer = setTimeout(() => {
-    controller.abort(new RouterError('upstream_timeout', `The request did not finish within ${timeoutMs} ms.`));
+    abort.abort(new RouterError('upstream_timeout', `The request did not finish within ${timeoutMs} ms.`));
   }, timeoutMs);
   timer.unref();
   return {
-    signal: controller.signal,
+    abort,
     dispose() {
       clearTimeout(timer);
       res.off('close', onClose);

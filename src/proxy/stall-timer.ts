@@ -1,12 +1,13 @@
 // Aborts an attempt whose replica goes quiet: first for the first byte, then between chunks.
 // One timer per attempt, refreshed per chunk (refresh() re-arms without allocating).
 import { RouterError } from '../openai/errors.js';
+import type { AbortSwitch } from './abort-switch.js';
 
 export class StallTimer {
   private timer: NodeJS.Timeout;
 
   constructor(
-    private readonly controller: AbortController,
+    private readonly controller: AbortSwitch,
     private readonly replicaName: string,
     firstByteMs: number,
   ) {

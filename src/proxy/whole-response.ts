@@ -4,6 +4,7 @@
 // per chunk — just the chunks, joined once.
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import type { AbortSwitch } from './abort-switch.js';
 
 /** undici's parsed response headers. */
 type Headers = Record<string, string | string[] | undefined>;
@@ -27,8 +28,8 @@ export class WholeResponseHandler implements Dispatcher.DispatchHandler {
   private readonly chunks: Buffer[] = [];
   private size = 0;
 
-  /** `signal`: the request's lifetime; its abort cancels the upstream request with its reason. */
-  constructor(private readonly signal: AbortSignal) {
+  /** `lifetime`: the request's; its abort cancels the upstream request with its reason. */
+  constructor(private readonly lifetime: AbortSwitch) {
     this.done = new Promise<WholeResponse>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -37,14 +38,13 @@ export class WholeResponseHandler implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
-    if (this.signal.aborted) controller.abort(this.signal.reason);
-    else this.signal.addEventListener('abort', this);
+    if (this.lifetime.aborted) this.onAbort();
+    else this.lifetime.once('abort', this.onAbort);
   }
 
-  /** The signal's abort listener (an object listener: no closure per request). */
-  handleEvent(): void {
-    this.controller?.abort(this.signal.reason);
-  }
+  private readonly onAbort = (): void => {
+    if (this.lifetime.reason !== undefined) this.controller?.abort(this.lifetime.reason);
+  };
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Headers): void {
     this.statusCode = statusCode;
@@ -58,13 +58,13 @@ export class WholeResponseHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.signal.removeEventListener('abort', this);
+    this.lifetime.off('abort', this.onAbort);
     const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
     this.resolve({ statusCode: this.statusCode, headers: this.headers, body, headersAt: this.headersAt });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.signal.removeEventListener('abort', this);
+    this.lifetime.off('abort', this.onAbort);
     this.reject(error);
   }
 }

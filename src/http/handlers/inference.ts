@@ -62,7 +62,7 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
           retry: runtime.config.retry,
           res: ctx.res,
           record,
-          signal: lifetime.signal,
+          abort: lifetime.abort,
           guard: meter?.guard ?? null,
           allowedTiers: key?.tiers == null ? null : new Set(key.tiers),
         },
