@@ -6,7 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { entry, freePort, logDir, startServer, type ServerProcess } from './processes.js';
+import { freePort } from '../test/fixtures/free-port.js';
+import { entry, logDir, startServer, type ServerProcess } from './processes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SIM_MODEL = 'sim-model';

@@ -24,21 +24,21 @@ const SSE_HEADERS = {
 export async function relaySse(a: AttemptContext): Promise<void> {
   const { config } = a.pool;
   // A stream can stall between chunks, so it needs an abort of its own, linked to the request's.
-  const controller = new AbortSwitch();
+  const attemptAbort = new AbortSwitch();
   const onAbort = (): void => {
-    if (a.abort.reason !== undefined) controller.abort(a.abort.reason);
+    if (a.abort.reason !== undefined) attemptAbort.abort(a.abort.reason);
   };
   if (a.abort.aborted) onAbort();
   else a.abort.once('abort', onAbort);
-  const stall = new StallTimer(controller, a.replica.name, config.firstByteTimeoutMs);
-  const relay = new EventRelay(a, controller);
+  const stall = new StallTimer(attemptAbort, a.replica.name, config.firstByteTimeoutMs);
+  const relay = new EventRelay(a, attemptAbort);
   let committed = false;
   try {
     const response = await forward(a.replica, {
       path: a.path,
       payload: a.payload,
       requestId: a.record.requestId,
-      abort: controller,
+      abort: attemptAbort,
       headersTimeoutMs: 0,
       bodyTimeoutMs: 0,
     });
@@ -96,7 +96,7 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     }
     if (!a.res.writableEnded) a.res.end();
   } catch (thrown) {
-    const reason: unknown = controller.aborted ? controller.reason : thrown;
+    const reason: unknown = attemptAbort.aborted ? attemptAbort.reason : thrown;
     if (!committed) throw reason;
     // The client already has its whole answer; trouble while draining the rest is no failure.
     if (a.res.writableEnded) return;

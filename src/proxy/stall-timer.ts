@@ -7,7 +7,7 @@ export class StallTimer {
   private timer: NodeJS.Timeout;
 
   constructor(
-    private readonly controller: AbortSwitch,
+    private readonly abort: AbortSwitch,
     private readonly replicaName: string,
     firstByteMs: number,
   ) {
@@ -30,7 +30,7 @@ export class StallTimer {
 
   private arm(ms: number, what: string): NodeJS.Timeout {
     const timer = setTimeout(() => {
-      this.controller.abort(new RouterError('upstream_timeout', `Replica ${this.replicaName} ${what} within ${ms} ms.`));
+      this.abort.abort(new RouterError('upstream_timeout', `Replica ${this.replicaName} ${what} within ${ms} ms.`));
     }, ms);
     timer.unref();
     return timer;
