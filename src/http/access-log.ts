@@ -1,12 +1,14 @@
 // One log line per request, written after the response is done, and the request metrics.
 import { performance } from 'node:perf_hooks';
-import type { Logger } from '../observability/logger.js';
+import { formatAccessLine } from '../observability/access-line.js';
+import { logDestination, type Logger } from '../observability/logger.js';
 import { labelledChildren, type RouterMetrics } from '../observability/metrics.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { AppMiddleware } from './state.js';
 
 export function logAccess(logger: Logger, metrics: RouterMetrics): AppMiddleware {
   const observe = requestObserver(metrics);
+  const destination = logDestination(logger);
   return async (ctx, next) => {
     try {
       await next();
@@ -16,32 +18,7 @@ export function logAccess(logger: Logger, metrics: RouterMetrics): AppMiddleware
       const status = record.outcome === 'client_abort' ? 499 : ctx.res.headersSent ? ctx.res.statusCode : ctx.status;
       if (record.endpoint !== null) observe(record, durationMs);
       if (record.errorKind !== null) metrics.errors.inc({ kind: record.errorKind, origin: record.errorOrigin ?? 'router' });
-      logger.info(
-        {
-          requestId: record.requestId,
-          method: ctx.method,
-          path: ctx.path,
-          status,
-          durationMs: round(durationMs),
-          endpoint: record.endpoint ?? undefined,
-          model: record.model ?? undefined,
-          tier: record.tier ?? undefined,
-          complexity: record.complexity ?? undefined,
-          reason: record.reason ?? undefined,
-          pool: record.pool ?? undefined,
-          replica: record.replica ?? undefined,
-          stream: record.endpoint === null ? undefined : record.stream,
-          outcome: record.outcome,
-          errorKind: record.errorKind ?? undefined,
-          origin: record.errorOrigin ?? undefined,
-          error: record.errorMessage ?? undefined,
-          ttftMs: record.ttftMs === null ? undefined : round(record.ttftMs),
-          promptTokens: record.promptTokens ?? undefined,
-          completionTokens: record.completionTokens ?? undefined,
-          attempts: record.attempts.length > 0 ? record.attempts.map((a) => ({ ...a, ms: round(a.ms), firstByteMs: a.firstByteMs === null ? undefined : round(a.firstByteMs) })) : undefined,
-        },
-        'request',
-      );
+      if (logger.isLevelEnabled('info')) destination.write(formatAccessLine({ method: ctx.method, path: ctx.path, status, durationMs }, record));
     }
   };
 }
@@ -62,8 +39,4 @@ function requestObserver(metrics: RouterMetrics): (record: RequestRecord, durati
     if (record.promptTokens !== null) tokens(model, tier, pool, 'prompt').inc(record.promptTokens);
     if (record.completionTokens !== null) tokens(model, tier, pool, 'completion').inc(record.completionTokens);
   };
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }

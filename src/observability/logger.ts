@@ -5,6 +5,12 @@ import type { LogLevel } from '../config/types.js';
 
 export type { Logger };
 
+/** The `service` field of every line. */
+export const LOG_SERVICE = 'switchyard';
+
+/** Each logger's destination, for lines serialised elsewhere (the access log) to join the same stream. */
+const destinations = new WeakMap<Logger, DestinationStream>();
+
 const REDACTED_PATHS = [
   'authorization',
   'headers.authorization',
@@ -26,15 +32,23 @@ const FLUSH_EVERY_MS = 250;
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   const options = {
     level,
-    base: { service: 'switchyard' },
+    base: { service: LOG_SERVICE },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  if (destination !== undefined) return pino(options, destination);
-  const logger = pino(options, pino.destination({ dest: 1, sync: false, minLength: BATCH_BYTES }));
-  setInterval(() => logger.flush(), FLUSH_EVERY_MS).unref();
+  const stream = destination ?? pino.destination({ dest: 1, sync: false, minLength: BATCH_BYTES });
+  const logger = pino(options, stream);
+  destinations.set(logger, stream);
+  if (destination === undefined) setInterval(() => logger.flush(), FLUSH_EVERY_MS).unref();
   return logger;
+}
+
+/** Where `logger` writes: lines written here land between its own, in order. */
+export function logDestination(logger: Logger): DestinationStream {
+  const destination = destinations.get(logger);
+  if (destination === undefined) throw new Error('this logger was not made by createLogger');
+  return destination;
 }
 
 /** Writes out what the asynchronous destination still holds. */

@@ -1,0 +1,90 @@
+import t from 'tap';
+import { formatAccessLine } from './access-line.js';
+import { newRequestRecord } from './request-record.js';
+
+const facts = { method: 'POST', path: '/v1/chat/completions', status: 200, durationMs: 12.3456 };
+
+function parse(line: string): Record<string, unknown> {
+  t.ok(line.endsWith('}\n'), 'one line, newline-terminated');
+  t.notOk(line.slice(0, -1).includes('\n'), 'no newline inside the line');
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+t.test('a routed request: every field it has, in the logger envelope', async (t) => {
+  const record = newRequestRecord('req-1', 0);
+  Object.assign(record, {
+    endpoint: 'chat',
+    model: 'bench',
+    tier: 'small',
+    complexity: 'simple',
+    reason: 'simple: short-output',
+    pool: 'sim',
+    replica: 'sim-0',
+    stream: true,
+    ttftMs: 3.14159,
+    promptTokens: 14,
+    completionTokens: 20,
+  });
+  record.attempts.push({ pool: 'sim', replica: 'sim-1', outcome: 'upstream_unavailable', status: 503, ms: 1.006, firstByteMs: null });
+  record.attempts.push({ pool: 'sim', replica: 'sim-0', outcome: 'ok', status: 200, ms: 9.876, firstByteMs: 2.5, panic: true });
+  const line = parse(formatAccessLine(facts, record));
+  t.match(line, { level: 'info', time: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, service: 'switchyard', msg: 'request' });
+  t.same(
+    { ...line, time: 'T' },
+    {
+      level: 'info',
+      time: 'T',
+      service: 'switchyard',
+      requestId: 'req-1',
+      method: 'POST',
+      path: '/v1/chat/completions',
+      status: 200,
+      durationMs: 12.35,
+      endpoint: 'chat',
+      model: 'bench',
+      tier: 'small',
+      complexity: 'simple',
+      reason: 'simple: short-output',
+      pool: 'sim',
+      replica: 'sim-0',
+      stream: true,
+      outcome: 'ok',
+      ttftMs: 3.14,
+      promptTokens: 14,
+      completionTokens: 20,
+      attempts: [
+        { pool: 'sim', replica: 'sim-1', outcome: 'upstream_unavailable', status: 503, ms: 1.01 },
+        { pool: 'sim', replica: 'sim-0', outcome: 'ok', status: 200, ms: 9.88, firstByteMs: 2.5, panic: true },
+      ],
+      msg: 'request',
+    },
+  );
+});
+
+t.test('a request that never reached a route: no endpoint, no stream flag, the error it ended with', async (t) => {
+  const record = newRequestRecord('req-2', 0);
+  Object.assign(record, { outcome: 'invalid_request', errorKind: 'invalid_request', errorOrigin: 'caller', errorMessage: 'bad "json"\nat line 2' });
+  const line = parse(formatAccessLine({ ...facts, method: 'GET', path: '/nope', status: 400 }, record));
+  t.notOk('endpoint' in line);
+  t.notOk('stream' in line);
+  t.notOk('attempts' in line);
+  t.match(line, { status: 400, outcome: 'invalid_request', errorKind: 'invalid_request', origin: 'caller', error: 'bad "json"\nat line 2' });
+});
+
+t.test('client text is escaped, never spliced in raw', async (t) => {
+  const record = newRequestRecord('id"},"status":1,"x":{"', 0);
+  const path = '/v1/"quoted"\\back\u2028\u0000';
+  const line = parse(formatAccessLine({ ...facts, path }, record));
+  t.equal(line['requestId'], 'id"},"status":1,"x":{"');
+  t.equal(line['path'], path);
+  t.equal(line['status'], 200);
+  t.notOk('x' in line);
+});
+
+t.test('token counts an engine sent as out-of-range numbers are written as null, keeping the line valid JSON', async (t) => {
+  const record = newRequestRecord('req-3', 0);
+  Object.assign(record, { endpoint: 'chat', promptTokens: JSON.parse('1e400') as number, completionTokens: 7 });
+  const line = parse(formatAccessLine(facts, record));
+  t.equal(line['promptTokens'], null);
+  t.equal(line['completionTokens'], 7);
+});
