@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { formatAccessLine } from '../observability/access-line.js';
 import { logDestination, type Logger } from '../observability/logger.js';
-import { labelledChildren, type RouterMetrics } from '../observability/metrics.js';
+import type { RouterMetrics } from '../observability/metrics.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { AppMiddleware } from './state.js';
 
@@ -24,19 +24,16 @@ export function logAccess(logger: Logger, metrics: RouterMetrics): AppMiddleware
 }
 
 function requestObserver(metrics: RouterMetrics): (record: RequestRecord, durationMs: number) => void {
-  const requests = labelledChildren((model, tier, pool, outcome) => metrics.requests.labels(model, tier, pool, outcome));
-  const duration = labelledChildren((model, tier) => metrics.requestDuration.labels(model, tier));
-  const ttft = labelledChildren((model, tier, pool) => metrics.timeToFirstToken.labels(model, tier, pool));
-  const tokens = labelledChildren((model, tier, pool, direction) => metrics.tokens.labels(model, tier, pool, direction));
+  const overhead = metrics.overhead.series();
   return (record, durationMs) => {
     const model = record.model ?? 'unknown';
     const tier = record.tier ?? 'none';
     const pool = record.pool ?? 'none';
-    requests(model, tier, pool, record.outcome).inc();
-    duration(model, tier).observe(durationMs / 1000);
-    metrics.overhead.observe(Math.max(0, durationMs - record.upstreamMs) / 1000);
-    if (record.ttftMs !== null) ttft(model, tier, pool).observe(record.ttftMs / 1000);
-    if (record.promptTokens !== null) tokens(model, tier, pool, 'prompt').inc(record.promptTokens);
-    if (record.completionTokens !== null) tokens(model, tier, pool, 'completion').inc(record.completionTokens);
+    metrics.requests.series(model, tier, pool, record.outcome).inc();
+    metrics.requestDuration.series(model, tier).observe(durationMs / 1000);
+    overhead.observe(Math.max(0, durationMs - record.upstreamMs) / 1000);
+    if (record.ttftMs !== null) metrics.timeToFirstToken.series(model, tier, pool).observe(record.ttftMs / 1000);
+    if (record.promptTokens !== null) metrics.tokens.series(model, tier, pool, 'prompt').inc(record.promptTokens);
+    if (record.completionTokens !== null) metrics.tokens.series(model, tier, pool, 'completion').inc(record.completionTokens);
   };
 }

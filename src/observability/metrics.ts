@@ -1,6 +1,7 @@
 // Every metric the router exports, declared once. Each router instance owns a registry, so tests can
 // run several routers in one process.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { CounterFamily, HistogramFamily } from './series.js';
 
 /** What the replica gauges read at scrape time (the live replicas of the runtime in force). */
 export interface ReplicaSnapshot {
@@ -14,33 +15,18 @@ export interface ReplicaSnapshot {
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1];
 
-/**
- * prom-client hashes a label object on every inc/observe. Requests repeat a few label combinations,
- * so their children are looked up once by a joined key and kept (a bounded number: labels are
- * config names and outcome kinds).
- */
-export function labelledChildren<T>(child: (...values: string[]) => T): (...values: string[]) => T {
-  const children = new Map<string, T>();
-  return (...values) => {
-    const key = values.join('\u0000');
-    let found = children.get(key);
-    if (found === undefined) {
-      found = child(...values);
-      children.set(key, found);
-    }
-    return found;
-  };
-}
-
 export interface RouterMetrics {
   readonly registry: Registry;
-  readonly requests: Counter<'model' | 'tier' | 'pool' | 'outcome'>;
+  // Updated by every request: plain-number families (series.ts).
+  readonly requests: CounterFamily<'model' | 'tier' | 'pool' | 'outcome'>;
   readonly errors: Counter<'kind' | 'origin'>;
-  readonly requestDuration: Histogram<'model' | 'tier'>;
-  readonly timeToFirstToken: Histogram<'model' | 'tier' | 'pool'>;
-  readonly tokens: Counter<'model' | 'tier' | 'pool' | 'direction'>;
-  readonly overhead: Histogram;
-  readonly attempts: Counter<'pool' | 'replica' | 'outcome'>;
+  readonly requestDuration: HistogramFamily<'model' | 'tier'>;
+  readonly timeToFirstToken: HistogramFamily<'model' | 'tier' | 'pool'>;
+  readonly tokens: CounterFamily<'model' | 'tier' | 'pool' | 'direction'>;
+  readonly overhead: HistogramFamily<never>;
+  readonly attempts: CounterFamily<'pool' | 'replica' | 'outcome'>;
+  readonly keyTokens: CounterFamily<'key' | 'tier' | 'direction'>;
+  // Updated on rarer events.
   readonly retries: Counter<'pool'>;
   readonly retryBudgetExhausted: Counter;
   readonly fallbacks: Counter<'from_pool' | 'to_pool'>;
@@ -49,7 +35,6 @@ export interface RouterMetrics {
   readonly ejections: Counter<'pool' | 'replica'>;
   readonly healthTransitions: Counter<'pool' | 'replica' | 'healthy'>;
   readonly configReloads: Counter<'trigger' | 'result'>;
-  readonly keyTokens: Counter<'key' | 'tier' | 'direction'>;
   readonly budgetRejections: Counter<'reason'>;
   readonly storeErrors: Counter<'operation'>;
   readonly unmetered: Counter<'reason'>;
@@ -83,7 +68,7 @@ export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => 
   });
   return {
     registry,
-    requests: new Counter({
+    requests: new CounterFamily({
       name: 'switchyard_requests_total',
       help: 'Inference requests by the alias asked, the tier and pool that served them, and outcome (ok, client_abort or an error kind).',
       labelNames: ['model', 'tier', 'pool', 'outcome'],
@@ -95,33 +80,34 @@ export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => 
       labelNames: ['kind', 'origin'],
       registers,
     }),
-    requestDuration: new Histogram({
+    requestDuration: new HistogramFamily({
       name: 'switchyard_request_duration_seconds',
       help: 'Inference request duration, from the request reaching the router to the last byte sent.',
       labelNames: ['model', 'tier'],
       buckets: LATENCY_BUCKETS,
       registers,
     }),
-    timeToFirstToken: new Histogram({
+    timeToFirstToken: new HistogramFamily({
       name: 'switchyard_time_to_first_token_seconds',
       help: 'Streaming requests: from the request reaching the router to the first event sent to the client.',
       labelNames: ['model', 'tier', 'pool'],
       buckets: LATENCY_BUCKETS,
       registers,
     }),
-    tokens: new Counter({
+    tokens: new CounterFamily({
       name: 'switchyard_tokens_total',
       help: 'Tokens as reported by the engines, by direction (prompt or completion).',
       labelNames: ['model', 'tier', 'pool', 'direction'],
       registers,
     }),
-    overhead: new Histogram({
+    overhead: new HistogramFamily({
       name: 'switchyard_router_overhead_seconds',
       help: "The router's own time per request: total duration minus the time spent waiting on replicas.",
+      labelNames: [],
       buckets: OVERHEAD_BUCKETS,
       registers,
     }),
-    attempts: new Counter({
+    attempts: new CounterFamily({
       name: 'switchyard_attempts_total',
       help: 'Exchanges with replicas, by outcome (ok, client_abort or an error kind).',
       labelNames: ['pool', 'replica', 'outcome'],
@@ -162,7 +148,7 @@ export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => 
       labelNames: ['pool', 'replica'],
       registers,
     }),
-    keyTokens: new Counter({
+    keyTokens: new CounterFamily({
       name: 'switchyard_key_tokens_total',
       help: 'Tokens charged to API keys, by key id, the tier that served them, and direction (prompt or completion).',
       labelNames: ['key', 'tier', 'direction'],

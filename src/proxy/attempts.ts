@@ -112,7 +112,7 @@ async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps:
       relay,
     );
     markPanic(attempt, panic);
-    deps.metrics.attempts.inc({ pool: pool.name, replica: replica.name, outcome: attempt.outcome });
+    deps.metrics.attempts.series(pool.name, replica.name, attempt.outcome).inc();
     // A stream that broke after commit cannot be retried, but it still tells on its replica.
     if (attempt.outcome === 'stream_interrupted') learnFailure(pool, replica, deps);
     else if (attempt.outcome === 'ok') pool.recordSuccess(replica, attempt.firstByteMs);
@@ -121,7 +121,7 @@ async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps:
     if (thrown instanceof ClientGone) throw thrown;
     markPanic(record.attempts[attempts], panic);
     const failure = thrown instanceof RouterError ? thrown : new RouterError('internal', 'The router failed to handle this request.', { cause: thrown });
-    deps.metrics.attempts.inc({ pool: pool.name, replica: replica.name, outcome: failure.kind });
+    deps.metrics.attempts.series(pool.name, replica.name, failure.kind).inc();
     if (isReplicaFailure(failure)) learnFailure(pool, replica, deps);
     if (failure.retryAfterMs !== null) pool.cool(replica, failure.retryAfterMs);
     return failure;

@@ -85,6 +85,6 @@ function withMaxTokens(request: InferenceRequest, maxTokens: number): InferenceR
 
 function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, record: { promptTokens: number | null; completionTokens: number | null }, total: number): void {
   const prompt = record.promptTokens ?? total;
-  metrics.keyTokens.inc({ key: keyId, tier, direction: 'prompt' }, prompt);
-  metrics.keyTokens.inc({ key: keyId, tier, direction: 'completion' }, Math.max(0, total - prompt));
+  metrics.keyTokens.series(keyId, tier, 'prompt').inc(prompt);
+  metrics.keyTokens.series(keyId, tier, 'completion').inc(Math.max(0, total - prompt));
 }
