@@ -1,7 +1,7 @@
 // Client key secrets. A secret is shown once, at creation; the stores keep only its SHA-256 (a fast
 // hash is right here: the secret has 256 random bits, so there is nothing to brute-force) and a short
 // prefix so operators can tell keys apart in lists and logs.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** Every secret starts with this, so leaked keys are recognisable by secret scanners. */
 export const SECRET_PREFIX = 'sy-';
@@ -17,18 +17,24 @@ export interface GeneratedKey {
 }
 
 export function generateKey(): GeneratedKey {
-  const secret = SECRET_PREFIX + randomBytes(32).toString('base64url');
+  const secret = SECRET_PREFIX + crypto.randomBytes(32).toString('base64url');
   return { secret, hash: hashKey(secret), prefix: secret.slice(0, VISIBLE_PREFIX_LENGTH) };
 }
 
+// Every authenticated request hashes its key. crypto.hash (Node 20.12+) is one call and builds no Hash
+// object: about a third of createHash's cost. It is read off the namespace, since a named import would
+// not link on older Node 20 releases, which take the long way.
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+
 /** SHA-256 of the secret, lowercase hex: what stores index keys by. */
 export function hashKey(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return sha256Hex(secret);
 }
 
 /** A new key id: short, random, and safe inside a Redis hash tag. */
 export function newKeyId(): string {
-  return `key_${randomBytes(9).toString('base64url')}`;
+  return `key_${crypto.randomBytes(9).toString('base64url')}`;
 }
 
 /**
@@ -37,6 +43,6 @@ export function newKeyId(): string {
  */
 export function secretMatches(secret: string, hash: string): boolean {
   const expected = Buffer.from(hash, 'hex');
-  const actual = createHash('sha256').update(secret, 'utf8').digest();
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  const actual = Buffer.from(hashKey(secret), 'hex');
+  return expected.length === actual.length && crypto.timingSafeEqual(expected, actual);
 }
