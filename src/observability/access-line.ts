@@ -44,9 +44,12 @@ function attemptJson(attempt: AttemptRecord): string {
   return json + '}';
 }
 
+/** Text that needs no escaping: config names, kinds, ids and most paths. Testing for it beats JSON.stringify. */
+const PLAIN = /^[\w .:/+-]*$/;
+
 /** A JSON string literal: quotes and escapes whatever the text holds (paths and ids come from clients). */
 function text(value: string): string {
-  return JSON.stringify(value);
+  return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
 /** Milliseconds to two decimals. */
