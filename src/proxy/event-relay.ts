@@ -13,7 +13,9 @@ import { readEngineError } from './engine-errors.js';
 
 const DONE = Buffer.from('[DONE]');
 const ERROR_STARTS = [Buffer.from('{"error"'), Buffer.from('{"object":"error"'), Buffer.from('{"object": "error"')];
-const USAGE = [Buffer.from('"usage":{'), Buffer.from('"usage": {')];
+const USAGE_KEY = Buffer.from('"usage":');
+const SPACE = 0x20;
+const OPEN_BRACE = 0x7b;
 const CONTENT = [Buffer.from('"content":"'), Buffer.from('"text":"')];
 const TOOL_CALLS = Buffer.from('"tool_calls":[');
 const QUOTE = 0x22;
@@ -124,20 +126,24 @@ function isErrorEvent(buffer: Buffer, event: EventRange): boolean {
 
 /** The searches the relay makes in one chunk's events, each scanning the chunk once. */
 class ChunkSearch {
-  private readonly usages: readonly NeedleCursor[];
+  /** One search for the key, its value checked in place: `"usage":{` and `"usage": {` in one scan. */
+  private readonly usageKey: NeedleCursor;
   private readonly contents: readonly NeedleCursor[];
   private readonly toolCalls: NeedleCursor;
 
   constructor(private readonly buffer: Buffer) {
-    this.usages = USAGE.map((needle) => new NeedleCursor(buffer, needle));
+    this.usageKey = new NeedleCursor(buffer, USAGE_KEY);
     this.contents = CONTENT.map((needle) => new NeedleCursor(buffer, needle));
     this.toolCalls = new NeedleCursor(buffer, TOOL_CALLS);
   }
 
-  /** Whether the event carries a usage object. */
+  /** Whether the event carries a usage object (engines that stream `"usage":null` in every chunk do not). */
   usage(event: EventRange): boolean {
-    for (const cursor of this.usages) if (cursor.find(event) >= 0) return true;
-    return false;
+    const at = this.usageKey.find(event);
+    if (at < 0) return false;
+    let value = at + USAGE_KEY.length;
+    if (this.buffer[value] === SPACE) value++;
+    return this.buffer[value] === OPEN_BRACE;
   }
 
   /** Whether the event carries generated output: non-empty text or content, or a tool call. */

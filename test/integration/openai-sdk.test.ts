@@ -118,6 +118,27 @@ t.test('streaming chat with include_usage: the usage chunk reaches the client', 
   t.same(usages, [{ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 }]);
 });
 
+t.test('engines that write JSON with spaces and send "usage": null in every chunk: only the real usage chunk is read and withheld', async (t) => {
+  // Python's json.dumps puts a space after each colon; OpenAI-style servers repeat "usage": null.
+  const spaced = chatStreamEvents(['x', 'y'], { prompt_tokens: 11, completion_tokens: 2 }).map((event) => {
+    const chunk = JSON.parse(event) as Record<string, unknown>;
+    return JSON.stringify('usage' in chunk ? chunk : { ...chunk, usage: null }).replaceAll('":', '": ');
+  });
+  engine.reply({ kind: 'stream', events: spaced });
+  const res = await fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+  });
+  const events = (await res.text()).split('\n\n').filter(Boolean);
+  t.equal(events.at(-1), 'data: [DONE]');
+  t.equal(events.length, spaced.length, 'every chunk but the usage chunk, then [DONE]');
+  t.ok(events.slice(0, -1).every((event) => event.includes('"usage": null')), 'chunks with "usage": null pass through untouched');
+  const log = test.requestLogs().at(-1);
+  t.equal(log?.['promptTokens'], 11);
+  t.equal(log?.['completionTokens'], 2);
+});
+
 t.test('a stream that breaks after commit raises in the SDK', async (t) => {
   engine.reply({ kind: 'stream', events: chatStreamEvents(['one', 'two', 'three']), dropAfter: 2 });
   const stream = await test.client.chat.completions.create({
