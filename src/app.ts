@@ -1,7 +1,10 @@
-// createApp: the middleware list is the architecture.
+// createApp: the inference lane, then the middleware list. The two are the architecture.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import type { BudgetService } from './budgets/service.js';
 import { logAccess } from './http/access-log.js';
+import { inferenceRoutes, type InferenceHandler } from './http/handlers/inference.js';
+import { inferenceLane } from './http/inference-lane.js';
 import { authenticate } from './http/authenticate.js';
 import { renderErrors } from './http/render-errors.js';
 import { assignRequestId } from './http/request-id.js';
@@ -24,13 +27,27 @@ export interface AppDeps {
   readonly budgets: BudgetService | null;
 }
 
-export function createApp(deps: AppDeps): Koa<AppState> {
+/**
+ * The server's request listener. POSTs to the inference routes take the lane (src/http/inference-lane.ts),
+ * which runs the same stages as the koa chain below without koa's per-request context; everything
+ * else goes through koa.
+ */
+export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const inference = inferenceRoutes(deps.state, deps.proxy, deps.budgets);
+  const lane = inferenceLane(inference, deps);
+  const koa = koaApp(deps, inference).callback();
+  return (req, res) => {
+    if (!lane(req, res)) void koa(req, res);
+  };
+}
+
+function koaApp(deps: AppDeps, inference: ReadonlyMap<string, InferenceHandler>): Koa<AppState> {
   const app = new Koa<AppState>();
   app.use(assignRequestId);
   app.use(logAccess(deps.logger, deps.metrics));
   app.use(renderErrors(deps.logger));
   app.use(authenticate(deps.state, deps.budgets));
-  for (const middleware of routes(deps)) app.use(middleware);
+  for (const middleware of routes(deps, inference)) app.use(middleware);
   // Errors are rendered and logged by renderErrors; koa's own printing to stderr would only duplicate.
   app.silent = true;
   return app;

@@ -1,4 +1,4 @@
-// A running router: runtime + koa app + HTTP server, and the graceful way to stop it.
+// A running router: runtime + request listener + HTTP server, and the graceful way to stop it.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -71,7 +71,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
         });
   const reload = (trigger: ReloadTrigger = 'signal'): Promise<ReloadResult> =>
     reloader === null ? Promise.resolve({ ok: false, errors: ['this router was not started from a config file'] }) : reloader.reload(trigger);
-  const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload, budgets }).callback();
+  const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload, budgets });
 
   let active = 0;
   let onIdle: (() => void) | null = null;
@@ -80,7 +80,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     res.once('close', () => {
       if (--active === 0 && onIdle !== null) onIdle();
     });
-    void handle(req, res);
+    handle(req, res);
   });
   const host = options.host ?? config.server.host;
   try {

@@ -2,39 +2,46 @@
 // otherwise a known key is metered and anything else runs as an anonymous, unmetered caller (the SDKs
 // always send some key, often a placeholder). Health, metrics and admin paths are not for clients' keys.
 import type { BudgetService } from '../budgets/service.js';
+import type { KeyRecord } from '../budgets/types.js';
 import { RouterError } from '../openai/errors.js';
 import type { AppMiddleware, RouterState } from './state.js';
+
+/** The caller's key from its Authorization header: null for an anonymous caller; refusals are thrown. */
+export async function identifyCaller(authorization: string | undefined, state: RouterState, budgets: BudgetService): Promise<KeyRecord | null> {
+  const required = state.runtime.config.auth.required;
+  const secret = authorization?.startsWith('Bearer ') === true ? authorization.slice(7).trim() : '';
+  if (secret === '') {
+    if (!required) return null;
+    throw new RouterError(
+      'missing_api_key',
+      "You didn't provide an API key. Send it in an Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).",
+    );
+  }
+  const lookup = await budgets.lookup(secret);
+  if ('unavailable' in lookup) {
+    // Nothing can be known about the key: fail-closed refuses, fail-open lets it through unmetered.
+    if (budgets.settings.onStoreError === 'fail-open') return null;
+    throw new RouterError('budget_store_unavailable', 'API keys cannot be checked right now; try again shortly.', {
+      headers: { 'retry-after': '1' },
+    });
+  }
+  const key = lookup.found;
+  if (key === null) {
+    if (!required) return null;
+    throw new RouterError('invalid_api_key', `Incorrect API key provided: ${mask(secret)}.`);
+  }
+  if (!key.enabled) throw new RouterError('key_disabled', 'This API key is disabled.');
+  return key;
+}
 
 export function authenticate(state: RouterState, budgets: BudgetService | null): AppMiddleware {
   return async (ctx, next) => {
     ctx.state.key = null;
-    if (budgets === null || !ctx.path.startsWith('/v1/')) return next();
-    const required = state.runtime.config.auth.required;
-    const header = ctx.get('authorization');
-    const secret = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (secret === '') {
-      if (!required) return next();
-      throw new RouterError(
-        'missing_api_key',
-        "You didn't provide an API key. Send it in an Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).",
-      );
+    if (budgets !== null && ctx.path.startsWith('/v1/')) {
+      const key = await identifyCaller(ctx.req.headers.authorization, state, budgets);
+      ctx.state.key = key;
+      if (key !== null) ctx.state.record.keyId = key.id;
     }
-    const lookup = await budgets.lookup(secret);
-    if ('unavailable' in lookup) {
-      // Nothing can be known about the key: fail-closed refuses, fail-open lets it through unmetered.
-      if (budgets.settings.onStoreError === 'fail-open') return next();
-      throw new RouterError('budget_store_unavailable', 'API keys cannot be checked right now; try again shortly.', {
-        headers: { 'retry-after': '1' },
-      });
-    }
-    const key = lookup.found;
-    if (key === null) {
-      if (!required) return next();
-      throw new RouterError('invalid_api_key', `Incorrect API key provided: ${mask(secret)}.`);
-    }
-    if (!key.enabled) throw new RouterError('key_disabled', 'This API key is disabled.');
-    ctx.state.key = key;
-    ctx.state.record.keyId = key.id;
     return next();
   };
 }

@@ -8,18 +8,15 @@ import { adminPools } from './handlers/admin-pools.js';
 import { reloadConfig } from './handlers/admin-reload.js';
 import { adminRoute } from './handlers/admin-route.js';
 import { healthz, metricsEndpoint, readyz } from './handlers/health.js';
-import { inference } from './handlers/inference.js';
+import type { InferenceHandler } from './handlers/inference.js';
 import { getModel, listModels } from './handlers/models.js';
 import type { AppMiddleware, AppState } from './state.js';
 
-export function routes(deps: AppDeps): AppMiddleware[] {
-  const { state, metrics, proxy } = deps;
+export function routes(deps: AppDeps, inference: ReadonlyMap<string, InferenceHandler>): AppMiddleware[] {
+  const { state, metrics, budgets } = deps;
   const admin = requireAdmin(deps.adminToken);
   const router = new Router<AppState>();
-  const { budgets } = deps;
-  router.post('/v1/chat/completions', inference('chat', state, proxy, budgets));
-  router.post('/v1/completions', inference('completions', state, proxy, budgets));
-  router.post('/v1/embeddings', inference('embeddings', state, proxy, budgets));
+  for (const [path, handler] of inference) router.post(path, served(handler));
   router.get('/v1/models', listModels(state));
   router.get('/v1/models/{*id}', getModel(state));
   router.get('/healthz', healthz);
@@ -36,6 +33,14 @@ export function routes(deps: AppDeps): AppMiddleware[] {
   router.delete('/admin/keys/:id', admin, keys.remove);
   router.post('/admin/keys/:id/reset', admin, keys.reset);
   return [rejectUnmatched, router.routes() as AppMiddleware, router.allowedMethods() as AppMiddleware];
+}
+
+/** An inference handler as koa middleware: it answers through `ctx.res` itself. */
+function served(handler: InferenceHandler): AppMiddleware {
+  return async (ctx) => {
+    await handler({ req: ctx.req, res: ctx.res, record: ctx.state.record, key: ctx.state.key });
+    ctx.respond = false;
+  };
 }
 
 /** Unknown paths and wrong methods get OpenAI-shaped errors instead of koa's plain text. */

@@ -135,6 +135,30 @@ t.test('caller errors', async (t) => {
   t.equal(engine.requests.length, 0, 'no invalid request reached the engine');
 });
 
+t.test('the inference lane and koa answer alike', async (t) => {
+  // Exact POSTs (a query string allowed) take the node:http lane; a trailing slash goes through koa's
+  // router to the same handler. Both must send the same bytes for the same request.
+  const send = async (path: string, body: string) => {
+    const res = await fetch(`${test.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'same-id' },
+      body,
+    });
+    const pick = ['content-type', 'content-length', 'x-request-id', 'x-switchyard-tier', 'x-switchyard-reason', 'x-switchyard-model'];
+    return { status: res.status, headers: pick.map((name) => `${name}: ${res.headers.get(name)}`), text: await res.text() };
+  };
+  const bodies = ['{"model": "chat", ', '', '[1]', JSON.stringify({ model: 'gpt-9', messages: [] }), JSON.stringify({ model: 'chat', messages: 'x' })];
+  for (const body of bodies) {
+    const lane = await send('/v1/chat/completions?api-version=1', body);
+    const koa = await send('/v1/chat/completions/', body);
+    t.equal(lane.status >= 400, true, `${JSON.stringify(body)}: an error`);
+    t.same(koa, lane, `${JSON.stringify(body)}: same status, headers and body`);
+  }
+  const ok = await send('/v1/chat/completions/', chat());
+  t.equal(ok.status, 200, 'koa serves a completion');
+  t.ok(ok.headers.includes('x-request-id: same-id') && ok.headers.includes('x-switchyard-tier: chat'), 'with the routing headers');
+});
+
 t.test('a body over server.maxBodyBytes gets 413, declared or streamed', async (t) => {
   const big = chat({ padding: 'x'.repeat(4096) });
   const expected = envelope('The request body is larger than the limit of 2048 bytes.', 'invalid_request_error', 'request_too_large');

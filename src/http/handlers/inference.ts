@@ -1,25 +1,38 @@
 // POST /v1/chat/completions, /v1/completions, /v1/embeddings: a straight line of awaits.
 // parse → authorize → route → reserve → attempts → settle (always).
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { estimateCost } from '../../budgets/estimate.js';
 import { allowedTier, checkMaxTokens, checkModel } from '../../budgets/key-policy.js';
 import { closeMeter, openMeter, type Meter } from '../../budgets/meter.js';
 import type { BudgetService } from '../../budgets/service.js';
+import type { KeyRecord } from '../../budgets/types.js';
 import type { RouterMetrics } from '../../observability/metrics.js';
+import type { RequestRecord } from '../../observability/request-record.js';
 import { runAttempts, type ProxyDeps } from '../../proxy/attempts.js';
 import { watchRequest } from '../../proxy/request-lifetime.js';
 import { findRoute } from '../../routing/decide.js';
 import { parseRequest, type Endpoint, type InferenceRequest } from '../../routing/inference-request.js';
 import { route } from '../../routing/route-request.js';
 import { readJsonBody } from '../read-json.js';
-import type { AppMiddleware, RouterState } from '../state.js';
+import type { RouterState } from '../state.js';
 
-export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDeps, budgets: BudgetService | null): AppMiddleware {
-  return async (ctx) => {
+/** One inference call as the handler sees it: the node:http pair, the record, and the caller's key. */
+export interface InferenceCall {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly record: RequestRecord;
+  readonly key: KeyRecord | null;
+}
+
+export type InferenceHandler = (call: InferenceCall) => Promise<void>;
+
+/** Serves one endpoint; it answers through `res` itself, and throws what the error renderer turns into a response. */
+export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDeps, budgets: BudgetService | null): InferenceHandler {
+  return async ({ req, res, record, key }) => {
     // Read once: a reload during this request does not change the config it runs on.
     const runtime = state.runtime;
-    const { record, key } = ctx.state;
     record.endpoint = endpoint;
-    let request = parseRequest(endpoint, await readJsonBody(ctx.req, runtime.config.server.maxBodyBytes));
+    let request = parseRequest(endpoint, await readJsonBody(req, runtime.config.server.maxBodyBytes));
     record.model = request.model;
     record.stream = request.stream;
     if (key !== null) {
@@ -29,38 +42,39 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
     const settings = budgets?.settings;
     const share = key === null || budgets === null ? 0 : budgets.usedShare(key.id);
     const pressure = settings?.degradeAt != null && share >= settings.degradeAt ? share : null;
-    let decision = await route(runtime, request, ctx.get('x-switchyard-tier'), pressure);
+    const pinned = req.headers['x-switchyard-tier'];
+    let decision = await route(runtime, request, typeof pinned === 'string' ? pinned : '', pressure);
     if (key !== null) {
       const allowed = allowedTier(key, findRoute(runtime.routes, request.model), decision.tier);
       if (allowed.restricted) decision = { ...decision, tier: allowed.tier, reason: `restricted: ${allowed.tier.name}` };
     }
     // Set only now: the alias is a configured name, never unchecked client text in a header.
-    ctx.set('x-switchyard-model', decision.model);
-    if (decision.complexity !== null) ctx.set('x-switchyard-complexity', decision.complexity);
+    res.setHeader('x-switchyard-model', decision.model);
+    if (decision.complexity !== null) res.setHeader('x-switchyard-complexity', decision.complexity);
     record.tier = decision.tier.name;
     record.complexity = decision.complexity;
     record.reason = decision.reason;
-    ctx.set('x-switchyard-tier', decision.tier.name);
-    ctx.set('x-switchyard-reason', decision.reason);
-    if (state.draining) ctx.set('connection', 'close');
+    res.setHeader('x-switchyard-tier', decision.tier.name);
+    res.setHeader('x-switchyard-reason', decision.reason);
+    if (state.draining) res.setHeader('connection', 'close');
 
     const estimate = key !== null && budgets !== null ? estimateCost(request, budgets.settings.maxOutputTokens) : null;
     let meter: Meter | null = null;
     if (key !== null && budgets !== null && estimate !== null) {
-      meter = await openMeter(budgets, key, request, estimate, ctx.res);
+      meter = await openMeter(budgets, key, request, estimate, res);
       // Strict budgets hold only if the output is bounded: a request with no max_tokens gets the cap.
       if (meter !== null && budgets.settings.budgetMode === 'strict' && !estimate.hasMaxTokens && endpoint !== 'embeddings') {
         request = withMaxTokens(request, budgets.settings.maxOutputTokens);
       }
     }
-    const lifetime = watchRequest(ctx.res, runtime.config.server.requestTimeoutMs);
+    const lifetime = watchRequest(res, runtime.config.server.requestTimeoutMs);
     try {
       await runAttempts(
         {
           request,
           decision,
           retry: runtime.config.retry,
-          res: ctx.res,
+          res,
           record,
           abort: lifetime.abort,
           guard: meter?.guard ?? null,
@@ -68,7 +82,6 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
         },
         proxy,
       );
-      ctx.respond = false;
     } finally {
       lifetime.dispose();
       if (meter !== null && budgets !== null && estimate !== null && key !== null) {
@@ -87,4 +100,13 @@ function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, rec
   const prompt = record.promptTokens ?? total;
   metrics.keyTokens.series(keyId, tier, 'prompt').inc(prompt);
   metrics.keyTokens.series(keyId, tier, 'completion').inc(Math.max(0, total - prompt));
+}
+
+/** The inference route table, path → handler: built once, served by the inference lane and by koa alike. */
+export function inferenceRoutes(state: RouterState, proxy: ProxyDeps, budgets: BudgetService | null): ReadonlyMap<string, InferenceHandler> {
+  return new Map([
+    ['/v1/chat/completions', inference('chat', state, proxy, budgets)],
+    ['/v1/completions', inference('completions', state, proxy, budgets)],
+    ['/v1/embeddings', inference('embeddings', state, proxy, budgets)],
+  ]);
 }
