@@ -14,6 +14,8 @@ export const SIM_MODEL = 'sim-model';
 /** The client key of the keyed configurations; random per run, declared in the config by its hash. */
 export const SECRET = `sy-bench-${randomBytes(16).toString('hex')}`;
 export type Budgets = 'off' | 'memory' | 'redis';
+/** The router runs as the Dockerfile and `npm start` run it (README, Deployment: memory). */
+const ROUTER_HEAP = '--max-old-space-size=768';
 
 // One prompt per class (simple, moderate, complex), so every classifier outcome and both tiers run.
 const PROMPTS = [
@@ -89,7 +91,7 @@ export function startSwitchyard(budgets: Budgets, simUrl: string, redisUrl: stri
   delete env['SWITCHYARD_ADMIN_TOKEN']; // "budgets off" means no keys and no admin token
   return startServer({
     name: `switchyard-${budgets}`,
-    args: [...entry(join(ROOT, 'src/main.ts'), join(ROOT, 'dist/main.js')), '--config', file],
+    args: [ROUTER_HEAP, ...entry(join(ROOT, 'src/main.ts'), join(ROOT, 'dist/main.js')), '--config', file],
     env, // The access log goes to a file (processes.ts), never the terminal.
     ready: (out) => /"url":"([^"]+)"[^\n]*"msg":"switchyard listening"/.exec(out)?.[1],
   });
