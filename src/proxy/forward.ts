@@ -2,6 +2,7 @@
 import type { Dispatcher } from 'undici';
 import type { Replica } from '../pools/replica.js';
 import type { AbortSwitch } from './abort-switch.js';
+import { StreamedResponse } from './streamed-response.js';
 import { WholeResponseHandler, type WholeResponse } from './whole-response.js';
 
 export interface ForwardOptions {
@@ -14,9 +15,11 @@ export interface ForwardOptions {
   readonly bodyTimeoutMs: number;
 }
 
-/** The response as a body stream, for streams relayed as they arrive. */
-export function forward(replica: Replica, options: ForwardOptions): Promise<Dispatcher.ResponseData> {
-  return replica.dispatcher.request({ ...requestOptions(replica, options), signal: options.abort });
+/** The response chunk by chunk, for streams relayed as they arrive. */
+export function stream(replica: Replica, options: ForwardOptions): StreamedResponse {
+  const handler = new StreamedResponse(options.abort);
+  replica.dispatcher.dispatch(requestOptions(replica, options), handler);
+  return handler;
 }
 
 /** The whole response, for answers that are relayed only once complete. */

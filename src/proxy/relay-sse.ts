@@ -9,7 +9,7 @@ import type { AttemptContext } from './attempt.js';
 import { readEngineError } from './engine-errors.js';
 import { AbortSwitch } from './abort-switch.js';
 import { EventRelay } from './event-relay.js';
-import { forward } from './forward.js';
+import { stream } from './forward.js';
 import { failureFromStatus, failureFromThrown } from './outcome.js';
 import { ClientGone } from './request-lifetime.js';
 import { parseRetryAfter } from './retry-policy.js';
@@ -34,7 +34,7 @@ export async function relaySse(a: AttemptContext): Promise<void> {
   const relay = new EventRelay(a, attemptAbort);
   let committed = false;
   try {
-    const response = await forward(a.replica, {
+    const response = stream(a.replica, {
       path: a.path,
       payload: a.payload,
       requestId: a.record.requestId,
@@ -42,23 +42,24 @@ export async function relaySse(a: AttemptContext): Promise<void> {
       headersTimeoutMs: 0,
       bodyTimeoutMs: 0,
     });
+    await response.started;
     a.attempt.status = response.statusCode;
     if (response.statusCode < 200 || response.statusCode > 299) {
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
-      throw failureFromStatus(response.statusCode, await response.body.text(), a.replica.name, retryAfterMs);
+      throw failureFromStatus(response.statusCode, await response.text(), a.replica.name, retryAfterMs);
     }
     const contentType = response.headers['content-type'];
     if (typeof contentType !== 'string' || !contentType.includes('text/event-stream')) {
-      await response.body.dump();
+      await response.dump();
       throw new RouterError('upstream_error', `Replica ${a.replica.name} answered a stream request without a stream.`);
     }
     const splitter = new SseByteSplitter();
     const held: SplitChunk[] = [];
-    for await (const chunk of response.body) {
+    for (let chunk = await response.read(); chunk !== null; chunk = await response.read()) {
       // After [DONE] the client's answer is complete; what follows (normally nothing) is drained
-      // rather than cut off: destroying the body would cost an AbortError with a stack per stream.
+      // rather than cut off: aborting would cost an error with a stack per stream.
       if (relay.done) continue;
-      const split = splitter.push(chunk as Buffer);
+      const split = splitter.push(chunk);
       if (split.events.length === 0) continue;
       if (!committed) {
         // The pre-commit window: role-only preamble chunks are held until the first content, so a
@@ -85,8 +86,11 @@ export async function relaySse(a: AttemptContext): Promise<void> {
         await relay.send(split);
       }
       if (relay.done) a.res.end();
-      // A failure (an engine error event, a spent budget) ends the stream and the upstream request.
-      else if (relay.finished) break;
+      else if (relay.finished) {
+        // A failure (an engine error event, a spent budget) ends the stream and the upstream request.
+        attemptAbort.abort(new RouterError('stream_interrupted', 'The relay ended the stream.'));
+        break;
+      }
     }
     if (!committed) {
       throw new RouterError('upstream_error', `Replica ${a.replica.name} closed the stream before sending anything.`);

@@ -213,6 +213,30 @@ t.test('a client that disconnects mid-stream aborts the upstream request', async
   t.ok(request.closedEarly, 'the engine saw its request closed before it finished');
 });
 
+t.test('a client that stops reading for a while still gets every event of a long stream, in order', async (t) => {
+  // ~6 MB: more than loopback buffers hold, so the router must hold back the engine while the
+  // client is not reading, and let it go again when the client reads on.
+  const words = Array.from({ length: 6000 }, (_, i) => ` w${i}${'x'.repeat(1000)}`);
+  engine.reply({ kind: 'stream', events: chatStreamEvents(words) });
+  const res = await fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+  });
+  const reader = res.body!.getReader();
+  const first = await reader.read();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  let text = Buffer.from(first.value ?? []).toString('utf8');
+  for (let next = await reader.read(); !next.done; next = await reader.read()) text += Buffer.from(next.value).toString('utf8');
+  const events = text.split('\n\n').filter((event) => event !== '');
+  const content = events
+    .filter((event) => event !== 'data: [DONE]')
+    .map((event) => (JSON.parse(event.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '')
+    .join('');
+  t.equal(content, words.join(''), 'every word, in order');
+  t.equal(events.at(-1), 'data: [DONE]');
+});
+
 t.test('completions, streaming and not', async (t) => {
   const completion = {
     id: 'cmpl-1',
