@@ -3,11 +3,20 @@
 // always send some key, often a placeholder). Health, metrics and admin paths are not for clients' keys.
 import type { BudgetService } from '../budgets/service.js';
 import type { KeyRecord } from '../budgets/types.js';
+import type { RequestRecord } from '../observability/request-record.js';
 import { RouterError } from '../openai/errors.js';
 import type { AppMiddleware, RouterState } from './state.js';
 
-/** The caller's key from its Authorization header: null for an anonymous caller; refusals are thrown. */
-export async function identifyCaller(authorization: string | undefined, state: RouterState, budgets: BudgetService): Promise<KeyRecord | null> {
+/**
+ * The caller's key from its Authorization header, noted in the request's record: null for an
+ * anonymous caller; refusals are thrown.
+ */
+export async function identifyCaller(
+  authorization: string | undefined,
+  record: RequestRecord,
+  state: RouterState,
+  budgets: BudgetService,
+): Promise<KeyRecord | null> {
   const required = state.runtime.config.auth.required;
   const secret = authorization?.startsWith('Bearer ') === true ? authorization.slice(7).trim() : '';
   if (secret === '') {
@@ -31,6 +40,7 @@ export async function identifyCaller(authorization: string | undefined, state: R
     throw new RouterError('invalid_api_key', `Incorrect API key provided: ${mask(secret)}.`);
   }
   if (!key.enabled) throw new RouterError('key_disabled', 'This API key is disabled.');
+  record.keyId = key.id;
   return key;
 }
 
@@ -38,9 +48,7 @@ export function authenticate(state: RouterState, budgets: BudgetService | null):
   return async (ctx, next) => {
     ctx.state.key = null;
     if (budgets !== null && ctx.path.startsWith('/v1/')) {
-      const key = await identifyCaller(ctx.req.headers.authorization, state, budgets);
-      ctx.state.key = key;
-      if (key !== null) ctx.state.record.keyId = key.id;
+      ctx.state.key = await identifyCaller(ctx.req.headers.authorization, ctx.state.record, state, budgets);
     }
     return next();
   };

@@ -6,13 +6,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BudgetService } from '../budgets/service.js';
 import type { Logger } from '../observability/logger.js';
+import type { RouterMetrics } from '../observability/metrics.js';
 import { accessRecorder, finalStatus, type AccessRecorder } from './access-log.js';
 import { identifyCaller } from './authenticate.js';
 import type { InferenceHandler } from './handlers/inference.js';
 import { failureToRender, writeError } from './render-errors.js';
 import { startRecord } from './request-id.js';
 import type { RouterState } from './state.js';
-import type { RouterMetrics } from '../observability/metrics.js';
 
 /** Takes the request and answers it, or returns false to leave it to koa. */
 export type Lane = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -49,8 +49,7 @@ function serveCall({ state, logger, budgets }: LaneDeps, recordAccess: AccessRec
   return async (handler, path, req, res) => {
     const record = startRecord(req, res);
     try {
-      const key = budgets === null ? null : await identifyCaller(req.headers.authorization, state, budgets);
-      if (key !== null) record.keyId = key.id;
+      const key = budgets === null ? null : await identifyCaller(req.headers.authorization, record, state, budgets);
       await handler({ req, res, record, key });
     } catch (thrown) {
       const error = failureToRender(thrown, record, res, logger);
