@@ -5,7 +5,6 @@ import type { BudgetService } from './budgets/service.js';
 import { logAccess } from './http/access-log.js';
 import { inferenceRoutes, type InferenceHandler } from './http/handlers/inference.js';
 import { inferenceLane } from './http/inference-lane.js';
-import { authenticate } from './http/authenticate.js';
 import { renderErrors } from './http/render-errors.js';
 import { assignRequestId } from './http/request-id.js';
 import { routes } from './http/routes.js';
@@ -46,7 +45,6 @@ function koaApp(deps: AppDeps, inference: ReadonlyMap<string, InferenceHandler>)
   app.use(assignRequestId);
   app.use(logAccess(deps.logger, deps.metrics));
   app.use(renderErrors(deps.logger));
-  app.use(authenticate(deps.state, deps.budgets));
   for (const middleware of routes(deps, inference)) app.use(middleware);
   // Errors are rendered and logged by renderErrors; koa's own printing to stderr would only duplicate.
   app.silent = true;

@@ -1,6 +1,6 @@
-// Bearer keys for the OpenAI API paths. With auth.required every call needs a valid, enabled key;
+// Bearer keys for the OpenAI API routes. With auth.required every call needs a valid, enabled key;
 // otherwise a known key is metered and anything else runs as an anonymous, unmetered caller (the SDKs
-// always send some key, often a placeholder). Health, metrics and admin paths are not for clients' keys.
+// always send some key, often a placeholder). Health, metrics and admin routes are not for clients' keys.
 import type { BudgetService } from '../budgets/service.js';
 import type { KeyRecord } from '../budgets/types.js';
 import type { RequestRecord } from '../observability/request-record.js';
@@ -44,12 +44,14 @@ export async function identifyCaller(
   return key;
 }
 
+/**
+ * The caller's key as route middleware: the route table attaches it to the routes that take clients'
+ * keys, so whether a request is authenticated is decided by the same exact match that picks its
+ * handler, never by a second look at the path's spelling.
+ */
 export function authenticate(state: RouterState, budgets: BudgetService | null): AppMiddleware {
   return async (ctx, next) => {
-    ctx.state.key = null;
-    if (budgets !== null && ctx.path.startsWith('/v1/')) {
-      ctx.state.key = await identifyCaller(ctx.req.headers.authorization, ctx.state.record, state, budgets);
-    }
+    ctx.state.key = budgets === null ? null : await identifyCaller(ctx.req.headers.authorization, ctx.state.record, state, budgets);
     return next();
   };
 }

@@ -1,8 +1,12 @@
-// Method + path → handler. The route table holds nothing else.
+// Method + path → handler, and who may call it. The table is the one decision of which handler serves
+// a request: paths match exactly (case-sensitive, no trailing slash), as the inference lane's do, and
+// each route names its own gate (a client's key, the admin token), so authentication cannot depend on
+// how a path is spelled.
 import Router from '@koa/router';
 import type { AppDeps } from '../app.js';
 import { RouterError } from '../openai/errors.js';
 import { requireAdmin } from './admin-auth.js';
+import { authenticate } from './authenticate.js';
 import { adminKeys } from './handlers/admin-keys.js';
 import { adminPools } from './handlers/admin-pools.js';
 import { reloadConfig } from './handlers/admin-reload.js';
@@ -15,10 +19,11 @@ import type { AppMiddleware, AppState } from './state.js';
 export function routes(deps: AppDeps, inference: ReadonlyMap<string, InferenceHandler>): AppMiddleware[] {
   const { state, metrics, budgets } = deps;
   const admin = requireAdmin(deps.adminToken);
-  const router = new Router<AppState>();
-  for (const [path, handler] of inference) router.post(path, served(handler));
-  router.get('/v1/models', listModels(state));
-  router.get('/v1/models/{*id}', getModel(state));
+  const caller = authenticate(state, budgets);
+  const router = new Router<AppState>({ sensitive: true, strict: true });
+  for (const [path, handler] of inference) router.post(path, caller, served(handler));
+  router.get('/v1/models', caller, listModels(state));
+  router.get('/v1/models/{*id}', caller, getModel(state));
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(state));
   router.get('/metrics', metricsEndpoint(metrics));

@@ -2,6 +2,7 @@
 // engines' error bodies normalised into OpenAI's envelope.
 import { jsonError } from '../fixtures/json-error.js';
 import { freePort } from '../fixtures/free-port.js';
+import { request } from 'node:http';
 import t from 'tap';
 import { startFakeEngine, type Behaviour } from '../fixtures/fake-engine.js';
 import { configFor, startTestRouter } from '../fixtures/start-router.js';
@@ -136,25 +137,34 @@ t.test('caller errors', async (t) => {
 });
 
 t.test('the inference lane and koa answer alike', async (t) => {
-  // Exact POSTs (a query string allowed) take the node:http lane; a trailing slash goes through koa's
-  // router to the same handler. Both must send the same bytes for the same request.
-  const send = async (path: string, body: string) => {
-    const res = await fetch(`${test.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'same-id' },
-      body,
+  // Exact POSTs (a query string allowed) take the node:http lane; the same path in absolute form
+  // (`POST http://host/v1/...`, RFC 9112 section 3.2.2) goes through koa's router to the same handler.
+  // Both must send the same bytes for the same request.
+  const send = (target: string, body: string) =>
+    new Promise<{ status: number; headers: string[]; text: string }>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: new URL(test.url).port, method: 'POST', path: target, headers: { 'content-type': 'application/json', 'x-request-id': 'same-id' } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => {
+            const pick = ['content-type', 'content-length', 'x-request-id', 'x-switchyard-tier', 'x-switchyard-reason', 'x-switchyard-model'];
+            resolve({ status: res.statusCode ?? 0, headers: pick.map((name) => `${name}: ${res.headers[name] ?? null}`), text });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
     });
-    const pick = ['content-type', 'content-length', 'x-request-id', 'x-switchyard-tier', 'x-switchyard-reason', 'x-switchyard-model'];
-    return { status: res.status, headers: pick.map((name) => `${name}: ${res.headers.get(name)}`), text: await res.text() };
-  };
   const bodies = ['{"model": "chat", ', '', '[1]', JSON.stringify({ model: 'gpt-9', messages: [] }), JSON.stringify({ model: 'chat', messages: 'x' })];
   for (const body of bodies) {
     const lane = await send('/v1/chat/completions?api-version=1', body);
-    const koa = await send('/v1/chat/completions/', body);
+    const koa = await send(`${test.url}/v1/chat/completions`, body);
     t.equal(lane.status >= 400, true, `${JSON.stringify(body)}: an error`);
     t.same(koa, lane, `${JSON.stringify(body)}: same status, headers and body`);
   }
-  const ok = await send('/v1/chat/completions/', chat());
+  const ok = await send(`${test.url}/v1/chat/completions`, chat());
   t.equal(ok.status, 200, 'koa serves a completion');
   t.ok(ok.headers.includes('x-request-id: same-id') && ok.headers.includes('x-switchyard-tier: chat'), 'with the routing headers');
 });
