@@ -5,6 +5,7 @@ import type { BudgetService } from '../budgets/service.js';
 import type { KeyRecord } from '../budgets/types.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import { RouterError } from '../openai/errors.js';
+import { bearerToken } from './bearer.js';
 import type { AppMiddleware, RouterState } from './state.js';
 
 /**
@@ -18,7 +19,7 @@ export async function identifyCaller(
   budgets: BudgetService,
 ): Promise<KeyRecord | null> {
   const required = state.runtime.config.auth.required;
-  const secret = authorization?.startsWith('Bearer ') === true ? authorization.slice(7).trim() : '';
+  const secret = bearerToken(authorization);
   if (secret === '') {
     if (!required) return null;
     throw new RouterError(

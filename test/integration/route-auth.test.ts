@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import t from 'tap';
 import { startFakeEngine } from '../fixtures/fake-engine.js';
 import { configFor, startTestRouter } from '../fixtures/start-router.js';
+import { ADMIN_TOKEN } from '../fixtures/wait.js';
 
 const engine = await startFakeEngine();
 // vLLM's bodies for the two non-chat routes (vllm-project/vllm, vllm/entrypoints/openai/protocol.py:
@@ -50,6 +51,7 @@ const test = await startTestRouter(
     { small: [engine.url] },
     { auth: { required: true, keys: [key('valid', VALID, true), key('disabled', DISABLED, false)] } },
   ),
+  { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN },
 );
 t.teardown(async () => {
   await test.close();
@@ -62,12 +64,12 @@ interface Reply {
   readonly body: unknown;
 }
 
-/** One request with `path` exactly as written on the request line. */
+/** One request with `path` exactly as written on the request line; `secret` goes in a Bearer header, unless it is a whole header. */
 function send(method: string, path: string, secret: string | null, body?: unknown): Promise<Reply> {
   const { port } = new URL(test.url);
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers: {
-      ...(secret === null ? {} : { authorization: `Bearer ${secret}` }),
+      ...(secret === null ? {} : { authorization: secret.includes(' ') ? secret : `Bearer ${secret}` }),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     } }, (res) => {
       let text = '';
@@ -177,4 +179,22 @@ t.test('spellings that are not the route itself are 404s', async (t) => {
       t.equal(reply.status, 404, `${route.method} ${path}`);
     }
   }
+});
+
+t.test('the Bearer scheme is case-insensitive (RFC 9110 section 11.1), for client keys and the admin token', async (t) => {
+  for (const scheme of ['bearer', 'BEARER', 'bEaReR', 'Bearer']) {
+    const served = await send('POST', '/v1/chat/completions', `${scheme} ${VALID}`, chat);
+    t.equal(served.status, 200, `${scheme} <client key>`);
+    t.ok(served.headers['x-ratelimit-remaining-requests'], `${scheme} <client key> is metered`);
+    t.equal((await send('POST', '/v1/chat/completions', `${scheme} ${DISABLED}`, chat)).status, 403, `${scheme} <disabled key>`);
+    t.equal((await send('GET', '/admin/pools', `${scheme} ${ADMIN_TOKEN}`)).status, 200, `${scheme} <admin token>`);
+  }
+  // RFC 9110 allows one or more spaces after the scheme.
+  t.equal((await send('POST', '/v1/chat/completions', `bearer   ${VALID}`, chat)).status, 200, 'several spaces');
+  t.equal((await send('GET', '/admin/pools', `bearer   ${ADMIN_TOKEN}`)).status, 200, 'several spaces, admin');
+  // Another scheme, or the scheme glued to the credential, is no credential at all.
+  for (const header of [`Basic ${VALID}`, `Bearer${VALID}`, `Bearerx ${VALID}`]) {
+    t.equal((await send('POST', '/v1/chat/completions', header.includes(' ') ? header : `${header} `, chat)).status, 401, header);
+  }
+  t.equal((await send('GET', '/admin/pools', `Basic ${ADMIN_TOKEN}`)).status, 401, 'Basic <admin token>');
 });
