@@ -53,3 +53,13 @@ t.test('a needle cursor finds each event\'s first occurrence, in one pass over t
   t.equal(across.find({ start: 0, end: 10 }), -1, 'a match that straddles two events belongs to neither');
   t.equal(across.find({ start: 10, end: 20 }), -1);
 });
+
+t.test('the data field is read with or without its space (TGI\'s axum writes `data:[DONE]`)', async (t) => {
+  const { buffer, events } = new SseByteSplitter().push(Buffer.from('data:[DONE]\n\ndata: [DONE]\n\ndata:  [DONE]\n\ndatum: [DONE]\n\n:\n\n'));
+  const done = Buffer.from('[DONE]');
+  t.same(
+    events.map((event) => dataStartsWith(buffer, event, done)),
+    [true, true, false, false, false],
+    'one optional space, as the SSE spec strips; a second space is part of the data',
+  );
+});

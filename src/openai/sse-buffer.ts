@@ -5,7 +5,8 @@
 const LF = 0x0a;
 const CR = 0x0d;
 const DELIMITER = Buffer.from('\n\n');
-const DATA_PREFIX = Buffer.from('data: ');
+const DATA_FIELD = Buffer.from('data:');
+const SPACE = 0x20;
 
 /** One event: `buffer[start, end)`, its trailing blank line included. */
 export interface EventRange {
@@ -45,13 +46,15 @@ export class SseByteSplitter {
 }
 
 /**
- * Whether the event's payload (after `data: `) starts with `prefix`. Compared in JavaScript: for a
- * few bytes that is cheaper than a call into native code, and it runs several times per event.
+ * Whether the event's payload (after `data:` and its optional space: vLLM writes `data: `, TGI's
+ * axum `data:`) starts with `prefix`. Compared in JavaScript: for a few bytes that is cheaper than a
+ * call into native code, and it runs several times per event.
  */
 export function dataStartsWith(buffer: Buffer, event: EventRange, prefix: Buffer): boolean {
-  const at = event.start + DATA_PREFIX.length;
+  for (let i = 0; i < DATA_FIELD.length; i++) if (buffer[event.start + i] !== DATA_FIELD[i]) return false;
+  let at = event.start + DATA_FIELD.length;
+  if (buffer[at] === SPACE) at++;
   if (event.end - 2 - at < prefix.length) return false;
-  for (let i = 0; i < DATA_PREFIX.length; i++) if (buffer[event.start + i] !== DATA_PREFIX[i]) return false;
   for (let i = 0; i < prefix.length; i++) if (buffer[at + i] !== prefix[i]) return false;
   return true;
 }

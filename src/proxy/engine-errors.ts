@@ -1,17 +1,26 @@
 // Engines report errors in their own shapes; clients get OpenAI's envelope. Shapes recognised:
-//   OpenAI and current vLLM   {"error": {"message", "type", "param", "code"}}
+//   OpenAI and current vLLM   {"error": {"message", "type", "param", "code"}}   (vLLM: code = HTTP status)
 //   legacy vLLM               {"object": "error", "message", "type", "param", "code"}
 //   TGI                       {"error": "…", "error_type": "validation"}
+//   TGI ≥ 2.4.1, in streams   {"error": {"message": "…", "http_status_code": 422}}  (422 for every kind)
 //   FastAPI validation        {"detail": [{"loc": […], "msg": "…"}]} or {"detail": "…"}
+// and what each one means: whose fault it was (blameOf), and whether it is a context-length error.
 
 export interface EngineError {
   readonly message: string | null;
   readonly type: string | null;
   readonly param: string | null;
   readonly code: string | null;
+  /** The HTTP status the body itself states (vLLM's numeric `code`); null when it states none. */
+  readonly status: number | null;
+  /**
+   * TGI's kind of error: its `error_type`, or (TGI ≥ 2.4.1 streams, whose `http_status_code` is 422
+   * whatever happened) read from the message InferError starts with; null for other engines.
+   */
+  readonly tgiKind: string | null;
 }
 
-const NONE: EngineError = { message: null, type: null, param: null, code: null };
+const NONE: EngineError = { message: null, type: null, param: null, code: null, status: null, tgiKind: null };
 
 export function readEngineError(bodyText: string): EngineError {
   let parsed: unknown;
@@ -22,9 +31,13 @@ export function readEngineError(bodyText: string): EngineError {
   }
   if (!isRecord(parsed)) return NONE;
   const error = parsed['error'];
-  if (isRecord(error)) return fromFields(error);
+  if (isRecord(error)) {
+    const fields = fromFields(error);
+    return 'http_status_code' in error ? { ...fields, status: null, tgiKind: tgiKindOf(fields.message) } : fields;
+  }
   if (typeof error === 'string') {
-    return { ...NONE, message: error, code: stringOrNull(parsed['error_type']) };
+    const errorType = stringOrNull(parsed['error_type']);
+    return { ...NONE, message: error, code: errorType, tgiKind: errorType ?? tgiKindOf(error) };
   }
   if (parsed['object'] === 'error') return fromFields(parsed);
   const detail = parsed['detail'];
@@ -63,12 +76,15 @@ export function isOpenAIType(type: string | null): type is string {
 }
 
 function fromFields(fields: Record<string, unknown>): EngineError {
+  const code = fields['code'];
   return {
     message: stringOrNull(fields['message']),
     type: stringOrNull(fields['type']),
     param: stringOrNull(fields['param']),
     // vLLM puts the HTTP status in `code`; only a string code means something to clients.
-    code: stringOrNull(fields['code']),
+    code: stringOrNull(code),
+    status: typeof code === 'number' && Number.isInteger(code) ? code : null,
+    tgiKind: null,
   };
 }
 
@@ -86,4 +102,63 @@ function stringOrNull(value: unknown): string | null {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Whose fault an engine error is: `request` (the caller's: a 4xx, never retried, never held against
+ * the replica), `load` (a busy replica: tried elsewhere, not a failure) or `replica` (a failed
+ * replica: tried elsewhere and counted toward ejection). `httpStatus` is the response's status, or
+ * null for an error event inside a 200 stream.
+ */
+export type Blame = 'request' | 'load' | 'replica';
+
+export function blameOf(engine: EngineError, httpStatus: number | null): Blame {
+  if (engine.tgiKind !== null) {
+    if (TGI_REQUEST_KINDS.has(engine.tgiKind)) return 'request';
+    if (engine.tgiKind === 'overloaded') return 'load';
+    if (TGI_REPLICA_KINDS.has(engine.tgiKind)) return 'replica';
+  }
+  const status = httpStatus ?? engine.status;
+  // An error event with no status of its own: the engine failed while streaming.
+  if (status === null) return 'replica';
+  if (status === 429) return 'load';
+  if (status === 503 && (OVERLOADED.test(engine.code ?? '') || OVERLOADED.test(engine.message ?? ''))) return 'load';
+  // 424 Failed Dependency: the engine's own backend failed (TGI: out of memory while generating).
+  if (status >= 400 && status < 500 && status !== 424) return 'request';
+  return 'replica';
+}
+
+/**
+ * The message says the prompt (with the completion asked for) does not fit the model's context:
+ * vLLM's and OpenAI's "This model's maximum context length is N tokens…", TGI's `inputs` limits.
+ */
+export function isContextLengthError(message: string | null): boolean {
+  return message !== null && CONTEXT_LENGTH.test(message);
+}
+
+const OVERLOADED = /overload/i;
+const CONTEXT_LENGTH = /maximum context length is \d+ tokens|`inputs` tokens \+ `max_new_tokens` must be <= \d+|`inputs` must have less than \d+ tokens/;
+
+// TGI's InferError kinds (router/src/infer/mod.rs, error_type()): the caller's mistakes, and the
+// engine's failures; "overloaded" is load.
+const TGI_REQUEST_KINDS = new Set(['validation', 'template_error', 'missing_template_variable', 'tool_error']);
+const TGI_REPLICA_KINDS = new Set(['generation', 'incomplete_generation', 'incomplete_generation_stream', 'stream_serialization_error']);
+
+/** InferError's Display prefixes (TGI's spelling, "vatiable" included), for bodies without error_type. */
+const TGI_MESSAGE_KINDS: readonly (readonly [string, string])[] = [
+  ['Input validation error: ', 'validation'],
+  ['Model is overloaded', 'overloaded'],
+  ['Request failed during generation: ', 'generation'],
+  ['Incomplete generation stream', 'incomplete_generation_stream'],
+  ['Incomplete generation', 'incomplete_generation'],
+  ['Template error: ', 'template_error'],
+  ['Missing template vatiable: ', 'missing_template_variable'],
+  ['Tool error: ', 'tool_error'],
+  ['Stream event serialization error', 'stream_serialization_error'],
+];
+
+function tgiKindOf(message: string | null): string | null {
+  if (message === null) return null;
+  for (const [prefix, kind] of TGI_MESSAGE_KINDS) if (message.startsWith(prefix)) return kind;
+  return null;
 }

@@ -9,7 +9,7 @@ import { encodeEvent } from '../openai/sse.js';
 import { extractUsage } from '../openai/usage.js';
 import type { AbortSwitch } from './abort-switch.js';
 import type { AttemptContext } from './attempt.js';
-import { readEngineError } from './engine-errors.js';
+import { streamErrorAfterCommit } from './outcome.js';
 
 const DONE = Buffer.from('[DONE]');
 const ERROR_STARTS = [Buffer.from('{"error"'), Buffer.from('{"object":"error"'), Buffer.from('{"object": "error"')];
@@ -54,7 +54,7 @@ export class EventRelay {
       }
       if (isErrorEvent(buffer, event)) {
         await this.write(buffer, runStart, runEnd);
-        this.fail(engineStreamError(eventText(buffer, event), this.a.replica.name));
+        this.fail(streamErrorAfterCommit(eventText(buffer, event), this.a.replica.name, this.a.request.endpoint));
         return;
       }
       if (find.usage(event) && this.readUsage(eventText(buffer, event))) {
@@ -171,11 +171,4 @@ function closingChunk(lastContent: string): string | null {
   } catch {
     return null;
   }
-}
-
-function engineStreamError(data: string, replicaName: string): RouterError {
-  const engine = readEngineError(data);
-  return new RouterError('stream_interrupted', engine.message ?? `Replica ${replicaName} reported an error mid-stream.`, {
-    code: engine.code ?? 'stream_interrupted',
-  });
 }

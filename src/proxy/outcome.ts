@@ -2,46 +2,117 @@
 // says whose fault it was. Messages name the replica, never its URL or credentials.
 import { errors as undiciErrors } from 'undici';
 import { RouterError } from '../openai/errors.js';
-import { isOpenAIType, openAITypeFor, readEngineError } from './engine-errors.js';
+import type { Endpoint } from '../routing/inference-request.js';
+import { blameOf, isContextLengthError, isOpenAIType, openAITypeFor, readEngineError, type EngineError } from './engine-errors.js';
 
-const OVERLOADED = /overload/i;
-
-/** An engine answered with a non-2xx status; `bodyText` is its error body. */
-export function failureFromStatus(status: number, bodyText: string, replicaName: string, retryAfterMs: number | null = null): RouterError {
-  const engine = readEngineError(bodyText);
+/**
+ * An engine answered with a non-2xx status; `bodyText` is its error body. `endpoint` names the
+ * request's prompt field for context-length errors (null for the router's own internal calls).
+ */
+export function failureFromStatus(
+  status: number,
+  bodyText: string,
+  replicaName: string,
+  retryAfterMs: number | null = null,
+  endpoint: Endpoint | null = null,
+): RouterError {
   if (status === 401 || status === 403) {
     return new RouterError(
       'upstream_auth_failed',
       `Replica ${replicaName} refused the router's credentials (HTTP ${status}); check the pool's apiKeyEnv.`,
     );
   }
-  // A 429, or a 503 that says it is overloaded (TGI's error_type, hosted APIs' messages), is a busy
-  // replica, not a broken one; any other 503 is a failure like other 5xx.
-  const overloaded = status === 503 && (OVERLOADED.test(engine.code ?? '') || OVERLOADED.test(engine.message ?? ''));
-  if (status === 429 || overloaded) {
-    const kind = status === 429 ? 'upstream_rejected' : 'upstream_overloaded';
-    return new RouterError(kind, engine.message ?? `Replica ${replicaName} is overloaded (HTTP ${status}).`, {
-      status,
-      type: isOpenAIType(engine.type) ? engine.type : openAITypeFor(status),
-      code: engine.code ?? (status === 429 ? 'rate_limit_exceeded' : 'upstream_overloaded'),
-      retryAfterMs,
-    });
+  const engine = readEngineError(bodyText);
+  switch (blameOf(engine, status)) {
+    case 'request':
+      return rejected(engine, status, replicaName, endpoint);
+    case 'load':
+      // A 429, or an "overloaded" answer (TGI's error_type, hosted APIs' messages): a busy replica,
+      // not a broken one.
+      return busy(engine, status, replicaName, retryAfterMs);
+    case 'replica':
+      // An engine's 5xx (or TGI's 424) text may carry its internals; clients get a plain statement,
+      // the log gets the body.
+      return new RouterError('upstream_error', `Replica ${replicaName} failed (HTTP ${status}).`, {
+        cause: new Error(bodyText.slice(0, 2000)),
+        retryAfterMs,
+      });
   }
-  if (status >= 400 && status < 500) {
-    // The engine judged the request itself: keep its status and message so clients see the real reason.
-    return new RouterError('upstream_rejected', engine.message ?? `Replica ${replicaName} rejected the request (HTTP ${status}).`, {
-      status,
-      type: isOpenAIType(engine.type) ? engine.type : openAITypeFor(status),
-      param: engine.param,
-      code: engine.code,
-    });
+}
+
+/**
+ * An engine's error event in a 200 stream before anything reached the client (TGI validates,
+ * queues and generates inside its stream). Judged like a status: the caller's mistake is its 400,
+ * a busy replica's is tried elsewhere, a failed replica's is tried elsewhere and counted.
+ */
+export function failureFromStreamError(data: string, replicaName: string, endpoint: Endpoint): RouterError {
+  const engine = readEngineError(data);
+  switch (blameOf(engine, null)) {
+    case 'request':
+      return rejected(engine, streamedStatus(engine), replicaName, endpoint);
+    case 'load':
+      return new RouterError('upstream_overloaded', engine.message ?? `Replica ${replicaName} is overloaded.`, {
+        code: engine.code ?? 'upstream_overloaded',
+      });
+    case 'replica':
+      return new RouterError('upstream_error', `Replica ${replicaName} failed (${failureDetail(engine)}).`, {
+        cause: new Error(data.slice(0, 2000)),
+      });
   }
-  // An engine's 5xx text may carry its internals; clients get a plain statement, the log gets the body.
-  return new RouterError('upstream_error', `Replica ${replicaName} failed (HTTP ${status}).`, {
-    cause: new Error(bodyText.slice(0, 2000)),
+}
+
+/**
+ * An engine's error event after the stream was committed: it ends the stream as one error event.
+ * The caller's mistakes keep their message and are not held against the replica; anything else is
+ * `stream_interrupted` (counted), with the engine's text only in the log.
+ */
+export function streamErrorAfterCommit(data: string, replicaName: string, endpoint: Endpoint): RouterError {
+  const engine = readEngineError(data);
+  if (blameOf(engine, null) === 'request') return rejected(engine, streamedStatus(engine), replicaName, endpoint);
+  return new RouterError('stream_interrupted', `Replica ${replicaName} failed mid-stream (${failureDetail(engine)}).`, {
+    cause: new Error(data.slice(0, 2000)),
+  });
+}
+
+/**
+ * The engine judged the request itself: its message reaches the client, in OpenAI's terms. 422
+ * (TGI's and FastAPI's validation status) becomes 400, so SDKs raise BadRequestError as with OpenAI;
+ * a context-length error gets OpenAI's code and names the prompt field.
+ */
+function rejected(engine: EngineError, status: number, replicaName: string, endpoint: Endpoint | null): RouterError {
+  const contextLength = isContextLengthError(engine.message);
+  const clientStatus = status === 422 ? 400 : status;
+  return new RouterError('upstream_rejected', engine.message ?? `Replica ${replicaName} rejected the request (HTTP ${status}).`, {
+    status: clientStatus,
+    type: isOpenAIType(engine.type) ? engine.type : openAITypeFor(clientStatus),
+    param: contextLength && endpoint !== null ? PROMPT_FIELDS[endpoint] : engine.param,
+    code: contextLength ? 'context_length_exceeded' : engine.code,
+  });
+}
+
+function busy(engine: EngineError, status: number, replicaName: string, retryAfterMs: number | null): RouterError {
+  const kind = status === 429 ? 'upstream_rejected' : 'upstream_overloaded';
+  return new RouterError(kind, engine.message ?? `Replica ${replicaName} is overloaded (HTTP ${status}).`, {
+    status: status === 429 ? 429 : 503,
+    type: isOpenAIType(engine.type) ? engine.type : openAITypeFor(status),
+    code: engine.code ?? (status === 429 ? 'rate_limit_exceeded' : 'upstream_overloaded'),
     retryAfterMs,
   });
 }
+
+/** The status an error event states for itself when it is a 4xx (vLLM's `code`), else 400. */
+function streamedStatus(engine: EngineError): number {
+  return engine.status !== null && engine.status >= 400 && engine.status < 500 ? engine.status : 400;
+}
+
+/** What kind of failure, for the client's message: never the engine's own text. */
+function failureDetail(engine: EngineError): string {
+  if (engine.tgiKind !== null) return `${engine.tgiKind.replaceAll('_', ' ')} error`;
+  return engine.status !== null ? `HTTP ${engine.status}` : 'engine error';
+}
+
+/** Where the prompt is in each endpoint's request: OpenAI's `param` for context-length errors. */
+const PROMPT_FIELDS: Readonly<Record<Endpoint, string>> = { chat: 'messages', completions: 'prompt', embeddings: 'input' };
 
 /** The request to a replica threw: it could not connect, was reset, or timed out. */
 export function failureFromThrown(thrown: unknown, replicaName: string): RouterError {

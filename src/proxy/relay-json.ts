@@ -23,7 +23,7 @@ export async function relayJson(a: AttemptContext): Promise<void> {
   const { body } = response;
   if (response.statusCode < 200 || response.statusCode > 299) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
-    throw failureFromStatus(response.statusCode, body.toString('utf8'), a.replica.name, retryAfterMs);
+    throw failureFromStatus(response.statusCode, body.toString('utf8'), a.replica.name, retryAfterMs, a.request.endpoint);
   }
   const usage = findUsage(body);
   if (usage !== null) {

@@ -6,11 +6,10 @@ import { performance } from 'node:perf_hooks';
 import { RouterError } from '../openai/errors.js';
 import { SseByteSplitter, eventText, type SplitChunk } from '../openai/sse-buffer.js';
 import type { AttemptContext } from './attempt.js';
-import { readEngineError } from './engine-errors.js';
 import { AbortSwitch } from './abort-switch.js';
 import { EventRelay } from './event-relay.js';
 import { stream } from './forward.js';
-import { failureFromStatus, failureFromThrown } from './outcome.js';
+import { failureFromStatus, failureFromStreamError, failureFromThrown } from './outcome.js';
 import { ClientGone } from './request-lifetime.js';
 import { parseRetryAfter } from './retry-policy.js';
 import { StallTimer } from './stall-timer.js';
@@ -46,7 +45,7 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     a.attempt.status = response.statusCode;
     if (response.statusCode < 200 || response.statusCode > 299) {
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
-      throw failureFromStatus(response.statusCode, await response.text(), a.replica.name, retryAfterMs);
+      throw failureFromStatus(response.statusCode, await response.text(), a.replica.name, retryAfterMs, a.request.endpoint);
     }
     const contentType = response.headers['content-type'];
     if (typeof contentType !== 'string' || !contentType.includes('text/event-stream')) {
@@ -68,7 +67,7 @@ export async function relaySse(a: AttemptContext): Promise<void> {
         let content = false;
         for (const event of split.events) {
           const data = eventText(split.buffer, event);
-          throwIfError(data, a.replica.name);
+          throwIfError(data, a);
           content = !isPreamble(data);
           if (content) break;
         }
@@ -127,8 +126,8 @@ function isPreamble(data: string): boolean {
   return ROLE_ONLY_DELTA.test(data) && !FINISHED.test(data);
 }
 
-function throwIfError(data: string, replicaName: string): void {
+/** An engine's error event before commit: judged by whose fault it is (outcome.ts), then thrown. */
+function throwIfError(data: string, a: AttemptContext): void {
   if (!data.startsWith('{"error"') && !(data.includes('"error"') && LEGACY_ERROR_OBJECT.test(data))) return;
-  const engine = readEngineError(data);
-  throw new RouterError('upstream_error', engine.message ?? `Replica ${replicaName} reported an error.`);
+  throw failureFromStreamError(data, a.replica.name, a.request.endpoint);
 }

@@ -19,9 +19,10 @@ export function isRetryable(error: RouterError): boolean {
 }
 
 /**
- * Counts toward outlier ejection: connect errors, resets, timeouts and 5xx answers. A 429 or an
- * "overloaded" answer is load, not failure: the replica is healthy and busy, and ejecting it would
- * push its load onto the others.
+ * Counts toward outlier ejection: connect errors, resets, timeouts, 5xx answers, TGI's 424 and an
+ * engine's failure reported inside a stream. A 429 or an "overloaded" answer is load, not failure:
+ * the replica is healthy and busy, and ejecting it would push its load onto the others. The caller's
+ * mistakes (4xx, a validation error event) never count.
  */
 export function isReplicaFailure(error: RouterError): boolean {
   return error.kind === 'upstream_unreachable' || error.kind === 'upstream_timeout' || error.kind === 'upstream_error';

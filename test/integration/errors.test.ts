@@ -229,7 +229,7 @@ t.test('upstream timeout → 504, streaming and not', async (t) => {
   t.same(streamed.body, envelope('Replica chat-r0 did not start answering within 1000 ms.', 'server_error', 'upstream_timeout'));
 });
 
-t.test('engine error bodies are normalised; 4xx statuses kept', async (t) => {
+t.test('engine error bodies are normalised; 4xx statuses kept, 422 (validation) becomes 400', async (t) => {
   const cases: [string, Behaviour, number, unknown][] = [
     [
       'vLLM current shape',
@@ -241,13 +241,19 @@ t.test('engine error bodies are normalised; 4xx statuses kept', async (t) => {
       'vLLM legacy shape',
       { kind: 'json', status: 400, body: { object: 'error', message: "This model's maximum context length is 4096 tokens.", type: 'BadRequestError', param: null, code: 400 } },
       400,
-      envelope("This model's maximum context length is 4096 tokens.", 'invalid_request_error', null),
+      envelope("This model's maximum context length is 4096 tokens.", 'invalid_request_error', 'context_length_exceeded', 'messages'),
     ],
     [
       'TGI shape',
-      { kind: 'json', status: 422, body: { error: 'Input validation error: `inputs` must have less than 1024 tokens.', error_type: 'validation' } },
-      422,
-      envelope('Input validation error: `inputs` must have less than 1024 tokens.', 'invalid_request_error', 'validation'),
+      { kind: 'json', status: 422, body: { error: 'Input validation error: `temperature` must be strictly positive', error_type: 'validation' } },
+      400,
+      envelope('Input validation error: `temperature` must be strictly positive', 'invalid_request_error', 'validation'),
+    ],
+    [
+      'TGI context length',
+      { kind: 'json', status: 422, body: { error: 'Input validation error: `inputs` must have less than 1024 tokens. Given: 2000', error_type: 'validation' } },
+      400,
+      envelope('Input validation error: `inputs` must have less than 1024 tokens. Given: 2000', 'invalid_request_error', 'context_length_exceeded', 'messages'),
     ],
     [
       'hosted OpenAI shape',
@@ -258,7 +264,7 @@ t.test('engine error bodies are normalised; 4xx statuses kept', async (t) => {
     [
       'FastAPI validation detail',
       { kind: 'json', status: 422, body: { detail: [{ loc: ['body', 'temperature'], msg: 'Input should be a valid number' }] } },
-      422,
+      400,
       envelope('temperature: Input should be a valid number', 'invalid_request_error', null),
     ],
     [
