@@ -36,7 +36,14 @@ export function tokenLimit(limits: KeyLimits, period: Period): number | null {
   }
 }
 
-/** The first limit that admitting one more request of `tokens` would break, or null to admit it. */
+/** How long a request refused for reservations in flight is asked to wait: they settle as requests end. */
+export const IN_FLIGHT_RETRY_MS = 1000;
+
+/**
+ * The first limit that admitting one more request of `tokens` would break, or null to admit it. A
+ * period that is spent (used + tokens > limit) is the answer before any that is only held by
+ * reservations in flight: the refusal must say whether waiting can help.
+ */
 export function admit(limits: KeyLimits, c: Counters, tokens: number): Verdict | null {
   if (limits.requestsPerMinute !== null && c.requests + 1 > limits.requestsPerMinute) {
     return { reason: 'requests_per_minute', period: 'minute' };
@@ -44,9 +51,11 @@ export function admit(limits: KeyLimits, c: Counters, tokens: number): Verdict |
   if (limits.maxConcurrent !== null && c.active + 1 > limits.maxConcurrent) return { reason: 'concurrency', period: null };
   for (const period of PERIODS) {
     const limit = tokenLimit(limits, period);
-    if (limit !== null && c.used[period] + c.reserved[period] + tokens > limit) {
-      return { reason: period === 'minute' ? 'tokens_per_minute' : 'quota', period };
-    }
+    if (limit !== null && c.used[period] + tokens > limit) return { reason: period === 'minute' ? 'tokens_per_minute' : 'quota', period };
+  }
+  for (const period of PERIODS) {
+    const limit = tokenLimit(limits, period);
+    if (limit !== null && c.used[period] + c.reserved[period] + tokens > limit) return { reason: 'in_flight', period };
   }
   return null;
 }
@@ -71,9 +80,10 @@ export function rejection(verdict: Verdict, limits: KeyLimits | null, c: Counter
       left = remaining(limit, c.used[period] + c.reserved[period]);
     }
   }
-  // Waiting helps per-minute limits within the minute; a day or month quota is insufficient_quota.
+  // Waiting helps per-minute limits within the minute and reservations in flight within moments; a
+  // spent day, month or lifetime budget is insufficient_quota.
   const perMinute = reason === 'requests_per_minute' || reason === 'tokens_per_minute';
-  const retryAfterMs = perMinute ? (periodEnd('minute', now) ?? now) - now : null;
+  const retryAfterMs = perMinute ? (periodEnd('minute', now) ?? now) - now : reason === 'in_flight' ? IN_FLIGHT_RETRY_MS : null;
   return { ok: false, reason, period, limit, remaining: left, retryAfterMs };
 }
 

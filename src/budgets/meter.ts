@@ -92,7 +92,10 @@ function refusedLimitHeaders(outcome: ReserveRejected): Record<string, string> {
   return headers;
 }
 
-/** OpenAI's two 429s: a rate limit (retry after a moment) or a spent quota (do not retry). */
+/**
+ * OpenAI's two 429s: a rate limit (retry after a moment) or a spent quota (do not retry). A budget
+ * held only by other requests' reservations is the first kind: they settle as those requests end.
+ */
 function rejection(outcome: ReserveRejected): RouterError {
   const limit = outcome.limit ?? 0;
   switch (outcome.reason) {
@@ -104,6 +107,12 @@ function rejection(outcome: ReserveRejected): RouterError {
       return new RouterError('insufficient_quota', `You exceeded this key's ${outcome.period ?? ''} token budget of ${limit}.`.replace('  ', ' '), {
         headers: { 'x-should-retry': 'false' },
       });
+    case 'in_flight':
+      return new RouterError(
+        'rate_limit_exceeded',
+        `Rate limit reached for tokens: this key's ${outcome.period ?? ''} token budget of ${limit} is held by requests in flight. Please try again in 1s.`.replace('  ', ' '),
+        { type: 'tokens', headers: { 'retry-after': String(Math.ceil((outcome.retryAfterMs ?? 1000) / 1000)) } },
+      );
     case 'concurrency':
       return new RouterError('rate_limit_exceeded', `Too many requests in flight for this key: limit ${limit}. Wait for one to finish.`, {
         headers: { 'retry-after': '1' },

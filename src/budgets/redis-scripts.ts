@@ -84,6 +84,12 @@ local function fits(s, i, amount)
   local limit = s[1 + i]
   return limit < 0 or s[6 + 2 * i] + s[7 + 2 * i] + amount <= limit
 end
+
+-- Whether they would fit were no reservation in flight: used + amount <= limit.
+local function unspent(s, i, amount)
+  local limit = s[1 + i]
+  return limit < 0 or s[6 + 2 * i] + amount <= limit
+end
 `;
 
 /** Replies {status, period, ...state()}: status ok, a RejectReason, or unknown_key (then nothing else). */
@@ -95,8 +101,12 @@ local amount = tonumber(ARGV[12])
 if s[1] ~= 1 then return reply('disabled', '') end
 if s[6] >= 0 and s[16] + 1 > s[6] then return reply('requests_per_minute', 'minute') end
 if s[7] >= 0 and s[17] + 1 > s[7] then return reply('concurrency', '') end
+-- A spent period first, then one only held by reservations in flight (as admit() in accounting.ts).
 for i = 1, 4 do
-  if not fits(s, i, amount) then return reply(i == 1 and 'tokens_per_minute' or 'quota', PERIODS[i]) end
+  if not unspent(s, i, amount) then return reply(i == 1 and 'tokens_per_minute' or 'quota', PERIODS[i]) end
+end
+for i = 1, 4 do
+  if not fits(s, i, amount) then return reply('in_flight', PERIODS[i]) end
 end
 redis.call('ZADD', KEYS[3], ARGV[14], ARGV[11])
 redis.call('HSET', KEYS[2], ARGV[11], table.concat({ ARGV[12], ARGV[13], ARGV[2], ARGV[4], ARGV[6], ARGV[8] }, '|'))

@@ -24,7 +24,7 @@ declare module 'ioredis' {
 }
 
 const SETTLE_RESULTS: readonly SettleResult[] = ['settled', 'settled_after_reclaim', 'already_settled'];
-const REASONS: readonly RejectReason[] = ['requests_per_minute', 'tokens_per_minute', 'concurrency', 'quota', 'disabled'];
+const REASONS: readonly RejectReason[] = ['requests_per_minute', 'tokens_per_minute', 'concurrency', 'quota', 'in_flight', 'disabled'];
 
 export type { RedisStoreOptions } from './redis-connection.js';
 

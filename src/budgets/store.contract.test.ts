@@ -64,6 +64,7 @@ function contract(harness: StoreHarness): void {
     });
 
     const minuteLeft = (now: number) => (periodEnd('minute', now) ?? 0) - now;
+    // The token fills are settled (spent), so the refusal is the limit's own; held fills are the next test's.
     const boundaries: [string, Partial<KeyLimits>, number[], number, object][] = [
       ['tokens per minute', { tokensPerMinute: 100 }, [60, 40], 1, { reason: 'tokens_per_minute', period: 'minute', limit: 100, remaining: 0, retryAfterMs: minuteLeft(base + 1500) }],
       ['tokens per day', { tokensPerDay: 100 }, [99], 2, { reason: 'quota', period: 'day', limit: 100, remaining: 1, retryAfterMs: null }],
@@ -76,12 +77,41 @@ function contract(harness: StoreHarness): void {
     for (const [name, limits, fill, next, expected] of boundaries) {
       t.test(`limits: ${name} admits up to the boundary, then rejects`, async (t) => {
         const { store } = await open(limits);
-        for (const tokens of fill) t.equal((await store.reserve('k1', tokens, base + 1000, TTL)).ok, true, `reserve ${tokens}`);
+        for (const tokens of fill) {
+          const outcome = await store.reserve('k1', tokens, base + 1000, TTL);
+          t.equal(outcome.ok, true, `reserve ${tokens}`);
+          if (outcome.ok && tokens > 0) await store.settle(outcome.reservation, tokens, base + 1000);
+        }
         const before = await store.usage('k1', base + 1500);
         t.match(await store.reserve('k1', next, base + 1500, TTL), { ok: false, ...expected });
         t.same(await store.usage('k1', base + 1500), before, 'a rejection changes nothing, not even the request count');
       });
     }
+
+    t.test('a refusal says whether the budget is spent, or only held by reservations in flight', async (t) => {
+      const { store, peer } = await open({ tokensLifetime: 100, tokensPerMinute: 1000 });
+      const held = granted(await store.reserve('k1', 80, base + 1000, TTL));
+      const before = await store.usage('k1', base + 1500);
+      // 0 used + 30 fits the limit: only the 80 in flight block it, and they may settle for less.
+      t.match(await peer.reserve('k1', 30, base + 1500, TTL), { ok: false, reason: 'in_flight', period: 'lifetime', limit: 100, remaining: 20, retryAfterMs: 1000 });
+      t.same(await store.usage('k1', base + 1500), before, 'a rejection changes nothing');
+      t.match(await peer.reserve('k1', 101, base + 1500, TTL), { ok: false, reason: 'quota', period: 'lifetime' }, 'more than the whole budget is quota');
+      await store.settle(held, 75, base + 1600);
+      t.match(await peer.reserve('k1', 30, base + 1700, TTL), { ok: false, reason: 'quota', period: 'lifetime', limit: 100, remaining: 25, retryAfterMs: null }, 'spent: 75 used + 30 > 100');
+      const fits = granted(await peer.reserve('k1', 20, base + 1800, TTL));
+      t.match(await store.reserve('k1', 6, base + 1900, TTL), { ok: false, reason: 'in_flight' }, '75 used + 6 fits; the 20 in flight block it');
+      await store.settle(fits, 0, base + 2000);
+      t.equal((await store.reserve('k1', 25, base + 2100, TTL)).ok, true, 'released: exactly to the limit');
+    });
+
+    t.test('a spent period is the refusal even when an earlier one is only held', async (t) => {
+      const { store } = await open({ tokensPerMinute: 20, tokensLifetime: 50 });
+      for (const minute of [0, 1]) await store.settle(granted(await store.reserve('k1', 20, base + minute * 60_000, TTL)), 20, base + minute * 60_000 + 1);
+      granted(await store.reserve('k1', 8, base + 120_000, TTL));
+      // minute: 0 used + 15 fits, 8 held block it; lifetime: 40 used + 15 > 50 is spent.
+      t.match(await store.reserve('k1', 15, base + 120_001, TTL), { ok: false, reason: 'quota', period: 'lifetime', retryAfterMs: null });
+      t.match(await store.reserve('k1', 10, base + 120_002, TTL), { ok: false, reason: 'in_flight', period: 'lifetime', retryAfterMs: 1000 }, '40 used + 10 fits; the 8 held block it');
+    });
 
     t.test('reserve: snapshot of the limited periods only', async (t) => {
       const { store } = await open({ tokensPerMinute: 100, requestsPerMinute: 5 });

@@ -85,16 +85,24 @@ export interface UsageSnapshot {
   readonly concurrency: ConcurrencyUsage | null;
 }
 
-export type RejectReason = 'requests_per_minute' | 'tokens_per_minute' | 'concurrency' | 'quota' | 'disabled' | 'unknown_key';
+/**
+ * quota and tokens_per_minute: the period's used tokens plus this request exceed its limit (spent).
+ * in_flight: they would fit, but the reservations of requests still in flight take the rest; those
+ * settle soon (usually for less than they hold), so a retry in a moment may pass.
+ */
+export type RejectReason = 'requests_per_minute' | 'tokens_per_minute' | 'concurrency' | 'quota' | 'in_flight' | 'disabled' | 'unknown_key';
 
 export interface ReserveRejected {
   readonly ok: false;
   readonly reason: RejectReason;
-  /** The period at fault: minute for the per-minute limits, day/month/lifetime for quota, else null. */
+  /** The period at fault: minute for the per-minute limits, day/month/lifetime for quota, any for in_flight, else null. */
   readonly period: Period | null;
   readonly limit: number | null;
   readonly remaining: number | null;
-  /** Until the minute ends for per-minute limits; null when waiting will not help soon (quota, concurrency). */
+  /**
+   * Until the minute ends for per-minute limits, a moment for in_flight; null when waiting will not
+   * help soon (quota, concurrency).
+   */
   readonly retryAfterMs: number | null;
 }
 
