@@ -1,7 +1,8 @@
 // How many tokens a request may cost, before it runs. Two answers for the two budget modes:
 // - an upper bound (strict): byte-level BPE tokenizers (GPT, Llama 3, Qwen, Mistral...) never make more
 //   tokens than the text has UTF-8 bytes, so bytes plus a per-message allowance for the chat template
-//   bound the prompt whatever the model; the output is bounded by max_tokens × n.
+//   (and an allowance per image and audio part) bound the prompt whatever the model; the output is
+//   bounded per generation (output-plan.ts), and there are prompts × n generations.
 // - a realistic estimate (tight, and how full a budget is about to be): a real tokenizer (cl100k) over
 //   a bounded sample, extrapolated, so a 4 MB prompt costs no more than a 16 KB one.
 import type { InferenceRequest } from '../routing/inference-request.js';
@@ -22,43 +23,71 @@ export async function loadTokenizer(): Promise<void> {
   countTokens = (text) => module.countTokens(text);
 }
 
-export interface CostEstimate {
-  /** Prompt tokens, by the tokenizer (counted when first read). */
-  readonly promptTokens: number;
-  /** Prompt tokens no tokenizer can exceed. */
-  readonly promptUpperBound: number;
-  /** Output tokens the request may produce (max_tokens × n, or the configured cap × n). */
-  readonly outputAllowance: number;
-  /** Whether the request set its own max_tokens (else strict mode caps it). */
-  readonly hasMaxTokens: boolean;
+/** Prompt tokens reserved for parts that are not text (strict): per image, per audio clip. */
+export interface MediaAllowance {
+  readonly imageTokens: number;
+  readonly audioTokens: number;
 }
 
-export function estimateCost(request: InferenceRequest, maxOutputTokens: number): CostEstimate {
+export interface CostEstimate {
+  /** Prompt tokens, by the tokenizer (counted when first read); never above promptUpperBound. */
+  readonly promptTokens: number;
+  /** Prompt tokens no tokenizer can exceed (media parts at their allowance), all prompts together. */
+  readonly promptUpperBound: number;
+  /** Prompts the engine runs separately: the items of a batched /v1/completions prompt, else 1. */
+  readonly prompts: number;
+  /** Outputs the engine generates: prompts × n (or best_of, when larger); 0 for embeddings. */
+  readonly generations: number;
+  /**
+   * The client's own output limit per generation: the larger of max_tokens and max_completion_tokens
+   * when it sets both (vLLM takes max_completion_tokens, others max_tokens); null when it sets neither.
+   */
+  readonly maxOutput: number | null;
+}
+
+export function estimateCost(request: InferenceRequest, media: MediaAllowance): CostEstimate {
   const texts: string[] = [];
-  const messages = collectText(request.body, texts);
+  const found = collectText(request.body, texts, media);
   let bytes = 0;
   let chars = 0;
   for (const text of texts) {
     bytes += Buffer.byteLength(text, 'utf8');
     chars += text.length;
   }
-  const overhead = PER_REQUEST_TOKENS + PER_MESSAGE_TOKENS * messages;
-  const given = request.body['max_tokens'] ?? request.body['max_completion_tokens'];
-  const hasMaxTokens = typeof given === 'number';
-  const choices = typeof request.body['n'] === 'number' ? request.body['n'] : 1;
-  const outputAllowance = request.endpoint === 'embeddings' ? 0 : (hasMaxTokens ? (given as number) : maxOutputTokens) * choices;
+  const overhead = PER_REQUEST_TOKENS + PER_MESSAGE_TOKENS * found.messages;
+  const upperBound = bytes + found.mediaTokens + overhead;
+  const prompts = request.endpoint === 'completions' ? promptCount(request.body['prompt']) : 1;
+  const choices = Math.max(count(request.body['n']) ?? 1, count(request.body['best_of']) ?? 1);
   // Tokenizing is the one costly step, and strict mode needs it only when an engine reports no usage:
   // counted on first read, then remembered.
   let promptTokens: number | null = null;
   return {
     get promptTokens() {
-      promptTokens ??= tokensOf(texts, chars) + overhead;
+      promptTokens ??= Math.min(upperBound, tokensOf(texts, chars) + found.mediaTokens + overhead);
       return promptTokens;
     },
-    promptUpperBound: bytes + overhead,
-    outputAllowance,
-    hasMaxTokens,
+    promptUpperBound: upperBound,
+    prompts,
+    generations: request.endpoint === 'embeddings' ? 0 : prompts * choices,
+    maxOutput: maxOutput(request.body),
   };
+}
+
+function count(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function maxOutput(body: Readonly<Record<string, unknown>>): number | null {
+  const tokens = count(body['max_tokens']);
+  const completion = count(body['max_completion_tokens']);
+  if (tokens === null) return completion;
+  return completion === null ? tokens : Math.max(tokens, completion);
+}
+
+/** A completions prompt is one prompt (a string or one list of token ids) or a batch of them. */
+function promptCount(prompt: unknown): number {
+  if (!Array.isArray(prompt) || prompt.length === 0) return 1;
+  return prompt.every((item) => typeof item === 'number') ? 1 : prompt.length;
 }
 
 function tokensOf(texts: readonly string[], chars: number): number {
@@ -72,15 +101,16 @@ function tokensOf(texts: readonly string[], chars: number): number {
   return Math.ceil((count(sample) / Math.max(1, sample.length)) * chars);
 }
 
-/** Every piece of text the model will read; returns the number of messages. */
-function collectText(body: Readonly<Record<string, unknown>>, into: string[]): number {
+/** Every piece of text the model will read, and the tokens reserved for its images and audio. */
+function collectText(body: Readonly<Record<string, unknown>>, into: string[], media: MediaAllowance): { messages: number; mediaTokens: number } {
+  let mediaTokens = 0;
   const messages = body['messages'];
   if (Array.isArray(messages)) {
     for (const message of messages) {
       if (typeof message !== 'object' || message === null) continue;
       const content = (message as { content?: unknown }).content;
       if (typeof content === 'string') into.push(content);
-      else if (Array.isArray(content)) for (const part of content) pushText(part, into);
+      else if (Array.isArray(content)) for (const part of content) mediaTokens += pushPart(part, into, media);
       const calls = (message as { tool_calls?: unknown }).tool_calls;
       if (calls !== undefined) into.push(JSON.stringify(calls));
     }
@@ -93,11 +123,25 @@ function collectText(body: Readonly<Record<string, unknown>>, into: string[]): n
   for (const field of ['tools', 'functions', 'response_format'] as const) {
     if (body[field] !== undefined) into.push(JSON.stringify(body[field]));
   }
-  return Array.isArray(messages) ? messages.length : 1;
+  return { messages: Array.isArray(messages) ? messages.length : 1, mediaTokens };
 }
 
-function pushText(part: unknown, into: string[]): void {
-  if (typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string') {
-    into.push((part as { text: string }).text);
+/**
+ * A content part: its text, or the tokens reserved for it. An image costs what the model's processor
+ * makes of its pixels, unrelated to its bytes: the configured allowance. An audio clip costs tokens
+ * per second, and no codec carries a second of audio in fewer base64 characters than an audio encoder
+ * makes tokens of it (50 a second at most), so inline audio is bounded by its length; a linked clip
+ * gets the allowance.
+ */
+function pushPart(part: unknown, into: string[], media: MediaAllowance): number {
+  if (typeof part !== 'object' || part === null) return 0;
+  const { type, text } = part as { type?: unknown; text?: unknown };
+  if (typeof text === 'string') into.push(text);
+  if (type === 'image_url' || type === 'input_image') return media.imageTokens;
+  if (type === 'input_audio') {
+    const data = (part as { input_audio?: { data?: unknown } }).input_audio?.data;
+    return Math.max(media.audioTokens, typeof data === 'string' ? data.length : 0);
   }
+  if (type === 'audio_url') return media.audioTokens;
+  return 0;
 }

@@ -2,7 +2,7 @@
 // out for Redis Cluster, and failing fast (never hanging, never crashing) while Redis is away.
 import t from 'tap';
 import { Redis } from 'ioredis';
-import { startRedisServer } from '../../test/fixtures/redis-server.js';
+import { skipFileWithoutRedis, startRedisServer } from '../../test/fixtures/redis-server.js';
 import { waitFor } from '../../test/fixtures/wait.js';
 import { bucketExpiry } from './accounting.js';
 import { bucketIds } from './periods.js';
@@ -12,6 +12,7 @@ import { StoreUnavailableError } from './store.js';
 import { keyRecord, testBase } from './test-support.js';
 import type { Reservation, ReserveOutcome } from './types.js';
 
+skipFileWithoutRedis(t);
 const TTL = 60_000;
 const base = testBase();
 

@@ -105,6 +105,7 @@ export const SIM_DEFAULTS = {
   embeddingDimensions: 64,
   maxRunning: 32,
   kvCacheTokens: 131_072,
+  maxModelLen: 32_768,
   faults: SIM_FAULT_DEFAULTS,
 } as const satisfies SimConfig;
 
@@ -123,6 +124,7 @@ function mergeSim(base: SimConfig, over: RawSimSettings | undefined): SimConfig 
     embeddingDimensions: over?.embeddingDimensions ?? base.embeddingDimensions,
     maxRunning: over?.maxRunning ?? base.maxRunning,
     kvCacheTokens: over?.kvCacheTokens ?? base.kvCacheTokens,
+    maxModelLen: over?.maxModelLen ?? base.maxModelLen,
     faults: { ...base.faults, ...over?.faults },
   };
 }

@@ -136,6 +136,8 @@ t.test('keys-and-budgets.yaml shows required keys, a limited and an unlimited ke
     onStoreError: 'fail-closed',
     degradeAt: 0.8,
     maxOutputTokens: 4096,
+    imageTokens: 16384,
+    audioTokens: 1500,
     topUpTokens: 256,
     reservationTtlMs: 900000,
   });

@@ -216,19 +216,20 @@ const SIM_DEFAULTS = {
   embeddingDimensions: 64,
   maxRunning: 32,
   kvCacheTokens: 131072,
+  maxModelLen: 32768,
   faults: NO_FAULTS,
 };
 
 t.test('sim settings: defaults, then pool, then replica', async (t) => {
   const raw = patch(base(), {
     'pools.sim.sim': { ttftMs: 5, tokensPerSecond: 7, flavour: 'tgi', maxRunning: 4 },
-    'pools.sim.replicas': [{ sim: { tokensPerSecond: 9, embeddingDimensions: 3, kvCacheTokens: 1000, flavour: 'vllm' } }, { name: 'plain' }],
+    'pools.sim.replicas': [{ sim: { tokensPerSecond: 9, embeddingDimensions: 3, kvCacheTokens: 1000, maxModelLen: 4096, flavour: 'vllm' } }, { name: 'plain' }],
   });
   const pool = configOf(parseConfigObject(raw, { env: ENV })).pools.sim;
   const poolSim = { ...SIM_DEFAULTS, ttftMs: 5, tokensPerSecond: 7, flavour: 'tgi', maxRunning: 4 };
   t.same(pool?.sim, poolSim);
   t.same(pool?.replicas, [
-    { name: 'sim-0', weight: 1, sim: { ...poolSim, tokensPerSecond: 9, embeddingDimensions: 3, kvCacheTokens: 1000, flavour: 'vllm' } },
+    { name: 'sim-0', weight: 1, sim: { ...poolSim, tokensPerSecond: 9, embeddingDimensions: 3, kvCacheTokens: 1000, maxModelLen: 4096, flavour: 'vllm' } },
     { name: 'plain', weight: 1, sim: poolSim },
   ]);
   t.notOk(pool?.replicas.some((r) => 'url' in r), 'sim replicas have no url');
@@ -852,14 +853,14 @@ const cases: Case[] = [
     name: 'unknown pool sim key',
     patch: { 'pools.sim.sim.ttft': 1 },
     errors: [
-      'pools.sim.sim.ttft: unknown key (allowed: flavour, maxRunning, kvCacheTokens, faults, ttftMs, tokensPerSecond, defaultMaxTokens, embeddingDimensions)',
+      'pools.sim.sim.ttft: unknown key (allowed: flavour, maxRunning, kvCacheTokens, maxModelLen, faults, ttftMs, tokensPerSecond, defaultMaxTokens, embeddingDimensions)',
     ],
   },
   {
     name: 'unknown replica sim key',
     patch: { 'pools.sim.replicas.0.sim': { speed: 1 } },
     errors: [
-      'pools.sim.replicas[0].sim.speed: unknown key (allowed: flavour, maxRunning, kvCacheTokens, faults, ttftMs, tokensPerSecond, defaultMaxTokens, embeddingDimensions)',
+      'pools.sim.replicas[0].sim.speed: unknown key (allowed: flavour, maxRunning, kvCacheTokens, maxModelLen, faults, ttftMs, tokensPerSecond, defaultMaxTokens, embeddingDimensions)',
     ],
   },
 

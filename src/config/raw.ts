@@ -16,6 +16,7 @@ export interface RawSimSettings {
   flavour?: SimFlavour;
   maxRunning?: number;
   kvCacheTokens?: number;
+  maxModelLen?: number;
   faults?: RawSimFaults;
   ttftMs?: number;
   tokensPerSecond?: number;

@@ -97,8 +97,18 @@ export const budgetsSchema = {
       description: "Past this share of a token budget, a key's classified requests go to the alias's first tier; null turns it off.",
     },
     maxOutputTokens: {
-      ...tokenLimit('Output tokens reserved when a request sets no max_tokens (strict mode also caps the request there).'),
+      ...tokenLimit(
+        "Output tokens reserved when a request sets no max_tokens; strict mode sends it upstream (capped by the key's maxTokensPerRequest) to pools whose context length does not bound the output.",
+      ),
       default: DEFAULTS.budgets.maxOutputTokens,
+    },
+    imageTokens: {
+      ...tokenLimit('Strict: prompt tokens reserved per image part; at least what the served model makes of one image.'),
+      default: DEFAULTS.budgets.imageTokens,
+    },
+    audioTokens: {
+      ...tokenLimit('Strict: prompt tokens reserved per audio part (or its base64 length, when larger).'),
+      default: DEFAULTS.budgets.audioTokens,
     },
     topUpTokens: { ...tokenLimit('Tight mode: output tokens reserved up front, and each top-up during a stream.'), default: DEFAULTS.budgets.topUpTokens },
     reservationTtlMs: milliseconds(

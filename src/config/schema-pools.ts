@@ -24,6 +24,7 @@ export const simSettingsSchema = {
     flavour: { type: 'string', enum: SIM_FLAVOURS, default: SIM_DEFAULTS.flavour, description: 'The engine imitated: metric names and error bodies.' },
     maxRunning: count('Continuous batching: sequences decoded together; more requests wait in a queue.', SIM_DEFAULTS.maxRunning),
     kvCacheTokens: count('KV-cache capacity in tokens, for the cache-usage gauge.', SIM_DEFAULTS.kvCacheTokens),
+    maxModelLen: count("Context window in tokens (reported as max_model_len); prompt + max_tokens beyond it is the engine's context-length error.", SIM_DEFAULTS.maxModelLen),
     faults: simFaultsSchema,
     ttftMs: { type: 'integer', minimum: 0, default: SIM_DEFAULTS.ttftMs, description: 'Time to first token for an idle replica (milliseconds).' },
     tokensPerSecond: { type: 'integer', minimum: 0, default: SIM_DEFAULTS.tokensPerSecond, description: 'Streaming speed.' },

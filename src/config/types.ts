@@ -103,6 +103,8 @@ export interface SimConfig {
   readonly maxRunning: number;
   /** KV-cache capacity in tokens; the usage gauge is tokens held by running sequences over this. */
   readonly kvCacheTokens: number;
+  /** The model's context window: prompt + max_tokens beyond it is the engine's context-length error. */
+  readonly maxModelLen: number;
   readonly faults: SimFaults;
 }
 

@@ -44,6 +44,14 @@ export class Pool {
     return result;
   }
 
+  /**
+   * Prompt and output tokens together the served model takes: the configured contextLength; null
+   * when unknown. Strict budgets bound a request's output by it.
+   */
+  get contextLength(): number | null {
+    return this.config.contextLength;
+  }
+
   /** Replicas that could take a request now without being over a limit. */
   eligibleCount(): number {
     const ctx = this.balanceContext();

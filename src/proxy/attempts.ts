@@ -18,6 +18,7 @@ import { upstreamPayload } from './forward.js';
 import { relayJson } from './relay-json.js';
 import { relaySse } from './relay-sse.js';
 import type { StreamGuard } from './stream-guard.js';
+import type { OutputCap } from '../budgets/output-plan.js';
 import { ClientGone } from './request-lifetime.js';
 import type { RetryBudget } from './retry-budget.js';
 import { backoffMs, isReplicaFailure, isRetryable } from './retry-policy.js';
@@ -41,6 +42,8 @@ export interface ProxyInput {
   readonly guard: StreamGuard | null;
   /** Tiers the client's key may reach; null when unrestricted. Spills skip the others. */
   readonly allowedTiers: ReadonlySet<string> | null;
+  /** Strict budgets: per pool name, the output cap its upstream body gets (pools not listed get none). */
+  readonly outputCaps?: ReadonlyMap<string, OutputCap> | null;
 }
 
 export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<void> {
@@ -103,7 +106,9 @@ export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<v
 async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps: ProxyDeps, panic: boolean): Promise<RouterError | null> {
   const { request, record, res } = input;
   const attempts = record.attempts.length;
-  const payload = upstreamPayload(request.body, pool.config.servedModel, request.stream);
+  const cap = input.outputCaps?.get(pool.name);
+  const body = cap === undefined ? request.body : { ...request.body, [cap.field]: cap.tokens };
+  const payload = upstreamPayload(body, pool.config.servedModel, request.stream);
   const relay = request.stream ? relaySse : relayJson;
   try {
     const attempt = await runAttempt(

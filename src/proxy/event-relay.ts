@@ -16,7 +16,9 @@ const ERROR_STARTS = [Buffer.from('{"error"'), Buffer.from('{"object":"error"'),
 const USAGE_KEY = Buffer.from('"usage":');
 const SPACE = 0x20;
 const OPEN_BRACE = 0x7b;
-const CONTENT = [Buffer.from('"content":"'), Buffer.from('"text":"')];
+// Reasoning deltas are output too: `reasoning_content` (vLLM's DeltaMessage until it was renamed) and
+// `reasoning` (vllm/entrypoints/openai/engine/protocol.py DeltaMessage).
+const CONTENT = [Buffer.from('"content":"'), Buffer.from('"text":"'), Buffer.from('"reasoning_content":"'), Buffer.from('"reasoning":"')];
 const TOOL_CALLS = Buffer.from('"tool_calls":[');
 const QUOTE = 0x22;
 const USAGE_ONLY_CHUNK = /"choices":\s*\[\s*\]/;
@@ -146,11 +148,11 @@ class ChunkSearch {
     return this.buffer[value] === OPEN_BRACE;
   }
 
-  /** Whether the event carries generated output: non-empty text or content, or a tool call. */
+  /** Whether the event carries generated output: non-empty text, content or reasoning, or a tool call. */
   content(event: EventRange): boolean {
     for (let i = 0; i < CONTENT.length; i++) {
       const at = this.contents[i]!.find(event);
-      if (at >= 0) return this.buffer[at + CONTENT[i]!.length] !== QUOTE;
+      if (at >= 0 && this.buffer[at + CONTENT[i]!.length] !== QUOTE) return true;
     }
     return this.toolCalls.find(event) >= 0;
   }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { badRequest } from './errors.js';
 import { checkModel, isObject, limitsFor, readSampling, requireObject, type JsonObject } from './fields.js';
 import { generateText } from './generate.js';
+import { CHAT_FIELDS, checkFieldTypes } from './request-schema.js';
 import { textChoice, type ChoicePlan, type GenerationPlan, type PlanContext } from './plan.js';
 import { hashNumber, hashString } from './seed.js';
 import { countTextTokens, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from './tokens.js';
@@ -15,13 +16,14 @@ const TOOL_ARGUMENTS = '{}';
 
 export function planChat(body: unknown, context: PlanContext): GenerationPlan {
   const request = requireObject(body);
+  if (context.flavour === 'vllm') checkFieldTypes(request, CHAT_FIELDS);
   checkModel(request, context.servedModel);
   const conversation = readConversation(request['messages']);
   const tools = request['tools'];
   const toolTokens = tools === undefined || tools === null ? 0 : countTextTokens(JSON.stringify(tools));
   const promptTokens = conversation.tokens + toolTokens;
   const sampling = readSampling(request, ['max_completion_tokens', 'max_tokens']);
-  const limits = limitsFor(sampling, promptTokens, context.defaultMaxTokens);
+  const limits = limitsFor(sampling, promptTokens, context);
   const forcedTool = readForcedTool(request);
   const choices: ChoicePlan[] = [];
   for (let index = 0; index < sampling.n; index++) {

@@ -41,16 +41,17 @@ t.test('prints its URL, serves, and closes cleanly on SIGTERM', async (t) => {
 t.test('engine and fault flags reach the server', async (t) => {
   const cli = runCli(['--port', '0', '--model', 'm', '--ttft-ms', '0', '--tokens-per-second', '0',
     '--flavour', 'tgi', '--max-running', '3', '--kv-cache-tokens', '1000', '--slow-factor', '2',
-    '--error-rate', '1', '--die-after', '2', '--drop-mid-stream-rate', '0.5']);
+    '--error-rate', '1', '--die-after', '2', '--drop-mid-stream-rate', '0.5', '--max-model-len', '4096']);
   t.teardown(() => {
     if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
   });
   while (!cli.stdout().includes('\n')) await once(cli.child.stdout, 'data');
   const url = /(http:\/\/\S+)/.exec(cli.stdout())?.[1] ?? '';
   t.match(await (await fetch(`${url}/metrics`)).text(), /^tgi_queue_size 0$/m, 'TGI flavour');
+  t.match(await (await fetch(`${url}/v1/models`)).json(), { data: [{ max_model_len: 4096 }] }, '--max-model-len');
   const post = () => fetch(`${url}/v1/completions`, { method: 'POST', body: '{"prompt":"x"}' });
   const failed = await post();
-  t.equal(failed.status, 500, 'error rate 1');
+  t.equal(failed.status, 424, 'error rate 1: TGI\'s generation failure');
   t.match(await failed.json(), { error_type: 'generation' });
   await (await post()).text();
   // The second request was the last: the replica stops listening, and the process has nothing left.

@@ -14,7 +14,7 @@ const USAGE =
   `usage: sim [--host 127.0.0.1] [--port 9001] [--model sim-model] [--flavour ${SIM_FLAVOURS.join('|')}]\n` +
   `           [--ttft-ms ${D.ttftMs}] [--tokens-per-second ${D.tokensPerSecond}] [--max-tokens ${D.defaultMaxTokens}]\n` +
   `           [--embedding-dimensions ${D.embeddingDimensions}] [--max-running ${D.maxRunning}]\n` +
-  `           [--kv-cache-tokens ${D.kvCacheTokens}]\n` +
+  `           [--kv-cache-tokens ${D.kvCacheTokens}] [--max-model-len ${D.maxModelLen}]\n` +
   `  faults:  [--slow-factor ${F.slowFactor}] [--error-rate ${F.errorRate}] [--hang] [--die-after ${F.dieAfterRequests}]\n` +
   `           [--drop-mid-stream-rate ${F.dropMidStreamRate}]\n` +
   '  --ttft-ms 0 --tokens-per-second 0 answers with no delay at all (benchmark backend mode).';
@@ -41,6 +41,7 @@ function parseOptions(args: readonly string[]): SimServerOptions | 'help' {
         'embedding-dimensions': text(D.embeddingDimensions),
         'max-running': text(D.maxRunning),
         'kv-cache-tokens': text(D.kvCacheTokens),
+        'max-model-len': text(D.maxModelLen),
         'slow-factor': text(F.slowFactor),
         'error-rate': text(F.errorRate),
         hang: { type: 'boolean', default: F.hang },
@@ -69,6 +70,7 @@ function parseOptions(args: readonly string[]): SimServerOptions | 'help' {
     embeddingDimensions: integer('--embedding-dimensions', values['embedding-dimensions'], 1, 65_536),
     maxRunning: integer('--max-running', values['max-running'], 1),
     kvCacheTokens: integer('--kv-cache-tokens', values['kv-cache-tokens'], 1),
+    maxModelLen: integer('--max-model-len', values['max-model-len'], 1),
     faults: {
       slowFactor: number('--slow-factor', values['slow-factor'], 1),
       errorRate: number('--error-rate', values['error-rate'], 0, 1),

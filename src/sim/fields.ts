@@ -1,9 +1,9 @@
 // Request fields that chat and completions share, validated the way vLLM validates them. Each
 // reader returns a plain value or throws a 400 naming the field (vLLM's `param`).
 
-import { badRequest, modelNotFound } from './errors.js';
+import { badRequest, modelNotFound, SimError } from './errors.js';
 import type { TextLimits } from './generate.js';
-import { MAX_MODEL_LEN } from './plan.js';
+import type { PlanContext } from './plan.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -82,25 +82,40 @@ function readIncludeUsage(body: JsonObject, stream: boolean): boolean {
   return includeUsage;
 }
 
-/** The completion limit for one prompt, checked against the context window as vLLM does. */
-export function limitsFor(sampling: Sampling, promptTokens: number, defaultMaxTokens: number): TextLimits {
-  const room = MAX_MODEL_LEN - promptTokens;
+/**
+ * The completion limit for one prompt, checked against the context window in the engine's words:
+ * vLLM's VLLMValidationError (its str() appends the parameter and value), TGI's ValidationError
+ * (InputLength, MaxTotalTokens), which TGI finds inside the stream of a streaming request.
+ */
+export function limitsFor(sampling: Sampling, promptTokens: number, context: Pick<PlanContext, 'defaultMaxTokens' | 'maxModelLen'>): TextLimits {
+  const { maxModelLen } = context;
+  const room = maxModelLen - promptTokens;
   if (room <= 0) {
-    throw badRequest(
-      `This model's maximum context length is ${MAX_MODEL_LEN} tokens. However, your request has ` +
-        `${promptTokens} input tokens. Please reduce the length of the input messages.`,
+    throw contextLengthError(
+      `This model's maximum context length is ${maxModelLen} tokens. However, your request has ` +
+        `${promptTokens} input tokens. Please reduce the length of the input messages. ` +
+        `(parameter=input_tokens, value=${promptTokens})`,
+      'input_tokens',
+      `\`inputs\` must have less than ${maxModelLen} tokens. Given: ${promptTokens}`,
     );
   }
   if (sampling.maxTokens === null) {
-    return { maxTokens: Math.min(defaultMaxTokens, room), limitIsExplicit: false, stop: sampling.stop };
+    return { maxTokens: Math.min(context.defaultMaxTokens, room), limitIsExplicit: false, stop: sampling.stop };
   }
   if (sampling.maxTokens > room) {
-    throw badRequest(
+    throw contextLengthError(
       `'max_tokens' or 'max_completion_tokens' is too large: ${sampling.maxTokens}. This model's ` +
-        `maximum context length is ${MAX_MODEL_LEN} tokens and your request has ${promptTokens} ` +
-        `input tokens (${sampling.maxTokens} > ${MAX_MODEL_LEN} - ${promptTokens}).`,
+        `maximum context length is ${maxModelLen} tokens and your request has ${promptTokens} ` +
+        `input tokens (${sampling.maxTokens} > ${maxModelLen} - ${promptTokens}). ` +
+        `(parameter=max_tokens, value=${sampling.maxTokens})`,
       'max_tokens',
+      `\`inputs\` tokens + \`max_new_tokens\` must be <= ${maxModelLen}. Given: ${promptTokens} \`inputs\` tokens ` +
+        `and ${sampling.maxTokens} \`max_new_tokens\``,
     );
   }
   return { maxTokens: sampling.maxTokens, limitIsExplicit: true, stop: sampling.stop };
+}
+
+function contextLengthError(vllmMessage: string, param: string, tgiMessage: string): SimError {
+  return new SimError(400, 'BadRequestError', vllmMessage, param, {}, { message: tgiMessage, inStream: true });
 }

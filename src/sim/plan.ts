@@ -2,10 +2,8 @@
 // first byte is written. Planning up front keeps validation errors out of half-written streams and
 // lets the writer (serve-generation.ts) do nothing per token but format and pace.
 
+import type { SimFlavour } from '../config/types.js';
 import type { GeneratedText } from './generate.js';
-
-/** The context window the simulated model claims (reported as `max_model_len`). */
-export const MAX_MODEL_LEN = 32_768;
 
 export interface ToolCall {
   readonly id: string;
@@ -68,6 +66,10 @@ export function stepCountOf(plan: GenerationPlan): number {
 export interface PlanContext {
   readonly servedModel: string;
   readonly defaultMaxTokens: number;
+  /** The context window (reported as `max_model_len`): prompt + max_tokens must fit in it. */
+  readonly maxModelLen: number;
+  /** Whose request schema and error wording to follow. */
+  readonly flavour: SimFlavour;
 }
 
 export function textChoice(index: number, text: GeneratedText): ChoicePlan {

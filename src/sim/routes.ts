@@ -1,7 +1,9 @@
 // The simulated engine's endpoints: path → method → handler. Everything constant (latency model,
 // the /v1/models body, metric names) is prepared here once per server; handlers only plan, ask the
 // fault injector for the request's fate, and write. Validation comes first, so an invalid request
-// gets its 400 (422 for TGI) whatever the faults say.
+// gets its 400 (422 for TGI) whatever the faults say. TGI validates and generates inside the stream
+// of a streaming request, so there its context-length errors and failed generations arrive as an
+// error event in a 200 stream (errors.ts), as they do from a real TGI.
 
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -9,12 +11,13 @@ import type { SimConfig } from '../config/types.js';
 import { planChat } from './chat-request.js';
 import { planCompletion } from './completion-request.js';
 import { embed } from './embeddings.js';
-import { engineFailure } from './errors.js';
+import { engineFailure, renderTgiStreamError, tgiReportsInStream } from './errors.js';
 import type { Faults } from './faults.js';
 import { METRICS_CONTENT_TYPE, metricsRenderer } from './metrics.js';
 import { latencyOf } from './pacing.js';
-import { MAX_MODEL_LEN, type GenerationPlan } from './plan.js';
-import { sendBody, sendJson } from './reply.js';
+import { isObject } from './fields.js';
+import type { GenerationPlan } from './plan.js';
+import { sendBody, sendJson, SSE_HEADERS } from './reply.js';
 import { serveGeneration } from './serve-generation.js';
 import type { SimState } from './state.js';
 import { chatWire, completionWire, type ResponseIdentity, type WireFormat } from './wire.js';
@@ -47,25 +50,43 @@ export function buildRoutes(options: RouteOptions, state: SimState, faults: Faul
     owned_by: 'vllm',
     root: model,
     parent: null,
-    max_model_len: MAX_MODEL_LEN,
+    max_model_len: options.maxModelLen,
   };
   const modelsBody = JSON.stringify({ object: 'list', data: [modelCard] });
 
+  const tgi = options.flavour === 'tgi';
+  /** Plans the request; a TGI stream gets the errors TGI finds inside its stream as a 200 stream. */
+  const plan = (res: ServerResponse, body: unknown, planner: (body: unknown) => GenerationPlan): GenerationPlan | null => {
+    try {
+      return planner(body);
+    } catch (error) {
+      if (!(tgi && tgiReportsInStream(error) && isObject(body) && body['stream'] === true)) throw error;
+      res.writeHead(200, SSE_HEADERS);
+      res.end(renderTgiStreamError(error));
+      return null;
+    }
+  };
   const generate = (res: ServerResponse, plan: GenerationPlan, wire: WireFormat): void => {
     const fate = faults.fateOf(plan.stream);
     if (fate === 'fail') {
       state.failedTotal++;
-      throw engineFailure();
+      const failure = engineFailure();
+      if (!(tgi && plan.stream)) throw failure;
+      res.writeHead(200, SSE_HEADERS);
+      res.end(renderTgiStreamError(failure));
+      return;
     }
     serveGeneration(res, plan, wire, batch, fate);
   };
+  const planChatRequest = (body: unknown): GenerationPlan => planChat(body, options);
+  const planCompletionRequest = (body: unknown): GenerationPlan => planCompletion(body, options);
   const chatCompletions = (res: ServerResponse, body: unknown): void => {
-    const plan = planChat(body, options);
-    generate(res, plan, chatWire(identity('chatcmpl'), plan.includeUsage));
+    const planned = plan(res, body, planChatRequest);
+    if (planned !== null) generate(res, planned, chatWire(identity('chatcmpl'), planned.includeUsage));
   };
   const completions = (res: ServerResponse, body: unknown): void => {
-    const plan = planCompletion(body, options);
-    generate(res, plan, completionWire(identity('cmpl'), plan.includeUsage));
+    const planned = plan(res, body, planCompletionRequest);
+    if (planned !== null) generate(res, planned, completionWire(identity('cmpl'), planned.includeUsage));
   };
   const embeddings = (res: ServerResponse, body: unknown): void => {
     const result = embed(body, options, nowSeconds());

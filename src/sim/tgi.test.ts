@@ -43,20 +43,20 @@ t.test('metrics: tgi_queue_size, tgi_batch_current_size, tgi_request_count; no v
   t.match(after, /^tgi_batch_current_size 0$/m, 'integers without ".0", no labels');
 });
 
-t.test('errors in TGI shape: 422 validation, 500 generation for injected faults', async (t) => {
+t.test('errors in TGI shape: 422 validation, 424 generation for injected faults', async (t) => {
   const sim = await startSim(TGI);
   const failing = await startSim(withFaults(TGI, { errorRate: 1 }));
   t.teardown(() => Promise.all([sim.close(), failing.close()]));
   const invalid = await postJson(sim, '/v1/chat/completions', { messages: [] });
   t.equal(invalid.status, 422);
-  t.same(invalid.json, { error: 'messages must be a non-empty array of messages.', error_type: 'validation' });
+  t.same(invalid.json, { error: 'Input validation error: messages must be a non-empty array of messages.', error_type: 'validation' });
   const badJson = await fetch(`${sim.url}/v1/completions`, { method: 'POST', body: '{' });
   t.equal(badJson.status, 422);
-  t.same(await badJson.json(), { error: 'Request body is not valid JSON.', error_type: 'validation' });
+  t.same(await badJson.json(), { error: 'Input validation error: Request body is not valid JSON.', error_type: 'validation' });
 
   const failed = await postJson(failing, '/v1/chat/completions', chat('hi'));
-  t.equal(failed.status, 500);
-  t.same(failed.json, { error: 'Injected fault: the engine failed to generate a response.', error_type: 'generation' });
+  t.equal(failed.status, 424);
+  t.same(failed.json, { error: 'Request failed during generation: Injected fault: the engine failed to generate a response.', error_type: 'generation' });
   const counted = await metrics(failing);
   t.equal(metricValue(counted, 'tgi_request_failure{err="generation"}'), 1);
   t.equal(metricValue(counted, 'tgi_request_count'), 1);

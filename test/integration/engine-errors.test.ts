@@ -61,8 +61,6 @@ async function router(engine: 'tgi' | 'vllm', tt: Test): Promise<TestRouter> {
           engine,
           servedModel: 'meta-llama/Llama-3.1-8B-Instruct',
           balance: 'round-robin',
-          firstByteTimeoutMs: 1000,
-          idleTimeoutMs: 1000,
           healthCheck: { intervalMs: 0 },
           engineMetrics: { intervalMs: 0 },
           outlier: { consecutiveFailures: EJECT_AFTER },

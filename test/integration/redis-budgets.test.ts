@@ -14,7 +14,7 @@ import { RedisBudgetStore } from '../../src/budgets/redis-store.js';
 import { UNLIMITED, type KeyLimits, type KeyRecord, type Period } from '../../src/budgets/types.js';
 import { parseRequest } from '../../src/routing/inference-request.js';
 import { chatStreamEvents, echoCompletion, startFakeEngine, type Behaviour, type RecordedRequest } from '../fixtures/fake-engine.js';
-import { startRedisServer, type RedisServer } from '../fixtures/redis-server.js';
+import { skipFileWithoutRedis, startRedisServer, type RedisServer } from '../fixtures/redis-server.js';
 import { startRouterProcess, stopRouterProcesses, type RouterProcess } from '../fixtures/router-process.js';
 import { waitFor } from '../fixtures/wait.js';
 
@@ -33,6 +33,7 @@ const STREAMED_BEFORE_ABORT = 20;
 /** Each setup gets its own Redis namespace. */
 let setups = 0;
 
+skipFileWithoutRedis(t);
 // Eleven router processes start in this file, each taking a second or more on a busy machine.
 t.setTimeout(180_000);
 const redis = await startRedisServer();
@@ -207,7 +208,7 @@ t.test('a stream the client cancels is charged its prompt and the tokens it stre
   // A long idle timeout: the engine goes quiet, and only the client's abort may end the stream.
   const { urls, procs, view } = await routers(t, 1, { limits: { tokensPerDay: 1_000_000 }, idleTimeoutMs: 30_000 });
   const body = { model: 'chat', messages: [{ role: 'user', content: SLOW }], max_tokens: MAX_TOKENS, stream: true, stream_options: { include_usage: true } };
-  const estimate = estimateCost(parseRequest('chat', body), 4096);
+  const estimate = estimateCost(parseRequest('chat', body), { imageTokens: 16_384, audioTokens: 1_500 });
   const reservation = estimate.promptUpperBound + MAX_TOKENS;
 
   const engineClosed = Promise.race(engines.map((engine) => engine.nextEarlyClose()));
@@ -346,7 +347,7 @@ async function routers(t: Test, count: number, options: SetupOptions): Promise<S
       chat: {
         engine: 'vllm',
         servedModel: 'served-chat',
-        firstByteTimeoutMs: 10_000,
+        firstTokenTimeoutMs: 10_000,
         idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
         replicas: engines.map((engine, index) => ({ name: `chat-r${index}`, url: engine.url })),
       },

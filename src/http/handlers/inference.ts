@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { estimateCost } from '../../budgets/estimate.js';
 import { allowedTier, checkMaxTokens, checkModel } from '../../budgets/key-policy.js';
 import { closeMeter, openMeter, type Meter } from '../../budgets/meter.js';
+import { planStrict, servingPools, type OutputCap } from '../../budgets/output-plan.js';
 import type { BudgetService } from '../../budgets/service.js';
 import type { KeyRecord } from '../../budgets/types.js';
 import type { RouterMetrics } from '../../observability/metrics.js';
@@ -11,7 +12,7 @@ import type { RequestRecord } from '../../observability/request-record.js';
 import { runAttempts, type ProxyDeps } from '../../proxy/attempts.js';
 import { watchRequest } from '../../proxy/request-lifetime.js';
 import { findRoute } from '../../routing/decide.js';
-import { parseRequest, type Endpoint, type InferenceRequest } from '../../routing/inference-request.js';
+import { parseRequest, type Endpoint } from '../../routing/inference-request.js';
 import { route } from '../../routing/route-request.js';
 import { readJsonBody } from '../read-json.js';
 import type { RouterState } from '../state.js';
@@ -32,7 +33,7 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
     // Read once: a reload during this request does not change the config it runs on.
     const runtime = state.runtime;
     record.endpoint = endpoint;
-    let request = parseRequest(endpoint, await readJsonBody(req, runtime.config.server.maxBodyBytes));
+    const request = parseRequest(endpoint, await readJsonBody(req, runtime.config.server.maxBodyBytes));
     record.model = request.model;
     record.stream = request.stream;
     if (key !== null) {
@@ -58,14 +59,17 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
     res.setHeader('x-switchyard-reason', decision.reason);
     if (state.draining) res.setHeader('connection', 'close');
 
-    const estimate = key !== null && budgets !== null ? estimateCost(request, budgets.settings.maxOutputTokens) : null;
+    const estimate = key !== null && budgets !== null ? estimateCost(request, budgets.settings) : null;
+    const allowedTiers = key?.tiers == null ? null : new Set(key.tiers);
     let meter: Meter | null = null;
+    let outputCaps: ReadonlyMap<string, OutputCap> | null = null;
     if (key !== null && budgets !== null && estimate !== null) {
-      meter = await openMeter(budgets, key, request, estimate, res);
-      // Strict budgets hold only if the output is bounded: a request with no max_tokens gets the cap.
-      if (meter !== null && budgets.settings.budgetMode === 'strict' && !estimate.hasMaxTokens && endpoint !== 'embeddings') {
-        request = withMaxTokens(request, budgets.settings.maxOutputTokens);
-      }
+      // Strict budgets hold only if the output is bounded: by the client's own limit, by the context of
+      // every pool that may serve it, or else by a cap the router adds for that pool.
+      const cap = Math.min(budgets.settings.maxOutputTokens, key.maxTokensPerRequest ?? Infinity);
+      const plan = budgets.settings.budgetMode === 'strict' ? planStrict(estimate, endpoint, servingPools(decision.tier, allowedTiers), cap) : null;
+      meter = await openMeter(budgets, key, request, estimate, plan, res);
+      if (meter !== null) outputCaps = plan?.caps ?? null;
     }
     const lifetime = watchRequest(res, runtime.config.server.requestTimeoutMs);
     try {
@@ -78,7 +82,8 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
           record,
           abort: lifetime.abort,
           guard: meter?.guard ?? null,
-          allowedTiers: key?.tiers == null ? null : new Set(key.tiers),
+          allowedTiers,
+          outputCaps,
         },
         proxy,
       );
@@ -90,10 +95,6 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
       }
     }
   };
-}
-
-function withMaxTokens(request: InferenceRequest, maxTokens: number): InferenceRequest {
-  return { ...request, body: { ...request.body, max_tokens: maxTokens } };
 }
 
 function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, record: { promptTokens: number | null; completionTokens: number | null }, total: number): void {

@@ -1,0 +1,79 @@
+// Strict budgets: the most one request can cost on whichever pool of its tier chain serves it (a
+// spill or fallback may take it to a pool with a longer context), and the cap the router adds to the
+// request's body, per pool, where nothing else bounds its output.
+//
+// Engines bound the output themselves: a generation never goes past the context (prompt + output ≤
+// context length; vLLM and TGI refuse a longer request or stop there). So on a pool whose context
+// length is known, a request that sets no max_tokens needs no cap for the budget's sake; the router
+// adds one (the smaller of budgets.maxOutputTokens and the key's maxTokensPerRequest) only where it
+// cannot push the request past that context, or where the context is unknown.
+import type { Pool } from '../pools/pool.js';
+import { spillChain, type TierRoute } from '../routing/decide.js';
+import type { Endpoint } from '../routing/inference-request.js';
+import type { CostEstimate } from './estimate.js';
+
+/** The field the router sets upstream, and to what. */
+export interface OutputCap {
+  readonly field: 'max_tokens' | 'max_completion_tokens';
+  readonly tokens: number;
+}
+
+export interface StrictPlan {
+  /** Tokens to reserve: the largest cost on any pool that may serve the request. */
+  readonly tokens: number;
+  /** Pool name → the cap its upstream body gets; null when no pool needs one. */
+  readonly caps: ReadonlyMap<string, OutputCap> | null;
+}
+
+/** The pools that may serve a request decided to `tier`, as runAttempts walks them. */
+export function servingPools(tier: TierRoute<Pool>, allowedTiers: ReadonlySet<string> | null): Pool[] {
+  const pools: Pool[] = [];
+  for (const next of spillChain(tier)) if (allowedTiers === null || allowedTiers.has(next.name)) pools.push(...next.pools);
+  return pools;
+}
+
+/** `cap`: the output the router may add when the client set none (maxOutputTokens, within the key's limit). */
+export function planStrict(estimate: CostEstimate, endpoint: Endpoint, pools: readonly Pool[], cap: number): StrictPlan {
+  let tokens = estimate.promptUpperBound;
+  let caps: Map<string, OutputCap> | null = null;
+  if (estimate.generations === 0) return { tokens, caps };
+  for (const pool of pools) {
+    const context = pool.contextLength;
+    let limit = estimate.maxOutput;
+    // A cap that could take the prompt past the context would be a 400 the client never asked for.
+    if (limit === null && (context === null || estimate.promptUpperBound + cap <= context)) {
+      limit = cap;
+      caps ??= new Map();
+      caps.set(pool.name, { field: capField(pool, endpoint), tokens: cap });
+    }
+    tokens = Math.max(tokens, worstCost(estimate, limit, context));
+  }
+  return { tokens, caps };
+}
+
+/**
+ * Hosted chat APIs take max_completion_tokens (their reasoning models refuse max_tokens); vLLM and
+ * TGI take max_tokens everywhere (TGI reads max_completion_tokens only as its alias in chat), and the
+ * legacy completions API has only max_tokens.
+ */
+function capField(pool: Pool, endpoint: Endpoint): OutputCap['field'] {
+  return endpoint === 'chat' && pool.config.engine === 'openai' ? 'max_completion_tokens' : 'max_tokens';
+}
+
+/**
+ * The most prompt + output can cost with `limit` output tokens per generation (null: none) on a
+ * context of `context` tokens (null: unknown, then `limit` is set). A prompt the engine refuses costs
+ * at most its upper bound (the router charges its estimate, never above that).
+ */
+function worstCost(estimate: CostEstimate, limit: number | null, context: number | null): number {
+  const prompt = estimate.promptUpperBound;
+  const generations = estimate.generations;
+  if (context === null) return prompt + generations * (limit ?? 0);
+  const perGeneration = Math.min(limit ?? context, context);
+  if (estimate.prompts > 1) return prompt + generations * perGeneration;
+  // One prompt of p tokens generates min(limit, context - p) per choice: p + n × that peaks at
+  // p = context - limit (clamped to the prompts the engine can take), where the output is whole.
+  const longest = Math.min(prompt, context);
+  const p = Math.min(Math.max(context - perGeneration, 0), longest);
+  return Math.max(prompt, p + generations * Math.min(perGeneration, context - p));
+}
