@@ -53,6 +53,10 @@ export const DEFAULTS = {
     onStoreError: 'fail-closed',
     degradeAt: 0.8,
     maxOutputTokens: 4096,
+    // Qwen2-VL and Qwen2.5-VL at their default max_pixels (12845056 / 28²): the most a common vLLM model makes of one image.
+    imageTokens: 16_384,
+    // 30 s at 50 frames a second (Whisper's encoder; Qwen2-Audio pools that to 25).
+    audioTokens: 1_500,
     topUpTokens: 256,
     reservationTtlMs: 900_000,
   },
@@ -160,6 +164,7 @@ function pool(raw: RawPool, name: string): PoolConfig {
     balance: raw.balance ?? DEFAULTS.pool.balance,
     maxInFlight: raw.maxInFlight ?? DEFAULTS.pool.maxInFlight,
     maxEngineQueue: raw.maxEngineQueue ?? DEFAULTS.pool.maxEngineQueue,
+    contextLength: raw.contextLength ?? null,
     healthCheck: {
       intervalMs: raw.healthCheck?.intervalMs ?? engine.healthIntervalMs,
       timeoutMs: raw.healthCheck?.timeoutMs ?? DEFAULTS.healthCheck.timeoutMs,
@@ -265,6 +270,8 @@ function budgets(raw: RawBudgets | undefined, requestTimeoutMs: number): Budgets
     onStoreError: raw?.onStoreError ?? base.onStoreError,
     degradeAt: raw?.degradeAt === undefined ? base.degradeAt : raw.degradeAt,
     maxOutputTokens: raw?.maxOutputTokens ?? base.maxOutputTokens,
+    imageTokens: raw?.imageTokens ?? base.imageTokens,
+    audioTokens: raw?.audioTokens ?? base.audioTokens,
     topUpTokens: raw?.topUpTokens ?? base.topUpTokens,
     reservationTtlMs: raw?.reservationTtlMs ?? Math.max(base.reservationTtlMs, requestTimeoutMs + RESERVATION_MARGIN_MS),
   };

@@ -118,6 +118,8 @@ t.test('a minimal config resolves with every default', async (t) => {
       onStoreError: 'fail-closed',
       degradeAt: 0.8,
       maxOutputTokens: 4096,
+      imageTokens: 16384,
+      audioTokens: 1500,
       topUpTokens: 256,
       reservationTtlMs: 900000,
     },
@@ -134,6 +136,7 @@ t.test('a minimal config resolves with every default', async (t) => {
         balance: 'load-aware',
         maxInFlight: 256,
         maxEngineQueue: 8,
+        contextLength: null,
         healthCheck: { intervalMs: 5000, timeoutMs: 2000, unhealthyAfter: 2, healthyAfter: 2, path: '/health' },
         outlier: { consecutiveFailures: 5, baseEjectionMs: 10000, maxEjectionMs: 300000, maxEjectedPercent: 50 },
         engineMetrics: { intervalMs: 1000, timeoutMs: 1000, staleAfterMs: 5000 },
@@ -162,6 +165,7 @@ t.test('given values replace defaults', async (t) => {
     'pools.gpu.balance': 'round-robin',
     'pools.gpu.maxInFlight': 11,
     'pools.gpu.maxEngineQueue': 0,
+    'pools.gpu.contextLength': 8192,
     'pools.gpu.healthCheck': { intervalMs: 0, timeoutMs: 12, unhealthyAfter: 13, healthyAfter: 14, path: '/ready' },
     'pools.gpu.outlier': { consecutiveFailures: 15, baseEjectionMs: 16, maxEjectionMs: 17, maxEjectedPercent: 0 },
     'pools.gpu.engineMetrics': { intervalMs: 0, timeoutMs: 18, staleAfterMs: 19 },
@@ -183,6 +187,7 @@ t.test('given values replace defaults', async (t) => {
     balance: 'round-robin',
     maxInFlight: 11,
     maxEngineQueue: 0,
+    contextLength: 8192,
     healthCheck: { intervalMs: 0, timeoutMs: 12, unhealthyAfter: 13, healthyAfter: 14, path: '/ready' },
     outlier: { consecutiveFailures: 15, baseEjectionMs: 16, maxEjectionMs: 17, maxEjectedPercent: 0 },
     engineMetrics: { intervalMs: 0, timeoutMs: 18, staleAfterMs: 19 },
@@ -532,6 +537,8 @@ const BUDGET_DEFAULTS = {
   onStoreError: 'fail-closed',
   degradeAt: 0.8,
   maxOutputTokens: 4096,
+  imageTokens: 16384,
+  audioTokens: 1500,
   topUpTokens: 256,
   reservationTtlMs: 900000,
 };
@@ -601,6 +608,8 @@ t.test('auth and budgets: given values, key by key', async (t) => {
     onStoreError: 'fail-open',
     degradeAt: 0.5,
     maxOutputTokens: 1024,
+    imageTokens: 2000,
+    audioTokens: 300,
     topUpTokens: 64,
     reservationTtlMs: 700000,
   };
@@ -846,7 +855,7 @@ const cases: Case[] = [
     name: 'unknown pool key',
     patch: { 'pools.gpu.timeoutMs': 1 },
     errors: [
-      'pools.gpu.timeoutMs: unknown key (allowed: engine, servedModel, apiKeyEnv, connectTimeoutMs, firstByteTimeoutMs, idleTimeoutMs, maxConnections, balance, maxInFlight, maxEngineQueue, healthCheck, outlier, engineMetrics, sim, replicas)',
+      'pools.gpu.timeoutMs: unknown key (allowed: engine, servedModel, apiKeyEnv, connectTimeoutMs, firstByteTimeoutMs, idleTimeoutMs, maxConnections, balance, maxInFlight, maxEngineQueue, contextLength, healthCheck, outlier, engineMetrics, sim, replicas)',
     ],
   },
   {
@@ -1584,7 +1593,7 @@ const cases: Case[] = [
   {
     name: 'unknown budgets key',
     patch: { 'budgets.mode': 'tight' },
-    errors: ['budgets.mode: unknown key (allowed: store, redis, budgetMode, onStoreError, degradeAt, maxOutputTokens, topUpTokens, reservationTtlMs)'],
+    errors: ['budgets.mode: unknown key (allowed: store, redis, budgetMode, onStoreError, degradeAt, maxOutputTokens, imageTokens, audioTokens, topUpTokens, reservationTtlMs)'],
   },
   {
     name: 'unknown budgets.redis key',
@@ -1627,6 +1636,8 @@ const cases: Case[] = [
     errors: ['budgets.redis.commandTimeoutMs: must be an integer of at least 1 (got 0)'],
   },
   { name: 'zero maxOutputTokens', patch: { 'budgets.maxOutputTokens': 0 }, errors: ['budgets.maxOutputTokens: must be an integer of at least 1 (got 0)'] },
+  { name: 'zero imageTokens', patch: { 'budgets.imageTokens': 0 }, errors: ['budgets.imageTokens: must be an integer of at least 1 (got 0)'] },
+  { name: 'zero contextLength', patch: { 'pools.gpu.contextLength': 0 }, errors: ['pools.gpu.contextLength: must be an integer of at least 1 (got 0)'] },
   { name: 'zero topUpTokens', patch: { 'budgets.topUpTokens': 0 }, errors: ['budgets.topUpTokens: must be an integer of at least 1 (got 0)'] },
 
   // auth and budgets: cross-checks

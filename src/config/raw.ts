@@ -74,6 +74,7 @@ export interface RawPool {
   balance?: BalanceStrategy;
   maxInFlight?: number;
   maxEngineQueue?: number;
+  contextLength?: number;
   healthCheck?: { intervalMs?: number; timeoutMs?: number; unhealthyAfter?: number; healthyAfter?: number; path?: string };
   outlier?: { consecutiveFailures?: number; baseEjectionMs?: number; maxEjectionMs?: number; maxEjectedPercent?: number };
   engineMetrics?: { intervalMs?: number; timeoutMs?: number; staleAfterMs?: number };
@@ -118,6 +119,8 @@ export interface RawBudgets {
   onStoreError?: 'fail-closed' | 'fail-open';
   degradeAt?: number | null;
   maxOutputTokens?: number;
+  imageTokens?: number;
+  audioTokens?: number;
   topUpTokens?: number;
   reservationTtlMs?: number;
 }

@@ -101,6 +101,12 @@ export const poolSchema = {
     },
     maxInFlight: count('Requests in flight from this router at which a replica counts as saturated.', DEFAULTS.pool.maxInFlight),
     maxEngineQueue: count('Engine queue depth above which a replica counts as saturated.', DEFAULTS.pool.maxEngineQueue, 0),
+    contextLength: {
+      type: 'integer',
+      minimum: 1,
+      description:
+        "Prompt and output tokens together the served model takes (vLLM's --max-model-len, TGI's --max-total-tokens). Strict budgets then bound the output by it instead of adding max_tokens; default: what the engine reports (vLLM GET /v1/models max_model_len, TGI GET /info max_total_tokens), else unknown.",
+    },
     healthCheck: {
       type: 'object',
       description: "Active health checks on the engine's health path.",

@@ -185,6 +185,11 @@ export interface PoolConfig {
   readonly maxInFlight: number;
   /** A replica whose engine reports more waiting requests than this is saturated. */
   readonly maxEngineQueue: number;
+  /**
+   * Tokens of prompt and output together the served model takes (vLLM's max_model_len, TGI's
+   * max_total_tokens); null when not configured (then learnt from the engine where it says).
+   */
+  readonly contextLength: number | null;
   readonly healthCheck: HealthCheckConfig;
   readonly outlier: OutlierConfig;
   readonly engineMetrics: EngineMetricsConfig;
@@ -235,8 +240,15 @@ export interface BudgetsConfig {
   readonly onStoreError: StoreErrorPolicy;
   /** Past this share of any token budget, a key's classified requests go to the alias's first tier; null: never. */
   readonly degradeAt: number | null;
-  /** Output tokens reserved (and, in strict mode, enforced as max_tokens) when a request sets none. */
+  /**
+   * Output tokens reserved when a request sets no limit; strict mode sends it upstream (capped by the
+   * key's maxTokensPerRequest) where the pool's context length does not already bound the output.
+   */
   readonly maxOutputTokens: number;
+  /** Prompt tokens reserved per image part (strict): no fewer than the served model makes of one image. */
+  readonly imageTokens: number;
+  /** Prompt tokens reserved per audio part, or its base64 length when larger (strict). */
+  readonly audioTokens: number;
   /** Tight mode: output tokens reserved up front, and the step of each top-up during a stream. */
   readonly topUpTokens: number;
   /** A reservation not settled by then is reclaimed (its router presumably died); above requestTimeoutMs. */
