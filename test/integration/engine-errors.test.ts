@@ -333,3 +333,39 @@ t.test('vLLM: an error event after the first token ends the stream with one erro
   });
   t.match((await replicas(test))['gpu-r0'], { consecutiveFailures: 1 });
 });
+
+// ---- the simulator, which speaks these bytes itself (src/sim/errors.ts) ----
+
+t.test('a simulated TGI pool: its in-stream failure is retried and counted, its in-stream context error is a 400', async (t) => {
+  const test = await startTestRouter(
+    {
+      logging: { level: 'info' },
+      retry: { backoffBaseMs: 1, backoffMaxMs: 2 },
+      models: { tgi: { tiers: ['tgi'] } },
+      tiers: { tgi: { pools: ['tgi'] } },
+      pools: {
+        tgi: {
+          engine: 'sim',
+          servedModel: 'sim-tgi',
+          balance: 'round-robin',
+          engineMetrics: { intervalMs: 0 },
+          sim: { flavour: 'tgi', ttftMs: 0, tokensPerSecond: 0, maxModelLen: 64 },
+          replicas: [{ name: 'failing', sim: { faults: { errorRate: 1 } } }, { name: 'fine' }],
+        },
+      },
+    },
+    { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN },
+  );
+  t.teardown(() => test.close());
+  const stream = await test.client.chat.completions.create({ model: 'tgi', messages: user, stream: true, max_tokens: 3 });
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+  t.ok(text.length > 0, 'served by the other replica');
+  t.match(lastAttempts(test), [{ replica: 'failing', outcome: 'upstream_error' }, { replica: 'fine', outcome: 'ok' }]);
+  t.match((await replicas(test))['failing'], { consecutiveFailures: 1 }, 'counted');
+
+  const tooLong = await caught(test.client.chat.completions.create({ model: 'tgi', messages: user, stream: true, max_tokens: 100 }));
+  t.ok(tooLong instanceof OpenAI.BadRequestError, 'BadRequestError');
+  t.match(tooLong, { status: 400, code: 'context_length_exceeded', param: 'messages', message: /Input validation error: `inputs` tokens \+ `max_new_tokens` must be <= 64/ });
+  t.equal(lastAttempts(test).length, 1, 'not retried');
+});
