@@ -75,7 +75,7 @@ async function runStrategy(strategy: BalanceStrategy): Promise<Run> {
         engine: 'vllm',
         servedModel: 'bench-model',
         balance: strategy,
-        firstByteTimeoutMs: 5000,
+        firstTokenTimeoutMs: 5000,
         healthCheck: { intervalMs: 1000, timeoutMs: 500 },
         engineMetrics: { intervalMs: 200, staleAfterMs: 1000 },
         replicas: REPLICAS.map((replica, index) => ({ name: replica.name, url: sims[index]?.url })),

@@ -4,6 +4,7 @@ import type { Config } from './config/types.js';
 import type { Logger } from './observability/logger.js';
 import type { RouterMetrics } from './observability/metrics.js';
 import { systemClock, type Clock } from './pools/clock.js';
+import { ContextProbe } from './pools/context-probe.js';
 import { EngineMetricsScraper } from './pools/engine-metrics.js';
 import { HealthChecker } from './pools/health-check.js';
 import { Pool } from './pools/pool.js';
@@ -131,7 +132,7 @@ function monitorsFor(pool: Pool, deps: RuntimeDeps, clock: Clock): { start(): vo
     clock,
   );
   const scraper = new EngineMetricsScraper(pool.replicas, pool.config.engineMetrics, {}, clock);
-  return [health, scraper];
+  return [health, scraper, new ContextProbe(pool.replicas, pool.config)];
 }
 
 function mustGet<K, V>(map: ReadonlyMap<K, V>, key: K): V {

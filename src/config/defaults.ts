@@ -36,7 +36,7 @@ export const DEFAULTS = {
   logging: { level: 'info' },
   pool: {
     connectTimeoutMs: 2_000,
-    firstByteTimeoutMs: 60_000,
+    firstTokenTimeoutMs: 60_000,
     idleTimeoutMs: 30_000,
     maxConnections: 64,
     balance: 'load-aware',
@@ -68,7 +68,7 @@ export const DEFAULTS = {
   logging: LoggingConfig;
   pool: Pick<
     PoolConfig,
-    'connectTimeoutMs' | 'firstByteTimeoutMs' | 'idleTimeoutMs' | 'maxConnections' | 'balance' | 'maxInFlight' | 'maxEngineQueue'
+    'connectTimeoutMs' | 'firstTokenTimeoutMs' | 'idleTimeoutMs' | 'maxConnections' | 'balance' | 'maxInFlight' | 'maxEngineQueue'
   >;
   healthCheck: Omit<HealthCheckConfig, 'intervalMs' | 'path'>;
   outlier: OutlierConfig;
@@ -158,8 +158,9 @@ function pool(raw: RawPool, name: string): PoolConfig {
     servedModel: raw.servedModel,
     ...(raw.apiKeyEnv === undefined ? {} : { apiKeyEnv: raw.apiKeyEnv }),
     connectTimeoutMs: raw.connectTimeoutMs ?? DEFAULTS.pool.connectTimeoutMs,
-    firstByteTimeoutMs: raw.firstByteTimeoutMs ?? DEFAULTS.pool.firstByteTimeoutMs,
+    firstTokenTimeoutMs: raw.firstTokenTimeoutMs ?? DEFAULTS.pool.firstTokenTimeoutMs,
     idleTimeoutMs: raw.idleTimeoutMs ?? DEFAULTS.pool.idleTimeoutMs,
+    responseTimeoutMs: raw.responseTimeoutMs ?? null,
     maxConnections: raw.maxConnections ?? DEFAULTS.pool.maxConnections,
     balance: raw.balance ?? DEFAULTS.pool.balance,
     maxInFlight: raw.maxInFlight ?? DEFAULTS.pool.maxInFlight,

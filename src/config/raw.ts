@@ -68,8 +68,9 @@ export interface RawPool {
   servedModel: string;
   apiKeyEnv?: string;
   connectTimeoutMs?: number;
-  firstByteTimeoutMs?: number;
+  firstTokenTimeoutMs?: number;
   idleTimeoutMs?: number;
+  responseTimeoutMs?: number;
   maxConnections?: number;
   balance?: BalanceStrategy;
   maxInFlight?: number;

@@ -85,8 +85,20 @@ export const poolSchema = {
       description: 'Name of the environment variable holding the API key sent as a bearer token.',
     },
     connectTimeoutMs: milliseconds('TCP/TLS connect timeout', DEFAULTS.pool.connectTimeoutMs),
-    firstByteTimeoutMs: milliseconds('Until the first response byte', DEFAULTS.pool.firstByteTimeoutMs),
-    idleTimeoutMs: milliseconds('Longest silence allowed between two chunks of a response body', DEFAULTS.pool.idleTimeoutMs),
+    firstTokenTimeoutMs: milliseconds(
+      'Streams: until the first token (a role-only chunk or an SSE comment is none); a replica that misses it is retried elsewhere',
+      DEFAULTS.pool.firstTokenTimeoutMs,
+    ),
+    idleTimeoutMs: milliseconds(
+      'Longest silence between two chunks of a response body: a stream\'s events after its first token, a non-streaming body once begun',
+      DEFAULTS.pool.idleTimeoutMs,
+    ),
+    responseTimeoutMs: {
+      type: 'integer',
+      minimum: 1,
+      description:
+        'Non-streaming: the whole answer, which engines send only when generation ends; a 504 that is neither retried nor counted against the replica. Default: none, server.requestTimeoutMs bounds it (milliseconds)',
+    },
     maxConnections: {
       type: 'integer',
       minimum: 1,

@@ -174,10 +174,19 @@ export interface PoolConfig {
   /** Name of the environment variable holding the API key sent as a bearer token (hosted APIs). */
   readonly apiKeyEnv?: string;
   readonly connectTimeoutMs: number;
-  /** Until the first response byte (non-streaming: the headers; streaming: the first event). */
-  readonly firstByteTimeoutMs: number;
-  /** Longest silence allowed between two chunks of a response body. */
+  /**
+   * Streams: from sending the request until the first token. A role-only first chunk or an SSE
+   * comment (a keep-alive) is no token. Running out is a replica failure: retried elsewhere.
+   */
+  readonly firstTokenTimeoutMs: number;
+  /** Longest silence between two chunks of a response body: a stream's events after its first token, a non-streaming body once begun. */
   readonly idleTimeoutMs: number;
+  /**
+   * Non-streaming: the whole answer, which engines send only once generation has ended; null leaves
+   * it to server.requestTimeoutMs. Running out is a long generation, not a broken replica: the
+   * request is neither retried nor held against the replica.
+   */
+  readonly responseTimeoutMs: number | null;
   /** Keep-alive connections per replica. */
   readonly maxConnections: number;
   readonly balance: BalanceStrategy;

@@ -17,6 +17,15 @@ const PATTERN_HINTS: Readonly<Record<string, string>> = {
   [MODEL_NAME_PATTERN]: 'must be printable ASCII without spaces (it is echoed in a response header)',
 };
 
+/**
+ * Pool keys that were renamed, with what to write instead: an old file fails with a pointer to the new
+ * name rather than a bare "unknown key".
+ */
+const RENAMED_POOL_KEYS: Readonly<Record<string, string>> = {
+  firstByteTimeoutMs:
+    'renamed: use firstTokenTimeoutMs (a stream\'s time to its first token); a non-streaming answer arrives whole when generation ends, and only responseTimeoutMs (default: none, server.requestTimeoutMs) bounds it',
+};
+
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
 const validate = ajv.compile<RawConfig>(routerSchema);
 
@@ -106,6 +115,10 @@ function describeError(error: ErrorObject, root: unknown): string | undefined {
 
   switch (error.keyword) {
     case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const inPool = segments.length === 2 && segments[0] === 'pools';
+      const renamed = inPool && Object.hasOwn(RENAMED_POOL_KEYS, key) ? RENAMED_POOL_KEYS[key] : undefined;
+      if (renamed !== undefined) return at([key], renamed);
       const allowed = isRecord(parent.properties) ? Object.keys(parent.properties).join(', ') : '';
       return at([String(params.additionalProperty)], `unknown key (allowed: ${allowed})`);
     }

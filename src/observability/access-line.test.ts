@@ -25,8 +25,8 @@ t.test('a routed request: every field it has, in the logger envelope', async (t)
     promptTokens: 14,
     completionTokens: 20,
   });
-  record.attempts.push({ pool: 'sim', replica: 'sim-1', outcome: 'upstream_unavailable', status: 503, ms: 1.006, firstByteMs: null });
-  record.attempts.push({ pool: 'sim', replica: 'sim-0', outcome: 'ok', status: 200, ms: 9.876, firstByteMs: 2.5, panic: true });
+  record.attempts.push({ pool: 'sim', replica: 'sim-1', upstreamId: 'req-1.0a1b2c3d.1', outcome: 'upstream_unavailable', status: 503, ms: 1.006, firstByteMs: null });
+  record.attempts.push({ pool: 'sim', replica: 'sim-0', upstreamId: 'req-1.0a1b2c3d.2', outcome: 'ok', status: 200, ms: 9.876, firstByteMs: 2.5, panic: true });
   const line = parse(formatAccessLine(facts, record));
   t.match(line, { level: 'info', time: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, service: 'switchyard', msg: 'request' });
   t.same(
@@ -53,8 +53,8 @@ t.test('a routed request: every field it has, in the logger envelope', async (t)
       promptTokens: 14,
       completionTokens: 20,
       attempts: [
-        { pool: 'sim', replica: 'sim-1', outcome: 'upstream_unavailable', status: 503, ms: 1.01 },
-        { pool: 'sim', replica: 'sim-0', outcome: 'ok', status: 200, ms: 9.88, firstByteMs: 2.5, panic: true },
+        { pool: 'sim', replica: 'sim-1', upstreamId: 'req-1.0a1b2c3d.1', outcome: 'upstream_unavailable', status: 503, ms: 1.01 },
+        { pool: 'sim', replica: 'sim-0', upstreamId: 'req-1.0a1b2c3d.2', outcome: 'ok', status: 200, ms: 9.88, firstByteMs: 2.5, panic: true },
       ],
       msg: 'request',
     },

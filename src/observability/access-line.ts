@@ -38,7 +38,7 @@ export function formatAccessLine(facts: AccessFacts, record: RequestRecord): str
 }
 
 function attemptJson(attempt: AttemptRecord): string {
-  let json = `{"pool":${text(attempt.pool)},"replica":${text(attempt.replica)},"outcome":${text(attempt.outcome)},"status":${attempt.status === null ? 'null' : attempt.status},"ms":${round(attempt.ms)}`;
+  let json = `{"pool":${text(attempt.pool)},"replica":${text(attempt.replica)},"upstreamId":${text(attempt.upstreamId)},"outcome":${text(attempt.outcome)},"status":${attempt.status === null ? 'null' : attempt.status},"ms":${round(attempt.ms)}`;
   if (attempt.firstByteMs !== null) json += `,"firstByteMs":${round(attempt.firstByteMs)}`;
   if (attempt.panic === true) json += `,"panic":true`;
   return json + '}';

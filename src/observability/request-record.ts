@@ -5,6 +5,8 @@ import type { ErrorKind, ErrorOrigin } from '../openai/errors.js';
 export interface AttemptRecord {
   readonly pool: string;
   readonly replica: string;
+  /** The x-request-id sent to the replica: the request's id and a suffix unique to this attempt. */
+  readonly upstreamId: string;
   /** `ok` or the error kind the attempt ended with. */
   outcome: string;
   status: number | null;

@@ -47,6 +47,12 @@ export const ERROR_TABLE = {
   upstream_error: { origin: 'upstream', status: 502, type: 'server_error', code: 'upstream_error' },
   upstream_unreachable: { origin: 'upstream', status: 502, type: 'server_error', code: 'upstream_unreachable' },
   upstream_timeout: { origin: 'upstream', status: 504, type: 'server_error', code: 'upstream_timeout' },
+  /**
+   * A limit on how long an answer may take ran out (the request's deadline, a pool's
+   * responseTimeoutMs): the generation was long, the replica not broken, so it is neither retried
+   * nor held against the replica. Clients see upstream_timeout's code.
+   */
+  generation_timeout: { origin: 'upstream', status: 504, type: 'server_error', code: 'upstream_timeout' },
   upstream_overloaded: { origin: 'upstream', status: 503, type: 'server_error', code: 'upstream_overloaded' },
   /** The response failed after its first byte reached the client (rendered as an SSE error event). */
   stream_interrupted: { origin: 'upstream', status: 502, type: 'server_error', code: 'stream_interrupted' },

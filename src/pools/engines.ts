@@ -10,10 +10,19 @@ export interface LoadMetricNames {
   readonly kvCacheUse: readonly string[];
 }
 
+/** Where an engine says how many tokens (prompt and output together) its model takes. */
+export interface ContextSource {
+  readonly path: string;
+  /** The context length in the JSON served at `path`, for the served model; null when it says none. */
+  read(json: unknown, servedModel: string): number | null;
+}
+
 export interface Engine {
   readonly name: EngineName;
   /** Null when the engine exports no load metrics (hosted APIs). */
   readonly loadMetrics: LoadMetricNames | null;
+  /** Null when the engine does not say (hosted APIs). */
+  readonly context: ContextSource | null;
 }
 
 const VLLM_METRICS: LoadMetricNames = {
@@ -29,14 +38,39 @@ const TGI_METRICS: LoadMetricNames = {
   kvCacheUse: [],
 };
 
-export const ENGINES: Readonly<Record<EngineName, Engine>> = {
-  vllm: { name: 'vllm', loadMetrics: VLLM_METRICS },
-  tgi: { name: 'tgi', loadMetrics: TGI_METRICS },
-  openai: { name: 'openai', loadMetrics: null },
-  sim: { name: 'sim', loadMetrics: VLLM_METRICS },
+/** vLLM's model list: each ModelCard has max_model_len (vllm/entrypoints/openai/protocol.py). */
+const VLLM_CONTEXT: ContextSource = {
+  path: '/v1/models',
+  read(json, servedModel) {
+    const data = isObject(json) && Array.isArray(json['data']) ? json['data'] : [];
+    const cards = data.filter(isObject);
+    const card = cards.find((c) => c['id'] === servedModel) ?? (cards.length === 1 ? cards[0] : undefined);
+    return positive(card?.['max_model_len']);
+  },
 };
 
-/** A simulated replica exports the metric names of the engine it imitates. */
+/** TGI's GET /info: max_total_tokens, prompt and new tokens together (router/src/lib.rs Info). */
+const TGI_CONTEXT: ContextSource = {
+  path: '/info',
+  read: (json) => (isObject(json) ? positive(json['max_total_tokens']) : null),
+};
+
+export const ENGINES: Readonly<Record<EngineName, Engine>> = {
+  vllm: { name: 'vllm', loadMetrics: VLLM_METRICS, context: VLLM_CONTEXT },
+  tgi: { name: 'tgi', loadMetrics: TGI_METRICS, context: TGI_CONTEXT },
+  openai: { name: 'openai', loadMetrics: null, context: null },
+  sim: { name: 'sim', loadMetrics: VLLM_METRICS, context: VLLM_CONTEXT },
+};
+
+/** A simulated replica exports the metric names of the engine it imitates; it lists its models as vLLM does. */
 export function simEngine(flavour: SimFlavour): Engine {
-  return { name: 'sim', loadMetrics: flavour === 'tgi' ? TGI_METRICS : VLLM_METRICS };
+  return { name: 'sim', loadMetrics: flavour === 'tgi' ? TGI_METRICS : VLLM_METRICS, context: VLLM_CONTEXT };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function positive(value: unknown): number | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : null;
 }

@@ -45,11 +45,15 @@ export class Pool {
   }
 
   /**
-   * Prompt and output tokens together the served model takes: the configured contextLength; null
-   * when unknown. Strict budgets bound a request's output by it.
+   * Prompt and output tokens together the served model takes: the configured contextLength, else
+   * what every replica's engine reported when they agree; null when unknown. Strict budgets bound a
+   * request's output by it.
    */
   get contextLength(): number | null {
-    return this.config.contextLength;
+    if (this.config.contextLength !== null) return this.config.contextLength;
+    const first = this.replicas[0]?.contextLength ?? null;
+    for (const replica of this.replicas) if (replica.contextLength !== first) return null;
+    return first;
   }
 
   /** Replicas that could take a request now without being over a limit. */

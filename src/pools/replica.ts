@@ -1,6 +1,6 @@
 // One upstream server and the live state the router keeps about it. Each part of the state has one
 // writer: the proxy (inFlight, coolingUntil, latency), the health checker (health), the outlier detector
-// (outlier), the metrics scraper (engineLoad). The balancer only reads.
+// (outlier), the metrics scraper (engineLoad), the context probe (contextLength). The balancer only reads.
 import { Pool as Dispatcher } from 'undici';
 import type { Engine } from './engines.js';
 import type { LatencyState } from './latency.js';
@@ -70,6 +70,8 @@ export class Replica {
   readonly latency: LatencyState = { ewmaMs: null, updatedAt: 0 };
   /** Last scrape of the engine's metrics; null before the first or when scraping is off. */
   engineLoad: EngineLoad | null = null;
+  /** The context length the engine last reported (context-probe.ts); null before it said or when it does not. */
+  contextLength: number | null = null;
 
   constructor(options: ReplicaOptions) {
     this.name = options.name;

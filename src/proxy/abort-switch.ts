@@ -32,3 +32,24 @@ export class AbortSwitch extends EventEmitter<{ abort: [] }> {
     return this.controller.signal;
   }
 }
+
+/**
+ * One attempt's own switch: thrown with its parent's reason when the parent is (the request's
+ * lifetime), and on its own by the attempt's timers without touching the parent. `release()` once
+ * the attempt is over, so the parent no longer reaches it.
+ */
+export class LinkedSwitch extends AbortSwitch {
+  private readonly follow = (): void => {
+    if (this.parent.reason !== undefined) this.abort(this.parent.reason);
+  };
+
+  constructor(private readonly parent: AbortSwitch) {
+    super();
+    if (parent.aborted) this.follow();
+    else parent.once('abort', this.follow);
+  }
+
+  release(): void {
+    this.parent.off('abort', this.follow);
+  }
+}

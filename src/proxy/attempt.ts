@@ -10,6 +10,7 @@ import type { InferenceRequest } from '../routing/inference-request.js';
 import { ClientGone } from './request-lifetime.js';
 import { failureFromThrown } from './outcome.js';
 import type { StreamGuard } from './stream-guard.js';
+import { upstreamRequestId } from './upstream-id.js';
 
 export interface AttemptContext {
   readonly request: InferenceRequest;
@@ -40,7 +41,15 @@ export async function runAttempt(
   relay: Relay,
 ): Promise<AttemptRecord> {
   const { replica, record } = base;
-  const attempt: AttemptRecord = { pool: base.pool.name, replica: replica.name, outcome: 'ok', status: null, ms: 0, firstByteMs: null };
+  const attempt: AttemptRecord = {
+    pool: base.pool.name,
+    replica: replica.name,
+    upstreamId: upstreamRequestId(record.requestId),
+    outcome: 'ok',
+    status: null,
+    ms: 0,
+    firstByteMs: null,
+  };
   record.attempts.push(attempt);
   const startedAt = performance.now();
   replica.inFlight++;

@@ -1,23 +1,47 @@
 // Non-streaming responses: read the engine's answer, then send it to the client byte for byte.
 import { extractUsage, type Usage } from '../openai/usage.js';
+import { RouterError } from '../openai/errors.js';
+import { LinkedSwitch } from './abort-switch.js';
 import type { AttemptContext } from './attempt.js';
 import { exchange } from './forward.js';
+import type { WholeResponse } from './whole-response.js';
 import { failureFromStatus } from './outcome.js';
 import { parseRetryAfter } from './retry-policy.js';
 
 /** Usage sits at the end of OpenAI-shaped bodies; looking there first skips large choices/vectors. */
 const USAGE_TAIL_BYTES = 4096;
 
+/** Said with the timeout's 504: retrying would only run the same long generation again. */
+const NO_RETRY = { 'x-should-retry': 'false' } as const;
+
 export async function relayJson(a: AttemptContext): Promise<void> {
   const { config } = a.pool;
-  const response = await exchange(a.replica, {
-    path: a.path,
-    payload: a.payload,
-    requestId: a.record.requestId,
-    abort: a.abort,
-    headersTimeoutMs: config.firstByteTimeoutMs,
-    bodyTimeoutMs: config.idleTimeoutMs,
-  });
+  // Engines send a non-streaming answer whole, status line included, once generation has ended
+  // (vLLM builds its JSONResponse from the finished result), so the wait for it is as long as the
+  // generation: there is no first byte to time, only the pool's responseTimeoutMs when set, and the
+  // request's deadline. Either running out is a long generation, not a broken replica.
+  const limitMs = config.responseTimeoutMs;
+  let limited: LinkedSwitch | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  if (limitMs !== null) {
+    const own = (limited = new LinkedSwitch(a.abort));
+    timer = setTimeout(() => own.abort(tooLong(a, limitMs)), limitMs);
+    timer.unref();
+  }
+  let response: WholeResponse;
+  try {
+    response = await exchange(a.replica, {
+      path: a.path,
+      payload: a.payload,
+      requestId: a.attempt.upstreamId,
+      abort: limited ?? a.abort,
+      headersTimeoutMs: 0,
+      bodyTimeoutMs: config.idleTimeoutMs,
+    });
+  } finally {
+    if (timer !== null) clearTimeout(timer);
+    limited?.release();
+  }
   a.attempt.status = response.statusCode;
   a.attempt.firstByteMs = response.headersAt - a.startedAt;
   const { body } = response;
@@ -32,6 +56,12 @@ export async function relayJson(a: AttemptContext): Promise<void> {
   }
   a.res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
   a.res.end(body);
+}
+
+function tooLong(a: AttemptContext, ms: number): RouterError {
+  return new RouterError('generation_timeout', `Replica ${a.replica.name} did not finish its answer within ${ms} ms (the pool's responseTimeoutMs).`, {
+    headers: NO_RETRY,
+  });
 }
 
 function findUsage(body: Buffer): Usage | null {

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { RouterError } from '../openai/errors.js';
 import { SseByteSplitter, eventText, type SplitChunk } from '../openai/sse-buffer.js';
 import type { AttemptContext } from './attempt.js';
-import { AbortSwitch } from './abort-switch.js';
+import { LinkedSwitch } from './abort-switch.js';
 import { EventRelay } from './event-relay.js';
 import { stream } from './forward.js';
 import { failureFromStatus, failureFromStreamError, failureFromThrown } from './outcome.js';
@@ -23,20 +23,15 @@ const SSE_HEADERS = {
 export async function relaySse(a: AttemptContext): Promise<void> {
   const { config } = a.pool;
   // A stream can stall between chunks, so it needs an abort of its own, linked to the request's.
-  const attemptAbort = new AbortSwitch();
-  const onAbort = (): void => {
-    if (a.abort.reason !== undefined) attemptAbort.abort(a.abort.reason);
-  };
-  if (a.abort.aborted) onAbort();
-  else a.abort.once('abort', onAbort);
-  const stall = new StallTimer(attemptAbort, a.replica.name, config.firstByteTimeoutMs);
+  const attemptAbort = new LinkedSwitch(a.abort);
+  const stall = new StallTimer(attemptAbort, a.replica.name, config.firstTokenTimeoutMs);
   const relay = new EventRelay(a, attemptAbort);
   let committed = false;
   try {
     const response = stream(a.replica, {
       path: a.path,
       payload: a.payload,
-      requestId: a.record.requestId,
+      requestId: a.attempt.upstreamId,
       abort: attemptAbort,
       headersTimeoutMs: 0,
       bodyTimeoutMs: 0,
@@ -62,11 +57,14 @@ export async function relaySse(a: AttemptContext): Promise<void> {
       if (split.events.length === 0) continue;
       if (!committed) {
         // The pre-commit window: role-only preamble chunks are held until the first content, so a
-        // replica that fails before its first token is still a clean, retryable failure. Only the
-        // events up to the first content are read here; the relay reads the rest as it sends them.
+        // replica that fails before its first token is still a clean, retryable failure. Comments
+        // (TGI's axum sends `:` as a keep-alive) carry no data and are no content either; they go
+        // out with the rest once the stream commits. Only the events up to the first content are
+        // read here; the relay reads the rest as it sends them.
         let content = false;
         for (const event of split.events) {
           const data = eventText(split.buffer, event);
+          if (data === '') continue;
           throwIfError(data, a);
           content = !isPreamble(data);
           if (content) break;
@@ -81,7 +79,8 @@ export async function relaySse(a: AttemptContext): Promise<void> {
         a.attempt.firstByteMs = now - a.startedAt;
         for (const heldSplit of held.splice(0)) if (!relay.finished) await relay.send(heldSplit);
       } else {
-        stall.touch();
+        // A keep-alive is no progress: a replica that only sends those has gone silent all the same.
+        if (carriesData(split)) stall.touch();
         await relay.send(split);
       }
       if (relay.done) a.res.end();
@@ -109,12 +108,23 @@ export async function relaySse(a: AttemptContext): Promise<void> {
       return;
     }
     const cause = failureFromThrown(reason, a.replica.name);
-    relay.fail(new RouterError('stream_interrupted', `The stream from replica ${a.replica.name} broke off: ${cause.message}`, { cause }));
+    // The request's deadline cutting a long stream is no fault of the replica's: the client is told
+    // so in its own words, and the replica is not held to account (the outcome is not stream_interrupted).
+    if (cause.kind === 'generation_timeout') relay.fail(cause);
+    else relay.fail(new RouterError('stream_interrupted', `The stream from replica ${a.replica.name} broke off: ${cause.message}`, { cause }));
     a.res.end();
   } finally {
     stall.stop();
-    a.abort.off('abort', onAbort);
+    attemptAbort.release();
   }
+}
+
+const COLON = 0x3a;
+
+/** Whether any event of the chunk is more than a comment (an SSE comment line starts with a colon). */
+function carriesData({ buffer, events }: SplitChunk): boolean {
+  for (const event of events) if (buffer[event.start] !== COLON) return true;
+  return false;
 }
 
 const ROLE_ONLY_DELTA = /"delta":\s*\{\s*"role":\s*"assistant"\s*(,\s*"content":\s*"")?\s*\}/;

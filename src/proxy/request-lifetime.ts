@@ -25,7 +25,7 @@ export function watchRequest(res: ServerResponse, timeoutMs: number): RequestLif
   };
   res.once('close', onClose);
   const timer = setTimeout(() => {
-    abort.abort(new RouterError('upstream_timeout', `The request did not finish within ${timeoutMs} ms.`));
+    abort.abort(new RouterError('generation_timeout', `The request did not finish within ${timeoutMs} ms.`));
   }, timeoutMs);
   timer.unref();
   return {

@@ -222,7 +222,7 @@ t.test('upstream timeout → 504, streaming and not', async (t) => {
   engine.reply({ kind: 'stall' });
   const res = await post('/v1/chat/completions', chat());
   t.equal(res.status, 504);
-  t.same(res.body, envelope('Replica chat-r0 did not answer in time.', 'server_error', 'upstream_timeout'));
+  t.same(res.body, envelope("Replica chat-r0 did not finish its answer within 1000 ms (the pool's responseTimeoutMs).", 'server_error', 'upstream_timeout'));
   engine.reply({ kind: 'stall' });
   const streamed = await post('/v1/chat/completions', chat({ stream: true }));
   t.equal(streamed.status, 504);

@@ -123,14 +123,16 @@ interface Setup {
   /** contextLength of the pools `short` and `long` (null: not configured). */
   readonly shortContext?: number | null;
   readonly longContext?: number | null;
+  /** Health checks every 50 ms (and with them, reading the engines' context length); default off. */
+  readonly checks?: boolean;
 }
 
-function config({ key = {}, budgets = {}, shortContext = null, longContext = null }: Setup) {
+function config({ key = {}, budgets = {}, shortContext = null, longContext = null, checks = false }: Setup) {
   const pool = (name: string, url: string, engine: string, contextLength: number | null) => ({
     engine,
     servedModel: `served-${name}`,
     ...(contextLength === null ? {} : { contextLength }),
-    healthCheck: { intervalMs: 0 },
+    healthCheck: checks ? { intervalMs: 50, timeoutMs: 40 } : { intervalMs: 0 },
     engineMetrics: { intervalMs: 0 },
     outlier: { consecutiveFailures: 1000 },
     replicas: [{ name: `${name}-r0`, url }],
@@ -202,6 +204,35 @@ t.test('strict: a long prompt near the context is served exactly as it is withou
   t.equal(short.requests.length, 2);
   t.strictSame(short.requests[1]?.body, short.requests[0]?.body, 'the engine got the very same body');
   t.equal(await settled(test), 2048, 'charged what the engine reported');
+});
+
+t.test("strict: without contextLength, the context is read from vLLM's GET /v1/models, and the same long prompt is served", async (t) => {
+  const test = await router(t, { key: { limits: { tokensLifetime: 100_000 } }, checks: true });
+  const generate = vllm({ maxModelLen: 2048 });
+  // vLLM's model list (vllm/entrypoints/openai/protocol.py ModelList and ModelCard, as
+  // serving_models.py show_available_models fills them: max_model_len is the engine's context).
+  const models = {
+    object: 'list',
+    data: [
+      {
+        id: 'served-short',
+        object: 'model',
+        created: 1700000000,
+        owned_by: 'vllm',
+        root: '/models/served-short',
+        parent: null,
+        max_model_len: 2048,
+        permission: [{ id: 'modelperm-1', object: 'model_permission', created: 1700000000, allow_create_engine: false, allow_sampling: true, allow_logprobs: true, allow_search_indices: false, allow_view: true, allow_fine_tuning: false, organization: '*', group: null, is_blocking: false }],
+      },
+    ],
+  };
+  short.respond = (request) => (request.method === 'GET' && request.path === '/v1/models' ? { kind: 'json', body: models } : generate(request));
+  await waitFor('the router to read the model list', async () => short.requests.some((request) => request.path === '/v1/models'));
+  await waitFor('a second read (the first has been taken in)', async () => short.requests.filter((request) => request.path === '/v1/models').length >= 2);
+  const keyed = await outcome(client(test).chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: longPrompt(1900) }] }));
+  t.same(keyed, { status: 200 }, 'served: no max_tokens was added past the context');
+  const sent = short.requests.find((request) => request.method === 'POST');
+  t.notOk(sent !== undefined && 'max_tokens' in (sent.body ?? {}), 'the body went as the client sent it');
 });
 
 t.test("strict: a pool of engine openai is capped with max_completion_tokens, never max_tokens", async (t) => {
