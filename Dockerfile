@@ -17,7 +17,9 @@ COPY --from=build /app/dist ./dist
 COPY package.json router.yaml ./
 COPY config ./config
 USER node
-EXPOSE 8080
+# 9464: /metrics, /healthz and /readyz when router.yaml sets server.metricsPort: 9464 (the Kubernetes
+# manifest does); without it /metrics is on 8080 behind the admin token.
+EXPOSE 8080 9464
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Exec form: node is PID 1 and receives SIGTERM itself, which starts the graceful drain.

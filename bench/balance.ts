@@ -47,7 +47,7 @@ interface Outcome {
 
 interface Run {
   readonly outcomes: Outcome[];
-  /** Counters from the router's own /metrics at the end of the run. */
+  /** Counters from the router's own metrics (what /metrics serves) at the end of the run. */
   readonly retries: number;
   readonly ejections: number;
 }
@@ -100,7 +100,7 @@ async function runStrategy(strategy: BalanceStrategy): Promise<Run> {
     open.add(request);
   }
   await Promise.all(open);
-  const metrics = await (await fetch(`${router.url}/metrics`)).text();
+  const metrics = await router.metrics.registry.metrics();
   await router.shutdown();
   await Promise.all(sims.map((sim) => sim.close()));
   return { outcomes, retries: counterSum(metrics, 'switchyard_retries_total'), ejections: counterSum(metrics, 'switchyard_ejections_total') };

@@ -7,7 +7,7 @@ import { inferenceRoutes, type InferenceHandler } from './http/handlers/inferenc
 import { inferenceLane } from './http/inference-lane.js';
 import { renderErrors } from './http/render-errors.js';
 import { assignRequestId } from './http/request-id.js';
-import { routes } from './http/routes.js';
+import { metricsRoutes, routes } from './http/routes.js';
 import type { AppState, RouterState } from './http/state.js';
 import type { Logger } from './observability/logger.js';
 import type { RouterMetrics } from './observability/metrics.js';
@@ -24,6 +24,8 @@ export interface AppDeps {
   readonly reload: (trigger: ReloadTrigger) => Promise<ReloadResult>;
   /** Keys and budgets; null when the router runs open (no keys, no admin token). */
   readonly budgets: BudgetService | null;
+  /** /metrics is served by a listener of its own (server.metricsPort), so not on this one. */
+  readonly metricsListener: boolean;
 }
 
 /**
@@ -38,6 +40,19 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
   return (req, res) => {
     if (!lane(req, res)) void koa(req, res);
   };
+}
+
+/**
+ * The metrics listener's request listener (server.metricsPort): the scrape and the probes. Its requests
+ * are not access-logged: a scrape every few seconds would drown the log of the API.
+ */
+export function createMetricsApp(deps: Pick<AppDeps, 'state' | 'logger' | 'metrics'>): (req: IncomingMessage, res: ServerResponse) => void {
+  const app = new Koa<AppState>();
+  app.use(assignRequestId);
+  app.use(renderErrors(deps.logger));
+  for (const middleware of metricsRoutes(deps)) app.use(middleware);
+  app.silent = true;
+  return app.callback();
 }
 
 function koaApp(deps: AppDeps, inference: ReadonlyMap<string, InferenceHandler>): Koa<AppState> {

@@ -1,9 +1,10 @@
 // A running router: runtime + request listener + HTTP server, and the graceful way to stop it.
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createApp } from './app.js';
-import type { Config } from './config/types.js';
+import { createApp, createMetricsApp } from './app.js';
+import type { Config, ServerConfig } from './config/types.js';
+import { clientErrorHandler } from './http/client-error.js';
 import type { RouterState } from './http/state.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type ReplicaSnapshot, type RouterMetrics } from './observability/metrics.js';
@@ -32,6 +33,8 @@ export interface StartOptions {
 export interface RunningRouter {
   /** http://host:port of the listening server. */
   readonly url: string;
+  /** http://host:port of the metrics listener (server.metricsPort); null when there is none. */
+  readonly metricsUrl: string | null;
   readonly state: RouterState;
   readonly metrics: RouterMetrics;
   readonly logger: Logger;
@@ -71,28 +74,33 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
         });
   const reload = (trigger: ReloadTrigger = 'signal'): Promise<ReloadResult> =>
     reloader === null ? Promise.resolve({ ok: false, errors: ['this router was not started from a config file'] }) : reloader.reload(trigger);
-  const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload, budgets });
+  const metricsListener = config.server.metricsPort !== null;
+  const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload, budgets, metricsListener });
 
   let active = 0;
   let onIdle: (() => void) | null = null;
-  const server = createServer((req, res) => {
+  const server = httpServer(config.server, metrics, (req, res) => {
     active++;
     res.once('close', () => {
       if (--active === 0 && onIdle !== null) onIdle();
     });
     handle(req, res);
   });
+  const metricsServer = metricsListener ? httpServer(config.server, metrics, createMetricsApp({ state: live, logger, metrics })) : null;
   const host = options.host ?? config.server.host;
+  const metricsHost = config.server.metricsHost ?? host;
   try {
     await listen(server, host, options.port ?? config.server.port);
+    if (metricsServer !== null) await listen(metricsServer, metricsHost, config.server.metricsPort ?? 0);
   } catch (error) {
+    server.close();
     await runtime.destroy();
     throw error;
   }
   runtime.start();
   if (reloader !== null && options.watchConfig !== false) await reloader.watch();
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = urlOf(server, host);
+  const metricsUrl = metricsServer === null ? null : urlOf(metricsServer, metricsHost);
 
   let stopping: Promise<void> | null = null;
   const shutdown = async (): Promise<void> => {
@@ -108,11 +116,18 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     if (active > 0) logger.warn({ active }, 'grace period over; closing the remaining connections');
     server.closeAllConnections();
     await closed;
+    // Last, so probes on the metrics port see /readyz turn 503 through the drain.
+    if (metricsServer !== null) {
+      const metricsClosed = new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      metricsServer.closeAllConnections();
+      await metricsClosed;
+    }
     await live.runtime.destroy();
     await budgets?.close();
   };
   return {
     url,
+    metricsUrl,
     state: live,
     metrics,
     logger,
@@ -157,6 +172,32 @@ function* replicaSnapshots(runtime: Runtime): Iterable<ReplicaSnapshot> {
       inRotation: replica.health.healthy && replica.outlier.ejectedUntil <= now,
     };
   }
+}
+
+/**
+ * A listener that does not wait on slow or hostile clients: the head and the body must arrive within
+ * their timeouts, the head is capped, connections are counted, and what node:http refuses is answered
+ * in OpenAI's envelope (src/http/client-error.ts).
+ */
+function httpServer(settings: ServerConfig, metrics: RouterMetrics, listener: RequestListener): Server {
+  const server = createServer(
+    {
+      headersTimeout: settings.headersTimeoutMs,
+      requestTimeout: settings.bodyTimeoutMs,
+      // Node checks those timeouts on this period (30 s by default, which would stretch a 10 s limit to 40 s).
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(settings.headersTimeoutMs / 4)),
+      maxHeaderSize: settings.maxHeaderBytes,
+    },
+    listener,
+  );
+  server.maxConnections = settings.maxConnections;
+  server.on('clientError', clientErrorHandler(settings.maxHeaderBytes, metrics));
+  return server;
+}
+
+function urlOf(server: Server, host: string): string {
+  const { port } = server.address() as AddressInfo;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

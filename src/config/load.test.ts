@@ -80,7 +80,19 @@ t.test('a minimal config resolves with every default', async (t) => {
     { env: {} },
   );
   t.same(configOf(result), {
-    server: { host: '127.0.0.1', port: 8080, maxBodyBytes: 4194304, requestTimeoutMs: 600000, shutdownGraceMs: 10000 },
+    server: {
+      host: '127.0.0.1',
+      port: 8080,
+      maxBodyBytes: 4194304,
+      requestTimeoutMs: 600000,
+      shutdownGraceMs: 10000,
+      headersTimeoutMs: 10000,
+      bodyTimeoutMs: 30000,
+      maxHeaderBytes: 16384,
+      maxConnections: 4096,
+      metricsPort: null,
+      metricsHost: null,
+    },
     logging: { level: 'info' },
     retry: { maxAttempts: 3, budgetPercent: 20, minRetriesPerSecond: 5, backoffBaseMs: 25, backoffMaxMs: 250 },
     classifier: {
@@ -157,7 +169,7 @@ t.test('a minimal config resolves with every default', async (t) => {
 
 t.test('given values replace defaults', async (t) => {
   const raw = patch(base(), {
-    server: { host: '0.0.0.0', port: 0, maxBodyBytes: 1, requestTimeoutMs: 5, shutdownGraceMs: 6 },
+    server: { host: '0.0.0.0', port: 0, maxBodyBytes: 1, requestTimeoutMs: 5, shutdownGraceMs: 6, headersTimeoutMs: 21, bodyTimeoutMs: 22, maxHeaderBytes: 2048, maxConnections: 23, metricsPort: 9464, metricsHost: '127.0.0.2' },
     'logging.level': 'debug',
     'pools.gpu.connectTimeoutMs': 7,
     'pools.gpu.firstTokenTimeoutMs': 8,
@@ -176,7 +188,7 @@ t.test('given values replace defaults', async (t) => {
     retry: { maxAttempts: 1, budgetPercent: 0, minRetriesPerSecond: 0, backoffBaseMs: 0, backoffMaxMs: 0 },
   });
   const config = configOf(parseConfigObject(raw, { env: ENV }));
-  t.same(config.server, { host: '0.0.0.0', port: 0, maxBodyBytes: 1, requestTimeoutMs: 5, shutdownGraceMs: 6 });
+  t.same(config.server, { host: '0.0.0.0', port: 0, maxBodyBytes: 1, requestTimeoutMs: 5, shutdownGraceMs: 6, headersTimeoutMs: 21, bodyTimeoutMs: 22, maxHeaderBytes: 2048, maxConnections: 23, metricsPort: 9464, metricsHost: '127.0.0.2' });
   t.equal(config.logging.level, 'debug');
   t.same(config.retry, { maxAttempts: 1, budgetPercent: 0, minRetriesPerSecond: 0, backoffBaseMs: 0, backoffMaxMs: 0 });
   t.same(config.pools.gpu, {
@@ -845,7 +857,7 @@ const cases: Case[] = [
   {
     name: 'unknown server key',
     patch: { 'server.hots': 'x' },
-    errors: ['server.hots: unknown key (allowed: host, port, maxBodyBytes, requestTimeoutMs, shutdownGraceMs)'],
+    errors: ['server.hots: unknown key (allowed: host, port, maxBodyBytes, requestTimeoutMs, shutdownGraceMs, headersTimeoutMs, bodyTimeoutMs, maxHeaderBytes, maxConnections, metricsPort, metricsHost)'],
   },
   { name: 'unknown logging key', patch: { 'logging.format': 'json' }, errors: ['logging.format: unknown key (allowed: level)'] },
   {
@@ -1434,6 +1446,16 @@ const cases: Case[] = [
 
   // ordered settings; the problem is reported at the key the file wrote, naming defaults as such
   {
+    name: 'headers timeout above the default body timeout',
+    patch: { 'server.headersTimeoutMs': 40000 },
+    errors: ['server.headersTimeoutMs: must not exceed server.bodyTimeoutMs (got 40000; server.bodyTimeoutMs is 30000 by default)'],
+  },
+  {
+    name: 'the metrics listener on the API port',
+    patch: { server: { port: 9000, metricsPort: 9000 } },
+    errors: ['server.metricsPort: must differ from server.port (both are 9000)'],
+  },
+  {
     name: 'retry backoff base above the default cap',
     patch: { 'retry.backoffBaseMs': 500 },
     errors: ['retry.backoffBaseMs: must not exceed retry.backoffMaxMs (got 500; retry.backoffMaxMs is 250 by default)'],
@@ -1799,7 +1821,7 @@ t.test('several structural problems are all reported', async (t) => {
     'pools.gpu.replicas.0.weight': -1,
   });
   t.same(errorsOf(parseConfigObject(raw, { env: ENV })), [
-    'server.hots: unknown key (allowed: host, port, maxBodyBytes, requestTimeoutMs, shutdownGraceMs)',
+    'server.hots: unknown key (allowed: host, port, maxBodyBytes, requestTimeoutMs, shutdownGraceMs, headersTimeoutMs, bodyTimeoutMs, maxHeaderBytes, maxConnections, metricsPort, metricsHost)',
     'server.port: must be an integer from 0 to 65535 (got "80a")',
     'logging.level: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
     'models.small.tiers: must list at least one tier',

@@ -29,6 +29,12 @@ export interface RawServer {
   maxBodyBytes?: number;
   requestTimeoutMs?: number;
   shutdownGraceMs?: number;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+  maxHeaderBytes?: number;
+  maxConnections?: number;
+  metricsPort?: number | null;
+  metricsHost?: string | null;
 }
 export interface RawLogging {
   level?: LogLevel;

@@ -21,6 +21,7 @@ const known = (names: readonly string[]) => `(known: ${names.join(', ')})`;
 export function checkReferences(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv): string[] {
   const problems = new Problems();
   checkRetry(raw, config, problems);
+  checkServer(raw, config, problems);
   checkModels(raw, config, problems);
   checkClassifier(raw, config, problems);
   checkKeys(config, problems);
@@ -65,6 +66,20 @@ function checkRetry(raw: RawConfig, config: Config, problems: Problems): void {
     false,
     problems,
   );
+}
+
+/** Node refuses a request timeout below the headers timeout; the metrics listener needs a port of its own. */
+function checkServer(raw: RawConfig, config: Config, problems: Problems): void {
+  const { server } = config;
+  checkOrder(
+    bound(['server', 'headersTimeoutMs'], server.headersTimeoutMs, raw.server?.headersTimeoutMs),
+    bound(['server', 'bodyTimeoutMs'], server.bodyTimeoutMs, raw.server?.bodyTimeoutMs),
+    false,
+    problems,
+  );
+  if (server.metricsPort !== null && server.metricsPort !== 0 && server.metricsPort === server.port) {
+    problems.add(['server', 'metricsPort'], `must differ from server.port (both are ${server.port})`);
+  }
 }
 
 function checkModels(raw: RawConfig, config: Config, problems: Problems): void {

@@ -25,6 +25,28 @@ export const serverSchema = {
     },
     requestTimeoutMs: milliseconds('One deadline for a whole request, every attempt included', DEFAULTS.server.requestTimeoutMs),
     shutdownGraceMs: milliseconds('On SIGTERM, how long in-flight requests may take to finish', DEFAULTS.server.shutdownGraceMs),
+    headersTimeoutMs: milliseconds("From a request's first byte until its headers are complete; slower clients get 408", DEFAULTS.server.headersTimeoutMs),
+    bodyTimeoutMs: milliseconds("From a request's first byte until its body is complete; slower clients get 408", DEFAULTS.server.bodyTimeoutMs),
+    maxHeaderBytes: {
+      type: 'integer',
+      minimum: 1024,
+      default: DEFAULTS.server.maxHeaderBytes,
+      description: 'Largest request head (request line and headers); larger ones get 431.',
+    },
+    maxConnections: count('Open client connections at most; further connections are closed as they arrive.', DEFAULTS.server.maxConnections),
+    metricsPort: {
+      type: ['integer', 'null'],
+      minimum: 0,
+      maximum: 65535,
+      default: DEFAULTS.server.metricsPort,
+      description: 'A second listener serving /metrics, /healthz and /readyz without auth, for scrapers and probes; null serves /metrics on the API listener behind the admin token.',
+    },
+    metricsHost: {
+      type: ['string', 'null'],
+      minLength: 1,
+      default: DEFAULTS.server.metricsHost,
+      description: "Interface of the metrics listener; null: the API listener's (server.host or HOST).",
+    },
   },
 } as const;
 

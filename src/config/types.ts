@@ -19,6 +19,21 @@ export interface ServerConfig {
   readonly requestTimeoutMs: number;
   /** On SIGTERM, how long in-flight requests may take to finish before the process exits. */
   readonly shutdownGraceMs: number;
+  /** From a request's first byte until its headers are complete; slower clients get 408. */
+  readonly headersTimeoutMs: number;
+  /** From a request's first byte until its body is complete; slower clients get 408. */
+  readonly bodyTimeoutMs: number;
+  /** Largest request head (request line and headers); larger ones get 431. */
+  readonly maxHeaderBytes: number;
+  /** Open client connections at most; further connections are closed as they arrive. */
+  readonly maxConnections: number;
+  /**
+   * A second listener for /metrics (and /healthz, /readyz), for scrapers and probes; null serves
+   * /metrics on the API listener behind the admin token.
+   */
+  readonly metricsPort: number | null;
+  /** Interface of the metrics listener; null: the API listener's. */
+  readonly metricsHost: string | null;
 }
 
 export interface LoggingConfig {

@@ -26,7 +26,8 @@ export function routes(deps: AppDeps, inference: ReadonlyMap<string, InferenceHa
   router.get('/v1/models/{*id}', caller, getModel(state));
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(state));
-  router.get('/metrics', metricsEndpoint(metrics));
+  // Key ids and per-key usage are in the scrape: not for clients' keys.
+  if (!deps.metricsListener) router.get('/metrics', admin, metricsEndpoint(metrics));
   router.get('/admin/pools', admin, adminPools(state));
   router.post('/admin/config/reload', admin, reloadConfig(deps.reload));
   router.post('/admin/route', admin, adminRoute(state));
@@ -37,6 +38,15 @@ export function routes(deps: AppDeps, inference: ReadonlyMap<string, InferenceHa
   router.patch('/admin/keys/:id', admin, keys.update);
   router.delete('/admin/keys/:id', admin, keys.remove);
   router.post('/admin/keys/:id/reset', admin, keys.reset);
+  return [rejectUnmatched, router.routes() as AppMiddleware, router.allowedMethods() as AppMiddleware];
+}
+
+/** The metrics listener's table: no auth, since server.metricsPort is for scrapers and probes, not clients. */
+export function metricsRoutes(deps: Pick<AppDeps, 'state' | 'metrics'>): AppMiddleware[] {
+  const router = new Router<AppState>({ sensitive: true, strict: true });
+  router.get('/metrics', metricsEndpoint(deps.metrics));
+  router.get('/healthz', healthz);
+  router.get('/readyz', readyz(deps.state));
   return [rejectUnmatched, router.routes() as AppMiddleware, router.allowedMethods() as AppMiddleware];
 }
 

@@ -39,6 +39,12 @@ export const ERROR_TABLE = {
   config_invalid: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'config_invalid' },
   not_found: { origin: 'caller', status: 404, type: 'invalid_request_error', code: 'not_found' },
   method_not_allowed: { origin: 'caller', status: 405, type: 'invalid_request_error', code: 'method_not_allowed' },
+  /** The request's head or body did not arrive within server.headersTimeoutMs / bodyTimeoutMs. */
+  request_timeout: { origin: 'caller', status: 408, type: 'invalid_request_error', code: 'request_timeout' },
+  /** The request's head is over server.maxHeaderBytes. */
+  headers_too_large: { origin: 'caller', status: 431, type: 'invalid_request_error', code: 'headers_too_large' },
+  /** Bytes that are not an HTTP/1.1 request. */
+  bad_request: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'bad_request' },
   unsupported_endpoint: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'unsupported_endpoint' },
   /** An engine answered 4xx: its status is kept and its message passed on, normalised. */
   upstream_rejected: { origin: 'upstream', status: 400, type: 'invalid_request_error', code: null },

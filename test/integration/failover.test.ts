@@ -80,7 +80,7 @@ t.test('a 503 then a 200: retried on another replica, invisibly', async (t) => {
     { replica: 'gpu-r0', outcome: 'upstream_error', status: 503 },
     { replica: 'gpu-r1', outcome: 'ok', status: 200 },
   ]);
-  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_retries_total\{pool="gpu"\} 1/);
+  t.match(await test.scrape(), /switchyard_retries_total\{pool="gpu"\} 1/);
 });
 
 t.test('connection refused: the next replica serves', async (t) => {
@@ -182,7 +182,7 @@ t.test('fallback to the tier\'s second pool', async (t) => {
   t.equal(res.status, 200);
   t.equal(res.headers.get('x-switchyard-pool'), 'hosted');
   t.equal(e1.requests[0]?.body?.['model'], 'served-hosted', 'the second pool gets its own servedModel');
-  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_fallbacks_total\{from_pool="gpu",to_pool="hosted"\} 1/);
+  t.match(await test.scrape(), /switchyard_fallbacks_total\{from_pool="gpu",to_pool="hosted"\} 1/);
 });
 
 t.test('spill to the next tier when the tier is exhausted', async (t) => {
@@ -209,7 +209,7 @@ t.test('spill under load: a saturated tier sends requests to spillTo at once', a
   t.equal(second.res.headers.get('x-switchyard-reason'), 'spill: large saturated');
   t.equal(e0.requests.length, 1, 'the busy replica was not queued behind');
   t.equal((await first).res.headers.get('x-switchyard-tier'), 'large');
-  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_spills_total\{from_tier="large",to_tier="small",cause="saturated"\} 1/);
+  t.match(await test.scrape(), /switchyard_spills_total\{from_tier="large",to_tier="small",cause="saturated"\} 1/);
 });
 
 t.test('panic mode: with every replica unhealthy the pool still serves', async (t) => {
@@ -222,7 +222,7 @@ t.test('panic mode: with every replica unhealthy the pool still serves', async (
   t.equal(ready.status, 503, 'not ready without a healthy replica');
   const { res } = await chat(test, 'gpu');
   t.equal(res.status, 200);
-  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_panics_total\{pool="gpu"\} 1/);
+  t.match(await test.scrape(), /switchyard_panics_total\{pool="gpu"\} 1/);
   t.match(lastAttempts(test), [{ outcome: 'ok', panic: true }], 'the access log says it was a panic pick');
   e0.healthStatus = 200;
   await waitFor('r0 healthy again', async () => (await adminReplicas(test.url))['gpu-r0']?.healthy);
@@ -242,7 +242,7 @@ t.test('consecutive failures eject a replica; it gets no traffic until it return
   e0.requests.length = 0;
   for (let i = 0; i < 4; i++) t.equal((await chat(test, 'gpu')).res.status, 200);
   t.equal(e0.requests.length, 0, 'the ejected replica is skipped');
-  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_ejections_total\{pool="gpu",replica="gpu-r0"\} 1/);
+  t.match(await test.scrape(), /switchyard_ejections_total\{pool="gpu",replica="gpu-r0"\} 1/);
 });
 
 t.test('429 with Retry-After: another replica now, and the busy one rests', async (t) => {
@@ -264,5 +264,5 @@ t.test('the retry budget caps retries', async (t) => {
   t.equal(res.status, 502);
   t.equal(res.headers.get('x-should-retry'), 'false');
   t.equal(e1.requests.length, 0);
-  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_retry_budget_exhausted_total 1/);
+  t.match(await test.scrape(), /switchyard_retry_budget_exhausted_total 1/);
 });

@@ -7,7 +7,8 @@ const engine = await startFakeEngine();
 t.teardown(() => engine.close());
 
 t.test('healthz, readyz and metrics', async (t) => {
-  const test = await startTestRouter(configFor({ chat: [engine.url] }));
+  const config = configFor({ chat: [engine.url] });
+  const test = await startTestRouter({ ...config, server: { ...config.server, metricsPort: 0 } });
   t.teardown(() => test.close());
   const health = await fetch(`${test.url}/healthz`);
   t.equal(health.status, 200);
@@ -17,7 +18,8 @@ t.test('healthz, readyz and metrics', async (t) => {
   t.same(await ready.json(), { status: 'ready' });
 
   await test.client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
-  const metrics = await fetch(`${test.url}/metrics`);
+  // Scraped where Prometheus would: the metrics listener (test/integration/metrics-listener.test.ts has the rest).
+  const metrics = await fetch(`${test.router.metricsUrl}/metrics`);
   t.equal(metrics.status, 200);
   t.match(metrics.headers.get('content-type'), /^text\/plain/);
   const text = await metrics.text();

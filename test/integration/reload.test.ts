@@ -74,7 +74,7 @@ t.test('a file change reroutes traffic mid-flight, and no request fails', async 
   t.same(first, { status: 200, replica: 'blue-r0', complete: true }, 'the stream in flight completed on the old route');
   t.same(results.filter((r) => r.status !== 200 || !r.complete), [], 'no request failed');
   t.same(new Set(results.slice(afterSwitch + 1).map((r) => r.replica)), new Set(['green-r0']), 'after the switch only green serves');
-  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_config_reloads_total\{trigger="file",result="applied"\} 1/);
+  t.match(await test.scrape(), /switchyard_config_reloads_total\{trigger="file",result="applied"\} 1/);
 });
 
 t.test('an invalid config is refused with every problem; the old one keeps serving', async (t) => {
@@ -92,7 +92,7 @@ t.test('an invalid config is refused with every problem; the old one keeps servi
   await waitFor('the file-triggered refusal in the log', async () =>
     test.logs.find((line) => line['msg'] === 'config reload refused; the previous config keeps serving' && line['trigger'] === 'file'),
   );
-  t.match(await (await fetch(`${test.url}/metrics`)).text(), /switchyard_config_reloads_total\{trigger="admin",result="rejected"\} 1/);
+  t.match(await test.scrape(), /switchyard_config_reloads_total\{trigger="admin",result="rejected"\} 1/);
   // A cross-check problem (valid shape, bad reference) is refused the same way.
   await writeFile(join(dir, 'invalid.yaml'), stringify({ ...config('green'), models: { chat: { tiers: ['purple'] } } }));
   const again = (await (await adminReload(test)).json()) as { problems: string[] };

@@ -1,0 +1,73 @@
+// What a client that breaks HTTP gets. node:http reports a request it cannot take as 'clientError': a
+// head or body not received within server.headersTimeoutMs / bodyTimeoutMs, a head over
+// server.maxHeaderBytes, bytes that are not HTTP. Node's own answer is bare text; this one is OpenAI's
+// envelope, like every other error, and then the connection is closed.
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { RouterMetrics } from '../observability/metrics.js';
+import { errorBody, RouterError } from '../openai/errors.js';
+import { writeError } from './render-errors.js';
+
+/**
+ * node:http's own links from a socket to the response in flight on it (its socketOnError reads the
+ * same) and to the request its parser is reading.
+ */
+type ServerSocket = Duplex & {
+  _httpMessage?: ServerResponse | null;
+  parser?: { incoming: IncomingMessage | null } | null;
+};
+
+interface Answer {
+  readonly error: RouterError;
+  /** The whole response, for a socket with no response in flight: built once. */
+  readonly bytes: string;
+}
+
+export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetrics): (error: Error & { code?: string }, socket: Duplex) => void {
+  const close = { headers: { connection: 'close' } };
+  const timeout = answer(new RouterError('request_timeout', 'The request was not received in time; the connection is closed.', close));
+  const tooLarge = answer(new RouterError('headers_too_large', `The request headers are larger than the limit of ${maxHeaderBytes} bytes.`, close));
+  const malformed = answer(new RouterError('bad_request', 'The request is not valid HTTP/1.1.', close));
+  return (error, socket: ServerSocket) => {
+    // A reset or a socket already gone leaves no one to answer.
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const { error: reply, bytes } =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? timeout : error.code === 'HPE_HEADER_OVERFLOW' ? tooLarge : malformed;
+    const res = socket._httpMessage;
+    if (res !== null && res !== undefined) {
+      // A body still being read by a handler: answer through its response, so the handler finds one
+      // committed response when its read fails, and no second one is written.
+      if (res.headersSent) {
+        socket.destroy();
+        return;
+      }
+      metrics.errors.inc({ kind: reply.kind, origin: reply.origin });
+      res.once('finish', () => socket.destroy());
+      writeError(res, reply);
+      return;
+    }
+    const reading = socket.parser?.incoming;
+    if (reading !== null && reading !== undefined && !reading.complete) {
+      // The request was answered before its body arrived (a 401, a 404): a second answer would be read
+      // as the response to a request the client has not sent.
+      socket.destroy();
+      return;
+    }
+    metrics.errors.inc({ kind: reply.kind, origin: reply.origin });
+    socket.end(bytes, () => socket.destroy());
+  };
+}
+
+function answer(error: RouterError): Answer {
+  const body = JSON.stringify(errorBody(error));
+  const head = [
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}`,
+    'content-type: application/json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+  ];
+  return { error, bytes: `${head.join('\r\n')}\r\n\r\n${body}` };
+}
