@@ -305,6 +305,7 @@ export function applyDefaults(raw: RawConfig): Config {
     classifier: classifier(raw.classifier),
     auth: { required: raw.auth?.required ?? false, keys: (raw.auth?.keys ?? []).map(declaredKey) },
     budgets: budgets(raw.budgets, raw.server?.requestTimeoutMs ?? DEFAULTS.server.requestTimeoutMs),
+    defaultModel: raw.defaultModel ?? null,
     models: mapEntries(raw.models, model),
     tiers: mapEntries(
       raw.tiers,

@@ -138,6 +138,7 @@ export interface RawConfig {
   classifier?: RawClassifier;
   auth?: RawAuth;
   budgets?: RawBudgets;
+  defaultModel?: string;
   models: Record<string, RawModel>;
   tiers: Record<string, RawTier>;
   pools: Record<string, RawPool>;

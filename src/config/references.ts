@@ -95,6 +95,9 @@ function checkModels(raw: RawConfig, config: Config, problems: Problems): void {
       }
     }
   }
+  if (config.defaultModel !== null && !Object.hasOwn(config.models, config.defaultModel)) {
+    problems.add(['defaultModel'], `unknown model ${JSON.stringify(config.defaultModel)} ${known(Object.keys(config.models))}`);
+  }
 }
 
 /** Declared keys: unique ids and secrets, and restrictions that name real aliases and tiers. */

@@ -102,6 +102,11 @@ export const routerSchema = {
     classifier: classifierSchema,
     auth: authSchema,
     budgets: budgetsSchema,
+    defaultModel: {
+      type: 'string',
+      pattern: MODEL_NAME_PATTERN,
+      description: 'The alias that serves requests sent without "model" (as vLLM and TGI default it); without it, "model" is required.',
+    },
     models: namedEntries(modelSchema, 'What clients send as "model", by alias.', MODEL_NAME_PATTERN),
     tiers: namedEntries(tierSchema, 'Classes of capability and cost, by name.', NAME_PATTERN),
     pools: namedEntries(poolSchema, 'Groups of interchangeable replicas, by name.', NAME_PATTERN),

@@ -286,6 +286,8 @@ export interface Config {
   readonly classifier: ClassifierConfig;
   readonly auth: AuthConfig;
   readonly budgets: BudgetsConfig;
+  /** The alias that serves requests sent without `model` (vLLM and TGI default it too); null: `model` is required. */
+  readonly defaultModel: string | null;
   readonly models: Readonly<Record<string, ModelConfig>>;
   readonly tiers: Readonly<Record<string, TierConfig>>;
   readonly pools: Readonly<Record<string, PoolConfig>>;
