@@ -18,6 +18,8 @@ export const ERROR_TABLE = {
   invalid_json: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'invalid_json' },
   invalid_request: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'invalid_request' },
   body_too_large: { origin: 'caller', status: 413, type: 'invalid_request_error', code: 'request_too_large' },
+  /** A body sent as something other than JSON (text/plain, a form). */
+  unsupported_media_type: { origin: 'caller', status: 415, type: 'invalid_request_error', code: 'unsupported_media_type' },
   model_not_found: { origin: 'caller', status: 404, type: 'invalid_request_error', code: 'model_not_found' },
   missing_api_key: { origin: 'caller', status: 401, type: 'invalid_request_error', code: 'missing_api_key' },
   invalid_api_key: { origin: 'caller', status: 401, type: 'invalid_request_error', code: 'invalid_api_key' },

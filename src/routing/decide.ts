@@ -1,6 +1,7 @@
 // Which tier serves a request, and why. Pure: a function of the route and what is known about the
 // request (its classification, a pinned tier), so it is table-tested and answers dry runs.
 import { formatReason, type Classification, type Complexity } from '../classify/classification.js';
+import { clipClientText } from '../openai/client-text.js';
 import { RouterError } from '../openai/errors.js';
 
 /** A model alias as built at config load. */
@@ -42,7 +43,7 @@ export function findRoute<P>(routes: ReadonlyMap<string, ModelRoute<P>>, model: 
   const route = routes.get(model);
   if (route !== undefined) return route;
   const known = [...routes.keys()].join(', ');
-  throw new RouterError('model_not_found', `The model \`${model}\` does not exist. Known models: ${known}.`, { param: 'model' });
+  throw new RouterError('model_not_found', `The model \`${clipClientText(model)}\` does not exist. Known models: ${known}.`, { param: 'model' });
 }
 
 export function decide<P>(route: ModelRoute<P>, inputs: DecisionInputs): Decision<P> {

@@ -1,6 +1,8 @@
-// The checks OpenAI makes before it looks at a model: the request's shape. Everything beyond these
-// fields passes through to the engine untouched, so engines keep judging what they understand.
+// The checks OpenAI makes before it looks at a model: the request's shape, and the types and ranges
+// of the fields it knows (request-fields.ts). Everything beyond these fields passes through to the
+// engine untouched, so engines keep judging what they understand.
 import { RouterError } from '../openai/errors.js';
+import { FIELD_RULES } from './request-fields.js';
 
 export type Endpoint = 'chat' | 'completions' | 'embeddings';
 
@@ -13,7 +15,7 @@ export const ENDPOINT_PATHS: Readonly<Record<Endpoint, string>> = {
 
 export interface InferenceRequest {
   readonly endpoint: Endpoint;
-  /** The alias the client asked for. */
+  /** The alias the client asked for, or router.yaml's `defaultModel` when it named none. */
   readonly model: string;
   readonly stream: boolean;
   /** Whether the client itself asked for the stream's usage chunk. */
@@ -24,13 +26,15 @@ export interface InferenceRequest {
 
 type Json = Record<string, unknown>;
 
-export function parseRequest(endpoint: Endpoint, body: unknown): InferenceRequest {
+/** `defaultModel` serves requests without `model` (or with `"model": null`), as vLLM and TGI serve theirs. */
+export function parseRequest(endpoint: Endpoint, body: unknown, defaultModel: string | null = null): InferenceRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalid('The request body must be a JSON object.', null);
   }
   const json = body as Json;
-  const model = json['model'];
-  if (model === undefined) throw invalid("Missing required parameter: 'model'.", 'model');
+  const given = json['model'];
+  const model = given === undefined || given === null ? defaultModel : given;
+  if (model === null) throw invalid("Missing required parameter: 'model'.", 'model');
   if (typeof model !== 'string' || model.length === 0) {
     throw invalid(`Invalid type for 'model': expected a non-empty string, got ${describe(model)}.`, 'model');
   }
@@ -44,7 +48,14 @@ export function parseRequest(endpoint: Endpoint, body: unknown): InferenceReques
   if (streamOptions !== undefined && streamOptions !== null && !isObject(streamOptions)) {
     throw invalid(`Invalid type for 'stream_options': expected an object, got ${describe(streamOptions)}.`, 'stream_options');
   }
-  for (const field of ['max_tokens', 'max_completion_tokens', 'n'] as const) checkCount(json, field);
+  for (const rule of FIELD_RULES[endpoint]) {
+    const value = json[rule.field];
+    if (value === undefined || value === null) continue;
+    const problem = rule.check(value, json);
+    if (problem === null) continue;
+    const what = problem.kind === 'type' ? 'Invalid type for' : 'Invalid value for';
+    throw invalid(`${what} '${rule.field}': expected ${problem.expected}, got ${describe(value)}.`, rule.field);
+  }
   return {
     endpoint,
     model,
@@ -86,14 +97,6 @@ const PAYLOAD_CHECKS: Readonly<Record<Endpoint, (json: Json) => void>> = {
     if (Array.isArray(input) && input.length === 0) throw invalid("Invalid 'input': empty array.", 'input');
   },
 };
-
-function checkCount(json: Json, field: string): void {
-  const value = json[field];
-  if (value === undefined || value === null) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw invalid(`Invalid value for '${field}': expected an integer of at least 1, got ${describe(value)}.`, field);
-  }
-}
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

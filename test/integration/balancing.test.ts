@@ -62,6 +62,7 @@ async function spread(test: TestRouter, n: number): Promise<Record<string, numbe
   for (let i = 0; i < n; i++) {
     const res = await fetch(`${test.url}/v1/chat/completions`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gpu', messages: [{ role: 'user', content: 'hi' }] }),
     });
     await res.text();

@@ -47,7 +47,7 @@ async function router(tt: Test, cfg: unknown): Promise<TestRouter> {
 async function ask(test: TestRouter, content: string, model = 'auto', headers: Record<string, string> = {}) {
   const res = await fetch(`${test.url}/v1/chat/completions`, {
     method: 'POST',
-    headers,
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ model, messages: [{ role: 'user', content }] }),
   });
   const body = (await res.json()) as Record<string, unknown>;

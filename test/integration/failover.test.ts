@@ -61,6 +61,7 @@ async function router(cfg: unknown, tt: Test): Promise<TestRouter> {
 async function chat(test: TestRouter, model: string, extra: Record<string, unknown> = {}) {
   const res = await fetch(`${test.url}/v1/chat/completions`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], ...extra }),
   });
   return { res, text: await res.text() };

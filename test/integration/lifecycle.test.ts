@@ -35,7 +35,7 @@ t.test('the access log has one line per request, with secrets redacted', async (
   t.teardown(() => test.close());
   await fetch(`${test.url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { authorization: 'Bearer sk-very-secret', 'x-request-id': 'trace-42' },
+    headers: { 'content-type': 'application/json', authorization: 'Bearer sk-very-secret', 'x-request-id': 'trace-42' },
     body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
   });
   const lines = test.requestLogs();

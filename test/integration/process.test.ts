@@ -52,6 +52,7 @@ for (const [how, args, env] of [
     t.notMatch(url, /:1$/, 'PORT overrode server.port');
     const res = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
     });
     t.equal(res.status, 200);

@@ -42,6 +42,7 @@ async function start(file: string, target: 'blue' | 'green', tt: Test): Promise<
 async function chat(test: TestRouter, stream = false): Promise<{ status: number; replica: string | null; complete: boolean }> {
   const res = await fetch(`${test.url}/v1/chat/completions`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], stream }),
   });
   const text = await res.text();

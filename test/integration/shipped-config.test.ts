@@ -38,6 +38,7 @@ t.test('a streamed chat completion through auto', async (t) => {
 t.test('without include_usage the client gets no usage chunk (the router still reads it)', async (t) => {
   const res = await fetch(`${router.url}/v1/chat/completions`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ model: 'small', messages: [{ role: 'user', content: 'hi' }], stream: true, max_tokens: 3 }),
   });
   const text = await res.text();

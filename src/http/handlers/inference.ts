@@ -1,5 +1,5 @@
 // POST /v1/chat/completions, /v1/completions, /v1/embeddings: a straight line of awaits.
-// parse → authorize → route → reserve → attempts → settle (always).
+// read → parse → model → key policy → classify → reserve → attempts → settle (always).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { estimateCost } from '../../budgets/estimate.js';
 import { allowedTier, checkMaxTokens, checkModel } from '../../budgets/key-policy.js';
@@ -33,9 +33,13 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
     // Read once: a reload during this request does not change the config it runs on.
     const runtime = state.runtime;
     record.endpoint = endpoint;
-    const request = parseRequest(endpoint, await readJsonBody(req, runtime.config.server.maxBodyBytes));
-    record.model = request.model;
+    const body = await readJsonBody(req, runtime.config.server.maxBodyBytes, JSON_BODY);
+    const request = parseRequest(endpoint, body, runtime.config.defaultModel);
     record.stream = request.stream;
+    // The model before the key's policy: an unknown model is a 404 whoever asks. Only a configured
+    // alias goes into the record (the access line, metric labels), never unchecked client text.
+    const modelRoute = findRoute(runtime.routes, request.model);
+    record.model = modelRoute.alias;
     if (key !== null) {
       checkModel(key, request.model);
       checkMaxTokens(key, request);
@@ -43,10 +47,13 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
     const settings = budgets?.settings;
     const share = key === null || budgets === null ? 0 : budgets.usedShare(key.id);
     const pressure = settings?.degradeAt != null && share >= settings.degradeAt ? share : null;
+    // Watched from here: a client that leaves while its request is classified or reserved is noticed
+    // at once, and no replica is asked. The watch ends with the response (see watchRequest).
+    const lifetime = watchRequest(res, runtime.config.server.requestTimeoutMs);
     const pinned = req.headers['x-switchyard-tier'];
-    let decision = await route(runtime, request, typeof pinned === 'string' ? pinned : '', pressure);
+    let decision = await lifetime.unlessAborted(route(runtime, request, typeof pinned === 'string' ? pinned : '', pressure));
     if (key !== null) {
-      const allowed = allowedTier(key, findRoute(runtime.routes, request.model), decision.tier);
+      const allowed = allowedTier(key, modelRoute, decision.tier);
       if (allowed.restricted) decision = { ...decision, tier: allowed.tier, reason: `restricted: ${allowed.tier.name}` };
     }
     // Set only now: the alias is a configured name, never unchecked client text in a header.
@@ -71,8 +78,9 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
       meter = await openMeter(budgets, key, request, estimate, plan, res);
       if (meter !== null) outputCaps = plan?.caps ?? null;
     }
-    const lifetime = watchRequest(res, runtime.config.server.requestTimeoutMs);
     try {
+      // A client gone while its reservation was made: settled at zero below, and no attempt starts.
+      lifetime.throwIfAborted();
       await runAttempts(
         {
           request,
@@ -102,6 +110,9 @@ function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, rec
   metrics.keyTokens.series(keyId, tier, 'prompt').inc(prompt);
   metrics.keyTokens.series(keyId, tier, 'completion').inc(Math.max(0, total - prompt));
 }
+
+/** Inference bodies must be sent as JSON (a 415 otherwise). */
+const JSON_BODY = { requireJsonType: true } as const;
 
 /** The inference route table, path → handler: built once, served by the inference lane and by koa alike. */
 export function inferenceRoutes(state: RouterState, proxy: ProxyDeps, budgets: BudgetService | null): ReadonlyMap<string, InferenceHandler> {
