@@ -135,6 +135,7 @@ t.test('a minimal config resolves with every default', async (t) => {
       topUpTokens: 256,
       reservationTtlMs: 900000,
     },
+    defaultModel: null,
     models: { chat: { tiers: ['small'], classify: false, route: { simple: 'small', moderate: 'small', complex: 'small' }, allowTierHeader: false } },
     tiers: { small: { pools: ['gpu'] } },
     pools: {
@@ -852,7 +853,7 @@ const cases: Case[] = [
   {
     name: 'unknown top-level key',
     patch: { budget: {} },
-    errors: ['budget: unknown key (allowed: server, logging, retry, classifier, auth, budgets, models, tiers, pools)'],
+    errors: ['budget: unknown key (allowed: server, logging, retry, classifier, auth, budgets, defaultModel, models, tiers, pools)'],
   },
   {
     name: 'unknown server key',
@@ -2005,7 +2006,7 @@ pools:
   gpu: { engine: sim, servedModel: m, replicas: [ *replica ] }
 `;
   // The anchor holder is an unknown key: the config has no place for shared snippets yet.
-  t.same(errorsOf(loadConfigText(text, { env: {} })), ['x-replica: unknown key (allowed: server, logging, retry, classifier, auth, budgets, models, tiers, pools)']);
+  t.same(errorsOf(loadConfigText(text, { env: {} })), ['x-replica: unknown key (allowed: server, logging, retry, classifier, auth, budgets, defaultModel, models, tiers, pools)']);
   const config = configOf(loadConfigText(text.replace('x-replica: &replica { weight: 3 }\n', '').replace('*replica', '&r { weight: 3 }'), { env: {} }));
   t.equal(config.pools.gpu?.replicas[0]?.weight, 3);
   t.equal(config.models.chat?.description, 'yes');

@@ -11,7 +11,7 @@ export function adminRoute(state: RouterState): AppMiddleware {
   return async (ctx) => {
     const runtime = state.runtime;
     const body = await readJsonBody(ctx.req, runtime.config.server.maxBodyBytes);
-    const request = parseRequest(endpointOf(body), body);
+    const request = parseRequest(endpointOf(body), body, runtime.config.defaultModel);
     const decision = await route(runtime, request, ctx.get('x-switchyard-tier'));
     const { classification } = decision;
     ctx.body = {
