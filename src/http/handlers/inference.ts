@@ -51,7 +51,9 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
     // at once, and no replica is asked. The watch ends with the response (see watchRequest).
     const lifetime = watchRequest(res, runtime.config.server.requestTimeoutMs);
     const pinned = req.headers['x-switchyard-tier'];
-    let decision = await lifetime.unlessAborted(route(runtime, request, typeof pinned === 'string' ? pinned : '', pressure));
+    const routing = route(runtime, request, typeof pinned === 'string' ? pinned : '', pressure);
+    // Only a classification can take a while (a model-based classifier): only then is it raced.
+    let decision = await (modelRoute.classify ? lifetime.unlessAborted(routing) : routing);
     if (key !== null) {
       const allowed = allowedTier(key, modelRoute, decision.tier);
       if (allowed.restricted) decision = { ...decision, tier: allowed.tier, reason: `restricted: ${allowed.tier.name}` };
