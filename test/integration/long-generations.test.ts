@@ -11,6 +11,7 @@ import t, { type Test } from 'tap';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { chatStreamEvents, startFakeEngine } from '../fixtures/fake-engine.js';
 import { ADMIN_TOKEN, waitFor } from '../fixtures/wait.js';
+import { onePoolConfig } from '../fixtures/one-pool-config.js';
 
 interface SlowEngine {
   readonly url: string;
@@ -58,25 +59,7 @@ function completion(content: string) {
 
 /** One pool of round-robin vLLM replicas; one failure would eject a replica, were it counted. */
 function config(urls: readonly string[], pool: Record<string, unknown>, server: Record<string, unknown> = {}) {
-  return {
-    server: { shutdownGraceMs: 500, ...server },
-    logging: { level: 'info' },
-    retry: { backoffBaseMs: 1, backoffMaxMs: 2 },
-    models: { gpu: { tiers: ['gpu'] } },
-    tiers: { gpu: { pools: ['gpu'] } },
-    pools: {
-      gpu: {
-        engine: 'vllm',
-        servedModel: 'served-gpu',
-        balance: 'round-robin',
-        healthCheck: { intervalMs: 0 },
-        engineMetrics: { intervalMs: 0 },
-        outlier: { consecutiveFailures: 1 },
-        ...pool,
-        replicas: urls.map((url, index) => ({ name: `gpu-r${index}`, url })),
-      },
-    },
-  };
+  return onePoolConfig(urls, { pool: { outlier: { consecutiveFailures: 1 }, ...pool }, server });
 }
 
 async function router(t: Test, cfg: unknown): Promise<TestRouter> {

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t, { type Test } from 'tap';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
+import { onePoolConfig } from '../fixtures/one-pool-config.js';
 
 type Script = (res: ServerResponse) => Promise<void>;
 
@@ -62,25 +63,10 @@ const healthy: Script = async (res) => {
 };
 
 function config(urls: readonly string[]) {
-  return {
-    server: { shutdownGraceMs: 500, requestTimeoutMs: 3_000 },
-    logging: { level: 'info' },
-    retry: { backoffBaseMs: 1, backoffMaxMs: 2 },
-    models: { gpu: { tiers: ['gpu'] } },
-    tiers: { gpu: { pools: ['gpu'] } },
-    pools: {
-      gpu: {
-        engine: 'tgi',
-        servedModel: 'served-gpu',
-        balance: 'round-robin',
-        firstTokenTimeoutMs: 150,
-        idleTimeoutMs: 1_000,
-        healthCheck: { intervalMs: 0 },
-        engineMetrics: { intervalMs: 0 },
-        replicas: urls.map((url, index) => ({ name: `gpu-r${index}`, url })),
-      },
-    },
-  };
+  return onePoolConfig(urls, {
+    pool: { engine: 'tgi', firstTokenTimeoutMs: 150, idleTimeoutMs: 1_000 },
+    server: { requestTimeoutMs: 3_000 },
+  });
 }
 
 async function router(t: Test, urls: readonly string[]): Promise<TestRouter> {

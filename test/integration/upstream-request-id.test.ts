@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
+import { onePoolConfig } from '../fixtures/one-pool-config.js';
 
 interface VllmLike {
   readonly url: string;
@@ -73,23 +74,7 @@ function completion(id: string) {
 }
 
 async function router(t: Test, urls: readonly string[]): Promise<TestRouter> {
-  const test = await startTestRouter({
-    server: { shutdownGraceMs: 500 },
-    logging: { level: 'info' },
-    retry: { backoffBaseMs: 1, backoffMaxMs: 2 },
-    models: { gpu: { tiers: ['gpu'] } },
-    tiers: { gpu: { pools: ['gpu'] } },
-    pools: {
-      gpu: {
-        engine: 'vllm',
-        servedModel: 'served-gpu',
-        balance: 'round-robin',
-        healthCheck: { intervalMs: 0 },
-        engineMetrics: { intervalMs: 0 },
-        replicas: urls.map((url, index) => ({ name: `gpu-r${index}`, url })),
-      },
-    },
-  });
+  const test = await startTestRouter(onePoolConfig(urls));
   t.teardown(() => test.close());
   return test;
 }
