@@ -5,11 +5,11 @@
 // comment before the first token must not commit the stream, nor count as its first token; after
 // commit it is passed on (SSE clients, the openai SDKs included, skip comment lines).
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t, { type Test } from 'tap';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { onePoolConfig } from '../fixtures/one-pool-config.js';
+import { listenOnLoopback } from '../fixtures/loopback-server.js';
 
 type Script = (res: ServerResponse) => Promise<void>;
 
@@ -26,12 +26,7 @@ async function engine(t: Test, script: Script): Promise<ScriptedEngine> {
     req.resume();
     void script(res).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  t.teardown(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  state.url = await listenOnLoopback(t, server);
   return state;
 }
 

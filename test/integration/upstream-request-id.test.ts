@@ -8,10 +8,10 @@
 // and the 400 body is vLLM's ErrorResponse of that era: {"object": "error", "message", "type": "BadRequestError", "param", "code": 400}.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { onePoolConfig } from '../fixtures/one-pool-config.js';
+import { listenOnLoopback } from '../fixtures/loopback-server.js';
 
 interface VllmLike {
   readonly url: string;
@@ -53,12 +53,7 @@ async function vllmLike(t: Test, together: number): Promise<VllmLike> {
     }
     if (state.ids.length >= together) for (const answer of held.splice(0)) answer();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  t.teardown(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  state.url = await listenOnLoopback(t, server);
   return state;
 }
 
