@@ -66,7 +66,7 @@ function main(): void {
 
   const corpus = hashOrder(kept, (item) => item.id);
   printCounts(corpus, dropped);
-  if (!dryRun) writeFileSync(OUT, corpus.map((item) => JSON.stringify(item)).join('\n') + '\n');
+  if (!dryRun) writeFileSync(OUT, corpus.map(({ answer: _answer, ...item }) => JSON.stringify(item)).join('\n') + '\n');
 }
 
 function printCounts(corpus: readonly CorpusItem[], dropped: Readonly<Record<string, number>>): void {

@@ -29,6 +29,11 @@ export interface CorpusItem {
   readonly rule?: string;
   /** For built conversations: the source_names whose text appears in the other turns. */
   readonly context_sources?: readonly string[];
+  /**
+   * The source's own answer to the last user turn (a reference solution, a span, a response), when it
+   * has one: conversations use it as the assistant's reply. Not written to the corpus.
+   */
+  readonly answer?: string;
 }
 
 export interface CorpusSource {
