@@ -35,6 +35,8 @@ export interface Evaluation {
   readonly underRouted: RoutingShare;
   /** Simple items routed to a dearer tier than simple requests go to: the wasted spend. */
   readonly overRouted: RoutingShare;
+  /** All items routed to the tier complex requests go to (`of` is the total): the large tier's share of traffic. */
+  readonly toComplexTier: RoutingShare;
   /**
    * Spend per request in price units, each request costing its tier's price: as predicted, as the
    * labels would route, and with every request on the dearest tier the route uses (the baseline).
@@ -70,7 +72,9 @@ export function evaluate(outcomes: readonly Outcome[], route: Route = DEFAULT_RO
   let labelledSpend = 0;
   let under = 0;
   let over = 0;
+  let toComplexTier = 0;
   for (const { label, predicted } of outcomes) {
+    if (route[predicted] === route.complex) toComplexTier++;
     predictedSpend += price(predicted);
     labelledSpend += price(label);
     if (label === 'complex' && price(predicted) < price('complex')) under++;
@@ -86,9 +90,27 @@ export function evaluate(outcomes: readonly Outcome[], route: Route = DEFAULT_RO
     confusion,
     underRouted: share(under, rowTotal(confusion, 'complex')),
     overRouted: share(over, rowTotal(confusion, 'simple')),
+    toComplexTier: share(toComplexTier, total),
     cost,
     saving: cost.baseline === 0 ? 0 : 1 - cost.predicted / cost.baseline,
   };
+}
+
+/** One evaluation per group (a source, a language, …), in the groups' sort order. */
+export function evaluateGroups<T extends Outcome>(
+  outcomes: readonly T[],
+  group: (outcome: T) => string,
+  route: Route = DEFAULT_ROUTE,
+  prices: Prices = DEFAULT_PRICES,
+): [name: string, evaluation: Evaluation][] {
+  const groups = new Map<string, T[]>();
+  for (const outcome of outcomes) {
+    const name = group(outcome);
+    const members = groups.get(name);
+    if (members === undefined) groups.set(name, [outcome]);
+    else members.push(outcome);
+  }
+  return [...groups.keys()].sort().map((name) => [name, evaluate(groups.get(name) ?? [], route, prices)]);
 }
 
 function scoresFrom(confusion: Record<Complexity, Record<Complexity, number>>): Record<Complexity, ClassScores> {
