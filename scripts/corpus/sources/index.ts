@@ -1,5 +1,6 @@
 // Every source of the corpus, in the order build.ts reads them. One line per source module.
 import type { CorpusSource } from '../source.js';
+import { source as vicunaBench } from './vicuna-bench.js';
 import { source as clinc150 } from './clinc.js';
 import { source as nqOpen } from './nq-open.js';
 import { source as miracl } from './miracl.js';
@@ -8,14 +9,14 @@ import { source as mgsm } from './mgsm.js';
 import { source as math } from './math.js';
 import { source as proofnet } from './proofnet.js';
 import { source as humaneval } from './humaneval.js';
-import { source as humaneval_xl } from './humaneval-xl.js';
+import { source as humanEvalXl } from './humaneval-xl.js';
 import { source as mbpp } from './mbpp.js';
 import { source as aqua } from './aqua.js';
 import { source as theoremqa } from './theoremqa.js';
 import { source as agieval } from './agieval.js';
 import { source as quixbugs } from './quixbugs.js';
-import { source as system_design } from './system-design.js';
-import { source as arena_hard } from './arena-hard.js';
+import { source as systemDesign } from './system-design.js';
+import { source as arenaHard } from './arena-hard.js';
 import { source as mtBench101 } from './mt-bench-101.js';
 import { source as mtBench } from './mt-bench.js';
 
@@ -28,14 +29,15 @@ export const SOURCES: readonly CorpusSource[] = [
   math,
   proofnet,
   humaneval,
-  humaneval_xl,
+  humanEvalXl,
   mbpp,
   aqua,
   theoremqa,
   agieval,
   quixbugs,
-  system_design,
-  arena_hard,
+  systemDesign,
+  arenaHard,
   mtBench,
   mtBench101,
+  vicunaBench,
 ];
