@@ -1,5 +1,6 @@
 // Every source of the corpus, in the order build.ts reads them. One line per source module.
 import type { CorpusSource } from '../source.js';
+import { source as xquad } from './xquad.js';
 import { source as vicunaBench } from './vicuna-bench.js';
 import { source as clinc150 } from './clinc.js';
 import { source as nqOpen } from './nq-open.js';
@@ -40,4 +41,5 @@ export const SOURCES: readonly CorpusSource[] = [
   mtBench,
   mtBench101,
   vicunaBench,
+  xquad,
 ];
