@@ -1,8 +1,12 @@
 // `node dist/cli/check-config.js [PATH | --config PATH]`: loads router.yaml exactly as the router
 // would and prints either a one-line summary (exit 0) or every problem, one per line (exit 1).
 // PATH defaults to $SWITCHYARD_CONFIG, then ./router.yaml. Usage errors exit 2. Never a stack trace.
+// Stricter than the router in one place: learned-mode weights that cannot be read are an error here
+// (exit 1), while the router starts anyway and classifies with the heuristic. A deploy check should
+// stop a missing or corrupt weights file; a running router should not go down for one.
 
 import { pathToFileURL } from 'node:url';
+import { readModelFile } from '../classify/learned/model-file.js';
 import { loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/types.js';
 
@@ -50,6 +54,17 @@ export function summarize(config: Config): string {
   ].join(', ');
 }
 
+/** Why learned mode's weights cannot be used, or null (readable, or another mode). */
+function learnedWeightsProblem(config: Config): string | null {
+  if (config.classifier.mode !== 'learned') return null;
+  try {
+    readModelFile(config.classifier.learned.weights);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 /** Returns the exit code. */
 export async function checkConfig(args: readonly string[], io: CheckConfigIo): Promise<number> {
   const parsed = parseArgs(args);
@@ -67,6 +82,11 @@ export async function checkConfig(args: readonly string[], io: CheckConfigIo): P
   const result = await loadConfigFile(path, { env: io.env });
   if (!result.ok) {
     for (const error of result.errors) io.stderr(error);
+    return 1;
+  }
+  const weightsProblem = learnedWeightsProblem(result.config);
+  if (weightsProblem !== null) {
+    io.stderr(`classifier.learned.weights: ${weightsProblem} (the router would start and classify with the heuristic)`);
     return 1;
   }
   io.stdout(`${path}: ok — ${summarize(result.config)}`);

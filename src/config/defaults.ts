@@ -2,7 +2,10 @@
 // `Config` (not yet cross-checked or frozen). The schema imports these values only to show them
 // to editors as `default`.
 
+import { resolve } from 'node:path';
 import type { Complexity } from '../classify/classification.js';
+import { resolveFloors } from '../classify/floors.js';
+import { DEFAULT_MODEL_FILE } from '../classify/learned/model-file.js';
 import { resolveHeuristicSettings } from '../classify/settings.js';
 import type { RawBudgets, RawClassifier, RawConfig, RawDeclaredKey, RawModel, RawPool, RawReplica, RawSimSettings } from './raw.js';
 import type {
@@ -52,7 +55,8 @@ export const DEFAULTS = {
   healthCheck: { timeoutMs: 2_000, unhealthyAfter: 2, healthyAfter: 2 },
   outlier: { consecutiveFailures: 5, baseEjectionMs: 10_000, maxEjectionMs: 300_000, maxEjectedPercent: 50 },
   engineMetrics: { timeoutMs: 1_000, staleAfterMs: 5_000 },
-  classifier: { embeddingsTimeoutMs: 300, llmTimeoutMs: 1500 },
+  // The learned thresholds: placeholders until the evaluation's curve sets them.
+  classifier: { embeddingsTimeoutMs: 300, llmTimeoutMs: 1500, learned: { complexFrom: 0.5, simpleFrom: 0.5 } },
   budgets: {
     store: 'memory',
     budgetMode: 'strict',
@@ -80,7 +84,7 @@ export const DEFAULTS = {
   outlier: OutlierConfig;
   engineMetrics: Omit<EngineMetricsConfig, 'intervalMs'>;
   retry: RetryConfig;
-  classifier: { embeddingsTimeoutMs: number; llmTimeoutMs: number };
+  classifier: { embeddingsTimeoutMs: number; llmTimeoutMs: number; learned: { complexFrom: number; simpleFrom: number } };
   budgets: Omit<BudgetsConfig, 'redis'>;
   redis: { keyPrefix: string; commandTimeoutMs: number };
   replica: Pick<ReplicaConfig, 'weight'>;
@@ -210,11 +214,18 @@ function model(raw: RawModel): ModelConfig {
   };
 }
 
-function classifier(raw: RawClassifier | undefined): ClassifierConfig {
+function classifier(raw: RawClassifier | undefined, baseDir: string): ClassifierConfig {
+  const learned = raw?.learned;
   return {
-    mode: raw?.mode ?? 'heuristic',
+    mode: raw?.mode ?? 'learned',
     // The heuristic's own defaults (tuned on the labelled set) live with it; a config overrides key by key.
     heuristic: resolveHeuristicSettings(raw?.heuristic),
+    learned: {
+      weights: learned?.weights === undefined ? DEFAULT_MODEL_FILE : resolve(baseDir, learned.weights),
+      complexFrom: learned?.complexFrom ?? DEFAULTS.classifier.learned.complexFrom,
+      simpleFrom: learned?.simpleFrom ?? DEFAULTS.classifier.learned.simpleFrom,
+    },
+    floors: resolveFloors(raw?.floors),
     ...(raw?.embeddings === undefined
       ? {}
       : {
@@ -284,7 +295,8 @@ function budgets(raw: RawBudgets | undefined, requestTimeoutMs: number): Budgets
   };
 }
 
-export function applyDefaults(raw: RawConfig): Config {
+/** `baseDir`: where relative file paths (classifier.learned.weights) resolve, the config file's directory. */
+export function applyDefaults(raw: RawConfig, baseDir: string = process.cwd()): Config {
   const server = raw.server ?? {};
   return {
     server: {
@@ -302,7 +314,7 @@ export function applyDefaults(raw: RawConfig): Config {
     },
     logging: { level: raw.logging?.level ?? DEFAULTS.logging.level },
     retry: { ...DEFAULTS.retry, ...raw.retry },
-    classifier: classifier(raw.classifier),
+    classifier: classifier(raw.classifier, baseDir),
     auth: { required: raw.auth?.required ?? false, keys: (raw.auth?.keys ?? []).map(declaredKey) },
     budgets: budgets(raw.budgets, raw.server?.requestTimeoutMs ?? DEFAULTS.server.requestTimeoutMs),
     defaultModel: raw.defaultModel ?? null,

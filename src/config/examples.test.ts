@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { DEFAULT_FLOORS } from '../classify/floors.js';
+import { DEFAULT_MODEL_FILE } from '../classify/learned/model-file.js';
 import { DEFAULT_HEURISTIC_SETTINGS } from '../classify/settings.js';
+import { DEFAULTS } from './defaults.js';
 import { loadConfigFile, loadConfigText } from './load.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../config/examples/', import.meta.url));
@@ -58,8 +61,10 @@ t.test('classify.yaml shows a classified alias, an explicit route, the tier head
   t.same(models.small, { tiers: ['small'], classify: false, route: { simple: 'small', moderate: 'small', complex: 'small' }, allowTierHeader: false });
   t.same(models.large, { tiers: ['large'], classify: false, route: { simple: 'large', moderate: 'large', complex: 'large' }, allowTierHeader: false });
   t.same(classifier, {
-    mode: 'heuristic',
+    mode: 'learned',
     heuristic: { ...DEFAULT_HEURISTIC_SETTINGS, thresholds: { ...DEFAULT_HEURISTIC_SETTINGS.thresholds, complexFrom: 3 } },
+    learned: { weights: DEFAULT_MODEL_FILE, complexFrom: 0.4, simpleFrom: DEFAULTS.classifier.learned.simpleFrom },
+    floors: { ...DEFAULT_FLOORS, tools: 'moderate', longContextTokens: 16384 },
   });
   t.notOk('embeddings' in classifier || 'llm' in classifier, 'the alternatives are commented out');
 });
@@ -72,7 +77,7 @@ function withAlternative(text: string, key: 'embeddings' | 'llm'): string {
   let end = start + 1;
   while (lines[end]?.startsWith('  #   ')) end += 1;
   const block = lines.slice(start, end).map((line) => line.replace(/^ {2}# /, '  '));
-  return [...lines.slice(0, start), ...block, ...lines.slice(end)].join('\n').replace('  mode: heuristic ', `  mode: ${key} `);
+  return [...lines.slice(0, start), ...block, ...lines.slice(end)].join('\n').replace('  mode: learned ', `  mode: ${key} `);
 }
 
 t.test('classify.yaml: the commented-out alternatives load once uncommented', async (t) => {

@@ -1,4 +1,6 @@
 import t from 'tap';
+import { DEFAULT_FLOORS } from '../classify/floors.js';
+import { DEFAULT_MODEL_FILE } from '../classify/learned/model-file.js';
 import { DEFAULT_HEURISTIC_SETTINGS } from '../classify/settings.js';
 import { DEFAULTS, SIM_DEFAULTS as SIM_DEFAULTS_CONST, SIM_FAULT_DEFAULTS } from './defaults.js';
 import { loadConfigFile, loadConfigText, parseConfigObject, type LoadResult } from './load.js';
@@ -96,7 +98,7 @@ t.test('a minimal config resolves with every default', async (t) => {
     logging: { level: 'info' },
     retry: { maxAttempts: 3, budgetPercent: 20, minRetriesPerSecond: 5, backoffBaseMs: 25, backoffMaxMs: 250 },
     classifier: {
-      mode: 'heuristic',
+      mode: 'learned',
       heuristic: {
         weights: {
           length: 0.5,
@@ -121,6 +123,17 @@ t.test('a minimal config resolves with every default', async (t) => {
         length: { floorChars: 40, capDoublings: 3 },
         maxTokens: { short: 64, long: 4096 },
         window: { headChars: 6144, tailChars: 2048, contextChars: 4096, contextMessages: 6 },
+      },
+      learned: { weights: DEFAULT_MODEL_FILE, complexFrom: 0.5, simpleFrom: 0.5 },
+      floors: {
+        image: 'complex',
+        audio: 'complex',
+        reasoningHigh: 'complex',
+        reasoningMedium: 'moderate',
+        tools: 'moderate',
+        jsonSchema: 'moderate',
+        longContext: 'complex',
+        longContextTokens: 32768,
       },
     },
     auth: { required: false, keys: [] },
@@ -453,6 +466,9 @@ t.test('model classification keys: given values', async (t) => {
   }
 });
 
+/** learned and floors are always resolved; src/config/classifier-config.test.ts tests them. */
+const LEARNED = { weights: DEFAULT_MODEL_FILE, complexFrom: 0.5, simpleFrom: 0.5 };
+
 t.test('classifier: defaults', async (t) => {
   const withoutSection = configOf(parseConfigObject(base(), { env: ENV })).classifier;
   const emptySection = configOf(parseConfigObject(patch(base(), { classifier: {} }), { env: ENV })).classifier;
@@ -462,7 +478,7 @@ t.test('classifier: defaults', async (t) => {
     ['an empty classifier section', emptySection],
     ['an empty heuristic section', emptyHeuristic],
   ] as const) {
-    t.same(classifier, { mode: 'heuristic', heuristic: DEFAULT_HEURISTIC_SETTINGS }, name);
+    t.same(classifier, { mode: 'learned', heuristic: DEFAULT_HEURISTIC_SETTINGS, learned: LEARNED, floors: DEFAULT_FLOORS }, name);
     t.notOk('embeddings' in classifier, `${name}: no embeddings key`);
     t.notOk('llm' in classifier, `${name}: no llm key`);
   }
@@ -477,23 +493,25 @@ t.test('classifier: given values, merged key by key', async (t) => {
     {
       name: 'a partial weights override keeps the other weights',
       classifier: { heuristic: { weights: { code: 2, shortChat: -5 } } },
-      expected: { mode: 'heuristic', heuristic: { ...H, weights: { ...H.weights, code: 2, shortChat: -5 } } },
+      expected: { mode: 'learned', learned: LEARNED, floors: DEFAULT_FLOORS, heuristic: { ...H, weights: { ...H.weights, code: 2, shortChat: -5 } } },
     },
     {
       name: 'a weight of 0 turns a signal off',
       classifier: { heuristic: { weights: { length: 0 } } },
-      expected: { mode: 'heuristic', heuristic: { ...H, weights: { ...H.weights, length: 0 } } },
+      expected: { mode: 'learned', learned: LEARNED, floors: DEFAULT_FLOORS, heuristic: { ...H, weights: { ...H.weights, length: 0 } } },
     },
     {
       name: 'one threshold',
       classifier: { heuristic: { thresholds: { complexFrom: 3 } } },
-      expected: { mode: 'heuristic', heuristic: { ...H, thresholds: { simpleBelow: 1, complexFrom: 3, effortCap: 1.5 } } },
+      expected: { mode: 'learned', learned: LEARNED, floors: DEFAULT_FLOORS, heuristic: { ...H, thresholds: { simpleBelow: 1, complexFrom: 3, effortCap: 1.5 } } },
     },
     {
       name: 'length, maxTokens and window, one key each',
       classifier: { heuristic: { length: { capDoublings: 5 }, maxTokens: { long: 8192 }, window: { contextMessages: 2 } } },
       expected: {
-        mode: 'heuristic',
+        mode: 'learned',
+        learned: LEARNED,
+        floors: DEFAULT_FLOORS,
         heuristic: {
           ...H,
           length: { floorChars: 40, capDoublings: 5 },
@@ -505,23 +523,25 @@ t.test('classifier: given values, merged key by key', async (t) => {
     {
       name: 'embeddings with the default timeout',
       classifier: { mode: 'embeddings', embeddings: { pool: 'sim', examples: EXAMPLES } },
-      expected: { mode: 'embeddings', heuristic: H, embeddings: { pool: 'sim', timeoutMs: 300, examples: EXAMPLES } },
+      expected: { mode: 'embeddings', learned: LEARNED, floors: DEFAULT_FLOORS, heuristic: H, embeddings: { pool: 'sim', timeoutMs: 300, examples: EXAMPLES } },
     },
     {
       name: 'embeddings with a timeout',
       classifier: { mode: 'embeddings', embeddings: { pool: 'gpu', timeoutMs: 50, examples: EXAMPLES } },
-      expected: { mode: 'embeddings', heuristic: H, embeddings: { pool: 'gpu', timeoutMs: 50, examples: EXAMPLES } },
+      expected: { mode: 'embeddings', learned: LEARNED, floors: DEFAULT_FLOORS, heuristic: H, embeddings: { pool: 'gpu', timeoutMs: 50, examples: EXAMPLES } },
     },
     {
       name: 'llm with the default timeout',
       classifier: { mode: 'llm', llm: { pool: 'gpu' } },
-      expected: { mode: 'llm', heuristic: H, llm: { pool: 'gpu', timeoutMs: 1500 } },
+      expected: { mode: 'llm', learned: LEARNED, floors: DEFAULT_FLOORS, heuristic: H, llm: { pool: 'gpu', timeoutMs: 1500 } },
     },
     {
       name: 'llm with a timeout, and heuristic overrides for the fallback',
       classifier: { mode: 'llm', llm: { pool: 'openai-fallback', timeoutMs: 800 }, heuristic: { thresholds: { simpleBelow: 0.5 } } },
       expected: {
         mode: 'llm',
+        learned: LEARNED,
+        floors: DEFAULT_FLOORS,
         heuristic: { ...H, thresholds: { simpleBelow: 0.5, complexFrom: 2.5, effortCap: 1.5 } },
         llm: { pool: 'openai-fallback', timeoutMs: 800 },
       },
@@ -529,7 +549,7 @@ t.test('classifier: given values, merged key by key', async (t) => {
     {
       name: 'sections of modes not selected are kept',
       classifier: { mode: 'heuristic', llm: { pool: 'gpu' }, embeddings: { pool: 'sim', examples: EXAMPLES } },
-      expected: { mode: 'heuristic', heuristic: H, embeddings: { pool: 'sim', timeoutMs: 300, examples: EXAMPLES }, llm: { pool: 'gpu', timeoutMs: 1500 } },
+      expected: { mode: 'heuristic', learned: LEARNED, floors: DEFAULT_FLOORS, heuristic: H, embeddings: { pool: 'sim', timeoutMs: 300, examples: EXAMPLES }, llm: { pool: 'gpu', timeoutMs: 1500 } },
     },
   ];
   for (const c of classifierCases) {
@@ -1301,12 +1321,12 @@ const cases: Case[] = [
   {
     name: 'unknown classifier key',
     patch: { 'classifier.model': 'x' },
-    errors: ['classifier.model: unknown key (allowed: mode, heuristic, embeddings, llm)'],
+    errors: ['classifier.model: unknown key (allowed: mode, learned, floors, heuristic, embeddings, llm)'],
   },
   {
     name: 'unknown classifier mode',
     patch: { 'classifier.mode': 'keywords' },
-    errors: ['classifier.mode: must be one of heuristic, embeddings, llm (got "keywords")'],
+    errors: ['classifier.mode: must be one of learned, heuristic, embeddings, llm (got "keywords")'],
   },
   {
     name: 'unknown heuristic key',

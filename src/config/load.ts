@@ -3,6 +3,7 @@
 // Structural (schema) problems are reported first on their own: cross-checks need a valid shape.
 
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, visit } from 'yaml';
 import { applyDefaults } from './defaults.js';
 import { checkReferences } from './references.js';
@@ -70,7 +71,8 @@ export function parseConfigObject(raw: unknown, options: LoadTextOptions = {}): 
   }
   const validated = validateSchema(raw);
   if (!validated.ok) return validated;
-  const config = applyDefaults(validated.value);
+  // Relative paths in the file (classifier.learned.weights) are relative to the file, not to the cwd.
+  const config = applyDefaults(validated.value, dirname(resolve(options.source ?? DEFAULT_SOURCE)));
   const errors = checkReferences(validated.value, config, options.env ?? process.env);
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, config: deepFreeze(config) };

@@ -3,6 +3,7 @@
 
 import type { BalanceStrategy, ClassifierMode, EngineName, LogLevel, SimFlavour } from './types.js';
 import type { SignalName } from '../classify/settings.js';
+import type { FloorOverrides } from '../classify/floors.js';
 import type { Complexity } from '../classify/classification.js';
 
 export interface RawSimFaults {
@@ -55,6 +56,8 @@ export interface RawClassifier {
     maxTokens?: { short?: number; long?: number };
     window?: { headChars?: number; tailChars?: number; contextChars?: number; contextMessages?: number };
   };
+  learned?: { weights?: string; complexFrom?: number; simpleFrom?: number };
+  floors?: FloorOverrides;
   embeddings?: { pool: string; timeoutMs?: number; examples: Record<Complexity, string[]> };
   llm?: { pool: string; timeoutMs?: number };
 }

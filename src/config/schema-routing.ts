@@ -1,8 +1,9 @@
 // The schema of the routing layers: model aliases (with classification), tiers, and the classifier.
 
 import { DEFAULTS } from './defaults.js';
-import { count, milliseconds, nameList } from './schema-parts.js';
+import { count, milliseconds, nameList, share } from './schema-parts.js';
 import { SIGNAL_REASONS } from '../classify/settings.js';
+import { DEFAULT_FLOORS, type FloorName } from '../classify/floors.js';
 import type { Complexity } from '../classify/classification.js';
 
 export const modelSchema = {
@@ -34,6 +35,8 @@ export const modelSchema = {
 
 const points = (description: string) => ({ type: 'number', description }) as const;
 const positive = (description: string) => ({ type: 'integer', minimum: 1, description }) as const;
+const floor = (name: FloorName, description: string) =>
+  ({ enum: ['simple', 'moderate', 'complex', null], default: DEFAULT_FLOORS[name], description: `${description}; null: no floor.` }) as const;
 
 export const classifierSchema = {
   type: 'object',
@@ -42,9 +45,40 @@ export const classifierSchema = {
   properties: {
     mode: {
       type: 'string',
-      enum: ['heuristic', 'embeddings', 'llm'],
-      default: 'heuristic',
-      description: 'heuristic (no model needed), embeddings (nearest prototype) or llm (a small model labels it); the last two fall back to the heuristic.',
+      enum: ['learned', 'heuristic', 'embeddings', 'llm'],
+      default: 'learned',
+      description:
+        'learned (the bundled model, weights read at load), heuristic (hand-tuned rules), embeddings (nearest prototype) or llm (a small model labels it); all but heuristic fall back to the heuristic.',
+    },
+    learned: {
+      type: 'object',
+      description: 'The learned mode: a model trained on the corpus (npm run train:classifier) and thresholds on its class probabilities.',
+      additionalProperties: false,
+      properties: {
+        weights: {
+          type: 'string',
+          minLength: 1,
+          description:
+            "The weights file, read at start and at every reload; a relative path is resolved against this file's directory. Default: the bundled models/complexity.json.",
+        },
+        complexFrom: share('P(complex) from which a request is complex: the cost/quality dial (README: the curve)', DEFAULTS.classifier.learned.complexFrom),
+        simpleFrom: share('Otherwise P(simple) from which it is simple; below it, moderate', DEFAULTS.classifier.learned.simpleFrom),
+      },
+    },
+    floors: {
+      type: 'object',
+      description: "Minimum classes for what a request asks besides its words, applied after every mode; each key overrides one default.",
+      additionalProperties: false,
+      properties: {
+        image: floor('image', 'Image or video parts (image_url, input_image, video_url)'),
+        audio: floor('audio', 'Audio parts (input_audio, audio_url)'),
+        reasoningHigh: floor('reasoningHigh', 'reasoning_effort (or reasoning.effort) high or xhigh'),
+        reasoningMedium: floor('reasoningMedium', 'reasoning_effort medium (a high effort meets it too)'),
+        tools: floor('tools', 'Tools offered (unless tool_choice is none), or tool calls and results in the thread'),
+        jsonSchema: floor('jsonSchema', 'response_format (or text.format) json_schema, or guided_json'),
+        longContext: floor('longContext', 'An estimated prompt of at least longContextTokens'),
+        longContextTokens: count('Estimated prompt tokens (4 characters a token) from which longContext applies.', DEFAULT_FLOORS.longContextTokens),
+      },
     },
     heuristic: {
       type: 'object',

@@ -3,6 +3,7 @@
 // Key names equal the router.yaml keys, so a path in an error message is also a path in this type.
 
 import type { Complexity } from '../classify/classification.js';
+import type { ClassifierFloors } from '../classify/floors.js';
 import type { HeuristicSettings } from '../classify/settings.js';
 
 export type EngineName = 'vllm' | 'tgi' | 'openai' | 'sim';
@@ -53,7 +54,17 @@ export interface ModelConfig {
   readonly description?: string;
 }
 
-export type ClassifierMode = 'heuristic' | 'embeddings' | 'llm';
+export type ClassifierMode = 'learned' | 'heuristic' | 'embeddings' | 'llm';
+
+/** The learned model (src/classify/learned/): its weights file and the thresholds on its probabilities. */
+export interface LearnedClassifierConfig {
+  /** Absolute path of the weights file: a relative one in router.yaml is resolved against the file's directory. */
+  readonly weights: string;
+  /** P(complex) at or above this → complex. */
+  readonly complexFrom: number;
+  /** Otherwise P(simple) at or above this → simple; else moderate. */
+  readonly simpleFrom: number;
+}
 
 /** Nearest-prototype classification with an embeddings pool and example prompts per class. */
 export interface EmbeddingsClassifierConfig {
@@ -71,6 +82,10 @@ export interface LlmClassifierConfig {
 export interface ClassifierConfig {
   readonly mode: ClassifierMode;
   readonly heuristic: HeuristicSettings;
+  /** Always resolved (every key has a default); read only in `learned` mode. */
+  readonly learned: LearnedClassifierConfig;
+  /** Minimum classes for request-level signals, applied after every mode. */
+  readonly floors: ClassifierFloors;
   /** Present when mode is `embeddings`. */
   readonly embeddings?: EmbeddingsClassifierConfig;
   /** Present when mode is `llm`. */

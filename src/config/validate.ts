@@ -137,7 +137,7 @@ function describeError(error: ErrorObject, root: unknown): string | undefined {
       return at([], `${show(items[i ?? 0])} is listed twice (entries ${i} and ${j})`);
     }
     case 'enum': {
-      const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.join(', ') : '';
+      const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map(String).join(', ') : '';
       return at([], `must be one of ${allowed} (got ${show(error.data)})`);
     }
     case 'type':

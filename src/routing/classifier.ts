@@ -1,9 +1,17 @@
-// Classifying a request in the mode router.yaml asks for. `heuristic` needs nothing but the request.
-// `embeddings` embeds the last user turn with an embeddings pool and takes the class of the nearest
-// centroid of the configured examples (nearest prototype). `llm` asks a small chat pool for the label.
-// Both fall back to the heuristic on any error or timeout, and say so in the reasons.
+// Classifying a request in the mode router.yaml asks for. `learned` runs the trained model, whose
+// weights are read once, when this classifier is built (at start and at every reload); without
+// readable weights it classifies with the heuristic and says so (`heuristic-fallback`).
+// `heuristic` needs nothing but the request. `embeddings` embeds the last user turn with an
+// embeddings pool and takes the class of the nearest centroid of the configured examples (nearest
+// prototype). `llm` asks a small chat pool for the label. Both fall back to the heuristic on any
+// error or timeout, and say so in the reasons. Whatever the mode, the floors (classify/floors.ts)
+// then lift the class for what the request asks besides its words.
 import { isComplexity, type Classification, type Complexity } from '../classify/classification.js';
+import { applyFloors } from '../classify/floors.js';
 import { classifyHeuristic } from '../classify/heuristic.js';
+import { classifyLearned } from '../classify/learned/classify-learned.js';
+import type { LearnedClassifierModel } from '../classify/learned/contract.js';
+import { readModelFile } from '../classify/learned/model-file.js';
 import type { ClassifierConfig } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
 import { RouterError } from '../openai/errors.js';
@@ -21,21 +29,49 @@ const LABEL_PROMPT =
   'simple (greetings, chit-chat, single facts, yes/no), moderate (explanations, summaries, comparisons, ' +
   'extraction from a given text) or complex (multi-step math, code, multi-step reasoning, long constrained writing).';
 
+/** Reads a weights file; throws an Error saying why it cannot. */
+export type ModelReader = (path: string) => LearnedClassifierModel;
+
 export class RequestClassifier {
   private prototypes: { readonly complexity: Complexity; readonly centroid: Float64Array }[] | null = null;
   private prototypesTriedAt = -Infinity;
   private loadingPrototypes: Promise<void> | null = null;
+  /** The learned model, in learned mode when its weights could be read. */
+  private readonly model: LearnedClassifierModel | null = null;
 
   constructor(
     private readonly config: ClassifierConfig,
     private readonly pools: ReadonlyMap<string, Pool>,
     private readonly logger: Logger | undefined,
     private readonly now: () => number = Date.now,
-  ) {}
+    readModel: ModelReader = readModelFile,
+  ) {
+    if (config.mode !== 'learned') return;
+    const { weights } = config.learned;
+    try {
+      this.model = readModel(weights);
+      logger?.info({ weights, version: this.model.version }, 'classifier model loaded');
+    } catch (error) {
+      // The router serves on: the heuristic classifies, and every reason says so.
+      const reason = error instanceof Error ? error.message : String(error);
+      logger?.warn({ weights, reason }, 'classifier weights could not be read; classifying with the heuristic');
+    }
+  }
+
+  /** The loaded model's version, or null (not learned mode, or its weights could not be read). */
+  get modelVersion(): string | null {
+    return this.model?.version ?? null;
+  }
 
   /** Never throws: every failure of a model-based mode becomes a heuristic classification. */
   async classify(body: Readonly<Record<string, unknown>>): Promise<Classification> {
+    return applyFloors(body, await this.byMode(body), this.config.floors);
+  }
+
+  private async byMode(body: Readonly<Record<string, unknown>>): Promise<Classification> {
     switch (this.config.mode) {
+      case 'learned':
+        return this.byModel(body);
       case 'heuristic':
         return classifyHeuristic(body, this.config.heuristic);
       case 'embeddings':
@@ -43,6 +79,22 @@ export class RequestClassifier {
       case 'llm':
         return this.withFallback(body, 'llm', () => this.byLabel(body));
     }
+  }
+
+  private byModel(body: Readonly<Record<string, unknown>>): Classification {
+    if (this.model === null) return this.heuristicWith(body, 'heuristic-fallback');
+    try {
+      return classifyLearned(body, this.model, this.config.learned);
+    } catch (error) {
+      this.logger?.warn({ mode: 'learned', err: error }, 'classifier fell back to the heuristic');
+      return this.heuristicWith(body, 'learned-failed');
+    }
+  }
+
+  /** The heuristic's classification, its reasons led by why the configured mode did not decide. */
+  private heuristicWith(body: Readonly<Record<string, unknown>>, reason: string): Classification {
+    const fallback = classifyHeuristic(body, this.config.heuristic);
+    return { ...fallback, reasons: [reason, ...fallback.reasons].slice(0, 3) };
   }
 
   /** Embeds the examples ahead of the first request (embeddings mode only). */
@@ -56,8 +108,7 @@ export class RequestClassifier {
     } catch (error) {
       const reason = error instanceof RouterError && error.kind === 'upstream_timeout' ? `${mode}-timeout` : `${mode}-failed`;
       this.logger?.warn({ mode, err: error }, 'classifier fell back to the heuristic');
-      const fallback = classifyHeuristic(body, this.config.heuristic);
-      return { ...fallback, reasons: [reason, ...fallback.reasons].slice(0, 3) };
+      return this.heuristicWith(body, reason);
     }
   }
 

@@ -32,6 +32,7 @@ function config(key: Record<string, unknown>, budgets: Record<string, unknown> =
     logging: { level: 'info' },
     auth: { required, keys: [{ id: 'team', hash: sha256(SECRET), prefix: SECRET.slice(0, 8), ...key }] },
     budgets,
+    classifier: { mode: 'heuristic' }, // the classes these tests expect are the heuristic's
     models: { auto: { tiers: ['small', 'large'], classify: true }, small: { tiers: ['small'] } },
     tiers: { small: { pools: ['small'] }, large: { pools: ['large'] } },
     pools: { small: pool('small', small.url), large: pool('large', large.url) },

@@ -24,7 +24,8 @@ const pool = (name: string, url: string) => ({
   replicas: [{ name: `${name}-r0`, url }],
 });
 
-function config(classifier: Record<string, unknown> = {}, helperUrl = helper.url) {
+/** The heuristic unless a test names another mode: these tests are about its decisions and the modes' plumbing. */
+function config(classifier: Record<string, unknown> = { mode: 'heuristic' }, helperUrl = helper.url) {
   return {
     logging: { level: 'info' },
     classifier,
