@@ -16,6 +16,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json router.yaml ./
 COPY config ./config
+# The learned classifier's weights: dist/classify/learned/model-file.js reads /app/models/complexity.json.
+COPY models ./models
 USER node
 # 9464: /metrics, /healthz and /readyz when router.yaml sets server.metricsPort: 9464 (the Kubernetes
 # manifest does); without it /metrics is on 8080 behind the admin token.
