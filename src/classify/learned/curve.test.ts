@@ -73,3 +73,18 @@ t.test('recommendThresholds: the most accurate pair that meets the targets, else
   t.equal(strict.meetsTargets, false);
   t.strictSame(strict.missed.length > 0, true);
 });
+
+t.test('a floor (image, tools, …) lifts the decided class at every threshold, never lowers it', async (t) => {
+  const set: Scored[] = [
+    { label: 'complex', probabilities: [0.9, 0.05, 0.05], floor: 'complex' },
+    { label: 'moderate', probabilities: [0.9, 0.05, 0.05], floor: 'moderate' },
+    { label: 'simple', probabilities: [0.05, 0.05, 0.9], floor: 'simple' },
+  ];
+  t.strictSame(
+    costQualityCurve(set, [0.5, 0.95], 0.5).map((p) => [p.largeShare, p.complexToSmall, p.simpleToLarge, p.accuracy]),
+    [
+      [2 / 3, 0, 1, 2 / 3],
+      [1 / 3, 0, 0, 2 / 3], // the simple item, now under both thresholds, reads moderate
+    ],
+  );
+});

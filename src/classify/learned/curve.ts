@@ -11,7 +11,11 @@ import { decideComplexity, type LearnedThresholds } from './thresholds.js';
 export interface Scored {
   readonly label: Complexity;
   readonly probabilities: ClassProbabilities;
+  /** The least class the request's own signals allow (classify/floors.ts), whatever the thresholds. */
+  readonly floor?: Complexity;
 }
+
+const RANK: Readonly<Record<Complexity, number>> = { simple: 0, moderate: 1, complex: 2 };
 
 export interface CurvePoint {
   readonly complexFrom: number;
@@ -31,9 +35,15 @@ export function thresholdSteps(step: number): number[] {
   return steps;
 }
 
+/** The class the thresholds give, lifted to the item's floor. */
+export function decideScored({ probabilities, floor }: Scored, thresholds: LearnedThresholds): Complexity {
+  const decided = decideComplexity(probabilities, thresholds);
+  return floor !== undefined && RANK[floor] > RANK[decided] ? floor : decided;
+}
+
 export function evaluateAt(set: readonly Scored[], thresholds: LearnedThresholds, route: Route = DEFAULT_ROUTE, prices: Prices = DEFAULT_PRICES): Evaluation {
   return evaluate(
-    set.map(({ label, probabilities }) => ({ label, predicted: decideComplexity(probabilities, thresholds) })),
+    set.map((scored) => ({ label: scored.label, predicted: decideScored(scored, thresholds) })),
     route,
     prices,
   );

@@ -8,7 +8,7 @@ import { isRecord } from '../text-window.js';
 import type { ClassProbabilities, LearnedClassifierModel, TrainingExample } from './contract.js';
 
 /** One corpus line (data/complexity/README.md), with the request split from its bookkeeping. */
-export interface CorpusEntry {
+export interface CorpusEntry extends TrainingExample {
   /** 1-based line number in the file. */
   readonly line: number;
   readonly id: string;
@@ -97,7 +97,8 @@ export interface HeldOutPrediction {
   readonly probabilities: ClassProbabilities;
 }
 
-export type Trainer = (examples: readonly TrainingExample[]) => LearnedClassifierModel;
+/** Fits a model to a fold's training items (entries, so a trainer may re-use features it extracted once). */
+export type Trainer = (examples: readonly CorpusEntry[]) => LearnedClassifierModel;
 
 /**
  * Trains one model per fold and predicts its held-out items. Returns the pooled predictions in
@@ -107,7 +108,7 @@ export function runLoso(folds: readonly Fold[], train: Trainer, onFold?: (fold: 
   const predictions: HeldOutPrediction[] = [];
   folds.forEach((fold, index) => {
     onFold?.(fold, index);
-    const model = train(fold.train.map((item) => ({ body: item.body, label: item.label })));
+    const model = train(fold.train);
     for (const item of fold.test) predictions.push({ item, probabilities: model.predict(item.body).probabilities });
   });
   return predictions.sort((a, b) => a.item.line - b.item.line);
