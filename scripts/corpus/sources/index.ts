@@ -1,5 +1,6 @@
 // Every source of the corpus, in the order build.ts reads them. One line per source module.
 import type { CorpusSource } from '../source.js';
+import { source as t0p3 } from './t0-p3.js';
 import { source as xquad } from './xquad.js';
 import { source as vicunaBench } from './vicuna-bench.js';
 import { source as clinc150 } from './clinc.js';
@@ -42,4 +43,5 @@ export const SOURCES: readonly CorpusSource[] = [
   mtBench101,
   vicunaBench,
   xquad,
+  t0p3,
 ];
