@@ -11,8 +11,19 @@ const TASKS = [
   { task: 'gaokao-mathcloze', language: 'zh', n: 40, category: 'Gaokao math, fill in the blank', license: 'MIT' },
   { task: 'lsat-ar', language: 'en', n: 50, category: 'LSAT analytical reasoning', license: 'MIT' },
 ] as const;
-/** Items read and dropped (see data/complexity/README.md, Drops). */
-const DROPS: ReadonlySet<string> = new Set([]);
+/** Drawn items read and dropped, with the reason (data/complexity/README.md, Drops). */
+export const DROPS: ReadonlyMap<string, string> = new Map([
+  ['agieval-gaokao-mathqa-308', 'one routine step (divide two complex numbers)'],
+  ['agieval-gaokao-mathqa-187', 'one routine step (solve (1-i)z=2)'],
+  ['agieval-gaokao-mathqa-25', 'one routine step (cube a complex number)'],
+  ['agieval-gaokao-mathqa-249', 'one step (quadrant of a conjugate)'],
+  ['agieval-gaokao-mathqa-213', 'one step (sufficient/necessary condition)'],
+  ['agieval-gaokao-mathqa-322', 'one step (sufficient/necessary condition)'],
+  ['agieval-gaokao-mathqa-58', 'concept lookup (which statistic measures dispersion)'],
+  ['agieval-gaokao-mathqa-166', 'one step (sign of sin 2a in a quadrant)'],
+  ['agieval-gaokao-mathcloze-107', 'one step (domain of a function)'],
+  ['agieval-gaokao-mathcloze-11', 'data error: the blank is already filled in'],
+]);
 
 interface AgiRecord {
   readonly passage: string | null;
@@ -32,9 +43,8 @@ export const source: CorpusSource = {
         .toString('utf8')
         .split('\n')
         .filter((line) => line.trim() !== '')
-        .map((line, index) => ({ record: JSON.parse(line) as AgiRecord, id: `agieval-${task}-${index}` }))
-        .filter(({ id }) => !DROPS.has(id));
-      for (const { record, id } of draw(records, n, (r) => r.id)) {
+        .map((line, index) => ({ record: JSON.parse(line) as AgiRecord, id: `agieval-${task}-${index}` }));
+      for (const { record, id } of draw(records, n, (r) => r.id).filter(({ id }) => !DROPS.has(id))) {
         const parts = [record.passage, record.question.trim(), record.options?.join('\n')].filter(
           (part): part is string => typeof part === 'string' && part.trim() !== '',
         );
