@@ -1,7 +1,7 @@
-// evaluate(): the large tier's share of traffic, and evaluateGroups() (per source, language, turns).
+// evaluate(): the large tier's share of traffic; evaluateGroups() (per source, language, turns); evaluateConfusion().
 import t from 'tap';
 import type { Complexity } from './classification.js';
-import { evaluate, evaluateGroups, type Outcome } from './evaluate.js';
+import { evaluate, evaluateConfusion, evaluateGroups, type Outcome } from './evaluate.js';
 
 interface Grouped extends Outcome {
   readonly group: string;
@@ -42,4 +42,12 @@ t.test('evaluateGroups: one evaluation per group, in name order, exact', async (
   t.strictSame([b?.total, b?.accuracy, b?.underRouted, b?.overRouted], [3, 1 / 3, { count: 1, of: 1, share: 1 }, { count: 0, of: 1, share: 0 }]);
   // b: simple P 1/1 R 1/1 → 1; moderate P 0 (0 of 1 predicted moderate right) → 0; complex P 0 → 0: macro-F1 1/3.
   t.equal(b?.macroF1, 1 / 3);
+});
+
+t.test('evaluateConfusion: the counts alone give the same evaluation', async (t) => {
+  const route = { simple: 'one', moderate: 'mid', complex: 'big' };
+  const prices = { one: 1, mid: 3, big: 7 };
+  const direct = evaluate(SET, route, prices);
+  t.strictSame(evaluateConfusion(direct.confusion, route, prices), direct);
+  t.strictSame(evaluateConfusion(evaluate([]).confusion), evaluate([]));
 });

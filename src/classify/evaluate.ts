@@ -53,7 +53,16 @@ export type Prices = Readonly<Record<string, number>>;
 export const DEFAULT_ROUTE: Route = { simple: 'small', moderate: 'small', complex: 'large' };
 export const DEFAULT_PRICES: Prices = { small: 1, large: 10 };
 
+export type Confusion = Readonly<Record<Complexity, Readonly<Record<Complexity, number>>>>;
+
 export function evaluate(outcomes: readonly Outcome[], route: Route = DEFAULT_ROUTE, prices: Prices = DEFAULT_PRICES): Evaluation {
+  const confusion = matrix();
+  for (const { label, predicted } of outcomes) confusion[label][predicted]++;
+  return evaluateConfusion(confusion, route, prices);
+}
+
+/** The same scores from the counts alone: every figure depends only on the confusion matrix (threshold sweeps count, then call this). */
+export function evaluateConfusion(counts: Confusion, route: Route = DEFAULT_ROUTE, prices: Prices = DEFAULT_PRICES): Evaluation {
   const price = (complexity: Complexity): number => {
     const tier = route[complexity];
     const value = prices[tier];
@@ -61,8 +70,13 @@ export function evaluate(outcomes: readonly Outcome[], route: Route = DEFAULT_RO
     return value;
   };
   const confusion = matrix();
-  for (const { label, predicted } of outcomes) confusion[label][predicted]++;
-  const total = outcomes.length;
+  let total = 0;
+  for (const label of COMPLEXITIES) {
+    for (const predicted of COMPLEXITIES) {
+      confusion[label][predicted] = counts[label][predicted];
+      total += counts[label][predicted];
+    }
+  }
   const correct = COMPLEXITIES.reduce((sum, c) => sum + confusion[c][c], 0);
   const perClass = scoresFrom(confusion);
   const macroF1 = COMPLEXITIES.reduce((sum, c) => sum + perClass[c].f1, 0) / COMPLEXITIES.length;
@@ -73,12 +87,15 @@ export function evaluate(outcomes: readonly Outcome[], route: Route = DEFAULT_RO
   let under = 0;
   let over = 0;
   let toComplexTier = 0;
-  for (const { label, predicted } of outcomes) {
-    if (route[predicted] === route.complex) toComplexTier++;
-    predictedSpend += price(predicted);
-    labelledSpend += price(label);
-    if (label === 'complex' && price(predicted) < price('complex')) under++;
-    if (label === 'simple' && price(predicted) > price('simple')) over++;
+  for (const label of COMPLEXITIES) {
+    for (const predicted of COMPLEXITIES) {
+      const n = confusion[label][predicted];
+      if (route[predicted] === route.complex) toComplexTier += n;
+      predictedSpend += n * price(predicted);
+      labelledSpend += n * price(label);
+      if (label === 'complex' && price(predicted) < price('complex')) under += n;
+      if (label === 'simple' && price(predicted) > price('simple')) over += n;
+    }
   }
   const perRequest = (spend: number) => (total === 0 ? 0 : spend / total);
   const cost = { predicted: perRequest(predictedSpend), labelled: perRequest(labelledSpend), baseline: total === 0 ? 0 : baselinePrice };
