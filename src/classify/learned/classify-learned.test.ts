@@ -2,7 +2,7 @@ import t from 'tap';
 import { classifyLearned } from './classify-learned.js';
 import type { ClassProbabilities, LearnedClassifierModel } from './contract.js';
 import { modelFromWeights } from './model.js';
-import { TEST_EXAMPLES } from './test-examples.js';
+import { TEST_EXAMPLES } from './test-support.js';
 import { trainModel } from './train.js';
 
 const fixed = (probabilities: ClassProbabilities, evidence: string[] = ['code', 'words', 'length']): LearnedClassifierModel => ({

@@ -6,10 +6,11 @@ import { DEFAULT_MODEL_FILE, readModelFile, serializeWeights } from './model-fil
 import { trainModel } from './train.js';
 import { DEFAULT_CORPUS_FILE, readTrainingSet } from './training-set.js';
 
+const TITLE = 're-training on the corpus reproduces models/complexity.json byte for byte';
 if (!existsSync(DEFAULT_CORPUS_FILE)) {
-  t.skip(`${DEFAULT_CORPUS_FILE} does not exist yet (the corpus is built by scripts/corpus/build.ts and committed); nothing to compare the weights with`);
+  t.test(TITLE, { skip: `${DEFAULT_CORPUS_FILE} does not exist yet (scripts/corpus/build.ts builds it); nothing to compare the weights with` }, () => {});
 } else {
-  t.test('re-training on the corpus reproduces models/complexity.json byte for byte', async (t) => {
+  t.test(TITLE, async (t) => {
     t.ok(existsSync(DEFAULT_MODEL_FILE), `${DEFAULT_MODEL_FILE} is committed beside the corpus`);
     const trained = serializeWeights(trainModel(readTrainingSet(DEFAULT_CORPUS_FILE)));
     const committed = readFileSync(DEFAULT_MODEL_FILE, 'utf8');

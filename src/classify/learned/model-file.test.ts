@@ -6,7 +6,7 @@ import t from 'tap';
 import { DENSE_NAMES } from './features.js';
 import { DEFAULT_MODEL_FILE, parseWeights, readModelFile, serializeWeights } from './model-file.js';
 import { modelFromWeights } from './model.js';
-import { TEST_EXAMPLES } from './test-examples.js';
+import { TEST_EXAMPLES } from './test-support.js';
 import { trainModel } from './train.js';
 
 const weights = trainModel(TEST_EXAMPLES, { textBits: 10, contextBits: 6 });

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { serializeWeights } from './model-file.js';
 import { modelFromWeights } from './model.js';
-import { TEST_EXAMPLES } from './test-examples.js';
+import { TEST_EXAMPLES } from './test-support.js';
 import { trainModel } from './train.js';
 
 t.test('training twice on the same examples gives byte-identical weights', async (t) => {
