@@ -438,8 +438,18 @@ async function evalFull(options: Options, setup: Setup, kit: LearnedKit, io: Eva
       `Targets (issue 13): accuracy ≥ ${pct(ISSUE_TARGETS.accuracy)}, complex→small ≤ ${pct(ISSUE_TARGETS.complexToSmall)}, simple→large ≤ ${pct(ISSUE_TARGETS.simpleToLarge)}.`,
       `Recommended (grid 0.01 on both thresholds, chosen on these same held-out predictions): complexFrom ${recommendation.complexFrom}, simpleFrom ${recommendation.simpleFrom}:` +
         ` accuracy ${pct(at.accuracy)}, complex→small ${pct(at.complexToSmall)}, simple→large ${pct(at.simpleToLarge)}, large tier ${pct(at.largeShare)}` +
-        (recommendation.meetsTargets ? ' (meets every target)' : ` (misses: ${recommendation.missed.join('; ')})`),
+        (recommendation.meetsTargets ? ' (meets every target)' : ` (misses: ${recommendation.missed.join('; ')}; the pair that misses them by the least in total)`),
     );
+    if (!recommendation.meetsTargets) {
+      // The other end of the trade: hold complex→small to its target whatever it costs.
+      const qualityFirst = recommendThresholds(pooled, { accuracy: 0, complexToSmall: ISSUE_TARGETS.complexToSmall, simpleToLarge: 1 }, 0.01, setup.route, setup.prices);
+      const q = qualityFirst.point;
+      out(
+        `Quality first (the most accurate pair with complex→small ≤ ${pct(ISSUE_TARGETS.complexToSmall)}): complexFrom ${qualityFirst.complexFrom}, simpleFrom ${qualityFirst.simpleFrom}:` +
+          ` accuracy ${pct(q.accuracy)}, complex→small ${pct(q.complexToSmall)}, simple→large ${pct(q.simpleToLarge)}, large tier ${pct(q.largeShare)}` +
+          (qualityFirst.meetsTargets ? '' : ' (not reachable on this grid)'),
+      );
+    }
     if (options.svg !== null) {
       const svg = curveSvg(points, {
         title: `Held-out cost/quality curve (${pooled.length} corpus items, leave-one-source-out, simpleFrom ${simpleFrom})`,

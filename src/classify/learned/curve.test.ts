@@ -88,3 +88,15 @@ t.test('a floor (image, tools, …) lifts the decided class at every threshold, 
     ],
   );
 });
+
+t.test('recommendThresholds: when no pair meets the targets, the pair that misses them by the least in total', async (t) => {
+  const targets = { accuracy: 0.95, complexToSmall: 0.1, simpleToLarge: 0.1 };
+  const shortfall = (p: { accuracy: number; complexToSmall: number; simpleToLarge: number }) =>
+    Math.max(0, targets.accuracy - p.accuracy) + Math.max(0, p.complexToSmall - targets.complexToSmall) + Math.max(0, p.simpleToLarge - targets.simpleToLarge);
+  const chosen = recommendThresholds(SET, targets, 0.05);
+  t.equal(chosen.meetsTargets, false);
+  let least = Infinity;
+  for (const simpleFrom of thresholdSteps(0.05)) for (const p of costQualityCurve(SET, thresholdSteps(0.05), simpleFrom)) least = Math.min(least, shortfall(p));
+  t.equal(shortfall(chosen.point), least);
+  t.ok(least < shortfall({ accuracy: 0.5, complexToSmall: 0, simpleToLarge: 1 }), 'not the pair that only minimises complex→small');
+});

@@ -117,9 +117,11 @@ export interface Recommendation extends LearnedThresholds {
 
 /**
  * A grid search over both thresholds. Among the pairs that meet every target: the most accurate
- * (then the least traffic on the large tier). When none does, quality comes first: the most accurate
- * pair within the complex→small target, else the pair with the least complex→small.
- * Chosen on the same held-out predictions it is reported on, so its numbers flatter it a little.
+ * (then the least traffic on the large tier). When none does: the pair that misses the targets by
+ * the least in total (the sum of the shortfalls, as shares), so that no one target is bought with an
+ * absurd price on another (complex→small alone is met by sending almost everything to the large tier;
+ * ask for that with targets of your own). Chosen on the same held-out predictions it is reported on,
+ * so its numbers flatter it a little.
  */
 export function recommendThresholds(
   set: readonly Scored[],
@@ -140,15 +142,23 @@ export function recommendThresholds(
   const better = (a: CurvePoint, b: CurvePoint) => a.accuracy > b.accuracy || (a.accuracy === b.accuracy && a.largeShare < b.largeShare);
   const best = (pool: readonly (typeof candidates)[number][], prefer: (a: CurvePoint, b: CurvePoint) => boolean) =>
     pool.reduce<(typeof candidates)[number] | undefined>((chosen, c) => (chosen === undefined || prefer(c.point, chosen.point) ? c : chosen), undefined);
+  const short = (p: CurvePoint) => shortfall(p, targets);
   const chosen =
     best(candidates.filter((c) => c.missed.length === 0), better) ??
-    best(candidates.filter((c) => c.point.complexToSmall <= targets.complexToSmall), better) ??
-    best(candidates, (a, b) => a.complexToSmall < b.complexToSmall || (a.complexToSmall === b.complexToSmall && better(a, b)));
+    best(candidates, (a, b) => short(a) < short(b) || (short(a) === short(b) && better(a, b)));
   if (chosen === undefined) throw new RangeError('recommendThresholds: the step leaves no thresholds to try');
   return { ...chosen.thresholds, point: chosen.point, meetsTargets: chosen.missed.length === 0, missed: chosen.missed };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+function shortfall(point: CurvePoint, targets: Targets): number {
+  return (
+    Math.max(0, targets.accuracy - point.accuracy) +
+    Math.max(0, point.complexToSmall - targets.complexToSmall) +
+    Math.max(0, point.simpleToLarge - targets.simpleToLarge)
+  );
+}
 
 function missedTargets(point: CurvePoint, targets: Targets): string[] {
   const missed: string[] = [];
