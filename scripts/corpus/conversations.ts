@@ -106,7 +106,8 @@ function built(
   language: string,
   context: readonly CorpusItem[],
 ): CorpusItem {
-  const contextSources = [...new Set(context.map((item) => item.source_name))];
+  // A quoted item that is itself a conversation brings its own context sources along.
+  const contextSources = [...new Set(context.flatMap((item) => [item.source_name, ...(item.context_sources ?? [])]))];
   return {
     id: builtId(rule, parts),
     messages,
