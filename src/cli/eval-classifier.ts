@@ -485,7 +485,7 @@ async function evalFull(options: Options, setup: Setup, kit: LearnedKit, io: Eva
     columns.push(['heuristic (tuned on it)', heuristic]);
     out(
       '',
-      `## Dev set: ${options.dev}, ${set.items.length} items, never in the corpus; committed weights ${setup.weights.replace(`${process.cwd()}/`, '')}`,
+      `## Dev set: ${options.dev}, ${set.items.length} items, never in the corpus; weights ${setup.weights.replace(`${process.cwd()}/`, '')}`,
       '',
       ...summaryTable(columns),
       '',
