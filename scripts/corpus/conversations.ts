@@ -8,6 +8,7 @@ import {
   CHECK_IN,
   CODE_LANGUAGE_QUESTIONS,
   PHRASES,
+  REQUEST_WRAPPERS,
   SYSTEM_PROMPTS,
   TEXT_LANGUAGE_QUESTIONS,
   YEAR_QUESTIONS,
@@ -19,6 +20,7 @@ export const COUNTS = {
   chitChatOpen: { simple: 0, moderate: 230, complex: 230 },
   followUp: { simple: 90, moderate: 220, complex: 180 },
   pleasantries: 260,
+  politeWrap: { moderate: 90, complex: 90 },
   codeLanguage: 110,
   textLanguage: 90,
   passageYear: 90,
@@ -46,7 +48,7 @@ const STATED = {
   license: 'Apache-2.0',
 } as const;
 
-type Rule = 'thanks-close' | 'chit-chat-open' | 'follow-up' | 'pleasantries' | 'code-language' | 'text-language' | 'passage-year' | 'system-prompt';
+type Rule = 'thanks-close' | 'chit-chat-open' | 'follow-up' | 'pleasantries' | 'polite-wrap' | 'code-language' | 'text-language' | 'passage-year' | 'system-prompt';
 
 /** A deterministic pick from a list by the hash of a key. */
 function pick<T>(list: readonly T[], key: string): T {
@@ -240,6 +242,22 @@ function pleasantries(items: readonly CorpusItem[]): CorpusItem[] {
   });
 }
 
+/** Rule polite-wrap: a moderate or complex request with a greeting and a thanks in the same turn → its label. */
+function politeWrap(items: readonly CorpusItem[]): CorpusItem[] {
+  const out: CorpusItem[] = [];
+  for (const label of ['moderate', 'complex'] as const) {
+    const pool = items.filter(
+      (item) => item.label === label && isSingleTurn(item) && lastUser(item).length <= 1500 && (REQUEST_WRAPPERS[item.language]?.length ?? 0) > 0,
+    );
+    for (const request of drawFor(`polite-wrap:${label}`, pool, COUNTS.politeWrap[label])) {
+      const template = pick(REQUEST_WRAPPERS[request.language] ?? [], `polite-wrap:${request.id}`);
+      const content = template.replace('{r}', lastUser(request).trim());
+      out.push(built('polite-wrap', [request.id, template], [{ role: 'user', content }], request.label, request, request.language, []));
+    }
+  }
+  return out;
+}
+
 interface Paste {
   readonly text: string;
   readonly item: CorpusItem;
@@ -331,6 +349,7 @@ export function composeConversations(items: readonly CorpusItem[]): CorpusItem[]
     ...chitChatOpen(sources),
     ...followUp(sources),
     ...pleasantries(sources),
+    ...politeWrap(sources),
     ...pasted(sources),
   ].map((item) =>
     // A share of the built items, chosen by hash whatever their label, also get a system prompt.

@@ -153,6 +153,24 @@ export const PHRASES: Readonly<Record<string, Phrases>> = {
   ur: { greetings: [], greetingReplies: [], closers: ['شکریہ!'], pleasantries: [] },
 };
 
+/**
+ * Greetings and thanks around a request in the same turn, `{r}` being the request: the pleasantries of
+ * simple questions also wrap moderate and complex requests, so a polite wrapper marks no label.
+ */
+export const REQUEST_WRAPPERS: Readonly<Record<string, readonly string[]>> = {
+  en: [
+    'Hi! Could you help me with something?\n\n{r}\n\nThanks a lot!',
+    'hello :) {r} thank you in advance',
+    'Good morning, hope your day is going well. {r}\nThanks!',
+  ],
+  de: ['Hallo! Kannst du mir bei etwas helfen?\n\n{r}\n\nVielen Dank!'],
+  es: ['¡Hola! ¿Me ayudas con algo?\n\n{r}\n\n¡Muchas gracias!'],
+  fr: ["Bonjour ! Tu peux m'aider ?\n\n{r}\n\nMerci beaucoup !"],
+  ja: ['こんにちは！ちょっと手伝ってもらえますか？\n\n{r}\n\nよろしくお願いします！'],
+  zh: ['你好！能帮我个忙吗？\n\n{r}\n\n非常感谢！'],
+  ru: ['Привет! Можешь помочь?\n\n{r}\n\nЗаранее спасибо!'],
+};
+
 /** Appended to the assistant's reply before a CLINC `yes`/`no` closer, so the bare yes/no answers it. */
 export const CHECK_IN = {
   yes: 'Does that answer your question?',
