@@ -92,14 +92,15 @@ t.test('request fields become dense features', async (t) => {
   t.equal(dense(extract({ ...user('hello'), tools: [{}], tool_choice: 'none' }), 'tools'), 0);
 });
 
-t.test('the heuristic signals and the shape counts are read', async (t) => {
+t.test('the shapes are always read; the heuristic signals only when the spec asks for them', async (t) => {
   const code = extract(user('```python\nprint(1)\n```\nwhy does this fail?'));
-  t.equal(dense(code, 'code'), 1);
+  t.equal(dense(code, 'shape.fenceOrTrace'), 1);
   t.ok((dense(code, 'shape.backticks') ?? 0) > 0);
-  t.ok((dense(extract(user('Solve $x^2 = 4$ for x')), 'math') ?? 0) > 0);
-  const noSignals = new FeatureBuffer();
-  extractFeatures(user('```python\nprint(1)\n```'), defaultFeatureSpec({ signals: false }), noSignals);
-  t.equal(dense(noSignals, 'code'), 0, 'off when the spec says so');
+  t.equal(dense(code, 'code'), 0, 'signals are off by default');
+  t.equal(dense(extract(user('Solve $x^2 = 4$ for x')), 'shape.latex'), 1);
+  const withSignals = new FeatureBuffer();
+  extractFeatures(user('```python\nprint(1)\n```'), defaultFeatureSpec({ signals: true }), withSignals);
+  t.equal(dense(withSignals, 'code'), 1);
 });
 
 t.test('an empty or odd body yields only the request features', async (t) => {

@@ -1,7 +1,9 @@
 // What the learned classifier reads from a request: hashed n-grams of the last user turn (character
 // 3–5-grams and word unigrams and bigrams, so that languages without spaces are covered), hashed
-// words of the conversation around it in a smaller namespace of their own, and dense features: the
-// heuristic's signals, length buckets and the request's fields (tools, JSON schema, max_tokens).
+// words of the conversation around it in a smaller namespace of their own, and dense features:
+// shapes counted by the n-gram loop (lines, numbers, code punctuation, maths marks, fences, LaTeX),
+// length buckets, the conversation's shape and the request's fields (tools, JSON schema,
+// max_tokens). The heuristic's full signals are optional (spec.signals): they cost ~20 µs a request.
 //
 // Bounded like the heuristic: only the windows readTurns returns are read (head and tail of the last
 // turn, slices of the recent turns), so a 4 MB prompt costs what an 8 KB one does. The n-gram loops
@@ -70,6 +72,8 @@ export const DENSE_FEATURES = [
   ['shape.backticks', 'code'],
   ['shape.mathMarks', 'math'],
   ['shape.wideScript', 'words'],
+  ['shape.fenceOrTrace', 'code'],
+  ['shape.latex', 'math'],
   ['chars<16', 'short'],
   ['chars<32', 'short'],
   ['chars<64', 'short'],
@@ -164,10 +168,10 @@ export function groupValue(spec: FeatureSpec, buffer: FeatureBuffer, group: numb
 export function defaultFeatureSpec(overrides: Partial<Pick<FeatureSpec, 'textBits' | 'contextBits' | 'groupScales' | 'signals'>> = {}): FeatureSpec {
   return {
     featureSet: FEATURE_SET,
-    textBits: overrides.textBits ?? 16,
+    textBits: overrides.textBits ?? 15,
     contextBits: overrides.contextBits ?? 13,
     groupScales: overrides.groupScales ?? [1, 1, 0.5, 0.7, 0.5, 0.5],
-    signals: overrides.signals ?? true,
+    signals: overrides.signals ?? false,
     dense: DENSE_NAMES,
   };
 }
@@ -358,6 +362,10 @@ export function extractFeatures(body: Readonly<Record<string, unknown>>, spec: F
 
   if (turns.last !== null) {
     scanLast(turns.last.text.toLowerCase(), textMask, out);
+    // The unmistakable shapes (three regexes) are read whether or not the full signals are.
+    const s = structuralEvidence(turns.last.text);
+    dense[D['shape.fenceOrTrace']] = s.code / 3;
+    dense[D['shape.latex']] = s.math / 3;
   }
   if (turns.last !== null && spec.signals) {
     const s = extractSignals(turns.last, floorChars, capDoublings);
@@ -391,6 +399,10 @@ export function extractFeatures(body: Readonly<Record<string, unknown>>, spec: F
       dense[D.contextMultiStep] = s.multiStep / 3;
       dense[D.contextCreative] = s.creative / 3;
       dense[D.contextLongOutput] = s.longOutput / 1.5;
+    } else {
+      const s = structuralEvidence(turns.context.text);
+      dense[D.contextCode] = s.code / 3;
+      dense[D.contextMath] = s.math / 3;
     }
     contextChars += turns.context.length;
   }
