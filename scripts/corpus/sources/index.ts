@@ -21,6 +21,7 @@ import { source as systemDesign } from './system-design.js';
 import { source as arenaHard } from './arena-hard.js';
 import { source as mtBench101 } from './mt-bench-101.js';
 import { source as mtBench } from './mt-bench.js';
+import { source as selfInstructUser } from './self-instruct-user.js';
 
 export const SOURCES: readonly CorpusSource[] = [
   clinc150,
@@ -44,4 +45,5 @@ export const SOURCES: readonly CorpusSource[] = [
   vicunaBench,
   xquad,
   t0p3,
+  selfInstructUser,
 ];
