@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import type { Complexity } from './classification.js';
-import { evalClassifier, type LearnedKit } from '../cli/eval-classifier.js';
+import { evalClassifier } from '../cli/eval-classifier.js';
+import type { LearnedKit } from '../cli/eval-setup.js';
 import type { ClassProbabilities, LearnedClassifierModel } from './learned/contract.js';
 
 /** Complex for "code" or "prove", simple for "hi"/"thanks", moderate otherwise; the version counts trainings. */

@@ -1,0 +1,137 @@
+// What eval-classifier runs with: its options, the route, prices, thresholds and floors read from
+// router.yaml (or the built-in defaults), the learned model's kit, and the helpers every part of the
+// evaluation shares to classify a request and to read its inputs.
+import { access, readFile } from 'node:fs/promises';
+import type { Classification, Complexity } from '../classify/classification.js';
+import { DEFAULT_ROUTE, type Prices, type Route } from '../classify/evaluate.js';
+import { applyFloors, DEFAULT_FLOORS, type ClassifierFloors } from '../classify/floors.js';
+import { classifyHeuristic } from '../classify/heuristic.js';
+import { classifyLearned } from '../classify/learned/classify-learned.js';
+import type { LearnedClassifierModel } from '../classify/learned/contract.js';
+import type { Trainer } from '../classify/learned/loso.js';
+import { DEFAULT_MODEL_FILE, readModelFile } from '../classify/learned/model-file.js';
+import { modelFromWeights } from '../classify/learned/model.js';
+import type { LearnedThresholds } from '../classify/learned/thresholds.js';
+import { trainModel } from '../classify/learned/train.js';
+import { DEFAULT_HEURISTIC_SETTINGS, type HeuristicSettings } from '../classify/settings.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { loadConfigFile } from '../config/load.js';
+
+export interface EvalClassifierIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+}
+
+/** What the evaluation needs of the learned model; tests pass a stand-in. */
+export interface LearnedKit {
+  readonly train: Trainer;
+  /** Reads a weights file; throws an Error saying why it cannot. */
+  readonly load: (path: string) => LearnedClassifierModel;
+  readonly defaultWeights: string;
+}
+
+export const DEFAULT_KIT: LearnedKit = {
+  train: (examples) => modelFromWeights(trainModel(examples)),
+  load: readModelFile,
+  defaultWeights: DEFAULT_MODEL_FILE,
+};
+
+const DEFAULT_CONFIG = 'router.yaml';
+
+export type ClassifierChoice = 'heuristic' | 'learned';
+
+export interface Options {
+  readonly file: string | null;
+  readonly prices: Prices;
+  /** Prices given on the command line, which win over router.yaml's. */
+  readonly givenPrices: Prices;
+  readonly errors: boolean;
+  readonly config: string | null;
+  readonly model: string;
+  readonly classifier: ClassifierChoice | null;
+  readonly weights: string | null;
+  readonly corpus: string;
+  readonly dev: string;
+  readonly loso: boolean;
+  readonly devSet: boolean;
+  readonly sources: ReadonlySet<string> | null;
+  readonly svg: string | null;
+}
+
+export interface Setup {
+  readonly source: string;
+  readonly route: Route;
+  readonly prices: Prices;
+  readonly settings: HeuristicSettings;
+  /** The configured mode when it is one this command can run offline; null for embeddings and llm. */
+  readonly mode: ClassifierChoice | null;
+  readonly thresholds: LearnedThresholds;
+  readonly weights: string;
+  readonly floors: ClassifierFloors;
+}
+
+/** Route, prices, thresholds and the rest from router.yaml when there is one; the built-in defaults otherwise. */
+export async function setupFrom(options: Options, kit: LearnedKit): Promise<Setup | string> {
+  const path = options.config ?? ((await access(DEFAULT_CONFIG).then(() => true, () => false)) ? DEFAULT_CONFIG : null);
+  if (path === null) {
+    return {
+      source: 'built-in defaults',
+      route: DEFAULT_ROUTE,
+      prices: options.prices,
+      settings: DEFAULT_HEURISTIC_SETTINGS,
+      mode: 'heuristic',
+      thresholds: DEFAULTS.classifier.learned,
+      weights: options.weights ?? kit.defaultWeights,
+      floors: DEFAULT_FLOORS,
+    };
+  }
+  const loaded = await loadConfigFile(path);
+  if (!loaded.ok) return `${path} is not a valid config:\n  ${loaded.errors.join('\n  ')}`;
+  const model = loaded.config.models[options.model];
+  if (model === undefined) return `${path} has no model alias ${JSON.stringify(options.model)} (use --model)`;
+  const prices: Record<string, number> = {};
+  for (const tier of new Set(Object.values(model.route))) {
+    const price = options.givenPrices[tier] ?? loaded.config.tiers[tier]?.price;
+    if (price === undefined) return `${path}: tiers.${tier}.price is needed to estimate the cost saving`;
+    prices[tier] = price;
+  }
+  const { classifier } = loaded.config;
+  return {
+    source: `${path}, model ${options.model}`,
+    route: model.route,
+    prices,
+    settings: classifier.heuristic,
+    mode: classifier.mode === 'learned' || classifier.mode === 'heuristic' ? classifier.mode : null,
+    thresholds: { complexFrom: classifier.learned.complexFrom, simpleFrom: classifier.learned.simpleFrom },
+    weights: options.weights ?? classifier.learned.weights,
+    floors: classifier.floors,
+  };
+}
+
+export function classifyWith(setup: Setup, mode: ClassifierChoice, model: LearnedClassifierModel | null, body: Readonly<Record<string, unknown>>): Classification {
+  const raw = mode === 'learned' && model !== null ? classifyLearned(body, model, setup.thresholds) : classifyHeuristic(body, setup.settings);
+  return applyFloors(body, raw, setup.floors);
+}
+
+/** The least class the floors allow for a request: what a `simple` verdict is lifted to. */
+export function floorOf(setup: Setup, body: Readonly<Record<string, unknown>>): Complexity {
+  return applyFloors(body, { complexity: 'simple', score: 0, reasons: [] }, setup.floors).complexity;
+}
+
+export async function readText(path: string, io: EvalClassifierIo): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    io.stderr(`eval-classifier: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
+
+export function loadModel(kit: LearnedKit, path: string, io: EvalClassifierIo): LearnedClassifierModel | null {
+  try {
+    return kit.load(path);
+  } catch (error) {
+    io.stderr(`eval-classifier: cannot load the weights ${path}: ${error instanceof Error ? error.message : String(error)} (npm run train:classifier)`);
+    return null;
+  }
+}
