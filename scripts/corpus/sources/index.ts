@@ -3,6 +3,7 @@ import type { CorpusSource } from '../source.js';
 import { source as t0p3 } from './t0-p3.js';
 import { source as xquad } from './xquad.js';
 import { source as vicunaBench } from './vicuna-bench.js';
+import { source as expertqa } from './expertqa.js';
 import { source as clinc150 } from './clinc.js';
 import { source as nqOpen } from './nq-open.js';
 import { source as miracl } from './miracl.js';
@@ -17,7 +18,6 @@ import { source as aqua } from './aqua.js';
 import { source as theoremqa } from './theoremqa.js';
 import { source as agieval } from './agieval.js';
 import { source as quixbugs } from './quixbugs.js';
-import { source as exercism } from './exercism.js';
 import { source as systemDesign } from './system-design.js';
 import { source as arenaHard } from './arena-hard.js';
 import { source as mtBench101 } from './mt-bench-101.js';
@@ -39,12 +39,12 @@ export const SOURCES: readonly CorpusSource[] = [
   theoremqa,
   agieval,
   quixbugs,
-  exercism,
   systemDesign,
   arenaHard,
   mtBench,
   mtBench101,
   vicunaBench,
+  expertqa,
   xquad,
   t0p3,
   selfInstructUser,

@@ -24,6 +24,14 @@ const LANGUAGES: Readonly<Record<string, string>> = {
 };
 /** Per translated language, per category and turn, this many questions are drawn. */
 const PER_LANGUAGE_CATEGORY_TURN = 2;
+/**
+ * Raised draws (`category:turn`). Turn 1 of stem and humanities is a short explanation or
+ * discussion question ("What is superposition…?", "Explain the base rate fallacy…", 70–330
+ * characters): the short moderate requests the corpus lacked in other languages than English, where
+ * the learned model sent them to simple. Every usable question is taken (5 stem, 4 humanities once
+ * the dev set's and the drops are out). A larger draw keeps the first two of the same hash order.
+ */
+const RAISED_DRAW: Readonly<Record<string, number>> = { 'stem:1': 5, 'humanities:1': 5 };
 
 /** The README's mapping: the question's category decides, for either turn. */
 const CATEGORY_LABEL: Readonly<Record<string, Label>> = {
@@ -171,7 +179,8 @@ export const source: CorpusSource = {
       for (const category of Object.keys(CATEGORY_LABEL))
         for (const turn of [1, 2] as const) {
           const candidates = questions.filter((q) => q.category === category && mtBenchLabel(q, turn) !== null);
-          for (const q of draw(candidates, PER_LANGUAGE_CATEGORY_TURN, (c) => `${language}:${turn}:${c.question_id}`))
+          const n = RAISED_DRAW[`${category}:${turn}`] ?? PER_LANGUAGE_CATEGORY_TURN;
+          for (const q of draw(candidates, n, (c) => `${language}:${turn}:${c.question_id}`))
             out.push(...items(q, refs.get(q.question_id) ?? [], language, sourceRef(MULTI, MULTI_COMMIT, path), `mtbench-${language}`, 'Apache-2.0', [turn]));
         }
     }
