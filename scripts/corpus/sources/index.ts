@@ -18,6 +18,7 @@ import { source as aqua } from './aqua.js';
 import { source as theoremqa } from './theoremqa.js';
 import { source as agieval } from './agieval.js';
 import { source as quixbugs } from './quixbugs.js';
+import { source as exercism } from './exercism.js';
 import { source as systemDesign } from './system-design.js';
 import { source as arenaHard } from './arena-hard.js';
 import { source as mtBench101 } from './mt-bench-101.js';
@@ -39,6 +40,7 @@ export const SOURCES: readonly CorpusSource[] = [
   theoremqa,
   agieval,
   quixbugs,
+  exercism,
   systemDesign,
   arenaHard,
   mtBench,
