@@ -1,6 +1,8 @@
 // Builds data/complexity/corpus.jsonl from the source modules: every source's items, the
 // conversations composed from them, minus exact duplicates and anything in the dev set (kept out
 // for a second unseen check), in a stable hash order. Prints the counts the README reports.
+// Sources marked heldOut (their authors ask that they not be trained on) are written to
+// data/complexity/heldout.jsonl instead: a third unseen check, read by npm run eval:classifier.
 //   npx tsx scripts/corpus/build.ts [--only NAME[,NAME]] [--dry-run]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +12,7 @@ import { SOURCES } from './sources/index.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const OUT = fileURLToPath(new URL('data/complexity/corpus.jsonl', ROOT));
+const HELDOUT = fileURLToPath(new URL('data/complexity/heldout.jsonl', ROOT));
 const DEV = fileURLToPath(new URL('test/fixtures/complexity/complexity-dev.jsonl', ROOT));
 const LABELS = ['simple', 'moderate', 'complex'] as const;
 
@@ -47,7 +50,8 @@ function main(): void {
   const dropped: Record<string, number> = {};
   const drop = (why: string) => (dropped[why] = (dropped[why] ?? 0) + 1);
   const kept: CorpusItem[] = [];
-  const accept = (item: CorpusItem) => {
+  const heldOut: CorpusItem[] = [];
+  const accept = (item: CorpusItem, into: CorpusItem[] = kept) => {
     const problem = check(item);
     if (problem !== null) throw new Error(`${item.source_name} ${item.id}: ${problem}`);
     if (seenIds.has(item.id)) throw new Error(`duplicate id ${item.id}`);
@@ -56,18 +60,26 @@ function main(): void {
     if (seenTexts.has(text)) return drop('exact duplicate');
     seenIds.add(item.id);
     seenTexts.add(text);
-    kept.push(item);
+    into.push(item);
   };
   for (const source of SOURCES) {
     if (only !== null && !only.has(source.name)) continue;
-    for (const item of source.items()) accept(item);
+    for (const item of source.items()) accept(item, source.heldOut === true ? heldOut : kept);
   }
   for (const item of composeConversations(kept)) accept(item);
 
   const corpus = hashOrder(kept, (item) => item.id);
   printCounts(corpus, dropped);
-  if (!dryRun) writeFileSync(OUT, corpus.map(({ answer: _answer, ...item }) => JSON.stringify(item)).join('\n') + '\n');
+  if (heldOut.length > 0) {
+    console.log('\nheld out (never trained on):');
+    printCounts(heldOut, {});
+  }
+  if (dryRun) return;
+  writeFileSync(OUT, jsonLines(corpus));
+  writeFileSync(HELDOUT, jsonLines(hashOrder(heldOut, (item) => item.id)));
 }
+
+const jsonLines = (items: readonly CorpusItem[]): string => items.map(({ answer: _answer, ...item }) => JSON.stringify(item)).join('\n') + '\n';
 
 function printCounts(corpus: readonly CorpusItem[], dropped: Readonly<Record<string, number>>): void {
   const tally = (key: (item: CorpusItem) => string) => {

@@ -41,6 +41,11 @@ export interface CorpusSource {
   readonly name: string;
   /** Every item, already mapped to labels, drawn and with its drops applied. */
   items(): CorpusItem[];
+  /**
+   * Never trained on: its items go to the held-out file (HELDOUT in build.ts), not the corpus, and
+   * no conversation is built from them. For sources whose authors ask that they not be trained on.
+   */
+  readonly heldOut?: true;
 }
 
 /** Where the fetch tool leaves snapshots; override with SWITCHYARD_MIRRORS. */

@@ -155,7 +155,7 @@ t.test('full evaluation: leave-one-source-out tables, the curve, the SVG, the de
   const { dir, corpus, dev } = await fullEvalFiles();
   const svg = join(dir, 'curve.svg');
   const trained: number[] = [];
-  const args = ['--corpus', corpus, '--dev', dev, '--weights', join(dir, 'w.json'), '--svg', svg, '--config', 'router.yaml'];
+  const args = ['--corpus', corpus, '--dev', dev, '--heldout', dev, '--weights', join(dir, 'w.json'), '--svg', svg, '--config', 'router.yaml'];
   const { code, out, err } = await run(args, standInKit(trained));
   t.equal(code, 0, err.join('\n'));
   t.strictSame(trained, [3, 4, 4], 'alpha held out: beta and gamma minus c1 (built around alpha); beta: alpha + gamma; gamma: alpha + beta');
@@ -186,10 +186,13 @@ t.test('full evaluation: --sources, --no-loso and --only-loso', async (t) => {
   t.strictSame(trained, [4]);
   t.match(only.out.join('\n'), /2 items, 1 folds \(only the sources gamma\)/);
   t.notMatch(only.out.join('\n'), /## Dev set/);
-  const devOnly = await run(['--no-loso', '--dev', dev, '--weights', join(dir, 'w.json')]);
+  const devOnly = await run(['--no-loso', '--dev', dev, '--heldout', dev, '--weights', join(dir, 'w.json')]);
   t.equal(devOnly.code, 0);
   t.notMatch(devOnly.out.join('\n'), /Leave-one-source-out|Cost\/quality/);
   t.match(devOnly.out.join('\n'), /\| 3-class accuracy +\| +100\.0% \|/);
+  t.match(devOnly.out.join('\n'), /## Held-out set: .*dev\.jsonl, \d+ items, its authors ask that it not be trained on/, 'the held-out sources are a second unseen set');
+  const noHeldout = await run(['--no-loso', '--dev', dev, '--heldout', join(dir, 'nope.jsonl'), '--weights', join(dir, 'w.json')]);
+  t.equal(noHeldout.code, 1, 'an unreadable held-out set exits 1');
 });
 
 t.test('full evaluation: exit 1 for a missing or bad corpus, an unknown source, unreadable weights', async (t) => {

@@ -31,11 +31,12 @@ import { formatEvaluation } from './eval-tables.js';
 
 const DEFAULT_CORPUS = 'data/complexity/corpus.jsonl';
 const DEFAULT_DEV = 'test/fixtures/complexity/complexity-dev.jsonl';
+const DEFAULT_HELDOUT = 'data/complexity/heldout.jsonl';
 const USAGE = [
   'usage: eval-classifier [FILE] [--config PATH] [--model ALIAS] [--price-small N] [--price-large N]',
   '                       [--classifier heuristic|learned] [--weights PATH] [--errors]',
-  '                       [--corpus PATH] [--dev PATH] [--no-loso] [--only-loso] [--sources A,B] [--svg PATH]',
-  `  without FILE: leave-one-source-out on ${DEFAULT_CORPUS}, the dev set ${DEFAULT_DEV}, the cost/quality curve`,
+  '                       [--corpus PATH] [--dev PATH] [--heldout PATH] [--no-loso] [--only-loso] [--sources A,B] [--svg PATH]',
+  `  without FILE: leave-one-source-out on ${DEFAULT_CORPUS}, the dev set ${DEFAULT_DEV}, the held-out set ${DEFAULT_HELDOUT}, the cost/quality curve`,
 ].join('\n');
 
 function parseArgs(args: readonly string[]): Options | string {
@@ -49,7 +50,7 @@ function parseArgs(args: readonly string[]): Options | string {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     const price = /^--price-(small|large)(?:=(.*))?$/.exec(arg);
-    const withValue = /^--(config|model|classifier|weights|corpus|dev|sources|svg)(?:=(.*))?$/.exec(arg);
+    const withValue = /^--(config|model|classifier|weights|corpus|dev|heldout|sources|svg)(?:=(.*))?$/.exec(arg);
     if (withValue !== null) {
       const value = withValue[2] ?? args[++i];
       if (value === undefined || value === '') return `--${withValue[1]} needs a value`;
@@ -70,7 +71,7 @@ function parseArgs(args: readonly string[]): Options | string {
   const classifier = named['classifier'];
   if (classifier !== undefined && classifier !== 'heuristic' && classifier !== 'learned') return '--classifier is heuristic or learned';
   if (!loso && !devSet) return '--no-loso and --only-loso leave nothing to evaluate';
-  if (file !== null && (named['corpus'] ?? named['dev'] ?? named['sources'] ?? named['svg']) !== undefined) return '--corpus, --dev, --sources and --svg are for the full evaluation (no FILE)';
+  if (file !== null && (named['corpus'] ?? named['dev'] ?? named['heldout'] ?? named['sources'] ?? named['svg']) !== undefined) return '--corpus, --dev, --heldout, --sources and --svg are for the full evaluation (no FILE)';
   if (named['svg'] !== undefined && !loso) return '--svg draws the leave-one-source-out curve: not with --no-loso';
   return {
     file,
@@ -83,6 +84,7 @@ function parseArgs(args: readonly string[]): Options | string {
     weights: named['weights'] ?? null,
     corpus: named['corpus'] ?? DEFAULT_CORPUS,
     dev: named['dev'] ?? DEFAULT_DEV,
+    heldout: named['heldout'] ?? DEFAULT_HELDOUT,
     loso,
     devSet,
     sources: named['sources'] === undefined ? null : new Set(named['sources'].split(',').filter((s) => s !== '')),

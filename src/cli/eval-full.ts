@@ -1,6 +1,7 @@
 // The full evaluation of the learned classifier (eval-classifier without FILE), in three sections
 // printed in this order: leave-one-source-out on the corpus, the cost/quality curve over its pooled
-// held-out probabilities, and the dev set with the committed weights. The heuristic's numbers on the
+// held-out probabilities, and the two unseen sets (the dev set; the held-out sources) with the
+// committed weights. The heuristic's numbers on the
 // same sets are shown beside the learned ones.
 import { writeFile } from 'node:fs/promises';
 import { COMPLEXITIES } from '../classify/classification.js';
@@ -37,8 +38,10 @@ export async function evalFull(options: Options, setup: Setup, kit: LearnedKit, 
   }
   const recommended = pooled === null ? null : await curveSection(pooled, options, setup, io);
   if (options.devSet) {
-    const code = await devSetSection(options, setup, kit, io, recommended);
-    if (code !== 0) return code;
+    const dev = await unseenSetSection(options.dev, 'Dev set', 'never in the corpus', 'heuristic (tuned on it)', setup, kit, io, recommended);
+    if (dev !== 0) return dev;
+    const held = await unseenSetSection(options.heldout, 'Held-out set', 'its authors ask that it not be trained on: never in the corpus', 'heuristic', setup, kit, io, recommended);
+    if (held !== 0) return held;
   }
   io.stderr(`eval-classifier: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return 0;
@@ -152,15 +155,24 @@ async function curveSection(pooled: readonly Scored[], options: Options, setup: 
 }
 
 /**
- * The dev set with the committed weights (trained on the whole corpus, which never holds a dev item),
- * at the configured thresholds and, when the curve chose them, the recommended ones. Returns the exit code.
+ * A labelled set the committed weights were never trained on (the dev set; the held-out sources), at
+ * the configured thresholds and, when the curve chose them, the recommended ones. Returns the exit code.
  */
-async function devSetSection(options: Options, setup: Setup, kit: LearnedKit, io: EvalClassifierIo, recommended: LearnedThresholds | null): Promise<number> {
-  const text = await readText(options.dev, io);
+async function unseenSetSection(
+  path: string,
+  title: string,
+  why: string,
+  heuristicName: string,
+  setup: Setup,
+  kit: LearnedKit,
+  io: EvalClassifierIo,
+  recommended: LearnedThresholds | null,
+): Promise<number> {
+  const text = await readText(path, io);
   if (text === null) return 1;
   const set = parseLabelledSet(text);
   if (set.errors.length > 0) {
-    for (const error of set.errors) io.stderr(`${options.dev}: ${error}`);
+    for (const error of set.errors) io.stderr(`${path}: ${error}`);
     return 1;
   }
   const model = loadModel(kit, setup.weights, io);
@@ -174,11 +186,11 @@ async function devSetSection(options: Options, setup: Setup, kit: LearnedKit, io
   const learned = evaluateAt(scored, setup.thresholds, setup.route, setup.prices);
   const columns: [string, Evaluation][] = [[`learned ${model.version}`, learned]];
   if (recommended !== null) columns.push([`learned, recommended thresholds`, evaluateAt(scored, recommended, setup.route, setup.prices)]);
-  columns.push(['heuristic (tuned on it)', heuristic]);
+  columns.push([heuristicName, heuristic]);
   print(
     io,
     '',
-    `## Dev set: ${options.dev}, ${set.items.length} items, never in the corpus; weights ${setup.weights.replace(`${process.cwd()}/`, '')}`,
+    `## ${title}: ${path}, ${set.items.length} items, ${why}; weights ${setup.weights.replace(`${process.cwd()}/`, '')}`,
     '',
     ...summaryTable(columns),
     '',

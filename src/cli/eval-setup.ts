@@ -52,6 +52,8 @@ export interface Options {
   readonly weights: string | null;
   readonly corpus: string;
   readonly dev: string;
+  /** Items of sources never trained on (data/complexity/heldout.jsonl), read with the dev set. */
+  readonly heldout: string;
   readonly loso: boolean;
   readonly devSet: boolean;
   readonly sources: ReadonlySet<string> | null;

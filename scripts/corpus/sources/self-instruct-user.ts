@@ -10,8 +10,10 @@
 // Labels: by the source's own category, `motivation_app`, through APP_LABEL; every item was then
 // read and those whose mapped label is clearly wrong are dropped (DROPS), never relabelled. Apps
 // that mix kinds of work are left unused (UNUSED).
-// The file's folder README asks that this evaluation set not be used for training; the repository
-// licence (Apache-2.0) allows it. data/complexity/README.md states both beside the source.
+// The file's folder README asks that this evaluation set not be used for training. The licence
+// (Apache-2.0) would allow it, but we do as the authors ask: the source is heldOut, so its items go
+// to data/complexity/heldout.jsonl, a check the model is never trained on, and no conversation is
+// built from them.
 import { readBlob, sourceRef, type CorpusItem, type CorpusSource, type Label } from '../source.js';
 
 const REPO = 'yizhongw/self-instruct';
@@ -121,6 +123,7 @@ function taskNumber(id: string): number {
 
 export const source: CorpusSource = {
   name: 'self-instruct-user',
+  heldOut: true,
   items(): CorpusItem[] {
     const rows = readBlob(REPO, COMMIT, PATH)
       .toString('utf8')
