@@ -1,5 +1,8 @@
 import t from 'tap';
-import { defaultFeatureSpec, DENSE_NAMES, extractFeatures, FEATURE_WINDOW, FeatureBuffer, HASHED_GROUPS } from './features.js';
+import { DENSE_NAMES } from './dense-features.js';
+import { FEATURE_WINDOW, FeatureBuffer } from './feature-buffer.js';
+import { defaultFeatureSpec, HASHED_GROUPS } from './feature-layout.js';
+import { extractFeatures } from './features.js';
 
 const spec = defaultFeatureSpec();
 const user = (content: unknown) => ({ messages: [{ role: 'user', content }] });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { DENSE_NAMES } from './features.js';
+import { DENSE_NAMES } from './dense-features.js';
 import { DEFAULT_MODEL_FILE, parseWeights, readModelFile, serializeWeights } from './model-file.js';
 import { modelFromWeights } from './model.js';
 import { TEST_EXAMPLES } from './test-support.js';

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LearnedClassifierModel } from './contract.js';
-import { DENSE_NAMES, FEATURE_SET, HASHED_GROUPS, rowCount, type FeatureSpec } from './features.js';
+import { DENSE_NAMES } from './dense-features.js';
+import { FEATURE_SET, HASHED_GROUPS, rowCount, type FeatureSpec } from './feature-layout.js';
 import { modelFromWeights } from './model.js';
 import { WEIGHTS_VERSION, type ModelWeights, type TrainOptions, type TrainingSummary } from './weights.js';
 

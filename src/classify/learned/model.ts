@@ -3,7 +3,10 @@
 // three dot products and a softmax, and names the feature groups that decided.
 import { createHash } from 'node:crypto';
 import type { LearnedClassifierModel, LearnedPrediction } from './contract.js';
-import { DENSE_FEATURES, denseOffset, extractFeatures, FeatureBuffer, groupValue, HASHED_GROUPS, HASHED_REASONS, rowCount } from './features.js';
+import { DENSE_FEATURES } from './dense-features.js';
+import { FeatureBuffer, groupValue } from './feature-buffer.js';
+import { denseOffset, HASHED_GROUPS, HASHED_REASONS, rowCount } from './feature-layout.js';
+import { extractFeatures } from './features.js';
 import { softmax } from './train.js';
 import type { ModelWeights } from './weights.js';
 

@@ -5,7 +5,9 @@
 // byte-identical weights on every run.
 import { COMPLEXITIES } from '../classification.js';
 import type { TrainingExample } from './contract.js';
-import { defaultFeatureSpec, denseOffset, extractFeatures, FeatureBuffer, groupValue, HASHED_GROUPS, rowCount, type FeatureSpec } from './features.js';
+import { FeatureBuffer, groupValue } from './feature-buffer.js';
+import { defaultFeatureSpec, denseOffset, HASHED_GROUPS, rowCount, type FeatureSpec } from './feature-layout.js';
+import { extractFeatures } from './features.js';
 import { WEIGHTS_VERSION, type ModelWeights, type TrainOptions } from './weights.js';
 
 /**

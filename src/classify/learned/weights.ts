@@ -1,6 +1,6 @@
 // A trained model as data: the feature layout it was trained with, what it was trained on, and its
 // weights. train.ts makes it, model-file.ts writes and reads it, model.ts turns it into a predictor.
-import type { FeatureSpec } from './features.js';
+import type { FeatureSpec } from './feature-layout.js';
 
 /** The file format's version; a file with another one is refused, not guessed at. */
 export const WEIGHTS_VERSION = 1;
