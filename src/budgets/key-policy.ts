@@ -1,6 +1,5 @@
 // What a key may ask for: its model aliases, its largest max_tokens, and its tiers.
 import { RouterError } from '../openai/errors.js';
-import type { Pool } from '../pools/pool.js';
 import type { ModelRoute, TierRoute } from '../routing/decide.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import type { KeyRecord } from './types.js';
@@ -28,7 +27,7 @@ export function checkMaxTokens(key: KeyRecord, request: InferenceRequest): void 
  * The decided tier when the key may reach it; otherwise the alias's cheapest tier the key may reach
  * (the reason says so); a 403 when it may reach none of them.
  */
-export function allowedTier(key: KeyRecord, route: ModelRoute<Pool>, tier: TierRoute<Pool>): { tier: TierRoute<Pool>; restricted: boolean } {
+export function allowedTier<P>(key: KeyRecord, route: ModelRoute<P>, tier: TierRoute<P>): { tier: TierRoute<P>; restricted: boolean } {
   if (key.tiers === null || key.tiers.includes(tier.name)) return { tier, restricted: false };
   const fallback = route.tiers.find((candidate) => key.tiers?.includes(candidate.name));
   if (fallback === undefined) {

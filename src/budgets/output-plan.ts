@@ -1,16 +1,18 @@
-// Strict budgets: the most one request can cost on whichever pool of its tier chain serves it (a
-// spill or fallback may take it to a pool with a longer context), and the cap the router adds to the
-// request's body, per pool, where nothing else bounds its output.
+// What a keyed request reserves. Strict budgets: the most one request can cost on whichever pool of
+// its tier chain serves it (a spill or fallback may take it to a pool with a longer context), and the
+// cap the router adds to the request's body, per pool, where nothing else bounds its output.
 //
 // Engines bound the output themselves: a generation never goes past the context (prompt + output ≤
 // context length; vLLM and TGI refuse a longer request or stop there). So on a pool whose context
 // length is known, a request that sets no max_tokens needs no cap for the budget's sake; the router
 // adds one (the smaller of budgets.maxOutputTokens and the key's maxTokensPerRequest) only where it
 // cannot push the request past that context, or where the context is unknown.
+import type { BudgetsConfig, PoolConfig } from '../config/types.js';
 import type { Pool } from '../pools/pool.js';
 import { spillChain, type TierRoute } from '../routing/decide.js';
-import type { Endpoint } from '../routing/inference-request.js';
-import type { CostEstimate } from './estimate.js';
+import type { Endpoint, InferenceRequest } from '../routing/inference-request.js';
+import { estimateCost, type CostEstimate } from './estimate.js';
+import type { KeyRecord } from './types.js';
 
 /** The field the router sets upstream, and to what. */
 export interface OutputCap {
@@ -25,6 +27,30 @@ export interface StrictPlan {
   readonly caps: ReadonlyMap<string, OutputCap> | null;
 }
 
+/** What the caps depend on in a pool: plain data in the plan's table tests, a live Pool in traffic. */
+export type CappablePool = Pick<Pool, 'name' | 'contextLength'> & { readonly config: Pick<PoolConfig, 'engine'> };
+
+/** A keyed request's reservation: what openMeter reserves, the estimate behind it, and strict mode's caps. */
+export interface ReservationPlan extends StrictPlan {
+  readonly estimate: CostEstimate;
+}
+
+/**
+ * Strict: the worst cost on any of `pools` (every pool the request may be spilled or fall back to),
+ * with the caps that make it finite. Tight: the tokenizer's prompt estimate plus one top-up step of
+ * output (or the client's smaller limit); a stream grows it as it goes.
+ */
+export function planReservation(request: InferenceRequest, key: KeyRecord, settings: BudgetsConfig, pools: readonly CappablePool[]): ReservationPlan {
+  const estimate = estimateCost(request, settings);
+  if (settings.budgetMode === 'strict') {
+    const cap = Math.min(settings.maxOutputTokens, key.maxTokensPerRequest ?? Infinity);
+    return { ...planStrict(estimate, request.endpoint, pools, cap), estimate };
+  }
+  const { topUpTokens } = settings;
+  const tokens = estimate.promptTokens + Math.min(estimate.generations * (estimate.maxOutput ?? topUpTokens), topUpTokens);
+  return { tokens, caps: null, estimate };
+}
+
 /** The pools that may serve a request decided to `tier`, as runAttempts walks them. */
 export function servingPools(tier: TierRoute<Pool>, allowedTiers: ReadonlySet<string> | null): Pool[] {
   const pools: Pool[] = [];
@@ -33,7 +59,7 @@ export function servingPools(tier: TierRoute<Pool>, allowedTiers: ReadonlySet<st
 }
 
 /** `cap`: the output the router may add when the client set none (maxOutputTokens, within the key's limit). */
-export function planStrict(estimate: CostEstimate, endpoint: Endpoint, pools: readonly Pool[], cap: number): StrictPlan {
+export function planStrict(estimate: CostEstimate, endpoint: Endpoint, pools: readonly CappablePool[], cap: number): StrictPlan {
   let tokens = estimate.promptUpperBound;
   let caps: Map<string, OutputCap> | null = null;
   if (estimate.generations === 0) return { tokens, caps };
@@ -56,7 +82,7 @@ export function planStrict(estimate: CostEstimate, endpoint: Endpoint, pools: re
  * TGI take max_tokens everywhere (TGI reads max_completion_tokens only as its alias in chat), and the
  * legacy completions API has only max_tokens.
  */
-function capField(pool: Pool, endpoint: Endpoint): OutputCap['field'] {
+function capField(pool: CappablePool, endpoint: Endpoint): OutputCap['field'] {
   return endpoint === 'chat' && pool.config.engine === 'openai' ? 'max_completion_tokens' : 'max_tokens';
 }
 
