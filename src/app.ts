@@ -1,32 +1,14 @@
 // createApp: the inference lane, then the middleware list. The two are the architecture.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
-import type { BudgetService } from './budgets/service.js';
 import { logAccess } from './http/access-log.js';
+import type { AppDeps } from './http/deps.js';
 import { inferenceRoutes, type InferenceHandler } from './http/handlers/inference.js';
 import { inferenceLane } from './http/inference-lane.js';
 import { renderErrors } from './http/render-errors.js';
 import { assignRequestId } from './http/request-id.js';
 import { metricsRoutes, routes } from './http/routes.js';
 import type { AppState, RouterState } from './http/state.js';
-import type { Logger } from './observability/logger.js';
-import type { RouterMetrics } from './observability/metrics.js';
-import type { ProxyDeps } from './proxy/attempts.js';
-import type { ReloadResult, ReloadTrigger } from './reload.js';
-
-export interface AppDeps {
-  readonly state: RouterState;
-  readonly logger: Logger;
-  readonly metrics: RouterMetrics;
-  readonly proxy: ProxyDeps;
-  /** SWITCHYARD_ADMIN_TOKEN; null turns the admin API off. */
-  readonly adminToken: string | null;
-  readonly reload: (trigger: ReloadTrigger) => Promise<ReloadResult>;
-  /** Keys and budgets; null when the router runs open (no keys, no admin token). */
-  readonly budgets: BudgetService | null;
-  /** /metrics is served by a listener of its own (server.metricsPort), so not on this one. */
-  readonly metricsListener: boolean;
-}
 
 /**
  * The server's request listener. POSTs to the inference routes take the lane (src/http/inference-lane.ts),

@@ -3,10 +3,10 @@
 // each route names its own gate (a client's key, the admin token), so authentication cannot depend on
 // how a path is spelled.
 import Router from '@koa/router';
-import type { AppDeps } from '../app.js';
 import { RouterError } from '../openai/errors.js';
 import { requireAdmin } from './admin-auth.js';
 import { authenticate } from './authenticate.js';
+import type { AppDeps } from './deps.js';
 import { adminKeys } from './handlers/admin-keys.js';
 import { adminPools } from './handlers/admin-pools.js';
 import { reloadConfig } from './handlers/admin-reload.js';
