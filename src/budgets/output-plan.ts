@@ -9,7 +9,6 @@
 // cannot push the request past that context, or where the context is unknown.
 import type { BudgetsConfig, PoolConfig } from '../config/types.js';
 import type { Pool } from '../pools/pool.js';
-import { spillChain, type TierRoute } from '../routing/decide.js';
 import type { Endpoint, InferenceRequest } from '../routing/inference-request.js';
 import { estimateCost, type CostEstimate } from './estimate.js';
 import type { KeyRecord } from './types.js';
@@ -49,13 +48,6 @@ export function planReservation(request: InferenceRequest, key: KeyRecord, setti
   const { topUpTokens } = settings;
   const tokens = estimate.promptTokens + Math.min(estimate.generations * (estimate.maxOutput ?? topUpTokens), topUpTokens);
   return { tokens, caps: null, estimate };
-}
-
-/** The pools that may serve a request decided to `tier`, as runAttempts walks them. */
-export function servingPools(tier: TierRoute<Pool>, allowedTiers: ReadonlySet<string> | null): Pool[] {
-  const pools: Pool[] = [];
-  for (const next of spillChain(tier)) if (allowedTiers === null || allowedTiers.has(next.name)) pools.push(...next.pools);
-  return pools;
 }
 
 /** `cap`: the output the router may add when the client set none (maxOutputTokens, within the key's limit). */

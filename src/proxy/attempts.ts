@@ -1,7 +1,8 @@
-// The attempts of one request, all before commit: pick a replica, try it, and on a retryable
-// failure try another — the next replica of the pool, then the tier's next pool, then the tiers it
-// spills to — within maxAttempts, the retry budget and the request's one deadline. A tier whose
-// replicas are all saturated is skipped at once for its spillTo tier instead of queueing.
+// The attempts of one request, all before commit, along the plan's chain (src/routing/plan.ts): pick
+// a replica, try it, and on a retryable failure try another — the next replica of the pool, then the
+// tier's next pool, then the chain's next tier — within maxAttempts, the retry budget and the
+// request's one deadline. A tier whose replicas are all saturated is skipped at once for the chain's
+// next tier instead of queueing.
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RetryConfig } from '../config/types.js';
@@ -10,8 +11,8 @@ import type { AttemptRecord, RequestRecord } from '../observability/request-reco
 import { RouterError } from '../openai/errors.js';
 import type { Pool } from '../pools/pool.js';
 import type { Replica } from '../pools/replica.js';
-import { spillChain, type Decision, type TierRoute } from '../routing/decide.js';
 import { ENDPOINT_PATHS, type InferenceRequest } from '../routing/inference-request.js';
+import type { PlannedTier, RequestPlan } from '../routing/plan.js';
 import type { AbortSwitch } from './abort-switch.js';
 import { runAttempt } from './attempt.js';
 import { upstreamPayload } from './forward.js';
@@ -32,7 +33,8 @@ export interface ProxyDeps {
 
 export interface ProxyInput {
   readonly request: InferenceRequest;
-  readonly decision: Decision<Pool>;
+  /** What to try, in order, and why; the attempts decide nothing the plan decided. */
+  readonly plan: RequestPlan<Pool>;
   readonly retry: RetryConfig;
   readonly res: ServerResponse;
   readonly record: RequestRecord;
@@ -40,24 +42,21 @@ export interface ProxyInput {
   readonly abort: AbortSwitch;
   /** A budget's limit on a stream's output (tight mode); null when unmetered. */
   readonly guard: StreamGuard | null;
-  /** Tiers the client's key may reach; null when unrestricted. Spills skip the others. */
-  readonly allowedTiers: ReadonlySet<string> | null;
-  /** Strict budgets: per pool name, the output cap its upstream body gets (pools not listed get none). */
-  readonly outputCaps?: ReadonlyMap<string, OutputCap> | null;
+  /** The plan's caps, once its reservation was made (an unmetered request gets none); null: none. */
+  readonly outputCaps: ReadonlyMap<string, OutputCap> | null;
 }
 
 export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<void> {
   const { record, res, retry } = input;
   const { metrics } = deps;
   deps.retryBudget.recordRequest();
-  const chain = spillChain(input.decision.tier);
+  const { chain } = input.plan;
   const tried = new Set<Replica>();
-  let reason = input.decision.reason;
+  let reason = input.plan.reason;
   let lastFailure: RouterError | null = null;
   let lastPool: Pool | null = null;
 
   for (const [tierIndex, tier] of chain.entries()) {
-    if (input.allowedTiers !== null && !input.allowedTiers.has(tier.name)) continue;
     const spillTarget = chain[tierIndex + 1];
     if (spillTarget !== undefined) {
       if (isSaturated(tier)) {
@@ -142,7 +141,7 @@ function learnFailure(pool: Pool, replica: Replica, deps: ProxyDeps): void {
 }
 
 /** Headers describe the attempt that will commit, so they are (re)set before each one. */
-function announce(res: ServerResponse, record: RequestRecord, tier: TierRoute<Pool>, pool: Pool, replica: Replica, reason: string): void {
+function announce(res: ServerResponse, record: RequestRecord, tier: PlannedTier<Pool>, pool: Pool, replica: Replica, reason: string): void {
   record.tier = tier.name;
   record.reason = reason;
   record.pool = pool.name;
@@ -154,7 +153,7 @@ function announce(res: ServerResponse, record: RequestRecord, tier: TierRoute<Po
 }
 
 /** Every pool of the tier is out of eligible replicas, and at least one because of load. */
-function isSaturated(tier: TierRoute<Pool>): boolean {
+function isSaturated(tier: PlannedTier<Pool>): boolean {
   let saturated = false;
   for (const pool of tier.pools) {
     if (pool.eligibleCount() > 0) return false;
@@ -163,7 +162,7 @@ function isSaturated(tier: TierRoute<Pool>): boolean {
   return saturated;
 }
 
-function laterHasEligible(chain: readonly TierRoute<Pool>[], tierIndex: number, poolIndex: number): boolean {
+function laterHasEligible(chain: readonly PlannedTier<Pool>[], tierIndex: number, poolIndex: number): boolean {
   for (let t = tierIndex; t < chain.length; t++) {
     const pools = chain[t]?.pools ?? [];
     for (let p = t === tierIndex ? poolIndex + 1 : 0; p < pools.length; p++) {

@@ -1,10 +1,8 @@
 // POST /v1/chat/completions, /v1/completions, /v1/embeddings: a straight line of awaits.
-// read → parse → model → key policy → classify → reserve → attempts → settle (always).
+// read → parse → admit → classify → plan → reserve → carry out the plan → settle (always).
+// Every routing and budget decision is the plan's (src/routing/plan.ts); this file only does the I/O.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { estimateCost } from '../../budgets/estimate.js';
-import { allowedTier, checkMaxTokens, checkModel } from '../../budgets/key-policy.js';
 import { closeMeter, openMeter, type Meter } from '../../budgets/meter.js';
-import { planStrict, servingPools, type OutputCap } from '../../budgets/output-plan.js';
 import type { BudgetService } from '../../budgets/service.js';
 import type { KeyRecord } from '../../budgets/types.js';
 import type { RouterMetrics } from '../../observability/metrics.js';
@@ -13,7 +11,7 @@ import { runAttempts, type ProxyDeps } from '../../proxy/attempts.js';
 import { watchRequest } from '../../proxy/request-lifetime.js';
 import { findRoute } from '../../routing/decide.js';
 import { parseRequest, type Endpoint } from '../../routing/inference-request.js';
-import { route } from '../../routing/route-request.js';
+import { admit, planRequest, type Caller } from '../../routing/plan.js';
 import { readJsonBody } from '../read-json.js';
 import type { RouterState } from '../state.js';
 
@@ -40,45 +38,30 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
     // alias goes into the record (the access line, metric labels), never unchecked client text.
     const modelRoute = findRoute(runtime.routes, request.model);
     record.model = modelRoute.alias;
-    if (key !== null) {
-      checkModel(key, request.model);
-      checkMaxTokens(key, request);
-    }
-    const settings = budgets?.settings;
-    const share = key === null || budgets === null ? 0 : budgets.usedShare(key.id);
-    const pressure = settings?.degradeAt != null && share >= settings.degradeAt ? share : null;
+    const caller = callerOf(key, budgets);
+    const pinned = req.headers['x-switchyard-tier'];
+    const admission = admit(modelRoute, request, caller, typeof pinned === 'string' && pinned !== '' ? pinned : null);
     // Watched from here: a client that leaves while its request is classified or reserved is noticed
     // at once, and no replica is asked. The watch ends with the response (see watchRequest).
     const lifetime = watchRequest(res, runtime.config.server.requestTimeoutMs);
-    const pinned = req.headers['x-switchyard-tier'];
-    const routing = route(runtime, request, typeof pinned === 'string' ? pinned : '', pressure);
     // Only a classification can take a while (a model-based classifier): only then is it raced.
-    let decision = await (modelRoute.classify ? lifetime.unlessAborted(routing) : routing);
-    if (key !== null) {
-      const allowed = allowedTier(key, modelRoute, decision.tier);
-      if (allowed.restricted) decision = { ...decision, tier: allowed.tier, reason: `restricted: ${allowed.tier.name}` };
-    }
+    const classification = admission.classify ? await lifetime.unlessAborted(runtime.classifier.classify(request.body)) : null;
+    const plan = planRequest(admission, classification);
     // Set only now: the alias is a configured name, never unchecked client text in a header.
-    res.setHeader('x-switchyard-model', decision.model);
-    if (decision.complexity !== null) res.setHeader('x-switchyard-complexity', decision.complexity);
-    record.tier = decision.tier.name;
-    record.complexity = decision.complexity;
-    record.reason = decision.reason;
-    res.setHeader('x-switchyard-tier', decision.tier.name);
-    res.setHeader('x-switchyard-reason', decision.reason);
+    res.setHeader('x-switchyard-model', plan.alias);
+    if (plan.complexity !== null) res.setHeader('x-switchyard-complexity', plan.complexity);
+    record.tier = plan.tier.name;
+    record.complexity = plan.complexity;
+    record.reason = plan.reason;
+    res.setHeader('x-switchyard-tier', plan.tier.name);
+    res.setHeader('x-switchyard-reason', plan.reason);
     if (state.draining) res.setHeader('connection', 'close');
 
-    const estimate = key !== null && budgets !== null ? estimateCost(request, budgets.settings) : null;
-    const allowedTiers = key?.tiers == null ? null : new Set(key.tiers);
+    const { reservation } = plan;
     let meter: Meter | null = null;
-    let outputCaps: ReadonlyMap<string, OutputCap> | null = null;
-    if (key !== null && budgets !== null && estimate !== null) {
-      // Strict budgets hold only if the output is bounded: by the client's own limit, by the context of
-      // every pool that may serve it, or else by a cap the router adds for that pool.
-      const cap = Math.min(budgets.settings.maxOutputTokens, key.maxTokensPerRequest ?? Infinity);
-      const plan = budgets.settings.budgetMode === 'strict' ? planStrict(estimate, endpoint, servingPools(decision.tier, allowedTiers), cap) : null;
-      meter = await openMeter(budgets, key, request, estimate, plan, res);
-      if (meter !== null) outputCaps = plan?.caps ?? null;
+    if (key !== null && budgets !== null && reservation !== null) {
+      // openMeter reserves the plan's tokens (its `plan` argument: the tokens and strict caps).
+      meter = await openMeter(budgets, key, request, reservation.estimate, { tokens: reservation.tokens, caps: plan.caps }, res);
     }
     try {
       // A client gone while its reservation was made: settled at zero below, and no attempt starts.
@@ -86,25 +69,31 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
       await runAttempts(
         {
           request,
-          decision,
+          plan,
           retry: runtime.config.retry,
           res,
           record,
           abort: lifetime.abort,
           guard: meter?.guard ?? null,
-          allowedTiers,
-          outputCaps,
+          // An unmetered request (the store away, fail-open) gets no caps: they exist for the budget.
+          outputCaps: meter === null ? null : plan.caps,
         },
         proxy,
       );
     } finally {
       lifetime.dispose();
-      if (meter !== null && budgets !== null && estimate !== null && key !== null) {
-        const tokens = closeMeter(budgets, meter, record, estimate);
-        countKeyTokens(proxy.metrics, key.id, record.tier ?? decision.tier.name, record, tokens);
+      if (meter !== null && budgets !== null && reservation !== null && key !== null) {
+        const tokens = closeMeter(budgets, meter, record, reservation.estimate);
+        countKeyTokens(proxy.metrics, key.id, record.tier ?? plan.tier.name, record, tokens);
       }
     }
   };
+}
+
+/** The key and its standing, for the plan: budget pressure is read from the key's last reservation here. */
+function callerOf(key: KeyRecord | null, budgets: BudgetService | null): Caller | null {
+  if (key === null) return null;
+  return { key, usedShare: budgets === null ? 0 : budgets.usedShare(key.id), budgets: budgets?.settings ?? null };
 }
 
 function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, record: { promptTokens: number | null; completionTokens: number | null }, total: number): void {
