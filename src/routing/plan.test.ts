@@ -115,7 +115,11 @@ t.test('classified tiers, fixed aliases, spill chains', async (t) => {
     ['a fixed alias is not classified', { model: 'fixed', classification: classified('complex') }, { alias: 'fixed', complexity: null, reason: 'fixed: small', chain: ['small: s1'] }],
     ['a classifying alias without a classification: its first tier', { classification: null }, { alias: 'auto', complexity: null, reason: 'fixed: small', chain: ['small: s1'] }],
   ];
-  for (const [name, ask, expected] of cases) t.strictSame(summary(plan(ask)), expected, name);
+  for (const [name, ask, expected] of cases) {
+    const p = plan(ask);
+    t.strictSame(summary(p), expected, name);
+    t.equal(p.tier, p.chain[0], `${name}: the serving tier heads the chain`);
+  }
 });
 
 t.test('what needs a classification', async (t) => {

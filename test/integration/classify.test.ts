@@ -112,6 +112,17 @@ t.test('POST /admin/route answers the decision without forwarding anything', asy
   t.type(decision['score'], 'number');
   t.ok(Array.isArray(decision['reasons']) && (decision['reasons'] as string[]).includes('code'));
   t.equal(decision['reason'], `complex: ${(decision['reasons'] as string[]).join('+')}`);
+  t.strictSame(
+    decision['plan'],
+    { alias: 'auto', complexity: 'complex', reasons: decision['reasons'], reason: decision['reason'], chain: [{ tier: 'large', pools: ['large'] }], caps: null, reservation: null },
+    'the plan traffic would follow, by names (anonymous: no caps, nothing reserved)',
+  );
+  const pinned = await fetch(`${test.url}/admin/route`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-switchyard-tier': 'large' },
+    body: JSON.stringify({ model: 'pinnable', messages: [{ role: 'user', content: SIMPLE }] }),
+  });
+  t.match(await pinned.json(), { model: 'pinnable', complexity: null, score: null, tier: 'large', reason: 'pinned: large', plan: { chain: [{ tier: 'large', pools: ['large'] }] } });
   t.equal(small.requests.length + large.requests.length, before, 'nothing was forwarded');
   const unknown = await fetch(`${test.url}/admin/route`, {
     method: 'POST',

@@ -1,10 +1,12 @@
-// POST /admin/route: the routing decision for a request body — class, score, reasons, tier, and the
-// pools attempts would use in order — without forwarding anything, so an operator can try a
-// router.yaml edit before traffic does.
+// POST /admin/route: the request plan for a request body — alias, class, score, reasons, the tier →
+// pool chain attempts would walk, caps and reservation — made by the same code as traffic's
+// (src/routing/plan.ts), without forwarding anything, so an operator can try a router.yaml edit
+// before traffic does. The caller is anonymous: no key's restrictions, pressure or reservation.
 import { readJsonBody } from '../read-json.js';
+import type { Pool } from '../../pools/pool.js';
+import { findRoute } from '../../routing/decide.js';
 import { parseRequest, type Endpoint } from '../../routing/inference-request.js';
-import { route } from '../../routing/route-request.js';
-import { spillChain } from '../../routing/decide.js';
+import { admit, planRequest, type RequestPlan } from '../../routing/plan.js';
 import type { AppMiddleware, RouterState } from '../state.js';
 
 export function adminRoute(state: RouterState): AppMiddleware {
@@ -12,18 +14,34 @@ export function adminRoute(state: RouterState): AppMiddleware {
     const runtime = state.runtime;
     const body = await readJsonBody(ctx.req, runtime.config.server.maxBodyBytes);
     const request = parseRequest(endpointOf(body), body, runtime.config.defaultModel);
-    const decision = await route(runtime, request, ctx.get('x-switchyard-tier'));
-    const { classification } = decision;
+    const pinned = ctx.get('x-switchyard-tier');
+    const admission = admit(findRoute(runtime.routes, request.model), request, null, pinned === '' ? null : pinned);
+    const classification = admission.classify ? await runtime.classifier.classify(request.body) : null;
+    const plan = planRequest(admission, classification);
     ctx.body = {
-      model: decision.model,
-      complexity: decision.complexity,
+      model: plan.alias,
+      complexity: plan.complexity,
       score: classification === null ? null : Math.round(classification.score * 1000) / 1000,
       reasons: classification?.reasons ?? [],
-      tier: decision.tier.name,
-      reason: decision.reason,
+      tier: plan.tier.name,
+      reason: plan.reason,
       // Where attempts would go, in order: the tier's pools, then the tiers it spills to.
-      pools: spillChain(decision.tier).flatMap((tier) => tier.pools.map((pool) => ({ tier: tier.name, pool: pool.name }))),
+      pools: plan.chain.flatMap((tier) => tier.pools.map((pool) => ({ tier: tier.name, pool: pool.name }))),
+      plan: byNames(plan),
     };
+  };
+}
+
+/** The plan as JSON: pools and tiers by name, caps per pool, the reserved tokens. */
+function byNames(plan: RequestPlan<Pool>) {
+  return {
+    alias: plan.alias,
+    complexity: plan.complexity,
+    reasons: plan.classification?.reasons ?? [],
+    reason: plan.reason,
+    chain: plan.chain.map((tier) => ({ tier: tier.name, pools: tier.pools.map((pool) => pool.name) })),
+    caps: plan.caps === null ? null : Object.fromEntries(plan.caps),
+    reservation: plan.reservation === null ? null : { tokens: plan.reservation.tokens },
   };
 }
 
