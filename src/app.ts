@@ -1,24 +1,23 @@
-// createApp: the inference lane, then the middleware list. The two are the architecture.
+// createApp: the inference lane, then koa. The lane serves the inference routes, every method on them;
+// koa serves the rest (models, admin, health, metrics). No route is served by both.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import { logAccess } from './http/access-log.js';
 import type { AppDeps } from './http/deps.js';
-import { inferenceRoutes, type InferenceHandler } from './http/handlers/inference.js';
+import { inferenceRoutes } from './http/handlers/inference.js';
 import { inferenceLane } from './http/inference-lane.js';
 import { renderErrors } from './http/render-errors.js';
 import { assignRequestId } from './http/request-id.js';
 import { metricsRoutes, routes } from './http/routes.js';
-import type { AppState, RouterState } from './http/state.js';
+import type { AppState } from './http/state.js';
 
 /**
- * The server's request listener. POSTs to the inference routes take the lane (src/http/inference-lane.ts),
- * which runs the same stages as the koa chain below without koa's per-request context; everything
- * else goes through koa.
+ * The server's request listener. A request on an inference path takes the lane (src/http/inference-lane.ts),
+ * which runs its stages as plain calls without koa's per-request context; everything else goes through koa.
  */
 export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const inference = inferenceRoutes(deps.state, deps.proxy, deps.budgets);
-  const lane = inferenceLane(inference, deps);
-  const koa = koaApp(deps, inference).callback();
+  const lane = inferenceLane(inferenceRoutes(deps.state, deps.proxy, deps.budgets), deps);
+  const koa = koaApp(deps).callback();
   return (req, res) => {
     if (!lane(req, res)) void koa(req, res);
   };
@@ -37,12 +36,12 @@ export function createMetricsApp(deps: Pick<AppDeps, 'state' | 'logger' | 'metri
   return app.callback();
 }
 
-function koaApp(deps: AppDeps, inference: ReadonlyMap<string, InferenceHandler>): Koa<AppState> {
+function koaApp(deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>();
   app.use(assignRequestId);
   app.use(logAccess(deps.logger, deps.metrics));
   app.use(renderErrors(deps.logger));
-  for (const middleware of routes(deps, inference)) app.use(middleware);
+  for (const middleware of routes(deps)) app.use(middleware);
   // Errors are rendered and logged by renderErrors; koa's own printing to stderr would only duplicate.
   app.silent = true;
   return app;

@@ -1,40 +1,33 @@
-// The hot path: POSTs to the inference routes served straight from node:http. They run the stages of
-// app.ts's koa chain (request id, access log, errors, authentication, handler) as plain calls, because
-// koa's per-request context, compose chain, router and finish tracking cost about a tenth of the
-// router's own CPU per request (README, Benchmarks). Only an exact POST takes this lane; any other
-// method or path, and so every 404 and 405, stays with koa, which serves these routes too.
+// The one path of the inference routes, served straight from node:http: koa's per-request context,
+// compose chain, router and finish tracking cost about a tenth of the router's own CPU per request
+// (README, Benchmarks), so koa keeps the routes that are not per-token work (admin, models, health,
+// metrics) and serves no inference route. The lane answers every request whose path is an inference
+// route, whatever its method; paths match exactly, as koa's table does, and any other spelling stays
+// with koa, which answers it 404.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BudgetService } from '../budgets/service.js';
-import type { Logger } from '../observability/logger.js';
-import type { RouterMetrics } from '../observability/metrics.js';
-import { accessRecorder, finalStatus, type AccessRecorder } from './access-log.js';
+import { accessRecorder, finalStatus } from './access-log.js';
 import { identifyCaller } from './authenticate.js';
+import type { AppDeps } from './deps.js';
 import type { InferenceHandler } from './handlers/inference.js';
+import { otherMethod } from './other-methods.js';
 import { failureToRender, writeError } from './render-errors.js';
 import { startRecord } from './request-id.js';
-import type { RouterState } from './state.js';
+import { requestPath } from './request-path.js';
 
 /** Takes the request and answers it, or returns false to leave it to koa. */
 export type Lane = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-export interface LaneDeps {
-  readonly state: RouterState;
-  readonly logger: Logger;
-  readonly metrics: RouterMetrics;
-  readonly budgets: BudgetService | null;
-}
+export type LaneDeps = Pick<AppDeps, 'state' | 'logger' | 'metrics' | 'budgets'>;
 
 export function inferenceLane(routes: ReadonlyMap<string, InferenceHandler>, deps: LaneDeps): Lane {
-  const serve = serveCall(deps, accessRecorder(deps.logger, deps.metrics));
+  const serve = serveCall(deps);
   const { logger } = deps;
   return (req, res) => {
-    if (req.method !== 'POST') return false;
-    const url = req.url ?? '';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
+    const path = requestPath(req.url ?? '');
+    if (path === null) return false;
     const handler = routes.get(path);
     if (handler === undefined) return false;
-    serve(handler, path, req, res).catch((thrown: unknown) => {
+    serve(handler, req.method ?? '', path, req, res).catch((thrown: unknown) => {
       // Only the error rendering or the access log can land here; neither should, and no request may hang.
       logger.error({ err: thrown }, 'request failed outside its handler');
       res.destroy();
@@ -43,19 +36,26 @@ export function inferenceLane(routes: ReadonlyMap<string, InferenceHandler>, dep
   };
 }
 
-type ServeCall = (handler: InferenceHandler, path: string, req: IncomingMessage, res: ServerResponse) => Promise<void>;
+type ServeCall = (handler: InferenceHandler, method: string, path: string, req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-function serveCall({ state, logger, budgets }: LaneDeps, recordAccess: AccessRecorder): ServeCall {
-  return async (handler, path, req, res) => {
+/** The stages of an inference request, in order: request id, caller's key, handler, error rendering, access line. */
+function serveCall({ state, logger, metrics, budgets }: LaneDeps): ServeCall {
+  const recordAccess = accessRecorder(logger, metrics);
+  const refuse = otherMethod(logger);
+  return async (handler, method, path, req, res) => {
     const record = startRecord(req, res);
     try {
-      const key = budgets === null ? null : await identifyCaller(req.headers.authorization, record, state, budgets);
-      await handler({ req, res, record, key });
+      if (method === 'POST') {
+        const key = budgets === null ? null : await identifyCaller(req.headers.authorization, record, state, budgets);
+        await handler({ req, res, record, key });
+      } else {
+        refuse(method, path, record, res);
+      }
     } catch (thrown) {
       const error = failureToRender(thrown, record, res, logger);
       if (error !== null) writeError(res, error);
     } finally {
-      recordAccess('POST', path, finalStatus(record, res, res.statusCode), record);
+      recordAccess(method, path, finalStatus(record, res, res.statusCode), record);
     }
   };
 }

@@ -1,7 +1,7 @@
-// Method + path → handler, and who may call it. The table is the one decision of which handler serves
-// a request: paths match exactly (case-sensitive, no trailing slash), as the inference lane's do, and
-// each route names its own gate (a client's key, the admin token), so authentication cannot depend on
-// how a path is spelled.
+// Method + path → handler, and who may call it, for everything but inference (the lane serves those
+// routes, src/http/inference-lane.ts). Paths match exactly (case-sensitive, no trailing slash), as the
+// lane's do, and each route names its own gate (a client's key, the admin token), so authentication
+// cannot depend on how a path is spelled.
 import Router from '@koa/router';
 import { RouterError } from '../openai/errors.js';
 import { requireAdmin } from './admin-auth.js';
@@ -12,16 +12,14 @@ import { adminPools } from './handlers/admin-pools.js';
 import { reloadConfig } from './handlers/admin-reload.js';
 import { adminRoute } from './handlers/admin-route.js';
 import { healthz, metricsEndpoint, readyz } from './handlers/health.js';
-import type { InferenceHandler } from './handlers/inference.js';
 import { getModel, listModels } from './handlers/models.js';
 import type { AppMiddleware, AppState } from './state.js';
 
-export function routes(deps: AppDeps, inference: ReadonlyMap<string, InferenceHandler>): AppMiddleware[] {
+export function routes(deps: AppDeps): AppMiddleware[] {
   const { state, metrics, budgets } = deps;
   const admin = requireAdmin(deps.adminToken);
   const caller = authenticate(state, budgets);
   const router = new Router<AppState>({ sensitive: true, strict: true });
-  for (const [path, handler] of inference) router.post(path, caller, served(handler));
   router.get('/v1/models', caller, listModels(state));
   router.get('/v1/models/{*id}', caller, getModel(state));
   router.get('/healthz', healthz);
@@ -48,14 +46,6 @@ export function metricsRoutes(deps: Pick<AppDeps, 'state' | 'metrics'>): AppMidd
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(deps.state));
   return [rejectUnmatched, router.routes() as AppMiddleware, router.allowedMethods() as AppMiddleware];
-}
-
-/** An inference handler as koa middleware: it answers through `ctx.res` itself. */
-function served(handler: InferenceHandler): AppMiddleware {
-  return async (ctx) => {
-    await handler({ req: ctx.req, res: ctx.res, record: ctx.state.record, key: ctx.state.key });
-    ctx.respond = false;
-  };
 }
 
 /** Unknown paths and wrong methods get OpenAI-shaped errors instead of koa's plain text. */
