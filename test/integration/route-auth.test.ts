@@ -127,7 +127,7 @@ function variants(path: string): string[] {
     `${path}%20`,
     `${path};x`,
     `${path}%00`,
-    // Absolute form (RFC 9112 section 3.2.2): the inference lane leaves it to koa.
+    // Absolute form (RFC 9112 section 3.2.2): routed by its path, by the lane and koa alike.
     `${test.url}${path}`,
     `${test.url}${path.toUpperCase()}`,
     `${test.url}/${path}`,

@@ -72,7 +72,7 @@ t.test('a connection that sends nothing at all: 408 once headersTimeoutMs is ove
   t.strictSame(answer.body, TIMEOUT);
 });
 
-t.test('a body that does not arrive within bodyTimeoutMs: 408 in the envelope, on the lane and through koa', async (t) => {
+t.test('a body that does not arrive within bodyTimeoutMs: 408 in the envelope, in origin and absolute form', async (t) => {
   const head = (target: string) => `POST ${target} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n`;
   for (const target of ['/v1/chat/completions', `${test.url}/v1/chat/completions`]) {
     const reply = await send(head(target), '{"model": "chat", ');
