@@ -82,8 +82,16 @@ function main(): void {
   const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 5000;
   const { model, note } = loadModel();
   const thresholds = DEFAULTS.classifier.learned;
+  const heuristicWeight: number = thresholds.heuristicWeight;
   const classifiers: [string, Classify][] = [
-    ['learned', (body) => applyFloors(body, classifyLearned(body, model, thresholds), DEFAULT_FLOORS)],
+    // As routing/classifier.ts runs it: the model, the heuristic's vote blended in, the floors.
+    [
+      'learned',
+      (body) => {
+        const vote = { weight: heuristicWeight, ask: () => classifyHeuristic(body).complexity };
+        return applyFloors(body, classifyLearned(body, model, thresholds, vote), DEFAULT_FLOORS);
+      },
+    ],
     ['heuristic', (body) => applyFloors(body, classifyHeuristic(body), DEFAULT_FLOORS)],
   ];
   const typical = typicalRequests();

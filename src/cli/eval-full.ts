@@ -11,7 +11,7 @@ import { curveSvg } from '../classify/learned/curve-svg.js';
 import { costQualityCurve, decideScored, evaluateAt, ISSUE_TARGETS, recommendThresholds, thresholdSteps, type Scored } from '../classify/learned/curve.js';
 import { losoFolds, parseCorpus, runLoso } from '../classify/learned/loso.js';
 import type { LearnedThresholds } from '../classify/learned/thresholds.js';
-import { classifyWith, floorOf, loadModel, readText, type EvalClassifierIo, type LearnedKit, type Options, type Setup } from './eval-setup.js';
+import { classifyWith, floorOf, loadModel, readText, routedProbabilities, type EvalClassifierIo, type LearnedKit, type Options, type Setup } from './eval-setup.js';
 import { confusionTable, curveTable, groupTable, pct, summaryTable, type Judged } from './eval-tables.js';
 
 function print(io: EvalClassifierIo, ...lines: string[]): void {
@@ -27,7 +27,7 @@ export async function evalFull(options: Options, setup: Setup, kit: LearnedKit, 
     `# Complexity classifier evaluation`,
     '',
     `route: ${COMPLEXITIES.map((c) => `${c} → ${setup.route[c]}`).join(', ')}; prices: ${Object.entries(setup.prices).map(([t, p]) => `${t} ${p}`).join(', ')} (${setup.source});` +
-      ` learned thresholds: complexFrom ${complexFrom}, simpleFrom ${simpleFrom}; floors applied`,
+      ` learned thresholds: complexFrom ${complexFrom}, simpleFrom ${simpleFrom}; heuristic weight ${setup.heuristicWeight}; floors applied`,
   );
 
   let pooled: Scored[] | null = null;
@@ -67,7 +67,11 @@ async function leaveOneSourceOut(options: Options, setup: Setup, kit: LearnedKit
   const predictions = runLoso(folds, kit.train, (fold, index) =>
     io.stderr(`loso: fold ${index + 1}/${folds.length}: ${fold.heldOut} (train ${fold.train.length}, test ${fold.test.length}) at ${((Date.now() - started) / 1000).toFixed(1)} s`),
   );
-  const scored = predictions.map(({ item, probabilities }) => ({ label: item.label, probabilities, floor: floorOf(setup, item.body) }));
+  const scored = predictions.map(({ item, probabilities }) => ({
+    label: item.label,
+    probabilities: routedProbabilities(setup, item.body, probabilities),
+    floor: floorOf(setup, item.body),
+  }));
   const learned: Judged[] = predictions.map(({ item }, i) => ({
     item,
     label: item.label,
@@ -177,7 +181,11 @@ async function unseenSetSection(
   }
   const model = loadModel(kit, setup.weights, io);
   if (model === null) return 1;
-  const scored = set.items.map((item) => ({ label: item.label, probabilities: model.predict(item.body).probabilities, floor: floorOf(setup, item.body) }));
+  const scored = set.items.map((item) => ({
+    label: item.label,
+    probabilities: routedProbabilities(setup, item.body, model.predict(item.body).probabilities),
+    floor: floorOf(setup, item.body),
+  }));
   const heuristic = evaluate(
     set.items.map((item) => ({ label: item.label, predicted: classifyWith(setup, 'heuristic', null, item.body).complexity })),
     setup.route,

@@ -6,8 +6,9 @@ import type { Classification, Complexity } from '../classify/classification.js';
 import { DEFAULT_ROUTE, type Prices, type Route } from '../classify/evaluate.js';
 import { applyFloors, DEFAULT_FLOORS, type ClassifierFloors } from '../classify/floors.js';
 import { classifyHeuristic } from '../classify/heuristic.js';
-import { classifyLearned } from '../classify/learned/classify-learned.js';
-import type { LearnedClassifierModel } from '../classify/learned/contract.js';
+import { blendWithHeuristic } from '../classify/learned/blend.js';
+import { classifyLearned, type HeuristicVote } from '../classify/learned/classify-learned.js';
+import type { ClassProbabilities, LearnedClassifierModel } from '../classify/learned/contract.js';
 import type { Trainer } from '../classify/learned/loso.js';
 import { DEFAULT_MODEL_FILE, readModelFile } from '../classify/learned/model-file.js';
 import { modelFromWeights } from '../classify/learned/model.js';
@@ -68,6 +69,8 @@ export interface Setup {
   /** The configured mode when it is one this command can run offline; null for embeddings and llm. */
   readonly mode: ClassifierChoice | null;
   readonly thresholds: LearnedThresholds;
+  /** classifier.learned.heuristicWeight: the heuristic's share of the vote (blend.ts). */
+  readonly heuristicWeight: number;
   readonly weights: string;
   readonly floors: ClassifierFloors;
 }
@@ -83,6 +86,7 @@ export async function setupFrom(options: Options, kit: LearnedKit): Promise<Setu
       settings: DEFAULT_HEURISTIC_SETTINGS,
       mode: 'heuristic',
       thresholds: DEFAULTS.classifier.learned,
+      heuristicWeight: DEFAULTS.classifier.learned.heuristicWeight,
       weights: options.weights ?? kit.defaultWeights,
       floors: DEFAULT_FLOORS,
     };
@@ -105,14 +109,28 @@ export async function setupFrom(options: Options, kit: LearnedKit): Promise<Setu
     settings: classifier.heuristic,
     mode: classifier.mode === 'learned' || classifier.mode === 'heuristic' ? classifier.mode : null,
     thresholds: { complexFrom: classifier.learned.complexFrom, simpleFrom: classifier.learned.simpleFrom },
+    heuristicWeight: classifier.learned.heuristicWeight,
     weights: options.weights ?? classifier.learned.weights,
     floors: classifier.floors,
   };
 }
 
 export function classifyWith(setup: Setup, mode: ClassifierChoice, model: LearnedClassifierModel | null, body: Readonly<Record<string, unknown>>): Classification {
-  const raw = mode === 'learned' && model !== null ? classifyLearned(body, model, setup.thresholds) : classifyHeuristic(body, setup.settings);
+  const raw = mode === 'learned' && model !== null ? classifyLearned(body, model, setup.thresholds, heuristicVote(setup, body)) : classifyHeuristic(body, setup.settings);
   return applyFloors(body, raw, setup.floors);
+}
+
+/** The heuristic's vote on a request as the router casts it (routing/classifier.ts). */
+function heuristicVote(setup: Setup, body: Readonly<Record<string, unknown>>): HeuristicVote {
+  return { weight: setup.heuristicWeight, ask: () => classifyHeuristic(body, setup.settings).complexity };
+}
+
+/**
+ * The model's probabilities for a request as the router decides on them: blended with the heuristic's
+ * vote. (The router asks the heuristic only when its vote could change the class; the class is the same.)
+ */
+export function routedProbabilities(setup: Setup, body: Readonly<Record<string, unknown>>, model: ClassProbabilities): ClassProbabilities {
+  return setup.heuristicWeight === 0 ? model : blendWithHeuristic(model, classifyHeuristic(body, setup.settings).complexity, setup.heuristicWeight);
 }
 
 /** The least class the floors allow for a request: what a `simple` verdict is lifted to. */

@@ -32,7 +32,7 @@ function errorsOf(raw: unknown): string[] {
   return loaded.ok ? [] : loaded.errors;
 }
 
-t.test('defaults: learned mode, the bundled weights, thresholds 0.5, the default floors', async (t) => {
+t.test('defaults: learned mode, the bundled weights, the thresholds and heuristic weight chosen by leave-one-source-out, the default floors', async (t) => {
   for (const [name, raw] of [
     ['no classifier section', structuredClone(BASE)],
     ['an empty section', withClassifier({})],
@@ -40,7 +40,7 @@ t.test('defaults: learned mode, the bundled weights, thresholds 0.5, the default
   ] as const) {
     const classifier = classifierOf(raw);
     t.equal(classifier.mode, 'learned', name);
-    t.strictSame(classifier.learned, { weights: DEFAULT_MODEL_FILE, complexFrom: 0.5, simpleFrom: 0.5 }, name);
+    t.strictSame(classifier.learned, { weights: DEFAULT_MODEL_FILE, complexFrom: 0.47, simpleFrom: 0.43, heuristicWeight: 0.5 }, name);
     t.strictSame(classifier.floors, DEFAULT_FLOORS, name);
   }
   t.match(DEFAULT_MODEL_FILE, /[/\\]models[/\\]complexity\.json$/);
@@ -50,11 +50,11 @@ t.test('given values: thresholds, floors key by key, null turns a floor off', as
   const classifier = classifierOf(
     withClassifier({
       mode: 'learned',
-      learned: { weights: '/srv/models/v2.json', complexFrom: 0.3, simpleFrom: 0.7 },
+      learned: { weights: '/srv/models/v2.json', complexFrom: 0.3, simpleFrom: 0.7, heuristicWeight: 0 },
       floors: { tools: null, image: 'moderate', longContextTokens: 8192 },
     }),
   );
-  t.strictSame(classifier.learned, { weights: '/srv/models/v2.json', complexFrom: 0.3, simpleFrom: 0.7 });
+  t.strictSame(classifier.learned, { weights: '/srv/models/v2.json', complexFrom: 0.3, simpleFrom: 0.7, heuristicWeight: 0 });
   t.strictSame(classifier.floors, { ...DEFAULT_FLOORS, tools: null, image: 'moderate', longContextTokens: 8192 });
   t.equal(classifierOf(withClassifier({ mode: 'heuristic', floors: { audio: null } })).floors.audio, null, 'floors apply to every mode');
 });
@@ -77,7 +77,8 @@ t.test('bad learned and floors blocks: every problem, path first', async (t) => 
     ['a negative threshold', { learned: { simpleFrom: -0.1 } }, ['classifier.learned.simpleFrom: must be a number from 0 to 1 (got -0.1)']],
     ['an empty weights path', { learned: { weights: '' } }, ['classifier.learned.weights: must not be empty']],
     ['weights not a string', { learned: { weights: 3 } }, ['classifier.learned.weights: must be a string (got 3)']],
-    ['a misspelt learned key', { learned: { weigths: 'a.json' } }, ['classifier.learned.weigths: unknown key (allowed: weights, complexFrom, simpleFrom)']],
+    ['a misspelt learned key', { learned: { weigths: 'a.json' } }, ['classifier.learned.weigths: unknown key (allowed: weights, complexFrom, simpleFrom, heuristicWeight)']],
+    ['a heuristic weight above 1', { learned: { heuristicWeight: 2 } }, ['classifier.learned.heuristicWeight: must be a number from 0 to 1 (got 2)']],
     ['a floor that is not a class', { floors: { image: 'hard' } }, ['classifier.floors.image: must be one of simple, moderate, complex, null (got "hard")']],
     ['a floor given as a boolean', { floors: { tools: false } }, ['classifier.floors.tools: must be one of simple, moderate, complex, null (got false)']],
     ['a long-context threshold of 0', { floors: { longContextTokens: 0 } }, ['classifier.floors.longContextTokens: must be an integer of at least 1 (got 0)']],

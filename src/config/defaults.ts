@@ -55,8 +55,9 @@ export const DEFAULTS = {
   healthCheck: { timeoutMs: 2_000, unhealthyAfter: 2, healthyAfter: 2 },
   outlier: { consecutiveFailures: 5, baseEjectionMs: 10_000, maxEjectionMs: 300_000, maxEjectedPercent: 50 },
   engineMetrics: { timeoutMs: 1_000, staleAfterMs: 5_000 },
-  // The learned thresholds: placeholders until the evaluation's curve sets them.
-  classifier: { embeddingsTimeoutMs: 300, llmTimeoutMs: 1500, learned: { complexFrom: 0.5, simpleFrom: 0.5 } },
+  // The learned thresholds and the heuristic's share of the vote: chosen by leave-one-source-out
+  // (npm run eval:classifier recommends the thresholds from its curve; README, "How well it routes").
+  classifier: { embeddingsTimeoutMs: 300, llmTimeoutMs: 1500, learned: { complexFrom: 0.47, simpleFrom: 0.43, heuristicWeight: 0.5 } },
   budgets: {
     store: 'memory',
     budgetMode: 'strict',
@@ -84,7 +85,7 @@ export const DEFAULTS = {
   outlier: OutlierConfig;
   engineMetrics: Omit<EngineMetricsConfig, 'intervalMs'>;
   retry: RetryConfig;
-  classifier: { embeddingsTimeoutMs: number; llmTimeoutMs: number; learned: { complexFrom: number; simpleFrom: number } };
+  classifier: { embeddingsTimeoutMs: number; llmTimeoutMs: number; learned: { complexFrom: number; simpleFrom: number; heuristicWeight: number } };
   budgets: Omit<BudgetsConfig, 'redis'>;
   redis: { keyPrefix: string; commandTimeoutMs: number };
   replica: Pick<ReplicaConfig, 'weight'>;
@@ -224,6 +225,7 @@ function classifier(raw: RawClassifier | undefined, baseDir: string): Classifier
       weights: learned?.weights === undefined ? DEFAULT_MODEL_FILE : resolve(baseDir, learned.weights),
       complexFrom: learned?.complexFrom ?? DEFAULTS.classifier.learned.complexFrom,
       simpleFrom: learned?.simpleFrom ?? DEFAULTS.classifier.learned.simpleFrom,
+      heuristicWeight: learned?.heuristicWeight ?? DEFAULTS.classifier.learned.heuristicWeight,
     },
     floors: resolveFloors(raw?.floors),
     ...(raw?.embeddings === undefined

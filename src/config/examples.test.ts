@@ -63,7 +63,7 @@ t.test('classify.yaml shows a classified alias, an explicit route, the tier head
   t.same(classifier, {
     mode: 'learned',
     heuristic: { ...DEFAULT_HEURISTIC_SETTINGS, thresholds: { ...DEFAULT_HEURISTIC_SETTINGS.thresholds, complexFrom: 3 } },
-    learned: { weights: DEFAULT_MODEL_FILE, complexFrom: 0.4, simpleFrom: DEFAULTS.classifier.learned.simpleFrom },
+    learned: { weights: DEFAULT_MODEL_FILE, complexFrom: 0.4, simpleFrom: DEFAULTS.classifier.learned.simpleFrom, heuristicWeight: DEFAULTS.classifier.learned.heuristicWeight },
     floors: { ...DEFAULT_FLOORS, tools: 'moderate', longContextTokens: 16384 },
   });
   t.notOk('embeddings' in classifier || 'llm' in classifier, 'the alternatives are commented out');

@@ -56,7 +56,7 @@ export interface RawClassifier {
     maxTokens?: { short?: number; long?: number };
     window?: { headChars?: number; tailChars?: number; contextChars?: number; contextMessages?: number };
   };
-  learned?: { weights?: string; complexFrom?: number; simpleFrom?: number };
+  learned?: { weights?: string; complexFrom?: number; simpleFrom?: number; heuristicWeight?: number };
   floors?: FloorOverrides;
   embeddings?: { pool: string; timeoutMs?: number; examples: Record<Complexity, string[]> };
   llm?: { pool: string; timeoutMs?: number };

@@ -63,6 +63,10 @@ export const classifierSchema = {
         },
         complexFrom: share('P(complex) from which a request is complex: the cost/quality dial (README: the curve)', DEFAULTS.classifier.learned.complexFrom),
         simpleFrom: share('Otherwise P(simple) from which it is simple; below it, moderate', DEFAULTS.classifier.learned.simpleFrom),
+        heuristicWeight: share(
+          "The heuristic's share of the vote, blended into the model's probabilities before the thresholds (0: the model alone; README: how well it routes)",
+          DEFAULTS.classifier.learned.heuristicWeight,
+        ),
       },
     },
     floors: {

@@ -64,6 +64,8 @@ export interface LearnedClassifierConfig {
   readonly complexFrom: number;
   /** Otherwise P(simple) at or above this → simple; else moderate. */
   readonly simpleFrom: number;
+  /** The heuristic's share of the vote, blended into the model's probabilities (0: the model alone). */
+  readonly heuristicWeight: number;
 }
 
 /** Nearest-prototype classification with an embeddings pool and example prompts per class. */

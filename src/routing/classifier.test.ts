@@ -50,7 +50,7 @@ t.test('learned mode: the model decides with the configured thresholds; reasons 
     return model;
   };
   const { logger, lines } = capture();
-  const classifier = new RequestClassifier(classifierConfig({ mode: 'learned', learned: { weights: '/models/a.json' } }), new Map(), logger, Date.now, reader);
+  const classifier = new RequestClassifier(classifierConfig({ mode: 'learned', learned: { weights: '/models/a.json', heuristicWeight: 0 } }), new Map(), logger, Date.now, reader);
   const hard = await classifier.classify(ask('a hard one'));
   const easy = await classifier.classify(ask('hi'));
   t.equal(hard.complexity, 'complex');
@@ -62,9 +62,23 @@ t.test('learned mode: the model decides with the configured thresholds; reasons 
   t.equal(classifier.modelVersion, 'fake-v1');
   t.match(lines, [{ level: 'info', msg: 'classifier model loaded', weights: '/models/a.json', version: 'fake-v1' }]);
 
-  const strict = new RequestClassifier(classifierConfig({ learned: { weights: '/m.json', complexFrom: 0.9, simpleFrom: 0.9 } }), new Map(), undefined, Date.now, () => fakeModel());
+  const strict = new RequestClassifier(classifierConfig({ learned: { weights: '/m.json', complexFrom: 0.9, simpleFrom: 0.9, heuristicWeight: 0 } }), new Map(), undefined, Date.now, () => fakeModel());
   t.equal((await strict.classify(ask('a hard one'))).complexity, 'moderate', 'complexFrom 0.9: P(complex) 0.7 is not enough');
   t.equal((await strict.classify(ask('hi'))).complexity, 'moderate', 'simpleFrom 0.9: P(simple) 0.8 is not enough');
+});
+
+t.test("learned mode blends in the heuristic's vote by classifier.learned.heuristicWeight", async (t) => {
+  const model = fakeModel();
+  const blended = new RequestClassifier(classifierConfig({ learned: { weights: '/m.json', heuristicWeight: 0.5 } }), new Map(), undefined, Date.now, () => model);
+  // The model says [0.1, 0.2, 0.7]; the heuristic calls "a hard one" simple: 0.5 × model + 0.5 × [0.8, 0.1, 0.1]
+  // = [0.45, 0.15, 0.4]: below complexFrom 0.47, and P(simple) 0.45 ≥ simpleFrom 0.43.
+  t.strictSame(await blended.classify(ask('a hard one')), { complexity: 'simple', score: 0.7, reasons: ['model', 'heuristic'] });
+  // A proof the heuristic calls complex: [0.05, 0.1, 0.35 + 0.4] → complex, the model's own evidence.
+  t.strictSame(await blended.classify(ask('a hard one: prove that the square root of 2 is irrational, step by step, with a full proof.')), {
+    complexity: 'complex',
+    score: 0.7,
+    reasons: ['model', 'words'],
+  });
 });
 
 t.test('learned is the default mode, with the bundled weights', async (t) => {

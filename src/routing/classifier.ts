@@ -84,7 +84,9 @@ export class RequestClassifier {
   private byModel(body: Readonly<Record<string, unknown>>): Classification {
     if (this.model === null) return this.heuristicWith(body, 'heuristic-fallback');
     try {
-      return classifyLearned(body, this.model, this.config.learned);
+      const { heuristicWeight } = this.config.learned;
+      const vote = { weight: heuristicWeight, ask: () => classifyHeuristic(body, this.config.heuristic).complexity };
+      return classifyLearned(body, this.model, this.config.learned, vote);
     } catch (error) {
       this.logger?.warn({ mode: 'learned', err: error }, 'classifier fell back to the heuristic');
       return this.heuristicWith(body, 'learned-failed');

@@ -118,12 +118,13 @@ t.test('reload: other weights, the same file changed, and a broken file each tak
   const configPath = join(dir, 'router.yaml');
   const first = join(dir, 'first.json');
   copyFileSync(DEFAULT_MODEL_FILE, first);
-  const test = await router(t, config({ learned: { weights: first } }), configPath);
+  // The model alone (heuristicWeight 0), so that what a reload changes is the weights' verdict.
+  const test = await router(t, config({ learned: { weights: first, heuristicWeight: 0 } }), configPath);
   t.match(await ask(test, TRIVIAL), { complexity: 'simple', reason: /^simple: model/ });
 
   // A relative path, resolved against the config file's directory.
   zeroedWeights(join(dir, 'zeroed.json'));
-  writeFileSync(configPath, stringify(config({ learned: { weights: 'zeroed.json' } })));
+  writeFileSync(configPath, stringify(config({ learned: { weights: 'zeroed.json', heuristicWeight: 0 } })));
   t.match(await adminReload(test), { status: 200 });
   t.match(await ask(test, TRIVIAL), { complexity: 'moderate', reason: /^moderate: model/ }, 'the new weights decide');
 
