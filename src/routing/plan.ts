@@ -44,7 +44,9 @@ export interface RequestPlan<P> {
   readonly complexity: Complexity | null;
   /** The classification behind it (score, signals), when there was one. */
   readonly classification: Classification | null;
-  /** Why the chain's first tier serves (`x-switchyard-reason` until an attempt spills or falls back). */
+  /** The tier that serves: the chain's first. */
+  readonly tier: PlannedTier<P>;
+  /** Why it serves (`x-switchyard-reason` until an attempt spills or falls back). */
   readonly reason: string;
   /** The tier that serves, then the tiers it spills to, in order; only tiers the key may reach. Never empty. */
   readonly chain: readonly PlannedTier<P>[];
@@ -93,6 +95,7 @@ export function planRequest<P extends CappablePool>(admission: Admission<P>, cla
     alias: route.alias,
     complexity: decision.complexity,
     classification: used,
+    tier,
     reason,
     chain,
     caps: reservation?.caps ?? null,
