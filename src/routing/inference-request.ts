@@ -2,9 +2,11 @@
 // of the fields it knows (request-fields.ts). Everything beyond these fields passes through to the
 // engine untouched, so engines keep judging what they understand.
 import { RouterError } from '../openai/errors.js';
+import type { Endpoint } from './endpoint.js';
 import { FIELD_RULES } from './request-fields.js';
 
-export type Endpoint = 'chat' | 'completions' | 'embeddings';
+// Re-exported: most code that names an endpoint also reads the request.
+export type { Endpoint } from './endpoint.js';
 
 /** Upstream path of each endpoint, identical for every OpenAI-compatible engine. */
 export const ENDPOINT_PATHS: Readonly<Record<Endpoint, string>> = {

@@ -10,7 +10,7 @@
 // engine keeps the last word: `n` and `top_logprobs` have no upper bound, `logprobs` and
 // `top_logprobs` may be -1, a `stop` list may be longer than 4, `encoding_format` may name a
 // format OpenAI lacks. `null` is always accepted: in both it means "the default".
-import type { Endpoint } from './inference-request.js';
+import type { Endpoint } from './endpoint.js';
 
 type Json = Readonly<Record<string, unknown>>;
 
