@@ -1,15 +1,14 @@
 // One request's budget: reserved before forwarding, topped up during a stream (tight mode), settled
 // to the engine's own usage afterwards, always. The reservation size is what makes each mode's
-// promise: strict reserves an upper bound (the plan of output-plan.ts: prompt bytes + the most the
-// output can be on any pool that may serve it), so spend never exceeds a limit; tight reserves the
-// tokenizer's estimate plus one top-up step, and grows it as the stream goes.
+// promise, and the request plan decides it (output-plan.ts): strict reserves an upper bound (prompt
+// bytes + the most the output can be on any pool that may serve it), so spend never exceeds a limit;
+// tight reserves the tokenizer's estimate plus one top-up step, and grows it as the stream goes.
 import type { ServerResponse } from 'node:http';
 import type { RequestRecord } from '../observability/request-record.js';
 import { RouterError } from '../openai/errors.js';
 import type { StreamGuard } from '../proxy/stream-guard.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import type { CostEstimate } from './estimate.js';
-import type { StrictPlan } from './output-plan.js';
 import { duration, rateLimitHeaders } from './rate-limit-headers.js';
 import type { BudgetService } from './service.js';
 import type { KeyRecord, Reservation, ReserveRejected } from './types.js';
@@ -25,15 +24,11 @@ export async function openMeter(
   key: KeyRecord,
   request: InferenceRequest,
   estimate: CostEstimate,
-  /** Strict mode's plan; null in tight mode. */
-  plan: StrictPlan | null,
+  /** What to reserve: the plan's reservation (src/budgets/output-plan.ts decides it in both modes). */
+  tokens: number,
   res: ServerResponse,
 ): Promise<Meter | null> {
   const { budgetMode, topUpTokens } = service.settings;
-  const tokens =
-    plan !== null
-      ? plan.tokens
-      : estimate.promptTokens + Math.min(estimate.generations * (estimate.maxOutput ?? topUpTokens), topUpTokens);
   let outcome;
   try {
     outcome = await service.reserve(key, tokens);

@@ -60,8 +60,7 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
     const { reservation } = plan;
     let meter: Meter | null = null;
     if (key !== null && budgets !== null && reservation !== null) {
-      // openMeter reserves the plan's tokens (its `plan` argument: the tokens and strict caps).
-      meter = await openMeter(budgets, key, request, reservation.estimate, { tokens: reservation.tokens, caps: plan.caps }, res);
+      meter = await openMeter(budgets, key, request, reservation.estimate, reservation.tokens, res);
     }
     try {
       // A client gone while its reservation was made: settled at zero below, and no attempt starts.
