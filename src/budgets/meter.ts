@@ -4,8 +4,8 @@
 // bytes + the most the output can be on any pool that may serve it), so spend never exceeds a limit;
 // tight reserves the tokenizer's estimate plus one top-up step, and grows it as the stream goes.
 import type { ServerResponse } from 'node:http';
-import type { RequestRecord } from '../observability/request-record.js';
 import { RouterError } from '../openai/errors.js';
+import type { RequestResult } from '../proxy/results.js';
 import type { StreamGuard } from '../proxy/stream-guard.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import type { CostEstimate } from './estimate.js';
@@ -62,17 +62,21 @@ export async function openMeter(
 
 /**
  * What the request used: the engine's own usage when it reported it; otherwise, once a replica
- * started answering, the estimated prompt plus the tokens streamed so far; otherwise nothing (no
- * engine did work for it). Never less than what was generated.
+ * started answering (any attempt's first byte: an error answer is work too), the estimated prompt
+ * plus the tokens streamed to the client; otherwise nothing (no engine did work for it). Never less
+ * than what was generated. Only the answer can carry usage or streamed tokens: an attempt that
+ * failed before commit sent the client nothing.
  */
-export function usedTokens(record: RequestRecord, estimate: CostEstimate): number {
-  if (record.promptTokens !== null) return record.promptTokens + (record.completionTokens ?? 0);
-  const started = record.ttftMs !== null || record.attempts.some((attempt) => attempt.firstByteMs !== null);
-  return started ? estimate.promptTokens + record.streamedTokens : 0;
+export function usedTokens(result: RequestResult, estimate: CostEstimate): number {
+  const answer = result.answer;
+  if (answer !== null && answer.promptTokens !== null) return answer.promptTokens + (answer.completionTokens ?? 0);
+  let started = false;
+  for (const attempt of result.attempts) started ||= attempt.firstByteMs !== null;
+  return started ? estimate.promptTokens + (answer?.streamedTokens ?? 0) : 0;
 }
 
-export function closeMeter(service: BudgetService, meter: Meter, record: RequestRecord, estimate: CostEstimate): number {
-  const tokens = usedTokens(record, estimate);
+export function closeMeter(service: BudgetService, meter: Meter, result: RequestResult, estimate: CostEstimate): number {
+  const tokens = usedTokens(result, estimate);
   service.settle(meter.reservation, tokens);
   return tokens;
 }

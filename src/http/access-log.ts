@@ -1,29 +1,39 @@
-// One log line per request, written after the response is done, and the request metrics.
+// One log line per request, written after the response is done, and the request metrics. Both read
+// the request's record (its id, start, and the failure the renderer answered) and, for an inference
+// request, what it did (src/proxy/results.ts): the handler's returned result.
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { formatAccessLine } from '../observability/access-line.js';
 import { logDestination, type Logger } from '../observability/logger.js';
 import type { RouterMetrics } from '../observability/metrics.js';
 import type { RequestRecord } from '../observability/request-record.js';
+import { lastAttempt, upstreamMs, type RequestResult } from '../proxy/results.js';
 import type { AppMiddleware } from './state.js';
 
-/** Records a finished request: its metrics, and its access line when info is on. */
-export type AccessRecorder = (method: string, path: string, status: number, record: RequestRecord) => void;
+/**
+ * Records a finished request: its metrics, and its access line when info is on. `unsent`: the status
+ * to log when no response head went out; `result`: an inference request's, else null.
+ */
+export type AccessRecorder = (method: string, path: string, res: ServerResponse, unsent: number, record: RequestRecord, result: RequestResult | null) => void;
 
 export function accessRecorder(logger: Logger, metrics: RouterMetrics): AccessRecorder {
   const observe = requestObserver(metrics);
   const destination = logDestination(logger);
-  return (method, path, status, record) => {
+  return (method, path, res, unsent, record, result) => {
     const durationMs = performance.now() - record.startedAt;
-    if (record.endpoint !== null) observe(record, durationMs);
-    if (record.errorKind !== null) metrics.errors.inc({ kind: record.errorKind, origin: record.errorOrigin ?? 'router' });
-    if (logger.isLevelEnabled('info')) destination.write(formatAccessLine({ method, path, status, durationMs }, record));
+    // A failure the renderer answered is how the request ended; otherwise the answer's own ending
+    // (a committed stream may still end in an error event, or with the client gone).
+    const answer = result?.answer ?? null;
+    const outcome = record.outcome ?? answer?.outcome ?? 'ok';
+    const error = record.outcome !== null ? record.error : (answer?.error ?? null);
+    if (result !== null) observe(result, outcome, durationMs);
+    if (error !== null) metrics.errors.inc({ kind: error.kind, origin: error.origin });
+    if (logger.isLevelEnabled('info')) {
+      // The status the client saw: 499 when it left first, as nginx logs it.
+      const status = outcome === 'client_abort' ? 499 : res.headersSent ? res.statusCode : unsent;
+      destination.write(formatAccessLine({ requestId: record.requestId, method, path, status, durationMs, outcome, error }, result));
+    }
   };
-}
-
-/** The status the client saw: 499 when it left first, as nginx logs it. */
-export function finalStatus(record: RequestRecord, res: ServerResponse, unsent: number): number {
-  return record.outcome === 'client_abort' ? 499 : res.headersSent ? res.statusCode : unsent;
 }
 
 export function logAccess(logger: Logger, metrics: RouterMetrics): AppMiddleware {
@@ -32,22 +42,24 @@ export function logAccess(logger: Logger, metrics: RouterMetrics): AppMiddleware
     try {
       await next();
     } finally {
-      recordAccess(ctx.method, ctx.path, finalStatus(ctx.state.record, ctx.res, ctx.status), ctx.state.record);
+      recordAccess(ctx.method, ctx.path, ctx.res, ctx.status, ctx.state.record, null);
     }
   };
 }
 
-function requestObserver(metrics: RouterMetrics): (record: RequestRecord, durationMs: number) => void {
+function requestObserver(metrics: RouterMetrics): (result: RequestResult, outcome: string, durationMs: number) => void {
   const overhead = metrics.overhead.series();
-  return (record, durationMs) => {
-    const model = record.model ?? 'unknown';
-    const tier = record.tier ?? 'none';
-    const pool = record.pool ?? 'none';
-    metrics.requests.series(model, tier, pool, record.outcome).inc();
+  return (result, outcome, durationMs) => {
+    const model = result.model ?? 'unknown';
+    const tier = result.tier ?? 'none';
+    const pool = lastAttempt(result)?.pool ?? 'none';
+    metrics.requests.series(model, tier, pool, outcome).inc();
     metrics.requestDuration.series(model, tier).observe(durationMs / 1000);
-    overhead.observe(Math.max(0, durationMs - record.upstreamMs) / 1000);
-    if (record.ttftMs !== null) metrics.timeToFirstToken.series(model, tier, pool).observe(record.ttftMs / 1000);
-    if (record.promptTokens !== null) metrics.tokens.series(model, tier, pool, 'prompt').inc(record.promptTokens);
-    if (record.completionTokens !== null) metrics.tokens.series(model, tier, pool, 'completion').inc(record.completionTokens);
+    overhead.observe(Math.max(0, durationMs - upstreamMs(result)) / 1000);
+    const answer = result.answer;
+    if (answer === null) return;
+    if (answer.ttftMs !== null) metrics.timeToFirstToken.series(model, tier, pool).observe(answer.ttftMs / 1000);
+    if (answer.promptTokens !== null) metrics.tokens.series(model, tier, pool, 'prompt').inc(answer.promptTokens);
+    if (answer.completionTokens !== null) metrics.tokens.series(model, tier, pool, 'completion').inc(answer.completionTokens);
   };
 }

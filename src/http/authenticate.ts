@@ -3,18 +3,13 @@
 // always send some key, often a placeholder). Health, metrics and admin routes are not for clients' keys.
 import type { BudgetService } from '../budgets/service.js';
 import type { KeyRecord } from '../budgets/types.js';
-import type { RequestRecord } from '../observability/request-record.js';
 import { RouterError } from '../openai/errors.js';
 import { bearerToken } from './bearer.js';
 import type { AppMiddleware, RouterState } from './state.js';
 
-/**
- * The caller's key from its Authorization header, noted in the request's record: null for an
- * anonymous caller; refusals are thrown.
- */
+/** The caller's key from its Authorization header: null for an anonymous caller; refusals are thrown. */
 export async function identifyCaller(
   authorization: string | undefined,
-  record: RequestRecord,
   state: RouterState,
   budgets: BudgetService,
 ): Promise<KeyRecord | null> {
@@ -41,7 +36,6 @@ export async function identifyCaller(
     throw new RouterError('invalid_api_key', `Incorrect API key provided: ${mask(secret)}.`);
   }
   if (!key.enabled) throw new RouterError('key_disabled', 'This API key is disabled.');
-  record.keyId = key.id;
   return key;
 }
 
@@ -52,7 +46,7 @@ export async function identifyCaller(
  */
 export function authenticate(state: RouterState, budgets: BudgetService | null): AppMiddleware {
   return async (ctx, next) => {
-    ctx.state.key = budgets === null ? null : await identifyCaller(ctx.req.headers.authorization, ctx.state.record, state, budgets);
+    ctx.state.key = budgets === null ? null : await identifyCaller(ctx.req.headers.authorization, state, budgets);
     return next();
   };
 }

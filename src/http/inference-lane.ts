@@ -5,7 +5,10 @@
 // route, whatever its method; paths match exactly, as koa's table does, and any other spelling stays
 // with koa, which answers it 404.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { accessRecorder, finalStatus } from './access-log.js';
+import type { Logger } from '../observability/logger.js';
+import type { RequestRecord } from '../observability/request-record.js';
+import type { RequestResult } from '../proxy/results.js';
+import { accessRecorder } from './access-log.js';
 import { identifyCaller } from './authenticate.js';
 import type { AppDeps } from './deps.js';
 import type { InferenceHandler } from './handlers/inference.js';
@@ -38,24 +41,34 @@ export function inferenceLane(routes: ReadonlyMap<string, InferenceHandler>, dep
 
 type ServeCall = (handler: InferenceHandler, method: string, path: string, req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/** The stages of an inference request, in order: request id, caller's key, handler, error rendering, access line. */
+/**
+ * The stages of an inference request, in order: request id, caller's key, handler, error rendering,
+ * access line. The handler returns what the request did; only the record (id, start, the failure
+ * rendered) is shared between the stages.
+ */
 function serveCall({ state, logger, metrics, budgets }: LaneDeps): ServeCall {
   const recordAccess = accessRecorder(logger, metrics);
   const refuse = otherMethod(logger);
   return async (handler, method, path, req, res) => {
     const record = startRecord(req, res);
+    let result: RequestResult | null = null;
     try {
       if (method === 'POST') {
-        const key = budgets === null ? null : await identifyCaller(req.headers.authorization, record, state, budgets);
-        await handler({ req, res, record, key });
+        const key = budgets === null ? null : await identifyCaller(req.headers.authorization, state, budgets);
+        result = await handler({ req, res, record, key });
+        if (result.answer === null) render(result.error, record, res, logger);
       } else {
         refuse(method, path, record, res);
       }
     } catch (thrown) {
-      const error = failureToRender(thrown, record, res, logger);
-      if (error !== null) writeError(res, error);
+      render(thrown, record, res, logger);
     } finally {
-      recordAccess(method, path, finalStatus(record, res, res.statusCode), record);
+      recordAccess(method, path, res, res.statusCode, record, result);
     }
   };
+}
+
+function render(thrown: unknown, record: RequestRecord, res: ServerResponse, logger: Logger): void {
+  const error = failureToRender(thrown, record, res, logger);
+  if (error !== null) writeError(res, error);
 }

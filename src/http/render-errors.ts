@@ -17,9 +17,7 @@ export function failureToRender(thrown: unknown, record: RequestRecord, res: Ser
   }
   const error = asRouterError(thrown);
   record.outcome = error.kind;
-  record.errorKind = error.kind;
-  record.errorOrigin = error.origin;
-  record.errorMessage = error.message;
+  record.error = error;
   if (error.kind === 'internal') logger.error({ requestId: record.requestId, err: error.cause }, 'unhandled error');
   if (res.headersSent) {
     // Committed responses handle their own failures; ending one here must not throw.

@@ -1,8 +1,31 @@
 import t from 'tap';
-import { formatAccessLine } from './access-line.js';
-import { newRequestRecord } from './request-record.js';
+import { RouterError } from '../openai/errors.js';
+import type { AttemptResult, RequestResult } from '../proxy/results.js';
+import { formatAccessLine, type AccessFacts } from './access-line.js';
 
-const facts = { method: 'POST', path: '/v1/chat/completions', status: 200, durationMs: 12.3456 };
+const facts: AccessFacts = { requestId: 'req-1', method: 'POST', path: '/v1/chat/completions', status: 200, durationMs: 12.3456, outcome: 'ok', error: null };
+
+const ATTEMPT: AttemptResult = {
+  pool: 'sim',
+  replica: 'sim-0',
+  upstreamId: 'req-1.0a1b2c3d.1',
+  panic: false,
+  outcome: 'ok',
+  status: 200,
+  ms: 1,
+  firstByteMs: null,
+  committed: true,
+  error: null,
+  ttftMs: null,
+  promptTokens: null,
+  completionTokens: null,
+  streamedTokens: 0,
+};
+
+function answered(answer: Partial<AttemptResult>, fields: Partial<RequestResult> = {}): RequestResult {
+  const attempt = { ...ATTEMPT, ...answer };
+  return { endpoint: 'chat', stream: false, model: null, complexity: null, tier: null, reason: null, attempts: [attempt], answer: attempt, error: null, ...fields };
+}
 
 function parse(line: string): Record<string, unknown> {
   t.ok(line.endsWith('}\n'), 'one line, newline-terminated');
@@ -11,23 +34,20 @@ function parse(line: string): Record<string, unknown> {
 }
 
 t.test('a routed request: every field it has, in the logger envelope', async (t) => {
-  const record = newRequestRecord('req-1', 0);
-  Object.assign(record, {
+  const failed: AttemptResult = { ...ATTEMPT, replica: 'sim-1', outcome: 'upstream_unavailable', status: 503, ms: 1.006, committed: false };
+  const answer: AttemptResult = { ...ATTEMPT, upstreamId: 'req-1.0a1b2c3d.2', ms: 9.876, firstByteMs: 2.5, panic: true, ttftMs: 3.14159, promptTokens: 14, completionTokens: 20 };
+  const result: RequestResult = {
     endpoint: 'chat',
-    model: 'bench',
-    tier: 'small',
-    complexity: 'simple',
-    reason: 'simple: short-output',
-    pool: 'sim',
-    replica: 'sim-0',
     stream: true,
-    ttftMs: 3.14159,
-    promptTokens: 14,
-    completionTokens: 20,
-  });
-  record.attempts.push({ pool: 'sim', replica: 'sim-1', upstreamId: 'req-1.0a1b2c3d.1', outcome: 'upstream_unavailable', status: 503, ms: 1.006, firstByteMs: null });
-  record.attempts.push({ pool: 'sim', replica: 'sim-0', upstreamId: 'req-1.0a1b2c3d.2', outcome: 'ok', status: 200, ms: 9.876, firstByteMs: 2.5, panic: true });
-  const line = parse(formatAccessLine(facts, record));
+    model: 'bench',
+    complexity: 'simple',
+    tier: 'small',
+    reason: 'simple: short-output',
+    attempts: [failed, answer],
+    answer,
+    error: null,
+  };
+  const line = parse(formatAccessLine(facts, result));
   t.match(line, { level: 'info', time: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, service: 'switchyard', msg: 'request' });
   t.same(
     { ...line, time: 'T' },
@@ -62,9 +82,8 @@ t.test('a routed request: every field it has, in the logger envelope', async (t)
 });
 
 t.test('a request that never reached a route: no endpoint, no stream flag, the error it ended with', async (t) => {
-  const record = newRequestRecord('req-2', 0);
-  Object.assign(record, { outcome: 'invalid_request', errorKind: 'invalid_request', errorOrigin: 'caller', errorMessage: 'bad "json"\nat line 2' });
-  const line = parse(formatAccessLine({ ...facts, method: 'GET', path: '/nope', status: 400 }, record));
+  const error = new RouterError('invalid_request', 'bad "json"\nat line 2');
+  const line = parse(formatAccessLine({ ...facts, requestId: 'req-2', method: 'GET', path: '/nope', status: 400, outcome: 'invalid_request', error }, null));
   t.notOk('endpoint' in line);
   t.notOk('stream' in line);
   t.notOk('attempts' in line);
@@ -72,9 +91,8 @@ t.test('a request that never reached a route: no endpoint, no stream flag, the e
 });
 
 t.test('client text is escaped, never spliced in raw', async (t) => {
-  const record = newRequestRecord('id"},"status":1,"x":{"', 0);
   const path = '/v1/"quoted"\\back\u2028\u0000';
-  const line = parse(formatAccessLine({ ...facts, path }, record));
+  const line = parse(formatAccessLine({ ...facts, requestId: 'id"},"status":1,"x":{"', path }, null));
   t.equal(line['requestId'], 'id"},"status":1,"x":{"');
   t.equal(line['path'], path);
   t.equal(line['status'], 200);
@@ -82,9 +100,7 @@ t.test('client text is escaped, never spliced in raw', async (t) => {
 });
 
 t.test('token counts an engine sent as out-of-range numbers are written as null, keeping the line valid JSON', async (t) => {
-  const record = newRequestRecord('req-3', 0);
-  Object.assign(record, { endpoint: 'chat', promptTokens: JSON.parse('1e400') as number, completionTokens: 7 });
-  const line = parse(formatAccessLine(facts, record));
+  const line = parse(formatAccessLine({ ...facts, requestId: 'req-3' }, answered({ promptTokens: JSON.parse('1e400') as number, completionTokens: 7 })));
   t.equal(line['promptTokens'], null);
   t.equal(line['completionTokens'], 7);
 });

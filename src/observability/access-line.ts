@@ -2,45 +2,57 @@
 // so building the JSON directly costs a fraction of a general logger's walk over an object. The line
 // carries no headers and no bodies, so nothing in it needs redacting. Its envelope (level, time,
 // service, msg) is the same as every other log line's.
-import type { AttemptRecord, RequestRecord } from './request-record.js';
+import type { RouterError } from '../openai/errors.js';
+import type { AttemptResult, RequestResult } from '../proxy/results.js';
 import { LOG_SERVICE } from './logger.js';
 
 const HEAD = `{"level":"info","time":"`;
 const SERVICE = `","service":${JSON.stringify(LOG_SERVICE)}`;
 const TAIL = `,"msg":"request"}\n`;
 
+/** How the request went as the HTTP layer saw it. */
 export interface AccessFacts {
+  readonly requestId: string;
   readonly method: string;
   readonly path: string;
   readonly status: number;
   readonly durationMs: number;
+  /** `ok`, `client_abort`, or the error kind the request ended with. */
+  readonly outcome: string;
+  /** That error: the one rendered, or the one a committed stream ended with. */
+  readonly error: RouterError | null;
 }
 
-export function formatAccessLine(facts: AccessFacts, record: RequestRecord): string {
-  let line = `${HEAD}${new Date().toISOString()}${SERVICE},"requestId":${text(record.requestId)},"method":${text(facts.method)},"path":${text(facts.path)},"status":${facts.status},"durationMs":${round(facts.durationMs)}`;
-  if (record.endpoint !== null) line += `,"endpoint":${text(record.endpoint)}`;
-  if (record.model !== null) line += `,"model":${text(record.model)}`;
-  if (record.tier !== null) line += `,"tier":${text(record.tier)}`;
-  if (record.complexity !== null) line += `,"complexity":${text(record.complexity)}`;
-  if (record.reason !== null) line += `,"reason":${text(record.reason)}`;
-  if (record.pool !== null) line += `,"pool":${text(record.pool)}`;
-  if (record.replica !== null) line += `,"replica":${text(record.replica)}`;
-  if (record.endpoint !== null) line += `,"stream":${record.stream}`;
-  line += `,"outcome":${text(record.outcome)}`;
-  if (record.errorKind !== null) line += `,"errorKind":${text(record.errorKind)}`;
-  if (record.errorOrigin !== null) line += `,"origin":${text(record.errorOrigin)}`;
-  if (record.errorMessage !== null) line += `,"error":${text(record.errorMessage)}`;
-  if (record.ttftMs !== null) line += `,"ttftMs":${round(record.ttftMs)}`;
-  if (record.promptTokens !== null) line += `,"promptTokens":${count(record.promptTokens)}`;
-  if (record.completionTokens !== null) line += `,"completionTokens":${count(record.completionTokens)}`;
-  if (record.attempts.length > 0) line += `,"attempts":[${record.attempts.map(attemptJson).join(',')}]`;
+/** `result`: what an inference request did; null for any other request (no route, no attempts). */
+export function formatAccessLine(facts: AccessFacts, result: RequestResult | null): string {
+  let line = `${HEAD}${new Date().toISOString()}${SERVICE},"requestId":${text(facts.requestId)},"method":${text(facts.method)},"path":${text(facts.path)},"status":${facts.status},"durationMs":${round(facts.durationMs)}`;
+  const answer = result?.answer ?? null;
+  if (result !== null) {
+    line += `,"endpoint":${text(result.endpoint)}`;
+    if (result.model !== null) line += `,"model":${text(result.model)}`;
+    if (result.tier !== null) line += `,"tier":${text(result.tier)}`;
+    if (result.complexity !== null) line += `,"complexity":${text(result.complexity)}`;
+    if (result.reason !== null) line += `,"reason":${text(result.reason)}`;
+    const last = result.attempts[result.attempts.length - 1];
+    if (last !== undefined) line += `,"pool":${text(last.pool)},"replica":${text(last.replica)}`;
+    line += `,"stream":${result.stream}`;
+  }
+  line += `,"outcome":${text(facts.outcome)}`;
+  const { error } = facts;
+  if (error !== null) line += `,"errorKind":${text(error.kind)},"origin":${text(error.origin)},"error":${text(error.message)}`;
+  if (answer !== null) {
+    if (answer.ttftMs !== null) line += `,"ttftMs":${round(answer.ttftMs)}`;
+    if (answer.promptTokens !== null) line += `,"promptTokens":${count(answer.promptTokens)}`;
+    if (answer.completionTokens !== null) line += `,"completionTokens":${count(answer.completionTokens)}`;
+  }
+  if (result !== null && result.attempts.length > 0) line += `,"attempts":[${result.attempts.map(attemptJson).join(',')}]`;
   return line + TAIL;
 }
 
-function attemptJson(attempt: AttemptRecord): string {
+function attemptJson(attempt: AttemptResult): string {
   let json = `{"pool":${text(attempt.pool)},"replica":${text(attempt.replica)},"upstreamId":${text(attempt.upstreamId)},"outcome":${text(attempt.outcome)},"status":${attempt.status === null ? 'null' : attempt.status},"ms":${round(attempt.ms)}`;
   if (attempt.firstByteMs !== null) json += `,"firstByteMs":${round(attempt.firstByteMs)}`;
-  if (attempt.panic === true) json += `,"panic":true`;
+  if (attempt.panic) json += `,"panic":true`;
   return json + '}';
 }
 

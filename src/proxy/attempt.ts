@@ -1,30 +1,38 @@
-// What a relay needs for one attempt, and the bookkeeping around it (in-flight count, timing,
-// linking the request's abort signal to the attempt's).
+// One attempt against one replica: what its relay needs, the bookkeeping around it (in-flight count,
+// timing), and its result, which the relay fills in and runAttempt hands back.
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { RequestRecord, AttemptRecord } from '../observability/request-record.js';
 import type { Pool } from '../pools/pool.js';
 import type { Replica } from '../pools/replica.js';
 import type { AbortSwitch } from './abort-switch.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import { ClientGone } from './request-lifetime.js';
 import { failureFromThrown } from './outcome.js';
+import type { AttemptResult, Draft } from './results.js';
 import type { StreamGuard } from './stream-guard.js';
 import { upstreamRequestId } from './upstream-id.js';
 
-export interface AttemptContext {
+/** What every attempt of a request shares. */
+export interface AttemptInput {
   readonly request: InferenceRequest;
   readonly res: ServerResponse;
-  readonly record: RequestRecord;
+  /** The request's id (x-request-id) and when it arrived (performance.now()). */
+  readonly started: { readonly requestId: string; readonly startedAt: number };
+  /** The request's lifetime: aborted by the client leaving or the deadline. */
+  readonly abort: AbortSwitch;
+  /** A budget's limit on a stream's output (tight mode); null when unmetered. */
+  readonly guard: StreamGuard | null;
+  /** Whether streamed output is counted: a guard or a settle reads the count. */
+  readonly metered: boolean;
+}
+
+export interface AttemptContext extends AttemptInput {
   readonly pool: Pool;
   readonly replica: Replica;
   readonly payload: string;
   readonly path: string;
-  /** The request's lifetime: aborted by the client leaving or the deadline. */
-  readonly abort: AbortSwitch;
-  readonly attempt: AttemptRecord;
-  /** A budget's limit on the stream's output (tight mode); null when unmetered. */
-  readonly guard: StreamGuard | null;
+  /** This attempt's result, filled in by the relay as it goes. */
+  readonly result: Draft<AttemptResult>;
   /** performance.now() when the attempt was sent. */
   readonly startedAt: number;
 }
@@ -32,42 +40,53 @@ export interface AttemptContext {
 export type Relay = (attempt: AttemptContext) => Promise<void>;
 
 /**
- * Runs one relay against one replica. Before commit a failure is thrown as a RouterError (or
- * ClientGone); after commit the relay handles failures itself and returns.
+ * Runs one relay against one replica and returns what happened. Before commit a failure ends up in
+ * the result (`error`, or outcome `client_abort`) for the caller to judge; after commit the relay
+ * handles failures itself, and the result says how the stream ended.
  */
 export async function runAttempt(
-  base: Omit<AttemptContext, 'abort' | 'attempt' | 'startedAt'>,
-  abort: AbortSwitch,
+  input: AttemptInput,
+  pool: Pool,
+  replica: Replica,
+  payload: string,
+  path: string,
+  panic: boolean,
   relay: Relay,
-): Promise<AttemptRecord> {
-  const { replica, record } = base;
-  const attempt: AttemptRecord = {
-    pool: base.pool.name,
+): Promise<AttemptResult> {
+  const result: Draft<AttemptResult> = {
+    pool: pool.name,
     replica: replica.name,
-    upstreamId: upstreamRequestId(record.requestId),
+    upstreamId: upstreamRequestId(input.started.requestId),
+    panic,
     outcome: 'ok',
     status: null,
     ms: 0,
     firstByteMs: null,
+    committed: false,
+    error: null,
+    ttftMs: null,
+    promptTokens: null,
+    completionTokens: null,
+    streamedTokens: 0,
   };
-  record.attempts.push(attempt);
+  const { request, res, started, abort, guard, metered } = input;
   const startedAt = performance.now();
   replica.inFlight++;
   try {
-    await relay({ ...base, abort, attempt, startedAt });
-    return attempt;
+    await relay({ request, res, started, abort, guard, metered, pool, replica, payload, path, result, startedAt });
+    result.committed = true;
   } catch (thrown) {
     const reason: unknown = abort.aborted ? abort.reason : thrown;
     if (reason instanceof ClientGone) {
-      attempt.outcome = 'client_abort';
-      throw reason;
+      result.outcome = 'client_abort';
+    } else {
+      const failure = failureFromThrown(reason, replica.name);
+      result.outcome = failure.kind;
+      result.error = failure;
     }
-    const failure = failureFromThrown(reason, replica.name);
-    attempt.outcome = failure.kind;
-    throw failure;
   } finally {
     replica.inFlight--;
-    attempt.ms = performance.now() - startedAt;
-    record.upstreamMs += attempt.ms;
+    result.ms = performance.now() - startedAt;
   }
+  return result;
 }

@@ -2,25 +2,25 @@
 // a replica, try it, and on a retryable failure try another — the next replica of the pool, then the
 // tier's next pool, then the chain's next tier — within maxAttempts, the retry budget and the
 // request's one deadline. A tier whose replicas are all saturated is skipped at once for the chain's
-// next tier instead of queueing.
+// next tier instead of queueing. What happened comes back as the request's result (results.ts):
+// every attempt's, the answer's, or the error that ended the request without one.
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RetryConfig } from '../config/types.js';
 import type { RouterMetrics } from '../observability/metrics.js';
-import type { AttemptRecord, RequestRecord } from '../observability/request-record.js';
 import { RouterError } from '../openai/errors.js';
 import type { Pool } from '../pools/pool.js';
 import type { Replica } from '../pools/replica.js';
-import { ENDPOINT_PATHS, type InferenceRequest } from '../routing/inference-request.js';
+import { ENDPOINT_PATHS } from '../routing/inference-request.js';
 import type { PlannedTier, RequestPlan } from '../routing/plan.js';
 import type { AbortSwitch } from './abort-switch.js';
-import { runAttempt } from './attempt.js';
+import { runAttempt, type AttemptInput } from './attempt.js';
 import { upstreamPayload } from './forward.js';
 import { relayJson } from './relay-json.js';
 import { relaySse } from './relay-sse.js';
-import type { StreamGuard } from './stream-guard.js';
 import type { OutputCap } from '../budgets/output-plan.js';
 import { ClientGone } from './request-lifetime.js';
+import type { AttemptResult, Draft, RequestResult } from './results.js';
 import type { RetryBudget } from './retry-budget.js';
 import { backoffMs, isReplicaFailure, isRetryable } from './retry-policy.js';
 
@@ -31,23 +31,49 @@ export interface ProxyDeps {
   readonly random: () => number;
 }
 
-export interface ProxyInput {
-  readonly request: InferenceRequest;
+export interface ProxyInput extends AttemptInput {
   /** What to try, in order, and why; the attempts decide nothing the plan decided. */
   readonly plan: RequestPlan<Pool>;
   readonly retry: RetryConfig;
-  readonly res: ServerResponse;
-  readonly record: RequestRecord;
-  /** The request's lifetime: aborted by client disconnect or the deadline. */
-  readonly abort: AbortSwitch;
-  /** A budget's limit on a stream's output (tight mode); null when unmetered. */
-  readonly guard: StreamGuard | null;
   /** The plan's caps, once its reservation was made (an unmetered request gets none); null: none. */
   readonly outputCaps: ReadonlyMap<string, OutputCap> | null;
 }
 
-export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<void> {
-  const { record, res, retry } = input;
+/** The request's result while the attempts fill it in. */
+type Building = Draft<RequestResult> & { attempts: AttemptResult[] };
+
+/** Carries out the plan. Never throws: how it ended, answered or not, is in the result. */
+export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<RequestResult> {
+  const { request, plan } = input;
+  // Same shape as results.ts's endedEarly, so readers see one kind of object.
+  const result: Building = {
+    endpoint: request.endpoint,
+    stream: request.stream,
+    model: plan.alias,
+    complexity: plan.complexity,
+    tier: plan.tier.name,
+    reason: plan.reason,
+    attempts: [],
+    answer: null,
+    error: null,
+  };
+  // Aborted while it was classified or reserved (the client left, or the deadline passed): no
+  // attempt starts, and the retry budget does not count the request.
+  if (input.abort.aborted) {
+    result.error = input.abort.reason ?? new ClientGone();
+    return result;
+  }
+  try {
+    result.answer = await walkChain(input, deps, result);
+  } catch (thrown) {
+    result.error = thrown;
+  }
+  return result;
+}
+
+/** The chain, attempt by attempt, until one answers (returned) or the request must give up (thrown). */
+async function walkChain(input: ProxyInput, deps: ProxyDeps, result: Building): Promise<AttemptResult> {
+  const { res, retry } = input;
   const { metrics } = deps;
   deps.retryBudget.recordRequest();
   const { chain } = input.plan;
@@ -85,9 +111,14 @@ export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<v
         lastPool = pool;
         const { replica } = pick;
         tried.add(replica);
-        announce(res, record, tier, pool, replica, reason);
-        const failure = await tryReplica(input, pool, replica, deps, pick.panic);
-        if (failure === null) return;
+        result.tier = tier.name;
+        result.reason = reason;
+        announce(res, tier, pool, replica, reason);
+        const attempt = await tryReplica(input, pool, replica, deps, pick.panic, result.attempts);
+        if (attempt.committed) return attempt;
+        const failure = attempt.error;
+        // Neither committed nor failed: the client left before its answer began.
+        if (failure === null) throw clientGone(input.abort);
         if (input.abort.aborted) throw abortReason(input.abort, tried.size);
         if (!isRetryable(failure)) throw failure;
         lastFailure = failure;
@@ -101,39 +132,28 @@ export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<v
   throw finalError(lastFailure, tried.size);
 }
 
-/** One attempt; null when it succeeded (or committed), else the failure, already learnt from. */
-async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps: ProxyDeps, panic: boolean): Promise<RouterError | null> {
-  const { request, record, res } = input;
-  const attempts = record.attempts.length;
+/** One attempt, added to `attempts` and learnt from (a client that left before commit teaches nothing). */
+async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps: ProxyDeps, panic: boolean, attempts: AttemptResult[]): Promise<AttemptResult> {
+  const { request } = input;
   const cap = input.outputCaps?.get(pool.name);
   const body = cap === undefined ? request.body : { ...request.body, [cap.field]: cap.tokens };
   const payload = upstreamPayload(body, pool.config.servedModel, request.stream);
   const relay = request.stream ? relaySse : relayJson;
-  try {
-    const attempt = await runAttempt(
-      { request, res, record, pool, replica, payload, path: ENDPOINT_PATHS[request.endpoint], guard: input.guard },
-      input.abort,
-      relay,
-    );
-    markPanic(attempt, panic);
+  const attempt = await runAttempt(input, pool, replica, payload, ENDPOINT_PATHS[request.endpoint], panic, relay);
+  attempts.push(attempt);
+  if (attempt.committed) {
     deps.metrics.attempts.series(pool.name, replica.name, attempt.outcome).inc();
     // A stream that broke after commit cannot be retried, but it still tells on its replica.
     if (attempt.outcome === 'stream_interrupted') learnFailure(pool, replica, deps);
     else if (attempt.outcome === 'ok') pool.recordSuccess(replica, attempt.firstByteMs);
-    return null;
-  } catch (thrown) {
-    if (thrown instanceof ClientGone) throw thrown;
-    markPanic(record.attempts[attempts], panic);
-    const failure = thrown instanceof RouterError ? thrown : new RouterError('internal', 'The router failed to handle this request.', { cause: thrown });
-    deps.metrics.attempts.series(pool.name, replica.name, failure.kind).inc();
-    if (isReplicaFailure(failure)) learnFailure(pool, replica, deps);
-    if (failure.retryAfterMs !== null) pool.cool(replica, failure.retryAfterMs);
-    return failure;
+    return attempt;
   }
-}
-
-function markPanic(attempt: AttemptRecord | undefined, panic: boolean): void {
-  if (panic && attempt !== undefined) attempt.panic = true;
+  const failure = attempt.error;
+  if (failure === null) return attempt;
+  deps.metrics.attempts.series(pool.name, replica.name, failure.kind).inc();
+  if (isReplicaFailure(failure)) learnFailure(pool, replica, deps);
+  if (failure.retryAfterMs !== null) pool.cool(replica, failure.retryAfterMs);
+  return attempt;
 }
 
 function learnFailure(pool: Pool, replica: Replica, deps: ProxyDeps): void {
@@ -141,11 +161,7 @@ function learnFailure(pool: Pool, replica: Replica, deps: ProxyDeps): void {
 }
 
 /** Headers describe the attempt that will commit, so they are (re)set before each one. */
-function announce(res: ServerResponse, record: RequestRecord, tier: PlannedTier<Pool>, pool: Pool, replica: Replica, reason: string): void {
-  record.tier = tier.name;
-  record.reason = reason;
-  record.pool = pool.name;
-  record.replica = replica.name;
+function announce(res: ServerResponse, tier: PlannedTier<Pool>, pool: Pool, replica: Replica, reason: string): void {
   res.setHeader('x-switchyard-tier', tier.name);
   res.setHeader('x-switchyard-reason', reason);
   res.setHeader('x-switchyard-pool', pool.name);
@@ -180,6 +196,11 @@ async function backoff(retry: number, config: RetryConfig, random: () => number,
   } catch {
     throw abortReason(abort, retry);
   }
+}
+
+/** The client left before anything was committed: the abort's own reason. */
+function clientGone(abort: AbortSwitch): ClientGone {
+  return abort.reason instanceof ClientGone ? abort.reason : new ClientGone();
 }
 
 function abortReason(abort: AbortSwitch, attempts: number): Error {

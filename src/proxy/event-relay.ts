@@ -1,6 +1,6 @@
 // Passing a committed stream's events to the client. Runs of events go out as slices of the bytes
-// received; only the events the router must read are decoded: the usage chunk (recorded, and
-// dropped when the client did not ask for it), an engine's error event, and [DONE].
+// received; only the events the router must read are decoded: the usage chunk (kept in the attempt's
+// result, and dropped when the client did not ask for it), an engine's error event, and [DONE].
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { RouterError, errorBody } from '../openai/errors.js';
@@ -40,7 +40,7 @@ export class EventRelay {
     private readonly abort: AbortSwitch,
   ) {
     this.res = a.res;
-    this.countTokens = a.guard !== null || a.record.keyId !== null;
+    this.countTokens = a.guard !== null || a.metered;
   }
 
   async send({ buffer, events }: SplitChunk): Promise<void> {
@@ -68,7 +68,7 @@ export class EventRelay {
         }
       } else if (this.countTokens && find.content(event)) {
         const guard = this.a.guard;
-        if (guard !== null && this.a.record.streamedTokens + 1 > guard.allowed) {
+        if (guard !== null && this.a.result.streamedTokens + 1 > guard.allowed) {
           await this.write(buffer, runStart, runEnd);
           runStart = runEnd = -1;
           if (!(await guard.extend())) {
@@ -76,7 +76,7 @@ export class EventRelay {
             return;
           }
         }
-        this.a.record.streamedTokens++;
+        this.a.result.streamedTokens++;
         if (guard !== null) this.lastContent = eventText(buffer, event);
       }
       runStart = runStart < 0 ? event.start : runStart;
@@ -88,11 +88,8 @@ export class EventRelay {
   /** Ends the stream with one error event and no [DONE]. */
   fail(error: RouterError): void {
     this.finished = true;
-    this.a.attempt.outcome = error.kind;
-    this.a.record.outcome = error.kind;
-    this.a.record.errorKind = error.kind;
-    this.a.record.errorOrigin = error.origin;
-    this.a.record.errorMessage = error.message;
+    this.a.result.outcome = error.kind;
+    this.a.result.error = error;
     if (!this.res.destroyed) this.res.write(encodeEvent(JSON.stringify(errorBody(error))));
   }
 
@@ -106,12 +103,12 @@ export class EventRelay {
     this.fail(new RouterError('insufficient_quota', "The stream was ended because this key's token budget is spent."));
   }
 
-  /** Records the usage an event carries; true when it is the usage-only chunk (no choices). */
+  /** Keeps the usage an event carries; true when it is the usage-only chunk (no choices). */
   private readUsage(data: string): boolean {
     const usage = extractUsage(data);
     if (usage === null) return false;
-    this.a.record.promptTokens = usage.promptTokens;
-    this.a.record.completionTokens = usage.completionTokens;
+    this.a.result.promptTokens = usage.promptTokens;
+    this.a.result.completionTokens = usage.completionTokens;
     return USAGE_ONLY_CHUNK.test(data);
   }
 

@@ -33,7 +33,7 @@ export async function relayJson(a: AttemptContext): Promise<void> {
     response = await exchange(a.replica, {
       path: a.path,
       payload: a.payload,
-      requestId: a.attempt.upstreamId,
+      requestId: a.result.upstreamId,
       abort: limited ?? a.abort,
       headersTimeoutMs: 0,
       bodyTimeoutMs: config.idleTimeoutMs,
@@ -42,8 +42,8 @@ export async function relayJson(a: AttemptContext): Promise<void> {
     if (timer !== null) clearTimeout(timer);
     limited?.release();
   }
-  a.attempt.status = response.statusCode;
-  a.attempt.firstByteMs = response.headersAt - a.startedAt;
+  a.result.status = response.statusCode;
+  a.result.firstByteMs = response.headersAt - a.startedAt;
   const { body } = response;
   if (response.statusCode < 200 || response.statusCode > 299) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
@@ -51,8 +51,8 @@ export async function relayJson(a: AttemptContext): Promise<void> {
   }
   const usage = findUsage(body);
   if (usage !== null) {
-    a.record.promptTokens = usage.promptTokens;
-    a.record.completionTokens = usage.completionTokens;
+    a.result.promptTokens = usage.promptTokens;
+    a.result.completionTokens = usage.completionTokens;
   }
   a.res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
   a.res.end(body);

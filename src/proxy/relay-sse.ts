@@ -31,13 +31,13 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     const response = stream(a.replica, {
       path: a.path,
       payload: a.payload,
-      requestId: a.attempt.upstreamId,
+      requestId: a.result.upstreamId,
       abort: attemptAbort,
       headersTimeoutMs: 0,
       bodyTimeoutMs: 0,
     });
     await response.started;
-    a.attempt.status = response.statusCode;
+    a.result.status = response.statusCode;
     if (response.statusCode < 200 || response.statusCode > 299) {
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
       throw failureFromStatus(response.statusCode, await response.text(), a.replica.name, retryAfterMs, a.request.endpoint);
@@ -75,8 +75,8 @@ export async function relaySse(a: AttemptContext): Promise<void> {
         a.res.writeHead(200, SSE_HEADERS);
         committed = true;
         const now = performance.now();
-        a.record.ttftMs = now - a.record.startedAt;
-        a.attempt.firstByteMs = now - a.startedAt;
+        a.result.ttftMs = now - a.started.startedAt;
+        a.result.firstByteMs = now - a.startedAt;
         for (const heldSplit of held.splice(0)) if (!relay.finished) await relay.send(heldSplit);
       } else {
         // A keep-alive is no progress: a replica that only sends those has gone silent all the same.
@@ -103,8 +103,7 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     // The client already has its whole answer; trouble while draining the rest is no failure.
     if (a.res.writableEnded) return;
     if (reason instanceof ClientGone) {
-      a.attempt.outcome = 'client_abort';
-      a.record.outcome = 'client_abort';
+      a.result.outcome = 'client_abort';
       return;
     }
     const cause = failureFromThrown(reason, a.replica.name);

@@ -1,90 +1,97 @@
 // POST /v1/chat/completions, /v1/completions, /v1/embeddings: a straight line of awaits.
 // read → parse → admit → classify → plan → reserve → carry out the plan → settle (always).
-// Every routing and budget decision is the plan's (src/routing/plan.ts); this file only does the I/O.
+// Every routing and budget decision is the plan's (src/routing/plan.ts); this file only does the I/O,
+// and returns what the request did (src/proxy/results.ts) for the lane's access line and metrics.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { closeMeter, openMeter, type Meter } from '../../budgets/meter.js';
 import type { BudgetService } from '../../budgets/service.js';
 import type { KeyRecord } from '../../budgets/types.js';
 import type { RouterMetrics } from '../../observability/metrics.js';
 import type { RequestRecord } from '../../observability/request-record.js';
+import type { Pool } from '../../pools/pool.js';
 import { runAttempts, type ProxyDeps } from '../../proxy/attempts.js';
+import { endedEarly, type RequestResult } from '../../proxy/results.js';
 import { watchRequest } from '../../proxy/request-lifetime.js';
 import { findRoute } from '../../routing/decide.js';
 import { parseRequest, type Endpoint } from '../../routing/inference-request.js';
-import { admit, planRequest, type Caller } from '../../routing/plan.js';
+import { admit, planRequest, type Caller, type RequestPlan } from '../../routing/plan.js';
 import { readJsonBody } from '../read-json.js';
 import type { RouterState } from '../state.js';
 
-/** One inference call as the handler sees it: the node:http pair, the record, and the caller's key. */
+/** One inference call as the handler sees it: the node:http pair, the request's id and start, the caller's key. */
 export interface InferenceCall {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
-  readonly record: RequestRecord;
+  readonly record: Pick<RequestRecord, 'requestId' | 'startedAt'>;
   readonly key: KeyRecord | null;
 }
 
-export type InferenceHandler = (call: InferenceCall) => Promise<void>;
+/** Answers through `res` itself and returns what the request did; a failure it could not answer is in the result. */
+export type InferenceHandler = (call: InferenceCall) => Promise<RequestResult>;
 
-/** Serves one endpoint; it answers through `res` itself, and throws what the error renderer turns into a response. */
+/** Serves one endpoint. Never throws: the lane renders the result's error when there is no answer. */
 export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDeps, budgets: BudgetService | null): InferenceHandler {
   return async ({ req, res, record, key }) => {
     // Read once: a reload during this request does not change the config it runs on.
     const runtime = state.runtime;
-    record.endpoint = endpoint;
-    const body = await readJsonBody(req, runtime.config.server.maxBodyBytes, JSON_BODY);
-    const request = parseRequest(endpoint, body, runtime.config.defaultModel);
-    record.stream = request.stream;
-    // The model before the key's policy: an unknown model is a 404 whoever asks. Only a configured
-    // alias goes into the record (the access line, metric labels), never unchecked client text.
-    const modelRoute = findRoute(runtime.routes, request.model);
-    record.model = modelRoute.alias;
-    const caller = callerOf(key, budgets);
-    const pinned = req.headers['x-switchyard-tier'];
-    const admission = admit(modelRoute, request, caller, typeof pinned === 'string' && pinned !== '' ? pinned : null);
-    // Watched from here: a client that leaves while its request is classified or reserved is noticed
-    // at once, and no replica is asked. The watch ends with the response (see watchRequest).
-    const lifetime = watchRequest(res, runtime.config.server.requestTimeoutMs);
-    // Only a classification can take a while (a model-based classifier): only then is it raced.
-    const classification = admission.classify ? await lifetime.unlessAborted(runtime.classifier.classify(request.body)) : null;
-    const plan = planRequest(admission, classification);
-    // Set only now: the alias is a configured name, never unchecked client text in a header.
-    res.setHeader('x-switchyard-model', plan.alias);
-    if (plan.complexity !== null) res.setHeader('x-switchyard-complexity', plan.complexity);
-    record.tier = plan.tier.name;
-    record.complexity = plan.complexity;
-    record.reason = plan.reason;
-    res.setHeader('x-switchyard-tier', plan.tier.name);
-    res.setHeader('x-switchyard-reason', plan.reason);
-    if (state.draining) res.setHeader('connection', 'close');
-
-    const { reservation } = plan;
-    let meter: Meter | null = null;
-    if (key !== null && budgets !== null && reservation !== null) {
-      meter = await openMeter(budgets, key, request, reservation.estimate, reservation.tokens, res);
-    }
+    // What is known so far, for the result of a request that ends before its plan is carried out.
+    let stream = false;
+    let model: string | null = null;
+    let plan: RequestPlan<Pool> | null = null;
     try {
-      // A client gone while its reservation was made: settled at zero below, and no attempt starts.
-      lifetime.throwIfAborted();
-      await runAttempts(
+      const body = await readJsonBody(req, runtime.config.server.maxBodyBytes, JSON_BODY);
+      const request = parseRequest(endpoint, body, runtime.config.defaultModel);
+      stream = request.stream;
+      // The model before the key's policy: an unknown model is a 404 whoever asks. Only a configured
+      // alias goes into the result (the access line, metric labels), never unchecked client text.
+      const modelRoute = findRoute(runtime.routes, request.model);
+      model = modelRoute.alias;
+      const caller = callerOf(key, budgets);
+      const pinned = req.headers['x-switchyard-tier'];
+      const admission = admit(modelRoute, request, caller, typeof pinned === 'string' && pinned !== '' ? pinned : null);
+      // Watched from here: a client that leaves while its request is classified or reserved is noticed
+      // at once, and no replica is asked. The watch ends with the response (see watchRequest).
+      const lifetime = watchRequest(res, runtime.config.server.requestTimeoutMs);
+      // Only a classification can take a while (a model-based classifier): only then is it raced.
+      const classification = admission.classify ? await lifetime.unlessAborted(runtime.classifier.classify(request.body)) : null;
+      plan = planRequest(admission, classification);
+      // Set only now: the alias is a configured name, never unchecked client text in a header.
+      res.setHeader('x-switchyard-model', plan.alias);
+      if (plan.complexity !== null) res.setHeader('x-switchyard-complexity', plan.complexity);
+      res.setHeader('x-switchyard-tier', plan.tier.name);
+      res.setHeader('x-switchyard-reason', plan.reason);
+      if (state.draining) res.setHeader('connection', 'close');
+
+      const { reservation } = plan;
+      let meter: Meter | null = null;
+      if (key !== null && budgets !== null && reservation !== null) {
+        meter = await openMeter(budgets, key, request, reservation.estimate, reservation.tokens, res);
+      }
+      // Never throws: a client gone while its reservation was made, or attempts that all failed, come
+      // back as its error, and the reservation is settled all the same (at zero when no engine worked).
+      const result = await runAttempts(
         {
           request,
           plan,
           retry: runtime.config.retry,
           res,
-          record,
+          started: record,
           abort: lifetime.abort,
           guard: meter?.guard ?? null,
+          metered: meter !== null,
           // An unmetered request (the store away, fail-open) gets no caps: they exist for the budget.
           outputCaps: meter === null ? null : plan.caps,
         },
         proxy,
       );
-    } finally {
       lifetime.dispose();
       if (meter !== null && budgets !== null && reservation !== null && key !== null) {
-        const tokens = closeMeter(budgets, meter, record, reservation.estimate);
-        countKeyTokens(proxy.metrics, key.id, record.tier ?? plan.tier.name, record, tokens);
+        const tokens = closeMeter(budgets, meter, result, reservation.estimate);
+        countKeyTokens(proxy.metrics, key.id, result.tier ?? plan.tier.name, result, tokens);
       }
+      return result;
+    } catch (thrown) {
+      return endedEarly(endpoint, stream, model, plan, thrown);
     }
   };
 }
@@ -95,8 +102,9 @@ function callerOf(key: KeyRecord | null, budgets: BudgetService | null): Caller 
   return { key, usedShare: budgets === null ? 0 : budgets.usedShare(key.id), budgets: budgets?.settings ?? null };
 }
 
-function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, record: { promptTokens: number | null; completionTokens: number | null }, total: number): void {
-  const prompt = record.promptTokens ?? total;
+/** The tokens settled, by direction: the engine's prompt count when it gave one, the rest is completion. */
+function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, result: RequestResult, total: number): void {
+  const prompt = result.answer?.promptTokens ?? total;
   metrics.keyTokens.series(keyId, tier, 'prompt').inc(prompt);
   metrics.keyTokens.series(keyId, tier, 'completion').inc(Math.max(0, total - prompt));
 }
