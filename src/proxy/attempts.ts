@@ -19,6 +19,7 @@ import { upstreamPayload } from './forward.js';
 import { relayJson } from './relay-json.js';
 import { relaySse } from './relay-sse.js';
 import type { OutputCap } from '../budgets/output-plan.js';
+import { abortReason, clientGone, finalError } from './give-up.js';
 import { ClientGone } from './request-lifetime.js';
 import type { AttemptResult, Draft, RequestResult } from './results.js';
 import type { RetryBudget } from './retry-budget.js';
@@ -196,28 +197,4 @@ async function backoff(retry: number, config: RetryConfig, random: () => number,
   } catch {
     throw abortReason(abort, retry);
   }
-}
-
-/** The client left before anything was committed: the abort's own reason. */
-function clientGone(abort: AbortSwitch): ClientGone {
-  return abort.reason instanceof ClientGone ? abort.reason : new ClientGone();
-}
-
-function abortReason(abort: AbortSwitch, attempts: number): Error {
-  const reason: unknown = abort.reason;
-  if (reason instanceof ClientGone) return reason;
-  return finalError(reason instanceof RouterError ? reason : null, attempts);
-}
-
-/**
- * The error the client gets once the router has given up. Its own retries are spent, so a 5xx says
- * `x-should-retry: false` (the SDKs would otherwise multiply the load); a replica's Retry-After is
- * passed on.
- */
-function finalError(failure: RouterError | null, attempts: number): RouterError {
-  const error = failure ?? new RouterError('no_replica', 'No replica is available to serve this request.');
-  const headers: Record<string, string> = {};
-  if (error.status >= 500 && attempts > 0) headers['x-should-retry'] = 'false';
-  if (error.retryAfterMs !== null) headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));
-  return Object.keys(headers).length === 0 ? error : error.withHeaders(headers);
 }
