@@ -33,7 +33,9 @@ export function createMetricsApp(deps: Pick<AppDeps, 'state' | 'logger' | 'metri
   app.use(renderErrors(deps.logger));
   for (const middleware of metricsRoutes(deps)) app.use(middleware);
   app.silent = true;
-  return app.callback();
+  const callback = app.callback();
+  // koa's callback catches its own errors; node:http ignores what a listener returns.
+  return (req, res) => void callback(req, res);
 }
 
 function koaApp(deps: AppDeps): Koa<AppState> {

@@ -1,7 +1,7 @@
 // The schema of client keys (auth) and how their budgets are kept and enforced (budgets).
 
 import { DEFAULTS } from './defaults.js';
-import { ENV_NAME_PATTERN, KEY_ID_PATTERN, SHA256_PATTERN, milliseconds, share } from './schema-parts.js';
+import { ENV_NAME_PATTERN, KEY_ID_PATTERN, SHA256_PATTERN, milliseconds } from './schema-parts.js';
 
 const tokenLimit = (description: string) => ({ type: 'integer', minimum: 1, description }) as const;
 

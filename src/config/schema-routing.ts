@@ -4,7 +4,6 @@ import { DEFAULTS } from './defaults.js';
 import { count, milliseconds, nameList, share } from './schema-parts.js';
 import { SIGNAL_REASONS } from '../classify/settings.js';
 import { DEFAULT_FLOORS, type FloorName } from '../classify/floors.js';
-import type { Complexity } from '../classify/classification.js';
 
 export const modelSchema = {
   type: 'object',

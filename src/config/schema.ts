@@ -5,7 +5,7 @@
 // schemas live beside it: schema-routing.ts, schema-pools.ts, schema-budgets.ts.
 
 import { DEFAULTS } from './defaults.js';
-import { LOG_LEVELS, MODEL_NAME_PATTERN, NAME_PATTERN, count, milliseconds, share } from './schema-parts.js';
+import { LOG_LEVELS, MODEL_NAME_PATTERN, NAME_PATTERN, count, milliseconds } from './schema-parts.js';
 import { poolSchema } from './schema-pools.js';
 import { classifierSchema, modelSchema, tierSchema } from './schema-routing.js';
 import { authSchema, budgetsSchema } from './schema-budgets.js';

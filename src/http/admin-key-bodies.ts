@@ -130,6 +130,7 @@ function show(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return 'a string';
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- null, arrays and objects returned above: only a JSON number or boolean is left
   return `${typeof value} ${String(value)}`;
 }
 

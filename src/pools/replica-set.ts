@@ -73,6 +73,6 @@ export class ReplicaSet {
     const kept = new Set(next?.replicas());
     const leaving = [...this.live.values()].filter((entry) => !kept.has(entry.replica));
     await Promise.all(leaving.map((entry) => (how === 'close' ? entry.replica.close() : entry.replica.destroy())));
-    await Promise.all(leaving.map((entry) => entry.sim?.close()));
+    await Promise.all(leaving.flatMap((entry) => (entry.sim === null ? [] : [entry.sim.close()])));
   }
 }

@@ -180,7 +180,7 @@ export class RequestClassifier {
     return data.map((item: unknown) => {
       const embedding = readPath(item, ['embedding']);
       if (!Array.isArray(embedding) || !embedding.every((x) => typeof x === 'number')) throw new Error('unexpected embedding');
-      return Float64Array.from(embedding as number[]);
+      return Float64Array.from(embedding);
     });
   }
 }

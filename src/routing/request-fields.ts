@@ -91,7 +91,7 @@ const completionMaxTokens: FieldRule['check'] = (value, request) => {
 /** Strings, or token ids, or lists of token ids: one kind per request, as both OpenAI and vLLM take it. */
 const embeddingInput: FieldRule['check'] = (value) => {
   if (typeof value === 'string' || !Array.isArray(value)) return null; // the shape check has judged these
-  const [first] = value;
+  const first: unknown = value[0];
   const ok =
     typeof first === 'string'
       ? value.every((item) => typeof item === 'string')

@@ -138,6 +138,7 @@ function pyRepr(value: unknown): string {
     const entries = Object.entries(value as JsonObject).map(([key, item]) => `${pyString(key)}: ${pyRepr(item)}`);
     return `{${entries.join(', ')}}`;
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- every JSON kind returned above; this is only for the impossible rest
   return String(value);
 }
 

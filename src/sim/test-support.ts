@@ -50,7 +50,7 @@ export async function readBody(res: Response): Promise<{ text: string; cut: bool
     for (;;) {
       const chunk = await reader?.read();
       if (chunk === undefined || chunk.done) return { text, cut: false };
-      text += decoder.decode(chunk.value, { stream: true });
+      text += decoder.decode(chunk.value as Uint8Array, { stream: true });
     }
   } catch {
     return { text, cut: true };
