@@ -1,0 +1,45 @@
+import t from 'tap';
+import type { CostEstimate } from './estimate.js';
+import { usedTokens } from './meter.js';
+import type { AttemptResult, RequestResult } from '../proxy/results.js';
+
+const ESTIMATE: CostEstimate = { promptTokens: 12, promptUpperBound: 40, prompts: 1, generations: 1, maxOutput: null };
+
+const ATTEMPT: AttemptResult = {
+  pool: 'p',
+  replica: 'p-r0',
+  upstreamId: 'id.0.1',
+  panic: false,
+  outcome: 'ok',
+  status: 200,
+  ms: 5,
+  firstByteMs: 1,
+  committed: true,
+  error: null,
+  ttftMs: null,
+  promptTokens: null,
+  completionTokens: null,
+  streamedTokens: 0,
+};
+
+function result(attempts: AttemptResult[], answer: AttemptResult | null): RequestResult {
+  return { endpoint: 'chat', stream: true, model: 'm', complexity: null, tier: 'p', reason: 'fixed: p', attempts, answer, error: answer === null ? new Error('x') : null };
+}
+
+t.test('what a request is charged, from its result', async (t) => {
+  const usage = { ...ATTEMPT, promptTokens: 7, completionTokens: 3, streamedTokens: 5 };
+  const noUsage = { ...ATTEMPT, ttftMs: 2, streamedTokens: 5 };
+  const cutShort = { ...ATTEMPT, outcome: 'stream_interrupted', ttftMs: 2, streamedTokens: 4 };
+  const failedWithAnswer = { ...ATTEMPT, outcome: 'upstream_error', status: 503, committed: false, firstByteMs: 1 };
+  const neverAnswered = { ...ATTEMPT, outcome: 'upstream_unreachable', status: null, committed: false, firstByteMs: null };
+  const table: [string, RequestResult, number][] = [
+    ["the engine's usage when it reported it", result([usage], usage), 10],
+    ['usage without completion tokens counts the prompt', result([{ ...usage, completionTokens: null }], { ...usage, completionTokens: null }), 7],
+    ['no usage: the estimated prompt and the tokens streamed', result([noUsage], noUsage), 17],
+    ['a stream broken after commit: the same', result([neverAnswered, cutShort], cutShort), 16],
+    ['no answer, but a replica answered with an error: the estimated prompt', result([failedWithAnswer], null), 12],
+    ['no replica answered at all: nothing', result([neverAnswered], null), 0],
+    ['no attempt: nothing', result([], null), 0],
+  ];
+  for (const [what, given, tokens] of table) t.equal(usedTokens(given, ESTIMATE), tokens, what);
+});
