@@ -197,7 +197,7 @@ t.test('n=2: two indexed choices, completion tokens summed, streamed per index',
     const mine = choices.filter((choice) => choice['index'] === index);
     t.same(mine[0]?.['delta'], { role: 'assistant', content: '' }, `choice ${index} opens with the role`);
     t.equal(mine.at(-1)?.['finish_reason'], 'length', `choice ${index} finishes`);
-    const text = mine.map((choice) => (choice['delta'] as Json)['content'] ?? '').join('');
+    const text = mine.map((choice) => (choice['delta'] as { content?: string })['content'] ?? '').join('');
     t.equal(text, contentOf(whole.json, index));
   }
 });

@@ -1,11 +1,11 @@
 // Load-aware picking against the engines' own gauges, scraped from fake engines' /metrics: picks
 // follow the gauges, stale gauges count as busy, vLLM's old and new names and TGI's names all work.
 import t, { type Test } from 'tap';
-import { startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
+import { startFakeEngine } from '../fixtures/fake-engine.js';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN, adminReplicas, waitFor } from '../fixtures/wait.js';
 
-const [a, b] = (await Promise.all([startFakeEngine(), startFakeEngine()])) as [FakeEngine, FakeEngine];
+const [a, b] = await Promise.all([startFakeEngine(), startFakeEngine()]);
 t.teardown(() => Promise.all([a.close(), b.close()]));
 t.beforeEach(() => {
   for (const engine of [a, b]) {

@@ -3,11 +3,11 @@
 // budget pressure moves classified requests to the cheap tier.
 import t, { type Test } from 'tap';
 import { createHash } from 'node:crypto';
-import { chatStreamEvents, echoCompletion, startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
+import { chatStreamEvents, echoCompletion, startFakeEngine } from '../fixtures/fake-engine.js';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN, waitFor } from '../fixtures/wait.js';
 
-const [small, large] = (await Promise.all([startFakeEngine(), startFakeEngine()])) as [FakeEngine, FakeEngine];
+const [small, large] = await Promise.all([startFakeEngine(), startFakeEngine()]);
 t.teardown(() => Promise.all([small.close(), large.close()]));
 t.beforeEach(() => {
   for (const engine of [small, large]) {

@@ -10,11 +10,11 @@ import type OpenAI from 'openai';
 import t, { type Test } from 'tap';
 import { stringify } from 'yaml';
 import { DEFAULT_MODEL_FILE } from '../../src/classify/learned/model-file.js';
-import { startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
+import { startFakeEngine } from '../fixtures/fake-engine.js';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN } from '../fixtures/wait.js';
 
-const [small, large] = (await Promise.all([startFakeEngine(), startFakeEngine()])) as [FakeEngine, FakeEngine];
+const [small, large] = await Promise.all([startFakeEngine(), startFakeEngine()]);
 t.teardown(() => Promise.all([small.close(), large.close()]));
 const dir = await mkdtemp(join(tmpdir(), 'switchyard-learned-'));
 const env = { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN };

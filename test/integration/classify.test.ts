@@ -3,11 +3,11 @@
 // and llm modes, including their fallbacks to the heuristic.
 import { freePort } from '../fixtures/free-port.js';
 import t, { type Test } from 'tap';
-import { startFakeEngine, type Behaviour, type FakeEngine } from '../fixtures/fake-engine.js';
+import { startFakeEngine, type Behaviour } from '../fixtures/fake-engine.js';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN } from '../fixtures/wait.js';
 
-const [small, large, helper] = (await Promise.all([startFakeEngine(), startFakeEngine(), startFakeEngine()])) as [FakeEngine, FakeEngine, FakeEngine];
+const [small, large, helper] = await Promise.all([startFakeEngine(), startFakeEngine(), startFakeEngine()]);
 t.teardown(() => Promise.all([small.close(), large.close(), helper.close()]));
 const deadUrl = `http://127.0.0.1:${await freePort()}`;
 

@@ -28,12 +28,12 @@
 //   400 to BadRequestError and 422 to UnprocessableEntityError.
 import OpenAI from 'openai';
 import t, { type Test } from 'tap';
-import { startFakeEngine, type Behaviour, type FakeEngine } from '../fixtures/fake-engine.js';
+import { startFakeEngine, type Behaviour } from '../fixtures/fake-engine.js';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN } from '../fixtures/wait.js';
 
 const engines = await Promise.all([startFakeEngine(), startFakeEngine()]);
-const [e0, e1] = engines as [FakeEngine, FakeEngine];
+const [e0, e1] = engines;
 t.teardown(() => Promise.all(engines.map((engine) => engine.close())));
 t.beforeEach(() => {
   for (const engine of engines) {

@@ -2,12 +2,12 @@
 // engines. Each test starts its own router so replica state and round-robin order start fresh.
 import { freePort } from '../fixtures/free-port.js';
 import t, { type Test } from 'tap';
-import { chatStreamEvents, startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
+import { chatStreamEvents, startFakeEngine } from '../fixtures/fake-engine.js';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN, adminReplicas, waitFor } from '../fixtures/wait.js';
 
 const engines = await Promise.all([startFakeEngine(), startFakeEngine(), startFakeEngine()]);
-const [e0, e1, e2] = engines as [FakeEngine, FakeEngine, FakeEngine];
+const [e0, e1, e2] = engines;
 const deadPort = await freePort();
 const DEAD = `http://127.0.0.1:${deadPort}`;
 t.teardown(() => Promise.all(engines.map((engine) => engine.close())));

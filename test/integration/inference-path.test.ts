@@ -139,13 +139,14 @@ t.test("koa's route table serves no inference route, and still serves the rest",
     metrics: router.metrics,
     proxy: { metrics: router.metrics, retryBudget: new RetryBudget(), random: Math.random },
     adminToken: ADMIN_TOKEN,
-    reload: router.reload,
+    reload: router.reload.bind(router),
     budgets: null,
     metricsListener: false,
   };
   for (const middleware of routes(deps)) app.use(middleware);
   app.silent = true;
-  const server = createServer(app.callback());
+  const callback = app.callback();
+  const server = createServer((req, res) => void callback(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -399,7 +399,7 @@ async function chat(url: string, secret: string, options: { stream?: boolean; ma
     });
     text = await res.text();
   } catch (error) {
-    throw new Error(`${url} did not answer a ${stream ? 'streamed' : 'plain'} request within 15 s: ${String(error)}`);
+    throw new Error(`${url} did not answer a ${stream ? 'streamed' : 'plain'} request within 15 s: ${String(error)}`, { cause: error });
   }
   const reply = { url, stream, status: res.status, headers: res.headers };
   if (res.status !== 200) return { ...reply, error: (JSON.parse(text) as { error: Reply['error'] }).error, usage: null };
@@ -445,7 +445,7 @@ async function streamThenAbort(url: string, body: unknown, count: number): Promi
     controller.abort(new Error('the client cancels'));
     return seen;
   } catch (error) {
-    if (seen < count) throw new Error(`streaming ${count} chunks failed after ${seen}: ${String(error)}`);
+    if (seen < count) throw new Error(`streaming ${count} chunks failed after ${seen}: ${String(error)}`, { cause: error });
     return seen;
   } finally {
     clearTimeout(timer);

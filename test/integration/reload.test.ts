@@ -10,7 +10,7 @@ import { chatStreamEvents, startFakeEngine, type FakeEngine } from '../fixtures/
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN, adminReplicas, waitFor } from '../fixtures/wait.js';
 
-const [blue, green] = (await Promise.all([startFakeEngine(), startFakeEngine()])) as [FakeEngine, FakeEngine];
+const [blue, green] = await Promise.all([startFakeEngine(), startFakeEngine()]);
 t.teardown(() => Promise.all([blue.close(), green.close()]));
 const dir = await mkdtemp(join(tmpdir(), 'switchyard-reload-'));
 const env = { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN };

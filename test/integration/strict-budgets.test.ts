@@ -7,7 +7,7 @@
 import t, { type Test } from 'tap';
 import { createHash } from 'node:crypto';
 import OpenAI from 'openai';
-import { startFakeEngine, type Behaviour, type FakeEngine, type RecordedRequest } from '../fixtures/fake-engine.js';
+import { startFakeEngine, type Behaviour, type RecordedRequest } from '../fixtures/fake-engine.js';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN, waitFor } from '../fixtures/wait.js';
 
@@ -107,7 +107,7 @@ function vllm({ maxModelLen }: VllmOptions) {
 
 // ---------------------------------------------------------------------------------------------------
 
-const engines = (await Promise.all([startFakeEngine(), startFakeEngine(), startFakeEngine()])) as [FakeEngine, FakeEngine, FakeEngine];
+const engines = await Promise.all([startFakeEngine(), startFakeEngine(), startFakeEngine()]);
 const [short, long, hosted] = engines;
 t.teardown(() => Promise.all(engines.map((engine) => engine.close())));
 t.beforeEach(() => {
@@ -183,7 +183,10 @@ async function outcome(call: Promise<unknown>): Promise<Outcome> {
     return { status: 200 };
   } catch (error) {
     if (!(error instanceof OpenAI.APIError)) throw error;
-    return { status: error.status ?? 0, code: error.code, retryAfter: error.headers?.get('retry-after') ?? null, shouldRetry: error.headers?.get('x-should-retry') ?? null };
+    // instanceof leaves the class's type parameters as any; these are their defaults.
+    const status = error.status as number | undefined;
+    const headers = error.headers as Headers | undefined;
+    return { status: status ?? 0, code: error.code, retryAfter: headers?.get('retry-after') ?? null, shouldRetry: headers?.get('x-should-retry') ?? null };
   }
 }
 
