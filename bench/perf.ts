@@ -5,13 +5,19 @@
 // noisy 2-core machine, where req/s and latency also reflect the load generator and the neighbours.
 // Prints numbers; never passes or fails.
 //   --quick (smoke run)  --only nonstream|stream  --soak N (RSS of one router over N requests)
+//   --wrk: the independent-style mode instead (bench/independent.ts: wrk, a mock engine, pinned cores),
+//   with --tail (GC trace, CPU profile and event-loop delay at saturation) and the same --quick, --only, --soak
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { independent } from './independent.js';
 import { closedLoop, fixedRate, percentile, target } from './load.js';
 import { cpuMicros, rssMb, stopAll, type ServerProcess } from './processes.js';
 import { SECRET, SIM_MODEL, bodies, build, startBareProxy, startRedis, startSim, startSwitchyard, type Budgets } from './servers.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, soak: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, soak: { type: 'string' }, wrk: { type: 'boolean', default: false },
+    tail: { type: 'boolean', default: false } },
+});
 type Mode = 'nonstream' | 'stream';
 const MODES: Mode[] = values.only === 'nonstream' || values.only === 'stream' ? [values.only] : ['nonstream', 'stream'];
 const [WARMUP, REQUESTS, ROUNDS, LATENCY_S] = values.quick ? [200, 3000, 2, 3] : [1000, 20_000, 5, 10];
@@ -166,7 +172,8 @@ async function main(): Promise<void> {
 }
 
 try {
-  await main();
+  if (values.wrk) await independent({ quick: values.quick, modes: MODES, tail: values.tail, soak: SOAK });
+  else await main();
 } finally {
   await stopAll();
 }

@@ -1,6 +1,7 @@
 // The servers `npm run bench` measures, each in its own process: the zero-delay simulator (the
 // backend), a Redis for the shared budget store, the bare proxy (the floor) and Switchyard in its
-// three budget configurations, always with classification, metrics and the access log on.
+// three budget configurations, always with classification, metrics and the access log on. The wrk
+// mode starts the same servers through a `Launch`: pinned to a core, with extra node flags.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -58,15 +59,33 @@ export async function startRedis(): Promise<ServerProcess> {
   });
 }
 
-export const startBareProxy = (backend: string): Promise<ServerProcess> =>
+/** How the wrk mode starts a server: pinned to one core (taskset execs node, so the PID is node's), with node flags and env. */
+export interface Launch {
+  readonly core?: number;
+  readonly nodeFlags?: readonly string[];
+  readonly env?: Record<string, string>;
+  /** Run this JavaScript file instead of the script's default (bench helpers transpiled by plain-node.ts). */
+  readonly script?: string;
+  /** Appended to the process name, which names its log file. */
+  readonly tag?: string;
+}
+
+function launched(launch: Launch | undefined, script: string[], env: Record<string, string | undefined>) {
+  const node = [...(launch?.nodeFlags ?? []), ...(launch?.script !== undefined ? [launch.script] : script)];
+  return {
+    ...(launch?.core !== undefined ? { command: 'taskset', args: ['-c', String(launch.core), process.execPath, ...node] } : { args: node }),
+    env: { ...env, ...launch?.env },
+  };
+}
+
+export const startBareProxy = (backend: string, launch?: Launch): Promise<ServerProcess> =>
   startServer({
-    name: 'bare-proxy',
-    args: ['--import', 'tsx', join(ROOT, 'bench/bare-proxy.ts')],
-    env: { ...process.env, PORT: '0', BACKEND: backend },
+    name: `bare-proxy${launch?.tag ?? ''}`,
+    ...launched(launch, ['--import', 'tsx', join(ROOT, 'bench/bare-proxy.ts')], { ...process.env, PORT: '0', BACKEND: backend }),
     ready: (out) => /bare proxy listening on (\S+)/.exec(out)?.[1],
   });
 
-export function startSwitchyard(budgets: Budgets, simUrl: string, redisUrl: string): Promise<ServerProcess> {
+export function startSwitchyard(budgets: Budgets, simUrl: string, redisUrl: string, launch?: Launch): Promise<ServerProcess> {
   const keyed = budgets === 'off' ? {} : {
     auth: {
       required: true,
@@ -90,9 +109,10 @@ export function startSwitchyard(budgets: Budgets, simUrl: string, redisUrl: stri
   const env: Record<string, string | undefined> = { ...process.env, PORT: '0', LOG_LEVEL: 'info' };
   delete env['SWITCHYARD_ADMIN_TOKEN']; // "budgets off" means no keys and no admin token
   return startServer({
-    name: `switchyard-${budgets}`,
-    args: [ROUTER_HEAP, ...entry(join(ROOT, 'src/main.ts'), join(ROOT, 'dist/main.js')), '--config', file],
-    env, // The access log goes to a file (processes.ts), never the terminal.
+    name: `switchyard-${budgets}${launch?.tag ?? ''}`,
+    // The access log goes to a file (processes.ts), never the terminal.
+    ...launched({ ...launch, nodeFlags: [ROUTER_HEAP, ...(launch?.nodeFlags ?? [])] },
+      [...entry(join(ROOT, 'src/main.ts'), join(ROOT, 'dist/main.js')), '--config', file], env),
     ready: (out) => /"url":"([^"]+)"[^\n]*"msg":"switchyard listening"/.exec(out)?.[1],
   });
 }
