@@ -16,9 +16,7 @@ import type { Runtime } from './runtime.js';
 
 export type ReloadTrigger = 'file' | 'signal' | 'admin';
 
-export type ReloadResult =
-  | { readonly ok: true; readonly changed: boolean }
-  | { readonly ok: false; readonly errors: readonly string[] };
+export type ReloadResult = { readonly ok: true; readonly changed: boolean } | { readonly ok: false; readonly errors: readonly string[] };
 
 export interface ReloaderOptions {
   readonly path: string;

@@ -140,13 +140,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
  * Keys and budgets are on when there can be keys: declared in router.yaml, required, or creatable
  * through the admin API. Without any, the router runs open, and says so loudly.
  */
-async function startBudgets(
-  config: Config,
-  adminToken: string | null,
-  env: NodeJS.ProcessEnv,
-  logger: Logger,
-  metrics: RouterMetrics,
-): Promise<BudgetService | null> {
+async function startBudgets(config: Config, adminToken: string | null, env: NodeJS.ProcessEnv, logger: Logger, metrics: RouterMetrics): Promise<BudgetService | null> {
   const adminEnabled = adminToken !== null && adminToken !== '';
   if (!adminEnabled) logger.info('admin API disabled (SWITCHYARD_ADMIN_TOKEN is not set)');
   if (!config.auth.required && config.auth.keys.length === 0 && !adminEnabled) {

@@ -76,7 +76,10 @@ t.test('every key of one API key shares its hash tag; the registry has its own',
   const names = (await admin.keys('sy:*')).sort();
   const tags = names.map((name) => /^sy:\{([^{}]+)\}:/.exec(name)?.[1]);
   t.same([...new Set(tags)].sort(), ['k1', 'k2', 'keys'], `every key is tagged: ${names.join(' ')}`);
-  t.same(names.filter((n) => n.startsWith('sy:{keys}:')), ['sy:{keys}:by-hash', 'sy:{keys}:records']);
+  t.same(
+    names.filter((n) => n.startsWith('sy:{keys}:')),
+    ['sy:{keys}:by-hash', 'sy:{keys}:records'],
+  );
   const minute = `sy:{k1}:b:minute:${bucketIds(base + 61_000).minute}`;
   t.ok(names.includes(minute) && names.includes('sy:{k1}:b:lifetime:lifetime') && names.includes('sy:{k1}:limits'));
   t.equal(await admin.pexpiretime(minute), bucketExpiry('minute', bucketIds(base + 61_000).minute), 'buckets expire a little after their period');
@@ -87,7 +90,10 @@ t.test('every key of one API key shares its hash tag; the registry has its own',
   const layout = new RedisLayout('sy');
   for (const [keys] of [layout.call('k1', base, null), layout.call('k1', base + 90_000, bucketIds(base))]) {
     t.equal(keys.length, 9);
-    t.ok(keys.every((key) => key.startsWith('sy:{k1}:')), keys.join(' '));
+    t.ok(
+      keys.every((key) => key.startsWith('sy:{k1}:')),
+      keys.join(' '),
+    );
   }
 
   const other = new RedisBudgetStore({ url: server.url, keyPrefix: 'alt' });

@@ -40,7 +40,11 @@ function contract(harness: StoreHarness): void {
     t.test('keys: CRUD, lookup by hash, rotation, refusals', async (t) => {
       const { store, peer } = await open();
       await store.putKey(keyRecord('k0', {}, { createdAt: '2023-06-01T00:00:00.000Z', metadata: { a: 'b' } }));
-      t.same((await peer.listKeys()).map((k) => k.id), ['k0', 'k1'], 'oldest first, visible to the other router');
+      t.same(
+        (await peer.listKeys()).map((k) => k.id),
+        ['k0', 'k1'],
+        'oldest first, visible to the other router',
+      );
       t.same(await peer.getKey('k0'), keyRecord('k0', {}, { createdAt: '2023-06-01T00:00:00.000Z', metadata: { a: 'b' } }));
       t.equal((await store.findKeyByHash(hashKey('secret-k1')))?.id, 'k1');
       t.equal(await store.findKeyByHash(hashKey('nobody')), null);
@@ -59,7 +63,10 @@ function contract(harness: StoreHarness): void {
       t.equal(await store.deleteKey('k1'), false);
       t.equal(await peer.getKey('k1'), null);
       t.equal(await peer.findKeyByHash(hashKey('rotated')), null);
-      t.same((await store.listKeys()).map((k) => k.id), ['k0']);
+      t.same(
+        (await store.listKeys()).map((k) => k.id),
+        ['k0'],
+      );
       await store.putKey(keyRecord('k1'));
       t.same(await used(store, 'k1', base + 3, 'lifetime'), [0, 0], 'deleting a key dropped its usage');
     });
@@ -67,11 +74,23 @@ function contract(harness: StoreHarness): void {
     const minuteLeft = (now: number) => (periodEnd('minute', now) ?? 0) - now;
     // The token fills are settled (spent), so the refusal is the limit's own; held fills are the next test's.
     const boundaries: [string, Partial<KeyLimits>, number[], number, object][] = [
-      ['tokens per minute', { tokensPerMinute: 100 }, [60, 40], 1, { reason: 'tokens_per_minute', period: 'minute', limit: 100, remaining: 0, retryAfterMs: minuteLeft(base + 1500) }],
+      [
+        'tokens per minute',
+        { tokensPerMinute: 100 },
+        [60, 40],
+        1,
+        { reason: 'tokens_per_minute', period: 'minute', limit: 100, remaining: 0, retryAfterMs: minuteLeft(base + 1500) },
+      ],
       ['tokens per day', { tokensPerDay: 100 }, [99], 2, { reason: 'quota', period: 'day', limit: 100, remaining: 1, retryAfterMs: null }],
       ['tokens per month', { tokensPerMonth: 100 }, [100], 1, { reason: 'quota', period: 'month', limit: 100, remaining: 0, retryAfterMs: null }],
       ['tokens lifetime', { tokensLifetime: 100 }, [50, 50], 1, { reason: 'quota', period: 'lifetime', limit: 100, remaining: 0, retryAfterMs: null }],
-      ['requests per minute', { requestsPerMinute: 3 }, [0, 0, 0], 0, { reason: 'requests_per_minute', period: 'minute', limit: 3, remaining: 0, retryAfterMs: minuteLeft(base + 1500) }],
+      [
+        'requests per minute',
+        { requestsPerMinute: 3 },
+        [0, 0, 0],
+        0,
+        { reason: 'requests_per_minute', period: 'minute', limit: 3, remaining: 0, retryAfterMs: minuteLeft(base + 1500) },
+      ],
       ['concurrency', { maxConcurrent: 2 }, [0, 0], 0, { reason: 'concurrency', period: null, limit: 2, remaining: 0, retryAfterMs: null }],
       ['the tightest limit wins', { tokensPerDay: 1000, tokensPerMinute: 10, maxConcurrent: 9 }, [10], 1, { reason: 'tokens_per_minute' }],
     ];
@@ -98,7 +117,11 @@ function contract(harness: StoreHarness): void {
       t.same(await store.usage('k1', base + 1500), before, 'a rejection changes nothing');
       t.match(await peer.reserve('k1', 101, base + 1500, TTL), { ok: false, reason: 'quota', period: 'lifetime' }, 'more than the whole budget is quota');
       await store.settle(held, 75, base + 1600);
-      t.match(await peer.reserve('k1', 30, base + 1700, TTL), { ok: false, reason: 'quota', period: 'lifetime', limit: 100, remaining: 25, retryAfterMs: null }, 'spent: 75 used + 30 > 100');
+      t.match(
+        await peer.reserve('k1', 30, base + 1700, TTL),
+        { ok: false, reason: 'quota', period: 'lifetime', limit: 100, remaining: 25, retryAfterMs: null },
+        'spent: 75 used + 30 > 100',
+      );
       const fits = granted(await peer.reserve('k1', 20, base + 1800, TTL));
       t.match(await store.reserve('k1', 6, base + 1900, TTL), { ok: false, reason: 'in_flight' }, '75 used + 6 fits; the 20 in flight block it');
       await store.settle(fits, 0, base + 2000);
@@ -111,7 +134,11 @@ function contract(harness: StoreHarness): void {
       granted(await store.reserve('k1', 8, base + 120_000, TTL));
       // minute: 0 used + 15 fits, 8 held block it; lifetime: 40 used + 15 > 50 is spent.
       t.match(await store.reserve('k1', 15, base + 120_001, TTL), { ok: false, reason: 'quota', period: 'lifetime', retryAfterMs: null });
-      t.match(await store.reserve('k1', 10, base + 120_002, TTL), { ok: false, reason: 'in_flight', period: 'lifetime', retryAfterMs: 1000 }, '40 used + 10 fits; the 8 held block it');
+      t.match(
+        await store.reserve('k1', 10, base + 120_002, TTL),
+        { ok: false, reason: 'in_flight', period: 'lifetime', retryAfterMs: 1000 },
+        '40 used + 10 fits; the 8 held block it',
+      );
     });
 
     t.test('reserve: snapshot of the limited periods only', async (t) => {
@@ -181,7 +208,15 @@ function contract(harness: StoreHarness): void {
       const { store } = await open({ tokensPerDay: 1000 });
       t.equal(await store.usage('missing', base), null);
       const fresh = await store.usage('k1', base);
-      t.same(fresh?.tokens.map((p) => [p.period, p.limit, p.remaining]), [['minute', null, null], ['day', 1000, 1000], ['month', null, null], ['lifetime', null, null]]);
+      t.same(
+        fresh?.tokens.map((p) => [p.period, p.limit, p.remaining]),
+        [
+          ['minute', null, null],
+          ['day', 1000, 1000],
+          ['month', null, null],
+          ['lifetime', null, null],
+        ],
+      );
       t.same([fresh?.requests?.limit, fresh?.concurrency], [null, { limit: null, active: 0, remaining: null }]);
       const done = granted(await store.reserve('k1', 100, base, TTL));
       await store.settle(done, 100, base + 1);
@@ -225,13 +260,15 @@ function contract(harness: StoreHarness): void {
 
       // Reserve and settle interleaved: every task settles while others are still reserving.
       await store.putKey(keyRecord('k2', { tokensLifetime: limit }));
-      const settled = await Promise.all(sizes.map(async (n, i) => {
-        const outcome = await (i % 2 ? peer : store).reserve('k2', n, base + i, TTL);
-        if (!outcome.ok) return 0;
-        const actual = Math.floor(random() * (n + 1));
-        await (i % 3 ? store : peer).settle(outcome.reservation, actual, base + i + 1);
-        return actual;
-      }));
+      const settled = await Promise.all(
+        sizes.map(async (n, i) => {
+          const outcome = await (i % 2 ? peer : store).reserve('k2', n, base + i, TTL);
+          if (!outcome.ok) return 0;
+          const actual = Math.floor(random() * (n + 1));
+          await (i % 3 ? store : peer).settle(outcome.reservation, actual, base + i + 1);
+          return actual;
+        }),
+      );
       const total = settled.reduce((sum, n) => sum + n, 0);
       t.ok(total <= limit);
       t.same(await used(store, 'k2', base + 3000, 'lifetime'), [total, 0]);

@@ -8,9 +8,16 @@ const o = (label: Complexity, predicted: Complexity): Outcome => ({ label, predi
 // A hand-made set of 10: simple 4 (3 right, 1 → complex), moderate 3 (2 right, 1 → simple),
 // complex 3 (1 right, 1 → moderate, 1 → simple).
 const SET: readonly Outcome[] = [
-  o('simple', 'simple'), o('simple', 'simple'), o('simple', 'simple'), o('simple', 'complex'),
-  o('moderate', 'moderate'), o('moderate', 'moderate'), o('moderate', 'simple'),
-  o('complex', 'complex'), o('complex', 'moderate'), o('complex', 'simple'),
+  o('simple', 'simple'),
+  o('simple', 'simple'),
+  o('simple', 'simple'),
+  o('simple', 'complex'),
+  o('moderate', 'moderate'),
+  o('moderate', 'moderate'),
+  o('moderate', 'simple'),
+  o('complex', 'complex'),
+  o('complex', 'moderate'),
+  o('complex', 'simple'),
 ];
 
 t.test('confusion matrix, accuracy and per-class scores', async (t) => {

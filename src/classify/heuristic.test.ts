@@ -77,7 +77,11 @@ t.test('tools and response_format raise the score and are named as reasons', asy
   const unused = classifyHeuristic(user('What is the weather?', { tools: [{ type: 'function' }], tool_choice: 'none' }));
   t.notOk(unused.reasons.includes('tools'), 'tool_choice "none" offers no tools');
   const agentLoop = classifyHeuristic({
-    messages: [{ role: 'user', content: 'book a table' }, { role: 'assistant', tool_calls: [{ id: '1' }] }, { role: 'tool', content: '{"ok":true}' }],
+    messages: [
+      { role: 'user', content: 'book a table' },
+      { role: 'assistant', tool_calls: [{ id: '1' }] },
+      { role: 'tool', content: '{"ok":true}' },
+    ],
   });
   t.ok(agentLoop.reasons.includes('tools'), 'tool turns in the thread count as tools');
   const schema = classifyHeuristic(user('List three colours.', { response_format: { type: 'json_schema', json_schema: { name: 'c', schema: {} } } }));
@@ -85,9 +89,7 @@ t.test('tools and response_format raise the score and are named as reasons', asy
   const text = classifyHeuristic(user('List three colours.', { response_format: { type: 'text' } }));
   t.ok(schema.score > object.score && object.score > text.score, 'json_schema > json_object > text');
   t.equal(schema.reasons[0], 'json-schema');
-  const both = classifyHeuristic(
-    user('Extract the order from this email.', { tools: [{ type: 'function' }], response_format: { type: 'json_schema', json_schema: {} } }),
-  );
+  const both = classifyHeuristic(user('Extract the order from this email.', { tools: [{ type: 'function' }], response_format: { type: 'json_schema', json_schema: {} } }));
   t.equal(both.complexity, 'complex', 'tools plus a schema plus a task is complex');
 });
 
@@ -107,7 +109,14 @@ t.test('max_tokens: a small budget lowers the score, a large one raises it', asy
 
 t.test('a 4 MB prompt is bounded: it finishes and returns a class', async (t) => {
   const big = 'The quick brown fox jumps over the lazy dog. '.repeat(100_000);
-  for (const body of [user(big), user([{ type: 'text', text: big }, { type: 'text', text: big }]), { prompt: big }]) {
+  for (const body of [
+    user(big),
+    user([
+      { type: 'text', text: big },
+      { type: 'text', text: big },
+    ]),
+    { prompt: big },
+  ]) {
     const result = classifyHeuristic(body);
     t.ok(['simple', 'moderate', 'complex'].includes(result.complexity));
     t.ok(result.reasons.length >= 1);
@@ -117,18 +126,36 @@ t.test('a 4 MB prompt is bounded: it finishes and returns a class', async (t) =>
 
 t.test('odd shapes never throw', async (t) => {
   const odd: readonly unknown[] = [
-    {}, { messages: [] }, { messages: null }, { messages: 'hi' }, { messages: [null, 3, 'x'] },
-    { messages: [{ role: 'user', content: null }] }, { messages: [{ role: 'user' }] }, { messages: [{ content: 'no role' }] },
+    {},
+    { messages: [] },
+    { messages: null },
+    { messages: 'hi' },
+    { messages: [null, 3, 'x'] },
+    { messages: [{ role: 'user', content: null }] },
+    { messages: [{ role: 'user' }] },
+    { messages: [{ content: 'no role' }] },
     { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:' } }] }] },
     { messages: [{ role: 'user', content: [null, 5, { type: 'text' }, { type: 'text', text: 42 }] }] },
-    { messages: [{ role: 'assistant', content: 'prefill only' }] }, { prompt: [1, 2, 3] }, { prompt: ['a', 'b'] }, { prompt: null },
-    { tools: 'many', response_format: 'json', max_tokens: 'lots' }, { max_tokens: Number.NaN }, null, [], 'text',
+    { messages: [{ role: 'assistant', content: 'prefill only' }] },
+    { prompt: [1, 2, 3] },
+    { prompt: ['a', 'b'] },
+    { prompt: null },
+    { tools: 'many', response_format: 'json', max_tokens: 'lots' },
+    { max_tokens: Number.NaN },
+    null,
+    [],
+    'text',
   ];
   for (const body of odd) {
     const result = classifyHeuristic(body as Body);
     t.ok(['simple', 'moderate', 'complex'].includes(result.complexity), JSON.stringify(body));
   }
-  const parts = classifyHeuristic(user([{ type: 'image_url', image_url: { url: 'x' } }, { type: 'text', text: 'Write a Python function that adds two numbers.' }]));
+  const parts = classifyHeuristic(
+    user([
+      { type: 'image_url', image_url: { url: 'x' } },
+      { type: 'text', text: 'Write a Python function that adds two numbers.' },
+    ]),
+  );
   t.equal(parts.complexity, 'complex', 'text parts are read, image parts ignored');
   t.equal(classifyHeuristic({ prompt: 'def fib(n):\n    """Return the nth Fibonacci number."""\n' }).complexity, 'complex', 'completions prompt');
 });

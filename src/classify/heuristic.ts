@@ -22,10 +22,7 @@ const EFFORT_SIGNALS: readonly SignalName[] = ['length', 'sentences', 'questions
 const MIN_REASON_POINTS = 0.2;
 const MAX_REASONS = 3;
 
-export function classifyHeuristic(
-  body: Readonly<Record<string, unknown>>,
-  settings: HeuristicSettings = DEFAULT_HEURISTIC_SETTINGS,
-): Classification {
+export function classifyHeuristic(body: Readonly<Record<string, unknown>>, settings: HeuristicSettings = DEFAULT_HEURISTIC_SETTINGS): Classification {
   const { weights } = settings;
   const request = isRecord(body) ? body : {};
   const turns = readTurns(request, settings.window);
@@ -43,8 +40,7 @@ export function classifyHeuristic(
   // Replies count only for the code or maths in them; the system prompt counts a quarter: it says
   // what the deployment is for, not what this request needs.
   if (!chat && (turns.context !== null || turns.replies !== null || turns.system !== null)) {
-    const topic =
-      topicPoints(turns.context, settings) + structuralPoints(turns.replies, settings) + 0.25 * topicPoints(turns.system, settings);
+    const topic = topicPoints(turns.context, settings) + structuralPoints(turns.replies, settings) + 0.25 * topicPoints(turns.system, settings);
     add('context', Math.min(settings.thresholds.complexFrom, topic));
   }
   addRequestSignals(request, settings, turns.toolTurns, points, add);
@@ -53,8 +49,7 @@ export function classifyHeuristic(
   let score = 0;
   for (const value of Object.values(points)) score += value;
   score = Math.round(score * 1000) / 1000;
-  const complexity: Complexity =
-    score < settings.thresholds.simpleBelow ? 'simple' : score >= settings.thresholds.complexFrom ? 'complex' : 'moderate';
+  const complexity: Complexity = score < settings.thresholds.simpleBelow ? 'simple' : score >= settings.thresholds.complexFrom ? 'complex' : 'moderate';
   return { complexity, score, reasons: reasonsFor(complexity, points) };
 }
 

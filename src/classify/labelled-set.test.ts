@@ -16,14 +16,7 @@ t.test('valid lines become items; blank lines are skipped; bookkeeping fields ar
 });
 
 t.test('bad lines are reported with their line numbers', async (t) => {
-  const text = [
-    '{"messages":[],"label":"simple"}',
-    '{not json',
-    '[1,2]',
-    '{"label":"simple"}',
-    '{"messages":[],"label":"hard"}',
-    '{"messages":"hi","label":"simple"}',
-  ].join('\n');
+  const text = ['{"messages":[],"label":"simple"}', '{not json', '[1,2]', '{"label":"simple"}', '{"messages":[],"label":"hard"}', '{"messages":"hi","label":"simple"}'].join('\n');
   const { items, errors } = parseLabelledSet(text);
   t.equal(items.length, 1);
   t.equal(errors.length, 5);

@@ -8,7 +8,12 @@ const CASES: readonly [string, string, string, boolean][] = [
   ['a context marker', `answer from the context.\nquestion: who?\ncontext: ${PROSE}`, 'answer from the context.', true],
   ['the naming comes last: the instruction is its line', `${PROSE}\n${PROSE}\nsummarize the text above in one line.`, 'summarize the text above in one line.', true],
   ['a short question, a blank line, a longer paragraph', `when did it open?\n\n${PROSE}`, 'when did it open?', true],
-  ['a second paragraph that addresses the reader is more instruction', `write a poem.\n\nyou must make it rhyme and ${PROSE}`, `write a poem.\n\nyou must make it rhyme and ${PROSE}`, false],
+  [
+    'a second paragraph that addresses the reader is more instruction',
+    `write a poem.\n\nyou must make it rhyme and ${PROSE}`,
+    `write a poem.\n\nyou must make it rhyme and ${PROSE}`,
+    false,
+  ],
   ['a second paragraph of code is not prose material', `what does this do?\n\ndef f(x):\n    return x\nprint(f(1))\nimport os\n${PROSE}`, '', false],
   ['nothing supplied', 'what is the capital of peru', 'what is the capital of peru', false],
 ];

@@ -38,11 +38,6 @@ export function splitMaterial(text: string): Parts {
   if (gap < 0 || gap > MAX_LEAD) return { instruction: text, given: false };
   const rest = text.slice(gap + 2, gap + 2 + 2000);
   const prose =
-    rest.length >= 100 &&
-    rest.length >= 1.5 * gap &&
-    !QUESTION_MARK.test(rest) &&
-    !ADDRESSED.test(rest) &&
-    !matches(FENCE, rest) &&
-    countMatches(CODE_LINE, rest, 3) < 3;
+    rest.length >= 100 && rest.length >= 1.5 * gap && !QUESTION_MARK.test(rest) && !ADDRESSED.test(rest) && !matches(FENCE, rest) && countMatches(CODE_LINE, rest, 3) < 3;
   return prose ? { instruction: text.slice(0, gap), given: true } : { instruction: text, given: false };
 }

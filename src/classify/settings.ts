@@ -97,10 +97,7 @@ export interface HeuristicOverrides {
 }
 
 /** Defaults overlaid with what router.yaml sets; done once at config load, not per request. */
-export function resolveHeuristicSettings(
-  overrides: HeuristicOverrides = {},
-  base: HeuristicSettings = DEFAULT_HEURISTIC_SETTINGS,
-): HeuristicSettings {
+export function resolveHeuristicSettings(overrides: HeuristicOverrides = {}, base: HeuristicSettings = DEFAULT_HEURISTIC_SETTINGS): HeuristicSettings {
   return deepFreeze({
     weights: overlay(base.weights, overrides.weights),
     thresholds: overlay(base.thresholds, overrides.thresholds),

@@ -32,7 +32,7 @@ const CASES: readonly [string, keyof TextSignals, Expectation][] = [
   ['Find $x$ such that $x^2 = 2$.', 'math', 3],
   ['x+y = 4z, x*y = 4z^2, express x-y in z', 'math', 'some'],
   ['Prove that the square root of 2 is irrational.', 'math', 'some'],
-  ['Résoudre l\'équation x^2 - 5x + 6 = 0.', 'math', 'some'],
+  ["Résoudre l'équation x^2 - 5x + 6 = 0.", 'math', 'some'],
   ['Tom has 3 boxes of 12 pens and gives 5 away. How many pens are left?', 'math', 'some'],
   ['David has three sisters. Each of them has one brother. How many brothers does David have?', 'math', 'some'],
   ['Juan tiene 12 manzanas y regala 3 a su hermana y 2 a su madre. ¿Cuántas le quedan?', 'math', 'some'],

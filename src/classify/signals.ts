@@ -98,8 +98,7 @@ function codeEvidence(raw: string, text: string, instruction: string): number {
 function mathEvidence(text: string, instruction: string, sentences: number): number {
   if (shape.LATEX.test(text)) return 3;
   let evidence =
-    0.8 * count(shape.OPERATOR, text, 4) + 0.6 * count(shape.MATH_SYMBOL, text, 3) + 0.8 * distinct(tech.MATH_WORDS, instruction, 3) +
-    (test(tech.PROOF, instruction) ? 1.5 : 0);
+    0.8 * count(shape.OPERATOR, text, 4) + 0.6 * count(shape.MATH_SYMBOL, text, 3) + 0.8 * distinct(tech.MATH_WORDS, instruction, 3) + (test(tech.PROOF, instruction) ? 1.5 : 0);
   // A word problem: several quantities and a question about them.
   const asksQuantity = test(tech.QUANTITY_QUESTION, instruction) || (sentences >= 2 && shape.QUESTION_MARK.test(instruction));
   if (asksQuantity) {

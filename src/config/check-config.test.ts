@@ -38,10 +38,7 @@ t.test('check-config', async (t) => {
     {
       code: 1,
       stdout: [],
-      stderr: [
-        'server.port: must be an integer from 0 to 65535 (got "80a")',
-        'pools.gpu.replicas[0].wieght: unknown key (allowed: name, url, weight, sim)',
-      ],
+      stderr: ['server.port: must be an integer from 0 to 65535 (got "80a")', 'pools.gpu.replicas[0].wieght: unknown key (allowed: name, url, weight, sim)'],
     },
     'every schema problem, one per line',
   );

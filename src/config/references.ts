@@ -39,8 +39,7 @@ interface Bound {
   readonly defaulted?: string;
 }
 
-const bound = (path: Path, value: number, given: unknown, defaulted = 'by default'): Bound =>
-  given === undefined ? { path, value, defaulted } : { path, value };
+const bound = (path: Path, value: number, given: unknown, defaulted = 'by default'): Bound => (given === undefined ? { path, value, defaulted } : { path, value });
 
 /**
  * `low` must not exceed `high` (or, when `strict`, must stay below it). The problem is reported at
@@ -230,7 +229,10 @@ function checkPools(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, prob
       const earlier = names.get(replica.name);
       const defaulted = rawReplica?.name === undefined ? ' (the default name)' : '';
       if (earlier !== undefined) {
-        problems.add([...path, 'name'], `duplicate replica name ${JSON.stringify(replica.name)}${defaulted}, also used by ${formatPath(earlier)}; replica names must be unique across the config`);
+        problems.add(
+          [...path, 'name'],
+          `duplicate replica name ${JSON.stringify(replica.name)}${defaulted}, also used by ${formatPath(earlier)}; replica names must be unique across the config`,
+        );
       } else names.set(replica.name, path);
 
       const origin = checkUrl(pool.engine, rawReplica?.url, [...path, 'url'], problems);

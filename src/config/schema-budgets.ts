@@ -13,7 +13,7 @@ export const keyLimitsSchema = {
     tokensPerMinute: tokenLimit('Tokens (prompt + completion) per calendar minute.'),
     tokensPerDay: tokenLimit('Tokens per UTC day.'),
     tokensPerMonth: tokenLimit('Tokens per UTC month.'),
-    tokensLifetime: tokenLimit('Tokens over the key\'s lifetime.'),
+    tokensLifetime: tokenLimit("Tokens over the key's lifetime."),
     requestsPerMinute: tokenLimit('Requests per calendar minute.'),
     maxConcurrent: tokenLimit('Requests in flight at once.'),
   },

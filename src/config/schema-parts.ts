@@ -22,12 +22,9 @@ export const milliseconds = (description: string, defaultValue: number) =>
   ({ type: 'integer', minimum: 1, default: defaultValue, description: `${description} (milliseconds)` }) as const;
 
 /** Durations that may be 0 to turn a periodic activity off. */
-export const interval = (description: string) =>
-  ({ type: 'integer', minimum: 0, description: `${description} (milliseconds; 0 turns it off)` }) as const;
-export const count = (description: string, defaultValue: number, minimum = 1) =>
-  ({ type: 'integer', minimum, default: defaultValue, description }) as const;
-export const share = (description: string, defaultValue: number) =>
-  ({ type: 'number', minimum: 0, maximum: 1, default: defaultValue, description }) as const;
+export const interval = (description: string) => ({ type: 'integer', minimum: 0, description: `${description} (milliseconds; 0 turns it off)` }) as const;
+export const count = (description: string, defaultValue: number, minimum = 1) => ({ type: 'integer', minimum, default: defaultValue, description }) as const;
+export const share = (description: string, defaultValue: number) => ({ type: 'number', minimum: 0, maximum: 1, default: defaultValue, description }) as const;
 
 export const nameList = (what: string, description: string) =>
   ({

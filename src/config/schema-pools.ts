@@ -90,7 +90,7 @@ export const poolSchema = {
       DEFAULTS.pool.firstTokenTimeoutMs,
     ),
     idleTimeoutMs: milliseconds(
-      'Longest silence between two chunks of a response body: a stream\'s events after its first token, a non-streaming body once begun',
+      "Longest silence between two chunks of a response body: a stream's events after its first token, a non-streaming body once begun",
       DEFAULTS.pool.idleTimeoutMs,
     ),
     responseTimeoutMs: {

@@ -70,7 +70,7 @@ export const classifierSchema = {
     },
     floors: {
       type: 'object',
-      description: "Minimum classes for what a request asks besides its words, applied after every mode; each key overrides one default.",
+      description: 'Minimum classes for what a request asks besides its words, applied after every mode; each key overrides one default.',
       additionalProperties: false,
       properties: {
         image: floor('image', 'Image or video parts (image_url, input_image, video_url)'),
@@ -92,9 +92,7 @@ export const classifierSchema = {
           type: 'object',
           additionalProperties: false,
           description: 'Points per unit of evidence of each signal.',
-          properties: Object.fromEntries(
-            Object.entries(SIGNAL_REASONS).map(([name, reason]) => [name, points(`Points per unit of the "${reason}" signal.`)]),
-          ),
+          properties: Object.fromEntries(Object.entries(SIGNAL_REASONS).map(([name, reason]) => [name, points(`Points per unit of the "${reason}" signal.`)])),
         },
         thresholds: {
           type: 'object',

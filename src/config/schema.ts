@@ -39,7 +39,8 @@ export const serverSchema = {
       minimum: 0,
       maximum: 65535,
       default: DEFAULTS.server.metricsPort,
-      description: 'A second listener serving /metrics, /healthz and /readyz without auth, for scrapers and probes; null serves /metrics on the API listener behind the admin token.',
+      description:
+        'A second listener serving /metrics, /healthz and /readyz without auth, for scrapers and probes; null serves /metrics on the API listener behind the admin token.',
     },
     metricsHost: {
       type: ['string', 'null'],

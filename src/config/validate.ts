@@ -23,7 +23,7 @@ const PATTERN_HINTS: Readonly<Record<string, string>> = {
  */
 const RENAMED_POOL_KEYS: Readonly<Record<string, string>> = {
   firstByteTimeoutMs:
-    'renamed: use firstTokenTimeoutMs (a stream\'s time to its first token); a non-streaming answer arrives whole when generation ends, and only responseTimeoutMs (default: none, server.requestTimeoutMs) bounds it',
+    "renamed: use firstTokenTimeoutMs (a stream's time to its first token); a non-streaming answer arrives whole when generation ends, and only responseTimeoutMs (default: none, server.requestTimeoutMs) bounds it",
 };
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });

@@ -62,7 +62,10 @@ export function parsePatchBody(body: unknown, config: Config): KeyPatchBody {
 
 /** Restrictions must name aliases and tiers of the config in force, or the key could never be used as meant. */
 function checkReferences(body: KeyPatchBody, config: Config): void {
-  for (const [field, known] of [['models', config.models], ['tiers', config.tiers]] as const) {
+  for (const [field, known] of [
+    ['models', config.models],
+    ['tiers', config.tiers],
+  ] as const) {
     body[field]?.forEach((name, i) => {
       if (Object.hasOwn(known, name)) return;
       const what = field === 'models' ? 'model alias' : 'tier';
@@ -116,12 +119,14 @@ function describe(error: ErrorObject, body: unknown): { param: string; message: 
 /** "an integer of at least 1 or null", "an array of strings or null", "a boolean", ... */
 function expectation(schema: Record<string, unknown>): string {
   const types = ([] as unknown[]).concat(schema['type']);
-  const words = types.filter((type) => type !== 'null').map((type) => {
-    if (type === 'integer') return typeof schema['minimum'] === 'number' ? `an integer of at least ${schema['minimum']}` : 'an integer';
-    if (type === 'array') return 'an array of strings';
-    if (type === 'object') return 'an object';
-    return `a ${String(type)}`;
-  });
+  const words = types
+    .filter((type) => type !== 'null')
+    .map((type) => {
+      if (type === 'integer') return typeof schema['minimum'] === 'number' ? `an integer of at least ${schema['minimum']}` : 'an integer';
+      if (type === 'array') return 'an array of strings';
+      if (type === 'object') return 'an object';
+      return `a ${String(type)}`;
+    });
   return [...words, ...(types.includes('null') ? ['null'] : [])].join(' or ');
 }
 

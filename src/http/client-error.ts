@@ -34,8 +34,7 @@ export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetric
       socket.destroy();
       return;
     }
-    const { error: reply, bytes } =
-      error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? timeout : error.code === 'HPE_HEADER_OVERFLOW' ? tooLarge : malformed;
+    const { error: reply, bytes } = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? timeout : error.code === 'HPE_HEADER_OVERFLOW' ? tooLarge : malformed;
     const res = socket._httpMessage;
     if (res !== null && res !== undefined) {
       // A body still being read by a handler: answer through its response, so the handler finds one

@@ -65,7 +65,8 @@ function nestsDeeperThan(body: Buffer, max: number): boolean {
   for (let i = 0; i < body.length; i++) {
     const byte = body[i];
     if (inString) {
-      if (byte === 0x5c) i++; // a backslash: the next byte is escaped
+      if (byte === 0x5c)
+        i++; // a backslash: the next byte is escaped
       else if (byte === 0x22) inString = false;
     } else if (byte === 0x22) inString = true;
     else if (byte === 0x5b || byte === 0x7b) {

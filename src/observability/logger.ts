@@ -11,14 +11,7 @@ export const LOG_SERVICE = 'switchyard';
 /** Each logger's destination, for lines serialised elsewhere (the access log) to join the same stream. */
 const destinations = new WeakMap<Logger, DestinationStream>();
 
-const REDACTED_PATHS = [
-  'authorization',
-  'headers.authorization',
-  'req.headers.authorization',
-  'apiKey',
-  'key',
-  'secret',
-];
+const REDACTED_PATHS = ['authorization', 'headers.authorization', 'req.headers.authorization', 'apiKey', 'key', 'secret'];
 
 /** Lines are written in batches of this many bytes... */
 const BATCH_BYTES = 8_192;

@@ -17,7 +17,11 @@ const OBSERVATIONS: [string, string, number][] = [
 /** What the JSON API reports for each series (prom-client adds empty exemplars of its own). */
 async function valuesAsJSON(registry: Registry) {
   const metrics = await registry.getMetricsAsJSON();
-  return metrics.map(({ name, type, values }) => ({ name, type, values: values.map((v) => ({ series: 'metricName' in v ? v.metricName : name, labels: v.labels, value: v.value })) }));
+  return metrics.map(({ name, type, values }) => ({
+    name,
+    type,
+    values: values.map((v) => ({ series: 'metricName' in v ? v.metricName : name, labels: v.labels, value: v.value })),
+  }));
 }
 
 async function histograms() {

@@ -30,7 +30,10 @@ t.test('a partial event at the end is reported, not emitted', async (t) => {
 
 t.test('byte-level checks look only inside the event', async (t) => {
   const splitter = new SseByteSplitter();
-  const { buffer, events: [first, second] } = splitter.push(Buffer.from('data: {"id":1}\n\ndata: {"usage":{"prompt_tokens":3}}\n\n'));
+  const {
+    buffer,
+    events: [first, second],
+  } = splitter.push(Buffer.from('data: {"id":1}\n\ndata: {"usage":{"prompt_tokens":3}}\n\n'));
   if (first === undefined || second === undefined) throw new Error('two events expected');
   const usage = new NeedleCursor(buffer, Buffer.from('"usage":{'));
   t.equal(usage.find(first), -1, 'not found in the next event');
@@ -40,7 +43,7 @@ t.test('byte-level checks look only inside the event', async (t) => {
   t.equal(buffer.toString('utf8', first.start, first.end), 'data: {"id":1}\n\n', 'a range includes its blank line, ready to write');
 });
 
-t.test('a needle cursor finds each event\'s first occurrence, in one pass over the chunk', async (t) => {
+t.test("a needle cursor finds each event's first occurrence, in one pass over the chunk", async (t) => {
   const splitter = new SseByteSplitter();
   const text = 'data: {"x":"ab"}\n\ndata: {"y":1}\n\ndata: {"x":"a","x":"b"}\n\ndata: [DONE]\n\n';
   const { buffer, events } = splitter.push(Buffer.from(text));
@@ -54,7 +57,7 @@ t.test('a needle cursor finds each event\'s first occurrence, in one pass over t
   t.equal(across.find({ start: 10, end: 20 }), -1);
 });
 
-t.test('the data field is read with or without its space (TGI\'s axum writes `data:[DONE]`)', async (t) => {
+t.test("the data field is read with or without its space (TGI's axum writes `data:[DONE]`)", async (t) => {
   const { buffer, events } = new SseByteSplitter().push(Buffer.from('data:[DONE]\n\ndata: [DONE]\n\ndata:  [DONE]\n\ndatum: [DONE]\n\n:\n\n'));
   const done = Buffer.from('[DONE]');
   t.same(

@@ -110,12 +110,7 @@ t.test('load-aware: a slower replica must carry proportionally less load to win'
 });
 
 t.test('filtering: unavailable and saturated replicas are skipped while others remain', async (t) => {
-  const replicas = [
-    replica('down', { healthy: false }),
-    replica('ejected', { ejectedUntil: NOW + 10 }),
-    replica('full', { inFlight: 10 }),
-    replica('ok'),
-  ];
+  const replicas = [replica('down', { healthy: false }), replica('ejected', { ejectedUntil: NOW + 10 }), replica('full', { inFlight: 10 }), replica('ok')];
   for (const strategy of ['load-aware', 'least-in-flight', 'round-robin'] as const) {
     t.same(distribution(replicas, context(strategy), 100), { ok: 100 }, strategy);
   }
@@ -149,7 +144,14 @@ t.test('round-robin walks the ring from the cursor, skipping what cannot be used
   const picks = [0, 1, 2, 3, 4, 5].map((cursor) => pickReplica(replicas, new Set(), context('round-robin'), cursor));
   t.same(
     picks.map((p) => [p?.replica.name, p?.index]),
-    [['a', 0], ['c', 2], ['c', 2], ['d', 3], ['a', 0], ['c', 2]],
+    [
+      ['a', 0],
+      ['c', 2],
+      ['c', 2],
+      ['d', 3],
+      ['a', 0],
+      ['c', 2],
+    ],
   );
   const tried = new Set([replicas[0] as Fake]);
   t.equal(pickReplica(replicas, tried, context('round-robin'), 0)?.replica.name, 'c', 'a retry continues around the ring');

@@ -78,12 +78,7 @@ export interface PickResult<R> {
  * eligible, any untried one (panic mode). Null when every replica was tried.
  * `cursor` is the pool's round-robin position, used only by that strategy.
  */
-export function pickReplica<R extends BalanceCandidate>(
-  replicas: readonly R[],
-  tried: ReadonlySet<R>,
-  ctx: BalanceContext,
-  cursor = 0,
-): PickResult<R> | null {
+export function pickReplica<R extends BalanceCandidate>(replicas: readonly R[], tried: ReadonlySet<R>, ctx: BalanceContext, cursor = 0): PickResult<R> | null {
   const eligible: R[] = [];
   const untried: R[] = [];
   for (const replica of replicas) {

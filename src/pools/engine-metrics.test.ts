@@ -46,20 +46,10 @@ t.test('readEngineLoad', async (t) => {
   const cases: [what: string, text: string, names: LoadMetricNames, expected: Omit<EngineLoad, 'scrapedAt'> | null][] = [
     ['vLLM V1: series summed, fullest KV cache', vllmText('vllm:kv_cache_usage_perc'), VLLM, { waiting: 5, running: 5, kvCacheUse: 0.65 }],
     ['vLLM V0: only the old KV name', vllmText('vllm:gpu_cache_usage_perc'), VLLM, { waiting: 5, running: 5, kvCacheUse: 0.65 }],
-    [
-      'both KV names: the new one wins',
-      vllmText('vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc{engine="0"} 0.99\n'),
-      VLLM,
-      { waiting: 5, running: 5, kvCacheUse: 0.65 },
-    ],
+    ['both KV names: the new one wins', vllmText('vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc{engine="0"} 0.99\n'), VLLM, { waiting: 5, running: 5, kvCacheUse: 0.65 }],
     ['TGI: no KV gauge', TGI_TEXT, TGI, { waiting: 4, running: 8, kvCacheUse: null }],
     ['waiting only', 'vllm:num_requests_waiting 2', VLLM, { waiting: 2, running: 0, kvCacheUse: null }],
-    [
-      'KV use out of range is clamped',
-      'vllm:num_requests_running 1\nvllm:kv_cache_usage_perc 1.2',
-      VLLM,
-      { waiting: 0, running: 1, kvCacheUse: 1 },
-    ],
+    ['KV use out of range is clamped', 'vllm:num_requests_running 1\nvllm:kv_cache_usage_perc 1.2', VLLM, { waiting: 0, running: 1, kvCacheUse: 1 }],
     [
       'garbage lines around the samples',
       'not prometheus at all\n{}}\nvllm:num_requests_waiting{ 3\nvllm:num_requests_running 2\n\n',
@@ -137,7 +127,11 @@ t.test('scrapeOnce stores the sample; a failed scrape keeps the old one until it
   server.body = '# nothing here\n';
   await scraper.scrapeOnce();
   t.same(r.engineLoad, first, 'a page without load metrics keeps it too');
-  t.same(scrapes, [[first, undefined], [null, 'status 500'], [null, 'no load metrics in the response']]);
+  t.same(scrapes, [
+    [first, undefined],
+    [null, 'status 500'],
+    [null, 'no load metrics in the response'],
+  ]);
 
   t.same(freshLoad(r, 6_000, CONFIG.staleAfterMs), first);
   t.equal(freshLoad(r, 6_001, CONFIG.staleAfterMs), null, 'stale: unknown');
@@ -162,12 +156,16 @@ t.test('start() scrapes on its own; stop() ends it', async (t) => {
   server.body = TGI_TEXT;
   const r = replica(t, server.url, ENGINES.tgi);
   const scraped = new Promise<EngineLoad | null>((resolve) => {
-    const scraper = new EngineMetricsScraper([r], { ...CONFIG, intervalMs: 10 }, {
-      onScrape: (_r, load) => {
-        scraper.stop();
-        resolve(load);
+    const scraper = new EngineMetricsScraper(
+      [r],
+      { ...CONFIG, intervalMs: 10 },
+      {
+        onScrape: (_r, load) => {
+          scraper.stop();
+          resolve(load);
+        },
       },
-    });
+    );
     scraper.start();
   });
   t.match(await scraped, { waiting: 4, running: 8, kvCacheUse: null });

@@ -43,11 +43,7 @@ export function readEngineLoad(text: string, names: LoadMetricNames, scrapedAt: 
  * The replica's last sample if it is at most `staleAfterMs` old; null when there is none or it is
  * older. Null means unknown, which the balancer must treat as busy, never as idle.
  */
-export function freshLoad(
-  replica: { readonly engineLoad: EngineLoad | null },
-  now: number,
-  staleAfterMs: number,
-): EngineLoad | null {
+export function freshLoad(replica: { readonly engineLoad: EngineLoad | null }, now: number, staleAfterMs: number): EngineLoad | null {
   const load = replica.engineLoad;
   return load !== null && now - load.scrapedAt <= staleAfterMs ? load : null;
 }

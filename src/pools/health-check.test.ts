@@ -57,7 +57,14 @@ async function refusedUrl(): Promise<string> {
 
 function replica(t: Teardown, url: string, authorization: string | null = null): Replica {
   const r = new Replica({
-    name: 'r0', poolName: 'p', url, weight: 1, engine: ENGINES.vllm, authorization, connectTimeoutMs: 1_000, maxConnections: 4,
+    name: 'r0',
+    poolName: 'p',
+    url,
+    weight: 1,
+    engine: ENGINES.vllm,
+    authorization,
+    connectTimeoutMs: 1_000,
+    maxConnections: 4,
   });
   t.teardown(() => r.destroy());
   return r;
@@ -68,12 +75,7 @@ const CONFIG: HealthCheckConfig = { intervalMs: 0, timeoutMs: 2_000, unhealthyAf
 function setup(replicas: readonly Replica[], config: Partial<HealthCheckConfig> = {}) {
   const changes: [string, boolean, string][] = [];
   const clock = { now: 5_000 };
-  const checker = new HealthChecker(
-    replicas,
-    { ...CONFIG, ...config },
-    { onChange: (r, healthy, reason) => changes.push([r.name, healthy, reason]) },
-    () => clock.now,
-  );
+  const checker = new HealthChecker(replicas, { ...CONFIG, ...config }, { onChange: (r, healthy, reason) => changes.push([r.name, healthy, reason]) }, () => clock.now);
   return { checker, changes, clock };
 }
 
@@ -107,7 +109,10 @@ t.test('unhealthyAfter failures mark it unhealthy, healthyAfter passes bring it 
   t.equal(r.healthy, true);
   t.equal(r.health.lastError, null);
   await checker.checkOnce();
-  t.same(changes, [['r0', false, 'status 503'], ['r0', true, '3 checks passed']]);
+  t.same(changes, [
+    ['r0', false, 'status 503'],
+    ['r0', true, '3 checks passed'],
+  ]);
   t.equal(server.requests[0]?.url, '/health');
 });
 

@@ -66,8 +66,7 @@ export class HealthChecker {
 }
 
 export type ProbeResult =
-  | { readonly ok: true; readonly stopped: false; readonly status: number; readonly text: string }
-  | { readonly ok: false; readonly stopped: boolean; readonly error: string };
+  { readonly ok: true; readonly stopped: false; readonly status: number; readonly text: string } | { readonly ok: false; readonly stopped: boolean; readonly error: string };
 
 /**
  * GET `path` from the replica within `timeoutMs` (connecting included). A 2xx is ok, with the body as
@@ -75,13 +74,7 @@ export type ProbeResult =
  * a probe aborted by `stop`: its result means nothing. Never throws; errors are short text without
  * the URL, fit for logs and status pages.
  */
-export async function probe(
-  replica: Replica,
-  path: string,
-  timeoutMs: number,
-  stop: AbortSignal,
-  readBody: boolean,
-): Promise<ProbeResult> {
+export async function probe(replica: Replica, path: string, timeoutMs: number, stop: AbortSignal, readBody: boolean): Promise<ProbeResult> {
   // One controller per probe, fed by the timeout and by stop(), both unhooked afterwards: a
   // long-lived stop signal must not collect a listener per probe.
   const controller = new AbortController();

@@ -122,7 +122,11 @@ t.test('a replica held back by the cap is ejected on its next failure once room 
 });
 
 t.test('single-replica pool: ejected only at 100%', async (t) => {
-  for (const [percent, ejects] of [[50, false], [99, false], [100, true]] as const) {
+  for (const [percent, ejects] of [
+    [50, false],
+    [99, false],
+    [100, true],
+  ] as const) {
     const { detector, fail, first } = setup({ maxEjectedPercent: percent }, 1);
     t.equal(fail(first, 3), ejects, `${percent}%`);
     t.equal(detector.isEjected(first), ejects);

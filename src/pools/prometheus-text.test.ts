@@ -32,5 +32,11 @@ t.test('values, label sets and the lines around them', async (t) => {
 
 t.test('only the wanted names are returned', async (t) => {
   const totals = metricTotals('a 1\nb 2\nc 3\n', ['a', 'c', 'd']);
-  t.same([...totals.entries()], [['a', { sum: 1, max: 1 }], ['c', { sum: 3, max: 3 }]]);
+  t.same(
+    [...totals.entries()],
+    [
+      ['a', { sum: 1, max: 1 }],
+      ['c', { sum: 3, max: 3 }],
+    ],
+  );
 });

@@ -23,12 +23,7 @@ export function metricTotals(text: string, wanted: readonly string[]): Map<strin
     const sample = readSample(text, start, end, wanted);
     if (sample !== null && Number.isFinite(sample.value)) {
       const seen = totals.get(sample.name);
-      totals.set(
-        sample.name,
-        seen === undefined
-          ? { sum: sample.value, max: sample.value }
-          : { sum: seen.sum + sample.value, max: Math.max(seen.max, sample.value) },
-      );
+      totals.set(sample.name, seen === undefined ? { sum: sample.value, max: sample.value } : { sum: seen.sum + sample.value, max: Math.max(seen.max, sample.value) });
     }
     start = end + 1;
   }

@@ -148,7 +148,15 @@ export class RequestClassifier {
       settings.timeoutMs,
     );
     const content = readPath(answer, ['choices', 0, 'message', 'content']);
-    const word = typeof content === 'string' ? content.trim().toLowerCase().replace(/[^a-z]/g, ' ').trim().split(/\s+/)[0] : undefined;
+    const word =
+      typeof content === 'string'
+        ? content
+            .trim()
+            .toLowerCase()
+            .replace(/[^a-z]/g, ' ')
+            .trim()
+            .split(/\s+/)[0]
+        : undefined;
     if (!isComplexity(word)) throw new Error(`the labeller answered ${JSON.stringify(content)}`);
     return { complexity: word, score: 1, reasons: ['llm'] };
   }

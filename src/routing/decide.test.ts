@@ -53,10 +53,20 @@ t.test('refused pins and unknown models', async (t) => {
 });
 
 t.test('spill chains follow spillTo and stop at a repeat', async (t) => {
-  t.same(spillChain(large).map((tier) => tier.name), ['large', 'small']);
-  t.same(spillChain(small).map((tier) => tier.name), ['small']);
+  t.same(
+    spillChain(large).map((tier) => tier.name),
+    ['large', 'small'],
+  );
+  t.same(
+    spillChain(small).map((tier) => tier.name),
+    ['small'],
+  );
   const a: { name: string; pools: string[]; spillTo: TierRoute<string> | null } = { name: 'a', pools: [], spillTo: null };
   const b: TierRoute<string> = { name: 'b', pools: [], spillTo: a };
   a.spillTo = b;
-  t.same(spillChain(a).map((tier) => tier.name), ['a', 'b'], 'a cycle (ruled out by the loader) cannot loop forever');
+  t.same(
+    spillChain(a).map((tier) => tier.name),
+    ['a', 'b'],
+    'a cycle (ruled out by the loader) cannot loop forever',
+  );
 });

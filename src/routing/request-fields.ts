@@ -37,8 +37,7 @@ function integerFrom(min: number): FieldRule['check'] {
 }
 
 const INT64 = 2 ** 63;
-const seed: FieldRule['check'] = (value) =>
-  !Number.isInteger(value) ? wrongType('an integer') : Math.abs(value as number) > INT64 ? wrongValue('a 64-bit integer') : null;
+const seed: FieldRule['check'] = (value) => (!Number.isInteger(value) ? wrongType('an integer') : Math.abs(value as number) > INT64 ? wrongValue('a 64-bit integer') : null);
 
 const boolean: FieldRule['check'] = (value) => (typeof value === 'boolean' ? null : wrongType('a boolean'));
 const string: FieldRule['check'] = (value) => (typeof value === 'string' ? null : wrongType('a string'));
@@ -49,9 +48,7 @@ function objectWith(what: string, inner?: (value: Json) => FieldProblem | null):
 }
 
 const stop: FieldRule['check'] = (value) =>
-  typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))
-    ? null
-    : wrongType('a string or an array of strings');
+  typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string')) ? null : wrongType('a string or an array of strings');
 
 const logitBias = objectWith('an object mapping token ids to numbers', (bias) => {
   for (const key in bias) if (typeof bias[key] !== 'number') return wrongType('an object mapping token ids to numbers');
@@ -60,14 +57,10 @@ const logitBias = objectWith('an object mapping token ids to numbers', (bias) =>
 
 const streamOptions = objectWith('an object', (options) => {
   const includeUsage = options['include_usage'];
-  return includeUsage === undefined || includeUsage === null || typeof includeUsage === 'boolean'
-    ? null
-    : wrongType("an object whose 'include_usage' is a boolean");
+  return includeUsage === undefined || includeUsage === null || typeof includeUsage === 'boolean' ? null : wrongType("an object whose 'include_usage' is a boolean");
 });
 
-const responseFormat = objectWith("an object with a string 'type'", (format) =>
-  typeof format['type'] === 'string' ? null : wrongType("an object with a string 'type'"),
-);
+const responseFormat = objectWith("an object with a string 'type'", (format) => (typeof format['type'] === 'string' ? null : wrongType("an object with a string 'type'")));
 
 const tools: FieldRule['check'] = (value) => (Array.isArray(value) && value.every(isObject) ? null : wrongType('an array of objects'));
 

@@ -8,11 +8,8 @@ import { chat, metricValue, postJson, postRaw, readBody, SLOW, vllm, waitForMetr
 t.test('maxRunning 2 and 5 concurrent requests: 2 running, 3 waiting, all complete', async (t) => {
   const sim = await startSim({ ...SLOW, maxRunning: 2 });
   t.teardown(() => sim.close());
-  const replies = Array.from({ length: 5 }, (_, i) =>
-    postJson(sim, '/v1/chat/completions', chat(`request ${i}`, { max_tokens: 40 })),
-  );
-  const busy = await waitForMetrics(sim, 'running 2, waiting 3', (text) =>
-    metricValue(text, vllm.running) === 2 && metricValue(text, vllm.waiting) === 3);
+  const replies = Array.from({ length: 5 }, (_, i) => postJson(sim, '/v1/chat/completions', chat(`request ${i}`, { max_tokens: 40 })));
+  const busy = await waitForMetrics(sim, 'running 2, waiting 3', (text) => metricValue(text, vllm.running) === 2 && metricValue(text, vllm.waiting) === 3);
   t.ok(metricValue(busy, vllm.kvCache) > 0, 'running sequences hold KV cache');
 
   for (const reply of await Promise.all(replies)) {
@@ -65,8 +62,9 @@ t.test('a client leaving the queue frees its place at once', async (t) => {
 t.test('zero-delay mode with maxRunning 1: concurrent requests all answered in full', async (t) => {
   const sim = await startSim({ ...SLOW, ttftMs: 0, tokensPerSecond: 0, maxRunning: 1 });
   t.teardown(() => sim.close());
-  const replies = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => postJson(sim, '/v1/completions', { prompt: `p${i}`, max_tokens: 3 })),
+  const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => postJson(sim, '/v1/completions', { prompt: `p${i}`, max_tokens: 3 })));
+  t.same(
+    replies.map((reply) => (reply.json['usage'] as Json)['completion_tokens']),
+    Array(20).fill(3),
   );
-  t.same(replies.map((reply) => (reply.json['usage'] as Json)['completion_tokens']), Array(20).fill(3));
 });

@@ -27,11 +27,7 @@ export function planChat(body: unknown, context: PlanContext): GenerationPlan {
   const forcedTool = readForcedTool(request);
   const choices: ChoicePlan[] = [];
   for (let index = 0; index < sampling.n; index++) {
-    choices.push(
-      forcedTool === null
-        ? textChoice(index, generateText(hashNumber(index, conversation.seed), limits))
-        : toolChoice(index, forcedTool),
-    );
+    choices.push(forcedTool === null ? textChoice(index, generateText(hashNumber(index, conversation.seed), limits)) : toolChoice(index, forcedTool));
   }
   return { promptTokens, stream: sampling.stream, includeUsage: sampling.includeUsage, choices };
 }

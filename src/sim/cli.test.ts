@@ -39,9 +39,32 @@ t.test('prints its URL, serves, and closes cleanly on SIGTERM', async (t) => {
 });
 
 t.test('engine and fault flags reach the server', async (t) => {
-  const cli = runCli(['--port', '0', '--model', 'm', '--ttft-ms', '0', '--tokens-per-second', '0',
-    '--flavour', 'tgi', '--max-running', '3', '--kv-cache-tokens', '1000', '--slow-factor', '2',
-    '--error-rate', '1', '--die-after', '2', '--drop-mid-stream-rate', '0.5', '--max-model-len', '4096']);
+  const cli = runCli([
+    '--port',
+    '0',
+    '--model',
+    'm',
+    '--ttft-ms',
+    '0',
+    '--tokens-per-second',
+    '0',
+    '--flavour',
+    'tgi',
+    '--max-running',
+    '3',
+    '--kv-cache-tokens',
+    '1000',
+    '--slow-factor',
+    '2',
+    '--error-rate',
+    '1',
+    '--die-after',
+    '2',
+    '--drop-mid-stream-rate',
+    '0.5',
+    '--max-model-len',
+    '4096',
+  ]);
   t.teardown(() => {
     if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
   });
@@ -51,7 +74,7 @@ t.test('engine and fault flags reach the server', async (t) => {
   t.match(await (await fetch(`${url}/v1/models`)).json(), { data: [{ max_model_len: 4096 }] }, '--max-model-len');
   const post = () => fetch(`${url}/v1/completions`, { method: 'POST', body: '{"prompt":"x"}' });
   const failed = await post();
-  t.equal(failed.status, 424, 'error rate 1: TGI\'s generation failure');
+  t.equal(failed.status, 424, "error rate 1: TGI's generation failure");
   t.match(await failed.json(), { error_type: 'generation' });
   await (await post()).text();
   // The second request was the last: the replica stops listening, and the process has nothing left.

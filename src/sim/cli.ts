@@ -55,10 +55,8 @@ function parseOptions(args: readonly string[]): SimServerOptions | 'help' {
   }
   if (values.help) return 'help';
   if (values.model === '') throw new UsageError('--model must not be empty');
-  const integer = (flag: string, raw: string, min: number, max?: number): number =>
-    readNumber(flag, raw, { integer: true, min, ...(max === undefined ? {} : { max }) });
-  const number = (flag: string, raw: string, min: number, max?: number): number =>
-    readNumber(flag, raw, { integer: false, min, ...(max === undefined ? {} : { max }) });
+  const integer = (flag: string, raw: string, min: number, max?: number): number => readNumber(flag, raw, { integer: true, min, ...(max === undefined ? {} : { max }) });
+  const number = (flag: string, raw: string, min: number, max?: number): number => readNumber(flag, raw, { integer: false, min, ...(max === undefined ? {} : { max }) });
   return {
     host: values.host,
     port: integer('--port', values.port, 0, 65_535),

@@ -17,25 +17,49 @@ import { chat, INSTANT, postJson, postRaw, type Json, withFaults } from './test-
 const TGI = { ...INSTANT, flavour: 'tgi' } as const;
 const pydantic = (errors: string): Json => ({ error: { message: errors, type: 'Bad Request', param: null, code: 400 } });
 
-t.test('vLLM: a known field with the wrong type is pydantic\'s 400, listing every error in field order', async (t) => {
+t.test("vLLM: a known field with the wrong type is pydantic's 400, listing every error in field order", async (t) => {
   const sim = await startSim(INSTANT);
   t.teardown(() => sim.close());
   const cases: [string, string, Json, string][] = [
-    ['temperature "hot"', '/v1/chat/completions', chat('hi', { temperature: 'hot' }),
-      "[{'type': 'float_parsing', 'loc': ('body', 'temperature'), 'msg': 'Input should be a valid number, unable to parse string as a number', 'input': 'hot'}]"],
-    ['max_tokens "x"', '/v1/chat/completions', chat('hi', { max_tokens: 'x' }),
-      "[{'type': 'int_parsing', 'loc': ('body', 'max_tokens'), 'msg': 'Input should be a valid integer, unable to parse string as an integer', 'input': 'x'}]"],
-    ['n 1.5', '/v1/completions', { prompt: 'hi', n: 1.5 },
-      "[{'type': 'int_from_float', 'loc': ('body', 'n'), 'msg': 'Input should be a valid integer, got a number with a fractional part', 'input': 1.5}]"],
-    ['several, in declaration order', '/v1/chat/completions', chat('hi', { top_p: [1], stream: 'maybe', n: null, logprobs: {} }),
+    [
+      'temperature "hot"',
+      '/v1/chat/completions',
+      chat('hi', { temperature: 'hot' }),
+      "[{'type': 'float_parsing', 'loc': ('body', 'temperature'), 'msg': 'Input should be a valid number, unable to parse string as a number', 'input': 'hot'}]",
+    ],
+    [
+      'max_tokens "x"',
+      '/v1/chat/completions',
+      chat('hi', { max_tokens: 'x' }),
+      "[{'type': 'int_parsing', 'loc': ('body', 'max_tokens'), 'msg': 'Input should be a valid integer, unable to parse string as an integer', 'input': 'x'}]",
+    ],
+    [
+      'n 1.5',
+      '/v1/completions',
+      { prompt: 'hi', n: 1.5 },
+      "[{'type': 'int_from_float', 'loc': ('body', 'n'), 'msg': 'Input should be a valid integer, got a number with a fractional part', 'input': 1.5}]",
+    ],
+    [
+      'several, in declaration order',
+      '/v1/chat/completions',
+      chat('hi', { top_p: [1], stream: 'maybe', n: null, logprobs: {} }),
       "[{'type': 'bool_type', 'loc': ('body', 'logprobs'), 'msg': 'Input should be a valid boolean', 'input': {}}, " +
-      "{'type': 'bool_parsing', 'loc': ('body', 'stream'), 'msg': 'Input should be a valid boolean, unable to interpret input', 'input': 'maybe'}, " +
-      "{'type': 'float_type', 'loc': ('body', 'top_p'), 'msg': 'Input should be a valid number', 'input': [1]}]"],
-    ['completions n is not Optional', '/v1/completions', { prompt: 'hi', n: null, user: 7 },
+        "{'type': 'bool_parsing', 'loc': ('body', 'stream'), 'msg': 'Input should be a valid boolean, unable to interpret input', 'input': 'maybe'}, " +
+        "{'type': 'float_type', 'loc': ('body', 'top_p'), 'msg': 'Input should be a valid number', 'input': [1]}]",
+    ],
+    [
+      'completions n is not Optional',
+      '/v1/completions',
+      { prompt: 'hi', n: null, user: 7 },
       "[{'type': 'int_type', 'loc': ('body', 'n'), 'msg': 'Input should be a valid integer', 'input': None}, " +
-      "{'type': 'string_type', 'loc': ('body', 'user'), 'msg': 'Input should be a valid string', 'input': 7}]"],
-    ['quotes as Python writes them', '/v1/chat/completions', chat('hi', { temperature: "it's" }),
-      "[{'type': 'float_parsing', 'loc': ('body', 'temperature'), 'msg': 'Input should be a valid number, unable to parse string as a number', 'input': \"it's\"}]"],
+        "{'type': 'string_type', 'loc': ('body', 'user'), 'msg': 'Input should be a valid string', 'input': 7}]",
+    ],
+    [
+      'quotes as Python writes them',
+      '/v1/chat/completions',
+      chat('hi', { temperature: "it's" }),
+      "[{'type': 'float_parsing', 'loc': ('body', 'temperature'), 'msg': 'Input should be a valid number, unable to parse string as a number', 'input': \"it's\"}]",
+    ],
   ];
   for (const [name, path, body, errors] of cases) {
     const reply = await postJson(sim, path, body);
@@ -50,7 +74,7 @@ t.test('vLLM: a known field with the wrong type is pydantic\'s 400, listing ever
 t.test('vLLM: context length from sim.maxModelLen, exact bodies; /v1/models reports it', async (t) => {
   const sim = await startSim({ ...INSTANT, maxModelLen: 64 });
   t.teardown(() => sim.close());
-  const models = await (await fetch(`${sim.url}/v1/models`)).json() as { data: Json[] };
+  const models = (await (await fetch(`${sim.url}/v1/models`)).json()) as { data: Json[] };
   t.equal(models.data[0]?.['max_model_len'], 64);
   const fits = await postJson(sim, '/v1/chat/completions', chat('hi', { max_tokens: 1 }));
   const prompt = (fits.json['usage'] as Json)['prompt_tokens'] as number;
@@ -58,7 +82,8 @@ t.test('vLLM: context length from sim.maxModelLen, exact bodies; /v1/models repo
   t.equal(tooMany.status, 400);
   t.same(tooMany.json, {
     error: {
-      message: `'max_tokens' or 'max_completion_tokens' is too large: 100. This model's maximum context length is 64 tokens ` +
+      message:
+        `'max_tokens' or 'max_completion_tokens' is too large: 100. This model's maximum context length is 64 tokens ` +
         `and your request has ${prompt} input tokens (100 > 64 - ${prompt}). (parameter=max_tokens, value=100)`,
       type: 'BadRequestError',
       param: 'max_tokens',
@@ -69,7 +94,8 @@ t.test('vLLM: context length from sim.maxModelLen, exact bodies; /v1/models repo
   t.equal(long.status, 400);
   t.match(long.json, {
     error: {
-      message: /^This model's maximum context length is 64 tokens\. However, your request has \d+ input tokens\. Please reduce the length of the input messages\. \(parameter=input_tokens, value=\d+\)$/,
+      message:
+        /^This model's maximum context length is 64 tokens\. However, your request has \d+ input tokens\. Please reduce the length of the input messages\. \(parameter=input_tokens, value=\d+\)$/,
       type: 'BadRequestError',
       param: 'input_tokens',
       code: 400,
@@ -91,8 +117,7 @@ t.test('TGI: 424 for an injected generation failure, in a stream an error event 
   t.match(streamed.headers.get('content-type'), /^text\/event-stream/);
   t.equal(
     await streamed.text(),
-    'data:{"error":{"message":"Request failed during generation: Injected fault: the engine failed to generate a response.","http_status_code":422}}\n\n' +
-      'data:[DONE]\n\n',
+    'data:{"error":{"message":"Request failed during generation: Injected fault: the engine failed to generate a response.","http_status_code":422}}\n\n' + 'data:[DONE]\n\n',
   );
 });
 

@@ -65,10 +65,17 @@ export function internalError(): SimError {
 
 /** An injected fault (faults.errorRate): the engine failed while serving the request. */
 export function engineFailure(): SimError {
-  return new SimError(500, 'InternalServerError', 'Injected fault: the engine failed to generate a response.', null, {}, {
-    generation: true,
-    inStream: true,
-  });
+  return new SimError(
+    500,
+    'InternalServerError',
+    'Injected fault: the engine failed to generate a response.',
+    null,
+    {},
+    {
+      generation: true,
+      inStream: true,
+    },
+  );
 }
 
 /** vLLM's answer to a request its pydantic schema refused: FastAPI's errors, as Python prints them. */

@@ -3,19 +3,7 @@
 
 import t from 'tap';
 import { startSim, type SimServer } from './server.js';
-import {
-  causeCode,
-  chat,
-  INSTANT,
-  metricValue,
-  postJson,
-  postRaw,
-  readBody,
-  SLOW,
-  vllm,
-  waitForMetrics,
-  withFaults,
-} from './test-support.js';
+import { causeCode, chat, INSTANT, metricValue, postJson, postRaw, readBody, SLOW, vllm, waitForMetrics, withFaults } from './test-support.js';
 
 async function failures(sim: SimServer, count: number): Promise<number[]> {
   const failed: number[] = [];

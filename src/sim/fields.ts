@@ -109,8 +109,7 @@ export function limitsFor(sampling: Sampling, promptTokens: number, context: Pic
         `input tokens (${sampling.maxTokens} > ${maxModelLen} - ${promptTokens}). ` +
         `(parameter=max_tokens, value=${sampling.maxTokens})`,
       'max_tokens',
-      `\`inputs\` tokens + \`max_new_tokens\` must be <= ${maxModelLen}. Given: ${promptTokens} \`inputs\` tokens ` +
-        `and ${sampling.maxTokens} \`max_new_tokens\``,
+      `\`inputs\` tokens + \`max_new_tokens\` must be <= ${maxModelLen}. Given: ${promptTokens} \`inputs\` tokens ` + `and ${sampling.maxTokens} \`max_new_tokens\``,
     );
   }
   return { maxTokens: sampling.maxTokens, limitIsExplicit: true, stop: sampling.stop };

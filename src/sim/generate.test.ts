@@ -37,5 +37,8 @@ t.test('generateText: a stop string spanning pieces cuts the text before it', as
   t.equal(cut.pieces.join(''), full.slice(0, full.indexOf(stop)));
   t.equal(cut.finishReason, 'stop');
   t.equal(cut.stopReason, stop);
-  t.ok(cut.pieces.every((piece) => piece !== ''), 'no empty piece after truncation');
+  t.ok(
+    cut.pieces.every((piece) => piece !== ''),
+    'no empty piece after truncation',
+  );
 });

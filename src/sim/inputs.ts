@@ -18,11 +18,7 @@ export function readTextInputs(value: unknown, param: string): readonly TextInpu
     if (value.every(isTokenId)) return [tokenInput(value)];
     if (value.every(isTokenIdList)) return value.map(tokenInput);
   }
-  throw badRequest(
-    `${param} must be a string, an array of strings, an array of token ids or an array of ` +
-      'non-empty token-id arrays.',
-    param,
-  );
+  throw badRequest(`${param} must be a string, an array of strings, an array of token ids or an array of ` + 'non-empty token-id arrays.', param);
 }
 
 function textInput(text: string): TextInput {

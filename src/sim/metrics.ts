@@ -40,9 +40,7 @@ function vllmMetrics(state: SimState, servedModel: string): () => string {
   const generation = prefix('generation');
   const [successName, , successHelp] = METRICS.success;
   const successHeader = `# HELP ${successName} ${successHelp}\n# TYPE ${successName} counter\n`;
-  const successLines = FINISHED_REASONS.map(
-    (reason) => [reason, `${successName}{finished_reason="${reason}",${model}} `] as const,
-  );
+  const successLines = FINISHED_REASONS.map((reason) => [reason, `${successName}{finished_reason="${reason}",${model}} `] as const);
 
   return () => {
     let text =

@@ -71,9 +71,7 @@ export function checkFieldTypes(body: JsonObject, fields: readonly Field[]): voi
       body[name] = verdict.value;
       continue;
     }
-    (errors ??= []).push(
-      `{'type': '${verdict.type}', 'loc': ('body', '${name}'), 'msg': '${verdict.msg}', 'input': ${pyRepr(value)}}`,
-    );
+    (errors ??= []).push(`{'type': '${verdict.type}', 'loc': ('body', '${name}'), 'msg': '${verdict.msg}', 'input': ${pyRepr(value)}}`);
   }
   if (errors !== null) throw schemaError(`[${errors.join(', ')}]`);
 }
@@ -90,23 +88,17 @@ const COERCE: Readonly<Record<Scalar, (value: unknown) => Verdict>> = {
   float: (value) => {
     if (typeof value === 'number' || typeof value === 'boolean') return { value: Number(value) };
     if (typeof value === 'string') {
-      return NUMBER.test(value)
-        ? { value: Number(value) }
-        : { type: 'float_parsing', msg: 'Input should be a valid number, unable to parse string as a number' };
+      return NUMBER.test(value) ? { value: Number(value) } : { type: 'float_parsing', msg: 'Input should be a valid number, unable to parse string as a number' };
     }
     return { type: 'float_type', msg: 'Input should be a valid number' };
   },
   int: (value) => {
     if (typeof value === 'boolean') return { value: Number(value) };
     if (typeof value === 'number') {
-      return Number.isInteger(value)
-        ? { value }
-        : { type: 'int_from_float', msg: 'Input should be a valid integer, got a number with a fractional part' };
+      return Number.isInteger(value) ? { value } : { type: 'int_from_float', msg: 'Input should be a valid integer, got a number with a fractional part' };
     }
     if (typeof value === 'string') {
-      return INTEGER.test(value)
-        ? { value: Number(value) }
-        : { type: 'int_parsing', msg: 'Input should be a valid integer, unable to parse string as an integer' };
+      return INTEGER.test(value) ? { value: Number(value) } : { type: 'int_parsing', msg: 'Input should be a valid integer, unable to parse string as an integer' };
     }
     return { type: 'int_type', msg: 'Input should be a valid integer' };
   },

@@ -19,13 +19,7 @@ export interface Batch {
   readonly latency: LatencyModel;
 }
 
-export function serveGeneration(
-  res: ServerResponse,
-  plan: GenerationPlan,
-  wire: WireFormat,
-  batch: Batch,
-  fate: Exclude<Fate, 'fail'>,
-): void {
+export function serveGeneration(res: ServerResponse, plan: GenerationPlan, wire: WireFormat, batch: Batch, fate: Exclude<Fate, 'fail'>): void {
   const { state, latency } = batch;
   const steps = stepCountOf(plan);
   // A dropped stream is cut after half its steps, but always after the first: the client has been
@@ -75,15 +69,7 @@ export function serveGeneration(
 }
 
 /** Zero-delay mode: the entire response (or the first half of a dropped stream) in one write. */
-function writeInstant(
-  res: ServerResponse,
-  plan: GenerationPlan,
-  wire: WireFormat,
-  cutAfter: number,
-  state: SimState,
-  sequence: Sequence,
-  complete: () => void,
-): void {
+function writeInstant(res: ServerResponse, plan: GenerationPlan, wire: WireFormat, cutAfter: number, state: SimState, sequence: Sequence, complete: () => void): void {
   if (!plan.stream) {
     state.generated(sequence, completionTokensOf(plan));
     complete();

@@ -6,14 +6,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { SimConfig, SimFlavour } from '../config/types.js';
-import {
-  badRequest,
-  internalError,
-  methodNotAllowed,
-  pathNotFound,
-  payloadTooLarge,
-  SimError,
-} from './errors.js';
+import { badRequest, internalError, methodNotAllowed, pathNotFound, payloadTooLarge, SimError } from './errors.js';
 import { acceptor } from './die.js';
 import { defaultSeed, Faults } from './faults.js';
 import { sendError } from './reply.js';
@@ -107,11 +100,7 @@ function dispatch(engine: Engine, route: Route, res: ServerResponse, body: unkno
   }
 }
 
-function readJsonBody(
-  req: IncomingMessage,
-  onBody: (body: unknown) => void,
-  onError: (error: SimError) => void,
-): void {
+function readJsonBody(req: IncomingMessage, onBody: (body: unknown) => void, onError: (error: SimError) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let refused = false;

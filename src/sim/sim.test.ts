@@ -82,12 +82,7 @@ const running = `vllm:num_requests_running{model_name="${MODEL}"}`;
 const aborted = `vllm:request_success_total{finished_reason="abort",model_name="${MODEL}"}`;
 
 /** Polls /metrics until `predicate` holds; fails the test after a bounded number of tries. */
-async function waitForMetrics(
-  t: Asserts,
-  sim: SimServer,
-  what: string,
-  predicate: (text: string) => boolean,
-): Promise<string> {
+async function waitForMetrics(t: Asserts, sim: SimServer, what: string, predicate: (text: string) => boolean): Promise<string> {
   for (let attempt = 0; attempt < 500; attempt++) {
     const text = await metrics(sim);
     if (predicate(text)) return text;
@@ -155,15 +150,11 @@ t.test('chat stream without include_usage: chunk shapes, no usage anywhere', asy
     t.match(event, { object: 'chat.completion.chunk', model: MODEL, id: events[0]?.['id'] });
     t.notOk('usage' in event, 'no usage field without include_usage');
   }
-  t.same(choicesOf(events[0] ?? {}), [
-    { index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
-  ]);
+  t.same(choicesOf(events[0] ?? {}), [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]);
   for (const event of events.slice(1, -1)) {
     t.match(choiceAt(event), { index: 0, delta: { content: String }, logprobs: null, finish_reason: null });
   }
-  t.same(choicesOf(events.at(-1) ?? {}), [
-    { index: 0, delta: {}, logprobs: null, finish_reason: 'length', stop_reason: null },
-  ]);
+  t.same(choicesOf(events.at(-1) ?? {}), [{ index: 0, delta: {}, logprobs: null, finish_reason: 'length', stop_reason: null }]);
 });
 
 t.test('chat stream with include_usage: usage:null on every chunk, then the usage chunk', async (t) => {
@@ -187,7 +178,10 @@ t.test('chat stream with include_usage: usage:null on every chunk, then the usag
 
 t.test('n=2: two indexed choices, completion tokens summed, streamed per index', async (t) => {
   const whole = await post(sim, '/v1/chat/completions', chat('two answers', { n: 2, max_tokens: 3 }));
-  t.same(choicesOf(whole.json).map((choice) => choice['index']), [0, 1]);
+  t.same(
+    choicesOf(whole.json).map((choice) => choice['index']),
+    [0, 1],
+  );
   t.not(contentOf(whole.json, 0), contentOf(whole.json, 1));
   t.match(usageOf(whole.json), { completion_tokens: 6 });
 
@@ -224,10 +218,14 @@ t.test('tool_choice required or named: a tool_calls message', async (t) => {
       tool_calls: [{ id: /^chatcmpl-tool-/, type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
     },
   });
-  const named = await post(sim, '/v1/chat/completions', chat('time?', {
-    tools,
-    tool_choice: { type: 'function', function: { name: 'get_time' } },
-  }));
+  const named = await post(
+    sim,
+    '/v1/chat/completions',
+    chat('time?', {
+      tools,
+      tool_choice: { type: 'function', function: { name: 'get_time' } },
+    }),
+  );
   t.match(choiceAt(named.json), { message: { tool_calls: [{ function: { name: 'get_time' } }] } });
   const auto = await post(sim, '/v1/chat/completions', chat('time?', { tools, tool_choice: 'auto' }));
   t.equal(choiceAt(auto.json)['finish_reason'], 'stop', 'auto answers with text');
@@ -241,7 +239,10 @@ t.test('completions: string and array prompts, prompt-major indexes, streaming t
   t.same(usageOf(single.json), { prompt_tokens: 4, completion_tokens: 4, total_tokens: 8 });
 
   const batch = await post(sim, '/v1/completions', { prompt: ['Once upon a time', 'a b'], n: 2, max_tokens: 2 });
-  t.same(choicesOf(batch.json).map((choice) => choice['index']), [0, 1, 2, 3]);
+  t.same(
+    choicesOf(batch.json).map((choice) => choice['index']),
+    [0, 1, 2, 3],
+  );
   const batchFirst = choiceAt(batch.json, 0)['text'] as string;
   const singleText = choiceAt(single.json)['text'] as string;
   t.ok(singleText.startsWith(batchFirst), 'index 0 is the first sample of the first prompt');
@@ -284,7 +285,10 @@ t.test('embeddings: float and base64, unit length, deterministic, dimensions ove
 
   const batch = await post(sim, '/v1/embeddings', { input: ['embed me', 'other'], dimensions: 8 });
   const vectors = (batch.json['data'] as Json[]).map((item) => item['embedding'] as number[]);
-  t.same(vectors.map((v) => v.length), [8, 8]);
+  t.same(
+    vectors.map((v) => v.length),
+    [8, 8],
+  );
   t.not(JSON.stringify(vectors[0]), JSON.stringify(vectors[1]));
   const tokenIds = await post(sim, '/v1/embeddings', { input: [[1, 2, 3], [4]] });
   t.same(usageOf(tokenIds.json), { prompt_tokens: 4, total_tokens: 4 });
@@ -336,16 +340,24 @@ t.test('errors in vLLM envelope, exact bodies', async (t) => {
   const shapes = 'a string, an array of strings, an array of token ids or an array of non-empty token-id arrays.';
   const cases: Array<[string, string, unknown, number, Json]> = [
     ['invalid JSON', '/v1/chat/completions', '{"messages": [', 400, badRequest('Request body is not valid JSON.', null)],
-    ['missing messages', '/v1/chat/completions', { model: MODEL }, 400,
-      badRequest('messages must be a non-empty array of messages.', 'messages')],
+    ['missing messages', '/v1/chat/completions', { model: MODEL }, 400, badRequest('messages must be a non-empty array of messages.', 'messages')],
     ['missing prompt', '/v1/completions', { max_tokens: 3 }, 400, badRequest(`prompt must be ${shapes}`, 'prompt')],
     ['invalid input', '/v1/embeddings', { input: [] }, 400, badRequest(`input must be ${shapes}`, 'input')],
-    ['unknown model', '/v1/chat/completions', chat('hi', { model: 'gpt-nope' }), 404,
-      { message: 'The model `gpt-nope` does not exist.', type: 'NotFoundError', param: 'model', code: 404 }],
-    ['stream_options without stream', '/v1/completions', { prompt: 'x', stream_options: { include_usage: true } }, 400,
-      badRequest('Stream options can only be defined when `stream=True`.', 'stream_options')],
-    ['bad max_tokens', '/v1/completions', { prompt: 'x', max_tokens: 0 }, 400,
-      badRequest('max_tokens must be at least 1, got 0.', 'max_tokens')],
+    [
+      'unknown model',
+      '/v1/chat/completions',
+      chat('hi', { model: 'gpt-nope' }),
+      404,
+      { message: 'The model `gpt-nope` does not exist.', type: 'NotFoundError', param: 'model', code: 404 },
+    ],
+    [
+      'stream_options without stream',
+      '/v1/completions',
+      { prompt: 'x', stream_options: { include_usage: true } },
+      400,
+      badRequest('Stream options can only be defined when `stream=True`.', 'stream_options'),
+    ],
+    ['bad max_tokens', '/v1/completions', { prompt: 'x', max_tokens: 0 }, 400, badRequest('max_tokens must be at least 1, got 0.', 'max_tokens')],
     ['unknown path', '/v1/nothing', {}, 404, { message: 'Not Found', type: 'Not Found', param: null, code: 404 }],
   ];
   for (const [name, path, body, status, error] of cases) {
@@ -365,8 +377,14 @@ t.test('metrics: vLLM names and counters that follow requests', async (t) => {
   const own = await startSim(INSTANT);
   t.teardown(() => own.close());
   const before = await metrics(own);
-  for (const name of ['vllm:num_requests_running', 'vllm:num_requests_waiting', 'vllm:kv_cache_usage_perc',
-    'vllm:prompt_tokens_total', 'vllm:generation_tokens_total', 'vllm:request_success_total']) {
+  for (const name of [
+    'vllm:num_requests_running',
+    'vllm:num_requests_waiting',
+    'vllm:kv_cache_usage_perc',
+    'vllm:prompt_tokens_total',
+    'vllm:generation_tokens_total',
+    'vllm:request_success_total',
+  ]) {
     t.match(before, new RegExp(`^# TYPE ${name} (gauge|counter)$`, 'm'), name);
   }
   t.equal(metricValue(before, `vllm:prompt_tokens_total{model_name="${MODEL}"}`), 0);

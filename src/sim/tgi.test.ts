@@ -3,17 +3,7 @@
 
 import t from 'tap';
 import { startSim } from './server.js';
-import {
-  chat,
-  INSTANT,
-  metrics,
-  metricValue,
-  postJson,
-  postRaw,
-  SLOW,
-  waitForMetrics,
-  withFaults,
-} from './test-support.js';
+import { chat, INSTANT, metrics, metricValue, postJson, postRaw, SLOW, waitForMetrics, withFaults } from './test-support.js';
 
 const TGI = { ...INSTANT, flavour: 'tgi' } as const;
 
@@ -35,8 +25,7 @@ t.test('metrics: tgi_queue_size, tgi_batch_current_size, tgi_request_count; no v
 
   const first = postJson(sim, '/v1/completions', { prompt: 'first', max_tokens: 60 });
   const second = postJson(sim, '/v1/completions', { prompt: 'second', max_tokens: 2 });
-  await waitForMetrics(sim, 'one running, one queued', (text) =>
-    metricValue(text, 'tgi_batch_current_size') === 1 && metricValue(text, 'tgi_queue_size') === 1);
+  await waitForMetrics(sim, 'one running, one queued', (text) => metricValue(text, 'tgi_batch_current_size') === 1 && metricValue(text, 'tgi_queue_size') === 1);
   t.same([(await first).status, (await second).status], [200, 200]);
   const after = await metrics(sim);
   t.same([metricValue(after, 'tgi_request_count'), metricValue(after, 'tgi_request_success')], [2, 2]);

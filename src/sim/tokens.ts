@@ -31,11 +31,5 @@ function isWhitespace(code: number): boolean {
 
 /** ASCII letters, digits, underscore; anything non-ASCII counts as a letter (most of it is). */
 function isWordCharacter(code: number): boolean {
-  return (
-    (code >= 97 && code <= 122) ||
-    (code >= 65 && code <= 90) ||
-    (code >= 48 && code <= 57) ||
-    code === 95 ||
-    code > 0x7f
-  );
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code > 0x7f;
 }

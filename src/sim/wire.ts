@@ -27,8 +27,7 @@ export interface WireFormat {
 
 export function chatWire(identity: ResponseIdentity, includeUsage: boolean): WireFormat {
   const chunk = chunkFormatter(identity, 'chat.completion.chunk', includeUsage);
-  const delta = (choice: ChoicePlan, fields: string): string =>
-    chunk(choice.index, `"delta":{${fields}},"logprobs":null,"finish_reason":null`);
+  const delta = (choice: ChoicePlan, fields: string): string => chunk(choice.index, `"delta":{${fields}},"logprobs":null,"finish_reason":null`);
   return {
     open: (choice) => delta(choice, '"role":"assistant","content":""'),
     piece: (choice, text) => delta(choice, `"content":${JSON.stringify(text)}`),
@@ -61,8 +60,7 @@ export function completionWire(identity: ResponseIdentity, includeUsage: boolean
   const chunk = chunkFormatter(identity, 'text_completion', includeUsage);
   return {
     open: () => '',
-    piece: (choice, text) =>
-      chunk(choice.index, `"text":${JSON.stringify(text)},"logprobs":null,"finish_reason":null`),
+    piece: (choice, text) => chunk(choice.index, `"text":${JSON.stringify(text)},"logprobs":null,"finish_reason":null`),
     // Completions never plan tool calls; an empty string keeps the interface total.
     toolCall: () => '',
     finish: (choice) => chunk(choice.index, `"text":"",${finishFields(choice)}`),
@@ -86,11 +84,7 @@ export function completionWire(identity: ResponseIdentity, includeUsage: boolean
 }
 
 /** With include_usage every chunk but the usage chunk carries `"usage":null`, as OpenAI sends it. */
-function chunkFormatter(
-  identity: ResponseIdentity,
-  object: string,
-  includeUsage: boolean,
-): (index: number, fields: string) => string {
+function chunkFormatter(identity: ResponseIdentity, object: string, includeUsage: boolean): (index: number, fields: string) => string {
   const head = `data: {${identityFields(identity, object)},"choices":[{"index":`;
   const tail = includeUsage ? '}],"usage":null}\n\n' : '}]}\n\n';
   return (index: number, fields: string): string => `${head}${index},${fields}${tail}`;

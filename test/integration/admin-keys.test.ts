@@ -106,14 +106,29 @@ t.test('a created key: secret shown once, usable with the SDK, usage as the engi
   t.match(key.id, /^key_[A-Za-z0-9_-]{12}$/);
   t.match(secret, /^sy-[A-Za-z0-9_-]{43}$/);
   t.ok(Math.abs(Date.parse(key.createdAt) - Date.now()) < 60_000, 'createdAt is now');
-  const record = { id: key.id, name: 'team-a', prefix: secret.slice(0, 8), enabled: true, models: null, tiers: null, maxTokensPerRequest: null, limits: NO_LIMITS, metadata: { team: 'a' }, createdAt: key.createdAt, source: 'admin' };
+  const record = {
+    id: key.id,
+    name: 'team-a',
+    prefix: secret.slice(0, 8),
+    enabled: true,
+    models: null,
+    tiers: null,
+    maxTokensPerRequest: null,
+    limits: NO_LIMITS,
+    metadata: { team: 'a' },
+    createdAt: key.createdAt,
+    source: 'admin',
+  };
   t.same(created.body, { key: record, secret });
   t.strictSame(Object.keys(key), Object.keys(record), 'exactly these fields, no hash');
 
   const list = await admin('GET', '/admin/keys');
   t.equal(list.status, 200);
   t.same(list.body['object'], 'list');
-  t.same((list.body['data'] as KeyView[]).find((item) => item.id === key.id), record);
+  t.same(
+    (list.body['data'] as KeyView[]).find((item) => item.id === key.id),
+    record,
+  );
   t.notOk(list.text.includes(secret), 'the secret is never shown again');
   t.notOk(list.text.includes(sha256(secret)), 'nor its hash');
 
@@ -205,7 +220,12 @@ t.test('a deleted key stops working at once', async (t) => {
   t.equal(refused.status, 401);
   t.same(refused.body, envelope(`Incorrect API key provided: ${secret.slice(0, 6)}***${secret.slice(-2)}.`, 'invalid_request_error', 'invalid_api_key'));
   const notFound = envelope(`No key with id "${key.id}".`, 'invalid_request_error', 'key_not_found');
-  for (const [method, path] of [['GET', ''], ['PATCH', ''], ['DELETE', ''], ['POST', '/reset']] as const) {
+  for (const [method, path] of [
+    ['GET', ''],
+    ['PATCH', ''],
+    ['DELETE', ''],
+    ['POST', '/reset'],
+  ] as const) {
     const res = await admin(method, `/admin/keys/${key.id}${path}`, method === 'PATCH' ? { name: 'x' } : undefined);
     t.equal(res.status, 404, `${method} ${path}`);
     t.same(res.body, notFound);
@@ -218,13 +238,48 @@ t.test('bodies are validated, with the field at fault in param', async (t) => {
   const before = (await admin('GET', '/admin/keys')).text;
   const cases: [string, string, string, unknown, number, unknown][] = [
     ['unknown field', 'POST', '/admin/keys', { name: 'x', colour: 'red' }, 400, invalid("Unrecognized request argument supplied: 'colour'.", 'colour')],
-    ['unknown limit', 'POST', '/admin/keys', { name: 'x', limits: { tokensPerYear: 5 } }, 400, invalid("Unrecognized request argument supplied: 'limits.tokensPerYear'.", 'limits.tokensPerYear')],
+    [
+      'unknown limit',
+      'POST',
+      '/admin/keys',
+      { name: 'x', limits: { tokensPerYear: 5 } },
+      400,
+      invalid("Unrecognized request argument supplied: 'limits.tokensPerYear'.", 'limits.tokensPerYear'),
+    ],
     ['missing name', 'POST', '/admin/keys', {}, 400, invalid("Missing required parameter: 'name'.", 'name')],
     ['wrong type', 'POST', '/admin/keys', { name: 5 }, 400, invalid("Invalid type for 'name': expected a string, got number 5.", 'name')],
-    ['limit 0', 'POST', '/admin/keys', { name: 'x', limits: { tokensPerDay: 0 } }, 400, invalid("Invalid value for 'limits.tokensPerDay': expected an integer of at least 1 or null, got number 0.", 'limits.tokensPerDay')],
-    ['fractional limit', 'POST', '/admin/keys', { name: 'x', maxTokensPerRequest: 1.5 }, 400, invalid("Invalid type for 'maxTokensPerRequest': expected an integer of at least 1 or null, got number 1.5.", 'maxTokensPerRequest')],
-    ['models not a list', 'POST', '/admin/keys', { name: 'x', models: 'chat' }, 400, invalid("Invalid type for 'models': expected an array of strings or null, got a string.", 'models')],
-    ['metadata value not a string', 'POST', '/admin/keys', { name: 'x', metadata: { team: 1 } }, 400, invalid("Invalid type for 'metadata.team': expected a string, got number 1.", 'metadata.team')],
+    [
+      'limit 0',
+      'POST',
+      '/admin/keys',
+      { name: 'x', limits: { tokensPerDay: 0 } },
+      400,
+      invalid("Invalid value for 'limits.tokensPerDay': expected an integer of at least 1 or null, got number 0.", 'limits.tokensPerDay'),
+    ],
+    [
+      'fractional limit',
+      'POST',
+      '/admin/keys',
+      { name: 'x', maxTokensPerRequest: 1.5 },
+      400,
+      invalid("Invalid type for 'maxTokensPerRequest': expected an integer of at least 1 or null, got number 1.5.", 'maxTokensPerRequest'),
+    ],
+    [
+      'models not a list',
+      'POST',
+      '/admin/keys',
+      { name: 'x', models: 'chat' },
+      400,
+      invalid("Invalid type for 'models': expected an array of strings or null, got a string.", 'models'),
+    ],
+    [
+      'metadata value not a string',
+      'POST',
+      '/admin/keys',
+      { name: 'x', metadata: { team: 1 } },
+      400,
+      invalid("Invalid type for 'metadata.team': expected a string, got number 1.", 'metadata.team'),
+    ],
     ['a model listed twice', 'POST', '/admin/keys', { name: 'x', models: ['chat', 'chat'] }, 400, invalid("Invalid value for 'models': entries 0 and 1 are the same.", 'models')],
     ['unknown model alias', 'POST', '/admin/keys', { name: 'x', models: ['chat', 'nope'] }, 400, invalid('Unknown model alias "nope" in \'models\' (known: chat).', 'models[1]')],
     ['unknown tier', 'POST', '/admin/keys', { name: 'x', tiers: ['huge'] }, 400, invalid('Unknown tier "huge" in \'tiers\' (known: chat).', 'tiers[0]')],
@@ -238,7 +293,14 @@ t.test('bodies are validated, with the field at fault in param', async (t) => {
       invalid("Invalid value for 'name': must not be empty. Invalid type for 'enabled': expected a boolean, got a string.", 'name'),
     ],
     ['not an object', 'POST', '/admin/keys', [], 400, invalid('The request body must be a JSON object.', null)],
-    ['invalid JSON', 'POST', '/admin/keys', '{"name": ', 400, envelope(`We could not parse the JSON body of your request (${jsonError('{"name": ')}).`, 'invalid_request_error', 'invalid_json')],
+    [
+      'invalid JSON',
+      'POST',
+      '/admin/keys',
+      '{"name": ',
+      400,
+      envelope(`We could not parse the JSON body of your request (${jsonError('{"name": ')}).`, 'invalid_request_error', 'invalid_json'),
+    ],
     ['duplicate id', 'POST', '/admin/keys', { id: 'taken', name: 'again' }, 409, envelope('A key with id "taken" already exists.', 'invalid_request_error', 'key_exists', 'id')],
     ['id is not editable', 'PATCH', `/admin/keys/${key.id}`, { id: 'other' }, 400, invalid("Unrecognized request argument supplied: 'id'.", 'id')],
     ['hash is not editable', 'PATCH', `/admin/keys/${key.id}`, { hash: sha256('mine') }, 400, invalid("Unrecognized request argument supplied: 'hash'.", 'hash')],
@@ -273,7 +335,10 @@ t.test('a key declared in router.yaml works and is read-only here', async (t) =>
     'invalid_request_error',
     'key_read_only',
   );
-  for (const [method, body] of [['PATCH', { enabled: false }], ['DELETE', undefined]] as const) {
+  for (const [method, body] of [
+    ['PATCH', { enabled: false }],
+    ['DELETE', undefined],
+  ] as const) {
     const res = await admin(method, '/admin/keys/gitops', body);
     t.equal(res.status, 409, method);
     t.same(res.body, readOnly, method);

@@ -75,8 +75,16 @@ t.test('strict: concurrent requests never spend past the limit, and every token 
   await waitFor('every settle', async () => (await chargedTokens(test)) === clientUsage);
   t.ok(clientUsage <= LIMIT, `charged ${clientUsage} ≤ ${LIMIT}`);
   // Refused for reservations in flight (retry in a moment), or because the budget is spent (do not).
-  const kinds = new Set(refused.map((r) => `${(JSON.parse(r.text) as { error: { code: string } }).error.code} retry-after=${r.res.headers.get('retry-after')} x-should-retry=${r.res.headers.get('x-should-retry')}`));
-  t.ok([...kinds].every((kind) => kind === 'rate_limit_exceeded retry-after=1 x-should-retry=null' || kind === 'insufficient_quota retry-after=null x-should-retry=false'), [...kinds].join('; '));
+  const kinds = new Set(
+    refused.map(
+      (r) =>
+        `${(JSON.parse(r.text) as { error: { code: string } }).error.code} retry-after=${r.res.headers.get('retry-after')} x-should-retry=${r.res.headers.get('x-should-retry')}`,
+    ),
+  );
+  t.ok(
+    [...kinds].every((kind) => kind === 'rate_limit_exceeded retry-after=1 x-should-retry=null' || kind === 'insufficient_quota retry-after=null x-should-retry=false'),
+    [...kinds].join('; '),
+  );
 });
 
 t.test('strict: a request without max_tokens is capped at maxOutputTokens upstream', async (t) => {
@@ -92,7 +100,10 @@ t.test('tight: a stream that runs out of budget ends with finish_reason length a
   small.respond = () => ({ kind: 'stream', events: chatStreamEvents(Array.from({ length: 200 }, (_, i) => `w${i} `)), delayMs: 1 });
   const { res, text } = await chat(test, { stream: true });
   t.equal(res.status, 200);
-  const events = text.split('\n\n').filter(Boolean).map((event) => event.slice('data: '.length));
+  const events = text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((event) => event.slice('data: '.length));
   t.notOk(text.includes('[DONE]'));
   const last = JSON.parse(events.at(-1) ?? '{}') as { error?: { code: string } };
   t.equal(last.error?.code, 'insufficient_quota');

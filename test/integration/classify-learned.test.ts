@@ -47,9 +47,7 @@ async function router(tt: Test, cfg: unknown, configPath?: string): Promise<Test
 type Body = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
 
 async function ask(test: TestRouter, content: Body['messages'][number]['content'], extra: Partial<Body> = {}) {
-  const { response } = await test.client.chat.completions
-    .create({ model: 'auto', messages: [{ role: 'user', content } as Body['messages'][number]], ...extra })
-    .withResponse();
+  const { response } = await test.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content } as Body['messages'][number]], ...extra }).withResponse();
   return {
     status: response.status,
     tier: response.headers.get('x-switchyard-tier'),

@@ -122,7 +122,14 @@ t.test('POST /admin/route answers the decision without forwarding anything', asy
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-switchyard-tier': 'large' },
     body: JSON.stringify({ model: 'pinnable', messages: [{ role: 'user', content: SIMPLE }] }),
   });
-  t.match(await pinned.json(), { model: 'pinnable', complexity: null, score: null, tier: 'large', reason: 'pinned: large', plan: { chain: [{ tier: 'large', pools: ['large'] }] } });
+  t.match(await pinned.json(), {
+    model: 'pinnable',
+    complexity: null,
+    score: null,
+    tier: 'large',
+    reason: 'pinned: large',
+    plan: { chain: [{ tier: 'large', pools: ['large'] }] },
+  });
   t.equal(small.requests.length + large.requests.length, before, 'nothing was forwarded');
   const unknown = await fetch(`${test.url}/admin/route`, {
     method: 'POST',

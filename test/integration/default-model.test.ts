@@ -26,9 +26,7 @@ const base = { ...chatOnly, models: { chat: { tiers: ['chat'] }, other: { tiers:
 t.test('without model, the default alias serves; the engine gets its served model', async (t) => {
   const test = await startTestRouter({ ...base, defaultModel: 'chat' });
   t.teardown(() => test.close());
-  const { data, response } = await test.client.chat.completions
-    .create({ messages: [{ role: 'user', content: 'hi' }] } as never)
-    .withResponse();
+  const { data, response } = await test.client.chat.completions.create({ messages: [{ role: 'user', content: 'hi' }] } as never).withResponse();
   t.equal(data.choices[0]?.message.content, 'echo: hi');
   t.equal(response.headers.get('x-switchyard-model'), 'chat');
   t.equal(posts()[0]?.body?.['model'], 'served-chat', 'the engine is asked for the served model');

@@ -144,7 +144,7 @@ t.test('TGI: a whole stream written `data:` without a space ends cleanly at data
   t.equal(test.requestLogs().at(-1)?.['outcome'], 'ok');
 });
 
-t.test('TGI: a validation error inside a 200 stream is the caller\'s 400; not retried, never ejects', async (t) => {
+t.test("TGI: a validation error inside a 200 stream is the caller's 400; not retried, never ejects", async (t) => {
   const test = await router('tgi', t);
   const shapes: [string, Behaviour][] = [
     ['TGI >= 2.4.1', tgiStream(tgiStreamError(VALIDATION), TGI_DONE)],
@@ -308,7 +308,9 @@ t.test('vLLM context-length errors: 400 context_length_exceeded with param messa
   t.match(await replicas(test), { 'gpu-r0': { consecutiveFailures: 0 }, 'gpu-r1': { consecutiveFailures: 0 } });
 
   // The same error sent as the first event of a stream (vLLM's streaming error, json.dumps spacing).
-  const spaced = `data: ${JSON.stringify({ error: { message: CURRENT_CONTEXT, type: 'BadRequestError', param: 'input_tokens', code: 400 } }).replaceAll('":', '": ').replaceAll(',"', ', "')}\n\n`;
+  const spaced = `data: ${JSON.stringify({ error: { message: CURRENT_CONTEXT, type: 'BadRequestError', param: 'input_tokens', code: 400 } })
+    .replaceAll('":', '": ')
+    .replaceAll(',"', ', "')}\n\n`;
   allAnswer({ kind: 'raw', chunks: [spaced, 'data: [DONE]\n\n'] });
   const streamed = await caught(test.client.chat.completions.create({ model: 'gpu', messages: user, stream: true }));
   t.ok(streamed instanceof OpenAI.BadRequestError, 'stream: BadRequestError before commit');
@@ -361,7 +363,10 @@ t.test('a simulated TGI pool: its in-stream failure is retried and counted, its 
   let text = '';
   for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
   t.ok(text.length > 0, 'served by the other replica');
-  t.match(lastAttempts(test), [{ replica: 'failing', outcome: 'upstream_error' }, { replica: 'fine', outcome: 'ok' }]);
+  t.match(lastAttempts(test), [
+    { replica: 'failing', outcome: 'upstream_error' },
+    { replica: 'fine', outcome: 'ok' },
+  ]);
   t.match((await replicas(test))['failing'], { consecutiveFailures: 1 }, 'counted');
 
   const tooLong = await caught(test.client.chat.completions.create({ model: 'tgi', messages: user, stream: true, max_tokens: 100 }));

@@ -25,8 +25,7 @@ async function post(path: string, body: string, headers: Record<string, string> 
   return { status: res.status, headers: res.headers, body: await res.json() };
 }
 
-const chat = (extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], ...extra });
+const chat = (extra: Record<string, unknown> = {}) => JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], ...extra });
 
 function envelope(message: string, type: string, code: string | null, param: string | null = null) {
   return { error: { message, type, param, code } };
@@ -39,26 +38,10 @@ t.test('caller errors', async (t) => {
       '/v1/chat/completions',
       '{"model": "chat", ',
       400,
-      envelope(
-        `We could not parse the JSON body of your request (${jsonError('{"model": "chat", ')}).`,
-        'invalid_request_error',
-        'invalid_json',
-      ),
+      envelope(`We could not parse the JSON body of your request (${jsonError('{"model": "chat", ')}).`, 'invalid_request_error', 'invalid_json'),
     ],
-    [
-      'empty body',
-      '/v1/chat/completions',
-      '',
-      400,
-      envelope('The request body is empty; expected a JSON object.', 'invalid_request_error', 'invalid_json'),
-    ],
-    [
-      'body not an object',
-      '/v1/chat/completions',
-      '[1]',
-      400,
-      envelope('The request body must be a JSON object.', 'invalid_request_error', 'invalid_request'),
-    ],
+    ['empty body', '/v1/chat/completions', '', 400, envelope('The request body is empty; expected a JSON object.', 'invalid_request_error', 'invalid_json')],
+    ['body not an object', '/v1/chat/completions', '[1]', 400, envelope('The request body must be a JSON object.', 'invalid_request_error', 'invalid_request')],
     [
       'missing messages',
       '/v1/chat/completions',
@@ -92,12 +75,7 @@ t.test('caller errors', async (t) => {
       '/v1/chat/completions',
       chat({ max_tokens: 0 }),
       400,
-      envelope(
-        "Invalid value for 'max_tokens': expected an integer of at least 1, got number 0.",
-        'invalid_request_error',
-        'invalid_request',
-        'max_tokens',
-      ),
+      envelope("Invalid value for 'max_tokens': expected an integer of at least 1, got number 0.", 'invalid_request_error', 'invalid_request', 'max_tokens'),
     ],
     [
       'missing model',
@@ -193,21 +171,12 @@ t.test('unknown paths and wrong methods', async (t) => {
   const wrongMethod = await fetch(`${test.url}/v1/chat/completions`);
   t.equal(wrongMethod.status, 405);
   t.equal(wrongMethod.headers.get('allow'), 'POST');
-  t.same(
-    await wrongMethod.json(),
-    envelope('Method not allowed (GET /v1/chat/completions); allowed: POST.', 'invalid_request_error', 'method_not_allowed'),
-  );
+  t.same(await wrongMethod.json(), envelope('Method not allowed (GET /v1/chat/completions); allowed: POST.', 'invalid_request_error', 'method_not_allowed'));
 });
 
 t.test('the SDK sees typed errors', async (t) => {
-  await t.rejects(
-    test.client.chat.completions.create({ model: 'gpt-9', messages: [{ role: 'user', content: 'x' }] }),
-    { status: 404, code: 'model_not_found' },
-  );
-  await t.rejects(
-    test.client.chat.completions.create({ model: 'chat', messages: 'nope' as never }),
-    { status: 400, code: 'invalid_request', param: 'messages' },
-  );
+  await t.rejects(test.client.chat.completions.create({ model: 'gpt-9', messages: [{ role: 'user', content: 'x' }] }), { status: 404, code: 'model_not_found' });
+  await t.rejects(test.client.chat.completions.create({ model: 'chat', messages: 'nope' as never }), { status: 400, code: 'invalid_request', param: 'messages' });
 });
 
 t.test('upstream unreachable → 502, naming the replica and nothing more', async (t) => {

@@ -44,9 +44,7 @@ function config(tiers: Record<string, { pools: Record<string, PoolSpec>; spillTo
     logging: { level: 'info' },
     retry: { backoffBaseMs: 1, backoffMaxMs: 2 },
     models: Object.fromEntries(Object.keys(tiers).map((tier) => [tier, { tiers: [tier] }])),
-    tiers: Object.fromEntries(
-      Object.entries(tiers).map(([name, tier]) => [name, { pools: Object.keys(tier.pools), ...(tier.spillTo ? { spillTo: tier.spillTo } : {}) }]),
-    ),
+    tiers: Object.fromEntries(Object.entries(tiers).map(([name, tier]) => [name, { pools: Object.keys(tier.pools), ...(tier.spillTo ? { spillTo: tier.spillTo } : {}) }])),
     pools,
     ...extra,
   };
@@ -68,7 +66,11 @@ async function chat(test: TestRouter, model: string, extra: Record<string, unkno
 }
 
 const unavailable = { kind: 'json', status: 503, body: { error: { message: 'Service Unavailable', type: 'ServiceUnavailableError', code: 503 } } } as const;
-const lastAttempts = (test: TestRouter) => test.requestLogs().filter((line) => line['endpoint'] !== undefined).at(-1)?.['attempts'] as { replica: string; outcome: string; status: number | null }[];
+const lastAttempts = (test: TestRouter) =>
+  test
+    .requestLogs()
+    .filter((line) => line['endpoint'] !== undefined)
+    .at(-1)?.['attempts'] as { replica: string; outcome: string; status: number | null }[];
 
 t.test('a 503 then a 200: retried on another replica, invisibly', async (t) => {
   const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url] } } } }), t);
@@ -88,7 +90,10 @@ t.test('connection refused: the next replica serves', async (t) => {
   const test = await router(config({ gpu: { pools: { gpu: { urls: [DEAD, e0.url] } } } }), t);
   const { res } = await chat(test, 'gpu');
   t.equal(res.status, 200);
-  t.match(lastAttempts(test), [{ replica: 'gpu-r0', outcome: 'upstream_unreachable' }, { replica: 'gpu-r1', outcome: 'ok' }]);
+  t.match(lastAttempts(test), [
+    { replica: 'gpu-r0', outcome: 'upstream_unreachable' },
+    { replica: 'gpu-r1', outcome: 'ok' },
+  ]);
 });
 
 // A non-streaming answer is silent until its generation ends, so a wait for one is no sign of a hung
@@ -101,7 +106,10 @@ t.test('a hanging replica: first-token timeout on a stream, then the next', asyn
   t.equal(streamed.res.status, 200);
   t.match(streamed.text, /"content":"fine"/);
   t.ok(streamed.text.endsWith('data: [DONE]\n\n'));
-  t.match(lastAttempts(test), [{ replica: 'gpu-r0', outcome: 'upstream_timeout' }, { replica: 'gpu-r1', outcome: 'ok' }]);
+  t.match(lastAttempts(test), [
+    { replica: 'gpu-r0', outcome: 'upstream_timeout' },
+    { replica: 'gpu-r1', outcome: 'ok' },
+  ]);
 });
 
 t.test('a replica that dies before its first token fails over invisibly', async (t) => {
@@ -133,7 +141,10 @@ t.test('all replicas fail: a 502 with every attempt in the log, and no SDK retry
   for (const engine of engines) engine.reply({ kind: 'text', status: 500, text: 'boom' });
   const client = test.client.withOptions({ maxRetries: 2 });
   await t.rejects(client.chat.completions.create({ model: 'gpu', messages: [{ role: 'user', content: 'x' }] }), { status: 502, code: 'upstream_error' });
-  t.equal(engines.reduce((sum, engine) => sum + engine.requests.length, 0), 6);
+  t.equal(
+    engines.reduce((sum, engine) => sum + engine.requests.length, 0),
+    6,
+  );
 });
 
 t.test('a drop after commit: one SSE error event, no retry', async (t) => {
@@ -176,7 +187,7 @@ t.test('an engine 4xx is the request at fault: not retried', async (t) => {
   t.equal(e1.requests.length, 0);
 });
 
-t.test('fallback to the tier\'s second pool', async (t) => {
+t.test("fallback to the tier's second pool", async (t) => {
   const test = await router(config({ large: { pools: { gpu: { urls: [e0.url] }, hosted: { urls: [e1.url] } } } }), t);
   e0.reply({ kind: 'text', status: 502, text: 'bad gateway' });
   const { res } = await chat(test, 'large');
@@ -197,10 +208,7 @@ t.test('spill to the next tier when the tier is exhausted', async (t) => {
 });
 
 t.test('spill under load: a saturated tier sends requests to spillTo at once', async (t) => {
-  const test = await router(
-    config({ large: { pools: { big: { urls: [e0.url], maxInFlight: 1 } }, spillTo: 'small' }, small: { pools: { little: { urls: [e1.url] } } } }),
-    t,
-  );
+  const test = await router(config({ large: { pools: { big: { urls: [e0.url], maxInFlight: 1 } }, spillTo: 'small' }, small: { pools: { little: { urls: [e1.url] } } } }), t);
   e0.reply({ kind: 'stream', events: chatStreamEvents(['slow', 'slow', 'slow']), delayMs: 150 });
   const first = chat(test, 'large', { stream: true });
   await waitFor('the first request in flight', async () => (await adminReplicas(test.url))['big-r0']?.inFlight === 1);

@@ -99,18 +99,15 @@ t.test('another method on an inference path: the 405 koa sent, byte for byte, wi
 t.test('OPTIONS on an inference path: 200, empty, Allow: POST, as koa answered it', async (t) => {
   for (const path of INFERENCE) {
     const { id, ...reply } = await send(test.url, 'OPTIONS', path);
-    t.strictSame(reply, {
-      status: 200,
-      headers: [
-        `x-request-id: ${id}`,
-        'Content-Type: text/plain; charset=utf-8',
-        'Content-Length: 0',
-        'Allow: POST',
-        'Connection: keep-alive',
-        'Keep-Alive: timeout=5',
-      ],
-      body: '',
-    }, `OPTIONS ${path}`);
+    t.strictSame(
+      reply,
+      {
+        status: 200,
+        headers: [`x-request-id: ${id}`, 'Content-Type: text/plain; charset=utf-8', 'Content-Length: 0', 'Allow: POST', 'Connection: keep-alive', 'Keep-Alive: timeout=5'],
+        body: '',
+      },
+      `OPTIONS ${path}`,
+    );
   }
 });
 
@@ -171,7 +168,15 @@ t.test('every inference request: served once, one access line with the status th
     { name: 'success, query ignored', method: 'POST', path: '/v1/chat/completions?x=1', key: VALID, body: chat, status: 200, upstream: 1 },
     { name: 'success, absolute form', method: 'POST', path: `${test.url}/v1/chat/completions`, key: VALID, body: chat, status: 200, upstream: 1 },
     { name: 'no key', method: 'POST', path: '/v1/chat/completions', body: chat, status: 401, upstream: 0 },
-    { name: 'unknown model', method: 'POST', path: '/v1/chat/completions', key: VALID, body: JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }), status: 404, upstream: 0 },
+    {
+      name: 'unknown model',
+      method: 'POST',
+      path: '/v1/chat/completions',
+      key: VALID,
+      body: JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }),
+      status: 404,
+      upstream: 0,
+    },
     { name: 'wrong method', method: 'GET', path: '/v1/chat/completions', key: VALID, status: 405, upstream: 0 },
     { name: 'HEAD', method: 'HEAD', path: '/v1/embeddings', status: 405, upstream: 0 },
     { name: 'OPTIONS', method: 'OPTIONS', path: '/v1/completions', status: 200, upstream: 0 },
@@ -193,6 +198,10 @@ t.test('every inference request: served once, one access line with the status th
   for (const [index, c] of cases.entries()) {
     const lines = test.requestLogs().filter((line) => line['requestId'] === ids[index]);
     const path = c.path.replace(test.url, '').replace(/\?.*$/, '');
-    t.strictSame(lines.map((line) => [line['method'], line['path'], line['status']]), [[c.method, path, c.status]], `${c.name}: one access line`);
+    t.strictSame(
+      lines.map((line) => [line['method'], line['path'], line['status']]),
+      [[c.method, path, c.status]],
+      `${c.name}: one access line`,
+    );
   }
 });

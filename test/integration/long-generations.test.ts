@@ -93,7 +93,10 @@ t.test('a non-streaming generation slower than the stream first-token timeout su
   t.equal(spare!.received, 0, 'never re-run elsewhere');
   t.match(lastAttempts(test), [{ replica: 'gpu-r0', outcome: 'ok', status: 200 }]);
   t.equal((lastAttempts(test) as unknown[]).length, 1);
-  t.strictSame(await failures(test), [['gpu-r0', 0, 0], ['gpu-r1', 0, 0]]);
+  t.strictSame(await failures(test), [
+    ['gpu-r0', 0, 0],
+    ['gpu-r1', 0, 0],
+  ]);
 });
 
 t.test('the non-streaming total timeout: a 504, no retry on another replica, no ejection', async (t) => {
@@ -108,7 +111,7 @@ t.test('the non-streaming total timeout: a 504, no retry on another replica, no 
   t.equal(res.headers.get('x-should-retry'), 'false', 'the SDKs would only run the same long generation again');
   t.strictSame(await res.json(), {
     error: {
-      message: 'Replica gpu-r0 did not finish its answer within 150 ms (the pool\'s responseTimeoutMs).',
+      message: "Replica gpu-r0 did not finish its answer within 150 ms (the pool's responseTimeoutMs).",
       type: 'server_error',
       param: null,
       code: 'upstream_timeout',
@@ -119,7 +122,10 @@ t.test('the non-streaming total timeout: a 504, no retry on another replica, no 
   t.equal(spare!.received, 0, 'not re-run on another replica');
   t.match(lastAttempts(test), [{ replica: 'gpu-r0', outcome: 'generation_timeout' }]);
   t.equal((lastAttempts(test) as unknown[]).length, 1);
-  t.strictSame(await failures(test), [['gpu-r0', 0, 0], ['gpu-r1', 0, 0]]);
+  t.strictSame(await failures(test), [
+    ['gpu-r0', 0, 0],
+    ['gpu-r1', 0, 0],
+  ]);
 });
 
 t.test('the request deadline is no replica failure: not retried, not counted, streaming and not', async (t) => {
@@ -151,5 +157,9 @@ t.test('the request deadline is no replica failure: not retried, not counted, st
   t.notMatch(text, /\[DONE\]/);
   t.match(lastAttempts(test), [{ replica: 'gpu-r1', outcome: 'generation_timeout' }]);
   t.equal(spare!.received, 0);
-  t.strictSame(await failures(test), [['gpu-r0', 0, 0], ['gpu-r1', 0, 0], ['gpu-r2', 0, 0]]);
+  t.strictSame(await failures(test), [
+    ['gpu-r0', 0, 0],
+    ['gpu-r1', 0, 0],
+    ['gpu-r2', 0, 0],
+  ]);
 });

@@ -38,7 +38,11 @@ t.test('without a metrics port, /metrics on the API listener needs the admin tok
   const test = await start({}, { SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN });
   t.teardown(() => test.close());
   t.equal(test.router.metricsUrl, null, 'no metrics listener');
-  for (const [who, authorization] of [['no credentials', undefined], ['a client key', `Bearer ${SECRET}`], ['a wrong token', 'Bearer nope']] as const) {
+  for (const [who, authorization] of [
+    ['no credentials', undefined],
+    ['a client key', `Bearer ${SECRET}`],
+    ['a wrong token', 'Bearer nope'],
+  ] as const) {
     const res = await get(`${test.url}/metrics`, authorization);
     t.equal(res.status, 401, `${who}: 401`);
     t.equal(res.text, TOKEN_REQUIRED, `${who}: OpenAI's envelope`);

@@ -97,7 +97,10 @@ t.test('streaming chat: chunks arrive in order, usage chunk hidden unless asked'
   const chunks = [];
   for await (const chunk of stream) chunks.push(chunk);
   t.equal(chunks.map((c) => c.choices[0]?.delta.content ?? '').join(''), 'Hello!');
-  t.notOk(chunks.some((c) => c.usage), 'no usage chunk the client did not ask for');
+  t.notOk(
+    chunks.some((c) => c.usage),
+    'no usage chunk the client did not ask for',
+  );
   t.same(engine.requests[0]?.body?.['stream_options'], { include_usage: true }, 'usage always requested upstream');
   const log = test.requestLogs().at(-1);
   t.equal(log?.['promptTokens'], 5);
@@ -133,7 +136,10 @@ t.test('engines that write JSON with spaces and send "usage": null in every chun
   const events = (await res.text()).split('\n\n').filter(Boolean);
   t.equal(events.at(-1), 'data: [DONE]');
   t.equal(events.length, spaced.length, 'every chunk but the usage chunk, then [DONE]');
-  t.ok(events.slice(0, -1).every((event) => event.includes('"usage": null')), 'chunks with "usage": null pass through untouched');
+  t.ok(
+    events.slice(0, -1).every((event) => event.includes('"usage": null')),
+    'chunks with "usage": null pass through untouched',
+  );
   const log = test.requestLogs().at(-1);
   t.equal(log?.['promptTokens'], 11);
   t.equal(log?.['completionTokens'], 2);
@@ -199,10 +205,7 @@ t.test('a client that disconnects mid-stream aborts the upstream request', async
   engine.reply({ kind: 'stream', events: chatStreamEvents(Array.from({ length: 50 }, (_, i) => `w${i}`)), delayMs: 20 });
   const closed = engine.nextEarlyClose();
   const controller = new AbortController();
-  const stream = await test.client.chat.completions.create(
-    { model: 'chat', messages: [{ role: 'user', content: 'hi' }], stream: true },
-    { signal: controller.signal },
-  );
+  const stream = await test.client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], stream: true }, { signal: controller.signal });
   let received = 0;
   // The SDK ends iteration quietly when its own signal aborts.
   for await (const _chunk of stream) {
@@ -252,8 +255,7 @@ t.test('completions, streaming and not', async (t) => {
   t.equal(engine.requests[0]?.path, '/v1/completions');
   t.same(engine.requests[0]?.body, { model: 'served-chat', prompt: 'hello', max_tokens: 5 });
 
-  const textChunk = (text: string) =>
-    JSON.stringify({ id: 'cmpl-2', object: 'text_completion', created: 1, model: 'm', choices: [{ index: 0, text, finish_reason: null }] });
+  const textChunk = (text: string) => JSON.stringify({ id: 'cmpl-2', object: 'text_completion', created: 1, model: 'm', choices: [{ index: 0, text, finish_reason: null }] });
   engine.reply({ kind: 'stream', events: [textChunk('a'), textChunk('b')] });
   const stream = await test.client.completions.create({ model: 'chat', prompt: 'x', stream: true });
   let text = '';

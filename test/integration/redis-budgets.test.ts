@@ -85,8 +85,12 @@ t.test('three routers on one Redis never overspend a strict token budget, and ch
   t.comment(`limit ${LIMIT}: ${served.length} served, ${refused.length} refused; charged ${charged}, clients' usage ${clientTotal}`);
   t.ok(served.length > 0 && refused.length > 0, 'only part of the traffic fits the budget');
   t.ok(charged <= LIMIT, `charged ${charged} <= limit ${LIMIT}`);
-  t.equal(charged, clientTotal, "the store charged exactly the sum of the usage clients received");
-  for (const url of urls) t.ok(served.some((reply) => reply.url === url), `${url} served part of the budget`);
+  t.equal(charged, clientTotal, 'the store charged exactly the sum of the usage clients received');
+  for (const url of urls)
+    t.ok(
+      served.some((reply) => reply.url === url),
+      `${url} served part of the budget`,
+    );
   t.ok(served.some((reply) => reply.stream) && served.some((reply) => !reply.stream), 'streams and non-streams both served');
 });
 
@@ -109,7 +113,10 @@ t.test('requests per minute hold across three routers: 30 of 60, not 3 × 30', a
   );
   for (const reply of refused) t.match(reply.error?.message, /^Rate limit reached for requests per minute: limit 30\. Please try again in \d+s\.$/);
   const retryAfter = refused.map((reply) => Number(reply.headers.get('retry-after')));
-  t.ok(retryAfter.every((seconds) => Number.isInteger(seconds) && seconds >= 1 && seconds <= 60), `retry-after is 1..60 s (${distinct(retryAfter).join(', ')})`);
+  t.ok(
+    retryAfter.every((seconds) => Number.isInteger(seconds) && seconds >= 1 && seconds <= 60),
+    `retry-after is 1..60 s (${distinct(retryAfter).join(', ')})`,
+  );
   const usage = await view.usage('team', sentAt);
   t.equal(usage?.requests?.used, 30, "the minute's shared counter admitted 30");
 });
@@ -130,11 +137,7 @@ t.test('a Redis outage, under each onStoreError policy, and the reconnect that f
 
       await outage.stop();
       // The key is in the router's cache; the spare key is not, so its lookup needs the store too.
-      const during = [
-        await chat(url, SECRET, { maxTokens: 4 }),
-        await chat(url, SECRET, { maxTokens: 4, stream: true }),
-        await chat(url, SPARE_SECRET, { maxTokens: 4 }),
-      ];
+      const during = [await chat(url, SECRET, { maxTokens: 4 }), await chat(url, SECRET, { maxTokens: 4, stream: true }), await chat(url, SPARE_SECRET, { maxTokens: 4 })];
       if (policy === 'fail-closed') {
         for (const reply of during) {
           t.equal(reply.status, 503, 'refused while the store is away');
@@ -232,7 +235,11 @@ t.test('keys, budgets and usage survive a router restart', async (t) => {
   // Besides the key router.yaml declares (put back at every start), one that lives only in Redis, as
   // the admin API makes them: nothing but Redis can bring it back.
   await view.putKey(storedKey('ops', OPS_SECRET, limits));
-  for (const [secret, stream] of [[SECRET, false], [SECRET, true], [OPS_SECRET, false]] as const) {
+  for (const [secret, stream] of [
+    [SECRET, false],
+    [SECRET, true],
+    [OPS_SECRET, false],
+  ] as const) {
     t.equal((await chat(urls[0]!, secret, { stream, maxTokens: 8 })).status, 200);
   }
   t.equal(await settled(view, 'day', 'team'), 2 * COST);
@@ -242,7 +249,10 @@ t.test('keys, budgets and usage survive a router restart', async (t) => {
   t.equal(await procs[0]!.stop(), 0, 'the router exited 0 on SIGTERM');
   const next = await startRouterProcess(configPath, { SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN });
   t.teardown(() => next.stop());
-  for (const [id, used] of [['team', 2 * COST], ['ops', COST]] as const) {
+  for (const [id, used] of [
+    ['team', 2 * COST],
+    ['ops', COST],
+  ] as const) {
     const res = await fetch(`${next.url}/admin/keys/${id}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, signal: AbortSignal.timeout(5_000) });
     t.equal(res.status, 200, `GET /admin/keys/${id} on the new router`);
     t.type(created[id], 'string');
@@ -252,7 +262,10 @@ t.test('keys, budgets and usage survive a router restart', async (t) => {
       `${id}: the same key, its budget and its usage`,
     );
   }
-  for (const [id, secret, before] of [['team', SECRET, 2 * COST], ['ops', OPS_SECRET, COST]] as const) {
+  for (const [id, secret, before] of [
+    ['team', SECRET, 2 * COST],
+    ['ops', OPS_SECRET, COST],
+  ] as const) {
     const reply = await chat(next.url, secret, { maxTokens: 8 });
     t.equal(reply.status, 200, `${id} still works through the new router`);
     // The reservation of this request (prompt bound 26 + max_tokens 8) is counted in the header.

@@ -23,7 +23,8 @@ function run(file: string, env: Record<string, string>): Promise<{ code: number 
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-const REASON = '/nonexistent/redis-server not found (install redis-server, or set REDIS_SERVER_BIN): the Redis tests are skipped. CI=true or SWITCHYARD_REQUIRE_REDIS=1 makes this a failure.';
+const REASON =
+  '/nonexistent/redis-server not found (install redis-server, or set REDIS_SERVER_BIN): the Redis tests are skipped. CI=true or SWITCHYARD_REQUIRE_REDIS=1 makes this a failure.';
 
 t.test('without redis-server, each Redis-backed file is skipped with one message', async (t) => {
   for (const file of FILES) {

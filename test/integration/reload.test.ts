@@ -49,8 +49,7 @@ async function chat(test: TestRouter, stream = false): Promise<{ status: number;
   return { status: res.status, replica: res.headers.get('x-switchyard-replica'), complete: !stream || text.endsWith('data: [DONE]\n\n') };
 }
 
-const adminReload = (test: TestRouter) =>
-  fetch(`${test.url}/admin/config/reload`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+const adminReload = (test: TestRouter) => fetch(`${test.url}/admin/config/reload`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
 
 t.test('a file change reroutes traffic mid-flight, and no request fails', async (t) => {
   const test = await start('traffic.yaml', 'blue', t);
@@ -73,7 +72,11 @@ t.test('a file change reroutes traffic mid-flight, and no request fails', async 
   await traffic;
   const first = await longStream;
   t.same(first, { status: 200, replica: 'blue-r0', complete: true }, 'the stream in flight completed on the old route');
-  t.same(results.filter((r) => r.status !== 200 || !r.complete), [], 'no request failed');
+  t.same(
+    results.filter((r) => r.status !== 200 || !r.complete),
+    [],
+    'no request failed',
+  );
   t.same(new Set(results.slice(afterSwitch + 1).map((r) => r.replica)), new Set(['green-r0']), 'after the switch only green serves');
   t.match(await test.scrape(), /switchyard_config_reloads_total\{trigger="file",result="applied"\} 1/);
 });
@@ -121,7 +124,10 @@ t.test('replicas whose URL did not change keep their state', async (t) => {
   t.equal((await open).complete, true);
   t.equal((await adminReplicas(test.url))['green-r0']?.inFlight, 0, 'and is released on the same replica');
   const models = (await (await fetch(`${test.url}/v1/models`)).json()) as { data: { id: string }[] };
-  t.same(models.data.map((m) => m.id), ['chat', 'extra']);
+  t.same(
+    models.data.map((m) => m.id),
+    ['chat', 'extra'],
+  );
 });
 
 t.test('an explicit reload of an unchanged file rebuilds and keeps serving', async (t) => {

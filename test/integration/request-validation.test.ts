@@ -69,7 +69,12 @@ t.test('known fields of the wrong type or range: a 400 naming the field, nothing
     ['/v1/chat/completions', { top_logprobs: 'many' }, "Invalid type for 'top_logprobs': expected an integer, got a string.", 'top_logprobs'],
     ['/v1/chat/completions', { seed: 1.5 }, "Invalid type for 'seed': expected an integer, got number 1.5.", 'seed'],
     ['/v1/chat/completions', { seed: 1e20 }, "Invalid value for 'seed': expected a 64-bit integer, got number 100000000000000000000.", 'seed'],
-    ['/v1/chat/completions', { stream: true, stream_options: { include_usage: 'yes' } }, "Invalid type for 'stream_options': expected an object whose 'include_usage' is a boolean, got an object.", 'stream_options'],
+    [
+      '/v1/chat/completions',
+      { stream: true, stream_options: { include_usage: 'yes' } },
+      "Invalid type for 'stream_options': expected an object whose 'include_usage' is a boolean, got an object.",
+      'stream_options',
+    ],
     ['/v1/chat/completions', { response_format: 'json' }, "Invalid type for 'response_format': expected an object with a string 'type', got a string.", 'response_format'],
     ['/v1/chat/completions', { tools: { type: 'function' } }, "Invalid type for 'tools': expected an array of objects, got an object.", 'tools'],
     ['/v1/chat/completions', { tool_choice: 'sometimes' }, "Invalid value for 'tool_choice': expected 'none', 'auto', 'required' or an object, got a string.", 'tool_choice'],
@@ -80,7 +85,12 @@ t.test('known fields of the wrong type or range: a 400 naming the field, nothing
     ['/v1/completions', { echo: 'yes' }, "Invalid type for 'echo': expected a boolean, got a string.", 'echo'],
     ['/v1/completions', { logprobs: true }, "Invalid type for 'logprobs': expected an integer, got boolean true.", 'logprobs'],
     ['/v1/completions', { temperature: -0.5 }, "Invalid value for 'temperature': expected a number from 0 to 2, got number -0.5.", 'temperature'],
-    ['/v1/embeddings', { input: ['a', 1] }, "Invalid type for 'input': expected a string, an array of strings, an array of token ids or an array of arrays of token ids, got an array.", 'input'],
+    [
+      '/v1/embeddings',
+      { input: ['a', 1] },
+      "Invalid type for 'input': expected a string, an array of strings, an array of token ids or an array of arrays of token ids, got an array.",
+      'input',
+    ],
     ['/v1/embeddings', { dimensions: 0 }, "Invalid value for 'dimensions': expected an integer of at least 1, got number 0.", 'dimensions'],
     ['/v1/embeddings', { encoding_format: 1 }, "Invalid type for 'encoding_format': expected a string, got number 1.", 'encoding_format'],
   ];
@@ -150,7 +160,12 @@ t.test('a body sent as something other than JSON is a 415; none, or a +json type
     );
   }
   t.equal(posts().length, 0, 'no engine was asked');
-  const accepted: Record<string, string>[] = [{}, { 'content-type': 'application/json; charset=utf-8' }, { 'content-type': 'Application/JSON' }, { 'content-type': 'application/vnd.example+json' }];
+  const accepted: Record<string, string>[] = [
+    {},
+    { 'content-type': 'application/json; charset=utf-8' },
+    { 'content-type': 'Application/JSON' },
+    { 'content-type': 'application/vnd.example+json' },
+  ];
   for (const headers of accepted) {
     const res = await post('/v1/chat/completions', body, headers);
     t.equal(res.status, 200, `${JSON.stringify(headers)}: served`);

@@ -48,8 +48,7 @@ t.test('without include_usage the client gets no usage chunk (the router still r
 });
 
 t.test('non-streaming chat is deterministic and spread over the replicas', async (t) => {
-  const ask = () =>
-    client.chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'same question' }], max_tokens: 8 }).withResponse();
+  const ask = () => client.chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'same question' }], max_tokens: 8 }).withResponse();
   const answers = new Set<string>();
   const replicas = new Set<string>();
   for (let i = 0; i < 20; i++) {
@@ -73,5 +72,8 @@ t.test('completions and embeddings (the SDK asks for base64 by default)', async 
 
 t.test('models lists the aliases of router.yaml', async (t) => {
   const models = await client.models.list();
-  t.same(models.data.map((m) => m.id), ['auto', 'small', 'large', 'embed']);
+  t.same(
+    models.data.map((m) => m.id),
+    ['auto', 'small', 'large', 'embed'],
+  );
 });

@@ -42,7 +42,13 @@ function write(res: ServerResponse, text: string): Promise<void> {
 
 /** A chat chunk as vLLM writes it (`data: {json}\n\n`, vllm/entrypoints/openai/serving_chat.py). */
 function chunk(delta: object, finish: string | null = null): string {
-  const body = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1700000000, model: 'served-gpu', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] };
+  const body = {
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1700000000,
+    model: 'served-gpu',
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  };
   return `data: ${JSON.stringify(body)}\n\n`;
 }
 
@@ -94,7 +100,10 @@ t.test("axum's keep-alive, then the replica dies before its first token: retried
   t.notMatch(text, /error/);
   t.match(text, /"content":"kept"/);
   t.ok(text.endsWith('data: [DONE]\n\n'));
-  t.match(lastAttempts(test), [{ replica: 'gpu-r0', outcome: 'upstream_unreachable' }, { replica: 'gpu-r1', outcome: 'ok' }]);
+  t.match(lastAttempts(test), [
+    { replica: 'gpu-r0', outcome: 'upstream_unreachable' },
+    { replica: 'gpu-r1', outcome: 'ok' },
+  ]);
 });
 
 t.test('keep-alives alone are no first token: the first-token timeout still fires, and the stream is retried', async (t) => {
@@ -112,7 +121,10 @@ t.test('keep-alives alone are no first token: the first-token timeout still fire
   t.equal(status, 200);
   t.notMatch(text, /error/);
   t.match(text, /"content":"kept"/);
-  t.match(lastAttempts(test), [{ replica: 'gpu-r0', outcome: 'upstream_timeout' }, { replica: 'gpu-r1', outcome: 'ok' }]);
+  t.match(lastAttempts(test), [
+    { replica: 'gpu-r0', outcome: 'upstream_timeout' },
+    { replica: 'gpu-r1', outcome: 'ok' },
+  ]);
 });
 
 t.test('with the official SDK: comments after commit are passed on and skipped by the client', async (t) => {

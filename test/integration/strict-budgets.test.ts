@@ -89,10 +89,22 @@ function vllm({ maxModelLen }: VllmOptions) {
         if (error !== null) return error;
       }
       const outputs = prompts.map((prompt) => maxTokens ?? maxModelLen - prompt);
-      const choices = prompts.flatMap((_, i) => Array.from({ length: n }, (__, j) => ({ index: i * n + j, text: 'w '.repeat(outputs[i] ?? 0), logprobs: null, finish_reason: 'length' })));
+      const choices = prompts.flatMap((_, i) =>
+        Array.from({ length: n }, (__, j) => ({ index: i * n + j, text: 'w '.repeat(outputs[i] ?? 0), logprobs: null, finish_reason: 'length' })),
+      );
       const completion = outputs.reduce((sum, o) => sum + o * n, 0);
       const prompt = prompts.reduce((sum, p) => sum + p, 0);
-      return { kind: 'json', body: { id: 'cmpl-fake', object: 'text_completion', created: 1700000000, model: body['model'], choices, usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } } };
+      return {
+        kind: 'json',
+        body: {
+          id: 'cmpl-fake',
+          object: 'text_completion',
+          created: 1700000000,
+          model: body['model'],
+          choices,
+          usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+        },
+      };
     }
     const prompt = chatPromptTokens(body);
     const maxTokens = num(body['max_completion_tokens']) || num(body['max_tokens']);
@@ -225,7 +237,22 @@ t.test("strict: without contextLength, the context is read from vLLM's GET /v1/m
         root: '/models/served-short',
         parent: null,
         max_model_len: 2048,
-        permission: [{ id: 'modelperm-1', object: 'model_permission', created: 1700000000, allow_create_engine: false, allow_sampling: true, allow_logprobs: true, allow_search_indices: false, allow_view: true, allow_fine_tuning: false, organization: '*', group: null, is_blocking: false }],
+        permission: [
+          {
+            id: 'modelperm-1',
+            object: 'model_permission',
+            created: 1700000000,
+            allow_create_engine: false,
+            allow_sampling: true,
+            allow_logprobs: true,
+            allow_search_indices: false,
+            allow_view: true,
+            allow_fine_tuning: false,
+            organization: '*',
+            group: null,
+            is_blocking: false,
+          },
+        ],
       },
     ],
   };
@@ -238,7 +265,7 @@ t.test("strict: without contextLength, the context is read from vLLM's GET /v1/m
   t.notOk(sent !== undefined && 'max_tokens' in (sent.body ?? {}), 'the body went as the client sent it');
 });
 
-t.test("strict: a pool of engine openai is capped with max_completion_tokens, never max_tokens", async (t) => {
+t.test('strict: a pool of engine openai is capped with max_completion_tokens, never max_tokens', async (t) => {
   const test = await router(t, { key: { limits: { tokensLifetime: 100_000 } }, budgets: { maxOutputTokens: 300 } });
   await client(test).chat.completions.create({ model: 'hosted', messages: [{ role: 'user', content: 'hi' }] });
   const body = hosted.requests.at(-1)?.body ?? {};
@@ -260,9 +287,17 @@ t.test('strict: no overspend when the output is bounded only by the context, on 
   long.respond = vllm({ maxModelLen: 4096 });
   // No max_tokens: each may cost up to 4,096 on the fallback, whatever the first pool's context says.
   const prompts = [1, 50, 100, 200, 400, 800, 1000, 1200];
-  const results = await Promise.all(prompts.map((count) => outcome(client(test).chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: longPrompt(count) }] }))));
-  t.ok(results.every((r) => r.status === 200 || r.status === 429), `served or refused, never failed: ${JSON.stringify(results.map((r) => r.status))}`);
-  t.ok(results.some((r) => r.status === 200), 'some served');
+  const results = await Promise.all(
+    prompts.map((count) => outcome(client(test).chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: longPrompt(count) }] }))),
+  );
+  t.ok(
+    results.every((r) => r.status === 200 || r.status === 429),
+    `served or refused, never failed: ${JSON.stringify(results.map((r) => r.status))}`,
+  );
+  t.ok(
+    results.some((r) => r.status === 200),
+    'some served',
+  );
   const spent = await settled(test);
   t.ok(spent <= LIMIT, `spent ${spent} ≤ ${LIMIT}`);
 });
@@ -274,7 +309,9 @@ t.test('strict: max_completion_tokens counts when max_tokens is smaller (vLLM us
   const test = await router(t, { key: { limits: { tokensLifetime: LIMIT } } });
   short.respond = vllm({ maxModelLen: 8192 });
   const results = await Promise.all(
-    Array.from({ length: 3 }, () => outcome(client(test).chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10, max_completion_tokens: 1000 }))),
+    Array.from({ length: 3 }, () =>
+      outcome(client(test).chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 10, max_completion_tokens: 1000 })),
+    ),
   );
   const spent = await settled(test);
   t.ok(spent <= LIMIT, `spent ${spent} ≤ ${LIMIT}`);
@@ -288,7 +325,17 @@ t.test('strict: a batched /v1/completions prompt reserves every prompt × n', as
   const api = client(test);
   const results = [
     await outcome(api.completions.create({ model: 'chat', prompt: ['one', 'two', 'three', 'four'], n: 2, max_tokens: 20 })),
-    await outcome(api.completions.create({ model: 'chat', prompt: [[1, 2, 3], [4, 5, 6], [7, 8, 9]], max_tokens: 30 })),
+    await outcome(
+      api.completions.create({
+        model: 'chat',
+        prompt: [
+          [1, 2, 3],
+          [4, 5, 6],
+          [7, 8, 9],
+        ],
+        max_tokens: 30,
+      }),
+    ),
   ];
   const spent = await settled(test);
   t.ok(spent <= LIMIT, `spent ${spent} ≤ ${LIMIT} (4 prompts × 2 × 20 = 160 output tokens; 3 × 30 = 90)`);
@@ -306,7 +353,19 @@ t.test('strict: image and audio parts are reserved', async (t) => {
   const results = [
     await outcome(api.chat.completions.create({ model: 'chat', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'text', text: 'compare' }, image, image] }] })),
     await outcome(
-      api.chat.completions.create({ model: 'chat', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'text', text: 'transcribe' }, { type: 'input_audio', input_audio: { data: audio, format: 'wav' } }] }] }),
+      api.chat.completions.create({
+        model: 'chat',
+        max_tokens: 5,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'transcribe' },
+              { type: 'input_audio', input_audio: { data: audio, format: 'wav' } },
+            ],
+          },
+        ],
+      }),
     ),
     await outcome(api.chat.completions.create({ model: 'chat', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'text', text: 'describe' }, image] }] })),
   ];
@@ -323,9 +382,23 @@ for (const field of ['reasoning_content', 'reasoning']) {
     const LIMIT = 60;
     const test = await router(t, { key: { limits: { tokensLifetime: LIMIT } }, budgets: { budgetMode: 'tight', topUpTokens: 10 } });
     // Bytes as vLLM streams them (ChatCompletionStreamResponse.model_dump_json(exclude_unset=True)).
-    const chunk = (delta: object) => JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1700000000, model: 'served-short', choices: [{ index: 0, delta, logprobs: null, finish_reason: null }] });
+    const chunk = (delta: object) =>
+      JSON.stringify({
+        id: 'chatcmpl-1',
+        object: 'chat.completion.chunk',
+        created: 1700000000,
+        model: 'served-short',
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: null }],
+      });
     const thinking = Array.from({ length: 200 }, (_, i) => chunk({ [field]: `step ${i} ` }));
-    const usage = JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1700000000, model: 'served-short', choices: [], usage: { prompt_tokens: 10, completion_tokens: 201, total_tokens: 211 } });
+    const usage = JSON.stringify({
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      created: 1700000000,
+      model: 'served-short',
+      choices: [],
+      usage: { prompt_tokens: 10, completion_tokens: 201, total_tokens: 211 },
+    });
     short.reply({ kind: 'stream', events: [chunk({ role: 'assistant', content: '' }), ...thinking, chunk({ content: 'done' }), usage], delayMs: 1 });
     const res = await fetch(`${test.url}/v1/chat/completions`, {
       method: 'POST',
@@ -353,16 +426,32 @@ t.test('a refusal blocked only by reservations in flight is a retryable rate lim
     kind: 'stream',
     delayMs: 20,
     events: [
-      JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'hello' }, finish_reason: null }] }),
+      JSON.stringify({
+        id: 'c',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'm',
+        choices: [{ index: 0, delta: { role: 'assistant', content: 'hello' }, finish_reason: null }],
+      }),
       JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
-      JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } }),
+      JSON.stringify({
+        id: 'c',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'm',
+        choices: [],
+        usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+      }),
     ],
   });
   short.respond = () => slow({ prompt_tokens: 7, completion_tokens: 3 });
   const api = client(test);
-  const call = () => outcome(api.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 100, stream: true }).then(async (stream) => {
-    for await (const chunk of stream) void chunk;
-  }));
+  const call = () =>
+    outcome(
+      api.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 100, stream: true }).then(async (stream) => {
+        for await (const chunk of stream) void chunk;
+      }),
+    );
   // 100 requests × 10 tokens: at most 1,000 of 1,200 can ever be used, so a request of 126 always fits
   // what is used; whatever is refused is refused for reservations in flight.
   const results = await Promise.all(Array.from({ length: 100 }, call));

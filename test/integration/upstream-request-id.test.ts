@@ -98,7 +98,11 @@ t.test('two concurrent requests with the same x-request-id both succeed against 
     t.ok(id.startsWith('trace-7'), `${id} carries the caller's id, for correlation`);
   }
   const lines = test.requestLogs();
-  t.strictSame(lines.map((line) => line['requestId']), ['trace-7', 'trace-7'], "the access log keeps the caller's id");
+  t.strictSame(
+    lines.map((line) => line['requestId']),
+    ['trace-7', 'trace-7'],
+    "the access log keeps the caller's id",
+  );
   const logged = lines.flatMap((line) => (line['attempts'] as { upstreamId: string }[]).map((attempt) => attempt.upstreamId));
   t.strictSame([...logged].sort(), [...engine.ids].sort(), 'each attempt logs the id the engine saw');
 });
