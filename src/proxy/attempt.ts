@@ -44,15 +44,7 @@ export type Relay = (attempt: AttemptContext) => Promise<void>;
  * the result (`error`, or outcome `client_abort`) for the caller to judge; after commit the relay
  * handles failures itself, and the result says how the stream ended.
  */
-export async function runAttempt(
-  input: AttemptInput,
-  pool: Pool,
-  replica: Replica,
-  payload: string,
-  path: string,
-  panic: boolean,
-  relay: Relay,
-): Promise<AttemptResult> {
+export async function runAttempt(input: AttemptInput, pool: Pool, replica: Replica, payload: string, path: string, panic: boolean, relay: Relay): Promise<AttemptResult> {
   const result: Draft<AttemptResult> = {
     pool: pool.name,
     replica: replica.name,

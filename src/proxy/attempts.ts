@@ -8,7 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RetryConfig } from '../config/types.js';
 import type { RouterMetrics } from '../observability/metrics.js';
-import { RouterError } from '../openai/errors.js';
+import type { RouterError } from '../openai/errors.js';
 import type { Pool } from '../pools/pool.js';
 import type { Replica } from '../pools/replica.js';
 import { ENDPOINT_PATHS } from '../routing/inference-request.js';
