@@ -24,6 +24,8 @@ export default defineConfig([
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // A caught reason passed on unchanged (typed unknown) is a rethrow, not a new non-Error rejection.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
       // Off: async functions without an await are deliberate where an interface returns a promise (the memory
       // store implements the same async store as Redis; tap callbacks), so a synchronous throw still rejects.
       '@typescript-eslint/require-await': 'off',
