@@ -19,6 +19,7 @@ import { source as theoremqa } from './theoremqa.js';
 import { source as agieval } from './agieval.js';
 import { source as quixbugs } from './quixbugs.js';
 import { source as exercism } from './exercism.js';
+import { source as codingChallenges } from './coding-challenges.js';
 import { source as systemDesign } from './system-design.js';
 import { source as arenaHard } from './arena-hard.js';
 import { source as mtBench101 } from './mt-bench-101.js';
@@ -41,6 +42,7 @@ export const SOURCES: readonly CorpusSource[] = [
   agieval,
   quixbugs,
   exercism,
+  codingChallenges,
   systemDesign,
   arenaHard,
   mtBench,
