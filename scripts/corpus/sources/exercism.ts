@@ -64,7 +64,7 @@ const DROPS: ReadonlyMap<string, { readonly form: ExercismForm; readonly why: st
   string,
   { readonly form: ExercismForm; readonly why: string }
 >([
-  ['hello-world', { form: 'short', why: '"Exercism\'s classic introductory exercise. Just say \"Hello, World!\"." — print a fixed string, no computation: not non-trivial code' }],
+  ['hello-world', { form: 'short', why: '"Exercism\'s classic introductory exercise. Just say "Hello, World!"." — print a fixed string, no computation: not non-trivial code' }],
   ['tree-building', { form: 'short', why: '"Refactor a tree building algorithm." — refactor code the prompt does not contain' }],
   ['ledger', { form: 'long', why: 'refactor a ledger printer whose code the prompt does not contain' }],
   ['markdown', { form: 'long', why: 'refactor a Markdown parser whose code the prompt does not contain' }],

@@ -2,7 +2,7 @@
 // predictions the harness collects with any trainer (a stand-in here, so the test needs no model).
 import t from 'tap';
 import type { Complexity } from '../classification.js';
-import type { ClassProbabilities, LearnedClassifierModel, TrainingExample } from './contract.js';
+import type { LearnedClassifierModel, TrainingExample } from './contract.js';
 import { losoFolds, parseCorpus, runLoso, type CorpusEntry } from './loso.js';
 
 const line = (id: string, source: string, label: Complexity, extra: Record<string, unknown> = {}) =>
@@ -79,7 +79,7 @@ t.test('runLoso: every item predicted once, by a model that did not train on it'
     trainedOn.push(examples.map((example) => JSON.stringify(example.body)));
     return {
       version: 'stand-in',
-      predict: (body) => ({ probabilities: (seen.has(JSON.stringify(body)) ? [0, 0, 1] : [1, 0, 0]) as ClassProbabilities, evidence: [] }),
+      predict: (body) => ({ probabilities: (seen.has(JSON.stringify(body)) ? [0, 0, 1] : [1, 0, 0]), evidence: [] }),
     };
   };
   const folds: string[] = [];

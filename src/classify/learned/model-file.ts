@@ -61,12 +61,12 @@ export function readModelFile(path: string): LearnedClassifierModel {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`model file ${path}: ${code === 'ENOENT' ? 'not found' : `cannot be read (${error instanceof Error ? error.message : String(error)})`}`);
+    throw new Error(`model file ${path}: ${code === 'ENOENT' ? 'not found' : `cannot be read (${error instanceof Error ? error.message : String(error)})`}`, { cause: error });
   }
   try {
     return modelFromWeights(parseWeights(text));
   } catch (error) {
-    throw new Error(`model file ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`model file ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 
@@ -76,7 +76,7 @@ export function parseWeights(text: string): ModelWeights {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
   const file = record(value, 'the file');
   if (file['format'] !== FORMAT) throw new Error(`not a complexity model (format ${describe(file['format'])}, expected "${FORMAT}")`);
@@ -165,5 +165,6 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'object') return value === null ? 'null' : 'an object';
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return typeof value;
 }
