@@ -44,7 +44,15 @@ export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetric
         return;
       }
       metrics.errors.inc({ kind: reply.kind, origin: reply.origin });
-      res.once('finish', () => socket.destroy());
+      res.once('finish', () => {
+        socket.destroy();
+        // node:http forgets a request once its response has finished, so closing the socket no longer
+        // fails the body's read: without this the handler would wait for the rest of the body forever,
+        // and the request would never be settled or logged. Only a request someone is reading is
+        // failed: an 'error' without a listener would be thrown.
+        const req = res.req;
+        if (!req.complete && !req.destroyed) req.destroy(req.listenerCount('error') > 0 ? reply : undefined);
+      });
       writeError(res, reply);
       return;
     }
