@@ -74,7 +74,8 @@ export function checkPin<P>(route: ModelRoute<P>, tierName: string): TierRoute<P
   const tier = route.tiers.find((candidate) => candidate.name === tierName);
   if (tier === undefined) {
     const names = route.tiers.map((candidate) => candidate.name).join(', ');
-    throw new RouterError('invalid_request', `Tier \`${tierName}\` is not one of model \`${route.alias}\`'s tiers (${names}).`);
+    // The header is client text (up to server.maxHeaderBytes): echoed bounded, like an unknown model.
+    throw new RouterError('invalid_request', `Tier \`${clipClientText(tierName)}\` is not one of model \`${route.alias}\`'s tiers (${names}).`);
   }
   return tier;
 }
