@@ -58,19 +58,32 @@ export function estimateCost(request: InferenceRequest, media: MediaAllowance): 
   const upperBound = bytes + found.mediaTokens + overhead;
   const prompts = request.endpoint === 'completions' ? promptCount(request.body['prompt']) : 1;
   const choices = Math.max(count(request.body['n']) ?? 1, count(request.body['best_of']) ?? 1);
-  // Tokenizing is the one costly step, and strict mode needs it only when an engine reports no usage:
-  // counted on first read, then remembered.
-  let promptTokens: number | null = null;
-  return {
-    get promptTokens() {
-      promptTokens ??= Math.min(upperBound, tokensOf(texts, chars) + found.mediaTokens + overhead);
-      return promptTokens;
-    },
-    promptUpperBound: upperBound,
-    prompts,
-    generations: request.endpoint === 'embeddings' ? 0 : prompts * choices,
-    maxOutput: maxOutput(request.body),
-  };
+  return new Estimate(texts, chars, found.mediaTokens + overhead, upperBound, prompts, request.endpoint === 'embeddings' ? 0 : prompts * choices, maxOutput(request.body));
+}
+
+/**
+ * Tokenizing is the one costly step, and strict mode needs it only when an engine reports no usage:
+ * counted on first read, then remembered. A class, so the lazy count is a getter on the prototype
+ * rather than an accessor built into every request's estimate.
+ */
+class Estimate implements CostEstimate {
+  #promptTokens: number | null = null;
+
+  constructor(
+    private readonly texts: readonly string[],
+    private readonly chars: number,
+    /** Tokens the tokenizer does not see: media allowances and the chat template's. */
+    private readonly extraTokens: number,
+    readonly promptUpperBound: number,
+    readonly prompts: number,
+    readonly generations: number,
+    readonly maxOutput: number | null,
+  ) {}
+
+  get promptTokens(): number {
+    this.#promptTokens ??= Math.min(this.promptUpperBound, tokensOf(this.texts, this.chars) + this.extraTokens);
+    return this.#promptTokens;
+  }
 }
 
 function count(value: unknown): number | null {
@@ -101,6 +114,9 @@ function tokensOf(texts: readonly string[], chars: number): number {
   return Math.ceil((count(sample) / Math.max(1, sample.length)) * chars);
 }
 
+const PROMPT_FIELDS = ['prompt', 'input'] as const;
+const SCHEMA_FIELDS = ['tools', 'functions', 'response_format'] as const;
+
 /** Every piece of text the model will read, and the tokens reserved for its images and audio. */
 function collectText(body: Readonly<Record<string, unknown>>, into: string[], media: MediaAllowance): { messages: number; mediaTokens: number } {
   let mediaTokens = 0;
@@ -115,12 +131,12 @@ function collectText(body: Readonly<Record<string, unknown>>, into: string[], me
       if (calls !== undefined) into.push(JSON.stringify(calls));
     }
   }
-  for (const field of ['prompt', 'input'] as const) {
+  for (const field of PROMPT_FIELDS) {
     const value = body[field];
     if (typeof value === 'string') into.push(value);
     else if (Array.isArray(value)) for (const item of value) into.push(typeof item === 'string' ? item : JSON.stringify(item));
   }
-  for (const field of ['tools', 'functions', 'response_format'] as const) {
+  for (const field of SCHEMA_FIELDS) {
     if (body[field] !== undefined) into.push(JSON.stringify(body[field]));
   }
   return { messages: Array.isArray(messages) ? messages.length : 1, mediaTokens };
