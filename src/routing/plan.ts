@@ -88,9 +88,9 @@ export function planRequest<P extends CappablePool>(admission: Admission<P>, cla
       reason = `restricted: ${tier.name}`;
     }
   }
-  const chain = reachable(tier, key?.tiers ?? null);
+  const { chain, pools } = reachable(tier, key?.tiers ?? null);
   // Strict budgets bound the cost on every pool the request may reach, so the chain comes first.
-  const reservation = key !== null && budgets !== null ? planReservation(request, key, budgets, chain.flatMap((next) => next.pools)) : null;
+  const reservation = key !== null && budgets !== null ? planReservation(request, key, budgets, pools) : null;
   return {
     alias: route.alias,
     complexity: decision.complexity,
@@ -103,8 +103,28 @@ export function planRequest<P extends CappablePool>(admission: Admission<P>, cla
   };
 }
 
+interface Reach<P> {
+  readonly chain: readonly PlannedTier<P>[];
+  /** Every pool of the chain, in order. */
+  readonly pools: readonly P[];
+}
+
+/**
+ * A tier's whole chain depends only on the config (spillTo is resolved at load): it is built on a
+ * tier's first request and kept with the tier, which a reload replaces along with its cache entry.
+ */
+const WHOLE_CHAINS = new WeakMap<object, Reach<unknown>>();
+
 /** The tier and the tiers it spills to, without those the key may not reach (`allowed` null: all). */
-function reachable<P>(tier: TierRoute<P>, allowed: readonly string[] | null): PlannedTier<P>[] {
-  const chain = spillChain(tier);
-  return allowed === null ? chain : chain.filter((next) => allowed.includes(next.name));
+function reachable<P>(tier: TierRoute<P>, allowed: readonly string[] | null): Reach<P> {
+  if (allowed === null) {
+    let whole = WHOLE_CHAINS.get(tier) as Reach<P> | undefined;
+    if (whole === undefined) WHOLE_CHAINS.set(tier, (whole = reach(spillChain(tier))));
+    return whole;
+  }
+  return reach(spillChain(tier).filter((next) => allowed.includes(next.name)));
+}
+
+function reach<P>(chain: readonly PlannedTier<P>[]): Reach<P> {
+  return { chain, pools: chain.flatMap((next) => next.pools) };
 }
