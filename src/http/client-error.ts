@@ -36,6 +36,14 @@ export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetric
     }
     const { error: reply, bytes } = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? timeout : error.code === 'HPE_HEADER_OVERFLOW' ? tooLarge : malformed;
     const res = socket._httpMessage;
+    if (res !== null && res !== undefined && res.req.complete) {
+      // The request in flight was read whole: the bytes that broke are a later one's, pipelined behind
+      // it. Its answer goes out first (answering through it would replace a valid request's answer
+      // with this error), then this one, and the connection closes.
+      metrics.errors.inc({ kind: reply.kind, origin: reply.origin });
+      res.once('close', () => (socket.writable ? socket.end(bytes, () => socket.destroy()) : socket.destroy()));
+      return;
+    }
     if (res !== null && res !== undefined) {
       // A body still being read by a handler: answer through its response, so the handler finds one
       // committed response when its read fails, and no second one is written.
