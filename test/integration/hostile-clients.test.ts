@@ -721,3 +721,85 @@ t.test('an engine that drops mid-stream: an error event, the stream ends, one ac
   const after = await settled('team');
   t.ok(after.tokens.day.used > before.tokens.day.used, 'what was streamed is charged');
 });
+
+t.test('odd shapes the classifier, the floors and the estimate read: never a 500, and the dry run agrees', async (t) => {
+  const shapes: Record<string, unknown>[] = [
+    { messages: [{ role: 'user', content: { text: 'hi' } }] },
+    { messages: [{ role: 'user', content: [{ type: 'image_url' }] }] },
+    { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: null }] }] },
+    { messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: 5 }] }] },
+    { messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 7 } }] }] },
+    { messages: [{ role: 'user', content: [[{ type: 'text', text: 'hi' }]] }] },
+    {
+      messages: [
+        { role: 'assistant', tool_calls: 'x' },
+        { role: 'user', content: 'hi' },
+      ],
+    },
+    {
+      messages: [
+        { role: 'tool', content: null },
+        { role: 'user', content: 'hi' },
+      ],
+    },
+    { messages: [{ role: 'system', content: 'x' }] },
+    { messages: [{ role: 'user', content: 'hi', name: { a: 1 } }] },
+    { messages: [{ role: 'user', content: 'hi' }], reasoning_effort: 5 },
+    { messages: [{ role: 'user', content: 'hi' }], reasoning_effort: 'HIGH' },
+    { messages: [{ role: 'user', content: 'hi' }], reasoning: 'high' },
+    { messages: [{ role: 'user', content: 'hi' }], reasoning: { effort: ['high'] } },
+    { messages: [{ role: 'user', content: 'hi' }], text: { format: null } },
+    { messages: [{ role: 'user', content: 'hi' }], text: 'json_schema' },
+    { messages: [{ role: 'user', content: 'hi' }], response_format: { type: 'json_schema', json_schema: null } },
+    { messages: [{ role: 'user', content: 'hi' }], guided_json: 5 },
+    { messages: [{ role: 'user', content: 'hi' }], tools: [{}], tool_choice: { type: 'function' } },
+    { messages: [{ role: 'user', content: 'hi' }], stream_options: { include_usage: 'yes' } },
+    { messages: [{ role: 'user', content: 'hi' }], __proto__: { model: 'large' } },
+    { messages: [{ role: 'user', content: 'hi' }], constructor: { prototype: { polluted: true } } },
+  ];
+  for (const [index, shape] of shapes.entries()) {
+    const body = JSON.stringify({ model: 'auto', ...shape });
+    const name = `shape ${index}: ${body.slice(0, 90)}`;
+    const real = await send('POST', '/v1/chat/completions', { headers: auth(), body });
+    t.not(real.status, 500, `${name}: not a 500`);
+    t.notMatch(real.text, /internal_error|at .*\.(ts|js):\d+/, `${name}: no internals`);
+    const dry = await send('POST', '/admin/route', { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body });
+    if (real.status === 200) {
+      const plan = (JSON.parse(dry.text) as { plan?: { chain: { tier: string }[]; reason: string } }).plan;
+      t.strictSame([real.headers['x-switchyard-tier'], real.headers['x-switchyard-reason']], [plan?.chain[0]?.tier, plan?.reason], `${name}: the dry run agrees`);
+    } else {
+      t.strictSame([dry.status, dry.text], [real.status, real.text], `${name}: the dry run refuses alike`);
+    }
+  }
+  t.equal(({} as Record<string, unknown>)['polluted'], undefined, 'no prototype pollution in the test process either');
+  await settled('team');
+});
+
+t.test('an output cap beyond any budget: refused as over the budget, never blamed on the budget store', async (t) => {
+  const storeErrors = async () =>
+    (await test.scrape())
+      .split('\n')
+      .filter((line) => line.startsWith('switchyard_budget_store_errors_total'))
+      .join('\n');
+  const before = await storeErrors();
+  const huge = await send('POST', '/v1/chat/completions', { headers: auth(), body: hi({ model: 'small', max_tokens: 1e15 }) });
+  t.equal(huge.status, 429, 'max_tokens 1e15: over the day budget');
+  t.match(JSON.parse(huge.text), { error: { code: 'insufficient_quota' } });
+  for (const [field, value] of [
+    ['max_completion_tokens', Number.MAX_SAFE_INTEGER],
+    ['max_tokens', 2 ** 60],
+    ['max_tokens', 1e300],
+  ] as const) {
+    const reply = await send('POST', '/v1/chat/completions', { headers: auth(), body: hi({ model: 'small', [field]: value }) });
+    const todo = {
+      todo: "the reservation (prompt + cap) is past Number.MAX_SAFE_INTEGER: the store's checkAmount throws a RangeError, BudgetService.reserve counts it as a store error and openMeter answers 503 budget_store_unavailable (src/budgets, left to the perf work)",
+    };
+    t.equal(reply.status, 429, `${field} ${value}: refused as over the budget, not a 503`, todo);
+    t.notMatch(reply.text, /budget_store_unavailable/, `${field} ${value}: the store is not blamed`, todo);
+  }
+  t.equal(await storeErrors(), before, 'no budget store error was counted', {
+    todo: 'a client request counts as a budget store error (switchyard_budget_store_errors_total{operation="reserve"}) and logs a warning',
+  });
+  t.equal(small.requests.length, 0, 'no engine was asked');
+  await settled('team');
+});
