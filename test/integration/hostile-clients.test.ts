@@ -20,6 +20,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const SECRET = 'sy-hostile-clients-team-secret';
 const NEAR = 'sy-hostile-clients-near-budget';
 const SHORT = 'sy-hostile-clients-short-budget';
+const STREAMS = 'sy-hostile-clients-streams-budget';
 const key = (id: string, secret: string, limits: Record<string, number>) => ({ id, hash: sha256(secret), prefix: secret.slice(0, 8), limits });
 const pool = (name: string, url: string) => ({
   engine: 'vllm',
@@ -36,7 +37,12 @@ const test = await startTestRouter(
     logging: { level: 'info' },
     auth: {
       required: true,
-      keys: [key('team', SECRET, { tokensPerDay: 10_000_000 }), key('near', NEAR, { tokensPerDay: 400 }), key('short', SHORT, { tokensPerDay: 10_000_000, maxConcurrent: 2 })],
+      keys: [
+        key('team', SECRET, { tokensPerDay: 10_000_000 }),
+        key('near', NEAR, { tokensPerDay: 400 }),
+        key('short', SHORT, { tokensPerDay: 10_000_000, maxConcurrent: 2 }),
+        key('streams', STREAMS, { tokensPerDay: 600 }),
+      ],
     },
     budgets: { budgetMode: 'strict', maxOutputTokens: 64 },
     models: {
@@ -878,4 +884,46 @@ t.test('a body sent gzip-compressed is refused precisely, not read as broken UTF
   t.equal(reply.status === 400 || reply.status === 415, true, `a 4xx (${reply.status})`);
   t.match(reply.text, /gzip|encoding/i, `the message names the encoding: ${reply.text}`, { todo: 'read-json.ts ignores Content-Encoding: a gzip body is "not valid UTF-8"' });
   t.equal(small.requests.length + large.requests.length, 0, 'no engine was asked');
+});
+
+t.test('concurrent streams near a token budget, half of them abandoned: never overspent, everything settles', async (t) => {
+  small.respond = (request) => {
+    const cap = Number(request.body?.['max_tokens'] ?? 0);
+    const words = Array.from({ length: cap }, (_, i) => ` w${i}`);
+    return { kind: 'stream', events: chatStreamEvents(words, { prompt_tokens: 20, completion_tokens: cap }), delayMs: 5 };
+  };
+  const body = JSON.stringify({ model: 'small', stream: true, max_tokens: 40, messages: [{ role: 'user', content: 'hi' }] });
+  const outcomes = await Promise.all(
+    Array.from({ length: 16 }, (_, index) => {
+      const id = nextId();
+      return new Promise<{ id: string; status: number; left: boolean }>((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port });
+        let text = '';
+        let left = false;
+        socket.setEncoding('utf8');
+        socket.on('error', () => {});
+        socket.on('data', (chunk: string) => {
+          text += chunk;
+          if (index % 2 === 0 && !left && (text.match(/"content":" w/g) ?? []).length >= 3) {
+            left = true;
+            socket.destroy();
+          }
+        });
+        socket.once('close', () => resolve({ id, status: Number(text.split(' ')[1]), left }));
+        socket.write(`${postHead(id, `Content-Length: ${body.length}\r\nConnection: close`, STREAMS)}${body}`);
+      });
+    }),
+  );
+  const served = outcomes.filter((outcome) => outcome.status === 200);
+  t.ok(served.length >= 2, `some were served (${served.length})`);
+  t.strictSame(
+    outcomes.filter((outcome) => outcome.status !== 200 && outcome.status !== 429).map((outcome) => outcome.status),
+    [],
+    'the others are 429s',
+  );
+  for (const outcome of outcomes) await oneAccessLine(t, outcome.id, outcome.left ? 499 : outcome.status, `${outcome.id}${outcome.left ? ' (left)' : ''}`);
+  const after = await settled('streams');
+  t.ok(after.tokens.day.used <= 600, `never past the limit (${after.tokens.day.used} of 600)`);
+  const finished = served.filter((outcome) => !outcome.left).length;
+  t.ok(after.tokens.day.used >= finished * 60, `every finished stream charged its usage (${finished} × 60 ≤ ${after.tokens.day.used})`);
 });
