@@ -927,3 +927,36 @@ t.test('concurrent streams near a token budget, half of them abandoned: never ov
   const finished = served.filter((outcome) => !outcome.left).length;
   t.ok(after.tokens.day.used >= finished * 60, `every finished stream charged its usage (${finished} × 60 ≤ ${after.tokens.day.used})`);
 });
+
+t.test('what the engine receives is what the router read: spellings of the fields it rewrites', async (t) => {
+  // Each body is sent as written; JSON.parse reads it as the engine's parser (Python's json) does: escapes
+  // decoded, the last of duplicated keys. The engine must get that reading with only the model (and, for a
+  // stream, stream_options.include_usage) replaced, whatever the spelling.
+  const bodies = [
+    '{"model":"small","max_tokens":5,"messages":[{"role":"user","content":"\\"model\\": \\"large\\""}]}',
+    '{ "model" : "small" , "max_tokens" : 5 , "messages" : [ { "role" : "user" , "content" : "hi" } ] }',
+    '{"mod\\u0065l":"small","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}',
+    '{"model":"auto","mod\\u0065l":"small","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}',
+    '{"metadata":{"model":"large"},"model":"small","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}',
+    '{"messages":[{"role":"user","content":"hi"}],"max_tokens":5,"model":"small"}',
+    '{"model":"sm\\u0061ll","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}',
+    '{"model":"small","max_tok\\u0065ns":5,"messages":[{"role":"user","content":"hi"}]}',
+    '{"model":"small","max_tokens":5,"max_tokens":6,"messages":[{"role":"user","content":"hi"}]}',
+    '{"model":"small","max_tokens":5,"stream":true,"stream_options":{"include_usage":false},"messages":[{"role":"user","content":"hi"}]}',
+    '{"model":"small","max_tokens":5,"stream":true,"stream_\\u006fptions":{"include_usage":false},"messages":[{"role":"user","content":"hi"}]}',
+    '{"model":"small","max_tokens":5,"stream":false,"stream":true,"messages":[{"role":"user","content":"hi"}]}',
+    '{"model":"small","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"__proto__":{"x":1}}',
+    '\n\t {"model":"small","max_tokens":5,"messages":[{"role":"user","content":"\\u2028hi\\ud83d\\ude00"}]}\n',
+  ];
+  for (const text of bodies) {
+    const before = small.requests.length;
+    const reply = await send('POST', '/v1/chat/completions', { headers: auth(), body: text });
+    t.equal(reply.status, 200, `${text}: served`);
+    const read = JSON.parse(text) as Record<string, unknown>;
+    const expected: Record<string, unknown> = { ...read, model: 'served-small' };
+    if (read['stream'] === true) expected['stream_options'] = { ...(read['stream_options'] as object | undefined), include_usage: true };
+    const received = small.requests[before];
+    t.strictSame(received === undefined ? null : (JSON.parse(received.text) as unknown), expected, `${text}: the engine got the router's reading`);
+  }
+  await settled('team');
+});
