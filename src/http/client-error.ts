@@ -29,8 +29,9 @@ export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetric
   const tooLarge = answer(new RouterError('headers_too_large', `The request headers are larger than the limit of ${maxHeaderBytes} bytes.`, close));
   const malformed = answer(new RouterError('bad_request', 'The request is not valid HTTP/1.1.', close));
   return (error, socket: ServerSocket) => {
-    // A reset or a socket already gone leaves no one to answer.
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    // A reset, a socket already gone, or a client that closed its side mid-request (EOF inside a head or
+    // a body) leaves no one to answer: the request is failed as the client's leaving (499), not a 400.
+    if (error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
       socket.destroy();
       return;
     }
