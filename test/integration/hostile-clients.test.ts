@@ -960,3 +960,47 @@ t.test('what the engine receives is what the router read: spellings of the field
   }
   await settled('team');
 });
+
+t.test('a key reset while its requests are in flight: the counters never go negative, the budget still holds', async (t) => {
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  await fetch(`${test.url}/admin/keys/streams/reset`, { method: 'POST', headers: admin });
+  small.respond = () => ({
+    kind: 'stream',
+    events: chatStreamEvents(
+      Array.from({ length: 30 }, (_, i) => ` w${i}`),
+      { prompt_tokens: 20, completion_tokens: 30 },
+    ),
+    delayMs: 10,
+  });
+  const body = JSON.stringify({ model: 'small', stream: true, max_tokens: 30, messages: [{ role: 'user', content: 'hi' }] });
+  const inFlight = Promise.all([1, 2, 3].map(() => send('POST', '/v1/chat/completions', { headers: auth(STREAMS), body })));
+  await waitFor('the streams to start', async () => small.requests.length >= 3);
+  const reset = await fetch(`${test.url}/admin/keys/streams/reset`, { method: 'POST', headers: admin });
+  t.equal(reset.status, 200, 'reset mid-flight');
+  const replies = await inFlight;
+  t.strictSame(
+    replies.map((reply) => reply.status),
+    [200, 200, 200],
+  );
+  const after = await settled('streams');
+  t.ok(after.tokens.day.used >= 0, `used is not negative (${after.tokens.day.used})`);
+  // The budget still holds: spend it to the end and count.
+  small.respond = (request) => {
+    const cap = Number(request.body?.['max_tokens'] ?? 0);
+    return {
+      kind: 'json',
+      body: {
+        id: 'c',
+        object: 'chat.completion',
+        created: 1,
+        model: 'm',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'x' }, finish_reason: 'length' }],
+        usage: { prompt_tokens: 20, completion_tokens: cap, total_tokens: 20 + cap },
+      },
+    };
+  };
+  const spend = JSON.stringify({ model: 'small', max_tokens: 60, messages: [{ role: 'user', content: 'hi' }] });
+  for (let i = 0; i < 20; i++) await send('POST', '/v1/chat/completions', { headers: auth(STREAMS), body: spend });
+  const spent = await settled('streams');
+  t.ok(spent.tokens.day.used <= 600, `never past the limit after a reset in flight (${spent.tokens.day.used} of 600)`);
+});
