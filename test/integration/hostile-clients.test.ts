@@ -1004,3 +1004,16 @@ t.test('a key reset while its requests are in flight: the counters never go nega
   const spent = await settled('streams');
   t.ok(spent.tokens.day.used <= 600, `never past the limit after a reset in flight (${spent.tokens.day.used} of 600)`);
 });
+
+t.test('models named like object internals, lone surrogates and NULs: a precise 404, never a 500', async (t) => {
+  for (const model of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'a\u0000b', '\ud800', 'auto ', ' auto', 'AUTO']) {
+    const reply = await send('POST', '/v1/chat/completions', { headers: auth(), body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }) });
+    isError(t, reply, 404, 'model_not_found', `The model \`${model}\` does not exist. Known models: auto, small.`, JSON.stringify(model));
+  }
+  const lone = await send('POST', '/v1/chat/completions', {
+    headers: auth(),
+    body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'hi \ud800 there \udfff' }] }),
+  });
+  t.equal(lone.status, 200, 'lone surrogates in the content: served');
+  t.equal(small.requests.length + large.requests.length, 1, 'only that one reached an engine');
+});
