@@ -38,16 +38,9 @@ export class HistogramSeries {
   }
 }
 
-/** The series of one family, by their label values; few (labels are config names and outcome kinds). */
+/** The series of one family, by their label values joined; few (labels are config names and outcome kinds). */
 class SeriesTable<L extends string, S> {
-  /** Every series with its labels, for the scrape. */
-  readonly rows: { readonly labels: Record<L, string>; readonly series: S }[] = [];
-  /**
-   * Lookup, one Map level per label: every label value is a string the router already holds (config
-   * names, kinds), whose hash V8 keeps, so finding a series allocates nothing, where a joined key
-   * would be a new string to build and hash on every update.
-   */
-  readonly #index = new Map<string, unknown>();
+  readonly rows = new Map<string, { readonly labels: Record<L, string>; readonly series: S }>();
 
   constructor(
     private readonly labelNames: readonly L[],
@@ -55,25 +48,15 @@ class SeriesTable<L extends string, S> {
   ) {}
 
   get(values: readonly string[]): S {
-    let level = this.#index;
-    const last = values.length - 1;
-    for (let i = 0; i < last; i++) {
-      const value = values[i]!;
-      let next = level.get(value) as Map<string, unknown> | undefined;
-      if (next === undefined) level.set(value, (next = new Map<string, unknown>()));
-      level = next;
+    const key = values.length === 1 ? values[0]! : values.join('\u0000');
+    let row = this.rows.get(key);
+    if (row === undefined) {
+      const labels = {} as Record<L, string>;
+      this.labelNames.forEach((name, i) => (labels[name] = values[i] ?? ''));
+      row = { labels, series: this.create() };
+      this.rows.set(key, row);
     }
-    const found = level.get(values[last] ?? '') as S | undefined;
-    return found ?? this.add(level, values);
-  }
-
-  private add(level: Map<string, unknown>, values: readonly string[]): S {
-    const labels = {} as Record<L, string>;
-    this.labelNames.forEach((name, i) => (labels[name] = values[i] ?? ''));
-    const series = this.create();
-    this.rows.push({ labels, series });
-    level.set(values[values.length - 1] ?? '', series);
-    return series;
+    return row.series;
   }
 }
 
@@ -89,7 +72,7 @@ export class CounterFamily<L extends string> {
       registers: config.registers,
       collect() {
         this.reset();
-        for (const { labels, series } of table.rows) this.inc(labels, series.value);
+        for (const { labels, series } of table.rows.values()) this.inc(labels, series.value);
       },
     });
   }
@@ -141,7 +124,7 @@ class HistogramExport<L extends string> extends Histogram<L> {
   getForPromString(): Promise<HistogramReport> {
     const { name, help } = this.config;
     const values: HistogramReport['values'] = [];
-    for (const { labels, series } of this.table.rows) {
+    for (const { labels, series } of this.table.rows.values()) {
       let cumulative = 0;
       this.bounds.forEach((bound, i) => {
         cumulative += series.counts[i]!;
