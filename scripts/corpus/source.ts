@@ -74,6 +74,18 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** A stable pseudo-random choice among `count`: the first 32 bits of the key's sha256, modulo count. */
+export function hashPick(key: string, count: number): number {
+  return Number.parseInt(sha256(key).slice(0, 8), 16) % count;
+}
+
+/** `list[index]`, or an error saying the index is outside the list (a draw table and its list disagree). */
+export function itemAt<T>(list: readonly T[], index: number): T {
+  const value = list[index];
+  if (value === undefined) throw new Error(`index ${index} outside a list of ${list.length}`);
+  return value;
+}
+
 /** A stable pseudo-random order: by sha256 of the key. Draw the first N of a stratum in this order. */
 export function hashOrder<T>(items: readonly T[], key: (item: T) => string): T[] {
   return items

@@ -35,7 +35,7 @@
 // coding task a reader could label complex by the rule. Never relabelled. The forms are fixed by the
 // hash, so a drop cannot pull in an unread item.
 import { execFileSync } from 'node:child_process';
-import { mirrorOf, readBlob, sha256, sourceRef, type CorpusItem, type CorpusSource } from '../source.js';
+import { hashPick, itemAt, mirrorOf, readBlob, sourceRef, type CorpusItem, type CorpusSource } from '../source.js';
 
 const REPO = 'donnemartin/interactive-coding-challenges';
 const COMMIT = '358f2cc60426d5c4c3d7d580910eec9a7b393fa9';
@@ -100,15 +100,6 @@ const DROPS: ReadonlyMap<string, { readonly form: ChallengeForm; readonly why: s
   ['online_judges/maximizing_xor', { form: 'long', why: '"Maximizing XOR" and nothing else: its statement, constraints and test cases only point to the HackerRank page' }],
 ]);
 
-function pick(key: string, count: number): number {
-  return Number.parseInt(sha256(key).slice(0, 8), 16) % count;
-}
-
-function at<T>(list: readonly T[], index: number): T {
-  const value = list[index];
-  if (value === undefined) throw new Error(`index ${index} outside a list of ${list.length}`);
-  return value;
-}
 
 /** Every `<category>/<challenge>/<name>_challenge.ipynb` of the used categories. */
 function notebooks(): string[] {
@@ -185,16 +176,16 @@ function challengeOf(path: string): Challenge {
 }
 
 export function formOf(key: string): ChallengeForm {
-  return pick(`coding-challenges-form:${key}`, 2) === 0 ? 'short' : 'long';
+  return hashPick(`coding-challenges-form:${key}`, 2) === 0 ? 'short' : 'long';
 }
 
 /** The item's text in its drawn form (exported for reading the draw). */
 export function contentOf(challenge: Challenge, form: ChallengeForm): string {
-  const phrasing = pick(`coding-challenges-phrasing:${challenge.key}`, 3);
-  if (form === 'long') return at(LONG_PHRASINGS, phrasing)(challenge.withTests);
-  if (pick(`coding-challenges-language:${challenge.key}`, 2) === 0) return challenge.statement;
-  const language = at(LANGUAGES, pick(`coding-challenges-language-name:${challenge.key}`, LANGUAGES.length));
-  return at(SHORT_PHRASINGS, phrasing)(language, challenge.statement);
+  const phrasing = hashPick(`coding-challenges-phrasing:${challenge.key}`, 3);
+  if (form === 'long') return itemAt(LONG_PHRASINGS, phrasing)(challenge.withTests);
+  if (hashPick(`coding-challenges-language:${challenge.key}`, 2) === 0) return challenge.statement;
+  const language = itemAt(LANGUAGES, hashPick(`coding-challenges-language-name:${challenge.key}`, LANGUAGES.length));
+  return itemAt(SHORT_PHRASINGS, phrasing)(language, challenge.statement);
 }
 
 export const source: CorpusSource = {

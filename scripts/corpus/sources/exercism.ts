@@ -23,7 +23,7 @@
 // is complex, as MBPP's easiest tasks are in this corpus. Only an exercise with no computation at all
 // (print a fixed string) is dropped.
 import { execFileSync } from 'node:child_process';
-import { mirrorOf, readBlob, sha256, sourceRef, type CorpusItem, type CorpusSource } from '../source.js';
+import { hashPick, itemAt, mirrorOf, readBlob, sourceRef, type CorpusItem, type CorpusSource } from '../source.js';
 
 const REPO = 'exercism/problem-specifications';
 const COMMIT = '03f83310ed0547b902d211a05d23b3d74661df02';
@@ -71,15 +71,6 @@ const DROPS: ReadonlyMap<string, { readonly form: ExercismForm; readonly why: st
   ['line-up', { form: 'short', why: '"Help lining up customers at Yaʻqūb\'s Deli." — names no task (what to compute is only in instructions.md)' }],
 ]);
 
-function pick(key: string, count: number): number {
-  return Number.parseInt(sha256(key).slice(0, 8), 16) % count;
-}
-
-function at<T>(list: readonly T[], index: number): T {
-  const value = list[index];
-  if (value === undefined) throw new Error(`index ${index} outside a list of ${list.length}`);
-  return value;
-}
 
 function filesOf(slug: string): Set<string> {
   return new Set(
@@ -110,7 +101,7 @@ function statementOf(path: string): string {
 }
 
 export function formOf(slug: string): ExercismForm {
-  return pick(`exercism-form:${slug}`, 2) === 0 ? 'short' : 'long';
+  return hashPick(`exercism-form:${slug}`, 2) === 0 ? 'short' : 'long';
 }
 
 export const source: CorpusSource = {
@@ -125,15 +116,15 @@ export const source: CorpusSource = {
       // A drop was read in one form; if the draw ever moves it to the other, it has to be read again.
       if (dropped !== undefined && dropped.form !== form) throw new Error(`exercism ${slug}: dropped as ${dropped.form}, drawn as ${form}: read it again`);
       if (dropped !== undefined) continue;
-      const language = at(LANGUAGES, pick(`exercism-language:${slug}`, LANGUAGES.length));
+      const language = itemAt(LANGUAGES, hashPick(`exercism-language:${slug}`, LANGUAGES.length));
       let content: string;
       let path: string;
       if (form === 'short') {
         path = `exercises/${slug}/metadata.toml`;
-        content = at(SHORT_PHRASINGS, pick(`exercism-phrasing:${slug}`, SHORT_PHRASINGS.length))(language, blurbOf(slug));
+        content = itemAt(SHORT_PHRASINGS, hashPick(`exercism-phrasing:${slug}`, SHORT_PHRASINGS.length))(language, blurbOf(slug));
       } else {
         path = `exercises/${slug}/${files.has('instructions.md') ? 'instructions.md' : 'description.md'}`;
-        content = at(LONG_PHRASINGS, pick(`exercism-phrasing:${slug}`, LONG_PHRASINGS.length))(language, statementOf(path));
+        content = itemAt(LONG_PHRASINGS, hashPick(`exercism-phrasing:${slug}`, LONG_PHRASINGS.length))(language, statementOf(path));
       }
       items.push({
         id: `exercism-${slug}`,
