@@ -25,7 +25,7 @@ export interface AccessFacts {
 
 /** `result`: what an inference request did; null for any other request (no route, no attempts). */
 export function formatAccessLine(facts: AccessFacts, result: RequestResult | null): string {
-  let line = `${HEAD}${new Date().toISOString()}${SERVICE},"requestId":${text(facts.requestId)},"method":${text(facts.method)},"path":${text(facts.path)},"status":${facts.status},"durationMs":${round(facts.durationMs)}`;
+  let line = `${HEAD}${isoNow()}${SERVICE},"requestId":${text(facts.requestId)},"method":${text(facts.method)},"path":${text(facts.path)},"status":${facts.status},"durationMs":${round(facts.durationMs)}`;
   const answer = result?.answer ?? null;
   if (result !== null) {
     line += `,"endpoint":${text(result.endpoint)}`;
@@ -45,8 +45,25 @@ export function formatAccessLine(facts: AccessFacts, result: RequestResult | nul
     if (answer.promptTokens !== null) line += `,"promptTokens":${count(answer.promptTokens)}`;
     if (answer.completionTokens !== null) line += `,"completionTokens":${count(answer.completionTokens)}`;
   }
-  if (result !== null && result.attempts.length > 0) line += `,"attempts":[${result.attempts.map(attemptJson).join(',')}]`;
+  if (result !== null && result.attempts.length > 0) {
+    line += `,"attempts":[`;
+    for (const [i, attempt] of result.attempts.entries()) line += (i === 0 ? '' : ',') + attemptJson(attempt);
+    line += ']';
+  }
   return line + TAIL;
+}
+
+/** Lines written in the same millisecond share their time text (pino's isoTime, one Date per ms). */
+let isoMs = NaN;
+let isoText = '';
+
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoMs) {
+    isoMs = now;
+    isoText = new Date(now).toISOString();
+  }
+  return isoText;
 }
 
 function attemptJson(attempt: AttemptResult): string {
@@ -64,10 +81,23 @@ function text(value: string): string {
   return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
-/** Milliseconds to two decimals. */
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
+/**
+ * Milliseconds to two decimals, as JavaScript prints `Math.round(ms * 100) / 100` (the double nearest
+ * a two-decimal number prints as that number), written from the integer hundredths: a small integer
+ * prints from V8's cache, where a fractional double goes through the shortest-digits algorithm.
+ */
+function round(ms: number): string {
+  const hundredths = Math.round(ms * 100);
+  if (!(hundredths >= 0 && hundredths <= MAX_HUNDREDTHS)) return String(hundredths / 100);
+  const whole = Math.floor(hundredths / 100);
+  const cents = hundredths - whole * 100;
+  if (cents === 0) return String(whole);
+  if (cents % 10 === 0) return `${whole}.${cents / 10}`;
+  return `${whole}.${cents < 10 ? '0' : ''}${cents}`;
 }
+
+/** Above this (about 28 hours), hundredths are left to the general path; -0 and NaN too. */
+const MAX_HUNDREDTHS = 1e7;
 
 /** Token counts come from engines' JSON: anything but a finite number is written as null. */
 function count(tokens: number): string {
