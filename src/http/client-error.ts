@@ -52,7 +52,7 @@ export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetric
         socket.destroy();
         return;
       }
-      metrics.errors.inc({ kind: reply.kind, origin: reply.origin });
+      // Not counted here: the handler's read fails with this answer, and the request's own error count takes it.
       res.once('finish', () => {
         socket.destroy();
         // node:http forgets a request once its response has finished, so closing the socket no longer

@@ -95,10 +95,12 @@ function readLimited(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
       cleanup();
       resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
     };
-    const onError = (): void => {
-      // The client went away mid-upload; there is no one left to answer.
+    const onError = (error: unknown): void => {
+      // The client went away mid-upload (no one is left to answer), or client-error.ts answered the
+      // upload's stall or bad framing through this request's response and failed the read with that
+      // answer (a 408, a 400), which the request then ends with.
       cleanup();
-      reject(new ClientGone());
+      reject(error instanceof RouterError ? error : new ClientGone());
     };
     const cleanup = (): void => {
       req.off('data', onData);
