@@ -43,11 +43,21 @@ export function planReservation(request: InferenceRequest, key: KeyRecord, setti
   const estimate = estimateCost(request, settings);
   if (settings.budgetMode === 'strict') {
     const cap = Math.min(settings.maxOutputTokens, key.maxTokensPerRequest ?? Infinity);
-    return { ...planStrict(estimate, request.endpoint, pools, cap), estimate };
+    const plan = planStrict(estimate, request.endpoint, pools, cap);
+    return { tokens: countable(plan.tokens), caps: plan.caps, estimate };
   }
   const { topUpTokens } = settings;
   const tokens = estimate.promptTokens + Math.min(estimate.generations * (estimate.maxOutput ?? topUpTokens), topUpTokens);
-  return { tokens, caps: null, estimate };
+  return { tokens: countable(tokens), caps: null, estimate };
+}
+
+/**
+ * A client's limit of 2^60 tokens makes a reservation no counter can hold exactly; held at the largest
+ * it can, it is still more than any budget, so the request is refused as over budget (a 429), not
+ * taken for a broken store.
+ */
+function countable(tokens: number): number {
+  return Math.min(tokens, Number.MAX_SAFE_INTEGER);
 }
 
 /** `cap`: the output the router may add when the client set none (maxOutputTokens, within the key's limit). */
