@@ -3,7 +3,7 @@
 // backpressure. Whatever Switchyard costs above this is the router's own work.
 // Run: PORT=0 BACKEND=http://127.0.0.1:9001 node --import tsx bench/bare-proxy.ts
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
 
 const backend = process.env['BACKEND'];
 if (!backend) {
@@ -23,7 +23,7 @@ function endToEnd(headers: IncomingHttpHeaders | Record<string, string | string[
 }
 
 const server = createServer((req, res) => {
-  const method = (req.method ?? 'GET') as Dispatcher.HttpMethod;
+  const method = (req.method ?? 'GET');
   // pool.stream writes the upstream body straight into `res`: no intermediate Readable.
   pool
     .stream(

@@ -59,7 +59,7 @@ export async function independent(options: IndependentOptions): Promise<void> {
     execFileSync(WRK_BIN, ['--version'], { stdio: 'ignore' });
   } catch (error) {
     // wrk --version exits 1 after printing its version; only a missing binary is an error.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('wrk not found: apt-get install wrk (or set WRK_BIN)');
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('wrk not found: apt-get install wrk (or set WRK_BIN)', { cause: error });
   }
   const machine = describeMachine(); // before pinning, which would make nproc read 1
   // This process only waits on wrk: keep it (all its threads) off the servers' core.

@@ -56,7 +56,7 @@ export async function tail(mockUrl: string, modes: readonly Mode[], seconds: num
         sequence[i] = (await takeLoopDelay(setup.server.pid, loopFiles[i]!, sequence[i]!)).sequence; // a fresh histogram from here
         const [logFrom, cpuFrom, threadsFrom] = [fileSize(setup.server.logFile), cpuMicros(setup.server.pid), threadCpu(setup.server.pid)];
         const wrk = await load(setup, mode, seconds);
-        const loop = await takeLoopDelay(setup.server.pid, loopFiles[i]!, sequence[i]!);
+        const loop = await takeLoopDelay(setup.server.pid, loopFiles[i]!, sequence[i]);
         sequence[i] = loop.sequence;
         const threadsTo = threadCpu(setup.server.pid);
         const logTo = fileSize(setup.server.logFile);

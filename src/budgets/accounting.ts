@@ -134,5 +134,5 @@ export function checkReserve(tokens: number, ttlMs: number): void {
 export function checkKey(key: KeyRecord): void {
   if (!isKeyId(key.id)) throw new RangeError(`invalid key id "${key.id}": use 1-64 of A-Z a-z 0-9 _ -`);
   if (!/^[0-9a-f]{64}$/.test(key.hash)) throw new RangeError(`key "${key.id}": hash must be a lowercase hex SHA-256`);
-  for (const [name, limit] of Object.entries(key.limits)) if (limit !== null) checkAmount(`key "${key.id}": limits.${name}`, limit);
+  for (const [name, limit] of Object.entries(key.limits) as [string, number | null][]) if (limit !== null) checkAmount(`key "${key.id}": limits.${name}`, limit);
 }

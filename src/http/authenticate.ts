@@ -47,7 +47,7 @@ export async function identifyCaller(
 export function authenticate(state: RouterState, budgets: BudgetService | null): AppMiddleware {
   return async (ctx, next) => {
     ctx.state.key = budgets === null ? null : await identifyCaller(ctx.req.headers.authorization, state, budgets);
-    return next();
+    await next();
   };
 }
 

@@ -70,7 +70,7 @@ export class EventRelay {
         const guard = this.a.guard;
         if (guard !== null && this.a.result.streamedTokens + 1 > guard.allowed) {
           await this.write(buffer, runStart, runEnd);
-          runStart = runEnd = -1;
+          runStart = -1;
           if (!(await guard.extend())) {
             this.cutForBudget();
             return;
