@@ -150,7 +150,11 @@ const pct = (part: number, whole: number) => `${((100 * part) / Math.max(1, whol
 
 console.log(`bench:balance — ${REQUESTS} streaming requests arriving at ${RATE}/s, 4 simulated replicas (TTFT 40 ms, 100 tok/s, 16 tokens, 16 running max)`);
 console.log(`node ${process.version}, ${new Date().toISOString()}\n`);
-console.log('| strategy | p50 TTFT ms | p99 TTFT ms | p50 total ms | p99 total ms | errors before commit | errors after commit | retries | ejections | requests per replica (' + REPLICAS.map((r) => r.name).join(' / ') + ') | p99 TTFT per replica |');
+console.log(
+  '| strategy | p50 TTFT ms | p99 TTFT ms | p50 total ms | p99 total ms | errors before commit | errors after commit | retries | ejections | requests per replica (' +
+    REPLICAS.map((r) => r.name).join(' / ') +
+    ') | p99 TTFT per replica |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const strategy of STRATEGIES) {
   const { outcomes, retries, ejections } = await runStrategy(strategy);
@@ -158,7 +162,14 @@ for (const strategy of STRATEGIES) {
   const ttfts = ok.flatMap((o) => (o.ttftMs === null ? [] : [o.ttftMs]));
   const totals = ok.filter((o) => !o.failedAfterCommit).map((o) => o.totalMs);
   const perReplica = REPLICAS.map((r) => outcomes.filter((o) => o.replica === r.name).length).join(' / ');
-  const ttftPerReplica = REPLICAS.map((r) => ms(percentile(ttfts.filter((_, i) => ok.filter((o) => o.ttftMs !== null)[i]?.replica === r.name), 99))).join(' / ');
+  const ttftPerReplica = REPLICAS.map((r) =>
+    ms(
+      percentile(
+        ttfts.filter((_, i) => ok.filter((o) => o.ttftMs !== null)[i]?.replica === r.name),
+        99,
+      ),
+    ),
+  ).join(' / ');
   console.log(
     `| ${strategy} | ${ms(percentile(ttfts, 50))} | ${ms(percentile(ttfts, 99))} | ${ms(percentile(totals, 50))} | ${ms(percentile(totals, 99))} | ` +
       `${pct(outcomes.filter((o) => o.failedBeforeCommit).length, outcomes.length)} | ${pct(outcomes.filter((o) => o.failedAfterCommit).length, outcomes.length)} | ` +

@@ -23,16 +23,13 @@ function endToEnd(headers: IncomingHttpHeaders | Record<string, string | string[
 }
 
 const server = createServer((req, res) => {
-  const method = (req.method ?? 'GET');
+  const method = req.method ?? 'GET';
   // pool.stream writes the upstream body straight into `res`: no intermediate Readable.
   pool
-    .stream(
-      { method, path: req.url ?? '/', headers: endToEnd(req.headers), body: method === 'GET' || method === 'HEAD' ? null : req },
-      ({ statusCode, headers }) => {
-        res.writeHead(statusCode, endToEnd(headers));
-        return res;
-      },
-    )
+    .stream({ method, path: req.url ?? '/', headers: endToEnd(req.headers), body: method === 'GET' || method === 'HEAD' ? null : req }, ({ statusCode, headers }) => {
+      res.writeHead(statusCode, endToEnd(headers));
+      return res;
+    })
     .catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end('bad gateway\n');
       else res.destroy(error instanceof Error ? error : undefined);

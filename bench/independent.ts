@@ -85,8 +85,15 @@ export async function independent(options: IndependentOptions): Promise<void> {
         const before = cpuMicros(setup.server.pid);
         const saturated = await load(setup, mode, timing.saturationS);
         const cpuUs = (cpuMicros(setup.server.pid) - before) / Math.max(1, saturated.requests);
-        results.push({ cpuUs, rps: saturated.requests / saturated.seconds, p99: saturated.p99Ms, p999: saturated.p999Ms,
-          rateP99: NaN, achievedRate: NaN, errors: saturated.errors });
+        results.push({
+          cpuUs,
+          rps: saturated.requests / saturated.seconds,
+          p99: saturated.p99Ms,
+          p999: saturated.p999Ms,
+          rateP99: NaN,
+          achievedRate: NaN,
+          errors: saturated.errors,
+        });
       }
       const alone = await load(direct, mode, timing.rateS, think);
       directP99.get(mode)!.push(alone.p99Ms);
@@ -95,9 +102,15 @@ export async function independent(options: IndependentOptions): Promise<void> {
         Object.assign(results[i]!, { rateP99: paced.p99Ms, achievedRate: paced.requests / paced.seconds, errors: results[i]!.errors + paced.errors });
       }
       results.forEach((r, i) => rounds.get(mode)![i]!.push(r));
-      process.stderr.write(`  round ${round + 1}/${timing.rounds}, ${MODE_NAME[mode]}: ${setups.map((s, i) =>
-        `${s.label} ${fmt(results[i]!.cpuUs)} µs/req, ${fmt(results[i]!.rps)} req/s, p99 ${fmt(results[i]!.p99, 1)} ms, ` +
-        `at ${RATE}/s p99 ${fmt(results[i]!.rateP99, 2)} ms`).join('; ')}; mock alone at ${RATE}/s p99 ${fmt(alone.p99Ms, 2)} ms\n`);
+      process.stderr.write(
+        `  round ${round + 1}/${timing.rounds}, ${MODE_NAME[mode]}: ${setups
+          .map(
+            (s, i) =>
+              `${s.label} ${fmt(results[i]!.cpuUs)} µs/req, ${fmt(results[i]!.rps)} req/s, p99 ${fmt(results[i]!.p99, 1)} ms, ` +
+              `at ${RATE}/s p99 ${fmt(results[i]!.rateP99, 2)} ms`,
+          )
+          .join('; ')}; mock alone at ${RATE}/s p99 ${fmt(alone.p99Ms, 2)} ms\n`,
+      );
     }
   }
   const rss = setups.map((s) => rssMb(s.server.pid));
@@ -109,14 +122,23 @@ export async function independent(options: IndependentOptions): Promise<void> {
   await mock.stop();
 }
 
-function printTable(modes: readonly Mode[], machine: string, setups: readonly Setup[], rounds: Map<Mode, Round[][]>,
-  directP99: Map<Mode, number[]>, rss: readonly number[], t: Timing): void {
+function printTable(
+  modes: readonly Mode[],
+  machine: string,
+  setups: readonly Setup[],
+  rounds: Map<Mode, Round[][]>,
+  directP99: Map<Mode, number[]>,
+  rss: readonly number[],
+  t: Timing,
+): void {
   console.log(`\nnpm run bench -- --wrk — ${new Date().toISOString()}, ${machine}`);
-  console.log(`wrk -t1 -c${CONNECTIONS} on core ${LOAD_CORE}; the mock engine and the server under test on core ${SERVER_CORE}. ` +
-    `${t.warmupS} s warm-up per setup and mode, then ${t.rounds} rounds, each visiting every setup: ${t.saturationS} s at saturation ` +
-    `(CPU µs = the server's /proc utime+stime ÷ requests served; p99/p99.9 from wrk's histogram), then ${t.rateS} s at ~${RATE} req/s ` +
-    `(bench/wrk-chat.lua: exponential think times, mean ${fmt(thinkTimeFor(RATE))} ms per connection; added p99 = p99 − the mock alone's p99 in the same round). ` +
-    "Cells: median of the rounds (min–max); × floor = the median of each round's ratio.\n");
+  console.log(
+    `wrk -t1 -c${CONNECTIONS} on core ${LOAD_CORE}; the mock engine and the server under test on core ${SERVER_CORE}. ` +
+      `${t.warmupS} s warm-up per setup and mode, then ${t.rounds} rounds, each visiting every setup: ${t.saturationS} s at saturation ` +
+      `(CPU µs = the server's /proc utime+stime ÷ requests served; p99/p99.9 from wrk's histogram), then ${t.rateS} s at ~${RATE} req/s ` +
+      `(bench/wrk-chat.lua: exponential think times, mean ${fmt(thinkTimeFor(RATE))} ms per connection; added p99 = p99 − the mock alone's p99 in the same round). ` +
+      "Cells: median of the rounds (min–max); × floor = the median of each round's ratio.\n",
+  );
   console.log(`| | ${setups[0]!.label} | ${setups[1]!.label} | × floor |\n|---|---|---|---|`);
   for (const mode of modes) {
     const [f, r] = [rounds.get(mode)![0]!, rounds.get(mode)![1]!];

@@ -15,8 +15,13 @@ import { cpuMicros, rssMb, stopAll, type ServerProcess } from './processes.js';
 import { SECRET, SIM_MODEL, bodies, build, startBareProxy, startRedis, startSim, startSwitchyard, type Budgets } from './servers.js';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, soak: { type: 'string' }, wrk: { type: 'boolean', default: false },
-    tail: { type: 'boolean', default: false } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    soak: { type: 'string' },
+    wrk: { type: 'boolean', default: false },
+    tail: { type: 'boolean', default: false },
+  },
 });
 type Mode = 'nonstream' | 'stream';
 const MODES: Mode[] = values.only === 'nonstream' || values.only === 'stream' ? [values.only] : ['nonstream', 'stream'];
@@ -28,9 +33,25 @@ const MODE_NAME: Record<Mode, string> = { nonstream: 'non-streaming', stream: '2
 
 process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
 
-interface Row { label: string; rps: number; p50: number; p99: number; cpuUs: number; ratio: number; rssMb: number; failed: number; redisCpuUs: number }
+interface Row {
+  label: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuUs: number;
+  ratio: number;
+  rssMb: number;
+  failed: number;
+  redisCpuUs: number;
+}
 
-interface Setup { label: string; model: string; key: boolean; server: ServerProcess; redis?: ServerProcess }
+interface Setup {
+  label: string;
+  model: string;
+  key: boolean;
+  server: ServerProcess;
+  redis?: ServerProcess;
+}
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -75,8 +96,15 @@ async function measureCpu(setups: readonly Setup[], mode: Mode): Promise<Row[]> 
     process.stderr.write(`  ${MODE_NAME[mode]}, round ${round + 1}/${ROUNDS}: ${setups.map((s, i) => `${s.label} ${cpu[i]![round]!.toFixed(0)} µs`).join(', ')}\n`);
   }
   return setups.map((setup, i) => ({
-    label: setup.label, rps: median(rps[i]!), p50: NaN, p99: NaN, cpuUs: median(cpu[i]!), ratio: median(ratios[i]!),
-    rssMb: NaN, failed: failed[i]!, redisCpuUs: setup.redis ? median(redisCpu[i]!) : NaN,
+    label: setup.label,
+    rps: median(rps[i]!),
+    p50: NaN,
+    p99: NaN,
+    cpuUs: median(cpu[i]!),
+    ratio: median(ratios[i]!),
+    rssMb: NaN,
+    failed: failed[i]!,
+    redisCpuUs: setup.redis ? median(redisCpu[i]!) : NaN,
   }));
 }
 
@@ -120,10 +148,12 @@ const num = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) :
 function printTable(rows: Map<Mode, Row[]>): void {
   const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
   console.log(`\nnpm run bench — ${new Date().toISOString()}, node ${process.version}, nproc ${nproc}`);
-  console.log(`Each row: ${WARMUP} warm-up requests; ${REQUESTS} requests over ${CONCURRENCY} connections in ${ROUNDS} rounds that visit every ` +
-    `setup in turn (req/s and CPU µs/req = the server process's own CPU time ÷ requests, for "direct" the simulator's: medians of the rounds; ` +
-    `× floor = the median of each round's ratio); then ${RATE} req/s for ${LATENCY_S} s (latency to the last byte).\n` +
-    'Switchyard and the simulator run the compiled dist/; the bare proxy runs under tsx, whose loader thread is about 25 MB of its RSS.\n');
+  console.log(
+    `Each row: ${WARMUP} warm-up requests; ${REQUESTS} requests over ${CONCURRENCY} connections in ${ROUNDS} rounds that visit every ` +
+      `setup in turn (req/s and CPU µs/req = the server process's own CPU time ÷ requests, for "direct" the simulator's: medians of the rounds; ` +
+      `× floor = the median of each round's ratio); then ${RATE} req/s for ${LATENCY_S} s (latency to the last byte).\n` +
+      'Switchyard and the simulator run the compiled dist/; the bare proxy runs under tsx, whose loader thread is about 25 MB of its RSS.\n',
+  );
   console.log('| setup | req/s | p50 ms | p99 ms | added p50/p99 ms (vs direct) | CPU µs/req | × floor | RSS MB |\n|---|---|---|---|---|---|---|---|');
   const notes: string[] = [];
   for (const [mode, list] of rows) {

@@ -42,8 +42,21 @@ export const startSim = (): Promise<ServerProcess> =>
   startServer({
     name: 'sim',
     // --max-running: the sim's batch queue must never be what limits a proxy's numbers.
-    args: [...entry(join(ROOT, 'src/sim/cli.ts'), join(ROOT, 'dist/sim/cli.js')), '--port', '0', '--model', SIM_MODEL,
-      '--ttft-ms', '0', '--tokens-per-second', '0', '--max-tokens', '20', '--max-running', '1024'],
+    args: [
+      ...entry(join(ROOT, 'src/sim/cli.ts'), join(ROOT, 'dist/sim/cli.js')),
+      '--port',
+      '0',
+      '--model',
+      SIM_MODEL,
+      '--ttft-ms',
+      '0',
+      '--tokens-per-second',
+      '0',
+      '--max-tokens',
+      '20',
+      '--max-running',
+      '1024',
+    ],
     ready: (out) => /sim listening on (\S+)/.exec(out)?.[1],
   });
 
@@ -86,15 +99,23 @@ export const startBareProxy = (backend: string, launch?: Launch): Promise<Server
   });
 
 export function startSwitchyard(budgets: Budgets, simUrl: string, redisUrl: string, launch?: Launch): Promise<ServerProcess> {
-  const keyed = budgets === 'off' ? {} : {
-    auth: {
-      required: true,
-      keys: [{ id: 'bench', hash: createHash('sha256').update(SECRET).digest('hex'),
-        // Generous, but set: every limit check runs and none refuses.
-        limits: { tokensPerMinute: 1e9, tokensPerDay: 1e10, requestsPerMinute: 1e8, maxConcurrent: 10_000 } }],
-    },
-    budgets: budgets === 'memory' ? { store: 'memory' } : { store: 'redis', redis: { url: redisUrl } },
-  };
+  const keyed =
+    budgets === 'off'
+      ? {}
+      : {
+          auth: {
+            required: true,
+            keys: [
+              {
+                id: 'bench',
+                hash: createHash('sha256').update(SECRET).digest('hex'),
+                // Generous, but set: every limit check runs and none refuses.
+                limits: { tokensPerMinute: 1e9, tokensPerDay: 1e10, requestsPerMinute: 1e8, maxConcurrent: 10_000 },
+              },
+            ],
+          },
+          budgets: budgets === 'memory' ? { store: 'memory' } : { store: 'redis', redis: { url: redisUrl } },
+        };
   const config = {
     server: { host: '127.0.0.1', port: 0 },
     logging: { level: 'info' },
@@ -111,8 +132,7 @@ export function startSwitchyard(budgets: Budgets, simUrl: string, redisUrl: stri
   return startServer({
     name: `switchyard-${budgets}${launch?.tag ?? ''}`,
     // The access log goes to a file (processes.ts), never the terminal.
-    ...launched({ ...launch, nodeFlags: [ROUTER_HEAP, ...(launch?.nodeFlags ?? [])] },
-      [...entry(join(ROOT, 'src/main.ts'), join(ROOT, 'dist/main.js')), '--config', file], env),
+    ...launched({ ...launch, nodeFlags: [ROUTER_HEAP, ...(launch?.nodeFlags ?? [])] }, [...entry(join(ROOT, 'src/main.ts'), join(ROOT, 'dist/main.js')), '--config', file], env),
     ready: (out) => /"url":"([^"]+)"[^\n]*"msg":"switchyard listening"/.exec(out)?.[1],
   });
 }

@@ -26,7 +26,8 @@ export interface GcSummary {
 
 // [pid:isolate]  1234 ms: Scavenge 12.9 (14.2) -> 12.4 (18.2) MB, 1.05 / 0.00 ms  (...)
 // [pid:isolate]  1234 ms: Mark-Compact 30.1 (45.2) -> 20.0 (44.0) MB, 12.3 / 0.01 ms  (+ 5.2 ms in 30 steps ...)
-const GC_LINE = /\d+ ms: (Scavenge|Mark-Compact(?: \(reduce\))?|Mark-Sweep|Minor Mark-Compact) [\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, ([\d.]+) \/ [\d.]+ ms(?:\s+\(\+ ([\d.]+) ms in \d+ steps)?/;
+const GC_LINE =
+  /\d+ ms: (Scavenge|Mark-Compact(?: \(reduce\))?|Mark-Sweep|Minor Mark-Compact) [\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, ([\d.]+) \/ [\d.]+ ms(?:\s+\(\+ ([\d.]+) ms in \d+ steps)?/;
 
 /** The --trace-gc lines a log gained between two byte offsets. */
 export function gcBetween(logFile: string, fromByte: number, toByte: number): GcSummary {

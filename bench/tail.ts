@@ -14,7 +14,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { plainNode } from './plain-node.js';
 import { cpuMicros, logDir } from './processes.js';
-import { accessBetween, fileSize, gcBetween, monotonicUs, profileIn, summariseProfile, takeLoopDelay, threadCpu, type AccessSummary, type GcSummary, type LoopDelay, type ProfileSummary } from './tail-diagnosis.js';
+import {
+  accessBetween,
+  fileSize,
+  gcBetween,
+  monotonicUs,
+  profileIn,
+  summariseProfile,
+  takeLoopDelay,
+  threadCpu,
+  type AccessSummary,
+  type GcSummary,
+  type LoopDelay,
+  type ProfileSummary,
+} from './tail-diagnosis.js';
 import type { WrkResult } from './wrk.js';
 import { LOAD_CORE, MODE_NAME, fmt, load, startMock, startSetups, type Mode, type Setup } from './wrk-setups.js';
 
@@ -62,7 +75,8 @@ export async function tail(mockUrl: string, modes: readonly Mode[], seconds: num
         const logTo = fileSize(setup.server.logFile);
         const served = Math.max(1, wrk.requests);
         observed.set(`${i}/${mode}`, {
-          wrk, loop,
+          wrk,
+          loop,
           cpuUs: (cpuMicros(setup.server.pid) - cpuFrom) / served,
           mainUs: (threadsTo.main - threadsFrom.main) / served,
           otherThreadsUs: (threadsTo.other - threadsFrom.other) / served,
@@ -118,27 +132,41 @@ function printWindow(title: string, o: Observed, p: Profiled): void {
   const wallMs = o.wrk.seconds * 1000;
   const gcMs = o.gc.scavengeMs + o.gc.markCompactMs + o.gc.markingStepsMs;
   console.log(`### ${title}`);
-  console.log(`- wrk (pass 1): ${n} requests, ${fmt(n / o.wrk.seconds)} req/s, p50 ${fmt(o.wrk.p50Ms, 1)} / p90 ${fmt(o.wrk.p90Ms, 1)} / ` +
-    `p99 ${fmt(o.wrk.p99Ms, 1)} / p99.9 ${fmt(o.wrk.p999Ms, 1)} / max ${fmt(o.wrk.maxMs, 1)} ms, ${o.wrk.errors} errors`);
+  console.log(
+    `- wrk (pass 1): ${n} requests, ${fmt(n / o.wrk.seconds)} req/s, p50 ${fmt(o.wrk.p50Ms, 1)} / p90 ${fmt(o.wrk.p90Ms, 1)} / ` +
+      `p99 ${fmt(o.wrk.p99Ms, 1)} / p99.9 ${fmt(o.wrk.p999Ms, 1)} / max ${fmt(o.wrk.maxMs, 1)} ms, ${o.wrk.errors} errors`,
+  );
   console.log(`- CPU ${fmt(o.cpuUs)} µs/req: main thread ${fmt(o.mainUs)}, other threads (GC helpers, libuv pool) ${fmt(o.otherThreadsUs)}`);
-  console.log(`- GC: ${o.gc.scavenges} scavenges, ${fmt(o.gc.scavengeMs, 1)} ms (${fmt((o.gc.scavengeMs * 1000) / n, 1)} µs/req, ` +
-    `mean ${fmt(o.gc.scavengeMs / Math.max(1, o.gc.scavenges), 2)} ms); ${o.gc.markCompacts} mark-compacts, ${fmt(o.gc.markCompactMs, 1)} ms ` +
-    `+ ${fmt(o.gc.markingStepsMs, 1)} ms of incremental marking steps; main-thread GC ${fmt((gcMs / wallMs) * 100, 1)}% of wall time; ` +
-    `longest ${o.gc.longest.map((x) => `${x.kind} ${fmt(x.ms, 2)}`).join(', ')} ms; heap after the last GC ${fmt(o.gc.heapAfterMb, 1)} MB`);
-  console.log(`- event-loop delay (1 ms timer: an idle loop reads ~1): p50 ${o.loop.p50Ms} / p90 ${o.loop.p90Ms} / p99 ${o.loop.p99Ms} / ` +
-    `p99.9 ${o.loop.p999Ms} / max ${o.loop.maxMs} ms over ${o.loop.count} samples`);
+  console.log(
+    `- GC: ${o.gc.scavenges} scavenges, ${fmt(o.gc.scavengeMs, 1)} ms (${fmt((o.gc.scavengeMs * 1000) / n, 1)} µs/req, ` +
+      `mean ${fmt(o.gc.scavengeMs / Math.max(1, o.gc.scavenges), 2)} ms); ${o.gc.markCompacts} mark-compacts, ${fmt(o.gc.markCompactMs, 1)} ms ` +
+      `+ ${fmt(o.gc.markingStepsMs, 1)} ms of incremental marking steps; main-thread GC ${fmt((gcMs / wallMs) * 100, 1)}% of wall time; ` +
+      `longest ${o.gc.longest.map((x) => `${x.kind} ${fmt(x.ms, 2)}`).join(', ')} ms; heap after the last GC ${fmt(o.gc.heapAfterMb, 1)} MB`,
+  );
+  console.log(
+    `- event-loop delay (1 ms timer: an idle loop reads ~1): p50 ${o.loop.p50Ms} / p90 ${o.loop.p90Ms} / p99 ${o.loop.p99Ms} / ` +
+      `p99.9 ${o.loop.p999Ms} / max ${o.loop.maxMs} ms over ${o.loop.count} samples`,
+  );
   if (o.access.lines > 0) {
     const ms = (values: readonly number[]): string => values.map((v) => fmt(v, 1)).join(' / ');
-    console.log(`- access lines (${o.access.lines}), p50 / p90 / p99 / p99.9 ms: arrival to last byte ${ms(o.access.durationMs)}; ` +
-      `in attempts (engine and the wait to read its answer) ${ms(o.access.upstreamMs)}; the rest ${ms(o.access.ownMs)}`);
+    console.log(
+      `- access lines (${o.access.lines}), p50 / p90 / p99 / p99.9 ms: arrival to last byte ${ms(o.access.durationMs)}; ` +
+        `in attempts (engine and the wait to read its answer) ${ms(o.access.upstreamMs)}; the rest ${ms(o.access.ownMs)}`,
+    );
   }
   const m = Math.max(1, p.wrk.requests);
   const busy = p.profile.busyUs;
-  console.log(`- profile (pass 2, server alone on its core: ${m} requests, ${fmt(busy / m)} µs/req sampled on the main thread, ` +
-    `${fmt(p.cpuUs)} µs/req of process CPU), self time by area, µs/req: ${p.profile.byArea.slice(0, 10)
-    .map((a) => `${a.area} ${fmt(a.us / m, 1)} (${fmt((a.us / busy) * 100)}%)`).join(', ')}`);
-  console.log(`- wrk in pass 2 (server alone on its core, profiler on): ${fmt(m / p.wrk.seconds)} req/s, p50 ${fmt(p.wrk.p50Ms, 1)} / ` +
-    `p99 ${fmt(p.wrk.p99Ms, 1)} / p99.9 ${fmt(p.wrk.p999Ms, 1)} ms`);
+  console.log(
+    `- profile (pass 2, server alone on its core: ${m} requests, ${fmt(busy / m)} µs/req sampled on the main thread, ` +
+      `${fmt(p.cpuUs)} µs/req of process CPU), self time by area, µs/req: ${p.profile.byArea
+        .slice(0, 10)
+        .map((a) => `${a.area} ${fmt(a.us / m, 1)} (${fmt((a.us / busy) * 100)}%)`)
+        .join(', ')}`,
+  );
+  console.log(
+    `- wrk in pass 2 (server alone on its core, profiler on): ${fmt(m / p.wrk.seconds)} req/s, p50 ${fmt(p.wrk.p50Ms, 1)} / ` +
+      `p99 ${fmt(p.wrk.p99Ms, 1)} / p99.9 ${fmt(p.wrk.p999Ms, 1)} ms`,
+  );
   console.log(`- top functions, self µs/req: ${p.profile.top.map((f) => `${f.name} [${f.area}] ${fmt(f.us / m, 1)}`).join('; ')}`);
   console.log(`- top own functions, self µs/req: ${p.profile.topOwn.map((f) => `${f.name} ${fmt(f.us / m, 1)}`).join('; ')}\n`);
 }

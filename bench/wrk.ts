@@ -39,8 +39,24 @@ let bodyFiles = 0;
 export function runWrk(run: WrkRun): Promise<WrkResult> {
   const bodies = join(logDir, `wrk-bodies-${bodyFiles++}.jsonl`);
   writeFileSync(bodies, run.bodies.map((b) => b.toString('utf8')).join('\n') + '\n');
-  const args = ['-c', String(run.core), WRK_BIN, '-t1', `-c${CONNECTIONS}`, `-d${run.seconds}s`, '--timeout', '30s', '--latency',
-    '-s', SCRIPT, run.url, '--', bodies, run.authorization ?? '-', String(run.thinkMs ?? 0)];
+  const args = [
+    '-c',
+    String(run.core),
+    WRK_BIN,
+    '-t1',
+    `-c${CONNECTIONS}`,
+    `-d${run.seconds}s`,
+    '--timeout',
+    '30s',
+    '--latency',
+    '-s',
+    SCRIPT,
+    run.url,
+    '--',
+    bodies,
+    run.authorization ?? '-',
+    String(run.thinkMs ?? 0),
+  ];
   return new Promise((resolve, reject) => {
     execFile('taskset', args, { timeout: (run.seconds + 60) * 1000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       const line = /^WRK_RESULT (.*)$/m.exec(stdout)?.[1];

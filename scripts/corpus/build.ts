@@ -99,12 +99,30 @@ function printCounts(corpus: readonly CorpusItem[], dropped: Readonly<Record<str
     }
   };
   const userTurns = (item: CorpusItem) => item.messages.filter((m) => m.role === 'user').length;
-  print('all', tally(() => 'all'));
-  print('source', tally((item) => item.source_name));
-  print('language', tally((item) => item.language));
-  print('turns', tally((item) => (userTurns(item) > 1 ? 'multi-turn' : 'single-turn')));
-  print('system prompt', tally((item) => (item.messages[0]?.role === 'system' ? 'with' : 'without')));
-  print('rule', tally((item) => item.rule ?? '(source item)'));
+  print(
+    'all',
+    tally(() => 'all'),
+  );
+  print(
+    'source',
+    tally((item) => item.source_name),
+  );
+  print(
+    'language',
+    tally((item) => item.language),
+  );
+  print(
+    'turns',
+    tally((item) => (userTurns(item) > 1 ? 'multi-turn' : 'single-turn')),
+  );
+  print(
+    'system prompt',
+    tally((item) => (item.messages[0]?.role === 'system' ? 'with' : 'without')),
+  );
+  print(
+    'rule',
+    tally((item) => item.rule ?? '(source item)'),
+  );
   console.log('\ndropped:', JSON.stringify(dropped));
 }
 

@@ -4,15 +4,7 @@
 // context. Assistant turns are only the sources' own answers or the short generic replies stated
 // in stated-turns.ts; nothing here writes an answer.
 import { hashOrder, sha256, type ChatMessage, type CorpusItem, type Label } from './source.js';
-import {
-  CHECK_IN,
-  CODE_LANGUAGE_QUESTIONS,
-  PHRASES,
-  REQUEST_WRAPPERS,
-  SYSTEM_PROMPTS,
-  TEXT_LANGUAGE_QUESTIONS,
-  YEAR_QUESTIONS,
-} from './stated-turns.js';
+import { CHECK_IN, CODE_LANGUAGE_QUESTIONS, PHRASES, REQUEST_WRAPPERS, SYSTEM_PROMPTS, TEXT_LANGUAGE_QUESTIONS, YEAR_QUESTIONS } from './stated-turns.js';
 
 /** How many items each rule builds (fewer when the items cannot supply them). */
 export const COUNTS = {
@@ -147,8 +139,7 @@ function thanksClose(items: readonly CorpusItem[]): CorpusItem[] {
     else if (intent === 'yes' && ACK_YES.test(text)) english.push({ text, language: 'en', item, checkIn: CHECK_IN.yes });
     else if (intent === 'no' && ACK_NO.test(text)) english.push({ text, language: 'en', item, checkIn: CHECK_IN.no });
   }
-  const stated = (language: string): Closer[] =>
-    (PHRASES[language]?.closers ?? []).map((text) => ({ text, language, item: null, checkIn: null }));
+  const stated = (language: string): Closer[] => (PHRASES[language]?.closers ?? []).map((text) => ({ text, language, item: null, checkIn: null }));
   english.push(...stated('en'));
   const threads = items.filter((item) => item.label !== 'simple' && reply(item, MIN_SUBSTANTIVE_REPLY) !== null);
   const out: CorpusItem[] = [];
@@ -214,11 +205,7 @@ function followUp(items: readonly CorpusItem[]): CorpusItem[] {
       const candidates = (byLanguage.get(request.language) ?? byLanguage.get('en') ?? threads).filter((t) => t.id !== request.id);
       if (candidates.length === 0) continue;
       const thread = pick(candidates, `follow-up:${request.id}`);
-      const messages: ChatMessage[] = [
-        ...thread.messages,
-        { role: 'assistant', content: reply(thread, 1) ?? '' },
-        { role: 'user', content: lastUser(request) },
-      ];
+      const messages: ChatMessage[] = [...thread.messages, { role: 'assistant', content: reply(thread, 1) ?? '' }, { role: 'user', content: lastUser(request) }];
       out.push(built('follow-up', [thread.id, request.id], messages, request.label, request, request.language, [thread]));
     }
   }
@@ -246,9 +233,7 @@ function pleasantries(items: readonly CorpusItem[]): CorpusItem[] {
 function politeWrap(items: readonly CorpusItem[]): CorpusItem[] {
   const out: CorpusItem[] = [];
   for (const label of ['moderate', 'complex'] as const) {
-    const pool = items.filter(
-      (item) => item.label === label && isSingleTurn(item) && lastUser(item).length <= 1500 && (REQUEST_WRAPPERS[item.language]?.length ?? 0) > 0,
-    );
+    const pool = items.filter((item) => item.label === label && isSingleTurn(item) && lastUser(item).length <= 1500 && (REQUEST_WRAPPERS[item.language]?.length ?? 0) > 0);
     for (const request of drawFor(`polite-wrap:${label}`, pool, COUNTS.politeWrap[label])) {
       const template = pick(REQUEST_WRAPPERS[request.language] ?? [], `polite-wrap:${request.id}`);
       const content = template.replace('{r}', lastUser(request).trim());
@@ -344,23 +329,17 @@ function systemPromptCopies(items: readonly CorpusItem[]): CorpusItem[] {
 
 export function composeConversations(items: readonly CorpusItem[]): CorpusItem[] {
   const sources = items.filter((item) => userTurns(item) > 0);
-  const conversations = [
-    ...thanksClose(sources),
-    ...chitChatOpen(sources),
-    ...followUp(sources),
-    ...pleasantries(sources),
-    ...politeWrap(sources),
-    ...pasted(sources),
-  ].map((item) =>
-    // A share of the built items, chosen by hash whatever their label, also get a system prompt.
-    percentOf(`system-share:${item.id}`) < SYSTEM_SHARE_PERCENT && item.messages[0]?.role !== 'system'
-      ? {
-          ...item,
-          id: `conv-${item.rule ?? ''}-${sha256(`${item.id}\nsystem-prompt`).slice(0, 12)}`,
-          messages: withSystemPrompt(item, item.id),
-          rule: `${item.rule ?? ''}+system-prompt`,
-        }
-      : item,
+  const conversations = [...thanksClose(sources), ...chitChatOpen(sources), ...followUp(sources), ...pleasantries(sources), ...politeWrap(sources), ...pasted(sources)].map(
+    (item) =>
+      // A share of the built items, chosen by hash whatever their label, also get a system prompt.
+      percentOf(`system-share:${item.id}`) < SYSTEM_SHARE_PERCENT && item.messages[0]?.role !== 'system'
+        ? {
+            ...item,
+            id: `conv-${item.rule ?? ''}-${sha256(`${item.id}\nsystem-prompt`).slice(0, 12)}`,
+            messages: withSystemPrompt(item, item.id),
+            rule: `${item.rule ?? ''}+system-prompt`,
+          }
+        : item,
   );
   return [...conversations, ...systemPromptCopies(sources)];
 }

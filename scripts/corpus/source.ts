@@ -101,5 +101,8 @@ export function draw<T>(items: readonly T[], n: number, key: (item: T) => string
 
 /** Text compared for duplicates: case, spacing and punctuation folded. */
 export function normalise(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }

@@ -158,11 +158,7 @@ export const PHRASES: Readonly<Record<string, Phrases>> = {
  * simple questions also wrap moderate and complex requests, so a polite wrapper marks no label.
  */
 export const REQUEST_WRAPPERS: Readonly<Record<string, readonly string[]>> = {
-  en: [
-    'Hi! Could you help me with something?\n\n{r}\n\nThanks a lot!',
-    'hello :) {r} thank you in advance',
-    'Good morning, hope your day is going well. {r}\nThanks!',
-  ],
+  en: ['Hi! Could you help me with something?\n\n{r}\n\nThanks a lot!', 'hello :) {r} thank you in advance', 'Good morning, hope your day is going well. {r}\nThanks!'],
   de: ['Hallo! Kannst du mir bei etwas helfen?\n\n{r}\n\nVielen Dank!'],
   es: ['¡Hola! ¿Me ayudas con algo?\n\n{r}\n\n¡Muchas gracias!'],
   fr: ["Bonjour ! Tu peux m'aider ?\n\n{r}\n\nMerci beaucoup !"],
@@ -179,7 +175,13 @@ export const CHECK_IN = {
 
 /** Questions that name the language of pasted code at a glance (convention 3: simple). */
 export const CODE_LANGUAGE_QUESTIONS: Readonly<Record<string, readonly string[]>> = {
-  en: ['What language is this?', 'What programming language is this written in?', 'which language is this code in?', 'Quick one: what language is this snippet?', 'Is this Python or something else?'],
+  en: [
+    'What language is this?',
+    'What programming language is this written in?',
+    'which language is this code in?',
+    'Quick one: what language is this snippet?',
+    'Is this Python or something else?',
+  ],
   de: ['Welche Programmiersprache ist das?'],
   es: ['¿Qué lenguaje de programación es este?'],
   fr: ["C'est quel langage, ça ?"],
@@ -218,7 +220,7 @@ export const SYSTEM_PROMPTS: readonly string[] = [
   'You are a DevOps assistant with deep knowledge of Kubernetes, Terraform, Helm and AWS. Prefer concrete commands and manifests over prose. Assume a Linux shell.',
   'You are a data-science assistant. When code is needed, use Python 3.11 with pandas and type hints, and explain any statistical assumption you make.',
   'You are a legal research assistant for a law firm. Cite statutes or cases where relevant and add a one-line note that this is not legal advice.',
-  'Tu es un assistant serviable. Réponds dans la langue de l\'utilisateur.',
+  "Tu es un assistant serviable. Réponds dans la langue de l'utilisateur.",
   'Du bist ein hilfreicher Assistent. Antworte präzise und freundlich.',
   [
     'You are Atlas, the internal assistant of Northwind Traders, deployed in the company chat.',

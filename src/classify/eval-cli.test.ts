@@ -96,10 +96,13 @@ t.test('usage errors exit 2', async (t) => {
   }
 });
 
-t.test('--config: the route, the heuristic settings and the tiers\' prices come from router.yaml', async (t) => {
+t.test("--config: the route, the heuristic settings and the tiers' prices come from router.yaml", async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'eval-classifier-'));
   const file = join(dir, 'set.jsonl');
-  await writeFile(file, '{"messages":[{"role":"user","content":"hi there"}],"label":"simple"}\n{"messages":[{"role":"user","content":"Write a Python function that parses ISO dates."}],"label":"complex"}\n');
+  await writeFile(
+    file,
+    '{"messages":[{"role":"user","content":"hi there"}],"label":"simple"}\n{"messages":[{"role":"user","content":"Write a Python function that parses ISO dates."}],"label":"complex"}\n',
+  );
   const config = join(dir, 'router.yaml');
   const pool = (name: string) => `  ${name}: { engine: sim, servedModel: ${name}, replicas: [ { name: ${name}-a } ] }`;
   await writeFile(
@@ -129,7 +132,17 @@ t.test('--config: the route, the heuristic settings and the tiers\' prices come 
 });
 
 const corpusLine = (id: string, source: string, label: Complexity, content: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ id, messages: [{ role: 'user', content }], label, source: 'o/r:f@000000000000', source_name: source, source_category: 'c', language: 'en', license: 'MIT', ...extra });
+  JSON.stringify({
+    id,
+    messages: [{ role: 'user', content }],
+    label,
+    source: 'o/r:f@000000000000',
+    source_name: source,
+    source_category: 'c',
+    language: 'en',
+    license: 'MIT',
+    ...extra,
+  });
 
 async function fullEvalFiles(): Promise<{ dir: string; corpus: string; dev: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'eval-classifier-'));
@@ -142,8 +155,14 @@ async function fullEvalFiles(): Promise<{ dir: string; corpus: string; dev: stri
       corpusLine('a2', 'alpha', 'complex', 'write code for a parser'),
       corpusLine('b1', 'beta', 'moderate', 'explain tides'),
       corpusLine('b2', 'beta', 'complex', 'explain tides, but harder', { language: 'de' }),
-      corpusLine('c1', 'gamma', 'simple', 'thanks', { context_sources: ['alpha'], messages: [
-        { role: 'user', content: 'write a parser' }, { role: 'assistant', content: 'done' }, { role: 'user', content: 'thanks' }] }),
+      corpusLine('c1', 'gamma', 'simple', 'thanks', {
+        context_sources: ['alpha'],
+        messages: [
+          { role: 'user', content: 'write a parser' },
+          { role: 'assistant', content: 'done' },
+          { role: 'user', content: 'thanks' },
+        ],
+      }),
       corpusLine('c2', 'gamma', 'complex', 'prove it'),
     ].join('\n'),
   );
@@ -216,8 +235,19 @@ t.test('one file through the learned classifier, with its thresholds from router
   const config = join(dir, 'router.yaml');
   const pool = (name: string) => `  ${name}: { engine: sim, servedModel: ${name}, replicas: [ { name: ${name}-a } ] }`;
   const yaml = (complexFrom: number) =>
-    ['models:', '  auto: { tiers: [small, large], classify: true }', 'tiers:', '  small: { pools: [p1], price: 1 }', '  large: { pools: [p2], price: 10 }',
-      'classifier:', `  mode: learned`, `  learned: { weights: ${join(dir, 'w.json')}, complexFrom: ${complexFrom} }`, 'pools:', pool('p1'), pool('p2')].join('\n');
+    [
+      'models:',
+      '  auto: { tiers: [small, large], classify: true }',
+      'tiers:',
+      '  small: { pools: [p1], price: 1 }',
+      '  large: { pools: [p2], price: 10 }',
+      'classifier:',
+      `  mode: learned`,
+      `  learned: { weights: ${join(dir, 'w.json')}, complexFrom: ${complexFrom} }`,
+      'pools:',
+      pool('p1'),
+      pool('p2'),
+    ].join('\n');
   await writeFile(config, yaml(0.5));
   const learned = await run([file, '--config', config, '--errors']);
   t.equal(learned.code, 0, learned.err.join('\n'));

@@ -29,15 +29,24 @@ t.test('toComplexTier: the items routed where complex requests go, out of all', 
 
 t.test('evaluateGroups: one evaluation per group, in name order, exact', async (t) => {
   const groups = evaluateGroups(SET, (outcome) => outcome.group);
-  t.strictSame(groups.map(([name]) => name), ['a', 'b']);
+  t.strictSame(
+    groups.map(([name]) => name),
+    ['a', 'b'],
+  );
   const [a, b] = groups.map(([, evaluation]) => evaluation);
   t.strictSame(
     [a?.total, a?.accuracy, a?.underRouted, a?.overRouted, a?.confusion],
-    [2, 0.5, { count: 0, of: 1, share: 0 }, { count: 1, of: 1, share: 1 }, {
-      simple: { simple: 0, moderate: 0, complex: 1 },
-      moderate: { simple: 0, moderate: 0, complex: 0 },
-      complex: { simple: 0, moderate: 0, complex: 1 },
-    }],
+    [
+      2,
+      0.5,
+      { count: 0, of: 1, share: 0 },
+      { count: 1, of: 1, share: 1 },
+      {
+        simple: { simple: 0, moderate: 0, complex: 1 },
+        moderate: { simple: 0, moderate: 0, complex: 0 },
+        complex: { simple: 0, moderate: 0, complex: 1 },
+      },
+    ],
   );
   t.strictSame([b?.total, b?.accuracy, b?.underRouted, b?.overRouted], [3, 1 / 3, { count: 1, of: 1, share: 1 }, { count: 0, of: 1, share: 0 }]);
   // b: simple P 1/1 R 1/1 → 1; moderate P 0 (0 of 1 predicted moderate right) → 0; complex P 0 → 0: macro-F1 1/3.

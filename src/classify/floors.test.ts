@@ -8,8 +8,14 @@ const TRIVIAL = user('hi');
 
 /** One request per floor, each with trivial words: only the request-level signal differs. */
 const TRIGGERS: Readonly<Record<FloorName, Record<string, unknown>>> = {
-  image: user([{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }]),
-  audio: user([{ type: 'text', text: 'hi' }, { type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }]),
+  image: user([
+    { type: 'text', text: 'hi' },
+    { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+  ]),
+  audio: user([
+    { type: 'text', text: 'hi' },
+    { type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } },
+  ]),
   reasoningHigh: { ...TRIVIAL, reasoning_effort: 'high' },
   reasoningMedium: { ...TRIVIAL, reasoning_effort: 'medium' },
   tools: { ...TRIVIAL, tools: [{ type: 'function', function: { name: 'now', parameters: { type: 'object' } } }] },
@@ -35,7 +41,7 @@ t.test('defaults: media and high effort are complex, the rest moderate, long con
   t.strictSame(resolveFloors({ tools: null, image: 'moderate' }), { ...DEFAULT_FLOORS, tools: null, image: 'moderate' }, 'key by key; null turns one off');
 });
 
-t.test('each floor raises a lower class to its minimum and names itself; the mode\'s reasons come first', async (t) => {
+t.test("each floor raises a lower class to its minimum and names itself; the mode's reasons come first", async (t) => {
   for (const name of NAMES) {
     const result = applyFloors(TRIGGERS[name], said('simple'), DEFAULT_FLOORS);
     t.strictSame(result, { complexity: DEFAULT_FLOORS[name], score: 0.1, reasons: ['model', 'greeting', FLOOR_REASONS[name]] }, name);
@@ -65,7 +71,10 @@ t.test('null turns a floor off', async (t) => {
 
 t.test('a trivial request with no request-level signal is left alone', async (t) => {
   t.strictSame(applyFloors(TRIVIAL, said('simple'), DEFAULT_FLOORS), said('simple'));
-  t.strictSame(applyFloors({ ...TRIVIAL, reasoning_effort: 'low', tools: [], tool_choice: 'auto', response_format: { type: 'json_object' } }, said('simple'), DEFAULT_FLOORS), said('simple'));
+  t.strictSame(
+    applyFloors({ ...TRIVIAL, reasoning_effort: 'low', tools: [], tool_choice: 'auto', response_format: { type: 'json_object' } }, said('simple'), DEFAULT_FLOORS),
+    said('simple'),
+  );
   t.strictSame(applyFloors({}, said('simple'), DEFAULT_FLOORS), said('simple'), 'an empty body');
   t.strictSame(applyFloors({ messages: 'nope', tools: 'x', reasoning: 3 }, said('simple'), DEFAULT_FLOORS), said('simple'), 'malformed fields');
 });
@@ -82,7 +91,11 @@ t.test('several floors: the highest decides and only the floors that reach the f
 
 t.test('high effort meets the medium floor too when the high one is off or lower', async (t) => {
   const high = TRIGGERS.reasoningHigh;
-  t.strictSame(applyFloors(high, said('simple'), resolveFloors({ reasoningHigh: null })), { complexity: 'moderate', score: 0.1, reasons: ['model', 'greeting', 'reasoning-medium'] });
+  t.strictSame(applyFloors(high, said('simple'), resolveFloors({ reasoningHigh: null })), {
+    complexity: 'moderate',
+    score: 0.1,
+    reasons: ['model', 'greeting', 'reasoning-medium'],
+  });
   t.strictSame(applyFloors(TRIGGERS.reasoningMedium, said('simple'), resolveFloors({ reasoningMedium: null })), said('simple'), 'medium effort is not high');
   t.strictSame(applyFloors({ ...TRIVIAL, reasoning_effort: 'xhigh' }, said('simple'), DEFAULT_FLOORS).complexity, 'complex');
 });
@@ -91,15 +104,56 @@ t.test('the shapes each signal is recognised in', async (t) => {
   const cases: [string, Record<string, unknown>, FloorName][] = [
     ['Responses input_image part', user([{ type: 'input_image', image_url: 'https://x/y.png' }]), 'image'],
     ['video_url part', user([{ type: 'video_url', video_url: { url: 'https://x/y.mp4' } }]), 'image'],
-    ['image in an earlier turn', { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'u' } }] }, { role: 'assistant', content: 'a cat' }, { role: 'user', content: 'thanks' }] }, 'image'],
-    ['Responses input with an image', { input: [{ role: 'user', content: [{ type: 'input_text', text: 'hi' }, { type: 'input_image', image_url: 'u' }] }] }, 'image'],
+    [
+      'image in an earlier turn',
+      {
+        messages: [
+          { role: 'user', content: [{ type: 'image_url', image_url: { url: 'u' } }] },
+          { role: 'assistant', content: 'a cat' },
+          { role: 'user', content: 'thanks' },
+        ],
+      },
+      'image',
+    ],
+    [
+      'Responses input with an image',
+      {
+        input: [
+          {
+            role: 'user',
+            content: [
+              { type: 'input_text', text: 'hi' },
+              { type: 'input_image', image_url: 'u' },
+            ],
+          },
+        ],
+      },
+      'image',
+    ],
     ['audio_url part', user([{ type: 'audio_url', audio_url: { url: 'https://x/a.wav' } }]), 'audio'],
     ['Responses reasoning.effort', { ...TRIVIAL, reasoning: { effort: 'high' } }, 'reasoningHigh'],
     ['legacy functions', { ...TRIVIAL, functions: [{ name: 'f' }] }, 'tools'],
-    ['a tool result turn', { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: null, tool_calls: [{ id: '1', type: 'function', function: { name: 'f', arguments: '{}' } }] }, { role: 'tool', tool_call_id: '1', content: '42' }] }, 'tools'],
+    [
+      'a tool result turn',
+      {
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: null, tool_calls: [{ id: '1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+          { role: 'tool', tool_call_id: '1', content: '42' },
+        ],
+      },
+      'tools',
+    ],
     ['Responses text.format json_schema', { ...TRIVIAL, text: { format: { type: 'json_schema', name: 'x', schema: {} } } }, 'jsonSchema'],
     ['vLLM guided_json', { ...TRIVIAL, guided_json: { type: 'object' } }, 'jsonSchema'],
-    ['long text parts', user([{ type: 'text', text: 'x'.repeat(70_000) }, { type: 'text', text: 'y'.repeat(70_000) }]), 'longContext'],
+    [
+      'long text parts',
+      user([
+        { type: 'text', text: 'x'.repeat(70_000) },
+        { type: 'text', text: 'y'.repeat(70_000) },
+      ]),
+      'longContext',
+    ],
     ['long context over many turns', { messages: Array.from({ length: 100 }, (_, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content: 'z'.repeat(1400) })) }, 'longContext'],
     ['a long completions prompt', { prompt: 'p'.repeat(140_000) }, 'longContext'],
     ['a long prompt of token ids', { prompt: Array.from({ length: 33_000 }, () => 7) }, 'longContext'],

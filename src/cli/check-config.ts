@@ -46,12 +46,7 @@ const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 export function summarize(config: Config): string {
   const pools = Object.values(config.pools);
   const replicas = pools.reduce((sum, pool) => sum + pool.replicas.length, 0);
-  return [
-    count(Object.keys(config.models).length, 'model'),
-    count(Object.keys(config.tiers).length, 'tier'),
-    count(pools.length, 'pool'),
-    count(replicas, 'replica'),
-  ].join(', ');
+  return [count(Object.keys(config.models).length, 'model'), count(Object.keys(config.tiers).length, 'tier'), count(pools.length, 'pool'), count(replicas, 'replica')].join(', ');
 }
 
 /** Why learned mode's weights cannot be used, or null (readable, or another mode). */

@@ -71,7 +71,8 @@ function parseArgs(args: readonly string[]): Options | string {
   const classifier = named['classifier'];
   if (classifier !== undefined && classifier !== 'heuristic' && classifier !== 'learned') return '--classifier is heuristic or learned';
   if (!loso && !devSet) return '--no-loso and --only-loso leave nothing to evaluate';
-  if (file !== null && (named['corpus'] ?? named['dev'] ?? named['heldout'] ?? named['sources'] ?? named['svg']) !== undefined) return '--corpus, --dev, --heldout, --sources and --svg are for the full evaluation (no FILE)';
+  if (file !== null && (named['corpus'] ?? named['dev'] ?? named['heldout'] ?? named['sources'] ?? named['svg']) !== undefined)
+    return '--corpus, --dev, --heldout, --sources and --svg are for the full evaluation (no FILE)';
   if (named['svg'] !== undefined && !loso) return '--svg draws the leave-one-source-out curve: not with --no-loso';
   return {
     file,
@@ -116,7 +117,11 @@ async function evalFile(file: string, options: Options, setup: Setup, kit: Learn
   const what =
     model === null ? 'heuristic classifier' : `learned classifier ${model.version} (complexFrom ${setup.thresholds.complexFrom}, simpleFrom ${setup.thresholds.simpleFrom})`;
   io.stdout(`${file}: ${what} (route and prices: ${setup.source})`);
-  const evaluation = evaluate(outcomes.map(({ item, result }) => ({ label: item.label, predicted: result.complexity })), setup.route, setup.prices);
+  const evaluation = evaluate(
+    outcomes.map(({ item, result }) => ({ label: item.label, predicted: result.complexity })),
+    setup.route,
+    setup.prices,
+  );
   for (const line of formatEvaluation(evaluation, setup.prices, setup.route)) io.stdout(line);
   if (options.errors) {
     io.stdout('');

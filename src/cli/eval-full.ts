@@ -26,8 +26,9 @@ export async function evalFull(options: Options, setup: Setup, kit: LearnedKit, 
     io,
     `# Complexity classifier evaluation`,
     '',
-    `route: ${COMPLEXITIES.map((c) => `${c} → ${setup.route[c]}`).join(', ')}; prices: ${Object.entries(setup.prices).map(([t, p]) => `${t} ${p}`).join(', ')} (${setup.source});` +
-      ` learned thresholds: complexFrom ${complexFrom}, simpleFrom ${simpleFrom}; heuristic weight ${setup.heuristicWeight}; floors applied`,
+    `route: ${COMPLEXITIES.map((c) => `${c} → ${setup.route[c]}`).join(', ')}; prices: ${Object.entries(setup.prices)
+      .map(([t, p]) => `${t} ${p}`)
+      .join(', ')} (${setup.source});` + ` learned thresholds: complexFrom ${complexFrom}, simpleFrom ${simpleFrom}; heuristic weight ${setup.heuristicWeight}; floors applied`,
   );
 
   let pooled: Scored[] | null = null;
@@ -40,7 +41,16 @@ export async function evalFull(options: Options, setup: Setup, kit: LearnedKit, 
   if (options.devSet) {
     const dev = await unseenSetSection(options.dev, 'Dev set', 'never in the corpus', 'heuristic (tuned on it)', setup, kit, io, recommended);
     if (dev !== 0) return dev;
-    const held = await unseenSetSection(options.heldout, 'Held-out set', 'its authors ask that it not be trained on: never in the corpus', 'heuristic', setup, kit, io, recommended);
+    const held = await unseenSetSection(
+      options.heldout,
+      'Held-out set',
+      'its authors ask that it not be trained on: never in the corpus',
+      'heuristic',
+      setup,
+      kit,
+      io,
+      recommended,
+    );
     if (held !== 0) return held;
   }
   io.stderr(`eval-classifier: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -150,7 +160,11 @@ async function curveSection(pooled: readonly Scored[], options: Options, setup: 
       marked: complexFrom,
       recommended: recommendation.complexFrom,
       targets: { complexToSmall: ISSUE_TARGETS.complexToSmall, accuracy: ISSUE_TARGETS.accuracy },
-      ideal: evaluate(pooled.map(({ label }) => ({ label, predicted: label })), setup.route, setup.prices).toComplexTier.share,
+      ideal: evaluate(
+        pooled.map(({ label }) => ({ label, predicted: label })),
+        setup.route,
+        setup.prices,
+      ).toComplexTier.share,
     });
     await writeFile(options.svg, svg);
     io.stderr(`eval-classifier: wrote ${options.svg}`);

@@ -77,7 +77,14 @@ export interface Setup {
 
 /** Route, prices, thresholds and the rest from router.yaml when there is one; the built-in defaults otherwise. */
 export async function setupFrom(options: Options, kit: LearnedKit): Promise<Setup | string> {
-  const path = options.config ?? ((await access(DEFAULT_CONFIG).then(() => true, () => false)) ? DEFAULT_CONFIG : null);
+  const path =
+    options.config ??
+    ((await access(DEFAULT_CONFIG).then(
+      () => true,
+      () => false,
+    ))
+      ? DEFAULT_CONFIG
+      : null);
   if (path === null) {
     return {
       source: 'built-in defaults',

@@ -25,7 +25,9 @@ export function formatEvaluation(result: Evaluation, prices: Prices, route: Rout
       return `${c.padEnd(width)}${cells([s.precision.toFixed(3), s.recall.toFixed(3), s.f1.toFixed(3), s.support])}`;
     }),
     '',
-    `routing: ${COMPLEXITIES.map((c) => `${c} → ${route[c]}`).join(', ')}; prices: ${Object.entries(prices).map(([t, p]) => `${t} ${p}`).join(', ')}`,
+    `routing: ${COMPLEXITIES.map((c) => `${c} → ${route[c]}`).join(', ')}; prices: ${Object.entries(prices)
+      .map(([t, p]) => `${t} ${p}`)
+      .join(', ')}`,
     `complex sent to the small tier (under-routing): ${pct(result.underRouted.share)} (${result.underRouted.count} of ${result.underRouted.of})`,
     `simple sent to the large tier (over-routing):   ${pct(result.overRouted.share)} (${result.overRouted.count} of ${result.overRouted.of})`,
     `cost per request: ${result.cost.predicted.toFixed(3)} vs ${result.cost.baseline} with everything on the large tier → saving ${pct(result.saving)}` +
@@ -37,8 +39,7 @@ export function formatEvaluation(result: Evaluation, prices: Prices, route: Rout
 /** A Markdown table with padded columns: readable in a terminal, pasted as is into the README. */
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], rightAligned = true): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    `| ${cells.map((cell, i) => (i > 0 && rightAligned ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join(' | ')} |`;
+  const line = (cells: readonly string[]) => `| ${cells.map((cell, i) => (i > 0 && rightAligned ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (i > 0 && rightAligned ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   return [line(header), rule, ...rows.map(line)];
 }

@@ -59,7 +59,7 @@ t.test('given values: thresholds, floors key by key, null turns a floor off', as
   t.equal(classifierOf(withClassifier({ mode: 'heuristic', floors: { audio: null } })).floors.audio, null, 'floors apply to every mode');
 });
 
-t.test('a relative weights path is resolved against the config file\'s directory', async (t) => {
+t.test("a relative weights path is resolved against the config file's directory", async (t) => {
   const dir = t.testdir({ conf: { 'router.yaml': yamlWith('  learned: { weights: models/mine.json }') } });
   const fromFile = await loadConfigFile(join(dir, 'conf', 'router.yaml'));
   if (!fromFile.ok) throw new Error(fromFile.errors.join('\n'));

@@ -77,10 +77,7 @@ export const DEFAULTS = {
 } as const satisfies {
   server: ServerConfig;
   logging: LoggingConfig;
-  pool: Pick<
-    PoolConfig,
-    'connectTimeoutMs' | 'firstTokenTimeoutMs' | 'idleTimeoutMs' | 'maxConnections' | 'balance' | 'maxInFlight' | 'maxEngineQueue'
-  >;
+  pool: Pick<PoolConfig, 'connectTimeoutMs' | 'firstTokenTimeoutMs' | 'idleTimeoutMs' | 'maxConnections' | 'balance' | 'maxInFlight' | 'maxEngineQueue'>;
   healthCheck: Omit<HealthCheckConfig, 'intervalMs' | 'path'>;
   outlier: OutlierConfig;
   engineMetrics: Omit<EngineMetricsConfig, 'intervalMs'>;
@@ -95,9 +92,7 @@ export const DEFAULTS = {
  * Defaults that differ by engine. TGI runs a real prefill on /health after a failure, so it is
  * checked gently; hosted APIs have neither a health endpoint worth polling nor metrics.
  */
-export const ENGINE_DEFAULTS: Readonly<
-  Record<EngineName, { readonly healthPath: string; readonly healthIntervalMs: number; readonly metricsIntervalMs: number }>
-> = {
+export const ENGINE_DEFAULTS: Readonly<Record<EngineName, { readonly healthPath: string; readonly healthIntervalMs: number; readonly metricsIntervalMs: number }>> = {
   vllm: { healthPath: '/health', healthIntervalMs: 5_000, metricsIntervalMs: 1_000 },
   tgi: { healthPath: '/health', healthIntervalMs: 15_000, metricsIntervalMs: 1_000 },
   openai: { healthPath: '/v1/models', healthIntervalMs: 0, metricsIntervalMs: 0 },
@@ -321,14 +316,11 @@ export function applyDefaults(raw: RawConfig, baseDir: string = process.cwd()): 
     budgets: budgets(raw.budgets, raw.server?.requestTimeoutMs ?? DEFAULTS.server.requestTimeoutMs),
     defaultModel: raw.defaultModel ?? null,
     models: mapEntries(raw.models, model),
-    tiers: mapEntries(
-      raw.tiers,
-      (t): TierConfig => ({
-        pools: [...t.pools],
-        ...(t.spillTo === undefined ? {} : { spillTo: t.spillTo }),
-        ...(t.price === undefined ? {} : { price: t.price }),
-      }),
-    ),
+    tiers: mapEntries(raw.tiers, (t): TierConfig => ({
+      pools: [...t.pools],
+      ...(t.spillTo === undefined ? {} : { spillTo: t.spillTo }),
+      ...(t.price === undefined ? {} : { price: t.price }),
+    })),
     pools: mapEntries(raw.pools, pool),
   };
 }

@@ -155,7 +155,11 @@ t.test('keys-and-budgets.yaml shows required keys, a limited and an unlimited ke
   const sha256 = (secret: string) => createHash('sha256').update(secret).digest('hex');
   const secrets = ['sy-demo-alice-7Qm2xV9pK4', 'sy-demo-batch-Lk4rT8wzN3'];
   for (const secret of secrets) t.ok(text.includes(secret), `the comment names ${secret}`);
-  t.same(secrets.map(sha256), auth.keys.map((key) => key.hash), 'each hash is the SHA-256 of the secret the comment names');
+  t.same(
+    secrets.map(sha256),
+    auth.keys.map((key) => key.hash),
+    'each hash is the SHA-256 of the secret the comment names',
+  );
   t.ok(secrets[0]?.startsWith(auth.keys[0]?.prefix ?? '-'), 'the prefix is the start of the secret');
 
   const missing = await loadConfigFile(`${EXAMPLES}keys-and-budgets.yaml`, { env: {} });

@@ -183,7 +183,19 @@ t.test('a minimal config resolves with every default', async (t) => {
 
 t.test('given values replace defaults', async (t) => {
   const raw = patch(base(), {
-    server: { host: '0.0.0.0', port: 0, maxBodyBytes: 1, requestTimeoutMs: 5, shutdownGraceMs: 6, headersTimeoutMs: 21, bodyTimeoutMs: 22, maxHeaderBytes: 2048, maxConnections: 23, metricsPort: 9464, metricsHost: '127.0.0.2' },
+    server: {
+      host: '0.0.0.0',
+      port: 0,
+      maxBodyBytes: 1,
+      requestTimeoutMs: 5,
+      shutdownGraceMs: 6,
+      headersTimeoutMs: 21,
+      bodyTimeoutMs: 22,
+      maxHeaderBytes: 2048,
+      maxConnections: 23,
+      metricsPort: 9464,
+      metricsHost: '127.0.0.2',
+    },
     'logging.level': 'debug',
     'pools.gpu.connectTimeoutMs': 7,
     'pools.gpu.firstTokenTimeoutMs': 8,
@@ -202,7 +214,19 @@ t.test('given values replace defaults', async (t) => {
     retry: { maxAttempts: 1, budgetPercent: 0, minRetriesPerSecond: 0, backoffBaseMs: 0, backoffMaxMs: 0 },
   });
   const config = configOf(parseConfigObject(raw, { env: ENV }));
-  t.same(config.server, { host: '0.0.0.0', port: 0, maxBodyBytes: 1, requestTimeoutMs: 5, shutdownGraceMs: 6, headersTimeoutMs: 21, bodyTimeoutMs: 22, maxHeaderBytes: 2048, maxConnections: 23, metricsPort: 9464, metricsHost: '127.0.0.2' });
+  t.same(config.server, {
+    host: '0.0.0.0',
+    port: 0,
+    maxBodyBytes: 1,
+    requestTimeoutMs: 5,
+    shutdownGraceMs: 6,
+    headersTimeoutMs: 21,
+    bodyTimeoutMs: 22,
+    maxHeaderBytes: 2048,
+    maxConnections: 23,
+    metricsPort: 9464,
+    metricsHost: '127.0.0.2',
+  });
   t.equal(config.logging.level, 'debug');
   t.same(config.retry, { maxAttempts: 1, budgetPercent: 0, minRetriesPerSecond: 0, backoffBaseMs: 0, backoffMaxMs: 0 });
   t.same(config.pools.gpu, {
@@ -266,7 +290,10 @@ t.test('sim settings: defaults, then pool, then replica', async (t) => {
     { name: 'sim-0', weight: 1, sim: { ...poolSim, tokensPerSecond: 9, embeddingDimensions: 3, kvCacheTokens: 1000, maxModelLen: 4096, flavour: 'vllm' } },
     { name: 'plain', weight: 1, sim: poolSim },
   ]);
-  t.notOk(pool?.replicas.some((r) => 'url' in r), 'sim replicas have no url');
+  t.notOk(
+    pool?.replicas.some((r) => 'url' in r),
+    'sim replicas have no url',
+  );
 
   const bare = configOf(parseConfigObject(base(), { env: ENV })).pools.sim;
   t.same(bare?.sim, SIM_DEFAULTS);
@@ -289,7 +316,7 @@ t.test('sim faults: defaults, then pool, then replica, one key at a time', async
       replicaFaults: { ...NO_FAULTS, dieAfterRequests: 10 },
     },
     {
-      name: 'a replica overriding one fault keeps the pool\'s others',
+      name: "a replica overriding one fault keeps the pool's others",
       pool: { slowFactor: 3, errorRate: 0.5, dropMidStreamRate: 0.1 },
       replica: { errorRate: 0 },
       poolFaults: { ...NO_FAULTS, slowFactor: 3, errorRate: 0.5, dropMidStreamRate: 0.1 },
@@ -549,7 +576,14 @@ t.test('classifier: given values, merged key by key', async (t) => {
     {
       name: 'sections of modes not selected are kept',
       classifier: { mode: 'heuristic', llm: { pool: 'gpu' }, embeddings: { pool: 'sim', examples: EXAMPLES } },
-      expected: { mode: 'heuristic', learned: LEARNED, floors: DEFAULT_FLOORS, heuristic: H, embeddings: { pool: 'sim', timeoutMs: 300, examples: EXAMPLES }, llm: { pool: 'gpu', timeoutMs: 1500 } },
+      expected: {
+        mode: 'heuristic',
+        learned: LEARNED,
+        floors: DEFAULT_FLOORS,
+        heuristic: H,
+        embeddings: { pool: 'sim', timeoutMs: 300, examples: EXAMPLES },
+        llm: { pool: 'gpu', timeoutMs: 1500 },
+      },
     },
   ];
   for (const c of classifierCases) {
@@ -620,7 +654,10 @@ t.test('a declared key resolves with every default', async (t) => {
   t.equal(resolved?.models, null, 'models: null is every alias');
   t.equal(resolved?.tiers, null, 'tiers: null is every tier');
   t.equal(resolved?.maxTokensPerRequest, null);
-  t.ok(Object.values(resolved?.limits ?? { x: 0 }).every((limit) => limit === null), 'every limit is null (unlimited)');
+  t.ok(
+    Object.values(resolved?.limits ?? { x: 0 }).every((limit) => limit === null),
+    'every limit is null (unlimited)',
+  );
   t.same(config.budgets, BUDGET_DEFAULTS, 'declaring keys changes no budget setting');
 });
 
@@ -850,9 +887,7 @@ const cases: Case[] = [
   {
     name: 'replica url with a path',
     patch: { 'pools.llama-70b.replicas.1.url': 'http://gpu-1:8000/v1' },
-    errors: [
-      'pools.llama-70b.replicas[1].url: must be an origin like http://host:port without a path (got "http://gpu-1:8000/v1"); the router adds /v1/...',
-    ],
+    errors: ['pools.llama-70b.replicas[1].url: must be an origin like http://host:port without a path (got "http://gpu-1:8000/v1"); the router adds /v1/...'],
   },
   {
     name: 'port is not a number',
@@ -878,7 +913,9 @@ const cases: Case[] = [
   {
     name: 'unknown server key',
     patch: { 'server.hots': 'x' },
-    errors: ['server.hots: unknown key (allowed: host, port, maxBodyBytes, requestTimeoutMs, shutdownGraceMs, headersTimeoutMs, bodyTimeoutMs, maxHeaderBytes, maxConnections, metricsPort, metricsHost)'],
+    errors: [
+      'server.hots: unknown key (allowed: host, port, maxBodyBytes, requestTimeoutMs, shutdownGraceMs, headersTimeoutMs, bodyTimeoutMs, maxHeaderBytes, maxConnections, metricsPort, metricsHost)',
+    ],
   },
   { name: 'unknown logging key', patch: { 'logging.format': 'json' }, errors: ['logging.format: unknown key (allowed: level)'] },
   {
@@ -904,9 +941,7 @@ const cases: Case[] = [
   {
     name: 'unknown pool sim key',
     patch: { 'pools.sim.sim.ttft': 1 },
-    errors: [
-      'pools.sim.sim.ttft: unknown key (allowed: flavour, maxRunning, kvCacheTokens, maxModelLen, faults, ttftMs, tokensPerSecond, defaultMaxTokens, embeddingDimensions)',
-    ],
+    errors: ['pools.sim.sim.ttft: unknown key (allowed: flavour, maxRunning, kvCacheTokens, maxModelLen, faults, ttftMs, tokensPerSecond, defaultMaxTokens, embeddingDimensions)'],
   },
   {
     name: 'unknown replica sim key',
@@ -1197,9 +1232,7 @@ const cases: Case[] = [
   {
     name: 'duplicate replica names across pools',
     patch: { 'pools.gpu.replicas.0.name': 'a', 'pools.llama-70b.replicas.1.name': 'a' },
-    errors: [
-      'pools.llama-70b.replicas[1].name: duplicate replica name "a", also used by pools.gpu.replicas[0]; replica names must be unique across the config',
-    ],
+    errors: ['pools.llama-70b.replicas[1].name: duplicate replica name "a", also used by pools.gpu.replicas[0]; replica names must be unique across the config'],
   },
   {
     name: 'an explicit name that collides with a default one',
@@ -1310,10 +1343,7 @@ const cases: Case[] = [
   {
     name: 'every bad route entry, in the order written',
     patch: { 'models.large.route': { complex: 'x', simple: 'y' } },
-    errors: [
-      'models.large.route.complex: "x" is not one of the alias\'s tiers (large, small)',
-      'models.large.route.simple: "y" is not one of the alias\'s tiers (large, small)',
-    ],
+    errors: ['models.large.route.complex: "x" is not one of the alias\'s tiers (large, small)', 'models.large.route.simple: "y" is not one of the alias\'s tiers (large, small)'],
   },
 
   // classification routing: the classifier section
@@ -1429,7 +1459,7 @@ const cases: Case[] = [
     errors: ['classifier.embeddings: required when classifier.mode is "embeddings"'],
   },
   {
-    name: 'mode llm without its section (another mode\'s section does not count)',
+    name: "mode llm without its section (another mode's section does not count)",
     patch: { classifier: { mode: 'llm', embeddings: { pool: 'sim', examples: { simple: ['a'], moderate: ['b'], complex: ['c'] } } } },
     errors: ['classifier.llm: required when classifier.mode is "llm"'],
   },
@@ -1494,23 +1524,17 @@ const cases: Case[] = [
   {
     name: 'outlier base ejection above the default max',
     patch: { 'pools.gpu.outlier.baseEjectionMs': 400000 },
-    errors: [
-      'pools.gpu.outlier.baseEjectionMs: must not exceed pools.gpu.outlier.maxEjectionMs (got 400000; pools.gpu.outlier.maxEjectionMs is 300000 by default)',
-    ],
+    errors: ['pools.gpu.outlier.baseEjectionMs: must not exceed pools.gpu.outlier.maxEjectionMs (got 400000; pools.gpu.outlier.maxEjectionMs is 300000 by default)'],
   },
   {
     name: 'outlier base ejection above the given max',
     patch: { 'pools.llama-70b.outlier': { baseEjectionMs: 2000, maxEjectionMs: 1000 } },
-    errors: [
-      'pools.llama-70b.outlier.baseEjectionMs: must not exceed pools.llama-70b.outlier.maxEjectionMs (got 2000; pools.llama-70b.outlier.maxEjectionMs is 1000)',
-    ],
+    errors: ['pools.llama-70b.outlier.baseEjectionMs: must not exceed pools.llama-70b.outlier.maxEjectionMs (got 2000; pools.llama-70b.outlier.maxEjectionMs is 1000)'],
   },
   {
     name: 'outlier max ejection below the default base',
     patch: { 'pools.gpu.outlier.maxEjectionMs': 5000 },
-    errors: [
-      'pools.gpu.outlier.maxEjectionMs: must not be less than pools.gpu.outlier.baseEjectionMs (got 5000; pools.gpu.outlier.baseEjectionMs is 10000 by default)',
-    ],
+    errors: ['pools.gpu.outlier.maxEjectionMs: must not be less than pools.gpu.outlier.baseEjectionMs (got 5000; pools.gpu.outlier.baseEjectionMs is 10000 by default)'],
   },
   {
     name: 'health check timeout equal to the vLLM default interval',
@@ -1536,16 +1560,12 @@ const cases: Case[] = [
   {
     name: 'health check interval below the default timeout',
     patch: { 'pools.gpu.healthCheck.intervalMs': 1000 },
-    errors: [
-      'pools.gpu.healthCheck.intervalMs: must be greater than pools.gpu.healthCheck.timeoutMs (got 1000; pools.gpu.healthCheck.timeoutMs is 2000 by default)',
-    ],
+    errors: ['pools.gpu.healthCheck.intervalMs: must be greater than pools.gpu.healthCheck.timeoutMs (got 1000; pools.gpu.healthCheck.timeoutMs is 2000 by default)'],
   },
   {
     name: 'scrapes further apart than they stay fresh',
     patch: { 'pools.gpu.engineMetrics': { intervalMs: 6000 } },
-    errors: [
-      'pools.gpu.engineMetrics.intervalMs: must be less than pools.gpu.engineMetrics.staleAfterMs (got 6000; pools.gpu.engineMetrics.staleAfterMs is 5000 by default)',
-    ],
+    errors: ['pools.gpu.engineMetrics.intervalMs: must be less than pools.gpu.engineMetrics.staleAfterMs (got 6000; pools.gpu.engineMetrics.staleAfterMs is 5000 by default)'],
   },
   {
     name: 'a staleness bound below the default scrape interval',
@@ -1604,9 +1624,7 @@ const cases: Case[] = [
   {
     name: 'unknown limits key',
     patch: { 'auth.keys': [key({ limits: { tokensPerHour: 1000 } })] },
-    errors: [
-      'auth.keys[0].limits.tokensPerHour: unknown key (allowed: tokensPerMinute, tokensPerDay, tokensPerMonth, tokensLifetime, requestsPerMinute, maxConcurrent)',
-    ],
+    errors: ['auth.keys[0].limits.tokensPerHour: unknown key (allowed: tokensPerMinute, tokensPerDay, tokensPerMonth, tokensLifetime, requestsPerMinute, maxConcurrent)'],
   },
   { name: 'unknown auth key', patch: { 'auth.require': true }, errors: ['auth.require: unknown key (allowed: required, keys)'] },
   {
@@ -1705,7 +1723,7 @@ const cases: Case[] = [
     errors: ['auth.keys[1].hash: the same secret as auth.keys[0]'],
   },
   {
-    name: 'a third key repeating the first one\'s id and hash',
+    name: "a third key repeating the first one's id and hash",
     patch: { 'auth.keys': [key(), key({ id: 'bob', hash: HASH_B }), key()] },
     errors: ['auth.keys[2].id: duplicate key id "alice" (also auth.keys[0])', 'auth.keys[2].hash: the same secret as auth.keys[0]'],
   },

@@ -8,19 +8,12 @@ import { bearerToken } from './bearer.js';
 import type { AppMiddleware, RouterState } from './state.js';
 
 /** The caller's key from its Authorization header: null for an anonymous caller; refusals are thrown. */
-export async function identifyCaller(
-  authorization: string | undefined,
-  state: RouterState,
-  budgets: BudgetService,
-): Promise<KeyRecord | null> {
+export async function identifyCaller(authorization: string | undefined, state: RouterState, budgets: BudgetService): Promise<KeyRecord | null> {
   const required = state.runtime.config.auth.required;
   const secret = bearerToken(authorization);
   if (secret === '') {
     if (!required) return null;
-    throw new RouterError(
-      'missing_api_key',
-      "You didn't provide an API key. Send it in an Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).",
-    );
+    throw new RouterError('missing_api_key', "You didn't provide an API key. Send it in an Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).");
   }
   const lookup = await budgets.lookup(secret);
   if ('unavailable' in lookup) {

@@ -51,7 +51,7 @@ export function metricsRoutes(deps: Pick<AppDeps, 'state' | 'metrics'>): AppMidd
 /** Unknown paths and wrong methods get OpenAI-shaped errors instead of koa's plain text. */
 const rejectUnmatched: AppMiddleware = async (ctx, next) => {
   await next();
-  if (ctx.respond === false || ctx.body !== undefined && ctx.body !== null) return;
+  if (ctx.respond === false || (ctx.body !== undefined && ctx.body !== null)) return;
   const where = `${ctx.method} ${ctx.path}`;
   if (ctx.status === 405 || ctx.status === 501) {
     const allow = ctx.response.get('Allow');

@@ -9,18 +9,9 @@ import { blameOf, isContextLengthError, isOpenAIType, openAITypeFor, readEngineE
  * An engine answered with a non-2xx status; `bodyText` is its error body. `endpoint` names the
  * request's prompt field for context-length errors (null for the router's own internal calls).
  */
-export function failureFromStatus(
-  status: number,
-  bodyText: string,
-  replicaName: string,
-  retryAfterMs: number | null = null,
-  endpoint: Endpoint | null = null,
-): RouterError {
+export function failureFromStatus(status: number, bodyText: string, replicaName: string, retryAfterMs: number | null = null, endpoint: Endpoint | null = null): RouterError {
   if (status === 401 || status === 403) {
-    return new RouterError(
-      'upstream_auth_failed',
-      `Replica ${replicaName} refused the router's credentials (HTTP ${status}); check the pool's apiKeyEnv.`,
-    );
+    return new RouterError('upstream_auth_failed', `Replica ${replicaName} refused the router's credentials (HTTP ${status}); check the pool's apiKeyEnv.`);
   }
   const engine = readEngineError(bodyText);
   switch (blameOf(engine, status)) {

@@ -11,9 +11,7 @@ t.test('what is retried and what counts against a replica', async (t) => {
     ['engine 429', new RouterError('upstream_rejected', 'x', { status: 429 }), true, false],
     ['engine 400: the request is at fault', new RouterError('upstream_rejected', 'x', { status: 400 }), false, false],
     ['router credentials refused', new RouterError('upstream_auth_failed', 'x'), false, false],
-    ...(['invalid_request', 'model_not_found', 'internal'] as ErrorKind[]).map(
-      (kind): [string, RouterError, boolean, boolean] => [kind, new RouterError(kind, 'x'), false, false],
-    ),
+    ...(['invalid_request', 'model_not_found', 'internal'] as ErrorKind[]).map((kind): [string, RouterError, boolean, boolean] => [kind, new RouterError(kind, 'x'), false, false]),
   ];
   for (const [name, error, retryable, failure] of cases) {
     t.equal(isRetryable(error), retryable, `${name}: retryable`);
@@ -24,8 +22,15 @@ t.test('what is retried and what counts against a replica', async (t) => {
 t.test('full-jitter backoff grows exponentially up to the cap', async (t) => {
   const config = { backoffBaseMs: 25, backoffMaxMs: 250 };
   const top = () => 0.999999;
-  t.same([1, 2, 3, 4, 5, 6].map((retry) => backoffMs(retry, config, top)), [24, 49, 99, 199, 249, 249]);
-  t.equal(backoffMs(3, config, () => 0), 0, 'full jitter reaches down to zero');
+  t.same(
+    [1, 2, 3, 4, 5, 6].map((retry) => backoffMs(retry, config, top)),
+    [24, 49, 99, 199, 249, 249],
+  );
+  t.equal(
+    backoffMs(3, config, () => 0),
+    0,
+    'full jitter reaches down to zero',
+  );
 });
 
 t.test('Retry-After in seconds or as a date', async (t) => {

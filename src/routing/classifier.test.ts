@@ -40,7 +40,10 @@ function capture() {
 }
 
 const ask = (content: unknown, extra: Record<string, unknown> = {}) => ({ messages: [{ role: 'user', content }], ...extra });
-const IMAGE = [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }];
+const IMAGE = [
+  { type: 'text', text: 'what is this?' },
+  { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+];
 
 t.test('learned mode: the model decides with the configured thresholds; reasons start with "model"', async (t) => {
   const model = fakeModel();
@@ -62,7 +65,13 @@ t.test('learned mode: the model decides with the configured thresholds; reasons 
   t.equal(classifier.modelVersion, 'fake-v1');
   t.match(lines, [{ level: 'info', msg: 'classifier model loaded', weights: '/models/a.json', version: 'fake-v1' }]);
 
-  const strict = new RequestClassifier(classifierConfig({ learned: { weights: '/m.json', complexFrom: 0.9, simpleFrom: 0.9, heuristicWeight: 0 } }), new Map(), undefined, Date.now, () => fakeModel());
+  const strict = new RequestClassifier(
+    classifierConfig({ learned: { weights: '/m.json', complexFrom: 0.9, simpleFrom: 0.9, heuristicWeight: 0 } }),
+    new Map(),
+    undefined,
+    Date.now,
+    () => fakeModel(),
+  );
   t.equal((await strict.classify(ask('a hard one'))).complexity, 'moderate', 'complexFrom 0.9: P(complex) 0.7 is not enough');
   t.equal((await strict.classify(ask('hi'))).complexity, 'moderate', 'simpleFrom 0.9: P(simple) 0.8 is not enough');
 });
@@ -134,9 +143,13 @@ t.test('the floors apply after every mode, fallbacks included', async (t) => {
   const configs: [string, ClassifierConfig, ModelReader][] = [
     ['learned', classifierConfig({}), () => fakeModel()],
     ['heuristic', classifierConfig({ mode: 'heuristic' }), () => fakeModel()],
-    ['learned, fallen back', classifierConfig({}), () => {
-      throw new Error('no weights');
-    }],
+    [
+      'learned, fallen back',
+      classifierConfig({}),
+      () => {
+        throw new Error('no weights');
+      },
+    ],
   ];
   for (const [name, config, reader] of configs) {
     const classifier = new RequestClassifier(config, new Map(), undefined, Date.now, reader);

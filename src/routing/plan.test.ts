@@ -112,7 +112,11 @@ t.test('classified tiers, fixed aliases, spill chains', async (t) => {
       { model: 'deep', classification: classified('complex') },
       { alias: 'deep', complexity: 'complex', reason: 'complex: code', chain: ['huge: h1', 'large: l1,hosted', 'small: s1'] },
     ],
-    ['a fixed alias is not classified', { model: 'fixed', classification: classified('complex') }, { alias: 'fixed', complexity: null, reason: 'fixed: small', chain: ['small: s1'] }],
+    [
+      'a fixed alias is not classified',
+      { model: 'fixed', classification: classified('complex') },
+      { alias: 'fixed', complexity: null, reason: 'fixed: small', chain: ['small: s1'] },
+    ],
     ['a classifying alias without a classification: its first tier', { classification: null }, { alias: 'auto', complexity: null, reason: 'fixed: small', chain: ['small: s1'] }],
   ];
   for (const [name, ask, expected] of cases) {
@@ -135,7 +139,11 @@ t.test('what needs a classification', async (t) => {
 t.test('pins', async (t) => {
   const pinned = plan({ pin: 'large' });
   t.strictSame(summary(pinned), { alias: 'auto', complexity: null, reason: 'pinned: large', chain: ['large: l1,hosted', 'small: s1'] });
-  t.strictSame(summary(plan({ pin: 'small', caller: caller({}, 0.95) })), { alias: 'auto', complexity: null, reason: 'pinned: small', chain: ['small: s1'] }, 'pins ignore budget pressure');
+  t.strictSame(
+    summary(plan({ pin: 'small', caller: caller({}, 0.95) })),
+    { alias: 'auto', complexity: null, reason: 'pinned: small', chain: ['small: s1'] },
+    'pins ignore budget pressure',
+  );
   t.strictSame(
     summary(plan({ pin: 'large', caller: caller({ tiers: ['small'] }) })),
     { alias: 'auto', complexity: null, reason: 'restricted: small', chain: ['small: s1'] },
@@ -179,7 +187,11 @@ t.test('budget pressure degrades classified requests to the first tier', async (
   const cases: [string, Ask, ReturnType<typeof summary>][] = [
     ['past degradeAt', { classification: complex, caller: caller({}, 0.834) }, { alias: 'auto', complexity: 'complex', reason: 'budget: 83% used', chain: ['small: s1'] }],
     ['at degradeAt', { classification: complex, caller: caller({}, 0.8) }, { alias: 'auto', complexity: 'complex', reason: 'budget: 80% used', chain: ['small: s1'] }],
-    ['below degradeAt', { classification: complex, caller: caller({}, 0.79) }, { alias: 'auto', complexity: 'complex', reason: 'complex: code', chain: ['large: l1,hosted', 'small: s1'] }],
+    [
+      'below degradeAt',
+      { classification: complex, caller: caller({}, 0.79) },
+      { alias: 'auto', complexity: 'complex', reason: 'complex: code', chain: ['large: l1,hosted', 'small: s1'] },
+    ],
     [
       'degradeAt null turns it off',
       { classification: complex, caller: caller({}, 0.99, { ...BUDGETS, degradeAt: null }) },
@@ -190,7 +202,11 @@ t.test('budget pressure degrades classified requests to the first tier', async (
       { classification: complex, caller: caller({}, 0.99, null) },
       { alias: 'auto', complexity: 'complex', reason: 'complex: code', chain: ['large: l1,hosted', 'small: s1'] },
     ],
-    ['nothing to degrade', { classification: classified('simple'), caller: caller({}, 0.9) }, { alias: 'auto', complexity: 'simple', reason: 'simple: short-chat', chain: ['small: s1'] }],
+    [
+      'nothing to degrade',
+      { classification: classified('simple'), caller: caller({}, 0.9) },
+      { alias: 'auto', complexity: 'simple', reason: 'simple: short-chat', chain: ['small: s1'] },
+    ],
     [
       'degraded, then restricted back to what the key may reach',
       { classification: complex, caller: caller({ tiers: ['large'] }, 0.9) },
@@ -230,7 +246,11 @@ t.test('reservations and strict output caps, per pool of the chain', async (t) =
     ],
     ['strict embeddings: the prompt only', { model: 'fixed', caller: strict, endpoint: 'embeddings' }, { tokens: 26, caps: null }],
     // Tight: the estimate (here 25: 'hi' is one token) plus one top-up step, or the client's own smaller limit.
-    ['tight: the estimate and a top-up step', { classification: classified('complex'), caller: caller({}, 0, { ...BUDGETS, budgetMode: 'tight' }) }, { tokens: 25 + 512, caps: null }],
+    [
+      'tight: the estimate and a top-up step',
+      { classification: classified('complex'), caller: caller({}, 0, { ...BUDGETS, budgetMode: 'tight' }) },
+      { tokens: 25 + 512, caps: null },
+    ],
     [
       'tight: the client limit when below a step',
       { classification: classified('complex'), caller: caller({}, 0, { ...BUDGETS, budgetMode: 'tight' }), body: { max_tokens: 50 } },
@@ -262,7 +282,11 @@ t.test('refusals, in the order the handler meets them', async (t) => {
       () => plan({ model: 'gpt-9', caller: caller({ models: ['fixed'] }) }),
       { kind: 'model_not_found', message: 'The model `gpt-9` does not exist. Known models: auto, fixed, deep.' },
     ],
-    ["a model the key may not use", () => plan({ caller: caller({ models: ['fixed'] }) }), { kind: 'model_not_allowed', message: 'This API key may not use model `auto` (allowed: fixed).' }],
+    [
+      'a model the key may not use',
+      () => plan({ caller: caller({ models: ['fixed'] }) }),
+      { kind: 'model_not_allowed', message: 'This API key may not use model `auto` (allowed: fixed).' },
+    ],
     [
       'the model policy before max_tokens and the pin',
       () => plan({ caller: caller({ models: ['fixed'], maxTokensPerRequest: 10 }), body: { max_tokens: 50 }, pin: 'nope' }),
@@ -278,7 +302,11 @@ t.test('refusals, in the order the handler meets them', async (t) => {
       () => plan({ caller: caller({ maxTokensPerRequest: 100 }), body: { max_completion_tokens: 101 } }),
       { kind: 'invalid_request', message: "'max_completion_tokens' is 101, above this API key's limit of 100." },
     ],
-    ['a pin where none is allowed', () => plan({ model: 'fixed', pin: 'large' }), { kind: 'invalid_request', message: 'The x-switchyard-tier header is not allowed for model `fixed`.' }],
+    [
+      'a pin where none is allowed',
+      () => plan({ model: 'fixed', pin: 'large' }),
+      { kind: 'invalid_request', message: 'The x-switchyard-tier header is not allowed for model `fixed`.' },
+    ],
     ['a pin to a tier the alias lacks', () => plan({ pin: 'huge' }), { kind: 'invalid_request', message: "Tier `huge` is not one of model `auto`'s tiers (small, large)." }],
     [
       'a key that may reach none of the tiers',

@@ -20,7 +20,9 @@ function item(id: string, label: Label, text: string, extra: Partial<CorpusItem>
 }
 
 const items: CorpusItem[] = [
-  item('hard-1', 'complex', 'Prove that there are infinitely many primes.', { answer: 'Suppose there were finitely many primes p1…pn; then p1·…·pn + 1 has a prime factor not in the list.' }),
+  item('hard-1', 'complex', 'Prove that there are infinitely many primes.', {
+    answer: 'Suppose there were finitely many primes p1…pn; then p1·…·pn + 1 has a prime factor not in the list.',
+  }),
   item('mid-1', 'moderate', 'Explain how a hash map works.', { answer: 'A hash map stores key-value pairs in buckets chosen by a hash of the key.' }),
   item('mid-2', 'moderate', 'Compare TCP and UDP.'),
   item('fact-1', 'simple', 'who wrote hamlet', { answer: 'William Shakespeare' }),
@@ -37,7 +39,10 @@ t.test('thanks-close: a substantive thread closed by a CLINC thanks is simple, f
   t.ok(built.length > 0);
   for (const conversation of built) {
     t.equal(conversation.label, 'simple');
-    t.notOk(conversation.messages.some((m) => m.content === 'who wrote hamlet'), 'a simple thread is not substantive');
+    t.notOk(
+      conversation.messages.some((m) => m.content === 'who wrote hamlet'),
+      'a simple thread is not substantive',
+    );
     const last = conversation.messages.at(-1);
     if (last?.content === 'thanks so much!') {
       t.equal(conversation.source_name, 'clinc150');

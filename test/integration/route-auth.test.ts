@@ -17,7 +17,10 @@ engine.respond = (request) => {
     return {
       kind: 'json',
       body: {
-        id: 'embd-0c5f', object: 'list', created: 1700000000, model: 'served-small',
+        id: 'embd-0c5f',
+        object: 'list',
+        created: 1700000000,
+        model: 'served-small',
         data: [{ index: 0, object: 'embedding', embedding: [0.25, -0.5] }],
         usage: { prompt_tokens: 2, total_tokens: 2, completion_tokens: 0, prompt_tokens_details: null },
       },
@@ -27,7 +30,10 @@ engine.respond = (request) => {
     return {
       kind: 'json',
       body: {
-        id: 'cmpl-8e1d', object: 'text_completion', created: 1700000000, model: 'served-small',
+        id: 'cmpl-8e1d',
+        object: 'text_completion',
+        created: 1700000000,
+        model: 'served-small',
         choices: [{ index: 0, text: ' there', logprobs: null, finish_reason: 'stop', stop_reason: null, prompt_logprobs: null }],
         usage: { prompt_tokens: 1, total_tokens: 2, completion_tokens: 1, prompt_tokens_details: null },
       },
@@ -46,13 +52,10 @@ const key = (id: string, secret: string, enabled: boolean) => ({
   enabled,
   limits: { requestsPerMinute: 100_000 },
 });
-const test = await startTestRouter(
-  configFor(
-    { small: [engine.url] },
-    { auth: { required: true, keys: [key('valid', VALID, true), key('disabled', DISABLED, false)] } },
-  ),
-  { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN },
-);
+const test = await startTestRouter(configFor({ small: [engine.url] }, { auth: { required: true, keys: [key('valid', VALID, true), key('disabled', DISABLED, false)] } }), {
+  ...process.env,
+  SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN,
+});
 t.teardown(async () => {
   await test.close();
   await engine.close();
@@ -68,23 +71,32 @@ interface Reply {
 function send(method: string, path: string, secret: string | null, body?: unknown): Promise<Reply> {
   const { port } = new URL(test.url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: {
-      ...(secret === null ? {} : { authorization: secret.includes(' ') ? secret : `Bearer ${secret}` }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        let parsed: unknown = text;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          // Not JSON: the assertions below report it as it came.
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-      });
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: {
+          ...(secret === null ? {} : { authorization: secret.includes(' ') ? secret : `Bearer ${secret}` }),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // Not JSON: the assertions below report it as it came.
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });

@@ -45,9 +45,7 @@ export const source: CorpusSource = {
         .filter((line) => line.trim() !== '')
         .map((line, index) => ({ record: JSON.parse(line) as AgiRecord, id: `agieval-${task}-${index}` }));
       for (const { record, id } of draw(records, n, (r) => r.id).filter(({ id }) => !DROPS.has(id))) {
-        const parts = [record.passage, record.question.trim(), record.options?.join('\n')].filter(
-          (part): part is string => typeof part === 'string' && part.trim() !== '',
-        );
+        const parts = [record.passage, record.question.trim(), record.options?.join('\n')].filter((part): part is string => typeof part === 'string' && part.trim() !== '');
         items.push({
           id,
           messages: [{ role: 'user', content: parts.join('\n\n') }],
@@ -57,7 +55,7 @@ export const source: CorpusSource = {
           source_category: `agieval:${task}:${category}`,
           language,
           license,
-          ...(record.label ?? record.answer ? { answer: record.label ?? record.answer ?? '' } : {}),
+          ...((record.label ?? record.answer) ? { answer: record.label ?? record.answer ?? '' } : {}),
         });
       }
     }

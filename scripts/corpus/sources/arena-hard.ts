@@ -134,9 +134,14 @@ export function detectLanguage(text: string): string {
   if (hangul >= 3) return 'ko';
   if (han >= 3) return 'zh';
   const scripts: readonly [RegExp, string][] = [
-    [/\p{Script=Cyrillic}/gu, 'ru'], [/\p{Script=Armenian}/gu, 'hy'], [/\p{Script=Arabic}/gu, 'ar'],
-    [/\p{Script=Hebrew}/gu, 'he'], [/\p{Script=Greek}/gu, 'el'], [/\p{Script=Thai}/gu, 'th'],
-    [/\p{Script=Devanagari}/gu, 'hi'], [/\p{Script=Georgian}/gu, 'ka'],
+    [/\p{Script=Cyrillic}/gu, 'ru'],
+    [/\p{Script=Armenian}/gu, 'hy'],
+    [/\p{Script=Arabic}/gu, 'ar'],
+    [/\p{Script=Hebrew}/gu, 'he'],
+    [/\p{Script=Greek}/gu, 'el'],
+    [/\p{Script=Thai}/gu, 'th'],
+    [/\p{Script=Devanagari}/gu, 'hi'],
+    [/\p{Script=Georgian}/gu, 'ka'],
   ];
   for (const [pattern, code] of scripts) if (count(pattern) >= 10) return code;
   if (count(/[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơư]/giu) >= 5) return 'vi';
@@ -168,10 +173,7 @@ export const source: CorpusSource = {
           .map((line) => JSON.parse(line) as ArenaRecord);
       files.set(path, records);
       const prefix = version === 'v0.1' ? 'arenahard' : 'arenahard2';
-      const inStratum = records.filter(
-        (r) =>
-          (r.subcategory === undefined ? r.category : `${r.category}/${r.subcategory}`) === category && !dev.has(`${prefix}-${r.uid}`),
-      );
+      const inStratum = records.filter((r) => (r.subcategory === undefined ? r.category : `${r.category}/${r.subcategory}`) === category && !dev.has(`${prefix}-${r.uid}`));
       const kept = draw(inStratum, n, (r) => `${prefix}-${r.uid}`).filter((r) => !DROPS.has(`${prefix}-${r.uid}`));
       for (const record of kept) {
         const id = `${prefix}-${record.uid}`;

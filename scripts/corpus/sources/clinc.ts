@@ -13,15 +13,28 @@ const PER_INTENT = 25;
 
 /** Small talk with the assistant itself: greetings, thanks, goodbyes, questions about the bot, yes/no/maybe. */
 export const CHIT_CHAT_INTENTS = [
-  'greeting', 'goodbye', 'thank_you', 'tell_joke', 'fun_fact', 'what_is_your_name', 'how_old_are_you',
-  'are_you_a_bot', 'who_made_you', 'meaning_of_life', 'where_are_you_from', 'do_you_have_pets',
-  'what_are_your_hobbies', 'what_can_i_ask_you', 'who_do_you_work_for', 'yes', 'no', 'maybe',
+  'greeting',
+  'goodbye',
+  'thank_you',
+  'tell_joke',
+  'fun_fact',
+  'what_is_your_name',
+  'how_old_are_you',
+  'are_you_a_bot',
+  'who_made_you',
+  'meaning_of_life',
+  'where_are_you_from',
+  'do_you_have_pets',
+  'what_are_your_hobbies',
+  'what_can_i_ask_you',
+  'who_do_you_work_for',
+  'yes',
+  'no',
+  'maybe',
 ] as const;
 
 /** One-fact lookups a chat model answers from what it knows: a definition, a spelling, a sum, a conversion. */
-export const LOOKUP_INTENTS = [
-  'definition', 'spelling', 'translate', 'calculator', 'measurement_conversion', 'calories', 'plug_type', 'timezone',
-] as const;
+export const LOOKUP_INTENTS = ['definition', 'spelling', 'translate', 'calculator', 'measurement_conversion', 'calories', 'plug_type', 'timezone'] as const;
 
 const SPLITS = ['train', 'val', 'test'] as const;
 type Utterance = readonly [text: string, intent: string];
@@ -42,7 +55,10 @@ export const source: CorpusSource = {
         byIntent.set(intent, list);
       });
     const items: CorpusItem[] = [];
-    for (const [kind, intents] of [['chit-chat', CHIT_CHAT_INTENTS], ['lookup', LOOKUP_INTENTS]] as const)
+    for (const [kind, intents] of [
+      ['chit-chat', CHIT_CHAT_INTENTS],
+      ['lookup', LOOKUP_INTENTS],
+    ] as const)
       for (const intent of intents) {
         // The same phrasing occurs in more than one split: keep one of each before drawing.
         const unique = new Map<string, { id: string; text: string }>();

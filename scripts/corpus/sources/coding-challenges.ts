@@ -100,7 +100,6 @@ const DROPS: ReadonlyMap<string, { readonly form: ChallengeForm; readonly why: s
   ['online_judges/maximizing_xor', { form: 'long', why: '"Maximizing XOR" and nothing else: its statement, constraints and test cases only point to the HackerRank page' }],
 ]);
 
-
 /** Every `<category>/<challenge>/<name>_challenge.ipynb` of the used categories. */
 function notebooks(): string[] {
   return execFileSync('git', ['--git-dir', mirrorOf(REPO), 'ls-tree', '-r', '--name-only', COMMIT, ...CATEGORIES], { encoding: 'utf8' })

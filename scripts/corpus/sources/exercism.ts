@@ -60,17 +60,13 @@ const LONG_PHRASINGS: readonly ((language: string, text: string) => string)[] = 
  * state a coding task a reader could label complex. Never relabelled.
  * The forms are fixed by the hash above, so a drop cannot pull in an unread item.
  */
-const DROPS: ReadonlyMap<string, { readonly form: ExercismForm; readonly why: string }> = new Map<
-  string,
-  { readonly form: ExercismForm; readonly why: string }
->([
+const DROPS: ReadonlyMap<string, { readonly form: ExercismForm; readonly why: string }> = new Map<string, { readonly form: ExercismForm; readonly why: string }>([
   ['hello-world', { form: 'short', why: '"Exercism\'s classic introductory exercise. Just say "Hello, World!"." — print a fixed string, no computation: not non-trivial code' }],
   ['tree-building', { form: 'short', why: '"Refactor a tree building algorithm." — refactor code the prompt does not contain' }],
   ['ledger', { form: 'long', why: 'refactor a ledger printer whose code the prompt does not contain' }],
   ['markdown', { form: 'long', why: 'refactor a Markdown parser whose code the prompt does not contain' }],
   ['line-up', { form: 'short', why: '"Help lining up customers at Yaʻqūb\'s Deli." — names no task (what to compute is only in instructions.md)' }],
 ]);
-
 
 function filesOf(slug: string): Set<string> {
   return new Set(

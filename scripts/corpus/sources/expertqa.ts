@@ -77,7 +77,10 @@ export const source: CorpusSource = {
         if (line.trim() === '') return;
         const record = JSON.parse(line) as Record1;
         const question = record.question.trim();
-        const types = (record.metadata.question_type ?? '').split('|').map((t) => t.trim()).filter((t) => t !== '');
+        const types = (record.metadata.question_type ?? '')
+          .split('|')
+          .map((t) => t.trim())
+          .filter((t) => t !== '');
         // The same question typed twice by its author is kept once (its first line).
         if (question === '' || question.length > MAX_CHARS || seen.has(question)) return;
         seen.add(question);
@@ -99,7 +102,7 @@ export const source: CorpusSource = {
         label,
         source: sourceRef(REPO, COMMIT, PATH),
         source_name: 'expertqa',
-        source_category: `expertqa:${c.field}:${[...c.types].sort().join("|")}`,
+        source_category: `expertqa:${c.field}:${[...c.types].sort().join('|')}`,
         language: 'en',
         license: 'MIT',
       });

@@ -13,15 +13,43 @@ const PER_LANGUAGE = 9;
 
 /** HumanEval-XL's language names → ISO 639-1. */
 const LANGUAGES: Readonly<Record<string, string>> = {
-  Afrikaans: 'af', Arabic: 'ar', Bulgarian: 'bg', Chinese: 'zh', Dutch: 'nl', Estonian: 'et', Finnish: 'fi',
-  French: 'fr', German: 'de', Greek: 'el', Hebrew: 'he', Hungarian: 'hu', Indonesian: 'id', Italian: 'it',
-  Malay: 'ms', Persian: 'fa', Portuguese: 'pt', Russian: 'ru', Spanish: 'es', Tagalog: 'tl', Turkish: 'tr',
+  Afrikaans: 'af',
+  Arabic: 'ar',
+  Bulgarian: 'bg',
+  Chinese: 'zh',
+  Dutch: 'nl',
+  Estonian: 'et',
+  Finnish: 'fi',
+  French: 'fr',
+  German: 'de',
+  Greek: 'el',
+  Hebrew: 'he',
+  Hungarian: 'hu',
+  Indonesian: 'id',
+  Italian: 'it',
+  Malay: 'ms',
+  Persian: 'fa',
+  Portuguese: 'pt',
+  Russian: 'ru',
+  Spanish: 'es',
+  Tagalog: 'tl',
+  Turkish: 'tr',
   Vietnamese: 'vi',
 };
 /** Directory name → code-fence tag. */
 const PROGRAMMING: Readonly<Record<string, string>> = {
-  python: 'python', java: 'java', javascript: 'javascript', csharp: 'csharp', go: 'go', kotlin: 'kotlin',
-  perl: 'perl', php: 'php', ruby: 'ruby', scala: 'scala', swift: 'swift', typescript: 'typescript',
+  python: 'python',
+  java: 'java',
+  javascript: 'javascript',
+  csharp: 'csharp',
+  go: 'go',
+  kotlin: 'kotlin',
+  perl: 'perl',
+  php: 'php',
+  ruby: 'ruby',
+  scala: 'scala',
+  swift: 'swift',
+  typescript: 'typescript',
 };
 
 interface XlRecord {
@@ -57,7 +85,12 @@ export function humanEvalXlEntryPoints(): ReadonlySet<string> {
 function plainDescription(description: string): string {
   return description
     .split('\n')
-    .map((line) => line.trim().replace(/^(\*+|\/\/+|#+)\s?/, '').trim())
+    .map((line) =>
+      line
+        .trim()
+        .replace(/^(\*+|\/\/+|#+)\s?/, '')
+        .trim(),
+    )
     .filter((line) => line !== '')
     .join('\n');
 }
@@ -91,9 +124,7 @@ export const source: CorpusSource = {
           language: code,
           license: 'MIT',
           rule: 'humaneval-xl-description-stub',
-          ...(typeof record.canonical_solution === 'string'
-            ? { answer: `\`\`\`${tag}\n${record.prompt}${record.canonical_solution}\`\`\`` }
-            : {}),
+          ...(typeof record.canonical_solution === 'string' ? { answer: `\`\`\`${tag}\n${record.prompt}${record.canonical_solution}\`\`\`` } : {}),
         });
       }
     }

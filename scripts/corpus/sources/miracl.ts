@@ -10,9 +10,7 @@ import { EXPLANATION } from './nq-open.js';
 const REPO = 'castorini/anserini-tools';
 const COMMIT = '5b819c1a45c8a0a3ec9426f476694f44a29dfaf3';
 /** Every MIRACL language (the 16 known and the 2 surprise ones, de and yo, which have dev topics only). */
-export const MIRACL_LANGUAGES = [
-  'ar', 'bn', 'de', 'en', 'es', 'fa', 'fi', 'fr', 'hi', 'id', 'ja', 'ko', 'ru', 'sw', 'te', 'th', 'yo', 'zh',
-] as const;
+export const MIRACL_LANGUAGES = ['ar', 'bn', 'de', 'en', 'es', 'fa', 'fi', 'fr', 'hi', 'id', 'ja', 'ko', 'ru', 'sw', 'te', 'th', 'yo', 'zh'] as const;
 const PER_LANGUAGE = 30;
 
 /**

@@ -19,8 +19,19 @@ const MULTI = 'ServiceNow/FastChat';
 const MULTI_COMMIT = '57659b0588c8077b855f48ba9421bf31fbcd9f72';
 /** Folder suffix under fastchat/llm_judge/data/mt_bench_<dir> → ISO 639-1. */
 const LANGUAGES: Readonly<Record<string, string>> = {
-  bengali: 'bn', de: 'de', es: 'es', fr: 'fr', gujarati: 'gu', hindi: 'hi', it: 'it',
-  jp: 'ja', nl: 'nl', pt: 'pt', tamil: 'ta', thai: 'th', urdu: 'ur',
+  bengali: 'bn',
+  de: 'de',
+  es: 'es',
+  fr: 'fr',
+  gujarati: 'gu',
+  hindi: 'hi',
+  it: 'it',
+  jp: 'ja',
+  nl: 'nl',
+  pt: 'pt',
+  tamil: 'ta',
+  thai: 'th',
+  urdu: 'ur',
 };
 /** Per translated language, per category and turn, this many questions are drawn. */
 const PER_LANGUAGE_CATEGORY_TURN = 2;
@@ -35,31 +46,60 @@ const RAISED_DRAW: Readonly<Record<string, number>> = { 'stem:1': 5, 'humanities
 
 /** The README's mapping: the question's category decides, for either turn. */
 const CATEGORY_LABEL: Readonly<Record<string, Label>> = {
-  extraction: 'moderate', stem: 'moderate', humanities: 'moderate', roleplay: 'moderate',
-  reasoning: 'complex', math: 'complex', coding: 'complex', writing: 'complex',
+  extraction: 'moderate',
+  stem: 'moderate',
+  humanities: 'moderate',
+  roleplay: 'moderate',
+  reasoning: 'complex',
+  math: 'complex',
+  coding: 'complex',
+  writing: 'complex',
 };
 
 /** Turn 1 read as clearly not its category's label (the dev set's drops, same reasons). */
 const DROP_TURN1: Readonly<Record<number, string>> = {
-  82: 'short email, not long-form writing', 83: 'an outline, not long-form writing',
-  84: 'short email, not long-form writing', 85: 'two paragraphs, lightly constrained',
-  86: 'one descriptive paragraph', 88: 'one opening paragraph', 89: 'four headlines',
-  90: 'grammar correction of a paragraph (moderate)', 99: 'a proof (complex) in roleplay',
-  102: 'a riddle', 103: 'open brainstorm, not multi-step reasoning', 107: 'one-step relation',
-  108: 'odd-one-out lookup', 120: 'single-step evaluation of f(2)', 154: 'three-day lesson plan (long-form planning)',
+  82: 'short email, not long-form writing',
+  83: 'an outline, not long-form writing',
+  84: 'short email, not long-form writing',
+  85: 'two paragraphs, lightly constrained',
+  86: 'one descriptive paragraph',
+  88: 'one opening paragraph',
+  89: 'four headlines',
+  90: 'grammar correction of a paragraph (moderate)',
+  99: 'a proof (complex) in roleplay',
+  102: 'a riddle',
+  103: 'open brainstorm, not multi-step reasoning',
+  107: 'one-step relation',
+  108: 'odd-one-out lookup',
+  120: 'single-step evaluation of f(2)',
+  154: 'three-day lesson plan (long-form planning)',
 };
 
 /** Turn 2 read as clearly not its category's label. */
 const DROP_TURN2: Readonly<Record<number, string>> = {
-  82: 'self-critique of a short email (moderate)', 83: 'a limerick, short', 84: 'rephrasing a short email',
-  85: 'revising two paragraphs, not long-form', 88: 'three-bullet summary (moderate)',
-  89: 'rewording one headline', 90: 'removing pronouns from a paragraph (moderate)',
-  92: 'chit-chat invitation (simple)', 95: 'translating one idiom (a lookup: simple)', 99: 'a proof (complex) in roleplay',
-  101: 'one-step variant of a trick question', 102: 'riddle follow-up', 103: 'explain why a riddle is interesting (moderate)',
-  108: 'odd-one-out follow-up', 110: 'list evidence to look for (moderate)', 112: 'one halving step',
-  123: 'a one-line CSS how-to (moderate)', 143: 'a Fermi estimate (complex)', 147: 'calculations on a design (beyond moderate)',
-  148: 'budget estimate (multi-step estimation)', 154: 'lesson-plan detail (long-form planning)',
-  155: 'a budgeted plan (planning)', 156: 'a detailed campaign plan (planning)',
+  82: 'self-critique of a short email (moderate)',
+  83: 'a limerick, short',
+  84: 'rephrasing a short email',
+  85: 'revising two paragraphs, not long-form',
+  88: 'three-bullet summary (moderate)',
+  89: 'rewording one headline',
+  90: 'removing pronouns from a paragraph (moderate)',
+  92: 'chit-chat invitation (simple)',
+  95: 'translating one idiom (a lookup: simple)',
+  99: 'a proof (complex) in roleplay',
+  101: 'one-step variant of a trick question',
+  102: 'riddle follow-up',
+  103: 'explain why a riddle is interesting (moderate)',
+  108: 'odd-one-out follow-up',
+  110: 'list evidence to look for (moderate)',
+  112: 'one halving step',
+  123: 'a one-line CSS how-to (moderate)',
+  143: 'a Fermi estimate (complex)',
+  147: 'calculations on a design (beyond moderate)',
+  148: 'budget estimate (multi-step estimation)',
+  154: 'lesson-plan detail (long-form planning)',
+  155: 'a budgeted plan (planning)',
+  156: 'a detailed campaign plan (planning)',
   157: 'a long argument analysis essay (beyond moderate)',
 };
 
@@ -111,15 +151,7 @@ export function judgedReplies(userPrompt: string): string[] {
     .map((part) => part.split('\n\n### User:\n')[0]?.trim() ?? '');
 }
 
-function items(
-  q: Question,
-  reply: readonly string[],
-  language: string,
-  ref: string,
-  idPrefix: string,
-  license: string,
-  turns: readonly (1 | 2)[],
-): CorpusItem[] {
+function items(q: Question, reply: readonly string[], language: string, ref: string, idPrefix: string, license: string, turns: readonly (1 | 2)[]): CorpusItem[] {
   const out: CorpusItem[] = [];
   for (const turn of turns) {
     const label = mtBenchLabel(q, turn);
@@ -164,11 +196,9 @@ export const source: CorpusSource = {
 
     const replies = new Map<number, string[]>();
     for (const j of jsonl<Judgement>(ROUTELLM, ROUTELLM_COMMIT, JUDGEMENTS))
-      if (j.model === REPLY_MODEL && (j.judge[1] ?? '').endsWith('multi-turn'))
-        replies.set(j.question_id, judgedReplies(j.user_prompt));
+      if (j.model === REPLY_MODEL && (j.judge[1] ?? '').endsWith('multi-turn')) replies.set(j.question_id, judgedReplies(j.user_prompt));
     const english = jsonl<Question>(ROUTELLM, ROUTELLM_COMMIT, QUESTIONS).filter(notDev);
-    for (const q of english)
-      out.push(...items(q, replies.get(q.question_id) ?? [], 'en', sourceRef(ROUTELLM, ROUTELLM_COMMIT, QUESTIONS), 'mtbench-en', 'Apache-2.0', [1, 2]));
+    for (const q of english) out.push(...items(q, replies.get(q.question_id) ?? [], 'en', sourceRef(ROUTELLM, ROUTELLM_COMMIT, QUESTIONS), 'mtbench-en', 'Apache-2.0', [1, 2]));
 
     for (const [dir, language] of Object.entries(LANGUAGES)) {
       const path = `fastchat/llm_judge/data/mt_bench_${dir}/question.jsonl`;

@@ -6,10 +6,7 @@ import { readBlob, sourceRef, hashOrder, type CorpusItem, type CorpusSource } fr
 const REPO = 'zhangir-azerbayev/ProofNet';
 const COMMIT = '509ad79710ed4f46ff5c282ed5640c1aa9ac3f30';
 const DIR = 'benchmark/benchmark_to_publish/informal';
-const BOOKS = [
-  'Artin', 'Axler', 'Cambridge-Tripos', 'Dummit-Foote', 'Herstein', 'Ireland-Rosen',
-  'Munkres', 'Pugh', 'Putnam', 'Rudin', 'Shakarchi',
-] as const;
+const BOOKS = ['Artin', 'Axler', 'Cambridge-Tripos', 'Dummit-Foote', 'Herstein', 'Ireland-Rosen', 'Munkres', 'Pugh', 'Putnam', 'Rudin', 'Shakarchi'] as const;
 const PER_BOOK = 16;
 
 /** `\paragraph{Exercise 13.1} statement \begin{proof} proof \end{proof}` blocks of one TeX file. */

@@ -24,14 +24,22 @@ const FILES = [
 
 /** `writing` is unused: it mixes short emails with long pieces. */
 const CATEGORY_LABEL: Readonly<Record<string, Label>> = {
-  generic: 'moderate', knowledge: 'moderate', 'common-sense': 'moderate', counterfactual: 'moderate', roleplay: 'moderate',
-  fermi: 'complex', coding: 'complex', math: 'complex',
+  generic: 'moderate',
+  knowledge: 'moderate',
+  'common-sense': 'moderate',
+  counterfactual: 'moderate',
+  roleplay: 'moderate',
+  fermi: 'complex',
+  coding: 'complex',
+  math: 'complex',
 };
 
 /** Read as clearly not their category's label (the dev set's drops). */
 const DROPS: Readonly<Record<number, string>> = {
   67: 'coding: the same task as MT-Bench 130',
-  68: 'math: one evaluation of f(2)', 69: 'math: one linear equation', 70: 'math: one segment length',
+  68: 'math: one evaluation of f(2)',
+  69: 'math: one linear equation',
+  70: 'math: one segment length',
 };
 
 interface Question {

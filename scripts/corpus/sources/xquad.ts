@@ -28,11 +28,13 @@ export const source: CorpusSource = {
     for (const language of LANGUAGES) {
       const path = `xquad.${language}.json`;
       const squad = JSON.parse(readBlob(REPO, COMMIT, path).toString('utf8')) as Squad;
-      const paragraphs = squad.data.flatMap((article) =>
-        article.paragraphs.map((paragraph) => ({ title: article.title, paragraph })),
-      );
+      const paragraphs = squad.data.flatMap((article) => article.paragraphs.map((paragraph) => ({ title: article.title, paragraph })));
       for (const { title, paragraph } of draw(paragraphs, PER_LANGUAGE, (p) => `${language}:${p.paragraph.qas[0]?.id ?? ''}`)) {
-        const qa = draw(paragraph.qas.filter((q) => q.question.trim() !== ''), 1, (q) => `${language}:${q.id}`)[0];
+        const qa = draw(
+          paragraph.qas.filter((q) => q.question.trim() !== ''),
+          1,
+          (q) => `${language}:${q.id}`,
+        )[0];
         if (qa === undefined) continue;
         out.push({
           id: `xquad-${language}-${qa.id}`,

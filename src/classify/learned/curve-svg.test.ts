@@ -43,7 +43,11 @@ t.test('well-formed SVG with the points, axes and the marked threshold', async (
   for (const points of polylines) {
     const pairs = points.trim().split(/\s+/);
     t.equal(pairs.length, CURVE.length);
-    for (const pair of pairs) t.ok(pair.split(',').every((n) => Number.isFinite(Number(n))), pair);
+    for (const pair of pairs)
+      t.ok(
+        pair.split(',').every((n) => Number.isFinite(Number(n))),
+        pair,
+      );
   }
   t.match(svg, /shipped complexFrom 0\.5/);
   t.notMatch(svg, /NaN|undefined|Infinity/);

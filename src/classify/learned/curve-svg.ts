@@ -23,7 +23,10 @@ const COLOURS = { complexToSmall: '#c0392b', accuracy: '#1f5fa8', grid: '#e3e3e3
 
 /** Share of traffic → x pixel; the axis ends at `xMax`. */
 type XScale = (share: number) => number;
-const xScale = (xMax: number): XScale => (share) => PLOT.left + (share / xMax) * (PLOT.right - PLOT.left);
+const xScale =
+  (xMax: number): XScale =>
+  (share) =>
+    PLOT.left + (share / xMax) * (PLOT.right - PLOT.left);
 const y = (share: number) => PLOT.bottom - share * (PLOT.bottom - PLOT.top);
 const n = (value: number) => String(Math.round(value * 10) / 10);
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -105,10 +108,7 @@ export function curveSvg(points: readonly CurvePoint[], options: CurveSvgOptions
       text([ix - 10, iy - 6], 'routing by the labels', 'text-anchor="end" font-size="11"'),
     );
   }
-  parts.push(
-    ...series(x, points, (p) => p.complexToSmall, COLOURS.complexToSmall, 'complex-to-small'),
-    ...series(x, points, (p) => p.accuracy, COLOURS.accuracy, 'accuracy'),
-  );
+  parts.push(...series(x, points, (p) => p.complexToSmall, COLOURS.complexToSmall, 'complex-to-small'), ...series(x, points, (p) => p.accuracy, COLOURS.accuracy, 'accuracy'));
   // Threshold labels under the complex→small points; every other one when they would crowd.
   const every = points.length > 12 ? 2 : 1;
   points.forEach((p, i) => {

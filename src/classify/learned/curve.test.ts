@@ -47,10 +47,12 @@ t.test('exact points on a hand-made set (simpleFrom 0.5, default route)', async 
 t.test('monotone in the threshold: less to the large tier, more complex→small', async (t) => {
   // A larger pseudo-random set, fixed by a linear congruential generator.
   let seed = 7;
-  const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const labels: Complexity[] = ['simple', 'moderate', 'complex'];
   const set = Array.from({ length: 500 }, (_, i) => {
-    const a = next(), b = next(), c = next();
+    const a = next(),
+      b = next(),
+      c = next();
     const sum = a + b + c;
     return s(labels[i % 3] ?? 'simple', [a / sum, b / sum, c / sum]);
   });

@@ -144,8 +144,10 @@ export function recommendThresholds(
     pool.reduce<(typeof candidates)[number] | undefined>((chosen, c) => (chosen === undefined || prefer(c.point, chosen.point) ? c : chosen), undefined);
   const short = (p: CurvePoint) => shortfall(p, targets);
   const chosen =
-    best(candidates.filter((c) => c.missed.length === 0), better) ??
-    best(candidates, (a, b) => short(a) < short(b) || (short(a) === short(b) && better(a, b)));
+    best(
+      candidates.filter((c) => c.missed.length === 0),
+      better,
+    ) ?? best(candidates, (a, b) => short(a) < short(b) || (short(a) === short(b) && better(a, b)));
   if (chosen === undefined) throw new RangeError('recommendThresholds: the step leaves no thresholds to try');
   return { ...chosen.thresholds, point: chosen.point, meetsTargets: chosen.missed.length === 0, missed: chosen.missed };
 }
@@ -153,11 +155,7 @@ export function recommendThresholds(
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 function shortfall(point: CurvePoint, targets: Targets): number {
-  return (
-    Math.max(0, targets.accuracy - point.accuracy) +
-    Math.max(0, point.complexToSmall - targets.complexToSmall) +
-    Math.max(0, point.simpleToLarge - targets.simpleToLarge)
-  );
+  return Math.max(0, targets.accuracy - point.accuracy) + Math.max(0, point.complexToSmall - targets.complexToSmall) + Math.max(0, point.simpleToLarge - targets.simpleToLarge);
 }
 
 function missedTargets(point: CurvePoint, targets: Targets): string[] {

@@ -23,8 +23,15 @@ const CORPUS = [
   line('a2', 'alpha', 'complex'),
   line('b1', 'beta', 'moderate'),
   // A conversation built from beta's last turn around alpha's text: never trained on when alpha is held out.
-  line('b2', 'beta', 'simple', { rule: 'thread-thanks', context_sources: ['alpha'], messages: [
-    { role: 'user', content: 'alpha text' }, { role: 'assistant', content: 'answer' }, { role: 'user', content: 'thanks' }] }),
+  line('b2', 'beta', 'simple', {
+    rule: 'thread-thanks',
+    context_sources: ['alpha'],
+    messages: [
+      { role: 'user', content: 'alpha text' },
+      { role: 'assistant', content: 'answer' },
+      { role: 'user', content: 'thanks' },
+    ],
+  }),
   line('c1', 'gamma', 'complex', { language: 'de', context_sources: ['gamma'] }),
   line('c2', 'gamma', 'moderate', { tools: [{ type: 'function' }] }),
 ].join('\n');
@@ -79,7 +86,7 @@ t.test('runLoso: every item predicted once, by a model that did not train on it'
     trainedOn.push(examples.map((example) => JSON.stringify(example.body)));
     return {
       version: 'stand-in',
-      predict: (body) => ({ probabilities: (seen.has(JSON.stringify(body)) ? [0, 0, 1] : [1, 0, 0]), evidence: [] }),
+      predict: (body) => ({ probabilities: seen.has(JSON.stringify(body)) ? [0, 0, 1] : [1, 0, 0], evidence: [] }),
     };
   };
   const folds: string[] = [];

@@ -69,7 +69,7 @@ function parseEntry(raw: string, line: number): CorpusEntry | string {
     body,
     sourceName,
     language: typeof language === 'string' && language !== '' ? language : 'unknown',
-    contextSources: (contextSources) ?? [],
+    contextSources: contextSources ?? [],
     multiTurn: turns > 1,
   };
 }

@@ -51,17 +51,33 @@ t.test('a missing, corrupt or incompatible file is refused with a precise messag
     ['array.json', '[]', 'the file must be a JSON object, got an array of 0'],
     ['format.json', edited((f) => (f['format'] = 'onnx')), 'not a complexity model (format "onnx", expected "switchyard-complexity-model")'],
     ['version.json', edited((f) => (f['version'] = 2)), 'version 2 is not supported (this router reads version 1)'],
-    ['feature-set.json', edited((f) => ((f['spec'] as Record<string, unknown>)['featureSet'] = 'complexity-features-v0')), 'feature set "complexity-features-v0" is not this router\'s ("complexity-features-v1")'],
+    [
+      'feature-set.json',
+      edited((f) => ((f['spec'] as Record<string, unknown>)['featureSet'] = 'complexity-features-v0')),
+      'feature set "complexity-features-v0" is not this router\'s ("complexity-features-v1")',
+    ],
     ['bits.json', edited((f) => ((f['spec'] as Record<string, unknown>)['textBits'] = 31)), 'spec.textBits must be an integer from 4 to 20, got 31'],
-    ['dense.json', edited((f) => ((f['spec'] as Record<string, unknown>)['dense'] = DENSE_NAMES.slice(1))), `spec.dense does not list this router's ${DENSE_NAMES.length} dense features in order`],
+    [
+      'dense.json',
+      edited((f) => ((f['spec'] as Record<string, unknown>)['dense'] = DENSE_NAMES.slice(1))),
+      `spec.dense does not list this router's ${DENSE_NAMES.length} dense features in order`,
+    ],
     [
       'sizes.json',
       edited((f) => ((f['spec'] as Record<string, unknown>)['textBits'] = 11)),
       `weights hold ${weights.weights.length} numbers, expected ${((1 << 11) + (1 << 6) + DENSE_NAMES.length) * 3} (${(1 << 11) + (1 << 6) + DENSE_NAMES.length} rows × 3 classes for textBits 11, contextBits 6)`,
     ],
-    ['truncated.json', edited((f) => (f['weights'] = String(f['weights']).slice(0, 400))), `weights hold 75 numbers, expected ${weights.weights.length} (${weights.weights.length / 3} rows × 3 classes for textBits 10, contextBits 6)`],
+    [
+      'truncated.json',
+      edited((f) => (f['weights'] = String(f['weights']).slice(0, 400))),
+      `weights hold 75 numbers, expected ${weights.weights.length} (${weights.weights.length / 3} rows × 3 classes for textBits 10, contextBits 6)`,
+    ],
     ['not-base64.json', edited((f) => (f['weights'] = 'not base64!')), 'weights must be a base64 string'],
-    ['options.json', edited((f) => ((f['training'] as Record<string, Record<string, unknown>>)['options']!['l2'] = 'strong')), 'training.options.l2 must be a number, got "strong"'],
+    [
+      'options.json',
+      edited((f) => ((f['training'] as Record<string, Record<string, unknown>>)['options']!['l2'] = 'strong')),
+      'training.options.l2 must be a number, got "strong"',
+    ],
   ];
   for (const [name, content, message] of cases) {
     const path = fileWith(name, content);
@@ -74,6 +90,9 @@ t.test('a missing, corrupt or incompatible file is refused with a precise messag
 t.test('a weight that is not a finite number is refused', async (t) => {
   const bytes = Buffer.from(String((JSON.parse(text) as Record<string, unknown>)['weights']), 'base64');
   bytes.writeFloatLE(Number.NaN, 8);
-  const path = fileWith('nan.json', edited((f) => (f['weights'] = bytes.toString('base64'))));
+  const path = fileWith(
+    'nan.json',
+    edited((f) => (f['weights'] = bytes.toString('base64'))),
+  );
   t.throws(() => readModelFile(path), { message: `model file ${path}: weight 2 is not a finite number` });
 });

@@ -88,7 +88,9 @@ export function parseWeights(text: string): ModelWeights {
   const bytes = Buffer.from(encoded, 'base64');
   const expected = rowCount(spec) * 3;
   if (bytes.length !== expected * 4)
-    throw new Error(`weights hold ${bytes.length / 4} numbers, expected ${expected} (${rowCount(spec)} rows × 3 classes for textBits ${spec.textBits}, contextBits ${spec.contextBits})`);
+    throw new Error(
+      `weights hold ${bytes.length / 4} numbers, expected ${expected} (${rowCount(spec)} rows × 3 classes for textBits ${spec.textBits}, contextBits ${spec.contextBits})`,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const weights = new Float32Array(expected);
   for (let i = 0; i < expected; i++) {

@@ -34,7 +34,10 @@ export function modelFromWeights(weights: ModelWeights): LearnedClassifierModel 
   const groupReason = Int8Array.from(HASHED_REASONS.map(reasonOf));
   const denseReason = Int8Array.from(DENSE_FEATURES.map(([, word]) => reasonOf(word)));
   const evidencePoints = new Float64Array(reasons.length);
-  const version = `complexity-v${weights.version}+${createHash('sha256').update(new Uint8Array(table.buffer, table.byteOffset, table.byteLength)).digest('hex').slice(0, 12)}`;
+  const version = `complexity-v${weights.version}+${createHash('sha256')
+    .update(new Uint8Array(table.buffer, table.byteOffset, table.byteLength))
+    .digest('hex')
+    .slice(0, 12)}`;
 
   function predict(body: Readonly<Record<string, unknown>>): LearnedPrediction {
     extractFeatures(body, spec, buffer);

@@ -36,7 +36,12 @@ export interface SparseExample {
 }
 
 /** An example's features merged by row (a row hit twice gets the sum), rows ascending. */
-export function sparseFeatures(body: Readonly<Record<string, unknown>>, spec: FeatureSpec, buffer: FeatureBuffer, scratch: Float64Array): { rows: Int32Array; values: Float64Array } {
+export function sparseFeatures(
+  body: Readonly<Record<string, unknown>>,
+  spec: FeatureSpec,
+  buffer: FeatureBuffer,
+  scratch: Float64Array,
+): { rows: Int32Array; values: Float64Array } {
   extractFeatures(body, spec, buffer);
   const touched: number[] = [];
   const add = (row: number, value: number) => {
