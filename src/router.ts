@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp, createMetricsApp } from './app.js';
 import type { Config, ServerConfig } from './config/types.js';
-import { clientErrorHandler } from './http/client-error.js';
+import { clientErrorHandler, connectRefusal } from './http/client-error.js';
 import type { RouterState } from './http/state.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type ReplicaSnapshot, type RouterMetrics } from './observability/metrics.js';
@@ -186,6 +186,7 @@ function httpServer(settings: ServerConfig, metrics: RouterMetrics, listener: Re
   );
   server.maxConnections = settings.maxConnections;
   server.on('clientError', clientErrorHandler(settings.maxHeaderBytes, metrics));
+  server.on('connect', connectRefusal(metrics));
   return server;
 }
 

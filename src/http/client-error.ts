@@ -77,6 +77,19 @@ export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetric
   };
 }
 
+/**
+ * CONNECT asks for a tunnel, which a router is not: answered with a 405 in the envelope, as every other
+ * refusal, instead of node:http's silent close when a server has no 'connect' listener.
+ */
+export function connectRefusal(metrics: RouterMetrics): (req: IncomingMessage, socket: Duplex) => void {
+  const refusal = answer(new RouterError('method_not_allowed', 'The CONNECT method is not supported: this server is an API, not a proxy.', { headers: { connection: 'close' } }));
+  return (_req, socket) => {
+    metrics.errors.inc({ kind: refusal.error.kind, origin: refusal.error.origin });
+    if (socket.writable) socket.end(refusal.bytes, () => socket.destroy());
+    else socket.destroy();
+  };
+}
+
 function answer(error: RouterError): Answer {
   const body = JSON.stringify(errorBody(error));
   const head = [
