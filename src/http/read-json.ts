@@ -26,6 +26,7 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number, optio
   const declared = Number(req.headers['content-length']);
   if (declared > maxBytes) throw tooLarge(maxBytes);
   if (options.requireJsonType === true) checkContentType(req.headers['content-type']);
+  checkContentEncoding(req.headers['content-encoding']);
   const body = await readLimited(req, maxBytes);
   if (body.length === 0) throw new RouterError('invalid_json', 'The request body is empty; expected a JSON object.');
   // JSON is UTF-8 (RFC 8259 section 8.1); decoding other bytes would silently turn them into U+FFFD.
@@ -42,6 +43,22 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number, optio
     throw new RouterError('invalid_json', `The JSON body of your request is nested deeper than ${MAX_JSON_DEPTH} levels.`);
   }
   return parsed;
+}
+
+/**
+ * Bodies are read as sent: a compressed one (`Content-Encoding: gzip`) would otherwise be refused as
+ * broken UTF-8, which names the wrong problem. `identity` is no coding at all.
+ */
+function checkContentEncoding(header: string | undefined): void {
+  if (header === undefined) return;
+  const coding = header.trim().toLowerCase();
+  if (coding === '' || coding === 'identity') return;
+  throw new RouterError(
+    'unsupported_media_type',
+    `Unsupported content encoding '${clipClientText(coding, 100)}': send the JSON body uncompressed.`,
+    // The body is never read: closing the connection stops the client from sending the rest of it.
+    { headers: { connection: 'close' } },
+  );
 }
 
 /** Media types read as JSON: `application/json` and `application/*+json` (RFC 6839), any parameters. */
