@@ -112,7 +112,7 @@ function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, res
 /** Inference bodies must be sent as JSON (a 415 otherwise). */
 const JSON_BODY = { requireJsonType: true } as const;
 
-/** The inference route table, path → handler: built once, served by the inference lane and by koa alike. */
+/** The inference route table, path → handler: built once, served by the inference lane alone (koa has no inference routes). */
 export function inferenceRoutes(state: RouterState, proxy: ProxyDeps, budgets: BudgetService | null): ReadonlyMap<string, InferenceHandler> {
   return new Map([
     ['/v1/chat/completions', inference('chat', state, proxy, budgets)],
