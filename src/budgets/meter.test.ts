@@ -19,11 +19,13 @@ const ATTEMPT: AttemptResult = {
   ttftMs: null,
   promptTokens: null,
   completionTokens: null,
+  cachedPromptTokens: null,
+  costNanoUsd: null,
   streamedTokens: 0,
 };
 
 function result(attempts: AttemptResult[], answer: AttemptResult | null): RequestResult {
-  return { endpoint: 'chat', stream: true, model: 'm', complexity: null, tier: 'p', reason: 'fixed: p', attempts, answer, error: answer === null ? new Error('x') : null };
+  return { endpoint: 'chat', stream: true, model: 'm', complexity: null, tier: 'p', reason: 'fixed: p', attempts, answer, costNanoUsd: null, error: answer === null ? new Error('x') : null };
 }
 
 t.test('what a request is charged, from its result', async (t) => {

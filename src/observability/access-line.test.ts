@@ -19,12 +19,14 @@ const ATTEMPT: AttemptResult = {
   ttftMs: null,
   promptTokens: null,
   completionTokens: null,
+  cachedPromptTokens: null,
+  costNanoUsd: null,
   streamedTokens: 0,
 };
 
 function answered(answer: Partial<AttemptResult>, fields: Partial<RequestResult> = {}): RequestResult {
   const attempt = { ...ATTEMPT, ...answer };
-  return { endpoint: 'chat', stream: false, model: null, complexity: null, tier: null, reason: null, attempts: [attempt], answer: attempt, error: null, ...fields };
+  return { endpoint: 'chat', stream: false, model: null, complexity: null, tier: null, reason: null, attempts: [attempt], answer: attempt, costNanoUsd: null, error: null, ...fields };
 }
 
 function parse(line: string): Record<string, unknown> {
@@ -45,6 +47,7 @@ t.test('a routed request: every field it has, in the logger envelope', async (t)
     reason: 'simple: short-output',
     attempts: [failed, answer],
     answer,
+    costNanoUsd: null,
     error: null,
   };
   const line = parse(formatAccessLine(facts, result));

@@ -1,8 +1,24 @@
-// Token usage as engines report it, found without parsing the whole response.
+// Token usage as engines report it, found without parsing the whole response, and normalised at this
+// boundary to one shape whatever the engine: the whole prompt, the part of it served from a prompt
+// cache, the part written to one, and the completion.
+//   OpenAI (openai/openai-openapi openapi.yaml @f85dbe22, CompletionUsage): `prompt_tokens` is the
+//     whole prompt and `prompt_tokens_details.cached_tokens` ("Cached tokens present in the prompt") is
+//     a part of it, as is `cache_write_tokens` ("prompt tokens written to cache").
+//   vLLM (vllm/entrypoints/openai/engine/protocol.py @040a2cc2, UsageInfo): the same field, but
+//     `prompt_tokens_details` is only filled with --enable-prompt-tokens-details; otherwise null.
+//   TGI (huggingface/text-generation-inference router/src/lib.rs @db931fcf, Usage): prompt, completion
+//     and total only.
+// A count the engine did not report is null, never 0: "not said" and "none cached" price the same, but
+// the access line must not claim a cache miss the engine never reported.
 
 export interface Usage {
+  /** The whole prompt, cached parts included. */
   readonly promptTokens: number;
   readonly completionTokens: number;
+  /** Prompt tokens served from the engine's prompt cache (a part of promptTokens); null when not reported. */
+  readonly cachedTokens: number | null;
+  /** Prompt tokens written to the engine's prompt cache (a part of promptTokens); null when not reported. */
+  readonly cacheWriteTokens: number | null;
 }
 
 /**
@@ -36,5 +52,16 @@ function readUsage(text: string): Usage | null {
   const prompt = usage['prompt_tokens'];
   const completion = usage['completion_tokens'];
   if (typeof prompt !== 'number') return null;
-  return { promptTokens: prompt, completionTokens: typeof completion === 'number' ? completion : 0 };
+  const details = usage['prompt_tokens_details'];
+  const detail = (name: string): number | null => {
+    if (typeof details !== 'object' || details === null) return null;
+    const value = (details as Record<string, unknown>)[name];
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+  };
+  return {
+    promptTokens: prompt,
+    completionTokens: typeof completion === 'number' ? completion : 0,
+    cachedTokens: detail('cached_tokens'),
+    cacheWriteTokens: detail('cache_write_tokens'),
+  };
 }

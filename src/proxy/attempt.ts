@@ -59,6 +59,8 @@ export async function runAttempt(input: AttemptInput, pool: Pool, replica: Repli
     ttftMs: null,
     promptTokens: null,
     completionTokens: null,
+    cachedPromptTokens: null,
+    costNanoUsd: null,
     streamedTokens: 0,
   };
   const { request, res, started, abort, guard, metered } = input;

@@ -21,7 +21,7 @@ import { relaySse } from './relay-sse.js';
 import type { OutputCap } from '../budgets/output-plan.js';
 import { abortReason, clientGone, finalError } from './give-up.js';
 import { ClientGone } from './request-lifetime.js';
-import type { AttemptResult, Draft, RequestResult } from './results.js';
+import { requestCost, type AttemptResult, type Draft, type RequestResult } from './results.js';
 import type { RetryBudget } from './retry-budget.js';
 import { backoffMs, isReplicaFailure, isRetryable } from './retry-policy.js';
 
@@ -56,6 +56,7 @@ export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<R
     reason: plan.reason,
     attempts: [],
     answer: null,
+    costNanoUsd: null,
     error: null,
   };
   // Aborted while it was classified or reserved (the client left, or the deadline passed): no
@@ -69,6 +70,7 @@ export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<R
   } catch (thrown) {
     result.error = thrown;
   }
+  result.costNanoUsd = requestCost(result.attempts);
   return result;
 }
 

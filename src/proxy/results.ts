@@ -30,6 +30,10 @@ export interface AttemptResult {
   /** The engine's usage, when it reported it. */
   readonly promptTokens: number | null;
   readonly completionTokens: number | null;
+  /** Prompt tokens the engine served from its prompt cache (a part of promptTokens); null when it did not say. */
+  readonly cachedPromptTokens: number | null;
+  /** What this attempt cost in nano-USD (src/cost/), from the engine's usage and its pool's prices; null without either. */
+  readonly costNanoUsd: number | null;
   /** Content events relayed to the client: the tokens generated so far when no usage arrives (counted only when metered). */
   readonly streamedTokens: number;
 }
@@ -50,6 +54,11 @@ export interface RequestResult {
   readonly attempts: readonly AttemptResult[];
   /** The attempt whose answer the client got; null when none did (then `error` says why). */
   readonly answer: AttemptResult | null;
+  /**
+   * What the request cost in nano-USD (1e-9 USD, an integer): the sum of its attempts' costs; null when
+   * no attempt had one (no usage reported, or no prices configured for the pools that served it).
+   */
+  readonly costNanoUsd: number | null;
   /** What ended a request without an answer: the error to render, or the client leaving (ClientGone). */
   readonly error: unknown;
 }
@@ -76,8 +85,16 @@ export function endedEarly(
     reason: plan?.reason ?? null,
     attempts: NO_ATTEMPTS,
     answer: null,
+    costNanoUsd: null,
     error,
   };
+}
+
+/** The sum of the attempts' costs; null when none had one. */
+export function requestCost(attempts: readonly AttemptResult[]): number | null {
+  let total: number | null = null;
+  for (const attempt of attempts) if (attempt.costNanoUsd !== null) total = (total ?? 0) + attempt.costNanoUsd;
+  return total;
 }
 
 /** The time spent waiting on replicas, summed over attempts; the rest of a request is the router's own. */

@@ -1,0 +1,31 @@
+import t from 'tap';
+import { extractUsage } from './usage.js';
+
+// Usage objects as each engine writes them (sources in usage.ts's header).
+t.test('OpenAI: cached and cache-write tokens are parts of prompt_tokens', async (t) => {
+  const body =
+    '{"id":"chatcmpl-1","object":"chat.completion","choices":[],"usage":{"prompt_tokens":2006,"completion_tokens":300,"total_tokens":2306,' +
+    '"prompt_tokens_details":{"cached_tokens":1920,"audio_tokens":0,"cache_write_tokens":64},"completion_tokens_details":{"reasoning_tokens":0}}}';
+  t.strictSame(extractUsage(body), { promptTokens: 2006, completionTokens: 300, cachedTokens: 1920, cacheWriteTokens: 64 });
+});
+
+t.test('vLLM without --enable-prompt-tokens-details: prompt_tokens_details is null, so nothing is known about caching', async (t) => {
+  const body = '{"id":"cmpl-1","object":"chat.completion","choices":[],"usage":{"prompt_tokens":12,"total_tokens":19,"completion_tokens":7,"prompt_tokens_details":null}}';
+  t.strictSame(extractUsage(body), { promptTokens: 12, completionTokens: 7, cachedTokens: null, cacheWriteTokens: null });
+});
+
+t.test('vLLM with prompt tokens details: cached_tokens read, cache writes unknown', async (t) => {
+  const body = '{"usage":{"prompt_tokens":12,"total_tokens":19,"completion_tokens":7,"prompt_tokens_details":{"cached_tokens":0}}}';
+  t.strictSame(extractUsage(body), { promptTokens: 12, completionTokens: 7, cachedTokens: 0, cacheWriteTokens: null });
+});
+
+t.test('TGI: prompt, completion and total only', async (t) => {
+  const body =
+    '{"object":"chat.completion","id":"","created":1,"model":"m","system_fingerprint":"3.3.6-native","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}';
+  t.strictSame(extractUsage(body), { promptTokens: 10, completionTokens: 5, cachedTokens: null, cacheWriteTokens: null });
+});
+
+t.test('a malformed cached count is not reported rather than trusted', async (t) => {
+  t.strictSame(extractUsage('{"usage":{"prompt_tokens":4,"completion_tokens":1,"prompt_tokens_details":{"cached_tokens":-3}}}')?.cachedTokens, null);
+  t.strictSame(extractUsage('{"usage":{"prompt_tokens":4,"completion_tokens":1,"prompt_tokens_details":{"cached_tokens":"2"}}}')?.cachedTokens, null);
+});
