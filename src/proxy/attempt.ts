@@ -2,6 +2,7 @@
 // timing), and its result, which the relay fills in and runAttempt hands back.
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { Recorder } from '../cache/recorder.js';
 import type { Pool } from '../pools/pool.js';
 import type { Replica } from '../pools/replica.js';
 import type { AbortSwitch } from './abort-switch.js';
@@ -24,6 +25,8 @@ export interface AttemptInput {
   readonly guard: StreamGuard | null;
   /** Whether streamed output is counted: a guard or a settle reads the count. */
   readonly metered: boolean;
+  /** Keeps a copy of the answer for the response cache or an idempotent retry (src/cache/recorder.ts); null: none. */
+  readonly recorder: Recorder | null;
 }
 
 export interface AttemptContext extends AttemptInput {
@@ -63,11 +66,11 @@ export async function runAttempt(input: AttemptInput, pool: Pool, replica: Repli
     costNanoUsd: null,
     streamedTokens: 0,
   };
-  const { request, res, started, abort, guard, metered } = input;
+  const { request, res, started, abort, guard, metered, recorder } = input;
   const startedAt = performance.now();
   replica.inFlight++;
   try {
-    await relay({ request, res, started, abort, guard, metered, pool, replica, payload, path, result, startedAt });
+    await relay({ request, res, started, abort, guard, metered, recorder, pool, replica, payload, path, result, startedAt });
     result.committed = true;
   } catch (thrown) {
     const reason: unknown = abort.aborted ? abort.reason : thrown;

@@ -44,6 +44,8 @@ export class EventRelay {
   }
 
   async send({ buffer, events }: SplitChunk): Promise<void> {
+    // Every event as the engine sent it, the usage chunk included: a replay decides what the client gets.
+    this.a.recorder?.events(buffer, events);
     const find = new ChunkSearch(buffer);
     let runStart = -1;
     let runEnd = -1;

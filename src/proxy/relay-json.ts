@@ -54,6 +54,7 @@ export async function relayJson(a: AttemptContext): Promise<void> {
     a.result.promptTokens = usage.promptTokens;
     a.result.completionTokens = usage.completionTokens;
   }
+  a.recorder?.json(response.statusCode, body);
   a.res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
   a.res.end(body);
 }

@@ -79,6 +79,7 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
           abort: lifetime.abort,
           guard: meter?.guard ?? null,
           metered: meter !== null,
+          recorder: null,
           // An unmetered request (the store away, fail-open) gets no caps: they exist for the budget.
           outputCaps: meter === null ? null : plan.caps,
         },

@@ -1,0 +1,113 @@
+// A stored complete answer: what the response cache keeps and serves again, and what an idempotent
+// retry is answered with (src/idempotency/). The body is kept as the engine sent it — the whole JSON
+// response, or a stream's `data:` payloads in order (the usage chunk included, [DONE] left out) — so
+// a miss only copies bytes the relay already holds; replay.ts serves it in either shape.
+// Encoded for a store as one buffer: a one-line JSON header (which says how long each part is), a
+// newline, then the parts back to back. The header is small; the parts are never escaped.
+import type { Endpoint } from '../routing/endpoint.js';
+
+export const ENTRY_VERSION = 1;
+
+/** The engine's usage, as results.ts reports it; `cached` null when the engine did not say. */
+export interface EntryUsage {
+  readonly prompt: number;
+  readonly cached: number | null;
+  readonly completion: number;
+}
+
+export interface CacheEntry {
+  readonly endpoint: Endpoint;
+  /** `json`: one part, the whole response body. `sse`: one part per upstream event payload. */
+  readonly kind: 'json' | 'sse';
+  /** The HTTP status the engine answered with (200 for everything the response cache stores). */
+  readonly status: number;
+  /** When the answer was complete (Date.now()): the `age` header counts from it. */
+  readonly createdMs: number;
+  readonly alias: string;
+  readonly tier: string;
+  readonly pool: string;
+  readonly usage: EntryUsage | null;
+  /** What the answer cost when it was made (src/cost/); null without prices or usage. */
+  readonly costNanoUsd: number | null;
+  /** Every finish_reason the answer carried, in order of appearance (one per choice, normally). */
+  readonly finish: readonly string[];
+  readonly parts: readonly Buffer[];
+}
+
+const NEWLINE = 0x0a;
+
+/** The entry's size in a store: its parts plus its header. */
+export function entryBytes(entry: CacheEntry): number {
+  let bytes = 0;
+  for (const part of entry.parts) bytes += part.length;
+  return bytes + HEADER_ALLOWANCE;
+}
+
+/** What a header takes, about: entries are bounded by bytes, so it is counted, not measured. */
+const HEADER_ALLOWANCE = 256;
+
+export function encodeEntry(entry: CacheEntry): Buffer {
+  const { parts, ...rest } = entry;
+  const header = Buffer.from(JSON.stringify({ v: ENTRY_VERSION, ...rest, lengths: parts.map((part) => part.length) }) + '\n');
+  return Buffer.concat([header, ...parts]);
+}
+
+/** The entry in `bytes`, or null when they are not an entry of this version (the caller treats it as a miss). */
+export function decodeEntry(bytes: Buffer): CacheEntry | null {
+  const newline = bytes.indexOf(NEWLINE);
+  if (newline < 0) return null;
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.toString('utf8', 0, newline));
+  } catch {
+    return null;
+  }
+  if (!isHeader(header)) return null;
+  const parts: Buffer[] = [];
+  let at = newline + 1;
+  for (const length of header.lengths) {
+    if (at + length > bytes.length) return null;
+    parts.push(bytes.subarray(at, at + length));
+    at += length;
+  }
+  if (at !== bytes.length) return null;
+  const { v: _v, lengths: _lengths, ...fields } = header;
+  return { ...fields, parts };
+}
+
+type Header = Omit<CacheEntry, 'parts'> & { readonly v: number; readonly lengths: readonly number[] };
+
+const ENDPOINTS: ReadonlySet<unknown> = new Set(['chat', 'completions', 'embeddings']);
+
+/** A store is shared and outlives versions of the router: everything read back is checked. */
+function isHeader(value: unknown): value is Header {
+  if (typeof value !== 'object' || value === null) return false;
+  const h = value as Record<string, unknown>;
+  return (
+    h['v'] === ENTRY_VERSION &&
+    ENDPOINTS.has(h['endpoint']) &&
+    (h['kind'] === 'json' || h['kind'] === 'sse') &&
+    Number.isInteger(h['status']) &&
+    typeof h['createdMs'] === 'number' &&
+    typeof h['alias'] === 'string' &&
+    typeof h['tier'] === 'string' &&
+    typeof h['pool'] === 'string' &&
+    (h['usage'] === null || isUsage(h['usage'])) &&
+    (h['costNanoUsd'] === null || typeof h['costNanoUsd'] === 'number') &&
+    Array.isArray(h['finish']) &&
+    h['finish'].every((reason) => typeof reason === 'string') &&
+    Array.isArray(h['lengths']) &&
+    h['lengths'].every((length) => Number.isInteger(length) && (length as number) >= 0)
+  );
+}
+
+function isUsage(value: unknown): value is EntryUsage {
+  if (typeof value !== 'object' || value === null) return false;
+  const u = value as Record<string, unknown>;
+  return typeof u['prompt'] === 'number' && typeof u['completion'] === 'number' && (u['cached'] === null || typeof u['cached'] === 'number');
+}
+
+/** The age of an entry in whole seconds, for the `age` header (RFC 9111 section 5.1). */
+export function entryAgeSeconds(entry: CacheEntry, nowMs: number): number {
+  return Math.max(0, Math.floor((nowMs - entry.createdMs) / 1000));
+}

@@ -1,0 +1,134 @@
+// The recorder keeps a complete answer whole or nothing, and an entry survives its encoding.
+import t from 'tap';
+import { SseByteSplitter } from '../openai/sse-buffer.js';
+import type { AttemptResult, RequestResult } from '../proxy/results.js';
+import { decodeEntry, encodeEntry, entryAgeSeconds } from './entry.js';
+import { Recorder, finishReasons } from './recorder.js';
+
+const answer: AttemptResult = {
+  pool: 'p1',
+  replica: 'r1',
+  upstreamId: 'u',
+  panic: false,
+  outcome: 'ok',
+  status: 200,
+  ms: 1,
+  firstByteMs: 1,
+  committed: true,
+  error: null,
+  ttftMs: null,
+  promptTokens: 3,
+  completionTokens: 4,
+  cachedPromptTokens: null,
+  costNanoUsd: 1200,
+  streamedTokens: 0,
+};
+
+function result(overrides: Partial<AttemptResult> = {}): RequestResult {
+  return {
+    endpoint: 'chat',
+    stream: true,
+    model: 'small',
+    complexity: null,
+    tier: 'tier-a',
+    reason: 'default',
+    attempts: [],
+    answer: { ...answer, ...overrides },
+    costNanoUsd: 1200,
+    error: null,
+  };
+}
+
+/** Feeds the recorder as the event relay does: the engine's bytes, split into events chunk by chunk. */
+function feed(recorder: Recorder, ...chunks: string[]): void {
+  const splitter = new SseByteSplitter();
+  for (const chunk of chunks) {
+    const split = splitter.push(Buffer.from(chunk));
+    recorder.events(split.buffer, split.events);
+  }
+}
+
+// vLLM's bytes (`data: ` with a space); TGI's axum writes `data:` without one, and keep-alive comments.
+const A = '{"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}';
+const B = '{"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}';
+const U = '{"id":"c","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4}}';
+
+t.test('a complete stream becomes an entry of its payloads, comments and [DONE] left out, across chunk boundaries', async (t) => {
+  const recorder = new Recorder(10_000);
+  feed(recorder, `data: ${A}\n\n: keep-alive\n\ndata:${B.slice(0, 10)}`, `${B.slice(10)}\n\ndata: ${U}\n\ndata: [DONE]\n\n`);
+  t.equal(recorder.state, 'complete');
+  const entry = recorder.entry(result(), 5_000);
+  t.ok(entry);
+  t.strictSame(
+    entry!.parts.map((part) => part.toString()),
+    [A, B, U],
+  );
+  t.strictSame(entry!.finish, ['stop']);
+  t.strictSame(entry!.usage, { prompt: 3, cached: null, completion: 4 });
+  t.strictSame(
+    { kind: entry!.kind, status: entry!.status, pool: entry!.pool, tier: entry!.tier, alias: entry!.alias, cost: entry!.costNanoUsd },
+    {
+      kind: 'sse',
+      status: 200,
+      pool: 'p1',
+      tier: 'tier-a',
+      alias: 'small',
+      cost: 1200,
+    },
+  );
+  const decoded = decodeEntry(encodeEntry(entry!));
+  t.strictSame(decoded && { ...decoded, parts: decoded.parts.map((part) => part.toString()) }, { ...entry!, parts: [A, B, U] });
+  t.equal(entryAgeSeconds(entry!, 5_000 + 2_999), 2);
+});
+
+t.test('a stream without [DONE], with an error event, or an answer that did not end ok gives no entry', async (t) => {
+  const cut = new Recorder(10_000);
+  feed(cut, `data: ${A}\n\n`);
+  t.equal(cut.entry(result(), 1), null, 'no [DONE]');
+  const failed = new Recorder(10_000);
+  feed(failed, `data: ${A}\n\ndata: {"error":{"message":"boom"}}\n\ndata: [DONE]\n\n`);
+  t.equal(failed.state, 'failed');
+  t.equal(failed.entry(result(), 1), null, 'error event');
+  const interrupted = new Recorder(10_000);
+  feed(interrupted, `data: ${A}\n\ndata: [DONE]\n\n`);
+  t.equal(interrupted.entry(result({ outcome: 'stream_interrupted' }), 1), null, 'outcome not ok');
+  const abandoned = new Recorder(10_000);
+  feed(abandoned, `data: ${A}\n\n`);
+  abandoned.fail();
+  feed(abandoned, 'data: [DONE]\n\n');
+  t.equal(abandoned.state, 'failed', 'failed stays failed');
+});
+
+t.test('past the bound the recording is dropped whole, never truncated', async (t) => {
+  const recorder = new Recorder(A.length + B.length);
+  feed(recorder, `data: ${A}\n\ndata: ${B}\n\n`);
+  t.equal(recorder.state, 'recording', 'exactly at the bound is kept');
+  feed(recorder, `data: ${U}\n\ndata: [DONE]\n\n`);
+  t.equal(recorder.state, 'oversized');
+  t.equal(recorder.entry(result(), 1), null);
+  const json = new Recorder(10);
+  json.json(200, Buffer.from('{"id":"12345678901"}'));
+  t.equal(json.state, 'oversized');
+});
+
+t.test('a JSON answer is kept as its body, status and finish reasons', async (t) => {
+  const body = Buffer.from('{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":"say \\"finish_reason\\":\\"stop\\""},"finish_reason": "length"}]}');
+  const recorder = new Recorder(1000);
+  recorder.json(200, body);
+  const entry = recorder.entry({ ...result(), stream: false }, 1);
+  t.equal(entry?.kind, 'json');
+  t.equal(entry?.parts[0], body, 'the body itself, not a copy');
+  t.strictSame(entry?.finish, ['length'], 'the escaped text inside content is no finish_reason');
+  t.strictSame(finishReasons([Buffer.from('{"finish_reason":null}')]), []);
+});
+
+t.test('decodeEntry refuses what is not an entry of this version', async (t) => {
+  t.equal(decodeEntry(Buffer.from('garbage')), null);
+  t.equal(decodeEntry(Buffer.from('{"v":2}\n')), null);
+  const recorder = new Recorder(1000);
+  recorder.json(200, Buffer.from('{}'));
+  const bytes = encodeEntry(recorder.entry({ ...result(), stream: false }, 1)!);
+  t.ok(decodeEntry(bytes));
+  t.equal(decodeEntry(bytes.subarray(0, bytes.length - 1)), null, 'a truncated entry');
+  t.equal(decodeEntry(Buffer.concat([bytes, Buffer.from('x')])), null, 'trailing bytes');
+});

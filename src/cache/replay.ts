@@ -1,0 +1,109 @@
+// Serving a stored answer (entry.ts) to a client, in the shape it asked for: plain JSON or an SSE
+// stream in OpenAI's chunk shapes, whichever shape the answer was stored in (convert.ts). A stream's
+// usage chunk goes out only when the client asked for it (stream_options.include_usage), as the
+// event relay does for live streams. Written in a few large writes, waiting for the socket to drain,
+// and stopped as soon as the client is gone.
+import { once } from 'node:events';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { encodeEvent } from '../openai/sse.js';
+import type { AbortSwitch } from '../proxy/abort-switch.js';
+import { ClientGone } from '../proxy/request-lifetime.js';
+import { jsonToSse, sseToJson } from './convert.js';
+import type { CacheEntry } from './entry.js';
+
+/** The headers of a live stream (relay-sse.ts): proxies must pass it on unbuffered. */
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
+const DONE_EVENT = 'data: [DONE]\n\n';
+/** Events are gathered into writes of about this size: a few socket writes per answer, not one per event. */
+const WRITE_BYTES = 16 * 1024;
+
+export interface ReplayOptions {
+  readonly stream: boolean;
+  readonly clientWantsUsage: boolean;
+  /**
+   * A cache hit is a new response: its own id and created (Unix seconds). Null keeps the stored ones,
+   * for an idempotent replay, which is the same response again.
+   */
+  readonly identity: { readonly id: string; readonly created: number } | null;
+  /** Sent with the status line (x-switchyard-cache, age, …). */
+  readonly headers: OutgoingHttpHeaders;
+  /** The request's lifetime: its abort ends the replay (the client left, or the deadline passed). */
+  readonly abort: AbortSwitch;
+}
+
+/**
+ * Writes the whole answer and ends the response. Rejects with the abort's reason (ClientGone when the
+ * client left) if it could not; nothing is written after that. An entry whose body cannot be read in
+ * the shape asked for rejects with an Error before anything is written: the caller serves a miss.
+ */
+export async function replay(res: ServerResponse, entry: CacheEntry, options: ReplayOptions): Promise<void> {
+  if (entry.status !== 200 || !options.stream) {
+    const body = plainBody(entry, options.identity);
+    res.writeHead(entry.status, { ...options.headers, 'content-type': 'application/json', 'content-length': body.length });
+    res.end(body);
+    return;
+  }
+  const payloads = streamPayloads(entry, options);
+  res.writeHead(200, { ...options.headers, ...SSE_HEADERS });
+  let batch = '';
+  for (const payload of payloads) {
+    batch += encodeEvent(payload);
+    if (batch.length >= WRITE_BYTES) {
+      await write(res, batch, options.abort);
+      batch = '';
+    }
+  }
+  await write(res, batch + DONE_EVENT, options.abort);
+  res.end();
+}
+
+/** The JSON body to send: the stored one (rewritten only for a new identity), or a stream folded into one. */
+function plainBody(entry: CacheEntry, identity: ReplayOptions['identity']): Buffer {
+  if (entry.kind === 'json') {
+    const stored = entry.parts[0] ?? Buffer.alloc(0);
+    // Embeddings have no id; an error body is the same error again.
+    if (identity === null || entry.endpoint === 'embeddings' || entry.status !== 200) return stored;
+    return Buffer.from(JSON.stringify(withIdentity(parseObject(stored.toString('utf8')), identity)));
+  }
+  const folded = sseToJson(
+    entry.endpoint,
+    entry.parts.map((part) => part.toString('utf8')),
+  );
+  if (folded === null) throw new Error('The stored stream cannot be read as chunks.');
+  return Buffer.from(JSON.stringify(identity === null ? folded : withIdentity(folded, identity)));
+}
+
+/** The chunk payloads to stream, without the usage chunk unless the client asked for it. */
+function streamPayloads(entry: CacheEntry, options: ReplayOptions): string[] {
+  const chunks =
+    entry.kind === 'json'
+      ? jsonToSse(entry.endpoint, parseObject((entry.parts[0] ?? Buffer.alloc(0)).toString('utf8'))).map((text) => parseObject(text))
+      : entry.parts.map((part) => parseObject(part.toString('utf8')));
+  const out: string[] = [];
+  for (const chunk of chunks) {
+    const choices = chunk['choices'];
+    if (!options.clientWantsUsage && Array.isArray(choices) && choices.length === 0 && chunk['usage'] != null) continue;
+    out.push(JSON.stringify(options.identity === null ? chunk : withIdentity(chunk, options.identity)));
+  }
+  return out;
+}
+
+function withIdentity(body: Record<string, unknown>, identity: NonNullable<ReplayOptions['identity']>): Record<string, unknown> {
+  return { ...body, id: identity.id, created: identity.created };
+}
+
+function parseObject(text: string): Record<string, unknown> {
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('A stored answer is not a JSON object.');
+  return parsed as Record<string, unknown>;
+}
+
+async function write(res: ServerResponse, text: string, abort: AbortSwitch): Promise<void> {
+  if (abort.aborted || res.destroyed) throw abort.reason ?? new ClientGone();
+  if (res.write(text)) return;
+  try {
+    await once(res, 'drain', { signal: abort.signal });
+  } catch {
+    throw abort.reason ?? new ClientGone();
+  }
+}
