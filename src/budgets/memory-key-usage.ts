@@ -7,22 +7,26 @@ import { PERIODS, type BucketIds, type Period } from './types.js';
 interface Bucket {
   used: number;
   reserved: number;
+  /** Nano-USD, as used and reserved are tokens. */
+  usdUsed: number;
+  usdReserved: number;
   requests: number;
   readonly expireAt: number | null;
 }
 
 export interface Held {
   tokens: number;
+  nanoUsd: number;
   expiresAt: number;
   readonly ttlMs: number;
   readonly buckets: BucketIds;
 }
 
-export type Field = 'used' | 'reserved' | 'requests';
+export type Field = 'used' | 'reserved' | 'usdUsed' | 'usdReserved' | 'requests';
 
 const PRUNE_EVERY_MS = 60_000;
 
-const EMPTY: Readonly<Bucket> = { used: 0, reserved: 0, requests: 0, expireAt: null };
+const EMPTY: Readonly<Bucket> = { used: 0, reserved: 0, usdUsed: 0, usdReserved: 0, requests: 0, expireAt: null };
 
 export class KeyUsage {
   /** Per period, by bucket id (no key strings built per call: this runs several times per request). */
@@ -39,6 +43,7 @@ export class KeyUsage {
     this.held.set(id, held);
     this.nextExpiry = Math.min(this.nextExpiry, held.expiresAt);
     this.add(held.buckets, 'reserved', held.tokens, now);
+    if (held.nanoUsd > 0) this.add(held.buckets, 'usdReserved', held.nanoUsd, now);
   }
 
   /**
@@ -56,7 +61,9 @@ export class KeyUsage {
         }
         for (const period of PERIODS) {
           const bucket = bucketOf(period, held.buckets);
-          if (bucket === current[period]) this.bump(period, bucket, 'reserved', -held.tokens, now);
+          if (bucket !== current[period]) continue;
+          this.bump(period, bucket, 'reserved', -held.tokens, now);
+          this.bump(period, bucket, 'usdReserved', -held.nanoUsd, now);
         }
         this.held.delete(id);
         this.reclaimed.set(id, held.expiresAt);
@@ -93,6 +100,8 @@ export class KeyUsage {
     return {
       used: { minute: minute.used, day: day.used, month: month.used, lifetime: lifetime.used },
       reserved: { minute: minute.reserved, day: day.reserved, month: month.reserved, lifetime: lifetime.reserved },
+      usdUsed: { minute: minute.usdUsed, day: day.usdUsed, month: month.usdUsed, lifetime: lifetime.usdUsed },
+      usdReserved: { minute: minute.usdReserved, day: day.usdReserved, month: month.usdReserved, lifetime: lifetime.usdReserved },
       requests: minute.requests,
       active: this.held.size,
     };
@@ -110,7 +119,7 @@ export class KeyUsage {
       const expireAt = bucketExpiry(period, id);
       // A bucket past its expiry is gone for good; writing would resurrect it (Redis drops it the same way).
       if (expireAt !== null && expireAt <= now) return;
-      bucket = { used: 0, reserved: 0, requests: 0, expireAt };
+      bucket = { used: 0, reserved: 0, usdUsed: 0, usdReserved: 0, requests: 0, expireAt };
       buckets.set(id, bucket);
     } else if (bucket.expireAt !== null && bucket.expireAt <= now) {
       return;

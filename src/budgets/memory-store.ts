@@ -33,8 +33,8 @@ export class MemoryBudgetStore implements BudgetStore {
     return this.registry.remove(id);
   }
 
-  async reserve(keyId: string, tokens: number, now: number, ttlMs: number): Promise<ReserveOutcome> {
-    checkReserve(tokens, ttlMs);
+  async reserve(keyId: string, tokens: number, now: number, ttlMs: number, nanoUsd = 0): Promise<ReserveOutcome> {
+    checkReserve(tokens, ttlMs, nanoUsd);
     const key = this.registry.peek(keyId);
     if (key === undefined) return rejection({ reason: 'unknown_key', period: null }, null, null, now);
     const usage = this.usageOf(keyId);
@@ -42,32 +42,36 @@ export class MemoryBudgetStore implements BudgetStore {
     if (!key.enabled) return rejection({ reason: 'disabled', period: null }, null, null, now);
     const current = currentBuckets(now);
     const before = usage.counters(current);
-    const verdict = admit(key.limits, before, tokens);
+    const verdict = admit(key.limits, before, { tokens, nanoUsd });
     if (verdict !== null) return rejection(verdict, key.limits, before, now);
 
     const buckets: BucketIds = { minute: current.minute, day: current.day, month: current.month };
-    const reservation: Reservation = { id: randomUUID(), keyId, tokens, buckets, expiresAt: now + ttlMs };
-    usage.hold(reservation.id, { tokens, expiresAt: reservation.expiresAt, ttlMs, buckets }, now);
+    const reservation: Reservation = { id: randomUUID(), keyId, tokens, nanoUsd, buckets, expiresAt: now + ttlMs };
+    usage.hold(reservation.id, { tokens, nanoUsd, expiresAt: reservation.expiresAt, ttlMs, buckets }, now);
     usage.bump('minute', current.minute, 'requests', 1, now);
     return { ok: true, reservation, snapshot: snapshot(key.limits, usage.counters(current), now, true) };
   }
 
-  async topUp(reservation: Reservation, extraTokens: number, now: number): Promise<boolean> {
+  async topUp(reservation: Reservation, extraTokens: number, now: number, extraNanoUsd = 0): Promise<boolean> {
     checkAmount('extraTokens', extraTokens);
+    checkAmount('extraNanoUsd', extraNanoUsd);
     const key = this.registry.peek(reservation.keyId);
     const usage = this.usages.get(reservation.keyId);
     const held = usage?.held.get(reservation.id);
     if (key === undefined || !key.enabled || usage === undefined || held === undefined) return false;
     // Checked in the buckets the reservation will be charged to, which may no longer be current.
-    if (!fits(key.limits, usage.counters({ ...held.buckets, lifetime: 'lifetime' }), extraTokens)) return false;
+    if (!fits(key.limits, usage.counters({ ...held.buckets, lifetime: 'lifetime' }), { tokens: extraTokens, nanoUsd: extraNanoUsd })) return false;
     usage.add(held.buckets, 'reserved', extraTokens, now);
+    if (extraNanoUsd > 0) usage.add(held.buckets, 'usdReserved', extraNanoUsd, now);
     held.tokens += extraTokens;
+    held.nanoUsd += extraNanoUsd;
     held.expiresAt = now + held.ttlMs;
     return true;
   }
 
-  async settle(reservation: Reservation, actualTokens: number, now: number): Promise<SettleResult> {
+  async settle(reservation: Reservation, actualTokens: number, now: number, actualNanoUsd = 0): Promise<SettleResult> {
     checkAmount('actualTokens', actualTokens);
+    checkAmount('actualNanoUsd', actualNanoUsd);
     const usage = this.usages.get(reservation.keyId);
     if (usage === undefined) return 'already_settled';
     const held = usage.held.get(reservation.id);
@@ -75,6 +79,7 @@ export class MemoryBudgetStore implements BudgetStore {
     if (held !== undefined) {
       usage.held.delete(reservation.id);
       usage.add(held.buckets, 'reserved', -held.tokens, now);
+      if (held.nanoUsd > 0) usage.add(held.buckets, 'usdReserved', -held.nanoUsd, now);
       result = 'settled';
     } else if (usage.reclaimed.delete(reservation.id)) {
       result = 'settled_after_reclaim';
@@ -82,6 +87,7 @@ export class MemoryBudgetStore implements BudgetStore {
       return 'already_settled';
     }
     usage.add(reservation.buckets, 'used', actualTokens, now);
+    if (actualNanoUsd > 0) usage.add(reservation.buckets, 'usdUsed', actualNanoUsd, now);
     return result;
   }
 

@@ -1,16 +1,21 @@
 // The Lua scripts of the Redis store: each phase (reserve, top-up, settle) is one script, so it is one
 // atomic step and one round trip. Every script of one API key gets the same nine KEYS, all under the
 // key's hash tag (one Redis Cluster slot), and the same leading ARGV (see redis-layout.ts):
-//   KEYS  1 limits  2 held (id -> "tokens|ttl|4 bucket members")  3 expiries (zset id by expiresAt)
-//         4 reclaimed (zset id by expiresAt)  5 bucket index (zset member by expireAt)
-//         6..9 buckets: minute, day, month, lifetime (hashes: used, reserved, requests)
+//   KEYS  1 limits  2 held (id -> "tokens|ttl|4 bucket members|nano-USD")  3 expiries (zset id by
+//         expiresAt)  4 reclaimed (zset id by expiresAt)  5 bucket index (zset member by expireAt)
+//         6..9 buckets: minute, day, month, lifetime (hashes: used, reserved, usd_used, usd_reserved,
+//         requests; the usd_ fields in nano-USD)
 //   ARGV  1 now  2..9 (member, expireAt) per bucket, expireAt 0 = never  10 forget reclaimed up to
-//         11 reservation id  12 amount  13 ttl ms  14 expiresAt
+//         11 reservation id  12 tokens, then per script: reserve 13 ttl ms 14 expiresAt 15 nano-USD;
+//         top-up and settle 13 nano-USD
+// Dollars are checked beside tokens in the same step: the same bucket hashes, the same reservation.
 // Buckets are the current ones for reserve/usage, and the reservation's own for topUp/settle.
 
 const PRELUDE = `
 local now = tonumber(ARGV[1])
 local LIMITS = {'tokensPerMinute', 'tokensPerDay', 'tokensPerMonth', 'tokensLifetime', 'requestsPerMinute', 'maxConcurrent'}
+-- Dollar limits in nano-USD, per bucket: minutes have none.
+local USD_LIMITS = {'usdPerDay', 'usdPerMonth', 'usdLifetime'}
 local PERIODS = {'minute', 'day', 'month', 'lifetime'}
 local buckets = {}
 for i = 1, 4 do
@@ -47,7 +52,10 @@ local function reclaim()
     if record then
       local f = split(record)
       for i = 1, 4 do
-        if f[2 + i] == buckets[i].member then bump(buckets[i], 'reserved', -tonumber(f[1])) end
+        if f[2 + i] == buckets[i].member then
+          bump(buckets[i], 'reserved', -tonumber(f[1]))
+          if (tonumber(f[7]) or 0) > 0 then bump(buckets[i], 'usd_reserved', -tonumber(f[7])) end
+        end
       end
       redis.call('HDEL', KEYS[2], id)
     end
@@ -58,7 +66,8 @@ local function reclaim()
   redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
 end
 
--- The key's limits (-1 = unlimited) and counters: {enabled, 6 limits, used/reserved x 4, requests, active}.
+-- The key's limits (-1 = unlimited) and counters: {enabled, 6 limits, used/reserved x 4, requests,
+-- active, 3 dollar limits, usd_used/usd_reserved x 4}: s[19 + 2i], s[20 + 2i] for bucket i.
 local function state()
   local raw = redis.call('HMGET', KEYS[1], 'enabled', unpack(LIMITS))
   local s = { raw[1] == '1' and 1 or 0 }
@@ -70,6 +79,13 @@ local function state()
   end
   s[#s + 1] = tonumber(redis.call('HGET', buckets[1].key, 'requests')) or 0
   s[#s + 1] = redis.call('ZCARD', KEYS[3])
+  local usd = redis.call('HMGET', KEYS[1], unpack(USD_LIMITS))
+  for i = 1, 3 do s[#s + 1] = tonumber(usd[i]) or -1 end
+  for i = 1, 4 do
+    local c = redis.call('HMGET', buckets[i].key, 'usd_used', 'usd_reserved')
+    s[#s + 1] = tonumber(c[1]) or 0
+    s[#s + 1] = tonumber(c[2]) or 0
+  end
   return s
 end
 
@@ -90,6 +106,22 @@ local function unspent(s, i, amount)
   local limit = s[1 + i]
   return limit < 0 or s[6 + 2 * i] + amount <= limit
 end
+
+-- The same two in nano-USD; bucket 1 (the minute) has no dollar limit.
+local function usdLimit(s, i)
+  if i == 1 then return -1 end
+  return s[16 + i]
+end
+
+local function usdFits(s, i, amount)
+  local limit = usdLimit(s, i)
+  return limit < 0 or s[19 + 2 * i] + s[20 + 2 * i] + amount <= limit
+end
+
+local function usdUnspent(s, i, amount)
+  local limit = usdLimit(s, i)
+  return limit < 0 or s[19 + 2 * i] + amount <= limit
+end
 `;
 
 /** Replies {status, period, ...state()}: status ok, a RejectReason, or unknown_key (then nothing else). */
@@ -98,19 +130,30 @@ if not redis.call('HGET', KEYS[1], 'enabled') then return { 'unknown_key', '' } 
 reclaim()
 local s = state()
 local amount = tonumber(ARGV[12])
+local usd = tonumber(ARGV[15]) or 0
 if s[1] ~= 1 then return reply('disabled', '') end
 if s[6] >= 0 and s[16] + 1 > s[6] then return reply('requests_per_minute', 'minute') end
 if s[7] >= 0 and s[17] + 1 > s[7] then return reply('concurrency', '') end
--- A spent period first, then one only held by reservations in flight (as admit() in accounting.ts).
+-- A spent period first (tokens, then dollars), then one only held by reservations in flight (as
+-- admit() in accounting.ts). A dollar refusal's period is prefixed usd:.
 for i = 1, 4 do
   if not unspent(s, i, amount) then return reply(i == 1 and 'tokens_per_minute' or 'quota', PERIODS[i]) end
+end
+for i = 2, 4 do
+  if not usdUnspent(s, i, usd) then return reply('quota', 'usd:' .. PERIODS[i]) end
 end
 for i = 1, 4 do
   if not fits(s, i, amount) then return reply('in_flight', PERIODS[i]) end
 end
+for i = 2, 4 do
+  if not usdFits(s, i, usd) then return reply('in_flight', 'usd:' .. PERIODS[i]) end
+end
 redis.call('ZADD', KEYS[3], ARGV[14], ARGV[11])
-redis.call('HSET', KEYS[2], ARGV[11], table.concat({ ARGV[12], ARGV[13], ARGV[2], ARGV[4], ARGV[6], ARGV[8] }, '|'))
-for i = 1, 4 do bump(buckets[i], 'reserved', amount) end
+redis.call('HSET', KEYS[2], ARGV[11], table.concat({ ARGV[12], ARGV[13], ARGV[2], ARGV[4], ARGV[6], ARGV[8], tostring(usd) }, '|'))
+for i = 1, 4 do
+  bump(buckets[i], 'reserved', amount)
+  if usd > 0 then bump(buckets[i], 'usd_reserved', usd) end
+end
 bump(buckets[1], 'requests', 1)
 return reply('ok', '')
 `;
@@ -128,13 +171,18 @@ local record = redis.call('HGET', KEYS[2], ARGV[11])
 if not record then return 0 end
 local s = state()
 local amount = tonumber(ARGV[12])
+local usd = tonumber(ARGV[13]) or 0
 if s[1] ~= 1 then return 0 end
 for i = 1, 4 do
-  if not fits(s, i, amount) then return 0 end
+  if not fits(s, i, amount) or not usdFits(s, i, usd) then return 0 end
 end
-for i = 1, 4 do bump(buckets[i], 'reserved', amount) end
+for i = 1, 4 do
+  bump(buckets[i], 'reserved', amount)
+  if usd > 0 then bump(buckets[i], 'usd_reserved', usd) end
+end
 local f = split(record)
 f[1] = tostring(tonumber(f[1]) + amount)
+f[7] = tostring((tonumber(f[7]) or 0) + usd)
 redis.call('HSET', KEYS[2], ARGV[11], table.concat(f, '|'))
 redis.call('ZADD', KEYS[3], now + tonumber(f[2]), ARGV[11])
 return 1
@@ -145,8 +193,13 @@ export const SETTLE = `${PRELUDE}
 local record = redis.call('HGET', KEYS[2], ARGV[11])
 local result = 'settled'
 if record then
-  local tokens = tonumber(split(record)[1])
-  for i = 1, 4 do bump(buckets[i], 'reserved', -tokens) end
+  local f = split(record)
+  local tokens = tonumber(f[1])
+  local held = tonumber(f[7]) or 0
+  for i = 1, 4 do
+    bump(buckets[i], 'reserved', -tokens)
+    if held > 0 then bump(buckets[i], 'usd_reserved', -held) end
+  end
   redis.call('HDEL', KEYS[2], ARGV[11])
   redis.call('ZREM', KEYS[3], ARGV[11])
 elseif redis.call('ZREM', KEYS[4], ARGV[11]) == 1 then
@@ -155,7 +208,11 @@ else
   return 'already_settled'
 end
 local amount = tonumber(ARGV[12])
-for i = 1, 4 do bump(buckets[i], 'used', amount) end
+local usd = tonumber(ARGV[13]) or 0
+for i = 1, 4 do
+  bump(buckets[i], 'used', amount)
+  if usd > 0 then bump(buckets[i], 'usd_used', usd) end
+end
 return result
 `;
 

@@ -3,6 +3,7 @@
 // reservations live in Redis, so they survive router restarts and apply across all replicas.
 import { randomUUID } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
+import { usdToNano } from '../cost/money.js';
 import { checkAmount, checkKey, checkReserve, rejection, snapshot } from './accounting.js';
 import { bucketIds } from './periods.js';
 import { attempt, closeClient, createRedisClient, whenReady, type RedisStoreOptions } from './redis-connection.js';
@@ -59,7 +60,10 @@ export class RedisBudgetStore implements BudgetStore {
     // The enforced copy of the limits goes first: a key the registry can find is then always enforceable.
     const limitsKey = this.layout.limits(key.id);
     const fields: Record<string, string> = { enabled: key.enabled ? '1' : '0' };
-    for (const [name, value] of Object.entries(key.limits)) if (value !== null) fields[name] = String(value);
+    // Dollar limits are enforced in nano-USD, as the scripts count them.
+    for (const [name, value] of Object.entries(key.limits) as [string, number | null][]) {
+      if (value !== null) fields[name] = String(name.startsWith('usd') ? usdToNano(value) : value);
+    }
     await attempt('putKey', async () => {
       const replies = await this.client.multi().del(limitsKey).hset(limitsKey, fields).exec();
       const failed = replies === null ? new Error('transaction aborted') : replies.find(([error]) => error !== null)?.[0];
@@ -89,32 +93,34 @@ export class RedisBudgetStore implements BudgetStore {
     return existed;
   }
 
-  async reserve(keyId: string, tokens: number, now: number, ttlMs: number): Promise<ReserveOutcome> {
-    checkReserve(tokens, ttlMs);
+  async reserve(keyId: string, tokens: number, now: number, ttlMs: number, nanoUsd = 0): Promise<ReserveOutcome> {
+    checkReserve(tokens, ttlMs, nanoUsd);
     if (!isKeyId(keyId)) return rejection({ reason: 'unknown_key', period: null }, null, null, now);
     const id = randomUUID();
     const expiresAt = now + ttlMs;
-    const [keys, args] = this.layout.call(keyId, now, null, [id, tokens, ttlMs, expiresAt]);
+    const [keys, args] = this.layout.call(keyId, now, null, [id, tokens, ttlMs, expiresAt, nanoUsd]);
     const state = decodeState(await attempt('reserve', () => this.client.switchyardReserve(keys.length, ...keys, ...args)));
     if (state === 'unknown_key') return rejection({ reason: 'unknown_key', period: null }, null, null, now);
     if (state.status === 'disabled') return rejection({ reason: 'disabled', period: null }, null, null, now);
     const reason = REASONS.find((r) => r === state.status);
-    if (reason !== undefined) return rejection({ reason, period: state.period }, state.limits, state.counters, now);
-    const reservation: Reservation = { id, keyId, tokens, buckets: bucketIds(now), expiresAt };
+    if (reason !== undefined) return rejection({ reason, period: state.period, unit: state.unit }, state.limits, state.counters, now);
+    const reservation: Reservation = { id, keyId, tokens, nanoUsd, buckets: bucketIds(now), expiresAt };
     return { ok: true, reservation, snapshot: snapshot(state.limits, state.counters, now, true) };
   }
 
-  async topUp(reservation: Reservation, extraTokens: number, now: number): Promise<boolean> {
+  async topUp(reservation: Reservation, extraTokens: number, now: number, extraNanoUsd = 0): Promise<boolean> {
     checkAmount('extraTokens', extraTokens);
+    checkAmount('extraNanoUsd', extraNanoUsd);
     if (!isKeyId(reservation.keyId)) return false;
-    const [keys, args] = this.layout.call(reservation.keyId, now, reservation.buckets, [reservation.id, extraTokens]);
+    const [keys, args] = this.layout.call(reservation.keyId, now, reservation.buckets, [reservation.id, extraTokens, extraNanoUsd]);
     return (await attempt('topUp', () => this.client.switchyardTopUp(keys.length, ...keys, ...args))) === 1;
   }
 
-  async settle(reservation: Reservation, actualTokens: number, now: number): Promise<SettleResult> {
+  async settle(reservation: Reservation, actualTokens: number, now: number, actualNanoUsd = 0): Promise<SettleResult> {
     checkAmount('actualTokens', actualTokens);
+    checkAmount('actualNanoUsd', actualNanoUsd);
     if (!isKeyId(reservation.keyId)) return 'already_settled';
-    const [keys, args] = this.layout.call(reservation.keyId, now, reservation.buckets, [reservation.id, actualTokens]);
+    const [keys, args] = this.layout.call(reservation.keyId, now, reservation.buckets, [reservation.id, actualTokens, actualNanoUsd]);
     const reply = await attempt('settle', () => this.client.switchyardSettle(keys.length, ...keys, ...args));
     const result = SETTLE_RESULTS.find((r) => r === reply);
     if (result === undefined) return attempt('settle', () => Promise.reject(new Error(`unexpected reply ${String(reply)}`)));

@@ -146,6 +146,7 @@ function contract(harness: StoreHarness): void {
       const outcome = await store.reserve('k1', 60, base + 1000, TTL);
       t.same(outcome.ok && outcome.snapshot, {
         tokens: [{ period: 'minute', limit: 100, used: 0, reserved: 60, remaining: 40, resetAt: base + 60_000 }],
+        usd: [],
         requests: { limit: 5, used: 1, remaining: 4, resetAt: base + 60_000 },
         concurrency: null,
       });
@@ -239,6 +240,74 @@ function contract(harness: StoreHarness): void {
       t.equal((await store.reserve('k1', 10, base, TTL)).ok, true);
       await t.rejects(store.reserve('k1', -1, base, TTL), RangeError);
       await t.rejects(store.reserve('k1', 1.5, base, TTL), RangeError);
+    });
+
+    // Dollar budgets: decimal USD in the key's limits, nano-USD in reservations, settles and snapshots.
+    t.test('dollars: reserve, refuse naming usd (spent or in flight), settle, and the snapshot', async (t) => {
+      const { store, peer } = await open({ usdPerDay: 0.001, tokensPerDay: 1_000_000 });
+      const first = granted(await store.reserve('k1', 10, base + 1000, TTL, 600_000));
+      t.equal(first.nanoUsd, 600_000);
+      const before = await store.usage('k1', base + 1100);
+      t.match(
+        await peer.reserve('k1', 10, base + 1100, TTL, 500_000),
+        { ok: false, reason: 'in_flight', unit: 'usd', period: 'day', limit: 1_000_000, remaining: 400_000, retryAfterMs: 1000 },
+        '0 spent + $0.0005 fits; the $0.0006 in flight blocks it',
+      );
+      t.same(await store.usage('k1', base + 1100), before, 'a rejection changes nothing');
+      t.equal(await peer.settle(first, 8, base + 1200, 600_000), 'settled');
+      t.match(await store.reserve('k1', 10, base + 1300, TTL, 400_001), { ok: false, reason: 'quota', unit: 'usd', period: 'day', remaining: 400_000, retryAfterMs: null });
+      const second = await store.reserve('k1', 10, base + 1400, TTL, 400_000);
+      t.same(second.ok && second.snapshot.usd, [{ period: 'day', limit: 1_000_000, used: 600_000, reserved: 400_000, remaining: 0, resetAt: periodEnd('day', base) }]);
+      t.same(second.ok && second.snapshot.tokens.map((p) => [p.period, p.used, p.reserved]), [['day', 8, 10]], 'tokens are counted beside dollars');
+      if (second.ok) t.equal(await store.settle(second.reservation, 10, base + 1500, 123), 'settled');
+      const usage = await peer.usage('k1', base + 1600);
+      t.same(
+        usage?.usd.map((p) => [p.period, p.limit, p.used, p.reserved, p.remaining]),
+        [
+          ['day', 1_000_000, 600_123, 0, 399_877],
+          ['month', null, 600_123, 0, null],
+          ['lifetime', null, 600_123, 0, null],
+        ],
+        'every dollar period, the minute left out',
+      );
+      t.match(await store.reserve('k1', 0, base + 1700, TTL, 0), { ok: true }, 'a request on unpriced pools reserves no dollars');
+    });
+
+    t.test('dollars: topUp within the dollar limit; reclaim and reset release dollars; a late settle still charges them', async (t) => {
+      const { store, peer } = await open({ usdLifetime: 0.000001, usdPerMonth: 1 });
+      const r = granted(await store.reserve('k1', 5, base, 1000, 600));
+      t.equal(await store.topUp(r, 5, base + 100, 300), true);
+      t.equal(await peer.topUp(r, 5, base + 200, 101), false, 'one nano-USD over');
+      t.equal(await peer.topUp(r, 5, base + 300, 100), true, 'exactly to the limit');
+      t.match(await store.reserve('k1', 1, base + 400, 1000, 1), { ok: false, reason: 'in_flight', unit: 'usd', period: 'lifetime' });
+      // Past its (extended) expiry the reservation is reclaimed: its dollars are free again.
+      t.match(await store.reserve('k1', 1, base + 1400, 1000, 1000), { ok: true });
+      t.equal(await peer.settle(r, 15, base + 1500, 700), 'settled_after_reclaim');
+      const usage = await store.usage('k1', base + 1600);
+      t.same(usage?.usd.find((p) => p.period === 'lifetime'), { period: 'lifetime', limit: 1000, used: 700, reserved: 1000, remaining: 0, resetAt: null });
+      await store.resetUsage('k1');
+      t.same((await peer.usage('k1', base + 1700))?.usd.map((p) => p.used + p.reserved), [0, 0, 0], 'reset zeroes dollars too');
+    });
+
+    t.test('dollars: no overspend under concurrency, across two routers (strict: settles never above the reservation)', async (t) => {
+      const limitNano = 2_000_000;
+      const { store, peer } = await open({ usdPerDay: limitNano / 1e9 });
+      const random = seeded(11);
+      const sizes = Array.from({ length: 400 }, () => 1 + Math.floor(random() * 20_000));
+      const settled = await Promise.all(
+        sizes.map(async (nano, i) => {
+          const outcome = await (i % 2 ? peer : store).reserve('k1', 1, base + i, TTL, nano);
+          if (!outcome.ok) return 0;
+          const actual = Math.floor(random() * (nano + 1));
+          await (i % 3 ? store : peer).settle(outcome.reservation, 1, base + i + 1, actual);
+          return actual;
+        }),
+      );
+      const total = settled.reduce((sum, n) => sum + n, 0);
+      t.ok(settled.some((n) => n === 0) && total > limitNano / 2, 'some refused, most of the budget spent');
+      t.ok(total <= limitNano, `spent ${total} <= ${limitNano} nano-USD`);
+      const day = (await store.usage('k1', base + 5000))?.usd.find((p) => p.period === 'day');
+      t.same([day?.used, day?.reserved], [total, 0], 'the store charged exactly the settled dollars');
     });
 
     t.test('no overspend under concurrency, across two routers', async (t) => {

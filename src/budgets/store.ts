@@ -17,24 +17,25 @@ export interface BudgetStore {
   /**
    * In one atomic step: reclaims this key's expired reservations, reads the key's stored limits (so a
    * change made through any router applies at once), checks enabled, requests per minute, concurrency
-   * and every token period (used + reserved + tokens <= limit), then records the reservation and counts
-   * the request. The reservation expires `ttlMs` after `now`; make that longer than any request can run.
+   * and every token period (used + reserved + tokens <= limit) and dollar period (the same in nano-USD
+   * with `nanoUsd`), then records the reservation and counts the request. The reservation expires
+   * `ttlMs` after `now`; make that longer than any request can run.
    */
-  reserve(keyId: string, tokens: number, now: number, ttlMs: number): Promise<ReserveOutcome>;
+  reserve(keyId: string, tokens: number, now: number, ttlMs: number, nanoUsd?: number): Promise<ReserveOutcome>;
 
   /**
    * Tight mode: grows a live reservation by `extraTokens` in the buckets it was made in, and pushes its
    * expiry to `now` + its ttl (a stream that tops up is alive). False, changing nothing, when any period
    * would exceed its limit, the key is disabled or gone, or the reservation is no longer live.
    */
-  topUp(reservation: Reservation, extraTokens: number, now: number): Promise<boolean>;
+  topUp(reservation: Reservation, extraTokens: number, now: number, extraNanoUsd?: number): Promise<boolean>;
 
   /**
-   * Releases the reservation (all of it, top-ups included) and charges `actualTokens` to the buckets it
-   * was made in, even above what was reserved: usage is never lost. A reservation already reclaimed is
+   * Releases the reservation (all of it, top-ups included) and charges `actualTokens` and
+   * `actualNanoUsd` to the buckets it was made in, even above what was reserved: usage is never lost. A reservation already reclaimed is
    * still charged (within a day of its reclaim). A second settle of the same id does nothing.
    */
-  settle(reservation: Reservation, actualTokens: number, now: number): Promise<SettleResult>;
+  settle(reservation: Reservation, actualTokens: number, now: number, actualNanoUsd?: number): Promise<SettleResult>;
 
   /** Every period of the key at `now`; null for an unknown key. Reclaims expired reservations first. */
   usage(keyId: string, now: number): Promise<UsageSnapshot | null>;

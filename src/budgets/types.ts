@@ -18,6 +18,9 @@ export const UNLIMITED: KeyLimits = {
   tokensLifetime: null,
   requestsPerMinute: null,
   maxConcurrent: null,
+  usdPerDay: null,
+  usdPerMonth: null,
+  usdLifetime: null,
 };
 
 /**
@@ -44,12 +47,17 @@ export interface Reservation {
   readonly keyId: string;
   /** Tokens granted by reserve(); top-ups are tracked by the store, which releases the grown amount. */
   readonly tokens: number;
+  /** Nano-USD granted by reserve() (0 when nothing was reserved in dollars); top-ups as for tokens. */
+  readonly nanoUsd: number;
   readonly buckets: BucketIds;
   /** After this the reservation may be reclaimed by any router (its owner is presumed dead). */
   readonly expiresAt: number;
 }
 
-/** One token period of one key. `remaining` = limit - used - reserved, floored at 0; null when unlimited. */
+/**
+ * One period of one key, in tokens or (for dollar budgets) in nano-USD. `remaining` = limit - used -
+ * reserved, floored at 0; null when unlimited.
+ */
 export interface PeriodUsage {
   readonly period: Period;
   readonly limit: number | null;
@@ -81,6 +89,8 @@ export interface ConcurrencyUsage {
  */
 export interface UsageSnapshot {
   readonly tokens: readonly PeriodUsage[];
+  /** Dollar periods in nano-USD: day, month and lifetime (there is no per-minute dollar limit). */
+  readonly usd: readonly PeriodUsage[];
   readonly requests: RequestUsage | null;
   readonly concurrency: ConcurrencyUsage | null;
 }
@@ -92,9 +102,14 @@ export interface UsageSnapshot {
  */
 export type RejectReason = 'requests_per_minute' | 'tokens_per_minute' | 'concurrency' | 'quota' | 'in_flight' | 'disabled' | 'unknown_key';
 
+/** What a limit counts: quota and in_flight refusals name it. */
+export type LimitUnit = 'tokens' | 'usd';
+
 export interface ReserveRejected {
   readonly ok: false;
   readonly reason: RejectReason;
+  /** tokens, or usd for a dollar budget (then limit and remaining are in nano-USD). */
+  readonly unit: LimitUnit;
   /** The period at fault: minute for the per-minute limits, day/month/lifetime for quota, any for in_flight, else null. */
   readonly period: Period | null;
   readonly limit: number | null;

@@ -7,7 +7,7 @@ import type { Complexity } from '../classify/classification.js';
 import { resolveFloors } from '../classify/floors.js';
 import { DEFAULT_MODEL_FILE } from '../classify/learned/model-file.js';
 import { resolveHeuristicSettings } from '../classify/settings.js';
-import type { RawBudgets, RawClassifier, RawConfig, RawDeclaredKey, RawModel, RawPool, RawReplica, RawSimSettings } from './raw.js';
+import type { RawBudgets, RawClassifier, RawConfig, RawDeclaredKey, RawModel, RawPool, RawPrice, RawReplica, RawSimSettings } from './raw.js';
 import type {
   BudgetsConfig,
   ClassifierConfig,
@@ -20,6 +20,7 @@ import type {
   ModelConfig,
   OutlierConfig,
   PoolConfig,
+  PriceConfig,
   ReplicaConfig,
   RetryConfig,
   ServerConfig,
@@ -55,6 +56,8 @@ export const DEFAULTS = {
   healthCheck: { timeoutMs: 2_000, unhealthyAfter: 2, healthyAfter: 2 },
   outlier: { consecutiveFailures: 5, baseEjectionMs: 10_000, maxEjectionMs: 300_000, maxEjectedPercent: 50 },
   engineMetrics: { timeoutMs: 1_000, staleAfterMs: 5_000 },
+  /** GKE's recommender's default ratio; an hour smooths the effective price over load swings. */
+  price: { outputInputCostRatio: 4, effectiveWindowMs: 3_600_000 },
   // The learned thresholds and the heuristic's share of the vote: chosen by leave-one-source-out
   // (npm run eval:classifier recommends the thresholds from its curve; README, "How well it routes").
   classifier: { embeddingsTimeoutMs: 300, llmTimeoutMs: 1500, learned: { complexFrom: 0.47, simpleFrom: 0.43, heuristicWeight: 0.5 } },
@@ -81,6 +84,7 @@ export const DEFAULTS = {
   healthCheck: Omit<HealthCheckConfig, 'intervalMs' | 'path'>;
   outlier: OutlierConfig;
   engineMetrics: Omit<EngineMetricsConfig, 'intervalMs'>;
+  price: Pick<PriceConfig, 'outputInputCostRatio' | 'effectiveWindowMs'>;
   retry: RetryConfig;
   classifier: { embeddingsTimeoutMs: number; llmTimeoutMs: number; learned: { complexFrom: number; simpleFrom: number; heuristicWeight: number } };
   budgets: Omit<BudgetsConfig, 'redis'>;
@@ -154,6 +158,26 @@ function replica(raw: RawReplica, index: number, poolName: string, poolSim: SimC
   };
 }
 
+/**
+ * Cached and cache-write tokens cost the input price unless priced apart. Requests are charged the
+ * configured token prices when there are any, else the GPU-derived effective price.
+ */
+function resolvePrice(raw: RawPrice | undefined): PriceConfig | null {
+  if (raw === undefined) return null;
+  const input = raw.inputUsdPerMillion ?? null;
+  const output = raw.outputUsdPerMillion ?? null;
+  return {
+    inputUsdPerMillion: input,
+    outputUsdPerMillion: output,
+    cachedInputUsdPerMillion: raw.cachedInputUsdPerMillion ?? input,
+    cacheWriteUsdPerMillion: raw.cacheWriteUsdPerMillion ?? input,
+    gpuUsdPerHour: raw.gpuUsdPerHour ?? null,
+    outputInputCostRatio: raw.outputInputCostRatio ?? DEFAULTS.price.outputInputCostRatio,
+    effectiveWindowMs: raw.effectiveWindowMs ?? DEFAULTS.price.effectiveWindowMs,
+    chargeWith: raw.chargeWith ?? (input === null && output === null && raw.gpuUsdPerHour !== undefined ? 'effective' : 'static'),
+  };
+}
+
 function pool(raw: RawPool, name: string): PoolConfig {
   // Simulator settings exist only for sim pools: pool settings over the defaults, replica settings
   // over the pool's. A `sim` key on another engine is reported by references.ts.
@@ -185,6 +209,7 @@ function pool(raw: RawPool, name: string): PoolConfig {
       timeoutMs: raw.engineMetrics?.timeoutMs ?? DEFAULTS.engineMetrics.timeoutMs,
       staleAfterMs: raw.engineMetrics?.staleAfterMs ?? DEFAULTS.engineMetrics.staleAfterMs,
     },
+    price: resolvePrice(raw.price),
     ...(sim === undefined ? {} : { sim }),
     replicas: raw.replicas.map((r, index) => replica(r, index, name, sim)),
   };
@@ -255,6 +280,9 @@ function declaredKey(raw: RawDeclaredKey): DeclaredKeyConfig {
       tokensLifetime: limits.tokensLifetime ?? null,
       requestsPerMinute: limits.requestsPerMinute ?? null,
       maxConcurrent: limits.maxConcurrent ?? null,
+      usdPerDay: limits.usdPerDay ?? null,
+      usdPerMonth: limits.usdPerMonth ?? null,
+      usdLifetime: limits.usdLifetime ?? null,
     },
     metadata: { ...raw.metadata },
   };

@@ -167,6 +167,7 @@ t.test('a minimal config resolves with every default', async (t) => {
         healthCheck: { intervalMs: 5000, timeoutMs: 2000, unhealthyAfter: 2, healthyAfter: 2, path: '/health' },
         outlier: { consecutiveFailures: 5, baseEjectionMs: 10000, maxEjectionMs: 300000, maxEjectedPercent: 50 },
         engineMetrics: { intervalMs: 1000, timeoutMs: 1000, staleAfterMs: 5000 },
+        price: null,
         replicas: [{ name: 'gpu-0', url: 'http://gpu-0:8000', weight: 1 }],
       },
     },
@@ -244,6 +245,7 @@ t.test('given values replace defaults', async (t) => {
     healthCheck: { intervalMs: 0, timeoutMs: 12, unhealthyAfter: 13, healthyAfter: 14, path: '/ready' },
     outlier: { consecutiveFailures: 15, baseEjectionMs: 16, maxEjectionMs: 17, maxEjectedPercent: 0 },
     engineMetrics: { intervalMs: 0, timeoutMs: 18, staleAfterMs: 19 },
+    price: null,
     replicas: [{ name: 'box.a_1', url: 'http://gpu-0:8000', weight: 0.5 }],
   });
   t.equal(config.pools['openai-fallback']?.apiKeyEnv, 'OPENAI_API_KEY');
@@ -600,7 +602,17 @@ t.test('classifier: given values, merged key by key', async (t) => {
 /** SHA-256 digests (64 lowercase hex digits) of made-up secrets. */
 const HASH_A = '0123456789abcdef'.repeat(4);
 const HASH_B = 'fedcba9876543210'.repeat(4);
-const NO_LIMITS = { tokensPerMinute: null, tokensPerDay: null, tokensPerMonth: null, tokensLifetime: null, requestsPerMinute: null, maxConcurrent: null };
+const NO_LIMITS = {
+  tokensPerMinute: null,
+  tokensPerDay: null,
+  tokensPerMonth: null,
+  tokensLifetime: null,
+  requestsPerMinute: null,
+  maxConcurrent: null,
+  usdPerDay: null,
+  usdPerMonth: null,
+  usdLifetime: null,
+};
 const BUDGET_DEFAULTS = {
   store: 'memory',
   budgetMode: 'strict',
@@ -671,7 +683,7 @@ t.test('auth and budgets: given values, key by key', async (t) => {
     models: ['small'],
     tiers: ['small', 'large'],
     maxTokensPerRequest: 512,
-    limits: { tokensPerMinute: 1, tokensPerDay: 2, tokensPerMonth: 3, tokensLifetime: 4, requestsPerMinute: 5, maxConcurrent: 6 },
+    limits: { tokensPerMinute: 1, tokensPerDay: 2, tokensPerMonth: 3, tokensLifetime: 4, requestsPerMinute: 5, maxConcurrent: 6, usdPerDay: 7.5, usdPerMonth: 8, usdLifetime: 9 },
     metadata: { team: 'infra', ticket: 'OPS-1' },
   };
   const FULL_BUDGETS = {
@@ -928,7 +940,7 @@ const cases: Case[] = [
     name: 'unknown pool key',
     patch: { 'pools.gpu.timeoutMs': 1 },
     errors: [
-      'pools.gpu.timeoutMs: unknown key (allowed: engine, servedModel, apiKeyEnv, connectTimeoutMs, firstTokenTimeoutMs, idleTimeoutMs, responseTimeoutMs, maxConnections, balance, maxInFlight, maxEngineQueue, contextLength, healthCheck, outlier, engineMetrics, sim, replicas)',
+      'pools.gpu.timeoutMs: unknown key (allowed: engine, servedModel, apiKeyEnv, connectTimeoutMs, firstTokenTimeoutMs, idleTimeoutMs, responseTimeoutMs, maxConnections, balance, maxInFlight, maxEngineQueue, contextLength, healthCheck, outlier, engineMetrics, price, sim, replicas)',
     ],
   },
   {
@@ -1624,7 +1636,7 @@ const cases: Case[] = [
   {
     name: 'unknown limits key',
     patch: { 'auth.keys': [key({ limits: { tokensPerHour: 1000 } })] },
-    errors: ['auth.keys[0].limits.tokensPerHour: unknown key (allowed: tokensPerMinute, tokensPerDay, tokensPerMonth, tokensLifetime, requestsPerMinute, maxConcurrent)'],
+    errors: ['auth.keys[0].limits.tokensPerHour: unknown key (allowed: tokensPerMinute, tokensPerDay, tokensPerMonth, tokensLifetime, requestsPerMinute, maxConcurrent, usdPerDay, usdPerMonth, usdLifetime)'],
   },
   { name: 'unknown auth key', patch: { 'auth.require': true }, errors: ['auth.require: unknown key (allowed: required, keys)'] },
   {

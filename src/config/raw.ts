@@ -72,6 +72,16 @@ export interface RawReplica {
   weight?: number;
   sim?: RawSimSettings;
 }
+export interface RawPrice {
+  inputUsdPerMillion?: number;
+  outputUsdPerMillion?: number;
+  cachedInputUsdPerMillion?: number;
+  cacheWriteUsdPerMillion?: number;
+  gpuUsdPerHour?: number;
+  outputInputCostRatio?: number;
+  effectiveWindowMs?: number;
+  chargeWith?: 'static' | 'effective';
+}
 export interface RawPool {
   engine: EngineName;
   servedModel: string;
@@ -88,6 +98,7 @@ export interface RawPool {
   healthCheck?: { intervalMs?: number; timeoutMs?: number; unhealthyAfter?: number; healthyAfter?: number; path?: string };
   outlier?: { consecutiveFailures?: number; baseEjectionMs?: number; maxEjectionMs?: number; maxEjectedPercent?: number };
   engineMetrics?: { intervalMs?: number; timeoutMs?: number; staleAfterMs?: number };
+  price?: RawPrice;
   sim?: RawSimSettings;
   replicas: RawReplica[];
 }
@@ -105,6 +116,9 @@ export interface RawKeyLimits {
   tokensLifetime?: number;
   requestsPerMinute?: number;
   maxConcurrent?: number;
+  usdPerDay?: number;
+  usdPerMonth?: number;
+  usdLifetime?: number;
 }
 export interface RawDeclaredKey {
   id: string;

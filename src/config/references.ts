@@ -3,6 +3,7 @@
 // variables named by `apiKeyEnv` and settings that must be ordered (a backoff base not above its cap,
 // a health-check timeout below its interval). Every problem is returned; nothing stops at the first.
 
+import { priceProblems } from './price-checks.js';
 import type { RawConfig, RawPool } from './raw.js';
 import { formatPath } from './validate.js';
 import type { Config, PoolConfig } from './types.js';
@@ -221,6 +222,7 @@ function checkPools(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, prob
       else if (value === '') problems.add(['pools', poolName, 'apiKeyEnv'], `environment variable ${pool.apiKeyEnv} is empty`);
     }
     checkPoolTimings(poolName, rawPool, pool, problems);
+    for (const [path, message] of priceProblems(poolName, rawPool.price, pool)) problems.add(path, message);
     pool.replicas.forEach((replica, i) => {
       const path: Path = ['pools', poolName, 'replicas', i];
       const rawReplica = rawPool.replicas[i];

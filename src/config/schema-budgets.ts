@@ -4,6 +4,8 @@ import { DEFAULTS } from './defaults.js';
 import { ENV_NAME_PATTERN, KEY_ID_PATTERN, SHA256_PATTERN, milliseconds } from './schema-parts.js';
 
 const tokenLimit = (description: string) => ({ type: 'integer', minimum: 1, description }) as const;
+/** Decimal USD, kept as integer nano-USD (rounded to a billionth of a dollar); at most $9M, the most nano-USD counters keep exactly (2^53). */
+const usdLimit = (description: string) => ({ type: 'number', exclusiveMinimum: 0, maximum: 9_000_000, description }) as const;
 
 export const keyLimitsSchema = {
   type: 'object',
@@ -16,6 +18,9 @@ export const keyLimitsSchema = {
     tokensLifetime: tokenLimit("Tokens over the key's lifetime."),
     requestsPerMinute: tokenLimit('Requests per calendar minute.'),
     maxConcurrent: tokenLimit('Requests in flight at once.'),
+    usdPerDay: usdLimit('Dollars per UTC day, at the prices of the pools that serve the key.'),
+    usdPerMonth: usdLimit('Dollars per UTC month.'),
+    usdLifetime: usdLimit("Dollars over the key's lifetime."),
   },
 } as const;
 

@@ -67,6 +67,43 @@ export const replicaSchema = {
   },
 } as const;
 
+const usdPerMillion = (description: string) => ({ type: 'number', minimum: 0, description: `${description} (USD per million tokens)` }) as const;
+
+/** The meanings of LiteLLM's and Bifrost's price tables (input_cost_per_token ... ×1e6), in camelCase with units. */
+export const priceSchema = {
+  type: 'object',
+  description: "What the pool's tokens cost: token prices, a GPU cost per hour for the effective price, or both.",
+  additionalProperties: false,
+  properties: {
+    inputUsdPerMillion: usdPerMillion('Uncached prompt tokens'),
+    outputUsdPerMillion: usdPerMillion('Completion tokens, reasoning tokens included'),
+    cachedInputUsdPerMillion: usdPerMillion("Prompt tokens the engine reports served from its prompt cache; default: the input price"),
+    cacheWriteUsdPerMillion: usdPerMillion("Prompt tokens the engine reports written to its prompt cache; default: the input price"),
+    gpuUsdPerHour: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      description: "One replica's cost per hour, busy or idle: with the engines' token counters it gives the effective price gauge (vllm, tgi, sim pools with engineMetrics on).",
+    },
+    outputInputCostRatio: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      default: DEFAULTS.price.outputInputCostRatio,
+      description: 'Effective price: how many input tokens cost as much GPU time as one output token.',
+    },
+    effectiveWindowMs: {
+      type: 'integer',
+      minimum: 60_000,
+      default: DEFAULTS.price.effectiveWindowMs,
+      description: 'Effective price: the sliding window of GPU cost and tokens served (milliseconds, at least 60000).',
+    },
+    chargeWith: {
+      type: 'string',
+      enum: ['static', 'effective'],
+      description: 'Which price requests are charged: the token prices (default when set) or the effective price (default with only gpuUsdPerHour).',
+    },
+  },
+} as const;
+
 export const poolSchema = {
   type: 'object',
   description: 'Interchangeable replicas serving the same model.',
@@ -158,6 +195,7 @@ export const poolSchema = {
         staleAfterMs: milliseconds('Age after which a scrape is unknown (and unknown counts as busy)', DEFAULTS.engineMetrics.staleAfterMs),
       },
     },
+    price: priceSchema,
     sim: simSettingsSchema,
     replicas: { type: 'array', minItems: 1, items: replicaSchema, description: 'The servers of this pool.' },
   },

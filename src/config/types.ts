@@ -234,9 +234,34 @@ export interface PoolConfig {
   readonly healthCheck: HealthCheckConfig;
   readonly outlier: OutlierConfig;
   readonly engineMetrics: EngineMetricsConfig;
+  /** What the pool's tokens cost; null when no price is configured (its requests then cost nothing known). */
+  readonly price: PriceConfig | null;
   /** Simulator settings; present when engine is `sim`. */
   readonly sim?: SimConfig;
   readonly replicas: readonly ReplicaConfig[];
+}
+
+/** How a pool's requests are priced: its configured token prices, or the GPU-derived effective price. */
+export type ChargeWith = 'static' | 'effective';
+
+/**
+ * A pool's prices in USD per million tokens, with the meanings of LiteLLM's and Bifrost's price tables
+ * (input_cost_per_token, output_cost_per_token, cache_read_input_token_cost,
+ * cache_creation_input_token_cost, ×1e6). Token prices are all set or all null (cached and cache-write
+ * default to the input price); gpuUsdPerHour alone makes the effective price the only one.
+ */
+export interface PriceConfig {
+  readonly inputUsdPerMillion: number | null;
+  readonly outputUsdPerMillion: number | null;
+  readonly cachedInputUsdPerMillion: number | null;
+  readonly cacheWriteUsdPerMillion: number | null;
+  /** One replica's cost per hour, busy or idle; the effective-price gauge needs it. */
+  readonly gpuUsdPerHour: number | null;
+  /** Input tokens worth one output token of GPU time (the effective price's split). */
+  readonly outputInputCostRatio: number;
+  /** The sliding window the effective price is measured over. */
+  readonly effectiveWindowMs: number;
+  readonly chargeWith: ChargeWith;
 }
 
 /** Per-key limits; null is unlimited. */
@@ -247,6 +272,10 @@ export interface KeyLimitsConfig {
   readonly tokensLifetime: number | null;
   readonly requestsPerMinute: number | null;
   readonly maxConcurrent: number | null;
+  /** Dollar budgets (decimal USD, kept in the store as integer nano-USD). */
+  readonly usdPerDay: number | null;
+  readonly usdPerMonth: number | null;
+  readonly usdLifetime: number | null;
 }
 
 /** A client key declared in router.yaml by the SHA-256 of its secret (for GitOps). */

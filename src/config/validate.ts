@@ -98,6 +98,7 @@ function expectation(schema: Record<string, unknown>): string {
   const { minimum, maximum, exclusiveMinimum } = schema;
   if (typeof minimum === 'number' && typeof maximum === 'number') return `${base} from ${minimum} to ${maximum}`;
   if (typeof minimum === 'number') return `${base} of at least ${minimum}`;
+  if (typeof exclusiveMinimum === 'number' && typeof maximum === 'number') return `${base} greater than ${exclusiveMinimum} and at most ${maximum}`;
   if (typeof exclusiveMinimum === 'number') return `${base} greater than ${exclusiveMinimum}`;
   if (typeof maximum === 'number') return `${base} of at most ${maximum}`;
   return base;

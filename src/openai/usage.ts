@@ -27,6 +27,23 @@ export interface Usage {
  * searching from the end skips the bulk of the body. Returns null for `"usage": null` or none.
  */
 export function extractUsage(json: string): Usage | null {
+  const span = usageSpan(json);
+  return span === null ? null : readUsage(json.slice(span.open, span.close + 1));
+}
+
+/**
+ * The usage object with one more member before its closing brace, e.g. OpenRouter's `"cost"`:
+ * `valueJson` is inserted as written (a JSON number text stays exact). Null when there is no usage object.
+ */
+export function withUsageMember(json: string, name: string, valueJson: string): string | null {
+  const span = usageSpan(json);
+  if (span === null) return null;
+  const empty = json.slice(span.open + 1, span.close).trim() === '';
+  return `${json.slice(0, span.close)}${empty ? '' : ','}${JSON.stringify(name)}:${valueJson}${json.slice(span.close)}`;
+}
+
+/** Where the last usage object opens and closes (the indexes of its braces); braces inside strings are not expected in usage. */
+function usageSpan(json: string): { open: number; close: number } | null {
   const key = json.lastIndexOf('"usage"');
   if (key < 0) return null;
   const open = json.indexOf('{', key);
@@ -35,7 +52,7 @@ export function extractUsage(json: string): Usage | null {
   for (let i = open; i < json.length; i++) {
     const ch = json.charCodeAt(i);
     if (ch === 0x7b) depth++;
-    else if (ch === 0x7d && --depth === 0) return readUsage(json.slice(open, i + 1));
+    else if (ch === 0x7d && --depth === 0) return { open, close: i };
   }
   return null;
 }

@@ -1,6 +1,7 @@
 // Interchangeable replicas serving the same model: how the next one is picked, and what the
 // outcome of an attempt teaches the pool about a replica.
 import type { PoolConfig } from '../config/types.js';
+import { PoolPricing } from '../cost/pricing.js';
 import { pickReplica, standing, type BalanceContext, type PickResult } from './balancer.js';
 import type { Clock } from './clock.js';
 import { observeLatency } from './latency.js';
@@ -11,6 +12,8 @@ export class Pool {
   readonly name: string;
   readonly config: PoolConfig;
   readonly replicas: readonly Replica[];
+  /** What its tokens cost (src/cost/), built here once per config load. */
+  readonly pricing: PoolPricing;
   private readonly outlier: OutlierDetector;
   private cursor = 0;
   /** Reused for every pick (only `now` changes), so picking allocates nothing. */
@@ -26,6 +29,7 @@ export class Pool {
     this.name = name;
     this.config = config;
     this.replicas = replicas;
+    this.pricing = new PoolPricing(config.price);
     this.outlier = new OutlierDetector(config.outlier, now);
     this.context = {
       strategy: config.balance,

@@ -6,7 +6,9 @@ import type { ServerResponse } from 'node:http';
 import { RouterError, errorBody } from '../openai/errors.js';
 import { NeedleCursor, dataStartsWith, eventText, type EventRange, type SplitChunk } from '../openai/sse-buffer.js';
 import { encodeEvent } from '../openai/sse.js';
-import { extractUsage } from '../openai/usage.js';
+import { extractUsage, withUsageMember } from '../openai/usage.js';
+import { chargeUsage } from '../cost/charge.js';
+import { formatUsd } from '../cost/money.js';
 import type { AbortSwitch } from './abort-switch.js';
 import type { AttemptContext } from './attempt.js';
 import { streamErrorAfterCommit } from './outcome.js';
@@ -62,10 +64,13 @@ export class EventRelay {
         return;
       }
       if (find.usage(event) && this.readUsage(eventText(buffer, event))) {
-        if (!this.a.request.clientWantsUsage) {
-          // The router asked for usage; the client did not: this event is not passed on.
+        const priced = this.a.request.clientWantsUsage ? this.pricedUsage(eventText(buffer, event)) : null;
+        if (!this.a.request.clientWantsUsage || priced !== null) {
+          // The router asked for usage and the client did not: this event is not passed on. Or it
+          // is, with its cost added (one rewrite per stream).
           await this.write(buffer, runStart, runEnd);
           runStart = runEnd = -1;
+          if (priced !== null && !this.res.write(encodeEvent(priced))) await once(this.res, 'drain', { signal: this.abort.signal });
           continue;
         }
       } else if (this.countTokens && find.content(event)) {
@@ -109,9 +114,14 @@ export class EventRelay {
   private readUsage(data: string): boolean {
     const usage = extractUsage(data);
     if (usage === null) return false;
-    this.a.result.promptTokens = usage.promptTokens;
-    this.a.result.completionTokens = usage.completionTokens;
+    chargeUsage(this.a.result, usage, this.a.pool.pricing);
     return USAGE_ONLY_CHUNK.test(data);
+  }
+
+  /** The usage chunk with its cost in USD as `usage.cost` (OpenRouter's name); null when the cost is unknown. */
+  private pricedUsage(data: string): string | null {
+    const cost = this.a.result.costNanoUsd;
+    return cost === null ? null : withUsageMember(data, 'cost', formatUsd(cost));
   }
 
   private async write(buffer: Buffer, start: number, end: number): Promise<void> {

@@ -1,4 +1,6 @@
 // Non-streaming responses: read the engine's answer, then send it to the client byte for byte.
+import { chargeUsage } from '../cost/charge.js';
+import { formatUsd } from '../cost/money.js';
 import { extractUsage, type Usage } from '../openai/usage.js';
 import { RouterError } from '../openai/errors.js';
 import { LinkedSwitch } from './abort-switch.js';
@@ -50,10 +52,9 @@ export async function relayJson(a: AttemptContext): Promise<void> {
     throw failureFromStatus(response.statusCode, body.toString('utf8'), a.replica.name, retryAfterMs, a.request.endpoint);
   }
   const usage = findUsage(body);
-  if (usage !== null) {
-    a.result.promptTokens = usage.promptTokens;
-    a.result.completionTokens = usage.completionTokens;
-  }
+  if (usage !== null) chargeUsage(a.result, usage, a.pool.pricing);
+  // The answer is read whole before its head is written, so its cost can go in a header.
+  if (a.result.costNanoUsd !== null) a.res.setHeader('x-switchyard-cost-usd', formatUsd(a.result.costNanoUsd));
   a.recorder?.json(response.statusCode, body);
   a.res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
   a.res.end(body);

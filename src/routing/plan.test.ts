@@ -50,7 +50,7 @@ function key(overrides: Partial<KeyRecord> = {}): KeyRecord {
     models: null,
     tiers: null,
     maxTokensPerRequest: null,
-    limits: { tokensPerMinute: null, tokensPerDay: 100_000, tokensPerMonth: null, tokensLifetime: null, requestsPerMinute: null, maxConcurrent: null },
+    limits: { tokensPerMinute: null, tokensPerDay: 100_000, tokensPerMonth: null, tokensLifetime: null, requestsPerMinute: null, maxConcurrent: null, usdPerDay: null, usdPerMonth: null, usdLifetime: null },
     metadata: {},
     createdAt: '2024-01-01T00:00:00.000Z',
     source: 'config',

@@ -1,0 +1,46 @@
+// A pool's prices as the request path reads them: made once per pool at config load, so charging an
+// answer reads fields and multiplies, nothing more. The effective price (effective-price.ts) is
+// written here by the engine-metrics scraper about once a minute; requests read the last value.
+import type { ChargeWith, PriceConfig } from '../config/types.js';
+import type { Usage } from '../openai/usage.js';
+import { usageCostNano, type TokenPrices } from './usage-cost.js';
+
+export class PoolPricing {
+  /** The configured token prices; null when the pool has only gpuUsdPerHour, or no price at all. */
+  readonly static: TokenPrices | null;
+  readonly chargeWith: ChargeWith;
+  /** The last effective price that was not NaN; null until one was measured. */
+  private effective: TokenPrices | null = null;
+
+  constructor(readonly config: PriceConfig | null) {
+    const input = config?.inputUsdPerMillion ?? null;
+    const output = config?.outputUsdPerMillion ?? null;
+    this.static =
+      input === null || output === null
+        ? null
+        : Object.freeze({ input, output, cachedInput: config?.cachedInputUsdPerMillion ?? input, cacheWrite: config?.cacheWriteUsdPerMillion ?? input });
+    this.chargeWith = config?.chargeWith ?? 'static';
+  }
+
+  /** The prices requests are charged at now; null when there are none (their cost is unknown). */
+  get prices(): TokenPrices | null {
+    return this.chargeWith === 'effective' ? this.effective : this.static;
+  }
+
+  /** A new effective price per million tokens (from the gauge); NaN keeps the last one. */
+  setEffective(inputUsdPerMillion: number, outputUsdPerMillion: number): void {
+    if (!Number.isFinite(inputUsdPerMillion) || !Number.isFinite(outputUsdPerMillion)) return;
+    this.effective = Object.freeze({ input: inputUsdPerMillion, output: outputUsdPerMillion, cachedInput: inputUsdPerMillion, cacheWrite: inputUsdPerMillion });
+  }
+
+  /** What an answer with this usage costs, in nano-USD; null without prices. */
+  cost(usage: Usage): number | null {
+    const prices = this.prices;
+    return prices === null ? null : usageCostNano(prices, usage);
+  }
+}
+
+/** The dearest a prompt token can be (uncached, cached or written to a cache): strict reservations use it. */
+export function maxInputPrice(prices: TokenPrices): number {
+  return Math.max(prices.input, prices.cachedInput, prices.cacheWrite);
+}
