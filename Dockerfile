@@ -18,7 +18,9 @@ COPY package.json router.yaml ./
 COPY config ./config
 # The learned classifier's weights: dist/classify/learned/model-file.js reads /app/models/complexity.json.
 COPY models ./models
-USER node
+# The base image's unprivileged node user, by number (uid and gid 1000): Kubernetes' runAsNonRoot can
+# only verify a numeric user. The files above stay root-owned, so the process cannot change its code.
+USER 1000:1000
 # 9464: /metrics, /healthz and /readyz when router.yaml sets server.metricsPort: 9464 (the Kubernetes
 # manifest does); without it /metrics is on 8080 behind the admin token.
 EXPOSE 8080 9464

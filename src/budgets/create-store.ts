@@ -3,6 +3,7 @@
 import type { BudgetsConfig } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
 import { MemoryBudgetStore } from './memory-store.js';
+import { redisConnectionOptions } from './redis-options.js';
 import { RedisBudgetStore } from './redis-store.js';
 import type { BudgetStore } from './store.js';
 
@@ -10,12 +11,10 @@ import type { BudgetStore } from './store.js';
 export async function createStore(config: BudgetsConfig, env: NodeJS.ProcessEnv, logger: Logger, onReady: () => void = () => {}): Promise<BudgetStore> {
   if (config.store === 'memory') return new MemoryBudgetStore();
   const redis = config.redis;
-  const url = redis?.url ?? (redis?.urlEnv === undefined ? undefined : env[redis.urlEnv]);
-  if (url === undefined || redis === undefined) throw new Error('budgets.redis needs url or urlEnv');
+  if (redis === undefined) throw new Error('budgets.redis needs url, urlEnv, cluster or sentinel');
   const store = new RedisBudgetStore({
-    url,
+    ...redisConnectionOptions(redis, env),
     keyPrefix: redis.keyPrefix,
-    commandTimeoutMs: redis.commandTimeoutMs,
     onError: (error) => logger.warn({ err: error }, 'budget store (Redis) connection problem'),
     onReady,
   });

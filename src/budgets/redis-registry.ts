@@ -1,7 +1,7 @@
 // The key registry in Redis: records by id and ids by secret hash, both in the `{keys}` slot so each
 // registry change is one atomic script (a rotated secret never leaves a stale hash behind).
-import type { Redis, Result } from 'ioredis';
-import { attempt } from './redis-connection.js';
+import type { Result } from 'ioredis';
+import { attempt, type RedisClient } from './redis-connection.js';
 import type { RedisLayout } from './redis-layout.js';
 import type { KeyRecord } from './types.js';
 
@@ -44,7 +44,7 @@ return 1
 
 export class RedisRegistry {
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly layout: RedisLayout,
   ) {
     client.defineCommand('switchyardPutKey', { lua: PUT, numberOfKeys: 2 });

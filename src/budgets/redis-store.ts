@@ -2,11 +2,11 @@
 // budget (reserve, top-up, settle) is one Lua script: atomic, and one round trip. Keys, usage and
 // reservations live in Redis, so they survive router restarts and apply across all replicas.
 import { randomUUID } from 'node:crypto';
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
 import { usdToNano } from '../cost/money.js';
 import { checkAmount, checkKey, checkReserve, rejection, snapshot } from './accounting.js';
 import { bucketIds } from './periods.js';
-import { attempt, closeClient, createRedisClient, whenReady, type RedisStoreOptions } from './redis-connection.js';
+import { attempt, closeClient, createRedisClient, whenReady, type RedisClient, type RedisStoreOptions } from './redis-connection.js';
 import { bucketMember, RedisLayout } from './redis-layout.js';
 import { RedisRegistry } from './redis-registry.js';
 import { decodeState } from './redis-reply.js';
@@ -30,7 +30,7 @@ const REASONS: readonly RejectReason[] = ['requests_per_minute', 'tokens_per_min
 export type { RedisStoreOptions } from './redis-connection.js';
 
 export class RedisBudgetStore implements BudgetStore {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
   private readonly layout: RedisLayout;
   private readonly registry: RedisRegistry;
 

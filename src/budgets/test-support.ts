@@ -1,7 +1,6 @@
 // Shared by the budget store tests: key records, a seeded generator, a test clock base, and the two
 // store harnesses the contract suite runs against. Not part of the build (see tsconfig.build.json).
-import { Redis } from 'ioredis';
-import { startRedisServer, type RedisServer } from '../../test/fixtures/redis-server.js';
+import { startTestRedis, type TestRedis } from '../../test/fixtures/redis-cluster.js';
 import { hashKey } from './keys.js';
 import { MemoryBudgetStore } from './memory-store.js';
 import { bucketIds, periodEnd } from './periods.js';
@@ -71,26 +70,34 @@ export function memoryHarness(): StoreHarness {
   };
 }
 
-/** A real redis-server for the whole file; every open() empties it and connects two routers. */
-export async function redisHarness(): Promise<StoreHarness & { readonly server: RedisServer }> {
-  const server = await startRedisServer();
-  const admin = new Redis(server.url);
+/**
+ * A real redis-server for the whole file (a three-node Redis Cluster with SWITCHYARD_TEST_REDIS=cluster,
+ * see test/fixtures/redis-cluster.ts); every open() empties it and connects two routers. On a cluster,
+ * close() fails unless the suite's keys landed on every node.
+ */
+export async function redisHarness(): Promise<StoreHarness & { readonly redis: TestRedis }> {
+  const redis = await startTestRedis();
   const opened: RedisBudgetStore[] = [];
+  const seen = new Set<number>();
+  const note = async (): Promise<void> => (await redis.keysPerNode()).forEach((keys, node) => void (keys > 0 && seen.add(node)));
   return {
-    name: 'redis',
-    server,
+    name: redis.kind === 'cluster' ? 'redis cluster' : 'redis',
+    redis,
     async open() {
-      await admin.flushall();
-      const store = new RedisBudgetStore({ url: server.url });
-      const peer = new RedisBudgetStore({ url: server.url });
+      await note();
+      await redis.flushAll();
+      const store = new RedisBudgetStore(redis.connection);
+      const peer = new RedisBudgetStore(redis.connection);
       opened.push(store, peer);
       await Promise.all([store.ready(), peer.ready()]);
       return { store, peer };
     },
     async close() {
+      await note();
       await Promise.all(opened.map((store) => store.close()));
-      admin.disconnect();
-      await server.dispose();
+      await redis.dispose();
+      const nodes = redis.kind === 'cluster' ? 3 : 1;
+      if (seen.size < nodes) throw new Error(`the suite's keys landed on ${seen.size} of ${nodes} nodes: the cluster run proves nothing about the others`);
     },
   };
 }

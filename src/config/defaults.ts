@@ -294,7 +294,12 @@ function declaredKey(raw: RawDeclaredKey): DeclaredKeyConfig {
  */
 const RESERVATION_MARGIN_MS = 60_000;
 
-function budgets(raw: RawBudgets | undefined, requestTimeoutMs: number): BudgetsConfig {
+/** The TLS files of budgets.redis, relative to router.yaml's directory. */
+function resolvePaths(files: { ca?: string; cert?: string; key?: string }, baseDir: string): { ca?: string; cert?: string; key?: string } {
+  return Object.fromEntries(Object.entries(files).map(([name, path]) => [name, resolve(baseDir, path)]));
+}
+
+function budgets(raw: RawBudgets | undefined, requestTimeoutMs: number, baseDir: string): BudgetsConfig {
   const base = DEFAULTS.budgets;
   const redis = raw?.redis;
   return {
@@ -318,9 +323,14 @@ function budgets(raw: RawBudgets | undefined, requestTimeoutMs: number): Budgets
     topUpTokens: raw?.topUpTokens ?? base.topUpTokens,
     reservationTtlMs: raw?.reservationTtlMs ?? Math.max(base.reservationTtlMs, requestTimeoutMs + RESERVATION_MARGIN_MS),
   };
+            ...(redis?.cluster === undefined ? {} : { cluster: { nodes: [...redis.cluster.nodes] } }),
+            ...(redis?.sentinel === undefined ? {} : { sentinel: { ...redis.sentinel, sentinels: [...redis.sentinel.sentinels] } }),
+            ...(redis?.tls === undefined ? {} : { tls: resolvePaths(redis.tls, baseDir) }),
+            ...(redis?.usernameEnv === undefined ? {} : { usernameEnv: redis.usernameEnv }),
+            ...(redis?.passwordEnv === undefined ? {} : { passwordEnv: redis.passwordEnv }),
 }
 
-/** `baseDir`: where relative file paths (classifier.learned.weights) resolve, the config file's directory. */
+/** `baseDir`: where relative file paths (classifier.learned.weights, budgets.redis.tls) resolve, the config file's directory. */
 export function applyDefaults(raw: RawConfig, baseDir: string = process.cwd()): Config {
   const server = raw.server ?? {};
   return {
@@ -341,7 +351,13 @@ export function applyDefaults(raw: RawConfig, baseDir: string = process.cwd()): 
     retry: { ...DEFAULTS.retry, ...raw.retry },
     classifier: classifier(raw.classifier, baseDir),
     auth: { required: raw.auth?.required ?? false, keys: (raw.auth?.keys ?? []).map(declaredKey) },
-    budgets: budgets(raw.budgets, raw.server?.requestTimeoutMs ?? DEFAULTS.server.requestTimeoutMs),
+    budgets: budgets(raw.budgets, raw.server?.requestTimeoutMs ?? DEFAULTS.server.requestTimeoutMs, baseDir),
+    cache: { ...DEFAULTS.cache, ...raw.cache },
+    idempotency: {
+      ...DEFAULTS.idempotency,
+      ...raw.idempotency,
+      waitMs: raw.idempotency?.waitMs ?? raw.server?.requestTimeoutMs ?? DEFAULTS.server.requestTimeoutMs,
+    },
     defaultModel: raw.defaultModel ?? null,
     models: mapEntries(raw.models, model),
     tiers: mapEntries(raw.tiers, (t): TierConfig => ({

@@ -1681,7 +1681,7 @@ const cases: Case[] = [
   {
     name: 'unknown budgets.redis key',
     patch: { 'budgets.redis': { url: 'redis://cache:6379', password: 'hunter2' } },
-    errors: ['budgets.redis.password: unknown key (allowed: url, urlEnv, keyPrefix, commandTimeoutMs)'],
+    errors: ['budgets.redis.password: unknown key (allowed: url, urlEnv, cluster, sentinel, tls, usernameEnv, passwordEnv, keyPrefix, commandTimeoutMs)'],
   },
   { name: 'degradeAt 1.5', patch: { 'budgets.degradeAt': 1.5 }, errors: ['budgets.degradeAt: must be a number from 0 to 1 (got 1.5)'] },
   { name: 'negative degradeAt', patch: { 'budgets.degradeAt': -0.1 }, errors: ['budgets.degradeAt: must be a number from 0 to 1 (got -0.1)'] },
@@ -1752,23 +1752,23 @@ const cases: Case[] = [
   {
     name: 'store redis without a redis section',
     patch: { 'budgets.store': 'redis' },
-    errors: ['budgets.redis: needs url or urlEnv when budgets.store is "redis"'],
+    errors: ['budgets.redis: needs url, urlEnv, cluster or sentinel when budgets.store is "redis"'],
   },
   {
     name: 'store redis with redis settings but no url',
     patch: { budgets: { store: 'redis', redis: { keyPrefix: 'sy2' } } },
-    errors: ['budgets.redis: needs url or urlEnv when budgets.store is "redis"'],
+    errors: ['budgets.redis: needs url, urlEnv, cluster or sentinel when budgets.store is "redis"'],
   },
   {
     name: 'redis url and urlEnv both',
     patch: { budgets: { store: 'redis', redis: { url: 'redis://cache:6379', urlEnv: 'REDIS_URL' } } },
     env: { ...ENV, REDIS_URL: 'redis://cache:6379' },
-    errors: ['budgets.redis: give url or urlEnv, not both'],
+    errors: ['budgets.redis: give only one of url, urlEnv, cluster and sentinel (got url and urlEnv)'],
   },
   {
     name: 'redis url and urlEnv both, with the memory store',
     patch: { 'budgets.redis': { url: 'redis://cache:6379', urlEnv: 'REDIS_URL' } },
-    errors: ['budgets.redis: give url or urlEnv, not both'],
+    errors: ['budgets.redis: give only one of url, urlEnv, cluster and sentinel (got url and urlEnv)'],
   },
   {
     name: 'redis urlEnv not set',
@@ -1929,7 +1929,7 @@ t.test('auth and budgets: several cross-check problems are all reported, in orde
     'auth.keys[1].id: duplicate key id "alice" (also auth.keys[0])',
     'auth.keys[1].hash: the same secret as auth.keys[0]',
     'auth.keys[1].tiers[0]: unknown tier "tiny" (known: small, large)',
-    'budgets.redis: give url or urlEnv, not both',
+    'budgets.redis: give only one of url, urlEnv, cluster and sentinel (got url and urlEnv)',
     'budgets.redis.urlEnv: environment variable REDIS_URL is not set',
     'server.requestTimeoutMs: must be less than budgets.reservationTtlMs (got 900000; budgets.reservationTtlMs is 900000)',
     'tiers.small.spillTo: unknown tier "smal" (known: small, large)',

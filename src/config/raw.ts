@@ -138,7 +138,17 @@ export interface RawAuth {
 }
 export interface RawBudgets {
   store?: 'memory' | 'redis';
-  redis?: { url?: string; urlEnv?: string; keyPrefix?: string; commandTimeoutMs?: number };
+  redis?: {
+    url?: string;
+    urlEnv?: string;
+    cluster?: { nodes: string[] };
+    sentinel?: { masterName: string; sentinels: string[]; db?: number; usernameEnv?: string; passwordEnv?: string };
+    tls?: { ca?: string; cert?: string; key?: string };
+    usernameEnv?: string;
+    passwordEnv?: string;
+    keyPrefix?: string;
+    commandTimeoutMs?: number;
+  };
   budgetMode?: 'strict' | 'tight';
   onStoreError?: 'fail-closed' | 'fail-open';
   degradeAt?: number | null;

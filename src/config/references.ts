@@ -3,6 +3,7 @@
 // variables named by `apiKeyEnv` and settings that must be ordered (a backoff base not above its cap,
 // a health-check timeout below its interval). Every problem is returned; nothing stops at the first.
 
+import { checkRedis } from './check-redis.js';
 import { priceProblems } from './price-checks.js';
 import type { RawConfig, RawPool } from './raw.js';
 import { formatPath } from './validate.js';
@@ -121,21 +122,10 @@ function checkKeys(config: Config, problems: Problems): void {
   });
 }
 
-/** Redis needs somewhere to connect to; a reservation must outlive any request it covers. */
+/** Redis needs somewhere to connect to (check-redis.ts); a reservation must outlive any request it covers. */
 function checkBudgets(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, problems: Problems): void {
   const { budgets } = config;
-  const redis = budgets.redis;
-  if (budgets.store === 'redis' && redis?.url === undefined && redis?.urlEnv === undefined) {
-    problems.add(['budgets', 'redis'], 'needs url or urlEnv when budgets.store is "redis"');
-  }
-  if (redis?.url !== undefined && redis.urlEnv !== undefined) problems.add(['budgets', 'redis'], 'give url or urlEnv, not both');
-  if (budgets.store === 'redis' && redis?.urlEnv !== undefined) {
-    const value = env[redis.urlEnv];
-    const path: Path = ['budgets', 'redis', 'urlEnv'];
-    if (value === undefined) problems.add(path, `environment variable ${redis.urlEnv} is not set`);
-    else if (value === '') problems.add(path, `environment variable ${redis.urlEnv} is empty`);
-    else if (!/^rediss?:\/\//.test(value)) problems.add(path, `environment variable ${redis.urlEnv} must hold a redis:// or rediss:// URL`);
-  }
+  for (const [path, message] of checkRedis(budgets.redis, budgets.store, env)) problems.add(path, message);
   checkOrder(
     bound(['server', 'requestTimeoutMs'], config.server.requestTimeoutMs, raw.server?.requestTimeoutMs),
     bound(['budgets', 'reservationTtlMs'], budgets.reservationTtlMs, raw.budgets?.reservationTtlMs),

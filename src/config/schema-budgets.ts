@@ -3,6 +3,7 @@
 import { DEFAULTS } from './defaults.js';
 import { ENV_NAME_PATTERN, KEY_ID_PATTERN, SHA256_PATTERN, milliseconds } from './schema-parts.js';
 
+const redisUrl = (description: string) => ({ type: 'string', pattern: '^rediss?://', description }) as const;
 const tokenLimit = (description: string) => ({ type: 'integer', minimum: 1, description }) as const;
 /** Decimal USD, kept as integer nano-USD (rounded to a billionth of a dollar); at most $9M, the most nano-USD counters keep exactly (2^53). */
 const usdLimit = (description: string) => ({ type: 'number', exclusiveMinimum: 0, maximum: 9_000_000, description }) as const;
@@ -76,8 +77,42 @@ export const budgetsSchema = {
       description: 'The Redis store.',
       additionalProperties: false,
       properties: {
-        url: { type: 'string', pattern: '^rediss?://', description: 'redis://host:port/db (no password here; use urlEnv for one).' },
-        urlEnv: { type: 'string', pattern: ENV_NAME_PATTERN, description: 'Name of the environment variable holding the URL.' },
+        url: { type: 'string', pattern: '^rediss?://', description: 'One node: redis://host:port/db, or rediss:// for TLS (no password here; use passwordEnv or urlEnv).' },
+        urlEnv: { type: 'string', pattern: ENV_NAME_PATTERN, description: 'One node: name of the environment variable holding the URL.' },
+        cluster: {
+          type: 'object',
+          description: 'Redis Cluster (instead of url): seed nodes; the client discovers the others.',
+          additionalProperties: false,
+          required: ['nodes'],
+          properties: {
+            nodes: { type: 'array', minItems: 1, items: redisUrl('A seed node, redis://host:port (rediss:// for TLS).'), description: 'Seed nodes, one scheme for all.' },
+          },
+        },
+        sentinel: {
+          type: 'object',
+          description: 'Redis Sentinel (instead of url): the sentinels tell the client where the master is.',
+          additionalProperties: false,
+          required: ['masterName', 'sentinels'],
+          properties: {
+            masterName: { type: 'string', minLength: 1, description: 'The name the sentinels monitor the master by.' },
+            sentinels: { type: 'array', minItems: 1, items: redisUrl('A sentinel, redis://host:26379 (rediss:// for TLS).'), description: 'Sentinels, one scheme for all.' },
+            db: { type: 'integer', minimum: 0, description: 'Database number on the master (default 0).' },
+            usernameEnv: { type: 'string', pattern: ENV_NAME_PATTERN, description: "Name of the environment variable holding the sentinels' own ACL user." },
+            passwordEnv: { type: 'string', pattern: ENV_NAME_PATTERN, description: "Name of the environment variable holding the sentinels' own password." },
+          },
+        },
+        tls: {
+          type: 'object',
+          description: 'PEM files for rediss:// connections, read at load; relative paths are relative to this file.',
+          additionalProperties: false,
+          properties: {
+            ca: { type: 'string', minLength: 1, description: "CA certificate(s) to verify the server with (default: Node's trusted CAs)." },
+            cert: { type: 'string', minLength: 1, description: 'Client certificate, for servers that require one (with key).' },
+            key: { type: 'string', minLength: 1, description: 'Private key of the client certificate.' },
+          },
+        },
+        usernameEnv: { type: 'string', pattern: ENV_NAME_PATTERN, description: 'Name of the environment variable holding the ACL user (needs passwordEnv).' },
+        passwordEnv: { type: 'string', pattern: ENV_NAME_PATTERN, description: 'Name of the environment variable holding the password (AUTH).' },
         keyPrefix: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$', default: 'sy', description: 'Namespace of the Redis keys.' },
         commandTimeoutMs: milliseconds('Longest wait for one Redis command', 1000),
       },

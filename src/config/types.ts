@@ -303,8 +303,8 @@ export type StoreErrorPolicy = 'fail-closed' | 'fail-open';
 
 export interface BudgetsConfig {
   readonly store: 'memory' | 'redis';
-  /** For `store: redis`: the URL, or the name of the variable holding it (when it carries a password). */
-  readonly redis?: { readonly url?: string; readonly urlEnv?: string; readonly keyPrefix: string; readonly commandTimeoutMs: number };
+  /** For `store: redis`: where Redis is (one of url, urlEnv, cluster, sentinel), TLS files and ACL credentials. */
+  readonly redis?: RedisConfig;
   /** strict: reservations are upper bounds, spend never exceeds a limit; tight: estimates, topped up. */
   readonly budgetMode: BudgetMode;
   readonly onStoreError: StoreErrorPolicy;
@@ -323,6 +323,31 @@ export interface BudgetsConfig {
   readonly topUpTokens: number;
   /** A reservation not settled by then is reclaimed (its router presumably died); above requestTimeoutMs. */
   readonly reservationTtlMs: number;
+}
+
+/** How to reach Redis: exactly one of url, urlEnv, cluster and sentinel (checked at load). */
+export interface RedisConfig {
+  /** A single node: redis:// or rediss:// (TLS). */
+  readonly url?: string;
+  /** A single node, its URL in this environment variable (when the URL carries a password). */
+  readonly urlEnv?: string;
+  /** Redis Cluster: seed nodes; the client discovers the rest and follows slot moves. */
+  readonly cluster?: { readonly nodes: readonly string[] };
+  /** Sentinel: the master's name, the sentinels (URLs), and the sentinels' own credentials if any. */
+  readonly sentinel?: {
+    readonly masterName: string;
+    readonly sentinels: readonly string[];
+    readonly db?: number;
+    readonly usernameEnv?: string;
+    readonly passwordEnv?: string;
+  };
+  /** Absolute paths of PEM files for rediss:// connections (relative ones resolved against router.yaml's directory). */
+  readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
+  /** Names of the environment variables holding the ACL user and its password. */
+  readonly usernameEnv?: string;
+  readonly passwordEnv?: string;
+  readonly keyPrefix: string;
+  readonly commandTimeoutMs: number;
 }
 
 export interface Config {
