@@ -310,6 +310,11 @@ function budgets(raw: RawBudgets | undefined, requestTimeoutMs: number, baseDir:
           redis: {
             ...(redis?.url === undefined ? {} : { url: redis.url }),
             ...(redis?.urlEnv === undefined ? {} : { urlEnv: redis.urlEnv }),
+            ...(redis?.cluster === undefined ? {} : { cluster: { nodes: [...redis.cluster.nodes] } }),
+            ...(redis?.sentinel === undefined ? {} : { sentinel: { ...redis.sentinel, sentinels: [...redis.sentinel.sentinels] } }),
+            ...(redis?.tls === undefined ? {} : { tls: resolvePaths(redis.tls, baseDir) }),
+            ...(redis?.usernameEnv === undefined ? {} : { usernameEnv: redis.usernameEnv }),
+            ...(redis?.passwordEnv === undefined ? {} : { passwordEnv: redis.passwordEnv }),
             keyPrefix: redis?.keyPrefix ?? DEFAULTS.redis.keyPrefix,
             commandTimeoutMs: redis?.commandTimeoutMs ?? DEFAULTS.redis.commandTimeoutMs,
           },
@@ -323,11 +328,6 @@ function budgets(raw: RawBudgets | undefined, requestTimeoutMs: number, baseDir:
     topUpTokens: raw?.topUpTokens ?? base.topUpTokens,
     reservationTtlMs: raw?.reservationTtlMs ?? Math.max(base.reservationTtlMs, requestTimeoutMs + RESERVATION_MARGIN_MS),
   };
-            ...(redis?.cluster === undefined ? {} : { cluster: { nodes: [...redis.cluster.nodes] } }),
-            ...(redis?.sentinel === undefined ? {} : { sentinel: { ...redis.sentinel, sentinels: [...redis.sentinel.sentinels] } }),
-            ...(redis?.tls === undefined ? {} : { tls: resolvePaths(redis.tls, baseDir) }),
-            ...(redis?.usernameEnv === undefined ? {} : { usernameEnv: redis.usernameEnv }),
-            ...(redis?.passwordEnv === undefined ? {} : { passwordEnv: redis.passwordEnv }),
 }
 
 /** `baseDir`: where relative file paths (classifier.learned.weights, budgets.redis.tls) resolve, the config file's directory. */
@@ -352,12 +352,6 @@ export function applyDefaults(raw: RawConfig, baseDir: string = process.cwd()): 
     classifier: classifier(raw.classifier, baseDir),
     auth: { required: raw.auth?.required ?? false, keys: (raw.auth?.keys ?? []).map(declaredKey) },
     budgets: budgets(raw.budgets, raw.server?.requestTimeoutMs ?? DEFAULTS.server.requestTimeoutMs, baseDir),
-    cache: { ...DEFAULTS.cache, ...raw.cache },
-    idempotency: {
-      ...DEFAULTS.idempotency,
-      ...raw.idempotency,
-      waitMs: raw.idempotency?.waitMs ?? raw.server?.requestTimeoutMs ?? DEFAULTS.server.requestTimeoutMs,
-    },
     defaultModel: raw.defaultModel ?? null,
     models: mapEntries(raw.models, model),
     tiers: mapEntries(raw.tiers, (t): TierConfig => ({

@@ -3,8 +3,8 @@
 // variables named by `apiKeyEnv` and settings that must be ordered (a backoff base not above its cap,
 // a health-check timeout below its interval). Every problem is returned; nothing stops at the first.
 
-import { checkRedis } from './check-redis.js';
 import { priceProblems } from './price-checks.js';
+import { checkRedis } from './check-redis.js';
 import type { RawConfig, RawPool } from './raw.js';
 import { formatPath } from './validate.js';
 import type { Config, PoolConfig } from './types.js';

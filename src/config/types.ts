@@ -301,30 +301,6 @@ export interface AuthConfig {
 export type BudgetMode = 'strict' | 'tight';
 export type StoreErrorPolicy = 'fail-closed' | 'fail-open';
 
-export interface BudgetsConfig {
-  readonly store: 'memory' | 'redis';
-  /** For `store: redis`: where Redis is (one of url, urlEnv, cluster, sentinel), TLS files and ACL credentials. */
-  readonly redis?: RedisConfig;
-  /** strict: reservations are upper bounds, spend never exceeds a limit; tight: estimates, topped up. */
-  readonly budgetMode: BudgetMode;
-  readonly onStoreError: StoreErrorPolicy;
-  /** Past this share of any token budget, a key's classified requests go to the alias's first tier; null: never. */
-  readonly degradeAt: number | null;
-  /**
-   * Output tokens reserved when a request sets no limit; strict mode sends it upstream (capped by the
-   * key's maxTokensPerRequest) where the pool's context length does not already bound the output.
-   */
-  readonly maxOutputTokens: number;
-  /** Prompt tokens reserved per image part (strict): no fewer than the served model makes of one image. */
-  readonly imageTokens: number;
-  /** Prompt tokens reserved per audio part, or its base64 length when larger (strict). */
-  readonly audioTokens: number;
-  /** Tight mode: output tokens reserved up front, and the step of each top-up during a stream. */
-  readonly topUpTokens: number;
-  /** A reservation not settled by then is reclaimed (its router presumably died); above requestTimeoutMs. */
-  readonly reservationTtlMs: number;
-}
-
 /** How to reach Redis: exactly one of url, urlEnv, cluster and sentinel (checked at load). */
 export interface RedisConfig {
   /** A single node: redis:// or rediss:// (TLS). */
@@ -348,6 +324,30 @@ export interface RedisConfig {
   readonly passwordEnv?: string;
   readonly keyPrefix: string;
   readonly commandTimeoutMs: number;
+}
+
+export interface BudgetsConfig {
+  readonly store: 'memory' | 'redis';
+  /** For `store: redis`: where Redis is (one of url, urlEnv, cluster, sentinel), TLS files and ACL credentials. */
+  readonly redis?: RedisConfig;
+  /** strict: reservations are upper bounds, spend never exceeds a limit; tight: estimates, topped up. */
+  readonly budgetMode: BudgetMode;
+  readonly onStoreError: StoreErrorPolicy;
+  /** Past this share of any token budget, a key's classified requests go to the alias's first tier; null: never. */
+  readonly degradeAt: number | null;
+  /**
+   * Output tokens reserved when a request sets no limit; strict mode sends it upstream (capped by the
+   * key's maxTokensPerRequest) where the pool's context length does not already bound the output.
+   */
+  readonly maxOutputTokens: number;
+  /** Prompt tokens reserved per image part (strict): no fewer than the served model makes of one image. */
+  readonly imageTokens: number;
+  /** Prompt tokens reserved per audio part, or its base64 length when larger (strict). */
+  readonly audioTokens: number;
+  /** Tight mode: output tokens reserved up front, and the step of each top-up during a stream. */
+  readonly topUpTokens: number;
+  /** A reservation not settled by then is reclaimed (its router presumably died); above requestTimeoutMs. */
+  readonly reservationTtlMs: number;
 }
 
 export interface Config {
