@@ -1,13 +1,15 @@
 // Validating Kubernetes manifests without a cluster: `kubectl apply --dry-run=client` cannot run
-// here, and Debian's kubeconform downloads its schemas at run time. kubernetes-models (npm, MIT)
-// ships the Kubernetes OpenAPI schemas (1.34-era: resource.k8s.io/v1 and HPA tolerance are in it)
-// compiled to ajv validators, and @kubernetes-models/prometheus-operator the same for the operator's
-// CRDs (ServiceMonitor), generated from the CRDs' openAPIV3Schema.
+// here, and kubeconform is not in this machine's Debian 12 archive (and fetches its schemas over the
+// network by default). kubernetes-models (npm, MIT) ships the Kubernetes OpenAPI schemas (1.34-era:
+// resource.k8s.io/v1 and HPA tolerance are in it) compiled to ajv validators, and
+// @kubernetes-models/prometheus-operator the same for the operator's CRDs (ServiceMonitor),
+// generated from the CRDs' openAPIV3Schema.
 //
-// Those schemas, like the API server's, allow unknown fields, so a typo (`readinesProbe`) would pass.
-// The API server refuses them (strict field validation, the default since Kubernetes 1.27), and so
-// does kubeconform -strict. The validators are therefore run on proxies that record which fields the
-// schema reads: in a mapping the validator looked into, a field it never read is not in the schema.
+// Those schemas allow unknown fields, so a typo (`readinesProbe`) would pass them. A cluster refuses
+// it: kubectl asks the API server for strict field validation by default (server-side field
+// validation, GA in Kubernetes 1.27), as kubeconform -strict does offline. The validators are
+// therefore run on proxies that record which fields the schema reads: in a mapping the validator
+// looked into, a field it never read is not in the schema.
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
