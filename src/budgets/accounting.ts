@@ -3,7 +3,18 @@
 // (they must decide inside Redis); the contract tests keep the two in step.
 import { bucketEnd, bucketIds, bucketOf, periodEnd } from './periods.js';
 import { usdToNano } from '../cost/money.js';
-import { PERIODS, isKeyId, type KeyLimits, type KeyRecord, type LimitUnit, type Period, type PeriodUsage, type RejectReason, type ReserveRejected, type UsageSnapshot } from './types.js';
+import {
+  PERIODS,
+  isKeyId,
+  type KeyLimits,
+  type KeyRecord,
+  type LimitUnit,
+  type Period,
+  type PeriodUsage,
+  type RejectReason,
+  type ReserveRejected,
+  type UsageSnapshot,
+} from './types.js';
 
 /** Buckets outlive their period by this much, so late settles and reports still find them. */
 export const BUCKET_GRACE_MS = 10 * 60_000;

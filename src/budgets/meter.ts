@@ -8,13 +8,23 @@ import { RouterError } from '../openai/errors.js';
 import type { RequestResult } from '../proxy/results.js';
 import type { StreamGuard } from '../proxy/stream-guard.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
+import { formatUsd } from '../cost/money.js';
+import { tokensCostNano, type TokenPrices } from '../cost/usage-cost.js';
+import type { PlannedReservation, PlannedTier } from '../routing/plan.js';
 import type { CostEstimate } from './estimate.js';
 import { duration, rateLimitHeaders } from './rate-limit-headers.js';
 import type { BudgetService } from './service.js';
 import type { KeyRecord, Reservation, ReserveRejected } from './types.js';
 
+/** A pool as settling reads it: its name and the prices its answers are charged at. */
+export interface PricedPool {
+  readonly name: string;
+  readonly pricing: { readonly prices: TokenPrices | null };
+}
+
 export interface Meter {
   readonly reservation: Reservation;
+  readonly estimate: CostEstimate;
   /** Null unless tight mode meters a stream. */
   readonly guard: StreamGuard | null;
 }
@@ -23,15 +33,15 @@ export async function openMeter(
   service: BudgetService,
   key: KeyRecord,
   request: InferenceRequest,
-  estimate: CostEstimate,
   /** What to reserve: the plan's reservation (src/budgets/output-plan.ts decides it in both modes). */
-  tokens: number,
+  planned: PlannedReservation,
   res: ServerResponse,
 ): Promise<Meter | null> {
   const { budgetMode, topUpTokens } = service.settings;
+  const { tokens, estimate, topUpNanoUsd } = planned;
   let outcome;
   try {
-    outcome = await service.reserve(key, tokens);
+    outcome = await service.reserve(key, tokens, planned.nanoUsd);
   } catch {
     throw new RouterError('budget_store_unavailable', 'Usage limits cannot be checked right now; try again shortly.', {
       headers: { 'retry-after': '1' },
@@ -44,7 +54,7 @@ export async function openMeter(
   }
   for (const [name, value] of Object.entries(rateLimitHeaders(outcome.snapshot, Date.now()))) res.setHeader(name, value);
   const reservation = outcome.reservation;
-  if (budgetMode !== 'tight' || !request.stream) return { reservation, guard: null };
+  if (budgetMode !== 'tight' || !request.stream) return { reservation, estimate, guard: null };
   // Output tokens the stream may send before the next top-up.
   let allowed = tokens - estimate.promptTokens;
   const guard: StreamGuard = {
@@ -52,12 +62,12 @@ export async function openMeter(
       return allowed;
     },
     async extend() {
-      if (!(await service.topUp(reservation, topUpTokens))) return false;
+      if (!(await service.topUp(reservation, topUpTokens, topUpNanoUsd))) return false;
       allowed += topUpTokens;
       return true;
     },
   };
-  return { reservation, guard };
+  return { reservation, estimate, guard };
 }
 
 /**
@@ -75,15 +85,41 @@ export function usedTokens(result: RequestResult, estimate: CostEstimate): numbe
   return started ? estimate.promptTokens + (answer?.streamedTokens ?? 0) : 0;
 }
 
-export function closeMeter(service: BudgetService, meter: Meter, result: RequestResult, estimate: CostEstimate): number {
-  const tokens = usedTokens(result, estimate);
-  service.settle(meter.reservation, tokens);
-  return tokens;
+/**
+ * What the request cost: the engines' usage at their pools' prices (the result's cost); when no usage
+ * came but an engine worked (see usedTokens), the estimate at the serving pool's prices; else nothing.
+ */
+export function usedNanoUsd(result: RequestResult, estimate: CostEstimate, tokens: number, chain: readonly PlannedTier<PricedPool>[]): number {
+  if (result.costNanoUsd !== null) return result.costNanoUsd;
+  if (tokens === 0) return 0;
+  const served = result.answer?.pool ?? result.attempts[result.attempts.length - 1]?.pool;
+  for (const tier of chain) {
+    for (const pool of tier.pools) {
+      if (pool.name !== served) continue;
+      const prices = pool.pricing.prices;
+      return prices === null ? 0 : tokensCostNano(prices, estimate.promptTokens, result.answer?.streamedTokens ?? 0);
+    }
+  }
+  return 0;
+}
+
+/** What a settle charged: tokens, and nano-USD. */
+export interface Charged {
+  readonly tokens: number;
+  readonly nanoUsd: number;
+}
+
+export function closeMeter(service: BudgetService, meter: Meter, result: RequestResult, chain: readonly PlannedTier<PricedPool>[]): Charged {
+  const tokens = usedTokens(result, meter.estimate);
+  const nanoUsd = usedNanoUsd(result, meter.estimate, tokens, chain);
+  service.settle(meter.reservation, tokens, nanoUsd);
+  return { tokens, nanoUsd };
 }
 
 /** The limit that refused the request, in OpenAI's x-ratelimit-* headers. */
 function refusedLimitHeaders(outcome: ReserveRejected): Record<string, string> {
-  if (outcome.limit === null) return {};
+  // OpenAI's x-ratelimit-* headers count requests and tokens only.
+  if (outcome.limit === null || outcome.unit === 'usd') return {};
   const what = outcome.reason === 'requests_per_minute' ? 'requests' : outcome.reason === 'concurrency' ? null : 'tokens';
   if (what === null) return {};
   const headers: Record<string, string> = {
@@ -106,10 +142,25 @@ function rejection(outcome: ReserveRejected): RouterError {
     case 'disabled':
       return new RouterError('key_disabled', 'This API key is disabled.');
     case 'quota':
+      if (outcome.unit === 'usd') {
+        return new RouterError('insufficient_quota', `You exceeded this key's ${outcome.period ?? ''} budget of ${formatUsd(limit)} USD.`.replace('  ', ' '), {
+          headers: { 'x-should-retry': 'false' },
+        });
+      }
       return new RouterError('insufficient_quota', `You exceeded this key's ${outcome.period ?? ''} token budget of ${limit}.`.replace('  ', ' '), {
         headers: { 'x-should-retry': 'false' },
       });
     case 'in_flight':
+      if (outcome.unit === 'usd') {
+        return new RouterError(
+          'rate_limit_exceeded',
+          `Rate limit reached for USD: this key's ${outcome.period ?? ''} budget of ${formatUsd(limit)} USD is held by requests in flight. Please try again in 1s.`.replace(
+            '  ',
+            ' ',
+          ),
+          { headers: { 'retry-after': String(Math.ceil((outcome.retryAfterMs ?? 1000) / 1000)) } },
+        );
+      }
       return new RouterError(
         'rate_limit_exceeded',
         `Rate limit reached for tokens: this key's ${outcome.period ?? ''} token budget of ${limit} is held by requests in flight. Please try again in 1s.`.replace('  ', ' '),

@@ -8,6 +8,8 @@
 // adds one (the smaller of budgets.maxOutputTokens and the key's maxTokensPerRequest) only where it
 // cannot push the request past that context, or where the context is unknown.
 import type { BudgetsConfig, PoolConfig } from '../config/types.js';
+import { maxInputPrice } from '../cost/pricing.js';
+import type { TokenPrices } from '../cost/usage-cost.js';
 import type { Pool } from '../pools/pool.js';
 import type { Endpoint, InferenceRequest } from '../routing/inference-request.js';
 import { estimateCost, type CostEstimate } from './estimate.js';
@@ -22,16 +24,23 @@ export interface OutputCap {
 export interface StrictPlan {
   /** Tokens to reserve: the largest cost on any pool that may serve the request. */
   readonly tokens: number;
+  /** Nano-USD to reserve: the largest dollar cost on any of those pools at their prices (0 when none is priced). */
+  readonly nanoUsd: number;
   /** Pool name → the cap its upstream body gets; null when no pool needs one. */
   readonly caps: ReadonlyMap<string, OutputCap> | null;
 }
 
-/** What the caps depend on in a pool: plain data in the plan's table tests, a live Pool in traffic. */
-export type CappablePool = Pick<Pool, 'name' | 'contextLength'> & { readonly config: Pick<PoolConfig, 'engine'> };
+/** What the caps depend on in a pool: plain data in the plan's table tests, a live Pool in traffic (with its prices). */
+export type CappablePool = Pick<Pool, 'name' | 'contextLength'> & {
+  readonly config: Pick<PoolConfig, 'engine'>;
+  readonly pricing?: { readonly prices: TokenPrices | null };
+};
 
 /** A keyed request's reservation: what openMeter reserves, the estimate behind it, and strict mode's caps. */
 export interface ReservationPlan extends StrictPlan {
   readonly estimate: CostEstimate;
+  /** Tight mode: the nano-USD each top-up of topUpTokens output adds (at the dearest output price); 0 in strict mode. */
+  readonly topUpNanoUsd: number;
 }
 
 /**
@@ -44,11 +53,30 @@ export function planReservation(request: InferenceRequest, key: KeyRecord, setti
   if (settings.budgetMode === 'strict') {
     const cap = Math.min(settings.maxOutputTokens, key.maxTokensPerRequest ?? Infinity);
     const plan = planStrict(estimate, request.endpoint, pools, cap);
-    return { tokens: countable(plan.tokens), caps: plan.caps, estimate };
+    return { tokens: countable(plan.tokens), nanoUsd: countable(plan.nanoUsd), caps: plan.caps, estimate, topUpNanoUsd: 0 };
   }
   const { topUpTokens } = settings;
-  const tokens = estimate.promptTokens + Math.min(estimate.generations * (estimate.maxOutput ?? topUpTokens), topUpTokens);
-  return { tokens: countable(tokens), caps: null, estimate };
+  const output = Math.min(estimate.generations * (estimate.maxOutput ?? topUpTokens), topUpTokens);
+  const tokens = estimate.promptTokens + output;
+  // Dollars as tokens: the estimate at the dearest prices of the pools that may serve it, grown by top-ups.
+  let nanoUsd = 0;
+  let topUpNanoUsd = 0;
+  for (const pool of pools) {
+    const prices = pool.pricing?.prices ?? null;
+    if (prices === null) continue;
+    nanoUsd = Math.max(nanoUsd, dollars(prices, estimate.promptTokens, output));
+    topUpNanoUsd = Math.max(topUpNanoUsd, dollars(prices, 0, topUpTokens));
+  }
+  return { tokens: countable(tokens), nanoUsd: countable(nanoUsd), caps: null, estimate, topUpNanoUsd: countable(topUpNanoUsd) };
+}
+
+/**
+ * The most `prompt` and `output` tokens can cost at `prices`, rounded up: every prompt token at the
+ * dearest of the input prices (uncached, cached, cache write). Never below what usage-cost.ts charges
+ * for as many tokens or fewer, so a strict reservation bounds the settle.
+ */
+function dollars(prices: TokenPrices, prompt: number, output: number): number {
+  return Math.ceil((prompt * maxInputPrice(prices) + output * prices.output) * 1_000);
 }
 
 /**
@@ -63,8 +91,15 @@ function countable(tokens: number): number {
 /** `cap`: the output the router may add when the client set none (maxOutputTokens, within the key's limit). */
 export function planStrict(estimate: CostEstimate, endpoint: Endpoint, pools: readonly CappablePool[], cap: number): StrictPlan {
   let tokens = estimate.promptUpperBound;
+  let nanoUsd = 0;
   let caps: Map<string, OutputCap> | null = null;
-  if (estimate.generations === 0) return { tokens, caps };
+  if (estimate.generations === 0) {
+    for (const pool of pools) {
+      const prices = pool.pricing?.prices ?? null;
+      if (prices !== null) nanoUsd = Math.max(nanoUsd, dollars(prices, estimate.promptUpperBound, 0));
+    }
+    return { tokens, nanoUsd, caps };
+  }
   for (const pool of pools) {
     const context = pool.contextLength;
     let limit = estimate.maxOutput;
@@ -75,8 +110,15 @@ export function planStrict(estimate: CostEstimate, endpoint: Endpoint, pools: re
       caps.set(pool.name, { field: capField(pool, endpoint), tokens: cap });
     }
     tokens = Math.max(tokens, worstCost(estimate, limit, context));
+    const prices = pool.pricing?.prices ?? null;
+    // Dollars: the whole prompt bound at the input price and every generation's most output at the
+    // output price (a bound even where the context makes both at once impossible).
+    if (prices !== null) {
+      const perGeneration = context === null ? (limit ?? 0) : Math.min(limit ?? context, context);
+      nanoUsd = Math.max(nanoUsd, dollars(prices, estimate.promptUpperBound, estimate.generations * perGeneration));
+    }
   }
-  return { tokens, caps };
+  return { tokens, nanoUsd, caps };
 }
 
 /**

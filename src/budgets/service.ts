@@ -97,9 +97,9 @@ export class BudgetService {
   }
 
   /** Null when the store is away and the policy is fail-open (the request runs unmetered). */
-  async reserve(key: KeyRecord, tokens: number): Promise<ReserveOutcome | null> {
+  async reserve(key: KeyRecord, tokens: number, nanoUsd = 0): Promise<ReserveOutcome | null> {
     try {
-      const outcome = await this.store.reserve(key.id, tokens, this.now(), this.config.reservationTtlMs);
+      const outcome = await this.store.reserve(key.id, tokens, this.now(), this.config.reservationTtlMs, nanoUsd);
       if (outcome.ok) this.standing.set(key.id, outcome.snapshot);
       else this.metrics.budgetRejections.inc({ reason: outcome.reason });
       return outcome;
@@ -114,9 +114,9 @@ export class BudgetService {
   }
 
   /** False when the budget is spent or the store cannot say (a stream then ends cleanly). */
-  async topUp(reservation: Reservation, tokens: number): Promise<boolean> {
+  async topUp(reservation: Reservation, tokens: number, nanoUsd = 0): Promise<boolean> {
     try {
-      return await this.store.topUp(reservation, tokens, this.now());
+      return await this.store.topUp(reservation, tokens, this.now(), nanoUsd);
     } catch (error) {
       this.storeFailed('top_up', error);
       return this.config.onStoreError === 'fail-open';
@@ -124,23 +124,27 @@ export class BudgetService {
   }
 
   /** Charges what was used; never throws, retries in the background when the store is away. */
-  settle(reservation: Reservation, tokens: number, attempt = 0): void {
-    this.store.settle(reservation, tokens, this.now()).catch((error: unknown) => {
+  settle(reservation: Reservation, tokens: number, nanoUsd = 0, attempt = 0): void {
+    this.store.settle(reservation, tokens, this.now(), nanoUsd).catch((error: unknown) => {
       this.storeFailed('settle', error);
       const delay = SETTLE_RETRY_MS[attempt];
       if (delay === undefined) {
-        this.logger.error({ keyId: reservation.keyId, tokens }, 'usage could not be recorded: the budget store stayed unavailable');
+        this.logger.error({ keyId: reservation.keyId, tokens, nanoUsd }, 'usage could not be recorded: the budget store stayed unavailable');
         return;
       }
-      setTimeout(() => this.settle(reservation, tokens, attempt + 1), delay).unref();
+      setTimeout(() => this.settle(reservation, tokens, nanoUsd, attempt + 1), delay).unref();
     });
   }
 
-  /** The largest share of any limited token budget the key had used, as of its last reservation. */
+  /** The largest share of any limited token or dollar budget the key had used, as of its last reservation. */
   usedShare(keyId: string): number {
     const snapshot = this.standing.get(keyId);
     let share = 0;
     for (const period of snapshot?.tokens ?? []) {
+      if (period.limit !== null && period.limit > 0) share = Math.max(share, (period.used + period.reserved) / period.limit);
+    }
+    // Dollar budgets press the same way.
+    for (const period of snapshot?.usd ?? []) {
       if (period.limit !== null && period.limit > 0) share = Math.max(share, (period.used + period.reserved) / period.limit);
     }
     return share;

@@ -284,9 +284,16 @@ function contract(harness: StoreHarness): void {
       t.match(await store.reserve('k1', 1, base + 1400, 1000, 1000), { ok: true });
       t.equal(await peer.settle(r, 15, base + 1500, 700), 'settled_after_reclaim');
       const usage = await store.usage('k1', base + 1600);
-      t.same(usage?.usd.find((p) => p.period === 'lifetime'), { period: 'lifetime', limit: 1000, used: 700, reserved: 1000, remaining: 0, resetAt: null });
+      t.same(
+        usage?.usd.find((p) => p.period === 'lifetime'),
+        { period: 'lifetime', limit: 1000, used: 700, reserved: 1000, remaining: 0, resetAt: null },
+      );
       await store.resetUsage('k1');
-      t.same((await peer.usage('k1', base + 1700))?.usd.map((p) => p.used + p.reserved), [0, 0, 0], 'reset zeroes dollars too');
+      t.same(
+        (await peer.usage('k1', base + 1700))?.usd.map((p) => p.used + p.reserved),
+        [0, 0, 0],
+        'reset zeroes dollars too',
+      );
     });
 
     t.test('dollars: no overspend under concurrency, across two routers (strict: settles never above the reservation)', async (t) => {

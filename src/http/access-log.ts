@@ -3,6 +3,7 @@
 // request, what it did (src/proxy/results.ts): the handler's returned result.
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { nanoToUsd } from '../cost/money.js';
 import { formatAccessLine } from '../observability/access-line.js';
 import { logDestination, type Logger } from '../observability/logger.js';
 import type { RouterMetrics } from '../observability/metrics.js';
@@ -61,5 +62,6 @@ function requestObserver(metrics: RouterMetrics): (result: RequestResult, outcom
     if (answer.ttftMs !== null) metrics.timeToFirstToken.series(model, tier, pool).observe(answer.ttftMs / 1000);
     if (answer.promptTokens !== null) metrics.tokens.series(model, tier, pool, 'prompt').inc(answer.promptTokens);
     if (answer.completionTokens !== null) metrics.tokens.series(model, tier, pool, 'completion').inc(answer.completionTokens);
+    if (result.costNanoUsd !== null && result.costNanoUsd > 0) metrics.cost.cost.series(model, tier, pool).inc(nanoToUsd(result.costNanoUsd));
   };
 }

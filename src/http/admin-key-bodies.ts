@@ -10,6 +10,9 @@ import { RouterError } from '../openai/errors.js';
 const limit = { type: ['integer', 'null'], minimum: 1 } as const;
 const names = { type: ['array', 'null'], items: { type: 'string', minLength: 1 }, uniqueItems: true } as const;
 const LIMIT_NAMES = ['tokensPerMinute', 'tokensPerDay', 'tokensPerMonth', 'tokensLifetime', 'requestsPerMinute', 'maxConcurrent'] as const;
+/** Dollar limits: decimal USD as router.yaml takes them (schema-budgets.ts), null for unlimited. */
+const usdLimit = { type: ['number', 'null'], exclusiveMinimum: 0, maximum: 9_000_000 } as const;
+const USD_LIMIT_NAMES = ['usdPerDay', 'usdPerMonth', 'usdLifetime'] as const;
 
 const editable = {
   name: { type: 'string', minLength: 1 },
@@ -17,11 +20,15 @@ const editable = {
   models: names,
   tiers: names,
   maxTokensPerRequest: limit,
-  limits: { type: 'object', additionalProperties: false, properties: Object.fromEntries(LIMIT_NAMES.map((name) => [name, limit])) },
+  limits: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { ...Object.fromEntries(LIMIT_NAMES.map((name) => [name, limit])), ...Object.fromEntries(USD_LIMIT_NAMES.map((name) => [name, usdLimit])) },
+  },
   metadata: { type: 'object', additionalProperties: { type: 'string' } },
 } as const;
 
-export type LimitsPatch = Partial<Record<(typeof LIMIT_NAMES)[number], number | null>>;
+export type LimitsPatch = Partial<Record<(typeof LIMIT_NAMES)[number] | (typeof USD_LIMIT_NAMES)[number], number | null>>;
 
 export interface KeyPatchBody {
   name?: string;
@@ -102,6 +109,8 @@ function describe(error: ErrorObject, body: unknown): { param: string; message: 
     case 'type':
       return { param, message: `Invalid type for '${param}': expected ${expectation(parent)}, got ${show(error.data)}.` };
     case 'minimum':
+    case 'exclusiveMinimum':
+    case 'maximum':
       return { param, message: `Invalid value for '${param}': expected ${expectation(parent)}, got ${show(error.data)}.` };
     case 'minLength':
       return { param, message: `Invalid value for '${param}': must not be empty.` };
@@ -123,6 +132,9 @@ function expectation(schema: Record<string, unknown>): string {
     .filter((type) => type !== 'null')
     .map((type) => {
       if (type === 'integer') return typeof schema['minimum'] === 'number' ? `an integer of at least ${schema['minimum']}` : 'an integer';
+      if (type === 'number' && typeof schema['exclusiveMinimum'] === 'number' && typeof schema['maximum'] === 'number') {
+        return `a number greater than ${schema['exclusiveMinimum']} and at most ${schema['maximum']}`;
+      }
       if (type === 'array') return 'an array of strings';
       if (type === 'object') return 'an object';
       return `a ${String(type)}`;

@@ -2,6 +2,7 @@
 // so building the JSON directly costs a fraction of a general logger's walk over an object. The line
 // carries no headers and no bodies, so nothing in it needs redacting. Its envelope (level, time,
 // service, msg) is the same as every other log line's.
+import { formatUsd } from '../cost/money.js';
 import type { RouterError } from '../openai/errors.js';
 import type { AttemptResult, RequestResult } from '../proxy/results.js';
 import { LOG_SERVICE } from './logger.js';
@@ -44,7 +45,10 @@ export function formatAccessLine(facts: AccessFacts, result: RequestResult | nul
     if (answer.ttftMs !== null) line += `,"ttftMs":${round(answer.ttftMs)}`;
     if (answer.promptTokens !== null) line += `,"promptTokens":${count(answer.promptTokens)}`;
     if (answer.completionTokens !== null) line += `,"completionTokens":${count(answer.completionTokens)}`;
+    if (answer.cachedPromptTokens !== null) line += `,"cachedTokens":${count(answer.cachedPromptTokens)}`;
   }
+  // Exact decimal text (a JSON number): what the answer cost at its pool's prices.
+  if (result !== null && result.costNanoUsd !== null) line += `,"costUsd":${formatUsd(result.costNanoUsd)}`;
   if (result !== null && result.attempts.length > 0) {
     line += `,"attempts":[`;
     for (const [i, attempt] of result.attempts.entries()) line += (i === 0 ? '' : ',') + attemptJson(attempt);

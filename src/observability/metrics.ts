@@ -1,6 +1,7 @@
 // Every metric the router exports, declared once. Each router instance owns a registry, so tests can
 // run several routers in one process.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { createCostMetrics, type CostMetrics, type EffectivePriceSample } from '../cost/metrics.js';
 import { CounterFamily, HistogramFamily } from './series.js';
 
 /** What the replica gauges read at scrape time (the live replicas of the runtime in force). */
@@ -38,9 +39,10 @@ export interface RouterMetrics {
   readonly budgetRejections: Counter<'reason'>;
   readonly storeErrors: Counter<'operation'>;
   readonly unmetered: Counter<'reason'>;
+  readonly cost: CostMetrics;
 }
 
-export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => []): RouterMetrics {
+export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => [], effectivePrices: () => Iterable<EffectivePriceSample> = () => []): RouterMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'switchyard_process_' });
   const registers = [registry];
@@ -184,5 +186,6 @@ export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => 
       labelNames: ['pool', 'replica', 'healthy'],
       registers,
     }),
+    cost: createCostMetrics(registers, effectivePrices),
   };
 }

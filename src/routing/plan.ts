@@ -38,6 +38,15 @@ export interface PlannedTier<P> {
   readonly pools: readonly P[];
 }
 
+/** What a keyed request reserves: tokens and nano-USD (src/budgets/output-plan.ts), and the estimate behind them. */
+export interface PlannedReservation {
+  readonly tokens: number;
+  readonly nanoUsd: number;
+  /** Tight mode: the nano-USD each top-up adds. */
+  readonly topUpNanoUsd: number;
+  readonly estimate: CostEstimate;
+}
+
 export interface RequestPlan<P> {
   readonly alias: string;
   /** The request's class; null when the alias does not classify or a tier was pinned. */
@@ -53,7 +62,7 @@ export interface RequestPlan<P> {
   /** Strict budgets: pool name → the output cap its upstream body gets (pools not listed get none). */
   readonly caps: ReadonlyMap<string, OutputCap> | null;
   /** What is reserved before forwarding, for a keyed request with budgets on; null: unmetered. */
-  readonly reservation: { readonly tokens: number; readonly estimate: CostEstimate } | null;
+  readonly reservation: PlannedReservation | null;
 }
 
 /**
@@ -99,7 +108,7 @@ export function planRequest<P extends CappablePool>(admission: Admission<P>, cla
     reason,
     chain,
     caps: reservation?.caps ?? null,
-    reservation: reservation === null ? null : { tokens: reservation.tokens, estimate: reservation.estimate },
+    reservation: reservation === null ? null : { tokens: reservation.tokens, nanoUsd: reservation.nanoUsd, topUpNanoUsd: reservation.topUpNanoUsd, estimate: reservation.estimate },
   };
 }
 

@@ -85,7 +85,17 @@ async function untilRefused(secret: string, max = 3) {
 /** Node's own message for unparseable JSON (it differs between Node versions). */
 
 const envelope = (message: string, type: string, code: string | null, param: string | null = null) => ({ error: { message, type, param, code } });
-const NO_LIMITS = { tokensPerMinute: null, tokensPerDay: null, tokensPerMonth: null, tokensLifetime: null, requestsPerMinute: null, maxConcurrent: null };
+const NO_LIMITS = {
+  tokensPerMinute: null,
+  tokensPerDay: null,
+  tokensPerMonth: null,
+  tokensLifetime: null,
+  requestsPerMinute: null,
+  maxConcurrent: null,
+  usdPerDay: null,
+  usdPerMonth: null,
+  usdLifetime: null,
+};
 
 t.test('the admin token is required', async (t) => {
   for (const token of [null, 'wrong-token']) {

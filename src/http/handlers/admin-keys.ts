@@ -6,6 +6,7 @@ import { generateKey, newKeyId } from '../../budgets/keys.js';
 import type { BudgetService } from '../../budgets/service.js';
 import { StoreUnavailableError, type BudgetStore } from '../../budgets/store.js';
 import { UNLIMITED, isKeyId, type KeyRecord, type UsageSnapshot } from '../../budgets/types.js';
+import { nanoToUsd } from '../../cost/money.js';
 import { RouterError } from '../../openai/errors.js';
 import { parseCreateBody, parsePatchBody } from '../admin-key-bodies.js';
 import { readJsonBody } from '../read-json.js';
@@ -112,15 +113,26 @@ async function usageOf(store: BudgetStore, id: string) {
   return publicUsage(snapshot);
 }
 
-/** Token periods by name, times as ISO strings (null: lifetime never resets, or the limit is off). */
+/**
+ * Token and dollar periods by name, times as ISO strings (null: lifetime never resets, or the limit is
+ * off). Dollars are decimal USD, as limits are given; the store counts nano-USD.
+ */
 function publicUsage(snapshot: UsageSnapshot) {
   const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
   const tokens = Object.fromEntries(
     snapshot.tokens.map(({ period, limit, used, reserved, remaining, resetAt }) => [period, { limit, used, reserved, remaining, resetAt: iso(resetAt) }]),
   );
+  const usd = (nano: number | null) => (nano === null ? null : nanoToUsd(nano));
+  const spend = Object.fromEntries(
+    snapshot.usd.map(({ period, limit, used, reserved, remaining, resetAt }) => [
+      period,
+      { limit: usd(limit), used: usd(used), reserved: usd(reserved), remaining: usd(remaining), resetAt: iso(resetAt) },
+    ]),
+  );
   const { requests, concurrency } = snapshot;
   return {
     tokens,
+    usd: spend,
     requests: requests === null ? null : { limit: requests.limit, used: requests.used, remaining: requests.remaining, resetAt: iso(requests.resetAt) },
     concurrency: concurrency === null ? null : { limit: concurrency.limit, active: concurrency.active, remaining: concurrency.remaining },
   };

@@ -1,0 +1,208 @@
+// Cost in dollars through a real router and the official openai SDK: the x-switchyard-cost-usd header,
+// usage.cost in a stream's usage chunk, the access line, the cost metrics, dollar budgets refused as
+// insufficient_quota naming USD, and the spend the admin API shows.
+import t, { type Test } from 'tap';
+import { createHash } from 'node:crypto';
+import { APIError } from 'openai';
+import { echoCompletion, startFakeEngine } from '../fixtures/fake-engine.js';
+import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
+import { ADMIN_TOKEN, waitFor } from '../fixtures/wait.js';
+
+const [priced, free] = await Promise.all([startFakeEngine(), startFakeEngine()]);
+t.teardown(() => Promise.all([priced.close(), free.close()]));
+t.beforeEach(() => {
+  for (const engine of [priced, free]) {
+    engine.requests.length = 0;
+    engine.respond = null;
+  }
+});
+
+const SECRET = 'sy-test-secret-for-cost';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+// gpt-4o-like prices: $2.50 in, $10 out, $1.25 for cached prompt tokens (per million).
+const PRICE = { inputUsdPerMillion: 2.5, outputUsdPerMillion: 10, cachedInputUsdPerMillion: 1.25 };
+// An OpenAI usage object whose cached tokens are a part of the prompt: (86 × 2.5 + 1920 × 1.25 + 300 × 10) / 1e6 = $0.005615.
+const USAGE = { prompt_tokens: 2006, completion_tokens: 300, total_tokens: 2306, prompt_tokens_details: { cached_tokens: 1920 } };
+
+function config(limits: Record<string, unknown> | null = null, budgets: Record<string, unknown> = {}) {
+  const pool = (name: string, url: string, price: Record<string, unknown> | null) => ({
+    engine: 'vllm',
+    servedModel: `served-${name}`,
+    healthCheck: { intervalMs: 0 },
+    engineMetrics: { intervalMs: 0 },
+    ...(price === null ? {} : { price }),
+    replicas: [{ name: `${name}-r0`, url }],
+  });
+  return {
+    logging: { level: 'info' },
+    ...(limits === null ? {} : { auth: { required: true, keys: [{ id: 'team', hash: sha256(SECRET), prefix: SECRET.slice(0, 8), limits }] } }),
+    budgets,
+    models: { paid: { tiers: ['paid'] }, free: { tiers: ['free'] } },
+    tiers: { paid: { pools: ['gpu'] }, free: { pools: ['local'] } },
+    pools: { gpu: pool('gpu', priced.url, PRICE), local: pool('local', free.url, null) },
+  };
+}
+
+async function router(tt: Test, cfg: unknown): Promise<TestRouter> {
+  const test = await startTestRouter(cfg, { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN });
+  tt.teardown(() => test.close());
+  return test;
+}
+
+/** A streamed chat answer with `usage` in its last chunk (choices: [], OpenAI's include_usage shape). */
+function streamWithUsage(usage: object): string[] {
+  const chunk = (choices: object[], extra: object = {}) =>
+    JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1700000000, model: 'm', choices, ...extra });
+  return [
+    chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]),
+    chunk([{ index: 0, delta: { content: 'Hello' }, finish_reason: null }]),
+    chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]),
+    chunk([], { usage }),
+  ];
+}
+
+function metricValue(text: string, name: string, labels: string): number | null {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+  return line === undefined ? null : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+t.test('a non-streaming answer says its cost in x-switchyard-cost-usd; the access line and metrics count it', async (t) => {
+  const test = await router(t, config());
+  priced.respond = (request) => ({ kind: 'json', body: { ...echoCompletion(request.body), usage: USAGE } });
+  const { data, response } = await test.client.chat.completions.create({ model: 'paid', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+  t.equal(response.headers.get('x-switchyard-cost-usd'), '0.005615');
+  t.strictSame(data.usage, USAGE, 'the usage object reaches the client as the engine wrote it');
+  const line = test.requestLogs().at(-1);
+  t.match(line, { model: 'paid', tier: 'paid', pool: 'gpu', promptTokens: 2006, completionTokens: 300, cachedTokens: 1920, costUsd: 0.005615 });
+  const metrics = await test.scrape();
+  t.equal(metricValue(metrics, 'switchyard_cost_usd_total', 'model="paid",tier="paid",pool="gpu"'), 0.005615);
+
+  // A pool without a price: no cost is claimed (not a cost of 0).
+  const other = await test.client.chat.completions.create({ model: 'free', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+  t.equal(other.response.headers.get('x-switchyard-cost-usd'), null);
+  t.notOk('costUsd' in (test.requestLogs().at(-1) ?? {}));
+});
+
+t.test('a stream with include_usage carries usage.cost (USD) in its usage chunk; without it, no usage chunk', async (t) => {
+  const test = await router(t, config());
+  priced.respond = () => ({ kind: 'stream', events: streamWithUsage(USAGE) });
+  const stream = await test.client.chat.completions.create({ model: 'paid', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  const last = chunks.at(-1);
+  t.strictSame(last?.choices, []);
+  t.strictSame(last?.usage, { ...USAGE, cost: 0.005615 }, "OpenRouter's name for the answer's cost, beside the engine's own fields");
+  t.ok(
+    chunks.slice(0, -1).every((chunk) => chunk.usage === undefined || chunk.usage === null),
+    'only the usage chunk carries usage',
+  );
+
+  const plain = await test.client.chat.completions.create({ model: 'paid', messages: [{ role: 'user', content: 'hi' }], stream: true });
+  const seen = [];
+  for await (const chunk of plain) seen.push(chunk);
+  t.notOk(
+    seen.some((chunk) => chunk.usage !== undefined && chunk.usage !== null),
+    'the client did not ask for usage: none is sent',
+  );
+  t.match(test.requestLogs().at(-1), { stream: true, costUsd: 0.005615, cachedTokens: 1920 });
+  t.equal(metricValue(await test.scrape(), 'switchyard_cost_usd_total', 'model="paid",tier="paid",pool="gpu"'), 0.01123);
+});
+
+/** The key's dollar spend as GET /admin/keys/team shows it. */
+async function spend(test: TestRouter): Promise<Record<string, { limit: number | null; used: number; reserved: number; remaining: number | null }>> {
+  const res = await fetch(`${test.url}/admin/keys/team`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  return ((await res.json()) as { usage: { usd: Record<string, { limit: number | null; used: number; reserved: number; remaining: number | null }> } }).usage.usd;
+}
+
+t.test('a dollar budget: requests are charged their cost, then refused with insufficient_quota naming USD', async (t) => {
+  // Each answer: 7 prompt + 3 completion tokens = 7 × 2.5 + 3 × 10 = 47.5 µ$ ($0.0000475); strict mode
+  // reserves the prompt bound × $2.50 + max_tokens × $10 up front.
+  const test = await router(t, config({ usdLifetime: 0.0002 }));
+  const ask = () =>
+    test.client.chat.completions.create({ model: 'paid', messages: [{ role: 'user', content: 'hi' }], max_tokens: 3 }, { headers: { authorization: `Bearer ${SECRET}` } });
+  const costs: string[] = [];
+  let refusal: unknown = null;
+  for (let i = 0; i < 10 && refusal === null; i++) {
+    try {
+      const { response } = await ask().withResponse();
+      costs.push(response.headers.get('x-switchyard-cost-usd') ?? 'none');
+      await waitFor('the settle', async () => ((await spend(test))['lifetime']?.reserved === 0 ? true : null));
+    } catch (error) {
+      refusal = error;
+    }
+  }
+  t.ok(costs.length >= 2, `${costs.length} answered before the budget ran out`);
+  t.ok(
+    costs.every((cost) => cost === '0.0000475'),
+    costs.join(', '),
+  );
+  t.ok(refusal instanceof APIError && refusal.status === 429, 'a 429');
+  if (refusal instanceof APIError) {
+    t.equal(refusal.code, 'insufficient_quota');
+    t.equal(refusal.type, 'insufficient_quota');
+    t.equal(refusal.message, "429 You exceeded this key's lifetime budget of 0.0002 USD.");
+  }
+  const again = await fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+    body: JSON.stringify({ model: 'paid', messages: [{ role: 'user', content: 'hi' }], max_tokens: 3 }),
+  });
+  t.equal(again.status, 429);
+  t.equal(again.headers.get('x-should-retry'), 'false', 'a spent budget: the SDKs must not retry');
+  t.equal(again.headers.get('x-ratelimit-limit-tokens'), null, 'no token rate-limit headers for a dollar budget');
+  await again.text();
+  const lifetime = (await spend(test))['lifetime'];
+  // The store counts nano-USD; the API shows them as decimal USD.
+  t.strictSame(lifetime, { limit: 0.0002, used: (costs.length * 47_500) / 1e9, reserved: 0, remaining: (200_000 - costs.length * 47_500) / 1e9, resetAt: null });
+  const metrics = await test.scrape();
+  t.equal(Math.round((metricValue(metrics, 'switchyard_key_cost_usd_total', 'key="team",tier="paid"') ?? 0) * 1e9), costs.length * 47_500);
+});
+
+t.test('strict dollar budgets under concurrency: spend never passes the limit, and every answer is charged', async (t) => {
+  const LIMIT = 0.002;
+  const test = await router(t, config({ usdPerDay: LIMIT }));
+  priced.respond = (request) => ({ kind: 'json', body: echoCompletion(request.body) });
+  const results = await Promise.all(
+    Array.from({ length: 80 }, async () => {
+      const res = await fetch(`${test.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+        body: JSON.stringify({ model: 'paid', messages: [{ role: 'user', content: 'hi' }], max_tokens: 3 }),
+      });
+      await res.text();
+      return { status: res.status, cost: res.headers.get('x-switchyard-cost-usd') };
+    }),
+  );
+  const served = results.filter((r) => r.status === 200);
+  t.equal(served.length + results.filter((r) => r.status === 429).length, results.length, 'served or refused, none failed');
+  t.ok(served.length > 0 && served.length < results.length, `part of the traffic fits (${served.length} served)`);
+  const nano = served.reduce((sum, r) => sum + Math.round(Number(r.cost) * 1e9), 0);
+  t.ok(nano <= LIMIT * 1e9, `spent ${nano} ≤ ${LIMIT * 1e9} nano-USD`);
+  await waitFor('every settle', async () => ((await spend(test))['day']?.reserved === 0 ? true : null));
+  t.equal(Math.round(((await spend(test))['day']?.used ?? 0) * 1e9), nano, 'the store charged exactly what the answers cost');
+});
+
+t.test('the admin API accepts and shows dollar limits, and refuses bad ones in its envelope', async (t) => {
+  const test = await router(t, config({}));
+  const admin = (method: string, path: string, body?: unknown) =>
+    fetch(`${test.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const created = await admin('POST', '/admin/keys', { id: 'spender', name: 'spender', limits: { usdPerDay: 1.5, usdPerMonth: 20 } });
+  t.equal(created.status, 201);
+  const { key } = (await created.json()) as { key: { limits: Record<string, number | null> } };
+  t.match(key.limits, { usdPerDay: 1.5, usdPerMonth: 20, usdLifetime: null });
+  const read = (await (await admin('GET', '/admin/keys/spender')).json()) as { usage: { usd: Record<string, object> } };
+  t.strictSame(Object.keys(read.usage.usd), ['day', 'month', 'lifetime']);
+  t.match(read.usage.usd['day'], { limit: 1.5, used: 0, reserved: 0, remaining: 1.5 });
+  const patched = (await (await admin('PATCH', '/admin/keys/spender', { limits: { usdPerDay: null, usdLifetime: 100 } })).json()) as { limits: object };
+  t.match(patched.limits, { usdPerDay: null, usdPerMonth: 20, usdLifetime: 100 });
+  const bad = await admin('PATCH', '/admin/keys/spender', { limits: { usdPerDay: 0 } });
+  t.equal(bad.status, 400);
+  t.match(await bad.json(), {
+    error: { param: 'limits.usdPerDay', message: "Invalid value for 'limits.usdPerDay': expected a number greater than 0 and at most 9000000 or null, got number 0." },
+  });
+});
