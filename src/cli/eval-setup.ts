@@ -4,6 +4,7 @@
 import { access, readFile } from 'node:fs/promises';
 import type { Classification, Complexity } from '../classify/classification.js';
 import { DEFAULT_ROUTE, type Prices, type Route } from '../classify/evaluate.js';
+import { routePrices } from './eval-prices.js';
 import { applyFloors, DEFAULT_FLOORS, type ClassifierFloors } from '../classify/floors.js';
 import { classifyHeuristic } from '../classify/heuristic.js';
 import { blendWithHeuristic } from '../classify/learned/blend.js';
@@ -102,17 +103,13 @@ export async function setupFrom(options: Options, kit: LearnedKit): Promise<Setu
   if (!loaded.ok) return `${path} is not a valid config:\n  ${loaded.errors.join('\n  ')}`;
   const model = loaded.config.models[options.model];
   if (model === undefined) return `${path} has no model alias ${JSON.stringify(options.model)} (use --model)`;
-  const prices: Record<string, number> = {};
-  for (const tier of new Set(Object.values(model.route))) {
-    const price = options.givenPrices[tier] ?? loaded.config.tiers[tier]?.price;
-    if (price === undefined) return `${path}: tiers.${tier}.price is needed to estimate the cost saving`;
-    prices[tier] = price;
-  }
+  const priced = routePrices(loaded.config, model.route, options.givenPrices);
+  if (typeof priced === 'string') return `${path}: ${priced}`;
   const { classifier } = loaded.config;
   return {
-    source: `${path}, model ${options.model}`,
+    source: `${path}, model ${options.model}; prices: ${priced.basis}`,
     route: model.route,
-    prices,
+    prices: priced.prices,
     settings: classifier.heuristic,
     mode: classifier.mode === 'learned' || classifier.mode === 'heuristic' ? classifier.mode : null,
     thresholds: { complexFrom: classifier.learned.complexFrom, simpleFrom: classifier.learned.simpleFrom },
