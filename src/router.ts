@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type ReplicaSnapshot, type RouterMetrics } from './observability/metrics.js';
 import { RetryBudget } from './proxy/retry-budget.js';
 import { createStore } from './budgets/create-store.js';
+import { createResponseCache } from './cache/create-store.js';
 import { loadTokenizer } from './budgets/estimate.js';
 import { BudgetService } from './budgets/service.js';
 import { ConfigReloader, type ReloadResult, type ReloadTrigger } from './reload.js';
@@ -56,6 +57,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   const proxy = { metrics, retryBudget: new RetryBudget(), random: Math.random };
   const adminToken = env['SWITCHYARD_ADMIN_TOKEN'] ?? null;
   const budgets = await startBudgets(config, adminToken, env, logger, metrics);
+  const cache = createResponseCache(config, env, logger, metrics.registry);
   const reloader =
     options.configPath === undefined
       ? null
@@ -75,7 +77,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   const reload = (trigger: ReloadTrigger = 'signal'): Promise<ReloadResult> =>
     reloader === null ? Promise.resolve({ ok: false, errors: ['this router was not started from a config file'] }) : reloader.reload(trigger);
   const metricsListener = config.server.metricsPort !== null;
-  const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload, budgets, metricsListener });
+  const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload, budgets, cache, metricsListener });
 
   let active = 0;
   let onIdle: (() => void) | null = null;
@@ -124,6 +126,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     }
     await live.runtime.destroy();
     await budgets?.close();
+    await cache.close();
   };
   return {
     url,

@@ -25,7 +25,20 @@ const ATTEMPT: AttemptResult = {
 };
 
 function result(attempts: AttemptResult[], answer: AttemptResult | null): RequestResult {
-  return { endpoint: 'chat', stream: true, model: 'm', complexity: null, tier: 'p', reason: 'fixed: p', attempts, answer, costNanoUsd: null, error: answer === null ? new Error('x') : null };
+  return {
+    endpoint: 'chat',
+    stream: true,
+    model: 'm',
+    complexity: null,
+    tier: 'p',
+    reason: 'fixed: p',
+    attempts,
+    answer,
+    costNanoUsd: null,
+    error: answer === null ? new Error('x') : null,
+    served: 'engine',
+    cache: null,
+  };
 }
 
 t.test('what a request is charged, from its result', async (t) => {

@@ -36,6 +36,8 @@ function result(overrides: Partial<AttemptResult> = {}): RequestResult {
     answer: { ...answer, ...overrides },
     costNanoUsd: 1200,
     error: null,
+    served: 'engine',
+    cache: 'miss',
   };
 }
 

@@ -18,6 +18,8 @@ import type {
   HealthCheckConfig,
   LoggingConfig,
   ModelConfig,
+  CacheConfig,
+  ModelCacheConfig,
   OutlierConfig,
   PoolConfig,
   PriceConfig,
@@ -75,6 +77,9 @@ export const DEFAULTS = {
     reservationTtlMs: 900_000,
   },
   redis: { keyPrefix: 'sy', commandTimeoutMs: 1_000 },
+  // An hour, and a megabyte an answer: a repeated question within the hour is the case worth serving.
+  modelCache: { ttlMs: 3_600_000, scope: 'key', maxEntryBytes: 1_048_576, deterministicOnly: true },
+  cache: { store: 'memory', maxBytes: 67_108_864, lockWaitMs: 30_000 },
   retry: { maxAttempts: 3, budgetPercent: 20, minRetriesPerSecond: 5, backoffBaseMs: 25, backoffMaxMs: 250 },
   replica: { weight: 1 },
 } as const satisfies {
@@ -89,6 +94,8 @@ export const DEFAULTS = {
   classifier: { embeddingsTimeoutMs: number; llmTimeoutMs: number; learned: { complexFrom: number; simpleFrom: number; heuristicWeight: number } };
   budgets: Omit<BudgetsConfig, 'redis'>;
   redis: { keyPrefix: string; commandTimeoutMs: number };
+  modelCache: ModelCacheConfig;
+  cache: CacheConfig;
   replica: Pick<ReplicaConfig, 'weight'>;
 };
 
@@ -232,6 +239,8 @@ function model(raw: RawModel): ModelConfig {
     route: { ...defaultRoute(raw.tiers), ...raw.route },
     allowTierHeader: raw.allowTierHeader ?? false,
     ...(raw.description === undefined ? {} : { description: raw.description }),
+    // The schema's pattern guarantees the scope's shape.
+    ...(raw.cache === undefined ? {} : { cache: { ...DEFAULTS.modelCache, ...raw.cache } as ModelCacheConfig }),
   };
 }
 
@@ -352,6 +361,7 @@ export function applyDefaults(raw: RawConfig, baseDir: string = process.cwd()): 
     classifier: classifier(raw.classifier, baseDir),
     auth: { required: raw.auth?.required ?? false, keys: (raw.auth?.keys ?? []).map(declaredKey) },
     budgets: budgets(raw.budgets, raw.server?.requestTimeoutMs ?? DEFAULTS.server.requestTimeoutMs, baseDir),
+    cache: { ...DEFAULTS.cache, ...raw.cache },
     defaultModel: raw.defaultModel ?? null,
     models: mapEntries(raw.models, model),
     tiers: mapEntries(raw.tiers, (t): TierConfig => ({

@@ -148,6 +148,7 @@ t.test('a minimal config resolves with every default', async (t) => {
       topUpTokens: 256,
       reservationTtlMs: 900000,
     },
+    cache: { store: 'memory', maxBytes: 67108864, lockWaitMs: 30000 },
     defaultModel: null,
     models: { chat: { tiers: ['small'], classify: false, route: { simple: 'small', moderate: 'small', complex: 'small' }, allowTierHeader: false } },
     tiers: { small: { pools: ['gpu'] } },
@@ -920,7 +921,7 @@ const cases: Case[] = [
   {
     name: 'unknown top-level key',
     patch: { budget: {} },
-    errors: ['budget: unknown key (allowed: server, logging, retry, classifier, auth, budgets, defaultModel, models, tiers, pools)'],
+    errors: ['budget: unknown key (allowed: server, logging, retry, classifier, auth, budgets, cache, defaultModel, models, tiers, pools)'],
   },
   {
     name: 'unknown server key',
@@ -933,7 +934,7 @@ const cases: Case[] = [
   {
     name: 'unknown model key',
     patch: { 'models.small.clasify': true },
-    errors: ['models.small.clasify: unknown key (allowed: tiers, classify, route, allowTierHeader, description)'],
+    errors: ['models.small.clasify: unknown key (allowed: tiers, classify, route, allowTierHeader, description, cache)'],
   },
   { name: 'unknown tier key', patch: { 'tiers.small.spill': 'large' }, errors: ['tiers.small.spill: unknown key (allowed: pools, spillTo, price)'] },
   {
@@ -1955,7 +1956,7 @@ t.test('keys that are not plain words are quoted in paths', async (t) => {
   const raw = patch(base(), {});
   (raw.models as Record<string, unknown>)['gpt-4.1'] = { tiers: ['small'], temperature: 1 };
   (raw.models as Record<string, unknown>)['a/b'] = { tiers: ['nope'] };
-  t.same(errorsOf(parseConfigObject(raw, { env: ENV })), ['models["gpt-4.1"].temperature: unknown key (allowed: tiers, classify, route, allowTierHeader, description)']);
+  t.same(errorsOf(parseConfigObject(raw, { env: ENV })), ['models["gpt-4.1"].temperature: unknown key (allowed: tiers, classify, route, allowTierHeader, description, cache)']);
   delete (raw.models as Record<string, unknown>)['gpt-4.1'];
   t.same(errorsOf(parseConfigObject(raw, { env: ENV })), ['models["a/b"].tiers[0]: unknown tier "nope" (known: small, large)']);
 });
@@ -2056,7 +2057,7 @@ pools:
   gpu: { engine: sim, servedModel: m, replicas: [ *replica ] }
 `;
   // The anchor holder is an unknown key: the config has no place for shared snippets yet.
-  t.same(errorsOf(loadConfigText(text, { env: {} })), ['x-replica: unknown key (allowed: server, logging, retry, classifier, auth, budgets, defaultModel, models, tiers, pools)']);
+  t.same(errorsOf(loadConfigText(text, { env: {} })), ['x-replica: unknown key (allowed: server, logging, retry, classifier, auth, budgets, cache, defaultModel, models, tiers, pools)']);
   const config = configOf(loadConfigText(text.replace('x-replica: &replica { weight: 3 }\n', '').replace('*replica', '&r { weight: 3 }'), { env: {} }));
   t.equal(config.pools.gpu?.replicas[0]?.weight, 3);
   t.equal(config.models.chat?.description, 'yes');

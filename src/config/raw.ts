@@ -46,6 +46,18 @@ export interface RawModel {
   route?: Partial<Record<Complexity, string>>;
   allowTierHeader?: boolean;
   description?: string;
+  cache?: RawModelCache;
+}
+export interface RawModelCache {
+  ttlMs?: number;
+  scope?: string;
+  maxEntryBytes?: number;
+  deterministicOnly?: boolean;
+}
+export interface RawCache {
+  store?: 'memory' | 'redis';
+  maxBytes?: number;
+  lockWaitMs?: number;
 }
 export interface RawClassifier {
   mode?: ClassifierMode;
@@ -165,6 +177,7 @@ export interface RawConfig {
   classifier?: RawClassifier;
   auth?: RawAuth;
   budgets?: RawBudgets;
+  cache?: RawCache;
   defaultModel?: string;
   models: Record<string, RawModel>;
   tiers: Record<string, RawTier>;

@@ -28,6 +28,7 @@ export function checkReferences(raw: RawConfig, config: Config, env: NodeJS.Proc
   checkClassifier(raw, config, problems);
   checkKeys(config, problems);
   checkBudgets(raw, config, env, problems);
+  checkCache(config, problems);
   checkTiers(config, problems);
   checkPools(raw, config, env, problems);
   return problems.list;
@@ -123,6 +124,13 @@ function checkKeys(config: Config, problems: Problems): void {
 }
 
 /** Redis needs somewhere to connect to (check-redis.ts); a reservation must outlive any request it covers. */
+/** A shared response cache is reached through budgets.redis: one Redis setting for the router. */
+function checkCache(config: Config, problems: Problems): void {
+  if (config.cache.store === 'redis' && config.budgets.redis === undefined) {
+    problems.add(['cache', 'store'], '"redis" needs budgets.redis (the Redis the cache entries share with the budgets)');
+  }
+}
+
 function checkBudgets(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, problems: Problems): void {
   const { budgets } = config;
   for (const [path, message] of checkRedis(budgets.redis, budgets.store, env)) problems.add(path, message);

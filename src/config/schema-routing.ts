@@ -2,6 +2,7 @@
 
 import { DEFAULTS } from './defaults.js';
 import { count, milliseconds, nameList, share } from './schema-parts.js';
+import { modelCacheSchema } from './schema-cache.js';
 import { SIGNAL_REASONS } from '../classify/settings.js';
 import { DEFAULT_FLOORS, type FloorName } from '../classify/floors.js';
 
@@ -29,6 +30,7 @@ export const modelSchema = {
       description: "Let clients pin one of this alias's tiers with the x-switchyard-tier header.",
     },
     description: { type: 'string', description: 'Human-readable description of the alias.' },
+    cache: modelCacheSchema,
   },
 } as const;
 

@@ -9,6 +9,7 @@ import { LOG_LEVELS, MODEL_NAME_PATTERN, NAME_PATTERN, count, milliseconds } fro
 import { poolSchema } from './schema-pools.js';
 import { classifierSchema, modelSchema, tierSchema } from './schema-routing.js';
 import { authSchema, budgetsSchema } from './schema-budgets.js';
+import { cacheSchema } from './schema-cache.js';
 
 export const serverSchema = {
   type: 'object',
@@ -103,6 +104,7 @@ export const routerSchema = {
     classifier: classifierSchema,
     auth: authSchema,
     budgets: budgetsSchema,
+    cache: cacheSchema,
     defaultModel: {
       type: 'string',
       pattern: MODEL_NAME_PATTERN,

@@ -52,6 +52,30 @@ export interface ModelConfig {
   /** Whether a client may pin one of this alias's tiers with the `x-switchyard-tier` header. */
   readonly allowTierHeader: boolean;
   readonly description?: string;
+  /** The alias's response cache (src/cache/); absent: its answers are not cached. */
+  readonly cache?: ModelCacheConfig;
+}
+
+/** Who shares response cache entries: each key, everyone, or the keys with one metadata value. */
+export type CacheScope = 'key' | 'shared' | `metadata:${string}`;
+
+/** An alias's response cache. */
+export interface ModelCacheConfig {
+  readonly ttlMs: number;
+  readonly scope: CacheScope;
+  /** The largest answer stored; a larger one is served and not stored. */
+  readonly maxEntryBytes: number;
+  /** Only chat and completions requests with temperature 0 or a seed (embeddings always). */
+  readonly deterministicOnly: boolean;
+}
+
+/** Where response cache entries live. */
+export interface CacheConfig {
+  readonly store: 'memory' | 'redis';
+  /** The memory store's bound on the bytes of its entries. */
+  readonly maxBytes: number;
+  /** How long identical concurrent requests wait for the first one. */
+  readonly lockWaitMs: number;
 }
 
 export type ClassifierMode = 'learned' | 'heuristic' | 'embeddings' | 'llm';
@@ -357,6 +381,7 @@ export interface Config {
   readonly classifier: ClassifierConfig;
   readonly auth: AuthConfig;
   readonly budgets: BudgetsConfig;
+  readonly cache: CacheConfig;
   /** The alias that serves requests sent without `model` (vLLM and TGI default it too); null: `model` is required. */
   readonly defaultModel: string | null;
   readonly models: Readonly<Record<string, ModelConfig>>;

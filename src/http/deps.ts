@@ -1,6 +1,7 @@
 // What the request listeners are built from: the live state and the process's services. Its own module
 // so that app.ts, the koa route table and the inference lane all import it and none imports another.
 import type { BudgetService } from '../budgets/service.js';
+import type { ResponseCache } from '../cache/service.js';
 import type { Logger } from '../observability/logger.js';
 import type { RouterMetrics } from '../observability/metrics.js';
 import type { ProxyDeps } from '../proxy/attempts.js';
@@ -17,6 +18,8 @@ export interface AppDeps {
   readonly reload: (trigger: ReloadTrigger) => Promise<ReloadResult>;
   /** Keys and budgets; null when the router runs open (no keys, no admin token). */
   readonly budgets: BudgetService | null;
+  /** The response cache (src/cache/); absent or null: no alias is cached. */
+  readonly cache?: ResponseCache | null;
   /** /metrics is served by a listener of its own (server.metricsPort), so not on this one. */
   readonly metricsListener: boolean;
 }

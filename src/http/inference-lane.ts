@@ -56,7 +56,8 @@ function serveCall({ state, logger, metrics, budgets }: LaneDeps): ServeCall {
       if (method === 'POST') {
         const key = budgets === null ? null : await identifyCaller(req.headers.authorization, state, budgets);
         result = await handler({ req, res, record, key });
-        if (result.answer === null) render(result.error, record, res, logger);
+        // A cache hit or a replay has no attempt's answer: only its error (the client gone) is rendered.
+        if (result.answer === null && (result.served === 'engine' || result.error !== null)) render(result.error, record, res, logger);
       } else {
         refuse(method, path, record, res);
       }

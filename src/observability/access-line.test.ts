@@ -26,7 +26,21 @@ const ATTEMPT: AttemptResult = {
 
 function answered(answer: Partial<AttemptResult>, fields: Partial<RequestResult> = {}): RequestResult {
   const attempt = { ...ATTEMPT, ...answer };
-  return { endpoint: 'chat', stream: false, model: null, complexity: null, tier: null, reason: null, attempts: [attempt], answer: attempt, costNanoUsd: null, error: null, ...fields };
+  return {
+    endpoint: 'chat',
+    stream: false,
+    model: null,
+    complexity: null,
+    tier: null,
+    reason: null,
+    attempts: [attempt],
+    answer: attempt,
+    costNanoUsd: null,
+    error: null,
+    served: 'engine',
+    cache: null,
+    ...fields,
+  };
 }
 
 function parse(line: string): Record<string, unknown> {
@@ -49,6 +63,8 @@ t.test('a routed request: every field it has, in the logger envelope', async (t)
     answer,
     costNanoUsd: null,
     error: null,
+    served: 'engine',
+    cache: null,
   };
   const line = parse(formatAccessLine(facts, result));
   t.match(line, { level: 'info', time: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, service: 'switchyard', msg: 'request' });
@@ -106,4 +122,12 @@ t.test('token counts an engine sent as out-of-range numbers are written as null,
   const line = parse(formatAccessLine({ ...facts, requestId: 'req-3' }, answered({ promptTokens: JSON.parse('1e400') as number, completionTokens: 7 })));
   t.equal(line['promptTokens'], null);
   t.equal(line['completionTokens'], 7);
+});
+
+t.test('the response cache: the line says hit, miss or bypass for aliases with a cache, nothing otherwise', async (t) => {
+  const hit = parse(formatAccessLine({ ...facts, requestId: 'req-4' }, { ...answered({}), attempts: [], answer: null, served: 'cache', cache: 'hit' }));
+  t.equal(hit['cache'], 'hit');
+  t.notOk('attempts' in hit);
+  t.equal(parse(formatAccessLine({ ...facts, requestId: 'req-5' }, answered({}, { cache: 'miss' })))['cache'], 'miss');
+  t.notOk('cache' in parse(formatAccessLine({ ...facts, requestId: 'req-6' }, answered({}))));
 });

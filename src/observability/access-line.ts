@@ -37,6 +37,7 @@ export function formatAccessLine(facts: AccessFacts, result: RequestResult | nul
     const last = result.attempts[result.attempts.length - 1];
     if (last !== undefined) line += `,"pool":${text(last.pool)},"replica":${text(last.replica)}`;
     line += `,"stream":${result.stream}`;
+    if (result.cache !== null) line += `,"cache":"${result.cache}"`;
   }
   line += `,"outcome":${text(facts.outcome)}`;
   const { error } = facts;

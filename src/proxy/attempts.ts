@@ -58,6 +58,8 @@ export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<R
     answer: null,
     costNanoUsd: null,
     error: null,
+    served: 'engine',
+    cache: null,
   };
   // Aborted while it was classified or reserved (the client left, or the deadline passed): no
   // attempt starts, and the retry budget does not count the request.

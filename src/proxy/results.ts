@@ -61,6 +61,10 @@ export interface RequestResult {
   readonly costNanoUsd: number | null;
   /** What ended a request without an answer: the error to render, or the client leaving (ClientGone). */
   readonly error: unknown;
+  /** Who answered: an engine (through the attempts), the response cache, or an idempotent replay. */
+  readonly served: 'engine' | 'cache' | 'replay';
+  /** The response cache's part (x-switchyard-cache); null when the alias has no cache. */
+  readonly cache: 'hit' | 'miss' | 'bypass' | null;
 }
 
 /** Writable only for the code that builds the result; everyone else gets the readonly view. */
@@ -87,6 +91,8 @@ export function endedEarly(
     answer: null,
     costNanoUsd: null,
     error,
+    served: 'engine',
+    cache: null,
   };
 }
 

@@ -3,8 +3,8 @@
 // Every routing and budget decision is the plan's (src/routing/plan.ts); this file only does the I/O,
 // and returns what the request did (src/proxy/results.ts) for the lane's access line and metrics.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { closeMeter, openMeter, type Charged, type Meter } from '../../budgets/meter.js';
-import { nanoToUsd } from '../../cost/money.js';
+import { performance } from 'node:perf_hooks';
+import { closeMeter, openMeter, type Meter } from '../../budgets/meter.js';
 import type { BudgetService } from '../../budgets/service.js';
 import type { KeyRecord } from '../../budgets/types.js';
 import type { RouterMetrics } from '../../observability/metrics.js';
@@ -16,6 +16,7 @@ import { watchRequest } from '../../proxy/request-lifetime.js';
 import { findRoute } from '../../routing/decide.js';
 import { parseRequest, type Endpoint } from '../../routing/inference-request.js';
 import { admit, planRequest, type Caller, type RequestPlan } from '../../routing/plan.js';
+import type { CacheCall, ResponseCache } from '../../cache/service.js';
 import { readJsonBody } from '../read-json.js';
 import type { RouterState } from '../state.js';
 
@@ -31,7 +32,7 @@ export interface InferenceCall {
 export type InferenceHandler = (call: InferenceCall) => Promise<RequestResult>;
 
 /** Serves one endpoint. Never throws: the lane renders the result's error when there is no answer. */
-export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDeps, budgets: BudgetService | null): InferenceHandler {
+export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDeps, budgets: BudgetService | null, cache: ResponseCache | null = null): InferenceHandler {
   return async ({ req, res, record, key }) => {
     // Read once: a reload during this request does not change the config it runs on.
     const runtime = state.runtime;
@@ -39,6 +40,7 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
     let stream = false;
     let model: string | null = null;
     let plan: RequestPlan<Pool> | null = null;
+    let cached: CacheCall | null = null;
     try {
       const body = await readJsonBody(req, runtime.config.server.maxBodyBytes, JSON_BODY);
       const request = parseRequest(endpoint, body, runtime.config.defaultModel);
@@ -62,11 +64,34 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
       res.setHeader('x-switchyard-tier', plan.tier.name);
       res.setHeader('x-switchyard-reason', plan.reason);
       if (state.draining) res.setHeader('connection', 'close');
+      // The response cache (src/cache/service.ts): a hit is served here, before anything is reserved.
+      if (cache !== null) {
+        const { config } = runtime;
+        const deadlineMs = config.server.requestTimeoutMs - (performance.now() - record.startedAt);
+        const { headers } = req;
+        const cacheConfig = config.models[plan.alias]?.cache;
+        cached = await cache.open({
+          config: cacheConfig,
+          settings: config.cache,
+          plan,
+          request,
+          key,
+          headers,
+          res,
+          requestId: record.requestId,
+          abort: lifetime.abort,
+          deadlineMs,
+        });
+        if (cached?.served != null) {
+          lifetime.dispose();
+          return cached.served;
+        }
+      }
 
       const { reservation } = plan;
       let meter: Meter | null = null;
       if (key !== null && budgets !== null && reservation !== null) {
-        meter = await openMeter(budgets, key, request, reservation, res);
+        meter = await openMeter(budgets, key, request, reservation.estimate, reservation.tokens, res);
       }
       // Never throws: a client gone while its reservation was made, or attempts that all failed, come
       // back as its error, and the reservation is settled all the same (at zero when no engine worked).
@@ -80,7 +105,7 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
           abort: lifetime.abort,
           guard: meter?.guard ?? null,
           metered: meter !== null,
-          recorder: null,
+          recorder: cached?.recorder ?? null,
           // An unmetered request (the store away, fail-open) gets no caps: they exist for the budget.
           outputCaps: meter === null ? null : plan.caps,
         },
@@ -88,12 +113,18 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
       );
       lifetime.dispose();
       if (meter !== null && budgets !== null && reservation !== null && key !== null) {
-        const charged = closeMeter(budgets, meter, result, plan.chain);
-        countKeyTokens(proxy.metrics, key.id, result.tier ?? plan.tier.name, result, charged);
+        const tokens = closeMeter(budgets, meter, result, reservation.estimate);
+        countKeyTokens(proxy.metrics, key.id, result.tier ?? plan.tier.name, result, tokens);
       }
-      return result;
+      if (cached === null) return result;
+      // A strict budget's cap on the upstream body depends on the key, not the request: its answer is not stored.
+      const capped = meter !== null && result.answer !== null && plan.caps?.has(result.answer.pool) === true;
+      await cached.finish(result, capped);
+      return { ...result, cache: cached.status };
     } catch (thrown) {
-      return endedEarly(endpoint, stream, model, plan, thrown);
+      // Identical requests waiting for this one must not wait for an answer that will never come.
+      void cached?.finish(null, false);
+      return { ...endedEarly(endpoint, stream, model, plan, thrown), cache: cached?.status ?? null };
     }
   };
 }
@@ -104,23 +135,21 @@ function callerOf(key: KeyRecord | null, budgets: BudgetService | null): Caller 
   return { key, usedShare: budgets === null ? 0 : budgets.usedShare(key.id), budgets: budgets?.settings ?? null };
 }
 
-/** The tokens settled, by direction (the engine's prompt count when it gave one, the rest is completion), and the dollars. */
-function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, result: RequestResult, charged: Charged): void {
-  const total = charged.tokens;
+/** The tokens settled, by direction: the engine's prompt count when it gave one, the rest is completion. */
+function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, result: RequestResult, total: number): void {
   const prompt = result.answer?.promptTokens ?? total;
   metrics.keyTokens.series(keyId, tier, 'prompt').inc(prompt);
   metrics.keyTokens.series(keyId, tier, 'completion').inc(Math.max(0, total - prompt));
-  if (charged.nanoUsd > 0) metrics.cost.keyCost.series(keyId, tier).inc(nanoToUsd(charged.nanoUsd));
 }
 
 /** Inference bodies must be sent as JSON (a 415 otherwise). */
 const JSON_BODY = { requireJsonType: true } as const;
 
 /** The inference route table, path → handler: built once, served by the inference lane alone (koa has no inference routes). */
-export function inferenceRoutes(state: RouterState, proxy: ProxyDeps, budgets: BudgetService | null): ReadonlyMap<string, InferenceHandler> {
+export function inferenceRoutes(state: RouterState, proxy: ProxyDeps, budgets: BudgetService | null, cache: ResponseCache | null = null): ReadonlyMap<string, InferenceHandler> {
   return new Map([
-    ['/v1/chat/completions', inference('chat', state, proxy, budgets)],
-    ['/v1/completions', inference('completions', state, proxy, budgets)],
-    ['/v1/embeddings', inference('embeddings', state, proxy, budgets)],
+    ['/v1/chat/completions', inference('chat', state, proxy, budgets, cache)],
+    ['/v1/completions', inference('completions', state, proxy, budgets, cache)],
+    ['/v1/embeddings', inference('embeddings', state, proxy, budgets, cache)],
   ]);
 }

@@ -1,0 +1,33 @@
+// The cache store router.yaml asks for, made once at startup (a reload does not move the cache: a
+// change of cache.store or maxBytes takes a restart). Redis is reached with budgets.redis's
+// settings, on a connection of its own, so large entries never queue behind budget scripts.
+import type { Registry } from 'prom-client';
+import { createRedisClient, closeClient } from '../budgets/redis-connection.js';
+import { redisConnectionOptions } from '../budgets/redis-options.js';
+import type { Config } from '../config/types.js';
+import type { Logger } from '../observability/logger.js';
+import { MemoryCacheStore } from './memory-store.js';
+import { createCacheMetrics } from './metrics.js';
+import { RedisCacheStore } from './redis-store.js';
+import { ResponseCache } from './service.js';
+
+/**
+ * The router's response cache. Made whether or not an alias has a cache block yet, so a reload can turn
+ * one on; it costs nothing until one does (a Redis store connects at once, as the budgets do).
+ */
+export function createResponseCache(config: Config, env: NodeJS.ProcessEnv, logger: Logger, registry: Registry): ResponseCache {
+  const metrics = createCacheMetrics(registry);
+  const { redis } = config.budgets;
+  if (config.cache.store === 'redis' && redis !== undefined) {
+    const client = createRedisClient({
+      ...redisConnectionOptions(redis, env),
+      keyPrefix: redis.keyPrefix,
+      onError: (error) => logger.warn({ err: error }, 'response cache (Redis) connection problem'),
+    });
+    return new ResponseCache(new RedisCacheStore(client, redis.keyPrefix, () => closeClient(client)), metrics);
+  }
+  const bytes = metrics.bytes.labels({ store: 'memory' });
+  const evictions = metrics.evictions.labels({ store: 'memory' });
+  const store = new MemoryCacheStore(config.cache.maxBytes, { evicted: (count) => evictions.inc(count), bytes: (total) => bytes.set(total) });
+  return new ResponseCache(store, metrics);
+}

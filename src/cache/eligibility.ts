@@ -1,0 +1,68 @@
+// What may be cached: the request (the alias opted in, the client's Cache-Control, deterministic
+// sampling when the alias asks for it) and the answer (complete, successful, not filtered, not cut by
+// a limit the key does not carry). The recorder already keeps only complete answers; these are the
+// rules on top.
+import type { ModelCacheConfig } from '../config/types.js';
+import type { InferenceRequest } from '../routing/inference-request.js';
+import type { CacheEntry } from './entry.js';
+
+/** What the client's Cache-Control asks of the cache (RFC 9111 section 5.2.1 request directives). */
+export interface ClientDirectives {
+  /** `no-cache`: do not answer from the cache (the answer may still be stored). */
+  readonly lookup: boolean;
+  /** `no-store`: neither read nor write. */
+  readonly store: boolean;
+}
+
+const ALL: ClientDirectives = { lookup: true, store: true };
+const NO_LOOKUP: ClientDirectives = { lookup: false, store: true };
+const NEITHER: ClientDirectives = { lookup: false, store: false };
+const DIRECTIVE = /(?:^|,)\s*(no-cache|no-store)\s*(?:=\s*(?:"[^"]*"|[^,]*))?\s*(?=,|$)/gi;
+
+/** Reads the header (node joins repeated headers with ", "); unknown directives are ignored, as RFC 9111 says. */
+export function clientDirectives(header: string | undefined): ClientDirectives {
+  if (header === undefined || header === '') return ALL;
+  let noCache = false;
+  for (const match of header.matchAll(DIRECTIVE)) {
+    if (match[1]!.toLowerCase() === 'no-store') return NEITHER;
+    noCache = true;
+  }
+  return noCache ? NO_LOOKUP : ALL;
+}
+
+/** Whether the answer is the same every time, as far as the request says: temperature 0 or a fixed seed. */
+export function isDeterministic(request: InferenceRequest): boolean {
+  if (request.endpoint === 'embeddings') return true;
+  const { temperature, seed } = request.body;
+  return temperature === 0 || (typeof seed === 'number' && Number.isInteger(seed));
+}
+
+/** The request's side: null when it may use the cache, else why not (the bypass's reason, for the log). */
+export function requestBypass(config: ModelCacheConfig, request: InferenceRequest, directives: ClientDirectives): string | null {
+  if (!directives.lookup && !directives.store) return 'no-store';
+  if (config.deterministicOnly && !isDeterministic(request)) return 'not-deterministic';
+  return null;
+}
+
+/**
+ * The answer's side. `capped`: the router put an output cap on the upstream body (strict budgets),
+ * which depends on the key's budget, not on the request: a "length" stop then is not the request's answer.
+ */
+export function storable(entry: CacheEntry, request: InferenceRequest, capped: boolean): boolean {
+  if (entry.status !== 200) return false;
+  for (const reason of entry.finish) {
+    if (reason === 'content_filter') return false;
+    if (reason === 'length' && (capped || !setsOutputLimit(request))) return false;
+  }
+  return true;
+}
+
+/**
+ * A length stop is the request's own answer only when the client set the limit (it is then in the key);
+ * otherwise it came from an engine default or the context window, and must not be served for ever
+ * (HKUDS/LightRAG pull 3446 cached truncated answers).
+ */
+function setsOutputLimit(request: InferenceRequest): boolean {
+  const { body } = request;
+  return typeof body['max_tokens'] === 'number' || typeof body['max_completion_tokens'] === 'number';
+}

@@ -1,0 +1,59 @@
+// Serving a cache hit: the stored answer replayed as a new response (its own id and created), with
+// x-switchyard-cache: hit and its age; the request's result, and what the hit saved. A hit reserves
+// and settles nothing: its tokens are not charged to the key's budget (LiteLLM replayed a hit's
+// tokens into its spend reports, BerriAI/litellm issue 39057); they are counted apart, per key.
+import type { RequestResult } from '../proxy/results.js';
+import { entryAgeSeconds, type CacheEntry } from './entry.js';
+import type { CacheMetrics } from './metrics.js';
+import { replay } from './replay.js';
+import type { CacheRequest } from './service.js';
+
+const ID_PREFIX = { chat: 'chatcmpl-', completions: 'cmpl-', embeddings: '' } as const;
+
+/** The hit's result; null when the entry could not be read in the shape asked for (nothing was written). */
+export async function serveHit(call: CacheRequest, entry: CacheEntry, metrics: CacheMetrics): Promise<RequestResult | null> {
+  const { plan, request, res } = call;
+  let error: unknown = null;
+  try {
+    await replay(res, entry, {
+      stream: request.stream,
+      clientWantsUsage: request.clientWantsUsage,
+      identity: { id: `${ID_PREFIX[request.endpoint]}${call.requestId}`, created: Math.floor(Date.now() / 1000) },
+      // A hit costs nothing: the answer was paid for when it was made.
+      headers: { 'x-switchyard-cache': 'hit', age: String(entryAgeSeconds(entry, Date.now())), 'x-switchyard-tier': entry.tier, 'x-switchyard-cost-usd': '0' },
+      abort: call.abort,
+    });
+  } catch (thrown) {
+    if (!res.headersSent) return null;
+    error = thrown;
+  }
+  countSaved(call, entry, metrics);
+  return {
+    endpoint: request.endpoint,
+    stream: request.stream,
+    model: plan.alias,
+    complexity: plan.complexity,
+    tier: entry.tier,
+    reason: plan.reason,
+    attempts: [],
+    answer: null,
+    costNanoUsd: 0,
+    error,
+    served: 'cache',
+    cache: 'hit',
+  };
+}
+
+function countSaved(call: CacheRequest, entry: CacheEntry, metrics: CacheMetrics): void {
+  const { usage } = entry;
+  const alias = call.plan.alias;
+  if (usage !== null) {
+    metrics.savedTokens.series(alias, entry.tier, 'prompt').inc(usage.prompt);
+    metrics.savedTokens.series(alias, entry.tier, 'completion').inc(usage.completion);
+    if (call.key !== null) {
+      metrics.keyTokens.series(call.key.id, entry.tier, 'prompt').inc(usage.prompt);
+      metrics.keyTokens.series(call.key.id, entry.tier, 'completion').inc(usage.completion);
+    }
+  }
+  if (entry.costNanoUsd !== null) metrics.savedUsd.series(alias, entry.tier).inc(entry.costNanoUsd / 1e9);
+}

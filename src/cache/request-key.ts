@@ -1,0 +1,67 @@
+// The cache key of a request: SHA-256 over who may share the answer (the scope, set by the server,
+// never by the client), the endpoint, the alias, the tier the plan chose, and the body in RFC 8785
+// canonical form without the fields that only say how the answer travels or who is tracked. The tier
+// is in it because a pin, budget pressure or a key's `tiers` list changes which model answers: a key
+// barred from `large` must never get `large`'s answer. Everything else stays in, unknown fields too
+// (a deny-list: LiteLLM once keyed on `messages` alone, BerriAI/litellm issue 894, and left `top_k`
+// out, issue 5049). SHA-256 rather than a fast hash: shared scopes need collision resistance.
+import { createHash } from 'node:crypto';
+import type { KeyRecord } from '../budgets/types.js';
+import type { CacheScope } from '../config/types.js';
+import type { Endpoint } from '../routing/endpoint.js';
+import { canonicalJson } from './canonical-json.js';
+
+/**
+ * Transport and tracking fields (openai/openai-openapi openapi.yaml @f85dbe22, ModelResponseProperties:
+ * `user` "is being replaced by `safety_identifier` and `prompt_cache_key`"; `store` and `metadata` are
+ * stored-completion bookkeeping). `model` is replaced by the alias. vLLM's `cache_salt` stays in.
+ */
+export const EXCLUDED_FIELDS: ReadonlySet<string> = new Set([
+  'model',
+  'stream',
+  'stream_options',
+  'user',
+  'safety_identifier',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'store',
+  'metadata',
+]);
+
+const VERSION = 'sy-cache-v1';
+
+export interface KeyMaterial {
+  /** From cacheScope(): whose entries these are. */
+  readonly scope: string;
+  readonly endpoint: Endpoint;
+  readonly alias: string;
+  readonly tier: string;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** 64 lowercase hex digits. Throws a RangeError only for a body nested past read-json's bound, which never gets here. */
+export function requestKey(material: KeyMaterial): string {
+  const kept: Record<string, unknown> = {};
+  for (const name of Object.keys(material.body)) {
+    const value = material.body[name];
+    // A top-level null is the default ("null always means the default"); nested values are kept as sent.
+    if (value === null || value === undefined || EXCLUDED_FIELDS.has(name)) continue;
+    kept[name] = value;
+  }
+  const text = `${VERSION}\0${material.scope}\0${material.endpoint}\0${material.alias}\0${material.tier}\0${canonicalJson(kept)}`;
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Whose entries a request may read and write. Anonymous callers (no auth) share `anon`. With
+ * `metadata:<field>`, keys that carry the field share by its value; a key without it keeps its own.
+ */
+export function cacheScope(scope: CacheScope, key: KeyRecord | null): string {
+  if (scope === 'shared') return 'shared';
+  const own = key === null ? 'anon' : `key:${key.id}`;
+  if (scope === 'key' || key === null) return own;
+  const field = scope.slice('metadata:'.length);
+  const value = Object.hasOwn(key.metadata, field) ? key.metadata[field] : undefined;
+  // JSON-quoted: a metadata value is free text and must not be able to imitate another scope.
+  return value === undefined ? own : `meta:${JSON.stringify(field)}=${JSON.stringify(value)}`;
+}

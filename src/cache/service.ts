@@ -1,0 +1,150 @@
+// The response cache as the inference handler uses it, between the plan and the reservation:
+// open() decides (bypass, hit, or miss), serves a hit at once (hit.ts), and for a miss hands the
+// attempts a recorder; finish() stores the answer when it may be kept and lets waiting identical
+// requests go. A store that fails (Redis away) is counted and the request goes on without the cache:
+// never an error for the client.
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { KeyRecord } from '../budgets/types.js';
+import type { CacheConfig, ModelCacheConfig } from '../config/types.js';
+import type { AbortSwitch } from '../proxy/abort-switch.js';
+import type { RequestResult } from '../proxy/results.js';
+import type { InferenceRequest } from '../routing/inference-request.js';
+import type { RequestPlan } from '../routing/plan.js';
+import { clientDirectives, requestBypass, storable } from './eligibility.js';
+import { serveHit } from './hit.js';
+import type { CacheMetrics } from './metrics.js';
+import { Recorder } from './recorder.js';
+import { cacheScope, requestKey } from './request-key.js';
+import { SingleFlight, type Flight } from './single-flight.js';
+import type { CacheStore } from './store.js';
+
+export interface CacheRequest {
+  /** The alias's cache block; absent: the alias is not cached (open() returns null). */
+  readonly config: ModelCacheConfig | undefined;
+  /** The router-wide block in force (lockWaitMs). */
+  readonly settings: CacheConfig;
+  readonly plan: RequestPlan<unknown>;
+  readonly request: InferenceRequest;
+  readonly key: KeyRecord | null;
+  readonly headers: IncomingHttpHeaders;
+  readonly res: ServerResponse;
+  readonly requestId: string;
+  readonly abort: AbortSwitch;
+  /** The time left before the request's deadline: the longest it may wait, and the lock's lifetime. */
+  readonly deadlineMs: number;
+}
+
+/** One request's use of the cache. */
+export interface CacheCall {
+  readonly status: 'hit' | 'miss' | 'bypass';
+  /** A hit's result: the answer was served from the cache (or the client left during it). */
+  readonly served: RequestResult | null;
+  /** For a miss: give it to the attempts, so the answer can be stored. */
+  readonly recorder: Recorder | null;
+  /** Stores the answer if it may be kept, and releases identical requests waiting for it. Never throws. */
+  finish(result: RequestResult | null, capped: boolean): Promise<void>;
+}
+
+const NOTHING = (): Promise<void> => Promise.resolve();
+
+export class ResponseCache {
+  /** This router in lock owners, so a lock names the router and request that hold it. */
+  private readonly routerId = randomUUID().slice(0, 8);
+  private readonly flights = new SingleFlight();
+
+  constructor(
+    readonly store: CacheStore,
+    private readonly metrics: CacheMetrics,
+  ) {}
+
+  async open(call: CacheRequest): Promise<CacheCall | null> {
+    const { config, plan, request, res } = call;
+    if (config === undefined) return null;
+    const directives = clientDirectives(headerText(call.headers['cache-control']));
+    const lookups = this.metrics.lookups;
+    if (requestBypass(config, request, directives) !== null) return this.bypass(res, plan.alias);
+    const hash = requestKey({ scope: cacheScope(config.scope, call.key), endpoint: request.endpoint, alias: plan.alias, tier: plan.tier.name, body: request.body });
+    let flight: Flight | null = null;
+    if (directives.lookup) {
+      try {
+        flight = await this.flights.join({
+          store: this.store,
+          hash,
+          owner: `${this.routerId}:${call.requestId}`,
+          lockTtlMs: Math.max(1, Math.ceil(call.deadlineMs)),
+          waitMs: Math.min(call.settings.lockWaitMs, call.deadlineMs),
+          abort: call.abort,
+        });
+      } catch (thrown) {
+        if (call.abort.aborted) throw thrown;
+        this.metrics.storeErrors.inc({ operation: 'get' });
+        return this.bypass(res, plan.alias);
+      }
+      if (flight.waited) this.metrics.waits.inc({ model: plan.alias, outcome: flight.kind });
+      if (flight.kind === 'hit') {
+        const served = await serveHit(call, flight.entry, this.metrics);
+        if (served !== null) {
+          lookups.series(plan.alias, 'hit').inc();
+          return { status: 'hit', served, recorder: null, finish: NOTHING };
+        }
+        // An entry that cannot be served in the shape asked for: answered by an engine, and stored again.
+        flight = null;
+      }
+    }
+    lookups.series(plan.alias, directives.lookup ? 'miss' : 'bypass').inc();
+    res.setHeader('x-switchyard-cache', directives.lookup ? 'miss' : 'bypass');
+    const recorder = new Recorder(config.maxEntryBytes);
+    const release = flight?.kind === 'lead' ? flight.release : NOTHING;
+    return {
+      status: directives.lookup ? 'miss' : 'bypass',
+      served: null,
+      recorder,
+      finish: (result, capped) => this.finish(result, capped, { config, request, hash, recorder, release, alias: plan.alias }),
+    };
+  }
+
+  private async finish(result: RequestResult | null, capped: boolean, miss: Miss): Promise<void> {
+    const { stores } = this.metrics;
+    const entry = result === null ? null : miss.recorder.entry(result, Date.now());
+    if (entry !== null && storable(entry, miss.request, capped)) {
+      try {
+        await this.store.set(miss.hash, entry, miss.config.ttlMs);
+        stores.series(miss.alias, 'stored').inc();
+      } catch {
+        this.metrics.storeErrors.inc({ operation: 'set' });
+        stores.series(miss.alias, 'error').inc();
+      }
+    } else {
+      stores.series(miss.alias, miss.recorder.state === 'oversized' ? 'oversized' : 'not_cacheable').inc();
+    }
+    try {
+      await miss.release();
+    } catch {
+      this.metrics.storeErrors.inc({ operation: 'unlock' });
+    }
+  }
+
+  private bypass(res: ServerResponse, alias: string): CacheCall {
+    this.metrics.lookups.series(alias, 'bypass').inc();
+    res.setHeader('x-switchyard-cache', 'bypass');
+    return { status: 'bypass', served: null, recorder: null, finish: NOTHING };
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+interface Miss {
+  readonly config: ModelCacheConfig;
+  readonly request: InferenceRequest;
+  readonly hash: string;
+  readonly recorder: Recorder;
+  readonly release: () => Promise<void>;
+  readonly alias: string;
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}

@@ -1,0 +1,129 @@
+// Identical concurrent cacheable requests wait for the first instead of all reaching the GPU. In this
+// router, a map from request key to the running leader's promise; across routers, a lock in the store
+// (SET NX with the leader's id, expiring with the request deadline). A follower looks the entry up
+// again when the leader is done, or, for a leader on another router, polls with jittered backoff
+// (25 ms doubling to 250 ms). A leader with nothing to store (a failure, a filtered answer) releases
+// its lock and one follower takes over: followers never inherit the leader's error. Nobody waits past
+// lockWaitMs or its own deadline; then it runs uncoordinated.
+import { performance } from 'node:perf_hooks';
+import type { AbortSwitch } from '../proxy/abort-switch.js';
+import { ClientGone } from '../proxy/request-lifetime.js';
+import type { CacheEntry } from './entry.js';
+import type { CacheStore } from './store.js';
+
+export interface FlightRequest {
+  readonly store: CacheStore;
+  readonly hash: string;
+  /** This request's id in the lock: `<routerId>:<requestId>`. */
+  readonly owner: string;
+  /** How long a lock lives if its leader never releases it (its router died): the request deadline. */
+  readonly lockTtlMs: number;
+  /** How long this request may wait for another's answer. */
+  readonly waitMs: number;
+  readonly abort: AbortSwitch;
+}
+
+export type Flight =
+  /** The entry, found at once (`waited` false) or after waiting for a leader. */
+  | { readonly kind: 'hit'; readonly entry: CacheEntry; readonly waited: boolean }
+  /** This request computes the answer; `release` once it is stored (or there is nothing to store). */
+  | { readonly kind: 'lead'; readonly waited: boolean; readonly release: () => Promise<void> }
+  /** Waited as long as allowed: compute without coordination. */
+  | { readonly kind: 'alone'; readonly waited: true };
+
+const FIRST_POLL_MS = 25;
+const MAX_POLL_MS = 250;
+
+export class SingleFlight {
+  private readonly leaders = new Map<string, Promise<void>>();
+
+  constructor(private readonly random: () => number = Math.random) {}
+
+  /** Rejects with the abort's reason when the request is aborted while waiting, and with a store's error. */
+  async join(request: FlightRequest): Promise<Flight> {
+    const { store, hash, abort } = request;
+    const deadline = performance.now() + request.waitMs;
+    let waited = false;
+    for (;;) {
+      const entry = await store.get(hash);
+      if (entry !== null) return { kind: 'hit', entry, waited };
+      const running = this.leaders.get(hash);
+      if (running !== undefined) {
+        waited = true;
+        if (!(await until(running, deadline, abort))) return { kind: 'alone', waited: true };
+        continue;
+      }
+      return this.lead(request, deadline, waited);
+    }
+  }
+
+  /** Leads in this router; across routers, leads or polls for the leader's answer while local followers wait on it. */
+  private async lead(request: FlightRequest, deadline: number, waitedBefore: boolean): Promise<Flight> {
+    const { store, hash, owner, abort } = request;
+    let done = (): void => {};
+    const flight = new Promise<void>((resolve) => (done = resolve));
+    this.leaders.set(hash, flight);
+    const releaseHere = (): void => {
+      if (this.leaders.get(hash) === flight) this.leaders.delete(hash);
+      done();
+    };
+    const leading = (waited: boolean): Flight => ({
+      kind: 'lead',
+      waited,
+      release: async () => {
+        releaseHere();
+        await store.unlock(hash, owner);
+      },
+    });
+    let waited = waitedBefore;
+    try {
+      if (await store.lock(hash, owner, request.lockTtlMs)) return leading(waited);
+      for (let pollMs = FIRST_POLL_MS; ; pollMs = Math.min(MAX_POLL_MS, pollMs * 2)) {
+        waited = true;
+        const jittered = pollMs * (0.5 + this.random() / 2);
+        if (!(await until(null, Math.min(deadline, performance.now() + jittered), abort)) && performance.now() >= deadline) {
+          releaseHere();
+          return { kind: 'alone', waited: true };
+        }
+        const entry = await store.get(hash);
+        if (entry !== null) {
+          releaseHere();
+          return { kind: 'hit', entry, waited };
+        }
+        if (await store.lock(hash, owner, request.lockTtlMs)) return leading(waited);
+      }
+    } catch (thrown) {
+      releaseHere();
+      throw thrown;
+    }
+  }
+}
+
+/**
+ * Resolves true when `event` settles (null: never), false at `deadline` (performance.now()); rejects
+ * with the abort's reason when the request is aborted first.
+ */
+function until(event: Promise<void> | null, deadline: number, abort: AbortSwitch): Promise<boolean> {
+  if (abort.aborted) return Promise.reject(abort.reason ?? new ClientGone());
+  const left = deadline - performance.now();
+  if (left <= 0) return Promise.resolve(false);
+  return new Promise<boolean>((resolve, reject) => {
+    const finish = (): void => {
+      clearTimeout(timer);
+      abort.off('abort', onAbort);
+    };
+    const onAbort = (): void => {
+      finish();
+      reject(abort.reason ?? new ClientGone());
+    };
+    const timer = setTimeout(() => {
+      finish();
+      resolve(false);
+    }, left);
+    abort.once('abort', onAbort);
+    event?.then(() => {
+      finish();
+      resolve(true);
+    }, onAbort);
+  });
+}

@@ -1,0 +1,18 @@
+// Where cache entries live: this router's memory (memory-store.ts) or a Redis every router shares
+// (redis-store.ts). Both answer by the request key's hex digest. A store call that fails rejects; the
+// cache (service.ts) counts it and carries on without the cache for that request.
+import type { CacheEntry } from './entry.js';
+
+export interface CacheStore {
+  readonly kind: 'memory' | 'redis';
+  get(hash: string): Promise<CacheEntry | null>;
+  set(hash: string, entry: CacheEntry, ttlMs: number): Promise<void>;
+  /**
+   * Claims the right to compute `hash` across routers for `ttlMs`; true when this caller has it.
+   * A store only one router uses always says true (the in-process single-flight is enough).
+   */
+  lock(hash: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the claim up, only if `owner` still holds it. */
+  unlock(hash: string, owner: string): Promise<void>;
+  close(): Promise<void>;
+}

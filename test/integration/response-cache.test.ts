@@ -1,0 +1,245 @@
+// The response cache through the official openai SDK against a real router and a scripted engine:
+// hit/miss/bypass headers and age, equal bodies in other bytes, stream↔plain cross hits, Cache-Control,
+// what is never stored, key scopes, concurrent identical requests, and that a hit charges nothing.
+import { createHash } from 'node:crypto';
+import t, { type Test } from 'tap';
+import { chatStreamEvents, echoCompletion, startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
+import { configFor, startTestRouter, type TestRouter } from '../fixtures/start-router.js';
+import { ADMIN_TOKEN } from '../fixtures/wait.js';
+
+const engine = await startFakeEngine();
+t.teardown(() => engine.close());
+
+const SECRET_A = 'sk-team-a-0123456789abcdef';
+const SECRET_B = 'sk-team-b-0123456789abcdef';
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+function config(cache: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+  const base = configFor({ gpu: [engine.url] });
+  return { ...base, models: { gpu: { tiers: ['gpu'], cache: { deterministicOnly: false, ...cache } } }, ...extra };
+}
+
+async function router(t: Test, raw: unknown): Promise<TestRouter> {
+  engine.requests.length = 0;
+  engine.respond = null;
+  const test = await startTestRouter(raw, { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN });
+  t.teardown(() => test.close());
+  return test;
+}
+
+interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+}
+
+async function post(test: TestRouter, body: string | Record<string, unknown>, headers: Record<string, string> = {}): Promise<Reply> {
+  const res = await fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+/** A deterministic chat request (temperature 0); `extra` fields for the requests sent without the SDK. */
+function ask(content: string): { model: string; messages: { role: 'user'; content: string }[]; temperature: number };
+function ask(content: string, extra: Record<string, unknown>): Record<string, unknown>;
+function ask(content: string, extra: Record<string, unknown> = {}) {
+  return { model: 'gpu', messages: [{ role: 'user' as const, content }], temperature: 0, ...extra };
+}
+
+t.test('a repeated request is a hit: same answer, new id, x-switchyard-cache and age; the engine saw one', async (t) => {
+  const test = await router(t, config());
+  const first = await test.client.chat.completions.create(ask('capital of France?')).withResponse();
+  t.equal(first.response.headers.get('x-switchyard-cache'), 'miss');
+  t.equal(first.response.headers.get('age'), null);
+  const second = await test.client.chat.completions.create(ask('capital of France?')).withResponse();
+  t.equal(second.response.headers.get('x-switchyard-cache'), 'hit');
+  t.equal(second.response.headers.get('age'), '0');
+  t.equal(second.response.headers.get('x-switchyard-cost-usd'), '0');
+  t.strictSame(second.data.choices, first.data.choices);
+  t.strictSame(second.data.usage, first.data.usage);
+  t.not(second.data.id, first.data.id, 'a hit is a new response');
+  t.equal(second.data.id, `chatcmpl-${second.response.headers.get('x-request-id')}`);
+  t.equal(engine.requests.length, 1);
+  const lines = test.requestLogs();
+  t.strictSame(
+    lines.map((line) => line['cache']),
+    ['miss', 'hit'],
+  );
+  const text = await test.scrape();
+  t.match(text, /switchyard_cache_lookups_total\{model="gpu",result="hit"\} 1/);
+  t.match(text, /switchyard_cache_lookups_total\{model="gpu",result="miss"\} 1/);
+  t.match(text, /switchyard_cache_stores_total\{model="gpu",result="stored"\} 1/);
+  t.match(text, /switchyard_cache_saved_tokens_total\{model="gpu",tier="gpu",direction="prompt"\} 7/);
+  t.match(text, /switchyard_cache_saved_tokens_total\{model="gpu",tier="gpu",direction="completion"\} 3/);
+  t.match(text, /switchyard_cache_bytes\{store="memory"\} [1-9]/);
+});
+
+t.test('two byte-different but equal bodies (key order, whitespace, number spelling, transport fields) share one entry', async (t) => {
+  const test = await router(t, config());
+  const a = await post(test, '{"model":"gpu","messages":[{"role":"user","content":"hi there"}],"temperature":0,"max_tokens":50}');
+  const b = await post(
+    test,
+    '{ "max_tokens" : 5e1 ,\n "temperature": 0.0, "messages" : [ { "content" : "hi there", "role" : "user" } ], "model": "gpu", "user": "u-123", "stream": false, "seed": null }',
+  );
+  t.strictSame([a.status, b.status], [200, 200]);
+  t.strictSame([a.headers.get('x-switchyard-cache'), b.headers.get('x-switchyard-cache')], ['miss', 'hit']);
+  const c = await post(test, '{"model":"gpu","messages":[{"role":"user","content":"hi there"}],"temperature":0,"max_tokens":51}');
+  t.equal(c.headers.get('x-switchyard-cache'), 'miss', 'a field that changes the answer changes the key');
+  t.equal(engine.requests.length, 2);
+});
+
+t.test('a stored plain answer serves a stream (with usage when asked), a stored stream serves a plain request', async (t) => {
+  const test = await router(t, config());
+  const plain = await test.client.chat.completions.create(ask('plain first'));
+  const stream = await test.client.chat.completions.create({ ...ask('plain first'), stream: true as const, stream_options: { include_usage: true } }).withResponse();
+  t.equal(stream.response.headers.get('x-switchyard-cache'), 'hit');
+  t.equal(stream.response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+  let text = '';
+  let usage: unknown = null;
+  let finish: string | null = null;
+  for await (const chunk of stream.data) {
+    text += chunk.choices[0]?.delta.content ?? '';
+    finish = chunk.choices[0]?.finish_reason ?? finish;
+    if (chunk.usage) usage = chunk.usage;
+  }
+  t.equal(text, plain.choices[0]?.message.content);
+  t.equal(finish, 'stop');
+  t.strictSame(usage, plain.usage);
+
+  engine.reply({ kind: 'stream', events: chatStreamEvents(['Once', ' upon', ' a', ' time']) });
+  const streamed = await test.client.chat.completions.create({ ...ask('stream first'), stream: true as const });
+  let said = '';
+  for await (const chunk of streamed) said += chunk.choices[0]?.delta.content ?? '';
+  t.equal(said, 'Once upon a time');
+  const folded = await test.client.chat.completions.create(ask('stream first')).withResponse();
+  t.equal(folded.response.headers.get('x-switchyard-cache'), 'hit');
+  t.equal(folded.data.choices[0]?.message.content, 'Once upon a time');
+  t.equal(folded.data.choices[0]?.finish_reason, 'stop');
+  t.strictSame(folded.data.usage, { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 });
+  t.equal(engine.requests.length, 2);
+});
+
+t.test('Cache-Control: no-cache skips the lookup but stores; no-store skips both', async (t) => {
+  const test = await router(t, config());
+  const noStore = await post(test, ask('q'), { 'cache-control': 'no-store' });
+  t.equal(noStore.headers.get('x-switchyard-cache'), 'bypass');
+  const after = await post(test, ask('q'));
+  t.equal(after.headers.get('x-switchyard-cache'), 'miss', 'no-store stored nothing');
+  const noCache = await post(test, ask('q'), { 'cache-control': 'max-age=0, no-cache' });
+  t.equal(noCache.headers.get('x-switchyard-cache'), 'bypass', 'no-cache did not look');
+  t.equal(engine.requests.length, 3);
+  engine.reply({ kind: 'json', body: { ...echoCompletion(null), choices: [{ index: 0, message: { role: 'assistant', content: 'fresh' }, finish_reason: 'stop' }] } });
+  await post(test, ask('r'), { 'cache-control': 'no-cache' });
+  const hit = await post(test, ask('r'));
+  t.equal(hit.headers.get('x-switchyard-cache'), 'hit', 'what no-cache fetched was stored');
+  t.match(JSON.parse(hit.text), { choices: [{ message: { content: 'fresh' } }] });
+});
+
+t.test('never stored: engine errors, a cut stream, an error event, content_filter, a length stop the client did not ask for', async (t) => {
+  const test = await router(t, config());
+  const cases: { name: string; body: Record<string, unknown>; reply: Parameters<FakeEngine['reply']>[0] }[] = [
+    { name: 'a 400', body: ask('e1'), reply: { kind: 'json', status: 400, body: { object: 'error', message: 'bad', type: 'BadRequestError', code: 400 } } },
+    { name: 'a 500', body: ask('e2'), reply: { kind: 'json', status: 500, body: { object: 'error', message: 'boom', type: 'InternalServerError', code: 500 } } },
+    { name: 'a cut stream', body: { ...ask('e3'), stream: true }, reply: { kind: 'stream', events: chatStreamEvents(['a', 'b', 'c']), dropAfter: 3 } },
+    {
+      name: 'an error event',
+      body: { ...ask('e4'), stream: true },
+      reply: { kind: 'stream', events: [...chatStreamEvents(['a', 'b']).slice(0, 2), '{"error":{"message":"oom","type":"InternalServerError","code":500}}'] },
+    },
+    {
+      name: 'content_filter',
+      body: ask('e5'),
+      reply: { kind: 'json', body: { ...echoCompletion(null), choices: [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'content_filter' }] } },
+    },
+    {
+      name: 'length without max_tokens',
+      body: ask('e6'),
+      reply: { kind: 'json', body: { ...echoCompletion(null), choices: [{ index: 0, message: { role: 'assistant', content: 'cut' }, finish_reason: 'length' }] } },
+    },
+  ];
+  for (const c of cases) {
+    engine.reply(c.reply);
+    await post(test, c.body);
+    const again = await post(test, c.body);
+    t.equal(again.headers.get('x-switchyard-cache'), 'miss', `${c.name}: not stored`);
+  }
+  engine.reply({ kind: 'json', body: { ...echoCompletion(null), choices: [{ index: 0, message: { role: 'assistant', content: 'cut' }, finish_reason: 'length' }] } });
+  await post(test, ask('e7', { max_tokens: 2 }));
+  t.equal((await post(test, ask('e7', { max_tokens: 2 }))).headers.get('x-switchyard-cache'), 'hit', 'a length stop at the max_tokens the client set is its answer');
+  t.match(await test.scrape(), /switchyard_cache_stores_total\{model="gpu",result="not_cacheable"\} [1-9]/);
+});
+
+t.test('deterministicOnly: a sampled request bypasses, temperature 0 or a seed is cached; oversized answers are skipped', async (t) => {
+  const test = await router(t, config({ deterministicOnly: true, maxEntryBytes: 400 }));
+  const sampled = await post(test, ask('s', { temperature: 0.8 }));
+  t.equal(sampled.headers.get('x-switchyard-cache'), 'bypass');
+  await post(test, ask('s', { temperature: 0.8, seed: 7 }));
+  t.equal((await post(test, ask('s', { temperature: 0.8, seed: 7 }))).headers.get('x-switchyard-cache'), 'hit');
+  engine.reply({ kind: 'json', body: { ...echoCompletion(null), choices: [{ index: 0, message: { role: 'assistant', content: 'x'.repeat(500) }, finish_reason: 'stop' }] } });
+  const big = await post(test, ask('big'));
+  t.equal(contentOf(big).length, 500, 'served whole');
+  t.equal((await post(test, ask('big'))).headers.get('x-switchyard-cache'), 'miss', 'not stored');
+  t.match(await test.scrape(), /switchyard_cache_stores_total\{model="gpu",result="oversized"\} 1/);
+});
+
+t.test('10 concurrent identical requests reach the engine once; streams and plain requests alike get the answer', async (t) => {
+  const test = await router(t, config());
+  engine.respond = (request) => (request.body?.['stream'] === true ? { kind: 'stream', events: chatStreamEvents(['slow', ' answer']), delayMs: 30 } : null);
+  const replies = await Promise.all(
+    Array.from({ length: 10 }, (_, i) => post(test, i === 0 ? { ...ask('together'), stream: true } : i % 2 === 0 ? { ...ask('together'), stream: true } : ask('together'))),
+  );
+  // Counted by POST: with `respond` set, the fake engine also records the router's background GET /v1/models.
+  t.equal(engine.requests.filter((request) => request.method === 'POST').length, 1, 'the engine saw one request');
+  t.strictSame(
+    replies.map((reply) => reply.status),
+    Array<number>(10).fill(200),
+  );
+  t.strictSame(
+    replies.map((reply) => reply.headers.get('x-switchyard-cache')),
+    ['miss', ...Array<string>(9).fill('hit')],
+  );
+  for (const reply of replies.filter((_, i) => i % 2 === 1)) t.equal(contentOf(reply), 'slow answer');
+  t.match(await test.scrape(), /switchyard_cache_waits_total\{model="gpu",outcome="hit"\} 9/);
+});
+
+t.test("key scope: key B never gets key A's answer; shared scope shares; a hit charges nothing to the key", async (t) => {
+  const keys = [
+    { id: 'team-a', hash: sha256(SECRET_A), limits: { tokensLifetime: 100_000 }, metadata: { team: 'red' } },
+    { id: 'team-b', hash: sha256(SECRET_B), limits: { tokensLifetime: 100_000 }, metadata: { team: 'red' } },
+  ];
+  const test = await router(t, config({}, { auth: { required: true, keys } }));
+  const as = (secret: string) => ({ authorization: `Bearer ${secret}` });
+  await post(test, ask('k'), as(SECRET_A));
+  t.equal((await post(test, ask('k'), as(SECRET_B))).headers.get('x-switchyard-cache'), 'miss', "B misses A's entry");
+  const before = await used(test, 'team-a');
+  t.equal(before, 10);
+  const hit = await post(test, ask('k'), as(SECRET_A));
+  t.equal(hit.headers.get('x-switchyard-cache'), 'hit');
+  t.equal(await used(test, 'team-a'), before, "a hit leaves the key's usage unchanged");
+  t.match(await test.scrape(), /switchyard_key_cache_tokens_total\{key="team-a",tier="gpu",direction="prompt"\} 7/);
+
+  const shared = await router(t, config({ scope: 'metadata:team' }, { auth: { required: true, keys } }));
+  await post(shared, ask('m'), as(SECRET_A));
+  t.equal((await post(shared, ask('m'), as(SECRET_B))).headers.get('x-switchyard-cache'), 'hit', 'same team, shared');
+});
+
+t.test('an alias without a cache block has no cache header and stores nothing', async (t) => {
+  const test = await router(t, configFor({ gpu: [engine.url] }));
+  const a = await post(test, ask('n'));
+  const b = await post(test, ask('n'));
+  t.strictSame([a.headers.get('x-switchyard-cache'), b.headers.get('x-switchyard-cache')], [null, null]);
+  t.equal(engine.requests.length, 2);
+  t.notOk('cache' in test.requestLogs()[0]!);
+});
+
+async function used(test: TestRouter, id: string): Promise<number> {
+  const res = await fetch(`${test.url}/admin/keys/${id}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  return ((await res.json()) as { usage: { tokens: { lifetime: { used: number } } } }).usage.tokens.lifetime.used;
+}
+
+function contentOf(reply: Reply): string {
+  return (JSON.parse(reply.text) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
+}
