@@ -48,6 +48,12 @@ export const ERROR_TABLE = {
   /** Bytes that are not an HTTP/1.1 request. */
   bad_request: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'bad_request' },
   unsupported_endpoint: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'unsupported_endpoint' },
+  /** An Idempotency-Key header that is not one sf-string or bare token of 1 to 255 characters. */
+  invalid_idempotency_key: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'invalid_idempotency_key' },
+  /** An Idempotency-Key already used with another request body within its TTL (the IETF draft's 422). */
+  idempotency_key_reused: { origin: 'caller', status: 422, type: 'invalid_request_error', code: 'idempotency_key_reused' },
+  /** The request that first used this Idempotency-Key is still running (the IETF draft's 409). */
+  idempotency_key_in_use: { origin: 'caller', status: 409, type: 'invalid_request_error', code: 'idempotency_key_in_use' },
   /** An engine answered 4xx: its status is kept and its message passed on, normalised. */
   upstream_rejected: { origin: 'upstream', status: 400, type: 'invalid_request_error', code: null },
   /** An engine refused the router's own credentials: a configuration fault, not the client's. */
