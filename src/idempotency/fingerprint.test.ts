@@ -1,0 +1,42 @@
+// The fingerprint says whether a retry is the same request: equal JSON is equal whatever its key order
+// or spacing, `stream` and `stream_options` do not count (a retry may switch streaming), and
+// everything else does.
+import t from 'tap';
+import { fingerprint, idempotencyId } from './fingerprint.js';
+
+const parse = (text: string) => JSON.parse(text) as Record<string, unknown>;
+
+t.test('byte-different but equal bodies have one fingerprint', async (t) => {
+  const a = parse('{"model":"chat","messages":[{"role":"user","content":"hi"}],"temperature":0.5,"max_tokens":8}');
+  const b = parse('{ "max_tokens" : 8,\n  "temperature": 5e-1, "messages": [ { "content": "hi", "role": "user" } ],\t"model": "chat" }');
+  t.equal(fingerprint('chat', 'chat', a), fingerprint('chat', 'chat', b));
+  t.match(fingerprint('chat', 'chat', a), /^[0-9a-f]{64}$/, 'SHA-256, hex');
+});
+
+t.test('a retry may switch streaming: stream and stream_options are left out', async (t) => {
+  const plain = parse('{"model":"chat","messages":[{"role":"user","content":"hi"}]}');
+  const streamed = parse('{"model":"chat","messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true}}');
+  t.equal(fingerprint('chat', 'chat', plain), fingerprint('chat', 'chat', streamed));
+  t.strictSame(Object.keys(streamed), ['model', 'messages', 'stream', 'stream_options'], 'the body is not changed');
+});
+
+t.test('everything else counts: a field, a value, nesting, the endpoint, the alias', async (t) => {
+  const base = parse('{"model":"chat","messages":[{"role":"user","content":"hi"}]}');
+  const seen = new Set([fingerprint('chat', 'chat', base)]);
+  const variants: [string, string, Record<string, unknown>][] = [
+    ['chat', 'chat', parse('{"model":"chat","messages":[{"role":"user","content":"hi!"}]}')],
+    ['chat', 'chat', parse('{"model":"chat","messages":[{"role":"user","content":"hi"}],"user":"u1"}')],
+    ['chat', 'chat', parse('{"model":"chat","messages":[{"role":"user","content":"hi"}],"temperature":null}')],
+    ['chat', 'chat', parse('{"model":"chat","messages":[{"role":"user","content":"hi","name":"a"}]}')],
+    ['completions', 'chat', base],
+    ['chat', 'large', base],
+  ];
+  for (const [endpoint, alias, body] of variants) seen.add(fingerprint(endpoint as 'chat', alias, body));
+  t.equal(seen.size, variants.length + 1, 'each differs from the others');
+});
+
+t.test("the record's id: the caller's scope and the key, hashed", async (t) => {
+  t.match(idempotencyId('team', 'k-1'), /^[0-9a-f]{64}$/);
+  t.not(idempotencyId('team', 'k-1'), idempotencyId('other', 'k-1'), "key A's idempotency key is not key B's");
+  t.equal(idempotencyId('team', 'k-1'), idempotencyId('team', 'k-1'));
+});
