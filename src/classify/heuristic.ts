@@ -3,7 +3,7 @@
 // same for a 4 MB prompt as for a short one (see text-window.ts).
 import type { Classification, Complexity } from './classification.js';
 import { DEFAULT_HEURISTIC_SETTINGS, SIGNAL_REASONS, type HeuristicSettings, type SignalName } from './settings.js';
-import { extractSignals, structuralEvidence, type TextSignals } from './signals.js';
+import { extractSignals, extractTopicSignals, structuralEvidence, type TextSignals, type TopicSignals } from './signals.js';
 import { isRecord, readTurns, type TextWindow } from './text-window.js';
 
 type Contributions = Partial<Record<SignalName, number>>;
@@ -13,7 +13,7 @@ type Contributions = Partial<Record<SignalName, number>>;
  * follow-up. Effort signals (length, explanation, lists) and constraints are left out, so that a
  * long thread or system prompt does not make every short question look hard.
  */
-const TOPIC_SIGNALS: readonly (keyof TextSignals)[] = ['code', 'math', 'multiStep', 'creative', 'longOutput'];
+const TOPIC_SIGNALS: readonly (keyof TopicSignals)[] = ['code', 'math', 'multiStep', 'creative', 'longOutput'];
 
 /** Signals of effort rather than difficulty; their sum is capped (thresholds.effortCap). */
 const EFFORT_SIGNALS: readonly SignalName[] = ['length', 'sentences', 'questions', 'explain', 'givenText', 'lists'];
@@ -55,7 +55,7 @@ export function classifyHeuristic(body: Readonly<Record<string, unknown>>, setti
 
 function topicPoints(window: TextWindow | null, settings: HeuristicSettings): number {
   if (window === null) return 0;
-  const signals = extractSignals(window, settings.length.floorChars, settings.length.capDoublings);
+  const signals = extractTopicSignals(window);
   let points = 0;
   for (const signal of TOPIC_SIGNALS) points += settings.weights[signal] * signals[signal];
   return Math.max(0, points);

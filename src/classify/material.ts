@@ -2,8 +2,12 @@
 // article: <3000 characters>" is an extraction (moderate work); the article's sentences, numbers
 // and words say little about how hard the task is, so most signals read the instruction only.
 import { countMatches, matches } from './lexicon.js';
+import { LexiconScan } from './lexicon-scan.js';
 import { CODE_LINE, FENCE, QUESTION_MARK } from './shapes.js';
 import { GIVEN_TEXT } from './words-prose.js';
+
+/** The first cue naming the material, found in one pass (lexicon-scan.ts). */
+const CUE = new LexiconScan([[GIVEN_TEXT, 'count', 1]]);
 
 export interface Parts {
   /** The instruction (the whole text when nothing is supplied). */
@@ -26,11 +30,15 @@ const MAX_LEAD = 400;
  * paragraph, a blank line, then a longer stretch of prose that neither asks nor addresses anyone.
  */
 export function splitMaterial(text: string): Parts {
-  GIVEN_TEXT.lastIndex = 0;
-  const cue = GIVEN_TEXT.exec(text);
-  if (cue !== null) {
-    if (cue.index > text.length / 2) return { instruction: text.slice(text.lastIndexOf('\n', cue.index) + 1), given: true };
-    DELIMITER.lastIndex = cue.index + cue[0].length - 1;
+  CUE.run(text);
+  return splitMaterialAt(text, CUE.firstStart[0] ?? -1, CUE.firstEnd[0] ?? -1);
+}
+
+/** splitMaterial with the first GIVEN_TEXT match already found (start and end; -1 when none). */
+export function splitMaterialAt(text: string, cueStart: number, cueEnd: number): Parts {
+  if (cueStart >= 0) {
+    if (cueStart > text.length / 2) return { instruction: text.slice(text.lastIndexOf('\n', cueStart) + 1), given: true };
+    DELIMITER.lastIndex = cueEnd - 1;
     const end = DELIMITER.exec(text);
     return { instruction: end === null ? text : text.slice(0, end.index + 1), given: true };
   }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { extractSignals, structuralEvidence, type TextSignals } from './signals.js';
+import { extractSignals, extractTopicSignals, structuralEvidence, type TextSignals } from './signals.js';
 
 const signalsOf = (text: string): TextSignals => extractSignals({ text, length: text.length }, 40, 3);
 
@@ -95,4 +95,13 @@ t.test('structural evidence in replies: fences and LaTeX only, not prose', async
   t.same(structuralEvidence('Here you go:\n```py\nprint(1)\n```'), { code: 3, math: 0 });
   t.same(structuralEvidence('So $x = \\frac{1}{2}$.'), { code: 0, math: 3 });
   t.same(structuralEvidence('First, plan the trip step by step, then analyze the costs.'), { code: 0, math: 0 });
+});
+
+t.test("the topic signals read for a thread's other turns are extractSignals' own values", async (t) => {
+  const texts = [...CASES.map(([text]) => text), 'Write a 3000字 story', '写一首3000字的诗', 'Tom has 3 apples. Ann has 4. How many?', 'x+y = 4z? y = 2. z?'];
+  for (const text of texts) {
+    const all = signalsOf(text);
+    const { code, math, multiStep, creative, longOutput } = all;
+    t.strictSame(extractTopicSignals({ text, length: text.length }), { code, math, multiStep, creative, longOutput }, JSON.stringify(text.slice(0, 60)));
+  }
 });
