@@ -16,6 +16,7 @@ import type {
   EngineMetricsConfig,
   EngineName,
   HealthCheckConfig,
+  IdempotencyConfig,
   LoggingConfig,
   ModelConfig,
   CacheConfig,
@@ -77,6 +78,8 @@ export const DEFAULTS = {
     reservationTtlMs: 900_000,
   },
   redis: { keyPrefix: 'sy', commandTimeoutMs: 1_000 },
+  // Stripe keeps keys at least 24 hours (https://docs.stripe.com/idempotency); waitMs defaults to the request deadline.
+  idempotency: { store: 'memory', ttlMs: 86_400_000, maxEntryBytes: 4_194_304, maxBytes: 67_108_864 },
   // An hour, and a megabyte an answer: a repeated question within the hour is the case worth serving.
   modelCache: { ttlMs: 3_600_000, scope: 'key', maxEntryBytes: 1_048_576, deterministicOnly: true },
   cache: { store: 'memory', maxBytes: 67_108_864, lockWaitMs: 30_000 },
@@ -94,6 +97,7 @@ export const DEFAULTS = {
   classifier: { embeddingsTimeoutMs: number; llmTimeoutMs: number; learned: { complexFrom: number; simpleFrom: number; heuristicWeight: number } };
   budgets: Omit<BudgetsConfig, 'redis'>;
   redis: { keyPrefix: string; commandTimeoutMs: number };
+  idempotency: Omit<IdempotencyConfig, 'waitMs'>;
   modelCache: ModelCacheConfig;
   cache: CacheConfig;
   replica: Pick<ReplicaConfig, 'weight'>;
@@ -361,6 +365,11 @@ export function applyDefaults(raw: RawConfig, baseDir: string = process.cwd()): 
     classifier: classifier(raw.classifier, baseDir),
     auth: { required: raw.auth?.required ?? false, keys: (raw.auth?.keys ?? []).map(declaredKey) },
     budgets: budgets(raw.budgets, raw.server?.requestTimeoutMs ?? DEFAULTS.server.requestTimeoutMs, baseDir),
+    idempotency: {
+      ...DEFAULTS.idempotency,
+      ...raw.idempotency,
+      waitMs: raw.idempotency?.waitMs ?? raw.server?.requestTimeoutMs ?? DEFAULTS.server.requestTimeoutMs,
+    },
     cache: { ...DEFAULTS.cache, ...raw.cache },
     defaultModel: raw.defaultModel ?? null,
     models: mapEntries(raw.models, model),

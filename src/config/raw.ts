@@ -170,6 +170,13 @@ export interface RawBudgets {
   topUpTokens?: number;
   reservationTtlMs?: number;
 }
+export interface RawIdempotency {
+  store?: 'memory' | 'redis';
+  ttlMs?: number;
+  waitMs?: number;
+  maxEntryBytes?: number;
+  maxBytes?: number;
+}
 export interface RawConfig {
   server?: RawServer;
   logging?: RawLogging;
@@ -177,6 +184,7 @@ export interface RawConfig {
   classifier?: RawClassifier;
   auth?: RawAuth;
   budgets?: RawBudgets;
+  idempotency?: RawIdempotency;
   cache?: RawCache;
   defaultModel?: string;
   models: Record<string, RawModel>;

@@ -29,6 +29,7 @@ export function checkReferences(raw: RawConfig, config: Config, env: NodeJS.Proc
   checkKeys(config, problems);
   checkBudgets(raw, config, env, problems);
   checkCache(config, problems);
+  checkIdempotency(config, problems);
   checkTiers(config, problems);
   checkPools(raw, config, env, problems);
   return problems.list;
@@ -128,6 +129,13 @@ function checkKeys(config: Config, problems: Problems): void {
 function checkCache(config: Config, problems: Problems): void {
   if (config.cache.store === 'redis' && config.budgets.redis === undefined) {
     problems.add(['cache', 'store'], '"redis" needs budgets.redis (the Redis the cache entries share with the budgets)');
+  }
+}
+
+/** A shared idempotency store is reached through budgets.redis: one Redis setting for the router. */
+function checkIdempotency(config: Config, problems: Problems): void {
+  if (config.idempotency.store === 'redis' && config.budgets.redis === undefined) {
+    problems.add(['idempotency', 'store'], '"redis" needs budgets.redis (the Redis the idempotency records share with the budgets)');
   }
 }
 

@@ -10,6 +10,7 @@ import { poolSchema } from './schema-pools.js';
 import { classifierSchema, modelSchema, tierSchema } from './schema-routing.js';
 import { authSchema, budgetsSchema } from './schema-budgets.js';
 import { cacheSchema } from './schema-cache.js';
+import { idempotencySchema } from './schema-idempotency.js';
 
 export const serverSchema = {
   type: 'object',
@@ -105,6 +106,7 @@ export const routerSchema = {
     auth: authSchema,
     budgets: budgetsSchema,
     cache: cacheSchema,
+    idempotency: idempotencySchema,
     defaultModel: {
       type: 'string',
       pattern: MODEL_NAME_PATTERN,

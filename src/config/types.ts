@@ -374,6 +374,19 @@ export interface BudgetsConfig {
   readonly reservationTtlMs: number;
 }
 
+/** Requests sent with an Idempotency-Key (src/idempotency/). */
+export interface IdempotencyConfig {
+  readonly store: 'memory' | 'redis';
+  /** How long a finished answer is replayed. */
+  readonly ttlMs: number;
+  /** How long a concurrent duplicate waits for the first request before its 409. */
+  readonly waitMs: number;
+  /** The largest answer kept for replay. */
+  readonly maxEntryBytes: number;
+  /** The memory store's bound on the bytes of the answers it keeps. */
+  readonly maxBytes: number;
+}
+
 export interface Config {
   readonly server: ServerConfig;
   readonly logging: LoggingConfig;
@@ -381,6 +394,7 @@ export interface Config {
   readonly classifier: ClassifierConfig;
   readonly auth: AuthConfig;
   readonly budgets: BudgetsConfig;
+  readonly idempotency: IdempotencyConfig;
   readonly cache: CacheConfig;
   /** The alias that serves requests sent without `model` (vLLM and TGI default it too); null: `model` is required. */
   readonly defaultModel: string | null;

@@ -14,6 +14,7 @@ import { RedisBudgetStore } from '../../src/budgets/redis-store.js';
 import { UNLIMITED, type KeyLimits, type KeyRecord, type Period } from '../../src/budgets/types.js';
 import { parseRequest } from '../../src/routing/inference-request.js';
 import { chatStreamEvents, echoCompletion, startFakeEngine, type Behaviour, type RecordedRequest } from '../fixtures/fake-engine.js';
+import { clusterRequested, startTestRedis, type TestRedis } from '../fixtures/redis-cluster.js';
 import { skipFileWithoutRedis, startRedisServer, type RedisServer } from '../fixtures/redis-server.js';
 import { startRouterProcess, stopRouterProcesses, type RouterProcess } from '../fixtures/router-process.js';
 import { waitFor } from '../fixtures/wait.js';
@@ -36,7 +37,11 @@ let setups = 0;
 skipFileWithoutRedis(t);
 // Eleven router processes start in this file, each taking a second or more on a busy machine.
 t.setTimeout(180_000);
-const redis = await startRedisServer();
+// SWITCHYARD_TEST_REDIS=cluster (redis-cluster-budgets.test.ts) runs this file on a three-node Redis Cluster,
+// the keys' slots spread so that every request touches two nodes and the file all three.
+const redis = await startTestRedis({ spread: ['team', 'keys', 'spare'] });
+/** The tests that stop and restart a redis-server of their own; redis-cluster.test.ts does it to a cluster node. */
+const singleNode = { skip: clusterRequested() ? 'restarts a single redis-server (redis-cluster.test.ts restarts a cluster node)' : false };
 const engines = await Promise.all([startFakeEngine(), startFakeEngine(), startFakeEngine()]);
 for (const engine of engines) engine.respond = scripted;
 const dir = await mkdtemp(join(tmpdir(), 'switchyard-redis-budgets-'));
@@ -121,7 +126,7 @@ t.test('requests per minute hold across three routers: 30 of 60, not 3 × 30', a
   t.equal(usage?.requests?.used, 30, "the minute's shared counter admitted 30");
 });
 
-t.test('a Redis outage, under each onStoreError policy, and the reconnect that follows', async (t) => {
+t.test('a Redis outage, under each onStoreError policy, and the reconnect that follows', singleNode, async (t) => {
   // Persistent, so the keys and the usage charged before the outage come back with Redis.
   const outage = await startRedisServer({ persist: true });
   t.teardown(() => outage.dispose());
@@ -191,7 +196,7 @@ t.test('a Redis outage, under each onStoreError policy, and the reconnect that f
   }
 });
 
-t.test('declared keys come back when Redis restarts empty, and when it starts after the router', async (t) => {
+t.test('declared keys come back when Redis restarts empty, and when it starts after the router', singleNode, async (t) => {
   // Not persistent: a restart loses every key the router wrote.
   const forgetful = await startRedisServer();
   t.teardown(() => forgetful.dispose());
@@ -305,6 +310,11 @@ interface SetupOptions {
   readonly idleTimeoutMs?: number;
 }
 
+/** budgets.redis without keyPrefix: one redis-server's URL, or the cluster's seed nodes. */
+function target(server: RedisServer | TestRedis): TestRedis['config'] {
+  return 'config' in server ? server.config : { url: server.url };
+}
+
 function hashOf(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
@@ -350,7 +360,7 @@ async function routers(t: Test, count: number, options: SetupOptions): Promise<S
     auth: { required: true, keys: [key('team', SECRET), key('spare', SPARE_SECRET)] },
     budgets: {
       store: 'redis',
-      redis: { url: server.url, keyPrefix },
+      redis: { ...target(server), keyPrefix },
       budgetMode: options.budgetMode ?? 'strict',
       onStoreError: options.onStoreError ?? 'fail-closed',
     },
@@ -376,7 +386,7 @@ async function routers(t: Test, count: number, options: SetupOptions): Promise<S
   for (const result of started) if (result.status === 'fulfilled') procs.push(result.value);
   const failed = started.find((result) => result.status === 'rejected');
   if (failed !== undefined) throw failed.reason;
-  const view = new RedisBudgetStore({ url: server.url, keyPrefix });
+  const view = new RedisBudgetStore({ ...target(server), keyPrefix });
   t.teardown(() => view.close());
   await view.ready();
   return { urls: procs.map((proc) => proc.url), procs, view, configPath };
