@@ -32,9 +32,10 @@ export function extractFeatures(body: Readonly<Record<string, unknown>>, spec: F
   const contextMask = (1 << spec.contextBits) - 1;
 
   if (turns.last !== null) {
-    scanLast(turns.last.text.toLowerCase(), textMask, out);
+    const lower = turns.last.text.toLowerCase();
+    scanLast(lower, textMask, out);
     // The unmistakable shapes (three regexes) are read whether or not the full signals are.
-    const s = structuralEvidence(turns.last.text);
+    const s = structuralEvidence(turns.last.text, lower);
     dense[D['shape.fenceOrTrace']] = s.code / 3;
     dense[D['shape.latex']] = s.math / 3;
   }

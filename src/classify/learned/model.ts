@@ -1,6 +1,7 @@
 // A predictor from trained weights. Everything it needs is built here, once: the weight table, the
-// per-group sums and the evidence tables; predict() extracts features into a reused buffer, sums
-// three dot products and a softmax, and names the feature groups that decided.
+// per-group sums and the evidence tables; predict() extracts features into a reused buffer (which
+// sums the rows' weights per group as it goes), sums three dot products and a softmax, and names
+// the feature groups that decided.
 import { createHash } from 'node:crypto';
 import type { LearnedClassifierModel, LearnedPrediction } from './contract.js';
 import { DENSE_FEATURES } from './dense-features.js';
@@ -19,9 +20,10 @@ export function modelFromWeights(weights: ModelWeights): LearnedClassifierModel 
   const table = weights.weights;
   if (table.length !== rowCount(spec) * 3) throw new Error(`weights hold ${table.length} numbers, the feature layout needs ${rowCount(spec) * 3}`);
   const offset = denseOffset(spec);
-  const buffer = new FeatureBuffer();
+  // The buffer sums each group's row weights as the rows are found (feature-buffer.ts).
+  const buffer = new FeatureBuffer(table);
   const groups = HASHED_GROUPS.length;
-  const sums = new Float64Array(groups * 3);
+  const sums = buffer.sums;
   const groupValues = new Float64Array(groups);
 
   // Evidence is gathered per reason word: hashed groups and dense features map onto a few words.
@@ -41,15 +43,7 @@ export function modelFromWeights(weights: ModelWeights): LearnedClassifierModel 
 
   function predict(body: Readonly<Record<string, unknown>>): LearnedPrediction {
     extractFeatures(body, spec, buffer);
-    sums.fill(0);
-    const { rows, groups: rowGroups, dense } = buffer;
-    for (let i = 0; i < buffer.length; i++) {
-      const base = rows[i]! * 3;
-      const g = rowGroups[i]! * 3;
-      sums[g] = sums[g]! + table[base]!;
-      sums[g + 1] = sums[g + 1]! + table[base + 1]!;
-      sums[g + 2] = sums[g + 2]! + table[base + 2]!;
-    }
+    const { dense } = buffer;
     let z0 = 0;
     let z1 = 0;
     let z2 = 0;
