@@ -57,7 +57,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   const proxy = { metrics, retryBudget: new RetryBudget(), random: Math.random };
   const adminToken = env['SWITCHYARD_ADMIN_TOKEN'] ?? null;
   const budgets = await startBudgets(config, adminToken, env, logger, metrics);
-  const cache = createResponseCache(config, env, logger, metrics.registry);
+  const cache = await createResponseCache(config, env, logger, metrics.registry);
   const reloader =
     options.configPath === undefined
       ? null

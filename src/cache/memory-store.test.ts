@@ -1,0 +1,65 @@
+// The memory store: least recently used first out, bounded by bytes, entries expire.
+import t from 'tap';
+import type { CacheEntry } from './entry.js';
+import { entryBytes } from './entry.js';
+import { MemoryCacheStore } from './memory-store.js';
+
+function entry(size: number): CacheEntry {
+  return { endpoint: 'chat', kind: 'json', status: 200, createdMs: 0, alias: 'a', tier: 't', pool: 'p', usage: null, costNanoUsd: null, finish: [], parts: [Buffer.alloc(size)] };
+}
+
+function store(maxBytes: number) {
+  let now = 1_000;
+  const seen = { evicted: 0, bytes: -1 };
+  const memory = new MemoryCacheStore(maxBytes, { evicted: (count) => (seen.evicted += count), bytes: (total) => (seen.bytes = total) }, () => now);
+  return { memory, seen, advance: (ms: number) => (now += ms) };
+}
+
+const SIZE = entryBytes(entry(100));
+
+t.test('past the byte bound the least recently used entries go first', async (t) => {
+  const { memory, seen } = store(3 * SIZE);
+  await memory.set('a', entry(100), 60_000);
+  await memory.set('b', entry(100), 60_000);
+  await memory.set('c', entry(100), 60_000);
+  t.ok(await memory.get('a'), 'a read: now the most recent');
+  await memory.set('d', entry(100), 60_000);
+  t.equal(await memory.get('b'), null, 'b, least recently used, went');
+  t.ok(await memory.get('a'));
+  t.ok(await memory.get('c'));
+  t.ok(await memory.get('d'));
+  t.strictSame(memory.stats(), { entries: 3, bytes: 3 * SIZE });
+  t.equal(seen.evicted, 1);
+  t.equal(seen.bytes, 3 * SIZE);
+});
+
+t.test('an entry expires after its ttl, and its bytes are given back', async (t) => {
+  const { memory, advance } = store(10 * SIZE);
+  await memory.set('a', entry(100), 1_000);
+  advance(999);
+  t.ok(await memory.get('a'));
+  advance(1);
+  t.equal(await memory.get('a'), null);
+  t.strictSame(memory.stats(), { entries: 0, bytes: 0 });
+});
+
+t.test('replacing an entry counts its bytes once; one bigger than the whole store is not kept', async (t) => {
+  const { memory, seen } = store(2 * SIZE);
+  await memory.set('a', entry(100), 1_000);
+  await memory.set('a', entry(100), 1_000);
+  t.strictSame(memory.stats(), { entries: 1, bytes: SIZE });
+  await memory.set('huge', entry(3 * SIZE), 1_000);
+  t.equal(await memory.get('huge'), null);
+  t.ok(await memory.get('a'), 'and it pushed nothing out');
+  t.equal(seen.evicted, 0);
+});
+
+t.test('expired entries pushed out to make room are not counted as evictions', async (t) => {
+  const { memory, seen, advance } = store(2 * SIZE);
+  await memory.set('old', entry(100), 10);
+  await memory.set('b', entry(100), 60_000);
+  advance(20);
+  await memory.set('c', entry(100), 60_000);
+  t.equal(seen.evicted, 0);
+  t.ok(await memory.get('b'));
+});

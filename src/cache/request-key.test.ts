@@ -1,0 +1,91 @@
+// The cache key: what changes it and what does not. Equal JSON in other bytes gives one key (LiteLLM
+// keyed on the client's key order, BerriAI/litellm issue 40128; Bifrost hashed Go map order, maximhq/
+// bifrost issues 2912 and 3190); the scope the server sets always changes it (LiteLLM served one
+// team's answer to another, issue 29955).
+import t from 'tap';
+import type { KeyRecord } from '../budgets/types.js';
+import { cacheScope, requestKey, type KeyMaterial } from './request-key.js';
+
+const body = { model: 'gpu', messages: [{ role: 'user', content: 'hi' }], temperature: 0, max_tokens: 20 };
+const base: KeyMaterial = { scope: 'key:a', endpoint: 'chat', alias: 'gpu', tier: 'small', body };
+const key = (material: Partial<KeyMaterial>): string => requestKey({ ...base, ...material });
+
+t.test('the key is 64 hex digits and the same for the same material', async (t) => {
+  t.match(key({}), /^[0-9a-f]{64}$/);
+  t.equal(key({}), key({ body: { ...body } }));
+});
+
+t.test('two byte-different but equal bodies give one key', async (t) => {
+  const a = JSON.parse('{"model":"gpu","messages":[{"role":"user","content":"hi"}],"temperature":0,"max_tokens":20}') as Record<string, unknown>;
+  const b = JSON.parse('{\n  "max_tokens": 2e1, "temperature": -0.0,\n  "messages": [ { "content": "h\\u0069", "role": "user" } ], "model": "gpu" }') as Record<string, unknown>;
+  t.equal(key({ body: a }), key({ body: b }));
+});
+
+t.test('any shuffle of the members, at any depth, gives the same key', async (t) => {
+  const deep = { tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'number' } } } } }], ...body };
+  const expected = key({ body: deep });
+  let seed = 7;
+  const random = (): number => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+  const shuffle = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(shuffle);
+    if (typeof value !== 'object' || value === null) return value;
+    const entries = Object.entries(value).map(([name, inner]) => [name, shuffle(inner)] as const);
+    for (let i = entries.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [entries[i], entries[j]] = [entries[j]!, entries[i]!];
+    }
+    return Object.fromEntries(entries);
+  };
+  for (let round = 0; round < 50; round++) t.equal(key({ body: shuffle(deep) as Record<string, unknown> }), expected);
+});
+
+t.test('transport and tracking fields, and top-level nulls, do not change the key', async (t) => {
+  const expected = key({});
+  for (const extra of [
+    { model: 'other-alias-spelling' },
+    { stream: true },
+    { stream_options: { include_usage: true } },
+    { user: 'u1' },
+    { safety_identifier: 's' },
+    { prompt_cache_key: 'p' },
+    { prompt_cache_retention: '24h' },
+    { store: true },
+    { metadata: { a: 'b' } },
+    { seed: null },
+    { tools: null },
+  ]) {
+    t.equal(key({ body: { ...body, ...extra } }), expected, JSON.stringify(extra));
+  }
+});
+
+t.test('everything else changes the key: fields known or not, nested nulls, and each part of the material', async (t) => {
+  const expected = key({});
+  const changed = [
+    key({ body: { ...body, temperature: 0.1 } }),
+    key({ body: { ...body, top_k: 5 } }),
+    key({ body: { ...body, cache_salt: 'x' } }),
+    key({ body: { ...body, unknown_engine_field: 1 } }),
+    key({ body: { ...body, messages: [{ role: 'user', content: 'hi', name: null }] } }),
+    key({ body: { ...body, messages: [{ role: 'user', content: 'hi ' }] } }),
+    key({ scope: 'key:b' }),
+    key({ scope: 'shared' }),
+    key({ endpoint: 'completions' }),
+    key({ alias: 'gpu2' }),
+    key({ tier: 'large' }),
+  ];
+  t.equal(new Set([expected, ...changed]).size, changed.length + 1, 'all distinct');
+});
+
+t.test('scopes: per key, anonymous, shared, and by a metadata field', async (t) => {
+  const record = (id: string, metadata: Record<string, string> = {}): KeyRecord => ({ id, metadata }) as unknown as KeyRecord;
+  t.equal(cacheScope('key', record('a')), 'key:a');
+  t.equal(cacheScope('key', null), 'anon');
+  t.equal(cacheScope('shared', record('a')), 'shared');
+  t.equal(cacheScope('shared', null), 'shared');
+  t.equal(cacheScope('metadata:team', record('a', { team: 'red' })), 'meta:"team"="red"');
+  t.equal(cacheScope('metadata:team', record('b', { team: 'red' })), 'meta:"team"="red"');
+  t.equal(cacheScope('metadata:team', record('c')), 'key:c', 'a key without the field keeps its own');
+  t.equal(cacheScope('metadata:team', null), 'anon');
+  t.equal(cacheScope('metadata:toString', record('d')), 'key:d', 'not an inherited property');
+  t.not(cacheScope('metadata:team', record('e', { team: '"x"=y' })), cacheScope('metadata:team', record('f', { team: 'x' })));
+});
