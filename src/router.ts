@@ -11,6 +11,8 @@ import { createMetrics, type ReplicaSnapshot, type RouterMetrics } from './obser
 import { RetryBudget } from './proxy/retry-budget.js';
 import { createStore } from './budgets/create-store.js';
 import { createResponseCache } from './cache/create-store.js';
+import { createIdempotencyStore } from './idempotency/create-store.js';
+import { Idempotency } from './idempotency/service.js';
 import { loadTokenizer } from './budgets/estimate.js';
 import { BudgetService } from './budgets/service.js';
 import { ConfigReloader, type ReloadResult, type ReloadTrigger } from './reload.js';
@@ -58,6 +60,8 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   const adminToken = env['SWITCHYARD_ADMIN_TOKEN'] ?? null;
   const budgets = await startBudgets(config, adminToken, env, logger, metrics);
   const cache = await createResponseCache(config, env, logger, metrics.registry);
+  // The store is chosen at start; a reload changes idempotency's ttlMs and waitMs, not its store.
+  const idempotency = new Idempotency(await createIdempotencyStore(config, env, logger), metrics.idempotency, logger);
   const reloader =
     options.configPath === undefined
       ? null
@@ -77,7 +81,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   const reload = (trigger: ReloadTrigger = 'signal'): Promise<ReloadResult> =>
     reloader === null ? Promise.resolve({ ok: false, errors: ['this router was not started from a config file'] }) : reloader.reload(trigger);
   const metricsListener = config.server.metricsPort !== null;
-  const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload, budgets, cache, metricsListener });
+  const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload, budgets, cache, idempotency, metricsListener });
 
   let active = 0;
   let onIdle: (() => void) | null = null;
@@ -127,6 +131,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     await live.runtime.destroy();
     await budgets?.close();
     await cache.close();
+    await idempotency.close();
   };
   return {
     url,

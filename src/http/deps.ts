@@ -2,6 +2,7 @@
 // so that app.ts, the koa route table and the inference lane all import it and none imports another.
 import type { BudgetService } from '../budgets/service.js';
 import type { ResponseCache } from '../cache/service.js';
+import type { Idempotency } from '../idempotency/service.js';
 import type { Logger } from '../observability/logger.js';
 import type { RouterMetrics } from '../observability/metrics.js';
 import type { ProxyDeps } from '../proxy/attempts.js';
@@ -20,6 +21,8 @@ export interface AppDeps {
   readonly budgets: BudgetService | null;
   /** The response cache (src/cache/); absent or null: no alias is cached. */
   readonly cache?: ResponseCache | null;
+  /** Requests with an Idempotency-Key (src/idempotency/); absent or null: the header is ignored. */
+  readonly idempotency?: Idempotency | null;
   /** /metrics is served by a listener of its own (server.metricsPort), so not on this one. */
   readonly metricsListener: boolean;
 }

@@ -38,6 +38,7 @@ export function formatAccessLine(facts: AccessFacts, result: RequestResult | nul
     if (last !== undefined) line += `,"pool":${text(last.pool)},"replica":${text(last.replica)}`;
     line += `,"stream":${result.stream}`;
     if (result.cache !== null) line += `,"cache":"${result.cache}"`;
+    if (result.idempotency !== undefined) line += `,"idempotency":"${result.idempotency}"`;
   }
   line += `,"outcome":${text(facts.outcome)}`;
   const { error } = facts;

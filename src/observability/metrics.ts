@@ -1,6 +1,7 @@
 // Every metric the router exports, declared once. Each router instance owns a registry, so tests can
 // run several routers in one process.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { createIdempotencyMetrics, type IdempotencyMetrics } from '../idempotency/metrics.js';
 import { createCostMetrics, type CostMetrics, type EffectivePriceSample } from '../cost/metrics.js';
 import { CounterFamily, HistogramFamily } from './series.js';
 
@@ -40,6 +41,7 @@ export interface RouterMetrics {
   readonly storeErrors: Counter<'operation'>;
   readonly unmetered: Counter<'reason'>;
   readonly cost: CostMetrics;
+  readonly idempotency: IdempotencyMetrics;
 }
 
 export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => [], effectivePrices: () => Iterable<EffectivePriceSample> = () => []): RouterMetrics {
@@ -187,5 +189,6 @@ export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => 
       registers,
     }),
     cost: createCostMetrics(registers, effectivePrices),
+    idempotency: createIdempotencyMetrics(registers),
   };
 }

@@ -2,6 +2,7 @@
 // attempts return the request's, and the handler hands that to settling, the metrics and the access
 // line. Nothing below the handler writes to anything shared; each object is filled in only by the
 // code that made it (an attempt by its relay, a request's by the attempt loop) and read-only after.
+import type { IdempotencyResult } from '../idempotency/metrics.js';
 import type { RouterError } from '../openai/errors.js';
 import type { Endpoint } from '../routing/endpoint.js';
 
@@ -65,6 +66,8 @@ export interface RequestResult {
   readonly served: 'engine' | 'cache' | 'replay';
   /** The response cache's part (x-switchyard-cache); null when the alias has no cache. */
   readonly cache: 'hit' | 'miss' | 'bypass' | null;
+  /** What an Idempotency-Key did (src/idempotency/metrics.ts); absent when the request sent none. */
+  readonly idempotency?: IdempotencyResult;
 }
 
 /** Writable only for the code that builds the result; everyone else gets the readonly view. */

@@ -17,6 +17,7 @@ import { findRoute } from '../../routing/decide.js';
 import { parseRequest, type Endpoint } from '../../routing/inference-request.js';
 import { admit, planRequest, type Caller, type RequestPlan } from '../../routing/plan.js';
 import type { CacheCall, ResponseCache } from '../../cache/service.js';
+import type { Idempotency, KeyedRequest } from '../../idempotency/service.js';
 import { readJsonBody } from '../read-json.js';
 import type { RouterState } from '../state.js';
 
@@ -32,7 +33,14 @@ export interface InferenceCall {
 export type InferenceHandler = (call: InferenceCall) => Promise<RequestResult>;
 
 /** Serves one endpoint. Never throws: the lane renders the result's error when there is no answer. */
-export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDeps, budgets: BudgetService | null, cache: ResponseCache | null = null): InferenceHandler {
+export function inference(
+  endpoint: Endpoint,
+  state: RouterState,
+  proxy: ProxyDeps,
+  budgets: BudgetService | null,
+  cache: ResponseCache | null = null,
+  idempotency: Idempotency | null = null,
+): InferenceHandler {
   return async ({ req, res, record, key }) => {
     // Read once: a reload during this request does not change the config it runs on.
     const runtime = state.runtime;
@@ -41,6 +49,8 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
     let model: string | null = null;
     let plan: RequestPlan<Pool> | null = null;
     let cached: CacheCall | null = null;
+    let keyed: KeyedRequest | null = null;
+    const tagged = (result: RequestResult): RequestResult => keyed?.tag(result) ?? result;
     try {
       const body = await readJsonBody(req, runtime.config.server.maxBodyBytes, JSON_BODY);
       const request = parseRequest(endpoint, body, runtime.config.defaultModel);
@@ -49,6 +59,7 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
       // alias goes into the result (the access line, metric labels), never unchecked client text.
       const modelRoute = findRoute(runtime.routes, request.model);
       model = modelRoute.alias;
+      const idempotencyKey = idempotency?.readKey(req) ?? null;
       const caller = callerOf(key, budgets);
       const pinned = req.headers['x-switchyard-tier'];
       const admission = admit(modelRoute, request, caller, typeof pinned === 'string' && pinned !== '' ? pinned : null);
@@ -64,6 +75,17 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
       res.setHeader('x-switchyard-tier', plan.tier.name);
       res.setHeader('x-switchyard-reason', plan.reason);
       if (state.draining) res.setHeader('connection', 'close');
+      // An Idempotency-Key (src/idempotency/): a retry of a finished request is replayed here, uncharged.
+      if (idempotency !== null && idempotencyKey !== null) {
+        const { config } = runtime;
+        const claim = { key: idempotencyKey, keyId: key?.id ?? null, request, alias: plan.alias, requestId: record.requestId, abort: lifetime.abort };
+        keyed = await idempotency.begin({ ...claim, config: config.idempotency, requestTimeoutMs: config.server.requestTimeoutMs });
+        const replayed = await keyed.replay(res, request, lifetime.abort, endedEarly(endpoint, stream, model, plan, null));
+        if (replayed !== null) {
+          lifetime.dispose();
+          return replayed;
+        }
+      }
       // The response cache (src/cache/service.ts): a hit is served here, before anything is reserved.
       if (cache !== null) {
         const { config } = runtime;
@@ -84,11 +106,13 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
         });
         if (cached?.served != null) {
           lifetime.dispose();
-          return cached.served;
+          await keyed?.end(null, null);
+          return tagged(cached.served);
         }
       }
 
       const { reservation } = plan;
+      const recorder = cached?.recorder ?? keyed?.recorder ?? null;
       let meter: Meter | null = null;
       if (key !== null && budgets !== null && reservation !== null) {
         meter = await openMeter(budgets, key, request, reservation.estimate, reservation.tokens, res);
@@ -105,7 +129,7 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
           abort: lifetime.abort,
           guard: meter?.guard ?? null,
           metered: meter !== null,
-          recorder: cached?.recorder ?? null,
+          recorder,
           // An unmetered request (the store away, fail-open) gets no caps: they exist for the budget.
           outputCaps: meter === null ? null : plan.caps,
         },
@@ -116,15 +140,18 @@ export function inference(endpoint: Endpoint, state: RouterState, proxy: ProxyDe
         const tokens = closeMeter(budgets, meter, result, reservation.estimate);
         countKeyTokens(proxy.metrics, key.id, result.tier ?? plan.tier.name, result, tokens);
       }
-      if (cached === null) return result;
+      await keyed?.end(result, recorder);
+      if (cached === null) return tagged(result);
       // A strict budget's cap on the upstream body depends on the key, not the request: its answer is not stored.
       const capped = meter !== null && result.answer !== null && plan.caps?.has(result.answer.pool) === true;
       await cached.finish(result, capped);
-      return { ...result, cache: cached.status };
+      return tagged({ ...result, cache: cached.status });
     } catch (thrown) {
+      // A request that ended before its answer lets its key go: the retry runs.
+      await keyed?.end(null, null);
       // Identical requests waiting for this one must not wait for an answer that will never come.
       void cached?.finish(null, false);
-      return { ...endedEarly(endpoint, stream, model, plan, thrown), cache: cached?.status ?? null };
+      return tagged({ ...endedEarly(endpoint, stream, model, plan, thrown), cache: cached?.status ?? null });
     }
   };
 }
@@ -146,10 +173,16 @@ function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, res
 const JSON_BODY = { requireJsonType: true } as const;
 
 /** The inference route table, path → handler: built once, served by the inference lane alone (koa has no inference routes). */
-export function inferenceRoutes(state: RouterState, proxy: ProxyDeps, budgets: BudgetService | null, cache: ResponseCache | null = null): ReadonlyMap<string, InferenceHandler> {
+export function inferenceRoutes(
+  state: RouterState,
+  proxy: ProxyDeps,
+  budgets: BudgetService | null,
+  cache: ResponseCache | null = null,
+  idempotency: Idempotency | null = null,
+): ReadonlyMap<string, InferenceHandler> {
   return new Map([
-    ['/v1/chat/completions', inference('chat', state, proxy, budgets, cache)],
-    ['/v1/completions', inference('completions', state, proxy, budgets, cache)],
-    ['/v1/embeddings', inference('embeddings', state, proxy, budgets, cache)],
+    ['/v1/chat/completions', inference('chat', state, proxy, budgets, cache, idempotency)],
+    ['/v1/completions', inference('completions', state, proxy, budgets, cache, idempotency)],
+    ['/v1/embeddings', inference('embeddings', state, proxy, budgets, cache, idempotency)],
   ]);
 }

@@ -1,0 +1,178 @@
+// A request with an Idempotency-Key, from its claim to its record: begin → run → finish or abandon.
+// The first request with a key claims it and runs; a retry with the same body gets the stored answer;
+// a duplicate sent while the first runs waits for it (polling the shared record, so it works across
+// routers), and after idempotency.waitMs is told 409 with Retry-After; a retry with another body is a
+// 422. The store failing is never the client's problem: the request then runs as if it had no key.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../observability/logger.js';
+import { RouterError } from '../openai/errors.js';
+import type { AbortSwitch } from '../proxy/abort-switch.js';
+import { ClientGone } from '../proxy/request-lifetime.js';
+import type { IdempotencyMetrics, IdempotencyResult } from './metrics.js';
+import type { StoredAnswer } from './record.js';
+import type { IdempotencyStore } from './store.js';
+
+export interface GuardSettings {
+  readonly ttlMs: number;
+  readonly waitMs: number;
+  /** How long a pending record lives: the request deadline and a margin for storing its answer. */
+  readonly pendingTtlMs: number;
+}
+
+export interface GuardDeps {
+  readonly store: IdempotencyStore;
+  readonly metrics: IdempotencyMetrics;
+  readonly logger: Logger;
+  /** This router, in the owner of its claims (`<routerId>:<requestId>`). */
+  readonly routerId: string;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+export interface BeginInput {
+  /** idempotency-key's record id (fingerprint.ts idempotencyId). */
+  readonly id: string;
+  readonly fingerprint: string;
+  readonly requestId: string;
+  /** The request's lifetime: a client that leaves while it waits stops waiting. */
+  readonly abort: AbortSwitch;
+}
+
+/** Run the request (with a ticket to record its end; null: the store is away, run without), or replay. */
+export type Begun =
+  | { readonly kind: 'run'; readonly ticket: Ticket | null }
+  | { readonly kind: 'replay'; readonly answer: StoredAnswer; readonly storedAt: number; readonly result: 'replay' | 'waited' };
+
+/** Polling a pending record: from 25 ms, doubling to 250 ms, jittered so waiters do not poll in step. */
+const FIRST_POLL_MS = 25;
+const MAX_POLL_MS = 250;
+
+const IN_USE_HEADERS = { 'retry-after': '1', 'retry-after-ms': '1000' } as const;
+const NO_RETRY = { 'x-should-retry': 'false' } as const;
+
+export class IdempotencyGuard {
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(private readonly deps: GuardDeps) {
+    this.now = deps.now ?? Date.now;
+    this.random = deps.random ?? Math.random;
+  }
+
+  /** Counts a request refused for its malformed key (key-header.ts threw). */
+  countInvalid(): void {
+    this.count('invalid');
+  }
+
+  /**
+   * Claims the key, waiting for a running first request; throws the 409 or 422, or the abort's reason.
+   * `settings` are read per request, so a reload changes them.
+   */
+  async begin(input: BeginInput, settings: GuardSettings): Promise<Begun> {
+    const { store } = this.deps;
+    const owner = `${this.deps.routerId}:${input.requestId}`;
+    const waitUntil = this.now() + settings.waitMs;
+    let waited = false;
+    for (let poll = FIRST_POLL_MS; ; poll = Math.min(MAX_POLL_MS, poll * 2)) {
+      let claim;
+      try {
+        claim = await store.claim(input.id, input.fingerprint, owner, this.now(), settings.pendingTtlMs);
+      } catch (error) {
+        this.storeFailed('claim', error);
+        this.count('unavailable');
+        return { kind: 'run', ticket: null };
+      }
+      switch (claim.kind) {
+        case 'claimed':
+          this.count('new');
+          return { kind: 'run', ticket: new Ticket(input.id, owner, settings.ttlMs, this.deps, this.now) };
+        case 'done': {
+          const result = waited ? 'waited' : 'replay';
+          this.count(result);
+          return { kind: 'replay', answer: claim.answer, storedAt: claim.storedAt, result };
+        }
+        case 'mismatch':
+          this.count('mismatch');
+          throw new RouterError(
+            'idempotency_key_reused',
+            `This Idempotency-Key was used with a different request body in the last ${describeMs(settings.ttlMs)}; send a new key for a new request.`,
+            { headers: NO_RETRY },
+          );
+        case 'pending': {
+          const left = waitUntil - this.now();
+          if (left <= 0) {
+            this.count('in_use');
+            throw new RouterError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry after it has finished.', {
+              headers: IN_USE_HEADERS,
+            });
+          }
+          waited = true;
+          await this.pause(Math.min(left, poll * (0.5 + this.random() / 2)), input.abort);
+        }
+      }
+    }
+  }
+
+  private async pause(ms: number, abort: AbortSwitch): Promise<void> {
+    try {
+      await sleep(ms, undefined, { signal: abort.signal });
+    } catch {
+      throw abort.reason ?? new ClientGone();
+    }
+  }
+
+  private count(result: IdempotencyResult): void {
+    this.deps.metrics.requests.inc({ result });
+  }
+
+  private storeFailed(operation: string, error: unknown): void {
+    this.deps.metrics.storeErrors.inc({ operation });
+    this.deps.logger.warn({ err: error, operation }, 'idempotency store unavailable; the request runs without idempotency');
+  }
+}
+
+/** The claim of a running request: it ends by storing the answer or letting the key go. Never throws. */
+export class Ticket {
+  private open = true;
+
+  constructor(
+    private readonly id: string,
+    private readonly owner: string,
+    private readonly ttlMs: number,
+    private readonly deps: GuardDeps,
+    private readonly now: () => number,
+  ) {}
+
+  /** Keeps `answer` for retries; null lets the key go, so a retry runs again. Only the first call counts. */
+  async end(answer: StoredAnswer | null): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    const operation = answer === null ? 'abandon' : 'finish';
+    try {
+      if (answer === null) await this.deps.store.abandon(this.id, this.owner, this.now());
+      else await this.deps.store.finish(this.id, this.owner, answer, this.now(), this.ttlMs);
+    } catch (error) {
+      // A lost finish costs a retry a second run; a lost abandon holds the key until its pending
+      // record expires (the request deadline). Neither may fail a request that already answered.
+      this.deps.metrics.storeErrors.inc({ operation });
+      this.deps.logger.warn({ err: error, operation }, 'idempotency store unavailable; the record was not updated');
+    }
+  }
+}
+
+/** "24 hours", "90 minutes", "30 seconds": the TTL as the 422's message states it (hours, as Stripe states its 24). */
+export function describeMs(ms: number): string {
+  for (const [unit, size] of UNITS) {
+    if (ms >= size && ms % size === 0) {
+      const n = ms / size;
+      return `${n} ${unit}${n === 1 ? '' : 's'}`;
+    }
+  }
+  return `${ms} ms`;
+}
+
+const UNITS: readonly (readonly [string, number])[] = [
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1_000],
+];

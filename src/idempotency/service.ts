@@ -1,0 +1,148 @@
+// Idempotent retries as the inference handler uses them, built once per router: read the key, then
+// either replay the stored answer (no reservation, no engine, no charge) or run the request with a
+// recorder and store what it answered (stored-answer.ts says what is kept). Every step is a few lines
+// in handlers/inference.ts; the rules live here and in guard.ts.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeEntry, entryAgeSeconds, type CacheEntry } from '../cache/entry.js';
+import { Recorder } from '../cache/recorder.js';
+import { replay } from '../cache/replay.js';
+import type { IdempotencyConfig } from '../config/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { AbortSwitch } from '../proxy/abort-switch.js';
+import type { RequestResult } from '../proxy/results.js';
+import type { InferenceRequest } from '../routing/inference-request.js';
+import { fingerprint, idempotencyId } from './fingerprint.js';
+import { IdempotencyGuard, type Ticket } from './guard.js';
+import { readIdempotencyKey } from './key-header.js';
+import type { IdempotencyMetrics, IdempotencyResult } from './metrics.js';
+import { answerToStore } from './stored-answer.js';
+import type { IdempotencyStore } from './store.js';
+
+/** How long a pending record outlives the request deadline: time to store the answer. */
+const PENDING_MARGIN_MS = 10_000;
+
+export interface BeginRequest {
+  /** The key's text, as readKey returned it. */
+  readonly key: string;
+  /** The caller's API key id; null without one (scope `anon`). */
+  readonly keyId: string | null;
+  readonly request: InferenceRequest;
+  /** The configured alias the model resolved to. */
+  readonly alias: string;
+  readonly requestId: string;
+  readonly abort: AbortSwitch;
+  /** The config in force for this request. */
+  readonly config: IdempotencyConfig;
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * A request with an Idempotency-Key, once claimed: either a replay (`replay` serves it) or a run whose
+ * answer `end` stores. The handler holds one per keyed request; every method is safe to call in any state.
+ */
+export class KeyedRequest {
+  constructor(
+    /** What idempotency did with the request, for the access line. */
+    private result: IdempotencyResult,
+    /** The stored answer to replay; null: the request runs. */
+    private readonly entry: CacheEntry | null,
+    private readonly ticket: Ticket | null,
+    /** The copy of the answer to store, when the response cache does not keep one already. */
+    readonly recorder: Recorder | null,
+    private readonly maxEntryBytes: number,
+  ) {}
+
+  /**
+   * Serves the stored answer, if there is one, and returns the request's result (`base`: what was known
+   * before); null when the request is to run. A client that leaves during the replay ends it as such.
+   */
+  async replay(res: ServerResponse, request: InferenceRequest, abort: AbortSwitch, base: RequestResult): Promise<RequestResult | null> {
+    if (this.entry === null) return null;
+    const result = { ...base, tier: this.entry.tier, served: 'replay' as const, idempotency: this.result };
+    try {
+      if (await serveReplay(res, this.entry, request, abort)) return result;
+      // Stored by another version of the router in a shape this one cannot serve: it runs, unkept.
+      this.result = 'unavailable';
+      return null;
+    } catch (error) {
+      return { ...result, error };
+    }
+  }
+
+  /** Stores the answer `recorder` kept (when `result` may be replayed), or lets the key go. Never throws. */
+  end(result: RequestResult | null, recorder: Recorder | null): Promise<void> {
+    if (this.ticket === null) return Promise.resolve();
+    const answer = result === null || recorder === null ? null : answerToStore(result, recorder, Date.now(), this.maxEntryBytes);
+    return this.ticket.end(answer);
+  }
+
+  /** The result with what idempotency did. */
+  tag(result: RequestResult): RequestResult {
+    return { ...result, idempotency: this.result };
+  }
+}
+
+export class Idempotency {
+  private readonly guard: IdempotencyGuard;
+
+  constructor(
+    private readonly store: IdempotencyStore,
+    metrics: IdempotencyMetrics,
+    private readonly logger: Logger,
+    routerId: string = randomUUID(),
+  ) {
+    this.guard = new IdempotencyGuard({ store, metrics, logger, routerId });
+  }
+
+  /** The request's Idempotency-Key, or null; throws the 400 for a malformed one. */
+  readKey(req: IncomingMessage): string | null {
+    try {
+      return readIdempotencyKey(req.headers['idempotency-key'], req.rawHeaders);
+    } catch (error) {
+      this.guard.countInvalid();
+      throw error;
+    }
+  }
+
+  /** Claims the key (waiting for a duplicate in flight): replay, or run. Throws the 409, the 422, or the abort's reason. */
+  async begin(input: BeginRequest): Promise<KeyedRequest> {
+    const { config } = input;
+    const settings = { ttlMs: config.ttlMs, waitMs: config.waitMs, pendingTtlMs: input.requestTimeoutMs + PENDING_MARGIN_MS };
+    const id = idempotencyId(input.keyId ?? 'anon', input.key);
+    const print = fingerprint(input.request.endpoint, input.alias, input.request.body);
+    const begun = await this.guard.begin({ id, fingerprint: print, requestId: input.requestId, abort: input.abort }, settings);
+    const max = config.maxEntryBytes;
+    if (begun.kind === 'run') {
+      if (begun.ticket === null) return new KeyedRequest('unavailable', null, null, null, max);
+      return new KeyedRequest('new', null, begun.ticket, new Recorder(max), max);
+    }
+    const entry = decodeEntry(begun.answer.bytes);
+    if (entry !== null) return new KeyedRequest(begun.result, entry, null, null, max);
+    // Written by another version of the router: answered as if no key was sent, never as an error.
+    this.logger.warn({ requestId: input.requestId }, 'a stored idempotent answer could not be read; the request runs without idempotency');
+    return new KeyedRequest('unavailable', null, null, null, max);
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+/**
+ * Writes the stored answer as the client asked for it now (a stream or not, its usage chunk or not),
+ * with its original id and created. False, with nothing written, when the entry cannot be served in
+ * that shape: the caller runs the request instead. Rejects with the abort's reason if the client left.
+ */
+async function serveReplay(res: ServerResponse, entry: CacheEntry, request: InferenceRequest, abort: AbortSwitch): Promise<boolean> {
+  res.setHeader('x-switchyard-tier', entry.tier);
+  if (entry.pool !== '') res.setHeader('x-switchyard-pool', entry.pool);
+  const headers = { 'x-switchyard-idempotent-replay': 'true', age: String(entryAgeSeconds(entry, Date.now())) };
+  try {
+    await replay(res, entry, { stream: request.stream, clientWantsUsage: request.clientWantsUsage, identity: null, headers, abort });
+    return true;
+  } catch (error) {
+    if (res.headersSent || abort.aborted) throw error;
+    return false;
+  }
+}
