@@ -8,6 +8,7 @@ import { clientErrorHandler, connectRefusal } from './http/client-error.js';
 import type { RouterState } from './http/state.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type ReplicaSnapshot, type RouterMetrics } from './observability/metrics.js';
+import { effectiveSamples } from './cost/metrics.js';
 import { RetryBudget } from './proxy/retry-budget.js';
 import { createStore } from './budgets/create-store.js';
 import { createResponseCache } from './cache/create-store.js';
@@ -52,7 +53,10 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger(config.logging.level);
   let state: RouterState | null = null;
-  const metrics = createMetrics(() => (state === null ? [] : replicaSnapshots(state.runtime)));
+  const metrics = createMetrics(
+    () => (state === null ? [] : replicaSnapshots(state.runtime)),
+    () => (state === null ? [] : effectiveSamples(state.runtime.pools.values())),
+  );
   const runtime = await buildRuntime(config, { env, logger, metrics });
   state = { runtime, draining: false };
   const live = state;

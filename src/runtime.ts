@@ -5,7 +5,7 @@ import type { Logger } from './observability/logger.js';
 import type { RouterMetrics } from './observability/metrics.js';
 import { systemClock, type Clock } from './pools/clock.js';
 import { ContextProbe } from './pools/context-probe.js';
-import { EngineMetricsScraper } from './pools/engine-metrics.js';
+import { EngineMetricsScraper, type TokenCounters } from './pools/engine-metrics.js';
 import { HealthChecker } from './pools/health-check.js';
 import { Pool } from './pools/pool.js';
 import type { Replica } from './pools/replica.js';
@@ -131,7 +131,12 @@ function monitorsFor(pool: Pool, deps: RuntimeDeps, clock: Clock): { start(): vo
     },
     clock,
   );
-  const scraper = new EngineMetricsScraper(pool.replicas, pool.config.engineMetrics, {}, clock);
+  // Pools with a GPU price read their engines' token counters too, for the effective price (src/cost/).
+  const { pricing } = pool;
+  const hooks = pricing.measured
+    ? { onTokens: (replica: Replica, counters: TokenCounters, at: number) => pricing.observeTokens(replica.name, counters.promptTokens, counters.generationTokens, at) }
+    : {};
+  const scraper = new EngineMetricsScraper(pool.replicas, pool.config.engineMetrics, hooks, clock);
   return [health, scraper, new ContextProbe(pool.replicas, pool.config)];
 }
 

@@ -47,3 +47,15 @@ export function createCostMetrics(registers: Registry[], effective: () => Iterab
     }),
   };
 }
+
+/** The gauge's samples: every pool that measures an effective price (read at scrape time). */
+export function* effectiveSamples(
+  pools: Iterable<{
+    readonly name: string;
+    readonly pricing: { readonly measured: boolean; readonly effectiveInputUsdPerMillion: number; readonly effectiveOutputUsdPerMillion: number };
+  }>,
+): Iterable<EffectivePriceSample> {
+  for (const { name, pricing } of pools) {
+    if (pricing.measured) yield { pool: name, inputUsdPerMillion: pricing.effectiveInputUsdPerMillion, outputUsdPerMillion: pricing.effectiveOutputUsdPerMillion };
+  }
+}

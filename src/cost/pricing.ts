@@ -3,6 +3,7 @@
 // written here by the engine-metrics scraper about once a minute; requests read the last value.
 import type { ChargeWith, PriceConfig } from '../config/types.js';
 import type { Usage } from '../openai/usage.js';
+import { EffectivePrice } from './effective-price.js';
 import { usageCostNano, type TokenPrices } from './usage-cost.js';
 
 export class PoolPricing {
@@ -11,8 +12,18 @@ export class PoolPricing {
   readonly chargeWith: ChargeWith;
   /** The last effective price that was not NaN; null until one was measured. */
   private effective: TokenPrices | null = null;
+  /** Measures the effective price, for pools with gpuUsdPerHour; null otherwise. */
+  private readonly measure: EffectivePrice | null;
+  /** The gauge's values: the latest reading, NaN while the window holds too few tokens. */
+  effectiveInputUsdPerMillion = Number.NaN;
+  effectiveOutputUsdPerMillion = Number.NaN;
 
-  constructor(readonly config: PriceConfig | null) {
+  constructor(
+    readonly config: PriceConfig | null,
+    /** The pool's configured replicas (each one's GPU is paid for) and when measuring starts. */
+    replicas = 1,
+    startedAt = Date.now(),
+  ) {
     const input = config?.inputUsdPerMillion ?? null;
     const output = config?.outputUsdPerMillion ?? null;
     this.static =
@@ -20,6 +31,26 @@ export class PoolPricing {
         ? null
         : Object.freeze({ input, output, cachedInput: config?.cachedInputUsdPerMillion ?? input, cacheWrite: config?.cacheWriteUsdPerMillion ?? input });
     this.chargeWith = config?.chargeWith ?? 'static';
+    const gpu = config?.gpuUsdPerHour ?? null;
+    this.measure =
+      config === null || gpu === null
+        ? null
+        : new EffectivePrice({ gpuUsdPerHour: gpu, replicas, outputInputCostRatio: config.outputInputCostRatio, windowMs: config.effectiveWindowMs }, startedAt);
+  }
+
+  /** Whether the pool has an effective price to measure (and show in the gauge). */
+  get measured(): boolean {
+    return this.measure !== null;
+  }
+
+  /** A scrape of one replica's token counters (src/pools/engine-metrics.ts): the effective price moves. */
+  observeTokens(replica: string, promptTokens: number, generationTokens: number, at: number): void {
+    if (this.measure === null) return;
+    this.measure.observe(replica, promptTokens, generationTokens, at);
+    const reading = this.measure.read(at);
+    this.effectiveInputUsdPerMillion = reading.inputUsdPerMillion;
+    this.effectiveOutputUsdPerMillion = reading.outputUsdPerMillion;
+    this.setEffective(reading.inputUsdPerMillion, reading.outputUsdPerMillion);
   }
 
   /** The prices requests are charged at now; null when there are none (their cost is unknown). */
@@ -30,6 +61,8 @@ export class PoolPricing {
   /** A new effective price per million tokens (from the gauge); NaN keeps the last one. */
   setEffective(inputUsdPerMillion: number, outputUsdPerMillion: number): void {
     if (!Number.isFinite(inputUsdPerMillion) || !Number.isFinite(outputUsdPerMillion)) return;
+    const last = this.effective;
+    if (last !== null && last.input === inputUsdPerMillion && last.output === outputUsdPerMillion) return;
     this.effective = Object.freeze({ input: inputUsdPerMillion, output: outputUsdPerMillion, cachedInput: inputUsdPerMillion, cacheWrite: inputUsdPerMillion });
   }
 

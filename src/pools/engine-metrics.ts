@@ -19,7 +19,35 @@ const METRICS_PATH = '/metrics';
  * is, the other reads 0.
  */
 export function readEngineLoad(text: string, names: LoadMetricNames, scrapedAt: number): EngineLoad | null {
-  const totals = metricTotals(text, [...names.waiting, ...names.running, ...names.kvCacheUse]);
+  return loadOf(metricTotals(text, [...names.waiting, ...names.running, ...names.kvCacheUse]), names, scrapedAt);
+}
+
+/** The engine's cumulative token counters, summed over label sets (models, data-parallel engines); null when it exports neither. */
+export function readTokenCounters(text: string, names: LoadMetricNames): TokenCounters | null {
+  return countersOf(metricTotals(text, [...names.promptTokens, ...names.generationTokens]), names);
+}
+
+export interface TokenCounters {
+  readonly promptTokens: number;
+  readonly generationTokens: number;
+}
+
+function firstOf(totals: ReadonlyMap<string, MetricTotal>, list: readonly string[]): MetricTotal | undefined {
+  for (const name of list) {
+    const total = totals.get(name);
+    if (total !== undefined) return total;
+  }
+  return undefined;
+}
+
+function countersOf(totals: ReadonlyMap<string, MetricTotal>, names: LoadMetricNames): TokenCounters | null {
+  const prompt = firstOf(totals, names.promptTokens);
+  const generation = firstOf(totals, names.generationTokens);
+  if (prompt === undefined && generation === undefined) return null;
+  return { promptTokens: Math.max(0, prompt?.sum ?? 0), generationTokens: Math.max(0, generation?.sum ?? 0) };
+}
+
+function loadOf(totals: ReadonlyMap<string, MetricTotal>, names: LoadMetricNames, scrapedAt: number): EngineLoad | null {
   const first = (list: readonly string[]): MetricTotal | undefined => {
     for (const name of list) {
       const total = totals.get(name);
@@ -51,6 +79,16 @@ export function freshLoad(replica: { readonly engineLoad: EngineLoad | null }, n
 export interface EngineMetricsHooks {
   /** After every scrape: the sample stored, or null and a short error (never a URL). */
   onScrape?(replica: Replica, load: EngineLoad | null, error?: string): void;
+  /** After a scrape that had token counters (only when given: otherwise they are not read). */
+  onTokens?(replica: Replica, counters: TokenCounters, at: number): void;
+}
+
+/** What one replica's scrape looks for, listed once. */
+interface ScrapedNames {
+  readonly metrics: LoadMetricNames;
+  /** The load's names alone, and with the token counters. */
+  readonly load: readonly string[];
+  readonly all: readonly string[];
 }
 
 export class EngineMetricsScraper {
@@ -64,9 +102,12 @@ export class EngineMetricsScraper {
   ) {
     const scraped: Repeater[] = [];
     for (const replica of replicas) {
-      const names = replica.engine.loadMetrics;
+      const metrics = replica.engine.loadMetrics;
       // Hosted APIs export nothing: their replicas are never scraped and their load stays unknown.
-      if (names !== null) scraped.push(new Repeater(config.intervalMs, (signal) => this.scrape(replica, names, signal)));
+      if (metrics === null) continue;
+      const load = [...metrics.waiting, ...metrics.running, ...metrics.kvCacheUse];
+      const names: ScrapedNames = { metrics, load, all: [...load, ...metrics.promptTokens, ...metrics.generationTokens] };
+      scraped.push(new Repeater(config.intervalMs, (signal) => this.scrape(replica, names, signal)));
     }
     this.repeaters = scraped;
   }
@@ -86,14 +127,22 @@ export class EngineMetricsScraper {
     await Promise.all(this.repeaters.map((repeater) => repeater.runNow()));
   }
 
-  private async scrape(replica: Replica, names: LoadMetricNames, signal: AbortSignal): Promise<void> {
+  private async scrape(replica: Replica, names: ScrapedNames, signal: AbortSignal): Promise<void> {
     const result = await probe(replica, METRICS_PATH, this.config.timeoutMs, signal, true);
     if (result.stopped) return;
     if (!result.ok) {
       this.hooks.onScrape?.(replica, null, result.error);
       return;
     }
-    const load = readEngineLoad(result.text, names, this.now());
+    const at = this.now();
+    const wantsTokens = this.hooks.onTokens !== undefined;
+    // One pass over the exposition for both, when the token counters are wanted.
+    const totals = metricTotals(result.text, wantsTokens ? names.all : names.load);
+    if (wantsTokens) {
+      const counters = countersOf(totals, names.metrics);
+      if (counters !== null) this.hooks.onTokens?.(replica, counters, at);
+    }
+    const load = loadOf(totals, names.metrics, at);
     if (load === null) {
       this.hooks.onScrape?.(replica, null, 'no load metrics in the response');
       return;

@@ -8,6 +8,9 @@ export interface LoadMetricNames {
   readonly running: readonly string[];
   /** Empty when the engine does not export KV-cache use. */
   readonly kvCacheUse: readonly string[];
+  /** Cumulative prompt and generated tokens the engine served (the effective price reads them). */
+  readonly promptTokens: readonly string[];
+  readonly generationTokens: readonly string[];
 }
 
 /** Where an engine says how many tokens (prompt and output together) its model takes. */
@@ -30,12 +33,20 @@ const VLLM_METRICS: LoadMetricNames = {
   running: ['vllm:num_requests_running'],
   // vLLM renamed the gauge (V1 engine); older servers only have the GPU-named one.
   kvCacheUse: ['vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc'],
+  // Counters "vllm:prompt_tokens" ("Number of prefill tokens processed.") and "vllm:generation_tokens",
+  // exported with prometheus_client's _total suffix (vllm/v1/metrics/loggers.py @a6f0308c).
+  promptTokens: ['vllm:prompt_tokens_total'],
+  generationTokens: ['vllm:generation_tokens_total'],
 };
 
 const TGI_METRICS: LoadMetricNames = {
   waiting: ['tgi_queue_size'],
   running: ['tgi_batch_current_size'],
   kvCacheUse: [],
+  // TGI counts tokens only in its per-request histograms; their sums are the totals
+  // (router/src/validation.rs and server.rs @db931fcf: tgi_request_input_length, tgi_request_generated_tokens).
+  promptTokens: ['tgi_request_input_length_sum'],
+  generationTokens: ['tgi_request_generated_tokens_sum'],
 };
 
 /** vLLM's model list: each ModelCard has max_model_len (vllm/entrypoints/openai/protocol.py). */

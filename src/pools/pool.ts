@@ -29,7 +29,7 @@ export class Pool {
     this.name = name;
     this.config = config;
     this.replicas = replicas;
-    this.pricing = new PoolPricing(config.price);
+    this.pricing = new PoolPricing(config.price, replicas.length, now());
     this.outlier = new OutlierDetector(config.outlier, now);
     this.context = {
       strategy: config.balance,

@@ -206,3 +206,32 @@ t.test('the admin API accepts and shows dollar limits, and refuses bad ones in i
     error: { param: 'limits.usdPerDay', message: "Invalid value for 'limits.usdPerDay': expected a number greater than 0 and at most 9000000 or null, got number 0." },
   });
 });
+
+t.test("the effective-price gauge from the engines' own token counters; chargeWith: effective charges at it", async (t) => {
+  const counters = (prompt: number, generation: number) =>
+    `# TYPE vllm:num_requests_running gauge\nvllm:num_requests_running{model_name="m"} 0.0\n# TYPE vllm:num_requests_waiting gauge\nvllm:num_requests_waiting{model_name="m"} 0.0\n` +
+    `# TYPE vllm:prompt_tokens_total counter\nvllm:prompt_tokens_total{model_name="m"} ${prompt}.0\n# TYPE vllm:generation_tokens_total counter\nvllm:generation_tokens_total{model_name="m"} ${generation}.0\n`;
+  free.metrics = counters(1_000_000, 1_000_000);
+  const cfg = config();
+  // $2 an hour for the pool's one replica, charged at the measured price.
+  cfg.pools.local = { ...cfg.pools.local, engineMetrics: { intervalMs: 25 }, price: { gpuUsdPerHour: 2, chargeWith: 'effective' } };
+  const test = await router(t, cfg);
+  const gauge = async (direction: string) => metricValue(await test.scrape(), 'switchyard_pool_effective_usd_per_million_tokens', `pool="local",direction="${direction}"`);
+  await waitFor('the first scrape', async () => ((await gauge('output')) === null ? null : true));
+  t.ok(Number.isNaN(await gauge('output')), 'nothing served since the first scrape: NaN, not a price');
+  const before = await test.client.chat.completions.create({ model: 'free', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+  t.equal(before.response.headers.get('x-switchyard-cost-usd'), null, 'no price measured yet: no cost claimed');
+
+  // 4M prompt and 1M generated tokens served by the engine (to anyone) in under a minute, the
+  // shortest span measured: C = $2 × 1 replica × 1/60 h; P/4 + O = 2M → $0.0166… per million output.
+  free.metrics = counters(5_000_000, 2_000_000);
+  const output = await waitFor('the gauge', async () => {
+    const value = await gauge('output');
+    return value !== null && Number.isFinite(value) ? value : null;
+  });
+  t.equal(Math.round(output * 1e9), Math.round(((2 / 60) * 1e9) / 2));
+  t.equal(Math.round(((await gauge('input')) ?? 0) * 1e9), Math.round(((2 / 60) * 1e9) / 2 / 4));
+  // 7 prompt + 3 completion tokens at those prices: (7 / 4 + 3) × $0.01666…/M = $0.0000000791… → 79 nano-USD.
+  const charged = await test.client.chat.completions.create({ model: 'free', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+  t.equal(charged.response.headers.get('x-switchyard-cost-usd'), '0.000000079');
+});
