@@ -4,7 +4,8 @@
 // and returns what the request did (src/proxy/results.ts) for the lane's access line and metrics.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { closeMeter, openMeter, type Meter } from '../../budgets/meter.js';
+import { closeMeter, openMeter, type Charged, type Meter } from '../../budgets/meter.js';
+import { nanoToUsd } from '../../cost/money.js';
 import type { BudgetService } from '../../budgets/service.js';
 import type { KeyRecord } from '../../budgets/types.js';
 import type { RouterMetrics } from '../../observability/metrics.js';
@@ -115,7 +116,7 @@ export function inference(
       const recorder = cached?.recorder ?? keyed?.recorder ?? null;
       let meter: Meter | null = null;
       if (key !== null && budgets !== null && reservation !== null) {
-        meter = await openMeter(budgets, key, request, reservation.estimate, reservation.tokens, res);
+        meter = await openMeter(budgets, key, request, reservation, res);
       }
       // Never throws: a client gone while its reservation was made, or attempts that all failed, come
       // back as its error, and the reservation is settled all the same (at zero when no engine worked).
@@ -137,8 +138,8 @@ export function inference(
       );
       lifetime.dispose();
       if (meter !== null && budgets !== null && reservation !== null && key !== null) {
-        const tokens = closeMeter(budgets, meter, result, reservation.estimate);
-        countKeyTokens(proxy.metrics, key.id, result.tier ?? plan.tier.name, result, tokens);
+        const charged = closeMeter(budgets, meter, result, plan.chain);
+        countKeyTokens(proxy.metrics, key.id, result.tier ?? plan.tier.name, result, charged);
       }
       await keyed?.end(result, recorder);
       if (cached === null) return tagged(result);
@@ -162,11 +163,13 @@ function callerOf(key: KeyRecord | null, budgets: BudgetService | null): Caller 
   return { key, usedShare: budgets === null ? 0 : budgets.usedShare(key.id), budgets: budgets?.settings ?? null };
 }
 
-/** The tokens settled, by direction: the engine's prompt count when it gave one, the rest is completion. */
-function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, result: RequestResult, total: number): void {
+/** The tokens settled, by direction (the engine's prompt count when it gave one, the rest is completion), and the dollars. */
+function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, result: RequestResult, charged: Charged): void {
+  const total = charged.tokens;
   const prompt = result.answer?.promptTokens ?? total;
   metrics.keyTokens.series(keyId, tier, 'prompt').inc(prompt);
   metrics.keyTokens.series(keyId, tier, 'completion').inc(Math.max(0, total - prompt));
+  if (charged.nanoUsd > 0) metrics.cost.keyCost.series(keyId, tier).inc(nanoToUsd(charged.nanoUsd));
 }
 
 /** Inference bodies must be sent as JSON (a 415 otherwise). */
