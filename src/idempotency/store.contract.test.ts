@@ -1,6 +1,7 @@
 // One suite every IdempotencyStore must pass, run on the memory store and on a real redis-server (two
 // connections, as two routers). Time is passed in, never slept on.
 import t from 'tap';
+import { startTestRedis } from '../../test/fixtures/redis-cluster.js';
 import { redisServerMissing, startRedisServer } from '../../test/fixtures/redis-server.js';
 import { MemoryIdempotencyStore } from './memory-store.js';
 import { RedisIdempotencyStore } from './redis-store.js';
@@ -106,16 +107,18 @@ t.test('memory: the bytes bound evicts the oldest answers', async (t) => {
 
 if (redisServerMissing() === null) {
   const server = await startRedisServer();
+  // The contract's Redis: a three-node cluster with SWITCHYARD_TEST_REDIS=cluster (test/integration/redis-cluster-scripts.test.ts).
+  const target = await startTestRedis();
   const opened: RedisIdempotencyStore[] = [];
   t.teardown(async () => {
     await Promise.all(opened.map((store) => store.close()));
-    await server.dispose();
+    await Promise.all([server.dispose(), target.dispose()]);
   });
   contract({
     name: 'redis',
     async open() {
-      const store = new RedisIdempotencyStore({ url: server.url, keyPrefix: 'contract' });
-      const peer = new RedisIdempotencyStore({ url: server.url, keyPrefix: 'contract' });
+      const store = new RedisIdempotencyStore({ ...target.connection, keyPrefix: 'contract' });
+      const peer = new RedisIdempotencyStore({ ...target.connection, keyPrefix: 'contract' });
       opened.push(store, peer);
       await Promise.all([store.ready(), peer.ready()]);
       return { store, peer };

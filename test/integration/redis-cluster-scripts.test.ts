@@ -1,17 +1,21 @@
 // Every Lua script the project defines runs on a real three-node Redis Cluster, which refuses a script
 // whose declared keys are not all in one slot (CROSSSLOT), or that touches an undeclared key of
-// another node (Redis 7.0.15, Debian's, lets an undeclared key of another slot on the same node pass). The scripts are found in the source (every
-// `defineCommand('name'` under src/), so one added later by any store is enumerated too; the store
-// contract suites (every src/**/store.contract.test.ts) then run here with SWITCHYARD_TEST_REDIS=cluster,
-// and each script must have run on the cluster and succeeded at least once. A suite whose Redis
-// harness ignores SWITCHYARD_TEST_REDIS (it should start its Redis with startTestRedis() from
-// test/fixtures/redis-cluster.ts) leaves its scripts unproven, and this test names them.
+// another node (Redis 7.0.15, Debian's, lets an undeclared key of another slot on the same node pass).
+// The scripts are found in the source, so one added later by any store is enumerated too: every
+// `defineCommand('name'` under src/, and every `.eval(NAME,` whose NAME is a constant holding the Lua
+// text. The store contract suites (every src/**/store.contract.test.ts, and any test that starts its
+// Redis with startTestRedis() from test/fixtures/redis-cluster.ts) then run here with
+// SWITCHYARD_TEST_REDIS=cluster, plus the response cache's commands; each script must have run on the
+// cluster and every call of it succeeded. A store whose tests never reach the cluster leaves its
+// scripts unproven, and this test names them.
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Cluster, Redis } from 'ioredis';
+import { closeClient, createRedisClient, whenReady } from '../../src/budgets/redis-connection.js';
+import { RedisCacheStore } from '../../src/cache/redis-store.js';
 import { startRedisCluster } from '../fixtures/redis-cluster.js';
 import { skipFileWithoutRedis } from '../fixtures/redis-server.js';
 
@@ -28,12 +32,29 @@ function sourceFiles(dir: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-/** Script name → the file that defines it, from the source text. */
-function definedScripts(): Map<string, string> {
-  const found = new Map<string, string>();
+interface Script {
+  readonly file: string;
+  /** For a script sent with a plain EVAL: the SHA-1 of its text (null when the text is not a constant of the file). */
+  readonly evalSha?: string | null;
+}
+
+/**
+ * Every script in the source: `defineCommand('name'` (by name), and `.eval(NAME,` with NAME a constant
+ * of the same file holding the Lua text (by that text's SHA-1).
+ */
+function definedScripts(): Map<string, Script> {
+  const found = new Map<string, Script>();
   for (const file of sourceFiles(SRC).filter((f) => !f.endsWith('.test.ts'))) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/\.defineCommand\(\s*['"]([A-Za-z0-9_]+)['"]/g)) {
-      if (match[1] !== undefined) found.set(match[1], relative(ROOT, file));
+    const text = readFileSync(file, 'utf8');
+    const at = relative(ROOT, file);
+    for (const match of text.matchAll(/\.defineCommand\(\s*['"]([A-Za-z0-9_]+)['"]/g)) {
+      if (match[1] !== undefined) found.set(match[1], { file: at });
+    }
+    for (const match of text.matchAll(/\.eval(?:sha)?\(\s*([A-Za-z0-9_]+)\s*,/g)) {
+      const name = match[1] ?? '';
+      const constant = new RegExp(`const ${name}\\s*=\\s*(?:'([^']*)'|"([^"]*)"|\`([^\`$]*)\`)`).exec(text);
+      const lua = constant?.[1] ?? constant?.[2] ?? constant?.[3];
+      found.set(`${name} (eval)`, { file: at, evalSha: lua === undefined ? null : sha1(lua) });
     }
   }
   return found;
@@ -51,6 +72,8 @@ const bySha = new Map<string, ScriptRecord>();
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 
 type DefineCommand = (this: Cluster, name: string, definition: { lua: string; numberOfKeys?: number; readOnly?: boolean }) => void;
+/** Plain EVALs on the cluster, by the SHA-1 of their script. */
+const evals = new Map<string, ScriptRecord>();
 const clusterPrototype = Cluster.prototype as unknown as { defineCommand: DefineCommand };
 const define = clusterPrototype.defineCommand;
 clusterPrototype.defineCommand = function (this: Cluster, name: string, definition: { lua: string; numberOfKeys?: number; readOnly?: boolean }): void {
@@ -71,7 +94,12 @@ const send = prototype.sendCommand;
 prototype.sendCommand = function (this: Cluster, command: SentCommand, ...rest: unknown[]): unknown {
   const first = command.args[0];
   const text = typeof first === 'string' ? first : Buffer.isBuffer(first) ? first.toString() : '';
-  const record = command.name === 'evalsha' ? bySha.get(text) : command.name === 'eval' ? bySha.get(sha1(text)) : undefined;
+  let record = command.name === 'evalsha' ? bySha.get(text) : command.name === 'eval' ? bySha.get(sha1(text)) : undefined;
+  if (record === undefined && command.name === 'eval') {
+    const sha = sha1(text);
+    record = evals.get(sha) ?? { sha, ok: 0, failures: [] };
+    evals.set(sha, record);
+  }
   const result = send.call(this, command, ...rest);
   // ioredis answers NOSCRIPT by sending the same call as EVAL: only the EVAL's outcome counts then.
   command.promise.then(
@@ -99,20 +127,47 @@ t.test('the cluster refuses a script across slots, declared or not', async (t) =
 
 // ---- then: every store contract suite, on a cluster ----
 
-const suites = sourceFiles(SRC).filter((file) => file.endsWith('store.contract.test.ts'));
+// The store contract suites, and any other test of a Redis store that starts its Redis with startTestRedis().
+const suites = sourceFiles(SRC).filter((file) => file.endsWith('store.contract.test.ts') || (file.endsWith('.test.ts') && readFileSync(file, 'utf8').includes('startTestRedis(')));
 t.ok(suites.length > 0, `store contract suites: ${suites.map((f) => relative(ROOT, f)).join(', ')}`);
 for (const suite of suites) await import(pathToFileURL(suite).href);
 
+// The response cache's store has no contract suite (its test reads keys through one node's client):
+// its commands, the owner-only unlock script among them, on the cluster here, over hashes on every node.
+t.test('the response cache on the cluster: entries and locks on every node', async (t) => {
+  const cluster = await startRedisCluster();
+  t.teardown(() => cluster.dispose());
+  const client = createRedisClient(cluster.connection);
+  t.teardown(() => closeClient(client));
+  await whenReady(client, 5000);
+  const cache = new RedisCacheStore(client, 'cache', () => Promise.resolve());
+  const hashes = ['a', 'b', 'c', 'd', 'e', 'f'].map((c) => c.repeat(64));
+  const nodes = await Promise.all(hashes.map((hash) => cluster.nodeOf(`c:${hash}`)));
+  t.same([...new Set(nodes)].sort(), [0, 1, 2], `the hashes live on all three nodes (${nodes.join(', ')})`);
+  for (const hash of hashes) {
+    t.equal(await cache.lock(hash, 'r1', 60_000), true);
+    t.equal(await cache.lock(hash, 'r2', 60_000), false, 'one owner at a time');
+    await cache.unlock(hash, 'r2');
+    t.equal(await cache.lock(hash, 'r2', 60_000), false, "another router's unlock leaves the lock");
+    await cache.unlock(hash, 'r1');
+    t.equal(await cache.lock(hash, 'r2', 60_000), true, "the owner's unlock frees it");
+  }
+});
+
 t.test('every script the project defines ran on the cluster, and every call of it succeeded', async (t) => {
   const scripts = definedScripts();
-  t.ok(scripts.size >= 8, `found ${scripts.size} scripts in src/: ${[...scripts.keys()].join(', ')}`);
-  for (const [name, file] of scripts) {
-    const record = onCluster.get(name);
-    if (record === undefined) {
-      t.fail(`${name} (${file}) was never defined on a cluster client: its store's contract suite must start its Redis with startTestRedis()`);
+  t.ok(scripts.size >= 12, `found ${scripts.size} scripts in src/: ${[...scripts.keys()].join(', ')}`);
+  for (const [name, { file, evalSha }] of scripts) {
+    if (evalSha === null) {
+      t.fail(`${name} (${file}): its Lua text is not a constant of the file; define it with defineCommand, or as a constant string`);
       continue;
     }
-    t.ok(record.ok > 0, `${name} (${file}) ran on the cluster (${record.ok} calls)`);
+    const record = evalSha === undefined ? onCluster.get(name) : evals.get(evalSha);
+    if (record === undefined) {
+      t.fail(`${name} (${file}) never ran on a cluster client: its store's tests must start their Redis with startTestRedis() (test/fixtures/redis-cluster.ts)`);
+      continue;
+    }
+    t.ok(record.ok > 0, `${name} (${file}) ran on the cluster (${record.ok} successful calls)`);
     t.strictSame(record.failures, [], `${name}: no call failed`);
   }
 });
