@@ -226,6 +226,17 @@ t.test("key scope: key B never gets key A's answer; shared scope shares; a hit c
   t.equal((await post(shared, ask('m'), as(SECRET_B))).headers.get('x-switchyard-cache'), 'hit', 'same team, shared');
 });
 
+t.test('embeddings are cached whatever the sampling settings (they have none)', async (t) => {
+  const test = await router(t, config({ deterministicOnly: true }));
+  const vectors = { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.1, -0.2] }], model: 'served-gpu', usage: { prompt_tokens: 2, total_tokens: 2 } };
+  engine.reply({ kind: 'json', body: vectors });
+  const first = await test.client.embeddings.create({ model: 'gpu', input: 'hello', encoding_format: 'float' }).withResponse();
+  const second = await test.client.embeddings.create({ model: 'gpu', input: 'hello', encoding_format: 'float' }).withResponse();
+  t.strictSame([first.response.headers.get('x-switchyard-cache'), second.response.headers.get('x-switchyard-cache')], ['miss', 'hit']);
+  t.strictSame(second.data.data, vectors.data);
+  t.equal(engine.requests.length, 1);
+});
+
 t.test('an alias without a cache block has no cache header and stores nothing', async (t) => {
   const test = await router(t, configFor({ gpu: [engine.url] }));
   const a = await post(test, ask('n'));
