@@ -59,7 +59,8 @@ export class KeyedRequest {
    */
   async replay(res: ServerResponse, request: InferenceRequest, abort: AbortSwitch, base: RequestResult): Promise<RequestResult | null> {
     if (this.entry === null) return null;
-    const result = { ...base, tier: this.entry.tier, served: 'replay' as const, idempotency: this.result };
+    // Nothing is charged: the answer was paid for when it was made.
+    const result = { ...base, tier: this.entry.tier, costNanoUsd: 0, served: 'replay' as const, idempotency: this.result };
     try {
       if (await serveReplay(res, this.entry, request, abort)) return result;
       // Stored by another version of the router in a shape this one cannot serve: it runs, unkept.
@@ -137,7 +138,7 @@ export class Idempotency {
 async function serveReplay(res: ServerResponse, entry: CacheEntry, request: InferenceRequest, abort: AbortSwitch): Promise<boolean> {
   res.setHeader('x-switchyard-tier', entry.tier);
   if (entry.pool !== '') res.setHeader('x-switchyard-pool', entry.pool);
-  const headers = { 'x-switchyard-idempotent-replay': 'true', age: String(entryAgeSeconds(entry, Date.now())) };
+  const headers = { 'x-switchyard-idempotent-replay': 'true', age: String(entryAgeSeconds(entry, Date.now())), 'x-switchyard-cost-usd': '0' };
   try {
     await replay(res, entry, { stream: request.stream, clientWantsUsage: request.clientWantsUsage, identity: null, headers, abort });
     return true;

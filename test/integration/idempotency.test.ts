@@ -86,6 +86,7 @@ t.test('a retry with the same key and body is the stored answer, replayed and no
   t.equal(again.data.id, 'chatcmpl-first');
   t.equal(again.response.headers.get('x-switchyard-idempotent-replay'), 'true');
   t.match(again.response.headers.get('age'), /^\d+$/, 'age, in whole seconds');
+  t.equal(again.response.headers.get('x-switchyard-cost-usd'), '0', 'and it costs nothing');
   t.equal(engine.requests.length, 1, 'the engine saw one request');
   t.equal(await settled(test), 10, 'the replay charged nothing');
 
