@@ -8,14 +8,19 @@ export type RedisProblem = [path: readonly (string | number)[], message: string]
 
 const TARGETS = ['url', 'urlEnv', 'cluster', 'sentinel'] as const;
 
-/** `store` is budgets.store: a missing target only matters for the Redis store. */
-export function checkRedis(redis: RedisConfig | undefined, store: 'memory' | 'redis', env: NodeJS.ProcessEnv): RedisProblem[] {
+/**
+ * `users`: the settings that put a store in this Redis (`budgets.store`, `cache.store`, …); with none,
+ * only the shape is checked. (A cache or idempotency store without budgets.redis at all is reported
+ * by their own checks.)
+ */
+export function checkRedis(redis: RedisConfig | undefined, users: readonly string[], env: NodeJS.ProcessEnv): RedisProblem[] {
   const problems: RedisProblem[] = [];
   const add = (path: readonly (string | number)[], message: string): void => void problems.push([['budgets', 'redis', ...path], message]);
   const given = TARGETS.filter((name) => redis?.[name] !== undefined);
-  if (store === 'redis' && given.length === 0) add([], 'needs url, urlEnv, cluster or sentinel when budgets.store is "redis"');
+  const needed = users.includes('budgets.store') || (redis !== undefined && users.length > 0);
+  if (needed && given.length === 0) add([], `needs url, urlEnv, cluster or sentinel when ${users[0] ?? 'budgets.store'} is "redis"`);
   if (given.length > 1) add([], `give only one of url, urlEnv, cluster and sentinel (got ${given.join(' and ')})`);
-  if (redis === undefined || store !== 'redis') return problems;
+  if (redis === undefined || users.length === 0) return problems;
 
   const schemes = new Set<string>();
   if (redis.url !== undefined) schemes.add(scheme(redis.url));

@@ -141,6 +141,31 @@ const refusals: [name: string, redis: Record<string, unknown>, env: NodeJS.Proce
   ],
 ];
 
+t.test('a cache or idempotency store in Redis gets budgets.redis checked with budgets in memory', async (t) => {
+  const result = parseConfigObject(
+    {
+      budgets: { store: 'memory', redis: { urlEnv: 'REDIS_URL' } },
+      cache: { store: 'redis' },
+      models: { m: { tiers: ['t'] } },
+      tiers: { t: { pools: ['p'] } },
+      pools: { p: { engine: 'vllm', servedModel: 'x', replicas: [{ url: 'http://gpu:8000' }] } },
+    },
+    { env: {}, source: join(dir, 'router.yaml') },
+  );
+  t.strictSame(errors(result), ['budgets.redis.urlEnv: environment variable REDIS_URL is not set']);
+  const bare = parseConfigObject(
+    {
+      budgets: { redis: { keyPrefix: 'x' } },
+      idempotency: { store: 'redis' },
+      models: { m: { tiers: ['t'] } },
+      tiers: { t: { pools: ['p'] } },
+      pools: { p: { engine: 'vllm', servedModel: 'x', replicas: [{ url: 'http://gpu:8000' }] } },
+    },
+    { env: {}, source: join(dir, 'router.yaml') },
+  );
+  t.strictSame(errors(bare), ['budgets.redis: needs url, urlEnv, cluster or sentinel when idempotency.store is "redis"']);
+});
+
 for (const [name, redis, env, expected] of refusals) {
   t.test(`refused: ${name}`, async (t) => {
     t.strictSame(errors(config(redis, env)), expected);

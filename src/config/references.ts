@@ -3,8 +3,8 @@
 // variables named by `apiKeyEnv` and settings that must be ordered (a backoff base not above its cap,
 // a health-check timeout below its interval). Every problem is returned; nothing stops at the first.
 
-import { priceProblems } from './price-checks.js';
 import { checkRedis } from './check-redis.js';
+import { priceProblems } from './price-checks.js';
 import type { RawConfig, RawPool } from './raw.js';
 import { formatPath } from './validate.js';
 import type { Config, PoolConfig } from './types.js';
@@ -28,8 +28,8 @@ export function checkReferences(raw: RawConfig, config: Config, env: NodeJS.Proc
   checkClassifier(raw, config, problems);
   checkKeys(config, problems);
   checkBudgets(raw, config, env, problems);
-  checkCache(config, problems);
   checkIdempotency(config, problems);
+  checkCache(config, problems);
   checkTiers(config, problems);
   checkPools(raw, config, env, problems);
   return problems.list;
@@ -125,7 +125,25 @@ function checkKeys(config: Config, problems: Problems): void {
 }
 
 /** Redis needs somewhere to connect to (check-redis.ts); a reservation must outlive any request it covers. */
-/** A shared response cache is reached through budgets.redis: one Redis setting for the router. */
+function checkBudgets(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, problems: Problems): void {
+  const { budgets } = config;
+  const users = (
+    [
+      ['budgets.store', budgets.store],
+      ['cache.store', config.cache.store],
+      ['idempotency.store', config.idempotency.store],
+    ] as const
+  ).flatMap(([setting, store]) => (store === 'redis' ? [setting] : []));
+  for (const [path, message] of checkRedis(budgets.redis, users, env)) problems.add(path, message);
+  checkOrder(
+    bound(['server', 'requestTimeoutMs'], config.server.requestTimeoutMs, raw.server?.requestTimeoutMs),
+    bound(['budgets', 'reservationTtlMs'], budgets.reservationTtlMs, raw.budgets?.reservationTtlMs),
+    true,
+    problems,
+  );
+}
+
+/** A shared response cache is reached through budgets.redis too. */
 function checkCache(config: Config, problems: Problems): void {
   if (config.cache.store === 'redis' && config.budgets.redis === undefined) {
     problems.add(['cache', 'store'], '"redis" needs budgets.redis (the Redis the cache entries share with the budgets)');
@@ -137,17 +155,6 @@ function checkIdempotency(config: Config, problems: Problems): void {
   if (config.idempotency.store === 'redis' && config.budgets.redis === undefined) {
     problems.add(['idempotency', 'store'], '"redis" needs budgets.redis (the Redis the idempotency records share with the budgets)');
   }
-}
-
-function checkBudgets(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, problems: Problems): void {
-  const { budgets } = config;
-  for (const [path, message] of checkRedis(budgets.redis, budgets.store, env)) problems.add(path, message);
-  checkOrder(
-    bound(['server', 'requestTimeoutMs'], config.server.requestTimeoutMs, raw.server?.requestTimeoutMs),
-    bound(['budgets', 'reservationTtlMs'], budgets.reservationTtlMs, raw.budgets?.reservationTtlMs),
-    true,
-    problems,
-  );
 }
 
 /** The mode's settings must be there, and name pools that exist. */
