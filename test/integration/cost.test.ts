@@ -235,3 +235,38 @@ t.test("the effective-price gauge from the engines' own token counters; chargeWi
   const charged = await test.client.chat.completions.create({ model: 'free', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
   t.equal(charged.response.headers.get('x-switchyard-cost-usd'), '0.000000079');
 });
+
+t.test('tight dollar budgets: a stream is cut when a top-up would pass the dollar limit; overspend stays within one step', async (t) => {
+  // $10 per million output: each top-up of 10 tokens reserves $0.0001; the day's budget is $0.0005.
+  const test = await router(t, config({ usdPerDay: 0.0005 }, { budgetMode: 'tight', topUpTokens: 10 }));
+  priced.respond = () => ({ kind: 'stream', events: streamWords(200), delayMs: 1 });
+  const res = await fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+    body: JSON.stringify({ model: 'paid', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+  });
+  const text = await res.text();
+  t.equal(res.status, 200);
+  t.notOk(text.includes('[DONE]'), 'cut, not completed');
+  const events = text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((event) => JSON.parse(event.slice('data: '.length)) as { error?: { code: string; message: string }; choices?: { finish_reason: string | null }[] });
+  t.equal(events.at(-1)?.error?.code, 'insufficient_quota');
+  t.equal(events.at(-2)?.choices?.[0]?.finish_reason, 'length');
+  const words = text.match(/"content":"w/g)?.length ?? 0;
+  t.ok(words > 0 && words < 200, `cut after ${words} of 200 tokens`);
+  const day = await waitFor('the settle', async () => {
+    const period = (await spend(test))['day'];
+    return period !== undefined && period.used > 0 && period.reserved === 0 ? period : null;
+  });
+  // Charged: the prompt estimate and the tokens streamed, at the pool's prices; over the limit by at most one top-up step.
+  t.ok(day.used <= 0.0005 + 0.0001, `spent $${day.used} ≤ $0.0005 + one $0.0001 step`);
+});
+
+/** A stream of `n` one-word chunks and no usage chunk (as when it is cut before the end). */
+function streamWords(n: number): string[] {
+  const chunk = (delta: object) =>
+    JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1700000000, model: 'm', choices: [{ index: 0, delta, finish_reason: null }] });
+  return [chunk({ role: 'assistant', content: '' }), ...Array.from({ length: n }, (_, i) => chunk({ content: `w${i} ` }))];
+}
