@@ -255,6 +255,45 @@ t.test('a retryable failure is not stored: the retry after a 503 runs again', as
   t.equal(engine.requests.length, 2);
 });
 
+t.test('a stream cut short is not stored: by the engine, or by the client leaving', async (t) => {
+  const test = await router(t);
+  const client = sdk(test);
+  const words = Array.from({ length: 30 }, (_, i) => ` w${i}`);
+  // The engine drops the connection after a few chunks: the client got a stream_interrupted error event.
+  engine.reply({ kind: 'stream', events: chatStreamEvents(words), dropAfter: 5 });
+  const broken = await (async () => {
+    try {
+      for await (const chunk of await client.chat.completions.create({ ...HELLO, stream: true }, keyed('cut'))) void chunk;
+      return null;
+    } catch (error) {
+      return error;
+    }
+  })();
+  t.ok(broken instanceof Error, 'the client saw the stream break');
+  const retried = await client.chat.completions.create(HELLO, keyed('cut')).withResponse();
+  t.equal(retried.response.headers.get('x-switchyard-idempotent-replay'), null, 'the retry ran');
+  t.equal(engine.requests.length, 2);
+
+  // The client leaves after its first chunks.
+  engine.reply({ kind: 'stream', events: chatStreamEvents(words), delayMs: 20 });
+  const controller = new AbortController();
+  const res = await fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SECRET_A}`, 'content-type': 'application/json', 'idempotency-key': 'left' },
+    body: JSON.stringify({ ...HELLO, stream: true }),
+    signal: controller.signal,
+  });
+  const reader = res.body!.getReader();
+  await reader.read();
+  const closed = engine.nextEarlyClose();
+  controller.abort();
+  await closed;
+  await waitFor('the abandoned key', async () => test.requestLogs().some((line) => line['outcome'] === 'client_abort'));
+  const again = await client.chat.completions.create(HELLO, keyed('left')).withResponse();
+  t.equal(again.response.headers.get('x-switchyard-idempotent-replay'), null, 'the retry after the client left ran');
+  t.equal(engine.requests.length, 4);
+});
+
 t.test("an engine's refusal of the request itself is kept: the same body would be refused again", async (t) => {
   const test = await router(t);
   engine.reply({ kind: 'json', status: 400, body: { object: 'error', message: 'max_tokens is too large', type: 'BadRequestError', param: null, code: 400 } });
