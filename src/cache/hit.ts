@@ -19,6 +19,7 @@ export async function serveHit(call: CacheRequest, entry: CacheEntry, metrics: C
       stream: request.stream,
       clientWantsUsage: request.clientWantsUsage,
       identity: { id: `${ID_PREFIX[request.endpoint]}${call.requestId}`, created: Math.floor(Date.now() / 1000) },
+      usageCost: 0,
       // A hit costs nothing: the answer was paid for when it was made.
       headers: { 'x-switchyard-cache': 'hit', age: String(entryAgeSeconds(entry, Date.now())), 'x-switchyard-tier': entry.tier, 'x-switchyard-cost-usd': '0' },
       abort: call.abort,

@@ -37,7 +37,7 @@ async function serve(t: Test, stored: CacheEntry, options: Omit<ReplayOptions, '
 }
 
 const NEW = { id: 'chatcmpl-req1', created: 99 };
-const base = { headers: { 'x-switchyard-cache': 'hit' }, clientWantsUsage: false, identity: NEW };
+const base = { headers: { 'x-switchyard-cache': 'hit' }, clientWantsUsage: false, identity: NEW, usageCost: null };
 
 function events(text: string): unknown[] {
   t.ok(text.endsWith('data: [DONE]\n\n'));
@@ -59,6 +59,11 @@ t.test('SSE → SSE: new id and created in every chunk, usage chunk only when as
     events(withUsage.text),
     chunks.map((chunk) => ({ ...chunk, ...NEW })),
   );
+});
+
+t.test('usageCost goes into the usage chunk as usage.cost (a hit: 0)', async (t) => {
+  const reply = await serve(t, entry('sse'), { ...base, stream: true, clientWantsUsage: true, usageCost: 0 });
+  t.strictSame(events(reply.text).at(-1), { ...chunks[3], ...NEW, usage: { prompt_tokens: 2, completion_tokens: 1, total_tokens: 3, cost: 0 } });
 });
 
 t.test('JSON → SSE gives the same chunks a stream of that answer would', async (t) => {

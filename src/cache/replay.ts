@@ -25,6 +25,11 @@ export interface ReplayOptions {
    * for an idempotent replay, which is the same response again.
    */
   readonly identity: { readonly id: string; readonly created: number } | null;
+  /**
+   * What this response cost in USD, put in a stream's usage chunk as `usage.cost` (OpenRouter's name,
+   * as live streams carry it): 0 for a cache hit. Null leaves the stored usage as it was.
+   */
+  readonly usageCost?: number | null;
   /** Sent with the status line (x-switchyard-cache, age, …). */
   readonly headers: OutgoingHttpHeaders;
   /** The request's lifetime: its abort ends the replay (the client left, or the deadline passed). */
@@ -82,8 +87,11 @@ function streamPayloads(entry: CacheEntry, options: ReplayOptions): string[] {
   const out: string[] = [];
   for (const chunk of chunks) {
     const choices = chunk['choices'];
-    if (!options.clientWantsUsage && Array.isArray(choices) && choices.length === 0 && chunk['usage'] != null) continue;
-    out.push(JSON.stringify(options.identity === null ? chunk : withIdentity(chunk, options.identity)));
+    const usage = chunk['usage'];
+    const usageChunk = Array.isArray(choices) && choices.length === 0 && typeof usage === 'object' && usage !== null;
+    if (usageChunk && !options.clientWantsUsage) continue;
+    const priced = usageChunk && options.usageCost != null ? { ...chunk, usage: { ...usage, cost: options.usageCost } } : chunk;
+    out.push(JSON.stringify(options.identity === null ? priced : withIdentity(priced, options.identity)));
   }
   return out;
 }
