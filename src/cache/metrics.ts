@@ -18,7 +18,7 @@ export interface CacheMetrics {
   readonly waits: Counter<'model' | 'outcome'>;
   /** Tokens served to a key from the cache: not charged to its budget, counted here instead. */
   readonly keyTokens: CounterFamily<'key' | 'tier' | 'direction'>;
-  /** Store calls that failed (the request went on without the cache). */
+  /** Store calls that failed (the request went on without the cache): get (the lookup, its lock included), set, unlock. */
   readonly storeErrors: Counter<'operation'>;
 }
 
@@ -70,7 +70,7 @@ export function createCacheMetrics(registry: Registry): CacheMetrics {
     }),
     storeErrors: new Counter({
       name: 'switchyard_cache_store_errors_total',
-      help: 'Response cache store calls that failed (get, set, lock, unlock); the request went on without the cache.',
+      help: 'Response cache store calls that failed (get: the lookup and its lock; set; unlock); the request went on without the cache.',
       labelNames: ['operation'],
       registers,
     }),
