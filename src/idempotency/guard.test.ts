@@ -85,6 +85,15 @@ t.test('another body: 422 idempotency_key_reused, naming the TTL', async (t) => 
   t.equal(describeMs(1_500), '1500 ms');
 });
 
+t.test("this request's deadline while it waits: the 409, not a timeout", async (t) => {
+  const { g } = guard();
+  await g.begin(input('a'), SETTINGS);
+  const abort = new AbortSwitch();
+  const waiting = g.begin(input('b', 'fp', abort), SETTINGS).catch((e: unknown) => e);
+  abort.abort(new RouterError('generation_timeout', 'The request did not finish within 600000 ms.'));
+  t.match(await waiting, { status: 409, code: 'idempotency_key_in_use' });
+});
+
 t.test('a client that leaves while waiting stops waiting', async (t) => {
   const { g } = guard();
   await g.begin(input('a'), SETTINGS);

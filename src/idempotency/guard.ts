@@ -100,12 +100,7 @@ export class IdempotencyGuard {
           );
         case 'pending': {
           const left = waitUntil - this.now();
-          if (left <= 0) {
-            this.count('in_use');
-            throw new RouterError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry after it has finished.', {
-              headers: IN_USE_HEADERS,
-            });
-          }
+          if (left <= 0) throw this.inUse();
           waited = true;
           await this.pause(Math.min(left, poll * (0.5 + this.random() / 2)), input.abort);
         }
@@ -117,8 +112,18 @@ export class IdempotencyGuard {
     try {
       await sleep(ms, undefined, { signal: abort.signal });
     } catch {
+      // This request's own deadline came while the first still ran (waitMs defaults to the deadline):
+      // that is the 409's case, not a timeout of this request's generation, which never started.
+      if (abort.reason instanceof RouterError && abort.reason.kind === 'generation_timeout') throw this.inUse();
       throw abort.reason ?? new ClientGone();
     }
+  }
+
+  private inUse(): RouterError {
+    this.count('in_use');
+    return new RouterError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry after it has finished.', {
+      headers: IN_USE_HEADERS,
+    });
   }
 
   private count(result: IdempotencyResult): void {
