@@ -237,6 +237,47 @@ t.test('embeddings are cached whatever the sampling settings (they have none)', 
   t.equal(engine.requests.length, 1);
 });
 
+t.test("the simulated vLLM's own wire bytes: tool calls and n=2 cross over in both directions, as the SDK's stream accumulator reads them", async (t) => {
+  const test = await router(t, {
+    logging: { level: 'info' },
+    models: { sim: { tiers: ['sim'], cache: {} } },
+    tiers: { sim: { pools: ['sim'] } },
+    pools: { sim: { engine: 'sim', servedModel: 'sim-model', engineMetrics: { intervalMs: 0 }, sim: { ttftMs: 0, tokensPerSecond: 0 }, replicas: [{ name: 's0' }] } },
+  });
+  const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+  const request = (content: string) => ({
+    model: 'sim',
+    messages: [{ role: 'user' as const, content }],
+    temperature: 0,
+    n: 2,
+    tools,
+    tool_choice: { type: 'function' as const, function: { name: 'get_weather' } },
+  });
+  // Plain first, then streamed: the stream is made from the stored JSON.
+  const plain = await test.client.chat.completions.create(request('weather in Paris?'));
+  const fromJson = test.client.chat.completions.stream({ ...request('weather in Paris?'), stream_options: { include_usage: true } });
+  const folded = await fromJson.finalChatCompletion();
+  t.strictSame(
+    folded.choices.map((choice) => [choice.index, choice.finish_reason, choice.message.tool_calls]),
+    plain.choices.map((choice) => [choice.index, choice.finish_reason, choice.message.tool_calls]),
+  );
+  t.strictSame(folded.usage, { ...plain.usage, cost: 0 });
+  // Streamed first (vLLM's chunks stored as they came), then plain: the JSON is folded from the chunks.
+  const streamed = await test.client.chat.completions.stream({ ...request('weather in Rome?'), stream_options: { include_usage: true } }).finalChatCompletion();
+  const again = await test.client.chat.completions.create(request('weather in Rome?')).withResponse();
+  t.equal(again.response.headers.get('x-switchyard-cache'), 'hit');
+  t.strictSame(
+    again.data.choices.map((choice) => [choice.index, choice.finish_reason, choice.message.tool_calls]),
+    streamed.choices.map((choice) => [choice.index, choice.finish_reason, choice.message.tool_calls]),
+  );
+  t.equal(again.data.choices[1]?.message.tool_calls?.[0]?.type, 'function');
+  t.strictSame(again.data.usage, streamed.usage);
+  t.strictSame(
+    test.requestLogs().map((line) => line['cache']),
+    ['miss', 'hit', 'miss', 'hit'],
+  );
+});
+
 t.test('an alias without a cache block has no cache header and stores nothing', async (t) => {
   const test = await router(t, configFor({ gpu: [engine.url] }));
   const a = await post(test, ask('n'));
