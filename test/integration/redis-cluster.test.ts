@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { RedisBudgetStore } from '../../src/budgets/redis-store.js';
 import { echoCompletion, startFakeEngine } from '../fixtures/fake-engine.js';
-import { startRedisCluster, type RedisCluster } from '../fixtures/redis-cluster.js';
+import { startRedisCluster, type TestRedis } from '../fixtures/redis-cluster.js';
 import { skipFileWithoutRedis } from '../fixtures/redis-server.js';
 import { startRouterProcess, stopRouterProcesses, type RouterProcess } from '../fixtures/router-process.js';
 import { ADMIN_TOKEN, waitFor } from '../fixtures/wait.js';
@@ -121,7 +121,7 @@ t.test('a node killed mid-run and restarted on its port: no overspend, and the r
 // ---- helpers ----
 
 /** A router on `redis` (budgets.redis without keyPrefix) with key "team" declared; the admin API on. */
-async function startRouter(t: Test, redis: RedisCluster['config'], keyPrefix: string, limit?: number): Promise<RouterProcess> {
+async function startRouter(t: Test, redis: TestRedis['config'], keyPrefix: string, limit?: number): Promise<RouterProcess> {
   const config = {
     logging: { level: 'info' },
     auth: { required: true, keys: [{ id: 'team', hash: createHash('sha256').update(SECRET).digest('hex'), limits: limit === undefined ? {} : { tokensLifetime: limit } }] },

@@ -18,6 +18,7 @@ import { keyRecord, testBase } from '../../src/budgets/test-support.js';
 import { parseConfigObject } from '../../src/config/load.js';
 import type { RedisConfig } from '../../src/config/types.js';
 import { freePort } from '../fixtures/free-port.js';
+import { startRedisCluster } from '../fixtures/redis-cluster.js';
 import { launch, skipFileWithoutRedis, startRedisServer, terminate } from '../fixtures/redis-server.js';
 
 skipFileWithoutRedis(t);
@@ -86,6 +87,19 @@ t.test('TLS: rediss:// with a CA and a client certificate from files named in ro
   await refused(t, storeFor({ url, tls: { ca: 'other-ca.pem', cert: 'client.pem', key: 'client.key' } }), 'a server certificate from another CA is refused');
   await refused(t, storeFor({ url, tls: { ca: 'ca.pem' } }), 'without a client certificate the server refuses the client');
   await refused(t, storeFor({ url: `redis://127.0.0.1:${tls}` }), 'plain redis:// to the TLS port does not connect');
+
+  t.test('a TLS cluster: rediss:// seed nodes, the CA from router.yaml', async (t) => {
+    const cluster = await startRedisCluster({ tls: { cert: join(dir, 'server.pem'), key: join(dir, 'server.key'), ca: join(dir, 'ca.pem') } });
+    t.teardown(() => cluster.dispose());
+    const store = storeFor({ cluster: { nodes: cluster.config.cluster.nodes }, tls: { ca: 'ca.pem' } });
+    t.teardown(() => store.close());
+    t.equal(await works(store), 7, 'served over TLS by the node that owns the slot');
+    t.ok(
+      (await cluster.keysPerNode()).some((n) => n > 0),
+      'the keys are in the cluster',
+    );
+    await refused(t, storeFor({ cluster: { nodes: cluster.config.cluster.nodes }, tls: { ca: 'other-ca.pem' } }), 'a server certificate from another CA is refused');
+  });
 });
 
 t.test('ACL: a user and password from the environment', async (t) => {
