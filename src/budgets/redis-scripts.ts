@@ -13,9 +13,9 @@
 
 const PRELUDE = `
 local now = tonumber(ARGV[1])
-local LIMITS = {'tokensPerMinute', 'tokensPerDay', 'tokensPerMonth', 'tokensLifetime', 'requestsPerMinute', 'maxConcurrent'}
--- Dollar limits in nano-USD, per bucket: minutes have none.
-local USD_LIMITS = {'usdPerDay', 'usdPerMonth', 'usdLifetime'}
+-- The key's enabled flag and limits, one HMGET: six token and request limits, then the dollar limits
+-- in nano-USD (day, month, lifetime: minutes have none).
+local LIMIT_FIELDS = {'enabled', 'tokensPerMinute', 'tokensPerDay', 'tokensPerMonth', 'tokensLifetime', 'requestsPerMinute', 'maxConcurrent', 'usdPerDay', 'usdPerMonth', 'usdLifetime'}
 local PERIODS = {'minute', 'day', 'month', 'lifetime'}
 local buckets = {}
 for i = 1, 4 do
@@ -69,23 +69,22 @@ end
 -- The key's limits (-1 = unlimited) and counters: {enabled, 6 limits, used/reserved x 4, requests,
 -- active, 3 dollar limits, usd_used/usd_reserved x 4}: s[19 + 2i], s[20 + 2i] for bucket i.
 local function state()
-  local raw = redis.call('HMGET', KEYS[1], 'enabled', unpack(LIMITS))
+  local raw = redis.call('HMGET', KEYS[1], unpack(LIMIT_FIELDS))
   local s = { raw[1] == '1' and 1 or 0 }
   for i = 1, 6 do s[#s + 1] = tonumber(raw[i + 1]) or -1 end
+  -- One read per bucket for tokens and dollars alike.
+  local usd = {}
   for i = 1, 4 do
-    local c = redis.call('HMGET', buckets[i].key, 'used', 'reserved')
+    local c = redis.call('HMGET', buckets[i].key, 'used', 'reserved', 'usd_used', 'usd_reserved')
     s[#s + 1] = tonumber(c[1]) or 0
     s[#s + 1] = tonumber(c[2]) or 0
+    usd[#usd + 1] = tonumber(c[3]) or 0
+    usd[#usd + 1] = tonumber(c[4]) or 0
   end
   s[#s + 1] = tonumber(redis.call('HGET', buckets[1].key, 'requests')) or 0
   s[#s + 1] = redis.call('ZCARD', KEYS[3])
-  local usd = redis.call('HMGET', KEYS[1], unpack(USD_LIMITS))
-  for i = 1, 3 do s[#s + 1] = tonumber(usd[i]) or -1 end
-  for i = 1, 4 do
-    local c = redis.call('HMGET', buckets[i].key, 'usd_used', 'usd_reserved')
-    s[#s + 1] = tonumber(c[1]) or 0
-    s[#s + 1] = tonumber(c[2]) or 0
-  end
+  for i = 1, 3 do s[#s + 1] = tonumber(raw[7 + i]) or -1 end
+  for _, v in ipairs(usd) do s[#s + 1] = v end
   return s
 end
 

@@ -63,8 +63,9 @@ export class EventRelay {
         this.fail(streamErrorAfterCommit(eventText(buffer, event), this.a.replica.name, this.a.request.endpoint));
         return;
       }
-      if (find.usage(event) && this.readUsage(eventText(buffer, event))) {
-        const priced = this.a.request.clientWantsUsage ? this.pricedUsage(eventText(buffer, event)) : null;
+      const usage = find.usage(event) ? eventText(buffer, event) : null;
+      if (usage !== null && this.readUsage(usage)) {
+        const priced = this.a.request.clientWantsUsage ? this.pricedUsage(usage) : null;
         if (!this.a.request.clientWantsUsage || priced !== null) {
           // The router asked for usage and the client did not: this event is not passed on. Or it
           // is, with its cost added (one rewrite per stream).
