@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { chatStreamEvents, echoCompletion, startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
 import { configFor, startTestRouter, type TestRouter } from '../fixtures/start-router.js';
-import { ADMIN_TOKEN } from '../fixtures/wait.js';
+import { ADMIN_TOKEN, waitFor } from '../fixtures/wait.js';
 
 const engine = await startFakeEngine();
 t.teardown(() => engine.close());
@@ -214,11 +214,14 @@ t.test("key scope: key B never gets key A's answer; shared scope shares; a hit c
   const as = (secret: string) => ({ authorization: `Bearer ${secret}` });
   await post(test, ask('k'), as(SECRET_A));
   t.equal((await post(test, ask('k'), as(SECRET_B))).headers.get('x-switchyard-cache'), 'miss', "B misses A's entry");
-  const before = await used(test, 'team-a');
-  t.equal(before, 10);
+  // Settles land after the response: wait for the miss's, serve the hit, then a second miss; once that
+  // one has landed the key has been charged for the two misses and nothing else.
+  await waitFor('the first settle', async () => (await used(test, 'team-a')) === 10);
   const hit = await post(test, ask('k'), as(SECRET_A));
   t.equal(hit.headers.get('x-switchyard-cache'), 'hit');
-  t.equal(await used(test, 'team-a'), before, "a hit leaves the key's usage unchanged");
+  await post(test, ask('k2'), as(SECRET_A));
+  await waitFor('the second settle', async () => (await used(test, 'team-a')) >= 20);
+  t.equal(await used(test, 'team-a'), 20, "a hit leaves the key's usage unchanged");
   t.match(await test.scrape(), /switchyard_key_cache_tokens_total\{key="team-a",tier="gpu",direction="prompt"\} 7/);
 
   const shared = await router(t, config({ scope: 'metadata:team' }, { auth: { required: true, keys } }));
