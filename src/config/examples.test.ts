@@ -117,7 +117,17 @@ t.test('keys-and-budgets.yaml shows required keys, a limited and an unlimited ke
         models: ['chat'],
         tiers: ['small', 'medium'],
         maxTokensPerRequest: 2048,
-        limits: { tokensPerMinute: 20000, tokensPerDay: 500000, tokensPerMonth: 10000000, tokensLifetime: null, requestsPerMinute: 60, maxConcurrent: 4, usdPerDay: null, usdPerMonth: null, usdLifetime: null },
+        limits: {
+          tokensPerMinute: 20000,
+          tokensPerDay: 500000,
+          tokensPerMonth: 10000000,
+          tokensLifetime: null,
+          requestsPerMinute: 60,
+          maxConcurrent: 4,
+          usdPerDay: null,
+          usdPerMonth: null,
+          usdLifetime: null,
+        },
         metadata: { team: 'support' },
       },
       {

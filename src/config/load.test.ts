@@ -1638,7 +1638,9 @@ const cases: Case[] = [
   {
     name: 'unknown limits key',
     patch: { 'auth.keys': [key({ limits: { tokensPerHour: 1000 } })] },
-    errors: ['auth.keys[0].limits.tokensPerHour: unknown key (allowed: tokensPerMinute, tokensPerDay, tokensPerMonth, tokensLifetime, requestsPerMinute, maxConcurrent, usdPerDay, usdPerMonth, usdLifetime)'],
+    errors: [
+      'auth.keys[0].limits.tokensPerHour: unknown key (allowed: tokensPerMinute, tokensPerDay, tokensPerMonth, tokensLifetime, requestsPerMinute, maxConcurrent, usdPerDay, usdPerMonth, usdLifetime)',
+    ],
   },
   { name: 'unknown auth key', patch: { 'auth.require': true }, errors: ['auth.require: unknown key (allowed: required, keys)'] },
   {
@@ -2058,7 +2060,9 @@ pools:
   gpu: { engine: sim, servedModel: m, replicas: [ *replica ] }
 `;
   // The anchor holder is an unknown key: the config has no place for shared snippets yet.
-  t.same(errorsOf(loadConfigText(text, { env: {} })), ['x-replica: unknown key (allowed: server, logging, retry, classifier, auth, budgets, cache, idempotency, defaultModel, models, tiers, pools)']);
+  t.same(errorsOf(loadConfigText(text, { env: {} })), [
+    'x-replica: unknown key (allowed: server, logging, retry, classifier, auth, budgets, cache, idempotency, defaultModel, models, tiers, pools)',
+  ]);
   const config = configOf(loadConfigText(text.replace('x-replica: &replica { weight: 3 }\n', '').replace('*replica', '&r { weight: 3 }'), { env: {} }));
   t.equal(config.pools.gpu?.replicas[0]?.weight, 3);
   t.equal(config.models.chat?.description, 'yes');

@@ -77,8 +77,8 @@ export const priceSchema = {
   properties: {
     inputUsdPerMillion: usdPerMillion('Uncached prompt tokens'),
     outputUsdPerMillion: usdPerMillion('Completion tokens, reasoning tokens included'),
-    cachedInputUsdPerMillion: usdPerMillion("Prompt tokens the engine reports served from its prompt cache; default: the input price"),
-    cacheWriteUsdPerMillion: usdPerMillion("Prompt tokens the engine reports written to its prompt cache; default: the input price"),
+    cachedInputUsdPerMillion: usdPerMillion('Prompt tokens the engine reports served from its prompt cache; default: the input price'),
+    cacheWriteUsdPerMillion: usdPerMillion('Prompt tokens the engine reports written to its prompt cache; default: the input price'),
     gpuUsdPerHour: {
       type: 'number',
       exclusiveMinimum: 0,
