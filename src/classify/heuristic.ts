@@ -2,7 +2,7 @@
 // reasons. Reads the last user turn in the light of the turns around it; costs microseconds, and the
 // same for a 4 MB prompt as for a short one (see text-window.ts).
 import type { Classification, Complexity } from './classification.js';
-import { DEFAULT_HEURISTIC_SETTINGS, SIGNAL_REASONS, type HeuristicSettings, type SignalName } from './settings.js';
+import { DEFAULT_HEURISTIC_SETTINGS, SIGNAL_REASONS, type HeuristicSettings, type HeuristicWeights, type SignalName } from './settings.js';
 import { extractSignals, extractTopicSignals, structuralEvidence, type TextSignals, type TopicSignals } from './signals.js';
 import { isRecord, readTurns, type TextWindow } from './text-window.js';
 
@@ -27,13 +27,10 @@ export function classifyHeuristic(body: Readonly<Record<string, unknown>>, setti
   const request = isRecord(body) ? body : {};
   const turns = readTurns(request, settings.window);
   const points: Contributions = {};
-  const add = (signal: SignalName, evidence: number) => {
-    if (evidence !== 0) points[signal] = (points[signal] ?? 0) + weights[signal] * evidence;
-  };
   let chat = false;
   if (turns.last !== null) {
     const signals = extractSignals(turns.last, settings.length.floorChars, settings.length.capDoublings);
-    for (const signal of Object.keys(signals) as (keyof TextSignals)[]) add(signal, signals[signal]);
+    for (const signal of Object.keys(signals) as (keyof TextSignals)[]) add(points, weights, signal, signals[signal]);
     chat = signals.shortChat > 0;
   }
   // A follow-up ("now make it generic") inherits what the thread is about; small talk does not.
@@ -41,9 +38,9 @@ export function classifyHeuristic(body: Readonly<Record<string, unknown>>, setti
   // what the deployment is for, not what this request needs.
   if (!chat && (turns.context !== null || turns.replies !== null || turns.system !== null)) {
     const topic = topicPoints(turns.context, settings) + structuralPoints(turns.replies, settings) + 0.25 * topicPoints(turns.system, settings);
-    add('context', Math.min(settings.thresholds.complexFrom, topic));
+    add(points, weights, 'context', Math.min(settings.thresholds.complexFrom, topic));
   }
-  addRequestSignals(request, settings, turns.toolTurns, points, add);
+  addRequestSignals(request, settings, turns.toolTurns, points);
   capEffort(points, settings.thresholds.effortCap);
 
   let score = 0;
@@ -51,6 +48,11 @@ export function classifyHeuristic(body: Readonly<Record<string, unknown>>, setti
   score = Math.round(score * 1000) / 1000;
   const complexity: Complexity = score < settings.thresholds.simpleBelow ? 'simple' : score >= settings.thresholds.complexFrom ? 'complex' : 'moderate';
   return { complexity, score, reasons: reasonsFor(complexity, points) };
+}
+
+/** A signal's points for its evidence (a module function: a closure per request costs more). */
+function add(points: Contributions, weights: HeuristicWeights, signal: SignalName, evidence: number): void {
+  if (evidence !== 0) points[signal] = (points[signal] ?? 0) + weights[signal] * evidence;
 }
 
 function topicPoints(window: TextWindow | null, settings: HeuristicSettings): number {
@@ -69,23 +71,18 @@ function structuralPoints(window: TextWindow | null, settings: HeuristicSettings
 }
 
 /** What the request asks for besides text: tools, a JSON schema, an answer length. */
-function addRequestSignals(
-  body: Readonly<Record<string, unknown>>,
-  settings: HeuristicSettings,
-  toolTurns: number,
-  points: Contributions,
-  add: (signal: SignalName, evidence: number) => void,
-): void {
+function addRequestSignals(body: Readonly<Record<string, unknown>>, settings: HeuristicSettings, toolTurns: number, points: Contributions): void {
+  const { weights } = settings;
   const tools = nonEmptyArray(body['tools']) || nonEmptyArray(body['functions']);
-  if ((tools && body['tool_choice'] !== 'none') || toolTurns > 0) add('tools', 1);
+  if ((tools && body['tool_choice'] !== 'none') || toolTurns > 0) add(points, weights, 'tools', 1);
   const format = body['response_format'];
   const formatType = isRecord(format) ? format['type'] : undefined;
-  if (formatType === 'json_schema' || body['guided_json'] !== undefined) add('jsonSchema', 1);
-  else if (formatType === 'json_object') add('jsonSchema', 0.5);
+  if (formatType === 'json_schema' || body['guided_json'] !== undefined) add(points, weights, 'jsonSchema', 1);
+  else if (formatType === 'json_object') add(points, weights, 'jsonSchema', 0.5);
   const maxTokens = firstNumber(body['max_completion_tokens'], body['max_tokens']);
-  if (maxTokens !== undefined && maxTokens <= settings.maxTokens.short) add('shortOutput', 1);
+  if (maxTokens !== undefined && maxTokens <= settings.maxTokens.short) add(points, weights, 'shortOutput', 1);
   // The text may already ask for a long answer; max_tokens confirms it rather than doubling it.
-  if (maxTokens !== undefined && maxTokens >= settings.maxTokens.long && (points.longOutput ?? 0) === 0) add('longOutput', 1);
+  if (maxTokens !== undefined && maxTokens >= settings.maxTokens.long && (points.longOutput ?? 0) === 0) add(points, weights, 'longOutput', 1);
 }
 
 /** Scales the effort signals down together, so they keep their order as reasons. */

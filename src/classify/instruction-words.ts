@@ -24,7 +24,10 @@ const LISTS = [
 const INSTRUCTION_LISTS = new LexiconScan(LISTS);
 /** The same lists and the cue that names supplied material (material.ts), over the whole text. */
 const TEXT_LISTS = new LexiconScan([...LISTS, [prose.GIVEN_TEXT, 'count', 1]]);
+/** For a short turn, small talk too (signals.ts: shortChat). */
+const SHORT_TEXT_LISTS = new LexiconScan([...LISTS, [prose.GIVEN_TEXT, 'count', 1], [prose.CHAT, 'count', 1]]);
 const CUE = LISTS.length;
+const CHAT = LISTS.length + 1;
 
 /** The instruction's word-list counts, by list (the LISTS order). */
 export interface Words {
@@ -46,13 +49,16 @@ export interface Words {
 /**
  * The instruction (splitMaterial) and its words. One pass over the text finds the cue and counts
  * the words; when the instruction is the whole text (most requests) those counts are its own,
- * otherwise the instruction is read again.
+ * otherwise the instruction is read again. For a short text the pass also says whether a
+ * greeting or thanks (prose.CHAT) occurs in it.
  */
-export function readInstruction(text: string): Parts & { readonly words: Words } {
-  const counts = TEXT_LISTS.run(text);
-  const parts = splitMaterialAt(text, TEXT_LISTS.firstStart[CUE] ?? -1, TEXT_LISTS.firstEnd[CUE] ?? -1);
+export function readInstruction(text: string, short: boolean): Parts & { readonly words: Words; readonly chat: boolean } {
+  const scan = short ? SHORT_TEXT_LISTS : TEXT_LISTS;
+  const counts = scan.run(text);
+  const chat = short && counts[CHAT] !== 0;
+  const parts = splitMaterialAt(text, scan.firstStart[CUE] ?? -1, scan.firstEnd[CUE] ?? -1);
   const words = parts.instruction.length === text.length ? wordsOf(counts) : wordsOf(INSTRUCTION_LISTS.run(parts.instruction));
-  return { instruction: parts.instruction, given: parts.given, words };
+  return { instruction: parts.instruction, given: parts.given, words, chat };
 }
 
 function wordsOf(r: Int32Array): Words {

@@ -118,14 +118,13 @@ export class LexiconScan {
       } else {
         results[i] = 0;
         if (caps[i]! > 0) open++;
-        const gate = this.lists[i]!.anywhereGate;
-        this.gateOpen[i] = gate.length === 0 || gate.some((c) => text.includes(c));
+        this.gateOpen[i] = gateOpen(text, this.lists[i]!.anywhereGate);
       }
     }
     // Entries anchored to the start are tried there, before any other position.
     for (let i = 0; i < results.length; i++) {
       const anchored = this.lists[i]!.startPrefixes;
-      if (anchored.length > 0 && this.unindexed[i] !== true && anchored.some((prefix) => text.startsWith(prefix)) && this.attempt(text, 0, i)) open--;
+      if (anchored.length > 0 && this.unindexed[i] !== true && startsWithAny(text, 0, anchored, 0) && this.attempt(text, 0, i)) open--;
     }
     if (open === 0) return results;
     const length = text.length;
@@ -154,7 +153,7 @@ export class LexiconScan {
       const candidate = candidates[c]!;
       const i = candidate.list;
       if (candidate.wordStart ? afterWord : !this.gateOpen[i]) continue;
-      if (p < resume[i]! || tried[i] === p || results[i]! >= caps[i]! || !startsWithAny(text, p, candidate.prefixes)) continue;
+      if (p < resume[i]! || tried[i] === p || results[i]! >= caps[i]! || !startsWithAny(text, p, candidate.prefixes, 2)) continue;
       if (this.attempt(text, p, i)) filled++;
     }
     return filled;
@@ -184,14 +183,20 @@ export class LexiconScan {
   }
 }
 
-/** Whether one of the prefixes starts at p (their first one or two characters are known to match). */
-function startsWithAny(text: string, p: number, prefixes: readonly string[]): boolean {
+/** Whether one of the prefixes starts at p (their first `known` characters are known to match). */
+function startsWithAny(text: string, p: number, prefixes: readonly string[], known: number): boolean {
   for (let k = 0; k < prefixes.length; k++) {
     const prefix = prefixes[k]!;
     if (p + prefix.length > text.length) continue;
-    let j = 2;
+    let j = known;
     while (j < prefix.length && text.charCodeAt(p + j) === prefix.charCodeAt(j)) j++;
     if (j >= prefix.length) return true;
   }
+  return false;
+}
+
+function gateOpen(text: string, gate: readonly string[]): boolean {
+  if (gate.length === 0) return true;
+  for (const c of gate) if (text.includes(c)) return true;
   return false;
 }

@@ -39,9 +39,11 @@ export interface TextSignals {
 }
 
 const NOT_WORD = /[^\p{L}\p{N}\s]+/gu;
+/** Turns up to this long are checked for being nothing but small talk. */
+const SHORT_CHAT_CHARS = 160;
 
 export function extractSignals(window: TextWindow, floorChars: number, capDoublings: number): TextSignals {
-  const read = readWindow(window);
+  const read = readWindow(window, window.length <= SHORT_CHAT_CHARS);
   const { text, instruction, census, words } = read;
   const constraints = words.constraints;
   const sentenceCount = sentencesIn(instruction, census);
@@ -58,7 +60,7 @@ export function extractSignals(window: TextWindow, floorChars: number, capDoubli
     constraints,
     creative: words.creative ? 1 + Math.min(2, 0.5 * constraints) : 0,
     longOutput: longOutputEvidence(instruction, words),
-    shortChat: window.length <= 160 && isOnlyChat(text) ? 1 : 0,
+    shortChat: window.length <= SHORT_CHAT_CHARS && read.chat && isOnlyChat(text) ? 1 : 0,
   };
 }
 
@@ -66,7 +68,7 @@ export function extractSignals(window: TextWindow, floorChars: number, capDoubli
 export type TopicSignals = Pick<TextSignals, 'code' | 'math' | 'multiStep' | 'creative' | 'longOutput'>;
 
 export function extractTopicSignals(window: TextWindow): TopicSignals {
-  const { text, instruction, census, words } = readWindow(window);
+  const { text, instruction, census, words } = readWindow(window, false);
   return {
     code: codeEvidence(window.text, text, census, words),
     math: mathEvidence(text, instruction, census, words, null),
@@ -83,14 +85,16 @@ interface WindowReading {
   readonly given: boolean;
   readonly census: Census;
   readonly words: Words;
+  /** A greeting, thanks or acknowledgement occurs (read for short texts only). */
+  readonly chat: boolean;
 }
 
-function readWindow(window: TextWindow): WindowReading {
+function readWindow(window: TextWindow, short: boolean): WindowReading {
   const text = window.text.toLowerCase();
   // What the user asks is read from the instruction; a supplied passage is material to work on,
   // so its sentences, numbers and words say little about how hard the task is.
-  const { instruction, given, words } = readInstruction(text);
-  return { text, instruction, given, census: censusOf(text), words };
+  const { instruction, given, words, chat } = readInstruction(text, short);
+  return { text, instruction, given, census: censusOf(text), words, chat };
 }
 
 /** Sentence ends in the instruction, plus one when it does not end with one (census: of the whole text). */
@@ -175,9 +179,8 @@ function countAt(sticky: RegExp, text: string, at: number): number {
   return sticky.test(text) ? 1 : 0;
 }
 
-/** Small talk: what is left after removing greetings, thanks and acknowledgements is a word or two. */
+/** Small talk (the text holds a prose.CHAT match): what is left after removing greetings, thanks and acknowledgements is a word or two. */
 function isOnlyChat(text: string): boolean {
-  if (!test(prose.CHAT.regex, text)) return false;
   const rest = text.replace(prose.CHAT.regex, ' ').replace(NOT_WORD, ' ').trim();
   if (rest === '') return true;
   if (count(shape.WIDE, rest, 5) > 3) return false;

@@ -14,6 +14,11 @@ const ELSEWHERE = (1 - HEURISTIC_CONFIDENCE) / 2;
 export function blendWithHeuristic(model: ClassProbabilities, heuristic: Complexity, weight: number): ClassProbabilities {
   if (weight === 0) return model;
   const keep = 1 - weight;
-  const vote = (c: Complexity) => weight * (c === heuristic ? HEURISTIC_CONFIDENCE : ELSEWHERE);
-  return [keep * model[0] + vote('simple'), keep * model[1] + vote('moderate'), keep * model[2] + vote('complex')];
+  const chosen = weight * HEURISTIC_CONFIDENCE;
+  const other = weight * ELSEWHERE;
+  return [
+    keep * model[0] + (heuristic === 'simple' ? chosen : other),
+    keep * model[1] + (heuristic === 'moderate' ? chosen : other),
+    keep * model[2] + (heuristic === 'complex' ? chosen : other),
+  ];
 }

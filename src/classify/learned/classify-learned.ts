@@ -1,7 +1,7 @@
 // The learned model as a classifier: class probabilities (blended with the heuristic's vote when
 // the config gives it a weight: blend.ts) → a class through the operator's thresholds
 // (thresholds.ts), the model's P(complex) as the score, and the evidence for the class as reasons.
-import { COMPLEXITIES, type Classification, type Complexity } from '../classification.js';
+import type { Classification, Complexity } from '../classification.js';
 import { blendWithHeuristic } from './blend.js';
 import type { ClassProbabilities, LearnedClassifierModel } from './contract.js';
 import { decideComplexity, type LearnedThresholds } from './thresholds.js';
@@ -26,8 +26,10 @@ export function classifyLearned(
   let voted: Complexity | null = null;
   if (heuristic !== null && heuristic.weight > 0) {
     // The heuristic costs about twice the model; it is asked only when its vote could change the class.
-    const outcomes = COMPLEXITIES.map((vote) => decideComplexity(blendWithHeuristic(p, vote, heuristic.weight), thresholds));
-    if (outcomes.every((outcome) => outcome === outcomes[0])) complexity = outcomes[0] ?? complexity;
+    const ifSimple = decideComplexity(blendWithHeuristic(p, 'simple', heuristic.weight), thresholds);
+    const ifModerate = decideComplexity(blendWithHeuristic(p, 'moderate', heuristic.weight), thresholds);
+    const ifComplex = decideComplexity(blendWithHeuristic(p, 'complex', heuristic.weight), thresholds);
+    if (ifSimple === ifModerate && ifModerate === ifComplex) complexity = ifSimple;
     else {
       voted = heuristic.ask();
       complexity = decideComplexity(blendWithHeuristic(p, voted, heuristic.weight), thresholds);

@@ -15,54 +15,29 @@ const MAX_CONTEXT_CHARS = FEATURE_WINDOW.contextMessages * MAX_TURN_CHARS + MAX_
 /** Per character of the last turn: 3 character n-grams, a unigram and a bigram; 3 positions; 1 per context character. */
 const CAPACITY = 5 * (MAX_LAST_CHARS + 1) + 3 + MAX_CONTEXT_CHARS + 16;
 
-/**
- * One request's features: hashed rows (with their group) and dense values; reused between requests.
- * A predictor's buffer is given the weights: push then adds each row's three class weights to its
- * group's sums at once (in the order the rows come, as summing the stored rows afterwards would),
- * and stores no rows.
- */
+/** One request's features: hashed rows (with their group) and dense values; reused between requests. */
 export class FeatureBuffer {
-  readonly rows: Int32Array;
-  readonly groups: Uint8Array;
+  readonly rows = new Int32Array(CAPACITY);
+  readonly groups = new Uint8Array(CAPACITY);
   length = 0;
   /** Occurrences per hashed group, for the group's per-occurrence value. */
   readonly counts = new Float64Array(HASHED_GROUPS.length);
   readonly dense = new Float64Array(DENSE_FEATURES.length);
-  /** With weights: per hashed group, the sum of its rows' weights for each class (group × 3 + class). */
-  readonly sums = new Float64Array(HASHED_GROUPS.length * 3);
   /** Characters the n-gram loops read (tests check that a huge prompt stays bounded). */
   visited = 0;
-  private readonly weights: Float32Array | null;
-
-  constructor(weights: Float32Array | null = null) {
-    this.weights = weights;
-    this.rows = new Int32Array(weights === null ? CAPACITY : 0);
-    this.groups = new Uint8Array(weights === null ? CAPACITY : 0);
-  }
 
   reset(): void {
     this.length = 0;
     this.counts.fill(0);
     this.dense.fill(0);
-    this.sums.fill(0);
     this.visited = 0;
   }
 
   push(row: number, group: number): void {
-    this.counts[group] = (this.counts[group] ?? 0) + 1;
-    const weights = this.weights;
-    if (weights !== null) {
-      const sums = this.sums;
-      const base = row * 3;
-      const g = group * 3;
-      sums[g] = sums[g]! + weights[base]!;
-      sums[g + 1] = sums[g + 1]! + weights[base + 1]!;
-      sums[g + 2] = sums[g + 2]! + weights[base + 2]!;
-      return;
-    }
     const i = this.length++;
     this.rows[i] = row;
     this.groups[i] = group;
+    this.counts[group] = (this.counts[group] ?? 0) + 1;
   }
 }
 

@@ -1,7 +1,6 @@
 // A predictor from trained weights. Everything it needs is built here, once: the weight table, the
-// per-group sums and the evidence tables; predict() extracts features into a reused buffer (which
-// sums the rows' weights per group as it goes), sums three dot products and a softmax, and names
-// the feature groups that decided.
+// per-group sums and the evidence tables; predict() extracts features into a reused buffer, sums
+// three dot products and a softmax, and names the feature groups that decided.
 import { createHash } from 'node:crypto';
 import type { LearnedClassifierModel, LearnedPrediction } from './contract.js';
 import { DENSE_FEATURES } from './dense-features.js';
@@ -20,10 +19,9 @@ export function modelFromWeights(weights: ModelWeights): LearnedClassifierModel 
   const table = weights.weights;
   if (table.length !== rowCount(spec) * 3) throw new Error(`weights hold ${table.length} numbers, the feature layout needs ${rowCount(spec) * 3}`);
   const offset = denseOffset(spec);
-  // The buffer sums each group's row weights as the rows are found (feature-buffer.ts).
-  const buffer = new FeatureBuffer(table);
+  const buffer = new FeatureBuffer();
   const groups = HASHED_GROUPS.length;
-  const sums = buffer.sums;
+  const sums = new Float64Array(groups * 3);
   const groupValues = new Float64Array(groups);
 
   // Evidence is gathered per reason word: hashed groups and dense features map onto a few words.
@@ -36,6 +34,7 @@ export function modelFromWeights(weights: ModelWeights): LearnedClassifierModel 
   const groupReason = Int8Array.from(HASHED_REASONS.map(reasonOf));
   const denseReason = Int8Array.from(DENSE_FEATURES.map(([, word]) => reasonOf(word)));
   const evidencePoints = new Float64Array(reasons.length);
+  if (reasons.length > 30) throw new Error(`${reasons.length} reason words: evidenceFor marks them in a 31-bit mask`);
   const version = `complexity-v${weights.version}+${createHash('sha256')
     .update(new Uint8Array(table.buffer, table.byteOffset, table.byteLength))
     .digest('hex')
@@ -43,7 +42,15 @@ export function modelFromWeights(weights: ModelWeights): LearnedClassifierModel 
 
   function predict(body: Readonly<Record<string, unknown>>): LearnedPrediction {
     extractFeatures(body, spec, buffer);
-    const { dense } = buffer;
+    sums.fill(0);
+    const { rows, groups: rowGroups, dense } = buffer;
+    for (let i = 0; i < buffer.length; i++) {
+      const base = rows[i]! * 3;
+      const g = rowGroups[i]! * 3;
+      sums[g] = sums[g]! + table[base]!;
+      sums[g + 1] = sums[g + 1]! + table[base + 1]!;
+      sums[g + 2] = sums[g + 2]! + table[base + 2]!;
+    }
     let z0 = 0;
     let z1 = 0;
     let z2 = 0;
@@ -84,12 +91,14 @@ export function modelFromWeights(weights: ModelWeights): LearnedClassifierModel 
       evidencePoints[reason] = evidencePoints[reason]! + x * (table[base + top]! - table[base + second]!);
     }
     const words: string[] = [];
-    const used = new Set<number>();
+    // Reasons already named, as bits (there are fewer than 31 reason words).
+    let used = 0;
     while (words.length < MAX_EVIDENCE) {
       let best = -1;
-      for (let r = 0; r < evidencePoints.length; r++) if (!used.has(r) && evidencePoints[r]! >= MIN_EVIDENCE && (best < 0 || evidencePoints[r]! > evidencePoints[best]!)) best = r;
+      for (let r = 0; r < evidencePoints.length; r++)
+        if ((used & (1 << r)) === 0 && evidencePoints[r]! >= MIN_EVIDENCE && (best < 0 || evidencePoints[r]! > evidencePoints[best]!)) best = r;
       if (best < 0) break;
-      used.add(best);
+      used |= 1 << best;
       words.push(reasons[best]!);
     }
     return words;
