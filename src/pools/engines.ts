@@ -33,8 +33,9 @@ const VLLM_METRICS: LoadMetricNames = {
   running: ['vllm:num_requests_running'],
   // vLLM renamed the gauge (V1 engine); older servers only have the GPU-named one.
   kvCacheUse: ['vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc'],
-  // Counters "vllm:prompt_tokens" ("Number of prefill tokens processed.") and "vllm:generation_tokens",
-  // exported with prometheus_client's _total suffix (vllm/v1/metrics/loggers.py @a6f0308c).
+  // prometheus_client Counters "vllm:prompt_tokens_total" ("Number of prefill tokens processed.") and
+  // "vllm:generation_tokens_total" (vllm/v1/metrics/loggers.py @a6f0308c); later versions declare them
+  // without the suffix, which prometheus_client adds back on exposition: the scraped name is the same.
   promptTokens: ['vllm:prompt_tokens_total'],
   generationTokens: ['vllm:generation_tokens_total'],
 };
