@@ -18,6 +18,7 @@ import { keyRecord, testBase } from '../../src/budgets/test-support.js';
 import { parseConfigObject } from '../../src/config/load.js';
 import type { RedisConfig } from '../../src/config/types.js';
 import { freePort } from '../fixtures/free-port.js';
+import { waitFor } from '../fixtures/wait.js';
 import { startRedisCluster } from '../fixtures/redis-cluster.js';
 import { launch, skipFileWithoutRedis, startRedisServer, terminate } from '../fixtures/redis-server.js';
 
@@ -134,4 +135,47 @@ t.test('Sentinel: the client finds the master through a sentinel', async (t) => 
   t.teardown(() => admin.disconnect());
   t.ok((await admin.keys('topo:*')).length > 0, "the keys are on the sentinel's master");
   await refused(t, storeFor({ sentinel: { masterName: 'nosuchmaster', sentinels } }), 'a master name the sentinels do not know is refused');
+});
+
+t.test('Sentinel: after a failover the store follows the new master, the keys with it', async (t) => {
+  const [master, replica] = [await startRedisServer(), await startRedisServer()];
+  t.teardown(() => Promise.all([master.dispose(), replica.dispose()]));
+  const admin = { master: new Redis(master.url), replica: new Redis(replica.url) };
+  t.teardown(() => [admin.master, admin.replica].forEach((client) => client.disconnect()));
+  await admin.replica.replicaof('127.0.0.1', master.port);
+  const port = await freePort();
+  const config = join(dir, 'sentinel-failover.conf');
+  writeFileSync(config, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor failover 127.0.0.1 ${master.port} 1`, ''].join('\n'));
+  children.push(await launch([config, '--sentinel'], port));
+  const sentinel = new Redis(port, '127.0.0.1');
+  t.teardown(() => sentinel.disconnect());
+  // The sentinel must know the replica before it can promote it.
+  await waitFor(
+    'the sentinel to see the replica in sync',
+    async () => {
+      const replicas = (await sentinel.call('SENTINEL', 'REPLICAS', 'failover')) as string[][];
+      return replicas.some((fields) => fields[fields.indexOf('master-link-status') + 1] === 'ok' && fields[fields.indexOf('flags') + 1] === 'slave');
+    },
+    15_000,
+  );
+
+  const store = storeFor({ sentinel: { masterName: 'failover', sentinels: [`redis://127.0.0.1:${port}`] } });
+  t.teardown(() => store.close());
+  t.equal(await works(store), 7, 'served by the first master');
+  await sentinel.call('SENTINEL', 'FAILOVER', 'failover');
+  const role = async (client: Redis): Promise<unknown> => ((await client.call('ROLE')) as unknown[])[0];
+  await waitFor('the replica promoted and the old master demoted', async () => (await role(admin.replica)) === 'master' && (await role(admin.master)) === 'slave', 15_000);
+  const base = testBase();
+  // The sentinel closes the old master's clients; the store asks again and lands on the new one.
+  const after = await waitFor(
+    'a reservation on the new master',
+    async () => {
+      const outcome = await store.reserve('k1', 10, base + 10, 60_000).catch(() => null);
+      return outcome?.ok === true ? outcome : null;
+    },
+    15_000,
+  );
+  t.ok(after.ok, 'the store works again, with no restart');
+  t.equal(await admin.replica.hlen('topo:{k1}:held'), 1, 'its reservation is on the promoted replica');
+  t.equal((await store.usage('k1', base + 11))?.tokens.find((p) => p.period === 'day')?.used, 7, 'and the usage moved with the data');
 });
