@@ -87,7 +87,11 @@ t.test('identity null (an idempotent replay): the stored bytes as they were; a s
   t.equal(same.text, JSON.stringify(plain));
   const error = { ...entry('json', 400), parts: [Buffer.from('{"error":{"message":"bad","type":"invalid_request_error"}}')] };
   const refused = await serve(t, error, { ...base, identity: null, stream: true });
-  t.strictSame([refused.status, refused.type, refused.text], [400, 'application/json', '{"error":{"message":"bad","type":"invalid_request_error"}}']);
+  t.strictSame(
+    [refused.status, refused.type, refused.text],
+    [400, 'application/json; charset=utf-8', '{"error":{"message":"bad","type":"invalid_request_error"}}'],
+    'as render-errors.ts sent the original',
+  );
 });
 
 t.test('a client gone before the replay: it rejects with the abort reason and writes nothing more', async (t) => {

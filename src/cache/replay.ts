@@ -14,6 +14,8 @@ import type { CacheEntry } from './entry.js';
 /** The headers of a live stream (relay-sse.ts): proxies must pass it on unbuffered. */
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
 const DONE_EVENT = 'data: [DONE]\n\n';
+/** What writeError (src/http/render-errors.ts) sends an error with. */
+const ERROR_TYPE = 'application/json; charset=utf-8';
 /** Events are gathered into writes of about this size: a few socket writes per answer, not one per event. */
 const WRITE_BYTES = 16 * 1024;
 
@@ -44,7 +46,9 @@ export interface ReplayOptions {
 export async function replay(res: ServerResponse, entry: CacheEntry, options: ReplayOptions): Promise<void> {
   if (entry.status !== 200 || !options.stream) {
     const body = plainBody(entry, options.identity);
-    res.writeHead(entry.status, { ...options.headers, 'content-type': 'application/json', 'content-length': body.length });
+    // A stored error is the same error again: with the content type render-errors.ts gave the original.
+    const type = entry.status === 200 ? 'application/json' : ERROR_TYPE;
+    res.writeHead(entry.status, { ...options.headers, 'content-type': type, 'content-length': body.length });
     res.end(body);
     return;
   }
