@@ -28,6 +28,11 @@ export class Recorder {
   /** `maxBytes`: the largest answer kept (its parts' bytes); past it the recording is dropped. */
   constructor(private readonly maxBytes: number) {}
 
+  /** The bytes kept so far: a store with a smaller bound than the recorder's skips the entry (service.ts, stored-answer.ts). */
+  get recordedBytes(): number {
+    return this.bytes;
+  }
+
   /** A whole response body, as the engine sent it: the body is kept as is (relay-json owns no other use of it). */
   json(status: number, body: Buffer): void {
     if (this.state !== 'recording') return;

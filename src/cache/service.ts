@@ -33,6 +33,11 @@ export interface CacheRequest {
   readonly abort: AbortSwitch;
   /** The time left before the request's deadline: the longest it may wait, and the lock's lifetime. */
   readonly deadlineMs: number;
+  /**
+   * The bytes the recorder must keep at least: an idempotent request's bound (idempotency.maxEntryBytes)
+   * when it shares this recorder, so an answer over the cache's bound is still kept for its retry; 0 otherwise.
+   */
+  readonly recordBytes: number;
 }
 
 /** One request's use of the cache. */
@@ -94,7 +99,7 @@ export class ResponseCache {
     }
     lookups.series(plan.alias, directives.lookup ? 'miss' : 'bypass').inc();
     res.setHeader('x-switchyard-cache', directives.lookup ? 'miss' : 'bypass');
-    const recorder = new Recorder(config.maxEntryBytes);
+    const recorder = new Recorder(Math.max(config.maxEntryBytes, call.recordBytes));
     const release = flight?.kind === 'lead' ? flight.release : NOTHING;
     return {
       status: directives.lookup ? 'miss' : 'bypass',
@@ -106,7 +111,10 @@ export class ResponseCache {
 
   private async finish(result: RequestResult | null, capped: boolean, miss: Miss): Promise<void> {
     const { stores } = this.metrics;
-    const entry = result === null ? null : miss.recorder.entry(result, Date.now());
+    const { recorder } = miss;
+    // The recorder may keep more than the cache's bound (for idempotency): the cache still skips what is over its own.
+    const oversized = recorder.state === 'oversized' || recorder.recordedBytes > miss.config.maxEntryBytes;
+    const entry = result === null || oversized ? null : recorder.entry(result, Date.now());
     if (entry !== null && storable(entry, miss.request, capped)) {
       try {
         await this.store.set(miss.hash, entry, miss.config.ttlMs);
@@ -116,7 +124,7 @@ export class ResponseCache {
         stores.series(miss.alias, 'error').inc();
       }
     } else {
-      stores.series(miss.alias, miss.recorder.state === 'oversized' ? 'oversized' : 'not_cacheable').inc();
+      stores.series(miss.alias, oversized ? 'oversized' : 'not_cacheable').inc();
     }
     try {
       await miss.release();

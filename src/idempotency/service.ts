@@ -50,7 +50,8 @@ export class KeyedRequest {
     private readonly ticket: Ticket | null,
     /** The copy of the answer to store, when the response cache does not keep one already. */
     readonly recorder: Recorder | null,
-    private readonly maxEntryBytes: number,
+    /** The largest answer kept (idempotency.maxEntryBytes): a recorder shared with the cache keeps at least this much. */
+    readonly maxEntryBytes: number,
   ) {}
 
   /**

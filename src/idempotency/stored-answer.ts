@@ -15,6 +15,8 @@ const RETRYABLE_4XX: ReadonlySet<number> = new Set([408, 409, 429]);
 /** The answer to keep for retries, or null when the key must be let go. */
 export function answerToStore(result: RequestResult, recorder: Recorder, nowMs: number, maxBytes: number): StoredAnswer | null {
   if (result.answer !== null) {
+    // The recorder may be the response cache's, bound by the larger of the two limits: this one still applies.
+    if (recorder.recordedBytes > maxBytes) return null;
     const entry = recorder.entry(result, nowMs);
     return entry === null ? null : { status: entry.status, bytes: encodeEntry(entry) };
   }

@@ -345,3 +345,91 @@ async function raw(test: TestRouter, headers: [string, string][]): Promise<{ sta
   const status = Number(text.slice(9, 12));
   return { status, body: JSON.parse(text.slice(split + 4)) as unknown, replay: /\r\nx-switchyard-idempotent-replay: true\r\n/i.test(text.slice(0, split)) };
 }
+
+t.test("with the response cache on too, an answer over the cache's bound but within idempotency's is still kept for retries", async (t) => {
+  const raw = config({ maxEntryBytes: 1_000_000 });
+  const test = await startTestRouter(
+    { ...raw, models: { gpu: { tiers: ['gpu'], cache: { deterministicOnly: false, maxEntryBytes: 1024 } } } },
+    { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN },
+  );
+  t.teardown(() => test.close());
+  const long = 'x'.repeat(8_000);
+  engine.respond = (req) => ({
+    kind: 'json',
+    body: { ...echoCompletion(req.body, USAGE), id: 'chatcmpl-long', choices: [{ index: 0, message: { role: 'assistant', content: long }, finish_reason: 'stop' }] },
+  });
+  const client = sdk(test);
+  const first = await client.chat.completions.create(HELLO, keyed('big-1')).withResponse();
+  t.equal(first.response.headers.get('x-switchyard-cache'), 'miss');
+  t.equal(await settled(test), 10);
+  const again = await client.chat.completions.create(HELLO, keyed('big-1')).withResponse();
+  t.equal(again.response.headers.get('x-switchyard-idempotent-replay'), 'true', 'replayed from the idempotency store');
+  t.strictSame(again.data, first.data);
+  t.equal(engine.requests.length, 1, 'the retry did not reach the engine');
+  t.equal(await settled(test), 10, 'and was not charged again');
+  // The cache kept its own bound: the same body without the key is not a hit.
+  const plain = await client.chat.completions.create(HELLO).withResponse();
+  t.equal(plain.response.headers.get('x-switchyard-cache'), 'miss', 'the cache did not store an entry over its maxEntryBytes');
+  t.match(await test.scrape(), /switchyard_cache_stores_total\{model="gpu",result="oversized"\} 2/);
+});
+
+t.test('with the response cache on too, an answer within the cache bound but over idempotency’s is not kept for retries', async (t) => {
+  const raw = config({ maxEntryBytes: 1024 });
+  const test = await startTestRouter(
+    { ...raw, models: { gpu: { tiers: ['gpu'], cache: { deterministicOnly: false, maxEntryBytes: 1_000_000 } } } },
+    { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN },
+  );
+  t.teardown(() => test.close());
+  const long = 'y'.repeat(8_000);
+  engine.respond = (req) => ({
+    kind: 'json',
+    body: { ...echoCompletion(req.body, USAGE), choices: [{ index: 0, message: { role: 'assistant', content: long }, finish_reason: 'stop' }] },
+  });
+  const client = sdk(test);
+  await client.chat.completions.create(HELLO, keyed('big-2'));
+  const again = await client.chat.completions.create(HELLO, keyed('big-2')).withResponse();
+  t.equal(again.response.headers.get('x-switchyard-idempotent-replay'), null, 'idempotency kept nothing over its own bound');
+  t.equal(again.response.headers.get('x-switchyard-cache'), 'hit', 'the cache, whose bound it fits, answered');
+});
+
+t.test("a replayed engine 4xx has the original's headers (the engine error path sets none of its own beyond the router's)", async (t) => {
+  const test = await router(t);
+  engine.reply({
+    kind: 'json',
+    status: 404,
+    body: { object: 'error', message: 'no such LoRA adapter', type: 'NotFoundError', param: null, code: 404 },
+    headers: { 'retry-after': '5' },
+  });
+  const send = async () => {
+    const res = await fetch(`${test.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SECRET_A}`, 'content-type': 'application/json', 'Idempotency-Key': 'not-found' },
+      body: JSON.stringify(HELLO),
+    });
+    return { status: res.status, headers: [...res.headers].filter(([name]) => !VARYING.has(name)), body: await res.text() };
+  };
+  const first = await send();
+  const again = await send();
+  t.equal(first.status, 404);
+  t.strictSame(again.status, first.status);
+  t.strictSame(again.body, first.body);
+  t.strictSame(again.headers, first.headers, 'every header of the original, none lost');
+  t.equal(engine.requests.length, 1);
+});
+
+/**
+ * Headers that differ between any two responses, or that only a replay carries by design; and
+ * x-switchyard-replica, which a stored answer does not keep (a replay names the tier and pool that made it).
+ * The engine's 4xx path (src/proxy/outcome.ts rejected(), give-up.ts finalError()) sets no error headers
+ * of its own: x-should-retry only on a 5xx, retry-after only for a busy or failed replica, neither kept.
+ */
+const VARYING: ReadonlySet<string> = new Set([
+  'date',
+  'x-request-id',
+  'x-switchyard-idempotent-replay',
+  'age',
+  'x-switchyard-cost-usd',
+  'keep-alive',
+  'connection',
+  'x-switchyard-replica',
+]);

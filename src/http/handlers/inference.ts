@@ -104,6 +104,8 @@ export function inference(
           requestId: record.requestId,
           abort: lifetime.abort,
           deadlineMs,
+          // One recorder serves both: it keeps up to the larger bound, and each store skips what is over its own.
+          recordBytes: keyed?.recorder == null ? 0 : keyed.maxEntryBytes,
         });
         if (cached?.served != null) {
           lifetime.dispose();
