@@ -18,3 +18,10 @@ t.test('decimal USD to nano-USD and back', async (t) => {
   t.strictSame([0.1, 0.3, 5, 0.000000001, 9_000_000].map(usdToNano), [100_000_000, 300_000_000, 5_000_000_000, 1, 9_000_000_000_000_000]);
   t.equal(nanoToUsd(1500), 0.0000015);
 });
+
+t.test('never exponent notation nor NaN text: amounts past $9M or not finite are clamped to the largest exact one', async (t) => {
+  t.equal(formatUsd(1e30), '9007199.254740991');
+  t.equal(formatUsd(Number.POSITIVE_INFINITY), '9007199.254740991');
+  t.equal(formatUsd(Number.NaN), '0');
+  t.equal(formatUsd(0.4), '0');
+});

@@ -14,10 +14,11 @@ export function nanoToUsd(nano: number): number {
   return nano / NANO_PER_USD;
 }
 
-/** Nano-USD as exact decimal text without trailing zeros: 1500 → "0.0000015", 2e9 → "2", 0 → "0". */
+/** Nano-USD as exact decimal text without trailing zeros: 1500 → "0.0000015", 2e9 → "2", 0 → "0"; at most 2^53 - 1, NaN as 0. */
 export function formatUsd(nano: number): string {
   const sign = nano < 0 ? '-' : '';
-  const abs = Math.abs(Math.round(nano));
+  // Past 2^53 the digits are not exact and String() turns to exponent notation: a header never says 1e+21.
+  const abs = Number.isNaN(nano) ? 0 : Math.min(Math.abs(Math.round(nano)), Number.MAX_SAFE_INTEGER);
   const whole = Math.floor(abs / NANO_PER_USD);
   const fraction = abs % NANO_PER_USD;
   if (fraction === 0) return `${sign}${whole}`;

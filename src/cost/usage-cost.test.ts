@@ -62,3 +62,8 @@ t.test('a pool charges its static prices, or the effective price once one was me
   effective.setEffective(Number.NaN, Number.NaN);
   t.equal(effective.cost(usage), 700_000, 'an idle window keeps the last price');
 });
+
+t.test('an absurd price times a huge count stays a finite exact integer (at most 2^53 - 1 nano-USD)', async (t) => {
+  const prices: TokenPrices = { input: 1e300, output: 1e300, cachedInput: 1e300, cacheWrite: 1e300 };
+  t.equal(usageCostNano(prices, { promptTokens: 1e9, completionTokens: 1e9, cachedTokens: null, cacheWriteTokens: null }), Number.MAX_SAFE_INTEGER);
+});

@@ -28,7 +28,8 @@ export function usageCostNano(prices: TokenPrices, usage: Usage): number {
   const uncached = prompt - cached - written;
   const completion = Math.max(0, usage.completionTokens);
   const perMillion = uncached * prices.input + cached * prices.cachedInput + written * prices.cacheWrite + completion * prices.output;
-  return Math.round(perMillion * NANO_PER_TOKEN_AT_ONE_USD_PER_MILLION);
+  // Prices have no upper bound in router.yaml: an absurd one must still give an exact finite integer.
+  return Math.min(Math.round(perMillion * NANO_PER_TOKEN_AT_ONE_USD_PER_MILLION), Number.MAX_SAFE_INTEGER);
 }
 
 /** The cost of `input` prompt tokens (all uncached) and `output` completion tokens. */

@@ -29,3 +29,34 @@ t.test('a malformed cached count is not reported rather than trusted', async (t)
   t.strictSame(extractUsage('{"usage":{"prompt_tokens":4,"completion_tokens":1,"prompt_tokens_details":{"cached_tokens":-3}}}')?.cachedTokens, null);
   t.strictSame(extractUsage('{"usage":{"prompt_tokens":4,"completion_tokens":1,"prompt_tokens_details":{"cached_tokens":"2"}}}')?.cachedTokens, null);
 });
+
+// A hostile or broken engine's counts must never make a cost negative, NaN or infinite, nor a counter go down.
+t.test('counts that are no token counts make no usage: negative, infinite (1e400 parses to Infinity), past a billion', async (t) => {
+  for (const prompt of ['-5', '1e400', '-1e400', '1e300', '1000000001']) {
+    t.equal(extractUsage(`{"usage":{"prompt_tokens":${prompt},"completion_tokens":3}}`), null, `prompt_tokens ${prompt}`);
+  }
+  for (const completion of ['-1', '1e400', '1e300']) {
+    t.equal(extractUsage(`{"usage":{"prompt_tokens":4,"completion_tokens":${completion}}}`), null, `completion_tokens ${completion}`);
+  }
+  t.strictSame(
+    extractUsage('{"usage":{"prompt_tokens":4,"completion_tokens":1,"prompt_tokens_details":{"cached_tokens":1e400}}}')?.cachedTokens,
+    null,
+    'an infinite cached count is not reported',
+  );
+});
+
+t.test('fractional counts are rounded; parts of the prompt larger than the prompt are clamped to it', async (t) => {
+  t.strictSame(extractUsage('{"usage":{"prompt_tokens":4.6,"completion_tokens":1.2}}'), { promptTokens: 5, completionTokens: 1, cachedTokens: null, cacheWriteTokens: null });
+  t.strictSame(extractUsage('{"usage":{"prompt_tokens":10,"completion_tokens":1,"prompt_tokens_details":{"cached_tokens":50,"cache_write_tokens":7}}}'), {
+    promptTokens: 10,
+    completionTokens: 1,
+    cachedTokens: 10,
+    cacheWriteTokens: 0,
+  });
+  t.strictSame(extractUsage('{"usage":{"prompt_tokens":10,"completion_tokens":1,"prompt_tokens_details":{"cached_tokens":6,"cache_write_tokens":7}}}'), {
+    promptTokens: 10,
+    completionTokens: 1,
+    cachedTokens: 6,
+    cacheWriteTokens: 4,
+  });
+});

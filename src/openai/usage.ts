@@ -66,19 +66,36 @@ function readUsage(text: string): Usage | null {
   }
   if (typeof parsed !== 'object' || parsed === null) return null;
   const usage = parsed as Record<string, unknown>;
-  const prompt = usage['prompt_tokens'];
-  const completion = usage['completion_tokens'];
-  if (typeof prompt !== 'number') return null;
+  const prompt = count(usage['prompt_tokens']);
+  const completionValue = usage['completion_tokens'];
+  // Absent (embeddings) is none; present, it must be a count like the prompt's.
+  const completion = completionValue === undefined || completionValue === null ? 0 : count(completionValue);
+  if (prompt === null || completion === null) return null;
   const details = usage['prompt_tokens_details'];
   const detail = (name: string): number | null => {
     if (typeof details !== 'object' || details === null) return null;
-    const value = (details as Record<string, unknown>)[name];
-    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+    return count((details as Record<string, unknown>)[name]);
   };
+  // Parts of the prompt, clamped to it: a hostile engine's cached_tokens > prompt_tokens must not price below zero.
+  const cached = detail('cached_tokens');
+  const written = detail('cache_write_tokens');
+  const cachedTokens = cached === null ? null : Math.min(cached, prompt);
   return {
     promptTokens: prompt,
-    completionTokens: typeof completion === 'number' ? completion : 0,
-    cachedTokens: detail('cached_tokens'),
-    cacheWriteTokens: detail('cache_write_tokens'),
+    completionTokens: completion,
+    cachedTokens,
+    cacheWriteTokens: written === null ? null : Math.min(written, prompt - (cachedTokens ?? 0)),
   };
+}
+
+/** More tokens than any one answer has: a count past it is an engine's bug, not usage to charge. */
+const MAX_TOKEN_COUNT = 1_000_000_000;
+
+/**
+ * A token count as an engine may send it: a finite number from 0 to MAX_TOKEN_COUNT, rounded to a whole
+ * token (JSON's 1e400 parses to Infinity). Anything else is null: no cost, counter or budget is built on it.
+ */
+function count(value: unknown): number | null {
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_TOKEN_COUNT)) return null;
+  return Math.round(value);
 }

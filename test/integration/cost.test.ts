@@ -270,3 +270,56 @@ function streamWords(n: number): string[] {
     JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1700000000, model: 'm', choices: [{ index: 0, delta, finish_reason: null }] });
   return [chunk({ role: 'assistant', content: '' }), ...Array.from({ length: n }, (_, i) => chunk({ content: `w${i} ` }))];
 }
+
+t.test("a hostile engine's usage (negative, 1e400, cached over the prompt) never gives a negative, NaN or exponent cost", async (t) => {
+  const test = await router(t, config({ usdPerDay: 5 }));
+  const bodies = [
+    '{"prompt_tokens":-5,"completion_tokens":3}',
+    '{"prompt_tokens":1e400,"completion_tokens":3}',
+    '{"prompt_tokens":10,"completion_tokens":-3}',
+    '{"prompt_tokens":10,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":400}}',
+  ];
+  const costs: (string | null)[] = [];
+  for (const usage of bodies) {
+    priced.respond = () => ({
+      kind: 'text',
+      status: 200,
+      contentType: 'application/json',
+      text: `{"id":"chatcmpl-h","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":${usage}}`,
+    });
+    const res = await fetch(`${test.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'paid', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
+    });
+    t.equal(res.status, 200, usage);
+    await res.text();
+    costs.push(res.headers.get('x-switchyard-cost-usd'));
+  }
+  // Unusable counts make no usage (no cost claimed); cached tokens are clamped to the prompt: 10 × 1.25 + 2 × 10 = 32.5 µ$.
+  t.strictSame(costs, [null, null, null, '0.0000325']);
+  const metrics = await test.scrape();
+  for (const line of metrics.split('\n').filter((l) => /^switchyard_(key_)?(cost|tokens|key_tokens)/.test(l))) {
+    t.match(line, / \d+(\.\d+)?$/, `a finite non-negative value: ${line}`);
+  }
+  const usd = await waitFor('settled', async () => {
+    const now = await spend(test);
+    return now['day']?.reserved === 0 ? now : null;
+  });
+  t.ok(Number.isFinite(usd['day']?.used) && (usd['day']?.used ?? -1) >= 0, `the day's spend is finite and not negative: ${usd['day']?.used}`);
+});
+
+t.test('the admin API refuses dollar limits that are strings, negative or 1e400 (Infinity once parsed)', async (t) => {
+  const test = await router(t, config({}));
+  const post = (limits: string) =>
+    fetch(`${test.url}/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: `{"id":"k${Math.random().toString(36).slice(2, 8)}","name":"n","limits":${limits}}`,
+    });
+  for (const limits of ['{"usdPerDay":"5"}', '{"usdPerDay":-1}', '{"usdPerMonth":1e400}', '{"usdLifetime":"NaN"}']) {
+    const res = await post(limits);
+    t.equal(res.status, 400, limits);
+    t.match(await res.json(), { error: { type: 'invalid_request_error', param: /^limits\.usd/ } }, limits);
+  }
+});
