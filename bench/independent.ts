@@ -4,35 +4,31 @@
 // (bench/mock-engine.ts, one socket write per SSE event) on core 1 with the server under test: the
 // bare node:http + undici Pool proxy (the floor) and Switchyard as shipped (--max-old-space-size=768,
 // auth with a declared key, budgets in memory, classification, access log, metrics). Servers run as
-// plain JavaScript (dist/, or bench helpers transpiled by plain-node.ts), never under tsx.
+// plain JavaScript (dist/, or bench helpers transpiled by plain-node.ts), never under tsx. With the
+// response cache's setups (--only cache-hit, cache-miss, cache; all by default), a second table:
+// cache hits against the floor, and the cache on with every prompt new against the same router off.
 //   --tail     then diagnoses the tail at saturation (bench/tail.ts)
 //   --soak N   then sends about N requests to a fresh Switchyard (non-streaming and streams in turn)
 //              and prints its RSS at every tenth
 // Prints numbers; never passes or fails. Every wrk run is bounded by its -d and a timeout.
 import { execFileSync } from 'node:child_process';
 import { cpuMicros, rssMb } from './processes.js';
+import type { Group } from './selection.js';
 import { build, startSwitchyard } from './servers.js';
 import { tail } from './tail.js';
 import { CONNECTIONS, WRK_BIN, thinkTimeFor } from './wrk.js';
-import { LOAD_CORE, MODE_NAME, SERVER_CORE, checkWorks, fmt, load, median, startMock, startSetups, type Mode, type Setup } from './wrk-setups.js';
+import { LOAD_CORE, MODE_NAME, SERVER_CORE, checkWorks, fmt, load, startCacheSetups, startMock, startSetups, type Mode, type Setup } from './wrk-setups.js';
+import { printColumns, type Column, type Round } from './wrk-table.js';
 
 const RATE = 500;
 
 export interface IndependentOptions {
   readonly quick: boolean;
   readonly modes: readonly Mode[];
+  /** budgets: Switchyard as shipped beside the floor; cache-hit, cache-miss: the response cache's setups. */
+  readonly groups: ReadonlySet<Group>;
   readonly tail: boolean;
   readonly soak: number;
-}
-
-interface Round {
-  cpuUs: number;
-  rps: number;
-  p99: number;
-  p999: number;
-  rateP99: number;
-  achievedRate: number;
-  errors: number;
 }
 
 interface Timing {
@@ -40,12 +36,6 @@ interface Timing {
   readonly saturationS: number;
   readonly rateS: number;
   readonly warmupS: number;
-}
-
-/** "median (min–max)" over the rounds. */
-function spread(values: readonly number[], digits = 0): string {
-  if (values.length === 1) return fmt(values[0]!, digits);
-  return `${fmt(median(values), digits)} (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})`;
 }
 
 function describeMachine(): string {
@@ -68,7 +58,10 @@ export async function independent(options: IndependentOptions): Promise<void> {
   const timing: Timing = options.quick ? { rounds: 1, saturationS: 3, rateS: 4, warmupS: 2 } : { rounds: 3, saturationS: 10, rateS: 15, warmupS: 3 };
 
   const mock = await startMock();
-  const setups = await startSetups(mock.url);
+  const [floor, router] = await startSetups(mock.url);
+  const { groups } = options;
+  const cache = groups.has('cache-hit') || groups.has('cache-miss') ? await startCacheSetups(mock.url, router, groups.has('cache-hit'), groups.has('cache-miss')) : [];
+  const setups: Setup[] = [floor, ...(groups.has('budgets') ? [router] : []), ...cache];
   for (const setup of setups) await checkWorks(setup);
   const direct: Setup = { label: 'mock engine alone', server: mock, model: 'mock-model', keyed: false };
 
@@ -114,23 +107,36 @@ export async function independent(options: IndependentOptions): Promise<void> {
     }
   }
   const rss = setups.map((s) => rssMb(s.server.pid));
-  printTable(options.modes, machine, setups, rounds, directP99, rss, timing);
-  for (const setup of setups) await setup.server.stop();
+  const data = { modes: options.modes, setups, rounds, directP99, rss, rate: RATE };
+  describe(machine, timing);
+  const floorRatio = { setup: 0, name: 'floor' };
+  if (groups.has('budgets')) printColumns(data, [{ setup: 0 }, { setup: setups.indexOf(router), ratioTo: floorRatio }]);
+  if (cache.length > 0) {
+    const at = (label: string): number => setups.findIndex((s) => s.label === label);
+    const hits = at('Switchyard, cache hits');
+    const off = at('Switchyard, unique prompts, cache off');
+    const columns: Column[] = [
+      { setup: 0 },
+      ...(hits >= 0 ? [{ setup: hits, ratioTo: floorRatio }] : []),
+      ...(off >= 0 ? [{ setup: off }, { setup: at('Switchyard, unique prompts, cache on (all misses)'), ratioTo: { setup: off, name: 'cache off' } }] : []),
+    ];
+    console.log(
+      "\nThe response cache (memory store; the alias's cache block at its defaults): hits send temperature 0 and the same three prompts " +
+        'throughout (every request after the first of each is a hit; target: less CPU and latency than the floor forwarding a miss); ' +
+        'unique prompts send temperature 0 and a new number in every prompt (every request a miss; target: at most 1.10× the cache off). ' +
+        'Setups of one router share its process (and RSS).\n',
+    );
+    printColumns(data, columns);
+  }
+  for (const server of new Set(setups.map((s) => s.server))) await server.stop();
+  if (!setups.some((s) => s.server === router.server)) await router.server.stop();
 
   if (options.tail) await tail(mock.url, options.modes, timing.saturationS, timing.warmupS);
   if (options.soak > 0) await soak(mock.url, options.soak);
   await mock.stop();
 }
 
-function printTable(
-  modes: readonly Mode[],
-  machine: string,
-  setups: readonly Setup[],
-  rounds: Map<Mode, Round[][]>,
-  directP99: Map<Mode, number[]>,
-  rss: readonly number[],
-  t: Timing,
-): void {
+function describe(machine: string, t: Timing): void {
   console.log(`\nnpm run bench -- --wrk — ${new Date().toISOString()}, ${machine}`);
   console.log(
     `wrk -t1 -c${CONNECTIONS} on core ${LOAD_CORE}; the mock engine and the server under test on core ${SERVER_CORE}. ` +
@@ -139,25 +145,6 @@ function printTable(
       `(bench/wrk-chat.lua: exponential think times, mean ${fmt(thinkTimeFor(RATE))} ms per connection; added p99 = p99 − the mock alone's p99 in the same round). ` +
       "Cells: median of the rounds (min–max); × floor = the median of each round's ratio.\n",
   );
-  console.log(`| | ${setups[0]!.label} | ${setups[1]!.label} | × floor |\n|---|---|---|---|`);
-  for (const mode of modes) {
-    const [f, r] = [rounds.get(mode)![0]!, rounds.get(mode)![1]!];
-    const direct = directP99.get(mode)!;
-    const ratio = (pick: (x: Round) => number): string => fmt(median(f.map((x, i) => pick(r[i]!) / pick(x))), 2);
-    const row = (name: string, pick: (x: Round) => number, digits: number, withRatio = true): void =>
-      console.log(`| ${name} | ${spread(f.map(pick), digits)} | ${spread(r.map(pick), digits)} | ${withRatio ? ratio(pick) : ''} |`);
-    const name = MODE_NAME[mode];
-    row(`CPU µs per ${name} request`, (x) => x.cpuUs, 0);
-    row(`req/s at saturation, ${name}`, (x) => x.rps, 0);
-    row(`p99 ms at saturation, ${name}`, (x) => x.p99, 1);
-    row(`p99.9 ms at saturation, ${name}`, (x) => x.p999, 1);
-    const added = (list: Round[]): number[] => list.map((x, i) => x.rateP99 - direct[i]!);
-    console.log(`| added p99 ms at ${RATE} req/s, ${name} (mock alone: p99 ${spread(direct, 2)}) | ${spread(added(f), 2)} | ${spread(added(r), 2)} | |`);
-    row(`req/s reached in the ${RATE} req/s run, ${name}`, (x) => x.achievedRate, 0, false);
-    const errors = [f, r].map((list) => list.reduce((n, x) => n + x.errors, 0));
-    if (errors.some((n) => n > 0)) console.log(`| failed requests, ${name} | ${errors[0]} | ${errors[1]} | |`);
-  }
-  console.log(`| RSS MB after load | ${fmt(rss[0]!, 1)} | ${fmt(rss[1]!, 1)} | |`);
 }
 
 /**

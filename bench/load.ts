@@ -1,11 +1,13 @@
 // The load generator for `npm run bench`: a closed loop (N requests over C connections, for
 // throughput) and an open loop at a fixed rate (for latency). It runs in the bench's own process on a
 // 2-core machine next to the servers it measures, so it stays lean: one undici Pool per target,
-// pre-encoded bodies, bodies consumed chunk by chunk without decoding. Every loop is bounded in count
-// and time.
+// pre-encoded bodies (a body with a NONCE gets a fresh number spliced in per request), bodies
+// consumed chunk by chunk without decoding. Every loop is bounded in count and time.
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import { NONCE } from './servers.js';
 
 export interface Target {
   readonly pool: Pool;
@@ -15,11 +17,27 @@ export interface Target {
   readonly bodies: readonly Buffer[];
   /** A stream must end with `data: [DONE]` to count as a success. */
   readonly stream: boolean;
+  /** Bodies that hold a NONCE, split around it (null: sent as they are). */
+  readonly templates: readonly (readonly [Buffer, Buffer] | null)[];
 }
 
-export function target(url: string, opts: Omit<Target, 'pool'>): Target {
+export function target(url: string, opts: Omit<Target, 'pool' | 'templates'>): Target {
+  const templates = opts.bodies.map((body) => {
+    const at = body.indexOf(NONCE);
+    return at < 0 ? null : ([body.subarray(0, at), body.subarray(at + NONCE.length)] as const);
+  });
   // Enough connections for the closed loop's concurrency and the open loop's bursts.
-  return { pool: new Pool(url, { connections: 256, keepAliveTimeout: 30_000, headersTimeout: 30_000, bodyTimeout: 30_000 }), ...opts };
+  return { pool: new Pool(url, { connections: 256, keepAliveTimeout: 30_000, headersTimeout: 30_000, bodyTimeout: 30_000 }), ...opts, templates };
+}
+
+/** Unique across the whole bench run (every loop, every target), and across runs sharing a Redis. */
+const RUN = randomBytes(4).toString('hex');
+let nonces = 0;
+
+function bodyFor(t: Target, index: number): Buffer {
+  const template = t.templates[index % t.templates.length];
+  if (template === null || template === undefined) return t.bodies[index % t.bodies.length]!;
+  return Buffer.concat([template[0], Buffer.from(`${RUN}-${nonces++}`), template[1]]);
 }
 
 /** One request, body read to the end; resolves true on success, never rejects. */
@@ -29,7 +47,7 @@ async function once(t: Target, index: number): Promise<boolean> {
       method: 'POST',
       path: t.path,
       headers: t.headers,
-      body: t.bodies[index % t.bodies.length],
+      body: bodyFor(t, index),
     });
     let tail = '';
     for await (const chunk of body as AsyncIterable<Buffer>) {

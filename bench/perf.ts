@@ -1,18 +1,21 @@
 // npm run bench — what the router itself costs, next to the cheapest correct Node proxy (the floor).
 // A zero-delay simulator is the backend; the bare proxy and Switchyard (budgets off, in memory, in
-// Redis; classification, metrics and the access log always on) each run in their own process, so
+// Redis; classification, metrics and the access log always on; the response cache answering every
+// request, and the cache on with every request new beside the same setup with it off) each run in their own process, so
 // CPU per request is that process's own CPU time (/proc) over the requests it served: robust on a
 // noisy 2-core machine, where req/s and latency also reflect the load generator and the neighbours.
 // Prints numbers; never passes or fails.
-//   --quick (smoke run)  --only nonstream|stream  --soak N (RSS of one router over N requests)
+//   --quick (smoke run)  --only <modes and setups, comma-separated: selection.ts>  --soak N (RSS of one router over N requests)
 //   --wrk: the independent-style mode instead (bench/independent.ts: wrk, a mock engine, pinned cores),
 //   with --tail (GC trace, CPU profile and event-loop delay at saturation) and the same --quick, --only, --soak
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { checkCache } from './cache-check.js';
 import { independent } from './independent.js';
 import { closedLoop, fixedRate, percentile, target } from './load.js';
 import { cpuMicros, rssMb, stopAll, type ServerProcess } from './processes.js';
-import { SECRET, SIM_MODEL, bodies, build, startBareProxy, startRedis, startSim, startSwitchyard, type Budgets } from './servers.js';
+import { select, type Mode } from './selection.js';
+import { SECRET, SIM_MODEL, bodies, build, startBareProxy, startRedis, startSim, startSwitchyard, type Budgets, type CacheStore, type Traffic } from './servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,8 +26,8 @@ const { values } = parseArgs({
     tail: { type: 'boolean', default: false },
   },
 });
-type Mode = 'nonstream' | 'stream';
-const MODES: Mode[] = values.only === 'nonstream' || values.only === 'stream' ? [values.only] : ['nonstream', 'stream'];
+const SELECTION = select(values.only);
+const MODES = SELECTION.modes;
 const [WARMUP, REQUESTS, ROUNDS, LATENCY_S] = values.quick ? [200, 3000, 2, 3] : [1000, 20_000, 5, 10];
 const CONCURRENCY = 32;
 const RATE = 500;
@@ -43,6 +46,8 @@ interface Row {
   rssMb: number;
   failed: number;
   redisCpuUs: number;
+  /** CPU per request over the baseline's (the same setup with the cache off), the median of the rounds' ratios. */
+  baselineRatio: number;
 }
 
 interface Setup {
@@ -51,6 +56,9 @@ interface Setup {
   key: boolean;
   server: ServerProcess;
   redis?: ServerProcess;
+  traffic: Traffic;
+  /** The setup this one's CPU is compared with beside the floor (cache on, all misses: the same with the cache off). */
+  baseline?: Setup;
 }
 
 const median = (values: readonly number[]): number => {
@@ -61,7 +69,7 @@ const median = (values: readonly number[]): number => {
 
 function targetOf(setup: Setup, mode: Mode) {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(setup.key ? { authorization: `Bearer ${SECRET}` } : {}) };
-  return target(setup.server.url, { path: '/v1/chat/completions', headers, bodies: bodies(setup.model, mode === 'stream'), stream: mode === 'stream' });
+  return target(setup.server.url, { path: '/v1/chat/completions', headers, bodies: bodies(setup.model, mode === 'stream', setup.traffic), stream: mode === 'stream' });
 }
 
 /**
@@ -72,6 +80,7 @@ function targetOf(setup: Setup, mode: Mode) {
 async function measureCpu(setups: readonly Setup[], mode: Mode): Promise<Row[]> {
   const cpu = setups.map(() => [] as number[]);
   const ratios = setups.map(() => [] as number[]);
+  const baselineRatios = setups.map(() => [] as number[]);
   const rps = setups.map(() => [] as number[]);
   const redisCpu = setups.map(() => [] as number[]);
   const failed = setups.map(() => 0);
@@ -92,7 +101,10 @@ async function measureCpu(setups: readonly Setup[], mode: Mode): Promise<Row[]> 
         await t.pool.close();
       }
     }
-    for (const i of setups.keys()) ratios[i]!.push(cpu[i]![round]! / cpu[floorIndex]![round]!);
+    for (const [i, setup] of setups.entries()) {
+      ratios[i]!.push(cpu[i]![round]! / cpu[floorIndex]![round]!);
+      if (setup.baseline !== undefined) baselineRatios[i]!.push(cpu[i]![round]! / cpu[setups.indexOf(setup.baseline)]![round]!);
+    }
     process.stderr.write(`  ${MODE_NAME[mode]}, round ${round + 1}/${ROUNDS}: ${setups.map((s, i) => `${s.label} ${cpu[i]![round]!.toFixed(0)} µs`).join(', ')}\n`);
   }
   return setups.map((setup, i) => ({
@@ -105,6 +117,7 @@ async function measureCpu(setups: readonly Setup[], mode: Mode): Promise<Row[]> 
     rssMb: NaN,
     failed: failed[i]!,
     redisCpuUs: setup.redis ? median(redisCpu[i]!) : NaN,
+    baselineRatio: setup.baseline !== undefined ? median(baselineRatios[i]!) : NaN,
   }));
 }
 
@@ -145,23 +158,36 @@ async function soak(simUrl: string, redisUrl: string): Promise<void> {
 
 const num = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 
-function printTable(rows: Map<Mode, Row[]>): void {
+function printTable(setups: readonly Setup[], rows: Map<Mode, Row[]>): void {
   const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
   console.log(`\nnpm run bench — ${new Date().toISOString()}, node ${process.version}, nproc ${nproc}`);
   console.log(
     `Each row: ${WARMUP} warm-up requests; ${REQUESTS} requests over ${CONCURRENCY} connections in ${ROUNDS} rounds that visit every ` +
       `setup in turn (req/s and CPU µs/req = the server process's own CPU time ÷ requests, for "direct" the simulator's: medians of the rounds; ` +
-      `× floor = the median of each round's ratio); then ${RATE} req/s for ${LATENCY_S} s (latency to the last byte).\n` +
+      `× floor = the median of each round's ratio; × cache off = the same against the setup run just before it, the cache off and the same ` +
+      `unique prompts); then ${RATE} req/s for ${LATENCY_S} s (latency to the last byte). Cache hits: temperature 0 and the same three prompts ` +
+      `throughout; all misses: temperature 0 and a new number in every prompt. Setups of one configuration share a process (and its RSS).\n` +
       'Switchyard and the simulator run the compiled dist/; the bare proxy runs under tsx, whose loader thread is about 25 MB of its RSS.\n',
   );
-  console.log('| setup | req/s | p50 ms | p99 ms | added p50/p99 ms (vs direct) | CPU µs/req | × floor | RSS MB |\n|---|---|---|---|---|---|---|---|');
+  console.log('| setup | req/s | p50 ms | p99 ms | added p50/p99 ms (vs direct) | CPU µs/req | × floor | × cache off | RSS MB |\n|---|---|---|---|---|---|---|---|---|');
   const notes: string[] = [];
   for (const [mode, list] of rows) {
     const direct = list[0]!;
-    for (const r of list) {
+    const floor = list.find((r) => r.label.includes('floor'))!;
+    for (const [i, r] of list.entries()) {
       const added = r === direct ? '—' : `${num(r.p50 - direct.p50, 2)} / ${num(r.p99 - direct.p99, 2)}`;
       const ratio = r === direct ? '—' : num(r.ratio, 2);
-      console.log(`| ${MODE_NAME[mode]}: ${r.label} | ${num(r.rps)} | ${num(r.p50, 2)} | ${num(r.p99, 2)} | ${added} | ${num(r.cpuUs)} | ${ratio} | ${num(r.rssMb, 1)} |`);
+      const baseline = num(r.baselineRatio, 2);
+      console.log(
+        `| ${MODE_NAME[mode]}: ${r.label} | ${num(r.rps)} | ${num(r.p50, 2)} | ${num(r.p99, 2)} | ${added} | ${num(r.cpuUs)} | ${ratio} | ${baseline} | ${num(r.rssMb, 1)} |`,
+      );
+      if (setups[i]!.traffic === 'repeated') {
+        notes.push(
+          `${MODE_NAME[mode]}, ${r.label}: ${num(r.cpuUs)} µs/req against the floor's ${num(floor.cpuUs)} (× floor ${ratio}; target below 1), ` +
+            `p50 ${num(r.p50, 2)} / p99 ${num(r.p99, 2)} ms against the floor's ${num(floor.p50, 2)} / ${num(floor.p99, 2)} ms.`,
+        );
+      }
+      if (setups[i]!.baseline !== undefined) notes.push(`${MODE_NAME[mode]}, ${r.label}: × cache off ${baseline} (target at most 1.10).`);
       if (Number.isFinite(r.redisCpuUs)) notes.push(`${MODE_NAME[mode]}, ${r.label}: redis-server's own CPU adds ${num(r.redisCpuUs)} µs/req (not in the table).`);
       if (r.failed > 0) notes.push(`${MODE_NAME[mode]}, ${r.label}: ${r.failed} requests failed or were skipped.`);
     }
@@ -174,17 +200,36 @@ async function main(): Promise<void> {
   const sim = await startSim();
   const redis = await startRedis();
   const setups: Setup[] = [
-    { label: 'direct (sim only)', model: SIM_MODEL, key: false, server: sim },
-    { label: 'bare proxy (floor)', model: SIM_MODEL, key: false, server: await startBareProxy(sim.url) },
+    { label: 'direct (sim only)', model: SIM_MODEL, key: false, server: sim, traffic: 'mixed' },
+    { label: 'bare proxy (floor)', model: SIM_MODEL, key: false, server: await startBareProxy(sim.url), traffic: 'mixed' },
   ];
-  for (const b of ['off', 'memory', 'redis'] as const satisfies readonly Budgets[]) {
-    setups.push({
-      label: `Switchyard, budgets ${{ off: 'off', memory: 'in memory', redis: 'in Redis' }[b]}`,
-      model: 'bench',
-      key: b !== 'off',
-      server: await startSwitchyard(b, sim.url, redis.url),
-      ...(b === 'redis' ? { redis } : {}),
-    });
+  const { groups } = SELECTION;
+  const where = { off: 'off', memory: 'in memory', redis: 'in Redis' } as const;
+  const routers = new Map<string, ServerProcess>();
+  /** One process per configuration, shared by the setups that send it different traffic. */
+  const router = async (b: Budgets, cache?: CacheStore): Promise<ServerProcess> => {
+    const name = `${b}/${cache ?? 'off'}`;
+    if (!routers.has(name)) routers.set(name, await startSwitchyard(b, sim.url, redis.url, undefined, cache));
+    return routers.get(name)!;
+  };
+  const switchyard = async (label: string, b: Budgets, traffic: Traffic, cache?: CacheStore, baseline?: Setup): Promise<Setup> => {
+    const setup: Setup = { label, model: 'bench', key: b !== 'off', server: await router(b, cache), traffic, ...(b === 'redis' ? { redis } : {}) };
+    if (baseline !== undefined) setup.baseline = baseline;
+    setups.push(setup);
+    return setup;
+  };
+  if (groups.has('budgets')) for (const b of ['off', 'memory', 'redis'] as const) await switchyard(`Switchyard, budgets ${where[b]}`, b, 'mixed');
+  // The cache in Redis lives on budgets.redis's server, so its setups run with budgets in Redis too.
+  for (const store of ['memory', 'redis'] as const) {
+    const budgets = `budgets ${where[store]}`;
+    if (groups.has('cache-hit')) await switchyard(`Switchyard, ${budgets}, cache ${where[store]}: hits`, store, 'repeated', store);
+    if (groups.has('cache-miss')) {
+      const off = await switchyard(`Switchyard, ${budgets}, unique prompts: cache off`, store, 'unique');
+      await switchyard(`Switchyard, ${budgets}, unique prompts: cache ${where[store]}, all misses`, store, 'unique', store, off);
+    }
+  }
+  for (const s of setups) {
+    if (s.traffic !== 'mixed') await checkCache(s.label, s.server.url, s.model, s.traffic, s.key, s.traffic === 'repeated' ? 'hit' : s.baseline !== undefined ? 'miss' : null);
   }
   const rows = new Map<Mode, Row[]>();
   for (const mode of MODES) {
@@ -196,13 +241,13 @@ async function main(): Promise<void> {
     const rss = rssMb(setup.server.pid); // after all of this server's runs
     for (const list of rows.values()) list[i]!.rssMb = rss;
   }
-  printTable(rows);
-  for (const setup of setups) if (setup.server !== sim) await setup.server.stop();
+  printTable(setups, rows);
+  for (const server of new Set(setups.map((s) => s.server))) if (server !== sim) await server.stop();
   if (SOAK > 0) await soak(sim.url, redis.url);
 }
 
 try {
-  if (values.wrk) await independent({ quick: values.quick, modes: MODES, tail: values.tail, soak: SOAK });
+  if (values.wrk) await independent({ quick: values.quick, modes: MODES, groups: SELECTION.groups, tail: values.tail, soak: SOAK });
   else await main();
 } finally {
   await stopAll();

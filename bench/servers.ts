@@ -1,6 +1,7 @@
 // The servers `npm run bench` measures, each in its own process: the zero-delay simulator (the
 // backend), a Redis for the shared budget store, the bare proxy (the floor) and Switchyard in its
-// three budget configurations, always with classification, metrics and the access log on. The wrk
+// three budget configurations, always with classification, metrics and the access log on, and with
+// the response cache on (in memory or in Redis) for the cache rows. The wrk
 // mode starts the same servers through a `Launch`: pinned to a core, with extra node flags.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -25,9 +26,24 @@ const PROMPTS = [
   'Write a Python function that merges two sorted lists, then test it.',
 ];
 
+/** Where the load generators (load.ts, wrk-chat.lua) put a number no other request of the run has. */
+export const NONCE = '@NONCE@';
+
+/**
+ * What the bodies ask: `mixed` the three prompts as they are; for the response cache, temperature 0
+ * (cacheable) and either `repeated`, so after its first request every one is a hit (the streamed
+ * prompts are tagged apart from the plain ones: each mode replays an answer stored in its own shape),
+ * or `unique`, a NONCE in every prompt, so no request repeats and every one is a miss.
+ */
+export type Traffic = 'mixed' | 'repeated' | 'unique';
+
 /** Pre-encoded request bodies. max_tokens is explicit: strict budgets would otherwise ask the sim for 4,096. */
-export const bodies = (model: string, stream: boolean): Buffer[] =>
-  PROMPTS.map((content) => Buffer.from(JSON.stringify({ model, stream, max_tokens: 20, messages: [{ role: 'user', content }] })));
+export const bodies = (model: string, stream: boolean, traffic: Traffic = 'mixed'): Buffer[] =>
+  PROMPTS.map((prompt) => {
+    const content = traffic === 'mixed' ? prompt : `${prompt} (${traffic === 'unique' ? NONCE : stream ? 'streamed' : 'plain'})`;
+    const sampling = traffic === 'mixed' ? {} : { temperature: 0 };
+    return Buffer.from(JSON.stringify({ model, stream, max_tokens: 20, ...sampling, messages: [{ role: 'user', content }] }));
+  });
 
 /** Compiles dist/, what production runs. tsc still emits when a file someone is editing has type errors. */
 export function build(): void {
@@ -98,7 +114,10 @@ export const startBareProxy = (backend: string, launch?: Launch): Promise<Server
     ready: (out) => /bare proxy listening on (\S+)/.exec(out)?.[1],
   });
 
-export function startSwitchyard(budgets: Budgets, simUrl: string, redisUrl: string, launch?: Launch): Promise<ServerProcess> {
+/** The response cache of the benchmarked alias (router.yaml `models.bench.cache` with its defaults, and `cache.store`); Redis needs budgets in Redis. */
+export type CacheStore = 'memory' | 'redis';
+
+export function startSwitchyard(budgets: Budgets, simUrl: string, redisUrl: string, launch?: Launch, cache?: CacheStore): Promise<ServerProcess> {
   const keyed =
     budgets === 'off'
       ? {}
@@ -119,18 +138,22 @@ export function startSwitchyard(budgets: Budgets, simUrl: string, redisUrl: stri
   const config = {
     server: { host: '127.0.0.1', port: 0 },
     logging: { level: 'info' },
-    models: { bench: { tiers: ['small', 'large'], classify: true, route: { simple: 'small', moderate: 'small', complex: 'large' } } },
+    models: {
+      bench: { tiers: ['small', 'large'], classify: true, route: { simple: 'small', moderate: 'small', complex: 'large' }, ...(cache !== undefined ? { cache: {} } : {}) },
+    },
+    ...(cache !== undefined ? { cache: { store: cache } } : {}),
     // The validator refuses two pools with one replica URL, so both tiers share the one pool on the sim.
     tiers: { small: { pools: ['sim'] }, large: { pools: ['sim'] } },
     pools: { sim: { engine: 'vllm', servedModel: SIM_MODEL, replicas: [{ name: 'sim', url: simUrl }] } },
     ...keyed,
   };
-  const file = join(logDir, `router-${budgets}.yaml`);
+  const name = `${budgets}${cache !== undefined ? `-cache-${cache}` : ''}`;
+  const file = join(logDir, `router-${name}.yaml`);
   writeFileSync(file, JSON.stringify(config, null, 2)); // JSON is YAML.
   const env: Record<string, string | undefined> = { ...process.env, PORT: '0', LOG_LEVEL: 'info' };
   delete env['SWITCHYARD_ADMIN_TOKEN']; // "budgets off" means no keys and no admin token
   return startServer({
-    name: `switchyard-${budgets}${launch?.tag ?? ''}`,
+    name: `switchyard-${name}${launch?.tag ?? ''}`,
     // The access log goes to a file (processes.ts), never the terminal.
     ...launched({ ...launch, nodeFlags: [ROUTER_HEAP, ...(launch?.nodeFlags ?? [])] }, [...entry(join(ROOT, 'src/main.ts'), join(ROOT, 'dist/main.js')), '--config', file], env),
     ready: (out) => /"url":"([^"]+)"[^\n]*"msg":"switchyard listening"/.exec(out)?.[1],

@@ -2,6 +2,7 @@
 // pinned by taskset to the load core, with bench/wrk-chat.lua, whose done() prints the summary and
 // the latency percentiles (wrk's own histogram, µs) on one WRK_RESULT line that is parsed here.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +57,8 @@ export function runWrk(run: WrkRun): Promise<WrkResult> {
     bodies,
     run.authorization ?? '-',
     String(run.thinkMs ?? 0),
+    // Bodies with a NONCE (servers.ts) get this and a request counter: unique across runs too.
+    randomBytes(6).toString('hex'),
   ];
   return new Promise((resolve, reject) => {
     execFile('taskset', args, { timeout: (run.seconds + 60) * 1000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
