@@ -8,26 +8,47 @@ import type { CacheEntry } from './entry.js';
 
 /** What the client's Cache-Control asks of the cache (RFC 9111 section 5.2.1 request directives). */
 export interface ClientDirectives {
-  /** `no-cache`: do not answer from the cache (the answer may still be stored). */
+  /** `no-cache` (or `max-age=0`): do not answer from the cache (the answer may still be stored). */
   readonly lookup: boolean;
   /** `no-store`: neither read nor write. */
   readonly store: boolean;
+  /** `max-age=N` (N > 0): the oldest stored answer, in whole seconds, the client takes; null: any fresh one. */
+  readonly maxAgeSeconds: number | null;
 }
 
-const ALL: ClientDirectives = { lookup: true, store: true };
-const NO_LOOKUP: ClientDirectives = { lookup: false, store: true };
-const NEITHER: ClientDirectives = { lookup: false, store: false };
-const DIRECTIVE = /(?:^|,)\s*(no-cache|no-store)\s*(?:=\s*(?:"[^"]*"|[^,]*))?\s*(?=,|$)/gi;
+const ALL: ClientDirectives = { lookup: true, store: true, maxAgeSeconds: null };
+const NO_LOOKUP: ClientDirectives = { lookup: false, store: true, maxAgeSeconds: null };
+const NEITHER: ClientDirectives = { lookup: false, store: false, maxAgeSeconds: null };
+const DIRECTIVE = /(?:^|,)\s*(no-cache|no-store|max-age)\s*(?:=\s*("[^"]*"|[^,]*))?\s*(?=,|$)/gi;
 
 /** Reads the header (node joins repeated headers with ", "); unknown directives are ignored, as RFC 9111 says. */
 export function clientDirectives(header: string | undefined): ClientDirectives {
   if (header === undefined || header === '') return ALL;
   let noCache = false;
+  let maxAge: number | null = null;
   for (const match of header.matchAll(DIRECTIVE)) {
-    if (match[1]!.toLowerCase() === 'no-store') return NEITHER;
-    noCache = true;
+    const name = match[1]!.toLowerCase();
+    if (name === 'no-store') return NEITHER;
+    if (name === 'no-cache') noCache = true;
+    else {
+      // delta-seconds (RFC 9111 1.2.2), quoted or not; an invalid value is ignored. The smallest of several wins.
+      const digits = /^"?(\d+)"?$/.exec(match[2]?.trim() ?? '');
+      if (digits !== null) maxAge = Math.min(maxAge ?? Infinity, Number(digits[1]));
+    }
   }
-  return noCache ? NO_LOOKUP : ALL;
+  // max-age=0: no stored answer is young enough (a cache would revalidate; this one has nothing to revalidate with).
+  if (noCache || maxAge === 0) return NO_LOOKUP;
+  return maxAge === null ? ALL : { lookup: true, store: true, maxAgeSeconds: maxAge };
+}
+
+/**
+ * Whether a stored answer may be served: within the alias's ttlMs as configured now (a reload that
+ * shortens it applies to entries stored before), and the client's max-age.
+ */
+export function fresh(createdMs: number, nowMs: number, ttlMs: number, directives: ClientDirectives): boolean {
+  const ageMs = nowMs - createdMs;
+  if (ageMs > ttlMs) return false;
+  return directives.maxAgeSeconds === null || Math.floor(ageMs / 1000) <= directives.maxAgeSeconds;
 }
 
 /** Whether the answer is the same every time, as far as the request says: temperature 0 or a fixed seed. */

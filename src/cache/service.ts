@@ -11,7 +11,7 @@ import type { AbortSwitch } from '../proxy/abort-switch.js';
 import type { RequestResult } from '../proxy/results.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import type { RequestPlan } from '../routing/plan.js';
-import { clientDirectives, requestBypass, storable } from './eligibility.js';
+import { clientDirectives, fresh, requestBypass, storable } from './eligibility.js';
 import { serveHit } from './hit.js';
 import type { CacheMetrics } from './metrics.js';
 import { Recorder } from './recorder.js';
@@ -88,12 +88,14 @@ export class ResponseCache {
       }
       if (flight.waited) this.metrics.waits.inc({ model: plan.alias, outcome: flight.kind });
       if (flight.kind === 'hit') {
-        const served = await serveHit(call, flight.entry, this.metrics);
+        const { entry } = flight;
+        const served = fresh(entry.createdMs, Date.now(), config.ttlMs, directives) ? await serveHit(call, entry, this.metrics) : null;
         if (served !== null) {
           lookups.series(plan.alias, 'hit').inc();
           return { status: 'hit', served, recorder: null, finish: NOTHING };
         }
-        // An entry that cannot be served in the shape asked for: answered by an engine, and stored again.
+        // An entry too old (for the ttlMs now in force, or the client's max-age), or that cannot be
+        // served in the shape asked for: answered by an engine, and stored again.
         flight = null;
       }
     }

@@ -2,6 +2,10 @@
 // hit/miss/bypass headers and age, equal bodies in other bytes, stream↔plain cross hits, Cache-Control,
 // what is never stored, key scopes, concurrent identical requests, and that a hit charges nothing.
 import { createHash } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import t, { type Test } from 'tap';
 import { chatStreamEvents, echoCompletion, startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
 import { configFor, startTestRouter, type TestRouter } from '../fixtures/start-router.js';
@@ -298,3 +302,50 @@ async function used(test: TestRouter, id: string): Promise<number> {
 function contentOf(reply: Reply): string {
   return (JSON.parse(reply.text) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
 }
+
+t.test('Cache-Control max-age (RFC 9111 5.2.1.1): max-age=0 never takes a stored answer, max-age=N one at most N seconds old; case and repeats do not matter', async (t) => {
+  const test = await router(t, config());
+  await post(test, ask('m'));
+  const zero = await post(test, ask('m'), { 'cache-control': 'max-age=0' });
+  t.equal(zero.headers.get('x-switchyard-cache'), 'bypass', 'max-age=0: the client takes no stored answer (as no-cache)');
+  t.equal(engine.requests.length, 2);
+  const minute = await post(test, ask('m'), { 'cache-control': 'Max-Age=60' });
+  t.equal(minute.headers.get('x-switchyard-cache'), 'hit', 'an entry seconds old is fresh enough for max-age=60');
+  // Repeated headers are one list (RFC 9110 5.3); fetch joins them as node reads them.
+  const headers = new Headers([
+    ['content-type', 'application/json'],
+    ['cache-control', 'max-age=60'],
+    ['cache-control', 'NO-CACHE'],
+  ]);
+  const repeated = await fetch(`${test.url}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify(ask('m')) });
+  await repeated.text();
+  t.equal(repeated.headers.get('x-switchyard-cache'), 'bypass', 'no-cache in a second Cache-Control header counts');
+  const both = await post(test, ask('m'), { 'cache-control': 'No-Cache, No-Store' });
+  t.equal(both.headers.get('x-switchyard-cache'), 'bypass');
+  t.equal(engine.requests.length, 4);
+});
+
+t.test('a reload that shortens ttlMs applies to entries stored before it; turning the cache off stops it at once', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'switchyard-cache-reload-'));
+  const path = join(dir, 'router.yaml');
+  engine.requests.length = 0;
+  engine.respond = null;
+  const test = await startTestRouter(config({ ttlMs: 600_000 }), { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN }, { configPath: path, watchConfig: false });
+  t.teardown(() => test.close());
+  const reload = async (raw: unknown) => {
+    await writeFile(path, stringify(raw));
+    const res = await fetch(`${test.url}/admin/config/reload`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    t.equal(res.status, 200, 'reloaded');
+    await res.text();
+  };
+  await post(test, ask('ttl'));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.equal((await post(test, ask('ttl'))).headers.get('x-switchyard-cache'), 'hit');
+  await reload(config({ ttlMs: 10 }));
+  t.equal((await post(test, ask('ttl'))).headers.get('x-switchyard-cache'), 'miss', 'an entry older than the new ttlMs is not served');
+  t.equal(engine.requests.length, 2);
+  await reload(configFor({ gpu: [engine.url] }));
+  const off = await post(test, ask('ttl'));
+  t.equal(off.headers.get('x-switchyard-cache'), null, 'the cache is off: no header, no lookup');
+  t.equal(engine.requests.length, 3);
+});
