@@ -131,3 +131,42 @@ t.test('an error event or a payload that is not JSON cannot be folded', async (t
   t.equal(sseToJson('chat', ['not json']), null);
   t.equal(sseToJson('chat', []), null);
 });
+
+t.test('a plain answer streamed and folded back is the same answer: envelope extras, n=2, logprobs, tool calls, refusal, usage details', async (t) => {
+  const body = {
+    id: 'chatcmpl-x',
+    object: 'chat.completion',
+    created: 1700000000,
+    model: 'gpt-4o-mini-2024-07-18',
+    system_fingerprint: 'fp_44709d6fcb',
+    service_tier: 'default',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'Hi', refusal: null, annotations: [] },
+        logprobs: { content: [{ token: 'Hi', logprob: -0.1, bytes: [72, 105], top_logprobs: [] }], refusal: null },
+        finish_reason: 'stop',
+      },
+      {
+        index: 1,
+        message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] },
+        logprobs: null,
+        finish_reason: 'tool_calls',
+      },
+    ],
+    usage: {
+      prompt_tokens: 9,
+      completion_tokens: 5,
+      total_tokens: 14,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    },
+  };
+  const chunks = jsonToSse('chat', body);
+  for (const chunk of chunks) t.match(JSON.parse(chunk), { id: 'chatcmpl-x', system_fingerprint: 'fp_44709d6fcb', service_tier: 'default', created: 1700000000 });
+  const back = sseToJson('chat', chunks);
+  t.strictSame(back, {
+    ...body,
+    choices: [{ index: 0, message: { role: 'assistant', content: 'Hi', annotations: [] }, logprobs: body.choices[0]!.logprobs, finish_reason: 'stop' }, body.choices[1]],
+  });
+});

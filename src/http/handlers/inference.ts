@@ -51,7 +51,6 @@ export function inference(
     let plan: RequestPlan<Pool> | null = null;
     let cached: CacheCall | null = null;
     let keyed: KeyedRequest | null = null;
-    const tagged = (result: RequestResult): RequestResult => keyed?.tag(result) ?? result;
     try {
       const body = await readJsonBody(req, runtime.config.server.maxBodyBytes, JSON_BODY);
       const request = parseRequest(endpoint, body, runtime.config.defaultModel);
@@ -110,7 +109,7 @@ export function inference(
         if (cached?.served != null) {
           lifetime.dispose();
           await keyed?.end(null, null);
-          return tagged(cached.served);
+          return tagged(keyed, cached.served);
         }
       }
 
@@ -144,19 +143,24 @@ export function inference(
         countKeyTokens(proxy.metrics, key.id, result.tier ?? plan.tier.name, result, charged);
       }
       await keyed?.end(result, recorder);
-      if (cached === null) return tagged(result);
+      if (cached === null) return tagged(keyed, result);
       // A strict budget's cap on the upstream body depends on the key, not the request: its answer is not stored.
       const capped = meter !== null && result.answer !== null && plan.caps?.has(result.answer.pool) === true;
       await cached.finish(result, capped);
-      return tagged({ ...result, cache: cached.status });
+      return tagged(keyed, { ...result, cache: cached.status });
     } catch (thrown) {
       // A request that ended before its answer lets its key go: the retry runs.
       await keyed?.end(null, null);
       // Identical requests waiting for this one must not wait for an answer that will never come.
       void cached?.finish(null, false);
-      return tagged({ ...endedEarly(endpoint, stream, model, plan, thrown), cache: cached?.status ?? null });
+      return tagged(keyed, { ...endedEarly(endpoint, stream, model, plan, thrown), cache: cached?.status ?? null });
     }
   };
+}
+
+/** The result with what idempotency did; a module function, not a closure: no allocation when idempotency is off. */
+function tagged(keyed: KeyedRequest | null, result: RequestResult): RequestResult {
+  return keyed === null ? result : keyed.tag(result);
 }
 
 /** The key and its standing, for the plan: budget pressure is read from the key's last reservation here. */
