@@ -127,7 +127,8 @@ export function planStrict(estimate: CostEstimate, endpoint: Endpoint, pools: re
  * legacy completions API has only max_tokens.
  */
 function capField(pool: CappablePool, endpoint: Endpoint): OutputCap['field'] {
-  return endpoint === 'chat' && pool.config.engine === 'openai' ? 'max_completion_tokens' : 'max_tokens';
+  // Azure serves OpenAI's models (the same refusal); the anthropic adapter takes the smaller of the two fields.
+  return endpoint === 'chat' && (pool.config.engine === 'openai' || pool.config.engine === 'azure') ? 'max_completion_tokens' : 'max_tokens';
 }
 
 /**

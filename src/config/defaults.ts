@@ -15,6 +15,7 @@ import type {
   DeclaredKeyConfig,
   EngineMetricsConfig,
   EngineName,
+  AnthropicConfig,
   HealthCheckConfig,
   IdempotencyConfig,
   LoggingConfig,
@@ -111,8 +112,12 @@ export const ENGINE_DEFAULTS: Readonly<Record<EngineName, { readonly healthPath:
   vllm: { healthPath: '/health', healthIntervalMs: 5_000, metricsIntervalMs: 1_000 },
   tgi: { healthPath: '/health', healthIntervalMs: 15_000, metricsIntervalMs: 1_000 },
   openai: { healthPath: '/v1/models', healthIntervalMs: 0, metricsIntervalMs: 0 },
+  azure: { healthPath: '/openai/v1/models', healthIntervalMs: 0, metricsIntervalMs: 0 },
+  anthropic: { healthPath: '/v1/models', healthIntervalMs: 0, metricsIntervalMs: 0 },
   sim: { healthPath: '/health', healthIntervalMs: 5_000, metricsIntervalMs: 1_000 },
 };
+
+export const ANTHROPIC_DEFAULTS = { version: '2023-06-01', defaultMaxTokens: 4096 } as const satisfies AnthropicConfig;
 
 export const SIM_FAULT_DEFAULTS = {
   slowFactor: 1,
@@ -222,6 +227,8 @@ function pool(raw: RawPool, name: string): PoolConfig {
     },
     price: resolvePrice(raw.price),
     ...(sim === undefined ? {} : { sim }),
+    ...(raw.engine === 'anthropic' ? { anthropic: { ...ANTHROPIC_DEFAULTS, ...raw.anthropic } } : {}),
+    ...(raw.engine === 'azure' ? { azure: { api: raw.azure?.api ?? 'v1', apiVersion: raw.azure?.apiVersion ?? null } } : {}),
     replicas: raw.replicas.map((r, index) => replica(r, index, name, sim)),
   };
 }

@@ -942,7 +942,7 @@ const cases: Case[] = [
     name: 'unknown pool key',
     patch: { 'pools.gpu.timeoutMs': 1 },
     errors: [
-      'pools.gpu.timeoutMs: unknown key (allowed: engine, servedModel, apiKeyEnv, connectTimeoutMs, firstTokenTimeoutMs, idleTimeoutMs, responseTimeoutMs, maxConnections, balance, maxInFlight, maxEngineQueue, contextLength, healthCheck, outlier, engineMetrics, price, sim, replicas)',
+      'pools.gpu.timeoutMs: unknown key (allowed: engine, servedModel, apiKeyEnv, connectTimeoutMs, firstTokenTimeoutMs, idleTimeoutMs, responseTimeoutMs, maxConnections, balance, maxInFlight, maxEngineQueue, contextLength, healthCheck, outlier, engineMetrics, price, sim, anthropic, azure, replicas)',
     ],
   },
   {
@@ -951,6 +951,16 @@ const cases: Case[] = [
     errors: [
       "pools.gpu.firstByteTimeoutMs: renamed: use firstTokenTimeoutMs (a stream's time to its first token); a non-streaming answer arrives whole when generation ends, and only responseTimeoutMs (default: none, server.requestTimeoutMs) bounds it",
     ],
+  },
+  {
+    name: 'anthropic settings on another engine',
+    patch: { 'pools.gpu.anthropic': { version: '2023-06-01' } },
+    errors: ['pools.gpu.anthropic: only valid when engine is "anthropic"'],
+  },
+  {
+    name: 'azure deployments without an api-version',
+    patch: { 'pools.gpu.engine': 'azure', 'pools.gpu.azure': { api: 'deployments' } },
+    errors: ['pools.gpu.azure.apiVersion: required when api is "deployments" (e.g. 2024-10-21)'],
   },
   {
     name: 'unknown pool sim key',
@@ -1000,7 +1010,7 @@ const cases: Case[] = [
   {
     name: 'unknown engine',
     patch: { 'pools.gpu.engine': 'vLLM' },
-    errors: ['pools.gpu.engine: must be one of vllm, tgi, openai, sim (got "vLLM")'],
+    errors: ['pools.gpu.engine: must be one of vllm, tgi, openai, azure, anthropic, sim (got "vLLM")'],
   },
   { name: 'missing engine', patch: { 'pools.gpu.engine': DELETE }, errors: ['pools.gpu.engine: required key is missing'] },
   { name: 'empty servedModel', patch: { 'pools.gpu.servedModel': '' }, errors: ['pools.gpu.servedModel: must not be empty'] },

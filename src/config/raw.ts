@@ -112,6 +112,8 @@ export interface RawPool {
   engineMetrics?: { intervalMs?: number; timeoutMs?: number; staleAfterMs?: number };
   price?: RawPrice;
   sim?: RawSimSettings;
+  anthropic?: { version?: '2023-06-01' | '2026-10-21'; defaultMaxTokens?: number };
+  azure?: { api?: 'v1' | 'deployments'; apiVersion?: string };
   replicas: RawReplica[];
 }
 export interface RawRetry {

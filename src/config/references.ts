@@ -229,6 +229,11 @@ function checkPools(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, prob
     if (rawPool === undefined) continue;
     const isSim = pool.engine === 'sim';
     if (!isSim && rawPool.sim !== undefined) problems.add(['pools', poolName, 'sim'], 'only valid when engine is "sim"');
+    if (pool.engine !== 'anthropic' && rawPool.anthropic !== undefined) problems.add(['pools', poolName, 'anthropic'], 'only valid when engine is "anthropic"');
+    if (pool.engine !== 'azure' && rawPool.azure !== undefined) problems.add(['pools', poolName, 'azure'], 'only valid when engine is "azure"');
+    if (pool.azure?.api === 'deployments' && pool.azure.apiVersion === null) {
+      problems.add(['pools', poolName, 'azure', 'apiVersion'], 'required when api is "deployments" (e.g. 2024-10-21)');
+    }
     if (pool.apiKeyEnv !== undefined) {
       const value = env[pool.apiKeyEnv];
       if (value === undefined) problems.add(['pools', poolName, 'apiKeyEnv'], `environment variable ${pool.apiKeyEnv} is not set`);

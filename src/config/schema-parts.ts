@@ -3,7 +3,7 @@
 
 import type { BalanceStrategy, EngineName, LogLevel, SimFlavour } from './types.js';
 
-export const ENGINES: readonly EngineName[] = ['vllm', 'tgi', 'openai', 'sim'];
+export const ENGINES: readonly EngineName[] = ['vllm', 'tgi', 'openai', 'azure', 'anthropic', 'sim'];
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export const BALANCE_STRATEGIES: readonly BalanceStrategy[] = ['load-aware', 'least-in-flight', 'round-robin'];

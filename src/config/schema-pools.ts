@@ -1,6 +1,6 @@
 // The schema of pools, their replicas and the simulated engine's settings.
 
-import { DEFAULTS, SIM_DEFAULTS, SIM_FAULT_DEFAULTS } from './defaults.js';
+import { ANTHROPIC_DEFAULTS, DEFAULTS, SIM_DEFAULTS, SIM_FAULT_DEFAULTS } from './defaults.js';
 import { BALANCE_STRATEGIES, ENGINES, ENV_NAME_PATTERN, NAME_PATTERN, SIM_FLAVOURS, count, interval, milliseconds, share } from './schema-parts.js';
 
 export const simFaultsSchema = {
@@ -104,6 +104,38 @@ export const priceSchema = {
   },
 } as const;
 
+/** engine "anthropic": Anthropic's Messages API (src/engines/anthropic/). */
+export const anthropicSchema = {
+  type: 'object',
+  description: 'Engine "anthropic" only: how chat completions are sent to the Messages API.',
+  additionalProperties: false,
+  properties: {
+    version: {
+      type: 'string',
+      enum: ['2023-06-01', '2026-10-21'],
+      default: ANTHROPIC_DEFAULTS.version,
+      description: 'The anthropic-version header. 2026-10-21 refuses temperature, top_p and top_k, so they are dropped.',
+    },
+    defaultMaxTokens: count('max_tokens sent when the request sets none (Messages requires it).', ANTHROPIC_DEFAULTS.defaultMaxTokens),
+  },
+} as const;
+
+/** engine "azure": Azure OpenAI's two ways of addressing a deployment (src/engines/azure.ts). */
+export const azureSchema = {
+  type: 'object',
+  description: 'Engine "azure" only: which API the resource is addressed with; servedModel is the deployment name.',
+  additionalProperties: false,
+  properties: {
+    api: {
+      type: 'string',
+      enum: ['v1', 'deployments'],
+      default: 'v1',
+      description: 'v1: /openai/v1/chat/completions with "model" = servedModel. deployments: /openai/deployments/{servedModel}/chat/completions?api-version=….',
+    },
+    apiVersion: { type: 'string', minLength: 1, description: 'The api-version query parameter, e.g. 2024-10-21; required with api "deployments".' },
+  },
+} as const;
+
 export const poolSchema = {
   type: 'object',
   description: 'Interchangeable replicas serving the same model.',
@@ -119,7 +151,7 @@ export const poolSchema = {
     apiKeyEnv: {
       type: 'string',
       pattern: ENV_NAME_PATTERN,
-      description: 'Name of the environment variable holding the API key sent as a bearer token.',
+      description: 'Name of the environment variable holding the API key: sent as a bearer token (api-key for engine "azure", x-api-key for "anthropic").',
     },
     connectTimeoutMs: milliseconds('TCP/TLS connect timeout', DEFAULTS.pool.connectTimeoutMs),
     firstTokenTimeoutMs: milliseconds(
@@ -197,6 +229,8 @@ export const poolSchema = {
     },
     price: priceSchema,
     sim: simSettingsSchema,
+    anthropic: anthropicSchema,
+    azure: azureSchema,
     replicas: { type: 'array', minItems: 1, items: replicaSchema, description: 'The servers of this pool.' },
   },
 } as const;

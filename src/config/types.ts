@@ -6,7 +6,7 @@ import type { Complexity } from '../classify/classification.js';
 import type { ClassifierFloors } from '../classify/floors.js';
 import type { HeuristicSettings } from '../classify/settings.js';
 
-export type EngineName = 'vllm' | 'tgi' | 'openai' | 'sim';
+export type EngineName = 'vllm' | 'tgi' | 'openai' | 'azure' | 'anthropic' | 'sim';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -262,7 +262,29 @@ export interface PoolConfig {
   readonly price: PriceConfig | null;
   /** Simulator settings; present when engine is `sim`. */
   readonly sim?: SimConfig;
+  /** Anthropic's Messages API settings; present when engine is `anthropic`. */
+  readonly anthropic?: AnthropicConfig;
+  /** Azure OpenAI's addressing; present when engine is `azure`. */
+  readonly azure?: AzureConfig;
   readonly replicas: readonly ReplicaConfig[];
+}
+
+/** The `anthropic-version` header sent: 2026-10-21 takes no temperature, top_p or top_k (they are dropped). */
+export type AnthropicVersion = '2023-06-01' | '2026-10-21';
+
+export interface AnthropicConfig {
+  readonly version: AnthropicVersion;
+  /** Messages requires max_tokens: sent when the chat request sets none. */
+  readonly defaultMaxTokens: number;
+}
+
+/** `deployments`: /openai/deployments/{servedModel}/…?api-version=…; `v1`: /openai/v1/… with model = servedModel. */
+export type AzureApi = 'v1' | 'deployments';
+
+export interface AzureConfig {
+  readonly api: AzureApi;
+  /** The api-version query parameter (deployments only); null for v1. */
+  readonly apiVersion: string | null;
 }
 
 /** How a pool's requests are priced: its configured token prices, or the GPU-derived effective price. */

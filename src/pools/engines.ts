@@ -71,6 +71,8 @@ export const ENGINES: Readonly<Record<EngineName, Engine>> = {
   vllm: { name: 'vllm', loadMetrics: VLLM_METRICS, context: VLLM_CONTEXT },
   tgi: { name: 'tgi', loadMetrics: TGI_METRICS, context: TGI_CONTEXT },
   openai: { name: 'openai', loadMetrics: null, context: null },
+  azure: { name: 'azure', loadMetrics: null, context: null },
+  anthropic: { name: 'anthropic', loadMetrics: null, context: null },
   sim: { name: 'sim', loadMetrics: VLLM_METRICS, context: VLLM_CONTEXT },
 };
 

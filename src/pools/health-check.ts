@@ -90,7 +90,7 @@ export async function probe(replica: Replica, path: string, timeoutMs: number, s
     const { statusCode, body } = await replica.dispatcher.request({
       path,
       method: 'GET',
-      headers: replica.authorization === null ? {} : { authorization: replica.authorization },
+      headers: { ...(replica.authorization === null ? {} : { authorization: replica.authorization }), ...replica.headers },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       signal: controller.signal,

@@ -2,6 +2,7 @@
 // outcome of an attempt teaches the pool about a replica.
 import type { PoolConfig } from '../config/types.js';
 import { PoolPricing } from '../cost/pricing.js';
+import { adapterFor, type EngineAdapter } from '../engines/adapter.js';
 import { pickReplica, standing, type BalanceContext, type PickResult } from './balancer.js';
 import type { Clock } from './clock.js';
 import { observeLatency } from './latency.js';
@@ -14,6 +15,8 @@ export class Pool {
   readonly replicas: readonly Replica[];
   /** What its tokens cost (src/cost/), built here once per config load. */
   readonly pricing: PoolPricing;
+  /** The engine's paths, payload and answer translation (src/engines/), chosen here once per config load. */
+  readonly adapter: EngineAdapter;
   private readonly outlier: OutlierDetector;
   private cursor = 0;
   /** Reused for every pick (only `now` changes), so picking allocates nothing. */
@@ -30,6 +33,7 @@ export class Pool {
     this.config = config;
     this.replicas = replicas;
     this.pricing = new PoolPricing(config.price, replicas.length, now());
+    this.adapter = adapterFor(config);
     this.outlier = new OutlierDetector(config.outlier, now);
     this.context = {
       strategy: config.balance,

@@ -4,6 +4,7 @@
 // set then releases only what was not adopted.
 import type { PoolConfig, SimConfig } from '../config/types.js';
 import { startSim, type SimServer } from '../sim/server.js';
+import { keyHeaders } from '../engines/key-headers.js';
 import { ENGINES, simEngine } from './engines.js';
 import { Replica } from './replica.js';
 
@@ -19,7 +20,9 @@ export class ReplicaSet {
   /** The replicas of one pool, adopted from `previous` where possible, else started anew. */
   async build(poolName: string, pool: PoolConfig, env: NodeJS.ProcessEnv, previous: ReplicaSet | null): Promise<Replica[]> {
     const apiKey = pool.apiKeyEnv === undefined ? undefined : env[pool.apiKeyEnv];
-    const authorization = apiKey === undefined ? null : `Bearer ${apiKey}`;
+    // Azure and Anthropic take the key in headers of their own (src/engines/key-headers.ts).
+    const headers = keyHeaders(pool, apiKey);
+    const authorization = apiKey === undefined || headers !== null ? null : `Bearer ${apiKey}`;
     const replicas: Replica[] = [];
     for (const config of pool.replicas) {
       const settings: SimConfig | undefined = config.sim ?? pool.sim;
@@ -27,7 +30,7 @@ export class ReplicaSet {
       const key =
         config.url === undefined
           ? `sim ${poolName}/${config.name} ${pool.servedModel} ${JSON.stringify(settings)}`
-          : `url ${config.url} ${pool.engine} ${authorization ?? ''} ${pool.connectTimeoutMs} ${pool.maxConnections}`;
+          : `url ${config.url} ${pool.engine} ${authorization ?? ''} ${JSON.stringify(headers)} ${pool.connectTimeoutMs} ${pool.maxConnections}`;
       const adopted = previous?.live.get(key);
       if (adopted !== undefined) {
         adopted.replica.adopt({ name: config.name, poolName, weight: config.weight });
@@ -52,6 +55,7 @@ export class ReplicaSet {
         weight: config.weight,
         engine,
         authorization,
+        headers,
         connectTimeoutMs: pool.connectTimeoutMs,
         maxConnections: pool.maxConnections,
       });

@@ -13,6 +13,8 @@ export interface ReplicaOptions {
   readonly engine: Engine;
   /** `Bearer …` for hosted APIs; built once here so no request formats it. */
   readonly authorization: string | null;
+  /** Further headers every request carries (Azure's api-key, Anthropic's x-api-key and version); null: none. */
+  readonly headers?: Readonly<Record<string, string>> | null;
   readonly connectTimeoutMs: number;
   readonly maxConnections: number;
 }
@@ -58,6 +60,7 @@ export class Replica {
   readonly url: string;
   readonly engine: Engine;
   readonly authorization: string | null;
+  readonly headers: Readonly<Record<string, string>> | null;
   /** Keep-alive connections to this replica; one dispatcher per replica. */
   readonly dispatcher: Dispatcher;
   /** Requests the router currently has open against this replica. */
@@ -80,6 +83,7 @@ export class Replica {
     this.weight = options.weight;
     this.engine = options.engine;
     this.authorization = options.authorization;
+    this.headers = options.headers ?? null;
     this.dispatcher = new Dispatcher(options.url, {
       connections: options.maxConnections,
       connect: { timeout: options.connectTimeoutMs },

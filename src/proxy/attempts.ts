@@ -8,14 +8,12 @@ import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RetryConfig } from '../config/types.js';
 import type { RouterMetrics } from '../observability/metrics.js';
-import type { RouterError } from '../openai/errors.js';
+import { RouterError } from '../openai/errors.js';
 import type { Pool } from '../pools/pool.js';
 import type { Replica } from '../pools/replica.js';
-import { ENDPOINT_PATHS } from '../routing/inference-request.js';
 import type { PlannedTier, RequestPlan } from '../routing/plan.js';
 import type { AbortSwitch } from './abort-switch.js';
 import { runAttempt, type AttemptInput } from './attempt.js';
-import { upstreamPayload } from './forward.js';
 import { relayJson } from './relay-json.js';
 import { relaySse } from './relay-sse.js';
 import type { OutputCap } from '../budgets/output-plan.js';
@@ -142,9 +140,16 @@ async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps:
   const { request } = input;
   const cap = input.outputCaps?.get(pool.name);
   const body = cap === undefined ? request.body : { ...request.body, [cap.field]: cap.tokens };
-  const payload = upstreamPayload(body, pool.config.servedModel, request.stream);
+  const { adapter } = pool;
+  const path = adapter.paths[request.endpoint];
+  if (path === null)
+    throw new RouterError(
+      'unsupported_endpoint',
+      `Pool ${pool.name} (engine ${pool.config.engine}) does not serve /v1/${request.endpoint === 'chat' ? 'chat/completions' : request.endpoint}.`,
+    );
+  const payload = adapter.payload(body, pool.config.servedModel, request.stream);
   const relay = request.stream ? relaySse : relayJson;
-  const attempt = await runAttempt(input, pool, replica, payload, ENDPOINT_PATHS[request.endpoint], panic, relay);
+  const attempt = await runAttempt(input, pool, replica, payload, path, panic, relay);
   attempts.push(attempt);
   if (attempt.committed) {
     deps.metrics.attempts.series(pool.name, replica.name, attempt.outcome).inc();

@@ -118,6 +118,11 @@ export function blameOf(engine: EngineError, httpStatus: number | null): Blame {
     if (engine.tgiKind === 'overloaded') return 'load';
     if (TGI_REPLICA_KINDS.has(engine.tgiKind)) return 'replica';
   }
+  // Anthropic's overload, as a 529 answer or an error event inside a stream ({"type":"error","error":
+  // {"type":"overloaded_error",…}}, https://docs.claude.com/en/api/errors), and its in-stream rate limit:
+  // a busy service, tried elsewhere, never an ejection.
+  if (httpStatus === 529 || engine.type === 'overloaded_error') return 'load';
+  if (httpStatus === null && engine.type === 'rate_limit_error') return 'load';
   const status = httpStatus ?? engine.status;
   // An error event with no status of its own: the engine failed while streaming.
   if (status === null) return 'replica';

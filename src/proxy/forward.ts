@@ -36,6 +36,7 @@ function requestOptions(replica: Replica, options: ForwardOptions): Dispatcher.D
     'x-request-id': options.requestId,
   };
   if (replica.authorization !== null) headers['authorization'] = replica.authorization;
+  if (replica.headers !== null) Object.assign(headers, replica.headers);
   return {
     path: options.path,
     method: 'POST',

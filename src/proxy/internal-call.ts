@@ -9,6 +9,7 @@ export async function callPool(pool: Pool, path: string, body: Readonly<Record<s
   const { replica } = pick;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (replica.authorization !== null) headers['authorization'] = replica.authorization;
+  if (replica.headers !== null) Object.assign(headers, replica.headers);
   replica.inFlight++;
   try {
     const response = await replica.dispatcher.request({

@@ -60,6 +60,10 @@ export function failureFromStreamError(data: string, replicaName: string, endpoi
 export function streamErrorAfterCommit(data: string, replicaName: string, endpoint: Endpoint): RouterError {
   const engine = readEngineError(data);
   if (blameOf(engine, null) === 'request') return rejected(engine, streamedStatus(engine), replicaName, endpoint);
+  // Anthropic's overload cut the stream: the service was busy, the replica not broken (not held against it).
+  if (engine.type === 'overloaded_error') {
+    return new RouterError('upstream_overloaded', `Replica ${replicaName} was overloaded mid-stream.`, { cause: new Error(data.slice(0, 2000)) });
+  }
   return new RouterError('stream_interrupted', `Replica ${replicaName} failed mid-stream (${failureDetail(engine)}).`, {
     cause: new Error(data.slice(0, 2000)),
   });

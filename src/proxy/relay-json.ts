@@ -8,7 +8,7 @@ import type { AttemptContext } from './attempt.js';
 import { exchange } from './forward.js';
 import type { WholeResponse } from './whole-response.js';
 import { failureFromStatus } from './outcome.js';
-import { parseRetryAfter } from './retry-policy.js';
+import { retryAfterOf } from './retry-policy.js';
 
 /** Usage sits at the end of OpenAI-shaped bodies; looking there first skips large choices/vectors. */
 const USAGE_TAIL_BYTES = 4096;
@@ -46,11 +46,13 @@ export async function relayJson(a: AttemptContext): Promise<void> {
   }
   a.result.status = response.statusCode;
   a.result.firstByteMs = response.headersAt - a.startedAt;
-  const { body } = response;
   if (response.statusCode < 200 || response.statusCode > 299) {
-    const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
-    throw failureFromStatus(response.statusCode, body.toString('utf8'), a.replica.name, retryAfterMs, a.request.endpoint);
+    const retryAfterMs = retryAfterOf(response.headers, Date.now());
+    throw failureFromStatus(response.statusCode, response.body.toString('utf8'), a.replica.name, retryAfterMs, a.request.endpoint);
   }
+  // Engines that do not speak chat (Anthropic) have their answer translated before anything reads it.
+  const { translateJson } = a.pool.adapter;
+  const body = translateJson === null ? response.body : translateJson(response.body, a.replica.name);
   const usage = findUsage(body);
   if (usage !== null) chargeUsage(a.result, usage, a.pool.pricing);
   // The answer is read whole before its head is written, so its cost can go in a header.

@@ -11,7 +11,7 @@ import { EventRelay } from './event-relay.js';
 import { stream } from './forward.js';
 import { failureFromStatus, failureFromStreamError, failureFromThrown } from './outcome.js';
 import { ClientGone } from './request-lifetime.js';
-import { parseRetryAfter } from './retry-policy.js';
+import { retryAfterOf } from './retry-policy.js';
 import { StallTimer } from './stall-timer.js';
 
 const SSE_HEADERS = {
@@ -39,7 +39,7 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     await response.started;
     a.result.status = response.statusCode;
     if (response.statusCode < 200 || response.statusCode > 299) {
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
+      const retryAfterMs = retryAfterOf(response.headers, Date.now());
       throw failureFromStatus(response.statusCode, await response.text(), a.replica.name, retryAfterMs, a.request.endpoint);
     }
     const contentType = response.headers['content-type'];
@@ -48,12 +48,14 @@ export async function relaySse(a: AttemptContext): Promise<void> {
       throw new RouterError('upstream_error', `Replica ${a.replica.name} answered a stream request without a stream.`);
     }
     const splitter = new SseByteSplitter();
+    // Engines that do not stream chat chunks (Anthropic) are rewritten into them before the relay reads them.
+    const transcoder = a.pool.adapter.transcoder?.() ?? null;
     const held: SplitChunk[] = [];
     for (let chunk = await response.read(); chunk !== null; chunk = await response.read()) {
       // After [DONE] the client's answer is complete; what follows (normally nothing) is drained
       // rather than cut off: aborting would cost an error with a stack per stream.
       if (relay.done) continue;
-      const split = splitter.push(chunk);
+      const split = splitter.push(transcoder === null ? chunk : transcoder.push(chunk));
       if (split.events.length === 0) continue;
       if (!committed) {
         // The pre-commit window: role-only preamble chunks are held until the first content, so a
@@ -130,8 +132,17 @@ const ROLE_ONLY_DELTA = /"delta":\s*\{\s*"role":\s*"assistant"\s*(,\s*"content":
 const FINISHED = /"finish_reason":\s*"/;
 const LEGACY_ERROR_OBJECT = /"object":\s*"error"/;
 
-/** The first chat chunk, which only announces the assistant's role. */
+const NO_CHOICES = /^\{"choices":\s*\[\s*\]/;
+const USAGE_OBJECT = /"usage":\s*\{/;
+
+/**
+ * The first chat chunk, which only announces the assistant's role; or Azure's opening chunk, which
+ * has no choices and only the prompt's content-filter results
+ * (`{"choices":[],"created":0,"id":"","model":"","object":"","prompt_filter_results":[…]}`,
+ * https://github.com/microsoft/autogen/issues/6465), so Azure streams stay retryable until content.
+ */
 function isPreamble(data: string): boolean {
+  if (NO_CHOICES.test(data)) return !USAGE_OBJECT.test(data);
   return ROLE_ONLY_DELTA.test(data) && !FINISHED.test(data);
 }
 

@@ -43,3 +43,17 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   const date = Date.parse(text);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
+
+/**
+ * A retry hint in an answer's headers, in ms: `retry-after-ms` (Azure OpenAI's, honoured by the OpenAI
+ * and Anthropic SDKs: anthropics/anthropic-sdk-typescript src/client.ts @bfa9197f) before `retry-after`.
+ */
+export function retryAfterOf(headers: Readonly<Record<string, string | string[] | undefined>>, now: number): number | null {
+  const ms = headers['retry-after-ms'];
+  const text = Array.isArray(ms) ? ms[0] : ms;
+  if (text !== undefined && text !== '') {
+    const value = Number(text);
+    if (Number.isFinite(value) && value >= 0) return value;
+  }
+  return parseRetryAfter(headers['retry-after'], now);
+}
