@@ -433,3 +433,20 @@ const VARYING: ReadonlySet<string> = new Set([
   'connection',
   'x-switchyard-replica',
 ]);
+
+t.test('an Idempotency-Key on embeddings: the retry is the stored vectors, not charged; another input is a 422', async (t) => {
+  const test = await router(t);
+  const embedding = { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.25, -0.5] }], model: 'served-gpu', usage: { prompt_tokens: 4, total_tokens: 4 } };
+  engine.respond = () => ({ kind: 'json', body: embedding });
+  const client = sdk(test);
+  const body = { model: 'gpu', input: 'vector me', encoding_format: 'float' as const };
+  const first = await client.embeddings.create(body, keyed('emb-1')).withResponse();
+  t.equal(await settled(test), 4);
+  const again = await client.embeddings.create(body, keyed('emb-1')).withResponse();
+  t.equal(again.response.headers.get('x-switchyard-idempotent-replay'), 'true');
+  t.strictSame(again.data, first.data);
+  t.equal(engine.requests.length, 1);
+  t.equal(await settled(test), 4, 'not charged again');
+  const other = await client.embeddings.create({ ...body, input: 'another' }, keyed('emb-1')).catch((error: unknown) => error);
+  t.match(other, { status: 422, error: { code: 'idempotency_key_reused' } });
+});

@@ -349,3 +349,41 @@ t.test('a reload that shortens ttlMs applies to entries stored before it; turnin
   t.equal(off.headers.get('x-switchyard-cache'), null, 'the cache is off: no header, no lookup');
   t.equal(engine.requests.length, 3);
 });
+
+t.test('no collisions: a pinned tier, a key barred from a tier, another endpoint, a key without the metadata field', async (t) => {
+  const SECRET_C = 'sk-team-c-0123456789abcdef';
+  const keys = [
+    { id: 'team-a', hash: sha256(SECRET_A), metadata: { team: 'red' } },
+    { id: 'team-b', hash: sha256(SECRET_B), tiers: ['small'] },
+    { id: 'team-c', hash: sha256(SECRET_C) },
+  ];
+  const second = await startFakeEngine();
+  t.teardown(() => second.close());
+  const base = configFor({ small: [engine.url], large: [second.url] });
+  const raw = {
+    ...base,
+    auth: { required: true, keys },
+    models: { gpu: { tiers: ['small', 'large'], allowTierHeader: true, cache: { deterministicOnly: false, scope: 'metadata:team' } } },
+  };
+  const test = await router(t, raw);
+  const as = (secret: string, tier?: string) => ({ authorization: `Bearer ${secret}`, ...(tier === undefined ? {} : { 'x-switchyard-tier': tier }) });
+  const large = await post(test, ask('t'), as(SECRET_A, 'large'));
+  t.equal(large.headers.get('x-switchyard-tier'), 'large', large.text);
+  const small = await post(test, ask('t'), as(SECRET_A, 'small'));
+  t.strictSame([small.headers.get('x-switchyard-tier'), small.headers.get('x-switchyard-cache')], ['small', 'miss'], "a pin to small never gets large's answer");
+  t.equal((await post(test, ask('t'), as(SECRET_A, 'large'))).headers.get('x-switchyard-cache'), 'hit', 'the same pin hits');
+  // B and C lack `team`: each keeps its own entries, never a bucket shared by keys without the field.
+  // B may not use large: its pin is moved to small (plan.ts), and it gets neither large's answer nor A's.
+  const barred = await post(test, ask('t'), as(SECRET_B, 'large'));
+  t.strictSame([barred.status, barred.headers.get('x-switchyard-tier'), barred.headers.get('x-switchyard-cache')], [200, 'small', 'miss']);
+  t.equal((await post(test, ask('t'), as(SECRET_B, 'small'))).headers.get('x-switchyard-cache'), 'hit', 'its own entry');
+  // B and C lack `team`: each keeps its own entries, never a bucket shared by keys without the field.
+  t.equal((await post(test, ask('t'), as(SECRET_C, 'small'))).headers.get('x-switchyard-cache'), 'miss', "C has no team either: B's entry is not its");
+  const completions = await fetch(`${test.url}/v1/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...as(SECRET_A, 'small') },
+    body: JSON.stringify(ask('t')),
+  });
+  await completions.text();
+  t.not(completions.headers.get('x-switchyard-cache'), 'hit', "the chat entry is not the legacy endpoint's");
+});
