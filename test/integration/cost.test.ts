@@ -323,3 +323,35 @@ t.test('the admin API refuses dollar limits that are strings, negative or 1e400 
     t.match(await res.json(), { error: { type: 'invalid_request_error', param: /^limits\.usd/ } }, limits);
   }
 });
+
+t.test('a dollar budget under 8 concurrent streams: the strict reservations admit what fits, and the spend never passes the limit', async (t) => {
+  const test = await router(t, config({ usdLifetime: 0.0002 }));
+  // Each stream: 7 + 3 tokens at the usage below = 47.5 µ$; its strict reservation (prompt bound and max_tokens 3) is larger.
+  priced.respond = () => ({ kind: 'stream', events: streamWithUsage({ prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 }), delayMs: 30 });
+  const one = async (): Promise<number> => {
+    try {
+      const stream = await test.client.chat.completions.create(
+        { model: 'paid', messages: [{ role: 'user', content: 'hi' }], max_tokens: 3, stream: true },
+        { headers: { authorization: `Bearer ${SECRET}` } },
+      );
+      for await (const _ of stream) void _;
+      return 200;
+    } catch (error) {
+      const status: unknown = error instanceof APIError ? error.status : null;
+      return typeof status === 'number' ? status : -1;
+    }
+  };
+  const statuses = await Promise.all(Array.from({ length: 8 }, one));
+  const answered = statuses.filter((s) => s === 200).length;
+  t.ok(answered >= 1, `answered: ${statuses.join(', ')}`);
+  t.ok(
+    statuses.every((s) => s === 200 || s === 429),
+    'the rest were refused as over budget',
+  );
+  const usd = await waitFor('settled', async () => {
+    const now = await spend(test);
+    return now['lifetime']?.reserved === 0 ? now : null;
+  });
+  t.equal(Math.round((usd['lifetime']?.used ?? -1) * 1e9), answered * 47_500, 'each answer charged its cost once (in nano-USD)');
+  t.ok((usd['lifetime']?.used ?? Infinity) <= 0.0002, 'within the limit');
+});
