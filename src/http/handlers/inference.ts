@@ -87,11 +87,12 @@ export function inference(
         }
       }
       // The response cache (src/cache/service.ts): a hit is served here, before anything is reserved.
-      if (cache !== null) {
+      // An alias without a cache block costs one lookup: no call, no object, no await.
+      const cacheConfig = cache === null ? undefined : runtime.config.models[plan.alias]?.cache;
+      if (cache !== null && cacheConfig !== undefined) {
         const { config } = runtime;
         const deadlineMs = config.server.requestTimeoutMs - (performance.now() - record.startedAt);
         const { headers } = req;
-        const cacheConfig = config.models[plan.alias]?.cache;
         cached = await cache.open({
           config: cacheConfig,
           settings: config.cache,
