@@ -93,7 +93,7 @@ function isHeader(value: unknown): value is Header {
     typeof h['tier'] === 'string' &&
     typeof h['pool'] === 'string' &&
     (h['usage'] === null || isUsage(h['usage'])) &&
-    (h['costNanoUsd'] === null || typeof h['costNanoUsd'] === 'number') &&
+    (h['costNanoUsd'] === null || isAmount(h['costNanoUsd'])) &&
     Array.isArray(h['finish']) &&
     h['finish'].every((reason) => typeof reason === 'string') &&
     Array.isArray(h['lengths']) &&
@@ -104,7 +104,12 @@ function isHeader(value: unknown): value is Header {
 function isUsage(value: unknown): value is EntryUsage {
   if (typeof value !== 'object' || value === null) return false;
   const u = value as Record<string, unknown>;
-  return typeof u['prompt'] === 'number' && typeof u['completion'] === 'number' && (u['cached'] === null || typeof u['cached'] === 'number');
+  return isAmount(u['prompt']) && isAmount(u['completion']) && (u['cached'] === null || isAmount(u['cached']));
+}
+
+/** A count or cost a hit adds to counters: a finite number, never negative (a counter cannot go down). */
+function isAmount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
 /** The age of an entry in whole seconds, for the `age` header (RFC 9111 section 5.1). */
