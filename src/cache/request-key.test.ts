@@ -89,3 +89,8 @@ t.test('scopes: per key, anonymous, shared, and by a metadata field', async (t) 
   t.equal(cacheScope('metadata:toString', record('d')), 'key:d', 'not an inherited property');
   t.not(cacheScope('metadata:team', record('e', { team: '"x"=y' })), cacheScope('metadata:team', record('f', { team: 'x' })));
 });
+
+t.test('an empty metadata value is no value: keys whose team was left blank do not share one bucket', async (t) => {
+  t.equal(cacheScope('metadata:team', { id: 'g', metadata: { team: '' } } as unknown as KeyRecord), 'key:g');
+  t.equal(cacheScope('metadata:team', { id: 'h', metadata: { team: '' } } as unknown as KeyRecord), 'key:h');
+});

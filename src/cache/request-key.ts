@@ -54,7 +54,7 @@ export function requestKey(material: KeyMaterial): string {
 
 /**
  * Whose entries a request may read and write. Anonymous callers (no auth) share `anon`. With
- * `metadata:<field>`, keys that carry the field share by its value; a key without it keeps its own.
+ * `metadata:<field>`, keys that carry the field share by its value; a key without it (or with it empty) keeps its own.
  */
 export function cacheScope(scope: CacheScope, key: KeyRecord | null): string {
   if (scope === 'shared') return 'shared';
@@ -62,6 +62,7 @@ export function cacheScope(scope: CacheScope, key: KeyRecord | null): string {
   if (scope === 'key' || key === null) return own;
   const field = scope.slice('metadata:'.length);
   const value = Object.hasOwn(key.metadata, field) ? key.metadata[field] : undefined;
+  // A blank value is as good as none: keys whose field was left empty must not share one bucket by accident.
   // JSON-quoted: a metadata value is free text and must not be able to imitate another scope.
-  return value === undefined ? own : `meta:${JSON.stringify(field)}=${JSON.stringify(value)}`;
+  return value === undefined || value === '' ? own : `meta:${JSON.stringify(field)}=${JSON.stringify(value)}`;
 }

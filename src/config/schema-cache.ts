@@ -19,7 +19,7 @@ export const modelCacheSchema = {
       pattern: CACHE_SCOPE_PATTERN,
       default: DEFAULTS.modelCache.scope,
       description:
-        'Who shares entries: key (each client key its own; anonymous callers share one), shared (every caller), or metadata:<field> (keys with the same value of that metadata field, e.g. metadata:team; keys without it keep their own).',
+        'Who shares entries: key (each client key its own; anonymous callers share one), shared (every caller), or metadata:<field> (keys with the same value of that metadata field, e.g. metadata:team; keys without it, or with it empty, keep their own).',
     },
     maxEntryBytes: {
       type: 'integer',
