@@ -170,3 +170,23 @@ t.test('a plain answer streamed and folded back is the same answer: envelope ext
     choices: [{ index: 0, message: { role: 'assistant', content: 'Hi', annotations: [] }, logprobs: body.choices[0]!.logprobs, finish_reason: 'stop' }, body.choices[1]],
   });
 });
+
+t.test("a stream's per-chunk obfuscation padding is not folded into the plain answer", async (t) => {
+  // node_modules/openai/resources/chat/completions/completions.d.ts (openai 6.49.0), ChatCompletionStreamOptions.include_obfuscation:
+  // "adds random characters to an `obfuscation` field on streaming delta events to normalize payload sizes".
+  const head = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', service_tier: 'default', system_fingerprint: 'fp_1' };
+  const chunks = [
+    { ...head, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }], obfuscation: 'abc' },
+    { ...head, choices: [{ index: 0, delta: { content: 'Hi' }, logprobs: null, finish_reason: 'stop' }], obfuscation: 'de' },
+  ].map((chunk) => JSON.stringify(chunk));
+  const folded = sseToJson('chat', chunks);
+  t.strictSame(folded, {
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    created: 1,
+    model: 'gpt-4o-mini',
+    service_tier: 'default',
+    system_fingerprint: 'fp_1',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, logprobs: null, finish_reason: 'stop' }],
+  });
+});

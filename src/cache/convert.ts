@@ -72,7 +72,8 @@ export function sseToJson(endpoint: Endpoint, payloads: readonly string[]): Json
 function envelope(body: Json, object: string): Json {
   const head: Json = {};
   for (const [name, value] of Object.entries(body)) {
-    if (name === 'choices' || name === 'usage' || name === 'object') continue;
+    // `obfuscation` is one chunk's own size padding (stream_options.include_obfuscation): no response has it.
+    if (name === 'choices' || name === 'usage' || name === 'object' || name === 'obfuscation') continue;
     if (value === null || typeof value !== 'object') head[name] = value;
   }
   // `object` second, after `id`, where OpenAI puts it; the order is cosmetic.
