@@ -94,3 +94,18 @@ t.test('an empty metadata value is no value: keys whose team was left blank do n
   t.equal(cacheScope('metadata:team', { id: 'g', metadata: { team: '' } } as unknown as KeyRecord), 'key:g');
   t.equal(cacheScope('metadata:team', { id: 'h', metadata: { team: '' } } as unknown as KeyRecord), 'key:h');
 });
+
+t.test('every field that changes the answer changes the key: n, logprobs, top_logprobs, response_format, tool_choice, seed', async (t) => {
+  const changes: Record<string, unknown>[] = [
+    { n: 2 },
+    { logprobs: true },
+    { logprobs: true, top_logprobs: 3 },
+    { response_format: { type: 'json_object' } },
+    { response_format: { type: 'json_schema', json_schema: { name: 's', schema: { type: 'object' } } } },
+    { tool_choice: 'required' },
+    { seed: 7 },
+  ];
+  const keys = new Set([key({}), ...changes.map((extra) => key({ body: { ...body, ...extra } }))]);
+  t.equal(keys.size, changes.length + 1, 'all distinct');
+  t.equal(key({ body: { ...body, stream_options: { include_usage: true } } }), key({}), 'include_usage is transport: the replay adds or drops the usage chunk');
+});
