@@ -270,3 +270,33 @@ t.test('anthropic: what Messages cannot take is a 400 in OpenAI terms; completio
   t.match((completions as Error).message, /does not serve \/v1\/completions/);
   t.equal(received(anthropic).length, 0, 'nothing was sent upstream');
 });
+
+t.test("the router's own calls (the llm classifier) reach an anthropic pool through the same adapter", async (t) => {
+  const labeller = await startFakeEngine();
+  const worker = await startFakeEngine();
+  t.teardown(() => Promise.all([labeller.close(), worker.close()]));
+  const labelled = { ...EXPECTED_BASIC_MESSAGE, content: [{ type: 'text', text: 'Complex.' }] };
+  labeller.reply({ kind: 'json', body: labelled });
+  const own = await startTestRouter(
+    {
+      logging: { level: 'info' },
+      classifier: { mode: 'llm', llm: { pool: 'labeller', timeoutMs: 1000 } },
+      models: { auto: { tiers: ['small', 'large'], classify: true, route: { simple: 'small', moderate: 'small', complex: 'large' } } },
+      tiers: { small: { pools: ['small'] }, large: { pools: ['large'] }, labeller: { pools: ['labeller'] } },
+      pools: {
+        small: pool('vllm', 'small', [['small-r0', worker.url]], {}),
+        large: pool('vllm', 'large', [['large-r0', `${worker.url.replace('127.0.0.1', 'localhost')}`]], {}),
+        labeller: pool('anthropic', 'claude-haiku-4-5', [['labeller-r0', labeller.url]], { apiKeyEnv: 'ANT_KEY' }),
+      },
+    },
+    env,
+  );
+  t.teardown(() => own.close());
+  const { response } = await own.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+  t.equal(response.headers.get('x-switchyard-reason'), 'complex: llm', "the Message's text was read as the label");
+  const [asked] = labeller.requests;
+  t.equal(asked?.path, '/v1/messages');
+  t.equal(asked?.headers['x-api-key'], 'ant-secret');
+  t.match(asked?.body, { model: 'claude-haiku-4-5', max_tokens: 3, temperature: 0 });
+  t.type(asked?.body?.['system'], 'string', 'the labelling prompt went as system');
+});
