@@ -1,23 +1,24 @@
 // Serving a stored answer (entry.ts) to a client, in the shape it asked for: plain JSON or an SSE
 // stream in OpenAI's chunk shapes, whichever shape the answer was stored in (convert.ts). A stream's
 // usage chunk goes out only when the client asked for it (stream_options.include_usage), as the
-// event relay does for live streams. Written in a few large writes, waiting for the socket to drain,
-// and stopped as soon as the client is gone.
+// event relay does for live streams. The body is prepared once per entry and shape (replay-template.ts)
+// and written in one write, waiting for the socket to drain, and stopped as soon as the client is gone.
 import { once } from 'node:events';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { encodeEvent } from '../openai/sse.js';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
 import { ClientGone } from '../proxy/request-lifetime.js';
 import { jsonToSse, sseToJson } from './convert.js';
 import type { CacheEntry } from './entry.js';
+import { render, TemplateBuilder, templateFor, type BodyTemplate, type Identity } from './replay-template.js';
 
 /** The headers of a live stream (relay-sse.ts): proxies must pass it on unbuffered. */
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
 const DONE_EVENT = 'data: [DONE]\n\n';
+/** An event as encodeEvent (src/openai/sse.ts) writes it: the payload between these two. */
+const EVENT_START = 'data: ';
+const EVENT_END = '\n\n';
 /** What writeError (src/http/render-errors.ts) sends an error with. */
 const ERROR_TYPE = 'application/json; charset=utf-8';
-/** Events are gathered into writes of about this size: a few socket writes per answer, not one per event. */
-const WRITE_BYTES = 16 * 1024;
 
 export interface ReplayOptions {
   readonly stream: boolean;
@@ -26,7 +27,7 @@ export interface ReplayOptions {
    * A cache hit is a new response: its own id and created (Unix seconds). Null keeps the stored ones,
    * for an idempotent replay, which is the same response again.
    */
-  readonly identity: { readonly id: string; readonly created: number } | null;
+  readonly identity: Identity;
   /**
    * What this response cost in USD, put in a stream's usage chunk as `usage.cost` (OpenRouter's name,
    * as live streams carry it): 0 for a cache hit. Null leaves the stored usage as it was.
@@ -52,56 +53,63 @@ export async function replay(res: ServerResponse, entry: CacheEntry, options: Re
     res.end(body);
     return;
   }
-  const payloads = streamPayloads(entry, options);
+  // Built (and checked) before anything is written: an entry that cannot be read is a miss.
+  const events = render(streamTemplate(entry, options), options.identity);
   res.writeHead(200, { ...options.headers, ...SSE_HEADERS });
-  let batch = '';
-  for (const payload of payloads) {
-    batch += encodeEvent(payload);
-    if (batch.length >= WRITE_BYTES) {
-      await write(res, batch, options.abort);
-      batch = '';
-    }
-  }
-  await write(res, batch + DONE_EVENT, options.abort);
+  // The whole stream is in memory already (the entry): one write, then wait for the socket to take it.
+  await write(res, events, options.abort);
   res.end();
 }
 
 /** The JSON body to send: the stored one (rewritten only for a new identity), or a stream folded into one. */
-function plainBody(entry: CacheEntry, identity: ReplayOptions['identity']): Buffer {
+function plainBody(entry: CacheEntry, identity: Identity): Buffer {
   if (entry.kind === 'json') {
     const stored = entry.parts[0] ?? Buffer.alloc(0);
     // Embeddings have no id; an error body is the same error again.
     if (identity === null || entry.endpoint === 'embeddings' || entry.status !== 200) return stored;
-    return Buffer.from(JSON.stringify(withIdentity(parseObject(stored.toString('utf8')), identity)));
   }
+  const template = templateFor(entry, identity === null ? 'json' : 'json+identity', () => {
+    const builder = new TemplateBuilder();
+    builder.object(plainObject(entry), identity !== null);
+    return builder.build();
+  });
+  return Buffer.from(render(template, identity));
+}
+
+/** The answer as one JSON object: the stored body, or a stored stream folded into one. */
+function plainObject(entry: CacheEntry): Record<string, unknown> {
+  if (entry.kind === 'json') return parseObject((entry.parts[0] ?? Buffer.alloc(0)).toString('utf8'));
   const folded = sseToJson(
     entry.endpoint,
     entry.parts.map((part) => part.toString('utf8')),
   );
   if (folded === null) throw new Error('The stored stream cannot be read as chunks.');
-  return Buffer.from(JSON.stringify(identity === null ? folded : withIdentity(folded, identity)));
+  return folded;
 }
 
-/** The chunk payloads to stream, without the usage chunk unless the client asked for it. */
-function streamPayloads(entry: CacheEntry, options: ReplayOptions): string[] {
-  const chunks =
-    entry.kind === 'json'
-      ? jsonToSse(entry.endpoint, parseObject((entry.parts[0] ?? Buffer.alloc(0)).toString('utf8'))).map((text) => parseObject(text))
-      : entry.parts.map((part) => parseObject(part.toString('utf8')));
-  const out: string[] = [];
-  for (const chunk of chunks) {
-    const choices = chunk['choices'];
-    const usage = chunk['usage'];
-    const usageChunk = Array.isArray(choices) && choices.length === 0 && typeof usage === 'object' && usage !== null;
-    if (usageChunk && !options.clientWantsUsage) continue;
-    const priced = usageChunk && options.usageCost != null ? { ...chunk, usage: { ...usage, cost: options.usageCost } } : chunk;
-    out.push(JSON.stringify(options.identity === null ? priced : withIdentity(priced, options.identity)));
-  }
-  return out;
-}
-
-function withIdentity(body: Record<string, unknown>, identity: NonNullable<ReplayOptions['identity']>): Record<string, unknown> {
-  return { ...body, id: identity.id, created: identity.created };
+/** The whole SSE body ([DONE] included), without the usage chunk unless the client asked for it. */
+function streamTemplate(entry: CacheEntry, options: ReplayOptions): BodyTemplate {
+  const { clientWantsUsage, identity } = options;
+  const usageCost = options.usageCost ?? null;
+  return templateFor(entry, `sse ${clientWantsUsage} ${usageCost} ${identity !== null}`, () => {
+    const chunks =
+      entry.kind === 'json'
+        ? jsonToSse(entry.endpoint, parseObject((entry.parts[0] ?? Buffer.alloc(0)).toString('utf8'))).map((text) => parseObject(text))
+        : entry.parts.map((part) => parseObject(part.toString('utf8')));
+    const builder = new TemplateBuilder();
+    for (const chunk of chunks) {
+      const choices = chunk['choices'];
+      const usage = chunk['usage'];
+      const usageChunk = Array.isArray(choices) && choices.length === 0 && typeof usage === 'object' && usage !== null;
+      if (usageChunk && !clientWantsUsage) continue;
+      const priced = usageChunk && usageCost !== null ? { ...chunk, usage: { ...usage, cost: usageCost } } : chunk;
+      builder.add(EVENT_START);
+      builder.object(priced, identity !== null);
+      builder.add(EVENT_END);
+    }
+    builder.add(DONE_EVENT);
+    return builder.build();
+  });
 }
 
 function parseObject(text: string): Record<string, unknown> {

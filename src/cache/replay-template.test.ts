@@ -1,0 +1,39 @@
+// A template filled with an identity is byte for byte what serialising `{ ...body, id, created }` gives.
+import t from 'tap';
+import { render, TemplateBuilder } from './replay-template.js';
+
+const bodies: Record<string, Record<string, unknown>> = {
+  'id and created in place': { id: 'chatcmpl-old', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { content: 'a "quoted" \u2028 text' } }] },
+  'no id, no created': { object: 'list', data: [{ embedding: [0.5, -0, 1e30] }] },
+  'created before id': { created: 5, model: 'm', id: 'x' },
+  'only created': { created: 5, model: 'm' },
+  'integer-like names first': { id: 'x', '2': 'two', created: 1, '1': 'one' },
+  'a nested id stays': { id: 'x', created: 1, choices: [{ id: 'inner', created: 7 }] },
+  empty: {},
+};
+const identities = [
+  { id: 'chatcmpl-req1', created: 99 },
+  { id: 'id "with" quotes\n', created: 1_700_000_000 },
+];
+
+for (const [name, body] of Object.entries(bodies)) {
+  t.test(name, async (t) => {
+    const builder = new TemplateBuilder();
+    builder.add('data: ');
+    builder.object(body, true);
+    builder.add('\n\n');
+    const template = builder.build();
+    // The same template serves every hit, each with its own identity.
+    for (const identity of identities) {
+      t.strictSame(render(template, identity), `data: ${JSON.stringify({ ...body, id: identity.id, created: identity.created })}\n\n`);
+    }
+  });
+}
+
+t.test('without an identity the body is kept as it was', async (t) => {
+  const body = bodies['id and created in place']!;
+  const builder = new TemplateBuilder();
+  builder.object(body, false);
+  builder.object(body, false);
+  t.strictSame(render(builder.build(), null), JSON.stringify(body) + JSON.stringify(body));
+});

@@ -1,0 +1,94 @@
+// A stored answer's response body, prepared once per entry and shape and filled in per hit. A hit is a
+// new response (its own id and created, replay.ts), but nothing else in the body changes between two
+// hits of one entry: parsing the stored JSON and serialising it again on every hit was most of a hit's
+// CPU. The body is written once as text with two holes per object (id, created), each member
+// serialised by JSON.stringify exactly as serialising the whole `{ ...body, id, created }` would (same
+// member order, same text), so a hit only joins the pieces with its identity.
+import type { CacheEntry } from './entry.js';
+
+/** The identity put into the holes; null: none (the stored id and created are kept). */
+export type Identity = { readonly id: string; readonly created: number } | null;
+
+type Hole = 'id' | 'created';
+
+/** Text pieces and the holes between them: `texts.length === holes.length + 1`. */
+export interface BodyTemplate {
+  readonly texts: readonly string[];
+  readonly holes: readonly Hole[];
+}
+
+/** Builds a template piece by piece: text is gathered until a hole ends the piece. */
+export class TemplateBuilder {
+  private readonly texts: string[] = [];
+  private readonly holes: Hole[] = [];
+  private text = '';
+
+  add(text: string): void {
+    this.text += text;
+  }
+
+  /**
+   * One object as JSON.stringify writes `{ ...body, id, created }` (with an identity) or `body` (without):
+   * a member keeps its place when the body has it, and is appended after the body's members when not.
+   */
+  object(body: Readonly<Record<string, unknown>>, withIdentity: boolean): void {
+    if (!withIdentity) return this.add(JSON.stringify(body));
+    // The spread decides the member order, as withIdentity's own spread would.
+    const names = Object.keys({ ...body, id: null, created: null });
+    this.add('{');
+    let first = true;
+    for (const name of names) {
+      const hole = name === 'id' || name === 'created';
+      const value = hole ? null : body[name];
+      // JSON.stringify leaves out members it cannot write (never in a parsed body, kept for exactness).
+      if (!hole && (value === undefined || typeof value === 'function' || typeof value === 'symbol')) continue;
+      this.add((first ? '' : ',') + JSON.stringify(name) + ':');
+      first = false;
+      if (hole) this.hole(name);
+      else this.add(JSON.stringify(value));
+    }
+    this.add('}');
+  }
+
+  build(): BodyTemplate {
+    return { texts: [...this.texts, this.text], holes: this.holes };
+  }
+
+  private hole(hole: Hole): void {
+    this.texts.push(this.text);
+    this.holes.push(hole);
+    this.text = '';
+  }
+}
+
+/** The body for one response: the template with its holes filled. */
+export function render(template: BodyTemplate, identity: Identity): string {
+  const { texts, holes } = template;
+  if (holes.length === 0 || identity === null) return texts[0] ?? '';
+  const id = JSON.stringify(identity.id);
+  const created = JSON.stringify(identity.created);
+  let out = texts[0]!;
+  for (let i = 0; i < holes.length; i++) out += (holes[i] === 'id' ? id : created) + texts[i + 1]!;
+  return out;
+}
+
+/**
+ * Templates already built, per entry and shape. Weak: an entry the store let go takes its templates
+ * with it. A store that decodes each read (Redis) gives a new entry object per hit, which builds its own.
+ */
+const built = new WeakMap<CacheEntry, Map<string, BodyTemplate>>();
+
+/** The entry's template for `shape` (a string naming everything the template depends on), built once. */
+export function templateFor(entry: CacheEntry, shape: string, build: () => BodyTemplate): BodyTemplate {
+  let shapes = built.get(entry);
+  if (shapes === undefined) {
+    shapes = new Map();
+    built.set(entry, shapes);
+  }
+  let template = shapes.get(shape);
+  if (template === undefined) {
+    template = build();
+    shapes.set(shape, template);
+  }
+  return template;
+}
