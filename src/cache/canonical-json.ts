@@ -5,9 +5,12 @@
 // lines beat a dependency on the hot path. https://datatracker.ietf.org/doc/rfc8785 section 3.2
 import { MAX_JSON_DEPTH } from '../http/read-json.js';
 
-/** The canonical text of a value parsed from JSON. Throws a RangeError past MAX_JSON_DEPTH levels. */
-export function canonicalJson(value: unknown): string {
-  return write(value, 0);
+/**
+ * The canonical text of a value parsed from JSON. Throws a RangeError past MAX_JSON_DEPTH levels.
+ * `depth`: how deep the value sits in the document it belongs to (a member of the top object is at 1).
+ */
+export function canonicalJson(value: unknown, depth = 0): string {
+  return write(value, depth);
 }
 
 function write(value: unknown, depth: number): string {

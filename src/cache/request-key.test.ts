@@ -109,3 +109,28 @@ t.test('every field that changes the answer changes the key: n, logprobs, top_lo
   t.equal(keys.size, changes.length + 1, 'all distinct');
   t.equal(key({ body: { ...body, stream_options: { include_usage: true } } }), key({}), 'include_usage is transport: the replay adds or drops the usage chunk');
 });
+
+t.test('the key of a given request does not change between versions of the router (entries in a shared Redis stay found)', async (t) => {
+  const body = {
+    model: 'gpu',
+    stream: true,
+    user: 'u',
+    top_p: null,
+    messages: [
+      { role: 'user', content: 'hi é \u2028' },
+      { role: 'assistant', content: null },
+    ],
+    temperature: 0,
+    max_tokens: 20,
+    b: -0,
+    a: 1e30,
+  };
+  // Computed by the first version of requestKey (string built, then hashed), before it was made cheaper.
+  t.equal(requestKey({ ...base, body }), '285d20e4d3f0acedbbb6255fde39b5fff48cdb3b2dc56b90c3905fcf19b0726d');
+});
+
+t.test('a member named __proto__ is part of the key like any other', async (t) => {
+  const a = JSON.parse('{"model":"gpu","messages":[],"__proto__":{"x":1}}') as Record<string, unknown>;
+  const b = JSON.parse('{"model":"gpu","messages":[],"__proto__":{"x":2}}') as Record<string, unknown>;
+  t.not(key({ body: a }), key({ body: b }));
+});

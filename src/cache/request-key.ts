@@ -5,7 +5,7 @@
 // barred from `large` must never get `large`'s answer. Everything else stays in, unknown fields too
 // (a deny-list: LiteLLM once keyed on `messages` alone, BerriAI/litellm issue 894, and left `top_k`
 // out, issue 5049). SHA-256 rather than a fast hash: shared scopes need collision resistance.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { KeyRecord } from '../budgets/types.js';
 import type { CacheScope } from '../config/types.js';
 import type { Endpoint } from '../routing/endpoint.js';
@@ -41,15 +41,20 @@ export interface KeyMaterial {
 
 /** 64 lowercase hex digits. Throws a RangeError only for a body nested past read-json's bound, which never gets here. */
 export function requestKey(material: KeyMaterial): string {
-  const kept: Record<string, unknown> = {};
-  for (const name of Object.keys(material.body)) {
-    const value = material.body[name];
+  const { body } = material;
+  // The canonical text of the body without the excluded fields, written here member by member
+  // (canonical-json.ts's order and text), without a filtered copy of the body first.
+  let text = `${VERSION}\0${material.scope}\0${material.endpoint}\0${material.alias}\0${material.tier}\0{`;
+  let first = true;
+  for (const name of Object.keys(body).sort()) {
+    const value = body[name];
     // A top-level null is the default ("null always means the default"); nested values are kept as sent.
     if (value === null || value === undefined || EXCLUDED_FIELDS.has(name)) continue;
-    kept[name] = value;
+    text += (first ? '' : ',') + JSON.stringify(name) + ':' + canonicalJson(value, 1);
+    first = false;
   }
-  const text = `${VERSION}\0${material.scope}\0${material.endpoint}\0${material.alias}\0${material.tier}\0${canonicalJson(kept)}`;
-  return createHash('sha256').update(text).digest('hex');
+  // One call, no Hash object: the text is small, and a one-shot digest is the cheaper way to hash it.
+  return hash('sha256', text + '}', 'hex');
 }
 
 /**
