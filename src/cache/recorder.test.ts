@@ -134,3 +134,19 @@ t.test('decodeEntry refuses what is not an entry of this version', async (t) => 
   t.equal(decodeEntry(bytes.subarray(0, bytes.length - 1)), null, 'a truncated entry');
   t.equal(decodeEntry(Buffer.concat([bytes, Buffer.from('x')])), null, 'trailing bytes');
 });
+
+t.test('finish reasons are read off the bytes as the pattern /"finish_reason":\\s*"([^"\\\\]*)"/ reads the text', async (t) => {
+  const reference = (parts: readonly Buffer[]): string[] =>
+    parts.flatMap((part) => [...part.toString('latin1').matchAll(/"finish_reason":\s*"([^"\\]*)"/g)].map((match) => match[1]!));
+  const parts = [
+    Buffer.from('{"choices":[{"finish_reason":"stop"},{"finish_reason" : "x"},{"finish_reason":\t\n "length"}]}'),
+    Buffer.from('{"finish_reason":"a\\"b","finish_reason":"","finish_reason":"tool_calls"}'),
+    Buffer.concat([Buffer.from('{"finish_reason":'), Buffer.from([0xa0, 0x0b, 0x0c, 0x0d]), Buffer.from('"süß"}')]),
+    Buffer.from('{"finish_reason":"unterminated'),
+    Buffer.from('"finish_reason":"finish_reason":"nested"'),
+    Buffer.from('{"finish_reason":null}'),
+  ];
+  const expected = reference(parts);
+  t.strictSame(expected, ['stop', 'length', '', 'tool_calls', 'sÃ¼Ã\u009f', 'finish_reason'], 'the reference itself');
+  t.strictSame(finishReasons(parts), expected);
+});

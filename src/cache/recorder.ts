@@ -14,7 +14,11 @@ const DATA_SPACE = Buffer.from('data: ');
 const DATA = Buffer.from('data:');
 const COLON = 0x3a;
 const LF = 0x0a;
-const FINISH_REASON = /"finish_reason":\s*"([^"\\]*)"/g;
+const FINISH_KEY = Buffer.from('"finish_reason":');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** What \s matches among latin1 characters: tab, LF, VT, FF, CR, space, no-break space. */
+const BLANKS: ReadonlySet<number> = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]);
 
 export type RecorderState = 'recording' | 'complete' | 'oversized' | 'failed';
 
@@ -107,15 +111,29 @@ function payload(buffer: Buffer, event: EventRange): Buffer {
 }
 
 /**
- * The finish reasons in the parts, in order. Read off the text: in valid JSON the quoted key cannot
+ * The finish reasons in the parts, in order: each `"finish_reason":`, blanks, then a string without
+ * quotes or backslashes (the pattern /"finish_reason":\s*"([^"\\]*)"/ read over latin1 text, matched
+ * on the bytes: no text is made of a part without a reason in it). In valid JSON the quoted key cannot
  * occur inside a string value (its quotes would be escaped there), so a match is always a real member.
  */
 export function finishReasons(parts: readonly Buffer[]): string[] {
   const reasons: string[] = [];
   for (const part of parts) {
-    const text = part.toString('latin1');
-    if (!text.includes('"finish_reason"')) continue;
-    for (const match of text.matchAll(FINISH_REASON)) reasons.push(match[1]!);
+    let at = part.indexOf(FINISH_KEY);
+    while (at >= 0) {
+      let start = at + FINISH_KEY.length;
+      while (start < part.length && BLANKS.has(part[start]!)) start++;
+      let end = -1;
+      if (part[start] === QUOTE) {
+        start++;
+        end = start;
+        while (end < part.length && part[end] !== QUOTE && part[end] !== BACKSLASH) end++;
+        if (part[end] !== QUOTE) end = -1;
+      }
+      if (end >= 0) reasons.push(part.toString('latin1', start, end));
+      // After a match the search goes on past it, as a global pattern's would; else from the next byte.
+      at = part.indexOf(FINISH_KEY, end >= 0 ? end + 1 : at + 1);
+    }
   }
   return reasons;
 }
