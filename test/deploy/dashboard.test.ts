@@ -11,15 +11,6 @@ import t from 'tap';
 import { DEPLOY, startComposeStack } from './compose-stack.js';
 import { exposedFamilies, isExposed, metricNames } from './promql-names.js';
 
-// Metrics issue 15 (cost and cache) adds, planned in its design note (section 6, "Metrics"), queried
-// by the dashboard's spend and cache panels before they exist. Each is reported as a TODO while
-// missing from /metrics, not skipped in silence; once it is served it passes like any other name.
-const PENDING_15: Readonly<Record<string, string>> = {
-  switchyard_cost_usd_total: "issue 15's cost accounting (spend by model, tier and pool)",
-  switchyard_key_cost_usd_total: "issue 15's cost accounting (spend by key and tier)",
-  switchyard_cache_lookups_total: "issue 15's response cache (hit rate)",
-};
-
 interface Target {
   readonly expr: string;
 }
@@ -120,12 +111,5 @@ t.test('every metric the dashboard queries is in /metrics', async (t) => {
       missing.set(name, [...(missing.get(name) ?? []), where]);
     }
   }
-  for (const [name, where] of missing) {
-    const pending = PENDING_15[name];
-    if (pending === undefined) t.fail(`${name} is not in /metrics (queried by ${where.join(', ')})`);
-    else t.fail(`${name} is not in /metrics yet (queried by ${where.join(', ')})`, { todo: `pending: ${pending}` });
-  }
-  for (const name of Object.keys(PENDING_15)) {
-    if (isExposed(name, families)) t.comment(`${name} is served now: remove it from PENDING_15`);
-  }
+  for (const [name, where] of missing) t.fail(`${name} is not in /metrics (queried by ${where.join(', ')})`);
 });
