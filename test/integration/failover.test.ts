@@ -222,9 +222,9 @@ t.test('spill under load: a saturated tier sends requests to spillTo at once', a
 });
 
 t.test('panic mode: with every replica unhealthy the pool still serves', async (t) => {
-  // A generous probe timeout: the fakes answer 503 at once, and on a loaded CI machine a 20 ms timeout
-  // marked the healthy replica down again (panic mode then picked the other one).
-  const health = { intervalMs: 30, timeoutMs: 2_000, unhealthyAfter: 1, healthyAfter: 1 };
+  // A generous probe timeout (it must stay under the interval): the fakes answer at once, and on a
+  // loaded CI machine a 20 ms timeout marked the healthy replica down again (panic mode then picked the other).
+  const health = { intervalMs: 500, timeoutMs: 450, unhealthyAfter: 1, healthyAfter: 1 };
   const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url], healthCheck: health } } } }), t);
   e0.healthStatus = 503;
   e1.healthStatus = 503;
