@@ -11,6 +11,9 @@ export type Identity = { readonly id: string; readonly created: number } | null;
 
 type Hole = 'id' | 'created';
 
+/** How a builder writes id and created: left as holes, written in, or (null) left as stored. */
+export type Fill = Identity | 'holes';
+
 /** Text pieces and the holes between them: `texts.length === holes.length + 1`. */
 export interface BodyTemplate {
   readonly texts: readonly string[];
@@ -30,9 +33,11 @@ export class TemplateBuilder {
   /**
    * One object as JSON.stringify writes `{ ...body, id, created }` (with an identity) or `body` (without):
    * a member keeps its place when the body has it, and is appended after the body's members when not.
+   * `fill`: `holes` leaves id and created to render(); an identity writes them in (a body for one response).
    */
-  object(body: Readonly<Record<string, unknown>>, withIdentity: boolean): void {
-    if (!withIdentity) return this.add(JSON.stringify(body));
+  object(body: Readonly<Record<string, unknown>>, fill: Fill): void {
+    if (fill === null) return this.add(JSON.stringify(body));
+    if (fill !== 'holes') return this.add(JSON.stringify({ ...body, id: fill.id, created: fill.created }));
     // The spread decides the member order, as withIdentity's own spread would.
     const names = Object.keys({ ...body, id: null, created: null });
     this.add('{');
@@ -74,20 +79,30 @@ export function render(template: BodyTemplate, identity: Identity): string {
 
 /**
  * Templates already built, per entry and shape. Weak: an entry the store let go takes its templates
- * with it. A store that decodes each read (Redis) gives a new entry object per hit, which builds its own.
+ * with it. A template is built on an entry's second use: a store that decodes each read (Redis) gives
+ * a new entry object per hit, whose body is then written once for its one response, at the old cost.
  */
-const built = new WeakMap<CacheEntry, Map<string, BodyTemplate>>();
+const built = new WeakMap<CacheEntry, Map<string, BodyTemplate> | typeof USED_ONCE>();
+/** An entry used once so far: nothing built yet (and nothing allocated for it). */
+const USED_ONCE = 'used once';
 
-/** The entry's template for `shape` (a string naming everything the template depends on), built once. */
-export function templateFor(entry: CacheEntry, shape: string, build: () => BodyTemplate): BodyTemplate {
+/**
+ * The entry's body for `shape` (a string naming everything the template depends on): `build` is given
+ * the identity itself the first time an entry is used, and `holes` (the template kept) from then on.
+ */
+export function templateFor(entry: CacheEntry, shape: string, identity: Identity, build: (fill: Fill) => BodyTemplate): BodyTemplate {
   let shapes = built.get(entry);
   if (shapes === undefined) {
+    built.set(entry, USED_ONCE);
+    return build(identity);
+  }
+  if (shapes === USED_ONCE) {
     shapes = new Map();
     built.set(entry, shapes);
   }
   let template = shapes.get(shape);
   if (template === undefined) {
-    template = build();
+    template = build(identity === null ? null : 'holes');
     shapes.set(shape, template);
   }
   return template;

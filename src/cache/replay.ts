@@ -68,9 +68,9 @@ function plainBody(entry: CacheEntry, identity: Identity): Buffer {
     // Embeddings have no id; an error body is the same error again.
     if (identity === null || entry.endpoint === 'embeddings' || entry.status !== 200) return stored;
   }
-  const template = templateFor(entry, identity === null ? 'json' : 'json+identity', () => {
+  const template = templateFor(entry, identity === null ? 'json' : 'json+identity', identity, (fill) => {
     const builder = new TemplateBuilder();
-    builder.object(plainObject(entry), identity !== null);
+    builder.object(plainObject(entry), fill);
     return builder.build();
   });
   return Buffer.from(render(template, identity));
@@ -91,7 +91,7 @@ function plainObject(entry: CacheEntry): Record<string, unknown> {
 function streamTemplate(entry: CacheEntry, options: ReplayOptions): BodyTemplate {
   const { clientWantsUsage, identity } = options;
   const usageCost = options.usageCost ?? null;
-  return templateFor(entry, `sse ${clientWantsUsage} ${usageCost} ${identity !== null}`, () => {
+  return templateFor(entry, `sse ${clientWantsUsage} ${usageCost} ${identity !== null}`, identity, (fill) => {
     const chunks =
       entry.kind === 'json'
         ? jsonToSse(entry.endpoint, parseObject((entry.parts[0] ?? Buffer.alloc(0)).toString('utf8'))).map((text) => parseObject(text))
@@ -104,7 +104,7 @@ function streamTemplate(entry: CacheEntry, options: ReplayOptions): BodyTemplate
       if (usageChunk && !clientWantsUsage) continue;
       const priced = usageChunk && usageCost !== null ? { ...chunk, usage: { ...usage, cost: usageCost } } : chunk;
       builder.add(EVENT_START);
-      builder.object(priced, identity !== null);
+      builder.object(priced, fill);
       builder.add(EVENT_END);
     }
     builder.add(DONE_EVENT);
