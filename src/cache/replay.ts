@@ -4,7 +4,8 @@
 // event relay does for live streams. The body is prepared once per entry and shape (replay-template.ts)
 // and written in one write, waiting for the socket to drain, and stopped as soon as the client is gone.
 import { once } from 'node:events';
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { ClientResponse } from '../protocols/client-response.js';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
 import { ClientGone } from '../proxy/request-lifetime.js';
 import { jsonToSse, sseToJson } from './convert.js';
@@ -44,7 +45,7 @@ export interface ReplayOptions {
  * client left) if it could not; nothing is written after that. An entry whose body cannot be read in
  * the shape asked for rejects with an Error before anything is written: the caller serves a miss.
  */
-export async function replay(res: ServerResponse, entry: CacheEntry, options: ReplayOptions): Promise<void> {
+export async function replay(res: ClientResponse, entry: CacheEntry, options: ReplayOptions): Promise<void> {
   if (entry.status !== 200 || !options.stream) {
     const body = plainBody(entry, options.identity);
     // A stored error is the same error again: with the content type render-errors.ts gave the original.
@@ -118,7 +119,7 @@ function parseObject(text: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-async function write(res: ServerResponse, text: string, abort: AbortSwitch): Promise<void> {
+async function write(res: ClientResponse, text: string, abort: AbortSwitch): Promise<void> {
   if (abort.aborted || res.destroyed) throw abort.reason ?? new ClientGone();
   if (res.write(text)) return;
   try {

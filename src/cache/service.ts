@@ -4,7 +4,8 @@
 // requests go. A store that fails (Redis away) is counted and the request goes on without the cache:
 // never an error for the client.
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ClientResponse } from '../protocols/client-response.js';
 import type { KeyRecord } from '../budgets/types.js';
 import type { CacheConfig, ModelCacheConfig } from '../config/types.js';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
@@ -28,7 +29,7 @@ export interface CacheRequest {
   readonly request: InferenceRequest;
   readonly key: KeyRecord | null;
   readonly headers: IncomingHttpHeaders;
-  readonly res: ServerResponse;
+  readonly res: ClientResponse;
   readonly requestId: string;
   readonly abort: AbortSwitch;
   /** The time left before the request's deadline: the longest it may wait, and the lock's lifetime. */
@@ -135,7 +136,7 @@ export class ResponseCache {
     }
   }
 
-  private bypass(res: ServerResponse, alias: string): CacheCall {
+  private bypass(res: ClientResponse, alias: string): CacheCall {
     this.metrics.lookups.series(alias, 'bypass').inc();
     res.setHeader('x-switchyard-cache', 'bypass');
     return { status: 'bypass', served: null, recorder: null, finish: NOTHING };

@@ -7,10 +7,9 @@ import { RouterError } from '../openai/errors.js';
 import { bearerToken } from './bearer.js';
 import type { AppMiddleware, RouterState } from './state.js';
 
-/** The caller's key from its Authorization header: null for an anonymous caller; refusals are thrown. */
-export async function identifyCaller(authorization: string | undefined, state: RouterState, budgets: BudgetService): Promise<KeyRecord | null> {
+/** The caller's key from the secret it sent ('' for none): null for an anonymous caller; refusals are thrown. */
+export async function identifyCaller(secret: string, state: RouterState, budgets: BudgetService): Promise<KeyRecord | null> {
   const required = state.runtime.config.auth.required;
-  const secret = bearerToken(authorization);
   if (secret === '') {
     if (!required) return null;
     throw new RouterError('missing_api_key', "You didn't provide an API key. Send it in an Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY).");
@@ -39,7 +38,7 @@ export async function identifyCaller(authorization: string | undefined, state: R
  */
 export function authenticate(state: RouterState, budgets: BudgetService | null): AppMiddleware {
   return async (ctx, next) => {
-    ctx.state.key = budgets === null ? null : await identifyCaller(ctx.req.headers.authorization, state, budgets);
+    ctx.state.key = budgets === null ? null : await identifyCaller(bearerToken(ctx.req.headers.authorization), state, budgets);
     await next();
   };
 }

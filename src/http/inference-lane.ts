@@ -11,9 +11,10 @@ import type { RequestResult } from '../proxy/results.js';
 import { accessRecorder } from './access-log.js';
 import { identifyCaller } from './authenticate.js';
 import type { AppDeps } from './deps.js';
-import type { InferenceHandler } from './handlers/inference.js';
+import type { InferenceRoute } from './handlers/inference.js';
+import type { InboundProtocol } from '../protocols/protocol.js';
 import { otherMethod } from './other-methods.js';
-import { failureToRender, writeError } from './render-errors.js';
+import { failureToRender } from './render-errors.js';
 import { startRecord } from './request-id.js';
 import { requestPath } from './request-path.js';
 
@@ -22,15 +23,15 @@ export type Lane = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export type LaneDeps = Pick<AppDeps, 'state' | 'logger' | 'metrics' | 'budgets'>;
 
-export function inferenceLane(routes: ReadonlyMap<string, InferenceHandler>, deps: LaneDeps): Lane {
+export function inferenceLane(routes: ReadonlyMap<string, InferenceRoute>, deps: LaneDeps): Lane {
   const serve = serveCall(deps);
   const { logger } = deps;
   return (req, res) => {
     const path = requestPath(req.url ?? '');
     if (path === null) return false;
-    const handler = routes.get(path);
-    if (handler === undefined) return false;
-    serve(handler, req.method ?? '', path, req, res).catch((thrown: unknown) => {
+    const route = routes.get(path);
+    if (route === undefined) return false;
+    serve(route, req.method ?? '', path, req, res).catch((thrown: unknown) => {
       // Only the error rendering or the access log can land here; neither should, and no request may hang.
       logger.error({ err: thrown }, 'request failed outside its handler');
       res.destroy();
@@ -39,7 +40,7 @@ export function inferenceLane(routes: ReadonlyMap<string, InferenceHandler>, dep
   };
 }
 
-type ServeCall = (handler: InferenceHandler, method: string, path: string, req: IncomingMessage, res: ServerResponse) => Promise<void>;
+type ServeCall = (route: InferenceRoute, method: string, path: string, req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /**
  * The stages of an inference request, in order: request id, caller's key, handler, error rendering,
@@ -49,27 +50,28 @@ type ServeCall = (handler: InferenceHandler, method: string, path: string, req: 
 function serveCall({ state, logger, metrics, budgets }: LaneDeps): ServeCall {
   const recordAccess = accessRecorder(logger, metrics);
   const refuse = otherMethod(logger);
-  return async (handler, method, path, req, res) => {
+  return async ({ protocol, handler }, method, path, req, res) => {
     const record = startRecord(req, res);
     let result: RequestResult | null = null;
     try {
       if (method === 'POST') {
-        const key = budgets === null ? null : await identifyCaller(req.headers.authorization, state, budgets);
+        const key = budgets === null ? null : await identifyCaller(protocol.credential(req.headers), state, budgets);
         result = await handler({ req, res, record, key });
         // A cache hit or a replay has no attempt's answer: only its error (the client gone) is rendered.
-        if (result.answer === null && (result.served === 'engine' || result.error !== null)) render(result.error, record, res, logger);
+        if (result.answer === null && (result.served === 'engine' || result.error !== null)) render(result.error, record, res, logger, protocol);
       } else {
         refuse(method, path, record, res);
       }
     } catch (thrown) {
-      render(thrown, record, res, logger);
+      render(thrown, record, res, logger, protocol);
     } finally {
       recordAccess(method, path, res, res.statusCode, record, result);
     }
   };
 }
 
-function render(thrown: unknown, record: RequestRecord, res: ServerResponse, logger: Logger): void {
+/** The failure in the envelope of the route's API. */
+function render(thrown: unknown, record: RequestRecord, res: ServerResponse, logger: Logger, protocol: InboundProtocol): void {
   const error = failureToRender(thrown, record, res, logger);
-  if (error !== null) writeError(res, error);
+  if (error !== null) protocol.writeError(res, error, record.requestId);
 }

@@ -3,7 +3,8 @@
 // recorder and store what it answered (stored-answer.ts says what is kept). Every step is a few lines
 // in handlers/inference.ts; the rules live here and in guard.ts.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { ClientResponse } from '../protocols/client-response.js';
 import { decodeEntry, entryAgeSeconds, type CacheEntry } from '../cache/entry.js';
 import { Recorder } from '../cache/recorder.js';
 import { replay } from '../cache/replay.js';
@@ -58,7 +59,7 @@ export class KeyedRequest {
    * Serves the stored answer, if there is one, and returns the request's result (`base`: what was known
    * before); null when the request is to run. A client that leaves during the replay ends it as such.
    */
-  async replay(res: ServerResponse, request: InferenceRequest, abort: AbortSwitch, base: RequestResult): Promise<RequestResult | null> {
+  async replay(res: ClientResponse, request: InferenceRequest, abort: AbortSwitch, base: RequestResult): Promise<RequestResult | null> {
     if (this.entry === null) return null;
     // Nothing is charged: the answer was paid for when it was made.
     const result = { ...base, tier: this.entry.tier, costNanoUsd: 0, served: 'replay' as const, idempotency: this.result };
@@ -136,7 +137,7 @@ export class Idempotency {
  * with its original id and created. False, with nothing written, when the entry cannot be served in
  * that shape: the caller runs the request instead. Rejects with the abort's reason if the client left.
  */
-async function serveReplay(res: ServerResponse, entry: CacheEntry, request: InferenceRequest, abort: AbortSwitch): Promise<boolean> {
+async function serveReplay(res: ClientResponse, entry: CacheEntry, request: InferenceRequest, abort: AbortSwitch): Promise<boolean> {
   res.setHeader('x-switchyard-tier', entry.tier);
   if (entry.pool !== '') res.setHeader('x-switchyard-pool', entry.pool);
   const headers = { 'x-switchyard-idempotent-replay': 'true', age: String(entryAgeSeconds(entry, Date.now())), 'x-switchyard-cost-usd': '0' };

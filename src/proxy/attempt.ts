@@ -1,6 +1,6 @@
 // One attempt against one replica: what its relay needs, the bookkeeping around it (in-flight count,
 // timing), and its result, which the relay fills in and runAttempt hands back.
-import type { ServerResponse } from 'node:http';
+import type { ClientResponse } from '../protocols/client-response.js';
 import { performance } from 'node:perf_hooks';
 import type { Recorder } from '../cache/recorder.js';
 import type { Pool } from '../pools/pool.js';
@@ -16,7 +16,7 @@ import { upstreamRequestId } from './upstream-id.js';
 /** What every attempt of a request shares. */
 export interface AttemptInput {
   readonly request: InferenceRequest;
-  readonly res: ServerResponse;
+  readonly res: ClientResponse;
   /** The request's id (x-request-id) and when it arrived (performance.now()). */
   readonly started: { readonly requestId: string; readonly startedAt: number };
   /** The request's lifetime: aborted by the client leaving or the deadline. */

@@ -4,7 +4,7 @@
 // request's one deadline. A tier whose replicas are all saturated is skipped at once for the chain's
 // next tier instead of queueing. What happened comes back as the request's result (results.ts):
 // every attempt's, the answer's, or the error that ended the request without one.
-import type { ServerResponse } from 'node:http';
+import type { ClientResponse } from '../protocols/client-response.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RetryConfig } from '../config/types.js';
 import type { RouterMetrics } from '../observability/metrics.js';
@@ -171,7 +171,7 @@ function learnFailure(pool: Pool, replica: Replica, deps: ProxyDeps): void {
 }
 
 /** Headers describe the attempt that will commit, so they are (re)set before each one. */
-function announce(res: ServerResponse, tier: PlannedTier<Pool>, pool: Pool, replica: Replica, reason: string): void {
+function announce(res: ClientResponse, tier: PlannedTier<Pool>, pool: Pool, replica: Replica, reason: string): void {
   res.setHeader('x-switchyard-tier', tier.name);
   res.setHeader('x-switchyard-reason', reason);
   res.setHeader('x-switchyard-pool', pool.name);

@@ -2,7 +2,7 @@
 // received; only the events the router must read are decoded: the usage chunk (kept in the attempt's
 // result, and dropped when the client did not ask for it), an engine's error event, and [DONE].
 import { once } from 'node:events';
-import type { ServerResponse } from 'node:http';
+import type { ClientResponse } from '../protocols/client-response.js';
 import { RouterError, errorBody } from '../openai/errors.js';
 import { NeedleCursor, dataStartsWith, eventText, type EventRange, type SplitChunk } from '../openai/sse-buffer.js';
 import { encodeEvent } from '../openai/sse.js';
@@ -32,7 +32,7 @@ export class EventRelay {
   done = false;
   /** The last content event, from which a closing chunk is made when a budget runs out. */
   private lastContent: string | null = null;
-  private readonly res: ServerResponse;
+  private readonly res: ClientResponse;
   /** Output is counted only where something needs it: a budget's guard or a metered settle. */
   private readonly countTokens: boolean;
 

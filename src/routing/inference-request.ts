@@ -2,6 +2,7 @@
 // of the fields it knows (request-fields.ts). Everything beyond these fields passes through to the
 // engine untouched, so engines keep judging what they understand.
 import { RouterError } from '../openai/errors.js';
+import type { AnswerFormat } from '../protocols/protocol.js';
 import type { Endpoint } from './endpoint.js';
 import { FIELD_RULES } from './request-fields.js';
 
@@ -24,6 +25,8 @@ export interface InferenceRequest {
   readonly clientWantsUsage: boolean;
   /** The client's body as parsed; only `model` and `stream_options` are rewritten upstream. */
   readonly body: Readonly<Record<string, unknown>>;
+  /** How the answer is written in the client's API (OpenAI Responses, Anthropic Messages); absent: as the engine's chat bytes. */
+  readonly answerAs?: AnswerFormat;
 }
 
 type Json = Record<string, unknown>;

@@ -15,10 +15,11 @@ import { runAttempts, type ProxyDeps } from '../../proxy/attempts.js';
 import { endedEarly, type RequestResult } from '../../proxy/results.js';
 import { watchRequest } from '../../proxy/request-lifetime.js';
 import { findRoute } from '../../routing/decide.js';
-import { parseRequest, type Endpoint } from '../../routing/inference-request.js';
 import { admit, planRequest, type Caller, type RequestPlan } from '../../routing/plan.js';
 import type { CacheCall, ResponseCache } from '../../cache/service.js';
 import type { Idempotency, KeyedRequest } from '../../idempotency/service.js';
+import { openaiProtocol } from '../../protocols/openai.js';
+import type { InboundProtocol } from '../../protocols/protocol.js';
 import { readJsonBody } from '../read-json.js';
 import type { RouterState } from '../state.js';
 
@@ -33,15 +34,16 @@ export interface InferenceCall {
 /** Answers through `res` itself and returns what the request did; a failure it could not answer is in the result. */
 export type InferenceHandler = (call: InferenceCall) => Promise<RequestResult>;
 
-/** Serves one endpoint. Never throws: the lane renders the result's error when there is no answer. */
+/** Serves one route in its client's API. Never throws: the lane renders the result's error when there is no answer. */
 export function inference(
-  endpoint: Endpoint,
+  protocol: InboundProtocol,
   state: RouterState,
   proxy: ProxyDeps,
   budgets: BudgetService | null,
   cache: ResponseCache | null = null,
   idempotency: Idempotency | null = null,
 ): InferenceHandler {
+  const { endpoint } = protocol;
   return async ({ req, res, record, key }) => {
     // Read once: a reload during this request does not change the config it runs on.
     const runtime = state.runtime;
@@ -53,7 +55,7 @@ export function inference(
     let keyed: KeyedRequest | null = null;
     try {
       const body = await readJsonBody(req, runtime.config.server.maxBodyBytes, JSON_BODY);
-      const request = parseRequest(endpoint, body, runtime.config.defaultModel);
+      const request = await protocol.parse(body, { runtime, key });
       stream = request.stream;
       // The model before the key's policy: an unknown model is a 404 whoever asks. Only a configured
       // alias goes into the result (the access line, metric labels), never unchecked client text.
@@ -75,12 +77,14 @@ export function inference(
       res.setHeader('x-switchyard-tier', plan.tier.name);
       res.setHeader('x-switchyard-reason', plan.reason);
       if (state.draining) res.setHeader('connection', 'close');
+      // Where the answer goes: `res` itself for OpenAI's API, else a translator into the client's API.
+      const out = request.answerAs === undefined ? res : request.answerAs.open(res, { requestId: record.requestId, keyId: key?.id ?? null, alias: plan.alias });
       // An Idempotency-Key (src/idempotency/): a retry of a finished request is replayed here, uncharged.
       if (idempotency !== null && idempotencyKey !== null) {
         const { config } = runtime;
         const claim = { key: idempotencyKey, keyId: key?.id ?? null, request, alias: plan.alias, requestId: record.requestId, abort: lifetime.abort };
         keyed = await idempotency.begin({ ...claim, config: config.idempotency, requestTimeoutMs: config.server.requestTimeoutMs });
-        const replayed = await keyed.replay(res, request, lifetime.abort, endedEarly(endpoint, stream, model, plan, null));
+        const replayed = await keyed.replay(out, request, lifetime.abort, endedEarly(endpoint, stream, model, plan, null));
         if (replayed !== null) {
           lifetime.dispose();
           return replayed;
@@ -100,7 +104,7 @@ export function inference(
           request,
           key,
           headers,
-          res,
+          res: out,
           requestId: record.requestId,
           abort: lifetime.abort,
           deadlineMs,
@@ -127,7 +131,7 @@ export function inference(
           request,
           plan,
           retry: runtime.config.retry,
-          res,
+          res: out,
           started: record,
           abort: lifetime.abort,
           guard: meter?.guard ?? null,
@@ -182,17 +186,24 @@ function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, res
 /** Inference bodies must be sent as JSON (a 415 otherwise). */
 const JSON_BODY = { requireJsonType: true } as const;
 
-/** The inference route table, path → handler: built once, served by the inference lane alone (koa has no inference routes). */
+/** An inference route: its handler, and the API its clients speak (their credential, the envelope of its errors). */
+export interface InferenceRoute {
+  readonly protocol: InboundProtocol;
+  readonly handler: InferenceHandler;
+}
+
+/** The inference route table, path → route: built once, served by the inference lane alone (koa has no inference routes). */
 export function inferenceRoutes(
   state: RouterState,
   proxy: ProxyDeps,
   budgets: BudgetService | null,
   cache: ResponseCache | null = null,
   idempotency: Idempotency | null = null,
-): ReadonlyMap<string, InferenceHandler> {
+): ReadonlyMap<string, InferenceRoute> {
+  const route = (protocol: InboundProtocol): InferenceRoute => ({ protocol, handler: inference(protocol, state, proxy, budgets, cache, idempotency) });
   return new Map([
-    ['/v1/chat/completions', inference('chat', state, proxy, budgets, cache, idempotency)],
-    ['/v1/completions', inference('completions', state, proxy, budgets, cache, idempotency)],
-    ['/v1/embeddings', inference('embeddings', state, proxy, budgets, cache, idempotency)],
+    ['/v1/chat/completions', route(openaiProtocol('chat'))],
+    ['/v1/completions', route(openaiProtocol('completions'))],
+    ['/v1/embeddings', route(openaiProtocol('embeddings'))],
   ]);
 }

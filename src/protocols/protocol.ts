@@ -1,0 +1,50 @@
+// An inbound API: how a client's request arrives and how its answer and errors must look. Every API
+// is turned into one neutral request, a chat-completions body (src/routing/inference-request.ts), so
+// classification, key policy, budgets, the cache, failover, metrics and the access line are the same
+// whichever API the client spoke; only the edges differ, and they are this interface.
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { KeyRecord } from '../budgets/types.js';
+import type { RouterError } from '../openai/errors.js';
+import type { Endpoint, InferenceRequest } from '../routing/inference-request.js';
+import type { Runtime } from '../runtime.js';
+import type { ClientResponse } from './client-response.js';
+
+/** The APIs clients speak to the router: OpenAI's (chat, completions, embeddings), OpenAI Responses, Anthropic Messages. */
+export type Api = 'openai' | 'responses' | 'messages';
+
+/** What parsing may read besides the body: the config it runs on and the caller. */
+export interface ParseContext {
+  readonly runtime: Runtime;
+  readonly key: KeyRecord | null;
+}
+
+/** What a translated answer may need to know about the request it answers. */
+export interface AnswerContext {
+  /** The request's id (x-request-id). */
+  readonly requestId: string;
+  /** The caller's key id; null for an anonymous caller. */
+  readonly keyId: string | null;
+  /** The configured alias that serves the request. */
+  readonly alias: string;
+}
+
+/**
+ * How one request's answer is written in its client's API, made when its body was parsed (so it can
+ * keep what the translation needs: the client's own model name, fields echoed back, ids). Absent from
+ * an OpenAI request: its answer is the engine's bytes.
+ */
+export interface AnswerFormat {
+  open(res: ServerResponse, context: AnswerContext): ClientResponse;
+}
+
+export interface InboundProtocol {
+  readonly api: Api;
+  /** The neutral request's endpoint: `chat` for every API but OpenAI's completions and embeddings. */
+  readonly endpoint: Endpoint;
+  /** The secret the client authenticates with, '' when it sent none. */
+  credential(headers: IncomingHttpHeaders): string;
+  /** The neutral request (with its `answerAs` unless the API is OpenAI's); throws a RouterError for bad input. */
+  parse(body: unknown, context: ParseContext): InferenceRequest | Promise<InferenceRequest>;
+  /** An error response before anything was written, in this API's envelope and status. */
+  writeError(res: ServerResponse, error: RouterError, requestId: string): void;
+}

@@ -1,0 +1,112 @@
+// The writer of an answer in another API than chat completions: the relays and replays write OpenAI's
+// chat bytes to it as they would to the client (a JSON body, or SSE events ending in [DONE] or an
+// error event), and a subclass turns them into its API's answer on the client's real response. So
+// pre-commit failover, budgets' cuts, the cache and idempotent replays work for every API unchanged.
+import { EventEmitter } from 'node:events';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { SseByteSplitter, eventText } from '../openai/sse-buffer.js';
+import type { ClientResponse } from './client-response.js';
+
+const SSE_TYPE = 'text/event-stream';
+
+export abstract class TranslatedResponse extends EventEmitter implements ClientResponse {
+  private status = 200;
+  private head: OutgoingHttpHeaders = {};
+  /** The chat stream's events as written; null until an SSE head is written. */
+  private splitter: SseByteSplitter | null = null;
+  /** A JSON answer's body parts, written at end() once translated. */
+  private readonly parts: Buffer[] = [];
+  /** The chat stream ended with [DONE]: the answer is complete. */
+  private completed = false;
+
+  constructor(protected readonly res: ServerResponse) {
+    super();
+    res.on('drain', () => this.emit('drain'));
+  }
+
+  get headersSent(): boolean {
+    return this.res.headersSent;
+  }
+
+  get writableEnded(): boolean {
+    return this.res.writableEnded;
+  }
+
+  get destroyed(): boolean {
+    return this.res.destroyed;
+  }
+
+  setHeader(name: string, value: number | string | readonly string[]): this {
+    this.res.setHeader(name, value);
+    return this;
+  }
+
+  writeHead(statusCode: number, headers: OutgoingHttpHeaders = {}): this {
+    const type = headers['content-type'];
+    if (typeof type === 'string' && type.startsWith(SSE_TYPE)) {
+      // A stream's head goes out at once, as the relay meant it to (its content type is the same in every API).
+      this.splitter = new SseByteSplitter();
+      this.res.writeHead(statusCode, headers);
+    } else {
+      this.status = statusCode;
+      this.head = headers;
+    }
+    return this;
+  }
+
+  write(chunk: string | Uint8Array): boolean {
+    const bytes = Buffer.from(chunk);
+    if (this.splitter === null) {
+      this.parts.push(bytes);
+      return true;
+    }
+    const { buffer, events } = this.splitter.push(bytes);
+    for (const event of events) {
+      if (this.completed) break;
+      const data = eventText(buffer, event);
+      // A comment (a keep-alive) is one in every SSE dialect: passed on as it came.
+      if (data === '') this.res.write(buffer.subarray(event.start, event.end));
+      else if (data === '[DONE]') this.completed = true;
+      else this.chatEvent(data);
+    }
+    return !this.res.writableNeedDrain;
+  }
+
+  end(chunk?: string | Uint8Array): this {
+    if (chunk !== undefined) this.write(chunk);
+    if (this.splitter !== null) {
+      if (!this.res.destroyed) this.streamEnded(this.completed);
+      this.res.end();
+      return this;
+    }
+    const body = Buffer.concat(this.parts);
+    const answer = this.status >= 200 && this.status < 300 ? this.translateJson(body) : this.translateError(this.status, body);
+    const head: OutgoingHttpHeaders = { ...this.head, 'content-type': answer.contentType, 'content-length': answer.body.length };
+    this.res.writeHead(answer.status, head);
+    this.res.end(answer.body);
+    return this;
+  }
+
+  /** Writes bytes of the client's API; false when the socket wants a drain first. */
+  protected send(text: string): boolean {
+    return this.res.write(text);
+  }
+
+  /** One chat-completions event of the stream (a chunk, or an error event `{"error":…}`), its data only. */
+  protected abstract chatEvent(data: string): void;
+
+  /** The chat stream ended: with its [DONE] (`completed`), or cut short after an error event or a broken upstream. */
+  protected abstract streamEnded(completed: boolean): void;
+
+  /** A whole chat completion, as the client's API answers it. */
+  protected abstract translateJson(body: Buffer): TranslatedBody;
+
+  /** A JSON error (OpenAI's envelope) replayed or relayed with `status`, in the client's API. */
+  protected abstract translateError(status: number, body: Buffer): TranslatedBody;
+}
+
+export interface TranslatedBody {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: Buffer;
+}
