@@ -1,0 +1,96 @@
+// TranslatedResponse on a real node:http response: what a subclass is told (each chat event's data,
+// how the stream ended, a whole JSON body, an error) and what reaches the client.
+import { createServer, type ServerResponse } from 'node:http';
+import t, { type Test } from 'tap';
+import { listenOnLoopback } from '../../test/fixtures/loopback-server.js';
+import { TranslatedResponse, type TranslatedBody } from './translated-response.js';
+
+/** A translator that writes down what it was told and answers with it, so the client's bytes show both. */
+class Recording extends TranslatedResponse {
+  readonly told: string[] = [];
+
+  protected chatEvent(data: string): void {
+    this.told.push(`event ${data}`);
+    this.send(`out: ${data}\n\n`);
+  }
+
+  protected streamEnded(completed: boolean): void {
+    this.told.push(`ended ${completed}`);
+    this.send(completed ? 'out: complete\n\n' : 'out: cut\n\n');
+  }
+
+  protected translateJson(body: Buffer): TranslatedBody {
+    return { status: 200, contentType: 'application/x-test', body: Buffer.from(`translated ${body.toString()}`) };
+  }
+
+  protected translateError(status: number, body: Buffer): TranslatedBody {
+    return { status: status === 503 ? 529 : status, contentType: 'application/x-error', body: Buffer.from(`error ${body.toString()}`) };
+  }
+}
+
+/** Serves one request by running `write` against a Recording over the real response; resolves with the client's view. */
+async function exchange(
+  t: Test,
+  write: (out: Recording) => void,
+): Promise<{ status: number; type: string | null; length: string | null; header: string | null; body: string; told: string[] }> {
+  let told: string[] = [];
+  const server = createServer((_req, res: ServerResponse) => {
+    const out = new Recording(res);
+    told = out.told;
+    write(out);
+  });
+  const base = await listenOnLoopback(t, server);
+  const response = await fetch(base);
+  const body = await response.text();
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    length: response.headers.get('content-length'),
+    header: response.headers.get('x-set-before'),
+    body,
+    told,
+  };
+}
+
+t.test('a JSON answer is collected, translated whole, and sent with its own length and type', async (t) => {
+  const got = await exchange(t, (out) => {
+    out.setHeader('x-set-before', 'kept');
+    out.writeHead(200, { 'content-type': 'application/json', 'content-length': 9 });
+    out.write('{"a":');
+    out.end(Buffer.from('1}'));
+  });
+  t.strictSame(got, { status: 200, type: 'application/x-test', length: String('translated {"a":1}'.length), header: 'kept', body: 'translated {"a":1}', told: [] });
+});
+
+t.test('an error body is translated as an error, its status the translation’s', async (t) => {
+  const got = await exchange(t, (out) => {
+    out.writeHead(503, { 'content-type': 'application/json; charset=utf-8' });
+    out.end('{"error":{}}');
+  });
+  t.strictSame([got.status, got.type, got.body], [529, 'application/x-error', 'error {"error":{}}']);
+});
+
+t.test('a stream is read event by event across any write boundaries; comments pass as they are; [DONE] completes it', async (t) => {
+  const got = await exchange(t, (out) => {
+    out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+    out.write('data: {"n":1}\n\ndata: {"n"');
+    out.write(':2}\n\n: keep-alive\n\n');
+    out.write(Buffer.from('data: [DONE]\n\n'));
+    // Nothing after [DONE] is an event of the answer.
+    out.write('data: {"n":3}\n\n');
+    out.end();
+  });
+  t.equal(got.type, 'text/event-stream; charset=utf-8');
+  t.strictSame(got.told, ['event {"n":1}', 'event {"n":2}', 'ended true']);
+  t.equal(got.body, 'out: {"n":1}\n\nout: {"n":2}\n\n: keep-alive\n\nout: complete\n\n');
+});
+
+t.test('a stream that ends without [DONE] (after an error event) is told so', async (t) => {
+  const got = await exchange(t, (out) => {
+    out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+    out.write('data: {"n":1}\n\n');
+    out.end('data: {"error":{"message":"gone"}}\n\n');
+  });
+  t.strictSame(got.told, ['event {"n":1}', 'event {"error":{"message":"gone"}}', 'ended false']);
+  t.equal(got.body, 'out: {"n":1}\n\nout: {"error":{"message":"gone"}}\n\nout: cut\n\n');
+});
