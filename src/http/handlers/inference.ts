@@ -4,11 +4,10 @@
 // and returns what the request did (src/proxy/results.ts) for the lane's access line and metrics.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { closeMeter, openMeter, type Charged, type Meter } from '../../budgets/meter.js';
-import { nanoToUsd } from '../../cost/money.js';
+import { closeMeter, openMeter, type Meter } from '../../budgets/meter.js';
 import type { BudgetService } from '../../budgets/service.js';
 import type { KeyRecord } from '../../budgets/types.js';
-import type { RouterMetrics } from '../../observability/metrics.js';
+import { countKeyTokens } from '../../observability/key-tokens.js';
 import type { RequestRecord } from '../../observability/request-record.js';
 import type { Pool } from '../../pools/pool.js';
 import { runAttempts, type ProxyDeps } from '../../proxy/attempts.js';
@@ -172,15 +171,6 @@ function tagged(keyed: KeyedRequest | null, result: RequestResult): RequestResul
 function callerOf(key: KeyRecord | null, budgets: BudgetService | null): Caller | null {
   if (key === null) return null;
   return { key, usedShare: budgets === null ? 0 : budgets.usedShare(key.id), budgets: budgets?.settings ?? null };
-}
-
-/** The tokens settled, by direction (the engine's prompt count when it gave one, the rest is completion), and the dollars. */
-function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, result: RequestResult, charged: Charged): void {
-  const total = charged.tokens;
-  const prompt = result.answer?.promptTokens ?? total;
-  metrics.keyTokens.series(keyId, tier, 'prompt').inc(prompt);
-  metrics.keyTokens.series(keyId, tier, 'completion').inc(Math.max(0, total - prompt));
-  if (charged.nanoUsd > 0) metrics.cost.keyCost.series(keyId, tier).inc(nanoToUsd(charged.nanoUsd));
 }
 
 /** Inference bodies must be sent as JSON (a 415 otherwise). */
