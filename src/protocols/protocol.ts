@@ -37,6 +37,18 @@ export interface AnswerFormat {
   open(res: ServerResponse, context: AnswerContext): ClientResponse;
 }
 
+/**
+ * The client's own request, for pools whose engine serves its API natively (`pools.<n>.apis`): sent
+ * there instead of the neutral chat body, and answered with the engine's own bytes in that API.
+ */
+export interface NativeRequest {
+  readonly api: Exclude<Api, 'openai'>;
+  /** The upstream path: /v1/responses or /v1/messages. */
+  readonly path: string;
+  /** The body for the engine as the client's API writes it; its `model` is replaced by the pool's servedModel. */
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
 export interface InboundProtocol {
   readonly api: Api;
   /** The neutral request's endpoint: `chat` for every API but OpenAI's completions and embeddings. */

@@ -2,7 +2,7 @@
 // of the fields it knows (request-fields.ts). Everything beyond these fields passes through to the
 // engine untouched, so engines keep judging what they understand.
 import { RouterError } from '../openai/errors.js';
-import type { AnswerFormat } from '../protocols/protocol.js';
+import type { AnswerFormat, NativeRequest } from '../protocols/protocol.js';
 import type { Endpoint } from './endpoint.js';
 import { FIELD_RULES } from './request-fields.js';
 
@@ -27,6 +27,8 @@ export interface InferenceRequest {
   readonly body: Readonly<Record<string, unknown>>;
   /** How the answer is written in the client's API (OpenAI Responses, Anthropic Messages); absent: as the engine's chat bytes. */
   readonly answerAs?: AnswerFormat;
+  /** The client's own request, for a pool that serves its API natively; absent for OpenAI's API. */
+  readonly native?: NativeRequest;
 }
 
 type Json = Record<string, unknown>;
