@@ -1,0 +1,216 @@
+// Chat chunk sequences → the exact Anthropic event bytes (design-16 §2.3; event shapes as
+// anthropics/anthropic-sdk-typescript @bfa9197f tests/lib/fixtures/tool_use_response.txt writes them),
+// with the LiteLLM regressions as named cases.
+import t from 'tap';
+import { messageId } from './message-object.js';
+import { StreamTranslator } from './stream-translator.js';
+
+type Json = Record<string, unknown>;
+const chunk = (delta: Json | null, finish: string | null = null, extra: Json = {}) =>
+  JSON.stringify({
+    id: 'chatcmpl-s1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'served',
+    choices: [{ index: 0, ...(delta === null ? {} : { delta }), finish_reason: finish, ...extra }],
+  });
+const usageChunk = (prompt: number, completion: number, details: Json = {}) =>
+  JSON.stringify({
+    id: 'chatcmpl-s1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'served',
+    choices: [],
+    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, ...details },
+  });
+
+/** Translates the chat events, then the end; returns Anthropic's bytes. */
+function run(events: readonly string[], completed = true): string {
+  const translator = new StreamTranslator('claude-x');
+  let out = '';
+  for (const data of events) out += translator.event(data);
+  return out + translator.end(completed);
+}
+
+const ev = (type: string, data: Json) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+const ID = messageId('chatcmpl-s1');
+const START =
+  ev('message_start', {
+    message: {
+      id: ID,
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-x',
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      stop_details: null,
+      container: null,
+      usage: { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 },
+    },
+  }) + 'event: ping\ndata: {"type": "ping"}\n\n';
+const blockStart = (index: number, block: Json) => ev('content_block_start', { index, content_block: block });
+const delta = (index: number, d: Json) => ev('content_block_delta', { index, delta: d });
+const blockStop = (index: number) => ev('content_block_stop', { index });
+const usage = (input: number, output: number, read = 0, written = 0) => ({
+  input_tokens: input,
+  cache_creation_input_tokens: written,
+  cache_read_input_tokens: read,
+  output_tokens: output,
+});
+const messageDelta = (reason: string, u: Json, sequence: string | null = null) =>
+  ev('message_delta', { delta: { stop_reason: reason, stop_sequence: sequence, stop_details: null }, usage: u });
+const STOP = ev('message_stop', {});
+
+t.test('a text answer', (t) => {
+  const out = run([chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hello' }), chunk({ content: ' "there"\n' }), chunk({}, 'stop'), usageChunk(11, 2)]);
+  t.equal(
+    out,
+    START +
+      blockStart(0, { type: 'text', text: '' }) +
+      delta(0, { type: 'text_delta', text: 'Hello' }) +
+      delta(0, { type: 'text_delta', text: ' "there"\n' }) +
+      blockStop(0) +
+      messageDelta('end_turn', usage(11, 2)) +
+      STOP,
+  );
+  t.end();
+});
+
+t.test('thinking in its own block, then text, then tool calls; exactly one message_start (LiteLLM #32357)', (t) => {
+  const out = run([
+    chunk({ role: 'assistant', content: '' }),
+    chunk({ reasoning_content: 'Let me ' }),
+    chunk({ reasoning: 'think.' }),
+    chunk({ content: 'Calling.' }),
+    chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+    chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
+    chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
+    chunk({}, 'tool_calls'),
+    usageChunk(50, 20),
+  ]);
+  t.equal(
+    out,
+    START +
+      blockStart(0, { type: 'thinking', thinking: '', signature: '' }) +
+      delta(0, { type: 'thinking_delta', thinking: 'Let me ' }) +
+      delta(0, { type: 'thinking_delta', thinking: 'think.' }) +
+      blockStop(0) +
+      blockStart(1, { type: 'text', text: '' }) +
+      delta(1, { type: 'text_delta', text: 'Calling.' }) +
+      blockStop(1) +
+      blockStart(2, { type: 'tool_use', id: 'call_a', name: 'get_weather', input: {} }) +
+      delta(2, { type: 'input_json_delta', partial_json: '{"city":' }) +
+      delta(2, { type: 'input_json_delta', partial_json: '"Paris"}' }) +
+      blockStop(2) +
+      messageDelta('tool_use', usage(50, 20)) +
+      STOP,
+  );
+  t.equal(out.split('event: message_start').length, 2);
+  t.end();
+});
+
+t.test('arguments only in the last chunk still make the delta (LiteLLM #27144, #25321)', (t) => {
+  const out = run([
+    chunk({ role: 'assistant', tool_calls: [{ index: 0, id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] }, 'tool_calls'),
+    usageChunk(5, 3),
+  ]);
+  t.equal(
+    out,
+    START +
+      blockStart(0, { type: 'tool_use', id: 'c1', name: 'f', input: {} }) +
+      delta(0, { type: 'input_json_delta', partial_json: '{"a":1}' }) +
+      blockStop(0) +
+      messageDelta('tool_use', usage(5, 3)) +
+      STOP,
+  );
+  t.end();
+});
+
+t.test('"tool_calls":[] with content is text only (LiteLLM #29286)', (t) => {
+  const out = run([chunk({ role: 'assistant', content: 'Hi', tool_calls: [] }), chunk({}, 'stop'), usageChunk(1, 1)]);
+  t.equal(out, START + blockStart(0, { type: 'text', text: '' }) + delta(0, { type: 'text_delta', text: 'Hi' }) + blockStop(0) + messageDelta('end_turn', usage(1, 1)) + STOP);
+  t.end();
+});
+
+t.test('parallel calls get their own blocks, even interleaved (LiteLLM #21331)', (t) => {
+  const out = run([
+    chunk({ tool_calls: [{ index: 0, id: 'c0', function: { name: 'a', arguments: '{"x"' } }] }),
+    chunk({ tool_calls: [{ index: 1, id: 'c1', function: { name: 'b', arguments: '{"y":2}' } }] }),
+    chunk({ tool_calls: [{ index: 0, function: { arguments: ':1}' } }] }),
+    chunk({}, 'tool_calls'),
+  ]);
+  t.equal(
+    out,
+    START +
+      blockStart(0, { type: 'tool_use', id: 'c0', name: 'a', input: {} }) +
+      delta(0, { type: 'input_json_delta', partial_json: '{"x"' }) +
+      blockStop(0) +
+      blockStart(1, { type: 'tool_use', id: 'c1', name: 'b', input: {} }) +
+      delta(1, { type: 'input_json_delta', partial_json: '{"y":2}' }) +
+      delta(0, { type: 'input_json_delta', partial_json: ':1}' }) +
+      blockStop(1) +
+      messageDelta('tool_use', usage(0, 0)) +
+      STOP,
+  );
+  t.end();
+});
+
+t.test('cached tokens reach message_delta.usage (LiteLLM #31069); a stop string is the stop_sequence', (t) => {
+  const out = run([chunk({ content: 'x' }), chunk({}, 'stop', { stop_reason: 'END' }), usageChunk(1000, 4, { prompt_tokens_details: { cached_tokens: 900 }, cost: '0.001' })]);
+  t.ok(out.endsWith(messageDelta('stop_sequence', usage(100, 4, 900), 'END') + STOP));
+  t.end();
+});
+
+t.test('text that JSON must escape survives: quotes, backslashes, U+2028, emoji', (t) => {
+  const pieces = ['a"b', '\\', '\u2028', '😀', '</script>'];
+  const out = run(pieces.map((content) => chunk({ content })));
+  const texts = out
+    .split('\n\n')
+    .filter((event) => event.startsWith('event: content_block_delta'))
+    .map((event) => (JSON.parse(event.slice(event.indexOf('data: ') + 6)) as { delta: { text: string } }).delta.text);
+  t.strictSame(texts, pieces);
+  t.end();
+});
+
+t.test('an engine failure after commit: `event: error`, no message_stop', (t) => {
+  const out = run(
+    [chunk({ content: 'Hel' }), '{"error":{"message":"The stream from replica r0 broke off","type":"server_error","param":null,"code":"stream_interrupted"}}'],
+    false,
+  );
+  t.equal(
+    out,
+    START +
+      blockStart(0, { type: 'text', text: '' }) +
+      delta(0, { type: 'text_delta', text: 'Hel' }) +
+      ev('error', { error: { type: 'api_error', message: 'The stream from replica r0 broke off' } }),
+  );
+  t.end();
+});
+
+t.test('a budget cut: the block closed, message_delta max_tokens, then rate_limit_error', (t) => {
+  const out = run([chunk({ content: 'Hel' }), chunk({}, 'length'), '{"error":{"message":"spent","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}'], false);
+  t.equal(
+    out,
+    START +
+      blockStart(0, { type: 'text', text: '' }) +
+      delta(0, { type: 'text_delta', text: 'Hel' }) +
+      blockStop(0) +
+      messageDelta('max_tokens', usage(0, 0)) +
+      ev('error', { error: { type: 'rate_limit_error', message: 'spent' } }),
+  );
+  t.end();
+});
+
+t.test('a stream cut short without an error event still ends in an error', (t) => {
+  const out = run([chunk({ content: 'a' })], false);
+  t.ok(out.endsWith(ev('error', { error: { type: 'api_error', message: 'The stream ended before the answer was complete.' } })));
+  t.notOk(out.includes('message_stop'));
+  t.end();
+});
+
+t.test('choices without a delta (Azure annotations) and non-JSON data are skipped', (t) => {
+  const out = run([chunk(null, null, { content_filter_results: {} }), 'not json', chunk({ content: 'a' }), chunk({}, 'stop')]);
+  t.equal(out, START + blockStart(0, { type: 'text', text: '' }) + delta(0, { type: 'text_delta', text: 'a' }) + blockStop(0) + messageDelta('end_turn', usage(0, 0)) + STOP);
+  t.end();
+});

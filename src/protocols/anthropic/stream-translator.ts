@@ -1,0 +1,149 @@
+// A chat-completions stream, event by event, as Anthropic's Messages stream (event order and bytes:
+// https://platform.claude.com/docs/build-with-claude/streaming and anthropics/anthropic-sdk-typescript
+// @bfa9197f tests/lib/fixtures/tool_use_response.txt):
+//   first chunk      → message_start (usage 0: the real counts come with message_delta) and a ping
+//   reasoning delta  → a thinking block's thinking_delta     content delta → a text block's text_delta
+//   tool call k      → its own tool_use block (content_block_start with id and name), input_json_delta per fragment
+//   finish_reason    → kept for message_delta                usage chunk → kept for message_delta.usage
+//   [DONE]           → content_block_stop of the open block, message_delta, message_stop
+//   error event      → `event: error` (after a budget's closing chunk: the block closed and message_delta first)
+// Every event has its `event:` line: @anthropic-ai/sdk 1.x skips events without one (src/core/streaming.ts),
+// and its MessageStream requires message_delta.usage, whose present counts overwrite message_start's.
+// One JSON.parse per chat chunk; each block's delta prefix is built once, when the block opens.
+import { streamErrorFromChat } from './errors.js';
+import { isObject, type Json } from './invalid.js';
+import { messageId, stopReasonOf, toolUseId, usageJson, type StopReason } from './message-object.js';
+
+type Block = 'text' | 'thinking' | 'tool';
+
+const PING = 'event: ping\ndata: {"type": "ping"}\n\n';
+const STOP = 'event: message_stop\ndata: {"type":"message_stop"}\n\n';
+const DELTA_HEAD = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":';
+const START_HEAD = 'event: content_block_start\ndata: {"type":"content_block_start","index":';
+const FIELD: Readonly<Record<Block, string>> = { text: '"text_delta","text":', thinking: '"thinking_delta","thinking":', tool: '"input_json_delta","partial_json":' };
+const NO_STOP: StopReason = stopReasonOf(null, null);
+
+export class StreamTranslator {
+  private started = false;
+  private failed = false;
+  /** The open block's kind and index (-1: none yet); blocks are numbered in the order they open. */
+  private open: Block | null = null;
+  private index = -1;
+  /** `…"index":N,"delta":{"type":"text_delta","text":` of the open text or thinking block. */
+  private deltaPrefix = '';
+  /** Chat tool call index → its block's index (calls are numbered by the engine, blocks by us). */
+  private readonly tools = new Map<number, number>();
+  private finish: StopReason | null = null;
+  private usage: unknown = null;
+
+  /** `model`: the name the client asked for, echoed as Anthropic does. */
+  constructor(private readonly model: string) {}
+
+  /** The Anthropic events for one chat event's data (a chunk, or an error event). */
+  event(data: string): string {
+    if (this.failed) return '';
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      return '';
+    }
+    if (!isObject(chunk)) return '';
+    if (chunk['error'] !== undefined || chunk['object'] === 'error') return this.fail(data);
+    let out = this.started ? '' : this.start(chunk['id']);
+    const choices = chunk['choices'];
+    const choice = Array.isArray(choices) ? (choices[0] as unknown) : undefined;
+    if (isObject(choice)) {
+      // Azure's content-filter annotations come as choices without a delta: nothing to say.
+      const delta = choice['delta'];
+      if (isObject(delta)) {
+        const reasoning = delta['reasoning_content'] ?? delta['reasoning'];
+        if (typeof reasoning === 'string' && reasoning !== '') out += this.text('thinking', reasoning);
+        const content = delta['content'];
+        if (typeof content === 'string' && content !== '') out += this.text('text', content);
+        const calls = delta['tool_calls'];
+        if (Array.isArray(calls)) for (let k = 0; k < calls.length; k++) out += this.toolCall(calls[k], k);
+      }
+      const finish = choice['finish_reason'];
+      if (typeof finish === 'string') this.finish = stopReasonOf(finish, choice['stop_reason']);
+    }
+    const usage = chunk['usage'];
+    if (isObject(usage)) this.usage = usage;
+    return out;
+  }
+
+  /** The end of the chat stream: with its [DONE] (`completed`), or cut short without an error event. */
+  end(completed: boolean): string {
+    if (this.failed) return '';
+    let out = this.started ? '' : this.start(null);
+    if (!completed) {
+      this.failed = true;
+      return out + streamErrorFromChat('{"error":{"message":"The stream ended before the answer was complete.","code":"stream_interrupted"}}');
+    }
+    out += this.close() + this.messageDelta(this.finish ?? NO_STOP);
+    return out + STOP;
+  }
+
+  private start(chatId: unknown): string {
+    this.started = true;
+    const id = JSON.stringify(messageId(chatId));
+    const message = `{"id":${id},"type":"message","role":"assistant","model":${JSON.stringify(this.model)},"content":[],"stop_reason":null,"stop_sequence":null,"stop_details":null,"container":null,"usage":${usageJson(null)}}`;
+    return `event: message_start\ndata: {"type":"message_start","message":${message}}\n\n${PING}`;
+  }
+
+  private text(kind: 'text' | 'thinking', text: string): string {
+    let out = '';
+    if (this.open !== kind) {
+      out = this.close() + this.openBlock(kind, kind === 'text' ? '{"type":"text","text":""}' : '{"type":"thinking","thinking":"","signature":""}');
+      this.deltaPrefix = `${DELTA_HEAD}${this.index},"delta":{"type":${FIELD[kind]}`;
+    }
+    return `${out}${this.deltaPrefix}${JSON.stringify(text)}}}\n\n`;
+  }
+
+  private toolCall(raw: unknown, position: number): string {
+    if (!isObject(raw)) return '';
+    const call = typeof raw['index'] === 'number' ? raw['index'] : position;
+    const fn: Json = isObject(raw['function']) ? raw['function'] : {};
+    let out = '';
+    let block = this.tools.get(call);
+    if (block === undefined) {
+      const name = typeof fn['name'] === 'string' ? fn['name'] : '';
+      out = this.close() + this.openBlock('tool', `{"type":"tool_use","id":${JSON.stringify(toolUseId(raw['id']))},"name":${JSON.stringify(name)},"input":{}}`);
+      block = this.index;
+      this.tools.set(call, block);
+    }
+    const args = fn['arguments'];
+    // A fragment of a call whose block is no longer the open one (engines that interleave parallel
+    // calls) still goes to that call's block: the SDK accumulates by index.
+    if (typeof args === 'string' && args !== '') out += `${DELTA_HEAD}${block},"delta":{"type":${FIELD.tool}${JSON.stringify(args)}}}\n\n`;
+    return out;
+  }
+
+  private openBlock(kind: Block, block: string): string {
+    this.open = kind;
+    this.index++;
+    return `${START_HEAD}${this.index},"content_block":${block}}\n\n`;
+  }
+
+  private close(): string {
+    if (this.open === null) return '';
+    this.open = null;
+    return `event: content_block_stop\ndata: {"type":"content_block_stop","index":${this.index}}\n\n`;
+  }
+
+  private messageDelta(stop: StopReason): string {
+    const delta = `{"stop_reason":"${stop.reason}","stop_sequence":${JSON.stringify(stop.sequence)},"stop_details":null}`;
+    return `event: message_delta\ndata: {"type":"message_delta","delta":${delta},"usage":${usageJson(this.usage)}}\n\n`;
+  }
+
+  /**
+   * A failure after commit. A budget's cut comes as a closing chunk (finish_reason "length") and
+   * then the error: the partial answer is closed as a max_tokens answer before the error is told.
+   */
+  private fail(data: string): string {
+    this.failed = true;
+    let out = this.started ? '' : this.start(null);
+    if (this.finish !== null) out += this.close() + this.messageDelta(this.finish);
+    return out + streamErrorFromChat(data);
+  }
+}
