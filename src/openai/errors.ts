@@ -48,6 +48,14 @@ export const ERROR_TABLE = {
   /** Bytes that are not an HTTP/1.1 request. */
   bad_request: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'bad_request' },
   unsupported_endpoint: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'unsupported_endpoint' },
+  /** A valid field or value of the client's API that the router does not implement (Responses' background, hosted tools, …). */
+  unsupported_parameter: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'unsupported_parameter' },
+  /** GET, DELETE or input_items of a stored response that is not there for this key (expired, deleted, another key's). */
+  response_not_found: { origin: 'caller', status: 404, type: 'invalid_request_error', code: 'response_not_found' },
+  /** A previous_response_id that names no stored response of this key. */
+  previous_response_not_found: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'previous_response_not_found' },
+  /** The Responses store (Redis) did not answer: stored responses cannot be read or deleted right now. */
+  response_store_unavailable: { origin: 'router', status: 503, type: 'server_error', code: 'response_store_unavailable' },
   /** An Idempotency-Key header that is not one sf-string or bare token of 1 to 255 characters. */
   invalid_idempotency_key: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'invalid_idempotency_key' },
   /** An Idempotency-Key already used with another request body within its TTL (the IETF draft's 422). */

@@ -1,0 +1,29 @@
+// The ids of one response, all derived from one 16-byte random seed drawn once per request: the
+// response's own id and those of its items are the same in every event of its stream, in the JSON
+// answer and in the stored object (LiteLLM's bridge minted new ones on the way and broke clients:
+// https://github.com/BerriAI/litellm/pull/37956). OpenAI's look: a prefix and lowercase hex. Never
+// derived from anything the client sent (x-request-id is the client's to choose).
+import { randomBytes } from 'node:crypto';
+
+export type ItemPrefix = 'msg' | 'fc' | 'fco' | 'rs';
+
+export class ResponseIds {
+  /** `resp_` and 32 hex digits. */
+  readonly response: string;
+
+  constructor(private readonly hex: string = randomBytes(16).toString('hex')) {
+    this.response = `resp_${hex}`;
+  }
+
+  /** The id of the `n`th item this response names (inputs and outputs share the count): unique within it, stable. */
+  item(prefix: ItemPrefix, n: number): string {
+    return `${prefix}_${this.hex}${n.toString(16).padStart(4, '0')}`;
+  }
+}
+
+/** Whether `id` can be a response id at all: anything else is answered 404 without a store lookup. */
+export function isResponseId(id: string): boolean {
+  return RESPONSE_ID.test(id);
+}
+
+const RESPONSE_ID = /^resp_[0-9a-f]{32}$/;
