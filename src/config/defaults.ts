@@ -252,6 +252,7 @@ function model(raw: RawModel): ModelConfig {
     ...(raw.description === undefined ? {} : { description: raw.description }),
     // The schema's pattern guarantees the scope's shape.
     ...(raw.cache === undefined ? {} : { cache: { ...DEFAULTS.modelCache, ...raw.cache } as ModelCacheConfig }),
+    ...(raw.anthropicModels === undefined ? {} : { anthropicModels: [...raw.anthropicModels] }),
   };
 }
 

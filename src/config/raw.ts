@@ -47,6 +47,7 @@ export interface RawModel {
   allowTierHeader?: boolean;
   description?: string;
   cache?: RawModelCache;
+  anthropicModels?: string[];
 }
 export interface RawModelCache {
   ttlMs?: number;

@@ -98,8 +98,23 @@ function checkModels(raw: RawConfig, config: Config, problems: Problems): void {
       }
     }
   }
+  checkAnthropicModels(config, problems);
   if (config.defaultModel !== null && !Object.hasOwn(config.models, config.defaultModel)) {
     problems.add(['defaultModel'], `unknown model ${JSON.stringify(config.defaultModel)} ${known(Object.keys(config.models))}`);
+  }
+}
+
+/** An Anthropic model name picks one alias: it may not be listed twice, nor be another alias's own name. */
+function checkAnthropicModels(config: Config, problems: Problems): void {
+  const owners = new Map<string, string>();
+  for (const [alias, model] of Object.entries(config.models)) {
+    model.anthropicModels?.forEach((name, i) => {
+      const path: Path = ['models', alias, 'anthropicModels', i];
+      const owner = owners.get(name);
+      if (owner !== undefined) problems.add(path, `${JSON.stringify(name)} is already listed by ${formatPath(['models', owner, 'anthropicModels'])}`);
+      else if (Object.hasOwn(config.models, name) && name !== alias) problems.add(path, `${JSON.stringify(name)} is the name of the alias ${JSON.stringify(name)}`);
+      else owners.set(name, alias);
+    });
   }
 }
 

@@ -31,6 +31,12 @@ export const modelSchema = {
     },
     description: { type: 'string', description: 'Human-readable description of the alias.' },
     cache: modelCacheSchema,
+    anthropicModels: {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', minLength: 1, description: 'An Anthropic model name, matched exactly.' },
+      description: 'Anthropic model names (claude-…) this alias also answers to on POST /v1/messages and /v1/messages/count_tokens; each name may belong to one alias only.',
+    },
   },
 } as const;
 

@@ -54,6 +54,8 @@ export interface ModelConfig {
   readonly description?: string;
   /** The alias's response cache (src/cache/); absent: its answers are not cached. */
   readonly cache?: ModelCacheConfig;
+  /** Anthropic model names this alias also answers to on /v1/messages; absent: none. */
+  readonly anthropicModels?: readonly string[];
 }
 
 /** Who shares response cache entries: each key, everyone, or the keys with one metadata value. */

@@ -62,8 +62,8 @@ export interface RequestResult {
   readonly costNanoUsd: number | null;
   /** What ended a request without an answer: the error to render, or the client leaving (ClientGone). */
   readonly error: unknown;
-  /** Who answered: an engine (through the attempts), the response cache, or an idempotent replay. */
-  readonly served: 'engine' | 'cache' | 'replay';
+  /** Who answered: an engine (through the attempts), the response cache, an idempotent replay, or the router itself (count_tokens). */
+  readonly served: 'engine' | 'cache' | 'replay' | 'router';
   /** The response cache's part (x-switchyard-cache); null when the alias has no cache. */
   readonly cache: 'hit' | 'miss' | 'bypass' | null;
   /** What an Idempotency-Key did (src/idempotency/metrics.ts); absent when the request sent none. */

@@ -17,6 +17,7 @@ import { findRoute } from '../../routing/decide.js';
 import { admit, planRequest, type Caller, type RequestPlan } from '../../routing/plan.js';
 import type { CacheCall, ResponseCache } from '../../cache/service.js';
 import type { Idempotency, KeyedRequest } from '../../idempotency/service.js';
+import { messagesRoutes } from '../../protocols/anthropic/routes.js';
 import { openaiProtocol } from '../../protocols/openai.js';
 import type { InboundProtocol } from '../../protocols/protocol.js';
 import { readJsonBody } from '../read-json.js';
@@ -195,5 +196,6 @@ export function inferenceRoutes(
     ['/v1/chat/completions', route(openaiProtocol('chat'))],
     ['/v1/completions', route(openaiProtocol('completions'))],
     ['/v1/embeddings', route(openaiProtocol('embeddings'))],
+    ...messagesRoutes(route, state, budgets),
   ]);
 }
