@@ -54,6 +54,12 @@ function kindOf(code: number): number {
 /** Character 3–5-grams, word unigrams and bigrams, first and last tokens, and shape counts of the last user turn. */
 export function scanLast(text: string, mask: number, out: FeatureBuffer): void {
   out.visited += text.length;
+  // Rows are written straight into the buffer and the groups' counts added once at the end (the
+  // same rows, in the same order, as out.push would write): a call per n-gram was most of the loop.
+  const { rows, groups } = out;
+  let n = out.length;
+  let charRows = 0;
+  let wordRows = 0;
   let x1 = SPACE;
   let x2 = SPACE;
   let x3 = SPACE;
@@ -83,11 +89,15 @@ export function scanLast(text: string, mask: number, out: FeatureBuffer): void {
     // The n-grams ending at c, hashed from c backwards: one step per character for all three.
     let h = fnvStep(CHAR_SEED, c);
     h = fnvStep(fnvStep(h, x1), x2);
-    out.push(bucket(h, mask), CHARS_GROUP);
+    rows[n] = bucket(h, mask);
+    groups[n++] = CHARS_GROUP;
     h = fnvStep(h, x3);
-    out.push(bucket(h, mask), CHARS_GROUP);
+    rows[n] = bucket(h, mask);
+    groups[n++] = CHARS_GROUP;
     h = fnvStep(h, x4);
-    out.push(bucket(h, mask), CHARS_GROUP);
+    rows[n] = bucket(h, mask);
+    groups[n++] = CHARS_GROUP;
+    charRows += 3;
     if (c === 48 && x1 !== 48) numbers++;
     x4 = x3;
     x3 = x2;
@@ -125,8 +135,11 @@ export function scanLast(text: string, mask: number, out: FeatureBuffer): void {
         if (kind !== SINGLE) break;
         token = fnvStep(WORD_SEED, c);
       } else if (tokenCount === 0) continue;
-      out.push(bucket(combine(UNIGRAM, token), mask), WORDS_GROUP);
-      out.push(bucket(combine(combine(BIGRAM, previous), token), mask), WORDS_GROUP);
+      rows[n] = bucket(combine(UNIGRAM, token), mask);
+      groups[n++] = WORDS_GROUP;
+      rows[n] = bucket(combine(combine(BIGRAM, previous), token), mask);
+      groups[n++] = WORDS_GROUP;
+      wordRows += 2;
       previous = token;
       if (tokens === 0) first = token;
       else if (tokens === 1) second = token;
@@ -134,6 +147,9 @@ export function scanLast(text: string, mask: number, out: FeatureBuffer): void {
       tokens++;
     }
   }
+  out.length = n;
+  out.counts[CHARS_GROUP] = (out.counts[CHARS_GROUP] ?? 0) + charRows;
+  out.counts[WORDS_GROUP] = (out.counts[WORDS_GROUP] ?? 0) + wordRows;
   if (tokens > 0) {
     out.push(bucket(combine(FIRST, first), mask), POSITION_GROUP);
     out.push(bucket(combine(FIRST_TWO, combine(first, second)), mask), POSITION_GROUP);
@@ -153,6 +169,10 @@ export function scanLast(text: string, mask: number, out: FeatureBuffer): void {
 export function scanWords(text: string, mask: number, offset: number, group: number, out: FeatureBuffer): void {
   out.visited += text.length;
   const groupSalt = GROUP_SALTS[group] ?? 0;
+  // As in scanLast: rows written straight into the buffer, the group's count added at the end.
+  const { rows, groups } = out;
+  const start = out.length;
+  let n = start;
   let word = WORD_SEED;
   let inWord = false;
   for (let i = 0; i <= text.length; i++) {
@@ -163,9 +183,17 @@ export function scanWords(text: string, mask: number, offset: number, group: num
       inWord = true;
       continue;
     }
-    if (inWord) out.push(offset + bucket(combine(groupSalt, word), mask), group);
+    if (inWord) {
+      rows[n] = offset + bucket(combine(groupSalt, word), mask);
+      groups[n++] = group;
+    }
     word = WORD_SEED;
     inWord = false;
-    if (kind === SINGLE) out.push(offset + bucket(combine(groupSalt, fnvStep(WORD_SEED, c)), mask), group);
+    if (kind === SINGLE) {
+      rows[n] = offset + bucket(combine(groupSalt, fnvStep(WORD_SEED, c)), mask);
+      groups[n++] = group;
+    }
   }
+  out.length = n;
+  out.counts[group] = (out.counts[group] ?? 0) + (n - start);
 }
