@@ -165,17 +165,18 @@ export class LexiconScan {
     tried[i] = p;
     const sticky = this.lists[i]!.sticky;
     sticky.lastIndex = p;
-    const match = sticky.exec(text);
-    if (match === null) return false;
-    const found = match[0];
-    resume[i] = p + (found.length > 0 ? found.length : 1);
+    // test, not exec: most attempts fail, and a match's end is lastIndex (no match array to build).
+    if (!sticky.test(text)) return false;
+    const end = sticky.lastIndex;
+    resume[i] = end > p ? end : p + 1;
     if (this.firstStart[i] === -1) {
       this.firstStart[i] = p;
-      this.firstEnd[i] = p + found.length;
+      this.firstEnd[i] = end;
     }
     if (this.tallies[i] === 'count') results[i]!++;
     else {
       const seen = this.seen[i]!;
+      const found = text.slice(p, end);
       if (!seen.includes(found)) seen.push(found);
       results[i] = seen.length;
     }

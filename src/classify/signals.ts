@@ -4,6 +4,7 @@
 import { countMatches as count, matches as test } from './lexicon.js';
 import { CODE_LINE_CHARS, censusOf, DIGITS, FENCE_CHARS, LATEX_CHARS, LINE_BREAKS, OPERATOR_CHARS, SENTENCE_CHARS, TRACE_CHARS, type Census } from './char-census.js';
 import { readInstruction, type Words } from './instruction-words.js';
+import { mayHoldCodeToken, mayHoldTrace } from './regex-gates.js';
 import * as shape from './shapes.js';
 import type { TextWindow } from './text-window.js';
 import * as prose from './words-prose.js';
@@ -116,9 +117,14 @@ function endsSentence(text: string): boolean {
  */
 export function structuralEvidence(text: string, lower?: string): { readonly code: number; readonly math: number } {
   return {
-    code: test(shape.FENCE, text) || test(shape.STACK_TRACE, lower ?? text.toLowerCase()) ? 3 : 0,
+    code: test(shape.FENCE, text) || hasTrace(lower ?? text.toLowerCase()) ? 3 : 0,
     math: (text.includes('$') || text.includes('\\')) && test(shape.LATEX, text) ? 3 : 0,
   };
+}
+
+/** shapes.STACK_TRACE, run only where its gate (regex-gates.ts) allows a match. */
+function hasTrace(lower: string): boolean {
+  return mayHoldTrace(lower) && test(shape.STACK_TRACE, lower);
 }
 
 function longOutputEvidence(instruction: string, words: Words): number {
@@ -139,7 +145,7 @@ function codeEvidence(raw: string, text: string, census: Census, words: Words): 
   const codeLines = countCodeLines(text, census);
   // Mostly code-shaped lines: pasted or to-be-completed code without a fence.
   if (codeLines >= 2 && codeLines >= 0.5 * (count(shape.NEWLINE, text, 16) + 1)) return 3;
-  const shapes = 0.4 * codeLines + 0.5 * count(shape.CODE_TOKEN, raw, 4);
+  const shapes = 0.4 * codeLines + 0.5 * (mayHoldCodeToken(raw) ? count(shape.CODE_TOKEN, raw, 4) : 0);
   const strong = shapes + (words.codeTask ? 2.2 : 0) + words.codeStrong;
   return strong >= 3 ? 3 : Math.min(3, strong + 0.4 * words.codeWeak);
 }
