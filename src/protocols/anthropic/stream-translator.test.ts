@@ -214,3 +214,30 @@ t.test('choices without a delta (Azure annotations) and non-JSON data are skippe
   t.equal(out, START + blockStart(0, { type: 'text', text: '' }) + delta(0, { type: 'text_delta', text: 'a' }) + blockStop(0) + messageDelta('end_turn', usage(0, 0)) + STOP);
   t.end();
 });
+
+t.test('content chunks that say more than content are read whole (the fast path steps aside)', (t) => {
+  const withFinish = run([chunk({ content: 'a' }), chunk({ content: 'b' }, 'length')]);
+  t.ok(withFinish.includes(delta(0, { type: 'text_delta', text: 'b' })));
+  t.ok(withFinish.endsWith(messageDelta('max_tokens', usage(0, 0)) + STOP), 'the finish_reason of a content chunk is kept');
+  const withUsage = run([
+    chunk({ content: 'a' }),
+    JSON.stringify({ id: 'x', choices: [{ index: 0, delta: { content: 'b' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 2 } }),
+  ]);
+  t.ok(withUsage.endsWith(messageDelta('end_turn', usage(3, 2)) + STOP), 'usage riding on a content chunk is kept');
+  const twoChoices = run([
+    chunk({ content: 'a' }),
+    JSON.stringify({
+      id: 'x',
+      choices: [
+        { index: 0, delta: { content: 'b' } },
+        { index: 1, delta: { content: 'c' } },
+      ],
+    }),
+  ]);
+  t.notOk(twoChoices.includes('"text":"c"'), 'only choice 0 is the answer');
+  const raw = run([chunk({ content: 'a' }), '{"choices":[{"index":0,"delta":{"content":"line\nbreak"},"finish_reason":null}]}']);
+  t.notOk(raw.includes('break'), 'a literal with a raw control character is not JSON: skipped, never copied');
+  const spaced = run([chunk({ content: 'a' }), '{"choices": [{"index": 0, "delta": {"content": "spaced"}, "finish_reason": null}]}']);
+  t.ok(spaced.includes(delta(0, { type: 'text_delta', text: 'spaced' })), 'another spelling is parsed');
+  t.end();
+});

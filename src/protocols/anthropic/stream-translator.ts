@@ -22,6 +22,11 @@ const DELTA_HEAD = 'event: content_block_delta\ndata: {"type":"content_block_del
 const START_HEAD = 'event: content_block_start\ndata: {"type":"content_block_start","index":';
 const FIELD: Readonly<Record<Block, string>> = { text: '"text_delta","text":', thinking: '"thinking_delta","thinking":', tool: '"input_json_delta","partial_json":' };
 const NO_STOP: StopReason = stopReasonOf(null, null);
+/** A delta that opens with content (the no-space spelling every engine the relay reads writes); its last character opens the literal. */
+const CONTENT_DELTA = '"delta":{"content":"';
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const CLOSE_BRACE = 0x7d;
 
 export class StreamTranslator {
   private started = false;
@@ -42,6 +47,10 @@ export class StreamTranslator {
   /** The Anthropic events for one chat event's data (a chunk, or an error event). */
   event(data: string): string {
     if (this.failed) return '';
+    if (this.open === 'text') {
+      const fast = this.textDelta(data);
+      if (fast !== null) return fast;
+    }
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
@@ -82,6 +91,29 @@ export class StreamTranslator {
     }
     out += this.close() + this.messageDelta(this.finish ?? NO_STOP);
     return out + STOP;
+  }
+
+  /**
+   * The common chunk, read without parsing it: one choice whose delta is only non-empty content, no
+   * finish_reason, no usage, while a text block is open. The content's JSON string literal is copied
+   * as it came (a valid literal in the engine's JSON is one in ours); anything else returns null and
+   * is parsed.
+   */
+  private textDelta(data: string): string | null {
+    const at = data.indexOf(CONTENT_DELTA);
+    if (at < 0) return null;
+    const open = at + CONTENT_DELTA.length - 1;
+    let end = open + 1;
+    for (; end < data.length; end++) {
+      const code = data.charCodeAt(end);
+      if (code === QUOTE) break;
+      if (code === BACKSLASH) end++;
+      else if (code < 0x20) return null;
+    }
+    if (end >= data.length || end === open + 1 || data.charCodeAt(end + 1) !== CLOSE_BRACE) return null;
+    const after = end + 2;
+    if (data.includes('"delta"', after) || data.includes('"finish_reason":"', after) || data.includes('"usage":{', after) || data.startsWith('{"error"')) return null;
+    return `${this.deltaPrefix}${data.slice(open, end + 1)}}}\n\n`;
   }
 
   private start(chatId: unknown): string {
