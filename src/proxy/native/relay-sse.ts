@@ -1,0 +1,157 @@
+// A native stream (Responses or Messages, from an engine that speaks it): relayed event by event as
+// the engine wrote it, as src/proxy/relay-sse.ts relays chat. Before commit the preamble is held (its
+// dialect says which events are), so a replica that fails before its first output is still a clean,
+// retryable failure; an engine's error event is judged by engine-errors.ts and thrown. After commit a
+// failure is written as the API's own error event(s). Usage is read from the events that carry it.
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { chargeUsage } from '../../cost/charge.js';
+import { RouterError } from '../../openai/errors.js';
+import { SseByteSplitter } from '../../openai/sse-buffer.js';
+import { LinkedSwitch } from '../abort-switch.js';
+import type { AttemptContext } from '../attempt.js';
+import { stream } from '../forward.js';
+import { failureFromStatus, failureFromStreamError, failureFromThrown, streamErrorAfterCommit } from '../outcome.js';
+import { ClientGone } from '../request-lifetime.js';
+import { retryAfterOf } from '../retry-policy.js';
+import { StallTimer } from '../stall-timer.js';
+import type { NativeStream } from './dialect.js';
+import type { NativeOut } from './native-out.js';
+import { readEvent } from './sse-event.js';
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
+const COLON = 0x3a;
+
+export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect: NativeStream): Promise<void> {
+  const { config } = a.pool;
+  const { res } = out;
+  const attemptAbort = new LinkedSwitch(a.abort);
+  const stall = new StallTimer(attemptAbort, a.replica.name, config.firstTokenTimeoutMs);
+  let committed = false;
+  /** Ended: complete (`done`) or failed; what follows from the engine is drained. */
+  let finished = false;
+  let done = false;
+  /** The client's bytes not yet written: the held preamble before commit, one upstream read's after. */
+  let pending: (Buffer | string)[] = [];
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const ok = res.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending.map((part) => (typeof part === 'string' ? Buffer.from(part) : part))));
+    pending = [];
+    if (!ok) await once(res, 'drain', { signal: attemptAbort.signal });
+  };
+  const fail = (error: RouterError): void => {
+    finished = true;
+    a.result.outcome = error.kind;
+    a.result.error = error;
+    if (!res.destroyed) res.write(dialect.failure(error, a.result.streamedTokens));
+  };
+  try {
+    const response = stream(a.replica, { path: a.path, payload: a.payload, requestId: a.result.upstreamId, abort: attemptAbort, headersTimeoutMs: 0, bodyTimeoutMs: 0 });
+    await response.started;
+    a.result.status = response.statusCode;
+    if (response.statusCode < 200 || response.statusCode > 299) {
+      throw failureFromStatus(response.statusCode, await response.text(), a.replica.name, retryAfterOf(response.headers, Date.now()), a.request.endpoint);
+    }
+    const contentType = response.headers['content-type'];
+    if (typeof contentType !== 'string' || !contentType.includes('text/event-stream')) {
+      await response.dump();
+      throw new RouterError('upstream_error', `Replica ${a.replica.name} answered a stream request without a stream.`);
+    }
+    const splitter = new SseByteSplitter();
+    for (let chunk = await response.read(); chunk !== null; chunk = await response.read()) {
+      if (finished) continue;
+      const { buffer, events } = splitter.push(chunk);
+      if (committed && events.length > 0) stall.touch();
+      for (const range of events) {
+        const bytes = buffer.subarray(range.start, range.end);
+        if (buffer[range.start] === COLON) {
+          pending.push(bytes);
+          continue;
+        }
+        const event = readEvent(buffer, range);
+        const step = dialect.step(event);
+        if (step.kind === 'marker') {
+          // OpenAI's [DONE] follows its end: passed when it comes with it, as the engine sent it.
+          if (done && event.type === '[DONE]') pending.push(bytes);
+          continue;
+        }
+        if (done) break;
+        if (step.kind === 'error') {
+          if (!committed) throw failureFromStreamError(step.engineError, a.replica.name, a.request.endpoint);
+          await flush();
+          fail(streamErrorAfterCommit(step.engineError, a.replica.name, a.request.endpoint));
+          break;
+        }
+        if (step.kind === 'failed' && !committed) throw failureFromStreamError(step.engineError, a.replica.name, a.request.endpoint);
+        if (step.kind === 'preamble' && !committed) {
+          pending.push(step.text ?? bytes);
+          continue;
+        }
+        if (!committed) {
+          committed = true;
+          stall.switchToIdle(config.idleTimeoutMs);
+          // Native bytes are not chat completions: the cache and idempotency keep translated answers only.
+          a.recorder?.fail();
+          res.writeHead(200, SSE_HEADERS);
+          const now = performance.now();
+          a.result.ttftMs = now - a.started.startedAt;
+          a.result.firstByteMs = now - a.startedAt;
+        }
+        if (step.kind === 'content' && step.delta && !(await counted(a, flush))) {
+          fail(new RouterError('insufficient_quota', "The stream was ended because this key's token budget is spent."));
+          break;
+        }
+        if (step.kind === 'done') {
+          done = finished = true;
+          const usage = dialect.usage();
+          if (usage !== null) chargeUsage(a.result, usage, a.pool.pricing);
+          pending.push(step.answer === null ? (step.text ?? bytes) : dialect.terminal(event, await out.finished(step.answer)));
+          continue;
+        }
+        pending.push(step.text ?? bytes);
+        if (step.kind === 'failed') {
+          // The engine's own failure, in the client's API: passed, and the replica is held to it.
+          finished = true;
+          a.result.outcome = 'stream_interrupted';
+          a.result.error = streamErrorAfterCommit(step.engineError, a.replica.name, a.request.endpoint);
+          break;
+        }
+      }
+      if (committed) await flush();
+      if (done) res.end();
+      else if (finished) {
+        attemptAbort.abort(new RouterError('stream_interrupted', 'The relay ended the stream.'));
+        break;
+      }
+    }
+    if (!committed) throw new RouterError('upstream_error', `Replica ${a.replica.name} closed the stream before sending anything.`);
+    if (!finished) fail(new RouterError('stream_interrupted', `Replica ${a.replica.name} closed the stream before it finished.`));
+    if (!res.writableEnded) res.end();
+  } catch (thrown) {
+    const reason: unknown = attemptAbort.aborted ? attemptAbort.reason : thrown;
+    if (!committed) throw reason;
+    if (res.writableEnded) return;
+    if (reason instanceof ClientGone) {
+      a.result.outcome = 'client_abort';
+      return;
+    }
+    const cause = failureFromThrown(reason, a.replica.name);
+    if (cause.kind === 'generation_timeout') fail(cause);
+    else fail(new RouterError('stream_interrupted', `The stream from replica ${a.replica.name} broke off: ${cause.message}`, { cause }));
+    res.end();
+  } finally {
+    stall.stop();
+    attemptAbort.release();
+  }
+}
+
+/** Counts one output delta against the budget's guard (tight mode); false when the budget is spent. */
+async function counted(a: AttemptContext, flush: () => Promise<void>): Promise<boolean> {
+  const { guard } = a;
+  if (guard !== null && a.result.streamedTokens + 1 > guard.allowed) {
+    await flush();
+    if (!(await guard.extend())) return false;
+  }
+  if (a.guard !== null || a.metered) a.result.streamedTokens++;
+  return true;
+}

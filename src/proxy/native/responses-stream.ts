@@ -1,0 +1,100 @@
+// A native Responses stream (OAS ResponseStreamEvent, openai/openai-openapi openapi.yaml @f85dbe22):
+// response.created → in_progress → output_item.added → content_part.added (the preamble) → deltas →
+// …done events → response.completed | incomplete (the end, with usage) or response.failed; `error` is
+// the engine's error event. The lifecycle events carry the Response object, which is made the
+// router's (its id, the client's store and previous_response_id) and, at the end, kept in the store.
+import type { RouterError } from '../../openai/errors.js';
+import type { Usage } from '../../openai/usage.js';
+import { CONTENT, DELTA, MARKER, PREAMBLE_PASSED, type NativeStream, type Step } from './dialect.js';
+import type { Json, NativeOut } from './native-out.js';
+import { frame, parse, type NativeEvent } from './sse-event.js';
+import { responsesUsage } from './usage.js';
+
+const PREAMBLE = new Set(['response.output_item.added', 'response.content_part.added', 'response.reasoning_summary_part.added']);
+const LIFECYCLE = new Set(['response.created', 'response.queued', 'response.in_progress']);
+const ENDS = new Set(['response.completed', 'response.incomplete']);
+/** OAS ResponseErrorCode values that say the service was busy, not broken. */
+const BUSY_CODES = new Set(['rate_limit_exceeded', 'server_is_overloaded', 'slow_down']);
+
+export class ResponsesStream implements NativeStream {
+  /** The latest Response object (made the router's), the base of a failure's response.failed. */
+  private snapshot: Json | null = null;
+  private reported: Usage | null = null;
+  /** The last event's data, for the sequence number that follows it. */
+  private lastData = '';
+
+  constructor(private readonly out: Pick<NativeOut, 'lifecycle'>) {}
+
+  step(event: NativeEvent): Step {
+    const { type } = event;
+    if (type === '[DONE]') return MARKER;
+    this.lastData = event.data;
+    if (type.endsWith('.delta')) return DELTA;
+    if (PREAMBLE.has(type)) return PREAMBLE_PASSED;
+    if (LIFECYCLE.has(type)) return { kind: 'preamble', text: this.rewrite(event) };
+    if (ENDS.has(type)) {
+      const text = this.rewrite(event);
+      const response = this.snapshot;
+      if (response !== null) this.reported = responsesUsage(response);
+      return { kind: 'done', answer: response, text };
+    }
+    if (type === 'response.failed') {
+      const text = this.rewrite(event);
+      const error = this.snapshot?.['error'];
+      return { kind: 'failed', engineError: engineError(isObject(error) ? error : {}), text };
+    }
+    if (type === 'error') return { kind: 'error', engineError: engineError(parse(event) ?? {}) };
+    return CONTENT;
+  }
+
+  terminal(event: NativeEvent, kept: Json): string {
+    const json = parse(event) ?? {};
+    return frame(event.type, JSON.stringify({ ...json, response: kept }), event.named);
+  }
+
+  usage(): Usage | null {
+    return this.reported;
+  }
+
+  failure(error: RouterError): string {
+    const code = error.kind === 'insufficient_quota' || error.status === 429 ? 'rate_limit_exceeded' : 'server_error';
+    const seq = this.lastSequence() + 1;
+    const errorEvent = { type: 'error', code, message: error.message, param: null, sequence_number: seq };
+    const response = { ...(this.snapshot ?? {}), status: 'failed', error: { code, message: error.message } };
+    const failed = { type: 'response.failed', response, sequence_number: seq + 1 };
+    return frame('error', JSON.stringify(errorEvent), true) + frame('response.failed', JSON.stringify(failed), true);
+  }
+
+  /** The lifecycle event with its Response made the router's; null (its own bytes) when it has none. */
+  private rewrite(event: NativeEvent): string | null {
+    const json = parse(event);
+    const response = json?.['response'];
+    if (json === null || !isObject(response)) return null;
+    this.out.lifecycle(response);
+    this.snapshot = response;
+    return frame(event.type, JSON.stringify(json), event.named);
+  }
+
+  private lastSequence(): number {
+    try {
+      const parsed: unknown = JSON.parse(this.lastData);
+      const seq = isObject(parsed) ? parsed['sequence_number'] : null;
+      return typeof seq === 'number' ? seq : -1;
+    } catch {
+      return -1;
+    }
+  }
+}
+
+/** A Responses error (an `error` event's members, or response.failed's `error`) as engine-errors.ts reads one. */
+function engineError(fields: Json): string {
+  const code = typeof fields['code'] === 'string' ? fields['code'] : null;
+  const message = typeof fields['message'] === 'string' ? fields['message'] : null;
+  // In-stream, engine-errors.ts blames load on Anthropic-style types: a busy code is said in those terms.
+  const type = code !== null && BUSY_CODES.has(code) ? 'rate_limit_error' : null;
+  return JSON.stringify({ error: { message, type, code, param: typeof fields['param'] === 'string' ? fields['param'] : null } });
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
