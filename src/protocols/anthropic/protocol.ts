@@ -8,7 +8,7 @@ import type { InferenceRequest } from '../../routing/inference-request.js';
 import type { InboundProtocol, ParseContext } from '../protocol.js';
 import { MessagesAnswer } from './answer.js';
 import { writeAnthropicError } from './errors.js';
-import { invalid, isObject } from './invalid.js';
+import { invalid } from './invalid.js';
 import { aliasFor } from './models.js';
 import { chatBodyOf } from './request.js';
 
@@ -42,8 +42,7 @@ function parseMessages(raw: unknown, { runtime }: ParseContext, countOnly: boole
     // The usage chunk is what message_delta.usage is made of; the translator never passes it on as such.
     clientWantsUsage: true,
     body,
-    // A pool whose engine serves Messages itself (src/proxy/native/) gets the client's body as it came.
-    ...(countOnly || !isObject(raw) ? {} : { answerAs: new MessagesAnswer(named), native: { api: 'messages', path: '/v1/messages', body: raw } }),
+    ...(countOnly ? {} : { answerAs: new MessagesAnswer(named) }),
     // For a pool that serves Messages natively (pools.<n>.apis): the client's body as it came.
     native: { api: 'messages', path: countOnly ? '/v1/messages/count_tokens' : '/v1/messages', body: raw as Readonly<Record<string, unknown>> },
   };
