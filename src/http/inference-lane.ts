@@ -60,7 +60,7 @@ function serveCall({ state, logger, metrics, budgets }: LaneDeps): ServeCall {
         // A cache hit or a replay has no attempt's answer: only its error (the client gone) is rendered.
         if (result.answer === null && (result.served === 'engine' || result.error !== null)) render(result.error, record, res, logger, protocol);
       } else {
-        refuse(method, path, record, res);
+        refuse(method, path, record, res, protocol);
       }
     } catch (thrown) {
       render(thrown, record, res, logger, protocol);

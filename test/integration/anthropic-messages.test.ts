@@ -322,3 +322,36 @@ t.test('a cache hit and an idempotent replay are Messages answers too', async (t
   t.strictSame(replay.data, original, 'the replay is the same Message, id included');
   t.equal(engine.requests.length, 2);
 });
+
+t.test('a hostile client: other methods, content types, odd names, the query Claude Code adds', async (t) => {
+  const post = (body: string, headers: Record<string, string> = {}, path = '/v1/messages') =>
+    fetch(`${test.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': SECRET, ...headers }, body });
+  const get = await fetch(`${test.url}/v1/messages`, { headers: { 'x-api-key': SECRET } });
+  t.equal(get.status, 405);
+  t.equal(get.headers.get('allow'), 'POST');
+  t.match(await get.json(), { type: 'error', error: { type: 'invalid_request_error', message: /Method not allowed/ } });
+  const form = await post('model=claude', { 'content-type': 'application/x-www-form-urlencoded' });
+  t.equal(form.status, 415);
+  t.match(await form.json(), { type: 'error', error: { type: 'invalid_request_error' } });
+  for (const model of ['__proto__', 'constructor', 'toString']) {
+    const res = await post(JSON.stringify({ model, max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }));
+    t.equal(res.status, 404, model);
+  }
+  const choice = await post(
+    JSON.stringify({ model: 'claude', max_tokens: 5, tools: [{ name: 'f', input_schema: {} }], tool_choice: { type: 'toString' }, messages: [{ role: 'user', content: 'x' }] }),
+  );
+  t.equal(choice.status, 400);
+  const beta = await post(
+    JSON.stringify({ model: 'claude', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
+    { 'anthropic-beta': 'whatever-2099-01-01' },
+    '/v1/messages?beta=true',
+  );
+  t.equal(beta.status, 200);
+  t.match(await beta.json(), { type: 'message', content: [{ type: 'text', text: 'echo: x' }] });
+  const deep = await post(
+    JSON.stringify({ model: 'claude', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'x'.repeat(5000), content: 'r' }] }] }),
+  );
+  t.equal(deep.status, 400);
+  t.ok(((await deep.json()) as { error: { message: string } }).error.message.length < 300, 'client text in a message is clipped');
+  t.equal(engine.requests.length, 1, 'only the good request reached the engine');
+});
