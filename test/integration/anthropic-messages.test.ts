@@ -11,6 +11,7 @@ import { startTestRouter } from '../fixtures/start-router.js';
 
 const SECRET = 'sy-anthropic-messages-secret';
 const SPENT = 'sy-anthropic-spent-secret';
+const TIGHT = 'sy-anthropic-tight-secret';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const [engine, busy] = await Promise.all([startFakeEngine(), startFakeEngine()]);
@@ -33,15 +34,23 @@ const test = await startTestRouter({
     keys: [
       { id: 'team', hash: sha256(SECRET), prefix: SECRET.slice(0, 8) },
       { id: 'spent', hash: sha256(SPENT), prefix: SPENT.slice(0, 8), limits: { tokensLifetime: 10 } },
+      { id: 'tight', hash: sha256(TIGHT), prefix: TIGHT.slice(0, 8), limits: { tokensPerDay: 60 } },
     ],
   },
   models: {
     claude: { tiers: ['gpu'], anthropicModels: ['claude-sonnet-4-5', 'claude-opus-4-8'] },
     cached: { tiers: ['gpu'], cache: {} },
     busy: { tiers: ['busy'] },
+    sim: { tiers: ['sim'] },
   },
-  tiers: { gpu: { pools: ['gpu'] }, busy: { pools: ['busy'] } },
-  pools: { gpu: pool('gpu', engine.url), busy: pool('busy', busy.url) },
+  tiers: { gpu: { pools: ['gpu'] }, busy: { pools: ['busy'] }, sim: { pools: ['sim'] } },
+  pools: {
+    gpu: pool('gpu', engine.url),
+    busy: pool('busy', busy.url),
+    sim: { engine: 'sim', servedModel: 'sim-model', sim: { ttftMs: 1, tokensPerSecond: 2000 }, replicas: [{ name: 'sim-r0' }] },
+  },
+  // Tight mode: a stream is cut when the key's budget runs out (the spent key is refused up front either way).
+  budgets: { budgetMode: 'tight', topUpTokens: 10 },
 });
 t.teardown(() => test.close());
 
@@ -354,4 +363,35 @@ t.test('a hostile client: other methods, content types, odd names, the query Cla
   t.equal(deep.status, 400);
   t.ok(((await deep.json()) as { error: { message: string } }).error.message.length < 300, 'client text in a message is clipped');
   t.equal(engine.requests.length, 1, 'only the good request reached the engine');
+});
+
+t.test('the built-in simulator: create and stream give the same answer', async (t) => {
+  const body = { model: 'sim', max_tokens: 40, messages: [{ role: 'user' as const, content: 'Explain a queue in one paragraph.' }] };
+  const created = await anthropic.messages.create(body);
+  t.equal(created.content[0]?.type, 'text');
+  const final = await anthropic.messages.stream(body).finalMessage();
+  t.strictSame(final.content, created.content);
+  t.strictSame([final.stop_reason, final.usage.output_tokens], [created.stop_reason, created.usage.output_tokens]);
+  t.ok(final.usage.input_tokens > 0);
+});
+
+t.test('a failure before the first token is an error response the SDK’s stream raises as its class', async (t) => {
+  busy.reply({ kind: 'json', status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'later' } } });
+  const error = await anthropic.messages
+    .stream({ model: 'busy', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] })
+    .finalMessage()
+    .catch((thrown: unknown) => thrown);
+  t.type(error, OverloadedError);
+});
+
+t.test('a budget running out mid-stream: the answer closed as max_tokens, then rate_limit_error', async (t) => {
+  engine.respond = () => ({ kind: 'stream', events: chatStreamEvents(Array.from({ length: 200 }, (_, i) => `w${i} `)), delayMs: 1 });
+  const stream = client({ apiKey: TIGHT }).messages.stream({ model: 'claude', max_tokens: 400, messages: [{ role: 'user', content: 'x' }] });
+  const types: string[] = [];
+  stream.on('streamEvent', (event) => types.push(event.type === 'message_delta' ? `message_delta:${event.delta.stop_reason}` : event.type));
+  const error = await stream.finalMessage().catch((thrown: unknown) => thrown);
+  t.type(error, APIError);
+  t.match((error as APIError).error, { type: 'error', error: { type: 'rate_limit_error' } });
+  t.strictSame(types.slice(-2), ['content_block_stop', 'message_delta:max_tokens']);
+  t.notOk(types.includes('message_stop'));
 });
