@@ -25,12 +25,33 @@ export class FeatureBuffer {
   readonly dense = new Float64Array(DENSE_FEATURES.length);
   /** Characters the n-gram loops read (tests check that a huge prompt stays bounded). */
   visited = 0;
+  /**
+   * Per hashed group and class, the sum of its rows' weights that the n-gram loop took itself (see
+   * `table`); the rows left in `rows` are to be added to them.
+   */
+  readonly sums = new Float64Array(HASHED_GROUPS.length * 3);
+
+  /**
+   * With the weight table (rows × 3), the last turn's character n-grams and words are summed as
+   * they are found and not stored (prediction); without it every row is stored (training, tests).
+   */
+  constructor(readonly table: Float32Array | null = null) {}
 
   reset(): void {
     this.length = 0;
     this.counts.fill(0);
     this.dense.fill(0);
+    this.sums.fill(0);
     this.visited = 0;
+  }
+
+  /** Adds one group's three class sums (its rows' weights, summed in row order). */
+  addSums(group: number, simple: number, moderate: number, complex: number): this {
+    const g = group * 3;
+    this.sums[g] = (this.sums[g] ?? 0) + simple;
+    this.sums[g + 1] = (this.sums[g + 1] ?? 0) + moderate;
+    this.sums[g + 2] = (this.sums[g + 2] ?? 0) + complex;
+    return this;
   }
 
   push(row: number, group: number): void {

@@ -1,6 +1,6 @@
-// predict() sums each hashed group's row weights in the buffer's row order (model.ts keeps the two
-// largest groups in locals for speed): its probabilities must be, bit for bit, those of the plain
-// sum over the rows, checked on every request of the committed corpus and held-out set.
+// predict() has the n-gram loop sum the last turn's row weights as it finds them (FeatureBuffer.table)
+// instead of storing the rows: its probabilities must be, bit for bit, those of the plain sum over
+// the stored rows, checked on every request of the committed corpus and held-out set.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';

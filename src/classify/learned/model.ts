@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { LearnedClassifierModel, LearnedPrediction } from './contract.js';
 import { DENSE_FEATURES } from './dense-features.js';
 import { FeatureBuffer, groupValue } from './feature-buffer.js';
-import { CHARS_GROUP, denseOffset, HASHED_GROUPS, HASHED_REASONS, rowCount, WORDS_GROUP } from './feature-layout.js';
+import { denseOffset, HASHED_GROUPS, HASHED_REASONS, rowCount } from './feature-layout.js';
 import { extractFeatures } from './features.js';
 import { softmax } from './train.js';
 import type { ModelWeights } from './weights.js';
@@ -19,9 +19,9 @@ export function modelFromWeights(weights: ModelWeights): LearnedClassifierModel 
   const table = weights.weights;
   if (table.length !== rowCount(spec) * 3) throw new Error(`weights hold ${table.length} numbers, the feature layout needs ${rowCount(spec) * 3}`);
   const offset = denseOffset(spec);
-  const buffer = new FeatureBuffer();
+  const buffer = new FeatureBuffer(table);
+  const sums = buffer.sums;
   const groups = HASHED_GROUPS.length;
-  const sums = new Float64Array(groups * 3);
   const groupValues = new Float64Array(groups);
 
   // Evidence is gathered per reason word: hashed groups and dense features map onto a few words.
@@ -42,41 +42,16 @@ export function modelFromWeights(weights: ModelWeights): LearnedClassifierModel 
 
   function predict(body: Readonly<Record<string, unknown>>): LearnedPrediction {
     extractFeatures(body, spec, buffer);
-    sums.fill(0);
+    // The n-gram loop summed the last turn's character n-grams and words (buffer.table); the rows
+    // it stored (positions, the other turns' words) are added here, each group in row order.
     const { rows, groups: rowGroups, dense } = buffer;
-    // The two groups that hold nearly every row (character n-grams, words) are summed in locals, which
-    // stay in registers: through the sums array each addition waited on the one before it in memory.
-    // Every group's weights are still added in the order of its rows, from 0, so the sums are the same.
-    let c0 = 0;
-    let c1 = 0;
-    let c2 = 0;
-    let w0 = 0;
-    let w1 = 0;
-    let w2 = 0;
     for (let i = 0; i < buffer.length; i++) {
       const base = rows[i]! * 3;
-      const group = rowGroups[i]!;
-      if (group === CHARS_GROUP) {
-        c0 += table[base]!;
-        c1 += table[base + 1]!;
-        c2 += table[base + 2]!;
-      } else if (group === WORDS_GROUP) {
-        w0 += table[base]!;
-        w1 += table[base + 1]!;
-        w2 += table[base + 2]!;
-      } else {
-        const g = group * 3;
-        sums[g] = sums[g]! + table[base]!;
-        sums[g + 1] = sums[g + 1]! + table[base + 1]!;
-        sums[g + 2] = sums[g + 2]! + table[base + 2]!;
-      }
+      const g = rowGroups[i]! * 3;
+      sums[g] = sums[g]! + table[base]!;
+      sums[g + 1] = sums[g + 1]! + table[base + 1]!;
+      sums[g + 2] = sums[g + 2]! + table[base + 2]!;
     }
-    sums[CHARS_GROUP * 3] = c0;
-    sums[CHARS_GROUP * 3 + 1] = c1;
-    sums[CHARS_GROUP * 3 + 2] = c2;
-    sums[WORDS_GROUP * 3] = w0;
-    sums[WORDS_GROUP * 3 + 1] = w1;
-    sums[WORDS_GROUP * 3 + 2] = w2;
     let z0 = 0;
     let z1 = 0;
     let z2 = 0;

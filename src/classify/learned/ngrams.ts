@@ -1,10 +1,12 @@
 // Tokenisation and n-gram hashing of the turns the learned classifier reads: character 3–5-grams,
 // word unigrams and bigrams and the first and last tokens of the last user turn (with the shapes the
 // same loop counts), and word unigrams of the other turns. The loops hash UTF-16 code units as they
-// go and write bucket numbers into a reusable buffer: no string per n-gram, no regex.
+// go and write bucket numbers into a reusable buffer (or, for a prediction, add the last turn's
+// rows' weights as they find them): no string per n-gram, no regex.
 import { DENSE_INDEX as D } from './dense-features.js';
 import type { FeatureBuffer } from './feature-buffer.js';
 import { CHARS_GROUP, HASHED_GROUPS, POSITION_GROUP, WORDS_GROUP } from './feature-layout.js';
+import { fold, kindOf, SINGLE, SPACE, WORD_CHAR } from './code-units.js';
 import { bucket, combine, fnvStep, salt } from './hashing.js';
 
 const CHAR_SEED = salt('chars');
@@ -17,49 +19,23 @@ const LAST = salt('last');
 const START = salt('start');
 const GROUP_SALTS = HASHED_GROUPS.map((name) => salt(name));
 
-const SPACE = 32;
-const WORD_CHAR = 1;
-const SINGLE = 2;
-
-/** Digits fold to 0 (numbers are alike whatever their value) and every space to one space. */
-function fold(code: number): number {
-  if (code >= 48 && code <= 57) return 48;
-  if (code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x3000 || (code >= 0x2000 && code <= 0x200b)) return SPACE;
-  return code;
-}
-
-/**
- * Letters and digits continue a word; ideographs, kana, Thai-family scripts (written without
- * spaces) and punctuation are tokens of one character; spaces end a word.
- */
-function kindOf(code: number): number {
-  if (code === SPACE) return SPACE;
-  if (code < 0x80) return (code >= 97 && code <= 122) || code === 48 || code === 95 || (code >= 65 && code <= 90) ? WORD_CHAR : SINGLE;
-  if (code < 0xc0 || code === 0xd7 || code === 0xf7) return SINGLE;
-  if (
-    (code >= 0x0e00 && code <= 0x0eff) || // Thai, Lao
-    (code >= 0x1000 && code <= 0x109f) || // Myanmar
-    (code >= 0x1780 && code <= 0x17ff) || // Khmer
-    (code >= 0x2000 && code <= 0x2bff) || // punctuation, arrows, maths, symbols
-    (code >= 0x3000 && code <= 0x30ff) || // CJK punctuation, kana
-    (code >= 0x3400 && code <= 0x9fff) || // ideographs
-    (code >= 0xd800 && code <= 0xdfff) || // surrogates (emoji and rare ideographs)
-    (code >= 0xf900 && code <= 0xfaff) ||
-    (code >= 0xff00 && code <= 0xffef)
-  )
-    return SINGLE;
-  return WORD_CHAR;
-}
-
 /** Character 3–5-grams, word unigrams and bigrams, first and last tokens, and shape counts of the last user turn. */
 export function scanLast(text: string, mask: number, out: FeatureBuffer): void {
   out.visited += text.length;
   // Rows are written straight into the buffer and the groups' counts added once at the end (the
   // same rows, in the same order, as out.push would write): a call per n-gram was most of the loop.
-  const { rows, groups } = out;
+  // When the buffer carries the weights (prediction), the two largest groups' row weights are summed
+  // here instead, in locals and in row order, and their rows are not stored.
+  const { rows, groups, table } = out;
   let n = out.length;
   let charRows = 0;
   let wordRows = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let w0 = 0;
+  let w1 = 0;
+  let w2 = 0;
   let x1 = SPACE;
   let x2 = SPACE;
   let x3 = SPACE;
@@ -89,14 +65,30 @@ export function scanLast(text: string, mask: number, out: FeatureBuffer): void {
     // The n-grams ending at c, hashed from c backwards: one step per character for all three.
     let h = fnvStep(CHAR_SEED, c);
     h = fnvStep(fnvStep(h, x1), x2);
-    rows[n] = bucket(h, mask);
-    groups[n++] = CHARS_GROUP;
+    const r3 = bucket(h, mask);
     h = fnvStep(h, x3);
-    rows[n] = bucket(h, mask);
-    groups[n++] = CHARS_GROUP;
+    const r4 = bucket(h, mask);
     h = fnvStep(h, x4);
-    rows[n] = bucket(h, mask);
-    groups[n++] = CHARS_GROUP;
+    const r5 = bucket(h, mask);
+    if (table === null) {
+      rows[n] = r3;
+      rows[n + 1] = r4;
+      rows[n + 2] = r5;
+      groups[n] = CHARS_GROUP;
+      groups[n + 1] = CHARS_GROUP;
+      groups[n + 2] = CHARS_GROUP;
+      n += 3;
+    } else {
+      c0 += table[r3 * 3]!;
+      c1 += table[r3 * 3 + 1]!;
+      c2 += table[r3 * 3 + 2]!;
+      c0 += table[r4 * 3]!;
+      c1 += table[r4 * 3 + 1]!;
+      c2 += table[r4 * 3 + 2]!;
+      c0 += table[r5 * 3]!;
+      c1 += table[r5 * 3 + 1]!;
+      c2 += table[r5 * 3 + 2]!;
+    }
     charRows += 3;
     if (c === 48 && x1 !== 48) numbers++;
     x4 = x3;
@@ -135,10 +127,22 @@ export function scanLast(text: string, mask: number, out: FeatureBuffer): void {
         if (kind !== SINGLE) break;
         token = fnvStep(WORD_SEED, c);
       } else if (tokenCount === 0) continue;
-      rows[n] = bucket(combine(UNIGRAM, token), mask);
-      groups[n++] = WORDS_GROUP;
-      rows[n] = bucket(combine(combine(BIGRAM, previous), token), mask);
-      groups[n++] = WORDS_GROUP;
+      const unigram = bucket(combine(UNIGRAM, token), mask);
+      const bigram = bucket(combine(combine(BIGRAM, previous), token), mask);
+      if (table === null) {
+        rows[n] = unigram;
+        rows[n + 1] = bigram;
+        groups[n] = WORDS_GROUP;
+        groups[n + 1] = WORDS_GROUP;
+        n += 2;
+      } else {
+        w0 += table[unigram * 3]!;
+        w1 += table[unigram * 3 + 1]!;
+        w2 += table[unigram * 3 + 2]!;
+        w0 += table[bigram * 3]!;
+        w1 += table[bigram * 3 + 1]!;
+        w2 += table[bigram * 3 + 2]!;
+      }
       wordRows += 2;
       previous = token;
       if (tokens === 0) first = token;
@@ -150,6 +154,7 @@ export function scanLast(text: string, mask: number, out: FeatureBuffer): void {
   out.length = n;
   out.counts[CHARS_GROUP] = (out.counts[CHARS_GROUP] ?? 0) + charRows;
   out.counts[WORDS_GROUP] = (out.counts[WORDS_GROUP] ?? 0) + wordRows;
+  if (table !== null) out.addSums(CHARS_GROUP, c0, c1, c2).addSums(WORDS_GROUP, w0, w1, w2);
   if (tokens > 0) {
     out.push(bucket(combine(FIRST, first), mask), POSITION_GROUP);
     out.push(bucket(combine(FIRST_TWO, combine(first, second)), mask), POSITION_GROUP);
