@@ -31,8 +31,8 @@ export async function createResponseCache(config: Config, env: NodeJS.ProcessEnv
     await whenReady(client, STARTUP_WAIT_MS).catch(() => logger.error('the response cache (Redis) is not reachable yet; it will keep reconnecting'));
     return new ResponseCache(new RedisCacheStore(client, redis.keyPrefix, () => closeClient(client)), metrics);
   }
-  const bytes = metrics.bytes.labels({ store: 'memory' });
-  const evictions = metrics.evictions.labels({ store: 'memory' });
-  const store = new MemoryCacheStore(config.cache.maxBytes, { evicted: (count) => evictions.inc(count), bytes: (total) => bytes.set(total) });
+  // Plain numbers here, read into the gauge and counter when Prometheus scrapes (metrics.ts).
+  const figures = metrics.memoryStore;
+  const store = new MemoryCacheStore(config.cache.maxBytes, { evicted: (count) => (figures.evicted += count), bytes: (total) => (figures.bytes = total) });
   return new ResponseCache(store, metrics);
 }

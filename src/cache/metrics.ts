@@ -10,6 +10,12 @@ export interface CacheMetrics {
   readonly stores: CounterFamily<'model' | 'result'>;
   readonly bytes: Gauge<'store'>;
   readonly evictions: Counter<'store'>;
+  /**
+   * The memory store's bytes and evictions as it last reported them, read into `bytes` and `evictions`
+   * when Prometheus scrapes: a store that fills changes both on nearly every miss, and a prom-client
+   * update hashes its labels each time.
+   */
+  readonly memoryStore: MemoryStoreFigures;
   /** The engine tokens a hit did not spend again, by direction (prompt or completion). */
   readonly savedTokens: CounterFamily<'model' | 'tier' | 'direction'>;
   /** What a hit's answer cost when it was made (its pool's prices then); only answers with a known cost. */
@@ -22,9 +28,17 @@ export interface CacheMetrics {
   readonly storeErrors: Counter<'operation'>;
 }
 
+export interface MemoryStoreFigures {
+  /** Null until the store first reports (no series until then, as when they were set directly). */
+  bytes: number | null;
+  evicted: number;
+}
+
 export function createCacheMetrics(registry: Registry): CacheMetrics {
   const registers = [registry];
+  const memoryStore: MemoryStoreFigures = { bytes: null, evicted: 0 };
   return {
+    memoryStore,
     lookups: new CounterFamily({
       name: 'switchyard_cache_lookups_total',
       help: 'Response cache lookups by alias and result: hit, miss, or bypass (not cacheable, Cache-Control, the store away).',
@@ -37,12 +51,24 @@ export function createCacheMetrics(registry: Registry): CacheMetrics {
       labelNames: ['model', 'result'],
       registers,
     }),
-    bytes: new Gauge({ name: 'switchyard_cache_bytes', help: 'Bytes of entries the memory store holds.', labelNames: ['store'], registers }),
+    bytes: new Gauge({
+      name: 'switchyard_cache_bytes',
+      help: 'Bytes of entries the memory store holds.',
+      labelNames: ['store'],
+      registers,
+      collect() {
+        if (memoryStore.bytes !== null) this.set({ store: 'memory' }, memoryStore.bytes);
+      },
+    }),
     evictions: new Counter({
       name: 'switchyard_cache_evictions_total',
       help: 'Live entries pushed out of the memory store to make room (least recently used first).',
       labelNames: ['store'],
       registers,
+      collect() {
+        this.reset();
+        if (memoryStore.evicted > 0) this.inc({ store: 'memory' }, memoryStore.evicted);
+      },
     }),
     savedTokens: new CounterFamily({
       name: 'switchyard_cache_saved_tokens_total',

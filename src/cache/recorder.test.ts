@@ -3,7 +3,7 @@ import t from 'tap';
 import { SseByteSplitter } from '../openai/sse-buffer.js';
 import type { AttemptResult, RequestResult } from '../proxy/results.js';
 import { decodeEntry, encodeEntry, entryAgeSeconds } from './entry.js';
-import { Recorder, finishReasons } from './recorder.js';
+import { Recorder, finishReasons, finishReasonsIn } from './recorder.js';
 
 const answer: AttemptResult = {
   pool: 'p1',
@@ -149,4 +149,37 @@ t.test('finish reasons are read off the bytes as the pattern /"finish_reason":\\
   const expected = reference(parts);
   t.strictSame(expected, ['stop', 'length', '', 'tool_calls', 'sÃ¼Ã\u009f', 'finish_reason'], 'the reference itself');
   t.strictSame(finishReasons(parts), expected);
+  // The recorder's form: the same parts back to back in one buffer, searched once. Part 4's unterminated
+  // value must not close on part 5's quote, nor a key run from one part into the next.
+  const ends: number[] = [];
+  for (const part of parts) ends.push((ends.at(-1) ?? 0) + part.length);
+  t.strictSame(finishReasonsIn(Buffer.concat(parts), ends), expected);
+  const split = [Buffer.from('{"x":"a","finish_re'), Buffer.from('ason":"stop"}')];
+  t.strictSame(finishReasonsIn(Buffer.concat(split), [split[0]!.length, split[0]!.length + split[1]!.length]), [], 'a key split over two parts');
+  t.strictSame(finishReasonsIn(Buffer.from('{"finish_reason":"stop"}xx'), [24]), ['stop'], 'bytes past the last part are not searched');
+  t.strictSame(finishReasonsIn(Buffer.from('{"a":1}{"finish_reason":"stop"}'), [7]), [], 'nor are they when they hold a key');
+  t.strictSame(finishReasonsIn(Buffer.alloc(0), []), []);
+});
+
+t.test('a long stream is kept event by event, past the first buffer it is copied into', async (t) => {
+  const recorder = new Recorder(1_000_000);
+  const payloads = Array.from({ length: 300 }, (_, i) =>
+    JSON.stringify({ choices: [{ delta: { content: `token ${i} `.repeat(1 + (i % 7)) }, finish_reason: i === 299 ? 'stop' : null }] }),
+  );
+  // Events split at odd places across chunks, `data:` with and without its space, and a two-line event (data joined by a newline).
+  const text = payloads.map((p, i) => (i % 3 === 0 ? `data:${p}\n\n` : `data: ${p}\n\n`)).join('') + 'data: {"a":\ndata: 1}\n\ndata: [DONE]\n\n';
+  const chunks: string[] = [];
+  for (let at = 0; at < text.length; at += 997) chunks.push(text.slice(at, at + 997));
+  feed(recorder, ...chunks);
+  const entry = recorder.entry(result(), 1);
+  t.strictSame(
+    entry?.parts.map((part) => part.toString()),
+    [...payloads, '{"a":\n1}'],
+  );
+  t.strictSame(entry?.finish, ['stop']);
+  t.equal(
+    recorder.recordedBytes,
+    [...payloads, '{"a":\n1}'].reduce((sum, p) => sum + Buffer.byteLength(p), 0),
+  );
+  t.equal(recorder.entry(result(), 2)?.parts, entry?.parts, 'asked again (the cache, then idempotency): the same parts');
 });

@@ -26,8 +26,21 @@ export class Recorder {
   state: RecorderState = 'recording';
   private kind: 'json' | 'sse' = 'sse';
   private status = 200;
-  private parts: Buffer[] = [];
+  /** A JSON answer: its body. */
+  private body: Buffer | null = null;
+  /**
+   * A stream's payloads, as where they are in the chunks the relay handed over (chunk i, bytes
+   * [starts[i], ends[i])): the relay never changes a chunk it has passed on (it writes it to the
+   * client as it is). They are copied once, into one buffer, when the entry is made: a Buffer per
+   * event, and a search of each for its finish reason, were most of what the cache added to a
+   * streamed miss.
+   */
+  private chunks: Buffer[] = [];
+  private starts: number[] = [];
+  private ends: number[] = [];
   private bytes = 0;
+  /** The parts and finish reasons, made on the first entry() (the cache and idempotency may both ask). */
+  private made: { readonly parts: readonly Buffer[]; readonly finish: readonly string[] } | null = null;
 
   /** `maxBytes`: the largest answer kept (its parts' bytes); past it the recording is dropped. */
   constructor(private readonly maxBytes: number) {}
@@ -43,7 +56,7 @@ export class Recorder {
     this.kind = 'json';
     this.status = status;
     if (body.length > this.maxBytes) return this.drop('oversized');
-    this.parts = [body];
+    this.body = body;
     this.bytes = body.length;
     this.state = 'complete';
   }
@@ -58,10 +71,14 @@ export class Recorder {
         return;
       }
       if (dataStartsWith(buffer, event, ERROR_START)) return this.drop('failed');
-      const part = payload(buffer, event);
-      this.bytes += part.length;
-      if (this.bytes > this.maxBytes) return this.drop('oversized');
-      this.parts.push(part);
+      const end = event.end - 2;
+      const start = singleLinePayload(buffer, event, end);
+      if (start >= 0) this.keep(buffer, start, end);
+      else {
+        const text = Buffer.from(eventText(buffer, event));
+        this.keep(text, 0, text.length);
+      }
+      if (this.state !== 'recording') return;
     }
   }
 
@@ -77,6 +94,7 @@ export class Recorder {
   entry(result: RequestResult, nowMs: number): CacheEntry | null {
     const answer = result.answer;
     if (this.state !== 'complete' || answer === null || answer.outcome !== 'ok' || result.model === null || result.tier === null) return null;
+    const { parts, finish } = this.made ?? (this.made = this.make());
     return {
       endpoint: result.endpoint,
       kind: this.kind,
@@ -87,27 +105,61 @@ export class Recorder {
       pool: answer.pool,
       usage: answer.promptTokens === null ? null : { prompt: answer.promptTokens, cached: answer.cachedPromptTokens, completion: answer.completionTokens ?? 0 },
       costNanoUsd: answer.costNanoUsd,
-      finish: finishReasons(this.parts),
-      parts: this.parts,
+      finish,
+      parts,
     };
+  }
+
+  /** Keeps `source[start, end)` as the next payload, or drops the recording past the bound. */
+  private keep(source: Buffer, start: number, end: number): void {
+    this.bytes += end - start;
+    if (this.bytes > this.maxBytes) return this.drop('oversized');
+    this.chunks.push(source);
+    this.starts.push(start);
+    this.ends.push(end);
+  }
+
+  /** The parts as views of one buffer of exactly their bytes (what an entry holds, and what a store counts). */
+  private make(): { readonly parts: readonly Buffer[]; readonly finish: readonly string[] } {
+    if (this.kind === 'json') {
+      const parts = this.body === null ? [] : [this.body];
+      return { parts, finish: finishReasons(parts) };
+    }
+    const { chunks, starts, ends } = this;
+    const whole = Buffer.allocUnsafe(this.bytes);
+    const bounds: number[] = [];
+    const parts: Buffer[] = [];
+    let at = 0;
+    for (let i = 0; i < chunks.length; i++) {
+      const next = at + chunks[i]!.copy(whole, at, starts[i], ends[i]);
+      parts.push(whole.subarray(at, next));
+      bounds.push(next);
+      at = next;
+    }
+    // The chunks are the relay's: let them go with the recording.
+    this.chunks = [];
+    return { parts, finish: finishReasonsIn(whole, bounds) };
   }
 
   private drop(state: RecorderState): void {
     this.state = state;
-    this.parts = [];
+    this.body = null;
+    this.chunks = [];
+    this.starts = [];
+    this.ends = [];
     this.bytes = 0;
   }
 }
 
-/** The event's data as its own copy: the chunk it arrived in is not kept alive by the entry. */
-function payload(buffer: Buffer, event: EventRange): Buffer {
-  const end = event.end - 2;
-  const single = buffer.indexOf(LF, event.start) >= end;
-  if (single && DATA_SPACE.compare(buffer, event.start, event.start + DATA_SPACE.length) === 0) {
-    return Buffer.from(buffer.subarray(event.start + DATA_SPACE.length, end));
-  }
-  if (single && DATA.compare(buffer, event.start, event.start + DATA.length) === 0) return Buffer.from(buffer.subarray(event.start + DATA.length, end));
-  return Buffer.from(eventText(buffer, event));
+/**
+ * Where a one-line event's payload starts (after `data: `, or `data:` as TGI's axum writes it), or -1
+ * for any other event, whose data is read by eventText.
+ */
+function singleLinePayload(buffer: Buffer, event: EventRange, end: number): number {
+  if (buffer.indexOf(LF, event.start) < end) return -1;
+  if (DATA_SPACE.compare(buffer, event.start, event.start + DATA_SPACE.length) === 0) return event.start + DATA_SPACE.length;
+  if (DATA.compare(buffer, event.start, event.start + DATA.length) === 0) return event.start + DATA.length;
+  return -1;
 }
 
 /**
@@ -118,22 +170,37 @@ function payload(buffer: Buffer, event: EventRange): Buffer {
  */
 export function finishReasons(parts: readonly Buffer[]): string[] {
   const reasons: string[] = [];
-  for (const part of parts) {
-    let at = part.indexOf(FINISH_KEY);
-    while (at >= 0) {
-      let start = at + FINISH_KEY.length;
-      while (start < part.length && BLANKS.has(part[start]!)) start++;
-      let end = -1;
-      if (part[start] === QUOTE) {
+  for (const part of parts) reasons.push(...finishReasonsIn(part, [part.length]));
+  return reasons;
+}
+
+/**
+ * The same over parts laid back to back in `buffer` (part i ends at `ends[i]`), found with one search
+ * of the whole buffer rather than one per part: a key that runs over a part's end, or a value whose
+ * closing quote is not inside the part, is no match, exactly as when each part is searched alone.
+ */
+export function finishReasonsIn(buffer: Buffer, ends: readonly number[]): string[] {
+  const reasons: string[] = [];
+  const total = ends.length === 0 ? 0 : ends[ends.length - 1]!;
+  let part = 0;
+  let at = buffer.indexOf(FINISH_KEY);
+  while (at >= 0 && at < total) {
+    while (at >= ends[part]!) part++;
+    const partEnd = ends[part]!;
+    let end = -1;
+    let start = at + FINISH_KEY.length;
+    if (start <= partEnd) {
+      while (start < partEnd && BLANKS.has(buffer[start]!)) start++;
+      if (start < partEnd && buffer[start] === QUOTE) {
         start++;
         end = start;
-        while (end < part.length && part[end] !== QUOTE && part[end] !== BACKSLASH) end++;
-        if (part[end] !== QUOTE) end = -1;
+        while (end < partEnd && buffer[end] !== QUOTE && buffer[end] !== BACKSLASH) end++;
+        if (end >= partEnd || buffer[end] !== QUOTE) end = -1;
       }
-      if (end >= 0) reasons.push(part.toString('latin1', start, end));
-      // After a match the search goes on past it, as a global pattern's would; else from the next byte.
-      at = part.indexOf(FINISH_KEY, end >= 0 ? end + 1 : at + 1);
     }
+    if (end >= 0) reasons.push(buffer.toString('latin1', start, end));
+    // After a match the search goes on past it, as a global pattern's would; else from the next byte.
+    at = buffer.indexOf(FINISH_KEY, end >= 0 ? end + 1 : at + 1);
   }
   return reasons;
 }
