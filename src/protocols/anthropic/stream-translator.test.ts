@@ -241,3 +241,17 @@ t.test('content chunks that say more than content are read whole (the fast path 
   t.ok(spaced.includes(delta(0, { type: 'text_delta', text: 'spaced' })), 'another spelling is parsed');
   t.end();
 });
+
+t.test('the fast path reads finish_reason and usage in any spacing', (t) => {
+  const spacedFinish = run([chunk({ content: 'a' }), '{"id":"x","choices":[{"index":0,"delta":{"content":"b"},"finish_reason": "length"}]}']);
+  t.ok(spacedFinish.endsWith(messageDelta('max_tokens', usage(0, 0)) + STOP));
+  const spacedUsage = run([
+    chunk({ content: 'a' }),
+    '{"id":"x","choices":[{"index":0,"delta":{"content":"b"},"finish_reason":null}],"usage": {"prompt_tokens":4,"completion_tokens":1}}',
+    chunk({}, 'stop'),
+  ]);
+  t.ok(spacedUsage.endsWith(messageDelta('end_turn', usage(4, 1)) + STOP));
+  const nullUsage = run([chunk({ content: 'a' }), '{"id":"x","choices":[{"index":0,"delta":{"content":"b"},"finish_reason":null}],"usage":null}', chunk({}, 'stop')]);
+  t.ok(nullUsage.includes(delta(0, { type: 'text_delta', text: 'b' })));
+  t.end();
+});

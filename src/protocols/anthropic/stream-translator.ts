@@ -27,6 +27,7 @@ const CONTENT_DELTA = '"delta":{"content":"';
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const CLOSE_BRACE = 0x7d;
+const SPACE = 0x20;
 
 export class StreamTranslator {
   private started = false;
@@ -112,7 +113,7 @@ export class StreamTranslator {
     }
     if (end >= data.length || end === open + 1 || data.charCodeAt(end + 1) !== CLOSE_BRACE) return null;
     const after = end + 2;
-    if (data.includes('"delta"', after) || data.includes('"finish_reason":"', after) || data.includes('"usage":{', after) || data.startsWith('{"error"')) return null;
+    if (data.includes('"delta"', after) || !nullOrAbsent(data, '"finish_reason":', after) || !nullOrAbsent(data, '"usage":', after) || data.startsWith('{"error"')) return null;
     return `${this.deltaPrefix}${data.slice(open, end + 1)}}}\n\n`;
   }
 
@@ -178,4 +179,13 @@ export class StreamTranslator {
     if (this.finish !== null) out += this.close() + this.messageDelta(this.finish);
     return out + streamErrorFromChat(data);
   }
+}
+
+/** Whether `key` is absent after `from`, or its value is null (in any spacing). */
+function nullOrAbsent(data: string, key: string, from: number): boolean {
+  let at = data.indexOf(key, from);
+  if (at < 0) return true;
+  at += key.length;
+  while (data.charCodeAt(at) === SPACE) at++;
+  return data.startsWith('null', at);
 }
