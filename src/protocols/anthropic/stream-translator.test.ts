@@ -255,3 +255,35 @@ t.test('the fast path reads finish_reason and usage in any spacing', (t) => {
   t.ok(nullUsage.includes(delta(0, { type: 'text_delta', text: 'b' })));
   t.end();
 });
+
+t.test('property: any text split anywhere (mid surrogate pair included) folds back to itself', (t) => {
+  const alphabet = ['a', ' ', '"', '\\', '\n', '\t', '\u2028', '\u0000', '😀', 'é', '</', '}', '{"x":1}', '\\u0041'];
+  // Engines that escape every non-ASCII unit send a split pair as two lone-surrogate escapes.
+  const asciiJson = (text: string) => JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  let seed = 7;
+  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+  for (let round = 0; round < 200; round++) {
+    let text = '';
+    for (let i = 0, n = 1 + random(30); i < n; i++) text += alphabet[random(alphabet.length)];
+    const pieces: string[] = [];
+    for (let at = 0; at < text.length;) {
+      const size = 1 + random(4);
+      pieces.push(text.slice(at, at + size));
+      at += size;
+    }
+    const encode = round % 2 === 0 ? JSON.stringify : asciiJson;
+    const events = pieces.map((piece) => `{"id":"chatcmpl-p","choices":[{"index":0,"delta":{"content":${encode(piece)}},"finish_reason":null}]}`);
+    const out = run([...events, chunk({}, 'stop')]);
+    const folded = out
+      .split('\n\n')
+      .filter((event) => event.startsWith('event: content_block_delta'))
+      .map((event) => (JSON.parse(event.slice(event.indexOf('data: ') + 6)) as { delta: { text: string } }).delta.text)
+      .join('');
+    if (folded !== text) {
+      t.equal(folded, text, `round ${round}`);
+      break;
+    }
+  }
+  t.pass('200 random texts folded back');
+  t.end();
+});
