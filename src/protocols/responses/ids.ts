@@ -3,7 +3,7 @@
 // answer and in the stored object (LiteLLM's bridge minted new ones on the way and broke clients:
 // https://github.com/BerriAI/litellm/pull/37956). OpenAI's look: a prefix and lowercase hex. Never
 // derived from anything the client sent (x-request-id is the client's to choose).
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 export type ItemPrefix = 'msg' | 'fc' | 'fco' | 'rs';
 
@@ -11,7 +11,7 @@ export class ResponseIds {
   /** `resp_` and 32 hex digits. */
   readonly response: string;
 
-  constructor(private readonly hex: string = randomBytes(16).toString('hex')) {
+  constructor(private readonly hex: string = randomHex()) {
     this.response = `resp_${hex}`;
   }
 
@@ -19,6 +19,19 @@ export class ResponseIds {
   item(prefix: ItemPrefix, n: number): string {
     return `${prefix}_${this.hex}${n.toString(16).padStart(4, '0')}`;
   }
+}
+
+/** Random bytes drawn in blocks: one call to the system's generator per 256 responses, not one each. */
+const POOL = Buffer.alloc(16 * 256);
+let next = POOL.length;
+
+function randomHex(): string {
+  if (next === POOL.length) {
+    randomFillSync(POOL);
+    next = 0;
+  }
+  next += 16;
+  return POOL.toString('hex', next - 16, next);
 }
 
 /** Whether `id` can be a response id at all: anything else is answered 404 without a store lookup. */

@@ -1,0 +1,38 @@
+// The common chat chunk, read without parsing it: one choice whose delta is only non-empty content, no
+// finish_reason, no usage, no error (the no-space spelling vLLM, TGI, SGLang and OpenAI write). Its
+// content's JSON string literal can go into a Responses delta as it came: a valid literal in the
+// engine's JSON is one in ours, and literals joined are the literal of the joined text (an escaped
+// surrogate pair split across chunks included). Anything else is null, and the chunk is parsed.
+const CONTENT_DELTA = '"delta":{"content":"';
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const CLOSE_BRACE = 0x7d;
+const U = 0x75;
+const ESCAPES = new Set([...'"\\/bfnrt'].map((c) => c.charCodeAt(0)));
+const HEX4 = /^[0-9a-fA-F]{4}$/;
+
+/** The content literal's body (between its quotes, escapes kept), or null when the chunk must be parsed. */
+export function plainContentLiteral(data: string): string | null {
+  const at = data.indexOf(CONTENT_DELTA);
+  if (at < 0 || data.startsWith('{"error"')) return null;
+  const start = at + CONTENT_DELTA.length;
+  let end = start;
+  for (; end < data.length; end++) {
+    const code = data.charCodeAt(end);
+    if (code === QUOTE) break;
+    if (code === BACKSLASH) {
+      // Only JSON's escapes are copied; anything else is left to the parse (which refuses it).
+      const escape = data.charCodeAt(++end);
+      if (escape === U) {
+        if (!HEX4.test(data.slice(end + 1, end + 5))) return null;
+        end += 4;
+      } else if (!ESCAPES.has(escape)) return null;
+    }
+    // A raw control character is not JSON either.
+    else if (code < 0x20) return null;
+  }
+  if (end >= data.length || end === start || data.charCodeAt(end + 1) !== CLOSE_BRACE) return null;
+  const after = end + 2;
+  if (data.includes('"delta"', after) || data.includes('"finish_reason":"', after) || data.includes('"usage":{', after)) return null;
+  return data.slice(start, end);
+}
