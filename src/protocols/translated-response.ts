@@ -18,6 +18,8 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
   private readonly parts: Buffer[] = [];
   /** The chat stream ended with [DONE]: the answer is complete. */
   private completed = false;
+  /** end() was called (the client's response may still be finishing: see streamEnded and translateJson). */
+  private ended = false;
 
   constructor(protected readonly res: ServerResponse) {
     super();
@@ -29,7 +31,7 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
   }
 
   get writableEnded(): boolean {
-    return this.res.writableEnded;
+    return this.ended || this.res.writableEnded;
   }
 
   get destroyed(): boolean {
@@ -73,18 +75,32 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
   }
 
   end(chunk?: string | Uint8Array): this {
+    if (this.ended) return this;
     if (chunk !== undefined) this.write(chunk);
+    this.ended = true;
     if (this.splitter !== null) {
-      if (!this.res.destroyed) this.streamEnded(this.completed);
-      this.res.end();
+      const ending = this.res.destroyed ? undefined : this.streamEnded(this.completed);
+      // A translator may finish its answer after asynchronous work (Responses stores the response first).
+      const finish = (): void => void this.res.end();
+      if (ending === undefined) finish();
+      else void ending.then(finish, finish);
       return this;
     }
     const body = Buffer.concat(this.parts);
     const answer = this.status >= 200 && this.status < 300 ? this.translateJson(body) : this.translateError(this.status, body);
+    if (answer instanceof Promise)
+      void answer.then(
+        (translated) => this.sendBody(translated),
+        () => this.res.destroy(),
+      );
+    else this.sendBody(answer);
+    return this;
+  }
+
+  private sendBody(answer: TranslatedBody): void {
     const head: OutgoingHttpHeaders = { ...this.head, 'content-type': answer.contentType, 'content-length': answer.body.length };
     this.res.writeHead(answer.status, head);
     this.res.end(answer.body);
-    return this;
   }
 
   /** Writes bytes of the client's API; false when the socket wants a drain first. */
@@ -95,11 +111,14 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
   /** One chat-completions event of the stream (a chunk, or an error event `{"error":…}`), its data only. */
   protected abstract chatEvent(data: string): void;
 
-  /** The chat stream ended: with its [DONE] (`completed`), or cut short after an error event or a broken upstream. */
-  protected abstract streamEnded(completed: boolean): void;
+  /**
+   * The chat stream ended: with its [DONE] (`completed`), or cut short after an error event or a
+   * broken upstream. A returned promise holds the end of the client's response until it settles.
+   */
+  protected abstract streamEnded(completed: boolean): void | Promise<void>;
 
-  /** A whole chat completion, as the client's API answers it. */
-  protected abstract translateJson(body: Buffer): TranslatedBody;
+  /** A whole chat completion, as the client's API answers it (a promise: the answer is written when it resolves). */
+  protected abstract translateJson(body: Buffer): TranslatedBody | Promise<TranslatedBody>;
 
   /** A JSON error (OpenAI's envelope) replayed or relayed with `status`, in the client's API. */
   protected abstract translateError(status: number, body: Buffer): TranslatedBody;

@@ -1,0 +1,45 @@
+// How one Responses request is answered: what the translation needs, kept from its parse (the ids
+// minted once, the echoed settings, whether and where to store it), and the end of every answer, where
+// the finished Response is stored before its last bytes go out, so a client that continues or reads
+// it right after finds it (on any router, with Redis).
+import type { ServerResponse } from 'node:http';
+import type { AnswerFormat } from '../protocol.js';
+import type { Json } from './checks.js';
+import { responseObject, type Ending, type ResponseFrame } from './response-object.js';
+import type { ResponsesService } from './service.js';
+import type { StoredItem } from './stored-items.js';
+import { ResponsesTranslator } from './translator.js';
+
+/** Where a finished response is kept; null when the request said store: false. */
+export interface Keeping {
+  readonly service: ResponsesService;
+  readonly owner: string;
+  readonly prev: string | null;
+  readonly input: readonly StoredItem[];
+  readonly ttlMs: number;
+}
+
+export class ResponsesAnswer implements AnswerFormat {
+  constructor(
+    readonly frame: ResponseFrame,
+    private readonly keeping: Keeping | null,
+  ) {}
+
+  open(res: ServerResponse): ResponsesTranslator {
+    return new ResponsesTranslator(res, this);
+  }
+
+  /** The finished Response: stored when it completed or is incomplete and the request asked for it; says `store: false` when it was not kept. */
+  async finish(ending: Omit<Ending, 'stored'>): Promise<Json> {
+    const { keeping } = this;
+    if (keeping === null || ending.status === 'failed') return responseObject(this.frame, { ...ending, stored: false });
+    return kept(keeping, this.frame.ids.response, responseObject(this.frame, { ...ending, stored: true }));
+  }
+}
+
+/** The response as it must be sent: kept, or saying store: false when it could not be. */
+async function kept(keeping: Keeping, id: string, object: Json): Promise<Json> {
+  const record = { owner: keeping.owner, prev: keeping.prev, response: object, input: keeping.input };
+  if (await keeping.service.keep(id, record, keeping.ttlMs)) return object;
+  return { ...object, store: false };
+}

@@ -1,0 +1,273 @@
+// A Responses answer written from chat-completions bytes (the relays', the cache's and idempotency's
+// replays): a JSON completion becomes one Response object; a chat stream becomes the Responses event
+// sequence (design-16 §1.3): response.created and response.in_progress at commit, per output item
+// output_item.added → content_part.added → deltas → …done events, then response.completed (or
+// .incomplete) with usage, or after a failure response.failed. Each chat event is parsed at most
+// once (a plain content chunk not at all: plain-delta.ts); its Responses events go out in one write.
+// Text is kept as JSON string literal bodies and decoded once, when its item is done.
+import { TranslatedResponse, type TranslatedBody } from '../translated-response.js';
+import type { ResponsesAnswer } from './answer.js';
+import { isObject, type Json } from './checks.js';
+import { deltaFrame, event, type DeltaKind } from './events.js';
+import { plainContentLiteral } from './plain-delta.js';
+import { endingOf, itemShapes, responseObject, responseUsage, statusOf } from './response-object.js';
+
+type Kind = 'message' | 'reasoning' | 'function_call';
+
+/** One output item while it streams. */
+class OutItem {
+  /** The text so far, as JSON string literal bodies (escapes kept). */
+  readonly pieces: string[] = [];
+  refusal = '';
+  hasText = false;
+  open = true;
+  json: Json = {};
+  readonly head: string;
+  readonly tail: string;
+
+  constructor(
+    readonly kind: Kind,
+    readonly id: string,
+    readonly index: number,
+    public name = '',
+    readonly callId = '',
+  ) {
+    ({ head: this.head, tail: this.tail } = deltaFrame(DELTAS[kind], id, index));
+  }
+}
+
+const DELTAS: Readonly<Record<Kind, DeltaKind>> = { message: 'text', reasoning: 'reasoning', function_call: 'arguments' };
+const JSON_TYPE = 'application/json';
+const RATE_LIMITED = new Set(['insufficient_quota', 'rate_limit_exceeded']);
+
+export class ResponsesTranslator extends TranslatedResponse {
+  private seq = 0;
+  private started = false;
+  /** A terminal event (completed, incomplete, failed) is written or on its way. */
+  private finished = false;
+  private readonly items: OutItem[] = [];
+  private message: OutItem | null = null;
+  private reasoning: OutItem | null = null;
+  private readonly calls: (OutItem | undefined)[] = [];
+  private finishReason: unknown = null;
+  private usage: unknown = null;
+  /** Events of the chat event being translated, written together. */
+  private out = '';
+
+  constructor(
+    res: ConstructorParameters<typeof TranslatedResponse>[0],
+    private readonly answer: ResponsesAnswer,
+  ) {
+    super(res);
+  }
+
+  protected chatEvent(data: string): void {
+    if (this.finished) return;
+    const text = this.message;
+    if (text?.hasText === true) {
+      const literal = plainContentLiteral(data);
+      if (literal !== null) {
+        this.literal(text, literal);
+        this.flush();
+        return;
+      }
+    }
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (!isObject(chunk)) return;
+    if (!this.started) this.start();
+    if (chunk['error'] !== undefined) this.fail(isObject(chunk['error']) ? chunk['error'] : {});
+    else this.read(chunk);
+    this.flush();
+  }
+
+  protected streamEnded(completed: boolean): Promise<void> | undefined {
+    if (this.finished) return undefined;
+    if (!this.started) this.start();
+    if (!completed) {
+      this.fail({ message: 'The stream ended before the answer was complete.', code: 'stream_interrupted' });
+      this.flush();
+      return undefined;
+    }
+    this.finished = true;
+    const { status, reason } = statusOf(this.finishReason);
+    this.closeAll(status === 'completed' ? 'completed' : 'incomplete');
+    this.flush();
+    const ending = { status, output: this.items.map((item) => item.json), usage: responseUsage(this.usage), error: null, incompleteReason: reason };
+    return this.answer.finish(ending).then((object) => {
+      this.send(event(status === 'completed' ? 'response.completed' : 'response.incomplete', `"response":${JSON.stringify(object)}`, this.seq++));
+    });
+  }
+
+  protected translateJson(body: Buffer): Promise<TranslatedBody> {
+    let completion: unknown;
+    try {
+      completion = JSON.parse(body.toString('utf8'));
+    } catch {
+      completion = null;
+    }
+    if (!isObject(completion)) {
+      const error = { error: { message: 'The engine answered with a body that is not a chat completion.', type: 'server_error', param: null, code: 'upstream_error' } };
+      return Promise.resolve({ status: 502, contentType: JSON_TYPE, body: Buffer.from(JSON.stringify(error)) });
+    }
+    return this.answer.finish(endingOf(this.answer.frame, completion)).then((object) => ({ status: 200, contentType: JSON_TYPE, body: Buffer.from(JSON.stringify(object)) }));
+  }
+
+  /** Errors are OpenAI's envelope in both APIs: passed on as they are. */
+  protected translateError(status: number, body: Buffer): TranslatedBody {
+    return { status, contentType: JSON_TYPE, body };
+  }
+
+  private start(): void {
+    this.started = true;
+    const { frame } = this.answer;
+    const skeleton = `"response":${JSON.stringify(responseObject(frame, { status: 'in_progress', output: [], usage: null, error: null, incompleteReason: null, stored: frame.store }))}`;
+    this.out += event('response.created', skeleton, this.seq++) + event('response.in_progress', skeleton, this.seq++);
+  }
+
+  private read(chunk: Json): void {
+    if (isObject(chunk['usage'])) this.usage = chunk['usage'];
+    const choices = chunk['choices'];
+    const choice: unknown = Array.isArray(choices) ? choices[0] : undefined;
+    if (!isObject(choice)) return;
+    if (choice['finish_reason'] !== undefined && choice['finish_reason'] !== null) this.finishReason = choice['finish_reason'];
+    // A choice without a delta (Azure's content-filter results) carries no output.
+    const delta = choice['delta'];
+    if (!isObject(delta)) return;
+    const reasoning = delta['reasoning_content'] ?? delta['reasoning'];
+    if (typeof reasoning === 'string' && reasoning !== '') this.delta(this.reasoning ?? (this.reasoning = this.openItem('reasoning')), reasoning);
+    const content = delta['content'];
+    if (typeof content === 'string' && content !== '') this.text(content);
+    const refusal = delta['refusal'];
+    if (typeof refusal === 'string' && refusal !== '') (this.message ?? (this.message = this.openItem('message'))).refusal += refusal;
+    const calls = delta['tool_calls'];
+    if (Array.isArray(calls)) calls.forEach((call: unknown, position) => isObject(call) && this.call(call, position));
+  }
+
+  private text(content: string): void {
+    const item = this.message ?? (this.message = this.openItem('message'));
+    if (!item.hasText) {
+      item.hasText = true;
+      this.out += event('response.content_part.added', `${where(item)},"content_index":0,"part":${JSON.stringify(itemShapes.outputText(''))}`, this.seq++);
+    }
+    this.delta(item, content);
+  }
+
+  private call(call: Json, position: number): void {
+    const index = typeof call['index'] === 'number' ? call['index'] : position;
+    const fn = isObject(call['function']) ? call['function'] : {};
+    let item = this.calls[index];
+    if (item === undefined) {
+      const callId = typeof call['id'] === 'string' ? call['id'] : '';
+      item = this.calls[index] = this.openItem('function_call', typeof fn['name'] === 'string' ? fn['name'] : '', callId);
+    } else if (item.name === '' && typeof fn['name'] === 'string') {
+      item.name = fn['name'];
+    }
+    const args = fn['arguments'];
+    if (typeof args === 'string' && args !== '') this.delta(item, args);
+  }
+
+  private delta(item: OutItem, text: string): void {
+    this.literal(item, JSON.stringify(text).slice(1, -1));
+  }
+
+  private literal(item: OutItem, body: string): void {
+    item.pieces.push(body);
+    this.out += `${item.head}"${body}"${item.tail}${this.seq++}}\n\n`;
+  }
+
+  /** A new output item; the reasoning or message item before it is done (function calls stay open to the end: their deltas may interleave). */
+  private openItem(kind: Kind, name = '', callId = ''): OutItem {
+    if (kind !== 'reasoning' && this.reasoning !== null) this.close(this.reasoning, 'completed');
+    if (kind !== 'message' && this.message !== null) this.close(this.message, 'completed');
+    const { frame } = this.answer;
+    const n = frame.firstOutputItem + this.items.length;
+    const id = frame.ids.item(kind === 'message' ? 'msg' : kind === 'reasoning' ? 'rs' : 'fc', n);
+    const item = new OutItem(kind, id, this.items.length, name, callId);
+    this.items.push(item);
+    const shape =
+      kind === 'message'
+        ? itemShapes.message(id, [], 'in_progress')
+        : kind === 'reasoning'
+          ? itemShapes.reasoning(id, null, 'in_progress')
+          : itemShapes.functionCall(id, callId, name, '', 'in_progress');
+    this.out += event('response.output_item.added', `"output_index":${item.index},"item":${JSON.stringify(shape)}`, this.seq++);
+    if (kind === 'reasoning') this.out += event('response.content_part.added', `${where(item)},"content_index":0,"part":{"type":"reasoning_text","text":""}`, this.seq++);
+    return item;
+  }
+
+  private close(item: OutItem, status: string): void {
+    item.open = false;
+    if (item === this.message) this.message = null;
+    if (item === this.reasoning) this.reasoning = null;
+    const literal = `"${item.pieces.join('')}"`;
+    const text = JSON.parse(literal) as string;
+    const at = where(item);
+    if (item.kind === 'function_call') {
+      this.out += event('response.function_call_arguments.done', `${at},"name":${JSON.stringify(item.name)},"arguments":${literal}`, this.seq++);
+      item.json = itemShapes.functionCall(item.id, item.callId, item.name, text, status);
+    } else if (item.kind === 'reasoning') {
+      this.out += event('response.reasoning_text.done', `${at},"content_index":0,"text":${literal}`, this.seq++);
+      this.out += event('response.content_part.done', `${at},"content_index":0,"part":{"type":"reasoning_text","text":${literal}}`, this.seq++);
+      item.json = itemShapes.reasoning(item.id, text, status);
+    } else {
+      const content: Json[] = [];
+      if (item.hasText) {
+        const part = itemShapes.outputText(text);
+        this.out += event('response.output_text.done', `${at},"content_index":0,"text":${literal},"logprobs":[]`, this.seq++);
+        this.out += event('response.content_part.done', `${at},"content_index":0,"part":${JSON.stringify(part)}`, this.seq++);
+        content.push(part);
+      }
+      if (item.refusal !== '') {
+        const part = itemShapes.refusal(item.refusal);
+        const ci = content.length;
+        this.out += event('response.content_part.added', `${at},"content_index":${ci},"part":${JSON.stringify(itemShapes.refusal(''))}`, this.seq++);
+        this.out += event('response.refusal.done', `${at},"content_index":${ci},"refusal":${JSON.stringify(item.refusal)}`, this.seq++);
+        this.out += event('response.content_part.done', `${at},"content_index":${ci},"part":${JSON.stringify(part)}`, this.seq++);
+        content.push(part);
+      }
+      item.json = itemShapes.message(item.id, content, status);
+    }
+    this.out += event('response.output_item.done', `"output_index":${item.index},"item":${JSON.stringify(item.json)}`, this.seq++);
+  }
+
+  private closeAll(status: string): void {
+    for (const item of this.items) if (item.open) this.close(item, status);
+  }
+
+  /**
+   * After commit: the open items end as they are, then the terminal response.failed (nothing is
+   * stored). No `error` event: openai 6's stream helper re-emits it as its own 'error', which rejects
+   * finalResponse() and drops the response.failed after it (lib/responses/ResponseStream.js
+   * maybeEmit(event.type), lib/EventStream.js _emit('error')); the failed response carries the error.
+   */
+  private fail(error: Json): void {
+    this.finished = true;
+    this.closeAll('incomplete');
+    const code = typeof error['code'] === 'string' ? error['code'] : null;
+    const message = typeof error['message'] === 'string' ? error['message'] : 'The answer failed.';
+    const failed = responseObject(this.answer.frame, {
+      status: 'failed',
+      output: this.items.map((item) => item.json),
+      usage: responseUsage(this.usage),
+      error: { code: code !== null && RATE_LIMITED.has(code) ? 'rate_limit_exceeded' : 'server_error', message },
+      incompleteReason: null,
+      stored: false,
+    });
+    this.out += event('response.failed', `"response":${JSON.stringify(failed)}`, this.seq++);
+  }
+
+  private flush(): void {
+    if (this.out === '') return;
+    this.send(this.out);
+    this.out = '';
+  }
+}
+
+function where(item: OutItem): string {
+  return `"item_id":${JSON.stringify(item.id)},"output_index":${item.index}`;
+}
