@@ -16,7 +16,7 @@ import type { AppState } from './http/state.js';
  * which runs its stages as plain calls without koa's per-request context; everything else goes through koa.
  */
 export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const lane = inferenceLane(inferenceRoutes(deps.state, deps.proxy, deps.budgets, deps.cache ?? null, deps.idempotency ?? null), deps);
+  const lane = inferenceLane(inferenceRoutes(deps.state, deps.proxy, deps.budgets, deps.cache ?? null, deps.idempotency ?? null, deps.responses ?? null), deps);
   const koa = koaApp(deps).callback();
   return (req, res) => {
     if (!lane(req, res)) void koa(req, res);

@@ -14,6 +14,7 @@ import { createStore } from './budgets/create-store.js';
 import { createResponseCache } from './cache/create-store.js';
 import { createIdempotencyStore } from './idempotency/create-store.js';
 import { Idempotency } from './idempotency/service.js';
+import { createResponsesService } from './protocols/responses/create-store.js';
 import { loadTokenizer } from './budgets/estimate.js';
 import { BudgetService } from './budgets/service.js';
 import { ConfigReloader, type ReloadResult, type ReloadTrigger } from './reload.js';
@@ -66,6 +67,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   const cache = await createResponseCache(config, env, logger, metrics.registry);
   // The store is chosen at start; a reload changes idempotency's ttlMs and waitMs, not its store.
   const idempotency = new Idempotency(await createIdempotencyStore(config, env, logger), metrics.idempotency, logger);
+  const responses = await createResponsesService(config, env, logger);
   const reloader =
     options.configPath === undefined
       ? null
@@ -85,7 +87,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   const reload = (trigger: ReloadTrigger = 'signal'): Promise<ReloadResult> =>
     reloader === null ? Promise.resolve({ ok: false, errors: ['this router was not started from a config file'] }) : reloader.reload(trigger);
   const metricsListener = config.server.metricsPort !== null;
-  const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload, budgets, cache, idempotency, metricsListener });
+  const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload, budgets, cache, idempotency, responses, metricsListener });
 
   let active = 0;
   let onIdle: (() => void) | null = null;
@@ -136,6 +138,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     await budgets?.close();
     await cache.close();
     await idempotency.close();
+    await responses.close();
   };
   return {
     url,

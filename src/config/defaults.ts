@@ -26,6 +26,7 @@ import type {
   PoolConfig,
   PriceConfig,
   ReplicaConfig,
+  ResponsesConfig,
   RetryConfig,
   ServerConfig,
   SimConfig,
@@ -84,6 +85,8 @@ export const DEFAULTS = {
   // An hour, and a megabyte an answer: a repeated question within the hour is the case worth serving.
   modelCache: { ttlMs: 3_600_000, scope: 'key', maxEntryBytes: 1_048_576, deterministicOnly: true },
   cache: { store: 'memory', maxBytes: 67_108_864, lockWaitMs: 30_000 },
+  // OpenAI's retention is commonly given as 30 days (unverified); xAI documents 30 days for its Responses store.
+  responses: { store: 'memory', ttlMs: 2_592_000_000, maxBytes: 268_435_456, maxEntryBytes: 8_388_608, maxChainDepth: 100 },
   retry: { maxAttempts: 3, budgetPercent: 20, minRetriesPerSecond: 5, backoffBaseMs: 25, backoffMaxMs: 250 },
   replica: { weight: 1 },
 } as const satisfies {
@@ -101,6 +104,7 @@ export const DEFAULTS = {
   idempotency: Omit<IdempotencyConfig, 'waitMs'>;
   modelCache: ModelCacheConfig;
   cache: CacheConfig;
+  responses: ResponsesConfig;
   replica: Pick<ReplicaConfig, 'weight'>;
 };
 
@@ -379,6 +383,7 @@ export function applyDefaults(raw: RawConfig, baseDir: string = process.cwd()): 
       waitMs: raw.idempotency?.waitMs ?? raw.server?.requestTimeoutMs ?? DEFAULTS.server.requestTimeoutMs,
     },
     cache: { ...DEFAULTS.cache, ...raw.cache },
+    responses: { ...DEFAULTS.responses, ...raw.responses },
     defaultModel: raw.defaultModel ?? null,
     models: mapEntries(raw.models, model),
     tiers: mapEntries(raw.tiers, (t): TierConfig => ({

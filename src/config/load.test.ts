@@ -150,6 +150,7 @@ t.test('a minimal config resolves with every default', async (t) => {
     },
     cache: { store: 'memory', maxBytes: 67108864, lockWaitMs: 30000 },
     idempotency: { store: 'memory', ttlMs: 86400000, waitMs: 600000, maxEntryBytes: 4194304, maxBytes: 67108864 },
+    responses: { store: 'memory', ttlMs: 2592000000, maxBytes: 268435456, maxEntryBytes: 8388608, maxChainDepth: 100 },
     defaultModel: null,
     models: { chat: { tiers: ['small'], classify: false, route: { simple: 'small', moderate: 'small', complex: 'small' }, allowTierHeader: false } },
     tiers: { small: { pools: ['gpu'] } },
@@ -922,7 +923,7 @@ const cases: Case[] = [
   {
     name: 'unknown top-level key',
     patch: { budget: {} },
-    errors: ['budget: unknown key (allowed: server, logging, retry, classifier, auth, budgets, cache, idempotency, defaultModel, models, tiers, pools)'],
+    errors: ['budget: unknown key (allowed: server, logging, retry, classifier, auth, budgets, cache, idempotency, responses, defaultModel, models, tiers, pools)'],
   },
   {
     name: 'unknown server key',
@@ -2071,7 +2072,7 @@ pools:
 `;
   // The anchor holder is an unknown key: the config has no place for shared snippets yet.
   t.same(errorsOf(loadConfigText(text, { env: {} })), [
-    'x-replica: unknown key (allowed: server, logging, retry, classifier, auth, budgets, cache, idempotency, defaultModel, models, tiers, pools)',
+    'x-replica: unknown key (allowed: server, logging, retry, classifier, auth, budgets, cache, idempotency, responses, defaultModel, models, tiers, pools)',
   ]);
   const config = configOf(loadConfigText(text.replace('x-replica: &replica { weight: 3 }\n', '').replace('*replica', '&r { weight: 3 }'), { env: {} }));
   t.equal(config.pools.gpu?.replicas[0]?.weight, 3);

@@ -55,6 +55,13 @@ export interface RawModelCache {
   maxEntryBytes?: number;
   deterministicOnly?: boolean;
 }
+export interface RawResponses {
+  store?: 'memory' | 'redis';
+  ttlMs?: number;
+  maxBytes?: number;
+  maxEntryBytes?: number;
+  maxChainDepth?: number;
+}
 export interface RawCache {
   store?: 'memory' | 'redis';
   maxBytes?: number;
@@ -189,6 +196,7 @@ export interface RawConfig {
   budgets?: RawBudgets;
   idempotency?: RawIdempotency;
   cache?: RawCache;
+  responses?: RawResponses;
   defaultModel?: string;
   models: Record<string, RawModel>;
   tiers: Record<string, RawTier>;

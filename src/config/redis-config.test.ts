@@ -166,6 +166,23 @@ t.test('a cache or idempotency store in Redis gets budgets.redis checked with bu
   t.strictSame(errors(bare), ['budgets.redis: needs url, urlEnv, cluster or sentinel when idempotency.store is "redis"']);
 });
 
+t.test('stored responses in Redis need budgets.redis, and get it checked', async (t) => {
+  const base = {
+    models: { m: { tiers: ['t'] } },
+    tiers: { t: { pools: ['p'] } },
+    pools: { p: { engine: 'vllm', servedModel: 'x', replicas: [{ url: 'http://gpu:8000' }] } },
+  };
+  const options = { env: {}, source: join(dir, 'router.yaml') };
+  t.strictSame(errors(parseConfigObject({ ...base, responses: { store: 'redis' } }, options)), [
+    'responses.store: "redis" needs budgets.redis (the Redis the stored responses share with the budgets)',
+  ]);
+  t.strictSame(errors(parseConfigObject({ ...base, budgets: { redis: { keyPrefix: 'x' } }, responses: { store: 'redis' } }, options)), [
+    'budgets.redis: needs url, urlEnv, cluster or sentinel when responses.store is "redis"',
+  ]);
+  t.strictSame(errors(parseConfigObject({ ...base, responses: { maxChainDepth: 0, ttlMs: -1 } }, options)).length, 2, 'ranges checked, each with its path');
+  t.equal(parseConfigObject({ ...base, budgets: { redis: { url: 'redis://127.0.0.1:6379' } }, responses: { store: 'redis', ttlMs: 1000 } }, options).ok, true);
+});
+
 for (const [name, redis, env, expected] of refusals) {
   t.test(`refused: ${name}`, async (t) => {
     t.strictSame(errors(config(redis, env)), expected);

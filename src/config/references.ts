@@ -30,6 +30,7 @@ export function checkReferences(raw: RawConfig, config: Config, env: NodeJS.Proc
   checkBudgets(raw, config, env, problems);
   checkIdempotency(config, problems);
   checkCache(config, problems);
+  checkResponses(config, problems);
   checkTiers(config, problems);
   checkPools(raw, config, env, problems);
   return problems.list;
@@ -147,6 +148,7 @@ function checkBudgets(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, pr
       ['budgets.store', budgets.store],
       ['cache.store', config.cache.store],
       ['idempotency.store', config.idempotency.store],
+      ['responses.store', config.responses.store],
     ] as const
   ).flatMap(([setting, store]) => (store === 'redis' ? [setting] : []));
   for (const [path, message] of checkRedis(budgets.redis, users, env)) problems.add(path, message);
@@ -162,6 +164,13 @@ function checkBudgets(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, pr
 function checkCache(config: Config, problems: Problems): void {
   if (config.cache.store === 'redis' && config.budgets.redis === undefined) {
     problems.add(['cache', 'store'], '"redis" needs budgets.redis (the Redis the cache entries share with the budgets)');
+  }
+}
+
+/** Shared stored responses are reached through budgets.redis too. */
+function checkResponses(config: Config, problems: Problems): void {
+  if (config.responses.store === 'redis' && config.budgets.redis === undefined) {
+    problems.add(['responses', 'store'], '"redis" needs budgets.redis (the Redis the stored responses share with the budgets)');
   }
 }
 

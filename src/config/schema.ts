@@ -11,6 +11,7 @@ import { classifierSchema, modelSchema, tierSchema } from './schema-routing.js';
 import { authSchema, budgetsSchema } from './schema-budgets.js';
 import { cacheSchema } from './schema-cache.js';
 import { idempotencySchema } from './schema-idempotency.js';
+import { responsesSchema } from './schema-responses.js';
 
 export const serverSchema = {
   type: 'object',
@@ -107,6 +108,7 @@ export const routerSchema = {
     budgets: budgetsSchema,
     cache: cacheSchema,
     idempotency: idempotencySchema,
+    responses: responsesSchema,
     defaultModel: {
       type: 'string',
       pattern: MODEL_NAME_PATTERN,

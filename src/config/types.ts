@@ -411,6 +411,20 @@ export interface IdempotencyConfig {
   readonly maxBytes: number;
 }
 
+/** Stored responses of the OpenAI Responses API (src/protocols/responses/). */
+export interface ResponsesConfig {
+  /** memory (this router) or redis (every router sharing budgets.redis); chosen at start. */
+  readonly store: 'memory' | 'redis';
+  /** How long a stored response can be read and continued. */
+  readonly ttlMs: number;
+  /** The memory store's bound on the bytes of the responses it keeps. */
+  readonly maxBytes: number;
+  /** The largest response kept (its JSON record); a larger one is answered with store: false. */
+  readonly maxEntryBytes: number;
+  /** The most responses a previous_response_id conversation may reach back through. */
+  readonly maxChainDepth: number;
+}
+
 export interface Config {
   readonly server: ServerConfig;
   readonly logging: LoggingConfig;
@@ -420,6 +434,7 @@ export interface Config {
   readonly budgets: BudgetsConfig;
   readonly idempotency: IdempotencyConfig;
   readonly cache: CacheConfig;
+  readonly responses: ResponsesConfig;
   /** The alias that serves requests sent without `model` (vLLM and TGI default it too); null: `model` is required. */
   readonly defaultModel: string | null;
   readonly models: Readonly<Record<string, ModelConfig>>;

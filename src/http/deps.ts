@@ -6,6 +6,7 @@ import type { Idempotency } from '../idempotency/service.js';
 import type { Logger } from '../observability/logger.js';
 import type { RouterMetrics } from '../observability/metrics.js';
 import type { ProxyDeps } from '../proxy/attempts.js';
+import type { ResponsesService } from '../protocols/responses/service.js';
 import type { ReloadResult, ReloadTrigger } from '../reload.js';
 import type { RouterState } from './state.js';
 
@@ -23,6 +24,8 @@ export interface AppDeps {
   readonly cache?: ResponseCache | null;
   /** Requests with an Idempotency-Key (src/idempotency/); absent or null: the header is ignored. */
   readonly idempotency?: Idempotency | null;
+  /** Stored OpenAI Responses (src/protocols/responses/); absent or null: /v1/responses is not served. */
+  readonly responses?: ResponsesService | null;
   /** /metrics is served by a listener of its own (server.metricsPort), so not on this one. */
   readonly metricsListener: boolean;
 }

@@ -13,6 +13,7 @@ import { reloadConfig } from './handlers/admin-reload.js';
 import { adminRoute } from './handlers/admin-route.js';
 import { healthz, metricsEndpoint, readyz } from './handlers/health.js';
 import { getModel, listModels } from './handlers/models.js';
+import { responsesState } from './handlers/responses-state.js';
 import type { AppMiddleware, AppState } from './state.js';
 
 export function routes(deps: AppDeps): AppMiddleware[] {
@@ -22,6 +23,13 @@ export function routes(deps: AppDeps): AppMiddleware[] {
   const router = new Router<AppState>({ sensitive: true, strict: true });
   router.get('/v1/models', caller, listModels(state));
   router.get('/v1/models/{*id}', caller, getModel(state));
+  if (deps.responses != null) {
+    // Stored responses of POST /v1/responses (served by the inference lane): reads, not per-token work.
+    const stored = responsesState(deps.responses);
+    router.get('/v1/responses/:id', caller, stored.get);
+    router.delete('/v1/responses/:id', caller, stored.remove);
+    router.get('/v1/responses/:id/input_items', caller, stored.inputItems);
+  }
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(state));
   // Key ids and per-key usage are in the scrape: not for clients' keys.

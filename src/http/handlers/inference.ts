@@ -20,6 +20,8 @@ import type { Idempotency, KeyedRequest } from '../../idempotency/service.js';
 import { messagesRoutes } from '../../protocols/anthropic/routes.js';
 import { openaiProtocol } from '../../protocols/openai.js';
 import type { InboundProtocol } from '../../protocols/protocol.js';
+import { responsesProtocol } from '../../protocols/responses/protocol.js';
+import type { ResponsesService } from '../../protocols/responses/service.js';
 import { readJsonBody } from '../read-json.js';
 import type { RouterState } from '../state.js';
 
@@ -190,12 +192,14 @@ export function inferenceRoutes(
   budgets: BudgetService | null,
   cache: ResponseCache | null = null,
   idempotency: Idempotency | null = null,
+  responses: ResponsesService | null = null,
 ): ReadonlyMap<string, InferenceRoute> {
   const route = (protocol: InboundProtocol): InferenceRoute => ({ protocol, handler: inference(protocol, state, proxy, budgets, cache, idempotency) });
-  return new Map([
+  return new Map<string, InferenceRoute>([
     ['/v1/chat/completions', route(openaiProtocol('chat'))],
     ['/v1/completions', route(openaiProtocol('completions'))],
     ['/v1/embeddings', route(openaiProtocol('embeddings'))],
     ...messagesRoutes(route, state, budgets),
+    ...(responses === null ? [] : ([['/v1/responses', route(responsesProtocol(responses))]] as const)),
   ]);
 }

@@ -1,0 +1,69 @@
+// GET and DELETE /v1/responses/{id}, GET /v1/responses/{id}/input_items: the stored responses of the
+// OpenAI Responses API (OAS getResponse, deleteResponse, listInputItems; openai/openai-openapi
+// openapi.yaml @f85dbe22). A response is the key's that made it: any other caller gets the same 404
+// as for an id that never existed (no 403: that would tell them it exists).
+import { clipClientText } from '../../openai/client-text.js';
+import { RouterError } from '../../openai/errors.js';
+import { ownerOf } from '../../protocols/responses/protocol.js';
+import type { ResponseRecord } from '../../protocols/responses/store.js';
+import type { ResponsesService } from '../../protocols/responses/service.js';
+import type { AppContext, AppMiddleware } from '../state.js';
+
+export interface ResponsesStateRoutes {
+  readonly get: AppMiddleware;
+  readonly remove: AppMiddleware;
+  readonly inputItems: AppMiddleware;
+}
+
+export function responsesState(service: ResponsesService): ResponsesStateRoutes {
+  return {
+    async get(ctx) {
+      if (ctx.query['stream'] === 'true') throw new RouterError('unsupported_parameter', 'Streaming a stored response again is not supported by this router.', { param: 'stream' });
+      ctx.body = (await found(service, ctx)).response;
+    },
+    async remove(ctx) {
+      const id = idOf(ctx);
+      if (!(await service.remove(id, ownerOf(ctx.state.key?.id ?? null)))) throw notFound(id);
+      ctx.body = { id, object: 'response', deleted: true };
+    },
+    async inputItems(ctx) {
+      const record = await found(service, ctx);
+      const { limit, order, after } = listQuery(ctx);
+      const items = order === 'asc' ? [...record.input] : [...record.input].reverse();
+      let start = 0;
+      if (after !== null) {
+        start = items.findIndex((item) => item.id === after) + 1;
+        if (start === 0) throw new RouterError('invalid_request', `No input item with id '${clipClientText(after)}' in this response.`, { param: 'after' });
+      }
+      const data = items.slice(start, start + limit);
+      ctx.body = { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: start + limit < items.length };
+    },
+  };
+}
+
+async function found(service: ResponsesService, ctx: AppContext): Promise<ResponseRecord> {
+  const id = idOf(ctx);
+  const record = await service.find(id, ownerOf(ctx.state.key?.id ?? null));
+  if (record === null) throw notFound(id);
+  return record;
+}
+
+function idOf(ctx: AppContext): string {
+  const params = ctx.params as Readonly<Record<string, string | undefined>>;
+  return params['id'] ?? '';
+}
+
+function notFound(id: string): RouterError {
+  return new RouterError('response_not_found', `Response with id '${clipClientText(id)}' not found.`);
+}
+
+/** limit 1–100 (default 20), order asc|desc (default desc), after an item id. */
+function listQuery(ctx: AppContext): { limit: number; order: 'asc' | 'desc'; after: string | null } {
+  const { limit, order, after } = ctx.query;
+  const n = limit === undefined ? 20 : Number(limit);
+  if (typeof limit === 'object' || !Number.isInteger(n) || n < 1 || n > 100)
+    throw new RouterError('invalid_request', "Invalid value for 'limit': expected an integer from 1 to 100.", { param: 'limit' });
+  if (order !== undefined && order !== 'asc' && order !== 'desc') throw new RouterError('invalid_request', "Invalid value for 'order': expected asc or desc.", { param: 'order' });
+  if (typeof after === 'object') throw new RouterError('invalid_request', "Invalid value for 'after': expected one item id.", { param: 'after' });
+  return { limit: n, order: order ?? 'desc', after: after ?? null };
+}

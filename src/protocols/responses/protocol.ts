@@ -1,0 +1,63 @@
+// POST /v1/responses: OpenAI's Responses API, answered by chat-completions engines. The body becomes
+// the neutral chat request (request.ts; the conversation of previous_response_id before it, read from
+// the store with the caller's key), and the answer is translated back (translator.ts). Errors are
+// OpenAI's envelope, as on the chat routes.
+import { bearerToken } from '../../http/bearer.js';
+import { writeError } from '../../http/render-errors.js';
+import type { InferenceRequest } from '../../routing/inference-request.js';
+import type { InboundProtocol, ParseContext } from '../protocol.js';
+import { ResponsesAnswer } from './answer.js';
+import { invalid } from './checks.js';
+import { conversationBefore } from './conversation.js';
+import { ResponseIds } from './ids.js';
+import { toChatMessages } from './input-items.js';
+import { parseResponsesRequest } from './request.js';
+import type { ResponsesService } from './service.js';
+import { withIds } from './stored-items.js';
+
+/** Whose responses a caller reads and writes: its key's id; every anonymous caller shares one scope. */
+export function ownerOf(keyId: string | null): string {
+  return keyId === null ? 'anon' : `key:${keyId}`;
+}
+
+export function responsesProtocol(service: ResponsesService): InboundProtocol {
+  return {
+    api: 'responses',
+    endpoint: 'chat',
+    credential: (headers) => bearerToken(headers.authorization),
+    parse: (body, context) => parse(body, context, service),
+    writeError: (res, error) => writeError(res, error),
+  };
+}
+
+async function parse(body: unknown, { runtime, key }: ParseContext, service: ResponsesService): Promise<InferenceRequest> {
+  const { config } = runtime;
+  const request = parseResponsesRequest(body, config.defaultModel);
+  const owner = ownerOf(key?.id ?? null);
+  const messages: Record<string, unknown>[] = [];
+  if (request.instructions !== null) messages.push({ role: 'system', content: request.instructions });
+  const history = request.previousResponseId === null ? [] : await conversationBefore(service, request.previousResponseId, owner, config.responses.maxChainDepth);
+  toChatMessages(history, messages);
+  toChatMessages(request.input, messages);
+  if (messages.length === 0) throw invalid("Invalid 'input': no items the model can read.", 'input');
+  const ids = new ResponseIds();
+  const frame = {
+    ids,
+    createdAt: Math.floor(Date.now() / 1000),
+    echo: request.echo,
+    metadata: request.metadata,
+    store: request.store,
+    firstOutputItem: request.input.length,
+    now: () => Math.floor(Date.now() / 1000),
+  };
+  const keeping = request.store ? { service, owner, prev: request.previousResponseId, input: withIds(request.input, ids), ttlMs: config.responses.ttlMs } : null;
+  return {
+    endpoint: 'chat',
+    model: request.model,
+    stream: request.stream,
+    // The translator needs the usage chunk for response.completed; it never passes it on as such.
+    clientWantsUsage: true,
+    body: { ...request.chat, messages },
+    answerAs: new ResponsesAnswer(frame, keeping),
+  };
+}

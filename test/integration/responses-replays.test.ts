@@ -1,0 +1,56 @@
+// A Responses answer that no engine made this time: a cache hit and an idempotent replay write the
+// stored chat bytes through the Responses translator, and each comes out as a valid Response (JSON and
+// stream) that the SDK reads, with an id of its own that is stored like any other.
+import t from 'tap';
+import { chatStreamEvents, startFakeEngine } from '../fixtures/fake-engine.js';
+import { configFor, startTestRouter } from '../fixtures/start-router.js';
+
+const engine = await startFakeEngine();
+const test = await startTestRouter({ ...configFor({ chat: [engine.url] }), models: { chat: { tiers: ['chat'], cache: { deterministicOnly: false } } } });
+t.teardown(async () => {
+  await test.close();
+  await engine.close();
+});
+t.beforeEach(() => {
+  engine.requests.length = 0;
+});
+
+t.test('a cache hit is a valid Response, JSON and streamed', async (t) => {
+  const ask = { model: 'chat', input: 'cache me', temperature: 0 };
+  const first = await test.client.responses.create(ask).withResponse();
+  const second = await test.client.responses.create(ask).withResponse();
+  t.strictSame([first.response.headers.get('x-switchyard-cache'), second.response.headers.get('x-switchyard-cache')], ['miss', 'hit']);
+  t.equal(engine.requests.length, 1, 'the engine answered once');
+  t.equal(second.data.output_text, first.data.output_text);
+  t.equal(second.data.status, 'completed');
+  t.not(second.data.id, first.data.id, 'a new response, with its own id');
+  t.strictSame(second.data.usage, first.data.usage);
+  t.strictSame(await test.client.responses.retrieve(second.data.id), second.data, 'and it is stored');
+
+  engine.reply({ kind: 'stream', events: chatStreamEvents(['streamed', ' once']) });
+  const ask2 = { model: 'chat', input: 'stream me', temperature: 0 };
+  const streams = [];
+  for (let i = 0; i < 2; i++) {
+    const stream = test.client.responses.stream(ask2);
+    const types: string[] = [];
+    for await (const event of stream) types.push(event.type);
+    streams.push({ types, final: await stream.finalResponse() });
+  }
+  t.equal(engine.requests.length, 2, 'the second stream was a hit');
+  t.strictSame(streams[1]?.types, streams[0]?.types, 'the same event sequence');
+  t.equal(streams[1]?.final.output_text, 'streamed once');
+  t.equal(streams[1]?.final.status, 'completed');
+});
+
+t.test('an idempotent replay is a valid Response; the engine answered once', async (t) => {
+  const options = { headers: { 'Idempotency-Key': `order-${process.pid}` } };
+  const first = await test.client.responses.create({ model: 'chat', input: 'charge once' }, options).withResponse();
+  const retry = await test.client.responses.create({ model: 'chat', input: 'charge once' }, options).withResponse();
+  t.equal(retry.response.headers.get('x-switchyard-idempotent-replay'), 'true');
+  t.equal(engine.requests.length, 1);
+  t.equal(retry.data.status, 'completed');
+  t.equal(retry.data.output_text, first.data.output_text);
+  t.strictSame(retry.data.usage, first.data.usage);
+  t.match(retry.data.id, /^resp_[0-9a-f]{32}$/);
+  t.strictSame(await test.client.responses.retrieve(retry.data.id), retry.data, 'its id can be read back');
+});
