@@ -94,3 +94,48 @@ t.test('a stream that ends without [DONE] (after an error event) is told so', as
   t.strictSame(got.told, ['event {"n":1}', 'event {"error":{"message":"gone"}}', 'ended false']);
   t.equal(got.body, 'out: {"n":1}\n\nout: {"error":{"message":"gone"}}\n\nout: cut\n\n');
 });
+
+/** A translator whose ending takes a while (Responses stores the response first): what it writes then still reaches the client. */
+class Deferred extends TranslatedResponse {
+  protected chatEvent(data: string): void {
+    this.send(`out: ${data}\n\n`);
+  }
+
+  protected translateError(status: number, body: Buffer): TranslatedBody {
+    return { status, contentType: 'application/x-error', body };
+  }
+
+  protected streamEnded(): Promise<void> {
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        this.send('out: stored\n\n');
+        resolve();
+      }, 20),
+    );
+  }
+
+  protected translateJson(body: Buffer): Promise<TranslatedBody> {
+    return new Promise((resolve) => setTimeout(() => resolve({ status: 200, contentType: 'application/x-test', body: Buffer.from(`later ${body.toString()}`) }), 20));
+  }
+}
+
+t.test('an ending that returns a promise holds the end of the response until it settles; end() is ended at once and only once', async (t) => {
+  const ended: boolean[] = [];
+  const server = createServer((req, res: ServerResponse) => {
+    const out = new Deferred(res);
+    if (req.url === '/json') {
+      out.writeHead(200, { 'content-type': 'application/json' });
+      out.end('{"a":1}');
+    } else {
+      out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+      out.end('data: {"n":1}\n\ndata: [DONE]\n\n');
+    }
+    ended.push(out.writableEnded, res.writableEnded);
+    // A relay may end twice (after [DONE], then once more after draining): the second is nothing.
+    out.end();
+  });
+  const base = await listenOnLoopback(t, server);
+  t.equal(await (await fetch(`${base}/stream`)).text(), 'out: {"n":1}\n\nout: stored\n\n');
+  t.equal(await (await fetch(`${base}/json`)).text(), 'later {"a":1}');
+  t.strictSame(ended, [true, false, true, false], 'ended for the writers at once, the client response later');
+});
