@@ -6,7 +6,7 @@
 import { DENSE_INDEX as D } from './dense-features.js';
 import type { FeatureBuffer } from './feature-buffer.js';
 import { CHARS_GROUP, HASHED_GROUPS, POSITION_GROUP, WORDS_GROUP } from './feature-layout.js';
-import { fold, kindOf, SINGLE, SPACE, WORD_CHAR } from './code-units.js';
+import { FOLDED, KIND_OF_FOLDED, SINGLE, SPACE, WORD_CHAR } from './code-units.js';
 import { bucket, combine, fnvStep, salt } from './hashing.js';
 
 const CHAR_SEED = salt('chars');
@@ -57,7 +57,7 @@ export function scanLast(text: string, mask: number, out: FeatureBuffer): void {
   let letters = 0;
   for (let i = 0; i <= text.length; i++) {
     const raw = i < text.length ? text.charCodeAt(i) : SPACE;
-    const c = fold(raw);
+    const c = FOLDED[raw]!;
     if (c === SPACE) {
       if (raw === 10) lines++;
       if (x1 === SPACE) continue;
@@ -95,7 +95,7 @@ export function scanLast(text: string, mask: number, out: FeatureBuffer): void {
     x3 = x2;
     x2 = x1;
     x1 = c;
-    const kind = kindOf(c);
+    const kind = KIND_OF_FOLDED[raw]!;
     if (kind === WORD_CHAR) {
       word = fnvStep(word, c);
       inWord = true;
@@ -181,8 +181,9 @@ export function scanWords(text: string, mask: number, offset: number, group: num
   let word = WORD_SEED;
   let inWord = false;
   for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? fold(text.charCodeAt(i)) : SPACE;
-    const kind = kindOf(c);
+    const raw = i < text.length ? text.charCodeAt(i) : SPACE;
+    const c = FOLDED[raw]!;
+    const kind = KIND_OF_FOLDED[raw]!;
     if (kind === WORD_CHAR) {
       word = fnvStep(word, c);
       inWord = true;
