@@ -8,47 +8,23 @@
 import { TranslatedResponse, type TranslatedBody } from '../translated-response.js';
 import type { ResponsesAnswer } from './answer.js';
 import { isObject, type Json } from './checks.js';
-import { deltaFrame, event, type DeltaKind } from './events.js';
+import { event } from './events.js';
+import { OutputItem, Sequence, type ItemKind } from './output-item.js';
 import { plainContentLiteral } from './plain-delta.js';
-import { endingOf, itemShapes, responseObject, responseUsage, statusOf } from './response-object.js';
+import { endingOf, responseObject, responseUsage, statusOf } from './response-object.js';
 
-type Kind = 'message' | 'reasoning' | 'function_call';
-
-/** One output item while it streams. */
-class OutItem {
-  /** The text so far, as JSON string literal bodies (escapes kept). */
-  readonly pieces: string[] = [];
-  refusal = '';
-  hasText = false;
-  open = true;
-  json: Json = {};
-  readonly head: string;
-  readonly tail: string;
-
-  constructor(
-    readonly kind: Kind,
-    readonly id: string,
-    readonly index: number,
-    public name = '',
-    readonly callId = '',
-  ) {
-    ({ head: this.head, tail: this.tail } = deltaFrame(DELTAS[kind], id, index));
-  }
-}
-
-const DELTAS: Readonly<Record<Kind, DeltaKind>> = { message: 'text', reasoning: 'reasoning', function_call: 'arguments' };
 const JSON_TYPE = 'application/json';
 const RATE_LIMITED = new Set(['insufficient_quota', 'rate_limit_exceeded']);
 
 export class ResponsesTranslator extends TranslatedResponse {
-  private seq = 0;
+  private readonly seq = new Sequence();
   private started = false;
   /** A terminal event (completed, incomplete, failed) is written or on its way. */
   private finished = false;
-  private readonly items: OutItem[] = [];
-  private message: OutItem | null = null;
-  private reasoning: OutItem | null = null;
-  private readonly calls: (OutItem | undefined)[] = [];
+  private readonly items: OutputItem[] = [];
+  private message: OutputItem | null = null;
+  private reasoning: OutputItem | null = null;
+  private readonly calls: (OutputItem | undefined)[] = [];
   private finishReason: unknown = null;
   private usage: unknown = null;
   /** Events of the chat event being translated, written together. */
@@ -99,7 +75,7 @@ export class ResponsesTranslator extends TranslatedResponse {
     this.flush();
     const ending = { status, output: this.items.map((item) => item.json), usage: responseUsage(this.usage), error: null, incompleteReason: reason };
     return this.answer.finish(ending).then((object) => {
-      this.send(event(status === 'completed' ? 'response.completed' : 'response.incomplete', `"response":${JSON.stringify(object)}`, this.seq++));
+      this.send(event(status === 'completed' ? 'response.completed' : 'response.incomplete', `"response":${JSON.stringify(object)}`, this.seq.next()));
     });
   }
 
@@ -126,7 +102,7 @@ export class ResponsesTranslator extends TranslatedResponse {
     this.started = true;
     const { frame } = this.answer;
     const skeleton = `"response":${JSON.stringify(responseObject(frame, { status: 'in_progress', output: [], usage: null, error: null, incompleteReason: null, stored: frame.store }))}`;
-    this.out += event('response.created', skeleton, this.seq++) + event('response.in_progress', skeleton, this.seq++);
+    this.out += event('response.created', skeleton, this.seq.next()) + event('response.in_progress', skeleton, this.seq.next());
   }
 
   private read(chunk: Json): void {
@@ -150,10 +126,7 @@ export class ResponsesTranslator extends TranslatedResponse {
 
   private text(content: string): void {
     const item = this.message ?? (this.message = this.openItem('message'));
-    if (!item.hasText) {
-      item.hasText = true;
-      this.out += event('response.content_part.added', `${where(item)},"content_index":0,"part":${JSON.stringify(itemShapes.outputText(''))}`, this.seq++);
-    }
+    if (!item.hasText) this.out += item.textPart(this.seq);
     this.delta(item, content);
   }
 
@@ -171,68 +144,30 @@ export class ResponsesTranslator extends TranslatedResponse {
     if (typeof args === 'string' && args !== '') this.delta(item, args);
   }
 
-  private delta(item: OutItem, text: string): void {
+  private delta(item: OutputItem, text: string): void {
     this.literal(item, JSON.stringify(text).slice(1, -1));
   }
 
-  private literal(item: OutItem, body: string): void {
-    item.pieces.push(body);
-    this.out += `${item.head}"${body}"${item.tail}${this.seq++}}\n\n`;
+  private literal(item: OutputItem, body: string): void {
+    this.out += item.delta(body, this.seq);
   }
 
   /** A new output item; the reasoning or message item before it is done (function calls stay open to the end: their deltas may interleave). */
-  private openItem(kind: Kind, name = '', callId = ''): OutItem {
+  private openItem(kind: ItemKind, name = '', callId = ''): OutputItem {
     if (kind !== 'reasoning' && this.reasoning !== null) this.close(this.reasoning, 'completed');
     if (kind !== 'message' && this.message !== null) this.close(this.message, 'completed');
     const { frame } = this.answer;
     const n = frame.firstOutputItem + this.items.length;
-    const id = frame.ids.item(kind === 'message' ? 'msg' : kind === 'reasoning' ? 'rs' : 'fc', n);
-    const item = new OutItem(kind, id, this.items.length, name, callId);
+    const item = new OutputItem(kind, frame.ids.item(kind === 'message' ? 'msg' : kind === 'reasoning' ? 'rs' : 'fc', n), this.items.length, name, callId);
     this.items.push(item);
-    const shape =
-      kind === 'message'
-        ? itemShapes.message(id, [], 'in_progress')
-        : kind === 'reasoning'
-          ? itemShapes.reasoning(id, null, 'in_progress')
-          : itemShapes.functionCall(id, callId, name, '', 'in_progress');
-    this.out += event('response.output_item.added', `"output_index":${item.index},"item":${JSON.stringify(shape)}`, this.seq++);
-    if (kind === 'reasoning') this.out += event('response.content_part.added', `${where(item)},"content_index":0,"part":{"type":"reasoning_text","text":""}`, this.seq++);
+    this.out += item.added(this.seq);
     return item;
   }
 
-  private close(item: OutItem, status: string): void {
-    item.open = false;
+  private close(item: OutputItem, status: string): void {
     if (item === this.message) this.message = null;
     if (item === this.reasoning) this.reasoning = null;
-    const literal = `"${item.pieces.join('')}"`;
-    const text = JSON.parse(literal) as string;
-    const at = where(item);
-    if (item.kind === 'function_call') {
-      this.out += event('response.function_call_arguments.done', `${at},"name":${JSON.stringify(item.name)},"arguments":${literal}`, this.seq++);
-      item.json = itemShapes.functionCall(item.id, item.callId, item.name, text, status);
-    } else if (item.kind === 'reasoning') {
-      this.out += event('response.reasoning_text.done', `${at},"content_index":0,"text":${literal}`, this.seq++);
-      this.out += event('response.content_part.done', `${at},"content_index":0,"part":{"type":"reasoning_text","text":${literal}}`, this.seq++);
-      item.json = itemShapes.reasoning(item.id, text, status);
-    } else {
-      const content: Json[] = [];
-      if (item.hasText) {
-        const part = itemShapes.outputText(text);
-        this.out += event('response.output_text.done', `${at},"content_index":0,"text":${literal},"logprobs":[]`, this.seq++);
-        this.out += event('response.content_part.done', `${at},"content_index":0,"part":${JSON.stringify(part)}`, this.seq++);
-        content.push(part);
-      }
-      if (item.refusal !== '') {
-        const part = itemShapes.refusal(item.refusal);
-        const ci = content.length;
-        this.out += event('response.content_part.added', `${at},"content_index":${ci},"part":${JSON.stringify(itemShapes.refusal(''))}`, this.seq++);
-        this.out += event('response.refusal.done', `${at},"content_index":${ci},"refusal":${JSON.stringify(item.refusal)}`, this.seq++);
-        this.out += event('response.content_part.done', `${at},"content_index":${ci},"part":${JSON.stringify(part)}`, this.seq++);
-        content.push(part);
-      }
-      item.json = itemShapes.message(item.id, content, status);
-    }
-    this.out += event('response.output_item.done', `"output_index":${item.index},"item":${JSON.stringify(item.json)}`, this.seq++);
+    this.out += item.done(status, this.seq);
   }
 
   private closeAll(status: string): void {
@@ -258,7 +193,7 @@ export class ResponsesTranslator extends TranslatedResponse {
       incompleteReason: null,
       stored: false,
     });
-    this.out += event('response.failed', `"response":${JSON.stringify(failed)}`, this.seq++);
+    this.out += event('response.failed', `"response":${JSON.stringify(failed)}`, this.seq.next());
   }
 
   private flush(): void {
@@ -266,8 +201,4 @@ export class ResponsesTranslator extends TranslatedResponse {
     this.send(this.out);
     this.out = '';
   }
-}
-
-function where(item: OutItem): string {
-  return `"item_id":${JSON.stringify(item.id)},"output_index":${item.index}`;
 }
