@@ -233,6 +233,8 @@ function pool(raw: RawPool, name: string): PoolConfig {
     ...(sim === undefined ? {} : { sim }),
     ...(raw.engine === 'anthropic' ? { anthropic: { ...ANTHROPIC_DEFAULTS, ...raw.anthropic } } : {}),
     ...(raw.engine === 'azure' ? { azure: { api: raw.azure?.api ?? 'v1', apiVersion: raw.azure?.apiVersion ?? null } } : {}),
+    // Messages is engine anthropic's only protocol: its clients' requests go to it as they came, never through chat and back.
+    apis: raw.apis ?? (raw.engine === 'anthropic' ? ['messages'] : []),
     replicas: raw.replicas.map((r, index) => replica(r, index, name, sim)),
   };
 }

@@ -122,6 +122,7 @@ export interface RawPool {
   sim?: RawSimSettings;
   anthropic?: { version?: '2023-06-01' | '2026-10-21'; defaultMaxTokens?: number };
   azure?: { api?: 'v1' | 'deployments'; apiVersion?: string };
+  apis?: ('responses' | 'messages')[];
   replicas: RawReplica[];
 }
 export interface RawRetry {

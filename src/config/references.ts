@@ -4,6 +4,7 @@
 // a health-check timeout below its interval). Every problem is returned; nothing stops at the first.
 
 import { checkRedis } from './check-redis.js';
+import { apiProblems } from './pool-apis.js';
 import { priceProblems } from './price-checks.js';
 import type { RawConfig, RawPool } from './raw.js';
 import { formatPath } from './validate.js';
@@ -265,6 +266,7 @@ function checkPools(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, prob
     }
     checkPoolTimings(poolName, rawPool, pool, problems);
     for (const [path, message] of priceProblems(poolName, rawPool.price, pool)) problems.add(path, message);
+    for (const [path, message] of apiProblems(poolName, pool)) problems.add(path, message);
     pool.replicas.forEach((replica, i) => {
       const path: Path = ['pools', poolName, 'replicas', i];
       const rawReplica = rawPool.replicas[i];

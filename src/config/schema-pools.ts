@@ -231,6 +231,13 @@ export const poolSchema = {
     sim: simSettingsSchema,
     anthropic: anthropicSchema,
     azure: azureSchema,
+    apis: {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', enum: ['responses', 'messages'] },
+      description:
+        'Inbound APIs the engine serves itself (responses: vllm, openai, azure v1; messages: vllm, anthropic): their requests are passed through natively instead of translated to chat completions. Default: [] ([messages] for engine "anthropic").',
+    },
     replicas: { type: 'array', minItems: 1, items: replicaSchema, description: 'The servers of this pool.' },
   },
 } as const;

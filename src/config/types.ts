@@ -268,8 +268,16 @@ export interface PoolConfig {
   readonly anthropic?: AnthropicConfig;
   /** Azure OpenAI's addressing; present when engine is `azure`. */
   readonly azure?: AzureConfig;
+  /**
+   * Inbound APIs the engine serves itself: their requests are passed through to it in the client's own
+   * API instead of being translated to chat completions (src/proxy/native/). Default none; `anthropic`: messages.
+   */
+  readonly apis: readonly NativeApi[];
   readonly replicas: readonly ReplicaConfig[];
 }
+
+/** An inbound API other than OpenAI's chat that an engine may serve natively: OpenAI Responses, Anthropic Messages. */
+export type NativeApi = 'responses' | 'messages';
 
 /** The `anthropic-version` header sent: 2026-10-21 takes no temperature, top_p or top_k (they are dropped). */
 export type AnthropicVersion = '2023-06-01' | '2026-10-21';
