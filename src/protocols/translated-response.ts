@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { SseByteSplitter, eventText } from '../openai/sse-buffer.js';
+import type { Json, NativeOut } from '../proxy/native/native-out.js';
 import type { ClientResponse } from './client-response.js';
 
 const SSE_TYPE = 'text/event-stream';
@@ -106,6 +107,23 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
   /** Writes bytes of the client's API; false when the socket wants a drain first. */
   protected send(text: string): boolean {
     return this.res.write(text);
+  }
+
+  /**
+   * For an attempt on a pool whose engine serves the client's API itself (src/proxy/native/): the
+   * client's response, so the engine's bytes pass untranslated, with the hooks that make its answer the
+   * router's. Nothing is written through this translator then.
+   */
+  passThrough(): NativeOut {
+    return { res: this.res, lifecycle: (response) => this.nativeLifecycle(response), finished: (answer) => this.nativeFinished(answer) };
+  }
+
+  /** A native answer's Response object, made the router's in place (Responses overrides this); by default left as the engine wrote it. */
+  protected nativeLifecycle(_response: Json): void {}
+
+  /** A native answer, finished: kept as a translated one is (Responses overrides this); resolves with it as it must be sent. */
+  protected nativeFinished(answer: Json): Promise<Json> {
+    return Promise.resolve(answer);
   }
 
   /** One chat-completions event of the stream (a chunk, or an error event `{"error":…}`), its data only. */

@@ -14,6 +14,7 @@ import type { Replica } from '../pools/replica.js';
 import type { PlannedTier, RequestPlan } from '../routing/plan.js';
 import type { AbortSwitch } from './abort-switch.js';
 import { runAttempt, type AttemptInput } from './attempt.js';
+import { nativeAttempt } from './native/choose.js';
 import { relayJson } from './relay-json.js';
 import { relaySse } from './relay-sse.js';
 import type { OutputCap } from '../budgets/output-plan.js';
@@ -139,17 +140,23 @@ async function walkChain(input: ProxyInput, deps: ProxyDeps, result: Building): 
 async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps: ProxyDeps, panic: boolean, attempts: AttemptResult[]): Promise<AttemptResult> {
   const { request } = input;
   const cap = input.outputCaps?.get(pool.name);
-  const body = cap === undefined ? request.body : { ...request.body, [cap.field]: cap.tokens };
-  const { adapter } = pool;
-  const path = adapter.paths[request.endpoint];
-  if (path === null)
-    throw new RouterError(
-      'unsupported_endpoint',
-      `Pool ${pool.name} (engine ${pool.config.engine}) does not serve /v1/${request.endpoint === 'chat' ? 'chat/completions' : request.endpoint}.`,
-    );
-  const payload = adapter.payload(body, pool.config.servedModel, request.stream);
-  const relay = request.stream ? relaySse : relayJson;
-  const attempt = await runAttempt(input, pool, replica, payload, path, panic, relay);
+  // A pool whose engine serves the client's own API gets the client's own request (src/proxy/native/).
+  const native = nativeAttempt(request.native, request.stream, pool, input.res, cap);
+  let attempt: AttemptResult;
+  if (native !== null) attempt = await runAttempt(input, pool, replica, native.payload, native.path, panic, native.relay);
+  else {
+    const body = cap === undefined ? request.body : { ...request.body, [cap.field]: cap.tokens };
+    const { adapter } = pool;
+    const path = adapter.paths[request.endpoint];
+    if (path === null)
+      throw new RouterError(
+        'unsupported_endpoint',
+        `Pool ${pool.name} (engine ${pool.config.engine}) does not serve /v1/${request.endpoint === 'chat' ? 'chat/completions' : request.endpoint}.`,
+      );
+    const payload = adapter.payload(body, pool.config.servedModel, request.stream);
+    const relay = request.stream ? relaySse : relayJson;
+    attempt = await runAttempt(input, pool, replica, payload, path, panic, relay);
+  }
   attempts.push(attempt);
   if (attempt.committed) {
     deps.metrics.attempts.series(pool.name, replica.name, attempt.outcome).inc();
