@@ -35,6 +35,24 @@ export class ResponsesAnswer implements AnswerFormat {
     if (keeping === null || ending.status === 'failed') return responseObject(this.frame, { ...ending, stored: false });
     return kept(keeping, this.frame.ids.response, responseObject(this.frame, { ...ending, stored: true }));
   }
+
+  /**
+   * A Response object written by an engine that serves Responses itself (src/proxy/native/), made this
+   * response's in place: the router's id, and the client's store and previous_response_id (the engine
+   * was sent store: false and the whole conversation instead).
+   */
+  identify(response: Json): void {
+    response['id'] = this.frame.ids.response;
+    response['store'] = this.frame.store;
+    response['previous_response_id'] = this.frame.echo['previous_response_id'] ?? null;
+  }
+
+  /** A native answer's finished Response (after identify()), kept as finish() keeps a translated one. */
+  async finishNative(object: Json): Promise<Json> {
+    const { keeping } = this;
+    if (keeping === null || object['status'] === 'failed') return object;
+    return kept(keeping, this.frame.ids.response, object);
+  }
 }
 
 /** The response as it must be sent: kept, or saying store: false when it could not be. */

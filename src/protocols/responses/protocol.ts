@@ -7,10 +7,10 @@ import { writeError } from '../../http/render-errors.js';
 import type { InferenceRequest } from '../../routing/inference-request.js';
 import type { InboundProtocol, ParseContext } from '../protocol.js';
 import { ResponsesAnswer } from './answer.js';
-import { invalid } from './checks.js';
+import { invalid, isObject } from './checks.js';
 import { conversationBefore } from './conversation.js';
 import { ResponseIds } from './ids.js';
-import { toChatMessages } from './input-items.js';
+import { toChatMessages, type InputItem } from './input-items.js';
 import { parseResponsesRequest } from './request.js';
 import type { ResponsesService } from './service.js';
 import { withIds } from './stored-items.js';
@@ -59,5 +59,16 @@ async function parse(body: unknown, { runtime, key }: ParseContext, service: Res
     clientWantsUsage: true,
     body: { ...request.chat, messages },
     answerAs: new ResponsesAnswer(frame, keeping),
+    native: { api: 'responses', path: '/v1/responses', body: nativeBody(body, [...history, ...request.input]) },
   };
+}
+
+/**
+ * The client's body for a pool that serves Responses itself (src/proxy/native/): the router keeps the
+ * conversation for every pool, so the engine gets it whole as `input` (history, then this request's
+ * items), no previous_response_id, and store: false.
+ */
+function nativeBody(body: unknown, input: readonly InputItem[]): Record<string, unknown> {
+  const { previous_response_id: _previous, ...rest } = isObject(body) ? body : {};
+  return { ...rest, input, store: false };
 }

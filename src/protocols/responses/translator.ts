@@ -93,6 +93,16 @@ export class ResponsesTranslator extends TranslatedResponse {
     return this.answer.finish(endingOf(this.answer.frame, completion)).then((object) => ({ status: 200, contentType: JSON_TYPE, body: Buffer.from(JSON.stringify(object)) }));
   }
 
+  /** An engine that serves Responses itself answered (src/proxy/native/): its Response objects are made this response's. */
+  protected override nativeLifecycle(response: Json): void {
+    this.answer.identify(response);
+  }
+
+  /** …and its finished one kept, as a translated answer is. */
+  protected override nativeFinished(answer: Json): Promise<Json> {
+    return this.answer.finishNative(answer);
+  }
+
   /** Errors are OpenAI's envelope in both APIs: passed on as they are. */
   protected translateError(status: number, body: Buffer): TranslatedBody {
     return { status, contentType: JSON_TYPE, body };
