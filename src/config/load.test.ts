@@ -171,6 +171,7 @@ t.test('a minimal config resolves with every default', async (t) => {
         outlier: { consecutiveFailures: 5, baseEjectionMs: 10000, maxEjectionMs: 300000, maxEjectedPercent: 50 },
         engineMetrics: { intervalMs: 1000, timeoutMs: 1000, staleAfterMs: 5000 },
         price: null,
+        apis: [],
         replicas: [{ name: 'gpu-0', url: 'http://gpu-0:8000', weight: 1 }],
       },
     },
@@ -249,6 +250,7 @@ t.test('given values replace defaults', async (t) => {
     outlier: { consecutiveFailures: 15, baseEjectionMs: 16, maxEjectionMs: 17, maxEjectedPercent: 0 },
     engineMetrics: { intervalMs: 0, timeoutMs: 18, staleAfterMs: 19 },
     price: null,
+    apis: [],
     replicas: [{ name: 'box.a_1', url: 'http://gpu-0:8000', weight: 0.5 }],
   });
   t.equal(config.pools['openai-fallback']?.apiKeyEnv, 'OPENAI_API_KEY');
@@ -943,7 +945,7 @@ const cases: Case[] = [
     name: 'unknown pool key',
     patch: { 'pools.gpu.timeoutMs': 1 },
     errors: [
-      'pools.gpu.timeoutMs: unknown key (allowed: engine, servedModel, apiKeyEnv, connectTimeoutMs, firstTokenTimeoutMs, idleTimeoutMs, responseTimeoutMs, maxConnections, balance, maxInFlight, maxEngineQueue, contextLength, healthCheck, outlier, engineMetrics, price, sim, anthropic, azure, replicas)',
+      'pools.gpu.timeoutMs: unknown key (allowed: engine, servedModel, apiKeyEnv, connectTimeoutMs, firstTokenTimeoutMs, idleTimeoutMs, responseTimeoutMs, maxConnections, balance, maxInFlight, maxEngineQueue, contextLength, healthCheck, outlier, engineMetrics, price, sim, anthropic, azure, apis, replicas)',
     ],
   },
   {
