@@ -64,8 +64,8 @@ const test = await startTestRouter(
     auth: { required: false, keys: [{ id: 'tight', hash: createHash('sha256').update(TIGHT).digest('hex'), prefix: TIGHT.slice(0, 8), limits: { tokensPerDay: 60 } }] },
     budgets: { budgetMode: 'tight', topUpTokens: 10 },
     retry: { backoffBaseMs: 1, backoffMaxMs: 2 },
-    models: { nat: { tiers: ['nat'] }, mix: { tiers: ['mix'] }, claude: { tiers: ['claude'] } },
-    tiers: { nat: { pools: ['native', 'chat'] }, mix: { pools: ['chat', 'native'] }, claude: { pools: ['ant', 'native'] } },
+    models: { nat: { tiers: ['nat'] }, mix: { tiers: ['mix'] }, claude: { tiers: ['claude'] }, cached: { tiers: ['only'], cache: {} } },
+    tiers: { nat: { pools: ['native', 'chat'] }, mix: { pools: ['chat', 'native'] }, claude: { pools: ['ant', 'native'] }, only: { pools: ['native'] } },
     pools: {
       native: pool('vllm', 'served-native', 'native-r0', native.url, {
         apis: ['responses', 'messages'],
@@ -336,4 +336,20 @@ t.test("a key's budget running out mid-stream: the native answer is closed as ma
   const deltas = types.filter((type) => type === 'content_block_delta').length;
   t.ok(deltas > 0 && deltas < 200, `cut after ${deltas} deltas`);
   t.match(test.requestLogs().at(-1), { pool: 'native', outcome: 'insufficient_quota' });
+});
+
+t.test('the response cache keeps translated answers only: a native one is never stored, so never replayed as chat', async (t) => {
+  for (const stream of [false, true]) {
+    native.reply(
+      stream ? { kind: 'raw', chunks: [VLLM_STREAM] } : { kind: 'json', body: COMPLETED },
+      stream ? { kind: 'raw', chunks: [VLLM_STREAM] } : { kind: 'json', body: COMPLETED },
+    );
+    for (let i = 0; i < 2; i++) {
+      const response = await post('/v1/responses', { model: 'cached', input: 'same question', temperature: 0, stream });
+      t.equal(response.headers.get('x-switchyard-pool'), 'native');
+      const text = await response.text();
+      t.match(text, /"status":"completed"/);
+    }
+  }
+  t.equal(native.requests.length, 4, 'every request reached the engine');
 });
