@@ -204,6 +204,26 @@ t.test('a native replica failing before its first token is retried on the next p
   });
 });
 
+t.test('a native replica answering response.failed before any output is retried too', async (t) => {
+  const [created] = STREAM_EVENTS;
+  const failed = {
+    ...created,
+    type: 'response.failed',
+    sequence_number: 1,
+    response: { ...(created!['response'] as Json), status: 'failed', error: { code: 'server_error', message: 'x' } },
+  };
+  native.reply({ kind: 'raw', chunks: [`event: response.created\ndata: ${JSON.stringify(created)}\n\nevent: response.failed\ndata: ${JSON.stringify(failed)}\n\n`] });
+  const final = await test.client.responses.stream({ model: 'nat', input: 'hi' }).finalResponse();
+  t.equal(final.output_text, 'echo: hi');
+  t.match(test.requestLogs().at(-1), {
+    pool: 'chat',
+    attempts: [
+      { pool: 'native', outcome: 'upstream_error' },
+      { pool: 'chat', outcome: 'ok' },
+    ],
+  });
+});
+
 t.test('a mixed chain: a translated pool failing hands the request to a native one', async (t) => {
   chat.reply({ kind: 'json', status: 500, body: { error: { message: 'broken', type: 'server_error', code: 500 } } });
   native.reply({ kind: 'json', body: COMPLETED });

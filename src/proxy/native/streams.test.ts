@@ -83,6 +83,16 @@ t.test('Responses: the error event is the engine error engine-errors.ts reads; a
   );
 });
 
+t.test('Responses: response.failed from the engine is judged like an error event; a spent budget fails as rate_limit_exceeded', async (t) => {
+  const stream = new ResponsesStream({ lifecycle: router });
+  const failed = { type: 'response.failed', sequence_number: 1, response: { id: 'resp_x', status: 'failed', error: { code: 'server_error', message: 'engine down' } } };
+  const step = stream.step(events(`event: response.failed\ndata: ${JSON.stringify(failed)}\n\n`)[0]!);
+  t.equal(step.kind, 'failed');
+  t.match(step, { engineError: '{"error":{"message":"engine down","type":null,"code":"server_error","param":null}}' });
+  const [error] = events(stream.failure(new RouterError('insufficient_quota', 'Spent.')));
+  t.match(JSON.parse(error!.data), { type: 'error', code: 'rate_limit_exceeded', message: 'Spent.', sequence_number: 2 });
+});
+
 t.test("Messages, Anthropic's bytes: preamble, deltas, stop; usage from message_start and message_delta", async (t) => {
   const stream = new MessagesStream();
   t.strictSame(kinds(stream, wireFixture('anthropic-basic_response.txt')), ['preamble', 'preamble', 'preamble', 'delta', 'delta', 'delta', 'content', 'content', 'done']);
