@@ -15,8 +15,10 @@ export interface Target {
   readonly headers: Record<string, string>;
   /** Request bodies, used in turn (a mix of prompts so the classifier sees every class). */
   readonly bodies: readonly Buffer[];
-  /** A stream must end with `data: [DONE]` to count as a success. */
+  /** A stream must end with `data: [DONE]` (or its API's `endMark`) to count as a success. */
   readonly stream: boolean;
+  /** What a complete stream of another API than chat completions contains: its final events' types, any one of them. */
+  readonly endMarks?: readonly string[];
   /** Bodies that hold a NONCE, split around it (null: sent as they are). */
   readonly templates: readonly (readonly [Buffer, Buffer] | null)[];
 }
@@ -40,6 +42,8 @@ function bodyFor(t: Target, index: number): Buffer {
   return Buffer.concat([template[0], Buffer.from(`${RUN}-${nonces++}`), template[1]]);
 }
 
+const CHAT_END = ['data: [DONE]'];
+
 /** One request, body read to the end; resolves true on success, never rejects. */
 async function once(t: Target, index: number): Promise<boolean> {
   try {
@@ -49,11 +53,17 @@ async function once(t: Target, index: number): Promise<boolean> {
       headers: t.headers,
       body: bodyFor(t, index),
     });
+    const marks = t.endMarks ?? CHAT_END;
+    // A mark may be split between chunks: each search starts with the end of the chunks before.
     let tail = '';
+    let ended = false;
     for await (const chunk of body as AsyncIterable<Buffer>) {
-      if (t.stream) tail = (tail + chunk.toString('latin1', Math.max(0, chunk.length - 32))).slice(-32);
+      if (!t.stream || ended) continue;
+      const text = tail + chunk.toString('latin1');
+      ended = marks.some((mark) => text.includes(mark));
+      tail = text.slice(-64);
     }
-    return statusCode === 200 && (!t.stream || tail.includes('data: [DONE]'));
+    return statusCode === 200 && (!t.stream || ended);
   } catch {
     return false;
   }

@@ -15,7 +15,23 @@ import { independent } from './independent.js';
 import { closedLoop, fixedRate, percentile, target } from './load.js';
 import { cpuMicros, rssMb, stopAll, type ServerProcess } from './processes.js';
 import { select, type Mode } from './selection.js';
-import { SECRET, SIM_MODEL, bodies, build, startBareProxy, startRedis, startSim, startSwitchyard, type Budgets, type CacheStore, type Traffic } from './servers.js';
+import {
+  API_END_MARKS,
+  API_PATHS,
+  SECRET,
+  SIM_MODEL,
+  apiBodies,
+  bodies,
+  build,
+  startBareProxy,
+  startRedis,
+  startSim,
+  startSwitchyard,
+  type Api,
+  type Budgets,
+  type CacheStore,
+  type Traffic,
+} from './servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,8 +73,13 @@ interface Setup {
   server: ServerProcess;
   redis?: ServerProcess;
   traffic: Traffic;
-  /** The setup this one's CPU is compared with beside the floor (cache on, all misses: the same with the cache off). */
+  /**
+   * The setup this one's CPU is compared with beside the floor: for the cache on with all misses, the
+   * same with the cache off; for a request in another API, the same router asked through chat completions.
+   */
   baseline?: Setup;
+  /** The API the requests are asked in (default chat completions). */
+  api?: Api;
 }
 
 const median = (values: readonly number[]): number => {
@@ -69,7 +90,10 @@ const median = (values: readonly number[]): number => {
 
 function targetOf(setup: Setup, mode: Mode) {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(setup.key ? { authorization: `Bearer ${SECRET}` } : {}) };
-  return target(setup.server.url, { path: '/v1/chat/completions', headers, bodies: bodies(setup.model, mode === 'stream', setup.traffic), stream: mode === 'stream' });
+  const stream = mode === 'stream';
+  const api = setup.api ?? 'chat';
+  const sent = api === 'chat' ? bodies(setup.model, stream, setup.traffic) : apiBodies(api, setup.model, stream);
+  return target(setup.server.url, { path: API_PATHS[api], headers, bodies: sent, stream, endMarks: API_END_MARKS[api] });
 }
 
 /**
@@ -164,12 +188,12 @@ function printTable(setups: readonly Setup[], rows: Map<Mode, Row[]>): void {
   console.log(
     `Each row: ${WARMUP} warm-up requests; ${REQUESTS} requests over ${CONCURRENCY} connections in ${ROUNDS} rounds that visit every ` +
       `setup in turn (req/s and CPU µs/req = the server process's own CPU time ÷ requests, for "direct" the simulator's: medians of the rounds; ` +
-      `× floor = the median of each round's ratio; × cache off = the same against the setup run just before it, the cache off and the same ` +
-      `unique prompts); then ${RATE} req/s for ${LATENCY_S} s (latency to the last byte). Cache hits: temperature 0 and the same three prompts ` +
+      `× floor = the median of each round's ratio; × baseline = the same against its baseline: for the cache on, the setup run just before it, the cache off and the same ` +
+      `unique prompts; for another API, the router with budgets off asked through chat completions); then ${RATE} req/s for ${LATENCY_S} s (latency to the last byte). Cache hits: temperature 0 and the same three prompts ` +
       `throughout; all misses: temperature 0 and a new number in every prompt. Setups of one configuration share a process (and its RSS).\n` +
       'Switchyard and the simulator run the compiled dist/; the bare proxy runs under tsx, whose loader thread is about 25 MB of its RSS.\n',
   );
-  console.log('| setup | req/s | p50 ms | p99 ms | added p50/p99 ms (vs direct) | CPU µs/req | × floor | × cache off | RSS MB |\n|---|---|---|---|---|---|---|---|---|');
+  console.log('| setup | req/s | p50 ms | p99 ms | added p50/p99 ms (vs direct) | CPU µs/req | × floor | × baseline | RSS MB |\n|---|---|---|---|---|---|---|---|---|');
   const notes: string[] = [];
   for (const [mode, list] of rows) {
     const direct = list[0]!;
@@ -187,7 +211,8 @@ function printTable(setups: readonly Setup[], rows: Map<Mode, Row[]>): void {
             `p50 ${num(r.p50, 2)} / p99 ${num(r.p99, 2)} ms against the floor's ${num(floor.p50, 2)} / ${num(floor.p99, 2)} ms.`,
         );
       }
-      if (setups[i]!.baseline !== undefined) notes.push(`${MODE_NAME[mode]}, ${r.label}: × cache off ${baseline} (target at most 1.10).`);
+      if (setups[i]!.api !== undefined) notes.push(`${MODE_NAME[mode]}, ${r.label}: × the same router over chat completions ${baseline} (target at most 1.3).`);
+      else if (setups[i]!.baseline !== undefined) notes.push(`${MODE_NAME[mode]}, ${r.label}: × cache off ${baseline} (target at most 1.10).`);
       if (Number.isFinite(r.redisCpuUs)) notes.push(`${MODE_NAME[mode]}, ${r.label}: redis-server's own CPU adds ${num(r.redisCpuUs)} µs/req (not in the table).`);
       if (r.failed > 0) notes.push(`${MODE_NAME[mode]}, ${r.label}: ${r.failed} requests failed or were skipped.`);
     }
@@ -218,7 +243,19 @@ async function main(): Promise<void> {
     setups.push(setup);
     return setup;
   };
-  if (groups.has('budgets')) for (const b of ['off', 'memory', 'redis'] as const) await switchyard(`Switchyard, budgets ${where[b]}`, b, 'mixed');
+  const plain = new Map<Budgets, Setup>();
+  if (groups.has('budgets')) for (const b of ['off', 'memory', 'redis'] as const) plain.set(b, await switchyard(`Switchyard, budgets ${where[b]}`, b, 'mixed'));
+  if (groups.has('apis')) {
+    // The translators' cost: the same prompts and output cap through each API, each against chat completions in the same round.
+    const chat = plain.get('off') ?? (await switchyard('Switchyard, budgets off', 'off', 'mixed'));
+    for (const [api, name] of [
+      ['responses', 'Responses API'],
+      ['messages', 'Messages API'],
+    ] as const) {
+      const setup = await switchyard(`Switchyard, budgets off, ${name}`, 'off', 'mixed', undefined, chat);
+      setup.api = api;
+    }
+  }
   // The cache in Redis lives on budgets.redis's server, so its setups run with budgets in Redis too.
   for (const store of ['memory', 'redis'] as const) {
     const budgets = `budgets ${where[store]}`;

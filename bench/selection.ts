@@ -1,14 +1,22 @@
 // `--only`, for both modes of `npm run bench`: a comma-separated list of modes (nonstream, stream)
 // and groups of setups (budgets: the router with budgets off, in memory, in Redis; cache-hit: the
 // response cache answering every request; cache-miss: the cache on with every request new, beside
-// the same setup with the cache off; cache: both). Nothing named of a kind means all of that kind.
+// the same setup with the cache off; cache: both; apis: the same prompts asked through the Responses and
+// Messages APIs, beside the router with budgets off asked through chat completions). Nothing named of a
+// kind means all of that kind.
 // The baselines a group is read against (the direct backend, the floor) always run.
 
 export type Mode = 'nonstream' | 'stream';
-export type Group = 'budgets' | 'cache-hit' | 'cache-miss';
+export type Group = 'budgets' | 'cache-hit' | 'cache-miss' | 'apis';
 
 const MODES: readonly Mode[] = ['nonstream', 'stream'];
-const GROUPS: Record<string, readonly Group[]> = { budgets: ['budgets'], 'cache-hit': ['cache-hit'], 'cache-miss': ['cache-miss'], cache: ['cache-hit', 'cache-miss'] };
+const GROUPS: Record<string, readonly Group[]> = {
+  budgets: ['budgets'],
+  'cache-hit': ['cache-hit'],
+  'cache-miss': ['cache-miss'],
+  cache: ['cache-hit', 'cache-miss'],
+  apis: ['apis'],
+};
 
 export interface Selection {
   readonly modes: readonly Mode[];
@@ -29,6 +37,6 @@ export function select(only: string | undefined): Selection {
   }
   return {
     modes: modes.length > 0 ? modes : MODES,
-    groups: groups.size > 0 ? groups : new Set<Group>(['budgets', 'cache-hit', 'cache-miss']),
+    groups: groups.size > 0 ? groups : new Set<Group>(['budgets', 'cache-hit', 'cache-miss', 'apis']),
   };
 }

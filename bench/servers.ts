@@ -45,6 +45,30 @@ export const bodies = (model: string, stream: boolean, traffic: Traffic = 'mixed
     return Buffer.from(JSON.stringify({ model, stream, max_tokens: 20, ...sampling, messages: [{ role: 'user', content }] }));
   });
 
+/** The inbound APIs a request can be asked in: chat completions, OpenAI Responses, Anthropic Messages. */
+export type Api = 'chat' | 'responses' | 'messages';
+
+export const API_PATHS: Readonly<Record<Api, string>> = { chat: '/v1/chat/completions', responses: '/v1/responses', messages: '/v1/messages' };
+
+/** The events a complete stream of each API ends with (chat: `data: [DONE]`; a Responses answer cut at its max_output_tokens is incomplete, not failed). */
+export const API_END_MARKS: Readonly<Record<Api, readonly string[]>> = {
+  chat: ['data: [DONE]'],
+  responses: ['event: response.completed', 'event: response.incomplete'],
+  messages: ['event: message_stop'],
+};
+
+/** The `mixed` prompts asked in another API: the same conversation and output cap, so the engine does the same work. */
+export const apiBodies = (api: Api, model: string, stream: boolean): Buffer[] =>
+  api === 'chat'
+    ? bodies(model, stream)
+    : PROMPTS.map((prompt) =>
+        Buffer.from(
+          JSON.stringify(
+            api === 'responses' ? { model, stream, max_output_tokens: 20, input: prompt } : { model, stream, max_tokens: 20, messages: [{ role: 'user', content: prompt }] },
+          ),
+        ),
+      );
+
 /** Compiles dist/, what production runs. tsc still emits when a file someone is editing has type errors. */
 export function build(): void {
   try {
