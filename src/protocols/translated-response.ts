@@ -58,12 +58,16 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
   }
 
   write(chunk: string | Uint8Array): boolean {
-    const bytes = Buffer.from(chunk);
+    // A view, not a copy: the relays and replays never reuse what they wrote.
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.splitter === null) {
       this.parts.push(bytes);
       return true;
     }
     const { buffer, events } = this.splitter.push(bytes);
+    // The events one write turns into leave in one socket write (and one HTTP chunk), as the chat
+    // relay sends one run per upstream read, not one per event.
+    this.res.cork();
     for (const event of events) {
       if (this.completed) break;
       const data = eventText(buffer, event);
@@ -72,6 +76,7 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
       else if (data === '[DONE]') this.completed = true;
       else this.chatEvent(data);
     }
+    this.res.uncork();
     return !this.res.writableNeedDrain;
   }
 
