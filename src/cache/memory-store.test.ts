@@ -63,3 +63,12 @@ t.test('expired entries pushed out to make room are not counted as evictions', a
   t.equal(seen.evicted, 0);
   t.ok(await memory.get('b'));
 });
+
+t.test('getOrLock is get (a store of one router has no claim to take); setAndUnlock is set', async (t) => {
+  const { memory } = store(10 * SIZE);
+  t.equal(await memory.getOrLock('a'), true);
+  const stored = entry(100);
+  await memory.setAndUnlock('a', stored, 60_000);
+  t.equal(await memory.getOrLock('a'), stored);
+  t.equal(await memory.get('a'), stored);
+});

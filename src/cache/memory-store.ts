@@ -30,15 +30,7 @@ export class MemoryCacheStore implements CacheStore {
   ) {}
 
   get(hash: string): Promise<CacheEntry | null> {
-    const slot = this.slots.get(hash);
-    if (slot === undefined) return Promise.resolve(null);
-    this.slots.delete(hash);
-    if (slot.expiresAt <= this.now()) {
-      this.release(slot);
-      return Promise.resolve(null);
-    }
-    this.slots.set(hash, slot);
-    return Promise.resolve(slot.entry);
+    return Promise.resolve(this.read(hash));
   }
 
   set(hash: string, entry: CacheEntry, ttlMs: number): Promise<void> {
@@ -68,6 +60,14 @@ export class MemoryCacheStore implements CacheStore {
     return Promise.resolve(true);
   }
 
+  getOrLock(hash: string): Promise<CacheEntry | boolean> {
+    return Promise.resolve(this.read(hash) ?? true);
+  }
+
+  setAndUnlock(hash: string, entry: CacheEntry, ttlMs: number): Promise<void> {
+    return this.set(hash, entry, ttlMs);
+  }
+
   unlock(): Promise<void> {
     return Promise.resolve();
   }
@@ -81,6 +81,19 @@ export class MemoryCacheStore implements CacheStore {
   /** Entries and bytes held (expired entries count until they are read or pushed out). */
   stats(): { readonly entries: number; readonly bytes: number } {
     return { entries: this.slots.size, bytes: this.held };
+  }
+
+  /** The live entry, made the most recently used; an expired one is let go. */
+  private read(hash: string): CacheEntry | null {
+    const slot = this.slots.get(hash);
+    if (slot === undefined) return null;
+    this.slots.delete(hash);
+    if (slot.expiresAt <= this.now()) {
+      this.release(slot);
+      return null;
+    }
+    this.slots.set(hash, slot);
+    return slot.entry;
   }
 
   private release(slot: Slot): void {

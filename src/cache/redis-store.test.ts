@@ -67,6 +67,34 @@ t.test('the lock: one owner at a time, expiring, released only by its owner', as
   t.equal(await s.lock(HASH, 'r3:c', 60_000), true, 'and once it expired');
 });
 
+t.test('getOrLock: the entry, else the lock in the same call; setAndUnlock: stored, and only its own lock let go', async (t) => {
+  const s = await store('t8');
+  const lockKey = `t8:{c:${HASH}}:lock`;
+  t.equal(await s.getOrLock(HASH, 'r1:a', 60_000), true, 'no entry: the lock is taken');
+  t.equal(await admin.get(lockKey), 'r1:a');
+  const pttl = await admin.pttl(lockKey);
+  t.ok(pttl > 59_000 && pttl <= 60_000, `the lock expires with ttlMs (pttl ${pttl})`);
+  t.equal(await s.getOrLock(HASH, 'r2:b', 60_000), false, 'held by another');
+  t.equal(await admin.get(lockKey), 'r1:a', 'and left as it was');
+  await s.setAndUnlock(HASH, entry, 30_000, 'r2:b');
+  t.equal(await admin.get(lockKey), 'r1:a', "another owner's store leaves the lock");
+  const stored = await s.getOrLock(HASH, 'r3:c', 60_000);
+  t.strictSame(
+    stored !== true && stored !== false && stored !== null ? { ...stored, parts: stored.parts.map((part) => [...part]) } : stored,
+    { ...entry, parts: entry.parts.map((part) => [...part]) },
+    'an entry: given back, byte for byte',
+  );
+  await admin.del(`t8:{c:${HASH}}:e`);
+  await s.setAndUnlock(HASH, entry, 30_000, 'r1:a');
+  t.equal(await admin.exists(lockKey), 0, "the owner's store lets its lock go");
+  const ttl = await admin.pttl(`t8:{c:${HASH}}:e`);
+  t.ok(ttl > 29_000 && ttl <= 30_000, `the entry expires with its ttl (pttl ${ttl})`);
+  t.strictSame(await admin.keys('t8:*'), [`t8:{c:${HASH}}:e`]);
+  await admin.set(`t8:{c:${HASH}}:e`, 'not an entry');
+  t.equal(await s.getOrLock(HASH, 'r4:d', 60_000), true, 'bytes that are not an entry are a miss: the lock is taken');
+  t.equal(await admin.get(lockKey), 'r4:d');
+});
+
 t.test('two routers (stores and single-flights of their own): the second waits for the first and gets its entry', async (t) => {
   const [one, two] = [await store('t4'), await store('t4')];
   const [flightsOne, flightsTwo] = [new SingleFlight(), new SingleFlight()];
@@ -125,4 +153,6 @@ t.test('Redis away: every call rejects (fast), none hangs', async (t) => {
   await t.rejects(s.get(HASH));
   await t.rejects(s.set(HASH, entry, 1_000));
   await t.rejects(s.lock(HASH, 'x', 1_000));
+  await t.rejects(s.getOrLock(HASH, 'x', 1_000));
+  await t.rejects(s.setAndUnlock(HASH, entry, 1_000, 'x'));
 });

@@ -1,18 +1,42 @@
-// The cache in a Redis every router shares. Each command touches one key, and each key carries its
-// own hash tag, so a Redis Cluster spreads entries over all its slots and no command crosses one:
+// The cache in a Redis every router shares. Each command touches one entry's keys, and each entry's
+// keys carry its own hash tag, so a Redis Cluster spreads entries over all its slots and no command
+// crosses one:
 //   <ns>:{c:<hash>}:e     the encoded entry (entry.ts), SET with PX ttlMs
 //   <ns>:{c:<hash>}:lock  who is computing the answer (routerId:requestId), SET NX PX; owner-only DEL
+// A miss takes two round trips beside the budget's, not four: the lookup claims the lock in the same
+// script when there is no entry (getOrLock), and the leader's answer is stored and its lock let go in
+// one (setAndUnlock). The scripts are registered with defineCommand: EVALSHA, on the slot's node.
 // One Redis shared with the budgets must keep `maxmemory-policy noeviction` (README): a volatile-*
 // policy would evict budget buckets, which have TTLs, and so reset budgets.
-import type { Redis } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
 import { decodeEntry, encodeEntry, type CacheEntry } from './entry.js';
 import type { CacheStore } from './store.js';
 
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    switchyardCacheGetOrLockBuffer(entryKey: string, lockKey: string, owner: string, ttlMs: string): Result<Buffer | number, Context>;
+    switchyardCacheSetAndUnlock(entryKey: string, lockKey: string, bytes: Buffer, ttlMs: string, owner: string): Result<number, Context>;
+  }
+}
+
 /** The commands the store uses; a single node's client and a cluster's both have them. */
-export type CacheRedis = Pick<Redis, 'getBuffer' | 'set' | 'eval'>;
+export type CacheRedis = Pick<Redis, 'getBuffer' | 'set' | 'eval' | 'defineCommand' | 'switchyardCacheGetOrLockBuffer' | 'switchyardCacheSetAndUnlock'>;
 
 /** Deletes the lock only while it is still the caller's: a lock that expired and was taken by another router is left alone. */
 const UNLOCK = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+/** The entry's bytes; else the lock taken for ARGV[1] (1), or held by another (0). */
+const GET_OR_LOCK = `
+local entry = redis.call('GET', KEYS[1])
+if entry then return entry end
+if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
+return 0`;
+
+/** Stores the entry, then deletes the lock if it is still ARGV[3]'s (as UNLOCK). */
+const SET_AND_UNLOCK = `
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+return 1`;
 
 export class RedisCacheStore implements CacheStore {
   readonly kind = 'redis';
@@ -21,7 +45,10 @@ export class RedisCacheStore implements CacheStore {
     private readonly redis: CacheRedis,
     private readonly prefix: string,
     private readonly closeClient: () => Promise<void>,
-  ) {}
+  ) {
+    redis.defineCommand('switchyardCacheGetOrLock', { numberOfKeys: 2, lua: GET_OR_LOCK });
+    redis.defineCommand('switchyardCacheSetAndUnlock', { numberOfKeys: 2, lua: SET_AND_UNLOCK });
+  }
 
   async get(hash: string): Promise<CacheEntry | null> {
     const bytes = await this.redis.getBuffer(this.key(hash, 'e'));
@@ -29,8 +56,19 @@ export class RedisCacheStore implements CacheStore {
     return bytes === null ? null : decodeEntry(bytes);
   }
 
+  async getOrLock(hash: string, owner: string, ttlMs: number): Promise<CacheEntry | boolean> {
+    const reply = await this.redis.switchyardCacheGetOrLockBuffer(this.key(hash, 'e'), this.key(hash, 'lock'), owner, String(ttlMs));
+    if (typeof reply === 'number') return reply === 1;
+    // Bytes that are not an entry of this version are a miss, as get() reads them: then the lock is asked for alone.
+    return decodeEntry(reply) ?? this.lock(hash, owner, ttlMs);
+  }
+
   async set(hash: string, entry: CacheEntry, ttlMs: number): Promise<void> {
     await this.redis.set(this.key(hash, 'e'), encodeEntry(entry), 'PX', ttlMs);
+  }
+
+  async setAndUnlock(hash: string, entry: CacheEntry, ttlMs: number, owner: string): Promise<void> {
+    await this.redis.switchyardCacheSetAndUnlock(this.key(hash, 'e'), this.key(hash, 'lock'), encodeEntry(entry), String(ttlMs), owner);
   }
 
   async lock(hash: string, owner: string, ttlMs: number): Promise<boolean> {

@@ -17,7 +17,7 @@ import { serveHit } from './hit.js';
 import type { CacheMetrics } from './metrics.js';
 import { Recorder } from './recorder.js';
 import { cacheScope, requestKey } from './request-key.js';
-import { SingleFlight, type Flight } from './single-flight.js';
+import { SingleFlight, type Flight, type LeadFlight } from './single-flight.js';
 import type { CacheStore } from './store.js';
 
 export interface CacheRequest {
@@ -103,12 +103,12 @@ export class ResponseCache {
     lookups.series(plan.alias, directives.lookup ? 'miss' : 'bypass').inc();
     res.setHeader('x-switchyard-cache', directives.lookup ? 'miss' : 'bypass');
     const recorder = new Recorder(Math.max(config.maxEntryBytes, call.recordBytes));
-    const release = flight?.kind === 'lead' ? flight.release : NOTHING;
+    const lead = flight?.kind === 'lead' ? flight : null;
     return {
       status: directives.lookup ? 'miss' : 'bypass',
       served: null,
       recorder,
-      finish: (result, capped) => this.finish(result, capped, { config, request, hash, recorder, release, alias: plan.alias }),
+      finish: (result, capped) => this.finish(result, capped, { config, request, hash, recorder, lead, alias: plan.alias }),
     };
   }
 
@@ -118,9 +118,14 @@ export class ResponseCache {
     // The recorder may keep more than the cache's bound (for idempotency): the cache still skips what is over its own.
     const oversized = recorder.state === 'oversized' || recorder.recordedBytes > miss.config.maxEntryBytes;
     const entry = result === null || oversized ? null : recorder.entry(result, Date.now());
+    const { lead } = miss;
+    let released = false;
     if (entry !== null && storable(entry, miss.request, capped)) {
       try {
-        await this.store.set(miss.hash, entry, miss.config.ttlMs);
+        // A leader stores and gives its claim up in one store call.
+        if (lead !== null) await lead.storeAndRelease(entry, miss.config.ttlMs);
+        else await this.store.set(miss.hash, entry, miss.config.ttlMs);
+        released = lead !== null;
         stores.series(miss.alias, 'stored').inc();
       } catch {
         this.metrics.storeErrors.inc({ operation: 'set' });
@@ -129,8 +134,9 @@ export class ResponseCache {
     } else {
       stores.series(miss.alias, oversized ? 'oversized' : 'not_cacheable').inc();
     }
+    if (released || lead === null) return;
     try {
-      await miss.release();
+      await lead.release();
     } catch {
       this.metrics.storeErrors.inc({ operation: 'unlock' });
     }
@@ -152,7 +158,8 @@ interface Miss {
   readonly request: InferenceRequest;
   readonly hash: string;
   readonly recorder: Recorder;
-  readonly release: () => Promise<void>;
+  /** The flight this request leads (identical requests wait on it); null: it leads none. */
+  readonly lead: LeadFlight | null;
   readonly alias: string;
 }
 

@@ -27,9 +27,21 @@ export type Flight =
   /** The entry, found at once (`waited` false) or after waiting for a leader. */
   | { readonly kind: 'hit'; readonly entry: CacheEntry; readonly waited: boolean }
   /** This request computes the answer; `release` once it is stored (or there is nothing to store). */
-  | { readonly kind: 'lead'; readonly waited: boolean; readonly release: () => Promise<void> }
+  | LeadFlight
   /** Waited as long as allowed: compute without coordination. */
   | { readonly kind: 'alone'; readonly waited: true };
+
+export interface LeadFlight {
+  readonly kind: 'lead';
+  readonly waited: boolean;
+  /** Lets waiting requests go and gives the claim up. */
+  readonly release: () => Promise<void>;
+  /**
+   * Stores the answer and gives the claim up in one store call (one Redis round trip), then lets
+   * waiting requests go. If it rejects, nothing was let go: call release().
+   */
+  readonly storeAndRelease: (entry: CacheEntry, ttlMs: number) => Promise<void>;
+}
 
 const FIRST_POLL_MS = 25;
 const MAX_POLL_MS = 250;
@@ -45,19 +57,21 @@ export class SingleFlight {
     const deadline = performance.now() + request.waitMs;
     let waited = false;
     for (;;) {
+      const running = this.leaders.get(hash);
+      // Nobody here computes it: look it up, claiming it in the same store call when it is not there.
+      if (running === undefined) return this.lead(request, deadline, waited);
+      // A request of this router computes it: its answer may be stored already, else wait for it.
       const entry = await store.get(hash);
       if (entry !== null) return { kind: 'hit', entry, waited };
-      const running = this.leaders.get(hash);
-      if (running !== undefined) {
-        waited = true;
-        if (!(await until(running, deadline, abort))) return { kind: 'alone', waited: true };
-        continue;
-      }
-      return this.lead(request, deadline, waited);
+      waited = true;
+      if (!(await until(running, deadline, abort))) return { kind: 'alone', waited: true };
     }
   }
 
-  /** Leads in this router; across routers, leads or polls for the leader's answer while local followers wait on it. */
+  /**
+   * Leads in this router (local followers wait on it from the start, so its lookup is the only one);
+   * across routers, finds the entry, leads, or polls for the other leader's answer.
+   */
   private async lead(request: FlightRequest, deadline: number, waitedBefore: boolean): Promise<Flight> {
     const { store, hash, owner, abort } = request;
     let done = (): void => {};
@@ -74,10 +88,19 @@ export class SingleFlight {
         releaseHere();
         await store.unlock(hash, owner);
       },
+      storeAndRelease: async (entry, ttlMs) => {
+        await store.setAndUnlock(hash, entry, ttlMs, owner);
+        releaseHere();
+      },
     });
     let waited = waitedBefore;
     try {
-      if (await store.lock(hash, owner, request.lockTtlMs)) return leading(waited);
+      const found = await store.getOrLock(hash, owner, request.lockTtlMs);
+      if (found === true) return leading(waited);
+      if (found !== false) {
+        releaseHere();
+        return { kind: 'hit', entry: found, waited };
+      }
       for (let pollMs = FIRST_POLL_MS; ; pollMs = Math.min(MAX_POLL_MS, pollMs * 2)) {
         waited = true;
         const jittered = pollMs * (0.5 + this.random() / 2);

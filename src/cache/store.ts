@@ -14,5 +14,12 @@ export interface CacheStore {
   lock(hash: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Gives the claim up, only if `owner` still holds it. */
   unlock(hash: string, owner: string): Promise<void>;
+  /**
+   * get(), and when there is no entry, lock(), in one call (one round trip to Redis): the entry, or
+   * whether `owner` now holds the claim.
+   */
+  getOrLock(hash: string, owner: string, ttlMs: number): Promise<CacheEntry | boolean>;
+  /** set(), then unlock(owner), in one call. */
+  setAndUnlock(hash: string, entry: CacheEntry, ttlMs: number, owner: string): Promise<void>;
   close(): Promise<void>;
 }

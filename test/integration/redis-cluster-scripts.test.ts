@@ -15,6 +15,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Cluster, Redis } from 'ioredis';
 import { closeClient, createRedisClient, whenReady } from '../../src/budgets/redis-connection.js';
+import type { CacheEntry } from '../../src/cache/entry.js';
 import { RedisCacheStore } from '../../src/cache/redis-store.js';
 import { startRedisCluster } from '../fixtures/redis-cluster.js';
 import { skipFileWithoutRedis } from '../fixtures/redis-server.js';
@@ -151,8 +152,28 @@ t.test('the response cache on the cluster: entries and locks on every node', asy
     t.equal(await cache.lock(hash, 'r2', 60_000), false, "another router's unlock leaves the lock");
     await cache.unlock(hash, 'r1');
     t.equal(await cache.lock(hash, 'r2', 60_000), true, "the owner's unlock frees it");
+    // A miss's two round trips: the lookup that claims the lock, and the store that lets it go.
+    t.equal(await cache.getOrLock(hash, 'r3', 60_000), false, 'getOrLock: no entry, and the lock is held');
+    await cache.setAndUnlock(hash, { ...ENTRY, tier: hash }, 60_000, 'r2');
+    const found = await cache.getOrLock(hash, 'r3', 60_000);
+    t.equal(typeof found === 'object' ? found.tier : found, hash, 'getOrLock: the entry setAndUnlock stored');
+    t.equal(await cache.lock(hash, 'r3', 60_000), true, "setAndUnlock let its owner's lock go");
   }
 });
+
+const ENTRY: CacheEntry = {
+  endpoint: 'chat',
+  kind: 'json',
+  status: 200,
+  createdMs: 0,
+  alias: 'a',
+  tier: '',
+  pool: 'p',
+  usage: null,
+  costNanoUsd: null,
+  finish: [],
+  parts: [Buffer.from('{}')],
+};
 
 t.test('every script the project defines ran on the cluster, and every call of it succeeded', async (t) => {
   const scripts = definedScripts();
