@@ -2,7 +2,7 @@
 // as two routers; a three-node cluster under SWITCHYARD_TEST_REDIS=cluster, see
 // test/integration/redis-cluster-scripts.test.ts). Time is passed in or waited on in milliseconds only
 // where Redis keeps the clock.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeClient, createRedisClient, whenReady } from '../../budgets/redis-connection.js';
 import { startTestRedis } from '../../../test/fixtures/redis-cluster.js';
@@ -31,8 +31,8 @@ interface Harness {
   pass(ms: number): Promise<void>;
 }
 
-function contract(harness: Harness): void {
-  t.test(`${harness.name}: response store contract`, async (t) => {
+function contract(parent: Test, harness: Harness): void {
+  parent.test(`${harness.name}: response store contract`, async (t) => {
     t.test('put → get by its owner, on the other router too; exact round trip', async (t) => {
       const { store, peer } = await harness.open();
       const id = fresh();
@@ -80,7 +80,7 @@ function contract(harness: Harness): void {
 }
 
 let clock = Date.now();
-contract({
+contract(t, {
   name: 'memory',
   open() {
     const store = new MemoryResponseStore({ maxBytes: 1 << 20, maxEntryBytes: 4096, now: () => clock });
@@ -106,26 +106,31 @@ t.test('memory: the bytes bound evicts the least recently used', async (t) => {
   t.strictSame(store.stats(), { entries: 2, bytes: one * 2 });
 });
 
+// Inside a test of its own, so the root test waits while Redis starts: imported by
+// test/integration/redis-cluster-scripts.test.ts after a suite that registered a root teardown, whose
+// root ends as soon as its queue is empty.
 if (redisServerMissing() === null) {
-  const target = await startTestRedis();
-  const clients: ReturnType<typeof createRedisClient>[] = [];
-  t.teardown(async () => {
-    await Promise.all(clients.map((client) => closeClient(client)));
-    await target.dispose();
-  });
-  const connect = async (): Promise<RedisResponseStore> => {
-    const client = createRedisClient({ ...target.connection, keyPrefix: 'contract' });
-    clients.push(client);
-    await whenReady(client, 5000);
-    return new RedisResponseStore(client, 'contract', 4096, () => Promise.resolve());
-  };
-  contract({
-    name: `redis (${target.kind})`,
-    async open() {
-      return { store: await connect(), peer: await connect() };
-    },
-    async pass(ms) {
-      await sleep(ms);
-    },
+  t.test('redis', async (t) => {
+    const target = await startTestRedis();
+    const clients: ReturnType<typeof createRedisClient>[] = [];
+    t.teardown(async () => {
+      await Promise.all(clients.map((client) => closeClient(client)));
+      await target.dispose();
+    });
+    const connect = async (): Promise<RedisResponseStore> => {
+      const client = createRedisClient({ ...target.connection, keyPrefix: 'contract' });
+      clients.push(client);
+      await whenReady(client, 5000);
+      return new RedisResponseStore(client, 'contract', 4096, () => Promise.resolve());
+    };
+    contract(t, {
+      name: `redis (${target.kind})`,
+      async open() {
+        return { store: await connect(), peer: await connect() };
+      },
+      async pass(ms) {
+        await sleep(ms);
+      },
+    });
   });
 }
