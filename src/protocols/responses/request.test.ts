@@ -236,3 +236,38 @@ t.test('every refusal names its parameter', async (t) => {
     }
   }
 });
+
+t.test('the same conversation asked in either API is the same neutral body, so every stage plans it alike', async (t) => {
+  const { requestFloorSignals } = await import('../../classify/floors.js');
+  const tools = [{ type: 'function', function: { name: 'run', parameters: { type: 'object' } } }];
+  const schema = { name: 'out', schema: { type: 'object' }, strict: true };
+  const responses = parseResponsesRequest(
+    {
+      model: 'auto',
+      instructions: 'You are terse.',
+      input: [{ role: 'user', content: 'Write a parser.' }],
+      tools: [{ type: 'function', name: 'run', parameters: { type: 'object' } }],
+      text: { format: { type: 'json_schema', ...schema } },
+      reasoning: { effort: 'high' },
+      max_output_tokens: 512,
+      temperature: 0,
+    },
+    null,
+  );
+  const neutral = { ...responses.chat, messages: toChatMessages(responses.input, [{ role: 'system', content: 'You are terse.' }]) };
+  const chatBody = {
+    model: 'auto',
+    messages: [
+      { role: 'system', content: 'You are terse.' },
+      { role: 'user', content: 'Write a parser.' },
+    ],
+    tools,
+    response_format: { type: 'json_schema', json_schema: schema },
+    reasoning_effort: 'high',
+    max_tokens: 512,
+    temperature: 0,
+  };
+  t.strictSame(neutral, chatBody);
+  t.strictSame([...requestFloorSignals(neutral, 100_000)].sort(), [...requestFloorSignals(chatBody, 100_000)].sort());
+  t.ok(requestFloorSignals(neutral, 100_000).has('reasoningHigh'), 'reasoning.effort is a classification signal');
+});
