@@ -2,7 +2,9 @@
 // p99 in microseconds over a few thousand classifications of typical requests (the corpus's, else
 // the dev set's), and for oversized inputs that must stay bounded (target: ≤ 1 ms for a 4 MB prompt);
 // plus how long the weights take to load. Each learned timing is the router's whole path:
-// predict, thresholds, floors. Prints numbers only; no pass/fail (speed is reported, not asserted).
+// predict, the heuristic's vote when it could change the class, thresholds, floors; the typical
+// requests are also timed split by whether the vote is asked. Prints numbers only; no pass/fail
+// (speed is reported, not asserted).
 //   npm run bench:classifier [-- --runs N]
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -95,6 +97,19 @@ function main(): void {
     ['heuristic', (body) => applyFloors(body, classifyHeuristic(body), DEFAULT_FLOORS)],
   ];
   const typical = typicalRequests();
+  // The two kinds of the requests timed above (the first `runs`): those the model decides alone, and
+  // those whose class the heuristic's vote could change (it is asked for them).
+  const voted: Body[] = [];
+  const alone: Body[] = [];
+  for (const body of typical.bodies.slice(0, runs)) {
+    let asked = false;
+    const ask = () => {
+      asked = true;
+      return classifyHeuristic(body).complexity;
+    };
+    classifyLearned(body, model, thresholds, { weight: heuristicWeight, ask });
+    (asked ? voted : alone).push(body);
+  }
   const user = (content: unknown): Body => ({ messages: [{ role: 'user', content }] });
   const prose = 'The quick brown fox jumps over the lazy dog; 12 + 30 = 42. '.repeat(Math.ceil((4 * MB) / 58)).slice(0, 4 * MB);
   const thread: Body = {
@@ -102,6 +117,8 @@ function main(): void {
   };
   const cases: [string, readonly Body[], number][] = [
     [typical.name, typical.bodies, runs],
+    [`  of which the vote is asked (${voted.length})`, voted, runs],
+    [`  of which the model decides (${alone.length})`, alone, runs],
     ['4 MB prompt, prose (one string)', [user(prose)], 200],
     ['4 MB prompt, one character repeated', [user('a'.repeat(4 * MB))], 200],
     ['4 MB prompt in 4096 content parts', [user(Array.from({ length: 4096 }, () => ({ type: 'text', text: prose.slice(0, 1024) })))], 200],
