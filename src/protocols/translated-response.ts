@@ -17,6 +17,8 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
   private splitter: SseByteSplitter | null = null;
   /** A JSON answer's body parts, written at end() once translated. */
   private readonly parts: Buffer[] = [];
+  /** While write() reads a chunk's events: what they became so far, written once at its end. */
+  private batch: string | null = null;
   /** The chat stream ended with [DONE]: the answer is complete. */
   private completed = false;
   /** end() was called (the client's response may still be finishing: see streamEnded and translateJson). */
@@ -65,19 +67,20 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
       return true;
     }
     const { buffer, events } = this.splitter.push(bytes);
-    // The events one write turns into leave in one socket write (and one HTTP chunk), as the chat
-    // relay sends one run per upstream read, not one per event.
-    this.res.cork();
+    // What the events of one write turn into leaves in one res.write (one HTTP chunk, one socket
+    // write), as the chat relay sends one run per upstream read, not one per event.
+    this.batch = '';
     for (const event of events) {
       if (this.completed) break;
       const data = eventText(buffer, event);
       // A comment (a keep-alive) is one in every SSE dialect: passed on as it came.
-      if (data === '') this.res.write(buffer.subarray(event.start, event.end));
+      if (data === '') this.batch += buffer.toString('utf8', event.start, event.end);
       else if (data === '[DONE]') this.completed = true;
       else this.chatEvent(data);
     }
-    this.res.uncork();
-    return !this.res.writableNeedDrain;
+    const out = this.batch;
+    this.batch = null;
+    return out === '' ? !this.res.writableNeedDrain : this.res.write(out);
   }
 
   end(chunk?: string | Uint8Array): this {
@@ -111,7 +114,9 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
 
   /** Writes bytes of the client's API; false when the socket wants a drain first. */
   protected send(text: string): boolean {
-    return this.res.write(text);
+    if (this.batch === null) return this.res.write(text);
+    this.batch += text;
+    return true;
   }
 
   /**
