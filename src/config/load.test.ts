@@ -938,7 +938,7 @@ const cases: Case[] = [
   {
     name: 'unknown model key',
     patch: { 'models.small.clasify': true },
-    errors: ['models.small.clasify: unknown key (allowed: tiers, classify, route, allowTierHeader, description, cache)'],
+    errors: ['models.small.clasify: unknown key (allowed: tiers, classify, route, allowTierHeader, description, cache, anthropicModels)'],
   },
   { name: 'unknown tier key', patch: { 'tiers.small.spill': 'large' }, errors: ['tiers.small.spill: unknown key (allowed: pools, spillTo, price)'] },
   {
@@ -1972,7 +1972,7 @@ t.test('keys that are not plain words are quoted in paths', async (t) => {
   const raw = patch(base(), {});
   (raw.models as Record<string, unknown>)['gpt-4.1'] = { tiers: ['small'], temperature: 1 };
   (raw.models as Record<string, unknown>)['a/b'] = { tiers: ['nope'] };
-  t.same(errorsOf(parseConfigObject(raw, { env: ENV })), ['models["gpt-4.1"].temperature: unknown key (allowed: tiers, classify, route, allowTierHeader, description, cache)']);
+  t.same(errorsOf(parseConfigObject(raw, { env: ENV })), ['models["gpt-4.1"].temperature: unknown key (allowed: tiers, classify, route, allowTierHeader, description, cache, anthropicModels)']);
   delete (raw.models as Record<string, unknown>)['gpt-4.1'];
   t.same(errorsOf(parseConfigObject(raw, { env: ENV })), ['models["a/b"].tiers[0]: unknown tier "nope" (known: small, large)']);
 });
