@@ -58,11 +58,11 @@ export class ResponsesStream implements NativeStream {
 
   failure(error: RouterError): string {
     const code = error.kind === 'insufficient_quota' || error.status === 429 ? 'rate_limit_exceeded' : 'server_error';
-    const seq = this.lastSequence() + 1;
-    const errorEvent = { type: 'error', code, message: error.message, param: null, sequence_number: seq };
+    // response.failed alone, as a translated stream ends: openai 6's stream helper turns an `error`
+    // event into a rejected finalResponse() and drops the response.failed after it (ResponseStream.js).
     const response = { ...(this.snapshot ?? {}), status: 'failed', error: { code, message: error.message } };
-    const failed = { type: 'response.failed', response, sequence_number: seq + 1 };
-    return frame('error', JSON.stringify(errorEvent), true) + frame('response.failed', JSON.stringify(failed), true);
+    const failed = { type: 'response.failed', response, sequence_number: this.lastSequence() + 1 };
+    return frame('response.failed', JSON.stringify(failed), true);
   }
 
   /** The lifecycle event with its Response made the router's; null (its own bytes) when it has none. */

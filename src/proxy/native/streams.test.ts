@@ -61,7 +61,7 @@ for (const [name, fixture] of [
   });
 }
 
-t.test('Responses: the error event is the engine error engine-errors.ts reads; a failure after commit is error + response.failed', async (t) => {
+t.test('Responses: the error event is the engine error engine-errors.ts reads; a failure after commit is response.failed alone', async (t) => {
   const stream = new ResponsesStream({ lifecycle: router });
   const wire = wireFixture('openai-responses-stream-text.sse');
   const [created, added, part, delta] = events(wire);
@@ -72,14 +72,15 @@ t.test('Responses: the error event is the engine error engine-errors.ts reads; a
     engineError: '{"error":{"message":"slow down","type":"rate_limit_error","code":"rate_limit_exceeded","param":null}}',
   });
   const failure = stream.failure(new RouterError('stream_interrupted', 'The stream broke.'));
-  const [first, second] = events(failure);
-  t.equal(first!.type, 'error');
-  t.strictSame(JSON.parse(first!.data), { type: 'error', code: 'server_error', message: 'The stream broke.', param: null, sequence_number: 5 });
-  t.equal(second!.type, 'response.failed');
-  const failed = JSON.parse(second!.data) as { response: Json; sequence_number: number };
+  const written = events(failure);
+  t.strictSame(
+    written.map((event) => event.type),
+    ['response.failed'],
+  );
+  const failed = JSON.parse(written[0]!.data) as { response: Json; sequence_number: number };
   t.strictSame(
     [failed.sequence_number, failed.response['id'], failed.response['status'], failed.response['error']],
-    [6, 'resp_0123456789abcdef0123456789abcdef', 'failed', { code: 'server_error', message: 'The stream broke.' }],
+    [5, 'resp_0123456789abcdef0123456789abcdef', 'failed', { code: 'server_error', message: 'The stream broke.' }],
   );
 });
 
@@ -89,8 +90,8 @@ t.test('Responses: response.failed from the engine is judged like an error event
   const step = stream.step(events(`event: response.failed\ndata: ${JSON.stringify(failed)}\n\n`)[0]!);
   t.equal(step.kind, 'failed');
   t.match(step, { engineError: '{"error":{"message":"engine down","type":null,"code":"server_error","param":null}}' });
-  const [error] = events(stream.failure(new RouterError('insufficient_quota', 'Spent.')));
-  t.match(JSON.parse(error!.data), { type: 'error', code: 'rate_limit_exceeded', message: 'Spent.', sequence_number: 2 });
+  const [ended] = events(stream.failure(new RouterError('insufficient_quota', 'Spent.')));
+  t.match(JSON.parse(ended!.data), { type: 'response.failed', sequence_number: 2, response: { error: { code: 'rate_limit_exceeded', message: 'Spent.' } } });
 });
 
 t.test("Messages, Anthropic's bytes: preamble, deltas, stop; usage from message_start and message_delta", async (t) => {
