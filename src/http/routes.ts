@@ -29,6 +29,7 @@ export function routes(deps: AppDeps): AppMiddleware[] {
     router.get('/v1/responses/:id', caller, stored.get);
     router.delete('/v1/responses/:id', caller, stored.remove);
     router.get('/v1/responses/:id/input_items', caller, stored.inputItems);
+    router.post('/v1/responses/:id/cancel', caller, stored.cancel);
   }
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(state));

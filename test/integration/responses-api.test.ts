@@ -156,6 +156,15 @@ t.test('input items: paged one at a time to the end; delete, then 404', async (t
   await t.rejects(a.responses.delete(created.id), { status: 404, code: 'response_not_found' });
 });
 
+t.test('cancel: only a background response could be cancelled, and none is ever made here (400); an unknown or foreign id is a 404', async (t) => {
+  engine.reply({ kind: 'json', body: completion({ content: 'ok' }) });
+  const created = await a.responses.create({ model: 'chat', input: 'hi' });
+  await t.rejects(a.responses.cancel(created.id), { status: 400, code: 'invalid_request', param: null });
+  await t.rejects(b.responses.cancel(created.id), { status: 404, code: 'response_not_found' });
+  await t.rejects(a.responses.cancel('resp_0000'), { status: 404, code: 'response_not_found' });
+  t.equal((await a.responses.retrieve(created.id)).status, 'completed', 'the response is as it was');
+});
+
 t.test("another key never reaches a key's responses: 404 on reads and delete, 400 as previous_response_id", async (t) => {
   engine.reply({ kind: 'json', body: completion({ content: 'secret' }) });
   const mine = await a.responses.create({ model: 'chat', input: 'hello' });

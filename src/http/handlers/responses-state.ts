@@ -13,6 +13,7 @@ export interface ResponsesStateRoutes {
   readonly get: AppMiddleware;
   readonly remove: AppMiddleware;
   readonly inputItems: AppMiddleware;
+  readonly cancel: AppMiddleware;
 }
 
 export function responsesState(service: ResponsesService): ResponsesStateRoutes {
@@ -25,6 +26,12 @@ export function responsesState(service: ResponsesService): ResponsesStateRoutes 
       const id = idOf(ctx);
       if (!(await service.remove(id, ownerOf(ctx.state.key?.id ?? null)))) throw notFound(id);
       ctx.body = { id, object: 'response', deleted: true };
+    },
+    // Only a response created with background: true can be cancelled (OAS cancelResponse), and this
+    // router refuses background at create: an owner's response is a 400, anyone else's a 404.
+    async cancel(ctx) {
+      await found(service, ctx);
+      throw new RouterError('invalid_request', 'Only responses created with background: true can be cancelled, and this router does not run responses in the background.');
     },
     async inputItems(ctx) {
       const record = await found(service, ctx);
