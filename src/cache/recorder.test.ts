@@ -181,5 +181,25 @@ t.test('a long stream is kept event by event, past the first buffer it is copied
     recorder.recordedBytes,
     [...payloads, '{"a":\n1}'].reduce((sum, p) => sum + Buffer.byteLength(p), 0),
   );
-  t.equal(recorder.entry(result(), 2)?.parts, entry?.parts, 'asked again (the cache, then idempotency): the same parts');
+  const again = recorder.entry(result(), 2);
+  t.strictSame(
+    again?.parts.map((part) => part.toString()),
+    entry?.parts.map((part) => part.toString()),
+    'asked again (the cache, then idempotency): the same parts',
+  );
+  const views = entry!.parts;
+  t.ok(
+    views.every((part) => part.buffer === views[0]!.buffer),
+    'every part a view of one buffer',
+  );
+  t.ok(
+    views.every((part, i) => i === 0 || part.byteOffset === views[i - 1]!.byteOffset + views[i - 1]!.length),
+    'back to back',
+  );
+  const decoded = decodeEntry(encodeEntry(entry!));
+  t.strictSame(
+    decoded && { ...decoded, parts: decoded.parts.map((part) => part.toString()) },
+    { ...entry!, parts: entry!.parts.map((part) => part.toString()) },
+    'and it survives its encoding',
+  );
 });

@@ -6,7 +6,7 @@
 // the client's directives) is eligibility.ts's question.
 import { dataStartsWith, eventText, type EventRange } from '../openai/sse-buffer.js';
 import type { RequestResult } from '../proxy/results.js';
-import type { CacheEntry } from './entry.js';
+import { packedEntry, type CacheEntry } from './entry.js';
 
 const DONE = Buffer.from('[DONE]');
 const ERROR_START = Buffer.from('{"error"');
@@ -39,8 +39,8 @@ export class Recorder {
   private starts: number[] = [];
   private ends: number[] = [];
   private bytes = 0;
-  /** The parts and finish reasons, made on the first entry() (the cache and idempotency may both ask). */
-  private made: { readonly parts: readonly Buffer[]; readonly finish: readonly string[] } | null = null;
+  /** The parts (or the one buffer they are views of) and finish reasons, made on the first entry() (the cache and idempotency may both ask). */
+  private made: Made | null = null;
 
   /** `maxBytes`: the largest answer kept (its parts' bytes); past it the recording is dropped. */
   constructor(private readonly maxBytes: number) {}
@@ -94,8 +94,8 @@ export class Recorder {
   entry(result: RequestResult, nowMs: number): CacheEntry | null {
     const answer = result.answer;
     if (this.state !== 'complete' || answer === null || answer.outcome !== 'ok' || result.model === null || result.tier === null) return null;
-    const { parts, finish } = this.made ?? (this.made = this.make());
-    return {
+    const made = this.made ?? (this.made = this.make());
+    const fields = {
       endpoint: result.endpoint,
       kind: this.kind,
       status: this.status,
@@ -105,9 +105,9 @@ export class Recorder {
       pool: answer.pool,
       usage: answer.promptTokens === null ? null : { prompt: answer.promptTokens, cached: answer.cachedPromptTokens, completion: answer.completionTokens ?? 0 },
       costNanoUsd: answer.costNanoUsd,
-      finish,
-      parts,
+      finish: made.finish,
     };
+    return made.whole === null ? { ...fields, parts: made.parts } : packedEntry(fields, made.whole, made.ends);
   }
 
   /** Keeps `source[start, end)` as the next payload, or drops the recording past the bound. */
@@ -119,26 +119,23 @@ export class Recorder {
     this.ends.push(end);
   }
 
-  /** The parts as views of one buffer of exactly their bytes (what an entry holds, and what a store counts). */
-  private make(): { readonly parts: readonly Buffer[]; readonly finish: readonly string[] } {
+  /** A stream's payloads copied into one buffer of exactly their bytes (what an entry holds, and what a store counts). */
+  private make(): Made {
     if (this.kind === 'json') {
       const parts = this.body === null ? [] : [this.body];
-      return { parts, finish: finishReasons(parts) };
+      return { parts, whole: null, ends: [], finish: finishReasons(parts) };
     }
     const { chunks, starts, ends } = this;
     const whole = Buffer.allocUnsafe(this.bytes);
     const bounds: number[] = [];
-    const parts: Buffer[] = [];
     let at = 0;
     for (let i = 0; i < chunks.length; i++) {
-      const next = at + chunks[i]!.copy(whole, at, starts[i], ends[i]);
-      parts.push(whole.subarray(at, next));
-      bounds.push(next);
-      at = next;
+      at += chunks[i]!.copy(whole, at, starts[i], ends[i]);
+      bounds.push(at);
     }
     // The chunks are the relay's: let them go with the recording.
     this.chunks = [];
-    return { parts, finish: finishReasonsIn(whole, bounds) };
+    return { parts: [], whole, ends: bounds, finish: finishReasonsIn(whole, bounds) };
   }
 
   private drop(state: RecorderState): void {
@@ -149,6 +146,14 @@ export class Recorder {
     this.ends = [];
     this.bytes = 0;
   }
+}
+
+/** A JSON answer's parts, or a stream's one buffer and where each part ends in it. */
+interface Made {
+  readonly parts: readonly Buffer[];
+  readonly whole: Buffer | null;
+  readonly ends: readonly number[];
+  readonly finish: readonly string[];
 }
 
 /**
