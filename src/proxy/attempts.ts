@@ -8,15 +8,14 @@ import type { ClientResponse } from '../protocols/client-response.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RetryConfig } from '../config/types.js';
 import type { RouterMetrics } from '../observability/metrics.js';
-import { RouterError } from '../openai/errors.js';
+import type { RouterError } from '../openai/errors.js';
 import type { Pool } from '../pools/pool.js';
 import type { Replica } from '../pools/replica.js';
 import type { PlannedTier, RequestPlan } from '../routing/plan.js';
 import type { AbortSwitch } from './abort-switch.js';
 import { runAttempt, type AttemptInput } from './attempt.js';
 import { nativeAttempt } from './native/choose.js';
-import { relayJson } from './relay-json.js';
-import { relaySse } from './relay-sse.js';
+import { chatAttempt } from './chat-attempt.js';
 import type { OutputCap } from '../budgets/output-plan.js';
 import { abortReason, clientGone, finalError } from './give-up.js';
 import { ClientGone } from './request-lifetime.js';
@@ -141,22 +140,8 @@ async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps:
   const { request } = input;
   const cap = input.outputCaps?.get(pool.name);
   // A pool whose engine serves the client's own API gets the client's own request (src/proxy/native/).
-  const native = nativeAttempt(request.native, request.stream, pool, input.res, cap);
-  let attempt: AttemptResult;
-  if (native !== null) attempt = await runAttempt(input, pool, replica, native.payload, native.path, panic, native.relay);
-  else {
-    const body = cap === undefined ? request.body : { ...request.body, [cap.field]: cap.tokens };
-    const { adapter } = pool;
-    const path = adapter.paths[request.endpoint];
-    if (path === null)
-      throw new RouterError(
-        'unsupported_endpoint',
-        `Pool ${pool.name} (engine ${pool.config.engine}) does not serve /v1/${request.endpoint === 'chat' ? 'chat/completions' : request.endpoint}.`,
-      );
-    const payload = adapter.payload(body, pool.config.servedModel, request.stream);
-    const relay = request.stream ? relaySse : relayJson;
-    attempt = await runAttempt(input, pool, replica, payload, path, panic, relay);
-  }
+  const sent = nativeAttempt(request.native, request.stream, pool, input.res, cap) ?? chatAttempt(request, pool, cap);
+  const attempt = await runAttempt(input, pool, replica, sent.payload, sent.path, panic, sent.relay);
   attempts.push(attempt);
   if (attempt.committed) {
     deps.metrics.attempts.series(pool.name, replica.name, attempt.outcome).inc();
