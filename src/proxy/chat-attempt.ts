@@ -5,12 +5,12 @@ import type { OutputCap } from '../budgets/output-plan.js';
 import { RouterError } from '../openai/errors.js';
 import type { Pool } from '../pools/pool.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
-import type { NativeAttempt } from './native/choose.js';
+import type { AttemptTarget } from './native/choose.js';
 import { relayJson } from './relay-json.js';
 import { relaySse } from './relay-sse.js';
 
 /** The attempt's path, payload and relay; throws when the pool's engine does not serve the endpoint. */
-export function chatAttempt(request: InferenceRequest, pool: Pool, cap: OutputCap | undefined): NativeAttempt {
+export function chatAttempt(request: InferenceRequest, pool: Pool, cap: OutputCap | undefined): AttemptTarget {
   const body = cap === undefined ? request.body : { ...request.body, [cap.field]: cap.tokens };
   const { adapter } = pool;
   const path = adapter.paths[request.endpoint];

@@ -14,7 +14,8 @@ import { relayNativeJson } from './relay-json.js';
 import { relayNativeSse } from './relay-sse.js';
 import { ResponsesStream } from './responses-stream.js';
 
-export interface NativeAttempt {
+/** What one attempt sends where, and the relay that reads its answer. */
+export interface AttemptTarget {
   readonly path: string;
   readonly payload: string;
   readonly relay: Relay;
@@ -24,7 +25,7 @@ export interface NativeAttempt {
 const CAP_FIELDS: Readonly<Record<NativeApi, string>> = { responses: 'max_output_tokens', messages: 'max_tokens' };
 
 /** The native attempt on `pool`, or null: the attempt is translated (the request has no native form, or the pool does not serve it). */
-export function nativeAttempt(native: NativeRequest | undefined, stream: boolean, pool: Pool, res: ClientResponse, cap: OutputCap | undefined): NativeAttempt | null {
+export function nativeAttempt(native: NativeRequest | undefined, stream: boolean, pool: Pool, res: ClientResponse, cap: OutputCap | undefined): AttemptTarget | null {
   if (native === undefined || !pool.config.apis.includes(native.api) || !(res instanceof TranslatedResponse)) return null;
   const out = res.passThrough();
   const { api } = native;
