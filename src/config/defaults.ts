@@ -1,242 +1,24 @@
-// The only place defaults live. `applyDefaults` turns schema-valid raw input into a complete
-// `Config` (not yet cross-checked or frozen). The schema imports these values only to show them
-// to editors as `default`.
+// `applyDefaults` turns schema-valid raw input into a complete `Config` (not yet cross-checked or
+// frozen). The values live in default-values.ts (the schema shows them to editors as `default`);
+// a pool's are applied in pool-defaults.ts.
 
 import { resolve } from 'node:path';
 import type { Complexity } from '../classify/classification.js';
 import { resolveFloors } from '../classify/floors.js';
 import { DEFAULT_MODEL_FILE } from '../classify/learned/model-file.js';
 import { resolveHeuristicSettings } from '../classify/settings.js';
-import type { RawBudgets, RawClassifier, RawConfig, RawDeclaredKey, RawModel, RawPool, RawPrice, RawReplica, RawSimSettings } from './raw.js';
-import type {
-  BudgetsConfig,
-  ClassifierConfig,
-  Config,
-  DeclaredKeyConfig,
-  EngineMetricsConfig,
-  EngineName,
-  AnthropicConfig,
-  HealthCheckConfig,
-  IdempotencyConfig,
-  LoggingConfig,
-  ModelConfig,
-  CacheConfig,
-  ModelCacheConfig,
-  OutlierConfig,
-  PoolConfig,
-  PriceConfig,
-  ReplicaConfig,
-  ResponsesConfig,
-  RetryConfig,
-  ServerConfig,
-  SimConfig,
-  SimFaults,
-  TierConfig,
-} from './types.js';
+import { DEFAULTS } from './default-values.js';
+import { poolWithDefaults } from './pool-defaults.js';
+import type { RawBudgets, RawClassifier, RawConfig, RawDeclaredKey, RawModel } from './raw.js';
+import type { BudgetsConfig, ClassifierConfig, Config, DeclaredKeyConfig, ModelCacheConfig, ModelConfig, TierConfig } from './types.js';
 
-export const DEFAULTS = {
-  server: {
-    host: '127.0.0.1',
-    port: 8080,
-    maxBodyBytes: 4_194_304,
-    requestTimeoutMs: 600_000,
-    shutdownGraceMs: 10_000,
-    headersTimeoutMs: 10_000,
-    bodyTimeoutMs: 30_000,
-    maxHeaderBytes: 16_384,
-    maxConnections: 4_096,
-    metricsPort: null,
-    metricsHost: null,
-  },
-  logging: { level: 'info' },
-  pool: {
-    connectTimeoutMs: 2_000,
-    firstTokenTimeoutMs: 60_000,
-    idleTimeoutMs: 30_000,
-    maxConnections: 64,
-    balance: 'load-aware',
-    maxInFlight: 256,
-    maxEngineQueue: 8,
-  },
-  healthCheck: { timeoutMs: 2_000, unhealthyAfter: 2, healthyAfter: 2 },
-  outlier: { consecutiveFailures: 5, baseEjectionMs: 10_000, maxEjectionMs: 300_000, maxEjectedPercent: 50 },
-  engineMetrics: { timeoutMs: 1_000, staleAfterMs: 5_000 },
-  /** GKE's recommender's default ratio; an hour smooths the effective price over load swings. */
-  price: { outputInputCostRatio: 4, effectiveWindowMs: 3_600_000 },
-  // The learned thresholds and the heuristic's share of the vote: chosen by leave-one-source-out
-  // (npm run eval:classifier recommends the thresholds from its curve; README, "How well it routes").
-  classifier: { embeddingsTimeoutMs: 300, llmTimeoutMs: 1500, learned: { complexFrom: 0.47, simpleFrom: 0.43, heuristicWeight: 0.5 } },
-  budgets: {
-    store: 'memory',
-    budgetMode: 'strict',
-    onStoreError: 'fail-closed',
-    degradeAt: 0.8,
-    maxOutputTokens: 4096,
-    // Qwen2-VL and Qwen2.5-VL at their default max_pixels (12845056 / 28²): the most a common vLLM model makes of one image.
-    imageTokens: 16_384,
-    // 30 s at 50 frames a second (Whisper's encoder; Qwen2-Audio pools that to 25).
-    audioTokens: 1_500,
-    topUpTokens: 256,
-    reservationTtlMs: 900_000,
-  },
-  redis: { keyPrefix: 'sy', commandTimeoutMs: 1_000 },
-  // Stripe keeps keys at least 24 hours (https://docs.stripe.com/idempotency); waitMs defaults to the request deadline.
-  idempotency: { store: 'memory', ttlMs: 86_400_000, maxEntryBytes: 4_194_304, maxBytes: 67_108_864 },
-  // An hour, and a megabyte an answer: a repeated question within the hour is the case worth serving.
-  modelCache: { ttlMs: 3_600_000, scope: 'key', maxEntryBytes: 1_048_576, deterministicOnly: true },
-  cache: { store: 'memory', maxBytes: 67_108_864, lockWaitMs: 30_000 },
-  // OpenAI's retention is commonly given as 30 days (unverified); xAI documents 30 days for its Responses store.
-  responses: { store: 'memory', ttlMs: 2_592_000_000, maxBytes: 268_435_456, maxEntryBytes: 8_388_608, maxChainDepth: 100 },
-  retry: { maxAttempts: 3, budgetPercent: 20, minRetriesPerSecond: 5, backoffBaseMs: 25, backoffMaxMs: 250 },
-  replica: { weight: 1 },
-} as const satisfies {
-  server: ServerConfig;
-  logging: LoggingConfig;
-  pool: Pick<PoolConfig, 'connectTimeoutMs' | 'firstTokenTimeoutMs' | 'idleTimeoutMs' | 'maxConnections' | 'balance' | 'maxInFlight' | 'maxEngineQueue'>;
-  healthCheck: Omit<HealthCheckConfig, 'intervalMs' | 'path'>;
-  outlier: OutlierConfig;
-  engineMetrics: Omit<EngineMetricsConfig, 'intervalMs'>;
-  price: Pick<PriceConfig, 'outputInputCostRatio' | 'effectiveWindowMs'>;
-  retry: RetryConfig;
-  classifier: { embeddingsTimeoutMs: number; llmTimeoutMs: number; learned: { complexFrom: number; simpleFrom: number; heuristicWeight: number } };
-  budgets: Omit<BudgetsConfig, 'redis'>;
-  redis: { keyPrefix: string; commandTimeoutMs: number };
-  idempotency: Omit<IdempotencyConfig, 'waitMs'>;
-  modelCache: ModelCacheConfig;
-  cache: CacheConfig;
-  responses: ResponsesConfig;
-  replica: Pick<ReplicaConfig, 'weight'>;
-};
-
-/**
- * Defaults that differ by engine. TGI runs a real prefill on /health after a failure, so it is
- * checked gently; hosted APIs have neither a health endpoint worth polling nor metrics.
- */
-export const ENGINE_DEFAULTS: Readonly<Record<EngineName, { readonly healthPath: string; readonly healthIntervalMs: number; readonly metricsIntervalMs: number }>> = {
-  vllm: { healthPath: '/health', healthIntervalMs: 5_000, metricsIntervalMs: 1_000 },
-  tgi: { healthPath: '/health', healthIntervalMs: 15_000, metricsIntervalMs: 1_000 },
-  openai: { healthPath: '/v1/models', healthIntervalMs: 0, metricsIntervalMs: 0 },
-  azure: { healthPath: '/openai/v1/models', healthIntervalMs: 0, metricsIntervalMs: 0 },
-  anthropic: { healthPath: '/v1/models', healthIntervalMs: 0, metricsIntervalMs: 0 },
-  sim: { healthPath: '/health', healthIntervalMs: 5_000, metricsIntervalMs: 1_000 },
-};
-
-export const ANTHROPIC_DEFAULTS = { version: '2023-06-01', defaultMaxTokens: 4096 } as const satisfies AnthropicConfig;
-
-export const SIM_FAULT_DEFAULTS = {
-  slowFactor: 1,
-  errorRate: 0,
-  hang: false,
-  dieAfterRequests: 0,
-  dropMidStreamRate: 0,
-} as const satisfies SimFaults;
-
-export const SIM_DEFAULTS = {
-  flavour: 'vllm',
-  ttftMs: 40,
-  tokensPerSecond: 80,
-  defaultMaxTokens: 48,
-  embeddingDimensions: 64,
-  maxRunning: 32,
-  kvCacheTokens: 131_072,
-  maxModelLen: 32_768,
-  faults: SIM_FAULT_DEFAULTS,
-} as const satisfies SimConfig;
-
-/** A replica without a `name` is called `<pool>-<index>`, index from 0. */
-export function defaultReplicaName(poolName: string, index: number): string {
-  return `${poolName}-${index}`;
-}
-
-/** Settings given over a base: only keys actually present override. */
-function mergeSim(base: SimConfig, over: RawSimSettings | undefined): SimConfig {
-  return {
-    flavour: over?.flavour ?? base.flavour,
-    ttftMs: over?.ttftMs ?? base.ttftMs,
-    tokensPerSecond: over?.tokensPerSecond ?? base.tokensPerSecond,
-    defaultMaxTokens: over?.defaultMaxTokens ?? base.defaultMaxTokens,
-    embeddingDimensions: over?.embeddingDimensions ?? base.embeddingDimensions,
-    maxRunning: over?.maxRunning ?? base.maxRunning,
-    kvCacheTokens: over?.kvCacheTokens ?? base.kvCacheTokens,
-    maxModelLen: over?.maxModelLen ?? base.maxModelLen,
-    faults: { ...base.faults, ...over?.faults },
-  };
-}
+// The values themselves are default-values.ts: re-exported, as the schema and tests read them here.
+export { ANTHROPIC_DEFAULTS, DEFAULTS, ENGINE_DEFAULTS, SIM_DEFAULTS, SIM_FAULT_DEFAULTS } from './default-values.js';
+export { defaultReplicaName } from './pool-defaults.js';
 
 /** Builds a record with defined properties (safe for keys such as `__proto__`). */
 function mapEntries<T, U>(record: Record<string, T>, map: (value: T, key: string) => U): Record<string, U> {
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value, key)]));
-}
-
-function replica(raw: RawReplica, index: number, poolName: string, poolSim: SimConfig | undefined): ReplicaConfig {
-  return {
-    name: raw.name ?? defaultReplicaName(poolName, index),
-    // Normalised without a trailing slash; whether the URL is allowed at all is checked in references.ts.
-    ...(raw.url === undefined ? {} : { url: raw.url.replace(/\/+$/, '') }),
-    weight: raw.weight ?? DEFAULTS.replica.weight,
-    ...(poolSim === undefined ? {} : { sim: mergeSim(poolSim, raw.sim) }),
-  };
-}
-
-/**
- * Cached and cache-write tokens cost the input price unless priced apart. Requests are charged the
- * configured token prices when there are any, else the GPU-derived effective price.
- */
-function resolvePrice(raw: RawPrice | undefined): PriceConfig | null {
-  if (raw === undefined) return null;
-  const input = raw.inputUsdPerMillion ?? null;
-  const output = raw.outputUsdPerMillion ?? null;
-  return {
-    inputUsdPerMillion: input,
-    outputUsdPerMillion: output,
-    cachedInputUsdPerMillion: raw.cachedInputUsdPerMillion ?? input,
-    cacheWriteUsdPerMillion: raw.cacheWriteUsdPerMillion ?? input,
-    gpuUsdPerHour: raw.gpuUsdPerHour ?? null,
-    outputInputCostRatio: raw.outputInputCostRatio ?? DEFAULTS.price.outputInputCostRatio,
-    effectiveWindowMs: raw.effectiveWindowMs ?? DEFAULTS.price.effectiveWindowMs,
-    chargeWith: raw.chargeWith ?? (input === null && output === null && raw.gpuUsdPerHour !== undefined ? 'effective' : 'static'),
-  };
-}
-
-function pool(raw: RawPool, name: string): PoolConfig {
-  // Simulator settings exist only for sim pools: pool settings over the defaults, replica settings
-  // over the pool's. A `sim` key on another engine is reported by references.ts.
-  const sim = raw.engine === 'sim' ? mergeSim(SIM_DEFAULTS, raw.sim) : undefined;
-  const engine = ENGINE_DEFAULTS[raw.engine];
-  return {
-    engine: raw.engine,
-    servedModel: raw.servedModel,
-    ...(raw.apiKeyEnv === undefined ? {} : { apiKeyEnv: raw.apiKeyEnv }),
-    connectTimeoutMs: raw.connectTimeoutMs ?? DEFAULTS.pool.connectTimeoutMs,
-    firstTokenTimeoutMs: raw.firstTokenTimeoutMs ?? DEFAULTS.pool.firstTokenTimeoutMs,
-    idleTimeoutMs: raw.idleTimeoutMs ?? DEFAULTS.pool.idleTimeoutMs,
-    responseTimeoutMs: raw.responseTimeoutMs ?? null,
-    maxConnections: raw.maxConnections ?? DEFAULTS.pool.maxConnections,
-    balance: raw.balance ?? DEFAULTS.pool.balance,
-    maxInFlight: raw.maxInFlight ?? DEFAULTS.pool.maxInFlight,
-    maxEngineQueue: raw.maxEngineQueue ?? DEFAULTS.pool.maxEngineQueue,
-    contextLength: raw.contextLength ?? null,
-    healthCheck: {
-      intervalMs: raw.healthCheck?.intervalMs ?? engine.healthIntervalMs,
-      timeoutMs: raw.healthCheck?.timeoutMs ?? DEFAULTS.healthCheck.timeoutMs,
-      unhealthyAfter: raw.healthCheck?.unhealthyAfter ?? DEFAULTS.healthCheck.unhealthyAfter,
-      healthyAfter: raw.healthCheck?.healthyAfter ?? DEFAULTS.healthCheck.healthyAfter,
-      path: raw.healthCheck?.path ?? engine.healthPath,
-    },
-    outlier: { ...DEFAULTS.outlier, ...raw.outlier },
-    engineMetrics: {
-      intervalMs: raw.engineMetrics?.intervalMs ?? engine.metricsIntervalMs,
-      timeoutMs: raw.engineMetrics?.timeoutMs ?? DEFAULTS.engineMetrics.timeoutMs,
-      staleAfterMs: raw.engineMetrics?.staleAfterMs ?? DEFAULTS.engineMetrics.staleAfterMs,
-    },
-    price: resolvePrice(raw.price),
-    ...(sim === undefined ? {} : { sim }),
-    ...(raw.engine === 'anthropic' ? { anthropic: { ...ANTHROPIC_DEFAULTS, ...raw.anthropic } } : {}),
-    ...(raw.engine === 'azure' ? { azure: { api: raw.azure?.api ?? 'v1', apiVersion: raw.azure?.apiVersion ?? null } } : {}),
-    // Messages is engine anthropic's only protocol: its clients' requests go to it as they came, never through chat and back.
-    apis: raw.apis ?? (raw.engine === 'anthropic' ? ['messages'] : []),
-    replicas: raw.replicas.map((r, index) => replica(r, index, name, sim)),
-  };
 }
 
 /**
@@ -393,6 +175,6 @@ export function applyDefaults(raw: RawConfig, baseDir: string = process.cwd()): 
       ...(t.spillTo === undefined ? {} : { spillTo: t.spillTo }),
       ...(t.price === undefined ? {} : { price: t.price }),
     })),
-    pools: mapEntries(raw.pools, pool),
+    pools: mapEntries(raw.pools, poolWithDefaults),
   };
 }
