@@ -1,23 +1,13 @@
 // Cross-checks that a schema cannot express: names that refer to other entries, spill cycles,
-// engine-dependent keys, replica URLs, uniqueness across the whole config, the environment
-// variables named by `apiKeyEnv` and settings that must be ordered (a backoff base not above its cap,
-// a health-check timeout below its interval). Every problem is returned; nothing stops at the first.
+// uniqueness across the whole config and settings that must be ordered (a backoff base not above its
+// cap); the pools' own checks are check-pools.ts. Every problem is returned; nothing stops at the first.
 
+import { checkPools } from './check-pools.js';
 import { checkRedis } from './check-redis.js';
-import { apiProblems } from './pool-apis.js';
-import { priceProblems } from './price-checks.js';
-import type { RawConfig, RawPool } from './raw.js';
+import { bound, checkOrder, Problems, type Path } from './problems.js';
+import type { RawConfig } from './raw.js';
 import { formatPath } from './validate.js';
-import type { Config, PoolConfig } from './types.js';
-
-type Path = readonly (string | number)[];
-
-class Problems {
-  readonly list: string[] = [];
-  add(path: Path, message: string): void {
-    this.list.push(`${formatPath(path)}: ${message}`);
-  }
-}
+import type { Config } from './types.js';
 
 const known = (names: readonly string[]) => `(known: ${names.join(', ')})`;
 
@@ -35,33 +25,6 @@ export function checkReferences(raw: RawConfig, config: Config, env: NodeJS.Proc
   checkTiers(config, problems);
   checkPools(raw, config, env, problems);
   return problems.list;
-}
-
-/** One of two settings that must be ordered: its path, its resolved value and where a default came from. */
-interface Bound {
-  readonly path: Path;
-  readonly value: number;
-  /** Undefined when the value was written in the file; otherwise how the default is described. */
-  readonly defaulted?: string;
-}
-
-const bound = (path: Path, value: number, given: unknown, defaulted = 'by default'): Bound => (given === undefined ? { path, value, defaulted } : { path, value });
-
-/**
- * `low` must not exceed `high` (or, when `strict`, must stay below it). The problem is reported at
- * the setting the file actually wrote (the low one when both are written), naming the other one
- * and whether its value is a default.
- */
-function checkOrder(low: Bound, high: Bound, strict: boolean, problems: Problems): void {
-  if (strict ? low.value < high.value : low.value <= high.value) return;
-  const other = (b: Bound) => `${formatPath(b.path)} is ${b.value}${b.defaulted === undefined ? '' : ` ${b.defaulted}`}`;
-  if (low.defaulted === undefined || high.defaulted !== undefined) {
-    const relation = strict ? 'must be less than' : 'must not exceed';
-    problems.add(low.path, `${relation} ${formatPath(high.path)} (got ${low.value}; ${other(high)})`);
-  } else {
-    const relation = strict ? 'must be greater than' : 'must not be less than';
-    problems.add(high.path, `${relation} ${formatPath(low.path)} (got ${high.value}; ${other(low)})`);
-  }
 }
 
 function checkRetry(raw: RawConfig, config: Config, problems: Problems): void {
@@ -244,121 +207,4 @@ function checkSpillCycles(config: Config, problems: Problems): void {
     }
     for (const name of chain) done.add(name);
   }
-}
-
-function checkPools(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, problems: Problems): void {
-  const names = new Map<string, Path>();
-  const origins = new Map<string, Path>();
-  for (const [poolName, pool] of Object.entries(config.pools)) {
-    const rawPool = raw.pools[poolName];
-    if (rawPool === undefined) continue;
-    const isSim = pool.engine === 'sim';
-    if (!isSim && rawPool.sim !== undefined) problems.add(['pools', poolName, 'sim'], 'only valid when engine is "sim"');
-    if (pool.engine !== 'anthropic' && rawPool.anthropic !== undefined) problems.add(['pools', poolName, 'anthropic'], 'only valid when engine is "anthropic"');
-    if (pool.engine !== 'azure' && rawPool.azure !== undefined) problems.add(['pools', poolName, 'azure'], 'only valid when engine is "azure"');
-    if (pool.azure?.api === 'deployments' && pool.azure.apiVersion === null) {
-      problems.add(['pools', poolName, 'azure', 'apiVersion'], 'required when api is "deployments" (e.g. 2024-10-21)');
-    }
-    if (pool.apiKeyEnv !== undefined) {
-      const value = env[pool.apiKeyEnv];
-      if (value === undefined) problems.add(['pools', poolName, 'apiKeyEnv'], `environment variable ${pool.apiKeyEnv} is not set`);
-      else if (value === '') problems.add(['pools', poolName, 'apiKeyEnv'], `environment variable ${pool.apiKeyEnv} is empty`);
-    }
-    checkPoolTimings(poolName, rawPool, pool, problems);
-    for (const [path, message] of priceProblems(poolName, rawPool.price, pool)) problems.add(path, message);
-    for (const [path, message] of apiProblems(poolName, pool)) problems.add(path, message);
-    pool.replicas.forEach((replica, i) => {
-      const path: Path = ['pools', poolName, 'replicas', i];
-      const rawReplica = rawPool.replicas[i];
-      if (!isSim && rawReplica?.sim !== undefined) problems.add([...path, 'sim'], 'only valid when engine is "sim"');
-
-      const earlier = names.get(replica.name);
-      const defaulted = rawReplica?.name === undefined ? ' (the default name)' : '';
-      if (earlier !== undefined) {
-        problems.add(
-          [...path, 'name'],
-          `duplicate replica name ${JSON.stringify(replica.name)}${defaulted}, also used by ${formatPath(earlier)}; replica names must be unique across the config`,
-        );
-      } else names.set(replica.name, path);
-
-      const origin = checkUrl(pool.engine, rawReplica?.url, [...path, 'url'], problems);
-      if (origin === undefined) return;
-      const first = origins.get(origin);
-      if (first !== undefined) problems.add([...path, 'url'], `duplicate replica URL ${JSON.stringify(replica.url)}, also used by ${formatPath(first)}`);
-      else origins.set(origin, path);
-    });
-  }
-}
-
-/**
- * Ejections grow from `baseEjectionMs` up to `maxEjectionMs`; a health check must finish before the
- * next one is due; a scrape must come before the previous one goes stale. Active checks and metric scrapes on hosted (openai) pools are allowed: they are
- * off by default there, but a deployment may turn them on deliberately.
- */
-function checkPoolTimings(poolName: string, raw: RawPool, pool: PoolConfig, problems: Problems): void {
-  const outlier: Path = ['pools', poolName, 'outlier'];
-  checkOrder(
-    bound([...outlier, 'baseEjectionMs'], pool.outlier.baseEjectionMs, raw.outlier?.baseEjectionMs),
-    bound([...outlier, 'maxEjectionMs'], pool.outlier.maxEjectionMs, raw.outlier?.maxEjectionMs),
-    false,
-    problems,
-  );
-  if (pool.healthCheck.intervalMs > 0) {
-    const health: Path = ['pools', poolName, 'healthCheck'];
-    const engineDefault = `by default for engine ${JSON.stringify(pool.engine)}`;
-    checkOrder(
-      bound([...health, 'timeoutMs'], pool.healthCheck.timeoutMs, raw.healthCheck?.timeoutMs),
-      bound([...health, 'intervalMs'], pool.healthCheck.intervalMs, raw.healthCheck?.intervalMs, engineDefault),
-      true,
-      problems,
-    );
-  }
-  if (pool.engineMetrics.intervalMs > 0) {
-    // A scrape is stale past staleAfterMs and stale load counts as busy: with scrapes further apart
-    // than that, every replica would look busy between two scrapes.
-    const metrics: Path = ['pools', poolName, 'engineMetrics'];
-    checkOrder(
-      bound([...metrics, 'intervalMs'], pool.engineMetrics.intervalMs, raw.engineMetrics?.intervalMs, `by default for engine ${JSON.stringify(pool.engine)}`),
-      bound([...metrics, 'staleAfterMs'], pool.engineMetrics.staleAfterMs, raw.engineMetrics?.staleAfterMs),
-      true,
-      problems,
-    );
-  }
-}
-
-/** Checks a replica URL against its engine; returns its origin (for uniqueness) when it is valid. */
-function checkUrl(engine: string, url: string | undefined, path: Path, problems: Problems): string | undefined {
-  if (engine === 'sim') {
-    if (url !== undefined) problems.add(path, 'not allowed when engine is "sim" (the router starts sim replicas itself)');
-    return undefined;
-  }
-  if (url === undefined) {
-    problems.add(path, `required when engine is ${JSON.stringify(engine)}`);
-    return undefined;
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    problems.add(path, `not a valid URL (got ${JSON.stringify(url)}); expected an origin like http://host:port`);
-    return undefined;
-  }
-  if (parsed.username !== '' || parsed.password !== '') {
-    // The URL itself is not echoed: it holds a secret.
-    problems.add(path, 'must not contain a username or password (name the API key with apiKeyEnv instead)');
-    return undefined;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    problems.add(path, `must use http: or https: (got ${JSON.stringify(url)})`);
-    return undefined;
-  }
-  if (parsed.pathname !== '/' && parsed.pathname !== '') {
-    problems.add(path, `must be an origin like http://host:port without a path (got ${JSON.stringify(url)}); the router adds /v1/...`);
-    return undefined;
-  }
-  if (parsed.search !== '' || parsed.hash !== '' || url.includes('?') || url.includes('#')) {
-    problems.add(path, `must be an origin like http://host:port without a query or fragment (got ${JSON.stringify(url)})`);
-    return undefined;
-  }
-  return parsed.origin;
 }
