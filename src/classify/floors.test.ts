@@ -98,6 +98,9 @@ t.test('high effort meets the medium floor too when the high one is off or lower
   });
   t.strictSame(applyFloors(TRIGGERS.reasoningMedium, said('simple'), resolveFloors({ reasoningMedium: null })), said('simple'), 'medium effort is not high');
   t.strictSame(applyFloors({ ...TRIVIAL, reasoning_effort: 'xhigh' }, said('simple'), DEFAULT_FLOORS).complexity, 'complex');
+  // vLLM takes `max` above xhigh (vllm/entrypoints/openai/chat_completion/protocol.py @002032ee), as does Anthropic's output_config.effort.
+  t.strictSame(applyFloors({ ...TRIVIAL, reasoning_effort: 'max' }, said('simple'), DEFAULT_FLOORS).complexity, 'complex');
+  t.strictSame(applyFloors({ ...TRIVIAL, reasoning: { effort: 'max' } }, said('simple'), DEFAULT_FLOORS).complexity, 'complex');
 });
 
 t.test('the shapes each signal is recognised in', async (t) => {

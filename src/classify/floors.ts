@@ -13,7 +13,7 @@ export interface ClassifierFloors {
   readonly image: Complexity | null;
   /** Audio parts (`input_audio`, `audio_url`). */
   readonly audio: Complexity | null;
-  /** `reasoning_effort` (or Responses' `reasoning.effort`) `high` or `xhigh`. */
+  /** `reasoning_effort` (or Responses' `reasoning.effort`) `high`, `xhigh` or `max`. */
   readonly reasoningHigh: Complexity | null;
   /** `reasoning_effort` `medium`; a high effort meets this floor too. */
   readonly reasoningMedium: Complexity | null;
@@ -101,7 +101,7 @@ function rankOf(floor: Complexity | null): number {
 export function requestFloorSignals(body: Readonly<Record<string, unknown>>, longContextTokens: number): Set<FloorName> {
   const found = new Set<FloorName>();
   const effort = typeof body['reasoning_effort'] === 'string' ? body['reasoning_effort'] : field(body['reasoning'], 'effort');
-  if (effort === 'high' || effort === 'xhigh') found.add('reasoningHigh');
+  if (effort === 'high' || effort === 'xhigh' || effort === 'max') found.add('reasoningHigh');
   else if (effort === 'medium') found.add('reasoningMedium');
   if ((nonEmptyArray(body['tools']) || nonEmptyArray(body['functions'])) && body['tool_choice'] !== 'none') found.add('tools');
   if (field(body['response_format'], 'type') === 'json_schema' || field(field(body['text'], 'format'), 'type') === 'json_schema' || isPresent(body['guided_json'])) {
