@@ -17,6 +17,24 @@ const USAGE_TAIL_BYTES = 4096;
 const NO_RETRY = { 'x-should-retry': 'false' } as const;
 
 export async function relayJson(a: AttemptContext): Promise<void> {
+  const response = await readWholeAnswer(a);
+  // Engines that do not speak chat (Anthropic) have their answer translated before anything reads it.
+  const { translateJson } = a.pool.adapter;
+  const body = translateJson === null ? response.body : translateJson(response.body, a.replica.name);
+  const usage = findUsage(body);
+  if (usage !== null) chargeUsage(a.result, usage, a.pool.pricing);
+  // The answer is read whole before its head is written, so its cost can go in a header.
+  if (a.result.costNanoUsd !== null) a.res.setHeader('x-switchyard-cost-usd', formatUsd(a.result.costNanoUsd));
+  a.recorder?.json(response.statusCode, body);
+  a.res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+  a.res.end(body);
+}
+
+/**
+ * The engine's whole answer, within the pool's responseTimeoutMs when set; a failure status is thrown
+ * as the failure it is (retryable or not). Shared with the native relay (src/proxy/native/relay-json.ts).
+ */
+export async function readWholeAnswer(a: AttemptContext): Promise<WholeResponse> {
   const { config } = a.pool;
   // Engines send a non-streaming answer whole, status line included, once generation has ended
   // (vLLM builds its JSONResponse from the finished result), so the wait for it is as long as the
@@ -50,16 +68,7 @@ export async function relayJson(a: AttemptContext): Promise<void> {
     const retryAfterMs = retryAfterOf(response.headers, Date.now());
     throw failureFromStatus(response.statusCode, response.body.toString('utf8'), a.replica.name, retryAfterMs, a.request.endpoint);
   }
-  // Engines that do not speak chat (Anthropic) have their answer translated before anything reads it.
-  const { translateJson } = a.pool.adapter;
-  const body = translateJson === null ? response.body : translateJson(response.body, a.replica.name);
-  const usage = findUsage(body);
-  if (usage !== null) chargeUsage(a.result, usage, a.pool.pricing);
-  // The answer is read whole before its head is written, so its cost can go in a header.
-  if (a.result.costNanoUsd !== null) a.res.setHeader('x-switchyard-cost-usd', formatUsd(a.result.costNanoUsd));
-  a.recorder?.json(response.statusCode, body);
-  a.res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-  a.res.end(body);
+  return response;
 }
 
 function tooLong(a: AttemptContext, ms: number): RouterError {

@@ -6,44 +6,13 @@ import { chargeUsage } from '../../cost/charge.js';
 import { formatUsd } from '../../cost/money.js';
 import { RouterError } from '../../openai/errors.js';
 import type { Usage } from '../../openai/usage.js';
-import { LinkedSwitch } from '../abort-switch.js';
 import type { AttemptContext } from '../attempt.js';
-import { exchange } from '../forward.js';
-import { failureFromStatus } from '../outcome.js';
-import { retryAfterOf } from '../retry-policy.js';
-import type { WholeResponse } from '../whole-response.js';
+import { readWholeAnswer } from '../relay-json.js';
 import type { NativeOut, Json } from './native-out.js';
 import { MessagesUsage, responsesUsage } from './usage.js';
 
 export async function relayNativeJson(a: AttemptContext, out: NativeOut, api: 'responses' | 'messages'): Promise<void> {
-  const limitMs = a.pool.config.responseTimeoutMs;
-  let limited: LinkedSwitch | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  if (limitMs !== null) {
-    const own = (limited = new LinkedSwitch(a.abort));
-    timer = setTimeout(() => own.abort(tooLong(a, limitMs)), limitMs);
-    timer.unref();
-  }
-  let response: WholeResponse;
-  try {
-    const options = {
-      path: a.path,
-      payload: a.payload,
-      requestId: a.result.upstreamId,
-      abort: limited ?? a.abort,
-      headersTimeoutMs: 0,
-      bodyTimeoutMs: a.pool.config.idleTimeoutMs,
-    };
-    response = await exchange(a.replica, options);
-  } finally {
-    if (timer !== null) clearTimeout(timer);
-    limited?.release();
-  }
-  a.result.status = response.statusCode;
-  a.result.firstByteMs = response.headersAt - a.startedAt;
-  if (response.statusCode < 200 || response.statusCode > 299) {
-    throw failureFromStatus(response.statusCode, response.body.toString('utf8'), a.replica.name, retryAfterOf(response.headers, Date.now()), a.request.endpoint);
-  }
+  const response = await readWholeAnswer(a);
   const answer = parseObject(response.body);
   if (answer === null) throw new RouterError('upstream_error', `Replica ${a.replica.name} answered with a body that is not a JSON object.`);
   const usage = usageOf(answer, api);
@@ -66,12 +35,6 @@ function usageOf(answer: Json, api: 'responses' | 'messages'): Usage | null {
   const counts = new MessagesUsage();
   counts.add(answer['usage']);
   return counts.usage();
-}
-
-function tooLong(a: AttemptContext, ms: number): RouterError {
-  return new RouterError('generation_timeout', `Replica ${a.replica.name} did not finish its answer within ${ms} ms (the pool's responseTimeoutMs).`, {
-    headers: { 'x-should-retry': 'false' },
-  });
 }
 
 function parseObject(body: Buffer): Json | null {
