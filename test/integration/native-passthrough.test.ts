@@ -17,7 +17,7 @@ import t from 'tap';
 import { startFakeEngine } from '../fixtures/fake-engine.js';
 import { startTestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN } from '../fixtures/wait.js';
-import { wireFixture } from '../fixtures/wire/load.js';
+import { EXPECTED_BASIC_MESSAGE, wireFixture } from '../fixtures/wire/load.js';
 
 type Json = Record<string, unknown>;
 
@@ -29,16 +29,6 @@ const STREAM_EVENTS = OPENAI_STREAM.split('\n\n')
   .map((event) => JSON.parse(event.slice(6)) as Json);
 /** The finished Response of the recorded stream: what the engine answers a non-streaming request with. */
 const COMPLETED = STREAM_EVENTS.at(-1)!['response'] as Json;
-const EXPECTED_BASIC_MESSAGE = {
-  id: 'msg_4QpJur2dWWDjF6C758FbBw5vm12BaVipnK',
-  model: 'claude-opus-4-8',
-  role: 'assistant',
-  stop_reason: 'end_turn',
-  stop_sequence: null,
-  type: 'message',
-  content: [{ type: 'text', text: 'Hello there!' }],
-  usage: { input_tokens: 11, output_tokens: 6 },
-};
 const BASIC_STREAM = wireFixture('anthropic-basic_response.txt');
 const OVERLOADED_EVENT = 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n';
 const ROUTER_ID = /^resp_[0-9a-f]{32}$/;

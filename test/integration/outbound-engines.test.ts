@@ -12,20 +12,10 @@ import t from 'tap';
 import { startFakeEngine, type Behaviour } from '../fixtures/fake-engine.js';
 import { startTestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN } from '../fixtures/wait.js';
-import { wireFixture } from '../fixtures/wire/load.js';
+import { EXPECTED_BASIC_MESSAGE, wireFixture } from '../fixtures/wire/load.js';
 
 const AZURE_EXAMPLE = JSON.parse(wireFixture('azure-chat_completions.json')) as { responses: { 200: { body: Record<string, unknown> } } };
 const AZURE_ANSWER = AZURE_EXAMPLE.responses[200].body;
-const EXPECTED_BASIC_MESSAGE = {
-  id: 'msg_4QpJur2dWWDjF6C758FbBw5vm12BaVipnK',
-  model: 'claude-opus-4-8',
-  role: 'assistant',
-  stop_reason: 'end_turn',
-  stop_sequence: null,
-  type: 'message',
-  content: [{ type: 'text', text: 'Hello there!' }],
-  usage: { input_tokens: 11, output_tokens: 6 },
-};
 const OVERLOADED_EVENT = 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n';
 
 const [az0, az1, azDep, an0, an1] = await Promise.all([startFakeEngine(), startFakeEngine(), startFakeEngine(), startFakeEngine(), startFakeEngine()]);

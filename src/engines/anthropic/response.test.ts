@@ -1,18 +1,6 @@
 import t from 'tap';
+import { EXPECTED_BASIC_MESSAGE } from '../../../test/fixtures/wire/load.js';
 import { chatCompletionFromMessage, chatUsage, finishReasonOf } from './response.js';
-
-// The folded form of tests/lib/fixtures/basic_response.txt: EXPECTED_BASIC_MESSAGE in
-// anthropics/anthropic-sdk-typescript tests/api-resources/MessageStream.test.ts @bfa9197f (l.18-27).
-const EXPECTED_BASIC_MESSAGE = {
-  id: 'msg_4QpJur2dWWDjF6C758FbBw5vm12BaVipnK',
-  model: 'claude-opus-4-8',
-  role: 'assistant',
-  stop_reason: 'end_turn',
-  stop_sequence: null,
-  type: 'message',
-  content: [{ type: 'text', text: 'Hello there!' }],
-  usage: { input_tokens: 11, output_tokens: 6 },
-};
 
 function translate(message: unknown): Record<string, unknown> {
   const out = JSON.parse(chatCompletionFromMessage(Buffer.from(JSON.stringify(message)), 'r0').toString('utf8')) as Record<string, unknown>;
