@@ -72,3 +72,34 @@ t.test('getOrLock is get (a store of one router has no claim to take); setAndUnl
   t.equal(await memory.getOrLock('a'), stored);
   t.equal(await memory.get('a'), stored);
 });
+
+t.test('eviction keeps least-recently-used order over a long run of reads, writes and evictions (against a plain model)', async (t) => {
+  const { memory, seen } = store(20 * SIZE);
+  // The model: keys from least to most recently used.
+  const model: string[] = [];
+  let modelEvicted = 0;
+  let seed = 7;
+  const random = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  for (let i = 0; i < 3000; i++) {
+    const key = `k${random(60)}`;
+    const at = model.indexOf(key);
+    if (random(3) === 0) {
+      t.equal((await memory.get(key)) !== null, at >= 0, `read ${i}: ${key}`);
+      if (at >= 0) model.push(...model.splice(at, 1));
+    } else {
+      await memory.set(key, entry(100), 60_000);
+      if (at >= 0) model.splice(at, 1);
+      model.push(key);
+      while (model.length > 20) {
+        model.shift();
+        modelEvicted++;
+      }
+    }
+  }
+  t.equal(seen.evicted, modelEvicted);
+  t.equal(memory.stats().entries, model.length);
+  for (const key of model) t.ok(await memory.get(key), `${key} kept`);
+  await memory.close();
+  await memory.set('after', entry(100), 60_000);
+  t.ok(await memory.get('after'), 'a closed and refilled store still evicts and reads');
+});

@@ -22,6 +22,8 @@ export class MemoryCacheStore implements CacheStore {
   readonly kind = 'memory';
   private readonly slots = new Map<string, Slot>();
   private held = 0;
+  /** Where eviction has got to in `slots` (nextOldest). */
+  private walk: MapIterator<[string, Slot]> | null = null;
 
   constructor(
     private readonly maxBytes: number,
@@ -45,8 +47,10 @@ export class MemoryCacheStore implements CacheStore {
     this.slots.set(hash, { entry, bytes, expiresAt: this.now() + ttlMs });
     this.held += bytes;
     let evicted = 0;
-    for (const [oldest, slot] of this.slots) {
-      if (this.held <= this.maxBytes) break;
+    while (this.held > this.maxBytes) {
+      const next = this.nextOldest();
+      if (next === null) break;
+      const [oldest, slot] = next;
       this.slots.delete(oldest);
       this.held -= slot.bytes;
       if (slot.expiresAt > this.now()) evicted++;
@@ -74,6 +78,7 @@ export class MemoryCacheStore implements CacheStore {
 
   close(): Promise<void> {
     this.slots.clear();
+    this.walk = null;
     this.held = 0;
     return Promise.resolve();
   }
@@ -81,6 +86,21 @@ export class MemoryCacheStore implements CacheStore {
   /** Entries and bytes held (expired entries count until they are read or pushed out). */
   stats(): { readonly entries: number; readonly bytes: number } {
     return { entries: this.slots.size, bytes: this.held };
+  }
+
+  /**
+   * The least recently used slot. The walk is kept from one eviction to the next: every slot before it
+   * was evicted, and a slot read or set again moves behind it (a Map's iterator sees entries added
+   * after it was made). A new walk from the start would step over every slot deleted since the Map
+   * last compacted its table: with 20,000 entries in a full store, about 17 µs a set against 0.4.
+   */
+  private nextOldest(): [string, Slot] | null {
+    let next = this.walk?.next();
+    if (next === undefined || next.done === true) {
+      this.walk = this.slots.entries();
+      next = this.walk.next();
+    }
+    return next.done === true ? null : next.value;
   }
 
   /** The live entry, made the most recently used; an expired one is let go. */
