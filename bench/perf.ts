@@ -249,7 +249,8 @@ async function main(): Promise<void> {
     // The translators' cost: the same prompts and output cap through each API, each against chat completions in the same round.
     const chat = plain.get('off') ?? (await switchyard('Switchyard, budgets off', 'off', 'mixed'));
     for (const [api, name] of [
-      ['responses', 'Responses API'],
+      ['responses', 'Responses API (stored, the default)'],
+      ['responses-unstored', 'Responses API, store: false'],
       ['messages', 'Messages API'],
     ] as const) {
       const setup = await switchyard(`Switchyard, budgets off, ${name}`, 'off', 'mixed', undefined, chat);

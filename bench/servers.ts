@@ -46,14 +46,21 @@ export const bodies = (model: string, stream: boolean, traffic: Traffic = 'mixed
   });
 
 /** The inbound APIs a request can be asked in: chat completions, OpenAI Responses, Anthropic Messages. */
-export type Api = 'chat' | 'responses' | 'messages';
+/** `responses-unstored`: the Responses API with `store: false`, the translation alone, without the response store's work. */
+export type Api = 'chat' | 'responses' | 'responses-unstored' | 'messages';
 
-export const API_PATHS: Readonly<Record<Api, string>> = { chat: '/v1/chat/completions', responses: '/v1/responses', messages: '/v1/messages' };
+export const API_PATHS: Readonly<Record<Api, string>> = {
+  chat: '/v1/chat/completions',
+  responses: '/v1/responses',
+  'responses-unstored': '/v1/responses',
+  messages: '/v1/messages',
+};
 
 /** The events a complete stream of each API ends with (chat: `data: [DONE]`; a Responses answer cut at its max_output_tokens is incomplete, not failed). */
 export const API_END_MARKS: Readonly<Record<Api, readonly string[]>> = {
   chat: ['data: [DONE]'],
   responses: ['event: response.completed', 'event: response.incomplete'],
+  'responses-unstored': ['event: response.completed', 'event: response.incomplete'],
   messages: ['event: message_stop'],
 };
 
@@ -64,7 +71,9 @@ export const apiBodies = (api: Api, model: string, stream: boolean): Buffer[] =>
     : PROMPTS.map((prompt) =>
         Buffer.from(
           JSON.stringify(
-            api === 'responses' ? { model, stream, max_output_tokens: 20, input: prompt } : { model, stream, max_tokens: 20, messages: [{ role: 'user', content: prompt }] },
+            api === 'messages'
+              ? { model, stream, max_tokens: 20, messages: [{ role: 'user', content: prompt }] }
+              : { model, stream, max_output_tokens: 20, input: prompt, ...(api === 'responses-unstored' ? { store: false } : {}) },
           ),
         ),
       );
