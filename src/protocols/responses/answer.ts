@@ -29,11 +29,18 @@ export class ResponsesAnswer implements AnswerFormat {
     return new ResponsesTranslator(res, this);
   }
 
-  /** The finished Response: stored when it completed or is incomplete and the request asked for it; says `store: false` when it was not kept. */
-  async finish(ending: Omit<Ending, 'stored'>): Promise<Json> {
+  /**
+   * The finished Response's JSON text: stored when it completed or is incomplete and the request asked
+   * for it; says `store: false` when it was not kept. Serialised once for the client and the store.
+   */
+  async finish(ending: Omit<Ending, 'stored'>): Promise<string> {
     const { keeping } = this;
-    if (keeping === null || ending.status === 'failed') return responseObject(this.frame, { ...ending, stored: false });
-    return kept(keeping, this.frame.ids.response, responseObject(this.frame, { ...ending, stored: true }));
+    if (keeping === null || ending.status === 'failed') return JSON.stringify(responseObject(this.frame, { ...ending, stored: false }));
+    const object = responseObject(this.frame, { ...ending, stored: true });
+    const text = JSON.stringify(object);
+    const record = { owner: keeping.owner, prev: keeping.prev, response: object, responseText: text, input: keeping.input };
+    if (await keeping.service.keep(this.frame.ids.response, record, keeping.ttlMs)) return text;
+    return JSON.stringify({ ...object, store: false });
   }
 
   /**

@@ -74,8 +74,8 @@ export class ResponsesTranslator extends TranslatedResponse {
     this.closeAll(status === 'completed' ? 'completed' : 'incomplete');
     this.flush();
     const ending = { status, output: this.items.map((item) => item.json), usage: responseUsage(this.usage), error: null, incompleteReason: reason };
-    return this.answer.finish(ending).then((object) => {
-      this.send(event(status === 'completed' ? 'response.completed' : 'response.incomplete', `"response":${JSON.stringify(object)}`, this.seq.next()));
+    return this.answer.finish(ending).then((text) => {
+      this.send(event(status === 'completed' ? 'response.completed' : 'response.incomplete', `"response":${text}`, this.seq.next()));
     });
   }
 
@@ -90,7 +90,7 @@ export class ResponsesTranslator extends TranslatedResponse {
       const error = { error: { message: 'The engine answered with a body that is not a chat completion.', type: 'server_error', param: null, code: 'upstream_error' } };
       return Promise.resolve({ status: 502, contentType: JSON_TYPE, body: Buffer.from(JSON.stringify(error)) });
     }
-    return this.answer.finish(endingOf(this.answer.frame, completion)).then((object) => ({ status: 200, contentType: JSON_TYPE, body: Buffer.from(JSON.stringify(object)) }));
+    return this.answer.finish(endingOf(this.answer.frame, completion)).then((text) => ({ status: 200, contentType: JSON_TYPE, body: Buffer.from(text) }));
   }
 
   /** An engine that serves Responses itself answered (src/proxy/native/): its Response objects are made this response's. */
