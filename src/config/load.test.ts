@@ -1972,7 +1972,9 @@ t.test('keys that are not plain words are quoted in paths', async (t) => {
   const raw = patch(base(), {});
   (raw.models as Record<string, unknown>)['gpt-4.1'] = { tiers: ['small'], temperature: 1 };
   (raw.models as Record<string, unknown>)['a/b'] = { tiers: ['nope'] };
-  t.same(errorsOf(parseConfigObject(raw, { env: ENV })), ['models["gpt-4.1"].temperature: unknown key (allowed: tiers, classify, route, allowTierHeader, description, cache, anthropicModels)']);
+  t.same(errorsOf(parseConfigObject(raw, { env: ENV })), [
+    'models["gpt-4.1"].temperature: unknown key (allowed: tiers, classify, route, allowTierHeader, description, cache, anthropicModels)',
+  ]);
   delete (raw.models as Record<string, unknown>)['gpt-4.1'];
   t.same(errorsOf(parseConfigObject(raw, { env: ENV })), ['models["a/b"].tiers[0]: unknown tier "nope" (known: small, large)']);
 });
