@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import type { AnswerFormat } from '../protocol.js';
 import type { Json } from './checks.js';
 import { responseObject, type Ending, type ResponseFrame } from './response-object.js';
+import { responseText } from './response-text.js';
 import type { ResponsesService } from './service.js';
 import type { StoredItem } from './stored-items.js';
 import { ResponsesTranslator } from './translator.js';
@@ -35,9 +36,12 @@ export class ResponsesAnswer implements AnswerFormat {
    */
   async finish(ending: Omit<Ending, 'stored'>): Promise<string> {
     const { keeping } = this;
-    if (keeping === null || ending.status === 'failed') return JSON.stringify(responseObject(this.frame, { ...ending, stored: false }));
-    const object = responseObject(this.frame, { ...ending, stored: true });
-    const text = JSON.stringify(object);
+    if (keeping === null || ending.status === 'failed') return responseText(this.frame, { ...ending, stored: false });
+    const stored = { ...ending, stored: true };
+    // One clock reading for the text and the object, so the record's two forms say the same.
+    const completedAt = ending.status === 'completed' ? this.frame.now() : null;
+    const text = responseText(this.frame, stored, completedAt);
+    const object = { ...responseObject(this.frame, stored), completed_at: completedAt };
     const record = { owner: keeping.owner, prev: keeping.prev, response: object, responseText: text, input: keeping.input };
     if (await keeping.service.keep(this.frame.ids.response, record, keeping.ttlMs)) return text;
     return JSON.stringify({ ...object, store: false });

@@ -12,6 +12,7 @@ import { event } from './events.js';
 import { OutputItem, Sequence, type ItemKind } from './output-item.js';
 import { plainContentLiteral } from './plain-delta.js';
 import { endingOf, responseObject, responseUsage, statusOf } from './response-object.js';
+import { responseText } from './response-text.js';
 
 const JSON_TYPE = 'application/json';
 const RATE_LIMITED = new Set(['insufficient_quota', 'rate_limit_exceeded']);
@@ -111,7 +112,7 @@ export class ResponsesTranslator extends TranslatedResponse {
   private start(): void {
     this.started = true;
     const { frame } = this.answer;
-    const skeleton = `"response":${JSON.stringify(responseObject(frame, { status: 'in_progress', output: [], usage: null, error: null, incompleteReason: null, stored: frame.store }))}`;
+    const skeleton = `"response":${responseText(frame, { status: 'in_progress', output: [], usage: null, error: null, incompleteReason: null, stored: frame.store })}`;
     this.out += event('response.created', skeleton, this.seq.next()) + event('response.in_progress', skeleton, this.seq.next());
   }
 

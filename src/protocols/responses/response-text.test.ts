@@ -1,0 +1,66 @@
+// responseText must be byte for byte what JSON.stringify makes of responseObject: for every status,
+// with the echo full, with members missing (JSON.stringify leaves undefined ones out), and with text
+// that needs escapes; and the echo encoded once per frame must not leak between frames.
+import t from 'tap';
+import type { Json } from './checks.js';
+import { ResponseIds } from './ids.js';
+import { responseObject, type Ending, type ResponseFrame } from './response-object.js';
+import { responseText } from './response-text.js';
+
+const FULL: Json = {
+  instructions: 'Be "brief" \u2028 é',
+  max_output_tokens: 20,
+  model: 'chat',
+  parallel_tool_calls: true,
+  previous_response_id: 'resp_prev',
+  reasoning: { effort: null, summary: null },
+  temperature: 0.5,
+  text: { format: { type: 'text' } },
+  tool_choice: 'auto',
+  tools: [{ type: 'function', name: 'f', parameters: {} }],
+  top_logprobs: 0,
+  top_p: 1,
+  truncation: 'disabled',
+  user: 'u',
+};
+// Only some members: the ones left out are undefined in responseObject's literal.
+const SPARSE: Json = { model: 'chat', tools: [], user: undefined };
+
+const frame = (echo: Json, metadata: Record<string, string> = {}): ResponseFrame => ({
+  ids: new ResponseIds('0123456789abcdef0123456789abcdef'),
+  createdAt: 1_700_000_000,
+  echo,
+  metadata,
+  store: true,
+  firstOutputItem: 1,
+  now: () => 1_700_000_001,
+});
+
+const endings: Ending[] = [
+  { status: 'in_progress', output: [], usage: null, error: null, incompleteReason: null, stored: true },
+  {
+    status: 'completed',
+    output: [{ id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'a\n"b"\\ 😀', annotations: [], logprobs: [] }] }],
+    usage: { input_tokens: 3, output_tokens: 2, total_tokens: 5 },
+    error: null,
+    incompleteReason: null,
+    stored: true,
+  },
+  { status: 'incomplete', output: [], usage: null, error: null, incompleteReason: 'max_output_tokens', stored: false },
+  { status: 'failed', output: [], usage: null, error: { code: 'server_error', message: 'x' }, incompleteReason: null, stored: false },
+];
+
+t.test('the bytes of JSON.stringify(responseObject) for every ending and echo', (t) => {
+  for (const [name, f] of [
+    ['full', frame(FULL, { k: 'v "q"' })],
+    ['sparse', frame(SPARSE)],
+    ['empty', frame({})],
+  ] as const) {
+    for (const end of endings) {
+      t.equal(responseText(f, end), JSON.stringify(responseObject(f, end)), `${name}, ${end.status}`);
+      // Again: the second object of a frame comes from its encoded echo.
+      t.equal(responseText(f, end), JSON.stringify(responseObject(f, end)), `${name}, ${end.status}, again`);
+    }
+  }
+  t.end();
+});
