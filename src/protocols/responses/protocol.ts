@@ -5,7 +5,7 @@
 import { bearerToken } from '../../http/bearer.js';
 import { writeError } from '../../http/render-errors.js';
 import type { InferenceRequest } from '../../routing/inference-request.js';
-import type { InboundProtocol, ParseContext } from '../protocol.js';
+import type { InboundProtocol, NativeRequest, ParseContext } from '../protocol.js';
 import { ResponsesAnswer } from './answer.js';
 import { invalid, isObject } from './checks.js';
 import { conversationBefore } from './conversation.js';
@@ -59,7 +59,19 @@ async function parse(body: unknown, { runtime, key }: ParseContext, service: Res
     clientWantsUsage: true,
     body: { ...request.chat, messages },
     answerAs: new ResponsesAnswer(frame, keeping),
-    native: { api: 'responses', path: '/v1/responses', body: nativeBody(body, [...history, ...request.input]) },
+    native: nativeRequest(body, history, request.input),
+  };
+}
+
+/** The native request, its body made only when a pool that serves Responses itself is tried (most routes never do), and once. */
+function nativeRequest(body: unknown, history: readonly InputItem[], input: readonly InputItem[]): NativeRequest {
+  let made: Record<string, unknown> | null = null;
+  return {
+    api: 'responses',
+    path: '/v1/responses',
+    get body() {
+      return (made ??= nativeBody(body, [...history, ...input]));
+    },
   };
 }
 
