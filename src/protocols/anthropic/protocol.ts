@@ -42,8 +42,8 @@ function parseMessages(raw: unknown, { runtime }: ParseContext, countOnly: boole
     // The usage chunk is what message_delta.usage is made of; the translator never passes it on as such.
     clientWantsUsage: true,
     body,
-    ...(countOnly ? {} : { answerAs: new MessagesAnswer(named) }),
-    // For a pool that serves Messages natively (pools.<n>.apis): the client's body as it came.
-    native: { api: 'messages', path: countOnly ? '/v1/messages/count_tokens' : '/v1/messages', body: raw as Readonly<Record<string, unknown>> },
+    // count_tokens is answered by the router itself: no answer to format, no attempt to send natively.
+    // Otherwise, for a pool that serves Messages natively (pools.<n>.apis): the client's body as it came.
+    ...(countOnly ? {} : { answerAs: new MessagesAnswer(named), native: { api: 'messages', path: '/v1/messages', body: raw as Readonly<Record<string, unknown>> } }),
   };
 }
