@@ -77,7 +77,11 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
           env,
           logger,
           metrics,
-          build: (next, previous) => buildRuntime(next, { env, logger, metrics }, previous),
+          build: async (next, previous) => {
+            // Tight budgets estimate every request with the tokenizer: loaded before the config that needs it serves.
+            if (budgets !== null && next.budgets.budgetMode === 'tight') await loadTokenizer();
+            return buildRuntime(next, { env, logger, metrics }, previous);
+          },
           onApplied: (next) => {
             if (env['LOG_LEVEL'] === undefined) logger.level = next.logging.level;
             budgets?.configure(next.budgets);
@@ -162,7 +166,7 @@ async function startBudgets(config: Config, adminToken: string | null, env: Node
     logger.warn('NO AUTHENTICATION: no API keys and no admin token, so anyone who can reach this router can use it without limits');
     return null;
   }
-  await loadTokenizer();
+  if (config.budgets.budgetMode === 'tight') await loadTokenizer();
   let service: BudgetService | null = null;
   // A Redis that comes back may have lost the declared keys: write them again on every (re)connect.
   const store = await createStore(config.budgets, env, logger, () => void service?.resyncDeclaredKeys());

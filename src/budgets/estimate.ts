@@ -16,11 +16,30 @@ const SAMPLE_CHARS = 16_384;
 type CountTokens = (text: string) => number;
 let countTokens: CountTokens | null = null;
 
-/** Loads the tokenizer (42 MB, ~0.1 s): once, and only when budgets are in use. */
-export async function loadTokenizer(): Promise<void> {
-  if (countTokens !== null) return;
-  const module = await import('gpt-tokenizer/encoding/cl100k_base');
-  countTokens = (text) => module.countTokens(text);
+let loading: Promise<void> | null = null;
+
+/**
+ * Loads the tokenizer (~0.1 s, and about 37 MB of the process's resident memory): once, and only when
+ * something will count with it — tight budgets (at start, or on a reload into tight mode), a strict
+ * settle whose engine reported no usage (meter.ts settlesOnEstimate), count_tokens. A router whose
+ * engines report usage never holds it.
+ */
+export function loadTokenizer(): Promise<void> {
+  loading ??= import('gpt-tokenizer/encoding/cl100k_base').then(
+    (module) => {
+      countTokens = (text) => module.countTokens(text);
+    },
+    (error: unknown) => {
+      loading = null;
+      throw error;
+    },
+  );
+  return loading;
+}
+
+/** Whether estimates count with the tokenizer yet (before it loads, they read four characters a token). */
+export function tokenizerLoaded(): boolean {
+  return countTokens !== null;
 }
 
 /** Prompt tokens reserved for parts that are not text (strict): per image, per audio clip. */

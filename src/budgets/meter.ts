@@ -85,6 +85,12 @@ export function usedTokens(result: RequestResult, estimate: CostEstimate): numbe
   return started ? estimate.promptTokens + (answer?.streamedTokens ?? 0) : 0;
 }
 
+/** Whether settling reads the estimated prompt (no usage came, but an engine worked): the tokenizer must be loaded first. */
+export function settlesOnEstimate(result: RequestResult): boolean {
+  if (result.answer !== null && result.answer.promptTokens !== null) return false;
+  return result.attempts.some((attempt) => attempt.firstByteMs !== null);
+}
+
 /**
  * What the request cost: the engines' usage at their pools' prices (the result's cost); when no usage
  * came but an engine worked (see usedTokens), the estimate at the serving pool's prices; else nothing.

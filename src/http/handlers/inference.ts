@@ -4,7 +4,8 @@
 // and returns what the request did (src/proxy/results.ts) for the lane's access line and metrics.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { closeMeter, openMeter, type Meter } from '../../budgets/meter.js';
+import { closeMeter, openMeter, settlesOnEstimate, type Meter } from '../../budgets/meter.js';
+import { loadTokenizer } from '../../budgets/estimate.js';
 import type { BudgetService } from '../../budgets/service.js';
 import type { KeyRecord } from '../../budgets/types.js';
 import { countKeyTokens } from '../../observability/key-tokens.js';
@@ -57,7 +58,7 @@ export function inference(
     let keyed: KeyedRequest | null = null;
     try {
       const body = await readJsonBody(req, runtime.config.server.maxBodyBytes, JSON_BODY);
-      const request = await protocol.parse(body, { runtime, key });
+      const request = await protocol.parse(body, { runtime, key, headers: req.headers });
       stream = request.stream;
       // The model before the key's policy: an unknown model is a 404 whoever asks. Only a configured
       // alias goes into the result (the access line, metric labels), never unchecked client text.
@@ -146,6 +147,7 @@ export function inference(
       );
       lifetime.dispose();
       if (meter !== null && budgets !== null && reservation !== null && key !== null) {
+        if (settlesOnEstimate(result)) await loadTokenizer();
         const charged = closeMeter(budgets, meter, result, plan.chain);
         countKeyTokens(proxy.metrics, key.id, result.tier ?? plan.tier.name, result, charged);
       }
