@@ -1,4 +1,4 @@
-// The cl100k tokenizer costs a router about 37 MB of resident memory, so it is loaded only when
+// The cl100k tokenizer holds about 11 MB of a router's heap, so it is loaded only when
 // something counts with it. Strict budgets over engines that report usage never load it; a stream that
 // ends without usage loads it before its settle, so the key is charged the tokenizer's count of the
 // prompt, not the four-characters-a-token guess. (Tight mode, which counts every request, loads it at
