@@ -6,6 +6,7 @@ import type { PoolConfig } from '../config/types.js';
 import { upstreamPayload } from '../proxy/forward.js';
 import { ENDPOINT_PATHS, type Endpoint } from '../routing/inference-request.js';
 import { AnthropicStreamTranscoder } from './anthropic/stream.js';
+import { CHAT_EXTENSIONS } from './chat-extensions.js';
 import { messagesPayload } from './anthropic/request.js';
 import { chatCompletionFromMessage } from './anthropic/response.js';
 import { azurePaths } from './azure.js';
@@ -24,13 +25,16 @@ export interface EngineAdapter {
   readonly translateJson: ((body: Buffer, replicaName: string) => Buffer) | null;
   /** A new transcoder per stream; null: relayed as received. */
   readonly transcoder: (() => StreamTranscoder) | null;
+  /** The chat fields beyond OpenAI's that `payload` takes when a translation wrote them (top_k). */
+  readonly extensions: ReadonlySet<string>;
 }
 
-const CHAT: EngineAdapter = { paths: ENDPOINT_PATHS, payload: upstreamPayload, translateJson: null, transcoder: null };
+const CHAT: Omit<EngineAdapter, 'extensions'> = { paths: ENDPOINT_PATHS, payload: upstreamPayload, translateJson: null, transcoder: null };
 
 export function adapterFor(pool: PoolConfig): EngineAdapter {
   const { azure, anthropic } = pool;
-  if (pool.engine === 'azure' && azure !== undefined) return { ...CHAT, paths: azurePaths(azure, pool.servedModel) };
+  const extensions = CHAT_EXTENSIONS[pool.engine];
+  if (pool.engine === 'azure' && azure !== undefined) return { ...CHAT, paths: azurePaths(azure, pool.servedModel), extensions };
   if (pool.engine === 'anthropic' && anthropic !== undefined) {
     return {
       // Messages answers chat only: completions and embeddings have no Anthropic equivalent.
@@ -38,7 +42,8 @@ export function adapterFor(pool: PoolConfig): EngineAdapter {
       payload: (body, servedModel, stream) => messagesPayload(body, servedModel, stream, anthropic),
       translateJson: chatCompletionFromMessage,
       transcoder: () => new AnthropicStreamTranscoder(),
+      extensions,
     };
   }
-  return CHAT;
+  return { ...CHAT, extensions };
 }

@@ -2,6 +2,7 @@
 // neutral body with a budget's output cap, in the engine's own payload and path (src/engines/adapter.ts),
 // relayed as JSON or SSE. The other kind, a pool asked in the client's own API, is src/proxy/native/.
 import type { OutputCap } from '../budgets/output-plan.js';
+import { withTakenExtensions } from '../engines/chat-extensions.js';
 import { RouterError } from '../openai/errors.js';
 import type { Pool } from '../pools/pool.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
@@ -11,8 +12,10 @@ import { relaySse } from './relay-sse.js';
 
 /** The attempt's path, payload and relay; throws when the pool's engine does not serve the endpoint. */
 export function chatAttempt(request: InferenceRequest, pool: Pool, cap: OutputCap | undefined): AttemptTarget {
-  const body = cap === undefined ? request.body : { ...request.body, [cap.field]: cap.tokens };
   const { adapter } = pool;
+  // Fields a translation added beyond OpenAI's (a Messages client's top_k) go only to engines that take them.
+  const taken = withTakenExtensions(request.body, request.extensionFields, adapter.extensions);
+  const body = cap === undefined ? taken : { ...taken, [cap.field]: cap.tokens };
   const path = adapter.paths[request.endpoint];
   if (path === null) {
     const served = request.endpoint === 'chat' ? 'chat/completions' : request.endpoint;

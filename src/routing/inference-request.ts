@@ -29,6 +29,12 @@ export interface InferenceRequest {
   readonly answerAs?: AnswerFormat;
   /** The client's own request, for a pool that serves its API natively; absent for OpenAI's API. */
   readonly native?: NativeRequest;
+  /**
+   * Fields a translation may have written into `body` beyond OpenAI's chat completions (Messages: top_k):
+   * an attempt sends them only to engines that take them (src/engines/chat-extensions.ts). Absent for
+   * OpenAI's API: a chat client's own fields all pass, unknown ones included.
+   */
+  readonly extensionFields?: readonly string[];
 }
 
 type Json = Record<string, unknown>;

@@ -10,7 +10,7 @@ import { MessagesAnswer } from './answer.js';
 import { writeAnthropicError } from './errors.js';
 import { invalid } from './invalid.js';
 import { aliasFor } from './models.js';
-import { chatBodyOf } from './request.js';
+import { chatBodyOf, EXTENSION_FIELDS } from './request.js';
 
 export function anthropicCredential(headers: IncomingHttpHeaders): string {
   const key = headers['x-api-key'];
@@ -42,6 +42,8 @@ function parseMessages(raw: unknown, { runtime }: ParseContext, countOnly: boole
     // The usage chunk is what message_delta.usage is made of; the translator never passes it on as such.
     clientWantsUsage: true,
     body,
+    // top_k is vLLM's chat field, not OpenAI's: only engines that take it get it.
+    extensionFields: EXTENSION_FIELDS,
     // count_tokens is answered by the router itself: no answer to format, no attempt to send natively.
     // Otherwise, for a pool that serves Messages natively (pools.<n>.apis): the client's body as it came.
     ...(countOnly ? {} : { answerAs: new MessagesAnswer(named), native: { api: 'messages', path: '/v1/messages', body: raw as Readonly<Record<string, unknown>> } }),

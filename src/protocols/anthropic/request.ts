@@ -17,6 +17,12 @@ export interface MessagesRequest {
   readonly body: Json;
 }
 
+/**
+ * The fields this translation may write that OpenAI's chat completions does not define: sent only to
+ * engines that take them (src/engines/chat-extensions.ts), as OpenAI and Azure refuse unknown fields.
+ */
+export const EXTENSION_FIELDS: readonly string[] = ['top_k'];
+
 export interface ParseOptions {
   /** POST /v1/messages/count_tokens: the same body without max_tokens (MessageCountTokensParams). */
   readonly countOnly: boolean;

@@ -1,0 +1,43 @@
+// Chat-completions fields beyond OpenAI's that a translation may write (an Anthropic Messages client's
+// top_k), and which engines take them. A translated request names the fields it may have added
+// (InferenceRequest.extensionFields); an attempt on an engine that does not take one leaves it out,
+// since OpenAI and Azure refuse any field they do not define (a 400 "Unrecognized request argument
+// supplied: top_k"). A chat-completions client's own fields are never filtered: its request names none.
+//   vllm:      top_k (vllm/entrypoints/openai/chat_completion/protocol.py ChatCompletionRequest; its own
+//              Messages server passes top_k into it: vllm/entrypoints/anthropic/serving.py @82df3f49).
+//   sim:       top_k (src/sim/request-schema.ts, vLLM's schema).
+//   anthropic: top_k, mapped by its own payload (src/engines/anthropic/request.ts) for 2023-06-01.
+//   tgi:       none. Its ChatRequest has no top_k (huggingface/text-generation-inference router/src/lib.rs
+//              @db931fcf l.829, and l.1017 sets the generation's top_k to None); serde would drop it.
+//   openai, azure: none (openai/openai-openapi openapi.yaml @f85dbe22 CreateChatCompletionRequest).
+import type { EngineName } from '../config/types.js';
+
+type Json = Readonly<Record<string, unknown>>;
+
+const NONE: ReadonlySet<string> = new Set();
+const TOP_K: ReadonlySet<string> = new Set(['top_k']);
+
+/** The extension fields each engine's chat payload takes; built once, at module load. */
+export const CHAT_EXTENSIONS: Readonly<Record<EngineName, ReadonlySet<string>>> = {
+  vllm: TOP_K,
+  sim: TOP_K,
+  anthropic: TOP_K,
+  tgi: NONE,
+  openai: NONE,
+  azure: NONE,
+};
+
+/**
+ * `body` without the `fields` it holds that `takes` does not: the body itself when nothing is left
+ * out (the common case costs no copy).
+ */
+export function withTakenExtensions(body: Json, fields: readonly string[] | undefined, takes: ReadonlySet<string>): Json {
+  if (fields === undefined) return body;
+  let out: Record<string, unknown> | null = null;
+  for (const field of fields) {
+    if (takes.has(field) || !(field in body)) continue;
+    out ??= { ...body };
+    delete out[field];
+  }
+  return out ?? body;
+}

@@ -1,0 +1,156 @@
+// What an Anthropic Messages client's request carries to each engine beyond the neutral chat body,
+// through a real router and the official @anthropic-ai/sdk (1.16.0), against fake engines on loopback:
+//
+// top_k. The Messages translation writes it into the chat body; only engines that take it get it.
+// The OpenAI fake refuses every field CreateChatCompletionRequest does not define (openai/openai-openapi
+// openapi.yaml @f85dbe22), with OpenAI's 400 body for it, as a user pasted it from api.openai.com in
+// https://github.com/xlinx/sd-webui-decadetw-auto-prompt-llm/issues/29:
+//   {"error":{"message":"Unrecognized request argument supplied: top_k","type":"invalid_request_error","param":null,"code":null}}
+// A chat-completions client's own fields are not the router's to filter: its top_k still reaches OpenAI.
+import Anthropic from '@anthropic-ai/sdk';
+import t from 'tap';
+import { startFakeEngine, type Behaviour, type RecordedRequest } from '../fixtures/fake-engine.js';
+import { startTestRouter } from '../fixtures/start-router.js';
+import { ADMIN_TOKEN } from '../fixtures/wait.js';
+
+type Json = Record<string, unknown>;
+
+/** CreateChatCompletionRequest's properties, allOf included (openai/openai-openapi openapi.yaml @f85dbe22). */
+const OPENAI_CHAT_FIELDS = new Set([
+  'metadata',
+  'top_logprobs',
+  'temperature',
+  'top_p',
+  'user',
+  'safety_identifier',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'prompt_cache_options',
+  'messages',
+  'model',
+  'service_tier',
+  'modalities',
+  'verbosity',
+  'reasoning_effort',
+  'max_completion_tokens',
+  'frequency_penalty',
+  'presence_penalty',
+  'web_search_options',
+  'response_format',
+  'audio',
+  'store',
+  'moderation',
+  'stream',
+  'stop',
+  'logit_bias',
+  'logprobs',
+  'max_tokens',
+  'n',
+  'prediction',
+  'seed',
+  'stream_options',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'function_call',
+  'functions',
+]);
+
+/** OpenAI's answer to a chat body with a field it does not define; null (the echo) for a body it takes. */
+function likeOpenAi(request: RecordedRequest): Behaviour | null {
+  if (request.method !== 'POST' || request.body === null) return null;
+  const unknown = Object.keys(request.body).find((field) => !OPENAI_CHAT_FIELDS.has(field));
+  if (unknown === undefined) return null;
+  return { kind: 'json', status: 400, body: { error: { message: `Unrecognized request argument supplied: ${unknown}`, type: 'invalid_request_error', param: null, code: null } } };
+}
+
+const [openai, vllm, claude, vllmMessages, claudeTranslated] = await Promise.all([startFakeEngine(), startFakeEngine(), startFakeEngine(), startFakeEngine(), startFakeEngine()]);
+const engines = [openai, vllm, claude, vllmMessages, claudeTranslated];
+const env = { ...process.env, OA_KEY: 'oa-secret', ANT_KEY: 'ant-secret', SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN };
+const pool = (engine: string, name: string, url: string, extra: Json = {}) => ({
+  engine,
+  servedModel: `${name}-served`,
+  firstTokenTimeoutMs: 2000,
+  idleTimeoutMs: 2000,
+  healthCheck: { intervalMs: 0 },
+  engineMetrics: { intervalMs: 0 },
+  replicas: [{ name: `${name}-r0`, url }],
+  ...extra,
+});
+const test = await startTestRouter(
+  {
+    logging: { level: 'info' },
+    retry: { backoffBaseMs: 1, backoffMaxMs: 2 },
+    models: {
+      oa: { tiers: ['oa'] },
+      vl: { tiers: ['vl'] },
+      claude: { tiers: ['claude'] },
+      vlmsg: { tiers: ['vlmsg'] },
+      claudechat: { tiers: ['claudechat'] },
+    },
+    tiers: {
+      oa: { pools: ['oa'] },
+      vl: { pools: ['vl'] },
+      claude: { pools: ['ant'] },
+      vlmsg: { pools: ['vlmsg'] },
+      claudechat: { pools: ['antchat'] },
+    },
+    pools: {
+      oa: pool('openai', 'oa', openai.url, { apiKeyEnv: 'OA_KEY' }),
+      vl: pool('vllm', 'vl', vllm.url),
+      ant: pool('anthropic', 'ant', claude.url, { apiKeyEnv: 'ANT_KEY' }),
+      vlmsg: pool('vllm', 'vlmsg', vllmMessages.url, { apis: ['messages'] }),
+      // Engine anthropic asked in chat completions: the router builds its Messages body, for its own version.
+      antchat: pool('anthropic', 'antchat', claudeTranslated.url, { apiKeyEnv: 'ANT_KEY', apis: [], anthropic: { version: '2023-06-01' } }),
+    },
+  },
+  env,
+);
+const anthropic = new Anthropic({ baseURL: test.url, apiKey: 'sk-test', maxRetries: 0 });
+t.teardown(async () => {
+  await test.close();
+  await Promise.all(engines.map((engine) => engine.close()));
+});
+t.beforeEach(() => {
+  for (const engine of engines) {
+    engine.requests.length = 0;
+    engine.respond = null;
+  }
+  openai.respond = likeOpenAi;
+});
+
+const ASK = { max_tokens: 32, messages: [{ role: 'user' as const, content: 'Say hi' }] };
+// 1.16.0's types (anthropic-version 2026-10-21) no longer list the sampling fields; older SDKs and Claude
+// Code send them, and this one sends whatever the params hold: given as a variable, past the literal check.
+const SAMPLED = { ...ASK, model: 'oa', temperature: 0.5, top_p: 0.9, top_k: 5 };
+const TOP_K = (model: string) => ({ ...ASK, model, top_k: 5 });
+
+t.test("a Messages client's top_k is not sent to OpenAI, which refuses it; temperature and top_p are", async (t) => {
+  const message = await anthropic.messages.create(SAMPLED);
+  t.match(message, { type: 'message', content: [{ type: 'text', text: 'echo: Say hi' }] });
+  const [sent] = openai.requests;
+  t.strictSame(sent?.body, { model: 'oa-served', messages: [{ role: 'user', content: 'Say hi' }], max_tokens: 32, temperature: 0.5, top_p: 0.9 });
+
+  const stream = anthropic.messages.stream(TOP_K('oa'));
+  const streamed = await stream.finalMessage();
+  t.match(streamed, { type: 'message', content: [{ type: 'text', text: 'echo: Say hi' }] });
+  t.equal(openai.requests.length, 2);
+  t.notOk('top_k' in (openai.requests[1]?.body ?? {}), 'not in the streamed request either');
+});
+
+t.test('vLLM takes top_k in chat completions: a Messages client gets it there', async (t) => {
+  await anthropic.messages.create(TOP_K('vl'));
+  t.strictSame(vllm.requests[0]?.body, { model: 'vl-served', messages: [{ role: 'user', content: 'Say hi' }], max_tokens: 32, top_k: 5 });
+});
+
+t.test("a chat-completions client's own top_k passes to OpenAI untouched, and OpenAI's refusal comes back", async (t) => {
+  const refused = await test.client.chat.completions
+    .create({ model: 'oa', messages: [{ role: 'user', content: 'Say hi' }], top_k: 5 } as Parameters<typeof test.client.chat.completions.create>[0] & { top_k: number })
+    .then(
+      () => null,
+      (error: unknown) => error,
+    );
+  t.ok(refused instanceof Error);
+  t.match(refused, { status: 400, message: /Unrecognized request argument supplied: top_k/ });
+  t.equal(openai.requests[0]?.body?.['top_k'], 5);
+});
