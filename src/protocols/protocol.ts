@@ -12,10 +12,11 @@ import type { ClientResponse } from './client-response.js';
 /** The APIs clients speak to the router: OpenAI's (chat, completions, embeddings), OpenAI Responses, Anthropic Messages. */
 export type Api = 'openai' | 'responses' | 'messages';
 
-/** What parsing may read besides the body: the config it runs on and the caller. */
+/** What parsing may read besides the body: the config it runs on, the caller and the request's headers. */
 export interface ParseContext {
   readonly runtime: Runtime;
   readonly key: KeyRecord | null;
+  readonly headers: IncomingHttpHeaders;
 }
 
 /** What a translated answer may need to know about the request it answers. */
@@ -47,6 +48,8 @@ export interface NativeRequest {
   readonly path: string;
   /** The body for the engine as the client's API writes it; its `model` is replaced by the pool's servedModel. */
   readonly body: Readonly<Record<string, unknown>>;
+  /** The client's protocol headers the engine gets with it (Messages: anthropic-version, anthropic-beta); absent: none. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface InboundProtocol {

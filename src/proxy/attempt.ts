@@ -7,6 +7,7 @@ import type { Pool } from '../pools/pool.js';
 import type { Replica } from '../pools/replica.js';
 import type { AbortSwitch } from './abort-switch.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
+import type { AttemptTarget } from './native/choose.js';
 import { ClientGone } from './request-lifetime.js';
 import { failureFromThrown } from './outcome.js';
 import type { AttemptResult, Draft } from './results.js';
@@ -34,6 +35,8 @@ export interface AttemptContext extends AttemptInput {
   readonly replica: Replica;
   readonly payload: string;
   readonly path: string;
+  /** The client's headers sent with this attempt (a native Messages attempt's anthropic-beta); null: none. */
+  readonly headers: Readonly<Record<string, string>> | null;
   /** This attempt's result, filled in by the relay as it goes. */
   readonly result: Draft<AttemptResult>;
   /** performance.now() when the attempt was sent. */
@@ -47,7 +50,7 @@ export type Relay = (attempt: AttemptContext) => Promise<void>;
  * the result (`error`, or outcome `client_abort`) for the caller to judge; after commit the relay
  * handles failures itself, and the result says how the stream ended.
  */
-export async function runAttempt(input: AttemptInput, pool: Pool, replica: Replica, payload: string, path: string, panic: boolean, relay: Relay): Promise<AttemptResult> {
+export async function runAttempt(input: AttemptInput, pool: Pool, replica: Replica, sent: AttemptTarget, panic: boolean): Promise<AttemptResult> {
   const result: Draft<AttemptResult> = {
     pool: pool.name,
     replica: replica.name,
@@ -70,7 +73,8 @@ export async function runAttempt(input: AttemptInput, pool: Pool, replica: Repli
   const startedAt = performance.now();
   replica.inFlight++;
   try {
-    await relay({ request, res, started, abort, guard, metered, recorder, pool, replica, payload, path, result, startedAt });
+    const { payload, path, headers, relay } = sent;
+    await relay({ request, res, started, abort, guard, metered, recorder, pool, replica, payload, path, headers, result, startedAt });
     result.committed = true;
   } catch (thrown) {
     const reason: unknown = abort.aborted ? abort.reason : thrown;

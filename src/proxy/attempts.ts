@@ -141,7 +141,7 @@ async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps:
   const cap = input.outputCaps?.get(pool.name);
   // A pool whose engine serves the client's own API gets the client's own request (src/proxy/native/).
   const sent = nativeAttempt(request.native, request.stream, pool, input.res, cap) ?? chatAttempt(request, pool, cap);
-  const attempt = await runAttempt(input, pool, replica, sent.payload, sent.path, panic, sent.relay);
+  const attempt = await runAttempt(input, pool, replica, sent, panic);
   attempts.push(attempt);
   if (attempt.committed) {
     deps.metrics.attempts.series(pool.name, replica.name, attempt.outcome).inc();

@@ -21,5 +21,5 @@ export function chatAttempt(request: InferenceRequest, pool: Pool, cap: OutputCa
     const served = request.endpoint === 'chat' ? 'chat/completions' : request.endpoint;
     throw new RouterError('unsupported_endpoint', `Pool ${pool.name} (engine ${pool.config.engine}) does not serve /v1/${served}.`);
   }
-  return { path, payload: adapter.payload(body, pool.config.servedModel, request.stream), relay: request.stream ? relaySse : relayJson };
+  return { path, payload: adapter.payload(body, pool.config.servedModel, request.stream), headers: null, relay: request.stream ? relaySse : relayJson };
 }

@@ -8,6 +8,8 @@ import { WholeResponseHandler, type WholeResponse } from './whole-response.js';
 export interface ForwardOptions {
   readonly path: string;
   readonly payload: string;
+  /** The client's headers for this attempt (a native Messages attempt's anthropic-version, anthropic-beta); null: none. */
+  readonly headers: Readonly<Record<string, string>> | null;
   readonly requestId: string;
   readonly abort: AbortSwitch;
   /** 0 leaves the timing to the caller (streams arm their own first-event and idle timers). */
@@ -37,6 +39,8 @@ function requestOptions(replica: Replica, options: ForwardOptions): Dispatcher.D
   };
   if (replica.authorization !== null) headers['authorization'] = replica.authorization;
   if (replica.headers !== null) Object.assign(headers, replica.headers);
+  // After the pool's: the client's anthropic-version replaces the pool's for the body it wrote.
+  if (options.headers !== null) Object.assign(headers, options.headers);
   return {
     path: options.path,
     method: 'POST',

@@ -53,6 +53,7 @@ export async function readWholeAnswer(a: AttemptContext): Promise<WholeResponse>
     response = await exchange(a.replica, {
       path: a.path,
       payload: a.payload,
+      headers: a.headers,
       requestId: a.result.upstreamId,
       abort: limited ?? a.abort,
       headersTimeoutMs: 0,

@@ -31,6 +31,7 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     const response = stream(a.replica, {
       path: a.path,
       payload: a.payload,
+      headers: a.headers,
       requestId: a.result.upstreamId,
       abort: attemptAbort,
       headersTimeoutMs: 0,

@@ -7,11 +7,18 @@
 // https://github.com/xlinx/sd-webui-decadetw-auto-prompt-llm/issues/29:
 //   {"error":{"message":"Unrecognized request argument supplied: top_k","type":"invalid_request_error","param":null,"code":null}}
 // A chat-completions client's own fields are not the router's to filter: its top_k still reaches OpenAI.
+//
+// anthropic-beta and anthropic-version. A native Messages attempt (engine anthropic, or a pool with
+// apis: [messages]) carries the client's anthropic-beta, and the client's anthropic-version when it sent
+// one (else the pool's); a translated attempt, whose body the router built, carries neither.
+// @anthropic-ai/sdk 1.16.0 sends anthropic-version 2026-10-21 (client.js buildHeaders) and its beta calls
+// send the joined `betas` as anthropic-beta (resources/beta/messages/messages.js create).
 import Anthropic from '@anthropic-ai/sdk';
 import t from 'tap';
 import { startFakeEngine, type Behaviour, type RecordedRequest } from '../fixtures/fake-engine.js';
 import { startTestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN } from '../fixtures/wait.js';
+import { EXPECTED_BASIC_MESSAGE } from '../fixtures/wire/load.js';
 
 type Json = Record<string, unknown>;
 
@@ -153,4 +160,62 @@ t.test("a chat-completions client's own top_k passes to OpenAI untouched, and Op
   t.ok(refused instanceof Error);
   t.match(refused, { status: 400, message: /Unrecognized request argument supplied: top_k/ });
   t.equal(openai.requests[0]?.body?.['top_k'], 5);
+});
+
+t.test("native Messages to engine anthropic: the client's anthropic-beta and anthropic-version are sent", async (t) => {
+  claude.reply({ kind: 'json', body: EXPECTED_BASIC_MESSAGE }, { kind: 'json', body: EXPECTED_BASIC_MESSAGE }, { kind: 'json', body: EXPECTED_BASIC_MESSAGE });
+  const withDefaults = new Anthropic({ baseURL: test.url, apiKey: 'sk-test', maxRetries: 0, defaultHeaders: { 'anthropic-beta': 'interleaved-thinking-2025-05-14' } });
+  t.strictSame(await withDefaults.messages.create({ ...ASK, model: 'claude' }), EXPECTED_BASIC_MESSAGE);
+  t.strictSame(await anthropic.beta.messages.create({ ...ASK, model: 'claude', betas: ['context-1m-2025-08-07', 'files-api-2025-04-14'] }), EXPECTED_BASIC_MESSAGE);
+  const [fromDefaults, fromBetas] = claude.requests;
+  t.equal(fromDefaults?.headers['anthropic-beta'], 'interleaved-thinking-2025-05-14');
+  t.equal(fromDefaults?.headers['anthropic-version'], '2026-10-21', "the SDK's version, not the pool's 2023-06-01");
+  t.equal(fromDefaults?.headers['x-api-key'], 'ant-secret', "the pool's key, never the client's");
+  t.equal(fromBetas?.headers['anthropic-beta'], 'context-1m-2025-08-07,files-api-2025-04-14');
+  t.equal(fromBetas?.path, '/v1/messages');
+
+  // A client that sends no anthropic-version (curl, an older client) gets the pool's.
+  const bare = await fetch(`${test.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...ASK, model: 'claude' }) });
+  t.equal(bare.status, 200);
+  t.equal(claude.requests[2]?.headers['anthropic-version'], '2023-06-01');
+  t.notOk('anthropic-beta' in (claude.requests[2]?.headers ?? {}));
+});
+
+t.test("the client's anthropic-version decides which sampling fields a native attempt may carry", async (t) => {
+  claude.reply({ kind: 'json', body: EXPECTED_BASIC_MESSAGE }, { kind: 'json', body: EXPECTED_BASIC_MESSAGE });
+  const body = JSON.stringify({ ...ASK, model: 'claude', temperature: 0.2, top_k: 5 });
+  for (const version of ['2023-06-01', '2026-10-21']) {
+    const res = await fetch(`${test.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': version }, body });
+    t.equal(res.status, 200, version);
+  }
+  t.match(claude.requests[0]?.body, { temperature: 0.2, top_k: 5 });
+  t.equal(claude.requests[0]?.headers['anthropic-version'], '2023-06-01');
+  // 2026-10-21 refuses the sampling fields even at their defaults: left out, as for a pool set to it.
+  t.strictSame(claude.requests[1]?.body, { ...ASK, model: 'ant-served' });
+  t.equal(claude.requests[1]?.headers['anthropic-version'], '2026-10-21');
+});
+
+t.test('a pool serving Messages natively (vLLM apis: [messages]) gets them too; vLLM reads neither header', async (t) => {
+  vllmMessages.reply({ kind: 'json', body: EXPECTED_BASIC_MESSAGE });
+  await anthropic.beta.messages.create({ ...ASK, model: 'vlmsg', betas: ['context-1m-2025-08-07'] });
+  const [sent] = vllmMessages.requests;
+  t.equal(sent?.path, '/v1/messages');
+  t.equal(sent?.headers['anthropic-beta'], 'context-1m-2025-08-07');
+  t.equal(sent?.headers['anthropic-version'], '2026-10-21');
+});
+
+t.test('translated attempts carry no client protocol header: chat engines, and engine anthropic asked in chat', async (t) => {
+  await anthropic.beta.messages.create({ ...ASK, model: 'vl', betas: ['context-1m-2025-08-07'] });
+  const [chat] = vllm.requests;
+  t.equal(chat?.path, '/v1/chat/completions');
+  t.notOk('anthropic-beta' in (chat?.headers ?? {}));
+  t.notOk('anthropic-version' in (chat?.headers ?? {}));
+
+  claudeTranslated.reply({ kind: 'json', body: EXPECTED_BASIC_MESSAGE });
+  const message = await anthropic.beta.messages.create({ ...ASK, model: 'claudechat', betas: ['context-1m-2025-08-07'] });
+  t.match(message, { type: 'message', content: [{ type: 'text', text: 'Hello there!' }] });
+  const [built] = claudeTranslated.requests;
+  t.equal(built?.path, '/v1/messages');
+  t.equal(built?.headers['anthropic-version'], '2023-06-01', "the pool's version: the router wrote the body for it");
+  t.notOk('anthropic-beta' in (built?.headers ?? {}));
 });

@@ -19,7 +19,7 @@ export function countTokens(protocol: InboundProtocol, state: RouterState, budge
     let model: string | null = null;
     try {
       const body = await readJsonBody(req, runtime.config.server.maxBodyBytes, { requireJsonType: true });
-      const request = await protocol.parse(body, { runtime, key });
+      const request = await protocol.parse(body, { runtime, key, headers: req.headers });
       const route = findRoute(runtime.routes, request.model);
       model = route.alias;
       admit(route, request, key === null ? null : { key, usedShare: 0, budgets: budgets?.settings ?? null }, null);

@@ -5,11 +5,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { bearerToken } from '../../http/bearer.js';
 import type { InferenceRequest } from '../../routing/inference-request.js';
-import type { InboundProtocol, ParseContext } from '../protocol.js';
+import type { InboundProtocol, NativeRequest, ParseContext } from '../protocol.js';
 import { MessagesAnswer } from './answer.js';
 import { writeAnthropicError } from './errors.js';
 import { invalid } from './invalid.js';
 import { aliasFor } from './models.js';
+import { nativeHeaders } from './client-headers.js';
 import { chatBodyOf, EXTENSION_FIELDS } from './request.js';
 
 export function anthropicCredential(headers: IncomingHttpHeaders): string {
@@ -29,7 +30,7 @@ export function messagesProtocol(countOnly = false): InboundProtocol {
   };
 }
 
-function parseMessages(raw: unknown, { runtime }: ParseContext, countOnly: boolean): InferenceRequest {
+function parseMessages(raw: unknown, { runtime, headers }: ParseContext, countOnly: boolean): InferenceRequest {
   const { model, stream, body } = chatBodyOf(raw, { countOnly });
   const named = model ?? runtime.config.defaultModel;
   if (named === null) throw invalid('model', 'Field required');
@@ -45,7 +46,12 @@ function parseMessages(raw: unknown, { runtime }: ParseContext, countOnly: boole
     // top_k is vLLM's chat field, not OpenAI's: only engines that take it get it.
     extensionFields: EXTENSION_FIELDS,
     // count_tokens is answered by the router itself: no answer to format, no attempt to send natively.
-    // Otherwise, for a pool that serves Messages natively (pools.<n>.apis): the client's body as it came.
-    ...(countOnly ? {} : { answerAs: new MessagesAnswer(named), native: { api: 'messages', path: '/v1/messages', body: raw as Readonly<Record<string, unknown>> } }),
+    // Otherwise, for a pool that serves Messages natively (pools.<n>.apis): the client's body as it came,
+    // with its anthropic-version and anthropic-beta.
+    ...(countOnly ? {} : { answerAs: new MessagesAnswer(named), native: nativeRequest(raw as Readonly<Record<string, unknown>>, nativeHeaders(headers)) }),
   };
+}
+
+function nativeRequest(body: Readonly<Record<string, unknown>>, headers: Readonly<Record<string, string>> | undefined): NativeRequest {
+  return headers === undefined ? { api: 'messages', path: '/v1/messages', body } : { api: 'messages', path: '/v1/messages', body, headers };
 }

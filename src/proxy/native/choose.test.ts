@@ -45,3 +45,14 @@ t.test('Anthropic 2026-10-21 is sent no sampling fields; 2023-06-01 keeps them',
   const classic = poolOf({ engine: 'anthropic', apiKeyEnv: 'KEY' });
   t.match(nativeTarget(classic, MESSAGES, undefined).payload, /"temperature":0\.2,"top_k":5/);
 });
+
+t.test("the client's anthropic-version, when it sent one, decides what a native Messages body may carry", async (t) => {
+  const classic = poolOf({ engine: 'anthropic', apiKeyEnv: 'KEY' });
+  const latest = poolOf({ engine: 'anthropic', apiKeyEnv: 'KEY', anthropic: { version: '2026-10-21' } });
+  const asking = (version: string) => ({ ...MESSAGES, headers: { 'anthropic-version': version } });
+  t.equal(nativeTarget(classic, asking('2026-10-21'), undefined).payload, '{"model":"served","max_tokens":50,"messages":[]}');
+  t.match(nativeTarget(latest, asking('2023-06-01'), undefined).payload, /"temperature":0\.2,"top_k":5/);
+  t.match(nativeTarget(latest, { ...MESSAGES, headers: { 'anthropic-beta': 'x' } }, undefined).payload, /^\{"model":"served","max_tokens":50,"messages":\[\]\}$/);
+  const vllm = poolOf({ engine: 'vllm', apis: ['messages'] });
+  t.match(nativeTarget(vllm, asking('2026-10-21'), undefined).payload, /"top_k":5/, 'vLLM reads no version');
+});

@@ -18,6 +18,8 @@ import { ResponsesStream } from './responses-stream.js';
 export interface AttemptTarget {
   readonly path: string;
   readonly payload: string;
+  /** Headers of the client's sent with it (a native Messages attempt's anthropic-version and anthropic-beta); null: none. */
+  readonly headers: Readonly<Record<string, string>> | null;
   readonly relay: Relay;
 }
 
@@ -30,7 +32,7 @@ export function nativeAttempt(native: NativeRequest | undefined, stream: boolean
   const out = res.passThrough();
   const { api } = native;
   const relay: Relay = stream ? (a) => relayNativeSse(a, out, api === 'responses' ? new ResponsesStream(out) : new MessagesStream()) : (a) => relayNativeJson(a, out, api);
-  return { ...nativeTarget(pool.config, native, cap), relay };
+  return { ...nativeTarget(pool.config, native, cap), headers: native.headers ?? null, relay };
 }
 
 /** Where the native request goes, and its body. Azure serves Responses under its v1 prefix (src/config/pool-apis.ts); other engines at the client's path. */
@@ -47,7 +49,8 @@ function payloadOf(pool: PoolConfig, native: NativeRequest, cap: OutputCap | und
   }
   // Anthropic's 2026-10-21 refuses the sampling fields even at their defaults, as the translated path
   // drops them (src/engines/anthropic/request.ts; https://platform.claude.com/docs/en/api/versioning).
-  if (pool.engine === 'anthropic' && pool.anthropic?.version === '2026-10-21') for (const field of SAMPLING) delete body[field];
+  // The version sent is the client's when it sent one (src/protocols/anthropic/client-headers.ts), else the pool's.
+  if (pool.engine === 'anthropic' && (native.headers?.['anthropic-version'] ?? pool.anthropic?.version) === '2026-10-21') for (const field of SAMPLING) delete body[field];
   return JSON.stringify(body);
 }
 

@@ -46,7 +46,15 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
     if (!res.destroyed) res.write(dialect.failure(error, a.result.streamedTokens));
   };
   try {
-    const response = stream(a.replica, { path: a.path, payload: a.payload, requestId: a.result.upstreamId, abort: attemptAbort, headersTimeoutMs: 0, bodyTimeoutMs: 0 });
+    const response = stream(a.replica, {
+      path: a.path,
+      payload: a.payload,
+      headers: a.headers,
+      requestId: a.result.upstreamId,
+      abort: attemptAbort,
+      headersTimeoutMs: 0,
+      bodyTimeoutMs: 0,
+    });
     await response.started;
     a.result.status = response.statusCode;
     if (response.statusCode < 200 || response.statusCode > 299) {
