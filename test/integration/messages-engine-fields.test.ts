@@ -18,7 +18,7 @@ import t from 'tap';
 import { startFakeEngine, type Behaviour, type RecordedRequest } from '../fixtures/fake-engine.js';
 import { startTestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN } from '../fixtures/wait.js';
-import { EXPECTED_BASIC_MESSAGE } from '../fixtures/wire/load.js';
+import { EXPECTED_BASIC_MESSAGE, wireFixture } from '../fixtures/wire/load.js';
 
 type Json = Record<string, unknown>;
 
@@ -94,6 +94,7 @@ const test = await startTestRouter(
       claude: { tiers: ['claude'] },
       vlmsg: { tiers: ['vlmsg'] },
       claudechat: { tiers: ['claudechat'] },
+      mixed: { tiers: ['mixed'] },
     },
     tiers: {
       oa: { pools: ['oa'] },
@@ -101,6 +102,7 @@ const test = await startTestRouter(
       claude: { pools: ['ant'] },
       vlmsg: { pools: ['vlmsg'] },
       claudechat: { pools: ['antchat'] },
+      mixed: { pools: ['vl', 'oa'] },
     },
     pools: {
       oa: pool('openai', 'oa', openai.url, { apiKeyEnv: 'OA_KEY' }),
@@ -150,6 +152,15 @@ t.test('vLLM takes top_k in chat completions: a Messages client gets it there', 
   t.strictSame(vllm.requests[0]?.body, { model: 'vl-served', messages: [{ role: 'user', content: 'Say hi' }], max_tokens: 32, top_k: 5 });
 });
 
+t.test('each attempt decides: a failover from vLLM to OpenAI sends top_k to the first only', async (t) => {
+  vllm.reply({ kind: 'json', status: 503, body: { error: { message: 'busy' } } });
+  const message = await anthropic.messages.create(TOP_K('mixed'));
+  t.match(message, { content: [{ type: 'text', text: 'echo: Say hi' }] });
+  t.equal(vllm.requests[0]?.body?.['top_k'], 5);
+  t.strictSame(openai.requests[0]?.body, { model: 'oa-served', messages: [{ role: 'user', content: 'Say hi' }], max_tokens: 32 });
+  t.match(test.requestLogs().at(-1), { pool: 'oa' });
+});
+
 t.test("a chat-completions client's own top_k passes to OpenAI untouched, and OpenAI's refusal comes back", async (t) => {
   const refused = await test.client.chat.completions
     .create({ model: 'oa', messages: [{ role: 'user', content: 'Say hi' }], top_k: 5 } as Parameters<typeof test.client.chat.completions.create>[0] & { top_k: number })
@@ -179,6 +190,17 @@ t.test("native Messages to engine anthropic: the client's anthropic-beta and ant
   t.equal(bare.status, 200);
   t.equal(claude.requests[2]?.headers['anthropic-version'], '2023-06-01');
   t.notOk('anthropic-beta' in (claude.requests[2]?.headers ?? {}));
+});
+
+t.test('a streamed native attempt carries them too', async (t) => {
+  // anthropics/anthropic-sdk-typescript tests/lib/fixtures/basic_response.txt @bfa9197f (test/fixtures/wire/).
+  claude.reply({ kind: 'raw', contentType: 'text/event-stream', chunks: [wireFixture('anthropic-basic_response.txt')] });
+  const stream = anthropic.beta.messages.stream({ ...ASK, model: 'claude', betas: ['interleaved-thinking-2025-05-14'] });
+  t.match(await stream.finalMessage(), { content: [{ type: 'text', text: 'Hello there!' }] });
+  const [sent] = claude.requests;
+  t.equal(sent?.body?.['stream'], true);
+  t.equal(sent?.headers['anthropic-beta'], 'interleaved-thinking-2025-05-14');
+  t.equal(sent?.headers['anthropic-version'], '2026-10-21');
 });
 
 t.test("the client's anthropic-version decides which sampling fields a native attempt may carry", async (t) => {
