@@ -1,7 +1,8 @@
 // Anthropic's Messages API as an inbound protocol: POST /v1/messages and /v1/messages/count_tokens.
 // The key comes in x-api-key (curl, 0.x SDKs, Claude Code) or as a bearer token (@anthropic-ai/sdk 1.x,
 // src/client.ts apiKeyAuth); with both, x-api-key is the one used, as Anthropic is reported to do
-// (design-16 §0, unverified). Any anthropic-version is accepted, as is none: the body is read the same.
+// (design-16 §0, unverified). Any anthropic-version is accepted, as is none: the body is read the same;
+// it and anthropic-beta go on only to pools that serve Messages natively (client-headers.ts).
 import type { IncomingHttpHeaders } from 'node:http';
 import { bearerToken } from '../../http/bearer.js';
 import type { InferenceRequest } from '../../routing/inference-request.js';
