@@ -134,6 +134,6 @@ function isAmount(value: unknown): value is number {
 }
 
 /** The age of an entry in whole seconds, for the `age` header (RFC 9111 section 5.1). */
-export function entryAgeSeconds(entry: CacheEntry, nowMs: number): number {
+export function entryAgeSeconds(entry: Pick<CacheEntry, 'createdMs'>, nowMs: number): number {
   return Math.max(0, Math.floor((nowMs - entry.createdMs) / 1000));
 }

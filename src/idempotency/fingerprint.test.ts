@@ -40,3 +40,10 @@ t.test("the record's id: the caller's scope and the key, hashed", async (t) => {
   t.not(idempotencyId('team', 'k-1'), idempotencyId('other', 'k-1'), "key A's idempotency key is not key B's");
   t.equal(idempotencyId('team', 'k-1'), idempotencyId('team', 'k-1'));
 });
+
+t.test('another API is another request: Responses and Messages fingerprint their own body under their API name', async (t) => {
+  const body = parse('{"model":"chat","messages":[{"role":"user","content":"hi"}],"max_tokens":8}');
+  const prints = new Set([fingerprint('chat', 'chat', body), fingerprint('responses', 'chat', body), fingerprint('messages', 'chat', body)]);
+  t.equal(prints.size, 3);
+  t.equal(fingerprint('messages', 'chat', body), fingerprint('messages', 'chat', { ...body, stream: true }), 'stream is transport there too');
+});

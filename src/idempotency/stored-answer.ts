@@ -1,24 +1,46 @@
-// Which answers a retry is given again, as the bytes a store keeps (src/cache/entry.ts's encoding).
-// Kept: a complete 200 answer (a JSON body, or a stream that reached [DONE]), and an engine's refusal
-// of the request itself (a 4xx other than 408, 409 and 429), which the same body would get again.
-// Not kept, so a retry really runs again: the router's own refusals (they come before the claim, or
-// are load: 429, 503), 5xx, timeouts, a stream cut short, a client that left.
-import { encodeEntry, type CacheEntry } from '../cache/entry.js';
+// Which answers a retry is given again, as the bytes a store keeps (kept-answer.ts's encoding).
+// Kept: a complete 200 answer (a JSON body, or a stream that reached its end: [DONE] for chat, the
+// API's own end for a native answer), and an engine's refusal of the request itself (a 4xx other than
+// 408, 409 and 429), which the same body would get again. Not kept, so a retry really runs again: the
+// router's own refusals (they come before the claim, or are load: 429, 503), 5xx, timeouts, a stream
+// cut short, a client that left.
+import type { CacheEntry } from '../cache/entry.js';
 import type { Recorder } from '../cache/recorder.js';
+import type { NativeApi } from '../config/types.js';
 import { errorBody, RouterError } from '../openai/errors.js';
+import type { ReplayState } from '../protocols/protocol.js';
+import type { NativeRecording } from '../proxy/native/native-recording.js';
 import { lastAttempt, type RequestResult } from '../proxy/results.js';
+import { encodeKept } from './kept-answer.js';
 import type { StoredAnswer } from './record.js';
+
+/** What a request's answer was copied into: the chat recorder, or the native recording (and its API) when a pool answered natively. */
+export interface Recorded {
+  readonly recorder: Recorder | null;
+  readonly native: { readonly recording: NativeRecording; readonly api: NativeApi } | null;
+  /** The answer format's replay state (protocols/protocol.ts), for a chat answer. */
+  readonly state: ReplayState | null;
+}
 
 /** Statuses a client may retry with hope: the answer must not be replayed to it. */
 const RETRYABLE_4XX: ReadonlySet<number> = new Set([408, 409, 429]);
 
 /** The answer to keep for retries, or null when the key must be let go. */
-export function answerToStore(result: RequestResult, recorder: Recorder, nowMs: number, maxBytes: number): StoredAnswer | null {
-  if (result.answer !== null) {
+export function answerToStore(result: RequestResult, recorded: Recorded, nowMs: number, maxBytes: number): StoredAnswer | null {
+  const { answer } = result;
+  if (answer !== null) {
+    const body = recorded.native?.recording.body() ?? null;
+    if (recorded.native !== null && body !== null) {
+      // Answered natively (the chat recorder was failed by the native relay): the client's bytes.
+      if (answer.outcome !== 'ok' || result.tier === null) return null;
+      const meta = { api: recorded.native.api, stream: recorded.native.recording.stream, createdMs: nowMs, tier: result.tier, pool: answer.pool };
+      return { status: 200, bytes: encodeKept({ kind: 'native', meta, body }) };
+    }
+    const { recorder } = recorded;
     // The recorder may be the response cache's, bound by the larger of the two limits: this one still applies.
-    if (recorder.recordedBytes > maxBytes) return null;
+    if (recorder === null || recorder.recordedBytes > maxBytes) return null;
     const entry = recorder.entry(result, nowMs);
-    return entry === null ? null : { status: entry.status, bytes: encodeEntry(entry) };
+    return entry === null ? null : { status: entry.status, bytes: encodeKept({ kind: 'chat', entry, state: recorded.state }) };
   }
   const { error } = result;
   if (!(error instanceof RouterError) || error.kind !== 'upstream_rejected' || RETRYABLE_4XX.has(error.status)) return null;
@@ -38,5 +60,5 @@ export function answerToStore(result: RequestResult, recorder: Recorder, nowMs: 
     finish: [],
     parts: [body],
   };
-  return { status: error.status, bytes: encodeEntry(entry) };
+  return { status: error.status, bytes: encodeKept({ kind: 'chat', entry, state: null }) };
 }

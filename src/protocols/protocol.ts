@@ -36,7 +36,18 @@ export interface AnswerContext {
  */
 export interface AnswerFormat {
   open(res: ServerResponse, context: AnswerContext): ClientResponse;
+  /**
+   * What an idempotent replay needs, besides the stored chat bytes, to be this same answer again (the
+   * ids and times the translation minted, whether it was stored), once the answer is finished; null
+   * when there is nothing (the answer did not finish here). Kept in the idempotency record.
+   */
+  replayState?(): Promise<ReplayState | null>;
+  /** Before an idempotent replay: answer as the first did (its replayState), storing nothing. False when `state` is not one it reads. */
+  replayAs?(state: ReplayState): boolean;
 }
+
+/** An answer format's replay state: JSON, as an idempotency store keeps it. */
+export type ReplayState = Readonly<Record<string, unknown>>;
 
 /**
  * The client's own request, for pools whose engine serves its API natively (`pools.<n>.apis`): sent

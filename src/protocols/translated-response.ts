@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { SseByteSplitter, eventText } from '../openai/sse-buffer.js';
 import type { Json, NativeOut } from '../proxy/native/native-out.js';
+import type { NativeRecording } from '../proxy/native/native-recording.js';
 import type { ClientResponse } from './client-response.js';
 
 const SSE_TYPE = 'text/event-stream';
@@ -23,6 +24,8 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
   private completed = false;
   /** end() was called (the client's response may still be finishing: see streamEnded and translateJson). */
   private ended = false;
+  /** Where a native answer is copied for an idempotent retry (set by src/idempotency/service.ts); null: not kept. */
+  nativeRecording: NativeRecording | null = null;
 
   constructor(protected readonly res: ServerResponse) {
     super();
@@ -125,7 +128,12 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
    * router's. Nothing is written through this translator then.
    */
   passThrough(): NativeOut {
-    return { res: this.res, lifecycle: (response) => this.nativeLifecycle(response), finished: (answer) => this.nativeFinished(answer) };
+    return {
+      res: this.res,
+      lifecycle: (response) => this.nativeLifecycle(response),
+      finished: (answer) => this.nativeFinished(answer),
+      recording: this.nativeRecording,
+    };
   }
 
   /** A native answer's Response object, made the router's in place (Responses overrides this); by default left as the engine wrote it. */

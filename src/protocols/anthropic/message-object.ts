@@ -2,18 +2,22 @@
 // Message, ContentBlock, StopReason, Usage; shape and member order as anthropics/anthropic-sdk-typescript
 // @bfa9197f tests/lib/fixtures/*.txt show them), and the pieces the stream translator shares with it:
 // the message id, the stop reason and the usage (design-16 §2.2).
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { FallbackIds } from './fallback-ids.js';
 import { isObject, type Json } from './invalid.js';
 
-/** `msg_` and a digest of the chat id: opaque, stable for one answer (an idempotent replay keeps its chat id), new for a cache hit. */
-export function messageId(chatId: unknown): string {
-  const seed = typeof chatId === 'string' && chatId !== '' && chatId !== 'chatcmpl-' ? chatId : randomBytes(16).toString('hex');
+/**
+ * `msg_` and a digest of the chat id: opaque, stable for one answer (an idempotent replay keeps its
+ * chat id), new for a cache hit. Without a chat id, a digest of the answer's fallback seed.
+ */
+export function messageId(chatId: unknown, fallback: FallbackIds = new FallbackIds()): string {
+  const seed = typeof chatId === 'string' && chatId !== '' && chatId !== 'chatcmpl-' ? chatId : fallback.messageSeed();
   return `msg_${createHash('sha256').update(seed).digest('base64url').slice(0, 24)}`;
 }
 
-/** An upstream tool call without an id still needs one the client can answer with. */
-export function toolUseId(id: unknown): string {
-  return typeof id === 'string' && id !== '' ? id : `toolu_${randomBytes(12).toString('hex')}`;
+/** An upstream tool call without an id (the `n`th) still needs one the client can answer with. */
+export function toolUseId(id: unknown, n: number, fallback: FallbackIds = new FallbackIds()): string {
+  return typeof id === 'string' && id !== '' ? id : fallback.toolUse(n);
 }
 
 export interface StopReason {
@@ -77,7 +81,7 @@ export function toolInput(args: unknown): string {
 }
 
 /** The whole Message for a chat completion's text, or null when the text is not one. `model`: the name the client asked for. */
-export function messageFromChat(text: string, model: string): string | null {
+export function messageFromChat(text: string, model: string, ids: FallbackIds = new FallbackIds()): string | null {
   let completion: unknown;
   try {
     completion = JSON.parse(text);
@@ -95,16 +99,16 @@ export function messageFromChat(text: string, model: string): string | null {
   if (content !== '') blocks.push(`{"type":"text","text":${JSON.stringify(content)}}`);
   const calls = message['tool_calls'];
   if (Array.isArray(calls)) {
-    for (const call of calls) {
-      if (!isObject(call)) continue;
+    calls.forEach((call: unknown, n) => {
+      if (!isObject(call)) return;
       const fn: Json = isObject(call['function']) ? call['function'] : {};
       const name = typeof fn['name'] === 'string' ? fn['name'] : '';
-      blocks.push(`{"type":"tool_use","id":${JSON.stringify(toolUseId(call['id']))},"name":${JSON.stringify(name)},"input":${toolInput(fn['arguments'])}}`);
-    }
+      blocks.push(`{"type":"tool_use","id":${JSON.stringify(toolUseId(call['id'], n, ids))},"name":${JSON.stringify(name)},"input":${toolInput(fn['arguments'])}}`);
+    });
   }
   const stop = stopReasonOf(choice['finish_reason'], choice['stop_reason']);
   return (
-    `{"id":${JSON.stringify(messageId(completion['id']))},"type":"message","role":"assistant","model":${JSON.stringify(model)},` +
+    `{"id":${JSON.stringify(messageId(completion['id'], ids))},"type":"message","role":"assistant","model":${JSON.stringify(model)},` +
     `"content":[${blocks.join(',')}],"stop_reason":"${stop.reason}","stop_sequence":${JSON.stringify(stop.sequence)},` +
     `"stop_details":null,"container":null,"usage":${usageJson(completion['usage'])}}`
   );

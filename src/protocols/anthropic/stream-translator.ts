@@ -12,6 +12,7 @@
 // One JSON.parse per chat chunk; each block's delta prefix is built once, when the block opens.
 import { streamErrorFromChat } from './errors.js';
 import { isObject, type Json } from './invalid.js';
+import { FallbackIds } from './fallback-ids.js';
 import { messageId, stopReasonOf, toolUseId, usageJson, type StopReason } from './message-object.js';
 
 type Block = 'text' | 'thinking' | 'tool';
@@ -42,8 +43,11 @@ export class StreamTranslator {
   private finish: StopReason | null = null;
   private usage: unknown = null;
 
-  /** `model`: the name the client asked for, echoed as Anthropic does. */
-  constructor(private readonly model: string) {}
+  /** `model`: the name the client asked for, echoed as Anthropic does; `ids`: the answer's ids where the engine gave none. */
+  constructor(
+    private readonly model: string,
+    private readonly ids: FallbackIds = new FallbackIds(),
+  ) {}
 
   /** The Anthropic events for one chat event's data (a chunk, or an error event). */
   event(data: string): string {
@@ -119,7 +123,7 @@ export class StreamTranslator {
 
   private start(chatId: unknown): string {
     this.started = true;
-    const id = JSON.stringify(messageId(chatId));
+    const id = JSON.stringify(messageId(chatId, this.ids));
     const message = `{"id":${id},"type":"message","role":"assistant","model":${JSON.stringify(this.model)},"content":[],"stop_reason":null,"stop_sequence":null,"stop_details":null,"container":null,"usage":${usageJson(null)}}`;
     return `event: message_start\ndata: {"type":"message_start","message":${message}}\n\n${PING}`;
   }
@@ -141,7 +145,7 @@ export class StreamTranslator {
     let block = this.tools.get(call);
     if (block === undefined) {
       const name = typeof fn['name'] === 'string' ? fn['name'] : '';
-      out = this.close() + this.openBlock('tool', `{"type":"tool_use","id":${JSON.stringify(toolUseId(raw['id']))},"name":${JSON.stringify(name)},"input":{}}`);
+      out = this.close() + this.openBlock('tool', `{"type":"tool_use","id":${JSON.stringify(toolUseId(raw['id'], call, this.ids))},"name":${JSON.stringify(name)},"input":{}}`);
       block = this.index;
       this.tools.set(call, block);
     }

@@ -3,8 +3,9 @@
 // the finished Response is stored before its last bytes go out, so a client that continues or reads
 // it right after finds it (on any router, with Redis).
 import type { ServerResponse } from 'node:http';
-import type { AnswerFormat } from '../protocol.js';
+import type { AnswerFormat, ReplayState } from '../protocol.js';
 import type { Json } from './checks.js';
+import { isSeed, ResponseIds } from './ids.js';
 import { responseObject, type Ending, type ResponseFrame } from './response-object.js';
 import { responseText } from './response-text.js';
 import type { ResponsesService } from './service.js';
@@ -20,11 +21,27 @@ export interface Keeping {
   readonly ttlMs: number;
 }
 
+/** What a finished answer said beyond its chat bytes: the rest of its replay state. */
+interface Finished {
+  readonly completedAt: number | null;
+  readonly stored: boolean;
+}
+
 export class ResponsesAnswer implements AnswerFormat {
+  /** The first answer's ending, when this one is its idempotent replay (replayAs): said again, nothing stored. */
+  private replaying: Finished | null = null;
+  /** finish() has run (or runs): its ending, once it settles. */
+  private finishing: Promise<Finished> | null = null;
+
   constructor(
-    readonly frame: ResponseFrame,
+    /** Replaced only by replayAs, before anything is written. */
+    private currentFrame: ResponseFrame,
     private readonly keeping: Keeping | null,
   ) {}
+
+  get frame(): ResponseFrame {
+    return this.currentFrame;
+  }
 
   open(res: ServerResponse): ResponsesTranslator {
     return new ResponsesTranslator(res, this);
@@ -34,17 +51,48 @@ export class ResponsesAnswer implements AnswerFormat {
    * The finished Response's JSON text: stored when it completed or is incomplete and the request asked
    * for it; says `store: false` when it was not kept. Serialised once for the client and the store.
    */
-  async finish(ending: Omit<Ending, 'stored'>): Promise<string> {
-    const { keeping } = this;
-    if (keeping === null || ending.status === 'failed') return responseText(this.frame, { ...ending, stored: false });
-    const stored = { ...ending, stored: true };
-    // One clock reading for the text and the object, so the record's two forms say the same.
+  finish(ending: Omit<Ending, 'stored'>): Promise<string> {
+    const replaying = this.replaying;
+    if (replaying !== null) {
+      const completedAt = ending.status === 'completed' ? replaying.completedAt : null;
+      return Promise.resolve(responseText(this.frame, { ...ending, stored: replaying.stored }, completedAt));
+    }
+    // One clock reading for the text, the stored object and the replay state, so all three say the same.
     const completedAt = ending.status === 'completed' ? this.frame.now() : null;
+    const kept = this.keep(ending, completedAt);
+    this.finishing = kept.then(({ stored }) => ({ completedAt, stored }));
+    return kept.then(({ text }) => text);
+  }
+
+  /**
+   * The state an idempotent replay needs to be this answer again: the id seed, created_at, completed_at
+   * and whether it was stored (the chat bytes say the rest). Null when no answer was finished here.
+   */
+  async replayState(): Promise<ReplayState | null> {
+    if (this.finishing === null) return null;
+    const { completedAt, stored } = await this.finishing;
+    return { seed: this.frame.ids.seed, createdAt: this.frame.createdAt, completedAt, stored };
+  }
+
+  /** This request is an idempotent replay of the answer whose replayState is `state`: the same ids and times, and nothing stored again. */
+  replayAs(state: ReplayState): boolean {
+    const { seed, createdAt, completedAt, stored } = state;
+    if (!isSeed(seed) || !Number.isInteger(createdAt) || !(completedAt === null || Number.isInteger(completedAt)) || typeof stored !== 'boolean') return false;
+    this.currentFrame = { ...this.currentFrame, ids: new ResponseIds(seed), createdAt: createdAt as number };
+    this.replaying = { completedAt: completedAt as number | null, stored };
+    return true;
+  }
+
+  /** The Response's text, stored if it is to be; `stored`: whether it was. */
+  private async keep(ending: Omit<Ending, 'stored'>, completedAt: number | null): Promise<{ readonly text: string; readonly stored: boolean }> {
+    const { keeping } = this;
+    if (keeping === null || ending.status === 'failed') return { text: responseText(this.frame, { ...ending, stored: false }, completedAt), stored: false };
+    const stored = { ...ending, stored: true };
     const text = responseText(this.frame, stored, completedAt);
     const object = { ...responseObject(this.frame, stored), completed_at: completedAt };
     const record = { owner: keeping.owner, prev: keeping.prev, response: object, responseText: text, input: keeping.input };
-    if (await keeping.service.keep(this.frame.ids.response, record, keeping.ttlMs)) return text;
-    return JSON.stringify({ ...object, store: false });
+    if (await keeping.service.keep(this.frame.ids.response, record, keeping.ttlMs)) return { text, stored: true };
+    return { text: JSON.stringify({ ...object, store: false }), stored: false };
   }
 
   /**

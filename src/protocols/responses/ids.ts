@@ -11,13 +11,14 @@ export class ResponseIds {
   /** `resp_` and 32 hex digits. */
   readonly response: string;
 
-  constructor(private readonly hex: string = randomHex()) {
-    this.response = `resp_${hex}`;
+  /** `seed`: 32 hex digits; an idempotent replay passes the first answer's, so its ids are the first's (answer.ts). */
+  constructor(readonly seed: string = randomHex()) {
+    this.response = `resp_${seed}`;
   }
 
   /** The id of the `n`th item this response names (inputs and outputs share the count): unique within it, stable. */
   item(prefix: ItemPrefix, n: number): string {
-    return `${prefix}_${this.hex}${n.toString(16).padStart(4, '0')}`;
+    return `${prefix}_${this.seed}${n.toString(16).padStart(4, '0')}`;
   }
 }
 
@@ -40,3 +41,10 @@ export function isResponseId(id: string): boolean {
 }
 
 const RESPONSE_ID = /^resp_[0-9a-f]{32}$/;
+
+/** Whether `seed` can be a ResponseIds seed (a stored replay state is read with care). */
+export function isSeed(seed: unknown): seed is string {
+  return typeof seed === 'string' && SEED.test(seed);
+}
+
+const SEED = /^[0-9a-f]{32}$/;

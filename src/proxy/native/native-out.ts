@@ -4,6 +4,7 @@
 // answer's identity (the router mints the id and keeps conversation state for every pool, design-16 §0)
 // and its storing, done by the same code that stores a translated answer.
 import type { ClientResponse } from '../../protocols/client-response.js';
+import type { NativeRecording } from './native-recording.js';
 
 export type Json = Record<string, unknown>;
 
@@ -18,4 +19,6 @@ export interface NativeOut {
   lifecycle(response: Json): void;
   /** The finished answer (after lifecycle()), stored as the API stores a translated one; resolves with it as it must be sent. */
   finished(answer: Json): Promise<Json>;
+  /** Keeps a copy of the answer as sent, for an idempotent retry (src/idempotency/); null: none is kept. */
+  readonly recording: NativeRecording | null;
 }

@@ -17,13 +17,16 @@ export async function relayNativeJson(a: AttemptContext, out: NativeOut, api: 'r
   if (answer === null) throw new RouterError('upstream_error', `Replica ${a.replica.name} answered with a body that is not a JSON object.`);
   const usage = usageOf(answer, api);
   if (usage !== null) chargeUsage(a.result, usage, a.pool.pricing);
-  // Native bytes are not chat completions: the cache and idempotency keep translated answers only.
+  // Native bytes are not chat completions: the chat recorder (the cache's) keeps translated answers only.
   a.recorder?.fail();
   let body = response.body;
   if (api === 'responses') {
     out.lifecycle(answer);
     body = Buffer.from(JSON.stringify(await out.finished(answer)));
   }
+  // Kept for an idempotent retry as sent; a failed Response is not: the retry runs again.
+  if (api === 'responses' && answer['status'] === 'failed') out.recording?.fail();
+  else out.recording?.json(body);
   const { res } = out;
   if (a.result.costNanoUsd !== null) res.setHeader('x-switchyard-cost-usd', formatUsd(a.result.costNanoUsd));
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });

@@ -35,12 +35,15 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
   let pending: (Buffer | string)[] = [];
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
-    const ok = res.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending.map((part) => (typeof part === 'string' ? Buffer.from(part) : part))));
+    const bytes = pending.length === 1 ? pending[0]! : Buffer.concat(pending.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
+    out.recording?.write(bytes);
+    const ok = res.write(bytes);
     pending = [];
     if (!ok) await once(res, 'drain', { signal: attemptAbort.signal });
   };
   const fail = (error: RouterError): void => {
     finished = true;
+    out.recording?.fail();
     a.result.outcome = error.kind;
     a.result.error = error;
     if (!res.destroyed) res.write(dialect.failure(error, a.result.streamedTokens));
@@ -98,7 +101,7 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
         if (!committed) {
           committed = true;
           stall.switchToIdle(config.idleTimeoutMs);
-          // Native bytes are not chat completions: the cache and idempotency keep translated answers only.
+          // Native bytes are not chat completions: the chat recorder (the cache's) keeps translated answers only.
           a.recorder?.fail();
           res.writeHead(200, SSE_HEADERS);
           const now = performance.now();
@@ -122,12 +125,15 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
           finished = true;
           a.result.outcome = 'stream_interrupted';
           a.result.error = streamErrorAfterCommit(step.engineError, a.replica.name, a.request.endpoint);
+          out.recording?.fail();
           break;
         }
       }
       if (committed) await flush();
-      if (done) res.end();
-      else if (finished) {
+      if (done) {
+        out.recording?.complete();
+        res.end();
+      } else if (finished) {
         attemptAbort.abort(new RouterError('stream_interrupted', 'The relay ended the stream.'));
         break;
       }

@@ -1,0 +1,76 @@
+// The bytes an idempotency record keeps for replay, versioned because Redis shares them between
+// routers of different versions. Version 2 (this file): a one-line JSON header `{"idem":2,…}`, a
+// newline, then either
+//   kind chat:   a response-cache entry (src/cache/entry.ts, the engine's chat-completions bytes), with
+//                `state`, what the client's answer format minted on the first answer (a Responses
+//                answer's id seed and times: protocols/protocol.ts replayState), so a replay is the same
+//                answer, ids included;
+//   kind native: the bytes the client was sent by an engine that serves its API itself
+//                (src/proxy/native/), as they went out: a JSON body, or the whole event stream.
+// Version 1 records (the router before this) are a bare cache entry: read as kind chat without state.
+// A router that only knows version 1 reads a version 2 record as unreadable, and runs the request
+// without idempotency (service.ts), never as an error.
+import { decodeEntry, encodeEntry, type CacheEntry } from '../cache/entry.js';
+import type { NativeApi } from '../config/types.js';
+import type { ReplayState } from '../protocols/protocol.js';
+
+const VERSION = 2;
+const NEWLINE = 0x0a;
+
+/** What a native answer's replay needs besides its bytes. */
+export interface NativeMeta {
+  readonly api: NativeApi;
+  /** Whether the bytes are an event stream (else one JSON body). */
+  readonly stream: boolean;
+  /** When the answer was complete (Date.now()): the `age` header counts from it. */
+  readonly createdMs: number;
+  readonly tier: string;
+  readonly pool: string;
+}
+
+export type KeptAnswer =
+  { readonly kind: 'chat'; readonly entry: CacheEntry; readonly state: ReplayState | null } | { readonly kind: 'native'; readonly meta: NativeMeta; readonly body: Buffer };
+
+export function encodeKept(answer: KeptAnswer): Buffer {
+  if (answer.kind === 'chat') {
+    const header = JSON.stringify({ idem: VERSION, kind: 'chat', state: answer.state });
+    return Buffer.concat([Buffer.from(`${header}\n`), encodeEntry(answer.entry)]);
+  }
+  const header = JSON.stringify({ idem: VERSION, kind: 'native', ...answer.meta });
+  return Buffer.concat([Buffer.from(`${header}\n`), answer.body]);
+}
+
+/** The kept answer in `bytes`; null when they are not one this router reads (the request then runs). */
+export function decodeKept(bytes: Buffer): KeptAnswer | null {
+  const newline = bytes.indexOf(NEWLINE);
+  if (newline < 0) return null;
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.toString('utf8', 0, newline));
+  } catch {
+    return null;
+  }
+  if (!isObject(header)) return null;
+  if (header['idem'] === undefined) {
+    // Version 1: the cache entry itself.
+    const entry = decodeEntry(bytes);
+    return entry === null ? null : { kind: 'chat', entry, state: null };
+  }
+  if (header['idem'] !== VERSION) return null;
+  const rest = bytes.subarray(newline + 1);
+  if (header['kind'] === 'chat') {
+    const entry = decodeEntry(rest);
+    const state = header['state'];
+    if (entry === null || !(state === null || isObject(state))) return null;
+    return { kind: 'chat', entry, state };
+  }
+  if (header['kind'] !== 'native') return null;
+  const { api, stream, createdMs, tier, pool } = header;
+  if ((api !== 'responses' && api !== 'messages') || typeof stream !== 'boolean' || typeof createdMs !== 'number') return null;
+  if (typeof tier !== 'string' || typeof pool !== 'string') return null;
+  return { kind: 'native', meta: { api, stream, createdMs, tier, pool }, body: rest };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
