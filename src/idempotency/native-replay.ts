@@ -1,10 +1,10 @@
 // Replaying a kept native answer (kept-answer.ts kind native): the bytes the first request's client
 // got from an engine that serves its API itself, written again as they were: a JSON body as one body,
-// an event stream as the same events. A Responses stream also answers a retry that asks for no stream:
-// its terminal event (response.completed or response.incomplete) carries the whole finished Response,
-// which is what the first request would have been answered without a stream. Any other change of shape
-// (a Messages stream folded into a Message, a whole answer split into events) would mean re-making the
-// engine's answer in its API, so it is refused with a 422 that says to retry as the first was sent.
+// an event stream as the same events. A stream also answers a retry that asks for no stream, as a
+// chat stream does: a Responses stream with the finished Response its terminal event
+// (response.completed or response.incomplete) carries, a Messages stream folded into its Message
+// (fold-messages.ts). A whole answer asked for as a stream would mean making up the engine's events,
+// so that is refused with a 422 that says to retry as the first was sent.
 import { once } from 'node:events';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { RouterError } from '../openai/errors.js';
@@ -12,6 +12,7 @@ import { SseByteSplitter } from '../openai/sse-buffer.js';
 import type { ClientResponse } from '../protocols/client-response.js';
 import { TranslatedResponse } from '../protocols/translated-response.js';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
+import { foldMessages } from './fold-messages.js';
 import { parse, readEvent } from '../proxy/native/sse-event.js';
 import { ClientGone } from '../proxy/request-lifetime.js';
 import type { NativeMeta } from './kept-answer.js';
@@ -39,7 +40,7 @@ export async function replayNative(res: ClientResponse, meta: NativeMeta, body: 
     client.end();
     return true;
   }
-  const folded = meta.api === 'responses' && meta.stream ? finalResponse(body) : null;
+  const folded = !meta.stream ? null : meta.api === 'responses' ? finalResponse(body) : foldMessages(body);
   if (folded === null) throw shapeRefused(meta);
   client.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': folded.length });
   client.end(folded);

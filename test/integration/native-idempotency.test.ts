@@ -191,19 +191,38 @@ t.test('Messages to engine anthropic: a Message and a stream are replayed as sen
   t.equal(claude.requests.length, 2, 'one engine request per key');
 });
 
-t.test('a native answer asked for in the other shape: a 422 in the client API saying how to retry', async (t) => {
-  const streamKey = newKey();
-  claude.reply({ kind: 'raw', chunks: [BASIC_STREAM] });
+t.test('a Messages stream answers a whole-answer retry: the Message the SDK folds from the same events', async (t) => {
+  for (const fixture of ['anthropic-basic_response.txt', 'anthropic-tool_use_response.txt']) {
+    const key = newKey();
+    claude.reply({ kind: 'raw', chunks: [wireFixture(fixture)] });
+    const ask = { model: 'claude', max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
+    await (await post('/v1/messages', { ...ask, stream: true }, key)).text();
+    const whole = await post('/v1/messages', ask, key);
+    t.equal(whole.status, 200, fixture);
+    t.equal(whole.headers.get('x-switchyard-idempotent-replay'), 'true');
+    const message = (await whole.json()) as Json;
+    // The SDK's own fold of the replayed stream (@anthropic-ai/sdk 1.16.0 lib/MessageStream.js accumulateMessage) is the reference.
+    // The SDK adds parsed_output (null: no output_format) to what it folds; it is no part of the wire.
+    const { parsed_output: _parsed, ...folded } = JSON.parse(JSON.stringify(await anthropic.messages.stream(ask, keyed(key)).finalMessage())) as Json;
+    t.strictSame(message, folded, `${fixture}: the same Message`);
+    if (fixture === 'anthropic-basic_response.txt') t.strictSame(message, EXPECTED_BASIC_MESSAGE);
+  }
+  t.equal(claude.requests.length, 2, 'one engine request per key');
+});
+
+t.test('a whole native answer asked for as a stream: a 422 in the client API saying how to retry', async (t) => {
+  const messageKey = newKey();
+  claude.reply({ kind: 'json', body: EXPECTED_BASIC_MESSAGE });
   const ask = { model: 'claude', max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
-  await (await post('/v1/messages', { ...ask, stream: true }, streamKey)).text();
-  const whole = await post('/v1/messages', ask, streamKey);
-  t.equal(whole.status, 422);
-  t.match(await whole.json(), {
+  await post('/v1/messages', ask, messageKey);
+  const streamed = await post('/v1/messages', { ...ask, stream: true }, messageKey);
+  t.equal(streamed.status, 422);
+  t.match(await streamed.json(), {
     type: 'error',
     error: {
       type: 'invalid_request_error',
       message:
-        'The first request with this Idempotency-Key was answered as a stream by an engine that serves this API itself, and its answer can only be replayed that way: retry with "stream": true, or send a new key for a new request.',
+        'The first request with this Idempotency-Key was answered without a stream by an engine that serves this API itself, and its answer can only be replayed that way: retry with "stream": false, or send a new key for a new request.',
     },
   });
 
