@@ -3,6 +3,7 @@
 // into the form the router stores and lists, and turned into chat-completions messages. Stored items
 // and a previous response's output items go through the same conversion, so a conversation continued
 // with previous_response_id reaches the engine exactly as if the client had resent it.
+import { clipClientText } from '../../openai/client-text.js';
 import { describe, isObject, invalid, unsupported, type Json } from './checks.js';
 
 export type ContentPart =
@@ -128,6 +129,22 @@ function text(json: Json, field: string, param: string): string {
   if (value === undefined || value === null) throw invalid(`Missing required parameter: '${param}.${field}'.`, `${param}.${field}`);
   if (typeof value !== 'string') throw invalid(`Invalid type for '${param}.${field}': expected a string, got ${describe(value)}.`, `${param}.${field}`);
   return value;
+}
+
+/**
+ * Every function_call_output answers a function_call before it (in the conversation or this input), as
+ * OpenAI requires: it answers an orphan with 400 "No tool call found for function call output with
+ * call_id …" (param `input`; reported verbatim in continuedev/continue issue #10092). A chat engine
+ * would get a tool message answering nothing, which some chat templates refuse and others read as noise.
+ */
+export function requireAnsweredCalls(items: readonly InputItem[]): void {
+  const calls = new Set<string>();
+  for (const item of items) {
+    if (item.type === 'function_call') calls.add(item.call_id);
+    else if (item.type === 'function_call_output' && !calls.has(item.call_id)) {
+      throw invalid(`No tool call found for function call output with call_id ${clipClientText(item.call_id)}.`, 'input');
+    }
+  }
 }
 
 type ChatMessage = Record<string, unknown>;

@@ -10,7 +10,7 @@ import { ResponsesAnswer } from './answer.js';
 import { invalid, isObject } from './checks.js';
 import { conversationBefore } from './conversation.js';
 import { ResponseIds } from './ids.js';
-import { toChatMessages, type InputItem } from './input-items.js';
+import { requireAnsweredCalls, toChatMessages, type InputItem } from './input-items.js';
 import { parseResponsesRequest } from './request.js';
 import type { ResponsesService } from './service.js';
 import { withIds } from './stored-items.js';
@@ -37,6 +37,7 @@ async function parse(body: unknown, { runtime, key }: ParseContext, service: Res
   const messages: Record<string, unknown>[] = [];
   if (request.instructions !== null) messages.push({ role: 'system', content: request.instructions });
   const history = request.previousResponseId === null ? [] : await conversationBefore(service, request.previousResponseId, owner, config.responses.maxChainDepth);
+  requireAnsweredCalls([...history, ...request.input]);
   toChatMessages(history, messages);
   toChatMessages(request.input, messages);
   if (messages.length === 0) throw invalid("Invalid 'input': no items the model can read.", 'input');
