@@ -439,7 +439,7 @@ t.test('a function_call_output whose call_id matches no function call is a 400, 
   t.equal(chat.requests.length, 2, 'only the valid requests reached the engine');
 });
 
-t.test('Messages: role system inside messages, as @anthropic-ai/sdk bfa9197f MessageParam allows it; thinking-only turns', async (t) => {
+t.test('Messages: role system inside messages, as @anthropic-ai/sdk bfa9197f MessageParam allows it; a conversation of thinking only is a 400', async (t) => {
   const res = await claudeA.messages.create({
     model: 'claude-hostile-1',
     max_tokens: 16,
@@ -450,11 +450,20 @@ t.test('Messages: role system inside messages, as @anthropic-ai/sdk bfa9197f Mes
     ],
   });
   t.equal(res.type, 'message');
-  const thinkingOnly = await send('POST', '/v1/messages', {
-    body: JSON.stringify({ model: 'gpu', max_tokens: 16, messages: [{ role: 'user', content: [{ type: 'thinking', thinking: 'x', signature: '' }] }] }),
-  });
-  t.ok(thinkingOnly.status === 400 || thinkingOnly.status === 200, `a user turn of only thinking: ${thinkingOnly.status} ${thinkingOnly.text.slice(0, 160)}`);
-  t.ok(thinkingOnly.status !== 200 || chat.requests.at(-1)?.body?.['messages'] !== undefined);
+  // Thinking blocks are dropped (chat has no place for them): a conversation of nothing else leaves the
+  // engine no message at all, which the router must refuse itself rather than send `messages: []` on.
+  chat.requests.length = 0;
+  for (const [name, messages] of [
+    ['a user turn of only thinking', [{ role: 'user', content: [{ type: 'thinking', thinking: 'x', signature: '' }] }]],
+    ['a user turn of only redacted thinking', [{ role: 'user', content: [{ type: 'redacted_thinking', data: 'x' }] }]],
+  ] as const) {
+    for (const path of ['/v1/messages', '/v1/messages/count_tokens']) {
+      const res = await send('POST', path, { body: JSON.stringify({ model: 'gpu', max_tokens: 16, system: 'sys', messages }) });
+      t.equal(res.status, 400, `${path}, ${name}: 400 (${res.text.slice(0, 160)})`);
+      t.match(res.json, { type: 'error', error: { type: 'invalid_request_error', message: /^messages: / } });
+    }
+  }
+  t.equal(chat.requests.length, 0, 'no engine was asked');
 });
 
 t.test('Idempotency-Key abuse on both APIs: malformed keys, another body, another API — each in its API’s envelope', async (t) => {

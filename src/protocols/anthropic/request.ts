@@ -36,7 +36,10 @@ export function chatBodyOf(raw: unknown, { countOnly }: ParseOptions): MessagesR
   if (messages.length === 0) throw invalid('messages', 'at least one message is required');
   refuseHosted(raw);
   const system = systemOf(raw['system']);
-  const chat: Json = { model, messages: system === null ? toChatMessages(messages) : [system, ...toChatMessages(messages)] };
+  const turns = toChatMessages(messages);
+  // Thinking blocks are dropped: turns of nothing else would leave the engine no message at all.
+  if (turns.length === 0) throw invalid('messages', 'no message has content other than thinking blocks');
+  const chat: Json = { model, messages: system === null ? turns : [system, ...turns] };
   if (maxTokens !== undefined) chat['max_tokens'] = maxTokens;
   const stream = raw['stream'];
   if (stream !== undefined && stream !== null && typeof stream !== 'boolean') throw invalid('stream', `Input should be a boolean, got ${describe(stream)}`);
