@@ -662,3 +662,54 @@ t.test('a key with its budget nearly spent, on both APIs and natively: refused i
     'some were refused',
   );
 });
+
+t.test('Messages: a tool_use left unanswered by the next turn is a 400, as Anthropic answers it', async (t) => {
+  // Anthropic's answer, as Claude Code users report it verbatim (anthropics/claude-code issues #1237, #5989):
+  // 400 invalid_request_error "messages.N: `tool_use` ids were found without `tool_result` blocks immediately
+  // after: toolu_…. Each `tool_use` block must have a corresponding `tool_result` block in the next message."
+  const asked = {
+    role: 'assistant',
+    content: [
+      { type: 'tool_use', id: 'toolu_1', name: 'f', input: {} },
+      { type: 'tool_use', id: 'toolu_2', name: 'f', input: {} },
+    ],
+  };
+  const result = (id: string) => ({ type: 'tool_result', tool_use_id: id, content: 'r' });
+  for (const [name, next] of [
+    ['a plain user turn', { role: 'user', content: 'never mind' }],
+    ['one of two answered', { role: 'user', content: [result('toolu_1'), { type: 'text', text: 'and?' }] }],
+    ['another assistant turn', { role: 'assistant', content: 'more' }],
+  ] as const) {
+    const res = await send('POST', '/v1/messages', { body: JSON.stringify({ model: 'gpu', max_tokens: 16, messages: [{ role: 'user', content: 'q' }, asked, next] }) });
+    t.equal(res.status, 400, `${name}: 400 (${res.text.slice(0, 200)})`);
+    t.match(res.json, {
+      type: 'error',
+      error: { type: 'invalid_request_error', message: /^messages\.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_/ },
+    });
+  }
+  t.equal(chat.requests.length, 0, 'no engine was asked');
+  const answered = await claudeA.messages.create({
+    model: 'gpu',
+    max_tokens: 16,
+    messages: [
+      { role: 'user', content: 'q' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool_use', id: 'toolu_1', name: 'f', input: {} },
+          { type: 'tool_use', id: 'toolu_2', name: 'f', input: {} },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_2', content: 'b' },
+          { type: 'tool_result', tool_use_id: 'toolu_1', content: 'a' },
+        ],
+      },
+    ],
+  });
+  t.equal(answered.type, 'message', 'both answered, in any order: served');
+  const prefill = await send('POST', '/v1/messages', { body: JSON.stringify({ model: 'gpu', max_tokens: 16, messages: [{ role: 'user', content: 'q' }, asked] }) });
+  t.equal(prefill.status, 200, 'a final assistant turn (nothing after it yet) is not judged');
+});

@@ -41,17 +41,40 @@ export function toChatMessages(messages: readonly unknown[]): Json[] {
     }
     if (Array.isArray(content) && content.length === 0) throw invalid(`${path}.content`, 'at least one content block is required');
     const blocks = typeof content === 'string' ? null : (content as readonly unknown[]);
+    const asked = calls;
+    calls = new Set();
     if (role === 'assistant') {
       const turn = assistantTurn(content, blocks, path);
       calls = turn.calls;
       out.push(turn.message);
-      return;
-    }
-    if (role === 'system') out.push({ role: 'system', content: blocks === null ? content : systemText(blocks, path) });
-    else userTurn(content, blocks, path, calls, out);
-    calls = new Set();
+    } else if (role === 'system') out.push({ role: 'system', content: blocks === null ? content : systemText(blocks, path) });
+    else userTurn(content, blocks, path, asked, out);
+    // After the turn's own checks, so a malformed block is named precisely first.
+    requireResults(asked, role === 'user' ? answeredIds(blocks) : new Set(), i - 1);
   });
   return out;
+}
+
+/**
+ * Every tool_use of an assistant turn is answered by a tool_result in the turn right after it, as
+ * Anthropic requires (its 400: "messages.N: `tool_use` ids were found without `tool_result` blocks
+ * immediately after: …", reported verbatim in anthropics/claude-code issues #1237 and #5989); chat engines
+ * would otherwise get tool_calls that no tool message answers, which OpenAI and Azure refuse in their own words.
+ */
+function requireResults(calls: ReadonlySet<string>, answered: ReadonlySet<string>, turn: number): void {
+  const missing = [...calls].filter((id) => !answered.has(id));
+  if (missing.length === 0) return;
+  throw invalid(
+    `messages.${turn}`,
+    `\`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.map(clip).join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`,
+  );
+}
+
+/** The tool_use ids a user turn's tool_result blocks answer (blocks already checked). */
+function answeredIds(blocks: readonly unknown[] | null): Set<string> {
+  const ids = new Set<string>();
+  for (const block of blocks ?? []) if ((block as Json)['type'] === 'tool_result') ids.add((block as Json)['tool_use_id'] as string);
+  return ids;
 }
 
 function assistantTurn(content: unknown, blocks: readonly unknown[] | null, path: string): { message: Json; calls: Set<string> } {
