@@ -28,3 +28,17 @@ t.test('an entry whose usage or cost is negative is no entry (a miss), not a cra
   t.equal(decodeEntry(encodeEntry({ ...ENTRY, usage: { prompt: 7, cached: -1, completion: 3 } })), null);
   t.equal(decodeEntry(encodeEntry({ ...ENTRY, usage: { prompt: 7, cached: null, completion: -3 } })), null);
 });
+
+t.test('a native entry says its API, in a version 2 header a version 1 reader takes for no entry', async (t) => {
+  const native: CacheEntry = { ...ENTRY, native: 'responses', kind: 'sse', parts: [Buffer.from('event: response.created\ndata: {}\n\n')] };
+  const bytes = encodeEntry(native);
+  t.strictSame(decodeEntry(bytes), native);
+  t.match(bytes.toString('utf8', 0, bytes.indexOf(0x0a)), /^\{"v":2,/);
+  t.match(encodeEntry(ENTRY).toString('utf8', 0, 6), '{"v":1', 'a chat entry is written as before');
+  const header = (text: string): Buffer => Buffer.concat([Buffer.from(`${text}\n`), Buffer.from('{}')]);
+  const fields = '"endpoint":"chat","kind":"json","status":200,"createdMs":1,"alias":"a","tier":"t","pool":"p","usage":null,"costNanoUsd":null,"finish":[],"lengths":[2]';
+  t.equal(decodeEntry(header(`{"v":1,${fields},"native":"responses"}`)), null, 'version 1 with an API: unreadable');
+  t.equal(decodeEntry(header(`{"v":2,${fields}}`)), null, 'version 2 without one');
+  t.equal(decodeEntry(header(`{"v":2,${fields},"native":"chat"}`)), null, 'or with an API that has no native form');
+  t.strictSame(decodeEntry(header(`{"v":2,${fields},"native":"messages"}`))?.native, 'messages');
+});

@@ -4,9 +4,16 @@
 // a miss only copies bytes the relay already holds; replay.ts serves it in either shape.
 // Encoded for a store as one buffer: a one-line JSON header (which says how long each part is), a
 // newline, then the parts back to back. The header is small; the parts are never escaped.
+// A native answer (src/proxy/native/: an engine that serves the client's API itself) is kept as the
+// bytes its client got, in that API, and says so (`native`): its header is version 2, so a router
+// that knows only version 1 reads it as no entry (a miss), never as chat bytes. Chat entries stay
+// version 1, shared with such routers as before.
+import type { NativeApi } from '../config/types.js';
 import type { Endpoint } from '../routing/endpoint.js';
 
 export const ENTRY_VERSION = 1;
+/** The header version of a native entry. */
+export const NATIVE_ENTRY_VERSION = 2;
 
 /** The engine's usage, as results.ts reports it; `cached` null when the engine did not say. */
 export interface EntryUsage {
@@ -32,6 +39,12 @@ export interface CacheEntry {
   /** Every finish_reason the answer carried, in order of appearance (one per choice, normally). */
   readonly finish: readonly string[];
   readonly parts: readonly Buffer[];
+  /**
+   * A native answer: the API its bytes are in. Then `parts` is one buffer, the JSON body or the whole
+   * event stream as the client got it (`kind` says which), and `finish` is its stop in chat terms
+   * (native-entry.ts). Absent: chat-completions bytes.
+   */
+  readonly native?: NativeApi;
 }
 
 const NEWLINE = 0x0a;
@@ -69,7 +82,8 @@ const HEADER_ALLOWANCE = 256;
 
 export function encodeEntry(entry: CacheEntry): Buffer {
   const { parts, ...rest } = entry;
-  const header = Buffer.from(JSON.stringify({ v: ENTRY_VERSION, ...rest, lengths: parts.map((part) => part.length) }) + '\n');
+  const v = rest.native === undefined ? ENTRY_VERSION : NATIVE_ENTRY_VERSION;
+  const header = Buffer.from(JSON.stringify({ v, ...rest, lengths: parts.map((part) => part.length) }) + '\n');
   return Buffer.concat([header, ...parts]);
 }
 
@@ -99,13 +113,14 @@ export function decodeEntry(bytes: Buffer): CacheEntry | null {
 type Header = Omit<CacheEntry, 'parts'> & { readonly v: number; readonly lengths: readonly number[] };
 
 const ENDPOINTS: ReadonlySet<unknown> = new Set(['chat', 'completions', 'embeddings']);
+const NATIVE_APIS: ReadonlySet<unknown> = new Set(['responses', 'messages']);
 
 /** A store is shared and outlives versions of the router: everything read back is checked. */
 function isHeader(value: unknown): value is Header {
   if (typeof value !== 'object' || value === null) return false;
   const h = value as Record<string, unknown>;
   return (
-    h['v'] === ENTRY_VERSION &&
+    (h['v'] === ENTRY_VERSION ? h['native'] === undefined : h['v'] === NATIVE_ENTRY_VERSION && NATIVE_APIS.has(h['native'])) &&
     ENDPOINTS.has(h['endpoint']) &&
     (h['kind'] === 'json' || h['kind'] === 'sse') &&
     Number.isInteger(h['status']) &&

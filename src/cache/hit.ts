@@ -5,6 +5,7 @@
 import type { RequestResult } from '../proxy/results.js';
 import { entryAgeSeconds, type CacheEntry } from './entry.js';
 import type { CacheMetrics } from './metrics.js';
+import { replayNativeEntry } from './native-hit.js';
 import { replay } from './replay.js';
 import type { CacheRequest } from './service.js';
 
@@ -14,16 +15,24 @@ const ID_PREFIX = { chat: 'chatcmpl-', completions: 'cmpl-', embeddings: '' } as
 export async function serveHit(call: CacheRequest, entry: CacheEntry, metrics: CacheMetrics): Promise<RequestResult | null> {
   const { plan, request, res } = call;
   let error: unknown = null;
+  const id = `${ID_PREFIX[request.endpoint]}${call.requestId}`;
+  // A hit costs nothing: the answer was paid for when it was made.
+  const headers = { 'x-switchyard-cache': 'hit', age: String(entryAgeSeconds(entry, Date.now())), 'x-switchyard-tier': entry.tier, 'x-switchyard-cost-usd': '0' };
   try {
-    await replay(res, entry, {
-      stream: request.stream,
-      clientWantsUsage: request.clientWantsUsage,
-      identity: { id: `${ID_PREFIX[request.endpoint]}${call.requestId}`, created: Math.floor(Date.now() / 1000) },
-      usageCost: 0,
-      // A hit costs nothing: the answer was paid for when it was made.
-      headers: { 'x-switchyard-cache': 'hit', age: String(entryAgeSeconds(entry, Date.now())), 'x-switchyard-tier': entry.tier, 'x-switchyard-cost-usd': '0' },
-      abort: call.abort,
-    });
+    if (entry.native !== undefined) {
+      // The bytes of an engine that serves the client's API itself (native-hit.ts): for a client of that API only.
+      const hit = { api: request.native?.api, stream: request.stream, chatId: id, headers, abort: call.abort };
+      if (!(await replayNativeEntry(res, entry, hit))) return null;
+    } else {
+      await replay(res, entry, {
+        stream: request.stream,
+        clientWantsUsage: request.clientWantsUsage,
+        identity: { id, created: Math.floor(Date.now() / 1000) },
+        usageCost: 0,
+        headers,
+        abort: call.abort,
+      });
+    }
   } catch (thrown) {
     if (!res.headersSent) return null;
     error = thrown;

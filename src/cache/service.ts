@@ -7,14 +7,20 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientResponse } from '../protocols/client-response.js';
 import type { KeyRecord } from '../budgets/types.js';
-import type { CacheConfig, ModelCacheConfig } from '../config/types.js';
+import type { CacheConfig, ModelCacheConfig, NativeApi } from '../config/types.js';
+import type { Pool } from '../pools/pool.js';
+import type { NativeRequest } from '../protocols/protocol.js';
+import { TranslatedResponse } from '../protocols/translated-response.js';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
+import { NativeRecording } from '../proxy/native/native-recording.js';
 import type { RequestResult } from '../proxy/results.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import type { RequestPlan } from '../routing/plan.js';
 import { clientDirectives, fresh, requestBypass, storable } from './eligibility.js';
 import { serveHit } from './hit.js';
 import type { CacheMetrics } from './metrics.js';
+import { nativeEntry } from './native-entry.js';
+import { nativeRequestKey } from './native-key.js';
 import { Recorder } from './recorder.js';
 import { cacheScope, requestKey } from './request-key.js';
 import { SingleFlight, type Flight, type LeadFlight } from './single-flight.js';
@@ -25,7 +31,7 @@ export interface CacheRequest {
   readonly config: ModelCacheConfig | undefined;
   /** The router-wide block in force (lockWaitMs). */
   readonly settings: CacheConfig;
-  readonly plan: RequestPlan<unknown>;
+  readonly plan: RequestPlan<Pool>;
   readonly request: InferenceRequest;
   readonly key: KeyRecord | null;
   readonly headers: IncomingHttpHeaders;
@@ -70,7 +76,14 @@ export class ResponseCache {
     const directives = clientDirectives(headerText(call.headers['cache-control']));
     const lookups = this.metrics.lookups;
     if (requestBypass(config, request, directives) !== null) return this.bypass(res, plan.alias);
-    const hash = requestKey({ scope: cacheScope(config.scope, call.key), endpoint: request.endpoint, alias: plan.alias, tier: plan.tier.name, body: request.body });
+    const scope = cacheScope(config.scope, call.key);
+    // A request a pool of its plan may answer in the client's own API is keyed on that API and the body
+    // the engine would get (native-key.ts); every other on its chat body, as chat requests are.
+    const native = request.native === undefined ? null : nativeForm(request.native, plan);
+    const hash =
+      native === null
+        ? requestKey({ scope, endpoint: request.endpoint, alias: plan.alias, tier: plan.tier.name, body: request.body })
+        : nativeRequestKey({ scope, native, alias: plan.alias, tier: plan.tier.name });
     let flight: Flight | null = null;
     if (directives.lookup) {
       try {
@@ -103,21 +116,33 @@ export class ResponseCache {
     lookups.series(plan.alias, directives.lookup ? 'miss' : 'bypass').inc();
     res.setHeader('x-switchyard-cache', directives.lookup ? 'miss' : 'bypass');
     const recorder = new Recorder(Math.max(config.maxEntryBytes, call.recordBytes));
+    const recording = native === null ? null : nativeRecording(res, config.maxEntryBytes);
+    const nativeCopy = recording === null || native === null ? null : { recording, api: native.api };
     const lead = flight?.kind === 'lead' ? flight : null;
     return {
       status: directives.lookup ? 'miss' : 'bypass',
       served: null,
       recorder,
-      finish: (result, capped) => this.finish(result, capped, { config, request, hash, recorder, lead, alias: plan.alias }),
+      finish: (result, capped) => this.finish(result, capped, { config, request, hash, recorder, native: nativeCopy, lead, alias: plan.alias }),
     };
   }
 
   private async finish(result: RequestResult | null, capped: boolean, miss: Miss): Promise<void> {
     const { stores } = this.metrics;
-    const { recorder } = miss;
-    // The recorder may keep more than the cache's bound (for idempotency): the cache still skips what is over its own.
-    const oversized = recorder.state === 'oversized' || recorder.recordedBytes > miss.config.maxEntryBytes;
-    const entry = result === null || oversized ? null : recorder.entry(result, Date.now());
+    const { recorder, native } = miss;
+    // A native answer was copied by the native recording (the relay failed the chat recorder then).
+    const nativeBytes = native?.recording.body() ?? null;
+    // The recorders may keep more than the cache's bound (for idempotency): the cache still skips what is over its own.
+    const oversized =
+      nativeBytes === null
+        ? recorder.state === 'oversized' || recorder.recordedBytes > miss.config.maxEntryBytes || native?.recording.overflowed === true
+        : nativeBytes.length > miss.config.maxEntryBytes;
+    const entry =
+      result === null || oversized
+        ? null
+        : native !== null && nativeBytes !== null
+          ? nativeEntry(result, native.recording, native.api, Date.now())
+          : recorder.entry(result, Date.now());
     const { lead } = miss;
     let released = false;
     if (entry !== null && storable(entry, miss.request, capped)) {
@@ -158,9 +183,28 @@ interface Miss {
   readonly request: InferenceRequest;
   readonly hash: string;
   readonly recorder: Recorder;
+  /** Where a native answer is copied, and its API; null: the request has no native form its plan may use. */
+  readonly native: { readonly recording: NativeRecording; readonly api: NativeApi } | null;
   /** The flight this request leads (identical requests wait on it); null: it leads none. */
   readonly lead: LeadFlight | null;
   readonly alias: string;
+}
+
+/** The request's native form when a pool of its plan serves that API (pools.<n>.apis), else null. */
+function nativeForm(native: NativeRequest, plan: RequestPlan<Pool>): NativeRequest | null {
+  for (const tier of plan.chain) for (const pool of tier.pools) if (pool.config.apis.includes(native.api)) return native;
+  return null;
+}
+
+/**
+ * The copy of a native answer the relays write (TranslatedResponse.nativeRecording): idempotency's when
+ * it made one (then widened to the cache's bound; each store skips what is over its own), else a new one.
+ */
+function nativeRecording(res: ClientResponse, maxBytes: number): NativeRecording | null {
+  if (!(res instanceof TranslatedResponse)) return null;
+  const recording = res.nativeRecording ?? (res.nativeRecording = new NativeRecording(maxBytes));
+  recording.widen(maxBytes);
+  return recording;
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

@@ -48,7 +48,7 @@ export async function replayNative(res: ClientResponse, meta: NativeMeta, body: 
 }
 
 /** The finished Response of a kept Responses stream, as JSON; null when it has none. */
-function finalResponse(stream: Buffer): Buffer | null {
+export function finalResponse(stream: Buffer): Buffer | null {
   const { buffer, events } = new SseByteSplitter().push(stream);
   for (let i = events.length - 1; i >= 0; i--) {
     const event = readEvent(buffer, events[i]!);

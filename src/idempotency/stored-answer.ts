@@ -32,7 +32,8 @@ export function answerToStore(result: RequestResult, recorded: Recorded, nowMs: 
     const body = recorded.native?.recording.body() ?? null;
     if (recorded.native !== null && body !== null) {
       // Answered natively (the chat recorder was failed by the native relay): the client's bytes.
-      if (answer.outcome !== 'ok' || result.tier === null) return null;
+      // The recording may be shared with the response cache, bound by the larger of the two limits: this one still applies.
+      if (answer.outcome !== 'ok' || result.tier === null || body.length > maxBytes) return null;
       const meta = { api: recorded.native.api, stream: recorded.native.recording.stream, createdMs: nowMs, tier: result.tier, pool: answer.pool };
       return { status: 200, bytes: encodeKept({ kind: 'native', meta, body }) };
     }

@@ -11,10 +11,20 @@ export class NativeRecording {
   state: NativeRecordingState = 'recording';
   /** Whether the answer is an event stream (set by the relay that records it). */
   stream = false;
+  /** The copy was dropped for growing past maxBytes (not for a failure). */
+  overflowed = false;
   private parts: Buffer[] = [];
   private bytes = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(private maxBytes: number) {}
+
+  /**
+   * Keeps at least `maxBytes` (before anything is written): the response cache shares idempotency's
+   * recording with the larger of the two bounds, and each skips an answer over its own (src/cache/service.ts).
+   */
+  widen(maxBytes: number): void {
+    if (maxBytes > this.maxBytes) this.maxBytes = maxBytes;
+  }
 
   /** A whole JSON answer, as sent. */
   json(body: Buffer): void {
@@ -49,7 +59,10 @@ export class NativeRecording {
 
   private add(bytes: Buffer): void {
     this.bytes += bytes.length;
-    if (this.bytes > this.maxBytes) return this.drop();
+    if (this.bytes > this.maxBytes) {
+      this.overflowed = true;
+      return this.drop();
+    }
     this.parts.push(bytes);
   }
 

@@ -1,0 +1,43 @@
+// The cache key of a request that a pool may answer natively (src/proxy/native/: an engine that serves
+// the client's API itself gets the client's own body, not its chat translation). Such an answer depends
+// on everything the engine is sent, so the key covers the client's API and the body as the engine gets
+// it (NativeRequest.body: for Responses the whole conversation as `input`, for Messages the client's
+// body), and the client's protocol headers sent with it (anthropic-version, anthropic-beta), besides
+// the scope, alias and tier of requestKey. A field the chat translation drops (`cache_control`, a
+// Responses `include`, `truncation`, …) therefore makes another entry, and an answer in one API is never
+// found by a request in another: the API is the first thing hashed after the scope.
+// Left out: what the router sets itself or only says how the answer travels — `model` (the alias
+// replaces it), `stream`, `stream_options`, and `store` (the router sends the engine store: false and
+// writes the client's into every Response of a hit). Kept, unlike the chat key: `metadata`, `user`,
+// `safety_identifier`, `prompt_cache_key`: a Response echoes them, and a hit repeats the engine's bytes.
+import { hash } from 'node:crypto';
+import type { NativeRequest } from '../protocols/protocol.js';
+import { canonicalJson } from './canonical-json.js';
+
+const EXCLUDED: ReadonlySet<string> = new Set(['model', 'stream', 'stream_options', 'store']);
+
+const VERSION = 'sy-cache-native-v1';
+
+export interface NativeKeyMaterial {
+  /** From cacheScope(): whose entries these are. */
+  readonly scope: string;
+  readonly native: NativeRequest;
+  readonly alias: string;
+  readonly tier: string;
+}
+
+/** 64 lowercase hex digits. */
+export function nativeRequestKey(material: NativeKeyMaterial): string {
+  const { native } = material;
+  const { body } = native;
+  let text = `${VERSION}\0${material.scope}\0${native.api}\0${material.alias}\0${material.tier}\0${canonicalJson(native.headers ?? {}, 1)}\0{`;
+  let first = true;
+  for (const name of Object.keys(body).sort()) {
+    const value = body[name];
+    // A top-level null is the default, as in requestKey.
+    if (value === null || value === undefined || EXCLUDED.has(name)) continue;
+    text += (first ? '' : ',') + JSON.stringify(name) + ':' + canonicalJson(value, 1);
+    first = false;
+  }
+  return hash('sha256', text + '}', 'hex');
+}
