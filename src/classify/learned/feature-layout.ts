@@ -18,7 +18,7 @@ export interface FeatureSpec {
   readonly dense: readonly string[];
 }
 
-export const FEATURE_SET = 'complexity-features-v1';
+export const FEATURE_SET = 'complexity-features-v2';
 
 /** Hashed groups; each gets the value scale / sqrt(occurrences) per occurrence. */
 export const HASHED_GROUPS = ['chars', 'words', 'position', 'context', 'replies', 'system'] as const;

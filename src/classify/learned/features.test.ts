@@ -106,6 +106,26 @@ t.test('the shapes are always read; the heuristic signals only when the spec ask
   t.equal(dense(withSignals, 'code'), 1);
 });
 
+t.test('a passage followed by a short last line (a question about a given text) is a shape of its own', async (t) => {
+  const passage = 'Die Normannen drangen bald nach Italien auch in das Byzantinische Reich und nach Armenien vor. '.repeat(6);
+  const asked = extract(user(`${passage}\n\nWer war der wichtigste Gegner der Normannen?\n`));
+  t.equal(dense(asked, 'shape.passageThenLine'), 1);
+  t.equal(dense(asked, 'shape.passageThenQuestion'), 1, 'trailing spaces and newlines are not the last line');
+  t.equal(dense(asked, 'shape.lineThenPassage'), 0, 'its first line is the long passage');
+  const greek = extract(user(`${passage}\nΠοιος ήταν ο κύριος εχθρός;`));
+  t.equal(dense(greek, 'shape.passageThenQuestion'), 1, "Greek's question mark is a semicolon");
+  const told = extract(user(`${passage}\nSummarise it.`));
+  t.strictSame([dense(told, 'shape.passageThenLine'), dense(told, 'shape.passageThenQuestion')], [1, 0]);
+  const instructed = extract(user(`Summarise the text below.\n${passage}\nIn one line.`));
+  t.strictSame([dense(instructed, 'shape.lineThenPassage'), dense(instructed, 'shape.passageThenLine')], [1, 1]);
+  const noBreak = extract(user(`${passage}Who?`));
+  t.strictSame([dense(noBreak, 'shape.passageThenLine'), dense(noBreak, 'shape.lineThenPassage')], [0, 0], 'one paragraph: no passage before a line');
+  const shortText = extract(user('Some context.\nWho?'));
+  t.equal(dense(shortText, 'shape.passageThenLine'), 0, 'under 400 characters before the last line');
+  const longTail = extract(user(`${passage}\n${passage}`));
+  t.equal(dense(longTail, 'shape.passageThenLine'), 0, 'a last line of 300 characters or more');
+});
+
 t.test('an empty or odd body yields only the request features', async (t) => {
   for (const body of [{}, { messages: [] }, { messages: 'x' }, { messages: [{ role: 'user', content: '' }] }, { prompt: 42 }]) {
     const buffer = extract(body);

@@ -38,6 +38,7 @@ export function extractFeatures(body: Readonly<Record<string, unknown>>, spec: F
     const s = structuralEvidence(turns.last.text, lower);
     dense[D['shape.fenceOrTrace']] = s.code / 3;
     dense[D['shape.latex']] = s.math / 3;
+    layoutShape(lower, dense);
   }
   if (turns.last !== null && spec.signals) {
     const s = extractSignals(turns.last, floorChars, capDoublings);
@@ -127,6 +128,38 @@ export function extractFeatures(body: Readonly<Record<string, unknown>>, spec: F
               : D['maxTokens>4096']
   ] = 1;
   dense[D.bias] = 1;
+}
+
+/** A passage this long before the last line break makes the turn "a text, then something about it". */
+const PASSAGE_CHARS = 400;
+/** The last line after a passage is a question or an instruction when it is shorter than this. */
+const LAST_LINE_CHARS = 300;
+/** A first line shorter than this before a passage reads as an instruction heading the text. */
+const FIRST_LINE_CHARS = 200;
+
+/**
+ * The layout of a turn that brings its own text: a passage then a short last line (a question about a
+ * given text, as reading-comprehension sets ask in every language), and a short first line then a
+ * passage (an instruction heading its data). Leave-one-source-out found these carry across sources
+ * and languages where words do not (src/classify/learned/train.ts). Bounded scans from both ends.
+ */
+function layoutShape(text: string, dense: Float64Array): void {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) <= 32) end--;
+  let lastBreak = -1;
+  for (let i = end - 1; i >= 0 && i >= end - LAST_LINE_CHARS; i--) {
+    if (text.charCodeAt(i) === 10) {
+      lastBreak = i;
+      break;
+    }
+  }
+  if (lastBreak < PASSAGE_CHARS) return;
+  dense[D['shape.passageThenLine']] = 1;
+  const mark = text.charCodeAt(end - 1);
+  // ?, Greek's question mark (a semicolon, or U+037E), Arabic's, and the full-width one.
+  if (mark === 63 || mark === 59 || mark === 0x37e || mark === 0x61f || mark === 0xff1f) dense[D['shape.passageThenQuestion']] = 1;
+  const firstBreak = text.indexOf('\n');
+  if (firstBreak > 0 && firstBreak < FIRST_LINE_CHARS) dense[D['shape.lineThenPassage']] = 1;
 }
 
 /** Messages scanned from the end to count the user's turns (as text-window.ts bounds its scan). */

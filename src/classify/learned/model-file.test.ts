@@ -54,7 +54,7 @@ t.test('a missing, corrupt or incompatible file is refused with a precise messag
     [
       'feature-set.json',
       edited((f) => ((f['spec'] as Record<string, unknown>)['featureSet'] = 'complexity-features-v0')),
-      'feature set "complexity-features-v0" is not this router\'s ("complexity-features-v1")',
+      'feature set "complexity-features-v0" is not this router\'s ("complexity-features-v2")',
     ],
     ['bits.json', edited((f) => ((f['spec'] as Record<string, unknown>)['textBits'] = 31)), 'spec.textBits must be an integer from 4 to 20, got 31'],
     [
