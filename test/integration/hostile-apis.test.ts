@@ -713,3 +713,50 @@ t.test('Messages: a tool_use left unanswered by the next turn is a 400, as Anthr
   const prefill = await send('POST', '/v1/messages', { body: JSON.stringify({ model: 'gpu', max_tokens: 16, messages: [{ role: 'user', content: 'q' }, asked] }) });
   t.equal(prefill.status, 200, 'a final assistant turn (nothing after it yet) is not judged');
 });
+
+t.test('a function call left without its output is a 400, as OpenAI answers it', async (t) => {
+  // OpenAI: 400 {"message":"No tool output found for function call call_….","type":"invalid_request_error",
+  // "param":"input","code":null} (quoted in tjardoo/openai-client pull request #124).
+  chat.reply({
+    kind: 'json',
+    body: {
+      id: 'chatcmpl-call',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_w', type: 'function', function: { name: 'w', arguments: '{}' } }] },
+          finish_reason: 'tool_calls',
+        },
+      ],
+      usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+    },
+  });
+  const tools = [{ type: 'function' as const, name: 'w', parameters: { type: 'object', properties: {} }, strict: false }];
+  const asked = await alice.responses.create({ model: 'gpu', input: 'weather?', tools });
+  t.equal(asked.output[0]?.type, 'function_call');
+  chat.requests.length = 0;
+  const ignored = await send('POST', '/v1/responses', { body: JSON.stringify({ model: 'gpu', previous_response_id: asked.id, input: 'never mind', tools }) });
+  t.equal(ignored.status, 400, `continuing past an unanswered call: 400 (${ignored.text.slice(0, 200)})`);
+  t.match(ignored.json, { error: { type: 'invalid_request_error', param: 'input', message: 'No tool output found for function call call_w.' } });
+  const inline = await send('POST', '/v1/responses', {
+    body: JSON.stringify({
+      model: 'gpu',
+      input: [
+        { role: 'user', content: 'q' },
+        { type: 'function_call', call_id: 'call_x', name: 'w', arguments: '{}' },
+      ],
+    }),
+  });
+  t.equal(inline.status, 400, 'a call in the input with no output: 400');
+  t.equal(chat.requests.length, 0, 'no engine was asked');
+  const answered = await alice.responses.create({
+    model: 'gpu',
+    previous_response_id: asked.id,
+    input: [{ type: 'function_call_output', call_id: 'call_w', output: 'sunny' }],
+    tools,
+  });
+  t.equal(answered.status, 'completed', 'answered: served');
+});

@@ -132,19 +132,25 @@ function text(json: Json, field: string, param: string): string {
 }
 
 /**
- * Every function_call_output answers a function_call before it (in the conversation or this input), as
- * OpenAI requires: it answers an orphan with 400 "No tool call found for function call output with
- * call_id …" (param `input`; reported verbatim in continuedev/continue issue #10092). A chat engine
- * would get a tool message answering nothing, which some chat templates refuse and others read as noise.
+ * Calls and their outputs pair up, as OpenAI requires: an output answering no earlier call (in the
+ * conversation or this input) is its 400 "No tool call found for function call output with call_id …"
+ * (continuedev/continue issue #10092), a call never answered its 400 "No tool output found for function
+ * call …" (tjardoo/openai-client pull request #124); both with param `input`. A chat engine would get a
+ * tool message answering nothing, or tool_calls no tool message answers, which OpenAI and Azure refuse.
  */
 export function requireAnsweredCalls(items: readonly InputItem[]): void {
+  const open = new Set<string>();
   const calls = new Set<string>();
   for (const item of items) {
-    if (item.type === 'function_call') calls.add(item.call_id);
-    else if (item.type === 'function_call_output' && !calls.has(item.call_id)) {
-      throw invalid(`No tool call found for function call output with call_id ${clipClientText(item.call_id)}.`, 'input');
+    if (item.type === 'function_call') {
+      calls.add(item.call_id);
+      open.add(item.call_id);
+    } else if (item.type === 'function_call_output') {
+      if (!calls.has(item.call_id)) throw invalid(`No tool call found for function call output with call_id ${clipClientText(item.call_id)}.`, 'input');
+      open.delete(item.call_id);
     }
   }
+  for (const id of open) throw invalid(`No tool output found for function call ${clipClientText(id)}.`, 'input');
 }
 
 type ChatMessage = Record<string, unknown>;
