@@ -28,3 +28,19 @@ t.test('a failed or oversized answer is not kept, even if the relay completes it
   large.complete();
   t.equal(large.body(), null, 'dropped whole, never truncated');
 });
+
+t.test('widened for the response cache: it keeps up to the larger bound, and says when it outgrew it', async (t) => {
+  const shared = new NativeRecording(10);
+  shared.widen(100);
+  shared.widen(50);
+  shared.write('data: {"a":1}\n\n');
+  shared.complete();
+  t.equal(shared.body()?.toString(), 'data: {"a":1}\n\n', 'past the first bound, within the wider one');
+  t.equal(shared.overflowed, false);
+  const over = new NativeRecording(10);
+  over.write('data: {"a":1}\n\n');
+  t.equal(over.overflowed, true);
+  const failed = new NativeRecording(10);
+  failed.fail();
+  t.equal(failed.overflowed, false, 'a failure is not an overflow');
+});
