@@ -149,6 +149,10 @@ t.test('Responses: malformed and wrongly typed bodies are a 400 in OpenAI’s en
     ['input item null', '{"model":"gpu","input":[null]}'],
     ['content null', '{"model":"gpu","input":[{"role":"user","content":null}]}'],
     ['content part without type', '{"model":"gpu","input":[{"role":"user","content":[{"text":"x"}]}]}'],
+    ['image part without detail or url', '{"model":"gpu","input":[{"role":"user","content":[{"type":"input_image"}]}]}'],
+    ['tool_choice function without name', '{"model":"gpu","input":"x","tools":[{"type":"function","name":"f","parameters":{}}],"tool_choice":{"type":"function"}}'],
+    ['text.format json_schema without schema', '{"model":"gpu","input":"x","text":{"format":{"type":"json_schema"}}}'],
+    ['reasoning effort missing value', '{"model":"gpu","input":"x","reasoning":{"effort":"turbo"}}'],
     ['role tool', '{"model":"gpu","input":[{"role":"tool","content":"x"}]}'],
     ['model object', '{"model":{"a":1},"input":"x"}'],
     ['model empty', '{"model":"","input":"x"}'],
@@ -177,6 +181,7 @@ t.test('Responses: malformed and wrongly typed bodies are a 400 in OpenAI’s en
     t.ok(res.status >= 400 && res.status < 500, `${name}: a 4xx (${res.status} ${res.text.slice(0, 160)})`);
     t.ok(isOpenAIError(res.json), `${name}: OpenAI's envelope`);
     t.notMatch(res.text, NO_STACK, `${name}: no stack trace`);
+    t.notMatch(res.text, /undefined/, `${name}: a message that names what is missing`);
   }
   t.equal(chat.requests.length + native.requests.length, 0, 'no engine was asked');
 });
@@ -759,4 +764,35 @@ t.test('a function call left without its output is a 400, as OpenAI answers it',
     tools,
   });
   t.equal(answered.status, 'completed', 'answered: served');
+});
+
+t.test('names like object internals as models and metadata keys: a precise answer, never a 500', async (t) => {
+  for (const model of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+    const r = await send('POST', '/v1/responses', { body: JSON.stringify({ model, input: 'x' }) });
+    t.equal(r.status, 404, `responses, model ${model}: 404`);
+    const m = await send('POST', '/v1/messages', { body: JSON.stringify({ model, max_tokens: 4, messages: [{ role: 'user', content: 'x' }] }) });
+    t.equal(m.status, 404, `messages, model ${model}: 404`);
+    t.match(m.json, { type: 'error', error: { type: 'not_found_error' } });
+    const c = await send('POST', '/v1/messages/count_tokens', { body: JSON.stringify({ model, messages: [{ role: 'user', content: 'x' }] }) });
+    t.equal(c.status, 404, `count_tokens, model ${model}: 404`);
+  }
+  const made = await send('POST', '/v1/responses', { body: '{"model":"gpu","input":"x","metadata":{"__proto__":"p","constructor":"c"}}' });
+  t.equal(made.status, 200);
+  t.strictSame(made.json?.['metadata'], JSON.parse('{"__proto__":"p","constructor":"c"}'), 'echoed as sent');
+  const got = await send('GET', `/v1/responses/${String(made.json?.['id'])}`);
+  t.strictSame(got.json?.['metadata'], JSON.parse('{"__proto__":"p","constructor":"c"}'), 'stored as sent');
+});
+
+t.test('an idempotent retry of a continuation whose previous response was deleted since', async (t) => {
+  const first = await alice.responses.create({ model: 'gpu', input: 'one' });
+  const key = newKey();
+  const body = JSON.stringify({ model: 'gpu', input: 'two', previous_response_id: first.id });
+  const second = await send('POST', '/v1/responses', { body, headers: { 'idempotency-key': key } });
+  t.equal(second.status, 200);
+  await alice.responses.delete(first.id);
+  const retry = await send('POST', '/v1/responses', { body, headers: { 'idempotency-key': key } });
+  // Stripe's rule (the stored answer for the same key and body) against the conversation's: the router
+  // reads the conversation before the key, so the retry is refused, not replayed. Recorded as found.
+  t.equal(retry.status, 400, `the retry: ${retry.status} ${retry.text.slice(0, 160)}`);
+  t.match(retry.json, { error: { code: 'previous_response_not_found' } });
 });
