@@ -165,6 +165,7 @@ t.test('Responses, whole: a hit is a new Response with its own id, stored under 
   const first = await openai.responses.create(ask).withResponse();
   t.equal(first.response.headers.get('x-switchyard-cache'), 'miss');
   t.equal(first.response.headers.get('x-switchyard-pool'), 'native');
+  t.equal(native.requests[0]?.body?.['max_output_tokens'], 4096, "strict budgets capped the engine's output; the answer completed within it, so it is the request's answer");
   const spent = (await charged()) - before;
   t.equal(spent, 12);
   const hit = await openai.responses.create(ask).withResponse();
