@@ -225,6 +225,18 @@ t.test('Messages: malformed and wrongly typed bodies are a 400 in Anthropic’s 
       JSON.stringify({ ...ok, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/bmp', data: 'AA' } }] }] }),
     ],
     ['system a number', JSON.stringify({ ...ok, system: 5, messages: [{ role: 'user', content: 'x' }] })],
+    // Anthropic: 400 "tools: Tool names must be unique." (anthropics/claude-code issue #10687).
+    [
+      'two tools of one name',
+      JSON.stringify({
+        ...ok,
+        messages: [{ role: 'user', content: 'x' }],
+        tools: [
+          { name: 'a', input_schema: { type: 'object' } },
+          { name: 'a', input_schema: { type: 'object' } },
+        ],
+      }),
+    ],
     ['unknown model', JSON.stringify({ ...ok, model: 'claude-nope', messages: [{ role: 'user', content: 'x' }] })],
   ];
   for (const [name, body] of bodies) {

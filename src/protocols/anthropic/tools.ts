@@ -46,6 +46,8 @@ function chatTool(raw: unknown, i: number, names: Set<string>): Json {
   }
   const name = requireString(tool['name'], `${path}.name`);
   const schema = requireObject(tool['input_schema'], `${path}.input_schema`);
+  // Anthropic's own 400 (reported verbatim in anthropics/claude-code issue #10687): a model cannot tell two same-named tools apart.
+  if (names.has(name)) throw invalid('tools', 'Tool names must be unique.');
   names.add(name);
   const fn: Json = { name };
   const description = tool['description'];
