@@ -43,6 +43,50 @@ const TOOL_RESPONSE: Json = {
   ],
 };
 
+/** A whole Response with an annotated text, a refusal and a reasoning summary (OAS OutputTextContent, RefusalContent, ReasoningItem). */
+const RICH_RESPONSE: Json = {
+  ...COMPLETED,
+  id: 'resp_rich_1',
+  output: [
+    { id: 'rs_2', type: 'reasoning', summary: [{ type: 'summary_text', text: 'Checked a source.' }] },
+    {
+      id: 'msg_3',
+      type: 'message',
+      role: 'assistant',
+      status: 'completed',
+      content: [
+        {
+          type: 'output_text',
+          text: 'Paris is the capital.',
+          annotations: [{ type: 'url_citation', start_index: 0, end_index: 5, url: 'https://example.com/paris', title: 'Paris' }],
+          logprobs: [],
+        },
+        { type: 'refusal', refusal: 'I will not say more.' },
+      ],
+    },
+  ],
+};
+
+/** A whole Message with thinking, a cited text and a redacted thinking block (@anthropic-ai/sdk 1.16.0 ContentBlock). */
+const RICH_MESSAGE = {
+  id: 'msg_rich_1',
+  type: 'message',
+  role: 'assistant',
+  model: 'claude-served',
+  content: [
+    { type: 'thinking', thinking: 'The user wants the capital.', signature: 'sig-1' },
+    { type: 'redacted_thinking', data: 'opaque' },
+    {
+      type: 'text',
+      text: 'Paris.',
+      citations: [{ type: 'char_location', cited_text: 'Paris is the capital', document_index: 0, document_title: 'Atlas', start_char_index: 0, end_char_index: 20 }],
+    },
+  ],
+  stop_reason: 'end_turn',
+  stop_sequence: null,
+  usage: { input_tokens: 30, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 12 },
+};
+
 /** A whole Message with text and a tool call. */
 const TOOL_MESSAGE = {
   id: 'msg_tool_1',
@@ -221,7 +265,7 @@ t.test('Responses, streamed: a hit is the same events under a new id; a whole re
 });
 
 t.test('Responses, a whole answer asked for as a stream: events the SDK folds back into the same Response', async (t) => {
-  for (const body of [COMPLETED, TOOL_RESPONSE]) {
+  for (const body of [COMPLETED, TOOL_RESPONSE, RICH_RESPONSE]) {
     native.reply({ kind: 'json', body });
     const ask = { model: 'nat', input: question(), temperature: 0 };
     const first = await openai.responses.create(ask);
@@ -240,8 +284,8 @@ t.test('Responses, a whole answer asked for as a stream: events the SDK folds ba
     t.equal(seen.at(-1)?.type, 'response.completed');
     t.strictSame(wire(await openai.responses.retrieve(final.id)), wire({ ...first, id: final.id }), 'stored under its id');
   }
-  t.equal(native.requests.length, 2, 'one engine request per question');
-  const raw = await (await post('/v1/responses', { model: 'nat', input: `question ${process.pid}-${asks}`, temperature: 0, stream: true })).text();
+  t.equal(native.requests.length, 3, 'one engine request per question');
+  const raw = await (await post('/v1/responses', { model: 'nat', input: `question ${process.pid}-${asks - 1}`, temperature: 0, stream: true })).text();
   t.strictSame(
     events(raw).map(([type]) => type),
     [
@@ -295,12 +339,14 @@ t.test('Messages: whole and streamed hits are new messages; each shape serves th
     t.strictSame({ ...message, id: '' }, { ...folded, id: '' }, 'the Message the SDK folds from the same events');
   }
 
-  claude.reply({ kind: 'json', body: TOOL_MESSAGE });
-  const tools = { ...ask, messages: [{ role: 'user' as const, content: question() }] };
-  await anthropic.messages.create(tools);
-  const { parsed_output: _t, ...toolStreamed } = JSON.parse(JSON.stringify(await anthropic.messages.stream(tools).finalMessage())) as Json;
-  t.strictSame({ ...toolStreamed, id: TOOL_MESSAGE.id }, TOOL_MESSAGE, 'a tool call written as a stream folds back');
-  t.equal(claude.requests.length, 4, 'one engine request per question');
+  for (const stored of [TOOL_MESSAGE, RICH_MESSAGE]) {
+    claude.reply({ kind: 'json', body: stored });
+    const asked = { ...ask, messages: [{ role: 'user' as const, content: question() }] };
+    await anthropic.messages.create(asked);
+    const { parsed_output: _t, ...streamed } = JSON.parse(JSON.stringify(await anthropic.messages.stream(asked).finalMessage())) as Json;
+    t.strictSame({ ...streamed, id: stored.id }, stored, `${stored.id} written as a stream folds back`);
+  }
+  t.equal(claude.requests.length, 5, 'one engine request per question');
 });
 
 t.test('what is not stored: a broken stream, a failed or cut Response, a refusal, no-store; no-cache looks nothing up', async (t) => {
