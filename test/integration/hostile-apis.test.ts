@@ -30,6 +30,7 @@ const secret = (name: string): string => `sy-hostile-${name}-secret`;
 const A = secret('alice');
 const B = secret('bob');
 const TIGHT = secret('tight');
+const TIGHT2 = secret('tight-two');
 const keyRecord = (id: string, value: string, limits: Json = { tokensPerDay: 10_000_000 }) => ({
   id,
   hash: createHash('sha256').update(value).digest('hex'),
@@ -51,7 +52,10 @@ const pool = (servedModel: string, name: string, url: string, extra: Json = {}) 
 const test = await startTestRouter(
   {
     logging: { level: 'info' },
-    auth: { required: true, keys: [keyRecord('alice', A), keyRecord('bob', B), keyRecord('tight', TIGHT, { tokensPerDay: 100 })] },
+    auth: {
+      required: true,
+      keys: [keyRecord('alice', A), keyRecord('bob', B), keyRecord('tight', TIGHT, { tokensPerDay: 100 }), keyRecord('tight2', TIGHT2, { tokensPerDay: 150 })],
+    },
     budgets: { budgetMode: 'strict' },
     idempotency: { waitMs: 3000 },
     responses: { maxChainDepth: 5 },
@@ -807,6 +811,45 @@ t.test('an idempotent retry of a continuation whose previous response was delete
   // reads the conversation before the key, so the retry is refused, not replayed. Recorded as found.
   t.equal(retry.status, 400, `the retry: ${retry.status} ${retry.text.slice(0, 160)}`);
   t.match(retry.json, { error: { code: 'previous_response_not_found' } });
+});
+
+t.test('concurrent streams on both APIs from a key near its budget, some abandoned: never overspent, everything settles', async (t) => {
+  const word = '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"w "},"finish_reason":null}]}';
+  const end =
+    '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":6,"total_tokens":11}}';
+  chat.respond = () => ({ kind: 'stream', events: [word, word, word, word, word, word, end], delayMs: 10 });
+  native.respond = (request) => ({ kind: 'raw', chunks: [request.path === '/v1/responses' ? OPENAI_STREAM : BASIC_STREAM] });
+  const statuses = await Promise.all(
+    Array.from({ length: 12 }, async (_, i) => {
+      const messages = i % 2 === 0;
+      const model = i % 3 === 0 ? 'nat' : 'gpu';
+      const body = messages ? { model, max_tokens: 12, stream: true, messages: [{ role: 'user', content: 'x' }] } : { model, input: 'x', max_output_tokens: 16, stream: true };
+      const controller = new AbortController();
+      try {
+        const res = await fetch(`${test.url}${messages ? '/v1/messages' : '/v1/responses'}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(messages ? { 'x-api-key': TIGHT2 } : { authorization: `Bearer ${TIGHT2}` }) },
+          body: JSON.stringify(body),
+          signal: controller.signal,
+        });
+        if (i % 4 === 1) {
+          await res.body?.getReader().read();
+          controller.abort();
+          return `${res.status} left`;
+        }
+        const text = await res.text();
+        if (res.status !== 200)
+          t.ok(messages ? isAnthropicError(JSON.parse(text) as Json) : isOpenAIError(JSON.parse(text) as Json), `refusal ${res.status} in its API’s envelope`);
+        return String(res.status);
+      } catch {
+        return 'left';
+      }
+    }),
+  );
+  t.comment(statuses.join(' '));
+  const used = await usedBy('tight2');
+  t.ok(used <= 150, `never over the 150-token day (used ${used})`);
+  t.ok(used > 0, 'something was charged');
 });
 
 t.test(
