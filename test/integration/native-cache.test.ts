@@ -120,7 +120,12 @@ const test = await startTestRouter(
   {
     logging: { level: 'info' },
     auth: { required: true, keys: [{ id: 'team', hash: createHash('sha256').update(SECRET).digest('hex'), limits: { tokensPerDay: 1_000_000 } }] },
-    models: { nat: { tiers: ['nat'], cache }, claude: { tiers: ['claude'], cache }, mixed: { tiers: ['mixed'], cache } },
+    models: {
+      nat: { tiers: ['nat'], cache },
+      claude: { tiers: ['claude'], cache },
+      mixed: { tiers: ['mixed'], cache },
+      tiny: { tiers: ['nat'], cache: { ...cache, maxEntryBytes: 200 } },
+    },
     tiers: { nat: { pools: ['native'] }, claude: { pools: ['ant'] }, mixed: { pools: ['native', 'plain'] } },
     pools: {
       native: pool('vllm', 'served-native', 'native-r0', native.url, { apis: ['responses', 'messages'], price: { inputUsdPerMillion: 1, outputUsdPerMillion: 2 } }),
@@ -438,4 +443,22 @@ t.test('identical native requests in flight reach the engine once', async (t) =>
   t.match(a, /"type":"response\.completed"/);
   t.equal(b['output_text'] ?? (((b['output'] as Json[])[0]!['content'] as Json[])[0]!['text'] as string), 'Hello world');
   t.equal(native.requests.length, 1, 'the engine saw one request');
+});
+
+t.test('a native answer over maxEntryBytes is served whole and skipped (oversized), and still kept for an idempotent retry', async (t) => {
+  const oversized = (text: string): number => metric(text, 'switchyard_cache_stores_total{model="tiny",result="oversized"}');
+  const before = oversized(await test.scrape());
+  native.reply({ kind: 'raw', chunks: [VLLM_STREAM] }, { kind: 'json', body: COMPLETED });
+  const ask = { model: 'tiny', input: question(), temperature: 0, stream: true };
+  const key = { 'idempotency-key': `tiny-${process.pid}-${asks}` };
+  const first = await (await post('/v1/responses', ask, key)).text();
+  t.match(first, /response\.completed/, 'served whole');
+  const retry = await post('/v1/responses', ask, key);
+  t.equal(retry.headers.get('x-switchyard-idempotent-replay'), 'true', "kept under idempotency's own bound");
+  t.equal(await retry.text(), first);
+  const again = await post('/v1/responses', { ...ask, stream: false });
+  t.equal(again.headers.get('x-switchyard-cache'), 'miss', 'not in the cache');
+  await again.text();
+  t.equal(oversized(await test.scrape()) - before, 2, 'both counted oversized');
+  t.equal(native.requests.length, 2);
 });
