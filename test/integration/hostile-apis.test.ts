@@ -852,13 +852,26 @@ t.test('concurrent streams on both APIs from a key near its budget, some abandon
   t.ok(used > 0, 'something was charged');
 });
 
+// Not fixed (src/proxy/native/ is being edited for the cache): a native pool's 200 passes on as any JSON
+// object. The assertions are todo: they fail today (200 {"hello":"world",…}, stored) and are reported.
+const NATIVE_TODO = { todo: 'src/proxy/native/ relays any JSON object a native engine answers 200 with' };
+t.test('native engines answering 200 with something that is not their API’s answer: a 502 in the client’s envelope, nothing stored', async (t) => {
+  native.respond = () => ({ kind: 'json', body: { hello: 'world' } });
+  const responses = await send('POST', '/v1/responses', { body: JSON.stringify({ model: 'nat', input: 'x' }) });
+  t.equal(responses.status, 502, `a Responses pool answering {"hello":"world"}: 502 (got ${responses.status} ${responses.text.slice(0, 120)})`, NATIVE_TODO);
+  const id = /resp_[0-9a-f]{32}/.exec(responses.text)?.[0];
+  if (id !== undefined) t.equal((await send('GET', `/v1/responses/${id}`)).status, 404, 'and it is not stored as a Response', NATIVE_TODO);
+  const messages = await send('POST', '/v1/messages', { body: JSON.stringify({ model: 'nat', max_tokens: 4, messages: [{ role: 'user', content: 'x' }] }) });
+  t.equal(messages.status, 502, `a Messages pool answering {"hello":"world"}: 502 (got ${messages.status} ${messages.text.slice(0, 120)})`, NATIVE_TODO);
+});
+
 t.test(
   'a key id deleted and created again for someone else reaches none of the old holder’s stored responses or idempotent answers',
   // Not fixed: responses and idempotency keys are scoped by the key's id alone (ownerOf, idempotencyId), so
   // whoever holds a re-created id inherits them for their TTL. A fix changes the scope's form (an owner
   // with the key's creation, or purging on delete), which existing Redis records are under: the lead's call.
-  { todo: 'scope stored responses and idempotency keys to one key’s lifetime, not its id' },
   async (t) => {
+    const todo = { todo: 'scope stored responses and idempotency keys to one key’s lifetime, not its id' };
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
     const create = async () => {
       const res = await fetch(`${test.url}/admin/keys`, {
@@ -876,8 +889,8 @@ t.test(
     const second = await create();
     t.not(second, first);
     const read = await send('GET', `/v1/responses/${String(made.json?.['id'])}`, { key: second });
-    t.equal(read.status, 404, 'the old response is not the new holder’s');
+    t.equal(read.status, 404, 'the old response is not the new holder’s', todo);
     const retried = await send('POST', '/v1/responses', { key: second, body, headers: { 'idempotency-key': 'reused-key' } });
-    t.equal(retried.headers.get('x-switchyard-idempotent-replay'), null, 'nor the old idempotent answer');
+    t.equal(retried.headers.get('x-switchyard-idempotent-replay'), null, 'nor the old idempotent answer', todo);
   },
 );
