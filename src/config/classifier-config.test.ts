@@ -40,7 +40,7 @@ t.test('defaults: learned mode, the bundled weights, the thresholds and heuristi
   ] as const) {
     const classifier = classifierOf(raw);
     t.equal(classifier.mode, 'learned', name);
-    t.strictSame(classifier.learned, { weights: DEFAULT_MODEL_FILE, complexFrom: 0.45, simpleFrom: 0.49, heuristicWeight: 0.5 }, name);
+    t.strictSame(classifier.learned, { weights: DEFAULT_MODEL_FILE, complexFrom: 0.47, simpleFrom: 0.43, heuristicWeight: 0.5 }, name);
     t.strictSame(classifier.floors, DEFAULT_FLOORS, name);
   }
   t.match(DEFAULT_MODEL_FILE, /[/\\]models[/\\]complexity\.json$/);

@@ -52,7 +52,7 @@ export const DEFAULTS = {
   price: { outputInputCostRatio: 4, effectiveWindowMs: 3_600_000 },
   // The learned thresholds and the heuristic's share of the vote: chosen by leave-one-source-out
   // (npm run eval:classifier recommends the thresholds from its curve; README, "How well it routes").
-  classifier: { embeddingsTimeoutMs: 300, llmTimeoutMs: 1500, learned: { complexFrom: 0.45, simpleFrom: 0.49, heuristicWeight: 0.5 } },
+  classifier: { embeddingsTimeoutMs: 300, llmTimeoutMs: 1500, learned: { complexFrom: 0.47, simpleFrom: 0.43, heuristicWeight: 0.5 } },
   budgets: {
     store: 'memory',
     budgetMode: 'strict',

@@ -124,7 +124,7 @@ t.test('a minimal config resolves with every default', async (t) => {
         maxTokens: { short: 64, long: 4096 },
         window: { headChars: 6144, tailChars: 2048, contextChars: 4096, contextMessages: 6 },
       },
-      learned: { weights: DEFAULT_MODEL_FILE, complexFrom: 0.45, simpleFrom: 0.49, heuristicWeight: 0.5 },
+      learned: { weights: DEFAULT_MODEL_FILE, complexFrom: 0.47, simpleFrom: 0.43, heuristicWeight: 0.5 },
       floors: {
         image: 'complex',
         audio: 'complex',
@@ -501,7 +501,7 @@ t.test('model classification keys: given values', async (t) => {
 });
 
 /** learned and floors are always resolved; src/config/classifier-config.test.ts tests them. */
-const LEARNED = { weights: DEFAULT_MODEL_FILE, complexFrom: 0.45, simpleFrom: 0.49, heuristicWeight: 0.5 };
+const LEARNED = { weights: DEFAULT_MODEL_FILE, complexFrom: 0.47, simpleFrom: 0.43, heuristicWeight: 0.5 };
 
 t.test('classifier: defaults', async (t) => {
   const withoutSection = configOf(parseConfigObject(base(), { env: ENV })).classifier;

@@ -78,13 +78,7 @@ t.test('learned mode: the model decides with the configured thresholds; reasons 
 
 t.test("learned mode blends in the heuristic's vote by classifier.learned.heuristicWeight", async (t) => {
   const model = fakeModel();
-  const blended = new RequestClassifier(
-    classifierConfig({ learned: { weights: '/m.json', complexFrom: 0.47, simpleFrom: 0.43, heuristicWeight: 0.5 } }),
-    new Map(),
-    undefined,
-    Date.now,
-    () => model,
-  );
+  const blended = new RequestClassifier(classifierConfig({ learned: { weights: '/m.json', heuristicWeight: 0.5 } }), new Map(), undefined, Date.now, () => model);
   // The model says [0.1, 0.2, 0.7]; the heuristic calls "a hard one" simple: 0.5 × model + 0.5 × [0.8, 0.1, 0.1]
   // = [0.45, 0.15, 0.4]: below complexFrom 0.47, and P(simple) 0.45 ≥ simpleFrom 0.43.
   t.strictSame(await blended.classify(ask('a hard one')), { complexity: 'simple', score: 0.7, reasons: ['model', 'heuristic'] });
