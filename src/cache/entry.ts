@@ -10,6 +10,7 @@
 // version 1, shared with such routers as before.
 import type { NativeApi } from '../config/types.js';
 import type { Endpoint } from '../routing/endpoint.js';
+import { readHeaderLine } from './header-line.js';
 
 export const ENTRY_VERSION = 1;
 /** The header version of a native entry. */
@@ -46,8 +47,6 @@ export interface CacheEntry {
    */
   readonly native?: NativeApi;
 }
-
-const NEWLINE = 0x0a;
 
 /**
  * An entry whose parts are views of one buffer (part i ends at `ends[i]`), made each time they are
@@ -89,17 +88,12 @@ export function encodeEntry(entry: CacheEntry): Buffer {
 
 /** The entry in `bytes`, or null when they are not an entry of this version (the caller treats it as a miss). */
 export function decodeEntry(bytes: Buffer): CacheEntry | null {
-  const newline = bytes.indexOf(NEWLINE);
-  if (newline < 0) return null;
-  let header: unknown;
-  try {
-    header = JSON.parse(bytes.toString('utf8', 0, newline));
-  } catch {
-    return null;
-  }
+  const line = readHeaderLine(bytes);
+  if (line === null) return null;
+  const { header } = line;
   if (!isHeader(header)) return null;
   const parts: Buffer[] = [];
-  let at = newline + 1;
+  let at = line.bodyAt;
   for (const length of header.lengths) {
     if (at + length > bytes.length) return null;
     parts.push(bytes.subarray(at, at + length));

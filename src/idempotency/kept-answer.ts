@@ -11,12 +11,11 @@
 // A router that only knows version 1 reads a version 2 record as unreadable, and runs the request
 // without idempotency (service.ts), never as an error.
 import { decodeEntry, encodeEntry, type CacheEntry } from '../cache/entry.js';
+import { readHeaderLine } from '../cache/header-line.js';
 import type { NativeApi } from '../config/types.js';
 import type { ReplayState } from '../protocols/protocol.js';
 
 const VERSION = 2;
-const NEWLINE = 0x0a;
-
 /** What a native answer's replay needs besides its bytes. */
 export interface NativeMeta {
   readonly api: NativeApi;
@@ -42,14 +41,9 @@ export function encodeKept(answer: KeptAnswer): Buffer {
 
 /** The kept answer in `bytes`; null when they are not one this router reads (the request then runs). */
 export function decodeKept(bytes: Buffer): KeptAnswer | null {
-  const newline = bytes.indexOf(NEWLINE);
-  if (newline < 0) return null;
-  let header: unknown;
-  try {
-    header = JSON.parse(bytes.toString('utf8', 0, newline));
-  } catch {
-    return null;
-  }
+  const line = readHeaderLine(bytes);
+  if (line === null) return null;
+  const { header } = line;
   if (!isObject(header)) return null;
   if (header['idem'] === undefined) {
     // Version 1: the cache entry itself.
@@ -57,7 +51,7 @@ export function decodeKept(bytes: Buffer): KeptAnswer | null {
     return entry === null ? null : { kind: 'chat', entry, state: null };
   }
   if (header['idem'] !== VERSION) return null;
-  const rest = bytes.subarray(newline + 1);
+  const rest = bytes.subarray(line.bodyAt);
   if (header['kind'] === 'chat') {
     const entry = decodeEntry(rest);
     const state = header['state'];
