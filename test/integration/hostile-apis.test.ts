@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import OpenAI from 'openai';
 import t from 'tap';
-import { startFakeEngine } from '../fixtures/fake-engine.js';
+import { startFakeEngine, type Behaviour } from '../fixtures/fake-engine.js';
 import { startTestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN, waitFor } from '../fixtures/wait.js';
 import { wireFixture } from '../fixtures/wire/load.js';
@@ -904,26 +904,66 @@ t.test('output caps past any number a budget can hold: a precise refusal in the 
   t.equal(await usedBy('alice').then(() => 0), 0, 'nothing left reserved');
 });
 
-// Not fixed (src/proxy/native/ is being edited for the cache): a native pool's 200 passes on as any JSON
-// object. The assertions are todo: they fail today (200 {"hello":"world",…}, stored) and are reported.
-const NATIVE_TODO = { todo: 'src/proxy/native/ relays any JSON object a native engine answers 200 with' };
+// A native pool's 2xx must be its API's answer: a Response (object "response", an output array) or a
+// Message (type "message", a content array), and a stream must open with its API's first event
+// (response.created, message_start). Anything else is the replica's failure (upstream_error), judged
+// before commit like a chat engine's answer that is not one: this pool is the only one, so the client
+// gets the 502, in its API's envelope, and nothing is stored.
 t.test('native engines answering 200 with something that is not their API’s answer: a 502 in the client’s envelope, nothing stored', async (t) => {
-  native.respond = () => ({ kind: 'json', body: { hello: 'world' } });
-  const responses = await send('POST', '/v1/responses', { body: JSON.stringify({ model: 'nat', input: 'x' }) });
-  t.equal(responses.status, 502, `a Responses pool answering {"hello":"world"}: 502 (got ${responses.status} ${responses.text.slice(0, 120)})`, NATIVE_TODO);
-  const id = /resp_[0-9a-f]{32}/.exec(responses.text)?.[0];
-  if (id !== undefined) t.equal((await send('GET', `/v1/responses/${id}`)).status, 404, 'and it is not stored as a Response', NATIVE_TODO);
-  const messages = await send('POST', '/v1/messages', { body: JSON.stringify({ model: 'nat', max_tokens: 4, messages: [{ role: 'user', content: 'x' }] }) });
-  t.equal(messages.status, 502, `a Messages pool answering {"hello":"world"}: 502 (got ${messages.status} ${messages.text.slice(0, 120)})`, NATIVE_TODO);
+  const chatCompletion = { id: 'chatcmpl-x', object: 'chat.completion', choices: [] };
+  const forResponses: [string, Behaviour][] = [
+    ['{"hello":"world"}', { kind: 'json', body: { hello: 'world' } }],
+    ['a chat completion', { kind: 'json', body: chatCompletion }],
+  ];
+  for (const [what, behaviour] of forResponses) {
+    native.respond = () => behaviour;
+    const responses = await send('POST', '/v1/responses', { body: JSON.stringify({ model: 'nat', input: 'x' }) });
+    t.equal(responses.status, 502, `a Responses pool answering ${what}: 502 (got ${responses.status} ${responses.text.slice(0, 120)})`);
+    t.ok(isOpenAIError(responses.json), 'in OpenAI’s envelope');
+    t.match(responses.json, { error: { code: 'upstream_error' } });
+    t.notMatch(responses.text, /resp_[0-9a-f]{32}/, 'no Response was made of it');
+  }
+  const forMessages: [string, Behaviour][] = [
+    ['{"hello":"world"}', { kind: 'json', body: { hello: 'world' } }],
+    ['a Response', { kind: 'json', body: COMPLETED }],
+  ];
+  for (const [what, behaviour] of forMessages) {
+    native.respond = () => behaviour;
+    const messages = await send('POST', '/v1/messages', { body: JSON.stringify({ model: 'nat', max_tokens: 4, messages: [{ role: 'user', content: 'x' }] }) });
+    t.equal(messages.status, 502, `a Messages pool answering ${what}: 502 (got ${messages.status} ${messages.text.slice(0, 120)})`);
+    t.ok(isAnthropicError(messages.json), 'in Anthropic’s envelope');
+  }
+  t.equal(native.requests.length, 4, 'one attempt each: the only pool');
+});
+
+t.test('native engines streaming events that are not their API’s: a 502 in the client’s envelope before anything is sent', async (t) => {
+  const streams: [string, string][] = [
+    ['chat completion chunks', 'data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n'],
+    ['named events of no API', 'event: hello\ndata: {"hello":"world"}\n\nevent: bye\ndata: {}\n\n'],
+  ];
+  for (const [what, chunk] of streams) {
+    native.respond = () => ({ kind: 'raw', chunks: [chunk] });
+    const responses = await send('POST', '/v1/responses', { body: JSON.stringify({ model: 'nat', input: 'x', stream: true }) });
+    t.equal(responses.status, 502, `a Responses stream of ${what}: 502 (got ${responses.status} ${responses.text.slice(0, 120)})`);
+    t.ok(isOpenAIError(responses.json), 'in OpenAI’s envelope');
+    const messages = await send('POST', '/v1/messages', { body: JSON.stringify({ model: 'nat', max_tokens: 4, stream: true, messages: [{ role: 'user', content: 'x' }] }) });
+    t.equal(messages.status, 502, `a Messages stream of ${what}: 502 (got ${messages.status} ${messages.text.slice(0, 120)})`);
+    t.ok(isAnthropicError(messages.json), 'in Anthropic’s envelope');
+  }
+  // Each API's stream where the other's is expected.
+  native.respond = () => ({ kind: 'raw', chunks: [BASIC_STREAM] });
+  const responses = await send('POST', '/v1/responses', { body: JSON.stringify({ model: 'nat', input: 'x', stream: true }) });
+  t.equal(responses.status, 502, `a Messages stream to a Responses client: 502 (got ${responses.status} ${responses.text.slice(0, 120)})`);
+  native.respond = () => ({ kind: 'raw', chunks: [OPENAI_STREAM] });
+  const messages = await send('POST', '/v1/messages', { body: JSON.stringify({ model: 'nat', max_tokens: 4, stream: true, messages: [{ role: 'user', content: 'x' }] }) });
+  t.equal(messages.status, 502, `a Responses stream to a Messages client: 502 (got ${messages.status} ${messages.text.slice(0, 120)})`);
 });
 
 t.test(
   'a key id deleted and created again for someone else reaches none of the old holder’s stored responses or idempotent answers',
-  // Not fixed: responses and idempotency keys are scoped by the key's id alone (ownerOf, idempotencyId), so
-  // whoever holds a re-created id inherits them for their TTL. A fix changes the scope's form (an owner
-  // with the key's creation, or purging on delete), which existing Redis records are under: the lead's call.
+  // Each key the admin API creates is an owner of its own (its record's generation, src/budgets/owner.ts):
+  // the id alone would hand a re-created id the old holder's records for their TTL.
   async (t) => {
-    const todo = { todo: 'scope stored responses and idempotency keys to one key’s lifetime, not its id' };
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
     const create = async () => {
       const res = await fetch(`${test.url}/admin/keys`, {

@@ -14,7 +14,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { startFakeEngine } from '../fixtures/fake-engine.js';
+import { startFakeEngine, type Behaviour } from '../fixtures/fake-engine.js';
 import { startTestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN } from '../fixtures/wait.js';
 import { EXPECTED_BASIC_MESSAGE, wireFixture } from '../fixtures/wire/load.js';
@@ -222,6 +222,69 @@ t.test('a mixed chain: a translated pool failing hands the request to a native o
   t.equal(answer.output_text, 'Hello world');
   t.equal(chat.requests[0]?.path, '/v1/chat/completions');
   t.equal(native.requests[0]?.path, '/v1/responses');
+});
+
+// A 2xx that is not the API's answer is the replica's failure before commit, as a chat engine's body that
+// is not a chat completion (src/engines/anthropic/response.ts) or a stream without a first chunk: the
+// next pool answers, and the native attempt is logged as upstream_error.
+t.test('a native pool answering 200 with what is not its API’s answer (whole or streamed) fails over like any bad answer', async (t) => {
+  const notAResponse: [string, Behaviour][] = [
+    ['{"hello":"world"}', { kind: 'json', body: { hello: 'world' } }],
+    ['a stream of chat chunks', { kind: 'stream', events: ['{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"x"}}]}'] }],
+  ];
+  for (const [what, behaviour] of notAResponse) {
+    native.reply(behaviour);
+    const stream = behaviour.kind === 'stream';
+    const response = await post('/v1/responses', { model: 'nat', input: 'hi', stream });
+    t.equal(response.status, 200, what);
+    t.equal(response.headers.get('x-switchyard-pool'), 'chat', `${what}: the translated pool answered`);
+    t.match(await response.text(), /echo: hi/);
+    t.match(
+      test.requestLogs().at(-1),
+      {
+        pool: 'chat',
+        attempts: [
+          { pool: 'native', outcome: 'upstream_error' },
+          { pool: 'chat', outcome: 'ok' },
+        ],
+      },
+      what,
+    );
+  }
+  for (const [what, behaviour] of [
+    ['{"hello":"world"}', { kind: 'json', body: { hello: 'world' } }],
+    ['named events of no API', { kind: 'raw', chunks: ['event: hello\ndata: {"hello":"world"}\n\n'] }],
+  ] as [string, Behaviour][]) {
+    claude.reply(behaviour);
+    native.reply(behaviour.kind === 'json' ? { kind: 'json', body: EXPECTED_BASIC_MESSAGE } : { kind: 'raw', chunks: [BASIC_STREAM] });
+    const response = await post('/v1/messages', { model: 'claude', max_tokens: 64, stream: behaviour.kind !== 'json', messages: [{ role: 'user', content: 'hi' }] });
+    t.equal(response.status, 200, what);
+    t.equal(response.headers.get('x-switchyard-pool'), 'native', `${what}: the next native pool answered`);
+    t.equal(await response.text(), behaviour.kind === 'json' ? JSON.stringify(EXPECTED_BASIC_MESSAGE) : BASIC_STREAM);
+    t.match(
+      test.requestLogs().at(-1),
+      {
+        pool: 'native',
+        attempts: [
+          { pool: 'ant', outcome: 'upstream_error' },
+          { pool: 'native', outcome: 'ok' },
+        ],
+      },
+      what,
+    );
+  }
+});
+
+t.test('a native answer that is not its API’s is never cached: the repeat reaches the engine', async (t) => {
+  native.reply({ kind: 'json', body: { hello: 'world' } }, { kind: 'json', body: COMPLETED });
+  const ask = { model: 'cached', input: 'a question only this test asks', temperature: 0 };
+  const first = await post('/v1/responses', ask);
+  t.equal(first.status, 502);
+  const second = await post('/v1/responses', ask);
+  t.equal(second.status, 200);
+  t.equal(second.headers.get('x-switchyard-cache'), 'miss');
+  t.match(await second.text(), /"status":"completed"/);
+  t.equal(native.requests.length, 2);
 });
 
 t.test('a native stream that breaks after commit ends with response.failed, as a translated one does', async (t) => {

@@ -1,7 +1,9 @@
 // What a native stream's relay must know of each event, per API (design-16 §3.3): which events are
 // the preamble held before commit (so a replica failing before its first token is still retried
 // elsewhere), which are output deltas (counted for a budget's guard), which end the answer, and which
-// are the engine's errors; plus the API's own events for ending a committed stream that failed.
+// are the engine's errors; plus the API's own events for ending a committed stream that failed. A stream
+// must open with its API's first event: that one check (on an event each dialect parses anyway) tells a
+// stream in another dialect (chat chunks, the other API, anything else) before anything is committed.
 import type { RouterError } from '../../openai/errors.js';
 import type { Usage } from '../../openai/usage.js';
 import type { Json } from './native-out.js';
@@ -19,7 +21,9 @@ export type Step =
   /** An engine's error event, never passed on: `engineError` in a shape engine-errors.ts reads ({"error":{…}}). */
   | { readonly kind: 'error'; readonly engineError: string }
   /** Nothing for the client (OpenAI's [DONE] is passed by the relay only right after the end). */
-  | { readonly kind: 'marker' };
+  | { readonly kind: 'marker' }
+  /** An event before the API's opening one (response.created, message_start): the stream is not in this API; the replica failed, before commit. */
+  | { readonly kind: 'foreign'; readonly api: string };
 
 export interface NativeStream {
   step(event: NativeEvent): Step;

@@ -13,13 +13,17 @@ import { frame, parse, type NativeEvent } from './sse-event.js';
 import { MessagesUsage } from './usage.js';
 
 const DONE: Step = { kind: 'done', answer: null, text: null };
+const FOREIGN: Step = { kind: 'foreign', api: 'Messages' };
 
 export class MessagesStream implements NativeStream {
   private readonly counts = new MessagesUsage();
   /** The content block started and not yet stopped, closed before a budget's cut. */
   private openBlock: number | null = null;
+  /** message_start (with its Message) came: before it, only ping and error are Anthropic's, anything else is another dialect. */
+  private started = false;
 
   step(event: NativeEvent): Step {
+    if (!this.started && event.type !== 'message_start' && event.type !== 'ping' && event.type !== 'error') return FOREIGN;
     switch (event.type) {
       case 'content_block_delta':
         return DELTA;
@@ -27,7 +31,9 @@ export class MessagesStream implements NativeStream {
         return PREAMBLE_PASSED;
       case 'message_start': {
         const message = parse(event)?.['message'];
-        if (typeof message === 'object' && message !== null && 'usage' in message) this.counts.add(message.usage);
+        if (typeof message !== 'object' || message === null) return FOREIGN;
+        this.started = true;
+        if ('usage' in message) this.counts.add(message.usage);
         return PREAMBLE_PASSED;
       }
       case 'content_block_start': {

@@ -87,6 +87,8 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
           continue;
         }
         if (done) break;
+        // Never after commit: the opening event is held, so nothing is committed before it.
+        if (step.kind === 'foreign') throw new RouterError('upstream_error', `Replica ${a.replica.name} answered with a stream that is not the ${step.api} API's.`);
         if (step.kind === 'error') {
           if (!committed) throw failureFromStreamError(step.engineError, a.replica.name, a.request.endpoint);
           await flush();

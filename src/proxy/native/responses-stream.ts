@@ -15,6 +15,8 @@ const LIFECYCLE = new Set(['response.created', 'response.queued', 'response.in_p
 const ENDS = new Set(['response.completed', 'response.incomplete']);
 /** OAS ResponseErrorCode values that say the service was busy, not broken. */
 const BUSY_CODES = new Set(['rate_limit_exceeded', 'server_is_overloaded', 'slow_down']);
+const CARRY_RESPONSE: ReadonlySet<string> = new Set([...LIFECYCLE, ...ENDS, 'response.failed']);
+const FOREIGN: Step = { kind: 'foreign', api: 'Responses' };
 
 export class ResponsesStream implements NativeStream {
   /** The latest Response object (made the router's), the base of a failure's response.failed. */
@@ -29,22 +31,25 @@ export class ResponsesStream implements NativeStream {
     const { type } = event;
     if (type === '[DONE]') return MARKER;
     this.lastData = event.data;
-    if (type.endsWith('.delta')) return DELTA;
-    if (PREAMBLE.has(type)) return PREAMBLE_PASSED;
-    if (LIFECYCLE.has(type)) return { kind: 'preamble', text: this.rewrite(event) };
-    if (ENDS.has(type)) {
-      const text = this.rewrite(event);
-      const response = this.snapshot;
-      if (response !== null) this.reported = responsesUsage(response);
-      return { kind: 'done', answer: response, text };
+    if (type === 'error') return { kind: 'error', engineError: engineError(parse(event) ?? {}) };
+    // Opened by an event carrying a Response object (OpenAI's first is response.created); before it,
+    // anything else is another dialect (chat chunks, Messages events, …).
+    if (!CARRY_RESPONSE.has(type)) {
+      if (this.snapshot === null) return FOREIGN;
+      if (type.endsWith('.delta')) return DELTA;
+      return PREAMBLE.has(type) ? PREAMBLE_PASSED : CONTENT;
     }
+    const text = this.rewrite(event);
+    if (this.snapshot === null) return FOREIGN;
+    if (LIFECYCLE.has(type)) return { kind: 'preamble', text };
     if (type === 'response.failed') {
-      const text = this.rewrite(event);
-      const error = this.snapshot?.['error'];
+      const error = this.snapshot['error'];
       return { kind: 'failed', engineError: engineError(isObject(error) ? error : {}), text };
     }
-    if (type === 'error') return { kind: 'error', engineError: engineError(parse(event) ?? {}) };
-    return CONTENT;
+    // response.completed or response.incomplete: the end, with the usage.
+    const response = this.snapshot;
+    this.reported = responsesUsage(response);
+    return { kind: 'done', answer: response, text };
   }
 
   terminal(event: NativeEvent, kept: Json): string {

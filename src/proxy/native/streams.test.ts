@@ -121,3 +121,21 @@ t.test('Messages: an error event is judged, never passed; failures end in Anthro
       'event: error\ndata: {"type":"error","error":{"type":"rate_limit_error","message":"Spent."}}\n\n',
   );
 });
+
+t.test("a stream in another dialect is foreign from its first event: nothing is held, passed or counted before the API's opening event", async (t) => {
+  const chatChunks = 'data: {"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"x"}}]}\n\ndata: [DONE]\n\n';
+  const responses = wireFixture('openai-responses-stream-text.sse');
+  const messages = wireFixture('anthropic-basic_response.txt');
+  t.strictSame(kinds(new ResponsesStream({ lifecycle: router }), chatChunks), ['foreign', 'marker']);
+  t.strictSame(kinds(new ResponsesStream({ lifecycle: router }), messages).slice(0, 2), ['foreign', 'foreign']);
+  t.strictSame(kinds(new ResponsesStream({ lifecycle: router }), 'event: response.created\ndata: {"type":"response.created","response":"no object"}\n\n'), ['foreign']);
+  t.strictSame(kinds(new MessagesStream(), chatChunks), ['foreign', 'foreign']);
+  t.strictSame(kinds(new MessagesStream(), responses).slice(0, 2), ['foreign', 'foreign']);
+  t.strictSame(kinds(new MessagesStream(), 'event: message_start\ndata: {"type":"message_start"}\n\n'), ['foreign']);
+  // The API's own events before the opening one are still read as such: a ping, and an engine error to judge.
+  t.strictSame(kinds(new MessagesStream(), 'event: ping\ndata: {"type":"ping"}\n\nevent: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"x"}}\n\n'), [
+    'preamble',
+    'error',
+  ]);
+  t.strictSame(kinds(new ResponsesStream({ lifecycle: router }), 'data: {"type":"error","code":"server_error","message":"x","sequence_number":0}\n\n'), ['error']);
+});
