@@ -1,12 +1,15 @@
 // Replaying a kept native answer (kept-answer.ts kind native): the bytes the first request's client
 // got from an engine that serves its API itself, written again as they were: a JSON body as one body,
-// an event stream as the same events. A stream also answers a retry that asks for no stream, as a
-// chat stream does: a Responses stream with the finished Response its terminal event
-// (response.completed or response.incomplete) carries, a Messages stream folded into its Message
-// (fold-messages.ts). A whole answer asked for as a stream would mean making up the engine's events,
-// so that is refused with a 422 that says to retry as the first was sent.
+// an event stream as the same events. The other shape is served as a chat answer's is: a stream to a
+// retry that asks for no stream (a Responses stream as the finished Response its terminal event,
+// response.completed or response.incomplete, carries; a Messages stream folded into its Message,
+// fold-messages.ts), and a whole answer to a retry that asks for a stream, written as its API's event
+// stream by the response cache's builders (src/cache/responses-events.ts, messages-events.ts, which the
+// SDKs' accumulators fold back into the answer): ids and times are the first answer's, unchanged.
 import { once } from 'node:events';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { messageEvents } from '../cache/messages-events.js';
+import { responseEvents } from '../cache/responses-events.js';
 import { RouterError } from '../openai/errors.js';
 import { SseByteSplitter } from '../openai/sse-buffer.js';
 import type { ClientResponse } from '../protocols/client-response.js';
@@ -23,8 +26,9 @@ const TERMINAL: ReadonlySet<string> = new Set(['response.completed', 'response.i
 
 /**
  * Writes the kept answer to the client in the shape it asked for (`stream`); false, with nothing
- * written, when `res` is not a response in the answer's API. Throws the 422 for a shape it cannot
- * serve, before writing; rejects with the abort's reason if the client left.
+ * written, when `res` is not a response in the answer's API. Throws, before writing, the 422 of kept
+ * bytes that do not read as their API's answer in the other shape (running the request again would
+ * run it twice); rejects with the abort's reason if the client left.
  */
 export async function replayNative(res: ClientResponse, meta: NativeMeta, body: Buffer, stream: boolean, headers: OutgoingHttpHeaders, abort: AbortSwitch): Promise<boolean> {
   if (!(res instanceof TranslatedResponse)) return false;
@@ -40,7 +44,15 @@ export async function replayNative(res: ClientResponse, meta: NativeMeta, body: 
     client.end();
     return true;
   }
-  const folded = !meta.stream ? null : meta.api === 'responses' ? finalResponse(body) : foldMessages(body);
+  if (stream) {
+    const answer = parseObject(body);
+    if (answer === null) throw shapeRefused(meta);
+    client.writeHead(200, { ...headers, ...SSE_HEADERS });
+    await write(client, Buffer.from(meta.api === 'responses' ? responseEvents(answer) : messageEvents(answer)), abort);
+    client.end();
+    return true;
+  }
+  const folded = meta.api === 'responses' ? finalResponse(body) : foldMessages(body);
   if (folded === null) throw shapeRefused(meta);
   client.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': folded.length });
   client.end(folded);
@@ -64,9 +76,18 @@ function shapeRefused(meta: NativeMeta): RouterError {
   const retry = meta.stream ? 'true' : 'false';
   return new RouterError(
     'idempotency_key_reused',
-    `The first request with this Idempotency-Key was answered ${first} by an engine that serves this API itself, and its answer can only be replayed that way: retry with "stream": ${retry}, or send a new key for a new request.`,
+    `The first request with this Idempotency-Key was answered ${first}, and its kept answer cannot be given in the other shape: retry with "stream": ${retry}, or send a new key for a new request.`,
     { headers: { 'x-should-retry': 'false' } },
   );
+}
+
+function parseObject(body: Buffer): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }
 
 async function write(res: ClientResponse, bytes: Buffer, abort: AbortSwitch): Promise<void> {

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import t from 'tap';
 import OpenAI from 'openai';
 import { startFakeEngine } from '../fixtures/fake-engine.js';
+import { responseOnWire as wire } from '../fixtures/sdk-wire.js';
 import { startTestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN, waitFor } from '../fixtures/wait.js';
 import { EXPECTED_BASIC_MESSAGE, wireFixture } from '../fixtures/wire/load.js';
@@ -188,17 +189,6 @@ function events(text: string): [string, Json][] {
       const data = JSON.parse(block.slice(block.indexOf('data: ') + 6)) as Json;
       return [String(data['type']), data];
     });
-}
-
-/** A Response as the wire has it: without what openai 6's helpers add to what they read (output_parsed, each part's parsed, parsed_arguments). */
-function wire(response: unknown): Json {
-  const copy = JSON.parse(JSON.stringify(response)) as Json;
-  delete copy['output_parsed'];
-  for (const item of copy['output'] as Json[]) {
-    if (item['type'] === 'function_call') delete item['parsed_arguments'];
-    for (const part of Array.isArray(item['content']) ? (item['content'] as Json[]) : []) delete part['parsed'];
-  }
-  return copy;
 }
 
 /** An event stream's bytes with every `resp_` and `msg_` id of a Response or Message object blanked: what a hit must repeat. */

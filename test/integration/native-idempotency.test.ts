@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import t from 'tap';
 import OpenAI from 'openai';
 import { startFakeEngine } from '../fixtures/fake-engine.js';
+import { responseOnWire } from '../fixtures/sdk-wire.js';
 import { startTestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN, waitFor } from '../fixtures/wait.js';
 import { EXPECTED_BASIC_MESSAGE, wireFixture } from '../fixtures/wire/load.js';
@@ -210,34 +211,41 @@ t.test('a Messages stream answers a whole-answer retry: the Message the SDK fold
   t.equal(claude.requests.length, 2, 'one engine request per key');
 });
 
-t.test('a whole native answer asked for as a stream: a 422 in the client API saying how to retry', async (t) => {
+// A whole native answer retried as a stream is written as its API's event stream by the response
+// cache's builders (src/cache/messages-events.ts, responses-events.ts), the SDKs' folds of which are the
+// stored answer (native-cache.test.ts); here the answer is the first one, ids included.
+t.test('a whole native answer asked for as a stream: its API’s events, which the SDKs fold into the first answer', async (t) => {
   const messageKey = newKey();
   claude.reply({ kind: 'json', body: EXPECTED_BASIC_MESSAGE });
   const ask = { model: 'claude', max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
-  await post('/v1/messages', ask, messageKey);
+  const first = (await (await post('/v1/messages', ask, messageKey)).json()) as Json;
   const streamed = await post('/v1/messages', { ...ask, stream: true }, messageKey);
-  t.equal(streamed.status, 422);
-  t.match(await streamed.json(), {
-    type: 'error',
-    error: {
-      type: 'invalid_request_error',
-      message:
-        'The first request with this Idempotency-Key was answered without a stream by an engine that serves this API itself, and its answer can only be replayed that way: retry with "stream": false, or send a new key for a new request.',
-    },
-  });
+  t.equal(streamed.status, 200);
+  t.equal(streamed.headers.get('x-switchyard-idempotent-replay'), 'true');
+  t.match(streamed.headers.get('content-type'), /^text\/event-stream/);
+  const events = (await streamed.text()).split('\n\n').filter((event) => event !== '');
+  t.strictSame(
+    events.map((event) => event.split('\n')[0]),
+    ['message_start', 'ping', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop'].map((type) => `event: ${type}`),
+  );
+  // The SDK's fold (@anthropic-ai/sdk lib/MessageStream.js accumulateMessage), which adds parsed_output (no part of the wire).
+  const { parsed_output: _parsed, ...folded } = JSON.parse(JSON.stringify(await anthropic.messages.stream(ask, keyed(messageKey)).finalMessage())) as Json;
+  t.strictSame(folded, first, 'the SDK folds the events into the first Message, its id included');
+  t.strictSame(first, EXPECTED_BASIC_MESSAGE);
 
   const jsonKey = newKey();
   native.reply({ kind: 'json', body: COMPLETED });
-  await openai.responses.create({ model: 'nat', input: 'hi' }, keyed(jsonKey));
-  const refused: unknown = await openai.responses
-    .stream({ model: 'nat', input: 'hi' }, keyed(jsonKey))
-    .finalResponse()
-    .then(
-      () => null,
-      (thrown: unknown) => thrown,
-    );
-  t.match(refused, { status: 422, code: 'idempotency_key_reused', message: /answered without a stream .* retry with "stream": false/ });
-  t.equal(claude.requests.length + native.requests.length, 2, 'neither refusal reached an engine');
+  const whole = await openai.responses.create({ model: 'nat', input: 'hi' }, keyed(jsonKey));
+  const final = await openai.responses.stream({ model: 'nat', input: 'hi' }, keyed(jsonKey)).finalResponse();
+  t.strictSame(responseOnWire(final), responseOnWire(whole), 'openai 6 finalResponse() is the first Response, its router id included');
+  t.equal(claude.requests.length + native.requests.length, 2, 'neither replay reached an engine');
+  t.match(
+    test
+      .requestLogs()
+      .filter((line) => line['method'] === 'POST')
+      .at(-1),
+    { idempotency: 'replay', costUsd: 0 },
+  );
 });
 
 t.test('the same key with what only the client API says changed (another API, metadata, cache_control) is another request: a 422', async (t) => {
