@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { generateKey, hashKey, newKeyId, secretMatches, SECRET_PREFIX } from './keys.js';
+import { generateKey, hashKey, newGeneration, newKeyId, secretMatches, SECRET_PREFIX } from './keys.js';
 import { isKeyId } from './types.js';
 
 t.test('generated keys: random secret, its sha256, a visible prefix', async (t) => {
@@ -28,4 +28,9 @@ t.test('key ids are usable inside a Redis hash tag', async (t) => {
   t.not(newKeyId(), newKeyId());
   for (const bad of ['', 'a}b', 'a{b', 'a:b', 'a b', 'x'.repeat(65)]) t.notOk(isKeyId(bad), JSON.stringify(bad));
   for (const good of ['team-a', 'key_AbC9', 'k']) t.ok(isKeyId(good), good);
+});
+
+t.test('generations are random, 96 bits of base64url', async (t) => {
+  t.match(newGeneration(), /^[A-Za-z0-9_-]{16}$/);
+  t.not(newGeneration(), newGeneration());
 });

@@ -37,6 +37,11 @@ export function newKeyId(): string {
   return `key_${crypto.randomBytes(9).toString('base64url')}`;
 }
 
+/** A key record's generation (types.ts KeyRecord): 96 random bits, base64url. */
+export function newGeneration(): string {
+  return crypto.randomBytes(12).toString('base64url');
+}
+
 /**
  * Whether `secret` is the key stored as `hash`, compared in constant time over the digests so the
  * comparison leaks nothing about how much of a guess matched.

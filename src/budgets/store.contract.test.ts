@@ -49,6 +49,11 @@ function contract(harness: StoreHarness): void {
       t.equal((await store.findKeyByHash(hashKey('secret-k1')))?.id, 'k1');
       t.equal(await store.findKeyByHash(hashKey('nobody')), null);
       t.equal(await store.getKey('missing'), null);
+      // A key's generation (owner.ts) goes in and out with its record; a record without one stays without.
+      await store.putKey(keyRecord('kg', {}, { generation: 'gen-1' }));
+      t.strictSame([(await peer.getKey('kg'))?.generation, (await peer.findKeyByHash(hashKey('secret-kg')))?.generation], ['gen-1', 'gen-1']);
+      t.equal((await peer.getKey('k0'))?.generation, undefined);
+      t.equal(await store.deleteKey('kg'), true);
 
       await store.settle(granted(await store.reserve('k1', 10, base, TTL)), 7, base + 1);
       await store.putKey(keyRecord('k1', {}, { hash: hashKey('rotated'), name: 'renamed' }));

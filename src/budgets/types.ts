@@ -33,6 +33,12 @@ export interface KeyRecord extends DeclaredKeyConfig {
   readonly createdAt: string;
   /** Keys from router.yaml are re-put on every load; admin keys live only in the store. */
   readonly source: 'admin' | 'config';
+  /**
+   * Random, set when the admin API creates the key and never changed: a key deleted and created again
+   * with the same id is another owner of stored responses, idempotent answers and cache entries
+   * (owner.ts). Absent from router.yaml's keys and from records written before it existed.
+   */
+  readonly generation?: string;
 }
 
 /** The calendar buckets a reservation was made in: its tokens are charged there, whenever it settles. */

@@ -90,6 +90,14 @@ t.test('scopes: per key, anonymous, shared, and by a metadata field', async (t) 
   t.not(cacheScope('metadata:team', record('e', { team: '"x"=y' })), cacheScope('metadata:team', record('f', { team: 'x' })));
 });
 
+t.test('a key the admin API created is scoped by its generation too: an id created again is another scope', async (t) => {
+  const record = (generation: string, metadata: Record<string, string> = {}): KeyRecord => ({ id: 'a', generation, metadata }) as unknown as KeyRecord;
+  t.equal(cacheScope('key', record('g1')), 'key:a:g1');
+  t.not(cacheScope('key', record('g2')), cacheScope('key', record('g1')));
+  t.equal(cacheScope('metadata:team', record('g1')), 'key:a:g1', 'a key without the field keeps its own');
+  t.equal(cacheScope('metadata:team', record('g1', { team: 'red' })), 'meta:"team"="red"', 'a team is shared whatever its keys’ generations');
+});
+
 t.test('an empty metadata value is no value: keys whose team was left blank do not share one bucket', async (t) => {
   t.equal(cacheScope('metadata:team', { id: 'g', metadata: { team: '' } } as unknown as KeyRecord), 'key:g');
   t.equal(cacheScope('metadata:team', { id: 'h', metadata: { team: '' } } as unknown as KeyRecord), 'key:h');

@@ -6,6 +6,7 @@
 // (a deny-list: LiteLLM once keyed on `messages` alone, BerriAI/litellm issue 894, and left `top_k`
 // out, issue 5049). SHA-256 rather than a fast hash: shared scopes need collision resistance.
 import { hash } from 'node:crypto';
+import { ownerScope } from '../budgets/owner.js';
 import type { KeyRecord } from '../budgets/types.js';
 import type { CacheScope } from '../config/types.js';
 import type { Endpoint } from '../routing/endpoint.js';
@@ -58,12 +59,13 @@ export function requestKey(material: KeyMaterial): string {
 }
 
 /**
- * Whose entries a request may read and write. Anonymous callers (no auth) share `anon`. With
+ * Whose entries a request may read and write: with `key`, the key's owner scope (src/budgets/owner.ts: a
+ * key id deleted and created again is a new owner). Anonymous callers (no auth) share `anon`. With
  * `metadata:<field>`, keys that carry the field share by its value; a key without it (or with it empty) keeps its own.
  */
 export function cacheScope(scope: CacheScope, key: KeyRecord | null): string {
   if (scope === 'shared') return 'shared';
-  const own = key === null ? 'anon' : `key:${key.id}`;
+  const own = ownerScope(key);
   if (scope === 'key' || key === null) return own;
   const field = scope.slice('metadata:'.length);
   const value = Object.hasOwn(key.metadata, field) ? key.metadata[field] : undefined;

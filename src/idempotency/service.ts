@@ -4,6 +4,8 @@
 // in handlers/inference.ts; the rules live here and in guard.ts.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { idempotencyScope } from '../budgets/owner.js';
+import type { KeyRecord } from '../budgets/types.js';
 import type { ClientResponse } from '../protocols/client-response.js';
 import { entryAgeSeconds } from '../cache/entry.js';
 import { Recorder } from '../cache/recorder.js';
@@ -31,8 +33,8 @@ const PENDING_MARGIN_MS = 10_000;
 export interface BeginRequest {
   /** The key's text, as readKey returned it. */
   readonly key: string;
-  /** The caller's API key id; null without one (scope `anon`). */
-  readonly keyId: string | null;
+  /** The caller's API key; null without one (scope `anon`). Its records are under idempotencyScope(caller). */
+  readonly caller: KeyRecord | null;
   /** The API the client spoke, and its body as it sent it (parsed): a Responses or Messages retry must repeat that. */
   readonly api: Api;
   readonly body: unknown;
@@ -141,7 +143,7 @@ export class Idempotency {
   async begin(input: BeginRequest): Promise<KeyedRequest> {
     const { config } = input;
     const settings = { ttlMs: config.ttlMs, waitMs: config.waitMs, pendingTtlMs: input.requestTimeoutMs + PENDING_MARGIN_MS };
-    const id = idempotencyId(input.keyId ?? 'anon', input.key);
+    const id = idempotencyId(idempotencyScope(input.caller), input.key);
     const { api, body } = input;
     const print = api === 'openai' || !isObject(body) ? fingerprint(input.request.endpoint, input.alias, input.request.body) : fingerprint(api, input.alias, body);
     const begun = await this.guard.begin({ id, fingerprint: print, requestId: input.requestId, abort: input.abort }, settings);

@@ -2,7 +2,7 @@
 // read with usage, change, delete, and zero a key's usage. Keys declared in router.yaml are read-only
 // here: the file is their source of truth and would put them back on the next reload.
 import type { RouterMiddleware } from '@koa/router';
-import { generateKey, newKeyId } from '../../budgets/keys.js';
+import { generateKey, newGeneration, newKeyId } from '../../budgets/keys.js';
 import type { BudgetService } from '../../budgets/service.js';
 import { StoreUnavailableError, type BudgetStore } from '../../budgets/store.js';
 import { UNLIMITED, isKeyId, type KeyRecord, type UsageSnapshot } from '../../budgets/types.js';
@@ -55,6 +55,8 @@ export function adminKeys(state: RouterState, budgets: BudgetService | null): Ad
         metadata: input.metadata ?? {},
         createdAt: new Date().toISOString(),
         source: 'admin',
+        // A new owner, even under an id used before (src/budgets/owner.ts).
+        generation: newGeneration(),
       };
       await reach(store.putKey(record));
       ctx.status = 201;

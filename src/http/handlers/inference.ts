@@ -85,7 +85,7 @@ export function inference(
       // An Idempotency-Key (src/idempotency/): a retry of a finished request is replayed here, uncharged.
       if (idempotency !== null && idempotencyKey !== null) {
         const { config } = runtime;
-        const claim = { key: idempotencyKey, keyId: key?.id ?? null, api: protocol.api, body, request, alias: plan.alias, requestId: record.requestId, abort: lifetime.abort };
+        const claim = { key: idempotencyKey, caller: key, api: protocol.api, body, request, alias: plan.alias, requestId: record.requestId, abort: lifetime.abort };
         keyed = await idempotency.begin({ ...claim, config: config.idempotency, requestTimeoutMs: config.server.requestTimeoutMs });
         const replayed = await keyed.replay(out, request, lifetime.abort, endedEarly(endpoint, stream, model, plan, null));
         if (replayed !== null) {

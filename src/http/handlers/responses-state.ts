@@ -24,7 +24,7 @@ export function responsesState(service: ResponsesService): ResponsesStateRoutes 
     },
     async remove(ctx) {
       const id = idOf(ctx);
-      if (!(await service.remove(id, ownerOf(ctx.state.key?.id ?? null)))) throw notFound(id);
+      if (!(await service.remove(id, ownerOf(ctx.state.key)))) throw notFound(id);
       ctx.body = { id, object: 'response', deleted: true };
     },
     // Only a response created with background: true can be cancelled (OAS cancelResponse), and this
@@ -50,7 +50,7 @@ export function responsesState(service: ResponsesService): ResponsesStateRoutes 
 
 async function found(service: ResponsesService, ctx: AppContext): Promise<ResponseRecord> {
   const id = idOf(ctx);
-  const record = await service.find(id, ownerOf(ctx.state.key?.id ?? null));
+  const record = await service.find(id, ownerOf(ctx.state.key));
   if (record === null) throw notFound(id);
   return record;
 }

@@ -2,6 +2,8 @@
 // the neutral chat request (request.ts; the conversation of previous_response_id before it, read from
 // the store with the caller's key), and the answer is translated back (translator.ts). Errors are
 // OpenAI's envelope, as on the chat routes.
+import { ownerScope } from '../../budgets/owner.js';
+import type { KeyRecord } from '../../budgets/types.js';
 import { bearerToken } from '../../http/bearer.js';
 import { writeError } from '../../http/render-errors.js';
 import type { InferenceRequest } from '../../routing/inference-request.js';
@@ -15,9 +17,12 @@ import { parseResponsesRequest } from './request.js';
 import type { ResponsesService } from './service.js';
 import { withIds } from './stored-items.js';
 
-/** Whose responses a caller reads and writes: its key's id; every anonymous caller shares one scope. */
-export function ownerOf(keyId: string | null): string {
-  return keyId === null ? 'anon' : `key:${keyId}`;
+/**
+ * Whose responses a caller reads and writes: its key (the id, and the generation of a key the admin API
+ * created, so an id deleted and created again is another owner); every anonymous caller shares one scope.
+ */
+export function ownerOf(key: KeyRecord | null): string {
+  return ownerScope(key);
 }
 
 export function responsesProtocol(service: ResponsesService): InboundProtocol {
@@ -33,7 +38,7 @@ export function responsesProtocol(service: ResponsesService): InboundProtocol {
 async function parse(body: unknown, { runtime, key }: ParseContext, service: ResponsesService): Promise<InferenceRequest> {
   const { config } = runtime;
   const request = parseResponsesRequest(body, config.defaultModel);
-  const owner = ownerOf(key?.id ?? null);
+  const owner = ownerOf(key);
   const messages: Record<string, unknown>[] = [];
   if (request.instructions !== null) messages.push({ role: 'system', content: request.instructions });
   const history = request.previousResponseId === null ? [] : await conversationBefore(service, request.previousResponseId, owner, config.responses.maxChainDepth);

@@ -5,7 +5,7 @@ import type { Json } from './checks.js';
 import type { StoredItem } from './stored-items.js';
 
 export interface ResponseRecord {
-  /** The key id that created it ('anon' for anonymous callers, who share one scope). */
+  /** protocol.ts ownerOf() of the key that created it ('anon' for anonymous callers, who share one scope). */
   readonly owner: string;
   /** previous_response_id of the request, for the chain walk. */
   readonly prev: string | null;
