@@ -26,11 +26,20 @@ export interface NativeKeyMaterial {
   readonly tier: string;
 }
 
+/**
+ * The client's protocol headers an engine serving its API natively is sent with the body
+ * (NativeRequest.headers, chosen by src/protocols/anthropic/client-headers.ts), as canonical text: they
+ * change the answer. Idempotency's fingerprint takes them the same way (src/idempotency/fingerprint.ts).
+ */
+export function protocolHeadersText(native: NativeRequest): string {
+  return canonicalJson(native.headers ?? {}, 1);
+}
+
 /** 64 lowercase hex digits. */
 export function nativeRequestKey(material: NativeKeyMaterial): string {
   const { native } = material;
   const { body } = native;
-  let text = `${VERSION}\0${material.scope}\0${native.api}\0${material.alias}\0${material.tier}\0${canonicalJson(native.headers ?? {}, 1)}\0{`;
+  let text = `${VERSION}\0${material.scope}\0${native.api}\0${material.alias}\0${material.tier}\0${protocolHeadersText(native)}\0{`;
   let first = true;
   for (const name of Object.keys(body).sort()) {
     const value = body[name];

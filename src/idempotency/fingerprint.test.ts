@@ -47,3 +47,26 @@ t.test('another API is another request: Responses and Messages fingerprint their
   t.equal(prints.size, 3);
   t.equal(fingerprint('messages', 'chat', body), fingerprint('messages', 'chat', { ...body, stream: true }), 'stream is transport there too');
 });
+
+t.test(
+  "Messages: the client's anthropic-version and anthropic-beta (what a native engine is sent with the body) count; without them the print is the one made before they did",
+  async (t) => {
+    const body = parse('{"model":"claude","max_tokens":8,"messages":[{"role":"user","content":"hi"}]}');
+    const native = (headers?: Record<string, string>) => ({ api: 'messages' as const, path: '/v1/messages', body, ...(headers === undefined ? {} : { headers }) });
+    // Pinned: the fingerprint of this request by the router before the headers counted (1ae05ba), so its records still match.
+    t.equal(fingerprint('messages', 'claude', body, native()), '2533ed9bded09b32dce28d32334727e9096d5e944e0f9e6b4faa6b9cbcafa0b8');
+    t.equal(fingerprint('messages', 'claude', body), fingerprint('messages', 'claude', body, native()));
+    const prints = new Set([
+      fingerprint('messages', 'claude', body, native()),
+      fingerprint('messages', 'claude', body, native({ 'anthropic-version': '2023-06-01' })),
+      fingerprint('messages', 'claude', body, native({ 'anthropic-version': '2026-10-21' })),
+      fingerprint('messages', 'claude', body, native({ 'anthropic-version': '2023-06-01', 'anthropic-beta': 'context-1m-2025-08-07' })),
+    ]);
+    t.equal(prints.size, 4, 'each differs');
+    t.equal(
+      fingerprint('messages', 'claude', body, native({ 'anthropic-beta': 'b', 'anthropic-version': 'v' })),
+      fingerprint('messages', 'claude', body, native({ 'anthropic-version': 'v', 'anthropic-beta': 'b' })),
+      'whatever their order',
+    );
+  },
+);

@@ -5,18 +5,29 @@
 // a stream and a whole answer and still be served the stored one. For the Responses and Messages APIs
 // the "endpoint" is the API and the body the client's own, not its chat translation: what the
 // translation drops (store, metadata, cache_control, …) still makes another request, an engine that
-// serves the API itself reads all of it, and one API's answer is never replayed to another's client.
+// serves the API itself reads all of it, and one API's answer is never replayed to another's client;
+// so do the protocol headers such an engine gets with the body.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../cache/canonical-json.js';
-import type { Api } from '../protocols/protocol.js';
+import { protocolHeadersText } from '../cache/native-key.js';
+import type { Api, NativeRequest } from '../protocols/protocol.js';
 import type { Endpoint } from '../routing/endpoint.js';
 
 const VERSION = 'sy-idem-v1';
 
-/** SHA-256 (hex) of the request as a retry must repeat it. */
-export function fingerprint(endpoint: Endpoint | Exclude<Api, 'openai'>, alias: string, body: Readonly<Record<string, unknown>>): string {
+/**
+ * SHA-256 (hex) of the request as a retry must repeat it. `native`: the request's native form, whose
+ * protocol headers (Messages: anthropic-version, anthropic-beta) an engine serving the API itself gets
+ * and answers by, so they count as the cache's key counts them. A request without any is printed as
+ * before they counted: records made then still match it; one with them did not count them then, so
+ * its retry across that upgrade is a 422, never another request's answer.
+ */
+export function fingerprint(endpoint: Endpoint | Exclude<Api, 'openai'>, alias: string, body: Readonly<Record<string, unknown>>, native?: NativeRequest): string {
   const { stream: _stream, stream_options: _streamOptions, ...rest } = body;
-  return createHash('sha256').update(`${VERSION}\0${endpoint}\0${alias}\0`).update(canonicalJson(rest)).digest('hex');
+  const print = createHash('sha256').update(`${VERSION}\0${endpoint}\0${alias}\0`).update(canonicalJson(rest));
+  // After the body's canonical JSON, which holds no NUL: the two cannot run into each other.
+  if (native?.headers !== undefined) print.update(`\0${protocolHeadersText(native)}`);
+  return print.digest('hex');
 }
 
 /**

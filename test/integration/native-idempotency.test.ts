@@ -71,10 +71,12 @@ let keys = 0;
 const newKey = (): string => `native-${process.pid}-${++keys}`;
 const keyed = (key: string) => ({ headers: { 'Idempotency-Key': key } });
 
+/** A keyed request by fetch; to /v1/messages with the anthropic-version the SDK sends (it is part of the request a retry repeats). */
 function post(path: string, body: Json, key: string): Promise<Response> {
+  const version: Record<string, string> = path === '/v1/messages' ? { 'anthropic-version': '2026-10-21' } : {};
   return fetch(`${test.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}`, 'idempotency-key': key },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}`, 'idempotency-key': key, ...version },
     body: JSON.stringify(body),
   });
 }
@@ -246,6 +248,25 @@ t.test('a whole native answer asked for as a stream: its API’s events, which t
       .at(-1),
     { idempotency: 'replay', costUsd: 0 },
   );
+});
+
+t.test('Messages: another anthropic-version or anthropic-beta with the same key and body is another request (422); the same ones replay', async (t) => {
+  const key = newKey();
+  claude.reply({ kind: 'json', body: EXPECTED_BASIC_MESSAGE });
+  const ask = { model: 'claude', max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
+  // The SDK sends anthropic-version: 2026-10-21 itself (@anthropic-ai/sdk 1.16.0 client.js defaultHeaders).
+  const first = await anthropic.messages.create(ask, keyed(key));
+  const same = await anthropic.messages.create(ask, keyed(key)).withResponse();
+  t.equal(same.response.headers.get('x-switchyard-idempotent-replay'), 'true');
+  t.strictSame(same.data, first);
+  for (const headers of [{ 'anthropic-version': '2023-06-01' }, { 'anthropic-beta': 'context-1m-2025-08-07' }]) {
+    const other: unknown = await anthropic.messages.create(ask, { headers: { 'Idempotency-Key': key, ...headers } }).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    t.match(other, { status: 422, error: { error: { type: 'invalid_request_error' } } }, JSON.stringify(headers));
+  }
+  t.equal(claude.requests.length, 1, 'the engine answered the first only');
 });
 
 t.test('the same key with what only the client API says changed (another API, metadata, cache_control) is another request: a 422', async (t) => {
