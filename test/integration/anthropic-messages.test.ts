@@ -187,6 +187,24 @@ t.test('count_tokens: an estimate, the header says so, no engine asked', async (
   await t.rejects(anthropic.messages.countTokens({ model: 'claude-nope', messages: [{ role: 'user', content: 'x' }] }), NotFoundError);
 });
 
+// count_tokens runs nothing on an engine and charges nothing, so a retry is already harmless: it ignores
+// an Idempotency-Key entirely, a malformed one included (README, Idempotency keys), and keeps no record.
+t.test('count_tokens ignores Idempotency-Key: a malformed one is no 400, a repeated one is counted again, never replayed', async (t) => {
+  const body = { model: 'claude', messages: [{ role: 'user' as const, content: 'Hello, how many tokens is this?' }] };
+  const expected = await anthropic.messages.countTokens(body);
+  for (const key of ['k'.repeat(256), '"unclosed', 'same-key', 'same-key']) {
+    const res = await fetch(`${test.url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': SECRET, 'idempotency-key': key },
+      body: JSON.stringify(body),
+    });
+    t.equal(res.status, 200, key.slice(0, 20));
+    t.equal(res.headers.get('x-switchyard-idempotent-replay'), null);
+    t.strictSame(await res.json(), expected);
+  }
+  t.equal(engine.requests.length, 0);
+});
+
 t.test('auth: x-api-key only, bearer only, both (x-api-key wins), neither', async (t) => {
   const apiKeyOnly = client({ apiKey: null, authToken: null, defaultHeaders: { 'x-api-key': SECRET } });
   t.equal((await apiKeyOnly.messages.create({ model: 'claude', max_tokens: 8, messages: [{ role: 'user', content: 'a' }] })).type, 'message');

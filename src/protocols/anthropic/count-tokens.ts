@@ -2,7 +2,8 @@
 // {input_tokens}). The key's policy applies as for a real request (its models; an unknown model is a
 // 404), but nothing is classified, reserved, charged or sent to an engine: the prompt is counted with
 // the budgets' tokenizer (cl100k, src/budgets/estimate.ts), an estimate of what the served model will
-// count, and the x-switchyard-token-count header says so.
+// count, and the x-switchyard-token-count header says so. An Idempotency-Key is not read, even a
+// malformed one: nothing runs or is charged, so a retry is harmless already (README, Idempotency keys).
 import type { BudgetService } from '../../budgets/service.js';
 import { estimateCost, loadTokenizer } from '../../budgets/estimate.js';
 import type { InferenceHandler } from '../../http/handlers/inference.js';
