@@ -6,6 +6,7 @@ import type { BudgetsConfig, DeclaredKeyConfig } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { RouterMetrics } from '../observability/metrics.js';
 import { hashKey } from './keys.js';
+import { ownerScope } from './owner.js';
 import { StoreUnavailableError, type BudgetStore } from './store.js';
 import type { KeyRecord, Reservation, ReserveOutcome, UsageSnapshot } from './types.js';
 
@@ -17,7 +18,10 @@ export type KeyLookup = { readonly found: KeyRecord } | { readonly found: null }
 
 export class BudgetService {
   private readonly cache = new Map<string, { readonly key: KeyRecord | null; readonly at: number }>();
-  /** The last snapshot seen per key, for budget-aware routing without another round trip. */
+  /**
+   * The last snapshot seen per key, for budget-aware routing without another round trip; by owner scope,
+   * so a key id deleted and created again (through another router) starts with none of the old key's.
+   */
   private readonly standing = new Map<string, UsageSnapshot>();
   /** router.yaml's keys, so they can be written again if the store lost them. */
   private declared: readonly DeclaredKeyConfig[] = [];
@@ -63,9 +67,9 @@ export class BudgetService {
   }
 
   /** A key changed or went away through this router: forget it at once (and, for a reset or delete, its standing). */
-  forget(hash: string, keyId?: string): void {
+  forget(hash: string, key?: KeyRecord): void {
     this.cache.delete(hash);
-    if (keyId !== undefined) this.standing.delete(keyId);
+    if (key !== undefined) this.standing.delete(ownerScope(key));
   }
 
   /** Writes the declared keys again (after a reconnect, or when one is missing); one sync at a time. */
@@ -100,7 +104,7 @@ export class BudgetService {
   async reserve(key: KeyRecord, tokens: number, nanoUsd = 0): Promise<ReserveOutcome | null> {
     try {
       const outcome = await this.store.reserve(key.id, tokens, this.now(), this.config.reservationTtlMs, nanoUsd);
-      if (outcome.ok) this.standing.set(key.id, outcome.snapshot);
+      if (outcome.ok) this.standing.set(ownerScope(key), outcome.snapshot);
       else this.metrics.budgetRejections.inc({ reason: outcome.reason });
       return outcome;
     } catch (error) {
@@ -137,8 +141,8 @@ export class BudgetService {
   }
 
   /** The largest share of any limited token or dollar budget the key had used, as of its last reservation. */
-  usedShare(keyId: string): number {
-    const snapshot = this.standing.get(keyId);
+  usedShare(key: KeyRecord): number {
+    const snapshot = this.standing.get(ownerScope(key));
     let share = 0;
     for (const period of snapshot?.tokens ?? []) {
       if (period.limit !== null && period.limit > 0) share = Math.max(share, (period.used + period.reserved) / period.limit);

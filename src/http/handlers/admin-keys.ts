@@ -89,7 +89,7 @@ export function adminKeys(state: RouterState, budgets: BudgetService | null): Ad
     remove: async (ctx) => {
       const key = writable(await find(store, ctx.params['id']));
       if (!(await reach(store.deleteKey(key.id)))) throw notFound(key.id);
-      budgets.forget(key.hash, key.id);
+      budgets.forget(key.hash, key);
       ctx.body = { id: key.id, deleted: true };
     },
 
@@ -97,7 +97,7 @@ export function adminKeys(state: RouterState, budgets: BudgetService | null): Ad
       // Config keys too: router.yaml declares a key's limits, not its usage.
       const key = await find(store, ctx.params['id']);
       await reach(store.resetUsage(key.id));
-      budgets.forget(key.hash, key.id);
+      budgets.forget(key.hash, key);
       ctx.body = { ...publicKey(key), usage: await usageOf(store, key.id) };
     },
   };

@@ -175,7 +175,7 @@ function tagged(keyed: KeyedRequest | null, result: RequestResult): RequestResul
 /** The key and its standing, for the plan: budget pressure is read from the key's last reservation here. */
 function callerOf(key: KeyRecord | null, budgets: BudgetService | null): Caller | null {
   if (key === null) return null;
-  return { key, usedShare: budgets === null ? 0 : budgets.usedShare(key.id), budgets: budgets?.settings ?? null };
+  return { key, usedShare: budgets === null ? 0 : budgets.usedShare(key), budgets: budgets?.settings ?? null };
 }
 
 /** Inference bodies must be sent as JSON (a 415 otherwise). */

@@ -1,0 +1,30 @@
+// The router's last view of a key's standing (for budget-aware routing) belongs to that key, not to its
+// id: a key id deleted and created again (owner.ts) starts with none of the old holder's pressure.
+import t from 'tap';
+import { parseConfigObject } from '../config/load.js';
+import { createLogger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { MemoryBudgetStore } from './memory-store.js';
+import { BudgetService } from './service.js';
+import { keyRecord } from './test-support.js';
+
+t.test('usedShare is the standing of this key, not of an earlier key with its id', async (t) => {
+  const store = new MemoryBudgetStore();
+  const loaded = parseConfigObject({
+    models: { m: { tiers: ['t'] } },
+    tiers: { t: { pools: ['p'] } },
+    pools: { p: { engine: 'vllm', servedModel: 's', replicas: [{ url: 'http://127.0.0.1:9' }] } },
+  });
+  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+  const budgets = loaded.config.budgets;
+  const service = new BudgetService(store, budgets, createLogger('silent'), createMetrics());
+  const first = keyRecord('key_reused', { tokensPerDay: 100 }, { generation: 'first' });
+  await store.putKey(first);
+  t.ok(await service.reserve(first, 90));
+  t.equal(service.usedShare(first), 0.9, 'the key’s own standing');
+  await store.deleteKey(first.id);
+  const again = keyRecord('key_reused', { tokensPerDay: 100 }, { generation: 'again', hash: first.hash.replace(/^./, 'f') });
+  await store.putKey(again);
+  t.equal(service.usedShare(again), 0, 'the id created again carries none of it, on a router that did not see the delete');
+  t.equal(service.usedShare(keyRecord('key_reused', { tokensPerDay: 100 })), 0, 'nor does the id without a generation');
+});
