@@ -145,7 +145,8 @@ export class Idempotency {
     const settings = { ttlMs: config.ttlMs, waitMs: config.waitMs, pendingTtlMs: input.requestTimeoutMs + PENDING_MARGIN_MS };
     const id = idempotencyId(idempotencyScope(input.caller), input.key);
     const { api, body } = input;
-    const print = api === 'openai' || !isObject(body) ? fingerprint(input.request.endpoint, input.alias, input.request.body) : fingerprint(api, input.alias, body, input.request.native);
+    const print =
+      api === 'openai' || !isObject(body) ? fingerprint(input.request.endpoint, input.alias, input.request.body) : fingerprint(api, input.alias, body, input.request.native);
     const begun = await this.guard.begin({ id, fingerprint: print, requestId: input.requestId, abort: input.abort }, settings);
     const max = config.maxEntryBytes;
     if (begun.kind === 'run') {
