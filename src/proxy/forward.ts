@@ -17,10 +17,20 @@ export interface ForwardOptions {
   readonly bodyTimeoutMs: number;
 }
 
-/** The response chunk by chunk, for streams relayed as they arrive. */
-export function stream(replica: Replica, options: ForwardOptions): StreamedResponse {
-  const handler = new StreamedResponse(options.abort);
-  replica.dispatcher.dispatch(requestOptions(replica, options), handler);
+/** What a streamed attempt sends: its replica, path, payload and headers, under its upstream request id. */
+export interface StreamedAttempt {
+  readonly replica: Replica;
+  readonly path: string;
+  readonly payload: string;
+  readonly headers: Readonly<Record<string, string>> | null;
+  readonly result: { readonly upstreamId: string };
+}
+
+/** An attempt's response chunk by chunk, relayed as it arrives; its timing is left to the relay (which arms its own first-event and idle timers). */
+export function streamAttempt(a: StreamedAttempt, abort: AbortSwitch): StreamedResponse {
+  const handler = new StreamedResponse(abort);
+  const options = { path: a.path, payload: a.payload, headers: a.headers, requestId: a.result.upstreamId, abort, headersTimeoutMs: 0, bodyTimeoutMs: 0 };
+  a.replica.dispatcher.dispatch(requestOptions(a.replica, options), handler);
   return handler;
 }
 

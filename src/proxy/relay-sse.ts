@@ -8,7 +8,7 @@ import { SseByteSplitter, eventText, type SplitChunk } from '../openai/sse-buffe
 import type { AttemptContext } from './attempt.js';
 import { LinkedSwitch } from './abort-switch.js';
 import { EventRelay } from './event-relay.js';
-import { stream } from './forward.js';
+import { streamAttempt } from './forward.js';
 import { failureFromStatus, failureFromStreamError, failureFromThrown } from './outcome.js';
 import { ClientGone } from './request-lifetime.js';
 import { retryAfterOf } from './retry-policy.js';
@@ -28,15 +28,7 @@ export async function relaySse(a: AttemptContext): Promise<void> {
   const relay = new EventRelay(a, attemptAbort);
   let committed = false;
   try {
-    const response = stream(a.replica, {
-      path: a.path,
-      payload: a.payload,
-      headers: a.headers,
-      requestId: a.result.upstreamId,
-      abort: attemptAbort,
-      headersTimeoutMs: 0,
-      bodyTimeoutMs: 0,
-    });
+    const response = streamAttempt(a, attemptAbort);
     await response.started;
     a.result.status = response.statusCode;
     if (response.statusCode < 200 || response.statusCode > 299) {

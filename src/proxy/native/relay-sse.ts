@@ -10,7 +10,7 @@ import { RouterError } from '../../openai/errors.js';
 import { SseByteSplitter } from '../../openai/sse-buffer.js';
 import { LinkedSwitch } from '../abort-switch.js';
 import type { AttemptContext } from '../attempt.js';
-import { stream } from '../forward.js';
+import { streamAttempt } from '../forward.js';
 import { failureFromStatus, failureFromStreamError, failureFromThrown, streamErrorAfterCommit } from '../outcome.js';
 import { ClientGone } from '../request-lifetime.js';
 import { retryAfterOf } from '../retry-policy.js';
@@ -49,15 +49,7 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
     if (!res.destroyed) res.write(dialect.failure(error, a.result.streamedTokens));
   };
   try {
-    const response = stream(a.replica, {
-      path: a.path,
-      payload: a.payload,
-      headers: a.headers,
-      requestId: a.result.upstreamId,
-      abort: attemptAbort,
-      headersTimeoutMs: 0,
-      bodyTimeoutMs: 0,
-    });
+    const response = streamAttempt(a, attemptAbort);
     await response.started;
     a.result.status = response.statusCode;
     if (response.statusCode < 200 || response.statusCode > 299) {
