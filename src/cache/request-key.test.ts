@@ -4,11 +4,17 @@
 // team's answer to another, issue 29955).
 import t from 'tap';
 import type { KeyRecord } from '../budgets/types.js';
-import { cacheScope, requestKey, type KeyMaterial } from './request-key.js';
+import { bodyDigest, cacheScope, canonicalBody, requestKey, type KeyMaterial } from './request-key.js';
+
+/** The key's material with the body as the client sent it. */
+type Material = Omit<KeyMaterial, 'body'> & { readonly body: Readonly<Record<string, unknown>> };
 
 const body = { model: 'gpu', messages: [{ role: 'user', content: 'hi' }], temperature: 0, max_tokens: 20 };
-const base: KeyMaterial = { scope: 'key:a', endpoint: 'chat', alias: 'gpu', tier: 'small', body };
-const key = (material: Partial<KeyMaterial>): string => requestKey({ ...base, ...material });
+const base: Material = { scope: 'key:a', endpoint: 'chat', alias: 'gpu', tier: 'small', body };
+const key = (material: Partial<Material>): string => {
+  const whole = { ...base, ...material };
+  return requestKey({ ...whole, body: canonicalBody(whole.body) });
+};
 
 t.test('the key is 64 hex digits and the same for the same material', async (t) => {
   t.match(key({}), /^[0-9a-f]{64}$/);
@@ -134,11 +140,21 @@ t.test('the key of a given request does not change between versions of the route
     a: 1e30,
   };
   // Computed by the first version of requestKey (string built, then hashed), before it was made cheaper.
-  t.equal(requestKey({ ...base, body }), '285d20e4d3f0acedbbb6255fde39b5fff48cdb3b2dc56b90c3905fcf19b0726d');
+  t.equal(key({ body }), '285d20e4d3f0acedbbb6255fde39b5fff48cdb3b2dc56b90c3905fcf19b0726d');
 });
 
 t.test('a member named __proto__ is part of the key like any other', async (t) => {
   const a = JSON.parse('{"model":"gpu","messages":[],"__proto__":{"x":1}}') as Record<string, unknown>;
   const b = JSON.parse('{"model":"gpu","messages":[],"__proto__":{"x":2}}') as Record<string, unknown>;
   t.not(key({ body: a }), key({ body: b }));
+});
+
+t.test('the body digest: one per equal body, whatever the transport fields, scope or tier; another for another body', async (t) => {
+  const digest = (value: Readonly<Record<string, unknown>>): string => bodyDigest(canonicalBody(value));
+  const expected = digest(body);
+  t.match(expected, /^[0-9a-f]{64}$/);
+  t.equal(digest({ max_tokens: 2e1, temperature: -0, messages: [{ content: 'h\u0069', role: 'user' }], model: 'x', stream: true, user: 'u' }), expected);
+  t.not(digest({ ...body, max_tokens: 21 }), expected);
+  t.not(digest({ ...body, messages: [{ role: 'user', content: 'hi!' }] }), expected);
+  t.not(expected, key({}), 'the digest is not the key: the key adds the scope, endpoint, alias and tier');
 });

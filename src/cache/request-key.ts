@@ -37,15 +37,19 @@ export interface KeyMaterial {
   readonly endpoint: Endpoint;
   readonly alias: string;
   readonly tier: string;
-  readonly body: Readonly<Record<string, unknown>>;
+  /** canonicalBody() of the request's body. */
+  readonly body: string;
 }
 
-/** 64 lowercase hex digits. Throws a RangeError only for a body nested past read-json's bound, which never gets here. */
-export function requestKey(material: KeyMaterial): string {
-  const { body } = material;
-  // The canonical text of the body without the excluded fields, written here member by member
-  // (canonical-json.ts's order and text), without a filtered copy of the body first.
-  let text = `${VERSION}\0${material.scope}\0${material.endpoint}\0${material.alias}\0${material.tier}\0{`;
+/**
+ * The body in canonical form without the excluded fields: what of the body changes the answer. Made
+ * once, before the request is classified: its digest (bodyDigest) finds a classification made before
+ * for the same body (src/routing/classification-memo.ts), and the key is taken over it after. Throws a
+ * RangeError only for a body nested past read-json's bound, which never gets here.
+ */
+export function canonicalBody(body: Readonly<Record<string, unknown>>): string {
+  // Written here member by member (canonical-json.ts's order and text), without a filtered copy of the body first.
+  let text = '{';
   let first = true;
   for (const name of Object.keys(body).sort()) {
     const value = body[name];
@@ -54,8 +58,21 @@ export function requestKey(material: KeyMaterial): string {
     text += (first ? '' : ',') + JSON.stringify(name) + ':' + canonicalJson(value, 1);
     first = false;
   }
+  return text + '}';
+}
+
+/** SHA-256 of the canonical body alone, 64 lowercase hex digits: the same for every request with an equal body. */
+export function bodyDigest(canonical: string): string {
   // One call, no Hash object: the text is small, and a one-shot digest is the cheaper way to hash it.
-  return hash('sha256', text + '}', 'hex');
+  return hash('sha256', canonical, 'hex');
+}
+
+/**
+ * 64 lowercase hex digits. The text hashed is the one the first version hashed (the canonical body
+ * last), so the key of a request does not change between versions: entries in a shared Redis stay found.
+ */
+export function requestKey(material: KeyMaterial): string {
+  return hash('sha256', `${VERSION}\0${material.scope}\0${material.endpoint}\0${material.alias}\0${material.tier}\0${material.body}`, 'hex');
 }
 
 /**

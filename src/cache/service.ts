@@ -1,5 +1,7 @@
-// The response cache as the inference handler uses it, between the plan and the reservation:
-// open() decides (bypass, hit, or miss), serves a hit at once (hit.ts), and for a miss hands the
+// The response cache as the inference handler uses it, in two steps around the classification:
+// probe() reads what the cache needs of the request alone (its canonical body and digest, which the
+// classifier's memo is keyed on), then, between the plan and the reservation, open() decides (bypass,
+// hit, or miss), serves a hit at once (hit.ts), and for a miss hands the
 // attempts a recorder; finish() stores the answer when it may be kept and lets waiting identical
 // requests go. A store that fails (Redis away) is counted and the request goes on without the cache:
 // never an error for the client.
@@ -16,25 +18,34 @@ import { NativeRecording } from '../proxy/native/native-recording.js';
 import type { RequestResult } from '../proxy/results.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import type { RequestPlan } from '../routing/plan.js';
-import { clientDirectives, fresh, requestBypass, storable } from './eligibility.js';
+import { clientDirectives, fresh, requestBypass, storable, type ClientDirectives } from './eligibility.js';
 import { serveHit } from './hit.js';
 import type { CacheMetrics } from './metrics.js';
 import { nativeEntry } from './native-entry.js';
 import { nativeRequestKey } from './native-key.js';
 import { Recorder } from './recorder.js';
-import { cacheScope, requestKey } from './request-key.js';
+import { bodyDigest, cacheScope, canonicalBody, requestKey } from './request-key.js';
 import { SingleFlight, type Flight, type LeadFlight } from './single-flight.js';
 import type { CacheStore } from './store.js';
 
+/** What the cache makes of a request before it is classified (probe()). */
+export interface CacheProbe {
+  /** The alias's cache block. */
+  readonly config: ModelCacheConfig;
+  readonly directives: ClientDirectives;
+  /** canonicalBody() of the request's (chat) body; null: the request bypasses the cache. */
+  readonly body: string | null;
+  /** Its bodyDigest(): the classifier remembers its classification under it. Null with body. */
+  readonly digest: string | null;
+}
+
 export interface CacheRequest {
-  /** The alias's cache block; absent: the alias is not cached (open() returns null). */
-  readonly config: ModelCacheConfig | undefined;
+  readonly probe: CacheProbe;
   /** The router-wide block in force (lockWaitMs). */
   readonly settings: CacheConfig;
   readonly plan: RequestPlan<Pool>;
   readonly request: InferenceRequest;
   readonly key: KeyRecord | null;
-  readonly headers: IncomingHttpHeaders;
   readonly res: ClientResponse;
   readonly requestId: string;
   readonly abort: AbortSwitch;
@@ -70,19 +81,30 @@ export class ResponseCache {
     private readonly metrics: CacheMetrics,
   ) {}
 
-  async open(call: CacheRequest): Promise<CacheCall | null> {
-    const { config, plan, request, res } = call;
-    if (config === undefined) return null;
-    const directives = clientDirectives(headerText(call.headers['cache-control']));
+  /**
+   * The first step, for a cached alias, before the request is classified: whether it may use the cache
+   * at all (the client's Cache-Control, deterministic sampling), and its canonical body and digest.
+   */
+  probe(config: ModelCacheConfig, request: InferenceRequest, headers: IncomingHttpHeaders): CacheProbe {
+    const directives = clientDirectives(headerText(headers['cache-control']));
+    if (requestBypass(config, request, directives) !== null) return { config, directives, body: null, digest: null };
+    const body = canonicalBody(request.body);
+    return { config, directives, body, digest: bodyDigest(body) };
+  }
+
+  /** The second step, once the request is planned (its tier is part of the key). */
+  async open(call: CacheRequest): Promise<CacheCall> {
+    const { probe, plan, request, res } = call;
+    const { config, directives, body } = probe;
     const lookups = this.metrics.lookups;
-    if (requestBypass(config, request, directives) !== null) return this.bypass(res, plan.alias);
+    if (body === null) return this.bypass(res, plan.alias);
     const scope = cacheScope(config.scope, call.key);
     // A request a pool of its plan may answer in the client's own API is keyed on that API and the body
     // the engine would get (native-key.ts); every other on its chat body, as chat requests are.
     const native = request.native === undefined ? null : nativeForm(request.native, plan);
     const hash =
       native === null
-        ? requestKey({ scope, endpoint: request.endpoint, alias: plan.alias, tier: plan.tier.name, body: request.body })
+        ? requestKey({ scope, endpoint: request.endpoint, alias: plan.alias, tier: plan.tier.name, body })
         : nativeRequestKey({ scope, native, alias: plan.alias, tier: plan.tier.name });
     let flight: Flight | null = null;
     if (directives.lookup) {

@@ -163,3 +163,26 @@ t.test('the floors apply after every mode, fallbacks included', async (t) => {
   const off = new RequestClassifier(classifierConfig({ floors: { image: null } }), new Map(), undefined, Date.now, () => fakeModel());
   t.equal((await off.classify(ask(IMAGE))).complexity, 'simple', 'floors.image: null turns it off');
 });
+
+t.test('a body classified with its digest is recalled by it: the model is not asked again', async (t) => {
+  const model = fakeModel();
+  const classifier = new RequestClassifier(classifierConfig({ learned: { weights: '/m.json', heuristicWeight: 0 } }), new Map(), undefined, Date.now, () => model);
+  t.equal(classifier.recall('d1'), undefined, 'nothing before it was classified');
+  const first = await classifier.classify(ask('a hard one'), 'd1');
+  t.equal(classifier.recall('d1'), first, 'the same classification');
+  t.equal(classifier.recall('d2'), undefined);
+  await classifier.classify(ask('hi'));
+  t.equal(model.calls, 2);
+  t.equal(classifier.recall('d2'), undefined, 'without a digest nothing is remembered');
+  const heuristic = new RequestClassifier(classifierConfig({ mode: 'heuristic' }), new Map(), undefined);
+  t.strictSame(heuristic.recall('h'), undefined);
+  t.equal(heuristic.recall('h') ?? (await heuristic.classify(ask('hi'), 'h')), heuristic.recall('h'), 'the heuristic mode remembers too');
+});
+
+t.test('the modes that ask a pool remember nothing: their answer, or their fallback, may differ next time', async (t) => {
+  const { logger } = capture();
+  const classifier = new RequestClassifier(classifierConfig({ mode: 'llm', llm: { pool: 'p' } }), new Map(), logger);
+  const result = await classifier.classify(ask('hi'), 'd');
+  t.equal(result.reasons[0], 'llm-failed', 'the labeller could not be asked (no such pool): the heuristic answered');
+  t.equal(classifier.recall('d'), undefined);
+});

@@ -17,6 +17,7 @@ import type { Logger } from '../observability/logger.js';
 import { RouterError } from '../openai/errors.js';
 import type { Pool } from '../pools/pool.js';
 import { callPool } from '../proxy/internal-call.js';
+import { ClassificationMemo } from './classification-memo.js';
 import { lastUserText } from './last-user-text.js';
 
 /** The text a model-based mode sends: enough to judge, never a whole huge prompt. */
@@ -38,6 +39,11 @@ export class RequestClassifier {
   private loadingPrototypes: Promise<void> | null = null;
   /** The learned model, in learned mode when its weights could be read. */
   private readonly model: LearnedClassifierModel | null = null;
+  /**
+   * Classifications of cacheable bodies by their digest, in the modes that are a function of the body
+   * alone (learned, heuristic); null in the modes that ask a pool, whose answer (or fallback) may change.
+   */
+  private readonly memo: ClassificationMemo | null;
 
   constructor(
     private readonly config: ClassifierConfig,
@@ -46,6 +52,7 @@ export class RequestClassifier {
     private readonly now: () => number = Date.now,
     readModel: ModelReader = readModelFile,
   ) {
+    this.memo = config.mode === 'learned' || config.mode === 'heuristic' ? new ClassificationMemo() : null;
     if (config.mode !== 'learned') return;
     const { weights } = config.learned;
     try {
@@ -63,9 +70,20 @@ export class RequestClassifier {
     return this.model?.version ?? null;
   }
 
-  /** Never throws: every failure of a model-based mode becomes a heuristic classification. */
-  async classify(body: Readonly<Record<string, unknown>>): Promise<Classification> {
-    return applyFloors(body, await this.byMode(body), this.config.floors);
+  /**
+   * Never throws: every failure of a model-based mode becomes a heuristic classification. `digest`:
+   * the body's (bodyDigest, src/cache/request-key.ts) when it may come again; the result is then
+   * remembered for recall().
+   */
+  async classify(body: Readonly<Record<string, unknown>>, digest: string | null = null): Promise<Classification> {
+    const classification = applyFloors(body, await this.byMode(body), this.config.floors);
+    if (digest !== null) this.memo?.set(digest, classification);
+    return classification;
+  }
+
+  /** The classification of a body with this digest, made by classify() earlier, if it is still remembered. */
+  recall(digest: string): Classification | undefined {
+    return this.memo?.get(digest);
   }
 
   private async byMode(body: Readonly<Record<string, unknown>>): Promise<Classification> {

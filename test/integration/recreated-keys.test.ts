@@ -10,7 +10,7 @@ import OpenAI from 'openai';
 import t from 'tap';
 import { RedisBudgetStore } from '../../src/budgets/redis-store.js';
 import { UNLIMITED } from '../../src/budgets/types.js';
-import { requestKey } from '../../src/cache/request-key.js';
+import { canonicalBody, requestKey } from '../../src/cache/request-key.js';
 import { startFakeEngine } from '../fixtures/fake-engine.js';
 import { skipFileWithoutRedis, startRedisServer } from '../fixtures/redis-server.js';
 import { configFor, startTestRouter, type TestRouter } from '../fixtures/start-router.js';
@@ -188,7 +188,13 @@ t.test('Redis: records written before keys had a generation still load, under th
     'idempotency records stay under the key id alone, where an older router wrote and looks for them',
   );
   await client.chat.completions.create(CHAT);
-  const entry = requestKey({ scope: 'key:key_legacy', endpoint: 'chat', alias: 'chat', tier: 'chat', body: { model: 'chat', temperature: 0, messages: CHAT.messages } });
+  const entry = requestKey({
+    scope: 'key:key_legacy',
+    endpoint: 'chat',
+    alias: 'chat',
+    tier: 'chat',
+    body: canonicalBody({ model: 'chat', temperature: 0, messages: CHAT.messages }),
+  });
   t.equal(await raw.exists(`${prefix}:{c:${entry}}:e`), 1, 'cache entries stay under `key:<id>`');
 
   // That old key deleted and its id created again now: a new owner like any other.

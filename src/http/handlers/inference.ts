@@ -71,8 +71,14 @@ export function inference(
       // Watched from here: a client that leaves while its request is classified or reserved is noticed
       // at once, and no replica is asked. The watch ends with the response (see watchRequest).
       const lifetime = watchRequest(res, runtime.config.server.requestTimeoutMs);
+      // The response cache's first step (src/cache/service.ts): an alias without a cache block costs one lookup.
+      const cacheConfig = cache === null ? undefined : runtime.config.models[modelRoute.alias]?.cache;
+      const probe = cache === null || cacheConfig === undefined ? null : cache.probe(cacheConfig, request, req.headers);
+      // A cacheable body classified before is not classified again (a hit would otherwise pay for it).
+      const digest = probe?.digest ?? null;
+      const known = admission.classify && digest !== null ? runtime.classifier.recall(digest) : undefined;
       // Only a classification can take a while (a model-based classifier): only then is it raced.
-      const classification = admission.classify ? await lifetime.unlessAborted(runtime.classifier.classify(request.body)) : null;
+      const classification = !admission.classify ? null : (known ?? (await lifetime.unlessAborted(runtime.classifier.classify(request.body, digest))));
       plan = planRequest(admission, classification);
       // Set only now: the alias is a configured name, never unchecked client text in a header.
       res.setHeader('x-switchyard-model', plan.alias);
@@ -93,20 +99,16 @@ export function inference(
           return replayed;
         }
       }
-      // The response cache (src/cache/service.ts): a hit is served here, before anything is reserved.
-      // An alias without a cache block costs one lookup: no call, no object, no await.
-      const cacheConfig = cache === null ? undefined : runtime.config.models[plan.alias]?.cache;
-      if (cache !== null && cacheConfig !== undefined) {
+      // The response cache's second step: a hit is served here, before anything is reserved.
+      if (cache !== null && probe !== null) {
         const { config } = runtime;
         const deadlineMs = config.server.requestTimeoutMs - (performance.now() - record.startedAt);
-        const { headers } = req;
         cached = await cache.open({
-          config: cacheConfig,
+          probe,
           settings: config.cache,
           plan,
           request,
           key,
-          headers,
           res: out,
           requestId: record.requestId,
           abort: lifetime.abort,
@@ -114,7 +116,7 @@ export function inference(
           // One recorder serves both: it keeps up to the larger bound, and each store skips what is over its own.
           recordBytes: keyed?.recorder == null ? 0 : keyed.maxEntryBytes,
         });
-        if (cached?.served != null) {
+        if (cached.served !== null) {
           lifetime.dispose();
           await keyed?.end(null, null);
           return tagged(keyed, cached.served);
