@@ -6,8 +6,8 @@ import type { ServerResponse } from 'node:http';
 import type { AnswerFormat, ReplayState } from '../protocol.js';
 import type { Json } from './checks.js';
 import { isSeed, ResponseIds } from './ids.js';
-import { responseObject, type Ending, type ResponseFrame } from './response-object.js';
-import { responseText } from './response-text.js';
+import type { Ending, ResponseFrame } from './response-object.js';
+import { echoText, responseText, type EchoText } from './response-text.js';
 import type { ResponsesService } from './service.js';
 import type { StoredItem } from './stored-items.js';
 import { ResponsesTranslator } from './translator.js';
@@ -32,6 +32,8 @@ export class ResponsesAnswer implements AnswerFormat {
   private replaying: Finished | null = null;
   /** finish() has run (or runs): its ending, once it settles. */
   private finishing: Promise<Finished> | null = null;
+  /** The echoed settings' text, made for the response's first object and spliced into the rest. */
+  private echo: EchoText | null = null;
 
   constructor(
     /** Replaced only by replayAs, before anything is written. */
@@ -47,6 +49,11 @@ export class ResponsesAnswer implements AnswerFormat {
     return new ResponsesTranslator(res, this);
   }
 
+  /** JSON.stringify(responseObject(frame, end)): see response-text.ts. */
+  text(end: Ending, completedAt?: number | null): string {
+    return responseText(this.frame, end, completedAt, (this.echo ??= echoText(this.frame)));
+  }
+
   /**
    * The finished Response's JSON text: stored when it completed or is incomplete and the request asked
    * for it; says `store: false` when it was not kept. Serialised once for the client and the store.
@@ -55,7 +62,7 @@ export class ResponsesAnswer implements AnswerFormat {
     const replaying = this.replaying;
     if (replaying !== null) {
       const completedAt = ending.status === 'completed' ? replaying.completedAt : null;
-      return Promise.resolve(responseText(this.frame, { ...ending, stored: replaying.stored }, completedAt));
+      return Promise.resolve(this.text(withStored(ending, replaying.stored), completedAt));
     }
     // One clock reading for the text, the stored object and the replay state, so all three say the same.
     const completedAt = ending.status === 'completed' ? this.frame.now() : null;
@@ -79,6 +86,7 @@ export class ResponsesAnswer implements AnswerFormat {
     const { seed, createdAt, completedAt, stored } = state;
     if (!isSeed(seed) || !Number.isInteger(createdAt) || !(completedAt === null || Number.isInteger(completedAt)) || typeof stored !== 'boolean') return false;
     this.currentFrame = { ...this.currentFrame, ids: new ResponseIds(seed), createdAt: createdAt as number };
+    this.echo = null;
     this.replaying = { completedAt: completedAt as number | null, stored };
     return true;
   }
@@ -86,13 +94,12 @@ export class ResponsesAnswer implements AnswerFormat {
   /** The Response's text, stored if it is to be; `stored`: whether it was. */
   private async keep(ending: Omit<Ending, 'stored'>, completedAt: number | null): Promise<{ readonly text: string; readonly stored: boolean }> {
     const { keeping } = this;
-    if (keeping === null || ending.status === 'failed') return { text: responseText(this.frame, { ...ending, stored: false }, completedAt), stored: false };
-    const stored = { ...ending, stored: true };
-    const text = responseText(this.frame, stored, completedAt);
-    const object = { ...responseObject(this.frame, stored), completed_at: completedAt };
-    const record = { owner: keeping.owner, prev: keeping.prev, response: object, responseText: text, input: keeping.input };
+    if (keeping === null || ending.status === 'failed') return { text: this.text(withStored(ending, false), completedAt), stored: false };
+    const text = this.text(withStored(ending, true), completedAt);
+    // The store keeps the text the client gets: the Response is not made as an object again.
+    const record = { owner: keeping.owner, prev: keeping.prev, responseText: text, input: keeping.input };
     if (await keeping.service.keep(this.frame.ids.response, record, keeping.ttlMs)) return { text, stored: true };
-    return { text: JSON.stringify({ ...object, store: false }), stored: false };
+    return { text: this.text(withStored(ending, false), completedAt), stored: false };
   }
 
   /**
@@ -112,6 +119,12 @@ export class ResponsesAnswer implements AnswerFormat {
     if (keeping === null || object['status'] === 'failed') return object;
     return kept(keeping, this.frame.ids.response, object);
   }
+}
+
+/** `ending` saying whether it is stored: one object shape for every ending (a spread's copy takes V8's slow path). */
+function withStored(ending: Omit<Ending, 'stored'>, stored: boolean): Ending {
+  const { status, output, outputText, usage, error, incompleteReason } = ending;
+  return { status, output, outputText, usage, error, incompleteReason, stored };
 }
 
 /** The response as it must be sent: kept, or saying store: false when it could not be. */

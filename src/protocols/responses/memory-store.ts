@@ -1,7 +1,7 @@
 // Stored responses in this router's memory: a least-recently-used list bounded by the bytes of the
 // records (their JSON text, which is also what is kept, so a caller can never alter a stored record),
 // each with its own expiry. Per router: a second router cannot see these (use the Redis store there).
-import { decodeRecord, encodeRecord, type ResponseRecord, type ResponseStore } from './store.js';
+import { decodeRecord, encodeRecord, type NewRecord, type ResponseRecord, type ResponseStore } from './store.js';
 
 interface Slot {
   readonly text: string;
@@ -27,7 +27,7 @@ export class MemoryResponseStore implements ResponseStore {
     this.now = options.now ?? Date.now;
   }
 
-  put(id: string, record: ResponseRecord, ttlMs: number): Promise<boolean> {
+  put(id: string, record: NewRecord, ttlMs: number): Promise<boolean> {
     const text = encodeRecord(record);
     const bytes = Buffer.byteLength(text);
     if (bytes > this.options.maxEntryBytes || bytes > this.options.maxBytes) return Promise.resolve(false);

@@ -26,8 +26,9 @@ export class OutputItem {
   /** Whether a message's output_text part has been added. */
   hasText = false;
   open = true;
-  /** The finished item, once done. */
+  /** The finished item, once done, and its JSON text. */
   json: Json = {};
+  jsonText = '{}';
   private readonly head: string;
   private readonly tail: string;
   /** `"item_id":…,"output_index":…` */
@@ -102,6 +103,7 @@ export class OutputItem {
       }
       this.json = itemShapes.message(this.id, content, status);
     }
-    return out + event('response.output_item.done', `"output_index":${this.index},"item":${JSON.stringify(this.json)}`, seq.next());
+    this.jsonText = JSON.stringify(this.json);
+    return out + event('response.output_item.done', `"output_index":${this.index},"item":${this.jsonText}`, seq.next());
   }
 }

@@ -4,7 +4,7 @@
 //   <ns>:{r:<respId>}   the record's JSON text (store.ts, owner first), SET with PX ttlMs
 // A delete checks the owner and deletes in one script on that one key.
 import type { Redis } from 'ioredis';
-import { decodeRecord, encodeRecord, ownerPrefix, type ResponseRecord, type ResponseStore } from './store.js';
+import { decodeRecord, encodeRecord, ownerPrefix, type NewRecord, type ResponseRecord, type ResponseStore } from './store.js';
 
 /** The commands the store uses; a single node's client and a cluster's both have them. */
 export type ResponsesRedis = Pick<Redis, 'get' | 'set' | 'eval'>;
@@ -22,7 +22,7 @@ export class RedisResponseStore implements ResponseStore {
     private readonly closeClient: () => Promise<void>,
   ) {}
 
-  async put(id: string, record: ResponseRecord, ttlMs: number): Promise<boolean> {
+  async put(id: string, record: NewRecord, ttlMs: number): Promise<boolean> {
     const text = encodeRecord(record);
     if (Buffer.byteLength(text) > this.maxEntryBytes) return false;
     await this.redis.set(this.key(id), text, 'PX', ttlMs);

@@ -26,6 +26,8 @@ export type Status = 'in_progress' | 'completed' | 'incomplete' | 'failed';
 export interface Ending {
   readonly status: Status;
   readonly output: readonly Json[];
+  /** JSON.stringify(output), when it is made already (a stream wrote each item's text in its output_item.done event). */
+  readonly outputText?: string;
   readonly usage: Json | null;
   readonly error: Json | null;
   readonly incompleteReason: string | null;

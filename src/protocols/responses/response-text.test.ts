@@ -1,11 +1,11 @@
 // responseText must be byte for byte what JSON.stringify makes of responseObject: for every status,
 // with the echo full, with members missing (JSON.stringify leaves undefined ones out), and with text
-// that needs escapes; and the echo encoded once per frame must not leak between frames.
+// that needs escapes; the echo encoded once and an output list already encoded give the same bytes.
 import t from 'tap';
 import type { Json } from './checks.js';
 import { ResponseIds } from './ids.js';
 import { responseObject, type Ending, type ResponseFrame } from './response-object.js';
-import { responseText } from './response-text.js';
+import { echoText, jsonValue, responseText } from './response-text.js';
 
 const FULL: Json = {
   instructions: 'Be "brief" \u2028 é',
@@ -61,6 +61,24 @@ t.test('the bytes of JSON.stringify(responseObject) for every ending and echo', 
       // Again: the second object of a frame comes from its encoded echo.
       t.equal(responseText(f, end), JSON.stringify(responseObject(f, end)), `${name}, ${end.status}, again`);
     }
+  }
+  t.end();
+});
+
+t.test('scalars written without JSON.stringify are its bytes', (t) => {
+  for (const value of [null, true, false, 0, -0, 1.5, -2e-7, 1e21, 2 ** 53 + 2, NaN, Infinity, -Infinity, '', 'a"\\\n\u2028😀', [], {}, { a: [1, null] }, undefined]) {
+    t.equal(jsonValue(value), JSON.stringify(value), typeof value === 'object' ? JSON.stringify(value) : `${typeof value} ${String(value)}`);
+  }
+  t.end();
+});
+
+t.test('an echo made once, and output text made already, give the same bytes', (t) => {
+  const f = frame(FULL, { k: 'v' });
+  const echo = echoText(f);
+  for (const end of endings) {
+    const expected = JSON.stringify(responseObject(f, end));
+    t.equal(responseText(f, end, undefined, echo), expected, `${end.status}, echo given`);
+    t.equal(responseText(f, { ...end, outputText: JSON.stringify(end.output) }, undefined, echo), expected, `${end.status}, output text given`);
   }
   t.end();
 });

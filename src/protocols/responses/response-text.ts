@@ -1,52 +1,70 @@
 // The Response object's JSON text, the bytes JSON.stringify(responseObject(frame, end)) makes
 // (response-text.test.ts), without encoding the request's echoed settings again for every object of
 // one response: a stream sends the Response twice (created/in_progress, then completed) and the echo
-// is most of it. The echo's members are encoded once per frame; the rest is spliced around them.
-import type { Json } from './checks.js';
+// is most of it. The echo's members are encoded once per response (echoText, kept by the answer, not
+// in a WeakMap: a weak entry per request costs the collector more than the encoding saves), and the
+// rest is spliced around them. Scalars are written without JSON.stringify, whose per-call cost is
+// most of the work for the small values a Response holds.
 import type { Ending, ResponseFrame } from './response-object.js';
 
 /** Each run is `,"member":value` for every member JSON.stringify would write (an undefined one it leaves out). */
-interface EchoRuns {
+export interface EchoText {
   readonly beforeOutput: string;
   readonly beforeStore: string;
   readonly beforeUsage: string;
   readonly last: string;
 }
 
-const cache = new WeakMap<ResponseFrame, EchoRuns>();
-
-function run(source: Json, keys: readonly string[]): string {
-  let text = '';
-  for (const key of keys) {
-    const value = JSON.stringify(source[key]) as string | undefined;
-    if (value !== undefined) text += `,${JSON.stringify(key)}:${value}`;
+/** JSON.stringify(value), scalars written directly (a finite number's text is String's; JSON writes others as null). */
+export function jsonValue(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    default:
+      return JSON.stringify(value);
   }
-  return text;
 }
 
-function echoRuns(frame: ResponseFrame): EchoRuns {
-  let runs = cache.get(frame);
-  if (runs === undefined) {
-    const { echo } = frame;
-    runs = {
-      beforeOutput: run(echo, ['instructions', 'max_output_tokens', 'model']),
-      beforeStore: run(echo, ['parallel_tool_calls', 'previous_response_id', 'reasoning']),
-      beforeUsage: run(echo, ['temperature', 'text', 'tool_choice', 'tools', 'top_logprobs', 'top_p', 'truncation']),
-      last: run(echo, ['user']) + run({ metadata: frame.metadata }, ['metadata']),
-    };
-    cache.set(frame, runs);
-  }
-  return runs;
+/** `,"key":value` as JSON.stringify writes a member (nothing for an undefined one); the keys need no escaping. */
+function member(prefix: string, value: unknown): string {
+  const text = jsonValue(value);
+  return text === undefined ? '' : prefix + text;
 }
 
-/** JSON.stringify(responseObject(frame, end)), in OpenAI's member order (completed_at read by the caller when given). */
-export function responseText(frame: ResponseFrame, end: Ending, completedAt = end.status === 'completed' ? frame.now() : null): string {
-  const echo = echoRuns(frame);
-  const incomplete = end.incompleteReason === null ? null : { reason: end.incompleteReason };
+/** The frame's echoed settings as text, for every responseText of one response (each member read by name: one object shape, no keyed loads). */
+export function echoText(frame: ResponseFrame): EchoText {
+  const { echo } = frame;
+  return {
+    beforeOutput: member(',"instructions":', echo['instructions']) + member(',"max_output_tokens":', echo['max_output_tokens']) + member(',"model":', echo['model']),
+    beforeStore:
+      member(',"parallel_tool_calls":', echo['parallel_tool_calls']) +
+      member(',"previous_response_id":', echo['previous_response_id']) +
+      member(',"reasoning":', echo['reasoning']),
+    beforeUsage:
+      member(',"temperature":', echo['temperature']) +
+      member(',"text":', echo['text']) +
+      member(',"tool_choice":', echo['tool_choice']) +
+      member(',"tools":', echo['tools']) +
+      member(',"top_logprobs":', echo['top_logprobs']) +
+      member(',"top_p":', echo['top_p']) +
+      member(',"truncation":', echo['truncation']),
+    last: member(',"user":', echo['user']) + member(',"metadata":', frame.metadata),
+  };
+}
+
+/**
+ * JSON.stringify(responseObject(frame, end)), in OpenAI's member order (completed_at read by the caller
+ * when given; `echo`: echoText(frame), when the caller keeps it for the response's next object).
+ */
+export function responseText(frame: ResponseFrame, end: Ending, completedAt = end.status === 'completed' ? frame.now() : null, echo = echoText(frame)): string {
+  const incomplete = end.incompleteReason === null ? 'null' : `{"reason":${JSON.stringify(end.incompleteReason)}}`;
   return (
-    `{"id":${JSON.stringify(frame.ids.response)},"object":"response","created_at":${JSON.stringify(frame.createdAt)},"status":${JSON.stringify(end.status)}` +
-    `,"background":false,"completed_at":${JSON.stringify(completedAt)},"error":${JSON.stringify(end.error)},"incomplete_details":${JSON.stringify(incomplete)}` +
-    `${echo.beforeOutput},"output":${JSON.stringify(end.output)}${echo.beforeStore},"store":${JSON.stringify(end.stored)}${echo.beforeUsage}` +
-    `,"usage":${JSON.stringify(end.usage)}${echo.last}}`
+    `{"id":"${frame.ids.response}","object":"response","created_at":${jsonValue(frame.createdAt)},"status":"${end.status}"` +
+    `,"background":false,"completed_at":${jsonValue(completedAt)},"error":${jsonValue(end.error)},"incomplete_details":${incomplete}` +
+    `${echo.beforeOutput},"output":${end.outputText ?? JSON.stringify(end.output)}${echo.beforeStore},"store":${end.stored ? 'true' : 'false'}${echo.beforeUsage}` +
+    `,"usage":${jsonValue(end.usage)}${echo.last}}`
   );
 }

@@ -4,7 +4,7 @@
 import { RouterError } from '../../openai/errors.js';
 import type { Logger } from '../../observability/logger.js';
 import { isResponseId } from './ids.js';
-import type { ResponseRecord, ResponseStore } from './store.js';
+import type { NewRecord, ResponseRecord, ResponseStore } from './store.js';
 
 export class ResponsesService {
   constructor(
@@ -33,7 +33,7 @@ export class ResponsesService {
   }
 
   /** Keeps a finished response; false when it was not kept (too large, or the store failed: logged). */
-  async keep(id: string, record: ResponseRecord, ttlMs: number): Promise<boolean> {
+  async keep(id: string, record: NewRecord, ttlMs: number): Promise<boolean> {
     try {
       return await this.store.put(id, record, ttlMs);
     } catch (error) {

@@ -22,7 +22,7 @@ t.test('a spliced Response text encodes to the bytes of the whole record', (t) =
   ] as const) {
     const whole = encodeRecord({ owner, prev, response, input });
     t.equal(whole, JSON.stringify({ owner, prev, response, input }));
-    const spliced = encodeRecord({ owner, prev, response, responseText: JSON.stringify(response), input });
+    const spliced = encodeRecord({ owner, prev, responseText: JSON.stringify(response), input });
     t.equal(spliced, whole, `owner ${owner}, prev ${String(prev)}`);
     t.strictSame(decodeRecord(spliced, owner), { owner, prev, response, input });
   }

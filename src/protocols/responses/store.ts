@@ -11,16 +11,20 @@ export interface ResponseRecord {
   readonly prev: string | null;
   /** The Response object as answered. */
   readonly response: Json;
-  /** JSON.stringify(response) when the answer already made it: spliced into the record, not encoded twice. */
-  readonly responseText?: string;
   /** This request's own input items, with their ids (instructions and history not included). */
   readonly input: readonly StoredItem[];
 }
 
+/**
+ * A record to keep: its Response as an object, or as the JSON text the answer already made (spliced
+ * into the record: neither encoded twice nor made as an object only to be encoded).
+ */
+export type NewRecord = Omit<ResponseRecord, 'response'> & ({ readonly response: Json } | { readonly responseText: string });
+
 export interface ResponseStore {
   readonly kind: 'memory' | 'redis';
   /** Keeps `record` under `id` for `ttlMs`; false when it is not kept (over the store's entry bound). */
-  put(id: string, record: ResponseRecord, ttlMs: number): Promise<boolean>;
+  put(id: string, record: NewRecord, ttlMs: number): Promise<boolean>;
   /** The record, or null when there is none for this owner (absent, expired, or another owner's). */
   get(id: string, owner: string): Promise<ResponseRecord | null>;
   /** Deletes the record if `owner` owns it; true when one was deleted. */
@@ -32,11 +36,11 @@ export interface ResponseStore {
  * A record's JSON text with `owner` first: its bytes are what the stores bound, and the Redis delete
  * script checks ownership on the prefix alone (ownerPrefix) without decoding the record.
  */
-export function encodeRecord(record: ResponseRecord): string {
-  const { owner, prev, response, input, responseText } = record;
-  if (responseText === undefined) return JSON.stringify({ owner, prev, response, input });
+export function encodeRecord(record: NewRecord): string {
+  const { owner, prev, input } = record;
+  if (!('responseText' in record)) return JSON.stringify({ owner, prev, response: record.response, input });
   // The same bytes JSON.stringify makes of the whole record (store.test.ts), the Response spliced in.
-  return `${ownerPrefix(owner)}"prev":${JSON.stringify(prev)},"response":${responseText},"input":${JSON.stringify(input)}}`;
+  return `${ownerPrefix(owner)}"prev":${JSON.stringify(prev)},"response":${record.responseText},"input":${JSON.stringify(input)}}`;
 }
 
 export function ownerPrefix(owner: string): string {

@@ -12,7 +12,6 @@ import { event } from './events.js';
 import { OutputItem, Sequence, type ItemKind } from './output-item.js';
 import { plainContentLiteral } from './plain-delta.js';
 import { endingOf, responseObject, responseUsage, statusOf } from './response-object.js';
-import { responseText } from './response-text.js';
 
 const JSON_TYPE = 'application/json';
 const RATE_LIMITED = new Set(['insufficient_quota', 'rate_limit_exceeded']);
@@ -74,7 +73,10 @@ export class ResponsesTranslator extends TranslatedResponse {
     const { status, reason } = statusOf(this.finishReason);
     this.closeAll(status === 'completed' ? 'completed' : 'incomplete');
     this.flush();
-    const ending = { status, output: this.items.map((item) => item.json), usage: responseUsage(this.usage), error: null, incompleteReason: reason };
+    const output = this.items.map((item) => item.json);
+    // Each item's text is in its output_item.done event already: the list of them is not encoded again.
+    const outputText = `[${this.items.map((item) => item.jsonText).join(',')}]`;
+    const ending = { status, output, outputText, usage: responseUsage(this.usage), error: null, incompleteReason: reason };
     return this.answer.finish(ending).then((text) => {
       this.send(event(status === 'completed' ? 'response.completed' : 'response.incomplete', `"response":${text}`, this.seq.next()));
     });
@@ -112,7 +114,7 @@ export class ResponsesTranslator extends TranslatedResponse {
   private start(): void {
     this.started = true;
     const { frame } = this.answer;
-    const skeleton = `"response":${responseText(frame, { status: 'in_progress', output: [], usage: null, error: null, incompleteReason: null, stored: frame.store })}`;
+    const skeleton = `"response":${this.answer.text({ status: 'in_progress', output: [], usage: null, error: null, incompleteReason: null, stored: frame.store })}`;
     this.out += event('response.created', skeleton, this.seq.next()) + event('response.in_progress', skeleton, this.seq.next());
   }
 
