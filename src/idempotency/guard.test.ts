@@ -78,7 +78,7 @@ t.test('another body: 422 idempotency_key_reused, naming the TTL', async (t) => 
   t.match(error, {
     status: 422,
     code: 'idempotency_key_reused',
-    message: 'This Idempotency-Key was used with a different request body in the last 1 hour; send a new key for a new request.',
+    message: 'This Idempotency-Key was used with a different request (model, body or protocol headers) in the last 1 hour; send a new key for a new request.',
   });
   t.equal(describeMs(86_400_000), '24 hours');
   t.equal(describeMs(90_000), '90 seconds');

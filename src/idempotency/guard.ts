@@ -95,7 +95,7 @@ export class IdempotencyGuard {
           this.count('mismatch');
           throw new RouterError(
             'idempotency_key_reused',
-            `This Idempotency-Key was used with a different request body in the last ${describeMs(settings.ttlMs)}; send a new key for a new request.`,
+            `This Idempotency-Key was used with a different request (model, body or protocol headers) in the last ${describeMs(settings.ttlMs)}; send a new key for a new request.`,
             { headers: NO_RETRY },
           );
         case 'pending': {

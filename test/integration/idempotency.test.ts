@@ -187,7 +187,7 @@ t.test('the error envelopes: 400 for a malformed key, 422 for another body, 409 
   const reused = await failure(client.chat.completions.create({ ...HELLO, max_tokens: 9 }, keyed('reused')));
   t.strictSame(reused.status, 422);
   t.strictSame(reused.error, {
-    message: 'This Idempotency-Key was used with a different request body in the last 24 hours; send a new key for a new request.',
+    message: 'This Idempotency-Key was used with a different request (model, body or protocol headers) in the last 24 hours; send a new key for a new request.',
     type: 'invalid_request_error',
     param: null,
     code: 'idempotency_key_reused',

@@ -279,7 +279,7 @@ t.test('the same key with what only the client API says changed (another API, me
     () => null,
     (thrown: unknown) => thrown,
   );
-  t.match(changed, { status: 422, error: { error: { type: 'invalid_request_error', message: /different request body/ } } });
+  t.match(changed, { status: 422, error: { error: { type: 'invalid_request_error', message: /different request \(model, body or protocol headers\)/ } } });
   // The same conversation asked through the Responses API with the same key: never the Messages bytes.
   const other: unknown = await openai.responses.create({ model: 'claude', input: 'hi', max_output_tokens: 64 }, keyed(key)).then(
     () => null,
