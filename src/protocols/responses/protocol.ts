@@ -65,20 +65,28 @@ async function parse(body: unknown, { runtime, key }: ParseContext, service: Res
     clientWantsUsage: true,
     body: { ...request.chat, messages },
     answerAs: new ResponsesAnswer(frame, keeping),
-    native: nativeRequest(body, history, request.input),
+    native: new NativeResponsesRequest(body, history, request.input),
   };
 }
 
-/** The native request, its body made only when a pool that serves Responses itself is tried (most routes never do), and once. */
-function nativeRequest(body: unknown, history: readonly InputItem[], input: readonly InputItem[]): NativeRequest {
-  let made: Record<string, unknown> | null = null;
-  return {
-    api: 'responses',
-    path: '/v1/responses',
-    get body() {
-      return (made ??= nativeBody(body, [...history, ...input]));
-    },
-  };
+/**
+ * The native request, its body made only when a pool that serves Responses itself is tried (most routes
+ * never do), and once. A class: its getter is defined once, not on every request's object.
+ */
+class NativeResponsesRequest implements NativeRequest {
+  readonly api = 'responses';
+  readonly path = '/v1/responses';
+  private made: Record<string, unknown> | null = null;
+
+  constructor(
+    private readonly client: unknown,
+    private readonly history: readonly InputItem[],
+    private readonly input: readonly InputItem[],
+  ) {}
+
+  get body(): Record<string, unknown> {
+    return (this.made ??= nativeBody(this.client, [...this.history, ...this.input]));
+  }
 }
 
 /**
