@@ -39,14 +39,13 @@ export class ResponsesTranslator extends TranslatedResponse {
 
   protected chatEvent(data: string): void {
     if (this.finished) return;
-    const text = this.message;
-    if (text?.hasText === true) {
-      const literal = plainContentLiteral(data);
-      if (literal !== null) {
-        this.literal(text, literal);
-        this.flush();
-        return;
-      }
+    // The first content chunk too: it opens the message as its parse would.
+    const literal = plainContentLiteral(data);
+    if (literal !== null) {
+      if (!this.started) this.start();
+      this.textLiteral(literal);
+      this.flush();
+      return;
     }
     let chunk: unknown;
     try {
@@ -130,17 +129,18 @@ export class ResponsesTranslator extends TranslatedResponse {
     const reasoning = delta['reasoning_content'] ?? delta['reasoning'];
     if (typeof reasoning === 'string' && reasoning !== '') this.delta(this.reasoning ?? (this.reasoning = this.openItem('reasoning')), reasoning);
     const content = delta['content'];
-    if (typeof content === 'string' && content !== '') this.text(content);
+    if (typeof content === 'string' && content !== '') this.textLiteral(JSON.stringify(content).slice(1, -1));
     const refusal = delta['refusal'];
     if (typeof refusal === 'string' && refusal !== '') (this.message ?? (this.message = this.openItem('message'))).refusal += refusal;
     const calls = delta['tool_calls'];
     if (Array.isArray(calls)) calls.forEach((call: unknown, position) => isObject(call) && this.call(call, position));
   }
 
-  private text(content: string): void {
+  /** Message text given as a JSON string literal's body. */
+  private textLiteral(body: string): void {
     const item = this.message ?? (this.message = this.openItem('message'));
     if (!item.hasText) this.out += item.textPart(this.seq);
-    this.delta(item, content);
+    this.literal(item, body);
   }
 
   private call(call: Json, position: number): void {
