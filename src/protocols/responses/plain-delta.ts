@@ -3,7 +3,13 @@
 // content's JSON string literal can go into a Responses delta as it came: a valid literal in the
 // engine's JSON is one in ours, and literals joined are the literal of the joined text (an escaped
 // surrogate pair split across chunks included). Anything else is null, and the chunk is parsed.
-const CONTENT_DELTA = '"delta":{"content":"';
+// Searched for from its brace: a needle that starts with a quote is slow to find in JSON, where every
+// other character is one. A `{"content":"` with a raw quote cannot be inside a string, so the first is
+// the structure's, and it must be the delta's.
+const CONTENT = '{"content":"';
+const DELTA_KEY = '"delta":';
+/** What must not follow the content: one regular expression scans the rest once (three searches cost three times as much). */
+const AFTER = /"(?:delta"|finish_reason":"|usage":\{)/g;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const CLOSE_BRACE = 0x7d;
@@ -13,9 +19,9 @@ const HEX4 = /^[0-9a-fA-F]{4}$/;
 
 /** The content literal's body (between its quotes, escapes kept), or null when the chunk must be parsed. */
 export function plainContentLiteral(data: string): string | null {
-  const at = data.indexOf(CONTENT_DELTA);
-  if (at < 0 || data.startsWith('{"error"')) return null;
-  const start = at + CONTENT_DELTA.length;
+  const open = data.indexOf(CONTENT);
+  if (open < DELTA_KEY.length || !data.startsWith(DELTA_KEY, open - DELTA_KEY.length) || data.startsWith('{"error"')) return null;
+  const start = open + CONTENT.length;
   let end = start;
   for (; end < data.length; end++) {
     const code = data.charCodeAt(end);
@@ -32,7 +38,7 @@ export function plainContentLiteral(data: string): string | null {
     else if (code < 0x20) return null;
   }
   if (end >= data.length || end === start || data.charCodeAt(end + 1) !== CLOSE_BRACE) return null;
-  const after = end + 2;
-  if (data.includes('"delta"', after) || data.includes('"finish_reason":"', after) || data.includes('"usage":{', after)) return null;
+  AFTER.lastIndex = end + 2;
+  if (AFTER.test(data)) return null;
   return data.slice(start, end);
 }
