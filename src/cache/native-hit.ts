@@ -25,8 +25,8 @@ import { ClientGone } from '../proxy/request-lifetime.js';
 import type { CacheEntry } from './entry.js';
 import { messageEvents } from './messages-events.js';
 import { responseEvents } from './responses-events.js';
+import { writeSseHead } from '../openai/sse-head.js';
 
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
 /** Responses events whose `response` is the Response object, made the router's. */
 const LIFECYCLE: ReadonlySet<string> = new Set(['response.created', 'response.queued', 'response.in_progress']);
 const TERMINAL: ReadonlySet<string> = new Set(['response.completed', 'response.incomplete']);
@@ -59,7 +59,7 @@ export async function replayNativeEntry(res: ClientResponse, entry: CacheEntry, 
     client.end(body);
     return true;
   }
-  client.writeHead(200, { ...hit.headers, ...SSE_HEADERS });
+  writeSseHead(client, hit.headers);
   await write(client, body, hit.abort);
   client.end();
   return true;

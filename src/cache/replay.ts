@@ -11,9 +11,8 @@ import { ClientGone } from '../proxy/request-lifetime.js';
 import { jsonToSse, sseToJson } from './convert.js';
 import type { CacheEntry } from './entry.js';
 import { render, TemplateBuilder, templateFor, type BodyTemplate, type Identity } from './replay-template.js';
+import { writeSseHead } from '../openai/sse-head.js';
 
-/** The headers of a live stream (relay-sse.ts): proxies must pass it on unbuffered. */
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
 const DONE_EVENT = 'data: [DONE]\n\n';
 /** An event as encodeEvent (src/openai/sse.ts) writes it: the payload between these two. */
 const EVENT_START = 'data: ';
@@ -56,7 +55,7 @@ export async function replay(res: ClientResponse, entry: CacheEntry, options: Re
   }
   // Built (and checked) before anything is written: an entry that cannot be read is a miss.
   const events = render(streamTemplate(entry, options), options.identity);
-  res.writeHead(200, { ...options.headers, ...SSE_HEADERS });
+  writeSseHead(res, options.headers);
   // The whole stream is in memory already (the entry): one write, then wait for the socket to take it.
   await write(res, events, options.abort);
   res.end();

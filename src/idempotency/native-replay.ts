@@ -19,9 +19,8 @@ import { foldMessages } from './fold-messages.js';
 import { parse, readEvent } from '../proxy/native/sse-event.js';
 import { ClientGone } from '../proxy/request-lifetime.js';
 import type { NativeMeta } from './kept-answer.js';
+import { writeSseHead } from '../openai/sse-head.js';
 
-/** The headers of a live native stream (relay-sse.ts). */
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
 const TERMINAL: ReadonlySet<string> = new Set(['response.completed', 'response.incomplete']);
 
 /**
@@ -39,7 +38,7 @@ export async function replayNative(res: ClientResponse, meta: NativeMeta, body: 
       client.end(body);
       return true;
     }
-    client.writeHead(200, { ...headers, ...SSE_HEADERS });
+    writeSseHead(client, headers);
     await write(client, body, abort);
     client.end();
     return true;
@@ -47,7 +46,7 @@ export async function replayNative(res: ClientResponse, meta: NativeMeta, body: 
   if (stream) {
     const answer = parseObject(body);
     if (answer === null) throw shapeRefused(meta);
-    client.writeHead(200, { ...headers, ...SSE_HEADERS });
+    writeSseHead(client, headers);
     await write(client, Buffer.from(meta.api === 'responses' ? responseEvents(answer) : messageEvents(answer)), abort);
     client.end();
     return true;

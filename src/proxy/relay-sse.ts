@@ -13,12 +13,7 @@ import { failureFromStatus, failureFromStreamError, failureFromThrown } from './
 import { ClientGone } from './request-lifetime.js';
 import { retryAfterOf } from './retry-policy.js';
 import { StallTimer } from './stall-timer.js';
-
-const SSE_HEADERS = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache',
-  'x-accel-buffering': 'no',
-};
+import { SSE_HEADERS } from '../openai/sse-head.js';
 
 export async function relaySse(a: AttemptContext): Promise<void> {
   const { config } = a.pool;

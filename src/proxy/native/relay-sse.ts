@@ -18,8 +18,8 @@ import { StallTimer } from '../stall-timer.js';
 import type { NativeStream } from './dialect.js';
 import type { NativeOut } from './native-out.js';
 import { readEvent } from './sse-event.js';
+import { SSE_HEADERS } from '../../openai/sse-head.js';
 
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
 const COLON = 0x3a;
 
 export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect: NativeStream): Promise<void> {
