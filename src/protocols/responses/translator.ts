@@ -11,6 +11,7 @@ import { isObject, type Json } from './checks.js';
 import { event } from './events.js';
 import { OutputItem, Sequence, type ItemKind } from './output-item.js';
 import { plainContentLiteral } from './plain-delta.js';
+import { isPlainOpening, plainFinishReason } from './plain-ends.js';
 import { endingOf, responseObject, responseUsage, statusOf } from './response-object.js';
 
 const JSON_TYPE = 'application/json';
@@ -44,6 +45,14 @@ export class ResponsesTranslator extends TranslatedResponse {
     if (literal !== null) {
       if (!this.started) this.start();
       this.textLiteral(literal);
+      this.flush();
+      return;
+    }
+    // The opening and closing chunks, likewise (plain-ends.ts).
+    const reason = plainFinishReason(data);
+    if (reason !== null || isPlainOpening(data)) {
+      if (!this.started) this.start();
+      if (reason !== null) this.finishReason = reason;
       this.flush();
       return;
     }
