@@ -3,6 +3,7 @@
 // they came) and decoded once, when it is done; the finished item is what the Response lists.
 import type { Json } from './checks.js';
 import { deltaFrame, event, type DeltaKind } from './events.js';
+import { EMPTY_TEXT_PART, messageText, textPartText } from './item-text.js';
 import { itemShapes } from './response-object.js';
 
 export type ItemKind = 'message' | 'reasoning' | 'function_call';
@@ -49,11 +50,11 @@ export class OutputItem {
   added(seq: Sequence): string {
     const shape =
       this.kind === 'message'
-        ? itemShapes.message(this.id, [], 'in_progress')
-        : this.kind === 'reasoning'
-          ? itemShapes.reasoning(this.id, null, 'in_progress')
-          : itemShapes.functionCall(this.id, this.callId, this.name, '', 'in_progress');
-    const added = event('response.output_item.added', `"output_index":${this.index},"item":${JSON.stringify(shape)}`, seq.next());
+        ? messageText(this.id, 'in_progress', [])
+        : JSON.stringify(
+            this.kind === 'reasoning' ? itemShapes.reasoning(this.id, null, 'in_progress') : itemShapes.functionCall(this.id, this.callId, this.name, '', 'in_progress'),
+          );
+    const added = event('response.output_item.added', `"output_index":${this.index},"item":${shape}`, seq.next());
     if (this.kind !== 'reasoning') return added;
     return added + event('response.content_part.added', `${this.at},"content_index":0,"part":{"type":"reasoning_text","text":""}`, seq.next());
   }
@@ -61,7 +62,7 @@ export class OutputItem {
   /** A message's output_text part, added before its first delta (openai 6's accumulator needs it there). */
   textPart(seq: Sequence): string {
     this.hasText = true;
-    return event('response.content_part.added', `${this.at},"content_index":0,"part":${JSON.stringify(itemShapes.outputText(''))}`, seq.next());
+    return event('response.content_part.added', `${this.at},"content_index":0,"part":${EMPTY_TEXT_PART}`, seq.next());
   }
 
   /** One delta event, the text given as a JSON string literal's body. */
@@ -86,11 +87,14 @@ export class OutputItem {
       this.json = itemShapes.reasoning(this.id, text, status);
     } else {
       const content: Json[] = [];
+      // The parts' texts: the message's text is encoded once for its part and the item (item-text.ts).
+      const partTexts: string[] = [];
       if (this.hasText) {
-        const part = itemShapes.outputText(text);
+        const partText = textPartText(JSON.stringify(text));
         out += event('response.output_text.done', `${at},"content_index":0,"text":${literal},"logprobs":[]`, seq.next());
-        out += event('response.content_part.done', `${at},"content_index":0,"part":${JSON.stringify(part)}`, seq.next());
-        content.push(part);
+        out += event('response.content_part.done', `${at},"content_index":0,"part":${partText}`, seq.next());
+        content.push(itemShapes.outputText(text));
+        partTexts.push(partText);
       }
       if (this.refusal !== '') {
         // Refusals are rare and short: sent whole (part added, done), without deltas.
@@ -98,12 +102,15 @@ export class OutputItem {
         const ci = content.length;
         out += event('response.content_part.added', `${at},"content_index":${ci},"part":${JSON.stringify(itemShapes.refusal(''))}`, seq.next());
         out += event('response.refusal.done', `${at},"content_index":${ci},"refusal":${JSON.stringify(this.refusal)}`, seq.next());
-        out += event('response.content_part.done', `${at},"content_index":${ci},"part":${JSON.stringify(part)}`, seq.next());
+        const partText = JSON.stringify(part);
+        out += event('response.content_part.done', `${at},"content_index":${ci},"part":${partText}`, seq.next());
         content.push(part);
+        partTexts.push(partText);
       }
       this.json = itemShapes.message(this.id, content, status);
+      this.jsonText = messageText(this.id, status, partTexts);
     }
-    this.jsonText = JSON.stringify(this.json);
+    if (this.kind !== 'message') this.jsonText = JSON.stringify(this.json);
     return out + event('response.output_item.done', `"output_index":${this.index},"item":${this.jsonText}`, seq.next());
   }
 }
