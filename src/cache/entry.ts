@@ -48,27 +48,6 @@ export interface CacheEntry {
   readonly native?: NativeApi;
 }
 
-/**
- * An entry whose parts are views of one buffer (part i ends at `ends[i]`), made each time they are
- * read. Kept in the memory store, such an entry is a few objects rather than one per part (a stream
- * has one per event), and most stored entries are never read: a full store of streamed answers gave
- * every garbage collection hundreds of thousands of part objects to walk.
- */
-export function packedEntry(fields: Omit<CacheEntry, 'parts'>, whole: Buffer, ends: readonly number[]): CacheEntry {
-  return {
-    ...fields,
-    get parts(): readonly Buffer[] {
-      const parts: Buffer[] = [];
-      let start = 0;
-      for (const end of ends) {
-        parts.push(whole.subarray(start, end));
-        start = end;
-      }
-      return parts;
-    },
-  };
-}
-
 /** The entry's size in a store: its parts plus its header. */
 export function entryBytes(entry: CacheEntry): number {
   let bytes = 0;

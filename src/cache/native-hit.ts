@@ -25,7 +25,7 @@ import { ClientGone } from '../proxy/request-lifetime.js';
 import type { CacheEntry } from './entry.js';
 import { messageEvents } from './messages-events.js';
 import { responseEvents } from './responses-events.js';
-import { writeSseHead } from '../openai/sse-head.js';
+import { writeHeadWith, writeSseHead } from '../openai/response-head.js';
 
 /** Responses events whose `response` is the Response object, made the router's. */
 const LIFECYCLE: ReadonlySet<string> = new Set(['response.created', 'response.queued', 'response.in_progress']);
@@ -55,7 +55,7 @@ export async function replayNativeEntry(res: ClientResponse, entry: CacheEntry, 
   if (body === null) return false;
   const client = out.res;
   if (!hit.stream) {
-    client.writeHead(200, { ...hit.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    writeHeadWith(client, 200, hit.headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     client.end(body);
     return true;
   }

@@ -6,7 +6,8 @@
 // the client's directives) is eligibility.ts's question.
 import { dataStartsWith, eventText, type EventRange } from '../openai/sse-buffer.js';
 import type { RequestResult } from '../proxy/results.js';
-import { packedEntry, type CacheEntry } from './entry.js';
+import type { CacheEntry } from './entry.js';
+import { RecordedEntry } from './recorded-entry.js';
 
 const DONE = Buffer.from('[DONE]');
 const ERROR_START = Buffer.from('{"error"');
@@ -107,7 +108,7 @@ export class Recorder {
       costNanoUsd: answer.costNanoUsd,
       finish: made.finish,
     };
-    return made.whole === null ? { ...fields, parts: made.parts } : packedEntry(fields, made.whole, made.ends);
+    return new RecordedEntry(fields, made.parts, made.whole, made.ends);
   }
 
   /** Keeps `source[start, end)` as the next payload, or drops the recording past the bound. */

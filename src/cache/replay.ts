@@ -11,7 +11,7 @@ import { ClientGone } from '../proxy/request-lifetime.js';
 import { jsonToSse, sseToJson } from './convert.js';
 import type { CacheEntry } from './entry.js';
 import { render, TemplateBuilder, templateFor, type BodyTemplate, type Identity } from './replay-template.js';
-import { writeSseHead } from '../openai/sse-head.js';
+import { writeHeadWith, writeSseHead } from '../openai/response-head.js';
 
 const DONE_EVENT = 'data: [DONE]\n\n';
 /** An event as encodeEvent (src/openai/sse.ts) writes it: the payload between these two. */
@@ -49,7 +49,7 @@ export async function replay(res: ClientResponse, entry: CacheEntry, options: Re
     const body = plainBody(entry, options.identity);
     // A stored error is the same error again: with the content type render-errors.ts gave the original.
     const type = entry.status === 200 ? 'application/json' : ERROR_TYPE;
-    res.writeHead(entry.status, { ...options.headers, 'content-type': type, 'content-length': body.length });
+    writeHeadWith(res, entry.status, options.headers, { 'content-type': type, 'content-length': body.length });
     res.end(body);
     return;
   }

@@ -19,7 +19,7 @@ import { foldMessages } from './fold-messages.js';
 import { parse, readEvent } from '../proxy/native/sse-event.js';
 import { ClientGone } from '../proxy/request-lifetime.js';
 import type { NativeMeta } from './kept-answer.js';
-import { writeSseHead } from '../openai/sse-head.js';
+import { writeHeadWith, writeSseHead } from '../openai/response-head.js';
 
 const TERMINAL: ReadonlySet<string> = new Set(['response.completed', 'response.incomplete']);
 
@@ -34,7 +34,7 @@ export async function replayNative(res: ClientResponse, meta: NativeMeta, body: 
   const client = res.passThrough().res;
   if (stream === meta.stream) {
     if (!stream) {
-      client.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': body.length });
+      writeHeadWith(client, 200, headers, { 'content-type': 'application/json', 'content-length': body.length });
       client.end(body);
       return true;
     }
@@ -53,7 +53,7 @@ export async function replayNative(res: ClientResponse, meta: NativeMeta, body: 
   }
   const folded = meta.api === 'responses' ? finalResponse(body) : foldMessages(body);
   if (folded === null) throw shapeRefused(meta);
-  client.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': folded.length });
+  writeHeadWith(client, 200, headers, { 'content-type': 'application/json', 'content-length': folded.length });
   client.end(folded);
   return true;
 }

@@ -13,7 +13,7 @@ import { failureFromStatus, failureFromStreamError, failureFromThrown } from './
 import { ClientGone } from './request-lifetime.js';
 import { retryAfterOf } from './retry-policy.js';
 import { StallTimer } from './stall-timer.js';
-import { SSE_HEADERS } from '../openai/sse-head.js';
+import { SSE_HEADERS } from '../openai/response-head.js';
 
 export async function relaySse(a: AttemptContext): Promise<void> {
   const { config } = a.pool;

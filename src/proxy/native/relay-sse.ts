@@ -18,7 +18,7 @@ import { StallTimer } from '../stall-timer.js';
 import type { NativeStream } from './dialect.js';
 import type { NativeOut } from './native-out.js';
 import { readEvent } from './sse-event.js';
-import { SSE_HEADERS } from '../../openai/sse-head.js';
+import { SSE_HEADERS } from '../../openai/response-head.js';
 
 const COLON = 0x3a;
 

@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
-import { writeSseHead } from './sse-head.js';
+import { writeHeadWith, writeSseHead } from './response-head.js';
 
 t.test('writeSseHead sends the stream head, the given headers and those set earlier', async (t) => {
   const server = createServer((_req, res) => {
@@ -20,4 +20,16 @@ t.test('writeSseHead sends the stream head, the given headers and those set earl
   );
   t.equal(res.status, 200);
   t.equal(await res.text(), 'data: [DONE]\n\n');
+});
+
+t.test('writeHeadWith: the given headers, then the own ones with the status, which win a clash', async (t) => {
+  const server = createServer((_req, res) => {
+    writeHeadWith(res, 201, { 'x-switchyard-cache': 'hit', 'content-type': 'text/plain' }, { 'content-type': 'application/json', 'content-length': 2 });
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  t.strictSame([res.status, res.headers.get('x-switchyard-cache'), res.headers.get('content-type'), res.headers.get('content-length')], [201, 'hit', 'application/json', '2']);
+  t.equal(await res.text(), '{}');
 });
