@@ -3,7 +3,8 @@
 // sequence (design-16 §1.3): response.created and response.in_progress at commit, per output item
 // output_item.added → content_part.added → deltas → …done events, then response.completed (or
 // .incomplete) with usage, or after a failure response.failed. Each chat event is parsed at most
-// once (a plain content chunk not at all: plain-delta.ts); its Responses events go out in one write.
+// once (plain content, opening and closing chunks not at all: plain-delta.ts, plain-ends.ts); its
+// Responses events go out in one write.
 // Text is kept as JSON string literal bodies and decoded once, when its item is done.
 import { TranslatedResponse, type TranslatedBody } from '../translated-response.js';
 import type { ResponsesAnswer } from './answer.js';
