@@ -37,5 +37,5 @@ t.test('a whole answer keeps its one part as given', async (t) => {
   t.equal(entry.parts.length, 1);
   t.equal(entry.parts[0], body);
   t.equal(encodeEntry(entry).toString(), encodeEntry({ ...fields, kind: 'json', parts: [body] }).toString());
-  t.equal(entry.native, undefined, 'a chat entry');
+  t.equal((entry as CacheEntry).native, undefined, 'a chat entry');
 });
