@@ -3,6 +3,7 @@
 // with each entry's own expiry. Entries are kept as objects: nothing is encoded or copied.
 import type { CacheEntry } from './entry.js';
 import { entryBytes } from './entry.js';
+import { OldestFirst } from './oldest-first.js';
 import type { CacheStore } from './store.js';
 
 interface Slot {
@@ -22,8 +23,8 @@ export class MemoryCacheStore implements CacheStore {
   readonly kind = 'memory';
   private readonly slots = new Map<string, Slot>();
   private held = 0;
-  /** Where eviction has got to in `slots` (nextOldest). */
-  private walk: MapIterator<[string, Slot]> | null = null;
+  /** Where eviction has got to in `slots`. */
+  private readonly oldest = new OldestFirst(this.slots);
 
   constructor(
     private readonly maxBytes: number,
@@ -48,7 +49,7 @@ export class MemoryCacheStore implements CacheStore {
     this.held += bytes;
     let evicted = 0;
     while (this.held > this.maxBytes) {
-      const next = this.nextOldest();
+      const next = this.oldest.next();
       if (next === null) break;
       const [oldest, slot] = next;
       this.slots.delete(oldest);
@@ -78,7 +79,7 @@ export class MemoryCacheStore implements CacheStore {
 
   close(): Promise<void> {
     this.slots.clear();
-    this.walk = null;
+    this.oldest.reset();
     this.held = 0;
     return Promise.resolve();
   }
@@ -86,21 +87,6 @@ export class MemoryCacheStore implements CacheStore {
   /** Entries and bytes held (expired entries count until they are read or pushed out). */
   stats(): { readonly entries: number; readonly bytes: number } {
     return { entries: this.slots.size, bytes: this.held };
-  }
-
-  /**
-   * The least recently used slot. The walk is kept from one eviction to the next: every slot before it
-   * was evicted, and a slot read or set again moves behind it (a Map's iterator sees entries added
-   * after it was made). A new walk from the start would step over every slot deleted since the Map
-   * last compacted its table: with 20,000 entries in a full store, about 17 µs a set against 0.4.
-   */
-  private nextOldest(): [string, Slot] | null {
-    let next = this.walk?.next();
-    if (next === undefined || next.done === true) {
-      this.walk = this.slots.entries();
-      next = this.walk.next();
-    }
-    return next.done === true ? null : next.value;
   }
 
   /** The live entry, made the most recently used; an expired one is let go. */

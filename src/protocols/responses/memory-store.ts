@@ -1,6 +1,7 @@
 // Stored responses in this router's memory: a least-recently-used list bounded by the bytes of the
 // records (their JSON text, which is also what is kept, so a caller can never alter a stored record),
 // each with its own expiry. Per router: a second router cannot see these (use the Redis store there).
+import { OldestFirst } from '../../cache/oldest-first.js';
 import { decodeRecord, encodeRecord, type NewRecord, type ResponseRecord, type ResponseStore } from './store.js';
 
 interface Slot {
@@ -20,6 +21,8 @@ export interface MemoryStoreOptions {
 export class MemoryResponseStore implements ResponseStore {
   readonly kind = 'memory';
   private readonly slots = new Map<string, Slot>();
+  /** Where eviction has got to in `slots` (see OldestFirst: no walk from the start on every put). */
+  private readonly oldest = new OldestFirst(this.slots);
   private held = 0;
   private readonly now: () => number;
 
@@ -35,8 +38,10 @@ export class MemoryResponseStore implements ResponseStore {
     this.slots.set(id, { text, bytes, expiresAt: this.now() + ttlMs });
     this.held += bytes;
     let evicted = 0;
-    for (const [oldest, slot] of this.slots) {
-      if (this.held <= this.options.maxBytes) break;
+    while (this.held > this.options.maxBytes) {
+      const next = this.oldest.next();
+      if (next === null) break;
+      const [oldest, slot] = next;
       this.remove(oldest);
       if (slot.expiresAt > this.now()) evicted++;
     }
@@ -65,6 +70,7 @@ export class MemoryResponseStore implements ResponseStore {
 
   close(): Promise<void> {
     this.slots.clear();
+    this.oldest.reset();
     this.held = 0;
     return Promise.resolve();
   }
