@@ -52,3 +52,24 @@ t.test('the same order as a fresh walk, over many random sets, uses and eviction
   }
   t.equal(mismatches, 0);
 });
+
+t.test('peek: the same oldest entry until it leaves or is set again; then the next', async (t) => {
+  const map = new Map<string, { readonly n: number }>([
+    ['a', { n: 1 }],
+    ['b', { n: 2 }],
+    ['c', { n: 3 }],
+  ]);
+  const oldest = new OldestFirst(map);
+  t.equal(oldest.peek()?.[0], 'a');
+  t.equal(oldest.peek()?.[0], 'a', 'kept, not moved past');
+  map.delete('a');
+  t.equal(oldest.peek()?.[0], 'b');
+  map.set('b', { n: 20 }); // replaced in place by another value: no longer the entry peeked
+  map.delete('b');
+  map.set('b', { n: 21 }); // set again: now the newest
+  t.equal(oldest.peek()?.[0], 'c');
+  map.delete('c');
+  t.strictSame(oldest.peek(), ['b', { n: 21 }], 'the walk goes on to the entry set again');
+  map.clear();
+  t.equal(oldest.peek(), null);
+});

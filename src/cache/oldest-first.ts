@@ -6,6 +6,8 @@
 // about 17 µs a set with 20,000 entries and 20–70 µs with 60,000 (against under 1 µs with the walk kept).
 export class OldestFirst<K, V> {
   private walk: MapIterator<[K, V]> | null = null;
+  /** What peek() returned last. */
+  private current: [K, V] | null = null;
 
   constructor(private readonly map: Map<K, V>) {}
 
@@ -19,8 +21,21 @@ export class OldestFirst<K, V> {
     return next.done === true ? null : next.value;
   }
 
+  /**
+   * The oldest entry without moving past it: the same entry until it leaves the map (or is set again,
+   * which moves it to the end), for a caller that may keep it (an unexpired record ends a sweep).
+   */
+  peek(): [K, V] | null {
+    while (this.current === null || this.map.get(this.current[0]) !== this.current[1]) {
+      this.current = this.next();
+      if (this.current === null) return null;
+    }
+    return this.current;
+  }
+
   /** After the map was cleared. */
   reset(): void {
     this.walk = null;
+    this.current = null;
   }
 }

@@ -3,10 +3,17 @@
 // re-inserted). Its evicted key then runs again on a retry, as after the TTL: the bound trades a
 // second run for memory, never a wrong answer.
 import { claim, finish, mayAbandon, type Claim, type IdempotencyRecord, type StoredAnswer } from './record.js';
+import { OldestFirst } from '../cache/oldest-first.js';
 import type { IdempotencyStore } from './store.js';
 
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly records = new Map<string, IdempotencyRecord>();
+  /**
+   * Kept walks from the oldest record (OldestFirst): eviction's passes over pending records for good (a
+   * pending record is re-inserted when it finishes); the sweep's stops at the first unexpired one.
+   */
+  private readonly evictions = new OldestFirst(this.records);
+  private readonly expiries = new OldestFirst(this.records);
   private bytes = 0;
 
   constructor(private readonly maxBytes: number) {}
@@ -42,6 +49,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   close(): Promise<void> {
     this.records.clear();
+    this.evictions.reset();
+    this.expiries.reset();
     this.bytes = 0;
     return Promise.resolve();
   }
@@ -59,17 +68,15 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   private evict(): void {
-    for (const [id, record] of this.records) {
-      if (this.bytes <= this.maxBytes) return;
-      if (record.state === 'done') this.remove(id);
+    while (this.bytes > this.maxBytes) {
+      const next = this.evictions.next();
+      if (next === null) return;
+      if (next[1].state === 'done') this.remove(next[0]);
     }
   }
 
   /** Expired records at the front go; done records share one TTL, so their order is their expiry's. */
   private sweep(now: number): void {
-    for (const [id, record] of this.records) {
-      if (record.expiresAt > now) return;
-      this.remove(id);
-    }
+    for (let oldest = this.expiries.peek(); oldest !== null && oldest[1].expiresAt <= now; oldest = this.expiries.peek()) this.remove(oldest[0]);
   }
 }
