@@ -9,7 +9,6 @@
 // fold-messages.ts folds as Anthropic's SDK does); a stored whole answer written as its API's event
 // stream (responses-events.ts, messages-events.ts). Everything is prepared before the head is written:
 // an entry that cannot be read serves nothing, and the request runs as a miss.
-import { once } from 'node:events';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { NativeApi } from '../config/types.js';
 import { foldMessages } from '../idempotency/fold-messages.js';
@@ -21,11 +20,11 @@ import { TranslatedResponse } from '../protocols/translated-response.js';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
 import type { Json, NativeOut } from '../proxy/native/native-out.js';
 import { frame, parse, readEvent } from '../proxy/native/sse-event.js';
-import { ClientGone } from '../proxy/request-lifetime.js';
 import type { CacheEntry } from './entry.js';
 import { messageEvents } from './messages-events.js';
 import { responseEvents } from './responses-events.js';
 import { writeHeadWith, writeSseHead } from '../openai/response-head.js';
+import { writeWhole } from '../proxy/write-whole.js';
 
 /** Responses events whose `response` is the Response object, made the router's. */
 const LIFECYCLE: ReadonlySet<string> = new Set(['response.created', 'response.queued', 'response.in_progress']);
@@ -60,7 +59,7 @@ export async function replayNativeEntry(res: ClientResponse, entry: CacheEntry, 
     return true;
   }
   writeSseHead(client, hit.headers);
-  await write(client, body, hit.abort);
+  await writeWhole(client, body, hit.abort);
   client.end();
   return true;
 }
@@ -130,14 +129,4 @@ function parseObject(text: string): Json | null {
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-async function write(res: ClientResponse, text: string, abort: AbortSwitch): Promise<void> {
-  if (abort.aborted || res.destroyed) throw abort.reason ?? new ClientGone();
-  if (res.write(text)) return;
-  try {
-    await once(res, 'drain', { signal: abort.signal });
-  } catch {
-    throw abort.reason ?? new ClientGone();
-  }
 }

@@ -3,15 +3,14 @@
 // usage chunk goes out only when the client asked for it (stream_options.include_usage), as the
 // event relay does for live streams. The body is prepared once per entry and shape (replay-template.ts)
 // and written in one write, waiting for the socket to drain, and stopped as soon as the client is gone.
-import { once } from 'node:events';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { ClientResponse } from '../protocols/client-response.js';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
-import { ClientGone } from '../proxy/request-lifetime.js';
 import { jsonToSse, sseToJson } from './convert.js';
 import type { CacheEntry } from './entry.js';
 import { render, TemplateBuilder, templateFor, type BodyTemplate, type Identity } from './replay-template.js';
 import { writeHeadWith, writeSseHead } from '../openai/response-head.js';
+import { writeWhole } from '../proxy/write-whole.js';
 
 const DONE_EVENT = 'data: [DONE]\n\n';
 /** An event as encodeEvent (src/openai/sse.ts) writes it: the payload between these two. */
@@ -57,7 +56,7 @@ export async function replay(res: ClientResponse, entry: CacheEntry, options: Re
   const events = render(streamTemplate(entry, options), options.identity);
   writeSseHead(res, options.headers);
   // The whole stream is in memory already (the entry): one write, then wait for the socket to take it.
-  await write(res, events, options.abort);
+  await writeWhole(res, events, options.abort);
   res.end();
 }
 
@@ -116,14 +115,4 @@ function parseObject(text: string): Record<string, unknown> {
   const parsed: unknown = JSON.parse(text);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('A stored answer is not a JSON object.');
   return parsed as Record<string, unknown>;
-}
-
-async function write(res: ClientResponse, text: string, abort: AbortSwitch): Promise<void> {
-  if (abort.aborted || res.destroyed) throw abort.reason ?? new ClientGone();
-  if (res.write(text)) return;
-  try {
-    await once(res, 'drain', { signal: abort.signal });
-  } catch {
-    throw abort.reason ?? new ClientGone();
-  }
 }

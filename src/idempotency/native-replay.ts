@@ -6,7 +6,6 @@
 // fold-messages.ts), and a whole answer to a retry that asks for a stream, written as its API's event
 // stream by the response cache's builders (src/cache/responses-events.ts, messages-events.ts, which the
 // SDKs' accumulators fold back into the answer): ids and times are the first answer's, unchanged.
-import { once } from 'node:events';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { messageEvents } from '../cache/messages-events.js';
 import { responseEvents } from '../cache/responses-events.js';
@@ -17,9 +16,9 @@ import { TranslatedResponse } from '../protocols/translated-response.js';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
 import { foldMessages } from './fold-messages.js';
 import { parse, readEvent } from '../proxy/native/sse-event.js';
-import { ClientGone } from '../proxy/request-lifetime.js';
 import type { NativeMeta } from './kept-answer.js';
 import { writeHeadWith, writeSseHead } from '../openai/response-head.js';
+import { writeWhole } from '../proxy/write-whole.js';
 
 const TERMINAL: ReadonlySet<string> = new Set(['response.completed', 'response.incomplete']);
 
@@ -39,7 +38,7 @@ export async function replayNative(res: ClientResponse, meta: NativeMeta, body: 
       return true;
     }
     writeSseHead(client, headers);
-    await write(client, body, abort);
+    await writeWhole(client, body, abort);
     client.end();
     return true;
   }
@@ -47,7 +46,7 @@ export async function replayNative(res: ClientResponse, meta: NativeMeta, body: 
     const answer = parseObject(body);
     if (answer === null) throw shapeRefused(meta);
     writeSseHead(client, headers);
-    await write(client, Buffer.from(meta.api === 'responses' ? responseEvents(answer) : messageEvents(answer)), abort);
+    await writeWhole(client, Buffer.from(meta.api === 'responses' ? responseEvents(answer) : messageEvents(answer)), abort);
     client.end();
     return true;
   }
@@ -86,15 +85,5 @@ function parseObject(body: Buffer): Record<string, unknown> | null {
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
   } catch {
     return null;
-  }
-}
-
-async function write(res: ClientResponse, bytes: Buffer, abort: AbortSwitch): Promise<void> {
-  if (abort.aborted || res.destroyed) throw abort.reason ?? new ClientGone();
-  if (res.write(bytes)) return;
-  try {
-    await once(res, 'drain', { signal: abort.signal });
-  } catch {
-    throw abort.reason ?? new ClientGone();
   }
 }
