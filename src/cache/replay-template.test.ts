@@ -15,6 +15,8 @@ const bodies: Record<string, Record<string, unknown>> = {
 const identities = [
   { id: 'chatcmpl-req1', created: 99 },
   { id: 'id "with" quotes\n', created: 1_700_000_000 },
+  // Bytes, not characters: a multi-byte id must not shift the pieces after it.
+  { id: 'chatcmpl-é€😀', created: 0 },
 ];
 
 for (const [name, body] of Object.entries(bodies)) {
@@ -26,7 +28,7 @@ for (const [name, body] of Object.entries(bodies)) {
     const template = builder.build();
     // The same template serves every hit, each with its own identity.
     for (const identity of identities) {
-      t.strictSame(render(template, identity), `data: ${JSON.stringify({ ...body, id: identity.id, created: identity.created })}\n\n`);
+      t.strictSame(render(template, identity), Buffer.from(`data: ${JSON.stringify({ ...body, id: identity.id, created: identity.created })}\n\n`));
     }
   });
 }
@@ -36,14 +38,14 @@ t.test('without an identity the body is kept as it was', async (t) => {
   const builder = new TemplateBuilder();
   builder.object(body, null);
   builder.object(body, null);
-  t.strictSame(render(builder.build(), null), JSON.stringify(body) + JSON.stringify(body));
+  t.strictSame(render(builder.build(), null), Buffer.from(JSON.stringify(body) + JSON.stringify(body)));
 });
 
 t.test('an identity written in gives the same text as the holes filled', async (t) => {
   for (const body of Object.values(bodies)) {
     const builder = new TemplateBuilder();
     builder.object(body, identities[0]!);
-    t.strictSame(render(builder.build(), identities[0]!), JSON.stringify({ ...body, ...identities[0]! }));
+    t.strictSame(render(builder.build(), identities[0]!), Buffer.from(JSON.stringify({ ...body, ...identities[0]! })));
   }
 });
 
@@ -57,7 +59,7 @@ t.test("an entry's first use writes its identity in; the template is kept from i
     builder.object(body, fill);
     return builder.build();
   };
-  const texts = [0, 1, 0, 1].map((i) => render(templateFor(stored, 'shape', identities[i]!, build), identities[i]!));
+  const texts = [0, 1, 0, 1].map((i) => render(templateFor(stored, 'shape', identities[i]!, build), identities[i]!).toString('utf8'));
   t.strictSame(fills, [identities[0], 'holes']);
   t.strictSame(
     texts,

@@ -72,7 +72,7 @@ function plainBody(entry: CacheEntry, identity: Identity): Buffer {
     builder.object(plainObject(entry), fill);
     return builder.build();
   });
-  return Buffer.from(render(template, identity));
+  return render(template, identity);
 }
 
 /** The answer as one JSON object: the stored body, or a stored stream folded into one. */
