@@ -49,6 +49,19 @@ t.test('an entry round-trips byte for byte, under its own hash tag, with its ttl
   t.ok(ttl > 59_000 && ttl <= 60_000, `pttl ${ttl}`);
 });
 
+t.test('the same stored bytes read again are the same entry object (its replay templates kept); a new answer is a new one', async (t) => {
+  const s = await store('t9');
+  await s.set(HASH, entry, 60_000);
+  const first = await s.get(HASH);
+  t.not(first, null);
+  t.equal(await s.get(HASH), first);
+  t.equal(await s.getOrLock(HASH, 'r1:a', 60_000), first);
+  await s.set(HASH, { ...entry, createdMs: entry.createdMs + 1 }, 60_000);
+  const renewed = await s.get(HASH);
+  t.not(renewed, first);
+  t.equal(renewed?.createdMs, entry.createdMs + 1);
+});
+
 t.test('a value that is not an entry of this version is a miss', async (t) => {
   const s = await store('t2');
   await admin.set(`t2:{c:${HASH}}:e`, 'not an entry');

@@ -9,7 +9,8 @@
 // One Redis shared with the budgets must keep `maxmemory-policy noeviction` (README): a volatile-*
 // policy would evict budget buckets, which have TTLs, and so reset budgets.
 import type { Redis, Result } from 'ioredis';
-import { decodeEntry, encodeEntry, type CacheEntry } from './entry.js';
+import { DecodedEntries } from './decoded-entries.js';
+import { encodeEntry, type CacheEntry } from './entry.js';
 import type { CacheStore } from './store.js';
 
 declare module 'ioredis' {
@@ -40,6 +41,8 @@ return 1`;
 
 export class RedisCacheStore implements CacheStore {
   readonly kind = 'redis';
+  /** A hit's entry is decoded once per answer stored, not once per read: its replay templates are kept. */
+  private readonly decoded = new DecodedEntries();
 
   constructor(
     private readonly redis: CacheRedis,
@@ -53,14 +56,14 @@ export class RedisCacheStore implements CacheStore {
   async get(hash: string): Promise<CacheEntry | null> {
     const bytes = await this.redis.getBuffer(this.key(hash, 'e'));
     // An entry another version of the router wrote, or damaged bytes: a miss, and overwritten after it.
-    return bytes === null ? null : decodeEntry(bytes);
+    return bytes === null ? null : this.decoded.decode(hash, bytes);
   }
 
   async getOrLock(hash: string, owner: string, ttlMs: number): Promise<CacheEntry | boolean> {
     const reply = await this.redis.switchyardCacheGetOrLockBuffer(this.key(hash, 'e'), this.key(hash, 'lock'), owner, String(ttlMs));
     if (typeof reply === 'number') return reply === 1;
     // Bytes that are not an entry of this version are a miss, as get() reads them: then the lock is asked for alone.
-    return decodeEntry(reply) ?? this.lock(hash, owner, ttlMs);
+    return this.decoded.decode(hash, reply) ?? this.lock(hash, owner, ttlMs);
   }
 
   async set(hash: string, entry: CacheEntry, ttlMs: number): Promise<void> {

@@ -102,8 +102,9 @@ export function render(template: BodyTemplate, identity: Identity): Buffer {
 
 /**
  * Templates already built, per entry and shape. Weak: an entry the store let go takes its templates
- * with it. A template is built on an entry's second use: a store that decodes each read (Redis) gives
- * a new entry object per hit, whose body is then written once for its one response, at the old cost.
+ * with it. A template is built on an entry's second use: an entry used once (an idempotent replay, an
+ * answer read once) is written for its one response, at the old cost. The Redis store gives the same
+ * object for the same stored bytes (decoded-entries.ts), so its hits keep their templates too.
  */
 const built = new WeakMap<CacheEntry, Map<string, BodyTemplate> | typeof USED_ONCE>();
 /** An entry used once so far: nothing built yet (and nothing allocated for it). */
