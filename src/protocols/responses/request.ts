@@ -4,6 +4,7 @@
 // so are the fields whose semantics the router does not implement: silently ignoring them would change
 // answers. Pure: previous_response_id is resolved by the caller (conversation.ts).
 import { describe, invalid, isObject, unsupported, type Json } from './checks.js';
+import { NO_METADATA, reasoningEcho } from './echo-defaults.js';
 import { readInput, type InputItem } from './input-items.js';
 import { readText, readToolChoice, readTools } from './tools.js';
 
@@ -87,7 +88,7 @@ export function parseResponsesRequest(body: unknown, defaultModel: string | null
     model,
     parallel_tool_calls: chat['parallel_tool_calls'] ?? true,
     previous_response_id: previousResponseId,
-    reasoning: { effort, summary: null },
+    reasoning: reasoningEcho(effort),
     temperature: chat['temperature'] ?? 1,
     text: text.echo,
     tool_choice: toolChoice.echo,
@@ -123,8 +124,8 @@ function readEffort(reasoning: unknown): string | null {
 }
 
 /** OAS Metadata: at most 16 pairs, keys up to 64 characters, string values up to 512. */
-function readMetadata(metadata: unknown): Record<string, string> {
-  if (metadata === undefined || metadata === null) return {};
+function readMetadata(metadata: unknown): Readonly<Record<string, string>> {
+  if (metadata === undefined || metadata === null) return NO_METADATA;
   if (!isObject(metadata)) throw invalid(`Invalid type for 'metadata': expected an object, got ${describe(metadata)}.`, 'metadata');
   const entries = Object.entries(metadata);
   if (entries.length > 16) throw invalid("Invalid 'metadata': at most 16 key-value pairs.", 'metadata');

@@ -5,6 +5,8 @@ import t from 'tap';
 import type { Json } from './checks.js';
 import { ResponseIds } from './ids.js';
 import { responseObject, type Ending, type ResponseFrame } from './response-object.js';
+import { DEFAULT_TEXT, NO_METADATA, NO_TOOLS, reasoningEcho } from './echo-defaults.js';
+import { parseResponsesRequest } from './request.js';
 import { echoText, jsonValue, responseText } from './response-text.js';
 
 const FULL: Json = {
@@ -67,6 +69,8 @@ t.test('the bytes of JSON.stringify(responseObject) for every ending and echo', 
 
 t.test('scalars written without JSON.stringify are its bytes', (t) => {
   const values = [null, true, false, 0, -0, 1.5, -2e-7, 1e21, 2 ** 53 + 2, NaN, Infinity, -Infinity, '', 'a"\\\n\u2028😀', [], {}, { a: [1, null] }, undefined];
+  // Strings written without it too: plain, and each kind it escapes or leaves (DEL, U+2028, a pair, lone surrogates).
+  values.push('auto', 'é ü', '\u007f', '\u0001', '\u001f', 'tab\t', 'back\\slash', 'q"', '😀', '\ud800', 'x\udc00', '\ude00\ud83d');
   // Named by position: a test name must not hold the newline one of the strings has.
   values.forEach((value, i) => t.equal(jsonValue(value), JSON.stringify(value), `value ${i}`));
   t.end();
@@ -79,6 +83,32 @@ t.test('an echo made once, and output text made already, give the same bytes', (
     const expected = JSON.stringify(responseObject(f, end));
     t.equal(responseText(f, end, undefined, echo), expected, `${end.status}, echo given`);
     t.equal(responseText(f, { ...end, outputText: JSON.stringify(end.output) }, undefined, echo), expected, `${end.status}, output text given`);
+  }
+  t.end();
+});
+
+t.test('the echo defaults shared by requests are their JSON text, and cannot be changed', (t) => {
+  const shared = [DEFAULT_TEXT, NO_TOOLS, NO_METADATA, reasoningEcho(null), reasoningEcho('high'), reasoningEcho('minimal')];
+  shared.forEach((value, i) => {
+    t.equal(jsonValue(value), JSON.stringify(value), `shared ${i}`);
+    t.ok(Object.isFrozen(value), `shared ${i} frozen`);
+  });
+  t.equal(reasoningEcho('high'), reasoningEcho('high'), 'one object per effort');
+  // Objects equal to them but not them are encoded as they are.
+  t.equal(jsonValue({ format: { type: 'text', x: 1 } }), '{"format":{"type":"text","x":1}}');
+  t.end();
+});
+
+t.test('a parsed request with the defaults and with settings: the bytes of JSON.stringify(responseObject)', (t) => {
+  const bodies = [
+    { model: 'm', input: 'hi' },
+    { model: 'm', input: 'hi', text: { format: { type: 'text' } }, reasoning: { effort: 'low' }, tools: [], metadata: {} },
+    { model: 'm', input: 'hi', text: { format: { type: 'text' }, verbosity: 'low' }, reasoning: {}, metadata: { a: 'b' }, instructions: 'é "x"' },
+  ];
+  for (const [i, body] of bodies.entries()) {
+    const request = parseResponsesRequest(body, null);
+    const f: ResponseFrame = { ...frame(request.echo, request.metadata) };
+    for (const end of endings) t.equal(responseText(f, end), JSON.stringify(responseObject(f, end)), `body ${i}, ${end.status}`);
   }
   t.end();
 });

@@ -4,7 +4,9 @@
 // is most of it. The echo's members are encoded once per response (echoText, kept by the answer, not
 // in a WeakMap: a weak entry per request costs the collector more than the encoding saves), and the
 // rest is spliced around them. Scalars are written without JSON.stringify, whose per-call cost is
-// most of the work for the small values a Response holds.
+// most of the work for the small values a Response holds; so are strings that need no escape, and the
+// echo's default objects, whose texts are made once (echo-defaults.ts).
+import { sharedText } from './echo-defaults.js';
 import type { Ending, ResponseFrame } from './response-object.js';
 
 /** Each run is `,"member":value` for every member JSON.stringify would write (an undefined one it leaves out). */
@@ -15,6 +17,9 @@ export interface EchoText {
   readonly last: string;
 }
 
+/** What JSON.stringify escapes in a string: quote, backslash, control characters and (well-formed JSON.stringify) lone surrogates; C1 controls too are left to it. */
+const ESCAPED = /["\\\p{Cc}\p{Cs}]/u;
+
 /** JSON.stringify(value), scalars written directly (a finite number's text is String's; JSON writes others as null). */
 export function jsonValue(value: unknown): string | undefined {
   if (value === null) return 'null';
@@ -23,6 +28,10 @@ export function jsonValue(value: unknown): string | undefined {
       return value ? 'true' : 'false';
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null';
+    case 'string':
+      return ESCAPED.test(value) ? JSON.stringify(value) : `"${value}"`;
+    case 'object':
+      return sharedText(value) ?? JSON.stringify(value);
     default:
       return JSON.stringify(value);
   }

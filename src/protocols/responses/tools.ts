@@ -2,6 +2,7 @@
 // ToolChoiceParam, TextResponseFormatConfiguration; openai/openai-openapi openapi.yaml @f85dbe22)
 // into chat's nested ones, and the normalised form the Response object echoes back.
 import { describe, isObject, invalid, unsupported, type Json } from './checks.js';
+import { DEFAULT_TEXT, NO_TOOLS } from './echo-defaults.js';
 
 /** Tool types of OpenAI's API that only OpenAI runs (hosted tools, MCP, custom grammars). */
 const HOSTED_TOOLS = new Set([
@@ -25,11 +26,11 @@ export interface MappedTools {
   /** Chat's `tools`; absent when there are none (vLLM refuses an empty list). */
   readonly chat: Json[] | null;
   /** As the Response object lists them. */
-  readonly echo: Json[];
+  readonly echo: readonly Json[];
 }
 
 export function readTools(tools: unknown): MappedTools {
-  if (tools === undefined || tools === null) return { chat: null, echo: [] };
+  if (tools === undefined || tools === null) return { chat: null, echo: NO_TOOLS };
   if (!Array.isArray(tools)) throw invalid(`Invalid type for 'tools': expected an array, got ${describe(tools)}.`, 'tools');
   const chat: Json[] = [];
   const echo: Json[] = [];
@@ -73,7 +74,7 @@ export function readToolChoice(choice: unknown): { readonly chat: unknown; reado
 
 /** `text`: chat's response_format (absent for plain text) and verbosity, and the echo. */
 export function readText(text: unknown): { readonly responseFormat: Json | null; readonly verbosity: string | null; readonly echo: Json } {
-  if (text === undefined || text === null) return { responseFormat: null, verbosity: null, echo: { format: { type: 'text' } } };
+  if (text === undefined || text === null) return { responseFormat: null, verbosity: null, echo: DEFAULT_TEXT };
   if (!isObject(text)) throw invalid(`Invalid type for 'text': expected an object, got ${describe(text)}.`, 'text');
   const verbosity = text['verbosity'] ?? null;
   if (verbosity !== null && verbosity !== 'low' && verbosity !== 'medium' && verbosity !== 'high') {
@@ -84,7 +85,7 @@ export function readText(text: unknown): { readonly responseFormat: Json | null;
   const echo: Json = verbosity === null ? { format } : { format, verbosity };
   switch (format['type']) {
     case 'text':
-      return { responseFormat: null, verbosity, echo: { ...echo, format: { type: 'text' } } };
+      return { responseFormat: null, verbosity, echo: verbosity === null ? DEFAULT_TEXT : { ...echo, format: { type: 'text' } } };
     case 'json_object':
       return { responseFormat: { type: 'json_object' }, verbosity, echo: { ...echo, format: { type: 'json_object' } } };
     case 'json_schema': {
