@@ -5,6 +5,7 @@
 // and idempotency's replays write to this and never know which of the two they have.
 import type { EventEmitter } from 'node:events';
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { EventRange } from '../openai/sse-buffer.js';
 
 /** The part of ServerResponse the answer's writers use; it emits `drain` as a ServerResponse does. */
 export interface ClientResponse extends EventEmitter {
@@ -15,4 +16,9 @@ export interface ClientResponse extends EventEmitter {
   writeHead(statusCode: number, headers?: OutgoingHttpHeaders): this;
   write(chunk: string | Uint8Array): boolean;
   end(chunk?: string | Uint8Array): this;
+  /**
+   * A translator's shortcut for the relay: whole SSE events `events[from, to)` of `buffer`, the same as
+   * write(buffer.subarray(events[from].start, events[to - 1].end)) without finding the events again.
+   */
+  writeEvents?(buffer: Buffer, events: readonly EventRange[], from: number, to: number): boolean;
 }

@@ -3,6 +3,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import t, { type Test } from 'tap';
 import { listenOnLoopback } from '../../test/fixtures/loopback-server.js';
+import { SseByteSplitter } from '../openai/sse-buffer.js';
 import { TranslatedResponse, type TranslatedBody } from './translated-response.js';
 
 /** A translator that writes down what it was told and answers with it, so the client's bytes show both. */
@@ -83,6 +84,38 @@ t.test('a stream is read event by event across any write boundaries; comments pa
   t.equal(got.type, 'text/event-stream; charset=utf-8');
   t.strictSame(got.told, ['event {"n":1}', 'event {"n":2}', 'ended true']);
   t.equal(got.body, 'out: {"n":1}\n\nout: {"n":2}\n\n: keep-alive\n\nout: complete\n\n');
+});
+
+t.test('events handed over as the relay found them (writeEvents) are the same as their bytes written', async (t) => {
+  // Each chunk as an engine might send it, found by the relay's own splitter; every chunk's events are given in two runs.
+  const chunks = ['data: {"n":1}\n\n: keep-alive\n\ndata: {"n":2}\n\n', 'data: {"n":\n', 'data: 3}\n\n\n\ndata: é\n\ndata: [DONE]\n\n', 'data: {"n":4}\n\n'];
+  const byBytes = await exchange(t, (out) => {
+    out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+    for (const chunk of chunks) out.write(chunk);
+    out.end();
+  });
+  const byEvents = await exchange(t, (out) => {
+    out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+    const splitter = new SseByteSplitter();
+    for (const chunk of chunks) {
+      const { buffer, events } = splitter.push(Buffer.from(chunk));
+      const half = events.length >> 1;
+      if (half > 0) out.writeEvents(buffer, events, 0, half);
+      if (events.length > half) out.writeEvents(buffer, events, half, events.length);
+    }
+    out.end();
+  });
+  t.strictSame(byEvents, byBytes);
+  t.strictSame(byBytes.told, ['event {"n":1}', 'event {"n":2}', 'event {"n":\n3}', 'event é', 'ended true']);
+  // A part of an event written before: the events come after it, as its bytes would.
+  const after = await exchange(t, (out) => {
+    out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+    out.write('data: {"n"');
+    const { buffer, events } = new SseByteSplitter().push(Buffer.from(':5}\n\ndata: {"n":6}\n\n'));
+    out.writeEvents(buffer, events, 0, events.length);
+    out.end();
+  });
+  t.strictSame(after.told, ['event {"n":5}', 'event {"n":6}', 'ended false']);
 });
 
 t.test('a stream that ends without [DONE] (after an error event) is told so', async (t) => {

@@ -4,7 +4,7 @@
 // pre-commit failover, budgets' cuts, the cache and idempotent replays work for every API unchanged.
 import { EventEmitter } from 'node:events';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { SseByteSplitter, eventText } from '../openai/sse-buffer.js';
+import { SseByteSplitter, eventText, type EventRange } from '../openai/sse-buffer.js';
 import type { Json, NativeOut } from '../proxy/native/native-out.js';
 import type { NativeRecording } from '../proxy/native/native-recording.js';
 import type { ClientResponse } from './client-response.js';
@@ -70,11 +70,25 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
       return true;
     }
     const { buffer, events } = this.splitter.push(bytes);
+    return this.translate(buffer, events, 0, events.length);
+  }
+
+  /**
+   * Events `events[from, to)` of `buffer`, as the relay found them (src/proxy/event-relay.ts): the same
+   * as writing their bytes, without finding the events in them again. Bytes written before and not yet
+   * a whole event come first, so those go through write().
+   */
+  writeEvents(buffer: Buffer, events: readonly EventRange[], from: number, to: number): boolean {
+    if (this.splitter === null || this.splitter.rest() > 0) return this.write(buffer.subarray(events[from]!.start, events[to - 1]!.end));
+    return this.translate(buffer, events, from, to);
+  }
+
+  private translate(buffer: Buffer, events: readonly EventRange[], from: number, to: number): boolean {
     // What the events of one write turn into leaves in one res.write (one HTTP chunk, one socket
     // write), as the chat relay sends one run per upstream read, not one per event.
     this.batch = '';
-    for (const event of events) {
-      if (this.completed) break;
+    for (let i = from; i < to && !this.completed; i++) {
+      const event = events[i]!;
       const data = eventText(buffer, event);
       // A comment (a keep-alive) is one in every SSE dialect: passed on as it came.
       if (data === '') this.batch += buffer.toString('utf8', event.start, event.end);

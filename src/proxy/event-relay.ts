@@ -49,17 +49,19 @@ export class EventRelay {
     // Every event as the engine sent it, the usage chunk included: a replay decides what the client gets.
     this.a.recorder?.events(buffer, events);
     const find = new ChunkSearch(buffer);
-    let runStart = -1;
-    let runEnd = -1;
-    for (const event of events) {
+    // The run of events passed on as they came: events[runFrom, runTo), none while runFrom is -1.
+    let runFrom = -1;
+    let runTo = -1;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
       if (dataStartsWith(buffer, event, DONE)) {
         this.finished = this.done = true;
-        runStart = runStart < 0 ? event.start : runStart;
-        runEnd = event.end;
+        runFrom = runFrom < 0 ? i : runFrom;
+        runTo = i + 1;
         break;
       }
       if (isErrorEvent(buffer, event)) {
-        await this.write(buffer, runStart, runEnd);
+        await this.write(buffer, events, runFrom, runTo);
         this.fail(streamErrorAfterCommit(eventText(buffer, event), this.a.replica.name, this.a.request.endpoint));
         return;
       }
@@ -69,16 +71,16 @@ export class EventRelay {
         if (!this.a.request.clientWantsUsage || priced !== null) {
           // The router asked for usage and the client did not: this event is not passed on. Or it
           // is, with its cost added (one rewrite per stream).
-          await this.write(buffer, runStart, runEnd);
-          runStart = runEnd = -1;
+          await this.write(buffer, events, runFrom, runTo);
+          runFrom = runTo = -1;
           if (priced !== null && !this.res.write(encodeEvent(priced))) await once(this.res, 'drain', { signal: this.abort.signal });
           continue;
         }
       } else if (this.countTokens && find.content(event)) {
         const guard = this.a.guard;
         if (guard !== null && this.a.result.streamedTokens + 1 > guard.allowed) {
-          await this.write(buffer, runStart, runEnd);
-          runStart = -1;
+          await this.write(buffer, events, runFrom, runTo);
+          runFrom = -1;
           if (!(await guard.extend())) {
             this.cutForBudget();
             return;
@@ -87,10 +89,10 @@ export class EventRelay {
         this.a.result.streamedTokens++;
         if (guard !== null) this.lastContent = eventText(buffer, event);
       }
-      runStart = runStart < 0 ? event.start : runStart;
-      runEnd = event.end;
+      runFrom = runFrom < 0 ? i : runFrom;
+      runTo = i + 1;
     }
-    await this.write(buffer, runStart, runEnd);
+    await this.write(buffer, events, runFrom, runTo);
   }
 
   /** Ends the stream with one error event and no [DONE]. */
@@ -125,9 +127,13 @@ export class EventRelay {
     return cost === null ? null : withUsageMember(data, 'cost', formatUsd(cost));
   }
 
-  private async write(buffer: Buffer, start: number, end: number): Promise<void> {
-    if (start < 0 || this.res.write(buffer.subarray(start, end))) return;
-    await once(this.res, 'drain', { signal: this.abort.signal });
+  /** A translator takes the events as they were found here (ClientResponse.writeEvents); anything else their bytes. */
+  private async write(buffer: Buffer, events: readonly EventRange[], from: number, to: number): Promise<void> {
+    if (from < 0) return;
+    const { res } = this;
+    const written = res.writeEvents !== undefined ? res.writeEvents(buffer, events, from, to) : res.write(buffer.subarray(events[from]!.start, events[to - 1]!.end));
+    if (written) return;
+    await once(res, 'drain', { signal: this.abort.signal });
   }
 }
 
