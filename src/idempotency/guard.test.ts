@@ -129,3 +129,49 @@ t.test('a store that fails: run without idempotency, counted; a failed end is sw
     [['claim', 1]],
   );
 });
+
+t.test('a claim given up on is let go by its owner: the late write does not hold the key', async (t) => {
+  const memory = new MemoryIdempotencyStore(1 << 20);
+  // A claim that times out on the client after the store ran it (a Redis that stalled, then resumed).
+  const late: IdempotencyStore = {
+    claim: async (...args) => {
+      await memory.claim(...args);
+      throw new Error('Command timed out');
+    },
+    finish: (...args) => memory.finish(...args),
+    abandon: (...args) => memory.abandon(...args),
+    close: () => Promise.resolve(),
+  };
+  const { g } = guard(late);
+  t.strictSame(await g.begin(input('a'), SETTINGS), { kind: 'run', ticket: null });
+  await new Promise((resolve) => setImmediate(resolve));
+  const retry = await guard(memory).g.begin(input('b'), { ...SETTINGS, waitMs: 0 });
+  t.equal(retry.kind, 'run', 'the retry runs, not a 409');
+});
+
+t.test('a finish that failed lets the claim go, so a retry runs at once', async (t) => {
+  const memory = new MemoryIdempotencyStore(1 << 20);
+  const flaky: IdempotencyStore = {
+    claim: (...args) => memory.claim(...args),
+    finish: () => Promise.reject(new Error('connection refused')),
+    abandon: (...args) => memory.abandon(...args),
+    close: () => Promise.resolve(),
+  };
+  const ticket = ticketOf(await guard(flaky).g.begin(input('a'), SETTINGS));
+  await ticket.end(ANSWER);
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal((await guard(memory).g.begin(input('b'), { ...SETTINGS, waitMs: 0 })).kind, 'run');
+});
+
+t.test('two requests that share an x-request-id are two owners', async (t) => {
+  let now = 1_000_000;
+  const store = new MemoryIdempotencyStore(1 << 20);
+  const g = new IdempotencyGuard({ store, metrics: createIdempotencyMetrics([new Registry()]), logger, routerId: 'r1', random: () => 0, now: () => now });
+  const first = ticketOf(await g.begin(input('same'), SETTINGS));
+  now += SETTINGS.pendingTtlMs; // the first's claim expired; it still runs
+  const second = ticketOf(await g.begin(input('same'), SETTINGS));
+  await first.end(ANSWER);
+  await t.rejects(g.begin(input('other'), { ...SETTINGS, waitMs: 0 }), { code: 'idempotency_key_in_use' }, "the first did not finish the second's claim");
+  await second.end(ANSWER);
+  t.match(await g.begin(input('other'), SETTINGS), { kind: 'replay', answer: ANSWER });
+});

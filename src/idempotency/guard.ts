@@ -3,6 +3,10 @@
 // a duplicate sent while the first runs waits for it (polling the shared record, so it works across
 // routers), and after idempotency.waitMs is told 409 with Retry-After; a retry with another body is a
 // 422. The store failing is never the client's problem: the request then runs as if it had no key.
+// A store call given up on may still run later: a Redis that stalls past the command timeout runs the
+// commands its connection already carries when it resumes. So a failed claim (or finish) is followed
+// by a let-go of the same owner's claim on the same connection, which Redis runs after the late
+// command, if that runs at all; the owner is this claim's alone, so it never drops another's record.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../observability/logger.js';
 import { RouterError } from '../openai/errors.js';
@@ -23,7 +27,7 @@ export interface GuardDeps {
   readonly store: IdempotencyStore;
   readonly metrics: IdempotencyMetrics;
   readonly logger: Logger;
-  /** This router, in the owner of its claims (`<routerId>:<requestId>`). */
+  /** This router, in the owner of its claims (`<routerId>:<n>:<requestId>`). */
   readonly routerId: string;
   readonly now?: () => number;
   readonly random?: () => number;
@@ -53,6 +57,8 @@ const NO_RETRY = { 'x-should-retry': 'false' } as const;
 export class IdempotencyGuard {
   private readonly now: () => number;
   private readonly random: () => number;
+  /** Numbers this router's claims: the request id is the client's x-request-id when it sent one, so it may repeat. */
+  private claims = 0;
 
   constructor(private readonly deps: GuardDeps) {
     this.now = deps.now ?? Date.now;
@@ -70,7 +76,7 @@ export class IdempotencyGuard {
    */
   async begin(input: BeginInput, settings: GuardSettings): Promise<Begun> {
     const { store } = this.deps;
-    const owner = `${this.deps.routerId}:${input.requestId}`;
+    const owner = `${this.deps.routerId}:${(++this.claims).toString(36)}:${input.requestId}`;
     const waitUntil = this.now() + settings.waitMs;
     let waited = false;
     for (let poll = FIRST_POLL_MS; ; poll = Math.min(MAX_POLL_MS, poll * 2)) {
@@ -80,6 +86,7 @@ export class IdempotencyGuard {
       } catch (error) {
         this.storeFailed('claim', error);
         this.count('unavailable');
+        letGo(this.deps, input.id, owner, this.now());
         return { kind: 'run', ticket: null };
       }
       switch (claim.kind) {
@@ -157,12 +164,29 @@ export class Ticket {
       if (answer === null) await this.deps.store.abandon(this.id, this.owner, this.now());
       else await this.deps.store.finish(this.id, this.owner, answer, this.now(), this.ttlMs);
     } catch (error) {
-      // A lost finish costs a retry a second run; a lost abandon holds the key until its pending
-      // record expires (the request deadline). Neither may fail a request that already answered.
+      // A lost finish costs a retry a second run (the claim is let go; a finish that lands late
+      // still keeps its answer, the let-go then finds no pending record); a lost abandon holds the key
+      // until its pending record expires (the request deadline). Neither may fail a request that already answered.
       this.deps.metrics.storeErrors.inc({ operation });
       this.deps.logger.warn({ err: error, operation }, 'idempotency store unavailable; the record was not updated');
+      if (answer !== null) letGo(this.deps, this.id, this.owner, this.now());
     }
   }
+}
+
+/**
+ * Fire and forget: drops `owner`'s pending claim of `id` after a store call that failed or timed out.
+ * Sent at once, so it follows that call on the store's connection (Redis runs one connection's
+ * commands in order: a late claim is dropped, a late finish is kept since its record is no longer
+ * pending). Not counted: the failure that called for it was. Its own failure changes nothing.
+ */
+function letGo(deps: GuardDeps, id: string, owner: string, now: number): void {
+  deps.store.abandon(id, owner, now).then(
+    (dropped) => {
+      if (dropped) deps.logger.warn({ owner }, 'an idempotency claim given up on was written late; it was let go');
+    },
+    (error: unknown) => deps.logger.debug({ err: error, owner }, 'an idempotency claim given up on could not be let go'),
+  );
 }
 
 /** "24 hours", "90 minutes", "30 seconds": the TTL as the 422's message states it (hours, as Stripe states its 24). */

@@ -14,7 +14,7 @@ export interface PendingRecord {
   readonly state: 'pending';
   /** The request's fingerprint (fingerprint.ts): a retry must match it. */
   readonly fingerprint: string;
-  /** Who runs it: `<router>:<request id>`. Only the owner may finish or abandon. */
+  /** Who runs it: `<router>:<claim n>:<request id>`, one per claim. Only the owner may finish or abandon. */
   readonly owner: string;
   readonly expiresAt: number;
 }
