@@ -41,27 +41,27 @@ export interface NativeHit {
 }
 
 /**
- * Writes the entry to the client as a new answer in the shape it asked for; false, with nothing
- * written, when it cannot (another API, or bytes that do not read). Rejects with the abort's reason if
- * the client left.
+ * Writes the entry to the client as a new answer in the shape it asked for, and returns the body
+ * written; null, with nothing written, when it cannot (another API, or bytes that do not read).
+ * Rejects with the abort's reason if the client left.
  */
-export async function replayNativeEntry(res: ClientResponse, entry: CacheEntry, hit: NativeHit): Promise<boolean> {
-  if (entry.native === undefined || entry.native !== hit.api || !(res instanceof TranslatedResponse)) return false;
+export async function replayNativeEntry(res: ClientResponse, entry: CacheEntry, hit: NativeHit): Promise<string | null> {
+  if (entry.native === undefined || entry.native !== hit.api || !(res instanceof TranslatedResponse)) return null;
   const out = res.passThrough();
   const stored = entry.parts[0] ?? Buffer.alloc(0);
   const storedStream = entry.kind === 'sse';
   const body = entry.native === 'responses' ? await responsesBody(out, stored, storedStream, hit.stream) : messagesBody(stored, storedStream, hit.stream, messageId(hit.chatId));
-  if (body === null) return false;
+  if (body === null) return null;
   const client = out.res;
   if (!hit.stream) {
     writeHeadWith(client, 200, hit.headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     client.end(body);
-    return true;
+    return body;
   }
   writeSseHead(client, hit.headers);
   await writeWhole(client, body, hit.abort);
   client.end();
-  return true;
+  return body;
 }
 
 /** A Responses hit's body: every Response object made this request's, the finished one kept (stored when asked). */

@@ -91,24 +91,65 @@ function streamTemplate(entry: CacheEntry, options: ReplayOptions): BodyTemplate
   const { clientWantsUsage, identity } = options;
   const usageCost = options.usageCost ?? null;
   return templateFor(entry, `sse ${clientWantsUsage} ${usageCost} ${identity !== null}`, identity, (fill) => {
-    const chunks =
-      entry.kind === 'json'
-        ? jsonToSse(entry.endpoint, parseObject((entry.parts[0] ?? Buffer.alloc(0)).toString('utf8'))).map((text) => parseObject(text))
-        : entry.parts.map((part) => parseObject(part.toString('utf8')));
     const builder = new TemplateBuilder();
-    for (const chunk of chunks) {
-      const choices = chunk['choices'];
-      const usage = chunk['usage'];
-      const usageChunk = Array.isArray(choices) && choices.length === 0 && typeof usage === 'object' && usage !== null;
+    for (const chunk of streamChunks(entry)) {
+      const usageChunk = isUsageChunk(chunk);
       if (usageChunk && !clientWantsUsage) continue;
-      const priced = usageChunk && usageCost !== null ? { ...chunk, usage: { ...usage, cost: usageCost } } : chunk;
       builder.add(EVENT_START);
-      builder.object(priced, fill);
+      builder.object(usageChunk ? priced(chunk, usageCost) : chunk, fill);
       builder.add(EVENT_END);
     }
     builder.add(DONE_EVENT);
     return builder.build();
   });
+}
+
+/**
+ * The entry as one response served it (`options` as replay() was given them): its parts carry that
+ * response's id and created (and a usage chunk its cost), in the shape it was written, so replaying it
+ * with no identity and no cost writes the same bytes again. What an Idempotency-Key keeps of a cache
+ * hit. Throws, as replay() does, for an entry that cannot be read.
+ */
+export function servedEntry(entry: CacheEntry, options: Pick<ReplayOptions, 'stream' | 'identity' | 'usageCost'>, nowMs: number): CacheEntry {
+  const { identity } = options;
+  const fields = {
+    endpoint: entry.endpoint,
+    status: entry.status,
+    createdMs: nowMs,
+    alias: entry.alias,
+    tier: entry.tier,
+    pool: entry.pool,
+    usage: entry.usage,
+    costNanoUsd: entry.costNanoUsd,
+    finish: entry.finish,
+  };
+  if (entry.status !== 200 || !options.stream) return { ...fields, kind: 'json', parts: [plainBody(entry, identity)] };
+  const usageCost = options.usageCost ?? null;
+  const parts = streamChunks(entry).map((chunk) => {
+    const builder = new TemplateBuilder();
+    builder.object(isUsageChunk(chunk) ? priced(chunk, usageCost) : chunk, identity);
+    return render(builder.build(), null);
+  });
+  return { ...fields, kind: 'sse', parts };
+}
+
+/** The stream's chunks, parsed: the stored ones, or a stored JSON answer cut into chunks. */
+function streamChunks(entry: CacheEntry): Record<string, unknown>[] {
+  return entry.kind === 'json'
+    ? jsonToSse(entry.endpoint, parseObject((entry.parts[0] ?? Buffer.alloc(0)).toString('utf8'))).map((text) => parseObject(text))
+    : entry.parts.map((part) => parseObject(part.toString('utf8')));
+}
+
+/** The chunk that carries only the usage (`choices` empty): the one a client gets only when it asks. */
+function isUsageChunk(chunk: Record<string, unknown>): boolean {
+  const choices = chunk['choices'];
+  const usage = chunk['usage'];
+  return Array.isArray(choices) && choices.length === 0 && typeof usage === 'object' && usage !== null;
+}
+
+/** The usage chunk with `usage.cost` (null: as stored). */
+function priced(chunk: Record<string, unknown>, usageCost: number | null): Record<string, unknown> {
+  return usageCost === null ? chunk : { ...chunk, usage: { ...(chunk['usage'] as Record<string, unknown>), cost: usageCost } };
 }
 
 function parseObject(text: string): Record<string, unknown> {

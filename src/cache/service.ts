@@ -19,7 +19,7 @@ import type { RequestResult } from '../proxy/results.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import type { RequestPlan } from '../routing/plan.js';
 import { clientDirectives, fresh, requestBypass, storable, type ClientDirectives } from './eligibility.js';
-import { serveHit } from './hit.js';
+import { serveHit, type HitCopy } from './hit.js';
 import type { CacheMetrics } from './metrics.js';
 import { nativeEntry } from './native-entry.js';
 import { nativeRequestKey } from './native-key.js';
@@ -63,6 +63,8 @@ export interface CacheCall {
   readonly status: 'hit' | 'miss' | 'bypass';
   /** A hit's result: the answer was served from the cache (or the client left during it). */
   readonly served: RequestResult | null;
+  /** What a hit wrote, when it reached its end: an Idempotency-Key sent with it keeps it. */
+  readonly copy: HitCopy | null;
   /** For a miss: give it to the attempts, so the answer can be stored. */
   readonly recorder: Recorder | null;
   /** Stores the answer if it may be kept, and releases identical requests waiting for it. Never throws. */
@@ -128,7 +130,7 @@ export class ResponseCache {
         const served = fresh(entry.createdMs, Date.now(), config.ttlMs, directives) ? await serveHit(call, entry, this.metrics) : null;
         if (served !== null) {
           lookups.series(plan.alias, 'hit').inc();
-          return { status: 'hit', served, recorder: null, finish: NOTHING };
+          return { status: 'hit', served: served.result, copy: served.copy, recorder: null, finish: NOTHING };
         }
         // An entry too old (for the ttlMs now in force, or the client's max-age), or that cannot be
         // served in the shape asked for: answered by an engine, and stored again.
@@ -144,6 +146,7 @@ export class ResponseCache {
     return {
       status: directives.lookup ? 'miss' : 'bypass',
       served: null,
+      copy: null,
       recorder,
       finish: (result, capped) => this.finish(result, capped, { config, request, hash, recorder, native: nativeCopy, lead, alias: plan.alias }),
     };
@@ -192,7 +195,7 @@ export class ResponseCache {
   private bypass(res: ClientResponse, alias: string): CacheCall {
     this.metrics.lookups.series(alias, 'bypass').inc();
     res.setHeader('x-switchyard-cache', 'bypass');
-    return { status: 'bypass', served: null, recorder: null, finish: NOTHING };
+    return { status: 'bypass', served: null, copy: null, recorder: null, finish: NOTHING };
   }
 
   close(): Promise<void> {

@@ -8,6 +8,7 @@ import { idempotencyScope } from '../budgets/owner.js';
 import type { KeyRecord } from '../budgets/types.js';
 import type { ClientResponse } from '../protocols/client-response.js';
 import { entryAgeSeconds } from '../cache/entry.js';
+import type { HitCopy } from '../cache/hit.js';
 import { Recorder } from '../cache/recorder.js';
 import { replay } from '../cache/replay.js';
 import type { IdempotencyConfig } from '../config/types.js';
@@ -24,7 +25,7 @@ import { decodeKept, type KeptAnswer } from './kept-answer.js';
 import { readIdempotencyKey } from './key-header.js';
 import type { IdempotencyMetrics, IdempotencyResult } from './metrics.js';
 import { replayNative } from './native-replay.js';
-import { answerToStore, type Recorded } from './stored-answer.js';
+import { answerToStore, hitToStore, type Recorded } from './stored-answer.js';
 import type { IdempotencyStore } from './store.js';
 
 /** How long a pending record outlives the request deadline: time to store the answer. */
@@ -100,6 +101,17 @@ export class KeyedRequest {
     if (result === null || (recorder === null && this.native === null)) return this.ticket.end(null);
     const state = result.answer === null ? null : ((await this.answerAs?.replayState?.().catch(() => null)) ?? null);
     return this.ticket.end(answerToStore(result, { recorder, native: this.native, state }, Date.now(), this.maxEntryBytes));
+  }
+
+  /**
+   * Keeps what a response-cache hit wrote as the key's answer (hit.ts's copy; null: the hit did not
+   * reach its end, and the key is let go). Never throws.
+   */
+  async endHit(result: RequestResult, copy: HitCopy | null): Promise<void> {
+    if (this.ticket === null) return;
+    if (copy === null || result.error !== null) return this.ticket.end(null);
+    const state = copy.kind === 'chat' ? ((await this.answerAs?.replayState?.().catch(() => null)) ?? null) : null;
+    return this.ticket.end(hitToStore(copy, state, Date.now(), this.maxEntryBytes));
   }
 
   /** Prepares the copies of the running request's answer: its format's replay state, and a native answer's bytes. */

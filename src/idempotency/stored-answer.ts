@@ -4,8 +4,10 @@
 // 408, 409 and 429), which the same body would get again. Not kept, so a retry really runs again: the
 // router's own refusals (they come before the claim, or are load: 429, 503), 5xx, timeouts, a stream
 // cut short, a client that left.
-import type { CacheEntry } from '../cache/entry.js';
+import { entryBytes, type CacheEntry } from '../cache/entry.js';
+import type { HitCopy } from '../cache/hit.js';
 import type { Recorder } from '../cache/recorder.js';
+import { servedEntry } from '../cache/replay.js';
 import type { NativeApi } from '../config/types.js';
 import { errorBody, RouterError } from '../openai/errors.js';
 import type { ReplayState } from '../protocols/protocol.js';
@@ -62,4 +64,26 @@ export function answerToStore(result: RequestResult, recorded: Recorded, nowMs: 
     parts: [body],
   };
   return { status: error.status, bytes: encodeKept({ kind: 'chat', entry, state: null }) };
+}
+
+/**
+ * The answer to keep when the request was a response-cache hit: what the hit wrote (its own id and
+ * created, its cost 0), so a retry replays that response rather than making another hit. Null when it
+ * is over the bound or cannot be read.
+ */
+export function hitToStore(copy: HitCopy, state: ReplayState | null, nowMs: number, maxBytes: number): StoredAnswer | null {
+  if (copy.kind === 'native') {
+    const body = Buffer.from(copy.body);
+    if (body.length > maxBytes) return null;
+    const meta = { api: copy.api, stream: copy.stream, createdMs: nowMs, tier: copy.tier, pool: copy.pool };
+    return { status: 200, bytes: encodeKept({ kind: 'native', meta, body }) };
+  }
+  let entry: CacheEntry;
+  try {
+    entry = servedEntry(copy.entry, copy.replayed, nowMs);
+  } catch {
+    return null;
+  }
+  if (entryBytes(entry) > maxBytes) return null;
+  return { status: entry.status, bytes: encodeKept({ kind: 'chat', entry, state }) };
 }

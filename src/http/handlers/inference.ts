@@ -118,7 +118,8 @@ export function inference(
         });
         if (cached.served !== null) {
           lifetime.dispose();
-          await keyed?.end(null, null);
+          // A retry of this request with its Idempotency-Key gets this response again, not another hit.
+          await keyed?.endHit(cached.served, cached.copy);
           return tagged(keyed, cached.served);
         }
       }
