@@ -99,7 +99,13 @@ export class RedisBudgetStore implements BudgetStore {
     const id = randomUUID();
     const expiresAt = now + ttlMs;
     const [keys, args] = this.layout.call(keyId, now, null, [id, tokens, ttlMs, expiresAt, nanoUsd]);
-    const state = decodeState(await attempt('reserve', () => this.client.switchyardReserve(keys.length, ...keys, ...args)));
+    let state;
+    try {
+      state = decodeState(await attempt('reserve', () => this.client.switchyardReserve(keys.length, ...keys, ...args)));
+    } catch (error) {
+      this.release(keyId, id, now);
+      throw error;
+    }
     if (state === 'unknown_key') return rejection({ reason: 'unknown_key', period: null }, null, null, now);
     if (state.status === 'disabled') return rejection({ reason: 'disabled', period: null }, null, null, now);
     const reason = REASONS.find((r) => r === state.status);
@@ -144,6 +150,20 @@ export class RedisBudgetStore implements BudgetStore {
 
   close(): Promise<void> {
     return closeClient(this.client);
+  }
+
+  /**
+   * Fire and forget, after a reserve its caller was told failed: no one will settle that reservation,
+   * yet Redis may still make it (a Redis stalled past the command timeout runs what its connection
+   * carries when it resumes). A settle of nothing for its id, sent at once on the same connection, runs
+   * after it: the reservation, if it was made, is released and nothing charged; if it was not, the id
+   * is unknown and nothing changes. The id is this call's own (random), so no other reservation is touched.
+   */
+  private release(keyId: string, id: string, now: number): void {
+    const [keys, args] = this.layout.call(keyId, now, bucketIds(now), [id, 0, 0]);
+    this.client.switchyardSettle(keys.length, ...keys, ...args).catch(() => {
+      // The store is away: then the reserve most likely never reached Redis either.
+    });
   }
 
   /** Every key of one API key: the fixed ones, the lifetime bucket, and the buckets in the index. */
