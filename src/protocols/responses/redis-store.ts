@@ -25,7 +25,15 @@ export class RedisResponseStore implements ResponseStore {
   async put(id: string, record: NewRecord, ttlMs: number): Promise<boolean> {
     const text = encodeRecord(record);
     if (Buffer.byteLength(text) > this.maxEntryBytes) return false;
-    await this.redis.set(this.key(id), text, 'PX', ttlMs);
+    try {
+      await this.redis.set(this.key(id), text, 'PX', ttlMs);
+    } catch (error) {
+      // The client is answered `store: false`, yet a Redis stalled past the command timeout still runs
+      // the SET on resume. The owner's delete, sent at once on the same connection, runs after it, if it
+      // runs at all (fire and forget: with Redis away it fails as the SET did).
+      this.redis.eval(DELETE_OWNED, 1, this.key(id), ownerPrefix(record.owner)).catch(() => {});
+      throw error;
+    }
     return true;
   }
 
