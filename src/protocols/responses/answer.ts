@@ -123,8 +123,8 @@ export class ResponsesAnswer implements AnswerFormat {
 
 /** `ending` saying whether it is stored: one object shape for every ending (a spread's copy takes V8's slow path). */
 function withStored(ending: Omit<Ending, 'stored'>, stored: boolean): Ending {
-  const { status, output, outputText, usage, error, incompleteReason } = ending;
-  return { status, output, outputText, usage, error, incompleteReason, stored };
+  const { status, output, outputText, usage, usageText, error, incompleteReason } = ending;
+  return { status, output, outputText, usage, usageText, error, incompleteReason, stored };
 }
 
 /** The response as it must be sent: kept, or saying store: false when it could not be. */

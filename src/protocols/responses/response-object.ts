@@ -29,6 +29,8 @@ export interface Ending {
   /** JSON.stringify(output), when it is made already (a stream wrote each item's text in its output_item.done event). */
   readonly outputText?: string;
   readonly usage: Json | null;
+  /** JSON.stringify(usage), when it is made already (usageText of a responseUsage). */
+  readonly usageText?: string;
   readonly error: Json | null;
   readonly incompleteReason: string | null;
   /** Whether the response says it is stored (false when store was off, or it could not be kept). */
@@ -75,8 +77,17 @@ export function statusOf(finishReason: unknown): { readonly status: Status; read
   return { status: 'completed', reason: null };
 }
 
+/** OAS ResponseUsage, as responseUsage makes it. */
+export type ResponseUsage = {
+  readonly input_tokens: number;
+  readonly input_tokens_details: { readonly cached_tokens: number; readonly cache_write_tokens: number };
+  readonly output_tokens: number;
+  readonly output_tokens_details: { readonly reasoning_tokens: number };
+  readonly total_tokens: number;
+};
+
 /** Chat usage as OAS ResponseUsage (all five members required, and both details objects whole). */
-export function responseUsage(usage: unknown): Json | null {
+export function responseUsage(usage: unknown): ResponseUsage | null {
   if (typeof usage !== 'object' || usage === null) return null;
   const u = usage as Json;
   const input = count(u['prompt_tokens']);
@@ -90,6 +101,19 @@ export function responseUsage(usage: unknown): Json | null {
     output_tokens_details: { reasoning_tokens: count(completion['reasoning_tokens']) },
     total_tokens: typeof u['total_tokens'] === 'number' ? count(u['total_tokens']) : input + output,
   };
+}
+
+/**
+ * JSON.stringify(usage) of a responseUsage, written without it: every count is a finite number (count()),
+ * whose JSON text is String's. response-object.test.ts holds it to JSON.stringify.
+ */
+export function usageText(usage: ResponseUsage | null): string {
+  if (usage === null) return 'null';
+  const { input_tokens_details: input, output_tokens_details: output } = usage;
+  return (
+    `{"input_tokens":${usage.input_tokens},"input_tokens_details":{"cached_tokens":${input.cached_tokens},"cache_write_tokens":${input.cache_write_tokens}}` +
+    `,"output_tokens":${usage.output_tokens},"output_tokens_details":{"reasoning_tokens":${output.reasoning_tokens}},"total_tokens":${usage.total_tokens}}`
+  );
 }
 
 function str(value: unknown): string {
@@ -141,10 +165,12 @@ export function endingOf(frame: ResponseFrame, completion: Json): Omit<Ending, '
   const choice = choices[0] ?? {};
   const { status, reason } = statusOf(choice['finish_reason']);
   const message = (choice['message'] ?? {}) as Json;
+  const usage = responseUsage(completion['usage']);
   return {
     status,
     output: outputOf(frame, message, status === 'completed' ? 'completed' : 'incomplete'),
-    usage: responseUsage(completion['usage']),
+    usage,
+    usageText: usageText(usage),
     error: null,
     incompleteReason: reason,
   };

@@ -4,7 +4,7 @@
 import t from 'tap';
 import type { Json } from './checks.js';
 import { ResponseIds } from './ids.js';
-import { responseObject, type Ending, type ResponseFrame } from './response-object.js';
+import { responseObject, responseUsage, usageText, type Ending, type ResponseFrame } from './response-object.js';
 import { DEFAULT_TEXT, NO_METADATA, NO_TOOLS, reasoningEcho } from './echo-defaults.js';
 import { parseResponsesRequest } from './request.js';
 import { echoText, jsonValue, responseText } from './response-text.js';
@@ -110,5 +110,27 @@ t.test('a parsed request with the defaults and with settings: the bytes of JSON.
     const f: ResponseFrame = { ...frame(request.echo, request.metadata) };
     for (const end of endings) t.equal(responseText(f, end), JSON.stringify(responseObject(f, end)), `body ${i}, ${end.status}`);
   }
+  t.end();
+});
+
+t.test('usage written without JSON.stringify is its bytes, alone and in the Response', (t) => {
+  const usages: unknown[] = [
+    null,
+    undefined,
+    'usage',
+    {},
+    { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30 },
+    { prompt_tokens: 7, completion_tokens: 3, prompt_tokens_details: { cached_tokens: 4, cache_write_tokens: 2 }, completion_tokens_details: { reasoning_tokens: 1 } },
+    { prompt_tokens: -0, completion_tokens: 1e21, total_tokens: 2 ** 53 + 2, prompt_tokens_details: null },
+    { prompt_tokens: NaN, completion_tokens: -1, total_tokens: Infinity, completion_tokens_details: { reasoning_tokens: '3' } },
+    { prompt_tokens: 1.5, completion_tokens: 2e-7, total_tokens: '9' },
+  ];
+  const f = frame(FULL);
+  usages.forEach((raw, i) => {
+    const usage = responseUsage(raw);
+    t.equal(usageText(usage), JSON.stringify(usage), `usage ${i}`);
+    const end: Ending = { status: 'completed', output: [], usage, usageText: usageText(usage), error: null, incompleteReason: null, stored: true };
+    t.equal(responseText(f, end), JSON.stringify(responseObject(f, end)), `usage ${i} in the Response`);
+  });
   t.end();
 });

@@ -74,6 +74,6 @@ export function responseText(frame: ResponseFrame, end: Ending, completedAt = en
     `{"id":"${frame.ids.response}","object":"response","created_at":${jsonValue(frame.createdAt)},"status":"${end.status}"` +
     `,"background":false,"completed_at":${jsonValue(completedAt)},"error":${jsonValue(end.error)},"incomplete_details":${incomplete}` +
     `${echo.beforeOutput},"output":${end.outputText ?? JSON.stringify(end.output)}${echo.beforeStore},"store":${end.stored ? 'true' : 'false'}${echo.beforeUsage}` +
-    `,"usage":${jsonValue(end.usage)}${echo.last}}`
+    `,"usage":${end.usageText ?? jsonValue(end.usage)}${echo.last}}`
   );
 }

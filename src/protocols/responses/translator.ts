@@ -13,7 +13,7 @@ import { event } from './events.js';
 import { OutputItem, Sequence, type ItemKind } from './output-item.js';
 import { plainContentLiteral } from './plain-delta.js';
 import { isPlainOpening, plainFinishReason } from './plain-ends.js';
-import { endingOf, responseObject, responseUsage, statusOf } from './response-object.js';
+import { endingOf, responseObject, responseUsage, statusOf, usageText } from './response-object.js';
 
 const JSON_TYPE = 'application/json';
 const RATE_LIMITED = new Set(['insufficient_quota', 'rate_limit_exceeded']);
@@ -85,7 +85,8 @@ export class ResponsesTranslator extends TranslatedResponse {
     const output = this.items.map((item) => item.json);
     // Each item's text is in its output_item.done event already: the list of them is not encoded again.
     const outputText = `[${this.items.map((item) => item.jsonText).join(',')}]`;
-    const ending = { status, output, outputText, usage: responseUsage(this.usage), error: null, incompleteReason: reason };
+    const usage = responseUsage(this.usage);
+    const ending = { status, output, outputText, usage, usageText: usageText(usage), error: null, incompleteReason: reason };
     return this.answer.finish(ending).then((text) => {
       this.send(event(status === 'completed' ? 'response.completed' : 'response.incomplete', `"response":${text}`, this.seq.next()));
     });
