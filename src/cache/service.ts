@@ -170,6 +170,8 @@ export class ResponseCache {
           : recorder.entry(result, Date.now());
     const { lead } = miss;
     let released = false;
+    // A complete answer that may not be kept: requests waiting for it here run on their own at once.
+    let end: 'failed' | 'unkept' = entry === null && !oversized ? 'failed' : 'unkept';
     if (entry !== null && storable(entry, miss.request, capped)) {
       try {
         // A leader stores and gives its claim up in one store call.
@@ -180,13 +182,14 @@ export class ResponseCache {
       } catch {
         this.metrics.storeErrors.inc({ operation: 'set' });
         stores.series(miss.alias, 'error').inc();
+        end = 'failed';
       }
     } else {
       stores.series(miss.alias, oversized ? 'oversized' : 'not_cacheable').inc();
     }
     if (released || lead === null) return;
     try {
-      await lead.release();
+      await lead.release(end);
     } catch {
       this.metrics.storeErrors.inc({ operation: 'unlock' });
     }

@@ -2,9 +2,12 @@
 // router, a map from request key to the running leader's promise; across routers, a lock in the store
 // (SET NX with the leader's id, expiring with the request deadline). A follower looks the entry up
 // again when the leader is done, or, for a leader on another router, polls with jittered backoff
-// (25 ms doubling to 250 ms). A leader with nothing to store (a failure, a filtered answer) releases
-// its lock and one follower takes over: followers never inherit the leader's error. Nobody waits past
-// lockWaitMs or its own deadline; then it runs uncoordinated.
+// (25 ms doubling to 250 ms). A leader that failed releases its lock and one follower takes over:
+// followers never inherit the leader's error. A leader whose complete answer may not be kept (a
+// filtered or cut answer, one over the size bound) lets this router's followers all run at once: an
+// answer that is never stored cannot be shared, and taking over one by one only queued identical
+// requests behind each other (each waited for every one before it). Nobody waits past lockWaitMs or
+// its own deadline; then it runs uncoordinated.
 import { performance } from 'node:perf_hooks';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
 import { ClientGone } from '../proxy/request-lifetime.js';
@@ -31,11 +34,17 @@ export type Flight =
   /** Waited as long as allowed: compute without coordination. */
   | { readonly kind: 'alone'; readonly waited: true };
 
+/**
+ * How a leader ended, for the requests waiting on it here: `stored` (look the entry up), `failed` (one
+ * takes over), `unkept` (its answer may not be stored: every one runs on its own).
+ */
+export type FlightEnd = 'stored' | 'failed' | 'unkept';
+
 export interface LeadFlight {
   readonly kind: 'lead';
   readonly waited: boolean;
-  /** Lets waiting requests go and gives the claim up. */
-  readonly release: () => Promise<void>;
+  /** Lets waiting requests go (told how this one ended: `failed` unless said) and gives the claim up. */
+  readonly release: (end?: Exclude<FlightEnd, 'stored'>) => Promise<void>;
   /**
    * Stores the answer and gives the claim up in one store call (one Redis round trip), then lets
    * waiting requests go. If it rejects, nothing was let go: call release().
@@ -47,7 +56,7 @@ const FIRST_POLL_MS = 25;
 const MAX_POLL_MS = 250;
 
 export class SingleFlight {
-  private readonly leaders = new Map<string, Promise<void>>();
+  private readonly leaders = new Map<string, Promise<FlightEnd>>();
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -64,7 +73,8 @@ export class SingleFlight {
       const entry = await store.get(hash);
       if (entry !== null) return { kind: 'hit', entry, waited };
       waited = true;
-      if (!(await until(running, deadline, abort))) return { kind: 'alone', waited: true };
+      const end = await until(running, deadline, abort);
+      if (end === null || end === 'unkept') return { kind: 'alone', waited: true };
     }
   }
 
@@ -74,23 +84,23 @@ export class SingleFlight {
    */
   private async lead(request: FlightRequest, deadline: number, waitedBefore: boolean): Promise<Flight> {
     const { store, hash, owner, abort } = request;
-    let done = (): void => {};
-    const flight = new Promise<void>((resolve) => (done = resolve));
+    let done = (_end: FlightEnd): void => {};
+    const flight = new Promise<FlightEnd>((resolve) => (done = resolve));
     this.leaders.set(hash, flight);
-    const releaseHere = (): void => {
+    const releaseHere = (end: FlightEnd = 'failed'): void => {
       if (this.leaders.get(hash) === flight) this.leaders.delete(hash);
-      done();
+      done(end);
     };
     const leading = (waited: boolean): Flight => ({
       kind: 'lead',
       waited,
-      release: async () => {
-        releaseHere();
+      release: async (end = 'failed') => {
+        releaseHere(end);
         await store.unlock(hash, owner);
       },
       storeAndRelease: async (entry, ttlMs) => {
         await store.setAndUnlock(hash, entry, ttlMs, owner);
-        releaseHere();
+        releaseHere('stored');
       },
     });
     let waited = waitedBefore;
@@ -104,7 +114,7 @@ export class SingleFlight {
       for (let pollMs = FIRST_POLL_MS; ; pollMs = Math.min(MAX_POLL_MS, pollMs * 2)) {
         waited = true;
         const jittered = pollMs * (0.5 + this.random() / 2);
-        if (!(await until(null, Math.min(deadline, performance.now() + jittered), abort)) && performance.now() >= deadline) {
+        if ((await until(null, Math.min(deadline, performance.now() + jittered), abort)) === null && performance.now() >= deadline) {
           releaseHere();
           return { kind: 'alone', waited: true };
         }
@@ -123,14 +133,14 @@ export class SingleFlight {
 }
 
 /**
- * Resolves true when `event` settles (null: never), false at `deadline` (performance.now()); rejects
- * with the abort's reason when the request is aborted first.
+ * Resolves with how `event` ended when it does (null: never), null at `deadline` (performance.now());
+ * rejects with the abort's reason when the request is aborted first.
  */
-function until(event: Promise<void> | null, deadline: number, abort: AbortSwitch): Promise<boolean> {
+function until(event: Promise<FlightEnd> | null, deadline: number, abort: AbortSwitch): Promise<FlightEnd | null> {
   if (abort.aborted) return Promise.reject(abort.reason ?? new ClientGone());
   const left = deadline - performance.now();
-  if (left <= 0) return Promise.resolve(false);
-  return new Promise<boolean>((resolve, reject) => {
+  if (left <= 0) return Promise.resolve(null);
+  return new Promise<FlightEnd | null>((resolve, reject) => {
     const finish = (): void => {
       clearTimeout(timer);
       abort.off('abort', onAbort);
@@ -141,12 +151,12 @@ function until(event: Promise<void> | null, deadline: number, abort: AbortSwitch
     };
     const timer = setTimeout(() => {
       finish();
-      resolve(false);
+      resolve(null);
     }, left);
     abort.once('abort', onAbort);
-    event?.then(() => {
+    event?.then((end) => {
       finish();
-      resolve(true);
+      resolve(end);
     }, onAbort);
   });
 }

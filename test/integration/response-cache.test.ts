@@ -18,6 +18,9 @@ const SECRET_A = 'sk-team-a-0123456789abcdef';
 const SECRET_B = 'sk-team-b-0123456789abcdef';
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+/** The fields of a chat chunk besides its choices. */
+const chunkBase = { id: 'chatcmpl-filtered', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'served-gpu' };
+
 function config(cache: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
   const base = configFor({ gpu: [engine.url] });
   return { ...base, models: { gpu: { tiers: ['gpu'], cache: { deterministicOnly: false, ...cache } } }, ...extra };
@@ -207,6 +210,43 @@ t.test('10 concurrent identical requests reach the engine once; streams and plai
   );
   for (const reply of replies.filter((_, i) => i % 2 === 1)) t.equal(contentOf(reply), 'slow answer');
   t.match(await test.scrape(), /switchyard_cache_waits_total\{model="gpu",outcome="hit"\} 9/);
+});
+
+t.test('identical concurrent requests whose answer may not be kept run together once the first is done, not one after another', async (t) => {
+  const test = await router(t, config());
+  // A complete answer stopped by the content filter: never stored, so nothing can be shared.
+  const filtered = (finish: string | null) =>
+    JSON.stringify({ ...chunkBase, choices: [{ index: 0, delta: finish === null ? { content: 'filtered' } : {}, finish_reason: finish }] });
+  let inFlight = 0;
+  let most = 0;
+  engine.respond = (request) => {
+    if (request.method !== 'POST') return null;
+    most = Math.max(most, ++inFlight);
+    setTimeout(() => inFlight--, 100);
+    return { kind: 'stream', delayMs: 50, events: [filtered(null), filtered('content_filter')] };
+  };
+  const replies = await Promise.all(Array.from({ length: 6 }, () => post(test, ask('never kept', { stream: true }))));
+  t.strictSame(
+    replies.map((reply) => [reply.status, reply.headers.get('x-switchyard-cache')]),
+    Array.from({ length: 6 }, () => [200, 'miss']),
+  );
+  t.equal(engine.requests.filter((request) => request.method === 'POST').length, 6, 'each ran');
+  // Those that waited for the first ran on their own at once (outcome alone): none took the claim over
+  // for the others to wait on again (outcome lead), and they ran side by side.
+  const scrape = await test.scrape();
+  t.match(scrape, /switchyard_cache_waits_total\{model="gpu",outcome="alone"\} [1-5]\n/);
+  t.notMatch(scrape, /switchyard_cache_waits_total\{model="gpu",outcome="lead"\}/);
+  t.ok(most > 1, `${most} at the engine at once`);
+});
+
+t.test('a first request that failed hands its claim to one follower, whose stored answer the others get', async (t) => {
+  const test = await router(t, config());
+  // The first answer breaks off after its first event (after commit: the client gets an error event).
+  engine.reply({ kind: 'stream', delayMs: 100, dropAfter: 1, events: chatStreamEvents(['cut', ' short']) });
+  const replies = await Promise.all(Array.from({ length: 4 }, () => post(test, ask('fails first', { stream: true }))));
+  t.equal(engine.requests.filter((request) => request.method === 'POST').length, 2, 'the failure, then one follower');
+  t.strictSame(replies.map((reply) => reply.headers.get('x-switchyard-cache')).sort(), ['hit', 'hit', 'miss', 'miss']);
+  t.match(await test.scrape(), /switchyard_cache_waits_total\{model="gpu",outcome="lead"\} 1\n/);
 });
 
 t.test("key scope: key B never gets key A's answer; shared scope shares; a hit charges nothing to the key", async (t) => {
