@@ -1,7 +1,8 @@
 // Idempotent retries across three real router processes sharing one real Redis (the set-up of
 // redis-budgets.test.ts): the request sent to router 1 and its retry sent to router 3 is one request to
 // the engine, charged once; a duplicate sent to another router while the first runs waits for it; a
-// Redis outage runs keyed requests without idempotency instead of failing them.
+// Redis outage runs keyed requests without idempotency instead of failing them, and a Redis that stalls
+// (SIGSTOP) past commandTimeoutMs leaves nothing behind from the commands it ran late.
 import t, { type Test } from 'tap';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -101,9 +102,37 @@ t.test('Redis stopped: keyed requests still succeed, without idempotency, and sa
   t.match(metrics, /^switchyard_idempotency_store_errors_total\{operation="claim"\} 2$/m);
 });
 
+t.test('Redis stalled past commandTimeoutMs: served without idempotency; once it resumes, the retry runs and nothing is held', async (t) => {
+  const stalling = await startRedisServer();
+  t.teardown(async () => {
+    stalling.resume();
+    await stalling.dispose();
+  });
+  // waitMs short: a retry blocked by a late claim would be a 409 after 3 s (10 minutes by default).
+  const { urls, view } = await routers(t, 1, { redis: stalling, onStoreError: 'fail-open', commandTimeoutMs: 200, waitMs: 3_000 });
+  await view.ready();
+  const client = new OpenAI({ baseURL: `${urls[0]}/v1`, apiKey: SECRET, maxRetries: 0 });
+  await client.chat.completions.create(HELLO, keyed('before')); // the key is known to the router
+  stalling.pause();
+  let during;
+  try {
+    during = await client.chat.completions.create(HELLO, keyed('stalled')).withResponse();
+  } finally {
+    stalling.resume();
+  }
+  t.equal(during.response.status, 200, 'served during the stall (unmetered, without idempotency)');
+  const retry = await client.chat.completions.create(HELLO, keyed('stalled')).withResponse();
+  t.equal(retry.response.status, 200, 'the retry runs: no 409 idempotency_key_in_use from the claim Redis ran late');
+  t.equal(retry.response.headers.get('x-switchyard-idempotent-replay'), null, 'it ran');
+  t.equal(engineRequests(), 3);
+  t.equal(await settled(view), 20, 'the reserve Redis ran late holds nothing: only the two metered requests are charged');
+});
+
 interface SetupOptions {
   readonly redis?: RedisServer;
   readonly onStoreError?: 'fail-closed' | 'fail-open';
+  readonly commandTimeoutMs?: number;
+  readonly waitMs?: number;
 }
 
 /** `count` router processes on one config, budgets and idempotency in one fresh Redis namespace. */
@@ -114,8 +143,12 @@ async function routers(t: Test, count: number, options: SetupOptions = {}): Prom
     server: { shutdownGraceMs: 2000 },
     logging: { level: 'info' },
     auth: { required: true, keys: [{ id: 'team', hash: createHash('sha256').update(SECRET).digest('hex') }] },
-    budgets: { store: 'redis', redis: { url: server.url, keyPrefix }, onStoreError: options.onStoreError ?? 'fail-closed' },
-    idempotency: { store: 'redis' },
+    budgets: {
+      store: 'redis',
+      redis: { url: server.url, keyPrefix, ...(options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs }) },
+      onStoreError: options.onStoreError ?? 'fail-closed',
+    },
+    idempotency: { store: 'redis', ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }) },
     models: { chat: { tiers: ['chat'] } },
     tiers: { chat: { pools: ['chat'] } },
     pools: {
