@@ -127,6 +127,10 @@ export class SingleFlight {
       }
     } catch (thrown) {
       releaseHere();
+      // A claim the store did not confirm (a command timed out on a stalled Redis) may still be made when
+      // the store catches up, and would hold identical requests back for lockWaitMs. Given up here:
+      // the owner's unlock goes on the same connection, so it runs after that claim, if it runs at all.
+      store.unlock(hash, owner).catch(() => {});
       throw thrown;
     }
   }
