@@ -77,6 +77,10 @@ export class MemoryCacheStore implements CacheStore {
     return Promise.resolve();
   }
 
+  unlockUnkept(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     this.slots.clear();
     this.oldest.reset();

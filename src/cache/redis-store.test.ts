@@ -8,7 +8,7 @@ import { skipFileWithoutRedis, startRedisServer } from '../../test/fixtures/redi
 import { AbortSwitch } from '../proxy/abort-switch.js';
 import type { CacheEntry } from './entry.js';
 import { RedisCacheStore } from './redis-store.js';
-import { SingleFlight } from './single-flight.js';
+import { SingleFlight, UNKEPT_MARK_MS } from './single-flight.js';
 
 skipFileWithoutRedis(t);
 const server = await startRedisServer();
@@ -93,7 +93,7 @@ t.test('getOrLock: the entry, else the lock in the same call; setAndUnlock: stor
   t.equal(await admin.get(lockKey), 'r1:a', "another owner's store leaves the lock");
   const stored = await s.getOrLock(HASH, 'r3:c', 60_000);
   t.strictSame(
-    stored !== true && stored !== false && stored !== null ? { ...stored, parts: stored.parts.map((part) => [...part]) } : stored,
+    typeof stored === 'object' && stored !== null ? { ...stored, parts: stored.parts.map((part) => [...part]) } : stored,
     { ...entry, parts: entry.parts.map((part) => [...part]) },
     'an entry: given back, byte for byte',
   );
@@ -140,6 +140,36 @@ t.test('a leader with nothing to store lets one follower lead; followers do not 
   }
   const kinds = (await Promise.all(followers)).map((flight) => flight.kind).sort();
   t.strictSame(kinds, ['hit', 'lead'], 'the other got the new leader’s answer');
+});
+
+t.test('a leader whose answer may not be kept marks the lock unkept: followers on another router run at once, as do requests that find the mark', async (t) => {
+  const [one, two] = [await store('t10'), await store('t10')];
+  const lockKey = `t10:{c:${HASH}}:lock`;
+  const request = { hash: HASH, lockTtlMs: 10_000, waitMs: 10_000, abort: new AbortSwitch() };
+  const leader = await new SingleFlight().join({ ...request, store: one, owner: 'r1:x' });
+  t.equal(leader.kind, 'lead');
+  const flightsTwo = new SingleFlight();
+  const followers = [flightsTwo.join({ ...request, store: two, owner: 'r2:a' }), flightsTwo.join({ ...request, store: two, owner: 'r2:b' })];
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  if (leader.kind === 'lead') await leader.release('unkept');
+  t.equal(await admin.get(lockKey), 'unkept');
+  const ttl = await admin.pttl(lockKey);
+  t.ok(ttl > 0 && ttl <= UNKEPT_MARK_MS, `the mark expires soon (pttl ${ttl})`);
+  t.strictSame(
+    (await Promise.all(followers)).map((flight) => [flight.kind, flight.waited]),
+    [
+      ['alone', true],
+      ['alone', true],
+    ],
+    'neither took the claim over for the other to wait on',
+  );
+  t.match(await new SingleFlight().join({ ...request, store: two, owner: 'r2:c' }), { kind: 'alone', waited: false }, 'a request that finds the mark');
+  t.equal(await one.getOrLock(HASH, 'r1:y', 10_000), 'unkept');
+  t.equal(await two.lock(HASH, 'r2:d', 10_000), 'unkept');
+  // Only the owner marks: another's unlockUnkept leaves a live lock as it is.
+  await admin.set(lockKey, 'r9:z');
+  await one.unlockUnkept(HASH, 'r1:x', 5_000);
+  t.equal(await admin.get(lockKey), 'r9:z');
 });
 
 t.test('waiting ends at waitMs (run alone), and at once when the request is aborted', async (t) => {

@@ -11,27 +11,50 @@
 import type { Redis, Result } from 'ioredis';
 import { DecodedEntries } from './decoded-entries.js';
 import { encodeEntry, type CacheEntry } from './entry.js';
-import type { CacheStore } from './store.js';
+import type { CacheStore, LockResult } from './store.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     switchyardCacheGetOrLockBuffer(entryKey: string, lockKey: string, owner: string, ttlMs: string): Result<Buffer | number, Context>;
     switchyardCacheSetAndUnlock(entryKey: string, lockKey: string, bytes: Buffer, ttlMs: string, owner: string): Result<number, Context>;
+    switchyardCacheLock(lockKey: string, owner: string, ttlMs: string): Result<number, Context>;
+    switchyardCacheUnlockUnkept(lockKey: string, owner: string, markMs: string): Result<number, Context>;
   }
 }
 
 /** The commands the store uses; a single node's client and a cluster's both have them. */
-export type CacheRedis = Pick<Redis, 'getBuffer' | 'set' | 'eval' | 'defineCommand' | 'switchyardCacheGetOrLockBuffer' | 'switchyardCacheSetAndUnlock'>;
+export type CacheRedis = Pick<
+  Redis,
+  'getBuffer' | 'set' | 'eval' | 'defineCommand' | 'switchyardCacheGetOrLockBuffer' | 'switchyardCacheSetAndUnlock' | 'switchyardCacheLock' | 'switchyardCacheUnlockUnkept'
+>;
 
 /** Deletes the lock only while it is still the caller's: a lock that expired and was taken by another router is left alone. */
 const UNLOCK = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
-/** The entry's bytes; else the lock taken for ARGV[1] (1), or held by another (0). */
+/** What a lock holds for a moment after its leader's answer was not kept (an owner always has a colon). */
+const UNKEPT = 'unkept';
+
+/** The entry's bytes; else the lock taken for ARGV[1] (1), held by another (0), or marked unkept (2). */
 const GET_OR_LOCK = `
 local entry = redis.call('GET', KEYS[1])
 if entry then return entry end
 if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
+if redis.call('GET', KEYS[2]) == '${UNKEPT}' then return 2 end
 return 0`;
+
+/** The lock taken for ARGV[1] (1), held by another (0), or marked unkept (2). */
+const LOCK = `
+if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
+if redis.call('GET', KEYS[1]) == '${UNKEPT}' then return 2 end
+return 0`;
+
+/** The lock, while still ARGV[1]'s, replaced by the unkept mark for ARGV[2] ms. */
+const UNLOCK_UNKEPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], '${UNKEPT}', 'PX', ARGV[2]) end
+return 0`;
+
+/** A script's claim reply as a LockResult. */
+const lockResult = (reply: number): LockResult => (reply === 2 ? UNKEPT : reply === 1);
 
 /** Stores the entry, then deletes the lock if it is still ARGV[3]'s (as UNLOCK). */
 const SET_AND_UNLOCK = `
@@ -51,6 +74,8 @@ export class RedisCacheStore implements CacheStore {
   ) {
     redis.defineCommand('switchyardCacheGetOrLock', { numberOfKeys: 2, lua: GET_OR_LOCK });
     redis.defineCommand('switchyardCacheSetAndUnlock', { numberOfKeys: 2, lua: SET_AND_UNLOCK });
+    redis.defineCommand('switchyardCacheLock', { numberOfKeys: 1, lua: LOCK });
+    redis.defineCommand('switchyardCacheUnlockUnkept', { numberOfKeys: 1, lua: UNLOCK_UNKEPT });
   }
 
   async get(hash: string): Promise<CacheEntry | null> {
@@ -59,9 +84,9 @@ export class RedisCacheStore implements CacheStore {
     return bytes === null ? null : this.decoded.decode(hash, bytes);
   }
 
-  async getOrLock(hash: string, owner: string, ttlMs: number): Promise<CacheEntry | boolean> {
+  async getOrLock(hash: string, owner: string, ttlMs: number): Promise<CacheEntry | LockResult> {
     const reply = await this.redis.switchyardCacheGetOrLockBuffer(this.key(hash, 'e'), this.key(hash, 'lock'), owner, String(ttlMs));
-    if (typeof reply === 'number') return reply === 1;
+    if (typeof reply === 'number') return lockResult(reply);
     // Bytes that are not an entry of this version are a miss, as get() reads them: then the lock is asked for alone.
     return this.decoded.decode(hash, reply) ?? this.lock(hash, owner, ttlMs);
   }
@@ -74,8 +99,12 @@ export class RedisCacheStore implements CacheStore {
     await this.redis.switchyardCacheSetAndUnlock(this.key(hash, 'e'), this.key(hash, 'lock'), encodeEntry(entry), String(ttlMs), owner);
   }
 
-  async lock(hash: string, owner: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(this.key(hash, 'lock'), owner, 'PX', ttlMs, 'NX')) === 'OK';
+  async lock(hash: string, owner: string, ttlMs: number): Promise<LockResult> {
+    return lockResult(await this.redis.switchyardCacheLock(this.key(hash, 'lock'), owner, String(ttlMs)));
+  }
+
+  async unlockUnkept(hash: string, owner: string, markMs: number): Promise<void> {
+    await this.redis.switchyardCacheUnlockUnkept(this.key(hash, 'lock'), owner, String(markMs));
   }
 
   async unlock(hash: string, owner: string): Promise<void> {

@@ -6,8 +6,10 @@
 // followers never inherit the leader's error. A leader whose complete answer may not be kept (a
 // filtered or cut answer, one over the size bound) lets this router's followers all run at once: an
 // answer that is never stored cannot be shared, and taking over one by one only queued identical
-// requests behind each other (each waited for every one before it). Nobody waits past lockWaitMs or
-// its own deadline; then it runs uncoordinated.
+// requests behind each other (each waited for every one before it). Across routers the leader leaves
+// its lock marked `unkept` for a moment (UNKEPT_MARK_MS, longer than a poll) instead of deleting it,
+// so followers polling from other routers run at once too, as do requests that find the mark.
+// Nobody waits past lockWaitMs or its own deadline; then it runs uncoordinated.
 import { performance } from 'node:perf_hooks';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
 import { ClientGone } from '../proxy/request-lifetime.js';
@@ -31,8 +33,8 @@ export type Flight =
   | { readonly kind: 'hit'; readonly entry: CacheEntry; readonly waited: boolean }
   /** This request computes the answer; `release` once it is stored (or there is nothing to store). */
   | LeadFlight
-  /** Waited as long as allowed: compute without coordination. */
-  | { readonly kind: 'alone'; readonly waited: true };
+  /** Waited as long as allowed, or the last answer was not kept: compute without coordination. */
+  | { readonly kind: 'alone'; readonly waited: boolean };
 
 /**
  * How a leader ended, for the requests waiting on it here: `stored` (look the entry up), `failed` (one
@@ -54,6 +56,8 @@ export interface LeadFlight {
 
 const FIRST_POLL_MS = 25;
 const MAX_POLL_MS = 250;
+/** How long a lock reads `unkept` after its leader's answer was not kept: a few polls, no more. */
+export const UNKEPT_MARK_MS = 4 * MAX_POLL_MS;
 
 export class SingleFlight {
   private readonly leaders = new Map<string, Promise<FlightEnd>>();
@@ -96,17 +100,24 @@ export class SingleFlight {
       waited,
       release: async (end = 'failed') => {
         releaseHere(end);
-        await store.unlock(hash, owner);
+        if (end === 'unkept') await store.unlockUnkept(hash, owner, UNKEPT_MARK_MS);
+        else await store.unlock(hash, owner);
       },
       storeAndRelease: async (entry, ttlMs) => {
         await store.setAndUnlock(hash, entry, ttlMs, owner);
         releaseHere('stored');
       },
     });
+    // Another router's leader just ended with an answer not kept: nothing to wait for, here either.
+    const unkept = (waited: boolean): Flight => {
+      releaseHere('unkept');
+      return { kind: 'alone', waited };
+    };
     let waited = waitedBefore;
     try {
       const found = await store.getOrLock(hash, owner, request.lockTtlMs);
       if (found === true) return leading(waited);
+      if (found === 'unkept') return unkept(waited);
       if (found !== false) {
         releaseHere();
         return { kind: 'hit', entry: found, waited };
@@ -123,7 +134,9 @@ export class SingleFlight {
           releaseHere();
           return { kind: 'hit', entry, waited };
         }
-        if (await store.lock(hash, owner, request.lockTtlMs)) return leading(waited);
+        const claimed = await store.lock(hash, owner, request.lockTtlMs);
+        if (claimed === 'unkept') return unkept(true);
+        if (claimed) return leading(waited);
       }
     } catch (thrown) {
       releaseHere();

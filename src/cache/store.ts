@@ -3,6 +3,12 @@
 // cache (service.ts) counts it and carries on without the cache for that request.
 import type { CacheEntry } from './entry.js';
 
+/**
+ * A claim's outcome: taken (true), held by another request (false), or `unkept`: the last request to
+ * hold it finished moments ago with an answer that may not be kept, so this one runs on its own.
+ */
+export type LockResult = boolean | 'unkept';
+
 export interface CacheStore {
   readonly kind: 'memory' | 'redis';
   get(hash: string): Promise<CacheEntry | null>;
@@ -11,14 +17,19 @@ export interface CacheStore {
    * Claims the right to compute `hash` across routers for `ttlMs`; true when this caller has it.
    * A store only one router uses always says true (the in-process single-flight is enough).
    */
-  lock(hash: string, owner: string, ttlMs: number): Promise<boolean>;
+  lock(hash: string, owner: string, ttlMs: number): Promise<LockResult>;
   /** Gives the claim up, only if `owner` still holds it. */
   unlock(hash: string, owner: string): Promise<void>;
   /**
-   * get(), and when there is no entry, lock(), in one call (one round trip to Redis): the entry, or
-   * whether `owner` now holds the claim.
+   * Gives the claim up (only if `owner` still holds it) for a complete answer that may not be kept: for
+   * `markMs` the claim then reads `unkept`, so requests polling for it on other routers run at once.
    */
-  getOrLock(hash: string, owner: string, ttlMs: number): Promise<CacheEntry | boolean>;
+  unlockUnkept(hash: string, owner: string, markMs: number): Promise<void>;
+  /**
+   * get(), and when there is no entry, lock(), in one call (one round trip to Redis): the entry, or
+   * what became of the claim.
+   */
+  getOrLock(hash: string, owner: string, ttlMs: number): Promise<CacheEntry | LockResult>;
   /** set(), then unlock(owner), in one call. */
   setAndUnlock(hash: string, entry: CacheEntry, ttlMs: number, owner: string): Promise<void>;
   close(): Promise<void>;
