@@ -3,7 +3,7 @@
 // the request ran unmetered; with fail-closed it was refused. Either way no one will settle that
 // reservation, so it must not hold the key's tokens, dollars and concurrency until reservationTtlMs.
 import t, { type Test } from 'tap';
-import { skipFileWithoutRedis, startRedisServer } from '../../test/fixtures/redis-server.js';
+import { redisToStall, STALL_COMMAND_TIMEOUT_MS as COMMAND_TIMEOUT_MS } from '../../test/fixtures/stalled-redis.js';
 import { parseConfigObject } from '../config/load.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -12,15 +12,7 @@ import { BudgetService } from './service.js';
 import { StoreUnavailableError } from './store.js';
 import { keyRecord } from './test-support.js';
 
-skipFileWithoutRedis(t);
-const redis = await startRedisServer();
-t.teardown(async () => {
-  redis.resume();
-  await redis.dispose();
-});
-
-/** Short, so a stalled command is given up on quickly; Redis answers a live one well within it. */
-const COMMAND_TIMEOUT_MS = 150;
+const { server: redis, stalled } = await redisToStall(t);
 let prefixes = 0;
 
 async function budgets(t: Test, onStoreError: 'fail-open' | 'fail-closed') {
@@ -44,17 +36,6 @@ async function budgets(t: Test, onStoreError: 'fail-open' | 'fail-closed') {
     return { tokens: usage?.tokens.map((p) => p.reserved), usd: usage?.usd.map((p) => p.reserved), active: usage?.concurrency?.active };
   };
   return { store, service, key, metrics, held };
-}
-
-/** Runs `call` with Redis stopped, and continues Redis whatever happens. */
-async function stalled<T>(t: Test, call: () => Promise<T>): Promise<T> {
-  t.teardown(() => redis.resume());
-  redis.pause();
-  try {
-    return await call();
-  } finally {
-    redis.resume();
-  }
 }
 
 const NOTHING_HELD = { tokens: [0, 0, 0, 0], usd: [0, 0, 0], active: 0 };

@@ -5,20 +5,12 @@
 // lockWaitMs for a lock nobody held).
 import t from 'tap';
 import { createRedisClient, closeClient, whenReady } from '../budgets/redis-connection.js';
-import { skipFileWithoutRedis, startRedisServer } from '../../test/fixtures/redis-server.js';
+import { redisToStall, STALL_COMMAND_TIMEOUT_MS as COMMAND_TIMEOUT_MS } from '../../test/fixtures/stalled-redis.js';
 import { AbortSwitch } from '../proxy/abort-switch.js';
 import { RedisCacheStore } from './redis-store.js';
 import { SingleFlight } from './single-flight.js';
 
-skipFileWithoutRedis(t);
-const redis = await startRedisServer();
-t.teardown(async () => {
-  redis.resume();
-  await redis.dispose();
-});
-
-/** Short, so a stalled command is given up on quickly; Redis answers a live one well within it. */
-const COMMAND_TIMEOUT_MS = 150;
+const { server: redis, stalled } = await redisToStall(t);
 const HASH = 'b'.repeat(64);
 
 t.test('a lookup given up on during a stall leaves no lock once Redis resumes', async (t) => {
@@ -28,13 +20,12 @@ t.test('a lookup given up on during a stall leaves no lock once Redis resumes', 
   const store = new RedisCacheStore(client, 'stall', () => closeClient(client));
   // waitMs: how long a follower would wait for a lock held (by the late script) with nobody behind it.
   const request = { store, hash: HASH, lockTtlMs: 60_000, waitMs: 2_000 };
-  t.teardown(() => redis.resume());
-  redis.pause();
-  const given = await new SingleFlight().join({ ...request, owner: 'r1:a', abort: new AbortSwitch() }).then(
-    () => null,
-    (thrown: unknown) => thrown,
+  const given = await stalled(t, () =>
+    new SingleFlight().join({ ...request, owner: 'r1:a', abort: new AbortSwitch() }).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    ),
   );
-  redis.resume();
   t.ok(given instanceof Error, 'the lookup timed out: that request runs without the cache');
   // The next identical request, on this connection (after the late script): it leads, it does not wait.
   const next = await new SingleFlight().join({ ...request, owner: 'r1:b', abort: new AbortSwitch() });

@@ -5,22 +5,14 @@
 // that lands late still keeps its answer for the retry.
 import t, { type Test } from 'tap';
 import { Registry } from 'prom-client';
-import { skipFileWithoutRedis, startRedisServer } from '../../test/fixtures/redis-server.js';
+import { redisToStall, STALL_COMMAND_TIMEOUT_MS as COMMAND_TIMEOUT_MS } from '../../test/fixtures/stalled-redis.js';
 import { createLogger } from '../observability/logger.js';
 import { AbortSwitch } from '../proxy/abort-switch.js';
 import { IdempotencyGuard, type Begun } from './guard.js';
 import { createIdempotencyMetrics } from './metrics.js';
 import { RedisIdempotencyStore } from './redis-store.js';
 
-skipFileWithoutRedis(t);
-const redis = await startRedisServer();
-t.teardown(async () => {
-  redis.resume();
-  await redis.dispose();
-});
-
-/** Short, so a stalled command is given up on quickly; Redis answers a live one well within it. */
-const COMMAND_TIMEOUT_MS = 150;
+const { server: redis, stalled } = await redisToStall(t);
 const SETTINGS = { ttlMs: 86_400_000, waitMs: 0, pendingTtlMs: 60_000 };
 const ANSWER = { status: 200, bytes: Buffer.from('stored') };
 let prefixes = 0;
@@ -37,17 +29,6 @@ async function router(t: Test, routerId: string, keyPrefix: string) {
 }
 
 const input = (requestId: string) => ({ id: 'order-42', fingerprint: 'fp', requestId, abort: new AbortSwitch() });
-
-/** Runs `call` with Redis stopped, and continues Redis whatever happens. */
-async function stalled<T>(t: Test, call: () => Promise<T>): Promise<T> {
-  t.teardown(() => redis.resume());
-  redis.pause();
-  try {
-    return await call();
-  } finally {
-    redis.resume();
-  }
-}
 
 function ticketOf(begun: Begun) {
   if (begun.kind !== 'run' || begun.ticket === null) throw new Error(`expected a ticket, got ${JSON.stringify(begun)}`);

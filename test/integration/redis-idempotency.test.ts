@@ -109,7 +109,7 @@ t.test('Redis stalled past commandTimeoutMs: served without idempotency; once it
     await stalling.dispose();
   });
   // waitMs short: a retry blocked by a late claim would be a 409 after 3 s (10 minutes by default).
-  const { urls, view } = await routers(t, 1, { redis: stalling, onStoreError: 'fail-open', commandTimeoutMs: 200, waitMs: 3_000 });
+  const { urls, view } = await routers(t, 1, { redis: stalling, onStoreError: 'fail-open', commandTimeoutMs: 500, waitMs: 3_000 });
   await view.ready();
   const client = new OpenAI({ baseURL: `${urls[0]}/v1`, apiKey: SECRET, maxRetries: 0 });
   await client.chat.completions.create(HELLO, keyed('before')); // the key is known to the router

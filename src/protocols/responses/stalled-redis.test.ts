@@ -3,20 +3,12 @@
 // answered `store: false`, so the id it holds must not be found later (nor be continued from).
 import t, { type Test } from 'tap';
 import { closeClient, createRedisClient, whenReady } from '../../budgets/redis-connection.js';
-import { skipFileWithoutRedis, startRedisServer } from '../../../test/fixtures/redis-server.js';
+import { redisToStall, STALL_COMMAND_TIMEOUT_MS as COMMAND_TIMEOUT_MS } from '../../../test/fixtures/stalled-redis.js';
 import { createLogger } from '../../observability/logger.js';
 import { RedisResponseStore } from './redis-store.js';
 import { ResponsesService } from './service.js';
 
-skipFileWithoutRedis(t);
-const redis = await startRedisServer();
-t.teardown(async () => {
-  redis.resume();
-  await redis.dispose();
-});
-
-/** Short, so a stalled command is given up on quickly; Redis answers a live one well within it. */
-const COMMAND_TIMEOUT_MS = 150;
+const { server: redis, stalled } = await redisToStall(t);
 const DAY = 86_400_000;
 const record = (owner: string) => ({ owner, prev: null, response: { id: 'x', object: 'response', output: [] }, input: [] });
 
@@ -25,17 +17,6 @@ async function service(t: Test): Promise<ResponsesService> {
   t.teardown(() => closeClient(client));
   await whenReady(client, 5_000);
   return new ResponsesService(new RedisResponseStore(client, 'stall', 1 << 20, () => closeClient(client)), createLogger('silent'));
-}
-
-/** Runs `call` with Redis stopped, and continues Redis whatever happens. */
-async function stalled<T>(t: Test, call: () => Promise<T>): Promise<T> {
-  t.teardown(() => redis.resume());
-  redis.pause();
-  try {
-    return await call();
-  } finally {
-    redis.resume();
-  }
 }
 
 t.test('a response whose store was given up on (store: false) is not found once Redis resumes', async (t) => {
