@@ -44,9 +44,10 @@ export async function serveHit(call: CacheRequest, entry: CacheEntry, metrics: C
       if (body === null) return null;
       copy = { kind: 'native', api: entry.native, stream: request.stream, body, tier: entry.tier, pool: entry.pool };
     } else {
-      const replayed = { stream: request.stream, identity: { id, created: Math.floor(Date.now() / 1000) }, usageCost: 0 };
-      await replay(res, entry, { ...replayed, clientWantsUsage: request.clientWantsUsage, headers, abort: call.abort });
-      copy = { kind: 'chat', entry, replayed };
+      const identity = { id, created: Math.floor(Date.now() / 1000) };
+      const { stream } = request;
+      await replay(res, entry, { stream, clientWantsUsage: request.clientWantsUsage, identity, usageCost: 0, headers, abort: call.abort });
+      copy = { kind: 'chat', entry, replayed: { stream, identity, usageCost: 0 } };
     }
   } catch (thrown) {
     if (!res.headersSent) return null;
