@@ -9,7 +9,7 @@ import { writeError } from '../../http/render-errors.js';
 import type { InferenceRequest } from '../../routing/inference-request.js';
 import type { InboundProtocol, NativeRequest, ParseContext } from '../protocol.js';
 import { ResponsesAnswer } from './answer.js';
-import { invalid, isObject } from './checks.js';
+import { invalid, isObject, type Json } from './checks.js';
 import { conversationBefore } from './conversation.js';
 import { ResponseIds } from './ids.js';
 import { requireAnsweredCalls, toChatMessages, type InputItem } from './input-items.js';
@@ -63,10 +63,22 @@ async function parse(body: unknown, { runtime, key }: ParseContext, service: Res
     stream: request.stream,
     // The translator needs the usage chunk for response.completed; it never passes it on as such.
     clientWantsUsage: true,
-    body: { ...request.chat, messages },
+    body: withMessages(request.chat, messages),
     answerAs: new ResponsesAnswer(frame, keeping),
     native: new NativeResponsesRequest(body, history, request.input),
   };
+}
+
+/**
+ * The chat body with `messages` last, the same members in the same order as `{ ...chat, messages }`,
+ * copied member by member: V8 clones an object whose members outgrew its literal into a new hidden
+ * class on every request, which a copy does not (request.test.ts holds the two to the same JSON).
+ */
+export function withMessages(chat: Json, messages: readonly Json[]): Json {
+  const body: Json = {};
+  for (const key of Object.keys(chat)) body[key] = chat[key];
+  body['messages'] = messages;
+  return body;
 }
 
 /**

@@ -271,3 +271,18 @@ t.test('the same conversation asked in either API is the same neutral body, so e
   t.strictSame([...requestFloorSignals(neutral, 100_000)].sort(), [...requestFloorSignals(chatBody, 100_000)].sort());
   t.ok(requestFloorSignals(neutral, 100_000).has('reasoningHigh'), 'reasoning.effort is a classification signal');
 });
+
+t.test('the upstream body: the chat body with its messages last, the JSON a spread makes', async (t) => {
+  const { withMessages } = await import('./protocol.js');
+  const bodies: Record<string, unknown>[] = [
+    { input: 'hi' },
+    { input: 'hi', stream: true, max_output_tokens: 20 },
+    { input: 'hi', temperature: 0.2, top_p: 0.9, user: 'u', parallel_tool_calls: false, max_output_tokens: 16, reasoning: { effort: 'low' }, top_logprobs: 2 },
+    { input: 'hi', tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }], tool_choice: 'required', text: { format: { type: 'json_object' }, verbosity: 'low' } },
+  ];
+  for (const [i, body] of bodies.entries()) {
+    const request = parseResponsesRequest({ model: 'm', ...body }, null);
+    const messages = toChatMessages(request.input);
+    t.equal(JSON.stringify(withMessages(request.chat, messages)), JSON.stringify({ ...request.chat, messages }), `body ${i}`);
+  }
+});
