@@ -158,6 +158,9 @@ t.test('the response cache on the cluster: entries and locks on every node', asy
     const found = await cache.getOrLock(hash, 'r3', 60_000);
     t.equal(typeof found === 'object' ? found.tier : found, hash, 'getOrLock: the entry setAndUnlock stored');
     t.equal(await cache.lock(hash, 'r3', 60_000), true, "setAndUnlock let its owner's lock go");
+    // A leader whose answer may not be kept leaves its lock marked for a moment: a claim reads the mark.
+    await cache.unlockUnkept(hash, 'r3', 60_000);
+    t.equal(await cache.lock(hash, 'r4', 60_000), 'unkept', "unlockUnkept marked its owner's lock");
   }
 });
 
