@@ -14,22 +14,27 @@ export interface ClientDirectives {
   readonly store: boolean;
   /** `max-age=N` (N > 0): the oldest stored answer, in whole seconds, the client takes; null: any fresh one. */
   readonly maxAgeSeconds: number | null;
+  /** `only-if-cached`: a stored answer or a 504, never an engine's (RFC 9111 section 5.2.1.7). */
+  readonly onlyIfCached: boolean;
 }
 
-const ALL: ClientDirectives = { lookup: true, store: true, maxAgeSeconds: null };
-const NO_LOOKUP: ClientDirectives = { lookup: false, store: true, maxAgeSeconds: null };
-const NEITHER: ClientDirectives = { lookup: false, store: false, maxAgeSeconds: null };
-const DIRECTIVE = /(?:^|,)\s*(no-cache|no-store|max-age)\s*(?:=\s*("[^"]*"|[^,]*))?\s*(?=,|$)/gi;
+const ALL: ClientDirectives = { lookup: true, store: true, maxAgeSeconds: null, onlyIfCached: false };
+const NO_LOOKUP: ClientDirectives = { lookup: false, store: true, maxAgeSeconds: null, onlyIfCached: false };
+const NEITHER: ClientDirectives = { lookup: false, store: false, maxAgeSeconds: null, onlyIfCached: false };
+const DIRECTIVE = /(?:^|,)\s*(no-cache|no-store|max-age|only-if-cached)\s*(?:=\s*("[^"]*"|[^,]*))?\s*(?=,|$)/gi;
 
 /** Reads the header (node joins repeated headers with ", "); unknown directives are ignored, as RFC 9111 says. */
 export function clientDirectives(header: string | undefined): ClientDirectives {
   if (header === undefined || header === '') return ALL;
+  let noStore = false;
   let noCache = false;
+  let onlyIfCached = false;
   let maxAge: number | null = null;
   for (const match of header.matchAll(DIRECTIVE)) {
     const name = match[1]!.toLowerCase();
-    if (name === 'no-store') return NEITHER;
-    if (name === 'no-cache') noCache = true;
+    if (name === 'no-store') noStore = true;
+    else if (name === 'no-cache') noCache = true;
+    else if (name === 'only-if-cached') onlyIfCached = true;
     else {
       // delta-seconds (RFC 9111 1.2.2), quoted or not; an invalid value is ignored. The smallest of several wins.
       const digits = /^"?(\d+)"?$/.exec(match[2]?.trim() ?? '');
@@ -37,8 +42,8 @@ export function clientDirectives(header: string | undefined): ClientDirectives {
     }
   }
   // max-age=0: no stored answer is young enough (a cache would revalidate; this one has nothing to revalidate with).
-  if (noCache || maxAge === 0) return NO_LOOKUP;
-  return maxAge === null ? ALL : { lookup: true, store: true, maxAgeSeconds: maxAge };
+  const read = noStore ? NEITHER : noCache || maxAge === 0 ? NO_LOOKUP : maxAge === null ? ALL : { ...ALL, maxAgeSeconds: maxAge };
+  return onlyIfCached ? { ...read, onlyIfCached } : read;
 }
 
 /**

@@ -20,6 +20,8 @@ import type { InferenceRequest } from '../routing/inference-request.js';
 import type { RequestPlan } from '../routing/plan.js';
 import { clientDirectives, fresh, requestBypass, storable, type ClientDirectives } from './eligibility.js';
 import { serveHit, type HitCopy } from './hit.js';
+import type { CacheEntry } from './entry.js';
+import { RouterError } from '../openai/errors.js';
 import type { CacheMetrics } from './metrics.js';
 import { nativeEntry } from './native-entry.js';
 import { nativeRequestKey } from './native-key.js';
@@ -99,7 +101,11 @@ export class ResponseCache {
     const { probe, plan, request, res } = call;
     const { config, directives, body } = probe;
     const lookups = this.metrics.lookups;
-    if (body === null) return this.bypass(res, plan.alias);
+    if (body === null) {
+      if (!directives.onlyIfCached) return this.bypass(res, plan.alias);
+      lookups.series(plan.alias, 'bypass').inc();
+      throw notCached(res, 'bypass');
+    }
     const scope = cacheScope(config.scope, call.key);
     // A request a pool of its plan may answer in the client's own API is keyed on that API and the body
     // the engine would get (native-key.ts); every other on its chat body, as chat requests are.
@@ -108,6 +114,7 @@ export class ResponseCache {
       native === null
         ? requestKey({ scope, endpoint: request.endpoint, alias: plan.alias, tier: plan.tier.name, body })
         : nativeRequestKey({ scope, native, alias: plan.alias, tier: plan.tier.name });
+    if (directives.onlyIfCached) return this.onlyIfCached(call, hash);
     let flight: Flight | null = null;
     if (directives.lookup) {
       try {
@@ -195,6 +202,30 @@ export class ResponseCache {
     }
   }
 
+  /**
+   * `Cache-Control: only-if-cached`: a fresh stored answer, else the 504 without asking an engine. No
+   * lock is taken and no identical request is waited for; a store that fails has no answer to give.
+   */
+  private async onlyIfCached(call: CacheRequest, hash: string): Promise<CacheCall> {
+    const { config, directives } = call.probe;
+    const { alias } = call.plan;
+    let entry: CacheEntry | null = null;
+    if (directives.lookup) {
+      try {
+        entry = await this.store.get(hash);
+      } catch {
+        this.metrics.storeErrors.inc({ operation: 'get' });
+      }
+    }
+    const served = entry !== null && fresh(entry.createdMs, Date.now(), config.ttlMs, directives) ? await serveHit(call, entry, this.metrics) : null;
+    if (served !== null) {
+      this.metrics.lookups.series(alias, 'hit').inc();
+      return { status: 'hit', served: served.result, copy: served.copy, recorder: null, finish: NOTHING };
+    }
+    this.metrics.lookups.series(alias, directives.lookup ? 'miss' : 'bypass').inc();
+    throw notCached(call.res, directives.lookup ? 'miss' : 'bypass');
+  }
+
   private bypass(res: ClientResponse, alias: string): CacheCall {
     this.metrics.lookups.series(alias, 'bypass').inc();
     res.setHeader('x-switchyard-cache', 'bypass');
@@ -233,6 +264,12 @@ function nativeRecording(res: ClientResponse, maxBytes: number): NativeRecording
   const recording = res.nativeRecording ?? (res.nativeRecording = new NativeRecording(maxBytes));
   recording.widen(maxBytes);
   return recording;
+}
+
+/** The only-if-cached request's 504, the response marked as what the lookup was. */
+function notCached(res: ClientResponse, status: 'miss' | 'bypass'): RouterError {
+  res.setHeader('x-switchyard-cache', status);
+  return new RouterError('not_cached', 'Cache-Control: only-if-cached was sent and the response cache has no stored answer for this request.');
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

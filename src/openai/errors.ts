@@ -62,6 +62,8 @@ export const ERROR_TABLE = {
   idempotency_key_reused: { origin: 'caller', status: 422, type: 'invalid_request_error', code: 'idempotency_key_reused' },
   /** The request that first used this Idempotency-Key is still running (the IETF draft's 409). */
   idempotency_key_in_use: { origin: 'caller', status: 409, type: 'invalid_request_error', code: 'idempotency_key_in_use' },
+  /** `Cache-Control: only-if-cached`, and the response cache has no answer to give (RFC 9111 section 5.2.1.7: a 504). */
+  not_cached: { origin: 'caller', status: 504, type: 'invalid_request_error', code: 'not_cached' },
   /** An engine answered 4xx: its status is kept and its message passed on, normalised. */
   upstream_rejected: { origin: 'upstream', status: 400, type: 'invalid_request_error', code: null },
   /** An engine refused the router's own credentials: a configuration fault, not the client's. */

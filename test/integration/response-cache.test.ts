@@ -249,6 +249,36 @@ t.test('a first request that failed hands its claim to one follower, whose store
   t.match(await test.scrape(), /switchyard_cache_waits_total\{model="gpu",outcome="lead"\} 1\n/);
 });
 
+t.test("Cache-Control: only-if-cached gets the stored answer or a 504 in the client's protocol, never an engine's answer", async (t) => {
+  const test = await router(t, config({ deterministicOnly: true }));
+  const onlyCached = { 'cache-control': 'only-if-cached' };
+  const missing = await post(test, ask('not there yet'), onlyCached);
+  t.equal(missing.status, 504);
+  t.equal(missing.headers.get('x-switchyard-cache'), 'miss');
+  t.match(JSON.parse(missing.text), { error: { code: 'not_cached', type: 'invalid_request_error' } });
+  t.equal(engine.requests.filter((request) => request.method === 'POST').length, 0, 'no engine was asked');
+
+  const stored = await post(test, ask('not there yet'));
+  t.equal(stored.headers.get('x-switchyard-cache'), 'miss');
+  const hit = await post(test, ask('not there yet'), onlyCached);
+  t.equal(hit.status, 200);
+  t.equal(hit.headers.get('x-switchyard-cache'), 'hit');
+  t.equal(contentOf(hit), contentOf(stored));
+  t.equal((await post(test, ask('not there yet'), { 'cache-control': 'no-cache, only-if-cached' })).status, 504, 'no-cache: no stored answer may be used');
+  const random = await post(test, ask('not there yet', { temperature: 0.7 }), onlyCached);
+  t.strictSame([random.status, random.headers.get('x-switchyard-cache')], [504, 'bypass'], 'a request the cache does not take');
+  t.equal(engine.requests.filter((request) => request.method === 'POST').length, 1, 'only the request without the directive reached the engine');
+
+  // Anthropic's Messages API: its own envelope, 504 as timeout_error.
+  const messages = await fetch(`${test.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...onlyCached },
+    body: JSON.stringify({ model: 'gpu', max_tokens: 8, temperature: 0, messages: [{ role: 'user', content: 'not in messages yet' }] }),
+  });
+  t.equal(messages.status, 504);
+  t.match(await messages.json(), { type: 'error', error: { type: 'timeout_error' } });
+});
+
 t.test("key scope: key B never gets key A's answer; shared scope shares; a hit charges nothing to the key", async (t) => {
   const keys = [
     { id: 'team-a', hash: sha256(SECRET_A), limits: { tokensLifetime: 100_000 }, metadata: { team: 'red' } },

@@ -69,6 +69,7 @@ export const ANTHROPIC_ERRORS = {
   invalid_idempotency_key: INVALID,
   idempotency_key_reused: INVALID,
   idempotency_key_in_use: { type: 'conflict_error' },
+  not_cached: TIMEOUT,
   upstream_rejected: BY_STATUS,
   upstream_auth_failed: API,
   upstream_error: API,
