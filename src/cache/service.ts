@@ -269,7 +269,10 @@ function nativeRecording(res: ClientResponse, maxBytes: number): NativeRecording
 /** The only-if-cached request's 504, the response marked as what the lookup was. */
 function notCached(res: ClientResponse, status: 'miss' | 'bypass'): RouterError {
   res.setHeader('x-switchyard-cache', status);
-  return new RouterError('not_cached', 'Cache-Control: only-if-cached was sent and the response cache has no stored answer for this request.');
+  // Retrying at once finds nothing more: the SDKs, which retry a 504, obey x-should-retry.
+  return new RouterError('not_cached', 'Cache-Control: only-if-cached was sent and the response cache has no stored answer for this request.', {
+    headers: { 'x-should-retry': 'false' },
+  });
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

@@ -255,6 +255,7 @@ t.test("Cache-Control: only-if-cached gets the stored answer or a 504 in the cli
   const missing = await post(test, ask('not there yet'), onlyCached);
   t.equal(missing.status, 504);
   t.equal(missing.headers.get('x-switchyard-cache'), 'miss');
+  t.equal(missing.headers.get('x-should-retry'), 'false', 'the SDKs would retry a 504 that cannot change');
   t.match(JSON.parse(missing.text), { error: { code: 'not_cached', type: 'invalid_request_error' } });
   t.equal(engine.requests.filter((request) => request.method === 'POST').length, 0, 'no engine was asked');
 
