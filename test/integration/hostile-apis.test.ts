@@ -12,6 +12,7 @@ import OpenAI from 'openai';
 import t from 'tap';
 import { startFakeEngine, type Behaviour } from '../fixtures/fake-engine.js';
 import { startTestRouter } from '../fixtures/start-router.js';
+import { quietPool } from '../fixtures/quiet-pool.js';
 import { ADMIN_TOKEN, waitFor } from '../fixtures/wait.js';
 import { wireFixture } from '../fixtures/wire/load.js';
 
@@ -39,16 +40,7 @@ const keyRecord = (id: string, value: string, limits: Json = { tokensPerDay: 10_
 });
 
 const [chat, native] = await Promise.all([startFakeEngine(), startFakeEngine()]);
-const pool = (servedModel: string, name: string, url: string, extra: Json = {}) => ({
-  engine: 'vllm',
-  servedModel,
-  firstTokenTimeoutMs: 2000,
-  idleTimeoutMs: 2000,
-  healthCheck: { intervalMs: 0 },
-  engineMetrics: { intervalMs: 0 },
-  replicas: [{ name, url }],
-  ...extra,
-});
+const pool = (servedModel: string, name: string, url: string, extra: Json = {}) => quietPool('vllm', servedModel, name, url, extra);
 const test = await startTestRouter(
   {
     logging: { level: 'info' },

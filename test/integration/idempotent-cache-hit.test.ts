@@ -9,21 +9,13 @@ import t, { type Test } from 'tap';
 import OpenAI from 'openai';
 import { chatStreamEvents, startFakeEngine } from '../fixtures/fake-engine.js';
 import { startTestRouter } from '../fixtures/start-router.js';
+import { quietPool } from '../fixtures/quiet-pool.js';
 import { wireFixture } from '../fixtures/wire/load.js';
 
 type Json = Record<string, unknown>;
 
 const [engine, native] = await Promise.all([startFakeEngine(), startFakeEngine()]);
-const pool = (servedModel: string, name: string, url: string, extra: Json = {}) => ({
-  engine: 'vllm',
-  servedModel,
-  firstTokenTimeoutMs: 2000,
-  idleTimeoutMs: 2000,
-  healthCheck: { intervalMs: 0 },
-  engineMetrics: { intervalMs: 0 },
-  replicas: [{ name, url }],
-  ...extra,
-});
+const pool = (servedModel: string, name: string, url: string, extra: Json = {}) => quietPool('vllm', servedModel, name, url, extra);
 const cache = { ttlMs: 60_000 };
 const test = await startTestRouter({
   logging: { level: 'info' },

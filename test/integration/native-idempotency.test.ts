@@ -15,6 +15,7 @@ import OpenAI from 'openai';
 import { startFakeEngine } from '../fixtures/fake-engine.js';
 import { responseOnWire } from '../fixtures/sdk-wire.js';
 import { startTestRouter } from '../fixtures/start-router.js';
+import { quietPool } from '../fixtures/quiet-pool.js';
 import { ADMIN_TOKEN, waitFor } from '../fixtures/wait.js';
 import { EXPECTED_BASIC_MESSAGE, wireFixture } from '../fixtures/wire/load.js';
 
@@ -31,16 +32,7 @@ const BASIC_STREAM = wireFixture('anthropic-basic_response.txt');
 
 const SECRET = 'sy-native-idempotency-secret';
 const [native, claude] = await Promise.all([startFakeEngine(), startFakeEngine()]);
-const pool = (engine: string, servedModel: string, name: string, url: string, extra: Json = {}) => ({
-  engine,
-  servedModel,
-  firstTokenTimeoutMs: 2000,
-  idleTimeoutMs: 2000,
-  healthCheck: { intervalMs: 0 },
-  engineMetrics: { intervalMs: 0 },
-  replicas: [{ name, url }],
-  ...extra,
-});
+const pool = quietPool;
 const test = await startTestRouter(
   {
     logging: { level: 'info' },

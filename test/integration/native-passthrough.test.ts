@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import t from 'tap';
 import { startFakeEngine, type Behaviour } from '../fixtures/fake-engine.js';
 import { startTestRouter } from '../fixtures/start-router.js';
+import { quietPool } from '../fixtures/quiet-pool.js';
 import { ADMIN_TOKEN } from '../fixtures/wait.js';
 import { EXPECTED_BASIC_MESSAGE, wireFixture } from '../fixtures/wire/load.js';
 
@@ -36,16 +37,7 @@ const ROUTER_ID = /^resp_[0-9a-f]{32}$/;
 const [native, chat, claude] = await Promise.all([startFakeEngine(), startFakeEngine(), startFakeEngine()]);
 const engines = [native, chat, claude];
 const env = { ...process.env, ANT_KEY: 'ant-secret', SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN };
-const pool = (engine: string, servedModel: string, name: string, url: string, extra: Json = {}) => ({
-  engine,
-  servedModel,
-  firstTokenTimeoutMs: 2000,
-  idleTimeoutMs: 2000,
-  healthCheck: { intervalMs: 0 },
-  engineMetrics: { intervalMs: 0 },
-  replicas: [{ name, url }],
-  ...extra,
-});
+const pool = quietPool;
 const TIGHT = 'sy-native-tight-secret';
 const test = await startTestRouter(
   {

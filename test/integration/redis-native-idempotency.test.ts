@@ -8,6 +8,7 @@ import t from 'tap';
 import { startFakeEngine } from '../fixtures/fake-engine.js';
 import { skipFileWithoutRedis, startRedisServer } from '../fixtures/redis-server.js';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
+import { quietPool } from '../fixtures/quiet-pool.js';
 import { waitFor } from '../fixtures/wait.js';
 import { wireFixture } from '../fixtures/wire/load.js';
 
@@ -22,16 +23,7 @@ const STREAM_EVENTS = wireFixture('openai-responses-stream-text.sse')
 skipFileWithoutRedis(t);
 const redis = await startRedisServer();
 const [native, chat] = await Promise.all([startFakeEngine(), startFakeEngine()]);
-const pool = (servedModel: string, name: string, url: string, extra: Json = {}) => ({
-  engine: 'vllm',
-  servedModel,
-  firstTokenTimeoutMs: 2000,
-  idleTimeoutMs: 2000,
-  healthCheck: { intervalMs: 0 },
-  engineMetrics: { intervalMs: 0 },
-  replicas: [{ name, url }],
-  ...extra,
-});
+const pool = (servedModel: string, name: string, url: string, extra: Json = {}) => quietPool('vllm', servedModel, name, url, extra);
 const config = {
   logging: { level: 'info' },
   budgets: { store: 'redis', redis: { url: redis.url, keyPrefix: `native-idem-${process.pid}` } },
