@@ -17,6 +17,7 @@ import OpenAI from 'openai';
 import { startFakeEngine } from '../fixtures/fake-engine.js';
 import { responseOnWire as wire } from '../fixtures/sdk-wire.js';
 import { startTestRouter } from '../fixtures/start-router.js';
+import { quietPool } from '../fixtures/quiet-pool.js';
 import { ADMIN_TOKEN, waitFor } from '../fixtures/wait.js';
 import { EXPECTED_BASIC_MESSAGE, wireFixture } from '../fixtures/wire/load.js';
 
@@ -105,17 +106,9 @@ const TOOL_MESSAGE = {
 
 const SECRET = 'sy-native-cache-secret';
 const [native, claude, plain] = await Promise.all([startFakeEngine(), startFakeEngine(), startFakeEngine()]);
-const pool = (engine: string, servedModel: string, name: string, url: string, extra: Json = {}) => ({
-  engine,
-  servedModel,
-  firstTokenTimeoutMs: 2000,
-  idleTimeoutMs: 2000,
-  healthCheck: { intervalMs: 0 },
-  engineMetrics: { intervalMs: 0 },
-  outlier: { consecutiveFailures: 100 },
-  replicas: [{ name, url }],
-  ...extra,
-});
+// Never ejected by the failures these tests script.
+const pool = (engine: string, servedModel: string, name: string, url: string, extra: Json = {}) =>
+  quietPool(engine, servedModel, name, url, { outlier: { consecutiveFailures: 100 }, ...extra });
 const cache = { ttlMs: 60_000 };
 const test = await startTestRouter(
   {
