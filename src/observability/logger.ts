@@ -2,6 +2,7 @@
 // appear, and request bodies are never logged.
 import { pino, type Logger, type DestinationStream } from 'pino';
 import type { LogLevel } from '../config/types.js';
+import { LineBatch } from './line-batch.js';
 
 export type { Logger };
 
@@ -30,7 +31,8 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  const stream = destination ?? pino.destination({ dest: 1, sync: false, minLength: BATCH_BYTES });
+  // The batch is gathered in front of pino's writer (line-batch.ts says why), which then writes each as it comes.
+  const stream = destination ?? new LineBatch(pino.destination({ dest: 1, sync: false, minLength: 1 }), BATCH_BYTES);
   const logger = pino(options, stream);
   destinations.set(logger, stream);
   if (destination === undefined) setInterval(() => logger.flush(), FLUSH_EVERY_MS).unref();
