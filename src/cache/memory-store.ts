@@ -36,6 +36,10 @@ export class MemoryCacheStore implements CacheStore {
     return Promise.resolve(this.read(hash));
   }
 
+  readLocal(hash: string): CacheEntry | null {
+    return this.read(hash);
+  }
+
   set(hash: string, entry: CacheEntry, ttlMs: number): Promise<void> {
     const bytes = entryBytes(entry);
     // An entry bigger than the whole cache would only empty it.

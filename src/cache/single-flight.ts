@@ -71,8 +71,12 @@ export class SingleFlight {
     let waited = false;
     for (;;) {
       const running = this.leaders.get(hash);
-      // Nobody here computes it: look it up, claiming it in the same store call when it is not there.
-      if (running === undefined) return this.lead(request, deadline, waited);
+      if (running === undefined) {
+        // Nobody here computes it: an entry in this process's memory is served at once; otherwise
+        // look it up, claiming it in the same store call when it is not there.
+        const entry = store.readLocal?.(hash) ?? null;
+        return entry !== null ? { kind: 'hit', entry, waited } : this.lead(request, deadline, waited);
+      }
       // A request of this router computes it: its answer may be stored already, else wait for it.
       const entry = await store.get(hash);
       if (entry !== null) return { kind: 'hit', entry, waited };

@@ -12,6 +12,11 @@ export type LockResult = boolean | 'unkept';
 export interface CacheStore {
   readonly kind: 'memory' | 'redis';
   get(hash: string): Promise<CacheEntry | null>;
+  /**
+   * For a store that holds its entries in this process: get() without a promise (a cache hit then
+   * skips the single-flight's claim and its awaits). A shared store has none: it must be asked.
+   */
+  readLocal?(hash: string): CacheEntry | null;
   set(hash: string, entry: CacheEntry, ttlMs: number): Promise<void>;
   /**
    * Claims the right to compute `hash` across routers for `ttlMs`; true when this caller has it.

@@ -1,0 +1,61 @@
+// The single-flight's paths on a store in this process: a stored entry is served without a claim; a
+// missing one is claimed in one store call; while a request of this router computes it, an identical
+// one waits for that answer instead of reading the store on its own.
+import t from 'tap';
+import type { CacheEntry } from './entry.js';
+import { MemoryCacheStore } from './memory-store.js';
+import { AbortSwitch } from '../proxy/abort-switch.js';
+import { SingleFlight, type FlightRequest } from './single-flight.js';
+
+const ENTRY: CacheEntry = {
+  endpoint: 'chat',
+  kind: 'json',
+  status: 200,
+  createdMs: 0,
+  alias: 'a',
+  tier: 't',
+  pool: 'p',
+  usage: null,
+  costNanoUsd: null,
+  finish: [],
+  parts: [Buffer.from('{}')],
+};
+
+/** A memory store that counts the claims asked of it. */
+function countingStore() {
+  const store = new MemoryCacheStore(1 << 20, { evicted: () => {}, bytes: () => {} });
+  const calls = { getOrLock: 0 };
+  const getOrLock = store.getOrLock.bind(store);
+  store.getOrLock = (hash: string) => {
+    calls.getOrLock++;
+    return getOrLock(hash);
+  };
+  return { store, calls };
+}
+
+const ask = (store: MemoryCacheStore, hash: string): FlightRequest => ({ store, hash, owner: 'r:1', lockTtlMs: 10_000, waitMs: 10_000, abort: new AbortSwitch() });
+
+t.test('a stored entry is a hit without a claim; a missing one is claimed once', async (t) => {
+  const { store, calls } = countingStore();
+  await store.set('stored', ENTRY, 60_000);
+  const flights = new SingleFlight();
+  t.strictSame(await flights.join(ask(store, 'stored')), { kind: 'hit', entry: ENTRY, waited: false });
+  t.equal(calls.getOrLock, 0, 'no claim for an entry in memory');
+  const lead = await flights.join(ask(store, 'missing'));
+  t.equal(lead.kind, 'lead');
+  t.equal(calls.getOrLock, 1);
+  if (lead.kind === 'lead') await lead.release();
+});
+
+t.test("while this router's leader computes it, an identical request waits for the stored answer", async (t) => {
+  const { store } = countingStore();
+  const flights = new SingleFlight();
+  const lead = await flights.join(ask(store, 'h'));
+  if (lead.kind !== 'lead') throw new Error('expected to lead');
+  let settled = false;
+  const follower = flights.join(ask(store, 'h')).then((flight) => ((settled = true), flight));
+  await new Promise((resolve) => setImmediate(resolve));
+  t.notOk(settled, 'the follower waits');
+  await lead.storeAndRelease(ENTRY, 60_000);
+  t.strictSame(await follower, { kind: 'hit', entry: ENTRY, waited: true });
+});
