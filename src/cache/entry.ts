@@ -40,6 +40,8 @@ export interface CacheEntry {
   /** Every finish_reason the answer carried, in order of appearance (one per choice, normally). */
   readonly finish: readonly string[];
   readonly parts: readonly Buffer[];
+  /** The parts' total length, for an entry that knows it without making its parts (recorded-entry.ts). */
+  readonly partBytes?: number;
   /**
    * A native answer: the API its bytes are in. Then `parts` is one buffer, the JSON body or the whole
    * event stream as the client got it (`kind` says which), and `finish` is its stop in chat terms
@@ -50,6 +52,8 @@ export interface CacheEntry {
 
 /** The entry's size in a store: its parts plus its header. */
 export function entryBytes(entry: CacheEntry): number {
+  const known = entry.partBytes;
+  if (known !== undefined) return known + HEADER_ALLOWANCE;
   let bytes = 0;
   for (const part of entry.parts) bytes += part.length;
   return bytes + HEADER_ALLOWANCE;

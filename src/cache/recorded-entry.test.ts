@@ -1,6 +1,6 @@
 // A recorded entry reads and encodes exactly as the plain object it replaced.
 import t from 'tap';
-import { decodeEntry, encodeEntry, type CacheEntry } from './entry.js';
+import { decodeEntry, encodeEntry, entryBytes, type CacheEntry } from './entry.js';
 import { RecordedEntry, type EntryFields } from './recorded-entry.js';
 
 const fields: EntryFields = {
@@ -27,6 +27,8 @@ t.test('a stream recorded in one buffer: its parts are the events; its bytes enc
   );
   const plain: CacheEntry = { ...fields, parts: events };
   t.equal(encodeEntry(entry).toString(), encodeEntry(plain).toString(), 'same header (no private member in it), same parts');
+  t.equal(entry.partBytes, 21, 'its bytes known without its parts');
+  t.equal(entryBytes(entry), entryBytes(plain), 'a store counts it as the plain entry');
   const decoded = decodeEntry(encodeEntry(entry));
   t.strictSame(decoded, { ...fields, parts: events }, 'read back as the entry it was');
 });
@@ -37,5 +39,6 @@ t.test('a whole answer keeps its one part as given', async (t) => {
   t.equal(entry.parts.length, 1);
   t.equal(entry.parts[0], body);
   t.equal(encodeEntry(entry).toString(), encodeEntry({ ...fields, kind: 'json', parts: [body] }).toString());
+  t.equal(entryBytes(entry), entryBytes({ ...fields, kind: 'json', parts: [body] }));
   t.equal((entry as CacheEntry).native, undefined, 'a chat entry');
 });

@@ -45,6 +45,15 @@ export class RecordedEntry implements CacheEntry {
     this.#ends = ends;
   }
 
+  /** What a store counts, without making a view per part (a streamed miss's store did, one per event). */
+  get partBytes(): number {
+    const whole = this.#whole;
+    if (whole !== null) return whole.length;
+    let bytes = 0;
+    for (const part of this.#parts) bytes += part.length;
+    return bytes;
+  }
+
   get parts(): readonly Buffer[] {
     const whole = this.#whole;
     if (whole === null) return this.#parts;
