@@ -15,11 +15,8 @@ const DATA_SPACE = Buffer.from('data: ');
 const DATA = Buffer.from('data:');
 const COLON = 0x3a;
 const LF = 0x0a;
-const FINISH_KEY = Buffer.from('"finish_reason":');
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-/** What \s matches among latin1 characters: tab, LF, VT, FF, CR, space, no-break space. */
-const BLANKS: ReadonlySet<number> = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]);
+/** A finish reason that is a string; the blanks are what \\s matches among latin1 characters. */
+const FINISH_REASON = /"finish_reason":[\t\n\v\f\r \xa0]*"([^"\\]*)"/g;
 
 export type RecorderState = 'recording' | 'complete' | 'oversized' | 'failed';
 
@@ -183,30 +180,24 @@ export function finishReasons(parts: readonly Buffer[]): string[] {
 /**
  * The same over parts laid back to back in `buffer` (part i ends at `ends[i]`), found with one search
  * of the whole buffer rather than one per part: a key that runs over a part's end, or a value whose
- * closing quote is not inside the part, is no match, exactly as when each part is searched alone.
+ * closing quote is not inside the part, is no match, exactly as when each part is searched alone. The
+ * search is one compiled pattern over the buffer's latin1 text: a stream has the key in every chunk
+ * (`"finish_reason":null`), and a Buffer.indexOf per occurrence cost 8x as much (4.8 against 0.6 µs
+ * for a 20-chunk stream).
  */
 export function finishReasonsIn(buffer: Buffer, ends: readonly number[]): string[] {
   const reasons: string[] = [];
   const total = ends.length === 0 ? 0 : ends[ends.length - 1]!;
+  const text = buffer.toString('latin1', 0, total);
   let part = 0;
-  let at = buffer.indexOf(FINISH_KEY);
-  while (at >= 0 && at < total) {
-    while (at >= ends[part]!) part++;
-    const partEnd = ends[part]!;
-    let end = -1;
-    let start = at + FINISH_KEY.length;
-    if (start <= partEnd) {
-      while (start < partEnd && BLANKS.has(buffer[start]!)) start++;
-      if (start < partEnd && buffer[start] === QUOTE) {
-        start++;
-        end = start;
-        while (end < partEnd && buffer[end] !== QUOTE && buffer[end] !== BACKSLASH) end++;
-        if (end >= partEnd || buffer[end] !== QUOTE) end = -1;
-      }
-    }
-    if (end >= 0) reasons.push(buffer.toString('latin1', start, end));
-    // After a match the search goes on past it, as a global pattern's would; else from the next byte.
-    at = buffer.indexOf(FINISH_KEY, end >= 0 ? end + 1 : at + 1);
+  FINISH_REASON.lastIndex = 0;
+  for (let match = FINISH_REASON.exec(text); match !== null; match = FINISH_REASON.exec(text)) {
+    while (match.index >= ends[part]!) part++;
+    // A match that runs over its part's end is none; the search goes on from the next byte, as it
+    // would after a failed match at this place within the part alone. (A match at a place is the only
+    // one there: blanks cannot end in a quote, and a value ends at its first quote.)
+    if (FINISH_REASON.lastIndex > ends[part]!) FINISH_REASON.lastIndex = match.index + 1;
+    else reasons.push(match[1]!);
   }
   return reasons;
 }
