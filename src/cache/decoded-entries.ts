@@ -9,6 +9,7 @@
 // Bounded by bytes in two generations: when the newer holds half the bound the older is dropped whole,
 // so no lookup or insert walks the map (see the memory store's eviction, memory-store.ts).
 import { decodeEntry, type CacheEntry } from './entry.js';
+import { keptBytes } from './kept-bytes.js';
 
 /** Bytes of entries kept, both generations together (each entry's templates take about as much again). */
 export const DECODED_BYTES = 16 * 1024 * 1024;
@@ -37,8 +38,8 @@ export class DecodedEntries {
       return known.entry;
     }
     if (bytes.length > this.maxBytes / 2) return decodeEntry(bytes);
-    // A copy: the bytes read are a view into the client's socket buffer, which keeping them would keep whole.
-    const own = Buffer.from(bytes);
+    // A copy of their own (kept-bytes.ts): the bytes read are a view into the client's socket buffer.
+    const own = keptBytes(bytes);
     const entry = decodeEntry(own);
     if (entry !== null) this.keep(hash, { bytes: own, entry });
     return entry;

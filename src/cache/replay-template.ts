@@ -63,9 +63,19 @@ export class TemplateBuilder {
   }
 
   build(): BodyTemplate {
-    const texts = [...this.texts, this.text].map((text) => Buffer.from(text, 'utf8'));
+    // One buffer of its own for every piece (kept-bytes.ts): the template lives as long as its entry.
+    const strings = [...this.texts, this.text];
+    const lengths = strings.map((text) => Buffer.byteLength(text, 'utf8'));
     let textBytes = 0;
-    for (const text of texts) textBytes += text.length;
+    for (const length of lengths) textBytes += length;
+    const own = Buffer.allocUnsafeSlow(textBytes);
+    let at = 0;
+    const texts = strings.map((text, i) => {
+      const piece = own.subarray(at, at + lengths[i]!);
+      own.write(text, at, 'utf8');
+      at += lengths[i]!;
+      return piece;
+    });
     let idHoles = 0;
     for (const hole of this.holes) if (hole === 'id') idHoles++;
     return { texts, holes: this.holes, textBytes, idHoles };

@@ -4,6 +4,7 @@
 // cannot keep them. Only an answer the relay completed is kept: a stream that failed, was cut by a
 // budget or left by its client is not, nor a Response whose status is `failed`. Past `maxBytes` the
 // copy is dropped whole, never truncated.
+import { keptJoin } from '../../cache/kept-bytes.js';
 
 export type NativeRecordingState = 'recording' | 'complete' | 'dropped';
 
@@ -54,7 +55,8 @@ export class NativeRecording {
 
   /** The complete answer's bytes; null when it is not complete. */
   body(): Buffer | null {
-    return this.state === 'complete' ? Buffer.concat(this.parts, this.bytes) : null;
+    // Joined into bytes of their own (kept-bytes.ts): a store may keep them for hours.
+    return this.state === 'complete' ? keptJoin(this.parts, this.bytes) : null;
   }
 
   private add(bytes: Buffer): void {
