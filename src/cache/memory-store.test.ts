@@ -3,10 +3,9 @@ import t from 'tap';
 import type { CacheEntry } from './entry.js';
 import { entryBytes } from './entry.js';
 import { MemoryCacheStore } from './memory-store.js';
+import { storedAnswer } from '../../test/fixtures/cache-entry.js';
 
-function entry(size: number): CacheEntry {
-  return { endpoint: 'chat', kind: 'json', status: 200, createdMs: 0, alias: 'a', tier: 't', pool: 'p', usage: null, costNanoUsd: null, finish: [], parts: [Buffer.alloc(size)] };
-}
+const entry = (size: number): CacheEntry => storedAnswer({ parts: [Buffer.alloc(size)] });
 
 function store(maxBytes: number) {
   let now = 1_000;

@@ -2,24 +2,12 @@
 // missing one is claimed in one store call; while a request of this router computes it, an identical
 // one waits for that answer instead of reading the store on its own.
 import t from 'tap';
-import type { CacheEntry } from './entry.js';
 import { MemoryCacheStore } from './memory-store.js';
 import { AbortSwitch } from '../proxy/abort-switch.js';
 import { SingleFlight, type FlightRequest } from './single-flight.js';
+import { storedAnswer } from '../../test/fixtures/cache-entry.js';
 
-const ENTRY: CacheEntry = {
-  endpoint: 'chat',
-  kind: 'json',
-  status: 200,
-  createdMs: 0,
-  alias: 'a',
-  tier: 't',
-  pool: 'p',
-  usage: null,
-  costNanoUsd: null,
-  finish: [],
-  parts: [Buffer.from('{}')],
-};
+const ENTRY = storedAnswer();
 
 /** A memory store that counts the claims asked of it. */
 function countingStore() {

@@ -15,7 +15,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Cluster, Redis } from 'ioredis';
 import { closeClient, createRedisClient, whenReady } from '../../src/budgets/redis-connection.js';
-import type { CacheEntry } from '../../src/cache/entry.js';
+import { storedAnswer } from '../fixtures/cache-entry.js';
 import { RedisCacheStore } from '../../src/cache/redis-store.js';
 import { startRedisCluster } from '../fixtures/redis-cluster.js';
 import { skipFileWithoutRedis } from '../fixtures/redis-server.js';
@@ -164,19 +164,7 @@ t.test('the response cache on the cluster: entries and locks on every node', asy
   }
 });
 
-const ENTRY: CacheEntry = {
-  endpoint: 'chat',
-  kind: 'json',
-  status: 200,
-  createdMs: 0,
-  alias: 'a',
-  tier: '',
-  pool: 'p',
-  usage: null,
-  costNanoUsd: null,
-  finish: [],
-  parts: [Buffer.from('{}')],
-};
+const ENTRY = storedAnswer({ tier: '' });
 
 t.test('every script the project defines ran on the cluster, and every call of it succeeded', async (t) => {
   const scripts = definedScripts();
