@@ -30,6 +30,10 @@ t.test('a chat answer and its state, and a native answer, decode as they were en
     body: Buffer.from('event: message_start\ndata: {"type":"message_start"}\n\n'),
   };
   t.strictSame(decodeKept(encodeKept(native)), native);
+  for (const answer of [chat, native]) {
+    const bytes = encodeKept(answer);
+    t.equal(bytes.buffer.byteLength, bytes.length, `a ${answer.kind} answer is kept in bytes of its own, not a view of a shared slab`);
+  }
 });
 
 t.test('a version 1 record (a bare cache entry) is a chat answer without state', async (t) => {

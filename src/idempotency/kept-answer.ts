@@ -14,6 +14,7 @@ import { decodeEntry, encodeEntry, type CacheEntry } from '../cache/entry.js';
 import { readHeaderLine } from '../cache/header-line.js';
 import type { NativeApi } from '../config/types.js';
 import type { ReplayState } from '../protocols/protocol.js';
+import { keptJoin } from '../cache/kept-bytes.js';
 
 const VERSION = 2;
 /** What a native answer's replay needs besides its bytes. */
@@ -30,13 +31,14 @@ export interface NativeMeta {
 export type KeptAnswer =
   { readonly kind: 'chat'; readonly entry: CacheEntry; readonly state: ReplayState | null } | { readonly kind: 'native'; readonly meta: NativeMeta; readonly body: Buffer };
 
+/** The answer's bytes, in a buffer of their own: the memory store keeps them for the key's TTL (kept-bytes.ts). */
 export function encodeKept(answer: KeptAnswer): Buffer {
-  if (answer.kind === 'chat') {
-    const header = JSON.stringify({ idem: VERSION, kind: 'chat', state: answer.state });
-    return Buffer.concat([Buffer.from(`${header}\n`), encodeEntry(answer.entry)]);
-  }
-  const header = JSON.stringify({ idem: VERSION, kind: 'native', ...answer.meta });
-  return Buffer.concat([Buffer.from(`${header}\n`), answer.body]);
+  const [header, body] =
+    answer.kind === 'chat'
+      ? [JSON.stringify({ idem: VERSION, kind: 'chat', state: answer.state }), encodeEntry(answer.entry)]
+      : [JSON.stringify({ idem: VERSION, kind: 'native', ...answer.meta }), answer.body];
+  const line = Buffer.from(`${header}\n`);
+  return keptJoin([line, body], line.length + body.length);
 }
 
 /** The kept answer in `bytes`; null when they are not one this router reads (the request then runs). */
