@@ -13,12 +13,13 @@ function recorder(): FlushableDestination & { events: string[] } {
       events.push('flush');
       cb?.();
     },
+    flushSync: () => void events.push('flushSync'),
   };
 }
 
 t.test('lines are handed on in order, a batch at a time, once the batch is full', async (t) => {
   const next = recorder();
-  const batch = new LineBatch(next, 6);
+  const batch = new LineBatch(next, 6, -1);
   batch.write('ab\n');
   batch.write('cd\n');
   batch.write('ef\n');
@@ -29,7 +30,7 @@ t.test('lines are handed on in order, a batch at a time, once the batch is full'
 
 t.test('flush hands on what is pending before the writer flushes, and nothing twice', async (t) => {
   const next = recorder();
-  const batch = new LineBatch(next, 1000);
+  const batch = new LineBatch(next, 1000, -1);
   batch.write('one\n');
   let flushed = false;
   batch.flush(() => (flushed = true));
@@ -38,28 +39,35 @@ t.test('flush hands on what is pending before the writer flushes, and nothing tw
   t.ok(flushed, 'the callback ran when the writer had flushed');
 });
 
-t.test("a process's log lines are all on stdout after flushLogger, short of a batch", async (t) => {
+/** Runs `body` after a logger on stdout has logged two lines; what the process wrote to stdout, and its exit code. */
+async function loggingProcess(body: string): Promise<{ code: number | null; lines: [string, string][] }> {
   const logger = new URL('./logger.ts', import.meta.url).pathname;
   const script = `import { createLogger, flushLogger } from ${JSON.stringify(logger)};
 const logger = createLogger('info');
 logger.info('first');
 logger.warn({ n: 2 }, 'second');
-await flushLogger(logger);
-process.exit(0);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+${body}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  t.equal(code, 0);
+  const [code] = (await once(child, 'close')) as [number | null];
   const lines = out
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { msg: string; level: string });
-  t.strictSame(
-    lines.map((line) => [line.level, line.msg]),
-    [
-      ['info', 'first'],
-      ['warn', 'second'],
-    ],
-  );
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as { msg: string; level: string })
+    .map((line): [string, string] => [line.level, line.msg]);
+  return { code, lines };
+}
+
+const BOTH = [
+  ['info', 'first'],
+  ['warn', 'second'],
+];
+
+t.test("a process's log lines, short of a batch, are all on stdout however it ends", async (t) => {
+  t.strictSame(await loggingProcess('await flushLogger(logger);\nprocess.exit(0);'), { code: 0, lines: BOTH }, 'after flushLogger');
+  t.strictSame(await loggingProcess('process.exit(3);'), { code: 3, lines: BOTH }, 'at process.exit, without flushLogger');
+  t.strictSame(await loggingProcess("setImmediate(() => { throw new Error('boom'); });"), { code: 1, lines: BOTH }, 'after an uncaught exception');
+  t.strictSame(await loggingProcess(''), { code: 0, lines: BOTH }, 'when the event loop runs out');
 });

@@ -3,11 +3,14 @@
 // (`Buffer.byteLength(bufs[last])`, sonic-boom 4.2.1 index.js `write`), which flattens and scans up
 // to its minLength of text per line: about 4% of a cache hit's CPU at 8 KB batches. Here a line
 // costs a concatenation, and sonic-boom sees one write per batch.
+import { writeSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 
 /** What pino's own asynchronous destination offers and this batcher needs of it. */
 export interface FlushableDestination extends DestinationStream {
   flush(cb?: (error?: Error | null) => void): void;
+  /** Writes what it holds at once (at exit, when no callback will run again). */
+  flushSync(): void;
 }
 
 export class LineBatch implements DestinationStream {
@@ -16,9 +19,11 @@ export class LineBatch implements DestinationStream {
   /** Their length in UTF-16 units: the bytes for ASCII, a bound within 3× otherwise; a threshold needs no more. */
   private pendingChars = 0;
 
+  /** `fd`: where `next` writes, for the lines still pending here when the process exits. */
   constructor(
     private readonly next: FlushableDestination,
     private readonly batchChars: number,
+    private readonly fd: number,
   ) {}
 
   write(line: string): void {
@@ -33,7 +38,30 @@ export class LineBatch implements DestinationStream {
     this.next.flush(cb);
   }
 
-  private handOn(): void {
+  /**
+   * At exit, with no event loop left: what the writer holds, then the lines pending here, written
+   * synchronously and in order (pino's own exit hook flushes only what the writer holds).
+   */
+  writeOutSync(): void {
+    try {
+      this.next.flushSync();
+    } catch {
+      // A writer destroyed (stdout closed) or not open: nothing more can be written through it.
+      return;
+    }
+    if (this.pendingChars === 0) return;
+    const text = this.pending;
+    this.pending = '';
+    this.pendingChars = 0;
+    try {
+      writeSync(this.fd, text);
+    } catch {
+      // As above: the lines cannot be written anywhere now.
+    }
+  }
+
+  /** Hands on what is pending, for the writer to write asynchronously. */
+  handOn(): void {
     if (this.pendingChars === 0) return;
     const text = this.pending;
     this.pending = '';

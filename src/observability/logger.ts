@@ -31,13 +31,26 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  // The batch is gathered in front of pino's writer (line-batch.ts says why), which then writes each as it comes.
-  const stream = destination ?? new LineBatch(pino.destination({ dest: 1, sync: false, minLength: 1 }), BATCH_BYTES);
+  const stream = destination ?? stdoutBatch();
   const logger = pino(options, stream);
   destinations.set(logger, stream);
   if (destination === undefined) setInterval(() => logger.flush(), FLUSH_EVERY_MS).unref();
   return logger;
 }
+
+/**
+ * Stdout, written asynchronously by pino's writer in batches gathered in front of it (line-batch.ts
+ * says why). Lines still pending when the process ends are written out first: before the event loop
+ * stops (beforeExit), and synchronously at exit, ahead of pino's own exit hook.
+ */
+function stdoutBatch(): LineBatch {
+  const batch = new LineBatch(pino.destination({ dest: STDOUT, sync: false, minLength: 1 }), BATCH_BYTES, STDOUT);
+  process.prependListener('beforeExit', () => batch.handOn());
+  process.prependListener('exit', () => batch.writeOutSync());
+  return batch;
+}
+
+const STDOUT = 1;
 
 /** Where `logger` writes: lines written here land between its own, in order. */
 export function logDestination(logger: Logger): DestinationStream {
