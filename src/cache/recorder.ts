@@ -16,7 +16,7 @@ const DATA_SPACE = Buffer.from('data: ');
 const DATA = Buffer.from('data:');
 const COLON = 0x3a;
 const LF = 0x0a;
-/** A finish reason that is a string; the blanks are what \\s matches among latin1 characters. */
+/** A finish reason that is a string; the blanks are what \s matches among latin1 characters. */
 const FINISH_REASON = /"finish_reason":[\t\n\v\f\r \xa0]*"([^"\\]*)"/g;
 
 export type RecorderState = 'recording' | 'complete' | 'oversized' | 'failed';
