@@ -42,6 +42,9 @@ export interface CacheEntry {
   readonly parts: readonly Buffer[];
   /** The parts' total length, for an entry that knows it without making its parts (recorded-entry.ts). */
   readonly partBytes?: number;
+  /** The parts' lengths and a copy of them back to back, for an entry that has them without making its parts. */
+  readonly partLengths?: readonly number[];
+  copyParts?(target: Buffer, at: number): void;
   /**
    * A native answer: the API its bytes are in. Then `parts` is one buffer, the JSON body or the whole
    * event stream as the client got it (`kind` says which), and `finish` is its stop in chat terms
@@ -63,10 +66,52 @@ export function entryBytes(entry: CacheEntry): number {
 const HEADER_ALLOWANCE = 256;
 
 export function encodeEntry(entry: CacheEntry): Buffer {
-  const { parts, ...rest } = entry;
-  const v = rest.native === undefined ? ENTRY_VERSION : NATIVE_ENTRY_VERSION;
-  const header = Buffer.from(JSON.stringify({ v, ...rest, lengths: parts.map((part) => part.length) }) + '\n');
-  return Buffer.concat([header, ...parts]);
+  const encoding = encodingOf(entry);
+  const bytes = Buffer.allocUnsafe(encoding.bytes);
+  writeEncoding(encoding, bytes, 0);
+  return bytes;
+}
+
+/** An entry about to be written as its encoded bytes: its header line, made, and how long the whole is. */
+export interface EntryEncoding {
+  readonly entry: CacheEntry;
+  readonly header: string;
+  readonly headerBytes: number;
+  /** Header and parts. */
+  readonly bytes: number;
+}
+
+/** What encodeEntry writes, measured first, for a caller that writes it into a buffer of its own (memory-store.ts). */
+export function encodingOf(entry: CacheEntry): EntryEncoding {
+  const lengths = partLengths(entry);
+  const header = JSON.stringify({ v: entry.native === undefined ? ENTRY_VERSION : NATIVE_ENTRY_VERSION, ...headerFields(entry), lengths }) + '\n';
+  const headerBytes = Buffer.byteLength(header);
+  let bytes = headerBytes;
+  for (const length of lengths) bytes += length;
+  return { entry, header, headerBytes, bytes };
+}
+
+/** Writes the encoded entry into `target` from `at` (room for `encoding.bytes` is the caller's). */
+export function writeEncoding(encoding: EntryEncoding, target: Buffer, at: number): void {
+  target.write(encoding.header, at, encoding.headerBytes, 'utf8');
+  const { entry } = encoding;
+  if (entry.copyParts !== undefined) entry.copyParts(target, at + encoding.headerBytes);
+  else {
+    let to = at + encoding.headerBytes;
+    for (const part of entry.parts) to += part.copy(target, to);
+  }
+}
+
+function partLengths(entry: CacheEntry): readonly number[] {
+  return entry.partLengths ?? entry.parts.map((part) => part.length);
+}
+
+/** The entry's own enumerable fields but its parts: what its header says besides the lengths. */
+function headerFields(entry: CacheEntry): Omit<CacheEntry, 'parts'> {
+  // A plain entry (decoded, native) has `parts` as a field; a recorded one keeps them out of sight.
+  if (!Object.prototype.hasOwnProperty.call(entry, 'parts')) return entry;
+  const { parts: _parts, ...fields } = entry;
+  return fields;
 }
 
 /** The entry in `bytes`, or null when they are not an entry of this version (the caller treats it as a miss). */

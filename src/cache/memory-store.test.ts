@@ -1,9 +1,12 @@
 // The memory store: least recently used first out, bounded by bytes, entries expire.
 import t from 'tap';
 import type { CacheEntry } from './entry.js';
-import { entryBytes } from './entry.js';
+import { encodeEntry, entryBytes } from './entry.js';
 import { MemoryCacheStore } from './memory-store.js';
 import { storedAnswer } from '../../test/fixtures/cache-entry.js';
+import { SseByteSplitter } from '../openai/sse-buffer.js';
+import type { RequestResult } from '../proxy/results.js';
+import { Recorder } from './recorder.js';
 
 const entry = (size: number): CacheEntry => storedAnswer({ parts: [Buffer.alloc(size)] });
 
@@ -15,6 +18,38 @@ function store(maxBytes: number) {
 }
 
 const SIZE = entryBytes(entry(100));
+
+const streamResult: RequestResult = {
+  endpoint: 'chat',
+  stream: true,
+  model: 'small',
+  complexity: null,
+  tier: 't',
+  reason: 'default',
+  attempts: [],
+  answer: {
+    pool: 'p',
+    replica: 'r',
+    upstreamId: 'u',
+    panic: false,
+    outcome: 'ok',
+    status: 200,
+    ms: 1,
+    firstByteMs: 1,
+    committed: true,
+    error: null,
+    ttftMs: null,
+    promptTokens: 3,
+    completionTokens: 4,
+    cachedPromptTokens: null,
+    costNanoUsd: null,
+    streamedTokens: 0,
+  },
+  costNanoUsd: null,
+  error: null,
+  served: 'engine',
+  cache: 'miss',
+};
 
 t.test('past the byte bound the least recently used entries go first', async (t) => {
   const { memory, seen } = store(3 * SIZE);
@@ -68,8 +103,64 @@ t.test('getOrLock is get (a store of one router has no claim to take); setAndUnl
   t.equal(await memory.getOrLock('a'), true);
   const stored = entry(100);
   await memory.setAndUnlock('a', stored, 60_000);
-  t.equal(await memory.getOrLock('a'), stored);
-  t.equal(await memory.get('a'), stored);
+  const found = await memory.getOrLock('a');
+  t.strictSame(found, stored);
+  t.equal(await memory.get('a'), found);
+});
+
+t.test('an entry is kept as its own bytes until it is first read, then as the one object every read returns', async (t) => {
+  const { memory } = store(10 * SIZE);
+  const body = Buffer.from('{"id":"x","choices":[]}');
+  const stored = storedAnswer({ parts: [body], usage: { prompt: 3, cached: null, completion: 4 }, costNanoUsd: 1200, finish: ['stop'], native: 'responses' });
+  await memory.set('a', stored, 60_000);
+  body.fill(0x20);
+  const first = memory.readLocal('a');
+  t.strictSame(first, { ...stored, parts: [Buffer.from('{"id":"x","choices":[]}')] }, 'the bytes as they were when set, and every field');
+  t.not(first, stored);
+  t.equal(first!.parts[0]!.buffer.byteLength, encodeEntry(stored).length, 'in bytes of its own, not a view of a page or a shared slab');
+  t.equal(memory.readLocal('a'), first, 'read again: the same object, so its replay templates are kept');
+  t.equal(await memory.get('a'), first);
+});
+
+t.test('a recorded stream is kept and read back part by part', async (t) => {
+  const { memory } = store(1 << 20);
+  const recorder = new Recorder(1 << 20);
+  const events = ['{"a":1}', '{"b":2,"finish_reason":"stop"}', '{"usage":{}}'].map((payload) => `data: ${payload}\n\n`).join('');
+  const split = new SseByteSplitter().push(Buffer.from(events + 'data: [DONE]\n\n'));
+  recorder.events(split.buffer, split.events);
+  const recorded = recorder.entry(streamResult, 5)!;
+  await memory.set('s', recorded, 60_000);
+  const read = memory.readLocal('s')!;
+  t.strictSame(
+    read.parts.map((part) => part.toString()),
+    ['{"a":1}', '{"b":2,"finish_reason":"stop"}', '{"usage":{}}'],
+  );
+  t.strictSame(read.finish, ['stop']);
+  t.equal(read.createdMs, 5);
+});
+
+t.test('a store churned through with reads, replacements and expiries keeps every entry intact and its pages bounded', async (t) => {
+  const { memory, advance } = store(40 * SIZE);
+  let seed = 11;
+  const random = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  const contentOf = (key: string, version: number): Buffer => Buffer.alloc(50 + (version % 200), `${key}.${version};`);
+  const versions = new Map<string, number>();
+  let mostArena = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const key = `k${random(200)}`;
+    const roll = random(10);
+    if (roll < 3) {
+      const found = memory.readLocal(key);
+      if (found !== null) t.equal(Buffer.compare(found.parts[0]!, contentOf(key, versions.get(key)!)), 0, `read ${i}: ${key}`);
+    } else {
+      versions.set(key, i);
+      await memory.set(key, storedAnswer({ parts: [contentOf(key, i)] }), roll === 9 ? 5 : 60_000);
+    }
+    if (random(50) === 0) advance(10);
+    mostArena = Math.max(mostArena, memory.arenaBytes);
+  }
+  t.ok(memory.stats().entries > 10, 'entries were kept');
+  t.ok(mostArena <= 2 * (40 * SIZE + 2 * (1 << 16)), `the pages held at most ${mostArena} bytes`);
 });
 
 t.test('eviction keeps least-recently-used order over a long run of reads, writes and evictions (against a plain model)', async (t) => {

@@ -1,15 +1,31 @@
 // The cache in this router's memory: a least-recently-used list bounded by the bytes of its entries,
 // on a Map's insertion order (a hit re-inserts its entry at the end; eviction takes from the front),
-// with each entry's own expiry. Entries are kept as objects: nothing is encoded or copied.
+// with each entry's own expiry. An entry is kept encoded (entry.ts) in the arena's pages until it is
+// first read, and as its objects from then on: most stored answers are never read, and bytes in a
+// page are nothing to the collector (arena.ts), while an entry that is read keeps one object, so its
+// replay templates are kept with it (replay-template.ts).
+import { Arena, type Page, type Placed } from './arena.js';
 import type { CacheEntry } from './entry.js';
-import { entryBytes } from './entry.js';
+import { decodeEntry, encodingOf, entryBytes, writeEncoding } from './entry.js';
 import { OldestFirst } from './oldest-first.js';
 import type { CacheStore } from './store.js';
 
-interface Slot {
-  readonly entry: CacheEntry;
-  readonly bytes: number;
-  readonly expiresAt: number;
+class Slot implements Placed {
+  /** Null while the entry is only its encoded bytes in the arena. */
+  entry: CacheEntry | null = null;
+  page: Page | null = null;
+  at = 0;
+  length = 0;
+
+  constructor(
+    readonly bytes: number,
+    readonly expiresAt: number,
+  ) {}
+}
+
+/** The arena's page size: a 64th of the store, between 64 KiB and 1 MiB. */
+function pageBytesFor(maxBytes: number): number {
+  return Math.min(1 << 20, Math.max(1 << 16, Math.ceil(maxBytes / 64)));
 }
 
 export interface MemoryStoreEvents {
@@ -25,12 +41,15 @@ export class MemoryCacheStore implements CacheStore {
   private held = 0;
   /** Where eviction has got to in `slots`. */
   private readonly oldest = new OldestFirst(this.slots);
+  private readonly arena: Arena;
 
   constructor(
     private readonly maxBytes: number,
     private readonly events: MemoryStoreEvents,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.arena = new Arena(pageBytesFor(maxBytes));
+  }
 
   get(hash: string): Promise<CacheEntry | null> {
     return Promise.resolve(this.read(hash));
@@ -48,8 +67,12 @@ export class MemoryCacheStore implements CacheStore {
     if (old !== undefined) {
       this.slots.delete(hash);
       this.held -= old.bytes;
+      this.arena.release(old);
     }
-    this.slots.set(hash, { entry, bytes, expiresAt: this.now() + ttlMs });
+    const slot = new Slot(bytes, this.now() + ttlMs);
+    const encoding = encodingOf(entry);
+    writeEncoding(encoding, this.arena.place(slot, encoding.bytes), slot.at);
+    this.slots.set(hash, slot);
     this.held += bytes;
     let evicted = 0;
     while (this.held > this.maxBytes) {
@@ -58,6 +81,7 @@ export class MemoryCacheStore implements CacheStore {
       const [oldest, slot] = next;
       this.slots.delete(oldest);
       this.held -= slot.bytes;
+      this.arena.release(slot);
       if (slot.expiresAt > this.now()) evicted++;
     }
     if (evicted > 0) this.events.evicted(evicted);
@@ -88,6 +112,7 @@ export class MemoryCacheStore implements CacheStore {
   close(): Promise<void> {
     this.slots.clear();
     this.oldest.reset();
+    this.arena.clear();
     this.held = 0;
     return Promise.resolve();
   }
@@ -95,6 +120,11 @@ export class MemoryCacheStore implements CacheStore {
   /** Entries and bytes held (expired entries count until they are read or pushed out). */
   stats(): { readonly entries: number; readonly bytes: number } {
     return { entries: this.slots.size, bytes: this.held };
+  }
+
+  /** Bytes of the arena's pages: what the packed entries cost in memory (`stats().bytes` is what they count). */
+  get arenaBytes(): number {
+    return this.arena.bytes;
   }
 
   /** The live entry, made the most recently used; an expired one is let go. */
@@ -106,12 +136,29 @@ export class MemoryCacheStore implements CacheStore {
       this.release(slot);
       return null;
     }
+    const entry = slot.entry ?? this.unpack(slot);
+    if (entry === null) {
+      this.release(slot);
+      return null;
+    }
     this.slots.set(hash, slot);
+    return entry;
+  }
+
+  /** The entry decoded from a copy of its bytes (a page is reused once empty), which leave the arena. */
+  private unpack(slot: Slot): CacheEntry | null {
+    const page = slot.page;
+    if (page === null) return null;
+    const own = Buffer.allocUnsafeSlow(slot.length);
+    page.bytes.copy(own, 0, slot.at, slot.at + slot.length);
+    this.arena.release(slot);
+    slot.entry = decodeEntry(own);
     return slot.entry;
   }
 
   private release(slot: Slot): void {
     this.held -= slot.bytes;
+    this.arena.release(slot);
     this.events.bytes(this.held);
   }
 }

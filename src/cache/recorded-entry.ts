@@ -2,10 +2,9 @@
 // spread from the fields: `{ ...fields, parts }` and `{ ...fields, get parts() {…} }` made V8 define the
 // last member through its runtime's slow path on every stored miss (DefineNamedOwnIC_Slow, about 1.5%
 // of the router's CPU per miss in a perf profile), where a class's members have one shape from the start.
-// A streamed answer's parts are views of one buffer (part i ends at `ends[i]`), made each time they are
-// read. Kept in the memory store, such an entry is a few objects rather than one per part (a stream has
-// one per event), and most stored entries are never read: a full store of streamed answers gave every
-// garbage collection hundreds of thousands of part objects to walk.
+// A streamed answer's parts are views of one buffer (part i ends at `ends[i]`), made only when they are
+// read: a store copies the whole buffer at once (partLengths, copyParts), and most stored answers are
+// never read as parts.
 import type { Endpoint } from '../routing/endpoint.js';
 import type { CacheEntry, EntryUsage } from './entry.js';
 
@@ -52,6 +51,23 @@ export class RecordedEntry implements CacheEntry {
     let bytes = 0;
     for (const part of this.#parts) bytes += part.length;
     return bytes;
+  }
+
+  get partLengths(): readonly number[] {
+    if (this.#whole === null) return this.#parts.map((part) => part.length);
+    const lengths: number[] = [];
+    let start = 0;
+    for (const end of this.#ends) {
+      lengths.push(end - start);
+      start = end;
+    }
+    return lengths;
+  }
+
+  copyParts(target: Buffer, at: number): void {
+    const whole = this.#whole;
+    if (whole !== null) whole.copy(target, at);
+    else for (const part of this.#parts) at += part.copy(target, at);
   }
 
   get parts(): readonly Buffer[] {

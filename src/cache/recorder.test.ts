@@ -66,7 +66,6 @@ t.test('a complete stream becomes an entry of its payloads, comments and [DONE] 
     [A, B, U],
   );
   t.strictSame(entry!.finish, ['stop']);
-  t.equal(entry!.parts[0]!.buffer.byteLength, A.length + B.length + U.length, 'views of one buffer of their own, not of a shared slab (kept-bytes.ts)');
   t.strictSame(entry!.usage, { prompt: 3, cached: null, completion: 4 });
   t.strictSame(
     { kind: entry!.kind, status: entry!.status, pool: entry!.pool, tier: entry!.tier, alias: entry!.alias, cost: entry!.costNanoUsd },
@@ -121,7 +120,6 @@ t.test('a JSON answer is kept as its body, status and finish reasons', async (t)
   const entry = recorder.entry({ ...result(), stream: false }, 1);
   t.equal(entry?.kind, 'json');
   t.strictSame(entry?.parts[0], body, 'the body');
-  t.equal(entry?.parts[0]?.buffer.byteLength, body.length, 'in bytes of its own, not a view of a shared slab (kept-bytes.ts)');
   t.strictSame(entry?.finish, ['length'], 'the escaped text inside content is no finish_reason');
   t.strictSame(finishReasons([Buffer.from('{"finish_reason":null}')]), []);
 });

@@ -7,7 +7,6 @@
 import { dataStartsWith, eventText, type EventRange } from '../openai/sse-buffer.js';
 import type { RequestResult } from '../proxy/results.js';
 import type { CacheEntry } from './entry.js';
-import { keptBytes } from './kept-bytes.js';
 import { RecordedEntry } from './recorded-entry.js';
 
 const DONE = Buffer.from('[DONE]');
@@ -121,13 +120,13 @@ export class Recorder {
   /** A stream's payloads copied into one buffer of exactly their bytes (what an entry holds, and what a store counts). */
   private make(): Made {
     if (this.kind === 'json') {
-      // Kept as bytes of their own (kept-bytes.ts): a body in one chunk is a view of the socket read.
-      const parts = this.body === null ? [] : [keptBytes(this.body)];
+      // As the relay holds it (a body in one chunk is a view of the socket read): stores copy what they keep.
+      const parts = this.body === null ? [] : [this.body];
       return { parts, whole: null, ends: [], finish: finishReasons(parts) };
     }
     const { chunks, starts, ends } = this;
-    // Never from the shared slab (kept-bytes.ts): the entry may be kept for hours.
-    const whole = Buffer.allocUnsafeSlow(this.bytes);
+    // The entry lives as long as the request (stores copy what they keep), so the shared slab serves it.
+    const whole = Buffer.allocUnsafe(this.bytes);
     const bounds: number[] = [];
     let at = 0;
     for (let i = 0; i < chunks.length; i++) {
