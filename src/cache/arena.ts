@@ -20,6 +20,11 @@ export interface Placed {
   length: number;
 }
 
+/** A page size for a store of `maxBytes`: a 64th of it, between 64 KiB and 1 MiB. */
+export function pageBytesFor(maxBytes: number): number {
+  return Math.min(1 << 20, Math.max(1 << 16, Math.ceil(maxBytes / 64)));
+}
+
 export class Page {
   /** Where the next record goes. */
   used = 0;

@@ -4,7 +4,7 @@
 // first read, and as its objects from then on: most stored answers are never read, and bytes in a
 // page are nothing to the collector (arena.ts), while an entry that is read keeps one object, so its
 // replay templates are kept with it (replay-template.ts).
-import { Arena, type Page, type Placed } from './arena.js';
+import { Arena, pageBytesFor, type Page, type Placed } from './arena.js';
 import type { CacheEntry } from './entry.js';
 import { decodeEntry, encodingOf, entryBytes, writeEncoding } from './entry.js';
 import { OldestFirst } from './oldest-first.js';
@@ -21,11 +21,6 @@ class Slot implements Placed {
     readonly bytes: number,
     readonly expiresAt: number,
   ) {}
-}
-
-/** The arena's page size: a 64th of the store, between 64 KiB and 1 MiB. */
-function pageBytesFor(maxBytes: number): number {
-  return Math.min(1 << 20, Math.max(1 << 16, Math.ceil(maxBytes / 64)));
 }
 
 export interface MemoryStoreEvents {
