@@ -1,5 +1,6 @@
 import t from 'tap';
 import { decodeEntry, encodeEntry, type CacheEntry } from './entry.js';
+import { RecordedEntry } from './recorded-entry.js';
 
 const ENTRY: CacheEntry = {
   endpoint: 'chat',
@@ -17,6 +18,17 @@ const ENTRY: CacheEntry = {
 
 t.test('an entry decodes as it was encoded', async (t) => {
   t.strictSame(decodeEntry(encodeEntry(ENTRY)), ENTRY);
+});
+
+t.test('the encoding is the one routers already share (a Redis store outlives router versions), byte for byte, however the entry is held', async (t) => {
+  const header =
+    '{"v":1,"endpoint":"chat","kind":"sse","status":200,"createdMs":9,"alias":"a\\"é","tier":"small","pool":"gpu","usage":null,"costNanoUsd":null,"finish":["stop"],"lengths":[2,3]}\n';
+  const fields = { endpoint: 'chat', kind: 'sse', status: 200, createdMs: 9, alias: 'a"é', tier: 'small', pool: 'gpu', usage: null, costNanoUsd: null, finish: ['stop'] } as const;
+  const plain: CacheEntry = { ...fields, parts: [Buffer.from('ab'), Buffer.from('cde')] };
+  t.equal(encodeEntry(plain).toString(), `${header}abcde`, 'an entry of plain fields');
+  const recorded = new RecordedEntry(fields, [], Buffer.from('abcde'), [2, 5]);
+  t.equal(encodeEntry(recorded).toString(), `${header}abcde`, 'a recorded entry, its parts one buffer');
+  t.strictSame(decodeEntry(encodeEntry(recorded)), plain);
 });
 
 // A shared store outlives router versions and may be written by anyone with its credentials: a count

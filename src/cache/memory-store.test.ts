@@ -122,6 +122,16 @@ t.test('an entry is kept as its own bytes until it is first read, then as the on
   t.equal(await memory.get('a'), first);
 });
 
+t.test('an entry bigger than a quarter of a page is kept in a page of its own, and given back with it', async (t) => {
+  const { memory } = store(1 << 20);
+  const big = Buffer.alloc(100_000, 'b');
+  await memory.set('big', storedAnswer({ parts: [big] }), 60_000);
+  await memory.set('small', entry(100), 60_000);
+  t.equal(Buffer.compare(memory.readLocal('big')!.parts[0]!, big), 0);
+  t.ok(memory.readLocal('small'));
+  t.equal(memory.arenaBytes, 1 << 16, 'read, the big entry left the arena; the small one is in the one shared page');
+});
+
 t.test('a recorded stream is kept and read back part by part', async (t) => {
   const { memory } = store(1 << 20);
   const recorder = new Recorder(1 << 20);
