@@ -3,9 +3,8 @@ import t from 'tap';
 import type { CacheEntry } from './entry.js';
 import { encodeEntry, entryBytes } from './entry.js';
 import { MemoryCacheStore } from './memory-store.js';
-import { storedAnswer } from '../../test/fixtures/cache-entry.js';
+import { recordedResult, storedAnswer } from '../../test/fixtures/cache-entry.js';
 import { SseByteSplitter } from '../openai/sse-buffer.js';
-import type { RequestResult } from '../proxy/results.js';
 import { Recorder } from './recorder.js';
 
 const entry = (size: number): CacheEntry => storedAnswer({ parts: [Buffer.alloc(size)] });
@@ -18,38 +17,6 @@ function store(maxBytes: number) {
 }
 
 const SIZE = entryBytes(entry(100));
-
-const streamResult: RequestResult = {
-  endpoint: 'chat',
-  stream: true,
-  model: 'small',
-  complexity: null,
-  tier: 't',
-  reason: 'default',
-  attempts: [],
-  answer: {
-    pool: 'p',
-    replica: 'r',
-    upstreamId: 'u',
-    panic: false,
-    outcome: 'ok',
-    status: 200,
-    ms: 1,
-    firstByteMs: 1,
-    committed: true,
-    error: null,
-    ttftMs: null,
-    promptTokens: 3,
-    completionTokens: 4,
-    cachedPromptTokens: null,
-    costNanoUsd: null,
-    streamedTokens: 0,
-  },
-  costNanoUsd: null,
-  error: null,
-  served: 'engine',
-  cache: 'miss',
-};
 
 t.test('past the byte bound the least recently used entries go first', async (t) => {
   const { memory, seen } = store(3 * SIZE);
@@ -138,7 +105,7 @@ t.test('a recorded stream is kept and read back part by part', async (t) => {
   const events = ['{"a":1}', '{"b":2,"finish_reason":"stop"}', '{"usage":{}}'].map((payload) => `data: ${payload}\n\n`).join('');
   const split = new SseByteSplitter().push(Buffer.from(events + 'data: [DONE]\n\n'));
   recorder.events(split.buffer, split.events);
-  const recorded = recorder.entry(streamResult, 5)!;
+  const recorded = recorder.entry(recordedResult(), 5)!;
   await memory.set('s', recorded, 60_000);
   const read = memory.readLocal('s')!;
   t.strictSame(

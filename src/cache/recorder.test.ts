@@ -1,45 +1,9 @@
 // The recorder keeps a complete answer whole or nothing, and an entry survives its encoding.
 import t from 'tap';
 import { SseByteSplitter } from '../openai/sse-buffer.js';
-import type { AttemptResult, RequestResult } from '../proxy/results.js';
 import { decodeEntry, encodeEntry, entryAgeSeconds } from './entry.js';
 import { Recorder, finishReasons, finishReasonsIn } from './recorder.js';
-
-const answer: AttemptResult = {
-  pool: 'p1',
-  replica: 'r1',
-  upstreamId: 'u',
-  panic: false,
-  outcome: 'ok',
-  status: 200,
-  ms: 1,
-  firstByteMs: 1,
-  committed: true,
-  error: null,
-  ttftMs: null,
-  promptTokens: 3,
-  completionTokens: 4,
-  cachedPromptTokens: null,
-  costNanoUsd: 1200,
-  streamedTokens: 0,
-};
-
-function result(overrides: Partial<AttemptResult> = {}): RequestResult {
-  return {
-    endpoint: 'chat',
-    stream: true,
-    model: 'small',
-    complexity: null,
-    tier: 'tier-a',
-    reason: 'default',
-    attempts: [],
-    answer: { ...answer, ...overrides },
-    costNanoUsd: 1200,
-    error: null,
-    served: 'engine',
-    cache: 'miss',
-  };
-}
+import { recordedResult as result } from '../../test/fixtures/cache-entry.js';
 
 /** Feeds the recorder as the event relay does: the engine's bytes, split into events chunk by chunk. */
 function feed(recorder: Recorder, ...chunks: string[]): void {
