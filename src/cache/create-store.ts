@@ -34,5 +34,6 @@ export async function createResponseCache(config: Config, env: NodeJS.ProcessEnv
   // Plain numbers here, read into the gauge and counter when Prometheus scrapes (metrics.ts).
   const figures = metrics.memoryStore;
   const store = new MemoryCacheStore(config.cache.maxBytes, { evicted: (count) => (figures.evicted += count), bytes: (total) => (figures.bytes = total) });
+  figures.pageBytes = () => store.arenaBytes;
   return new ResponseCache(store, metrics);
 }

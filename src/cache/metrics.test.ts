@@ -19,3 +19,14 @@ t.test("the memory store's bytes and evictions are read when scraped, and absent
   t.match(await registry.metrics(), /\nswitchyard_cache_evictions_total\{store="memory"\} 5\n/, 'scraping twice counts nothing twice');
   t.match(await registry.metrics(), /\nswitchyard_cache_bytes\{store="memory"\} 0\n/);
 });
+
+t.test("the memory store's page bytes are read from it when scraped, and absent without one", async (t) => {
+  const registry = new Registry();
+  const metrics = createCacheMetrics(registry);
+  t.notMatch(await registry.metrics(), /switchyard_cache_page_bytes\{/);
+  let pages = 65536;
+  metrics.memoryStore.pageBytes = () => pages;
+  t.match(await registry.metrics(), /\nswitchyard_cache_page_bytes\{store="memory"\} 65536\n/);
+  pages = 0;
+  t.match(await registry.metrics(), /\nswitchyard_cache_page_bytes\{store="memory"\} 0\n/);
+});

@@ -9,6 +9,8 @@ export interface CacheMetrics {
   /** stored, oversized, not_cacheable or error: what became of each miss's answer. */
   readonly stores: CounterFamily<'model' | 'result'>;
   readonly bytes: Gauge<'store'>;
+  /** The bytes of the pages the memory store's packed entries are in (arena.ts): what they cost in memory. */
+  readonly pageBytes: Gauge<'store'>;
   readonly evictions: Counter<'store'>;
   /**
    * The memory store's bytes and evictions as it last reported them, read into `bytes` and `evictions`
@@ -32,11 +34,13 @@ export interface MemoryStoreFigures {
   /** Null until the store first reports (no series until then, as when they were set directly). */
   bytes: number | null;
   evicted: number;
+  /** The store's page bytes, read when scraped; null without a memory store. */
+  pageBytes: (() => number) | null;
 }
 
 export function createCacheMetrics(registry: Registry): CacheMetrics {
   const registers = [registry];
-  const memoryStore: MemoryStoreFigures = { bytes: null, evicted: 0 };
+  const memoryStore: MemoryStoreFigures = { bytes: null, evicted: 0, pageBytes: null };
   return {
     memoryStore,
     lookups: new CounterFamily({
@@ -58,6 +62,15 @@ export function createCacheMetrics(registry: Registry): CacheMetrics {
       registers,
       collect() {
         if (memoryStore.bytes !== null) this.set({ store: 'memory' }, memoryStore.bytes);
+      },
+    }),
+    pageBytes: new Gauge({
+      name: 'switchyard_cache_page_bytes',
+      help: 'Bytes of the pages the memory store keeps its unread entries in: what they cost in memory (at most about twice their bytes, plus two pages).',
+      labelNames: ['store'],
+      registers,
+      collect() {
+        if (memoryStore.pageBytes !== null) this.set({ store: 'memory' }, memoryStore.pageBytes());
       },
     }),
     evictions: new Counter({

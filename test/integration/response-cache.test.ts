@@ -82,6 +82,7 @@ t.test('a repeated request is a hit: same answer, new id, x-switchyard-cache and
   t.match(text, /switchyard_cache_saved_tokens_total\{model="gpu",tier="gpu",direction="prompt"\} 7/);
   t.match(text, /switchyard_cache_saved_tokens_total\{model="gpu",tier="gpu",direction="completion"\} 3/);
   t.match(text, /switchyard_cache_bytes\{store="memory"\} [1-9]/);
+  t.match(text, /switchyard_cache_page_bytes\{store="memory"\} 1048576\n/, 'one page: a 64th of the default 64 MB store');
 });
 
 t.test('two byte-different but equal bodies (key order, whitespace, number spelling, transport fields) share one entry', async (t) => {
