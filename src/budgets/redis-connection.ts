@@ -80,6 +80,10 @@ export function createRedisClient(options: RedisStoreOptions): RedisClient {
     commandTimeout: timeout,
     connectTimeout: Math.max(timeout, 1000),
     retryStrategy: backoff,
+    // A primary demoted in place (a managed Redis whose failover moves a DNS name, not the clients)
+    // keeps our connection open and answers every write READONLY. Reconnecting finds the address's new
+    // primary; the failed command is not sent again (1, not 2), as above.
+    reconnectOnError: (error: Error) => (error.message.startsWith('READONLY') ? 1 : false),
   } satisfies RedisOptions;
   const client = connect(options, connection);
   client.on('ready', () => {
