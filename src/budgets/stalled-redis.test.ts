@@ -27,15 +27,18 @@ async function budgets(t: Test, onStoreError: 'fail-open' | 'fail-closed') {
   });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   const metrics = createMetrics();
-  const service = new BudgetService(store, loaded.config.budgets, createLogger('silent'), metrics);
+  // One instant for every reservation and reading: a period boundary passing during a stall (a minute
+  // does, now and then) would otherwise move the readings to a new, empty period.
+  const at = Date.now();
+  const service = new BudgetService(store, loaded.config.budgets, createLogger('silent'), metrics, () => at);
   const key = keyRecord('k1', { tokensPerDay: 10_000, usdPerDay: 5, maxConcurrent: 1 });
   await store.putKey(key);
   /** What the key holds in reservations: tokens per period, nano-USD per period, requests in flight. */
   const held = async () => {
-    const usage = await store.usage(key.id, Date.now());
+    const usage = await store.usage(key.id, at);
     return { tokens: usage?.tokens.map((p) => p.reserved), usd: usage?.usd.map((p) => p.reserved), active: usage?.concurrency?.active };
   };
-  return { store, service, key, metrics, held };
+  return { store, service, key, metrics, held, at };
 }
 
 const NOTHING_HELD = { tokens: [0, 0, 0, 0], usd: [0, 0, 0], active: 0 };
@@ -59,12 +62,12 @@ t.test('fail-closed: the refused request holds nothing either', async (t) => {
 });
 
 t.test('a reservation that was granted is not released by the stall of another', async (t) => {
-  const { service, key, store, held } = await budgets(t, 'fail-open');
+  const { service, key, store, held, at } = await budgets(t, 'fail-open');
   const first = await service.reserve(key, 100, 1_000);
   if (first === null || !first.ok) throw new Error('expected a reservation');
   // maxConcurrent 1: the stalled reserve, run late, is refused (concurrency) and writes nothing.
   t.equal(await stalled(t, () => service.reserve(key, 544, 2_000_000)), null);
   t.strictSame(await held(), { tokens: [100, 100, 100, 100], usd: [1_000, 1_000, 1_000], active: 1 }, 'the first is still held');
-  t.equal(await store.settle(first.reservation, 80, Date.now(), 900), 'settled');
+  t.equal(await store.settle(first.reservation, 80, at, 900), 'settled');
   t.strictSame(await held(), NOTHING_HELD);
 });
