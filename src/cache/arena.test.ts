@@ -58,3 +58,16 @@ t.test('while the pages hold more than twice their records, the sparsest are mov
     'clear lets every record go',
   );
 });
+
+t.test('the record that opened a new page fits in it, however much compaction moved in first', async (t) => {
+  const arena = new Arena(1024);
+  const kept: Placed[] = [];
+  // Twelve pages of four 250-byte records, one record left live in each: 3,000 live bytes in 12 KiB.
+  const all = Array.from({ length: 48 }, (_, i) => put(arena, Buffer.alloc(250, String.fromCharCode(97 + (i % 26)))));
+  all.forEach((placed, i) => (i % 4 === 0 ? kept.push(placed) : arena.release(placed)));
+  // The current page is full: this record opens a page, and the sparsest pages are moved into it first.
+  const next = put(arena, Buffer.alloc(250, 'Z'));
+  t.ok(next.at + next.length <= next.page!.bytes.length, `placed at ${next.at}, within its page of ${next.page!.bytes.length}`);
+  t.equal(read(next), 'Z'.repeat(250));
+  kept.forEach((placed, n) => t.equal(read(placed), String.fromCharCode(97 + ((n * 4) % 26)).repeat(250), `record ${n} intact`));
+});

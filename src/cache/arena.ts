@@ -52,7 +52,7 @@ export class Arena {
   place(record: Placed, length: number): Buffer {
     let page = this.current;
     if (length > this.pageBytes >> 2) page = this.open(length);
-    else if (page === null || page.used + length > page.bytes.length) page = this.newCurrent();
+    else if (page === null || page.used + length > page.bytes.length) page = this.newCurrent(length);
     this.liveBytes += length;
     put(record, page, length);
     return page.bytes;
@@ -88,8 +88,11 @@ export class Arena {
     return this.liveBytes;
   }
 
-  /** A page to fill after the current one; the sparsest pages are first moved into it while the arena holds more than twice its records. */
-  private newCurrent(): Page {
+  /**
+   * A page to fill after the current one, with room for `length` more bytes: the sparsest pages are
+   * first moved into it while the arena holds more than twice its records and they leave that room.
+   */
+  private newCurrent(length: number): Page {
     const previous = this.current;
     this.current = null;
     if (previous !== null && previous.live === 0) this.drop(previous);
@@ -101,7 +104,7 @@ export class Arena {
     this.current = page;
     while (this.pageBytesHeld > 2 * (this.liveBytes + this.pageBytes)) {
       const sparsest = this.sparsest();
-      if (sparsest === null || page.used + sparsest.live > page.bytes.length) break;
+      if (sparsest === null || page.used + sparsest.live + length > page.bytes.length) break;
       for (const record of sparsest.placed) {
         if (record.page !== sparsest) continue;
         sparsest.bytes.copy(page.bytes, page.used, record.at, record.at + record.length);

@@ -89,6 +89,30 @@ t.test('an entry is kept as its own bytes until it is first read, then as the on
   t.equal(await memory.get('a'), first);
 });
 
+t.test('entries of many sizes, churned through evictions and compaction, come back byte for byte', async (t) => {
+  const { memory } = store(4 << 20);
+  let seed = 3;
+  const random = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  const contentOf = (key: string, version: number): Buffer => Buffer.alloc(2000 + ((version * 7919) % 14_000), `${key}.${version};`);
+  const versions = new Map<string, number>();
+  let wrong = 0;
+  let hits = 0;
+  for (let i = 0; i < 40_000; i++) {
+    const key = `k${random(400)}`;
+    if (random(5) >= 2) {
+      const found = memory.readLocal(key);
+      if (found === null) continue;
+      hits++;
+      if (!found.parts[0]!.equals(contentOf(key, versions.get(key)!))) wrong++;
+    } else {
+      versions.set(key, i);
+      await memory.set(key, storedAnswer({ parts: [contentOf(key, i)] }), 60_000);
+    }
+  }
+  t.ok(hits > 10_000, `${hits} hits`);
+  t.equal(wrong, 0, 'no hit had bytes other than those stored');
+});
+
 t.test('an entry bigger than a quarter of a page is kept in a page of its own, and given back with it', async (t) => {
   const { memory } = store(1 << 20);
   const big = Buffer.alloc(100_000, 'b');
