@@ -1,4 +1,6 @@
 // The memory store: least recently used first out, bounded by bytes, entries expire.
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import t from 'tap';
 import type { CacheEntry } from './entry.js';
 import { encodeEntry, entryBytes } from './entry.js';
@@ -111,6 +113,28 @@ t.test('entries of many sizes, churned through evictions and compaction, come ba
   }
   t.ok(hits > 10_000, `${hits} hits`);
   t.equal(wrong, 0, 'no hit had bytes other than those stored');
+});
+
+t.test('an entry replaced or expired is let go, though its page stays for the entries still in it', async (t) => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const { memory, advance } = store(1 << 20);
+  await memory.set('cold', entry(100), 60_000);
+  const gone: WeakRef<object>[] = [];
+  for (let i = 0; i < 50; i++) {
+    await memory.set('hot', entry(100), 60_000);
+    gone.push(new WeakRef(memory.readLocal('hot')!));
+  }
+  await memory.set('expires', entry(100), 10);
+  gone.push(new WeakRef(memory.readLocal('expires')!));
+  advance(20);
+  t.equal(memory.readLocal('expires'), null);
+  await memory.set('hot', entry(100), 60_000);
+  // WeakRefs made in this job are kept until it ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  t.equal(gone.filter((ref) => ref.deref() !== undefined).length, 0, 'no entry the store let go is still reachable');
+  t.ok(memory.readLocal('cold'), 'the entry still in their page is kept');
 });
 
 t.test('an entry bigger than a quarter of a page is kept in a page of its own, and given back with it', async (t) => {

@@ -62,7 +62,7 @@ export class MemoryCacheStore implements CacheStore {
     if (old !== undefined) {
       this.slots.delete(hash);
       this.held -= old.bytes;
-      this.arena.release(old);
+      this.forget(old);
     }
     const slot = new Slot(bytes, this.now() + ttlMs);
     const encoding = encodingOf(entry);
@@ -76,7 +76,7 @@ export class MemoryCacheStore implements CacheStore {
       const [oldest, slot] = next;
       this.slots.delete(oldest);
       this.held -= slot.bytes;
-      this.arena.release(slot);
+      this.forget(slot);
       if (slot.expiresAt > this.now()) evicted++;
     }
     if (evicted > 0) this.events.evicted(evicted);
@@ -153,7 +153,17 @@ export class MemoryCacheStore implements CacheStore {
 
   private release(slot: Slot): void {
     this.held -= slot.bytes;
-    this.arena.release(slot);
+    this.forget(slot);
     this.events.bytes(this.held);
+  }
+
+  /**
+   * A slot that left `slots` lets its bytes and its entry go. A page lists every record placed in it
+   * until the page is let go, so a slot gone from the store is still reachable from there: without
+   * this, its decoded entry (and the replay templates kept for it) would be too.
+   */
+  private forget(slot: Slot): void {
+    this.arena.release(slot);
+    slot.entry = null;
   }
 }
