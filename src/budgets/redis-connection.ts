@@ -65,6 +65,9 @@ export type RedisStoreOptions = RedisConnectionOptions & {
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
 
+/** A write refused by a replica, alone or inside a script's error. */
+export const READONLY = /\bREADONLY\b/;
+
 /** Exponential backoff to 2 s, with jitter so many routers do not reconnect in lockstep. */
 const backoff = (times: number): number => Math.round(Math.min(2000, 50 * 2 ** Math.min(times, 6)) * (0.5 + Math.random() / 2));
 
@@ -82,8 +85,9 @@ export function createRedisClient(options: RedisStoreOptions): RedisClient {
     retryStrategy: backoff,
     // A primary demoted in place (a managed Redis whose failover moves a DNS name, not the clients)
     // keeps our connection open and answers every write READONLY. Reconnecting finds the address's new
-    // primary; the failed command is not sent again (1, not 2), as above.
-    reconnectOnError: (error: Error) => (error.message.startsWith('READONLY') ? 1 : false),
+    // primary; the failed command is not sent again (1, not 2), as above. Redis 7 answers a script's
+    // write with READONLY too; Redis 6 wraps it ("ERR Error running script …: -READONLY You can't …").
+    reconnectOnError: (error: Error) => (READONLY.test(error.message) ? 1 : false),
   } satisfies RedisOptions;
   const client = connect(options, connection);
   client.on('ready', () => {
