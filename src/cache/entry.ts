@@ -109,7 +109,7 @@ function partLengths(entry: CacheEntry): readonly number[] {
 /** The entry's own enumerable fields but its parts: what its header says besides the lengths. */
 function headerFields(entry: CacheEntry): Omit<CacheEntry, 'parts'> {
   // A plain entry (decoded, native) has `parts` as a field; a recorded one keeps them out of sight.
-  if (!Object.prototype.hasOwnProperty.call(entry, 'parts')) return entry;
+  if (!Object.hasOwn(entry, 'parts')) return entry;
   const { parts: _parts, ...fields } = entry;
   return fields;
 }

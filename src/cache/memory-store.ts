@@ -140,7 +140,11 @@ export class MemoryCacheStore implements CacheStore {
     return entry;
   }
 
-  /** The entry decoded from a copy of its bytes (a page is reused once empty), which leave the arena. */
+  /**
+   * The entry decoded from a copy of its bytes, which leave the arena. Always a copy (not keptBytes: a
+   * record alone in a page of its own is the whole page, and a page the size of the arena's is kept as
+   * its spare and filled again).
+   */
   private unpack(slot: Slot): CacheEntry | null {
     const page = slot.page;
     if (page === null) return null;
