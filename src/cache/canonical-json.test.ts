@@ -1,7 +1,7 @@
 // RFC 8785 (JSON Canonicalization Scheme): the RFC's own sample and sorting vector, and the cases the
 // request key depends on (key order, whitespace, -0, nesting bound).
 import t from 'tap';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, canonicalObject } from './canonical-json.js';
 
 t.test("RFC 8785 section 3.2.2's sample canonicalises to the RFC's bytes", async (t) => {
   const input =
@@ -39,4 +39,52 @@ t.test('nesting past the bound throws a RangeError instead of overflowing the st
   let fine: unknown = 1;
   for (let i = 0; i < 500; i++) fine = { a: fine };
   t.ok(canonicalJson(fine).startsWith('{"a":{"a":'));
+});
+
+t.test('a member named __proto__ is a member like any other, at the top and nested', async (t) => {
+  const parsed: unknown = JSON.parse('{"b":1,"__proto__":{"x":[1]},"a":{"__proto__":null,"z":2}}');
+  t.strictSame(canonicalJson(parsed), '{"__proto__":{"x":[1]},"a":{"__proto__":null,"z":2},"b":1}');
+});
+
+t.test('integer-like names deep inside (logit_bias) are sorted as text, not as ECMAScript orders them', async (t) => {
+  const parsed: unknown = JSON.parse('{"logit_bias":{"50256":-100,"1000":5,"9":1},"messages":[{"role":"user","content":"x"}]}');
+  t.strictSame(canonicalJson(parsed), '{"logit_bias":{"1000":5,"50256":-100,"9":1},"messages":[{"content":"x","role":"user"}]}');
+});
+
+t.test('canonicalObject leaves out what it is told to, and writes the rest as canonicalJson does', async (t) => {
+  const body = JSON.parse('{"stream":true,"n":null,"m":{"b":null,"a":1},"7":0}') as Record<string, unknown>;
+  const skip = (name: string, value: unknown): boolean => value === null || name === 'stream';
+  t.strictSame(canonicalObject(body, 0, skip), '{"7":0,"m":{"a":1,"b":null}}');
+  t.strictSame(
+    canonicalObject({ a: [1, { d: 1, c: 2 }] }, 0, () => false),
+    canonicalJson({ a: [1, { d: 1, c: 2 }] }),
+  );
+});
+
+// The RFC's rules, written the plainest way (sorted names, JSON.stringify for every primitive), against
+// the canonical form on documents of every shape: names that are indices, empty, unicode, __proto__.
+t.test('random documents canonicalise as the plain reading of the RFC does', async (t) => {
+  const reference = (value: unknown): string => {
+    if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+    if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+    const object = value as Record<string, unknown>;
+    return `{${Object.keys(object)
+      .sort()
+      .map((name) => `${JSON.stringify(name)}:${reference(object[name])}`)
+      .join(',')}}`;
+  };
+  let seed = 7;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const NAMES = ['a', 'b', 'role', 'content', '', '0', '10', '2', '__proto__', 'é', '\u20ac', 'Z', 'tool_calls', '1a'];
+  const make = (depth: number): string => {
+    const pick = random();
+    if (depth > 4 || pick < 0.4) return JSON.stringify([1, -0.5, 'x"\\y', true, false, null, 1e30, 'ü😀', 0][Math.floor(random() * 9)]);
+    if (pick < 0.6) return `[${Array.from({ length: Math.floor(random() * 4) }, () => make(depth + 1)).join(',')}]`;
+    const names = new Set(Array.from({ length: Math.floor(random() * 5) }, () => NAMES[Math.floor(random() * NAMES.length)]!));
+    return `{${[...names].map((name) => `${JSON.stringify(name)}:${make(depth + 1)}`).join(',')}}`;
+  };
+  for (let i = 0; i < 2000; i++) {
+    const text = make(0);
+    t.equal(canonicalJson(JSON.parse(text)), reference(JSON.parse(text)), text);
+  }
 });

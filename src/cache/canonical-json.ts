@@ -3,6 +3,12 @@
 // the same text whatever their key order and spacing, so the cache key of a request (request-key.ts)
 // does not depend on how a client's JSON library happened to order or space it. Hand-written: a few
 // lines beat a dependency on the hot path. https://datatracker.ietf.org/doc/rfc8785 section 3.2
+// Made by copying the value with its members inserted in canonical order and letting JSON.stringify
+// write the copy: JSON.stringify keeps insertion order, writes primitives as the RFC asks, and in
+// native code does in one pass what a writer in JavaScript did with a call and a string per member
+// (2.5 against 1.1 µs for a one-message chat body). Two kinds of name defeat insertion order and are
+// written by hand instead: integer-like names (JSON.stringify puts array indices first, in numeric
+// order: `logit_bias` has them) and `__proto__` (assigning it sets the copy's prototype).
 import { MAX_JSON_DEPTH } from '../http/read-json.js';
 
 /**
@@ -10,10 +16,62 @@ import { MAX_JSON_DEPTH } from '../http/read-json.js';
  * `depth`: how deep the value sits in the document it belongs to (a member of the top object is at 1).
  */
 export function canonicalJson(value: unknown, depth = 0): string {
-  return write(value, depth);
+  try {
+    return JSON.stringify(ordered(value, depth)) ?? 'null';
+  } catch (thrown) {
+    if (thrown !== UNORDERABLE) throw thrown;
+    return write(value, depth, null);
+  }
 }
 
-function write(value: unknown, depth: number): string {
+/**
+ * The canonical text of an object without the members `skip` names (the request keys leave transport
+ * fields out of a body), as canonicalJson would write the object they leave.
+ */
+export function canonicalObject(object: Readonly<Record<string, unknown>>, depth: number, skip: (name: string, value: unknown) => boolean): string {
+  try {
+    return JSON.stringify(orderedObject(object, depth, skip));
+  } catch (thrown) {
+    if (thrown !== UNORDERABLE) throw thrown;
+    return write(object, depth, skip);
+  }
+}
+
+/** Thrown (one shared instance, no stack to capture) by a copy that insertion order cannot put in canonical order. */
+class Unorderable extends Error {}
+const UNORDERABLE = new Unorderable('a member name JSON.stringify does not write in insertion order');
+
+/** A value whose JSON.stringify text is the value's canonical text. */
+function ordered(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (!Array.isArray(value)) return orderedObject(value as Record<string, unknown>, depth, null);
+  if (depth >= MAX_JSON_DEPTH) throw new RangeError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  const copy: unknown[] = new Array(value.length);
+  for (let i = 0; i < value.length; i++) copy[i] = ordered(value[i], depth + 1);
+  return copy;
+}
+
+function orderedObject(object: Readonly<Record<string, unknown>>, depth: number, skip: ((name: string, value: unknown) => boolean) | null): Record<string, unknown> {
+  if (depth >= MAX_JSON_DEPTH) throw new RangeError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  const copy: Record<string, unknown> = {};
+  // Array.prototype.sort without a comparator compares UTF-16 code units, as RFC 8785 section 3.2.3 asks.
+  for (const name of Object.keys(object).sort()) {
+    const member = object[name];
+    if (member === undefined || (skip !== null && skip(name, member))) continue;
+    if (!insertable(name)) throw UNORDERABLE;
+    copy[name] = ordered(member, depth + 1);
+  }
+  return copy;
+}
+
+/** A name JSON.stringify writes where it was inserted: not one that may be an array index (a digit first), nor `__proto__`. */
+function insertable(name: string): boolean {
+  const first = name.charCodeAt(0);
+  return !(first >= 0x30 && first <= 0x39) && name !== '__proto__';
+}
+
+/** The writer for what the copy cannot order: member by member. */
+function write(value: unknown, depth: number, skip: ((name: string, value: unknown) => boolean) | null): string {
   if (typeof value !== 'object' || value === null) {
     // Strings, finite numbers (-0 becomes 0, 1e30 becomes 1e+30), booleans and null: exactly JSON.stringify.
     return JSON.stringify(value) ?? 'null';
@@ -21,18 +79,16 @@ function write(value: unknown, depth: number): string {
   if (depth >= MAX_JSON_DEPTH) throw new RangeError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   if (Array.isArray(value)) {
     let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + write(value[i], depth + 1);
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + write(value[i], depth + 1, null);
     return out + ']';
   }
   const object = value as Record<string, unknown>;
-  // Array.prototype.sort without a comparator compares UTF-16 code units, as RFC 8785 section 3.2.3 asks.
-  const names = Object.keys(object).sort();
   let out = '{';
   let first = true;
-  for (const name of names) {
+  for (const name of Object.keys(object).sort()) {
     const member = object[name];
-    if (member === undefined) continue;
-    out += (first ? '' : ',') + JSON.stringify(name) + ':' + write(member, depth + 1);
+    if (member === undefined || (skip !== null && skip(name, member))) continue;
+    out += (first ? '' : ',') + JSON.stringify(name) + ':' + write(member, depth + 1, null);
     first = false;
   }
   return out + '}';

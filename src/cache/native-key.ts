@@ -12,7 +12,7 @@
 // `safety_identifier`, `prompt_cache_key`: a Response echoes them, and a hit repeats the engine's bytes.
 import { hash } from 'node:crypto';
 import type { NativeRequest } from '../protocols/protocol.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, canonicalObject } from './canonical-json.js';
 
 const EXCLUDED: ReadonlySet<string> = new Set(['model', 'stream', 'stream_options', 'store']);
 
@@ -38,15 +38,11 @@ export function protocolHeadersText(native: NativeRequest): string {
 /** 64 lowercase hex digits. */
 export function nativeRequestKey(material: NativeKeyMaterial): string {
   const { native } = material;
-  const { body } = native;
-  let text = `${VERSION}\0${material.scope}\0${native.api}\0${material.alias}\0${material.tier}\0${protocolHeadersText(native)}\0{`;
-  let first = true;
-  for (const name of Object.keys(body).sort()) {
-    const value = body[name];
-    // A top-level null is the default, as in requestKey.
-    if (value === null || value === undefined || EXCLUDED.has(name)) continue;
-    text += (first ? '' : ',') + JSON.stringify(name) + ':' + canonicalJson(value, 1);
-    first = false;
-  }
-  return hash('sha256', text + '}', 'hex');
+  const prefix = `${VERSION}\0${material.scope}\0${native.api}\0${material.alias}\0${material.tier}\0${protocolHeadersText(native)}\0`;
+  return hash('sha256', prefix + canonicalObject(native.body, 0, leftOutOfKey), 'hex');
+}
+
+/** A top-level null is the default, as in requestKey. */
+function leftOutOfKey(name: string, value: unknown): boolean {
+  return value === null || EXCLUDED.has(name);
 }

@@ -10,7 +10,7 @@ import { ownerScope } from '../budgets/owner.js';
 import type { KeyRecord } from '../budgets/types.js';
 import type { CacheScope } from '../config/types.js';
 import type { Endpoint } from '../routing/endpoint.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalObject } from './canonical-json.js';
 
 /**
  * Transport and tracking fields (openai/openai-openapi openapi.yaml @f85dbe22, ModelResponseProperties:
@@ -48,17 +48,12 @@ export interface KeyMaterial {
  * RangeError only for a body nested past read-json's bound, which never gets here.
  */
 export function canonicalBody(body: Readonly<Record<string, unknown>>): string {
-  // Written here member by member (canonical-json.ts's order and text), without a filtered copy of the body first.
-  let text = '{';
-  let first = true;
-  for (const name of Object.keys(body).sort()) {
-    const value = body[name];
-    // A top-level null is the default ("null always means the default"); nested values are kept as sent.
-    if (value === null || value === undefined || EXCLUDED_FIELDS.has(name)) continue;
-    text += (first ? '' : ',') + JSON.stringify(name) + ':' + canonicalJson(value, 1);
-    first = false;
-  }
-  return text + '}';
+  return canonicalObject(body, 0, leftOutOfKey);
+}
+
+/** A top-level null is the default ("null always means the default"); nested values are kept as sent. */
+function leftOutOfKey(name: string, value: unknown): boolean {
+  return value === null || EXCLUDED_FIELDS.has(name);
 }
 
 /** SHA-256 of the canonical body alone, 64 lowercase hex digits: the same for every request with an equal body. */
