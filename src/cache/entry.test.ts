@@ -31,6 +31,19 @@ t.test('the encoding is the one routers already share (a Redis store outlives ro
   t.strictSame(decodeEntry(encodeEntry(recorded)), plain);
 });
 
+t.test("a recorded entry's hand-written header is JSON.stringify's, whatever its fields hold", async (t) => {
+  const cases = [
+    { usage: { prompt: 7, cached: null, completion: 3 }, costNanoUsd: 47_500, finish: ['stop', 'length'] },
+    { usage: { prompt: 0, cached: 5, completion: 0 }, costNanoUsd: 0.5, finish: [] },
+    { usage: null, costNanoUsd: null, finish: ['tool_calls', 'a"\\\u0001é'] },
+  ];
+  for (const varied of cases) {
+    const fields = { endpoint: 'completions', kind: 'json', status: 200, createdMs: 1_700_000_000_123, alias: 'al\nias', tier: 't', pool: 'p', ...varied } as const;
+    const recorded = new RecordedEntry(fields, [Buffer.from('{"id":"x"}')], null, []);
+    t.equal(encodeEntry(recorded).toString(), encodeEntry({ ...fields, parts: [Buffer.from('{"id":"x"}')] }).toString(), JSON.stringify(varied));
+  }
+});
+
 // A shared store outlives router versions and may be written by anyone with its credentials: a count
 // or cost that is negative would make a hit's saved-tokens and saved-USD counters throw (prom-client
 // refuses to decrease a counter) after the answer was sent.

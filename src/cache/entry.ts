@@ -11,6 +11,7 @@
 import type { NativeApi } from '../config/types.js';
 import type { Endpoint } from '../routing/endpoint.js';
 import { readHeaderLine } from './header-line.js';
+import { RecordedEntry } from './recorded-entry.js';
 
 export const ENTRY_VERSION = 1;
 /** The header version of a native entry. */
@@ -84,7 +85,10 @@ export interface EntryEncoding {
 /** What encodeEntry writes, measured first, for a caller that writes it into a buffer of its own (memory-store.ts). */
 export function encodingOf(entry: CacheEntry): EntryEncoding {
   const lengths = partLengths(entry);
-  const header = JSON.stringify({ v: entry.native === undefined ? ENTRY_VERSION : NATIVE_ENTRY_VERSION, ...headerFields(entry), lengths }) + '\n';
+  const header =
+    entry instanceof RecordedEntry
+      ? entry.headerLine(ENTRY_VERSION, lengths)
+      : JSON.stringify({ v: entry.native === undefined ? ENTRY_VERSION : NATIVE_ENTRY_VERSION, ...headerFields(entry), lengths }) + '\n';
   const headerBytes = Buffer.byteLength(header);
   let bytes = headerBytes;
   for (const length of lengths) bytes += length;

@@ -64,6 +64,27 @@ export class RecordedEntry implements CacheEntry {
     return lengths;
   }
 
+  /**
+   * encodeEntry's header line for this entry, written member by member in the class's order: the
+   * text JSON.stringify makes of `{ v, ...fields, lengths }` (entry.test.ts pins the two together),
+   * without the spread copy and the generic stringify a stored miss paid for (about 2 µs of its CPU
+   * in a profile).
+   */
+  headerLine(version: number, lengths: readonly number[]): string {
+    const { usage } = this;
+    const usageText =
+      usage === null
+        ? 'null'
+        : `{"prompt":${numberText(usage.prompt)},"cached":${usage.cached === null ? 'null' : numberText(usage.cached)},"completion":${numberText(usage.completion)}}`;
+    let finish = '';
+    for (const reason of this.finish) finish += (finish === '' ? '' : ',') + JSON.stringify(reason);
+    return (
+      `{"v":${version},"endpoint":${JSON.stringify(this.endpoint)},"kind":${JSON.stringify(this.kind)},"status":${numberText(this.status)},` +
+      `"createdMs":${numberText(this.createdMs)},"alias":${JSON.stringify(this.alias)},"tier":${JSON.stringify(this.tier)},"pool":${JSON.stringify(this.pool)},` +
+      `"usage":${usageText},"costNanoUsd":${this.costNanoUsd === null ? 'null' : numberText(this.costNanoUsd)},"finish":[${finish}],"lengths":[${lengths.join(',')}]}\n`
+    );
+  }
+
   copyParts(target: Buffer, at: number): void {
     const whole = this.#whole;
     if (whole !== null) whole.copy(target, at);
@@ -81,4 +102,9 @@ export class RecordedEntry implements CacheEntry {
     }
     return parts;
   }
+}
+
+/** A number as JSON.stringify writes it: a non-finite one is `null`. */
+function numberText(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
 }
