@@ -27,7 +27,7 @@ import { nativeEntry } from './native-entry.js';
 import { nativeRequestKey } from './native-key.js';
 import { Recorder } from './recorder.js';
 import { bodyDigest, cacheScope, canonicalBody, requestKey } from './request-key.js';
-import { SingleFlight, type Flight, type LeadFlight } from './single-flight.js';
+import { SingleFlight, type Flight, type FlightRequest, type LeadFlight } from './single-flight.js';
 import type { CacheStore } from './store.js';
 
 /** What the cache makes of a request before it is classified (probe()). */
@@ -118,14 +118,16 @@ export class ResponseCache {
     let flight: Flight | null = null;
     if (directives.lookup) {
       try {
-        flight = await this.flights.join({
+        const asked: FlightRequest = {
           store: this.store,
           hash,
           owner: `${this.routerId}:${call.requestId}`,
           lockTtlMs: Math.max(1, Math.ceil(call.deadlineMs)),
           waitMs: Math.min(call.settings.lockWaitMs, call.deadlineMs),
           abort: call.abort,
-        });
+        };
+        // Awaited only when it must be: a miss on the memory store leads at once.
+        flight = this.flights.joinAtOnce(asked) ?? (await this.flights.join(asked));
       } catch (thrown) {
         if (call.abort.aborted) throw thrown;
         this.metrics.storeErrors.inc({ operation: 'get' });

@@ -1,5 +1,5 @@
 // The single-flight's paths on a store in this process: a stored entry is served without a claim; a
-// missing one is claimed in one store call; while a request of this router computes it, an identical
+// missing one is led at once, without a store call; while a request of this router computes it, an identical
 // one waits for that answer instead of reading the store on its own.
 import t from 'tap';
 import { MemoryCacheStore } from './memory-store.js';
@@ -23,7 +23,7 @@ function countingStore() {
 
 const ask = (store: MemoryCacheStore, hash: string): FlightRequest => ({ store, hash, owner: 'r:1', lockTtlMs: 10_000, waitMs: 10_000, abort: new AbortSwitch() });
 
-t.test('a stored entry is a hit without a claim; a missing one is claimed once', async (t) => {
+t.test('a stored entry is a hit without a claim; a missing one is led without asking the store', async (t) => {
   const { store, calls } = countingStore();
   await store.set('stored', ENTRY, 60_000);
   const flights = new SingleFlight();
@@ -31,8 +31,13 @@ t.test('a stored entry is a hit without a claim; a missing one is claimed once',
   t.equal(calls.getOrLock, 0, 'no claim for an entry in memory');
   const lead = await flights.join(ask(store, 'missing'));
   t.equal(lead.kind, 'lead');
-  t.equal(calls.getOrLock, 1);
+  t.equal(calls.getOrLock, 0, 'no claim asked of a store only this router uses');
   if (lead.kind === 'lead') await lead.release();
+  t.strictSame(flights.joinAtOnce(ask(store, 'stored')), { kind: 'hit', entry: ENTRY, waited: false }, 'decided at once, without a promise');
+  const atOnce = flights.joinAtOnce(ask(store, 'missing'));
+  t.equal(atOnce?.kind, 'lead');
+  t.equal(flights.joinAtOnce(ask(store, 'missing')), null, 'while it leads, an identical request must wait: join()');
+  if (atOnce?.kind === 'lead') await atOnce.release();
 });
 
 t.test("while this router's leader computes it, an identical request waits for the stored answer", async (t) => {

@@ -1,5 +1,5 @@
 // Identical concurrent cacheable requests wait for the first instead of all reaching the GPU. In this
-// router, a map from request key to the running leader's promise; across routers, a lock in the store
+// router, a map from request key to the running leader; across routers, a lock in the store
 // (SET NX with the leader's id, expiring with the request deadline). A follower looks the entry up
 // again when the leader is done, or, for a leader on another router, polls with jittered backoff
 // (25 ms doubling to 250 ms). A leader that failed releases its lock and one follower takes over:
@@ -46,12 +46,12 @@ export interface LeadFlight {
   readonly kind: 'lead';
   readonly waited: boolean;
   /** Lets waiting requests go (told how this one ended: `failed` unless said) and gives the claim up. */
-  readonly release: (end?: Exclude<FlightEnd, 'stored'>) => Promise<void>;
+  release(end?: Exclude<FlightEnd, 'stored'>): Promise<void>;
   /**
    * Stores the answer and gives the claim up in one store call (one Redis round trip), then lets
    * waiting requests go. If it rejects, nothing was let go: call release().
    */
-  readonly storeAndRelease: (entry: CacheEntry, ttlMs: number) => Promise<void>;
+  storeAndRelease(entry: CacheEntry, ttlMs: number): Promise<void>;
 }
 
 const FIRST_POLL_MS = 25;
@@ -60,28 +60,52 @@ const MAX_POLL_MS = 250;
 export const UNKEPT_MARK_MS = 4 * MAX_POLL_MS;
 
 export class SingleFlight {
-  private readonly leaders = new Map<string, Promise<FlightEnd>>();
+  private readonly leaders = new Map<string, Leader>();
 
   constructor(private readonly random: () => number = Math.random) {}
 
   /** Rejects with the abort's reason when the request is aborted while waiting, and with a store's error. */
-  async join(request: FlightRequest): Promise<Flight> {
-    const { store, hash, abort } = request;
+  join(request: FlightRequest): Promise<Flight> {
+    const running = this.leaders.get(request.hash);
     const deadline = performance.now() + request.waitMs;
-    let waited = false;
-    for (;;) {
-      const running = this.leaders.get(hash);
-      if (running === undefined) {
-        // Nobody here computes it: an entry in this process's memory is served at once; otherwise
-        // look it up, claiming it in the same store call when it is not there.
-        const entry = store.readLocal?.(hash) ?? null;
-        return entry !== null ? { kind: 'hit', entry, waited } : this.lead(request, deadline, waited);
-      }
-      // A request of this router computes it: its answer may be stored already, else wait for it.
+    return running === undefined ? Promise.resolve(this.start(request, deadline, false)) : this.follow(request, running, deadline);
+  }
+
+  /**
+   * join(), decided at once without a promise when there is nothing to wait for or ask: the store is in
+   * this process and no request of this router computes the answer (a hit, or this request leads).
+   * Null otherwise: then join().
+   */
+  joinAtOnce(request: FlightRequest): Flight | null {
+    return request.store.readLocal === undefined || this.leaders.has(request.hash) ? null : this.startHere(request, false);
+  }
+
+  /** Nobody here computes it: a store in this process answers here; a shared store is asked (lead()). */
+  private start(request: FlightRequest, deadline: number, waited: boolean): Flight | Promise<Flight> {
+    return request.store.readLocal === undefined ? this.lead(request, deadline, waited) : this.startHere(request, waited);
+  }
+
+  /**
+   * On a store in this process: its entry is served at once; without one this request leads, as there
+   * is nobody else to claim it from.
+   */
+  private startHere(request: FlightRequest, waited: boolean): Flight {
+    const { store, hash } = request;
+    const entry = store.readLocal?.(hash) ?? null;
+    if (entry !== null) return { kind: 'hit', entry, waited };
+    const leader = new Leader(this.leaders, request, waited);
+    this.leaders.set(hash, leader);
+    return leader;
+  }
+
+  /** A request of this router computes it: its answer may be stored already, else wait for it. */
+  private async follow(request: FlightRequest, leader: Leader, deadline: number): Promise<Flight> {
+    const { store, hash, abort } = request;
+    for (let running: Leader | undefined = leader; ; running = this.leaders.get(hash)) {
+      if (running === undefined) return this.start(request, deadline, true);
       const entry = await store.get(hash);
-      if (entry !== null) return { kind: 'hit', entry, waited };
-      waited = true;
-      const end = await until(running, deadline, abort);
+      if (entry !== null) return { kind: 'hit', entry, waited: true };
+      const end = await until(running.ended(), deadline, abort);
       if (end === null || end === 'unkept') return { kind: 'alone', waited: true };
     }
   }
@@ -92,29 +116,15 @@ export class SingleFlight {
    */
   private async lead(request: FlightRequest, deadline: number, waitedBefore: boolean): Promise<Flight> {
     const { store, hash, owner, abort } = request;
-    let done = (_end: FlightEnd): void => {};
-    const flight = new Promise<FlightEnd>((resolve) => (done = resolve));
-    this.leaders.set(hash, flight);
-    const releaseHere = (end: FlightEnd = 'failed'): void => {
-      if (this.leaders.get(hash) === flight) this.leaders.delete(hash);
-      done(end);
+    const leader = new Leader(this.leaders, request, waitedBefore);
+    this.leaders.set(hash, leader);
+    const leading = (waited: boolean): Flight => {
+      leader.waited = waited;
+      return leader;
     };
-    const leading = (waited: boolean): Flight => ({
-      kind: 'lead',
-      waited,
-      release: async (end = 'failed') => {
-        releaseHere(end);
-        if (end === 'unkept') await store.unlockUnkept(hash, owner, UNKEPT_MARK_MS);
-        else await store.unlock(hash, owner);
-      },
-      storeAndRelease: async (entry, ttlMs) => {
-        await store.setAndUnlock(hash, entry, ttlMs, owner);
-        releaseHere('stored');
-      },
-    });
     // Another router's leader just ended with an answer not kept: nothing to wait for, here either.
     const unkept = (waited: boolean): Flight => {
-      releaseHere('unkept');
+      leader.releaseHere('unkept');
       return { kind: 'alone', waited };
     };
     let waited = waitedBefore;
@@ -123,19 +133,19 @@ export class SingleFlight {
       if (found === true) return leading(waited);
       if (found === 'unkept') return unkept(waited);
       if (found !== false) {
-        releaseHere();
+        leader.releaseHere();
         return { kind: 'hit', entry: found, waited };
       }
       for (let pollMs = FIRST_POLL_MS; ; pollMs = Math.min(MAX_POLL_MS, pollMs * 2)) {
         waited = true;
         const jittered = pollMs * (0.5 + this.random() / 2);
         if ((await until(null, Math.min(deadline, performance.now() + jittered), abort)) === null && performance.now() >= deadline) {
-          releaseHere();
+          leader.releaseHere();
           return { kind: 'alone', waited: true };
         }
         const entry = await store.get(hash);
         if (entry !== null) {
-          releaseHere();
+          leader.releaseHere();
           return { kind: 'hit', entry, waited };
         }
         const claimed = await store.lock(hash, owner, request.lockTtlMs);
@@ -143,13 +153,60 @@ export class SingleFlight {
         if (claimed) return leading(waited);
       }
     } catch (thrown) {
-      releaseHere();
+      leader.releaseHere();
       // A claim the store did not confirm (a command timed out on a stalled Redis) may still be made when
       // the store catches up, and would hold identical requests back for lockWaitMs. Given up here:
       // the owner's unlock goes on the same connection, so it runs after that claim, if it runs at all.
       store.unlock(hash, owner).catch(() => {});
       throw thrown;
     }
+  }
+}
+
+/**
+ * This router's request computing an answer, as the identical requests here see it. Its end is a
+ * promise only once a follower asks for one: most leaders have no followers, and a promise, its
+ * resolver and the closures around them were a leader's cost on every miss.
+ */
+class Leader implements LeadFlight {
+  readonly kind = 'lead';
+  private end: FlightEnd | null = null;
+  private ending: Promise<FlightEnd> | null = null;
+  private resolveEnding: ((end: FlightEnd) => void) | null = null;
+
+  constructor(
+    private readonly leaders: Map<string, Leader>,
+    private readonly request: FlightRequest,
+    public waited: boolean,
+  ) {}
+
+  /** How it ended, for a follower: resolves when it does. */
+  ended(): Promise<FlightEnd> {
+    if (this.end !== null) return Promise.resolve(this.end);
+    return (this.ending ??= new Promise<FlightEnd>((resolve) => (this.resolveEnding = resolve)));
+  }
+
+  /** Lets this router's followers go (the first end said is the one they get) and leaves the leaders. */
+  releaseHere(end: FlightEnd = 'failed'): void {
+    const { leaders } = this;
+    const { hash } = this.request;
+    if (leaders.get(hash) === this) leaders.delete(hash);
+    if (this.end !== null) return;
+    this.end = end;
+    this.resolveEnding?.(end);
+  }
+
+  async release(end: Exclude<FlightEnd, 'stored'> = 'failed'): Promise<void> {
+    this.releaseHere(end);
+    const { store, hash, owner } = this.request;
+    if (end === 'unkept') await store.unlockUnkept(hash, owner, UNKEPT_MARK_MS);
+    else await store.unlock(hash, owner);
+  }
+
+  async storeAndRelease(entry: CacheEntry, ttlMs: number): Promise<void> {
+    const { store, hash, owner } = this.request;
+    await store.setAndUnlock(hash, entry, ttlMs, owner);
+    this.releaseHere('stored');
   }
 }
 

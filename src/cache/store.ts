@@ -13,8 +13,10 @@ export interface CacheStore {
   readonly kind: 'memory' | 'redis';
   get(hash: string): Promise<CacheEntry | null>;
   /**
-   * For a store that holds its entries in this process: get() without a promise (a cache hit then
-   * skips the single-flight's claim and its awaits). A shared store has none: it must be asked.
+   * For a store that holds its entries in this process, which only this router uses: get() without a
+   * promise. A hit then skips the single-flight's claim and its awaits, and a miss leads at once
+   * without asking for a claim (this router's single-flight is every claim there is). A shared store
+   * has none: it must be asked.
    */
   readLocal?(hash: string): CacheEntry | null;
   set(hash: string, entry: CacheEntry, ttlMs: number): Promise<void>;
