@@ -88,3 +88,15 @@ t.test('random documents canonicalise as the plain reading of the RFC does', asy
     t.equal(canonicalJson(JSON.parse(text)), reference(JSON.parse(text)), text);
   }
 });
+
+t.test('objects of few members and of many are ordered alike (two sorts)', async (t) => {
+  for (const count of [0, 1, 2, 15, 16, 17, 40]) {
+    const names = Array.from({ length: count }, (_, i) => `${String.fromCharCode(0x61 + ((i * 7) % 26))}${i % 3 === 0 ? 'é' : ''}${count - i}`);
+    const object = Object.fromEntries(names.map((name, i) => [name, i]));
+    const expected = `{${[...names]
+      .sort()
+      .map((name) => `${JSON.stringify(name)}:${object[name]}`)
+      .join(',')}}`;
+    t.equal(canonicalJson(object), expected, `${count} members`);
+  }
+});

@@ -54,14 +54,34 @@ function ordered(value: unknown, depth: number): unknown {
 function orderedObject(object: Readonly<Record<string, unknown>>, depth: number, skip: ((name: string, value: unknown) => boolean) | null): Record<string, unknown> {
   if (depth >= MAX_JSON_DEPTH) throw new RangeError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   const copy: Record<string, unknown> = {};
-  // Array.prototype.sort without a comparator compares UTF-16 code units, as RFC 8785 section 3.2.3 asks.
-  for (const name of Object.keys(object).sort()) {
+  for (const name of sortedNames(object)) {
     const member = object[name];
     if (member === undefined || (skip !== null && skip(name, member))) continue;
     if (!insertable(name)) throw UNORDERABLE;
     copy[name] = ordered(member, depth + 1);
   }
   return copy;
+}
+
+/** Past this many names Array.prototype.sort is the faster; below it an insertion sort, which allocates nothing. */
+const FEW_NAMES = 16;
+
+/**
+ * The object's own names in RFC 8785 section 3.2.3's order: by UTF-16 code units, which is how both
+ * `<` and Array.prototype.sort without a comparator compare strings. The objects of a request are
+ * small, and the built-in sort copied its array into a work array on every call (about 1 KB of garbage
+ * for a five-member object, two thirds of what canonicalising a chat body allocated).
+ */
+function sortedNames(object: Readonly<Record<string, unknown>>): string[] {
+  const names = Object.keys(object);
+  if (names.length > FEW_NAMES) return names.sort();
+  for (let i = 1; i < names.length; i++) {
+    const name = names[i]!;
+    let j = i - 1;
+    for (; j >= 0 && names[j]! > name; j--) names[j + 1] = names[j]!;
+    names[j + 1] = name;
+  }
+  return names;
 }
 
 /** A name JSON.stringify writes where it was inserted: not one that may be an array index (a digit first), nor `__proto__`. */
@@ -85,7 +105,7 @@ function write(value: unknown, depth: number, skip: ((name: string, value: unkno
   const object = value as Record<string, unknown>;
   let out = '{';
   let first = true;
-  for (const name of Object.keys(object).sort()) {
+  for (const name of sortedNames(object)) {
     const member = object[name];
     if (member === undefined || (skip !== null && skip(name, member))) continue;
     out += (first ? '' : ',') + JSON.stringify(name) + ':' + write(member, depth + 1, null);
