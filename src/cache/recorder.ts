@@ -170,14 +170,33 @@ function singleLinePayload(buffer: Buffer, event: EventRange, end: number): numb
 /**
  * The finish reasons in the parts, in order: each `"finish_reason":`, blanks, then a string without
  * quotes or backslashes (the pattern /"finish_reason":\s*"([^"\\]*)"/ read over latin1 text, matched
- * on the bytes: no text is made of a part without a reason in it). In valid JSON the quoted key cannot
- * occur inside a string value (its quotes would be escaped there), so a match is always a real member.
+ * on the bytes: no text is made of a part). In valid JSON the quoted key cannot occur inside a string
+ * value (its quotes would be escaped there), so a match is always a real member. A JSON answer's one
+ * part holds the key once per choice: found with Buffer.indexOf, where the pattern needed the whole
+ * body as a string first (a kilobyte of garbage per stored answer).
  */
 export function finishReasons(parts: readonly Buffer[]): string[] {
   const reasons: string[] = [];
-  for (const part of parts) reasons.push(...finishReasonsIn(part, [part.length]));
+  for (const part of parts) {
+    for (let at = part.indexOf(FINISH_KEY); at !== -1;) {
+      let open = at + FINISH_KEY.length;
+      while (open < part.length && BLANKS.has(part[open]!)) open++;
+      let close = open + 1;
+      while (close < part.length && part[close] !== QUOTE && part[close] !== BACKSLASH) close++;
+      const matched = part[open] === QUOTE && part[close] === QUOTE;
+      if (matched) reasons.push(part.toString('latin1', open + 1, close));
+      // As the pattern goes on: after a match from its end, else from the next byte.
+      at = part.indexOf(FINISH_KEY, matched ? close + 1 : at + 1);
+    }
+  }
   return reasons;
 }
+
+const FINISH_KEY = Buffer.from('"finish_reason":');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** What \s matches among latin1 bytes. */
+const BLANKS: ReadonlySet<number> = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]);
 
 /**
  * The same over parts laid back to back in `buffer` (part i ends at `ends[i]`), found with one search
