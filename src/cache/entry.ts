@@ -67,24 +67,7 @@ export function entryBytes(entry: CacheEntry): number {
 const HEADER_ALLOWANCE = 256;
 
 export function encodeEntry(entry: CacheEntry): Buffer {
-  const encoding = encodingOf(entry);
-  const bytes = Buffer.allocUnsafe(encoding.bytes);
-  writeEncoding(encoding, bytes, 0);
-  return bytes;
-}
-
-/** An entry about to be written as its encoded bytes: its header line, made, and how long the whole is. */
-export interface EntryEncoding {
-  readonly entry: CacheEntry;
-  readonly header: string;
-  readonly headerBytes: number;
-  /** Header and parts. */
-  readonly bytes: number;
-}
-
-/** What encodeEntry writes, measured first, for a caller that writes it into a buffer of its own (memory-store.ts). */
-export function encodingOf(entry: CacheEntry): EntryEncoding {
-  const lengths = partLengths(entry);
+  const lengths = entry.partLengths ?? entry.parts.map((part) => part.length);
   const header =
     entry instanceof RecordedEntry
       ? entry.headerLine(ENTRY_VERSION, lengths)
@@ -92,22 +75,14 @@ export function encodingOf(entry: CacheEntry): EntryEncoding {
   const headerBytes = Buffer.byteLength(header);
   let bytes = headerBytes;
   for (const length of lengths) bytes += length;
-  return { entry, header, headerBytes, bytes };
-}
-
-/** Writes the encoded entry into `target` from `at` (room for `encoding.bytes` is the caller's). */
-export function writeEncoding(encoding: EntryEncoding, target: Buffer, at: number): void {
-  target.write(encoding.header, at, encoding.headerBytes, 'utf8');
-  const { entry } = encoding;
-  if (entry.copyParts !== undefined) entry.copyParts(target, at + encoding.headerBytes);
+  const encoded = Buffer.allocUnsafe(bytes);
+  encoded.write(header, 0, headerBytes, 'utf8');
+  if (entry.copyParts !== undefined) entry.copyParts(encoded, headerBytes);
   else {
-    let to = at + encoding.headerBytes;
-    for (const part of entry.parts) to += part.copy(target, to);
+    let at = headerBytes;
+    for (const part of entry.parts) at += part.copy(encoded, at);
   }
-}
-
-function partLengths(entry: CacheEntry): readonly number[] {
-  return entry.partLengths ?? entry.parts.map((part) => part.length);
+  return encoded;
 }
 
 /** The entry's own enumerable fields but its parts: what its header says besides the lengths. */

@@ -1,17 +1,18 @@
 // The cache in this router's memory: a least-recently-used list bounded by the bytes of its entries,
 // on a Map's insertion order (a hit re-inserts its entry at the end; eviction takes from the front),
-// with each entry's own expiry. An entry is kept encoded (entry.ts) in the arena's pages until it is
-// first read, and as its objects from then on: most stored answers are never read, and bytes in a
+// with each entry's own expiry. An entry is kept as a record (memory-record.ts) in the arena's pages
+// until it is first read, and as its objects from then on: most stored answers are never read, and bytes in a
 // page are nothing to the collector (arena.ts), while an entry that is read keeps one object, so its
 // replay templates are kept with it (replay-template.ts).
 import { Arena, pageBytesFor, type Page, type Placed } from './arena.js';
 import type { CacheEntry } from './entry.js';
-import { decodeEntry, encodingOf, entryBytes, writeEncoding } from './entry.js';
+import { entryBytes } from './entry.js';
+import { partLengthsOf, readRecord, recordBytes, writeRecord } from './memory-record.js';
 import { OldestFirst } from './oldest-first.js';
 import type { CacheStore } from './store.js';
 
 class Slot implements Placed {
-  /** Null while the entry is only its encoded bytes in the arena. */
+  /** Null while the entry is only its record in the arena. */
   entry: CacheEntry | null = null;
   page: Page | null = null;
   at = 0;
@@ -55,9 +56,14 @@ export class MemoryCacheStore implements CacheStore {
   }
 
   set(hash: string, entry: CacheEntry, ttlMs: number): Promise<void> {
+    this.setLocal(hash, entry, ttlMs);
+    return Promise.resolve();
+  }
+
+  setLocal(hash: string, entry: CacheEntry, ttlMs: number): void {
     const bytes = entryBytes(entry);
     // An entry bigger than the whole cache would only empty it.
-    if (bytes > this.maxBytes) return Promise.resolve();
+    if (bytes > this.maxBytes) return;
     const old = this.slots.get(hash);
     if (old !== undefined) {
       this.slots.delete(hash);
@@ -65,8 +71,8 @@ export class MemoryCacheStore implements CacheStore {
       this.forget(old);
     }
     const slot = new Slot(bytes, this.now() + ttlMs);
-    const encoding = encodingOf(entry);
-    writeEncoding(encoding, this.arena.place(slot, encoding.bytes), slot.at);
+    const lengths = partLengthsOf(entry);
+    writeRecord(entry, lengths, this.arena.place(slot, recordBytes(entry, lengths)), slot.at);
     this.slots.set(hash, slot);
     this.held += bytes;
     let evicted = 0;
@@ -81,7 +87,6 @@ export class MemoryCacheStore implements CacheStore {
     }
     if (evicted > 0) this.events.evicted(evicted);
     this.events.bytes(this.held);
-    return Promise.resolve();
   }
 
   lock(): Promise<boolean> {
@@ -141,7 +146,7 @@ export class MemoryCacheStore implements CacheStore {
   }
 
   /**
-   * The entry decoded from a copy of its bytes, which leave the arena. Always a copy (not keptBytes: a
+   * The entry read from a copy of its record, which leaves the arena. Always a copy (not keptBytes: a
    * record alone in a page of its own is the whole page, and a page the size of the arena's is kept as
    * its spare and filled again).
    */
@@ -151,7 +156,7 @@ export class MemoryCacheStore implements CacheStore {
     const own = Buffer.allocUnsafeSlow(slot.length);
     page.bytes.copy(own, 0, slot.at, slot.at + slot.length);
     this.arena.release(slot);
-    slot.entry = decodeEntry(own);
+    slot.entry = readRecord(own);
     return slot.entry;
   }
 
