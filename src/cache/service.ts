@@ -69,11 +69,14 @@ export interface CacheCall {
   readonly copy: HitCopy | null;
   /** For a miss: give it to the attempts, so the answer can be stored. */
   readonly recorder: Recorder | null;
-  /** Stores the answer if it may be kept, and releases identical requests waiting for it. Never throws. */
-  finish(result: RequestResult | null, capped: boolean): Promise<void>;
+  /**
+   * Stores the answer if it may be kept, and releases identical requests waiting for it. Never throws
+   * or rejects; undefined when it is done already (nothing to await).
+   */
+  finish(result: RequestResult | null, capped: boolean): Promise<void> | undefined;
 }
 
-const NOTHING = (): Promise<void> => Promise.resolve();
+const NOTHING = (): undefined => undefined;
 
 export class ResponseCache {
   /** This router in lock owners, so a lock names the router and request that hold it. */
@@ -96,14 +99,17 @@ export class ResponseCache {
     return { config, directives, body, digest: bodyDigest(body) };
   }
 
-  /** The second step, once the request is planned (its tier is part of the key). */
-  async open(call: CacheRequest): Promise<CacheCall> {
+  /**
+   * The second step, once the request is planned (its tier is part of the key). Decided without a
+   * promise when nothing is waited for (a miss on the memory store, a bypass): the caller awaits only
+   * a promise. Throws (or rejects) only with only-if-cached's 504, or when the client left while waiting.
+   */
+  open(call: CacheRequest): CacheCall | Promise<CacheCall> {
     const { probe, plan, request, res } = call;
     const { config, directives, body } = probe;
-    const lookups = this.metrics.lookups;
     if (body === null) {
       if (!directives.onlyIfCached) return this.bypass(res, plan.alias);
-      lookups.series(plan.alias, 'bypass').inc();
+      this.metrics.lookups.series(plan.alias, 'bypass').inc();
       throw notCached(res, 'bypass');
     }
     const scope = cacheScope(config.scope, call.key);
@@ -115,93 +121,61 @@ export class ResponseCache {
         ? requestKey({ scope, endpoint: request.endpoint, alias: plan.alias, tier: plan.tier.name, body })
         : nativeRequestKey({ scope, native, alias: plan.alias, tier: plan.tier.name });
     if (directives.onlyIfCached) return this.onlyIfCached(call, hash);
-    let flight: Flight | null = null;
-    if (directives.lookup) {
-      try {
-        const asked: FlightRequest = {
-          store: this.store,
-          hash,
-          owner: `${this.routerId}:${call.requestId}`,
-          lockTtlMs: Math.max(1, Math.ceil(call.deadlineMs)),
-          waitMs: Math.min(call.settings.lockWaitMs, call.deadlineMs),
-          abort: call.abort,
-        };
-        // Awaited only when it must be: a miss on the memory store leads at once.
-        flight = this.flights.joinAtOnce(asked) ?? (await this.flights.join(asked));
-      } catch (thrown) {
-        if (call.abort.aborted) throw thrown;
-        this.metrics.storeErrors.inc({ operation: 'get' });
-        return this.bypass(res, plan.alias);
-      }
-      if (flight.waited) this.metrics.waits.inc({ model: plan.alias, outcome: flight.kind });
-      if (flight.kind === 'hit') {
-        const { entry } = flight;
-        const served = fresh(entry.createdMs, Date.now(), config.ttlMs, directives) ? await serveHit(call, entry, this.metrics) : null;
-        if (served !== null) {
-          lookups.series(plan.alias, 'hit').inc();
-          return { status: 'hit', served: served.result, copy: served.copy, recorder: null, finish: NOTHING };
-        }
-        // An entry too old (for the ttlMs now in force, or the client's max-age), or that cannot be
-        // served in the shape asked for: answered by an engine, and stored again.
-        flight = null;
-      }
-    }
-    lookups.series(plan.alias, directives.lookup ? 'miss' : 'bypass').inc();
-    res.setHeader('x-switchyard-cache', directives.lookup ? 'miss' : 'bypass');
-    const recorder = new Recorder(Math.max(config.maxEntryBytes, call.recordBytes));
-    const recording = native === null ? null : nativeRecording(res, config.maxEntryBytes);
-    const nativeCopy = recording === null || native === null ? null : { recording, api: native.api };
-    const lead = flight?.kind === 'lead' ? flight : null;
-    return {
-      status: directives.lookup ? 'miss' : 'bypass',
-      served: null,
-      copy: null,
-      recorder,
-      finish: (result, capped) => this.finish(result, capped, { config, request, hash, recorder, native: nativeCopy, lead, alias: plan.alias }),
+    if (!directives.lookup) return this.miss(call, hash, native, null);
+    const asked: FlightRequest = {
+      store: this.store,
+      hash,
+      owner: `${this.routerId}:${call.requestId}`,
+      lockTtlMs: Math.max(1, Math.ceil(call.deadlineMs)),
+      waitMs: Math.min(call.settings.lockWaitMs, call.deadlineMs),
+      abort: call.abort,
     };
+    const flight = this.flights.joinAtOnce(asked);
+    return flight === null ? this.joinThenOpen(call, hash, native, asked) : this.opened(call, hash, native, flight);
   }
 
-  private async finish(result: RequestResult | null, capped: boolean, miss: Miss): Promise<void> {
-    const { stores } = this.metrics;
-    const { recorder, native } = miss;
-    // A native answer was copied by the native recording (the relay failed the chat recorder then).
-    const nativeBytes = native?.recording.body() ?? null;
-    // The recorders may keep more than the cache's bound (for idempotency): the cache still skips what is over its own.
-    const oversized =
-      nativeBytes === null
-        ? recorder.state === 'oversized' || recorder.recordedBytes > miss.config.maxEntryBytes || native?.recording.overflowed === true
-        : nativeBytes.length > miss.config.maxEntryBytes;
-    const entry =
-      result === null || oversized
-        ? null
-        : native !== null && nativeBytes !== null
-          ? nativeEntry(result, native.recording, native.api, Date.now())
-          : recorder.entry(result, Date.now());
-    const { lead } = miss;
-    let released = false;
-    // A complete answer that may not be kept: requests waiting for it here run on their own at once.
-    let end: 'failed' | 'unkept' = entry === null && !oversized ? 'failed' : 'unkept';
-    if (entry !== null && storable(entry, miss.request, capped)) {
-      try {
-        // A leader stores and gives its claim up in one store call.
-        if (lead !== null) await lead.storeAndRelease(entry, miss.config.ttlMs);
-        else await this.store.set(miss.hash, entry, miss.config.ttlMs);
-        released = lead !== null;
-        stores.series(miss.alias, 'stored').inc();
-      } catch {
-        this.metrics.storeErrors.inc({ operation: 'set' });
-        stores.series(miss.alias, 'error').inc();
-        end = 'failed';
-      }
-    } else {
-      stores.series(miss.alias, oversized ? 'oversized' : 'not_cacheable').inc();
-    }
-    if (released || lead === null) return;
+  /** open() when the store must be asked, or an identical request of this router waited for. */
+  private async joinThenOpen(call: CacheRequest, hash: string, native: NativeRequest | null, asked: FlightRequest): Promise<CacheCall> {
+    let flight: Flight;
     try {
-      await lead.release(end);
-    } catch {
-      this.metrics.storeErrors.inc({ operation: 'unlock' });
+      flight = await this.flights.join(asked);
+    } catch (thrown) {
+      if (call.abort.aborted) throw thrown;
+      this.metrics.storeErrors.inc({ operation: 'get' });
+      return this.bypass(call.res, call.plan.alias);
     }
+    if (flight.waited) this.metrics.waits.inc({ model: call.plan.alias, outcome: flight.kind });
+    return this.opened(call, hash, native, flight);
+  }
+
+  /** With the flight decided: a fresh entry served, or the request handed to the attempts. */
+  private opened(call: CacheRequest, hash: string, native: NativeRequest | null, flight: Flight): CacheCall | Promise<CacheCall> {
+    if (flight.kind !== 'hit') return this.miss(call, hash, native, flight.kind === 'lead' ? flight : null);
+    const { config, directives } = call.probe;
+    // An entry too old (for the ttlMs now in force, or the client's max-age): answered by an engine, and stored again.
+    if (!fresh(flight.entry.createdMs, Date.now(), config.ttlMs, directives)) return this.miss(call, hash, native, null);
+    return this.serve(call, hash, native, flight.entry);
+  }
+
+  private async serve(call: CacheRequest, hash: string, native: NativeRequest | null, entry: CacheEntry): Promise<CacheCall> {
+    const served = await serveHit(call, entry, this.metrics);
+    // An entry that cannot be served in the shape asked for: answered by an engine, and stored again.
+    if (served === null) return this.miss(call, hash, native, null);
+    this.metrics.lookups.series(call.plan.alias, 'hit').inc();
+    return { status: 'hit', served: served.result, copy: served.copy, recorder: null, finish: NOTHING };
+  }
+
+  /** A request the engines answer (a miss, or a bypass when the client asked for no lookup), recorded for the store. */
+  private miss(call: CacheRequest, hash: string, native: NativeRequest | null, lead: LeadFlight | null): CacheMiss {
+    const { probe, plan, res } = call;
+    const status = probe.directives.lookup ? 'miss' : 'bypass';
+    this.metrics.lookups.series(plan.alias, status).inc();
+    res.setHeader('x-switchyard-cache', status);
+    const { maxEntryBytes } = probe.config;
+    const recorder = new Recorder(Math.max(maxEntryBytes, call.recordBytes));
+    const recording = native === null ? null : nativeRecording(res, maxEntryBytes);
+    const nativeCopy = recording === null || native === null ? null : { recording, api: native.api };
+    return new CacheMiss(this.store, this.metrics, status, hash, recorder, nativeCopy, lead, call);
   }
 
   /**
@@ -239,16 +213,83 @@ export class ResponseCache {
   }
 }
 
-interface Miss {
-  readonly config: ModelCacheConfig;
-  readonly request: InferenceRequest;
-  readonly hash: string;
-  readonly recorder: Recorder;
-  /** Where a native answer is copied, and its API; null: the request has no native form its plan may use. */
-  readonly native: { readonly recording: NativeRecording; readonly api: NativeApi } | null;
-  /** The flight this request leads (identical requests wait on it); null: it leads none. */
-  readonly lead: LeadFlight | null;
-  readonly alias: string;
+/**
+ * A miss (or a bypass) while the engines answer it: what storing its answer needs, and the store
+ * call. A class, not a closure over an object of the same: one allocation per miss.
+ */
+class CacheMiss implements CacheCall {
+  readonly served = null;
+  readonly copy = null;
+  private readonly config: ModelCacheConfig;
+  private readonly request: InferenceRequest;
+  private readonly alias: string;
+
+  constructor(
+    private readonly store: CacheStore,
+    private readonly metrics: CacheMetrics,
+    readonly status: 'miss' | 'bypass',
+    private readonly hash: string,
+    readonly recorder: Recorder,
+    /** Where a native answer is copied, and its API; null: the request has no native form its plan may use. */
+    private readonly native: { readonly recording: NativeRecording; readonly api: NativeApi } | null,
+    /** The flight this request leads (identical requests wait on it); null: it leads none. */
+    private readonly lead: LeadFlight | null,
+    call: CacheRequest,
+  ) {
+    this.config = call.probe.config;
+    this.request = call.request;
+    this.alias = call.plan.alias;
+  }
+
+  /** Undefined when it is all done: a store in this process keeps the answer and lets waiting requests go without a promise. */
+  finish(result: RequestResult | null, capped: boolean): Promise<void> | undefined {
+    const { recorder, native, config, lead, store } = this;
+    // A native answer was copied by the native recording (the relay failed the chat recorder then).
+    const nativeBytes = native?.recording.body() ?? null;
+    // The recorders may keep more than the cache's bound (for idempotency): the cache still skips what is over its own.
+    const oversized =
+      nativeBytes === null
+        ? recorder.state === 'oversized' || recorder.recordedBytes > config.maxEntryBytes || native?.recording.overflowed === true
+        : nativeBytes.length > config.maxEntryBytes;
+    const entry =
+      result === null || oversized
+        ? null
+        : native !== null && nativeBytes !== null
+          ? nativeEntry(result, native.recording, native.api, Date.now())
+          : recorder.entry(result, Date.now());
+    if (entry !== null && storable(entry, this.request, capped)) {
+      if (store.setLocal === undefined) return this.storeShared(entry);
+      store.setLocal(this.hash, entry, config.ttlMs);
+      lead?.releaseStored();
+      this.metrics.stores.series(this.alias, 'stored').inc();
+      return undefined;
+    }
+    this.metrics.stores.series(this.alias, oversized ? 'oversized' : 'not_cacheable').inc();
+    // A complete answer that may not be kept: requests waiting for it here run on their own at once.
+    return lead === null ? undefined : this.release(lead, entry === null && !oversized ? 'failed' : 'unkept');
+  }
+
+  /** A shared store: the entry stored (a leader gives its claim up in the same call), then waiting requests let go. */
+  private async storeShared(entry: CacheEntry): Promise<void> {
+    const { lead, config, metrics } = this;
+    try {
+      if (lead !== null) await lead.storeAndRelease(entry, config.ttlMs);
+      else await this.store.set(this.hash, entry, config.ttlMs);
+      metrics.stores.series(this.alias, 'stored').inc();
+    } catch {
+      metrics.storeErrors.inc({ operation: 'set' });
+      metrics.stores.series(this.alias, 'error').inc();
+      if (lead !== null) await this.release(lead, 'failed');
+    }
+  }
+
+  private async release(lead: LeadFlight, end: 'failed' | 'unkept'): Promise<void> {
+    try {
+      await lead.release(end);
+    } catch {
+      this.metrics.storeErrors.inc({ operation: 'unlock' });
+    }
+  }
 }
 
 /** The request's native form when a pool of its plan serves that API (pools.<n>.apis), else null. */

@@ -52,6 +52,8 @@ export interface LeadFlight {
    * waiting requests go. If it rejects, nothing was let go: call release().
    */
   storeAndRelease(entry: CacheEntry, ttlMs: number): Promise<void>;
+  /** For a store in this process (readLocal): the caller stored the answer; waiting requests go and look it up. */
+  releaseStored(): void;
 }
 
 const FIRST_POLL_MS = 25;
@@ -201,6 +203,10 @@ class Leader implements LeadFlight {
     const { store, hash, owner } = this.request;
     if (end === 'unkept') await store.unlockUnkept(hash, owner, UNKEPT_MARK_MS);
     else await store.unlock(hash, owner);
+  }
+
+  releaseStored(): void {
+    this.releaseHere('stored');
   }
 
   async storeAndRelease(entry: CacheEntry, ttlMs: number): Promise<void> {

@@ -20,6 +20,8 @@ export interface CacheStore {
    */
   readLocal?(hash: string): CacheEntry | null;
   set(hash: string, entry: CacheEntry, ttlMs: number): Promise<void>;
+  /** With readLocal: set() without a promise. */
+  setLocal?(hash: string, entry: CacheEntry, ttlMs: number): void;
   /**
    * Claims the right to compute `hash` across routers for `ttlMs`; true when this caller has it.
    * A store only one router uses always says true (the in-process single-flight is enough).

@@ -36,6 +36,8 @@ export interface ProxyInput extends AttemptInput {
   readonly retry: RetryConfig;
   /** The plan's caps, once its reservation was made (an unmetered request gets none); null: none. */
   readonly outputCaps: ReadonlyMap<string, OutputCap> | null;
+  /** What the response cache made of the request (a miss or a bypass), for the result; absent: no cache. */
+  readonly cache?: RequestResult['cache'];
 }
 
 /** The request's result while the attempts fill it in. */
@@ -57,7 +59,7 @@ export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<R
     costNanoUsd: null,
     error: null,
     served: 'engine',
-    cache: null,
+    cache: input.cache ?? null,
   };
   // Aborted while it was classified or reserved (the client left, or the deadline passed): no
   // attempt starts, and the retry budget does not count the request.

@@ -103,7 +103,7 @@ export function inference(
       if (cache !== null && probe !== null) {
         const { config } = runtime;
         const deadlineMs = config.server.requestTimeoutMs - (performance.now() - record.startedAt);
-        cached = await cache.open({
+        const opening = cache.open({
           probe,
           settings: config.cache,
           plan,
@@ -116,6 +116,8 @@ export function inference(
           // One recorder serves both: it keeps up to the larger bound, and each store skips what is over its own.
           recordBytes: keyed?.recorder == null ? 0 : keyed.maxEntryBytes,
         });
+        // Awaited only when it is a promise: a miss on the memory store is decided at once.
+        cached = opening instanceof Promise ? await opening : opening;
         if (cached.served !== null) {
           lifetime.dispose();
           // A retry of this request with its Idempotency-Key gets this response again, not another hit.
@@ -145,6 +147,7 @@ export function inference(
           recorder,
           // An unmetered request (the store away, fail-open) gets no caps: they exist for the budget.
           outputCaps: meter === null ? null : plan.caps,
+          cache: cached?.status ?? null,
         },
         proxy,
       );
@@ -158,8 +161,9 @@ export function inference(
       if (cached === null) return tagged(keyed, result);
       // A strict budget's cap on the upstream body depends on the key, not the request: its answer is not stored.
       const capped = meter !== null && result.answer !== null && plan.caps?.has(result.answer.pool) === true;
-      await cached.finish(result, capped);
-      return tagged(keyed, { ...result, cache: cached.status });
+      const finishing = cached.finish(result, capped);
+      if (finishing !== undefined) await finishing;
+      return tagged(keyed, result);
     } catch (thrown) {
       // A request that ended before its answer lets its key go: the retry runs.
       await keyed?.end(null, null);
