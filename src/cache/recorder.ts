@@ -11,8 +11,8 @@ import { RecordedEntry } from './recorded-entry.js';
 
 const DONE = Buffer.from('[DONE]');
 const ERROR_START = Buffer.from('{"error"');
-const DATA_SPACE = Buffer.from('data: ');
 const DATA = Buffer.from('data:');
+const SPACE = 0x20;
 const COLON = 0x3a;
 const LF = 0x0a;
 /** A finish reason that is a string; the blanks are what \s matches among latin1 characters. */
@@ -161,10 +161,11 @@ interface Made {
  * for any other event, whose data is read by eventText.
  */
 function singleLinePayload(buffer: Buffer, event: EventRange, end: number): number {
-  if (buffer.indexOf(LF, event.start) < end) return -1;
-  if (DATA_SPACE.compare(buffer, event.start, event.start + DATA_SPACE.length) === 0) return event.start + DATA_SPACE.length;
-  if (DATA.compare(buffer, event.start, event.start + DATA.length) === 0) return event.start + DATA.length;
-  return -1;
+  const { start } = event;
+  // Compared byte by byte: two Buffer.compare calls per event were a tenth of what a streamed miss's recording cost.
+  for (let i = 0; i < DATA.length; i++) if (buffer[start + i] !== DATA[i]) return -1;
+  if (buffer.indexOf(LF, start) < end) return -1;
+  return buffer[start + DATA.length] === SPACE ? start + DATA.length + 1 : start + DATA.length;
 }
 
 /**
