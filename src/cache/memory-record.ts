@@ -7,8 +7,9 @@
 //
 // Layout, little-endian: createdMs, costNanoUsd, usage prompt, cached, completion (five float64s; NaN
 // for null, and a prompt of NaN for no usage), status (uint16), endpoint, kind and native API (a byte
-// each), alias, tier and pool (each a uint32 byte length and its UTF-8), the finish reasons (a uint32
-// count, then each as a string), the parts' lengths (a uint32 count, then a uint32 each), the parts.
+// each), alias, tier and pool (each a uint32 byte length and its UTF-16 code units, which keep any
+// JavaScript string as it was, a lone surrogate too), the finish reasons (a uint32 count, then each as
+// a string), the parts' lengths (a uint32 count, then a uint32 each), the parts.
 import type { NativeApi } from '../config/types.js';
 import type { Endpoint } from '../routing/endpoint.js';
 import type { CacheEntry, EntryUsage } from './entry.js';
@@ -20,6 +21,17 @@ const NATIVE_APIS: readonly (NativeApi | undefined)[] = [undefined, 'responses',
 
 /** The five float64s, the status and the three one-byte codes. */
 const FIXED_BYTES = 5 * 8 + 2 + 3;
+
+/** The fields a record holds besides the parts. */
+type Recorded = 'endpoint' | 'kind' | 'status' | 'createdMs' | 'alias' | 'tier' | 'pool' | 'usage' | 'costNanoUsd' | 'finish' | 'native';
+/** The parts, and a recorded entry's ways of measuring and copying them. */
+type Parts = 'parts' | 'partBytes' | 'partLengths' | 'copyParts';
+/**
+ * Fails to compile when CacheEntry gains a field the record does not hold: the memory store would
+ * otherwise drop it without a word (entry.ts's JSON header carried every field).
+ */
+export type EveryFieldRecorded = NoneLeft<Exclude<keyof CacheEntry, Recorded | Parts>>;
+type NoneLeft<T extends never> = T;
 
 /** The entry's parts' lengths, which recordBytes and writeRecord take (made once: a recorded entry makes them on asking). */
 export function partLengthsOf(entry: CacheEntry): readonly number[] {
@@ -88,11 +100,11 @@ export function readRecord(bytes: Buffer): CacheEntry {
 }
 
 function stringBytes(text: string): number {
-  return 4 + Buffer.byteLength(text, 'utf8');
+  return 4 + 2 * text.length;
 }
 
 function writeString(text: string, target: Buffer, at: number): number {
-  const written = target.write(text, at + 4, 'utf8');
+  const written = target.write(text, at + 4, 'utf16le');
   target.writeUInt32LE(written, at);
   return at + 4 + written;
 }
@@ -105,7 +117,7 @@ function readUInt32(bytes: Buffer, reader: { at: number }): number {
 
 function readString(bytes: Buffer, reader: { at: number }): string {
   const length = readUInt32(bytes, reader);
-  const text = bytes.toString('utf8', reader.at, reader.at + length);
+  const text = bytes.toString('utf16le', reader.at, reader.at + length);
   reader.at += length;
   return text;
 }

@@ -130,7 +130,14 @@ export class ResponseCache {
       waitMs: Math.min(call.settings.lockWaitMs, call.deadlineMs),
       abort: call.abort,
     };
-    const flight = this.flights.joinAtOnce(asked);
+    let flight: Flight | null;
+    try {
+      flight = this.flights.joinAtOnce(asked);
+    } catch {
+      // As a store that failed in join(): counted, and the request goes on without the cache.
+      this.metrics.storeErrors.inc({ operation: 'get' });
+      return this.bypass(res, plan.alias);
+    }
     return flight === null ? this.joinThenOpen(call, hash, native, asked) : this.opened(call, hash, native, flight);
   }
 
@@ -258,8 +265,15 @@ class CacheMiss implements CacheCall {
           ? nativeEntry(result, native.recording, native.api, Date.now())
           : recorder.entry(result, Date.now());
     if (entry !== null && storable(entry, this.request, capped)) {
-      if (store.setLocal === undefined) return this.storeShared(entry);
-      store.setLocal(this.hash, entry, config.ttlMs);
+      // The store in this process (it has readLocal too, so a leader here led without a claim to give up).
+      if (store.setLocal === undefined || store.readLocal === undefined) return this.storeShared(entry);
+      try {
+        store.setLocal(this.hash, entry, config.ttlMs);
+      } catch {
+        this.metrics.storeErrors.inc({ operation: 'set' });
+        this.metrics.stores.series(this.alias, 'error').inc();
+        return lead === null ? undefined : this.release(lead, 'failed');
+      }
       lead?.releaseStored();
       this.metrics.stores.series(this.alias, 'stored').inc();
       return undefined;

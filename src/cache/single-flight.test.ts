@@ -52,3 +52,14 @@ t.test("while this router's leader computes it, an identical request waits for t
   await lead.storeAndRelease(ENTRY, 60_000);
   t.strictSame(await follower, { kind: 'hit', entry: ENTRY, waited: true });
 });
+
+t.test('an identical request that finds the answer stored at its first lookup, while a leader runs, did not wait', async (t) => {
+  const { store } = countingStore();
+  const flights = new SingleFlight();
+  const lead = await flights.join(ask(store, 'h'));
+  if (lead.kind !== 'lead') throw new Error('expected to lead');
+  // Another request of this router (one that bypassed the lookup, Cache-Control: no-cache) stored it.
+  await store.set('h', ENTRY, 60_000);
+  t.strictSame(await flights.join(ask(store, 'h')), { kind: 'hit', entry: ENTRY, waited: false });
+  await lead.release();
+});

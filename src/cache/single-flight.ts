@@ -103,10 +103,13 @@ export class SingleFlight {
   /** A request of this router computes it: its answer may be stored already, else wait for it. */
   private async follow(request: FlightRequest, leader: Leader, deadline: number): Promise<Flight> {
     const { store, hash, abort } = request;
+    // Waited only once it has waited for a leader: an entry found by the first lookup was no wait.
+    let waited = false;
     for (let running: Leader | undefined = leader; ; running = this.leaders.get(hash)) {
-      if (running === undefined) return this.start(request, deadline, true);
+      if (running === undefined) return this.start(request, deadline, waited);
       const entry = await store.get(hash);
-      if (entry !== null) return { kind: 'hit', entry, waited: true };
+      if (entry !== null) return { kind: 'hit', entry, waited };
+      waited = true;
       const end = await until(running.ended(), deadline, abort);
       if (end === null || end === 'unkept') return { kind: 'alone', waited: true };
     }

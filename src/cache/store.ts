@@ -20,7 +20,10 @@ export interface CacheStore {
    */
   readLocal?(hash: string): CacheEntry | null;
   set(hash: string, entry: CacheEntry, ttlMs: number): Promise<void>;
-  /** With readLocal: set() without a promise. */
+  /**
+   * set() without a promise, for a store that has readLocal (the two come together: the cache stores
+   * through setLocal only where the single-flight led without a claim, which readLocal decides).
+   */
   setLocal?(hash: string, entry: CacheEntry, ttlMs: number): void;
   /**
    * Claims the right to compute `hash` across routers for `ttlMs`; true when this caller has it.
