@@ -66,8 +66,13 @@ export function entryBytes(entry: CacheEntry): number {
 /** What a header takes, about: entries are bounded by bytes, so it is counted, not measured. */
 const HEADER_ALLOWANCE = 256;
 
+/** The entry's parts' lengths (a recorded entry makes them on asking: take them once). */
+export function partLengthsOf(entry: CacheEntry): readonly number[] {
+  return entry.partLengths ?? entry.parts.map((part) => part.length);
+}
+
 export function encodeEntry(entry: CacheEntry): Buffer {
-  const lengths = entry.partLengths ?? entry.parts.map((part) => part.length);
+  const lengths = partLengthsOf(entry);
   const header =
     entry instanceof RecordedEntry
       ? entry.headerLine(ENTRY_VERSION, lengths)

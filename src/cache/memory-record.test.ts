@@ -1,7 +1,7 @@
 // The memory store's records: every kind of entry reads back as it was written, whatever its fields hold.
 import t, { type Test } from 'tap';
-import type { CacheEntry } from './entry.js';
-import { partLengthsOf, readRecord, recordBytes, writeRecord } from './memory-record.js';
+import { partLengthsOf, type CacheEntry } from './entry.js';
+import { readRecord, recordBytes, writeRecord } from './memory-record.js';
 import { RecordedEntry } from './recorded-entry.js';
 
 function roundTrip(t: Test, entry: CacheEntry, at = 0): CacheEntry {

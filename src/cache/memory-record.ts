@@ -33,11 +33,6 @@ type Parts = 'parts' | 'partBytes' | 'partLengths' | 'copyParts';
 export type EveryFieldRecorded = NoneLeft<Exclude<keyof CacheEntry, Recorded | Parts>>;
 type NoneLeft<T extends never> = T;
 
-/** The entry's parts' lengths, which recordBytes and writeRecord take (made once: a recorded entry makes them on asking). */
-export function partLengthsOf(entry: CacheEntry): readonly number[] {
-  return entry.partLengths ?? entry.parts.map((part) => part.length);
-}
-
 /** The bytes `entry` takes as a record. */
 export function recordBytes(entry: CacheEntry, lengths: readonly number[]): number {
   let bytes = FIXED_BYTES + stringBytes(entry.alias) + stringBytes(entry.tier) + stringBytes(entry.pool) + 4;

@@ -6,8 +6,8 @@
 // replay templates are kept with it (replay-template.ts).
 import { Arena, pageBytesFor, type Page, type Placed } from './arena.js';
 import type { CacheEntry } from './entry.js';
-import { entryBytes } from './entry.js';
-import { partLengthsOf, readRecord, recordBytes, writeRecord } from './memory-record.js';
+import { entryBytes, partLengthsOf } from './entry.js';
+import { readRecord, recordBytes, writeRecord } from './memory-record.js';
 import { OldestFirst } from './oldest-first.js';
 import type { CacheStore } from './store.js';
 
