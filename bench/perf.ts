@@ -6,6 +6,9 @@
 // noisy 2-core machine, where req/s and latency also reflect the load generator and the neighbours.
 // Prints numbers; never passes or fails.
 //   --quick (smoke run)  --only <modes and setups, comma-separated: selection.ts>  --soak N (RSS of one router over N requests)
+//   --paced: the simulator sends each token as its own event, PACED_TOKENS_PER_SECOND a stream, as
+//   engines do, instead of a whole answer in one read (what the proxies pay per event, not per answer;
+//   not with --wrk)
 //   --wrk: the independent-style mode instead (bench/independent.ts: wrk, a mock engine, pinned cores),
 //   with --tail (GC trace, CPU profile and event-loop delay at saturation) and the same --quick, --only, --soak
 import { execFileSync } from 'node:child_process';
@@ -40,6 +43,7 @@ const { values } = parseArgs({
     soak: { type: 'string' },
     wrk: { type: 'boolean', default: false },
     tail: { type: 'boolean', default: false },
+    paced: { type: 'boolean', default: false },
   },
 });
 const SELECTION = select(values.only);
@@ -48,7 +52,15 @@ const [WARMUP, REQUESTS, ROUNDS, LATENCY_S] = values.quick ? [200, 3000, 2, 3] :
 const CONCURRENCY = 32;
 const RATE = 500;
 const SOAK = Number(values.soak ?? 0);
-const MODE_NAME: Record<Mode, string> = { nonstream: 'non-streaming', stream: '20-chunk stream' };
+/**
+ * The --paced engine's rate per stream: a token every 0.5 ms, so a 20-token answer takes 10 ms. Slower
+ * than that the runs get long (32 connections wait on the engine); faster, a stream's events start to
+ * share reads. GPUs decode 30-200 tokens/s per stream, so real events are further apart still.
+ */
+const PACED_TOKENS_PER_SECOND = 2000;
+const MODE_NAME: Record<Mode, string> = values.paced
+  ? { nonstream: 'non-streaming (paced engine)', stream: '20-chunk stream, paced' }
+  : { nonstream: 'non-streaming', stream: '20-chunk stream' };
 
 process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
 
@@ -222,7 +234,7 @@ function printTable(setups: readonly Setup[], rows: Map<Mode, Row[]>): void {
 
 async function main(): Promise<void> {
   build();
-  const sim = await startSim();
+  const sim = await startSim(values.paced ? PACED_TOKENS_PER_SECOND : 0);
   const redis = await startRedis();
   const setups: Setup[] = [
     { label: 'direct (sim only)', model: SIM_MODEL, key: false, server: sim, traffic: 'mixed' },

@@ -87,7 +87,12 @@ export function build(): void {
   }
 }
 
-export const startSim = (): Promise<ServerProcess> =>
+/**
+ * The simulator as the bench's engine. `tokensPerSecond` 0 (the default) is its zero-delay mode: a
+ * whole answer at once, so a stream reaches the proxy in one read. Above 0 each token is its own SSE
+ * event, written as it is made, as engines send them.
+ */
+export const startSim = (tokensPerSecond = 0): Promise<ServerProcess> =>
   startServer({
     name: 'sim',
     // --max-running: the sim's batch queue must never be what limits a proxy's numbers.
@@ -100,7 +105,7 @@ export const startSim = (): Promise<ServerProcess> =>
       '--ttft-ms',
       '0',
       '--tokens-per-second',
-      '0',
+      String(tokensPerSecond),
       '--max-tokens',
       '20',
       '--max-running',
