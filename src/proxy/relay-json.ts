@@ -3,6 +3,7 @@ import { chargeUsage } from '../cost/charge.js';
 import { formatUsd } from '../cost/money.js';
 import { extractUsage, type Usage } from '../openai/usage.js';
 import { RouterError } from '../openai/errors.js';
+import type { Endpoint } from '../routing/endpoint.js';
 import { LinkedSwitch } from './abort-switch.js';
 import type { AttemptContext } from './attempt.js';
 import { exchange } from './forward.js';
@@ -13,6 +14,18 @@ import { retryAfterOf } from './retry-policy.js';
 /** Usage sits at the end of OpenAI-shaped bodies; looking there first skips large choices/vectors. */
 const USAGE_TAIL_BYTES = 4096;
 
+/**
+ * The array every answer of an endpoint holds: what its clients read (and the translators to other
+ * APIs). Found as bytes, in any spacing (OpenAI indents its bodies).
+ */
+const ANSWER_ARRAY: Readonly<Record<Endpoint, Buffer>> = {
+  chat: Buffer.from('"choices"'),
+  completions: Buffer.from('"choices"'),
+  embeddings: Buffer.from('"data"'),
+};
+const COLON = 0x3a;
+const OPEN_BRACKET = 0x5b;
+
 /** Said with the timeout's 504: retrying would only run the same long generation again. */
 const NO_RETRY = { 'x-should-retry': 'false' } as const;
 
@@ -21,6 +34,10 @@ export async function relayJson(a: AttemptContext): Promise<void> {
   // Engines that do not speak chat (Anthropic) have their answer translated before anything reads it.
   const { translateJson } = a.pool.adapter;
   const body = translateJson === null ? response.body : translateJson(response.body, a.replica.name);
+  // A 2xx that is not an answer (an engine's error object sent as 200, a proxy's page) is this
+  // replica's failure, retried elsewhere before anything is written: passed on, a translated API
+  // would make an empty "successful" answer of it, and the cache would keep it.
+  if (!hasArrayMember(body, ANSWER_ARRAY[a.request.endpoint])) throw notAnAnswer(a, body);
   const usage = findUsage(body);
   if (usage !== null) chargeUsage(a.result, usage, a.pool.pricing);
   // The answer is read whole before its head is written, so its cost can go in a header.
@@ -70,6 +87,32 @@ export async function readWholeAnswer(a: AttemptContext): Promise<WholeResponse>
     throw failureFromStatus(response.statusCode, response.body.toString('utf8'), a.replica.name, retryAfterMs, a.request.endpoint);
   }
   return response;
+}
+
+/** Whether `name` (a quoted member name) is followed by a colon and an array, whitespace allowed: a raw quote is never inside a string, so that is structure. */
+function hasArrayMember(body: Buffer, name: Buffer): boolean {
+  for (let at = body.indexOf(name); at >= 0; at = body.indexOf(name, at + 1)) {
+    let next = skipSpace(body, at + name.length);
+    if (body[next] !== COLON) continue;
+    next = skipSpace(body, next + 1);
+    if (body[next] === OPEN_BRACKET) return true;
+  }
+  return false;
+}
+
+function skipSpace(body: Buffer, at: number): number {
+  while (at < body.length && (body[at] === 0x20 || body[at] === 0x0a || body[at] === 0x0d || body[at] === 0x09)) at++;
+  return at;
+}
+
+function notAnAnswer(a: AttemptContext, body: Buffer): RouterError {
+  return new RouterError(
+    'upstream_error',
+    `Replica ${a.replica.name} answered with a body that is not a ${a.request.endpoint === 'embeddings' ? 'list of embeddings' : 'completion'}.`,
+    {
+      cause: new Error(body.toString('utf8', 0, 2000)),
+    },
+  );
 }
 
 function tooLong(a: AttemptContext, ms: number): RouterError {

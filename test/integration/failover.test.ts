@@ -72,6 +72,19 @@ const lastAttempts = (test: TestRouter) =>
     .filter((line) => line['endpoint'] !== undefined)
     .at(-1)?.['attempts'] as { replica: string; outcome: string; status: number | null }[];
 
+t.test('a 200 that is not a completion (an engine error object): the replica failed, retried on another, invisibly', async (t) => {
+  const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url] } } } }), t);
+  e0.reply({ kind: 'json', body: { object: 'error', message: 'boom', type: 'InternalServerError', code: 500 } });
+  const { res, text } = await chat(test, 'gpu');
+  t.equal(res.status, 200);
+  t.match(JSON.parse(text), { choices: [{ message: { content: 'echo: hi' } }] });
+  t.match(lastAttempts(test), [
+    { replica: 'gpu-r0', status: 200 },
+    { replica: 'gpu-r1', outcome: 'ok' },
+  ]);
+  t.not(lastAttempts(test)[0]?.outcome, 'ok', 'the first attempt is not counted a success');
+});
+
 t.test('a 503 then a 200: retried on another replica, invisibly', async (t) => {
   const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url] } } } }), t);
   e0.reply(unavailable);

@@ -928,6 +928,42 @@ t.test('native engines answering 200 with something that is not their API’s an
   t.equal(native.requests.length, 4, 'one attempt each: the only pool');
 });
 
+t.test('a chat engine answering 200 with something that is not a chat completion: a 502 in every API’s envelope, nothing stored', async (t) => {
+  // vLLM's error object sent with a 200, and any other JSON object: the replica's failure, not an empty answer.
+  const bodies: [string, Behaviour][] = [
+    ['an error object', { kind: 'json', body: { object: 'error', message: 'boom: engine failed', type: 'InternalServerError', code: 500 } }],
+    ['{"hello":"world"}', { kind: 'json', body: { hello: 'world' } }],
+  ];
+  for (const [what, behaviour] of bodies) {
+    chat.respond = () => behaviour;
+    const responses = await send('POST', '/v1/responses', { body: JSON.stringify({ model: 'gpu', input: 'x' }) });
+    t.equal(responses.status, 502, `Responses, ${what}: 502 (got ${responses.status} ${responses.text.slice(0, 120)})`);
+    t.ok(isOpenAIError(responses.json), 'in OpenAI’s envelope');
+    t.match(responses.json, { error: { code: 'upstream_error' } });
+    t.notMatch(responses.text, /resp_[0-9a-f]{32}/, 'no Response was made of it, so none was stored');
+    const messages = await send('POST', '/v1/messages', { body: JSON.stringify({ model: 'gpu', max_tokens: 4, messages: [{ role: 'user', content: 'x' }] }) });
+    t.equal(messages.status, 502, `Messages, ${what}: 502 (got ${messages.status} ${messages.text.slice(0, 120)})`);
+    t.ok(isAnthropicError(messages.json), 'in Anthropic’s envelope');
+    const completions = await send('POST', '/v1/chat/completions', { body: JSON.stringify({ model: 'gpu', messages: [{ role: 'user', content: 'x' }] }) });
+    t.equal(completions.status, 502, `chat completions, ${what}: 502 (got ${completions.status} ${completions.text.slice(0, 120)})`);
+    t.notMatch(completions.text, /boom/, 'the engine’s text is logged, not sent');
+  }
+  // OpenAI indents its bodies: an answer in any spacing is one.
+  chat.respond = () => ({
+    kind: 'text',
+    status: 200,
+    contentType: 'application/json',
+    text: JSON.stringify(
+      { id: 'chatcmpl-s', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'spaced' }, finish_reason: 'stop' }] },
+      null,
+      2,
+    ),
+  });
+  const spaced = await send('POST', '/v1/messages', { body: JSON.stringify({ model: 'gpu', max_tokens: 4, messages: [{ role: 'user', content: 'x' }] }) });
+  t.equal(spaced.status, 200);
+  t.match(spaced.json, { content: [{ type: 'text', text: 'spaced' }] });
+});
+
 t.test('native engines streaming events that are not their API’s: a 502 in the client’s envelope before anything is sent', async (t) => {
   const streams: [string, string][] = [
     ['chat completion chunks', 'data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n'],
