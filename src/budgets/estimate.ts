@@ -134,7 +134,14 @@ function tokensOf(texts: readonly string[], chars: number): number {
 }
 
 const PROMPT_FIELDS = ['prompt', 'input'] as const;
-const SCHEMA_FIELDS = ['tools', 'functions', 'response_format'] as const;
+/** Roles whose word the per-message allowance covers; any other role's text is counted. */
+const STANDARD_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+/**
+ * Request fields an engine turns into prompt text besides the messages: tool and output schemas, and
+ * what chat templates render (vLLM's documents, its template and template arguments) or append (a
+ * completion's suffix). Counted as their JSON: never fewer bytes than the text they hold.
+ */
+const RENDERED_FIELDS = ['tools', 'functions', 'response_format', 'documents', 'chat_template', 'chat_template_kwargs', 'suffix'] as const;
 
 /** Every piece of text the model will read, and the tokens reserved for its images and audio. */
 function collectText(body: Readonly<Record<string, unknown>>, into: string[], media: MediaAllowance): { messages: number; mediaTokens: number } {
@@ -146,8 +153,12 @@ function collectText(body: Readonly<Record<string, unknown>>, into: string[], me
       const content = (message as { content?: unknown }).content;
       if (typeof content === 'string') into.push(content);
       else if (Array.isArray(content)) for (const part of content) mediaTokens += pushPart(part, into, media);
-      const calls = (message as { tool_calls?: unknown }).tool_calls;
-      if (calls !== undefined) into.push(JSON.stringify(calls));
+      // Every other member may be rendered too (name, tool_call_id, reasoning_content, a legacy
+      // function_call, tool_calls): a member the bound skipped would be prompt no budget saw.
+      for (const [key, value] of Object.entries(message)) {
+        if (key === 'content' || value === null || value === undefined || (key === 'role' && STANDARD_ROLES.has(value as string))) continue;
+        into.push(typeof value === 'string' ? value : JSON.stringify(value));
+      }
     }
   }
   for (const field of PROMPT_FIELDS) {
@@ -155,8 +166,9 @@ function collectText(body: Readonly<Record<string, unknown>>, into: string[], me
     if (typeof value === 'string') into.push(value);
     else if (Array.isArray(value)) for (const item of value) into.push(typeof item === 'string' ? item : JSON.stringify(item));
   }
-  for (const field of SCHEMA_FIELDS) {
-    if (body[field] !== undefined) into.push(JSON.stringify(body[field]));
+  for (const field of RENDERED_FIELDS) {
+    const value = body[field];
+    if (value !== undefined && value !== null) into.push(typeof value === 'string' ? value : JSON.stringify(value));
   }
   return { messages: Array.isArray(messages) ? messages.length : 1, mediaTokens };
 }
