@@ -159,8 +159,9 @@ export class ResponseCache {
   private opened(call: CacheRequest, hash: string, native: NativeRequest | null, flight: Flight): CacheCall | Promise<CacheCall> {
     if (flight.kind !== 'hit') return this.miss(call, hash, native, flight.kind === 'lead' ? flight : null);
     const { config, directives } = call.probe;
-    // An entry too old (for the ttlMs now in force, or the client's max-age): answered by an engine, and stored again.
-    if (!fresh(flight.entry.createdMs, Date.now(), config.ttlMs, directives)) return this.miss(call, hash, native, null);
+    // An entry too old (for the ttlMs now in force, or the client's max-age), or answered by a tier this
+    // caller may not reach (a spill, in a scope it shares): answered by an engine, and stored again.
+    if (!fresh(flight.entry.createdMs, Date.now(), config.ttlMs, directives) || !reachable(call.plan, flight.entry)) return this.miss(call, hash, native, null);
     return this.serve(call, hash, native, flight.entry);
   }
 
@@ -200,7 +201,7 @@ export class ResponseCache {
         this.metrics.storeErrors.inc({ operation: 'get' });
       }
     }
-    const served = entry !== null && fresh(entry.createdMs, Date.now(), config.ttlMs, directives) ? await serveHit(call, entry, this.metrics) : null;
+    const served = entry !== null && fresh(entry.createdMs, Date.now(), config.ttlMs, directives) && reachable(call.plan, entry) ? await serveHit(call, entry, this.metrics) : null;
     if (served !== null) {
       this.metrics.lookups.series(alias, 'hit').inc();
       return { status: 'hit', served: served.result, copy: served.copy, recorder: null, finish: NOTHING };
@@ -248,4 +249,14 @@ function notCached(res: ClientResponse, status: 'miss' | 'bypass'): RouterError 
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * Whether the tier that answered the entry is one this request may be served by. The key holds the
+ * planned tier, but a spilled or fallen-back answer comes from another one: a caller barred from that
+ * tier (its key's `tiers`) must not get its answer from a scope it shares with one that is not.
+ */
+function reachable(plan: CacheRequest['plan'], entry: CacheEntry): boolean {
+  for (const tier of plan.chain) if (tier.name === entry.tier) return true;
+  return false;
 }

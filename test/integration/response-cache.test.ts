@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import t, { type Test } from 'tap';
 import { chatStreamEvents, echoCompletion, startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
+import { freePort } from '../fixtures/free-port.js';
 import { configFor, startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN, waitFor } from '../fixtures/wait.js';
 
@@ -420,6 +421,32 @@ t.test('a reload that shortens ttlMs applies to entries stored before it; turnin
   const off = await post(test, ask('ttl'));
   t.equal(off.headers.get('x-switchyard-cache'), null, 'the cache is off: no header, no lookup');
   t.equal(engine.requests.length, 3);
+});
+
+t.test('a spilled answer in a shared scope is never a hit for a key barred from the tier that answered it', async (t) => {
+  const keys = [
+    { id: 'team-a', hash: sha256(SECRET_A), metadata: { team: 'red' } },
+    { id: 'team-b', hash: sha256(SECRET_B), metadata: { team: 'red' }, tiers: ['small'] },
+  ];
+  const second = await startFakeEngine();
+  t.teardown(() => second.close());
+  const dead = `http://127.0.0.1:${await freePort()}`;
+  const base = configFor({ small: [dead], large: [second.url] });
+  const raw = {
+    ...base,
+    retry: { backoffBaseMs: 1, backoffMaxMs: 2 },
+    auth: { required: true, keys },
+    tiers: { small: { pools: ['small'], spillTo: 'large' }, large: { pools: ['large'] } },
+    models: { gpu: { tiers: ['small', 'large'], cache: { deterministicOnly: false, scope: 'metadata:team' } } },
+  };
+  const test = await router(t, raw);
+  const as = (secret: string) => ({ authorization: `Bearer ${secret}` });
+  const spilled = await post(test, ask('s'), as(SECRET_A));
+  t.strictSame([spilled.status, spilled.headers.get('x-switchyard-tier'), spilled.headers.get('x-switchyard-cache')], [200, 'large', 'miss'], spilled.text);
+  t.equal((await post(test, ask('s'), as(SECRET_A))).headers.get('x-switchyard-cache'), 'hit', 'A may reach large: its spilled answer is its hit');
+  const barred = await post(test, ask('s'), as(SECRET_B));
+  t.not(barred.headers.get('x-switchyard-cache'), 'hit', `B may not use large: never large's answer (got ${barred.status} ${barred.headers.get('x-switchyard-tier')})`);
+  t.notOk(barred.status === 200 && barred.headers.get('x-switchyard-tier') === 'large', 'nor served by large');
 });
 
 t.test('no collisions: a pinned tier, a key barred from a tier, another endpoint, a key without the metadata field', async (t) => {
