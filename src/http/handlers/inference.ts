@@ -64,7 +64,11 @@ export function inference(
       // alias goes into the result (the access line, metric labels), never unchecked client text.
       const modelRoute = findRoute(runtime.routes, request.model);
       model = modelRoute.alias;
-      const idempotencyKey = idempotency?.readKey(req) ?? null;
+      // A caller let through unidentified (auth required, the key store away, onStoreError: fail-open)
+      // has no scope of its own: it must not share the anonymous one, where every such caller would
+      // read the others' cached and idempotent answers. It runs without either.
+      const unverified = key === null && runtime.config.auth.required;
+      const idempotencyKey = unverified ? null : (idempotency?.readKey(req) ?? null);
       const caller = callerOf(key, budgets);
       const pinned = req.headers['x-switchyard-tier'];
       const admission = admit(modelRoute, request, caller, typeof pinned === 'string' && pinned !== '' ? pinned : null);
@@ -72,7 +76,7 @@ export function inference(
       // at once, and no replica is asked. The watch ends with the response (see watchRequest).
       const lifetime = watchRequest(res, runtime.config.server.requestTimeoutMs);
       // The response cache's first step (src/cache/service.ts): an alias without a cache block costs one lookup.
-      const cacheConfig = cache === null ? undefined : runtime.config.models[modelRoute.alias]?.cache;
+      const cacheConfig = cache === null || unverified ? undefined : runtime.config.models[modelRoute.alias]?.cache;
       const probe = cache === null || cacheConfig === undefined ? null : cache.probe(cacheConfig, request, req.headers);
       // A cacheable body classified before is not classified again (a hit would otherwise pay for it).
       const digest = probe?.digest ?? null;
