@@ -9,8 +9,9 @@ t.test('a key without a generation keeps the scopes of before: key:<id>, and the
   t.strictSame([ownerScope(keyRecord('cfg', {}, { source: 'config' })), idempotencyScope(keyRecord('cfg', {}, { source: 'config' }))], ['key:cfg', 'cfg']);
 });
 
-t.test('anonymous callers share anon', async (t) => {
+t.test('anonymous callers share anon; a key named anon does not share it', async (t) => {
   t.strictSame([ownerScope(null), idempotencyScope(null)], ['anon', 'anon']);
+  t.strictSame([ownerScope(keyRecord('anon')), idempotencyScope(keyRecord('anon'))], ['key:anon', 'key:anon']);
 });
 
 t.test('a key with a generation is scoped by it: the same id created again is another owner everywhere', async (t) => {

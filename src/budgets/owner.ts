@@ -8,23 +8,27 @@
 // created by an older router.
 import type { KeyRecord } from './types.js';
 
+/** The scope every anonymous caller shares. */
+const ANON = 'anon';
+
 /**
  * The owner of stored responses and the cache's `key` scope: `anon` for every anonymous caller,
  * `key:<id>` for a key without a generation, `key:<id>:<generation>` otherwise. Key ids have no `:`
  * (types.ts isKeyId), so no id can spell another key's generation.
  */
 export function ownerScope(key: KeyRecord | null): string {
-  if (key === null) return 'anon';
+  if (key === null) return ANON;
   return key.generation === undefined ? `key:${key.id}` : `key:${key.id}:${key.generation}`;
 }
 
 /**
  * The scope idempotency records are hashed under (src/idempotency/fingerprint.ts idempotencyId). It was
- * the bare key id before generations (and `anon` without a key), and stays so for a key without one,
- * so a retry after an upgrade still finds what the older router kept; a key with a generation has its
- * owner scope, which has a `:` no bare id has.
+ * the bare key id before generations (and `anon` without a key), and stays so for a key without one
+ * (but a key named `anon`), so a retry after an upgrade still finds what the older router kept; a key
+ * with a generation has its owner scope, which has a `:` no bare id has.
  */
 export function idempotencyScope(key: KeyRecord | null): string {
-  if (key === null) return 'anon';
-  return key.generation === undefined ? key.id : ownerScope(key);
+  if (key === null) return ANON;
+  // A key whose id is `anon` would share the anonymous callers' records: it takes its owner scope.
+  return key.generation === undefined && key.id !== ANON ? key.id : ownerScope(key);
 }
