@@ -148,14 +148,14 @@ function collectText(body: Readonly<Record<string, unknown>>, into: string[], me
   let mediaTokens = 0;
   const messages = body['messages'];
   if (Array.isArray(messages)) {
-    for (const message of messages) {
+    for (const message of messages as unknown[]) {
       if (typeof message !== 'object' || message === null) continue;
       const content = (message as { content?: unknown }).content;
       if (typeof content === 'string') into.push(content);
       else if (Array.isArray(content)) for (const part of content) mediaTokens += pushPart(part, into, media);
       // Every other member may be rendered too (name, tool_call_id, reasoning_content, a legacy
       // function_call, tool_calls): a member the bound skipped would be prompt no budget saw.
-      for (const [key, value] of Object.entries(message)) {
+      for (const [key, value] of Object.entries(message as Record<string, unknown>)) {
         if (key === 'content' || value === null || value === undefined || (key === 'role' && STANDARD_ROLES.has(value as string))) continue;
         into.push(typeof value === 'string' ? value : JSON.stringify(value));
       }

@@ -5,6 +5,7 @@
 import type { ModelCacheConfig } from '../config/types.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import type { CacheEntry } from './entry.js';
+import { UNREADABLE_REASON } from './recorder.js';
 
 /** What the client's Cache-Control asks of the cache (RFC 9111 section 5.2.1 request directives). */
 export interface ClientDirectives {
@@ -77,7 +78,8 @@ export function requestBypass(config: ModelCacheConfig, request: InferenceReques
 export function storable(entry: CacheEntry, request: InferenceRequest, capped: boolean): boolean {
   if (entry.status !== 200) return false;
   for (const reason of entry.finish) {
-    if (reason === 'content_filter') return false;
+    // An answer whose finish reason could not be read may be a filtered one.
+    if (reason === 'content_filter' || reason === UNREADABLE_REASON) return false;
     if (reason === 'length' && (capped || !setsOutputLimit(request))) return false;
   }
   return true;

@@ -1,8 +1,10 @@
 // The recorder keeps a complete answer whole or nothing, and an entry survives its encoding.
 import t from 'tap';
 import { SseByteSplitter } from '../openai/sse-buffer.js';
+import { parseRequest } from '../routing/inference-request.js';
+import { storable } from './eligibility.js';
 import { decodeEntry, encodeEntry, entryAgeSeconds } from './entry.js';
-import { Recorder, finishReasons, finishReasonsIn } from './recorder.js';
+import { Recorder, UNREADABLE_REASON, finishReasons, finishReasonsIn } from './recorder.js';
 import { recordedResult as result } from '../../test/fixtures/cache-entry.js';
 
 /** Feeds the recorder as the event relay does: the engine's bytes, split into events chunk by chunk. */
@@ -99,19 +101,21 @@ t.test('decodeEntry refuses what is not an entry of this version', async (t) => 
   t.equal(decodeEntry(Buffer.concat([bytes, Buffer.from('x')])), null, 'trailing bytes');
 });
 
-t.test('finish reasons are read off the bytes as the pattern /"finish_reason":\\s*"([^"\\\\]*)"/ reads the text', async (t) => {
+t.test('finish reasons are read off the bytes as the pattern /"finish_reason"\\s*:\\s*(?!null)(?:"([^"\\\\]*)"|)/ reads the text', async (t) => {
+  const U = UNREADABLE_REASON;
   const reference = (parts: readonly Buffer[]): string[] =>
-    parts.flatMap((part) => [...part.toString('latin1').matchAll(/"finish_reason":\s*"([^"\\]*)"/g)].map((match) => match[1]!));
+    parts.flatMap((part) => [...part.toString('latin1').matchAll(/"finish_reason"\s*:\s*(?!null)(?:"([^"\\]*)"|)/g)].map((match) => match[1] ?? U));
   const parts = [
     Buffer.from('{"choices":[{"finish_reason":"stop"},{"finish_reason" : "x"},{"finish_reason":\t\n "length"}]}'),
     Buffer.from('{"finish_reason":"a\\"b","finish_reason":"","finish_reason":"tool_calls"}'),
     Buffer.concat([Buffer.from('{"finish_reason":'), Buffer.from([0xa0, 0x0b, 0x0c, 0x0d]), Buffer.from('"süß"}')]),
     Buffer.from('{"finish_reason":"unterminated'),
     Buffer.from('"finish_reason":"finish_reason":"nested"'),
-    Buffer.from('{"finish_reason":null}'),
+    Buffer.from('{"finish_reason":null,"finish_reason" :null,"finish_reason" "no colon"}'),
+    Buffer.from('{"finish_reason":7}'),
   ];
   const expected = reference(parts);
-  t.strictSame(expected, ['stop', 'length', '', 'tool_calls', 'sÃ¼Ã\u009f', 'finish_reason'], 'the reference itself');
+  t.strictSame(expected, ['stop', 'x', 'length', U, '', 'tool_calls', 'sÃ¼Ã\u009f', U, 'finish_reason', U], 'the reference itself');
   t.strictSame(finishReasons(parts), expected);
   // The recorder's form: the same parts back to back in one buffer, searched once. Part 4's unterminated
   // value must not close on part 5's quote, nor a key run from one part into the next.
@@ -166,4 +170,17 @@ t.test('a long stream is kept event by event, past the first buffer it is copied
     { ...entry!, parts: entry!.parts.map((part) => part.toString()) },
     'and it survives its encoding',
   );
+});
+
+t.test('a filtered or unreadable finish reason in any spelling is never storable (Jackson writes `"finish_reason" : "…"`)', async (t) => {
+  const request = parseRequest('chat', { model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 5 });
+  const storedAs = (body: string): boolean => {
+    const recorder = new Recorder(10_000);
+    recorder.json(200, Buffer.from(body));
+    return storable(recorder.entry({ ...result(), stream: false }, 1)!, request, false);
+  };
+  t.equal(storedAs('{"choices":[{"index":0,"message":{"content":"ok"},"finish_reason":"stop"}]}'), true, 'a plain stop is kept');
+  t.equal(storedAs('{"choices":[{"index":0,"message":{"content":"no"},"finish_reason" : "content_filter"}]}'), false, 'spaced around the colon');
+  t.equal(storedAs('{"choices":[{"index":0,"message":{"content":"no"},"finish_reason":"content\\u005ffilter"}]}'), false, 'escaped');
+  t.equal(storedAs('{"choices":[{"index":0,"message":{"content":"no"},"finish_reason":{"type":"content_filter"}}]}'), false, 'not a string');
 });

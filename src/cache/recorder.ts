@@ -15,8 +15,15 @@ const DATA = Buffer.from('data:');
 const SPACE = 0x20;
 const COLON = 0x3a;
 const LF = 0x0a;
-/** A finish reason that is a string; the blanks are what \s matches among latin1 characters. */
-const FINISH_REASON = /"finish_reason":[\t\n\v\f\r \xa0]*"([^"\\]*)"/g;
+/**
+ * A finish_reason member that is not null, in any spacing (Jackson writes `"finish_reason" : "stop"`):
+ * its value when it is a plain string (group 1), else none (an escaped, unterminated or odd value: read
+ * as UNREADABLE_REASON). The blanks are what \s matches among latin1 characters.
+ */
+const FINISH_REASON = /"finish_reason"[\t\n\v\f\r \xa0]*:[\t\n\v\f\r \xa0]*(?!null)(?:"([^"\\]*)"|)/g;
+
+/** A finish reason that could not be read off the bytes (escapes, an odd value): no answer carrying one is kept (eligibility.ts). */
+export const UNREADABLE_REASON = '\0unreadable';
 
 export type RecorderState = 'recording' | 'complete' | 'oversized' | 'failed';
 
@@ -169,31 +176,42 @@ function singleLinePayload(buffer: Buffer, event: EventRange, end: number): numb
 }
 
 /**
- * The finish reasons in the parts, in order: each `"finish_reason":`, blanks, then a string without
- * quotes or backslashes (the pattern /"finish_reason":\s*"([^"\\]*)"/ read over latin1 text, matched
- * on the bytes: no text is made of a part). In valid JSON the quoted key cannot occur inside a string
- * value (its quotes would be escaped there), so a match is always a real member. A JSON answer's one
- * part holds the key once per choice: found with Buffer.indexOf, where the pattern needed the whole
- * body as a string first (a kilobyte of garbage per stored answer).
+ * The finish reasons in the parts, in order, as FINISH_REASON reads each part's latin1 text, matched on
+ * the bytes: no text is made of a part. In valid JSON the quoted key cannot occur inside a string value
+ * (its quotes would be escaped there), so a match is always a real member. A JSON answer's one part
+ * holds the key once per choice: found with Buffer.indexOf, where the pattern needed the whole body as
+ * a string first (a kilobyte of garbage per stored answer).
  */
 export function finishReasons(parts: readonly Buffer[]): string[] {
   const reasons: string[] = [];
   for (const part of parts) {
     for (let at = part.indexOf(FINISH_KEY); at !== -1;) {
-      let open = at + FINISH_KEY.length;
+      let colon = at + FINISH_KEY.length;
+      while (colon < part.length && BLANKS.has(part[colon]!)) colon++;
+      if (part[colon] !== COLON) {
+        at = part.indexOf(FINISH_KEY, at + 1);
+        continue;
+      }
+      let open = colon + 1;
       while (open < part.length && BLANKS.has(part[open]!)) open++;
+      if (part[open] === N && part[open + 1] === U && part[open + 2] === L && part[open + 3] === L) {
+        at = part.indexOf(FINISH_KEY, open);
+        continue;
+      }
       let close = open + 1;
       while (close < part.length && part[close] !== QUOTE && part[close] !== BACKSLASH) close++;
       const matched = part[open] === QUOTE && part[close] === QUOTE;
-      if (matched) reasons.push(part.toString('latin1', open + 1, close));
-      // As the pattern goes on: after a match from its end, else from the next byte.
-      at = part.indexOf(FINISH_KEY, matched ? close + 1 : at + 1);
+      reasons.push(matched ? part.toString('latin1', open + 1, close) : UNREADABLE_REASON);
+      // As the pattern goes on: from the end of what it matched.
+      at = part.indexOf(FINISH_KEY, matched ? close + 1 : open);
     }
   }
   return reasons;
 }
 
-const FINISH_KEY = Buffer.from('"finish_reason":');
+const FINISH_KEY = Buffer.from('"finish_reason"');
+/** The letters of null. */
+const [N, U, L] = [0x6e, 0x75, 0x6c];
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 /** What \s matches among latin1 bytes. */
@@ -215,11 +233,18 @@ export function finishReasonsIn(buffer: Buffer, ends: readonly number[]): string
   FINISH_REASON.lastIndex = 0;
   for (let match = FINISH_REASON.exec(text); match !== null; match = FINISH_REASON.exec(text)) {
     while (match.index >= ends[part]!) part++;
-    // A match that runs over its part's end is none; the search goes on from the next byte, as it
-    // would after a failed match at this place within the part alone. (A match at a place is the only
-    // one there: blanks cannot end in a quote, and a value ends at its first quote.)
-    if (FINISH_REASON.lastIndex > ends[part]!) FINISH_REASON.lastIndex = match.index + 1;
-    else reasons.push(match[1]!);
+    const value = match[1];
+    const keyEnd = FINISH_REASON.lastIndex - (value === undefined ? 0 : value.length + 2);
+    // A key that runs over its part's end is none; the search goes on from the next byte, as it would
+    // after a failed match at this place within the part alone. A value that runs over it is one the
+    // part alone could not read.
+    if (keyEnd > ends[part]!) FINISH_REASON.lastIndex = match.index + 1;
+    else if (FINISH_REASON.lastIndex <= ends[part]!) reasons.push(value ?? UNREADABLE_REASON);
+    else {
+      // The rest of the part has no quote, so no key either: the search goes on in the next part.
+      reasons.push(UNREADABLE_REASON);
+      FINISH_REASON.lastIndex = ends[part]!;
+    }
   }
   return reasons;
 }
