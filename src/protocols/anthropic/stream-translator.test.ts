@@ -133,11 +133,16 @@ t.test('"tool_calls":[] with content is text only (LiteLLM #29286)', (t) => {
   t.end();
 });
 
-t.test('parallel calls get their own blocks, even interleaved (LiteLLM #21331)', (t) => {
+t.test('parallel calls get their own blocks, one at a time even when the engine interleaves them (LiteLLM #21331)', (t) => {
+  // Anthropic's blocks never overlap: @anthropic-ai/sdk 1.16.0 lib/MessageStream.js fires 'contentBlock'
+  // at content_block_stop and reads input_json_delta against the last block, so a block stopped before
+  // its last fragment, or a fragment for another block, reaches its listeners wrong.
   const out = run([
     chunk({ tool_calls: [{ index: 0, id: 'c0', function: { name: 'a', arguments: '{"x"' } }] }),
-    chunk({ tool_calls: [{ index: 1, id: 'c1', function: { name: 'b', arguments: '{"y":2}' } }] }),
+    chunk({ tool_calls: [{ index: 1, id: 'c1', function: { name: 'b', arguments: '{"y"' } }] }),
     chunk({ tool_calls: [{ index: 0, function: { arguments: ':1}' } }] }),
+    chunk({ tool_calls: [{ index: 1, function: { arguments: ':2}' } }] }),
+    chunk({ tool_calls: [{ index: 2, id: 'c2', function: { name: 'c' } }] }),
     chunk({}, 'tool_calls'),
   ]);
   t.equal(
@@ -145,13 +150,46 @@ t.test('parallel calls get their own blocks, even interleaved (LiteLLM #21331)',
     START +
       blockStart(0, { type: 'tool_use', id: 'c0', name: 'a', input: {} }) +
       delta(0, { type: 'input_json_delta', partial_json: '{"x"' }) +
+      delta(0, { type: 'input_json_delta', partial_json: ':1}' }) +
       blockStop(0) +
       blockStart(1, { type: 'tool_use', id: 'c1', name: 'b', input: {} }) +
       delta(1, { type: 'input_json_delta', partial_json: '{"y":2}' }) +
-      delta(0, { type: 'input_json_delta', partial_json: ':1}' }) +
       blockStop(1) +
+      blockStart(2, { type: 'tool_use', id: 'c2', name: 'c', input: {} }) +
+      blockStop(2) +
       messageDelta('tool_use', usage(0, 0)) +
       STOP,
+  );
+  const sequential = run([
+    chunk({ tool_calls: [{ index: 0, id: 'c0', function: { name: 'a', arguments: '{}' } }] }),
+    chunk({ tool_calls: [{ index: 1, id: 'c1', function: { name: 'b', arguments: '{}' } }] }),
+    chunk({ content: 'done' }),
+    chunk({}, 'stop'),
+  ]);
+  t.equal(
+    sequential,
+    START +
+      blockStart(0, { type: 'tool_use', id: 'c0', name: 'a', input: {} }) +
+      delta(0, { type: 'input_json_delta', partial_json: '{}' }) +
+      blockStop(0) +
+      blockStart(1, { type: 'tool_use', id: 'c1', name: 'b', input: {} }) +
+      delta(1, { type: 'input_json_delta', partial_json: '{}' }) +
+      blockStop(1) +
+      blockStart(2, { type: 'text', text: '' }) +
+      delta(2, { type: 'text_delta', text: 'done' }) +
+      blockStop(2) +
+      messageDelta('end_turn', usage(0, 0)) +
+      STOP,
+    'a held call follows when text closes the open one',
+  );
+  t.end();
+});
+
+t.test('a streamed refusal is the answer’s text, as the whole message says it', (t) => {
+  const out = run([chunk({ role: 'assistant', content: '' }), chunk({ refusal: "I can't" }), chunk({ refusal: ' help.' }), chunk({}, 'content_filter')]);
+  t.ok(
+    out.includes(blockStart(0, { type: 'text', text: '' }) + delta(0, { type: 'text_delta', text: "I can't" }) + delta(0, { type: 'text_delta', text: ' help.' }) + blockStop(0)),
+    out,
   );
   t.end();
 });

@@ -2,7 +2,7 @@
 // https://platform.claude.com/docs/build-with-claude/streaming and anthropics/anthropic-sdk-typescript
 // @bfa9197f tests/lib/fixtures/tool_use_response.txt):
 //   first chunk      → message_start (usage 0: the real counts come with message_delta) and a ping
-//   reasoning delta  → a thinking block's thinking_delta     content delta → a text block's text_delta
+//   reasoning delta  → a thinking block's thinking_delta     content (or refusal) delta → a text block's text_delta
 //   tool call k      → its own tool_use block (content_block_start with id and name), input_json_delta per fragment
 //   finish_reason    → kept for message_delta                usage chunk → kept for message_delta.usage
 //   [DONE]           → content_block_stop of the open block, message_delta, message_stop
@@ -40,6 +40,12 @@ export class StreamTranslator {
   private deltaPrefix = '';
   /** Chat tool call index → its block's index (calls are numbered by the engine, blocks by us). */
   private readonly tools = new Map<number, number>();
+  /**
+   * Calls that began while another call's block was open, in order: Anthropic's blocks run one at a
+   * time (start, deltas, stop), and an engine may still send fragments of the open call, so these wait,
+   * their arguments gathered, and follow as whole blocks when it closes.
+   */
+  private readonly held = new Map<number, { readonly block: string; args: string }>();
   private finish: StopReason | null = null;
   private usage: unknown = null;
 
@@ -75,6 +81,9 @@ export class StreamTranslator {
         if (typeof reasoning === 'string' && reasoning !== '') out += this.text('thinking', reasoning);
         const content = delta['content'];
         if (typeof content === 'string' && content !== '') out += this.text('text', content);
+        // A refusal is the answer's text, as the whole message says it (message-object.ts).
+        const refusal = delta['refusal'];
+        if (typeof refusal === 'string' && refusal !== '') out += this.text('text', refusal);
         const calls = delta['tool_calls'];
         if (Array.isArray(calls)) for (let k = 0; k < calls.length; k++) out += this.toolCall(calls[k], k);
       }
@@ -141,19 +150,33 @@ export class StreamTranslator {
     if (!isObject(raw)) return '';
     const call = typeof raw['index'] === 'number' ? raw['index'] : position;
     const fn: Json = isObject(raw['function']) ? raw['function'] : {};
+    const args = typeof fn['arguments'] === 'string' ? fn['arguments'] : '';
+    const waiting = this.held.get(call);
+    if (waiting !== undefined) {
+      waiting.args += args;
+      return '';
+    }
     let out = '';
     let block = this.tools.get(call);
     if (block === undefined) {
       const name = typeof fn['name'] === 'string' ? fn['name'] : '';
-      out = this.close() + this.openBlock('tool', `{"type":"tool_use","id":${JSON.stringify(toolUseId(raw['id'], call, this.ids))},"name":${JSON.stringify(name)},"input":{}}`);
+      const shape = `{"type":"tool_use","id":${JSON.stringify(toolUseId(raw['id'], call, this.ids))},"name":${JSON.stringify(name)},"input":{}}`;
+      if (this.open === 'tool') {
+        this.held.set(call, { block: shape, args });
+        return '';
+      }
+      out = this.close() + this.openBlock('tool', shape);
       block = this.index;
       this.tools.set(call, block);
     }
-    const args = fn['arguments'];
-    // A fragment of a call whose block is no longer the open one (engines that interleave parallel
-    // calls) still goes to that call's block: the SDK accumulates by index.
-    if (typeof args === 'string' && args !== '') out += `${DELTA_HEAD}${block},"delta":{"type":${FIELD.tool}${JSON.stringify(args)}}}\n\n`;
+    // A fragment of a call whose block was closed since (text came between) still goes to that call's
+    // block: the SDK's accumulator finds blocks by index.
+    if (args !== '') out += this.inputDelta(block, args);
     return out;
+  }
+
+  private inputDelta(block: number, args: string): string {
+    return `${DELTA_HEAD}${block},"delta":{"type":${FIELD.tool}${JSON.stringify(args)}}}\n\n`;
   }
 
   private openBlock(kind: Block, block: string): string {
@@ -162,9 +185,23 @@ export class StreamTranslator {
     return `${START_HEAD}${this.index},"content_block":${block}}\n\n`;
   }
 
+  /** Stops the open block; calls held behind it follow, each a whole block. */
   private close(): string {
     if (this.open === null) return '';
     this.open = null;
+    let out = this.stop();
+    for (const [call, { block, args }] of this.held) {
+      out += this.openBlock('tool', block);
+      this.tools.set(call, this.index);
+      if (args !== '') out += this.inputDelta(this.index, args);
+      out += this.stop();
+      this.open = null;
+    }
+    this.held.clear();
+    return out;
+  }
+
+  private stop(): string {
     return `event: content_block_stop\ndata: {"type":"content_block_stop","index":${this.index}}\n\n`;
   }
 
