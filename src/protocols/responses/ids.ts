@@ -5,7 +5,8 @@
 // derived from anything the client sent (x-request-id is the client's to choose).
 import { randomFillSync } from 'node:crypto';
 
-export type ItemPrefix = 'msg' | 'fc' | 'fco' | 'rs';
+/** `call`: a function call's call_id, when the engine gave the call no id. */
+export type ItemPrefix = 'msg' | 'fc' | 'fco' | 'rs' | 'call';
 
 export class ResponseIds {
   /** `resp_` and 32 hex digits. */

@@ -154,7 +154,9 @@ export function outputOf(frame: ResponseFrame, message: Json, itemStatus: string
   for (const call of calls) {
     if (typeof call !== 'object' || call === null) continue;
     const fn = ((call as Json)['function'] ?? {}) as Json;
-    output.push(itemShapes.functionCall(frame.ids.item('fc', n++), str((call as Json)['id']), str(fn['name']), str(fn['arguments']), itemStatus));
+    // A call the engine gave no id still needs one: the client answers it by call_id.
+    const callId = str((call as Json)['id']) || frame.ids.item('call', n);
+    output.push(itemShapes.functionCall(frame.ids.item('fc', n++), callId, str(fn['name']), str(fn['arguments']), itemStatus));
   }
   return output;
 }

@@ -175,6 +175,26 @@ const CASES: Record<string, ChatAnswer> = {
       usage: { prompt_tokens: 1, completion_tokens: 1 },
     },
   },
+  'calls the engine gave no id: each gets a call_id of its own, the same both ways': {
+    events: [chunk(call(0, null, 'f', '{}')), chunk(call(1, null, 'g', '{}')), chunk({}, 'tool_calls'), usageChunk(1, 1)],
+    completion: {
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              { type: 'function', function: { name: 'f', arguments: '{}' } },
+              { type: 'function', function: { name: 'g', arguments: '{}' } },
+            ],
+          },
+          finish_reason: 'tool_calls',
+        },
+      ],
+      usage: { prompt_tokens: 1, completion_tokens: 1 },
+    },
+  },
   'a refusal': {
     events: [chunk({ refusal: 'I cannot ' }), chunk({ refusal: 'help.' }), chunk({}, 'stop'), usageChunk(2, 3)],
     completion: {
@@ -211,6 +231,11 @@ t.test('fold equivalence: the SDK folds every stream into the object of the same
     const whole = JSON.parse(json.body) as Record<string, unknown>;
     t.strictSame(JSON.parse(JSON.stringify(snapshot)), { ...whole, output_text: (snapshot as { output_text: string }).output_text }, name);
     t.equal(events.at(-1)?.type, whole['status'] === 'completed' ? 'response.completed' : 'response.incomplete', `${name}: the terminal event`);
+    const callIds = (whole['output'] as Record<string, unknown>[]).filter((item) => item['type'] === 'function_call').map((item) => item['call_id']);
+    t.ok(
+      callIds.every((id) => typeof id === 'string' && id !== '') && new Set(callIds).size === callIds.length,
+      `${name}: every call has a call_id of its own (${callIds.join(', ')})`,
+    );
   }
 });
 

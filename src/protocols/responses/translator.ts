@@ -182,7 +182,9 @@ export class ResponsesTranslator extends TranslatedResponse {
     if (kind !== 'message' && this.message !== null) this.close(this.message, 'completed');
     const { frame } = this.answer;
     const n = frame.firstOutputItem + this.items.length;
-    const item = new OutputItem(kind, frame.ids.item(kind === 'message' ? 'msg' : kind === 'reasoning' ? 'rs' : 'fc', n), this.items.length, name, callId);
+    // A call the engine gave no id gets one as the unstreamed answer does (response-object.ts outputOf).
+    const id = kind === 'function_call' && callId === '' ? frame.ids.item('call', n) : callId;
+    const item = new OutputItem(kind, frame.ids.item(kind === 'message' ? 'msg' : kind === 'reasoning' ? 'rs' : 'fc', n), this.items.length, name, id);
     this.items.push(item);
     this.out += item.added(this.seq);
     return item;
