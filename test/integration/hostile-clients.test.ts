@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import OpenAI from 'openai';
 import t, { type Test } from 'tap';
-import { chatStreamEvents, startFakeEngine } from '../fixtures/fake-engine.js';
+import { chatStreamEvents, startFakeEngine, type Behaviour } from '../fixtures/fake-engine.js';
 import { startTestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN, waitFor } from '../fixtures/wait.js';
 
@@ -838,29 +838,23 @@ t.test('completions and embeddings bodies: the dry run plans what /v1/completion
     ['/v1/embeddings', { model: 'auto', input: 'hi' }],
     ['/v1/embeddings', { model: 'auto', input: [code] }],
   ] as const) {
-    if (path === '/v1/embeddings') {
-      small.reply({
-        kind: 'json',
-        body: { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0, 1] }], model: 'e', usage: { prompt_tokens: 1, total_tokens: 1 } },
-      });
-      large.reply({
-        kind: 'json',
-        body: { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0, 1] }], model: 'e', usage: { prompt_tokens: 1, total_tokens: 1 } },
-      });
-    } else {
-      for (const engine of [small, large])
-        engine.reply({
-          kind: 'json',
-          body: {
-            id: 'cmpl',
-            object: 'text_completion',
-            created: 1,
-            model: 'm',
-            choices: [{ index: 0, text: 'ok', finish_reason: 'stop' }],
-            usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-          },
-        });
-    }
+    // Each engine answers in the shape of the endpoint asked (only one of the two is asked): an answer
+    // queued on the other would be left for the next request, whose endpoint it may not fit.
+    const answer: Behaviour =
+      path === '/v1/embeddings'
+        ? { kind: 'json', body: { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0, 1] }], model: 'e', usage: { prompt_tokens: 1, total_tokens: 1 } } }
+        : {
+            kind: 'json',
+            body: {
+              id: 'cmpl',
+              object: 'text_completion',
+              created: 1,
+              model: 'm',
+              choices: [{ index: 0, text: 'ok', finish_reason: 'stop' }],
+              usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+            },
+          };
+    for (const engine of [small, large]) engine.respond = () => answer;
     const real = await send('POST', path, { headers: auth(), body: JSON.stringify(body) });
     const dry = await send('POST', '/admin/route', { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const plan = (JSON.parse(dry.text) as { plan: { chain: { tier: string }[]; reason: string } }).plan;
