@@ -1,12 +1,16 @@
 // What a client that breaks HTTP gets. node:http reports a request it cannot take as 'clientError': a
 // head or body not received within server.headersTimeoutMs / bodyTimeoutMs, a head over
 // server.maxHeaderBytes, bytes that are not HTTP. Node's own answer is bare text; this one is OpenAI's
-// envelope, like every other error, and then the connection is closed.
+// envelope, like every other error (Anthropic's for a body a Messages handler was reading), and then
+// the connection is closed.
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RouterMetrics } from '../observability/metrics.js';
 import { errorBody, RouterError } from '../openai/errors.js';
+import { writeAnthropicError } from '../protocols/anthropic/errors.js';
+import { isMessagesPath } from '../protocols/anthropic/paths.js';
 import { writeError } from './render-errors.js';
+import { requestPath } from './request-path.js';
 
 /**
  * node:http's own links from a socket to the response in flight on it (its socketOnError reads the
@@ -62,7 +66,7 @@ export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetric
         const req = res.req;
         if (!req.complete && !req.destroyed) req.destroy(req.listenerCount('error') > 0 ? reply : undefined);
       });
-      writeError(res, reply);
+      writeInItsEnvelope(res, reply);
       return;
     }
     const reading = socket.parser?.incoming;
@@ -75,6 +79,13 @@ export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetric
     metrics.errors.inc({ kind: reply.kind, origin: reply.origin });
     socket.end(bytes, () => socket.destroy());
   };
+}
+
+/** The error in the envelope of the API the request's path belongs to (only a handler's response has one). */
+function writeInItsEnvelope(res: ServerResponse, error: RouterError): void {
+  const path = requestPath(res.req.url ?? '');
+  if (path !== null && isMessagesPath(path)) writeAnthropicError(res, error, String(res.getHeader('x-request-id') ?? ''));
+  else writeError(res, error);
 }
 
 /**

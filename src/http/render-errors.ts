@@ -3,6 +3,8 @@ import type { ServerResponse } from 'node:http';
 import type { Logger } from '../observability/logger.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import { asRouterError, errorBody, type RouterError } from '../openai/errors.js';
+import { writeAnthropicError } from '../protocols/anthropic/errors.js';
+import { isMessagesPath } from '../protocols/anthropic/paths.js';
 import { ClientGone } from '../proxy/request-lifetime.js';
 import type { AppMiddleware } from './state.js';
 
@@ -44,6 +46,12 @@ export function renderErrors(logger: Logger): AppMiddleware {
     } catch (thrown) {
       const error = failureToRender(thrown, ctx.state.record, ctx.res, logger);
       if (error === null) {
+        ctx.respond = false;
+        return;
+      }
+      if (isMessagesPath(ctx.path)) {
+        // An unknown path under the Messages API (its SDK's batches, a typo): Anthropic's envelope.
+        writeAnthropicError(ctx.res, error, ctx.state.record.requestId);
         ctx.respond = false;
         return;
       }

@@ -8,6 +8,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { createConnection } from 'node:net';
 import OpenAI from 'openai';
 import t from 'tap';
 import { startFakeEngine, type Behaviour } from '../fixtures/fake-engine.js';
@@ -292,6 +293,33 @@ t.test('spellings of the new routes never reach a handler without the key check'
     }
   }
   t.equal(chat.requests.length + native.requests.length, 0, 'no engine was asked');
+});
+
+t.test('errors beside the Messages routes come in Anthropic’s envelope: an unknown path under it, a body that breaks HTTP', async (t) => {
+  for (const path of ['/v1/messages/batches', '/v1/messages/', '/v1/messages/count_tokens/x']) {
+    const res = await send('GET', path, { headers: { 'x-api-key': A } });
+    t.equal(res.status, 404, `${path}: 404`);
+    t.ok(isAnthropicError(res.json), `${path}: in Anthropic’s envelope (got ${res.text.slice(0, 100)})`);
+    t.ok(res.headers.get('request-id'), `${path}: with its request-id`);
+  }
+  t.ok(isOpenAIError((await send('GET', '/v1/nothing-here')).json), 'any other unknown path: OpenAI’s');
+  // A chunked body whose chunk size is not hex, after the head reached the Messages handler.
+  const url = new URL(test.url);
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = createConnection({ host: url.hostname, port: Number(url.port) }, () => {
+      socket.write(`POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nx-api-key: ${A}\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      setTimeout(() => socket.write('ZZ\r\n{}\r\n0\r\n\r\n'), 50);
+    });
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+  });
+  t.match(answer, /^HTTP\/1\.1 400 /, 'a 400');
+  const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
+  t.ok(isAnthropicError(JSON.parse(body) as Json), `in Anthropic’s envelope (got ${body.slice(0, 120)})`);
+  t.match(answer, /\r\nrequest-id: /i, 'with its request-id');
 });
 
 t.test('another key never reads, lists, cancels, deletes or continues a stored response', async (t) => {

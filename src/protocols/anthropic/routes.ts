@@ -6,12 +6,13 @@ import type { InferenceRoute } from '../../http/handlers/inference.js';
 import type { RouterState } from '../../http/state.js';
 import type { InboundProtocol } from '../protocol.js';
 import { countTokens } from './count-tokens.js';
+import { COUNT_TOKENS_PATH, MESSAGES_PATH } from './paths.js';
 import { messagesProtocol } from './protocol.js';
 
 export function messagesRoutes(route: (protocol: InboundProtocol) => InferenceRoute, state: RouterState, budgets: BudgetService | null): [string, InferenceRoute][] {
   const counting = messagesProtocol(true);
   return [
-    ['/v1/messages', route(messagesProtocol())],
-    ['/v1/messages/count_tokens', { protocol: counting, handler: countTokens(counting, state, budgets) }],
+    [MESSAGES_PATH, route(messagesProtocol())],
+    [COUNT_TOKENS_PATH, { protocol: counting, handler: countTokens(counting, state, budgets) }],
   ];
 }
