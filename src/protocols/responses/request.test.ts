@@ -225,6 +225,16 @@ t.test('every refusal names its parameter', async (t) => {
     [{ model: 'm', input: 'x', text: { format: { type: 'json_schema', schema: {} } } }, 'text.format.name', 'invalid_request'],
     [{ model: 'm', input: 'x', text: { format: { type: 'json_schema', name: 'n' } } }, 'text.format.schema', 'invalid_request'],
     [{ model: 'm', input: 'x', text: { verbosity: 'loud' } }, 'text.verbosity', 'invalid_request'],
+    // Wrong types for fields the router does not implement are wrong all the same (OpenAI answers 400).
+    [{ model: 'm', input: 'x', background: 'yes' }, 'background', 'invalid_request'],
+    [{ model: 'm', input: 'x', include: 'x' }, 'include', 'invalid_request'],
+    [{ model: 'm', input: 'x', include: [1] }, 'include', 'invalid_request'],
+    [{ model: 'm', input: 'x', truncation: 'sideways' }, 'truncation', 'invalid_request'],
+    [{ model: 'm', input: 'x', prompt_cache_retention: 42 }, 'prompt_cache_retention', 'invalid_request'],
+    [{ model: 'm', input: 'x', prompt_cache_retention: 'forever' }, 'prompt_cache_retention', 'invalid_request'],
+    [{ model: 'm', input: 'x', reasoning: { summary: 12 } }, 'reasoning.summary', 'invalid_request'],
+    [{ model: 'm', input: 'x', tool_choice: { type: 'function', name: 'nope' } }, 'tool_choice', 'invalid_request'],
+    [{ model: 'm', input: 'x', tools: [{ type: 'function', name: 'f' }], tool_choice: { type: 'function', name: 'g' } }, 'tool_choice', 'invalid_request'],
   ];
   for (const [body, param, kind] of rows) {
     try {

@@ -74,6 +74,10 @@ export function parseResponsesRequest(body: unknown, defaultModel: string | null
   if (stream) chat['stream'] = true;
   for (const field of SAME_NAME) copyChecked(body, chat, field);
   if (tools.chat !== null) chat['tools'] = tools.chat;
+  // A forced function must be one of the tools, as OpenAI answers it (a silently dropped choice would change the answer).
+  if (toolChoice.forced !== null && !tools.echo.some((tool) => tool['name'] === toolChoice.forced)) {
+    throw invalid(`Tool choice 'function' not found in 'tools' parameter: no function named ${describe(toolChoice.forced)}.`, 'tool_choice');
+  }
   // vLLM refuses tool_choice without tools (vllm/entrypoints/openai/chat_completion/protocol.py @002032ee).
   if (tools.chat !== null && toolChoice.chat !== undefined) chat['tool_choice'] = toolChoice.chat;
   if (text.responseFormat !== null) chat['response_format'] = text.responseFormat;
@@ -102,16 +106,34 @@ export function parseResponsesRequest(body: unknown, defaultModel: string | null
   return { model, stream, store, previousResponseId, instructions, metadata: readMetadata(body['metadata']), input, chat, echo };
 }
 
-/** Valid in OpenAI's API, not implemented here: refused by name unless set to their neutral value. */
+/**
+ * Valid in OpenAI's API, not implemented here: refused by name unless set to their neutral value; a
+ * value of the wrong type is a 400 naming the field, as OpenAI answers it, not a field ignored.
+ */
 function refuseUnimplemented(body: Json): void {
   const set = (field: string): boolean => body[field] !== undefined && body[field] !== null;
-  if (body['background'] === true) throw unsupported('background responses are not supported by this router.', 'background');
-  if (body['truncation'] === 'auto') throw unsupported("truncation 'auto' is not supported by this router; only 'disabled'.", 'truncation');
-  if (Array.isArray(body['include']) && body['include'].length > 0) throw unsupported('include is not supported by this router.', 'include');
+  if (optionalBoolean(body, 'background') === true) throw unsupported('background responses are not supported by this router.', 'background');
+  const truncation = optionalString(body, 'truncation');
+  if (truncation === 'auto') throw unsupported("truncation 'auto' is not supported by this router; only 'disabled'.", 'truncation');
+  if (truncation !== null && truncation !== 'disabled') throw invalid(`Invalid value for 'truncation': expected one of auto, disabled, got ${describe(truncation)}.`, 'truncation');
+  const include = body['include'];
+  if (set('include') && (!Array.isArray(include) || !include.every((item) => typeof item === 'string'))) {
+    throw invalid(`Invalid type for 'include': expected an array of strings, got ${describe(include)}.`, 'include');
+  }
+  if (Array.isArray(include) && include.length > 0) throw unsupported('include is not supported by this router.', 'include');
+  const retention = optionalString(body, 'prompt_cache_retention');
+  if (retention !== null && !RETENTIONS.has(retention)) {
+    throw invalid(`Invalid value for 'prompt_cache_retention': expected one of ${[...RETENTIONS].join(', ')}, got ${describe(retention)}.`, 'prompt_cache_retention');
+  }
   for (const field of ['conversation', 'prompt', 'context_management', 'max_tool_calls', 'moderation']) {
     if (set(field)) throw unsupported(`${field} is not supported by this router.`, field);
   }
 }
+
+/** OAS CreateResponse prompt_cache_retention. */
+const RETENTIONS = new Set(['in-memory', '24h']);
+/** OAS Reasoning summary. */
+const SUMMARIES = new Set(['auto', 'concise', 'detailed']);
 
 function readEffort(reasoning: unknown): string | null {
   if (reasoning === undefined || reasoning === null) return null;
@@ -119,6 +141,13 @@ function readEffort(reasoning: unknown): string | null {
   const effort = reasoning['effort'] ?? null;
   if (effort !== null && (typeof effort !== 'string' || !EFFORTS.has(effort))) {
     throw invalid(`Invalid value for 'reasoning.effort': expected one of ${[...EFFORTS].join(', ')}, got ${describe(effort)}.`, 'reasoning.effort');
+  }
+  // Asking for a summary is valid (engines behind chat completions give none, so none comes back); a wrong value is not.
+  for (const field of ['summary', 'generate_summary']) {
+    const summary = reasoning[field] ?? null;
+    if (summary !== null && (typeof summary !== 'string' || !SUMMARIES.has(summary))) {
+      throw invalid(`Invalid value for 'reasoning.${field}': expected one of ${[...SUMMARIES].join(', ')}, got ${describe(summary)}.`, `reasoning.${field}`);
+    }
   }
   return effort;
 }

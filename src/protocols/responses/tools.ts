@@ -61,15 +61,15 @@ export function readTools(tools: unknown): MappedTools {
 }
 
 /** Chat's tool_choice, and the echo; 'auto' when absent. */
-export function readToolChoice(choice: unknown): { readonly chat: unknown; readonly echo: unknown } {
-  if (choice === undefined || choice === null) return { chat: undefined, echo: 'auto' };
-  if (choice === 'none' || choice === 'auto' || choice === 'required') return { chat: choice, echo: choice };
+export function readToolChoice(choice: unknown): { readonly chat: unknown; readonly echo: unknown; readonly forced: string | null } {
+  if (choice === undefined || choice === null) return { chat: undefined, echo: 'auto', forced: null };
+  if (choice === 'none' || choice === 'auto' || choice === 'required') return { chat: choice, echo: choice, forced: null };
   if (!isObject(choice)) throw invalid(`Invalid value for 'tool_choice': expected none, auto, required or an object, got ${describe(choice)}.`, 'tool_choice');
   if (choice['type'] !== 'function')
     throw unsupported(`tool_choice of type ${describe(choice['type'])} is not supported; use none, auto, required or {"type":"function","name":…}.`, 'tool_choice.type');
   const name = choice['name'];
   if (typeof name !== 'string' || name === '') throw invalid("Missing required parameter: 'tool_choice.name'.", 'tool_choice.name');
-  return { chat: { type: 'function', function: { name } }, echo: { type: 'function', name } };
+  return { chat: { type: 'function', function: { name } }, echo: { type: 'function', name }, forced: name };
 }
 
 /** `text`: chat's response_format (absent for plain text) and verbosity, and the echo. */
