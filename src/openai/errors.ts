@@ -127,6 +127,20 @@ export class RouterError extends Error {
     this.retryAfterMs = options.retryAfterMs ?? null;
   }
 
+  /** The same error naming its parameter otherwise (another API's name for the same field), in its message too. */
+  renamingParam(param: string): RouterError {
+    const message = this.param === null ? this.message : this.message.replaceAll(`'${this.param}'`, `'${param}'`);
+    return new RouterError(this.kind, message, {
+      param,
+      status: this.status,
+      type: this.type,
+      code: this.code,
+      headers: this.headers,
+      cause: this.cause,
+      retryAfterMs: this.retryAfterMs,
+    });
+  }
+
   /** The same error with more response headers. */
   withHeaders(headers: Readonly<Record<string, string>>): RouterError {
     return new RouterError(this.kind, this.message, {

@@ -33,6 +33,7 @@ const A = secret('alice');
 const B = secret('bob');
 const TIGHT = secret('tight');
 const TIGHT2 = secret('tight-two');
+const CAPPED = secret('capped');
 const keyRecord = (id: string, value: string, limits: Json = { tokensPerDay: 10_000_000 }) => ({
   id,
   hash: createHash('sha256').update(value).digest('hex'),
@@ -47,7 +48,13 @@ const test = await startTestRouter(
     logging: { level: 'info' },
     auth: {
       required: true,
-      keys: [keyRecord('alice', A), keyRecord('bob', B), keyRecord('tight', TIGHT, { tokensPerDay: 100 }), keyRecord('tight2', TIGHT2, { tokensPerDay: 150 })],
+      keys: [
+        keyRecord('alice', A),
+        keyRecord('bob', B),
+        keyRecord('tight', TIGHT, { tokensPerDay: 100 }),
+        keyRecord('tight2', TIGHT2, { tokensPerDay: 150 }),
+        { ...keyRecord('capped', CAPPED), maxTokensPerRequest: 50 },
+      ],
     },
     budgets: { budgetMode: 'strict' },
     idempotency: { waitMs: 3000 },
@@ -320,6 +327,16 @@ t.test('errors beside the Messages routes come in Anthropic’s envelope: an unk
   const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
   t.ok(isAnthropicError(JSON.parse(body) as Json), `in Anthropic’s envelope (got ${body.slice(0, 120)})`);
   t.match(answer, /\r\nrequest-id: /i, 'with its request-id');
+});
+
+t.test('Responses errors name the fields the client sent, not the chat body’s', async (t) => {
+  const capped = await send('POST', '/v1/responses', { key: CAPPED, body: JSON.stringify({ model: 'gpu', input: 'x', max_output_tokens: 100 }) });
+  t.equal(capped.status, 400);
+  t.match(capped.json, { error: { param: 'max_output_tokens', message: /'max_output_tokens' is 100/ } }, capped.text);
+  // A chat field sent to the Responses API is refused by its own name.
+  const stray = await send('POST', '/v1/responses', { body: JSON.stringify({ model: 'gpu', input: 'x', max_tokens: 5 }) });
+  t.match(stray.json, { error: { param: 'max_tokens', message: /max_tokens/ } }, stray.text);
+  t.equal(chat.requests.length, 0, 'no engine was asked');
 });
 
 t.test('another key never reads, lists, cancels, deletes or continues a stored response', async (t) => {

@@ -6,6 +6,7 @@ import { ownerScope } from '../../budgets/owner.js';
 import type { KeyRecord } from '../../budgets/types.js';
 import { bearerToken } from '../../http/bearer.js';
 import { writeError } from '../../http/render-errors.js';
+import type { RouterError } from '../../openai/errors.js';
 import type { InferenceRequest } from '../../routing/inference-request.js';
 import type { InboundProtocol, NativeRequest, ParseContext } from '../protocol.js';
 import { ResponsesAnswer } from './answer.js';
@@ -31,42 +32,67 @@ export function responsesProtocol(service: ResponsesService): InboundProtocol {
     endpoint: 'chat',
     credential: (headers) => bearerToken(headers.authorization),
     parse: (body, context) => parse(body, context, service),
-    writeError: (res, error) => writeError(res, error),
+    writeError: (res, error) => writeError(res, inResponsesTerms(error)),
   };
 }
 
 async function parse(body: unknown, { runtime, key }: ParseContext, service: ResponsesService): Promise<InferenceRequest> {
-  const { config } = runtime;
-  const request = parseResponsesRequest(body, config.defaultModel);
-  const owner = ownerOf(key);
-  const messages: Record<string, unknown>[] = [];
-  if (request.instructions !== null) messages.push({ role: 'system', content: request.instructions });
-  const history = request.previousResponseId === null ? [] : await conversationBefore(service, request.previousResponseId, owner, config.responses.maxChainDepth);
-  requireAnsweredCalls([...history, ...request.input]);
-  toChatMessages(history, messages);
-  toChatMessages(request.input, messages);
-  if (messages.length === 0) throw invalid("Invalid 'input': no items the model can read.", 'input');
-  const ids = new ResponseIds();
-  const frame = {
-    ids,
-    createdAt: Math.floor(Date.now() / 1000),
-    echo: request.echo,
-    metadata: request.metadata,
-    store: request.store,
-    firstOutputItem: request.input.length,
-    now: () => Math.floor(Date.now() / 1000),
-  };
-  const keeping = request.store ? { service, owner, prev: request.previousResponseId, input: withIds(request.input, ids), ttlMs: config.responses.ttlMs } : null;
-  return {
-    endpoint: 'chat',
-    model: request.model,
-    stream: request.stream,
-    // The translator needs the usage chunk for response.completed; it never passes it on as such.
-    clientWantsUsage: true,
-    body: withMessages(request.chat, messages),
-    answerAs: new ResponsesAnswer(frame, keeping),
-    native: new NativeResponsesRequest(body, history, request.input),
-  };
+  try {
+    const { config } = runtime;
+    const request = parseResponsesRequest(body, config.defaultModel);
+    const owner = ownerOf(key);
+    const messages: Record<string, unknown>[] = [];
+    if (request.instructions !== null) messages.push({ role: 'system', content: request.instructions });
+    const history = request.previousResponseId === null ? [] : await conversationBefore(service, request.previousResponseId, owner, config.responses.maxChainDepth);
+    requireAnsweredCalls([...history, ...request.input]);
+    toChatMessages(history, messages);
+    toChatMessages(request.input, messages);
+    if (messages.length === 0) throw invalid("Invalid 'input': no items the model can read.", 'input');
+    const ids = new ResponseIds();
+    const frame = {
+      ids,
+      createdAt: Math.floor(Date.now() / 1000),
+      echo: request.echo,
+      metadata: request.metadata,
+      store: request.store,
+      firstOutputItem: request.input.length,
+      now: () => Math.floor(Date.now() / 1000),
+    };
+    const keeping = request.store ? { service, owner, prev: request.previousResponseId, input: withIds(request.input, ids), ttlMs: config.responses.ttlMs } : null;
+    return {
+      endpoint: 'chat',
+      model: request.model,
+      stream: request.stream,
+      // The translator needs the usage chunk for response.completed; it never passes it on as such.
+      clientWantsUsage: true,
+      body: withMessages(request.chat, messages),
+      answerAs: new ResponsesAnswer(frame, keeping),
+      native: new NativeResponsesRequest(body, history, request.input),
+    };
+  } catch (thrown) {
+    return toldInClientTerms(thrown);
+  }
+}
+
+/** Fields of the neutral chat body the router's stages name in errors (key limits, context length), as Responses calls them. */
+const RESPONSES_NAMES: ReadonlyMap<string, string> = new Map([
+  ['max_tokens', 'max_output_tokens'],
+  ['max_completion_tokens', 'max_output_tokens'],
+  ['messages', 'input'],
+]);
+
+/** Errors of the parse: they name the client's own fields already (a `messages` it sent is refused as `messages`). */
+const clientTerms = new WeakSet<object>();
+
+function toldInClientTerms(thrown: unknown): never {
+  if (typeof thrown === 'object' && thrown !== null) clientTerms.add(thrown);
+  throw thrown;
+}
+
+/** An error about the chat body the request became (a key's output cap, the context length), told with the fields the client sent. */
+function inResponsesTerms(error: RouterError): RouterError {
+  const name = error.param === null || clientTerms.has(error) ? undefined : RESPONSES_NAMES.get(error.param);
+  return name === undefined ? error : error.renamingParam(name);
 }
 
 /**
