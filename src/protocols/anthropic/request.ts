@@ -50,6 +50,8 @@ export function chatBodyOf(raw: unknown, { countOnly }: ParseOptions): MessagesR
     const value = raw[field];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(field, `Input should be a number, got ${describe(value)}`);
+    // Anthropic's range for both (MessageCreateParams), not OpenAI's 0-2 for temperature.
+    if (value < 0 || value > 1) throw invalid(field, `Input should be between 0 and 1, got ${describe(value)}`);
     chat[field] = value;
   }
   const topK = raw['top_k'];
