@@ -37,6 +37,15 @@ export function loadTokenizer(): Promise<void> {
   return loading;
 }
 
+/**
+ * Tokens in a piece of output (tight mode's stream guard counts what went out with it): the tokenizer's
+ * count once it is loaded, four characters a token before; at least one for any text.
+ */
+export function outputTokens(text: string): number {
+  if (text === '') return 0;
+  return Math.max(1, countTokens === null ? Math.ceil(text.length / 4) : countTokens(text));
+}
+
 /** Whether estimates count with the tokenizer yet (before it loads, they read four characters a token). */
 export function tokenizerLoaded(): boolean {
   return countTokens !== null;

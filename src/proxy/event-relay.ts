@@ -7,7 +7,9 @@ import { RouterError, errorBody } from '../openai/errors.js';
 import { NeedleCursor, dataStartsWith, eventText, type EventRange, type SplitChunk } from '../openai/sse-buffer.js';
 import { encodeEvent } from '../openai/sse.js';
 import { extractUsage, withUsageMember } from '../openai/usage.js';
+import { outputTokens } from '../budgets/estimate.js';
 import { chargeUsage } from '../cost/charge.js';
+import { chunkOutputText } from '../openai/chunk-output.js';
 import { formatUsd } from '../cost/money.js';
 import type { AbortSwitch } from './abort-switch.js';
 import type { AttemptContext } from './attempt.js';
@@ -78,16 +80,25 @@ export class EventRelay {
         }
       } else if (this.countTokens && find.content(event)) {
         const guard = this.a.guard;
-        if (guard !== null && this.a.result.streamedTokens + 1 > guard.allowed) {
-          await this.write(buffer, events, runFrom, runTo);
-          runFrom = -1;
-          if (!(await guard.extend())) {
-            this.cutForBudget();
-            return;
+        if (guard === null) {
+          this.a.result.streamedTokens++;
+        } else {
+          // A budget's guard counts what the chunk holds: one chunk may carry many tokens.
+          const data = eventText(buffer, event);
+          const tokens = outputTokens(chunkOutputText(data)) || 1;
+          if (this.a.result.streamedTokens + tokens > guard.allowed) {
+            await this.write(buffer, events, runFrom, runTo);
+            runFrom = -1;
+            while (this.a.result.streamedTokens + tokens > guard.allowed) {
+              if (!(await guard.extend())) {
+                this.cutForBudget();
+                return;
+              }
+            }
           }
+          this.a.result.streamedTokens += tokens;
+          this.lastContent = data;
         }
-        this.a.result.streamedTokens++;
-        if (guard !== null) this.lastContent = eventText(buffer, event);
       }
       runFrom = runFrom < 0 ? i : runFrom;
       runTo = i + 1;

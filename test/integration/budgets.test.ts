@@ -115,6 +115,20 @@ t.test('tight: a stream that runs out of budget ends with finish_reason length a
   t.ok((await chargedTokens(test)) <= 60 + 10, 'overspend is at most one top-up step');
 });
 
+t.test('tight: a chunk carrying many tokens counts as many (speculative decoding, batching APIs): the budget holds', async (t) => {
+  const test = await router(t, config({ limits: { tokensPerDay: 100 } }, { budgetMode: 'tight', topUpTokens: 10 }));
+  const paragraph = (n: number) => Array.from({ length: 200 }, (_, i) => `word${n}x${i}`).join(' ');
+  small.respond = () => ({ kind: 'stream', events: chatStreamEvents([paragraph(1), paragraph(2), paragraph(3)], { prompt_tokens: 5, completion_tokens: 1200 }) });
+  const { res, text } = await chat(test, { stream: true });
+  t.equal(res.status, 200);
+  t.notOk(text.includes('[DONE]'), 'not run to its end');
+  t.match(text, /"code":"insufficient_quota"/, 'cut for the budget');
+  t.notOk(text.includes('word3x'), 'the third paragraph never went out');
+  await waitFor('the settle', async () => (await chargedTokens(test)) > 0);
+  const charged = await chargedTokens(test);
+  t.ok(charged <= 100 + 10, `charged ${charged}: within the budget and one top-up step`);
+});
+
 t.test('a cancelled stream is charged what it generated', async (t) => {
   const test = await router(t, config({ limits: { tokensPerDay: 100_000 } }));
   small.respond = () => ({ kind: 'stream', events: chatStreamEvents(Array.from({ length: 100 }, (_, i) => `w${i} `)), delayMs: 15 });
