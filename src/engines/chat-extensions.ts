@@ -4,7 +4,8 @@
 // since OpenAI and Azure refuse any field they do not define (a 400 "Unrecognized request argument
 // supplied: top_k"). A chat-completions client's own fields are never filtered: its request names none.
 //   vllm:      top_k (vllm/entrypoints/openai/chat_completion/protocol.py ChatCompletionRequest; its own
-//              Messages server passes top_k into it: vllm/entrypoints/anthropic/serving.py @82df3f49).
+//              Messages server passes top_k into it: vllm/entrypoints/anthropic/serving.py @82df3f49),
+//              continue_final_message and add_generation_prompt (the same request: a Messages prefill).
 //   sim:       top_k (src/sim/request-schema.ts, vLLM's schema).
 //   anthropic: top_k, mapped by its own payload (src/engines/anthropic/request.ts) for 2023-06-01.
 //   tgi:       none. Its ChatRequest has no top_k (huggingface/text-generation-inference router/src/lib.rs
@@ -16,11 +17,14 @@ type Json = Readonly<Record<string, unknown>>;
 
 const NONE: ReadonlySet<string> = new Set();
 const TOP_K: ReadonlySet<string> = new Set(['top_k']);
+/** vLLM's own: top_k, and a prefill continued (continue_final_message, without add_generation_prompt). */
+const VLLM: ReadonlySet<string> = new Set(['top_k', 'continue_final_message', 'add_generation_prompt']);
 
 /** The extension fields each engine's chat payload takes; built once, at module load. */
 export const CHAT_EXTENSIONS: Readonly<Record<EngineName, ReadonlySet<string>>> = {
-  vllm: TOP_K,
-  sim: TOP_K,
+  vllm: VLLM,
+  sim: VLLM,
+  // A last assistant turn is a prefill in Anthropic's own API: its payload continues it as it is.
   anthropic: TOP_K,
   tgi: NONE,
   openai: NONE,

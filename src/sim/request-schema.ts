@@ -38,6 +38,8 @@ export const CHAT_FIELDS: readonly Field[] = [
   field('top_k', 'int'),
   field('min_p', 'float'),
   field('repetition_penalty', 'float'),
+  field('add_generation_prompt', 'bool', false),
+  field('continue_final_message', 'bool', false),
 ];
 
 export const COMPLETION_FIELDS: readonly Field[] = [

@@ -241,3 +241,20 @@ t.test('translated attempts carry no client protocol header: chat engines, and e
   t.equal(built?.headers['anthropic-version'], '2023-06-01', "the pool's version: the router wrote the body for it");
   t.notOk('anthropic-beta' in (built?.headers ?? {}));
 });
+
+t.test('a prefill (a last assistant turn) is continued on vLLM, which is asked to; OpenAI gets no field it refuses', async (t) => {
+  const PREFILL = {
+    max_tokens: 32,
+    messages: [
+      { role: 'user' as const, content: 'Give JSON' },
+      { role: 'assistant' as const, content: '{"answer":' },
+    ],
+  };
+  await anthropic.messages.create({ ...PREFILL, model: 'vl' });
+  t.match(vllm.requests[0]?.body, { continue_final_message: true, add_generation_prompt: false, messages: [{ role: 'user' }, { role: 'assistant', content: '{"answer":' }] });
+  const message = await anthropic.messages.create({ ...PREFILL, model: 'oa' });
+  t.equal(message.type, 'message', 'OpenAI answered: the fields it does not define were left out');
+  t.notOk('continue_final_message' in (openai.requests[0]?.body ?? {}));
+  await anthropic.messages.create({ ...ASK, model: 'vl' });
+  t.notOk('continue_final_message' in (vllm.requests[1]?.body ?? {}), 'a conversation that ends with the user is not a prefill');
+});

@@ -21,7 +21,7 @@ export interface MessagesRequest {
  * The fields this translation may write that OpenAI's chat completions does not define: sent only to
  * engines that take them (src/engines/chat-extensions.ts), as OpenAI and Azure refuse unknown fields.
  */
-export const EXTENSION_FIELDS: readonly string[] = ['top_k'];
+export const EXTENSION_FIELDS: readonly string[] = ['top_k', 'continue_final_message', 'add_generation_prompt'];
 
 export interface ParseOptions {
   /** POST /v1/messages/count_tokens: the same body without max_tokens (MessageCountTokensParams). */
@@ -40,6 +40,10 @@ export function chatBodyOf(raw: unknown, { countOnly }: ParseOptions): MessagesR
   // Thinking blocks are dropped: turns of nothing else would leave the engine no message at all.
   if (turns.length === 0) throw invalid('messages', 'no message has content other than thinking blocks');
   const chat: Json = { model, messages: system === null ? turns : [system, ...turns] };
+  // A last turn of the assistant's is a prefill, which Anthropic's models continue: vLLM does so when
+  // asked (vllm/entrypoints/openai/chat_completion/protocol.py ChatCompletionRequest.continue_final_message,
+  // which must come without add_generation_prompt); engines that cannot are not sent the fields.
+  if (turns.at(-1)?.['role'] === 'assistant') Object.assign(chat, { continue_final_message: true, add_generation_prompt: false });
   if (maxTokens !== undefined) chat['max_tokens'] = maxTokens;
   const stream = raw['stream'];
   if (stream !== undefined && stream !== null && typeof stream !== 'boolean') throw invalid('stream', `Input should be a boolean, got ${describe(stream)}`);
