@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { idempotencyScope } from '../budgets/owner.js';
+import { formatUsd } from '../cost/money.js';
 import type { KeyRecord } from '../budgets/types.js';
 import type { ClientResponse } from '../protocols/client-response.js';
 import { entryAgeSeconds } from '../cache/entry.js';
@@ -193,7 +194,11 @@ async function serveReplay(res: ClientResponse, kept: KeptAnswer, request: Infer
   // A state the format does not read (another version's) replays with new ids, as a version 1 record does.
   if (kept.state !== null) request.answerAs?.replayAs?.(kept.state);
   try {
-    await replay(res, kept.entry, { stream: request.stream, clientWantsUsage: request.clientWantsUsage, identity: null, headers, abort });
+    // The same response: its usage chunk says what the answer cost when it was made, as the first one
+    // did (x-switchyard-cost-usd: 0 says that this retry was not charged).
+    const { costNanoUsd } = kept.entry;
+    const usageCost = costNanoUsd === null ? null : Number(formatUsd(costNanoUsd));
+    await replay(res, kept.entry, { stream: request.stream, clientWantsUsage: request.clientWantsUsage, identity: null, usageCost, headers, abort });
     return true;
   } catch (error) {
     if (res.headersSent || abort.aborted) throw error;

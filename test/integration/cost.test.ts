@@ -109,6 +109,25 @@ t.test('a stream with include_usage carries usage.cost (USD) in its usage chunk;
   t.equal(metricValue(await test.scrape(), 'switchyard_cost_usd_total', 'model="paid",tier="paid",pool="gpu"'), 0.01123);
 });
 
+t.test('an idempotent replay is the same response: its usage chunk says the cost, as the first one did; the retry is charged nothing', async (t) => {
+  const test = await router(t, config());
+  priced.respond = () => ({ kind: 'stream', events: streamWithUsage(USAGE) });
+  const ask = { model: 'paid', messages: [{ role: 'user' as const, content: 'hi' }], stream: true as const, stream_options: { include_usage: true } };
+  const usageOf = async () => {
+    const { data, response } = await test.client.chat.completions.create(ask, { headers: { 'idempotency-key': 'same-retry' } }).withResponse();
+    let usage: unknown = null;
+    for await (const chunk of data) if (chunk.usage) usage = chunk.usage;
+    return { usage, replayed: response.headers.get('x-switchyard-idempotent-replay'), cost: response.headers.get('x-switchyard-cost-usd') };
+  };
+  const first = await usageOf();
+  const retry = await usageOf();
+  t.equal(retry.replayed, 'true');
+  t.strictSame(retry.usage, first.usage, 'the usage chunk of the first answer, cost included');
+  t.strictSame(retry.usage, { ...USAGE, cost: 0.005615 });
+  t.equal(retry.cost, '0', 'the retry itself was not charged');
+  t.equal(priced.requests.length, 1);
+});
+
 /** The key's dollar spend as GET /admin/keys/team shows it. */
 async function spend(test: TestRouter): Promise<Record<string, { limit: number | null; used: number; reserved: number; remaining: number | null }>> {
   const res = await fetch(`${test.url}/admin/keys/team`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
