@@ -23,6 +23,24 @@ t.test('text in any member of a message is bounded, not only its content (a host
   t.end();
 });
 
+t.test('content parts whose text is not under `text` are bounded (vLLM renders a refusal part: chat_utils.py MM_PARSER_MAP)', (t) => {
+  const plain = boundOf({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+  for (const part of [
+    { type: 'refusal', refusal: PAD },
+    { type: 'tool_reference', name: PAD },
+  ]) {
+    const bound = boundOf({
+      model: 'm',
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [part] },
+      ],
+    });
+    t.ok(bound >= plain + PAD.length, `${part.type}: ${bound}`);
+  }
+  t.end();
+});
+
 t.test('what chat templates render from outside the messages is bounded too', (t) => {
   const plain = boundOf({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
   for (const [field, value] of [

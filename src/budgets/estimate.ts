@@ -192,12 +192,15 @@ function collectText(body: Readonly<Record<string, unknown>>, into: string[], me
 function pushPart(part: unknown, into: string[], media: MediaAllowance): number {
   if (typeof part !== 'object' || part === null) return 0;
   const { type, text } = part as { type?: unknown; text?: unknown };
-  if (typeof text === 'string') into.push(text);
   if (type === 'image_url' || type === 'input_image') return media.imageTokens;
   if (type === 'input_audio') {
     const data = (part as { input_audio?: { data?: unknown } }).input_audio?.data;
     return Math.max(media.audioTokens, typeof data === 'string' ? data.length : 0);
   }
   if (type === 'audio_url') return media.audioTokens;
+  // A text part is its text; any other part is counted whole (a refusal part's `refusal`, a part type
+  // the engine knows and the router does not): what a template renders of it is in its JSON.
+  if (typeof text === 'string' && (type === 'text' || type === 'input_text' || type === 'output_text')) into.push(text);
+  else into.push(JSON.stringify(part));
   return 0;
 }
