@@ -77,6 +77,9 @@ export function requestBypass(config: ModelCacheConfig, request: InferenceReques
  */
 export function storable(entry: CacheEntry, request: InferenceRequest, capped: boolean): boolean {
   if (entry.status !== 200) return false;
+  // Every generated choice ends with a finish reason: an answer without one (a stream of [DONE] alone,
+  // a reason that stayed null) did not finish. Embeddings have none.
+  if (entry.endpoint !== 'embeddings' && entry.finish.length === 0) return false;
   for (const reason of entry.finish) {
     // An answer whose finish reason could not be read may be a filtered one.
     if (reason === 'content_filter' || reason === UNREADABLE_REASON) return false;

@@ -183,4 +183,6 @@ t.test('a filtered or unreadable finish reason in any spelling is never storable
   t.equal(storedAs('{"choices":[{"index":0,"message":{"content":"no"},"finish_reason" : "content_filter"}]}'), false, 'spaced around the colon');
   t.equal(storedAs('{"choices":[{"index":0,"message":{"content":"no"},"finish_reason":"content\\u005ffilter"}]}'), false, 'escaped');
   t.equal(storedAs('{"choices":[{"index":0,"message":{"content":"no"},"finish_reason":{"type":"content_filter"}}]}'), false, 'not a string');
+  t.equal(storedAs('{"choices":[{"index":0,"message":{"content":"half"},"finish_reason":null}]}'), false, 'an answer that did not finish');
+  t.equal(storedAs('{"choices":[]}'), false, 'an answer with no choices');
 });

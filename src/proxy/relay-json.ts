@@ -25,6 +25,7 @@ const ANSWER_ARRAY: Readonly<Record<Endpoint, Buffer>> = {
 };
 const COLON = 0x3a;
 const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 
 /** Said with the timeout's 504: retrying would only run the same long generation again. */
 const NO_RETRY = { 'x-should-retry': 'false' } as const;
@@ -89,13 +90,17 @@ export async function readWholeAnswer(a: AttemptContext): Promise<WholeResponse>
   return response;
 }
 
-/** Whether `name` (a quoted member name) is followed by a colon and an array, whitespace allowed: a raw quote is never inside a string, so that is structure. */
+/**
+ * Whether `name` (a quoted member name) is followed by a colon and an array that is not empty,
+ * whitespace allowed (an answer with no choices answers nothing): a raw quote is never inside a
+ * string, so that is structure.
+ */
 function hasArrayMember(body: Buffer, name: Buffer): boolean {
   for (let at = body.indexOf(name); at >= 0; at = body.indexOf(name, at + 1)) {
     let next = skipSpace(body, at + name.length);
     if (body[next] !== COLON) continue;
     next = skipSpace(body, next + 1);
-    if (body[next] === OPEN_BRACKET) return true;
+    if (body[next] === OPEN_BRACKET) return body[skipSpace(body, next + 1)] !== CLOSE_BRACKET;
   }
   return false;
 }

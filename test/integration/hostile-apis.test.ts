@@ -978,6 +978,7 @@ t.test('a chat engine answering 200 with something that is not a chat completion
   const bodies: [string, Behaviour][] = [
     ['an error object', { kind: 'json', body: { object: 'error', message: 'boom: engine failed', type: 'InternalServerError', code: 500 } }],
     ['{"hello":"world"}', { kind: 'json', body: { hello: 'world' } }],
+    ['a completion with no choices', { kind: 'json', body: { id: 'chatcmpl-e', object: 'chat.completion', choices: [] } }],
   ];
   for (const [what, behaviour] of bodies) {
     chat.respond = () => behaviour;
