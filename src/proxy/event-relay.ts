@@ -86,6 +86,8 @@ export class EventRelay {
           // A budget's guard counts what the chunk holds: one chunk may carry many tokens.
           const data = eventText(buffer, event);
           const tokens = outputTokens(chunkOutputText(data)) || 1;
+          // The closing chunk of a cut is made from the last content chunk, this one if it is the first.
+          this.lastContent ??= data;
           if (this.a.result.streamedTokens + tokens > guard.allowed) {
             await this.write(buffer, events, runFrom, runTo);
             runFrom = -1;

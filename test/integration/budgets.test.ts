@@ -123,6 +123,7 @@ t.test('tight: a chunk carrying many tokens counts as many (speculative decoding
   t.equal(res.status, 200);
   t.notOk(text.includes('[DONE]'), 'not run to its end');
   t.match(text, /"code":"insufficient_quota"/, 'cut for the budget');
+  t.match(text, /"finish_reason":"length"/, 'with its closing chunk, even when the first content chunk is the one cut');
   t.notOk(text.includes('word3x'), 'the third paragraph never went out');
   await waitFor('the settle', async () => (await chargedTokens(test)) > 0);
   const charged = await chargedTokens(test);
