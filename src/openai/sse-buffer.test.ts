@@ -17,6 +17,10 @@ t.test('events split on blank lines, across chunk boundaries', async (t) => {
   t.same(events(['data: {"a"', ':1}\n', '\ndata: [DONE]\n\n']), ['{"a":1}', '[DONE]'], 'an event cut in three');
   t.same(events(['data: x\n\n\n\ndata: y\n\n']), ['x', 'y'], 'extra blank lines carry nothing');
   t.same(events(['data: x\r\n\r\ndata: y\r\n\r\n']), ['x', 'y'], 'CRLF line ends');
+  const crlf = Buffer.from('data: a\r\n\r\ndata: 日本語\r\n\r\n');
+  t.same(events([crlf.subarray(0, 18), crlf.subarray(18)]), ['a', '日本語'], 'CRLF line ends, a character cut by the read');
+  t.same(events(['data: x\r', '\ndata: y\r\n\r\n']), ['x\ny'], 'a CRLF cut between its CR and LF is one line end');
+  t.same(events(['data: x\rdata: y\r\rdata: z\r\r', '\n']), ['x\ny', 'z'], 'lone CRs end lines too (the last waits for the next byte)');
   t.same(events(['event: message\ndata: {"a":\ndata: 1}\n\n']), ['{"a":\n1}'], 'multi-line data, other fields ignored');
   const euro = Buffer.from('data: "€"\n\n');
   t.same(events([euro.subarray(0, 8), euro.subarray(8)]), ['"€"'], 'a character split between chunks');

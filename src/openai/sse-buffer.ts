@@ -25,8 +25,9 @@ export class SseByteSplitter {
   /** The complete events now available; a partial event waits for the next chunk. */
   push(chunk: Buffer): SplitChunk {
     let buffer = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
-    // Servers that end lines with CRLF are rare; normalising them keeps one simple path for the rest.
-    if (buffer.includes(CR)) buffer = Buffer.from(buffer.toString('utf8').replace(/\r\n?/g, '\n'));
+    // Servers that end lines with CRLF (sse-starlette's default) are few; normalising them keeps one
+    // simple path for the rest. On the bytes: decoding would break a character cut by the read.
+    if (buffer.includes(CR)) buffer = withLfLineEnds(buffer);
     const events: EventRange[] = [];
     let start = 0;
     for (let at = buffer.indexOf(DELIMITER); at >= 0; at = buffer.indexOf(DELIMITER, start)) {
@@ -43,6 +44,25 @@ export class SseByteSplitter {
   rest(): number {
     return this.pending?.length ?? 0;
   }
+}
+
+/**
+ * The bytes with every CRLF and lone CR as LF, but a CR at the very end, which is kept: the LF that may
+ * follow it is in the next read (converted now, CR|LF would read as two line ends).
+ */
+function withLfLineEnds(buffer: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(buffer.length);
+  let length = 0;
+  const last = buffer.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const byte = buffer[i]!;
+    if (byte !== CR || i === last) out[length++] = byte;
+    else {
+      out[length++] = LF;
+      if (buffer[i + 1] === LF) i++;
+    }
+  }
+  return out.subarray(0, length);
 }
 
 /**
