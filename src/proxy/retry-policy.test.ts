@@ -1,6 +1,6 @@
 import t from 'tap';
 import { RouterError, type ErrorKind } from '../openai/errors.js';
-import { backoffMs, isReplicaFailure, isRetryable, parseRetryAfter } from './retry-policy.js';
+import { MAX_RETRY_AFTER_MS, backoffMs, isReplicaFailure, isRetryable, parseRetryAfter, retryAfterOf } from './retry-policy.js';
 
 t.test('what is retried and what counts against a replica', async (t) => {
   const cases: [string, RouterError, boolean, boolean][] = [
@@ -39,6 +39,9 @@ t.test('Retry-After in seconds or as a date', async (t) => {
   t.equal(parseRetryAfter('0.5', now), 500);
   t.equal(parseRetryAfter('Thu, 01 Jan 2026 00:00:03 GMT', now), 3000);
   t.equal(parseRetryAfter(undefined, now), null);
+  t.equal(parseRetryAfter('99999999999999999999', now), MAX_RETRY_AFTER_MS, 'an absurd hint is capped');
+  t.equal(parseRetryAfter('Fri, 31 Dec 9999 23:59:59 GMT', now), MAX_RETRY_AFTER_MS);
+  t.equal(retryAfterOf({ 'retry-after-ms': '1e300' }, now), MAX_RETRY_AFTER_MS);
   t.equal(parseRetryAfter('soon', now), null);
   t.equal(parseRetryAfter('-1', now), null);
 });

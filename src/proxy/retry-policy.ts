@@ -39,10 +39,17 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined || text === '') return null;
   const seconds = Number(text);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : null;
+  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS) : null;
   const date = Date.parse(text);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
+  return Number.isNaN(date) ? null : Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
 }
+
+/**
+ * The longest wait an engine's hint may impose: a replica cools for it and clients are told it, so an
+ * absurd value (99999999999999999999 s) would take the replica out until a restart and overflow
+ * clients' timers. Past it the replica is simply tried again, and cools again if still busy.
+ */
+export const MAX_RETRY_AFTER_MS = 10 * 60_000;
 
 /**
  * A retry hint in an answer's headers, in ms: `retry-after-ms` (Azure OpenAI's, honoured by the OpenAI
@@ -53,7 +60,7 @@ export function retryAfterOf(headers: Readonly<Record<string, string | string[] 
   const text = Array.isArray(ms) ? ms[0] : ms;
   if (text !== undefined && text !== '') {
     const value = Number(text);
-    if (Number.isFinite(value) && value >= 0) return value;
+    if (Number.isFinite(value) && value >= 0) return Math.min(value, MAX_RETRY_AFTER_MS);
   }
   return parseRetryAfter(headers['retry-after'], now);
 }
