@@ -1659,22 +1659,22 @@ const cases: Case[] = [
   {
     name: 'a limit of 0',
     patch: { 'auth.keys': [key({ limits: { tokensPerDay: 0 } })] },
-    errors: ['auth.keys[0].limits.tokensPerDay: must be an integer of at least 1 (got 0)'],
+    errors: ['auth.keys[0].limits.tokensPerDay: must be an integer from 1 to 9007199254740991 (got 0)'],
   },
   {
     name: 'a fractional limit',
     patch: { 'auth.keys': [key({ limits: { maxConcurrent: 1.5 } })] },
-    errors: ['auth.keys[0].limits.maxConcurrent: must be an integer of at least 1 (got 1.5)'],
+    errors: ['auth.keys[0].limits.maxConcurrent: must be an integer from 1 to 9007199254740991 (got 1.5)'],
   },
   {
     name: 'a limit as a string',
     patch: { 'auth.keys': [key({ limits: { tokensPerMonth: '1M' } })] },
-    errors: ['auth.keys[0].limits.tokensPerMonth: must be an integer of at least 1 (got "1M")'],
+    errors: ['auth.keys[0].limits.tokensPerMonth: must be an integer from 1 to 9007199254740991 (got "1M")'],
   },
   {
     name: 'maxTokensPerRequest of 0',
     patch: { 'auth.keys': [key({ maxTokensPerRequest: 0 })] },
-    errors: ['auth.keys[0].maxTokensPerRequest: must be an integer of at least 1 (got 0)'],
+    errors: ['auth.keys[0].maxTokensPerRequest: must be an integer from 1 to 9007199254740991 (got 0)'],
   },
   {
     name: 'a model listed twice in a key',
@@ -1735,10 +1735,10 @@ const cases: Case[] = [
     patch: { 'budgets.redis': { url: 'redis://cache:6379', commandTimeoutMs: 0 } },
     errors: ['budgets.redis.commandTimeoutMs: must be an integer of at least 1 (got 0)'],
   },
-  { name: 'zero maxOutputTokens', patch: { 'budgets.maxOutputTokens': 0 }, errors: ['budgets.maxOutputTokens: must be an integer of at least 1 (got 0)'] },
-  { name: 'zero imageTokens', patch: { 'budgets.imageTokens': 0 }, errors: ['budgets.imageTokens: must be an integer of at least 1 (got 0)'] },
+  { name: 'zero maxOutputTokens', patch: { 'budgets.maxOutputTokens': 0 }, errors: ['budgets.maxOutputTokens: must be an integer from 1 to 9007199254740991 (got 0)'] },
+  { name: 'zero imageTokens', patch: { 'budgets.imageTokens': 0 }, errors: ['budgets.imageTokens: must be an integer from 1 to 9007199254740991 (got 0)'] },
   { name: 'zero contextLength', patch: { 'pools.gpu.contextLength': 0 }, errors: ['pools.gpu.contextLength: must be an integer of at least 1 (got 0)'] },
-  { name: 'zero topUpTokens', patch: { 'budgets.topUpTokens': 0 }, errors: ['budgets.topUpTokens: must be an integer of at least 1 (got 0)'] },
+  { name: 'zero topUpTokens', patch: { 'budgets.topUpTokens': 0 }, errors: ['budgets.topUpTokens: must be an integer from 1 to 9007199254740991 (got 0)'] },
 
   // auth and budgets: cross-checks
   {

@@ -100,6 +100,6 @@ t.test('dollar limits of declared keys: decimal USD, positive, at most $9M', asy
   t.match(errorsOf(parseConfigObject(key({ usdPerDay: 0 }), { env: {} })).join('\n'), /auth\.keys\[0\]\.limits\.usdPerDay: /);
   t.match(
     errorsOf(parseConfigObject(key({ usdPerMonth: 1e7 }), { env: {} })).join('\n'),
-    /auth\.keys\[0\]\.limits\.usdPerMonth: must be a number greater than 0 and at most 9000000 \(got 10000000\)/,
+    /auth\.keys\[0\]\.limits\.usdPerMonth: must be a number from 1e-9 to 9000000 \(got 10000000\)/,
   );
 });

@@ -4,9 +4,13 @@ import { DEFAULTS } from './defaults.js';
 import { ENV_NAME_PATTERN, KEY_ID_PATTERN, SHA256_PATTERN, milliseconds } from './schema-parts.js';
 
 const redisUrl = (description: string) => ({ type: 'string', pattern: '^rediss?://', description }) as const;
-const tokenLimit = (description: string) => ({ type: 'integer', minimum: 1, description }) as const;
-/** Decimal USD, kept as integer nano-USD (rounded to a billionth of a dollar); at most $9M, the most nano-USD counters keep exactly (2^53). */
-const usdLimit = (description: string) => ({ type: 'number', exclusiveMinimum: 0, maximum: 9_000_000, description }) as const;
+/** At most 2^53 - 1: the stores count in integers JavaScript and Lua hold exactly (a larger limit was a 500 from the store). */
+const tokenLimit = (description: string) => ({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description }) as const;
+/**
+ * Decimal USD, kept as integer nano-USD (rounded to a billionth of a dollar): at least one nano-USD
+ * (less would round to a budget of nothing), at most $9M, the most nano-USD counters keep exactly (2^53).
+ */
+const usdLimit = (description: string) => ({ type: 'number', minimum: 1e-9, maximum: 9_000_000, description }) as const;
 
 export const keyLimitsSchema = {
   type: 'object',

@@ -7,11 +7,11 @@ import { formatPath } from '../config/validate.js';
 import { RouterError } from '../openai/errors.js';
 
 /** A limit is a positive integer; null (in a body) says unlimited, unlike router.yaml where it is left out. */
-const limit = { type: ['integer', 'null'], minimum: 1 } as const;
+const limit = { type: ['integer', 'null'], minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 const names = { type: ['array', 'null'], items: { type: 'string', minLength: 1 }, uniqueItems: true } as const;
 const LIMIT_NAMES = ['tokensPerMinute', 'tokensPerDay', 'tokensPerMonth', 'tokensLifetime', 'requestsPerMinute', 'maxConcurrent'] as const;
 /** Dollar limits: decimal USD as router.yaml takes them (schema-budgets.ts), null for unlimited. */
-const usdLimit = { type: ['number', 'null'], exclusiveMinimum: 0, maximum: 9_000_000 } as const;
+const usdLimit = { type: ['number', 'null'], minimum: 1e-9, maximum: 9_000_000 } as const;
 const USD_LIMIT_NAMES = ['usdPerDay', 'usdPerMonth', 'usdLifetime'] as const;
 
 const editable = {
@@ -131,10 +131,10 @@ function expectation(schema: Record<string, unknown>): string {
   const words = types
     .filter((type) => type !== 'null')
     .map((type) => {
-      if (type === 'integer') return typeof schema['minimum'] === 'number' ? `an integer of at least ${schema['minimum']}` : 'an integer';
-      if (type === 'number' && typeof schema['exclusiveMinimum'] === 'number' && typeof schema['maximum'] === 'number') {
-        return `a number greater than ${schema['exclusiveMinimum']} and at most ${schema['maximum']}`;
-      }
+      const word = type === 'integer' ? 'an integer' : type === 'number' ? 'a number' : null;
+      if (word !== null && typeof schema['minimum'] === 'number' && typeof schema['maximum'] === 'number') return `${word} from ${schema['minimum']} to ${schema['maximum']}`;
+      if (word !== null && typeof schema['minimum'] === 'number') return `${word} of at least ${schema['minimum']}`;
+      if (word !== null) return word;
       if (type === 'array') return 'an array of strings';
       if (type === 'object') return 'an object';
       return `a ${String(type)}`;

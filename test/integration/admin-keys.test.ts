@@ -264,7 +264,23 @@ t.test('bodies are validated, with the field at fault in param', async (t) => {
       '/admin/keys',
       { name: 'x', limits: { tokensPerDay: 0 } },
       400,
-      invalid("Invalid value for 'limits.tokensPerDay': expected an integer of at least 1 or null, got number 0.", 'limits.tokensPerDay'),
+      invalid("Invalid value for 'limits.tokensPerDay': expected an integer from 1 to 9007199254740991 or null, got number 0.", 'limits.tokensPerDay'),
+    ],
+    [
+      'a limit no counter holds exactly (2^53)',
+      'POST',
+      '/admin/keys',
+      { name: 'x', limits: { tokensLifetime: 9007199254740992 } },
+      400,
+      invalid("Invalid value for 'limits.tokensLifetime': expected an integer from 1 to 9007199254740991 or null, got number 9007199254740992.", 'limits.tokensLifetime'),
+    ],
+    [
+      'a dollar limit under a nano-USD (it would round to a budget of nothing)',
+      'POST',
+      '/admin/keys',
+      { name: 'x', limits: { usdPerDay: 1e-10 } },
+      400,
+      invalid("Invalid value for 'limits.usdPerDay': expected a number from 1e-9 to 9000000 or null, got number 1e-10.", 'limits.usdPerDay'),
     ],
     [
       'fractional limit',
@@ -272,7 +288,7 @@ t.test('bodies are validated, with the field at fault in param', async (t) => {
       '/admin/keys',
       { name: 'x', maxTokensPerRequest: 1.5 },
       400,
-      invalid("Invalid type for 'maxTokensPerRequest': expected an integer of at least 1 or null, got number 1.5.", 'maxTokensPerRequest'),
+      invalid("Invalid type for 'maxTokensPerRequest': expected an integer from 1 to 9007199254740991 or null, got number 1.5.", 'maxTokensPerRequest'),
     ],
     [
       'models not a list',

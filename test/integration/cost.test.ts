@@ -222,7 +222,7 @@ t.test('the admin API accepts and shows dollar limits, and refuses bad ones in i
   const bad = await admin('PATCH', '/admin/keys/spender', { limits: { usdPerDay: 0 } });
   t.equal(bad.status, 400);
   t.match(await bad.json(), {
-    error: { param: 'limits.usdPerDay', message: "Invalid value for 'limits.usdPerDay': expected a number greater than 0 and at most 9000000 or null, got number 0." },
+    error: { param: 'limits.usdPerDay', message: "Invalid value for 'limits.usdPerDay': expected a number from 1e-9 to 9000000 or null, got number 0." },
   });
 });
 
