@@ -116,8 +116,7 @@ function carriesData({ buffer, events }: SplitChunk): boolean {
   return false;
 }
 
-const ROLE_ONLY_DELTA = /"delta":\s*\{\s*"role":\s*"assistant"\s*(,\s*"content":\s*"")?\s*\}/;
-const FINISHED = /"finish_reason":\s*"/;
+const ROLE = /"role":\s*"assistant"/;
 const LEGACY_ERROR_OBJECT = /"object":\s*"error"/;
 
 const NO_CHOICES = /^\{"choices":\s*\[\s*\]/;
@@ -131,7 +130,37 @@ const USAGE_OBJECT = /"usage":\s*\{/;
  */
 function isPreamble(data: string): boolean {
   if (NO_CHOICES.test(data)) return !USAGE_OBJECT.test(data);
-  return ROLE_ONLY_DELTA.test(data) && !FINISHED.test(data);
+  return ROLE.test(data) && isRoleOnly(data);
+}
+
+/**
+ * Whether every choice's delta is the assistant's role and nothing else said, in any order and with any
+ * empty members: vLLM's `{"role":"assistant","content":""}`, OpenAI's `{"role":"assistant","content":"",
+ * "refusal":null}`, Azure's members in another order beside its content_filter_results. Parsed: only the
+ * first events of a stream come here, until one commits it.
+ */
+function isRoleOnly(data: string): boolean {
+  let chunk: unknown;
+  try {
+    chunk = JSON.parse(data);
+  } catch {
+    return false;
+  }
+  const choices = isRecord(chunk) ? chunk['choices'] : undefined;
+  if (!Array.isArray(choices) || choices.length === 0) return false;
+  for (const choice of choices as unknown[]) {
+    if (!isRecord(choice) || (choice['finish_reason'] !== null && choice['finish_reason'] !== undefined)) return false;
+    const delta = choice['delta'];
+    if (!isRecord(delta) || delta['role'] !== 'assistant') return false;
+    for (const [name, value] of Object.entries(delta)) {
+      if (name !== 'role' && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0)) return false;
+    }
+  }
+  return true;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** An engine's error event before commit: judged by whose fault it is (outcome.ts), then thrown. */

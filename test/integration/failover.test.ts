@@ -136,6 +136,25 @@ t.test('a replica that dies before its first token fails over invisibly', async 
   t.equal(res.headers.get('x-switchyard-replica'), 'gpu-r1');
 });
 
+t.test("OpenAI's and Azure's opening chunks are no token either: a replica that dies after one fails over invisibly", async (t) => {
+  // The shapes of api.openai.com's and Azure OpenAI's first chunk: the role with an empty content and a
+  // null refusal (Azure: its members in another order, with content_filter_results beside the delta).
+  const openings = [
+    '{"id":"chatcmpl-o","object":"chat.completion.chunk","created":1,"model":"gpt-4o","service_tier":"default","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null}',
+    '{"choices":[{"content_filter_results":{},"delta":{"content":"","refusal":null,"role":"assistant"},"finish_reason":null,"index":0,"logprobs":null}],"created":1,"id":"chatcmpl-a","model":"gpt-4o","object":"chat.completion.chunk","system_fingerprint":"fp_1"}',
+  ];
+  for (const opening of openings) {
+    const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url] } } } }), t);
+    e0.reply({ kind: 'raw', chunks: [`data: ${opening}\n\n`] });
+    e1.reply({ kind: 'stream', events: chatStreamEvents(['kept']) });
+    const { res, text } = await chat(test, 'gpu', { stream: true });
+    t.equal(res.status, 200);
+    t.notMatch(text, /error|chatcmpl-[oa]"/, 'nothing of the replica that died reached the client');
+    t.match(text, /"content":"kept"/);
+    t.equal(res.headers.get('x-switchyard-replica'), 'gpu-r1');
+  }
+});
+
 t.test('all replicas fail: a 502 with every attempt in the log, and no SDK retry', async (t) => {
   const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url, e2.url] } } } }), t);
   for (const engine of engines) engine.reply({ kind: 'text', status: 500, text: 'boom' });
