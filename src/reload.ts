@@ -115,6 +115,10 @@ function warnRestartOnly(before: Config, after: Config, logger: Logger): void {
   if (before.server.host !== after.server.host || before.server.port !== after.server.port) {
     logger.warn('server.host and server.port take effect only after a restart');
   }
+  // The stores are opened at start: the running ones keep serving until a restart.
+  const stores = (['budgets', 'cache', 'idempotency', 'responses'] as const).filter((section) => before[section].store !== after[section].store);
+  if (JSON.stringify(before.budgets.redis) !== JSON.stringify(after.budgets.redis)) stores.push('budgets');
+  for (const section of new Set(stores)) logger.warn({ section }, `${section}.store and its connection take effect only after a restart`);
 }
 
 function digest(text: string): string {

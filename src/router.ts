@@ -78,6 +78,11 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
           logger,
           metrics,
           build: async (next, previous) => {
+            // A router started open checks no keys at all (no budget service): a file that turns
+            // authentication on must not be swapped in as if it had.
+            if (budgets === null && (next.auth.required || next.auth.keys.length > 0)) {
+              throw new Error('auth: this router started with no keys and no admin token, so it checks no keys; turning authentication on takes a restart');
+            }
             // Tight budgets estimate every request with the tokenizer: loaded before the config that needs it serves.
             if (budgets !== null && next.budgets.budgetMode === 'tight') await loadTokenizer();
             return buildRuntime(next, { env, logger, metrics }, previous);

@@ -135,3 +135,18 @@ t.test('an explicit reload of an unchanged file rebuilds and keeps serving', asy
   t.same(await (await adminReload(test)).json(), { status: 'reloaded' }, 'an explicit reload always rebuilds');
   t.equal((await chat(test)).status, 200);
 });
+
+t.test('a router started open refuses a reload that turns authentication on, instead of ignoring it', async (t) => {
+  const { SWITCHYARD_ADMIN_TOKEN: _token, ...open } = env;
+  const file = join(dir, 'open.yaml');
+  const test = await startTestRouter(config('blue'), open, { configPath: file });
+  t.teardown(() => test.close());
+  const hash = 'a'.repeat(64);
+  await writeFile(file, stringify({ ...config('blue'), auth: { required: true, keys: [{ id: 'team', hash }] } }));
+  const refusal = await waitFor('the refusal in the log', async () => test.logs.find((line) => line['msg'] === 'config reload refused; the previous config keeps serving'));
+  t.match(refusal['problems'], [/auth: this router started with no keys and no admin token.*takes a restart/]);
+  t.notOk(
+    test.logs.some((line) => line['msg'] === 'config reloaded'),
+    'never logged as applied',
+  );
+});
