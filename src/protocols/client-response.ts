@@ -12,6 +12,8 @@ export interface ClientResponse extends EventEmitter {
   readonly headersSent: boolean;
   readonly writableEnded: boolean;
   readonly destroyed: boolean;
+  /** The client has not read what was written: a write waits for `drain`. */
+  readonly writableNeedDrain: boolean;
   setHeader(name: string, value: number | string | readonly string[]): this;
   writeHead(statusCode: number, headers?: OutgoingHttpHeaders): this;
   write(chunk: string | Uint8Array): boolean;

@@ -44,6 +44,10 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
     return this.res.destroyed;
   }
 
+  get writableNeedDrain(): boolean {
+    return this.res.writableNeedDrain;
+  }
+
   setHeader(name: string, value: number | string | readonly string[]): this {
     this.res.setHeader(name, value);
     return this;

@@ -19,7 +19,7 @@ export async function relaySse(a: AttemptContext): Promise<void> {
   const { config } = a.pool;
   // A stream can stall between chunks, so it needs an abort of its own, linked to the request's.
   const attemptAbort = new LinkedSwitch(a.abort);
-  const stall = new StallTimer(attemptAbort, a.replica.name, config.firstTokenTimeoutMs);
+  const stall = new StallTimer(attemptAbort, a.replica.name, config.firstTokenTimeoutMs, () => a.res.writableNeedDrain);
   const relay = new EventRelay(a, attemptAbort);
   let committed = false;
   try {

@@ -10,6 +10,12 @@ export class StallTimer {
     private readonly abort: AbortSwitch,
     private readonly replicaName: string,
     firstByteMs: number,
+    /**
+     * Whether the client is what holds the stream up: it has not read what was written, so the relay
+     * waits for it and the replica is paused (backpressure). The replica is not silent then, and is not
+     * blamed: the wait goes on, bounded by the request's own deadline.
+     */
+    private readonly clientBehind: () => boolean = () => false,
   ) {
     this.timer = this.arm(firstByteMs, 'did not start answering');
   }
@@ -30,7 +36,8 @@ export class StallTimer {
 
   private arm(ms: number, what: string): NodeJS.Timeout {
     const timer = setTimeout(() => {
-      this.abort.abort(new RouterError('upstream_timeout', `Replica ${this.replicaName} ${what} within ${ms} ms.`));
+      if (this.clientBehind()) timer.refresh();
+      else this.abort.abort(new RouterError('upstream_timeout', `Replica ${this.replicaName} ${what} within ${ms} ms.`));
     }, ms);
     timer.unref();
     return timer;

@@ -1,5 +1,6 @@
 // Retries, fallbacks and spills before commit, and what must not be retried, against scripted fake
 // engines. Each test starts its own router so replica state and round-robin order start fresh.
+import { createConnection } from 'node:net';
 import { freePort } from '../fixtures/free-port.js';
 import t, { type Test } from 'tap';
 import { chatStreamEvents, startFakeEngine } from '../fixtures/fake-engine.js';
@@ -308,4 +309,31 @@ t.test('the retry budget caps retries', async (t) => {
   t.equal(res.headers.get('x-should-retry'), 'false');
   t.equal(e1.requests.length, 0);
   t.match(await test.scrape(), /switchyard_retry_budget_exhausted_total 1/);
+});
+
+t.test('a client that stops reading is no silence of the replica: the stream waits for it and completes, nobody blamed', async (t) => {
+  const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url] } } } }), t);
+  // About 12 MB, sent at once: far more than the sockets between the router and a client that reads nothing hold.
+  const words = Array.from({ length: 12000 }, (_, i) => ` ${String(i).padStart(4, '0')}${'x'.repeat(1000)}`);
+  e0.reply({ kind: 'stream', events: chatStreamEvents(words) });
+  const url = new URL(test.url);
+  const body = JSON.stringify({ model: 'gpu', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+  const text = await new Promise<string>((resolve, reject) => {
+    const socket = createConnection({ host: url.hostname, port: Number(url.port) }, () => {
+      socket.write(
+        `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      // Not read for three times the pool's idleTimeoutMs (400 ms), then read to the end.
+      socket.pause();
+      setTimeout(() => socket.resume(), 1200);
+    });
+    const parts: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => parts.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    socket.on('error', reject);
+  });
+  t.match(text, /data: \[DONE\]/, 'the whole stream arrived');
+  t.notMatch(text, /went silent|broke off/, 'no error event');
+  t.match(lastAttempts(test), [{ replica: 'gpu-r0', outcome: 'ok' }]);
+  t.match(await adminReplicas(test.url), { 'gpu-r0': { ejected: false, ejections: 0 } }, 'the replica is not charged a failure');
 });

@@ -26,7 +26,7 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
   const { config } = a.pool;
   const { res } = out;
   const attemptAbort = new LinkedSwitch(a.abort);
-  const stall = new StallTimer(attemptAbort, a.replica.name, config.firstTokenTimeoutMs);
+  const stall = new StallTimer(attemptAbort, a.replica.name, config.firstTokenTimeoutMs, () => res.writableNeedDrain);
   let committed = false;
   /** Ended: complete (`done`) or failed; what follows from the engine is drained. */
   let finished = false;
