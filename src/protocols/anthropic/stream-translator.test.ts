@@ -185,6 +185,33 @@ t.test('parallel calls get their own blocks, one at a time even when the engine 
   t.end();
 });
 
+t.test('text or thinking that comes while a call’s block is open waits for it, so no fragment lands after its stop', (t) => {
+  const out = run([
+    chunk({ tool_calls: [{ index: 0, id: 'c0', function: { name: 'a', arguments: '{"a":' } }] }),
+    chunk({ content: 'note' }),
+    chunk({ reasoning_content: 'hmm' }),
+    chunk({ tool_calls: [{ index: 0, function: { arguments: '1}' } }] }),
+    chunk({}, 'tool_calls'),
+  ]);
+  t.equal(
+    out,
+    START +
+      blockStart(0, { type: 'tool_use', id: 'c0', name: 'a', input: {} }) +
+      delta(0, { type: 'input_json_delta', partial_json: '{"a":' }) +
+      delta(0, { type: 'input_json_delta', partial_json: '1}' }) +
+      blockStop(0) +
+      blockStart(1, { type: 'text', text: '' }) +
+      delta(1, { type: 'text_delta', text: 'note' }) +
+      blockStop(1) +
+      blockStart(2, { type: 'thinking', thinking: '', signature: '' }) +
+      delta(2, { type: 'thinking_delta', thinking: 'hmm' }) +
+      blockStop(2) +
+      messageDelta('tool_use', usage(0, 0)) +
+      STOP,
+  );
+  t.end();
+});
+
 t.test('a streamed refusal is the answer’s text, as the whole message says it', (t) => {
   const out = run([chunk({ role: 'assistant', content: '' }), chunk({ refusal: "I can't" }), chunk({ refusal: ' help.' }), chunk({}, 'content_filter')]);
   t.ok(

@@ -41,11 +41,11 @@ export class StreamTranslator {
   /** Chat tool call index → its block's index (calls are numbered by the engine, blocks by us). */
   private readonly tools = new Map<number, number>();
   /**
-   * Calls that began while another call's block was open, in order: Anthropic's blocks run one at a
-   * time (start, deltas, stop), and an engine may still send fragments of the open call, so these wait,
-   * their arguments gathered, and follow as whole blocks when it closes.
+   * What began while a tool call's block was open, in order: other calls, text, thinking. Anthropic's
+   * blocks run one at a time (start, deltas, stop), and an engine may still send fragments of the open
+   * call, so these wait, gathered, and follow as whole blocks when it closes.
    */
-  private readonly held = new Map<number, { readonly block: string; args: string }>();
+  private readonly held: HeldBlock[] = [];
   private finish: StopReason | null = null;
   private usage: unknown = null;
 
@@ -138,6 +138,12 @@ export class StreamTranslator {
   }
 
   private text(kind: 'text' | 'thinking', text: string): string {
+    if (this.open === 'tool') {
+      const last = this.held.at(-1);
+      if (last?.kind === kind) last.text += text;
+      else this.held.push({ kind, text });
+      return '';
+    }
     let out = '';
     if (this.open !== kind) {
       out = this.close() + this.openBlock(kind, kind === 'text' ? '{"type":"text","text":""}' : '{"type":"thinking","thinking":"","signature":""}');
@@ -151,7 +157,7 @@ export class StreamTranslator {
     const call = typeof raw['index'] === 'number' ? raw['index'] : position;
     const fn: Json = isObject(raw['function']) ? raw['function'] : {};
     const args = typeof fn['arguments'] === 'string' ? fn['arguments'] : '';
-    const waiting = this.held.get(call);
+    const waiting = this.held.find((held): held is HeldCall => held.kind === 'tool' && held.call === call);
     if (waiting !== undefined) {
       waiting.args += args;
       return '';
@@ -162,7 +168,7 @@ export class StreamTranslator {
       const name = typeof fn['name'] === 'string' ? fn['name'] : '';
       const shape = `{"type":"tool_use","id":${JSON.stringify(toolUseId(raw['id'], call, this.ids))},"name":${JSON.stringify(name)},"input":{}}`;
       if (this.open === 'tool') {
-        this.held.set(call, { block: shape, args });
+        this.held.push({ kind: 'tool', call, block: shape, args });
         return '';
       }
       out = this.close() + this.openBlock('tool', shape);
@@ -185,19 +191,22 @@ export class StreamTranslator {
     return `${START_HEAD}${this.index},"content_block":${block}}\n\n`;
   }
 
-  /** Stops the open block; calls held behind it follow, each a whole block. */
+  /** Stops the open block; what was held behind it follows, each a whole block. */
   private close(): string {
     if (this.open === null) return '';
     this.open = null;
     let out = this.stop();
-    for (const [call, { block, args }] of this.held) {
-      out += this.openBlock('tool', block);
-      this.tools.set(call, this.index);
-      if (args !== '') out += this.inputDelta(this.index, args);
+    for (const held of this.held.splice(0)) {
+      if (held.kind === 'tool') {
+        out += this.openBlock('tool', held.block);
+        this.tools.set(held.call, this.index);
+        if (held.args !== '') out += this.inputDelta(this.index, held.args);
+      } else {
+        out += this.text(held.kind, held.text);
+      }
       out += this.stop();
       this.open = null;
     }
-    this.held.clear();
     return out;
   }
 
@@ -230,3 +239,6 @@ function nullOrAbsent(data: string, key: string, from: number): boolean {
   while (data.charCodeAt(at) === SPACE) at++;
   return data.startsWith('null', at);
 }
+
+type HeldCall = { readonly kind: 'tool'; readonly call: number; readonly block: string; args: string };
+type HeldBlock = HeldCall | { readonly kind: 'text' | 'thinking'; text: string };
