@@ -951,6 +951,8 @@ t.test('native engines answering 200 with something that is not their API’s an
   const forResponses: [string, Behaviour][] = [
     ['{"hello":"world"}', { kind: 'json', body: { hello: 'world' } }],
     ['a chat completion', { kind: 'json', body: chatCompletion }],
+    ['a failed Response', { kind: 'json', body: { ...COMPLETED, status: 'failed', error: { code: 'server_error', message: 'boom' } } }],
+    ['a completed Response with no output', { kind: 'json', body: { ...COMPLETED, output: [] } }],
   ];
   for (const [what, behaviour] of forResponses) {
     native.respond = () => behaviour;
@@ -970,7 +972,7 @@ t.test('native engines answering 200 with something that is not their API’s an
     t.equal(messages.status, 502, `a Messages pool answering ${what}: 502 (got ${messages.status} ${messages.text.slice(0, 120)})`);
     t.ok(isAnthropicError(messages.json), 'in Anthropic’s envelope');
   }
-  t.equal(native.requests.length, 4, 'one attempt each: the only pool');
+  t.equal(native.requests.length, 6, 'one attempt each: the only pool');
 });
 
 t.test('a chat engine answering 200 with something that is not a chat completion: a 502 in every API’s envelope, nothing stored', async (t) => {

@@ -18,6 +18,11 @@ export async function relayNativeJson(a: AttemptContext, out: NativeOut, api: 'r
   // Anything else is the replica's failure before commit, as a chat engine's answer that is not one
   // (src/engines/anthropic/response.ts): never relayed, stored or kept, and the next attempt may answer.
   if (answer === null || !isAnswer(answer, api)) throw new RouterError('upstream_error', `Replica ${a.replica.name} answered with a body that is not ${ANSWER_NAMES[api]}.`);
+  // A Response that failed, or completed with nothing in it, is the replica's failure too, as the
+  // same answer streamed is (its response.failed before commit): retried, never relayed as a success.
+  if (api === 'responses' && (answer['status'] === 'failed' || (answer['status'] === 'completed' && (answer['output'] as unknown[]).length === 0))) {
+    throw new RouterError('upstream_error', `Replica ${a.replica.name} answered with a Response that ${answer['status'] === 'failed' ? 'failed' : 'holds no output'}.`);
+  }
   const usage = usageOf(answer, api);
   if (usage !== null) chargeUsage(a.result, usage, a.pool.pricing);
   // Native bytes are not chat completions: the chat recorder (the cache's) keeps translated answers only.
@@ -27,9 +32,8 @@ export async function relayNativeJson(a: AttemptContext, out: NativeOut, api: 'r
     out.lifecycle(answer);
     body = Buffer.from(JSON.stringify(await out.finished(answer)));
   }
-  // Kept for an idempotent retry as sent; a failed Response is not: the retry runs again.
-  if (api === 'responses' && answer['status'] === 'failed') out.recording?.fail();
-  else out.recording?.json(body);
+  // Kept for an idempotent retry as sent.
+  out.recording?.json(body);
   const { res } = out;
   if (a.result.costNanoUsd !== null) res.setHeader('x-switchyard-cost-usd', formatUsd(a.result.costNanoUsd));
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
