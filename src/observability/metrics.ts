@@ -136,7 +136,7 @@ export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => 
     }),
     spills: new Counter({
       name: 'switchyard_spills_total',
-      help: 'Requests sent to a spillTo tier, because the tier was saturated or exhausted.',
+      help: 'Requests sent to a spillTo tier, because the tier was saturated, exhausted or unavailable.',
       labelNames: ['from_tier', 'to_tier', 'cause'],
       registers,
     }),

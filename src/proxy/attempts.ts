@@ -89,6 +89,7 @@ async function walkChain(input: ProxyInput, deps: ProxyDeps, result: Building): 
 
   for (const [tierIndex, tier] of chain.entries()) {
     const spillTarget = chain[tierIndex + 1];
+    const triedBefore = tried.size;
     if (spillTarget !== undefined) {
       if (isSaturated(tier)) {
         metrics.spills.inc({ from_tier: tier.name, to_tier: spillTarget.name, cause: 'saturated' });
@@ -129,9 +130,13 @@ async function walkChain(input: ProxyInput, deps: ProxyDeps, result: Building): 
         lastFailure = failure;
       }
     }
-    if (spillTarget !== undefined && tried.size > 0) {
+    if (spillTarget !== undefined && tried.size > triedBefore) {
       metrics.spills.inc({ from_tier: tier.name, to_tier: spillTarget.name, cause: 'exhausted' });
       reason = `fallback: ${tier.name} exhausted`;
+    } else if (spillTarget !== undefined) {
+      // Nothing of this tier could be asked (every replica unhealthy, ejected or cooling): said so, as a spill is.
+      metrics.spills.inc({ from_tier: tier.name, to_tier: spillTarget.name, cause: 'unavailable' });
+      reason = `spill: ${tier.name} unavailable`;
     }
   }
   throw finalError(lastFailure, tried.size);

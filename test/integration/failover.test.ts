@@ -156,6 +156,21 @@ t.test("OpenAI's and Azure's opening chunks are no token either: a replica that 
   }
 });
 
+t.test('a tier with no replica to ask (all ejected) spills, and says so in the reason and the metric', async (t) => {
+  const outlier = { consecutiveFailures: 1, baseEjectionMs: 60_000, maxEjectedPercent: 100 };
+  const test = await router(config({ dead: { pools: { dead: { urls: [e0.url], outlier } }, spillTo: 'small' }, small: { pools: { small: { urls: [e1.url] } } } }), t);
+  e0.reply(unavailable);
+  const first = await chat(test, 'dead');
+  t.strictSame([first.res.status, first.res.headers.get('x-switchyard-tier'), first.res.headers.get('x-switchyard-reason')], [200, 'small', 'fallback: dead exhausted']);
+  const second = await chat(test, 'dead');
+  t.strictSame(
+    [second.res.status, second.res.headers.get('x-switchyard-tier'), second.res.headers.get('x-switchyard-reason')],
+    [200, 'small', 'spill: dead unavailable'],
+    'its one replica is ejected',
+  );
+  t.match(await test.scrape(), /switchyard_spills_total\{from_tier="dead",to_tier="small",cause="unavailable"\} 1/);
+});
+
 t.test('all replicas fail: a 502 with every attempt in the log, and no SDK retry', async (t) => {
   const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url, e2.url] } } } }), t);
   for (const engine of engines) engine.reply({ kind: 'text', status: 500, text: 'boom' });
