@@ -117,6 +117,9 @@ function carriesData({ buffer, events }: SplitChunk): boolean {
 }
 
 const ROLE = /"role":\s*"assistant"/;
+/** vLLM's and SGLang's opening delta, read without a parse (every stream has one). */
+const VLLM_OPENING = /"delta":\s*\{\s*"role":\s*"assistant"\s*(,\s*"content":\s*"")?\s*\}/;
+const FINISHED = /"finish_reason":\s*"/;
 const LEGACY_ERROR_OBJECT = /"object":\s*"error"/;
 
 const NO_CHOICES = /^\{"choices":\s*\[\s*\]/;
@@ -130,6 +133,7 @@ const USAGE_OBJECT = /"usage":\s*\{/;
  */
 function isPreamble(data: string): boolean {
   if (NO_CHOICES.test(data)) return !USAGE_OBJECT.test(data);
+  if (VLLM_OPENING.test(data)) return !FINISHED.test(data);
   return ROLE.test(data) && isRoleOnly(data);
 }
 
