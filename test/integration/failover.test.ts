@@ -139,9 +139,11 @@ t.test('a replica that dies before its first token fails over invisibly', async 
 
 t.test("OpenAI's and Azure's opening chunks are no token either: a replica that dies after one fails over invisibly", async (t) => {
   // The shapes of api.openai.com's and Azure OpenAI's first chunk: the role with an empty content and a
-  // null refusal (Azure: its members in another order, with content_filter_results beside the delta).
+  // null refusal. OpenAI's as openai/openai-go streamaccumulator_test.go @0e1a51a9 (mockResponseBody)
+  // recorded it, its id shortened; Azure's members come in alphabetical order with content_filter_results
+  // beside the delta (as recorded Azure streams in public client tests show it).
   const openings = [
-    '{"id":"chatcmpl-o","object":"chat.completion.chunk","created":1,"model":"gpt-4o","service_tier":"default","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null}',
+    '{"id":"chatcmpl-o","object":"chat.completion.chunk","created":1725392480,"model":"gpt-4o-2024-05-13","system_fingerprint":"fp_157b3831f5","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":{"content":[],"refusal":null},"finish_reason":null}],"usage":null}',
     '{"choices":[{"content_filter_results":{},"delta":{"content":"","refusal":null,"role":"assistant"},"finish_reason":null,"index":0,"logprobs":null}],"created":1,"id":"chatcmpl-a","model":"gpt-4o","object":"chat.completion.chunk","system_fingerprint":"fp_1"}',
   ];
   for (const opening of openings) {
