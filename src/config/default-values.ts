@@ -40,7 +40,7 @@ export const DEFAULTS = {
     connectTimeoutMs: 2_000,
     firstTokenTimeoutMs: 60_000,
     idleTimeoutMs: 30_000,
-    maxConnections: 64,
+    maxConnections: 1_024,
     balance: 'load-aware',
     maxInFlight: 256,
     maxEngineQueue: 8,

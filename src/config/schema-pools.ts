@@ -172,7 +172,7 @@ export const poolSchema = {
       type: 'integer',
       minimum: 1,
       default: DEFAULTS.pool.maxConnections,
-      description: 'Keep-alive connections per replica.',
+      description: 'Connections per replica, and so requests in flight to one replica at most: a replica with a request on each is full and not picked.',
     },
     balance: {
       type: 'string',

@@ -33,7 +33,7 @@ function seeded(seed: number): () => number {
 }
 
 function context(strategy: BalanceStrategy = 'load-aware', random = seeded(42)): BalanceContext {
-  return { strategy, maxInFlight: 10, maxEngineQueue: 4, staleAfterMs: 5000, now: NOW, random };
+  return { strategy, maxInFlight: 10, maxConnections: 12, maxEngineQueue: 4, staleAfterMs: 5000, now: NOW, random };
 }
 
 /** Picks `n` times with nothing in flight changing, and counts picks per replica name. */
@@ -46,7 +46,7 @@ function distribution(replicas: readonly Fake[], ctx: BalanceContext, n = 1000):
   return counts;
 }
 
-t.test('standing: unavailable, saturated or eligible', async (t) => {
+t.test('standing: unavailable, full, saturated or eligible', async (t) => {
   const ctx = context();
   const cases: [string, Fake, string][] = [
     ['healthy and idle', replica('a'), 'eligible'],
@@ -55,6 +55,8 @@ t.test('standing: unavailable, saturated or eligible', async (t) => {
     ['ejection over', replica('a', { ejectedUntil: NOW }), 'eligible'],
     ['cooling after Retry-After', replica('a', { coolingUntil: NOW + 500 }), 'unavailable'],
     ['at maxInFlight', replica('a', { inFlight: 10 }), 'saturated'],
+    ['a request on every connection', replica('a', { inFlight: 12 }), 'full'],
+    ['unhealthy and full', replica('a', { healthy: false, inFlight: 12 }), 'unavailable'],
     ['engine queue over the threshold', replica('a', { engineLoad: { waiting: 5, running: 8, kvCacheUse: 0.9, scrapedAt: NOW } }), 'saturated'],
     ['engine queue at the threshold', replica('a', { engineLoad: { waiting: 4, running: 8, kvCacheUse: 0.9, scrapedAt: NOW } }), 'eligible'],
     ['stale queue reading is not saturation', replica('a', { engineLoad: { waiting: 50, running: 8, kvCacheUse: 1, scrapedAt: NOW - 6000 } }), 'eligible'],
@@ -123,6 +125,12 @@ t.test('panic mode: nothing eligible → the whole untried pool rather than fail
   t.ok(result !== null && ['a', 'b'].includes(result.replica.name));
   const onlyB = pickReplica(replicas, new Set([replicas[0] as Fake]), context());
   t.same([onlyB?.replica.name, onlyB?.panic], ['b', true], 'tried replicas stay excluded in panic');
+});
+
+t.test('a replica with a request on every connection is never picked, not even in panic', async (t) => {
+  const replicas = [replica('a', { inFlight: 12 }), replica('b', { healthy: false, inFlight: 12 }), replica('c', { inFlight: 11 })];
+  t.same(distribution(replicas, context()), { c: 1000 });
+  t.same(pickReplica(replicas, new Set([replicas[2] as Fake]), context()), null);
 });
 
 t.test('tried replicas are never picked again; null when all were tried', async (t) => {

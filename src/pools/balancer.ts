@@ -18,6 +18,8 @@ export interface BalanceCandidate {
 export interface BalanceContext {
   readonly strategy: BalanceStrategy;
   readonly maxInFlight: number;
+  /** The pool's connections per replica: requests in flight to one replica at most. */
+  readonly maxConnections: number;
   readonly maxEngineQueue: number;
   /** A scrape older than this is unknown load. */
   readonly staleAfterMs: number;
@@ -26,17 +28,28 @@ export interface BalanceContext {
   readonly random: () => number;
 }
 
-/** How a replica can be used now. */
-export type Standing = 'eligible' | 'saturated' | 'unavailable';
+/**
+ * How a replica can be used now. A saturated replica is avoided while others are eligible; a full
+ * one is never picked: every connection carries a request (HTTP/1.1 carries one at a time), so one
+ * more would wait inside the HTTP client, where neither the router's timers nor the client's leaving
+ * reach it.
+ */
+export type Standing = 'eligible' | 'saturated' | 'full' | 'unavailable';
 
 export function standing(replica: BalanceCandidate, ctx: BalanceContext): Standing {
   if (!replica.health.healthy || replica.outlier.ejectedUntil > ctx.now || replica.coolingUntil > ctx.now) {
     return 'unavailable';
   }
+  if (isFull(replica, ctx)) return 'full';
   if (replica.inFlight >= ctx.maxInFlight) return 'saturated';
   const load = freshLoad(replica, ctx.now, ctx.staleAfterMs);
   if (load !== null && load.waiting > ctx.maxEngineQueue) return 'saturated';
   return 'eligible';
+}
+
+/** A request on every connection, whatever else the replica's standing: it cannot take one more. */
+export function isFull(replica: BalanceCandidate, ctx: BalanceContext): boolean {
+  return replica.inFlight >= ctx.maxConnections;
 }
 
 /**
@@ -75,14 +88,14 @@ export interface PickResult<R> {
 
 /**
  * Picks among the replicas not yet tried by this request: eligible ones first; when none is
- * eligible, any untried one (panic mode). Null when every replica was tried.
+ * eligible, any untried one that is not full (panic mode). Null when none is left.
  * `cursor` is the pool's round-robin position, used only by that strategy.
  */
 export function pickReplica<R extends BalanceCandidate>(replicas: readonly R[], tried: ReadonlySet<R>, ctx: BalanceContext, cursor = 0): PickResult<R> | null {
   const eligible: R[] = [];
   const untried: R[] = [];
   for (const replica of replicas) {
-    if (tried.has(replica)) continue;
+    if (tried.has(replica) || isFull(replica, ctx)) continue;
     untried.push(replica);
     if (standing(replica, ctx) === 'eligible') eligible.push(replica);
   }

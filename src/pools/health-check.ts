@@ -87,7 +87,7 @@ export async function probe(replica: Replica, path: string, timeoutMs: number, s
   if (stop.aborted) onStop();
   else stop.addEventListener('abort', onStop, { once: true });
   try {
-    const { statusCode, body } = await replica.dispatcher.request({
+    const { statusCode, body } = await replica.probes.request({
       path,
       method: 'GET',
       headers: { ...(replica.authorization === null ? {} : { authorization: replica.authorization }), ...replica.headers },

@@ -3,7 +3,7 @@
 import type { PoolConfig } from '../config/types.js';
 import { PoolPricing } from '../cost/pricing.js';
 import { adapterFor, type EngineAdapter } from '../engines/adapter.js';
-import { pickReplica, standing, type BalanceContext, type PickResult } from './balancer.js';
+import { isFull, pickReplica, standing, type BalanceContext, type PickResult } from './balancer.js';
 import type { Clock } from './clock.js';
 import { observeLatency } from './latency.js';
 import { OutlierDetector } from './outlier.js';
@@ -38,6 +38,7 @@ export class Pool {
     this.context = {
       strategy: config.balance,
       maxInFlight: config.maxInFlight,
+      maxConnections: config.maxConnections,
       maxEngineQueue: config.maxEngineQueue,
       staleAfterMs: config.engineMetrics.staleAfterMs,
       now: 0,
@@ -72,16 +73,22 @@ export class Pool {
     return count;
   }
 
-  /** Available replicas that are all over maxInFlight or the engine-queue threshold. */
+  /** Available replicas that are all over maxInFlight, the engine-queue threshold or their connections. */
   isSaturated(): boolean {
     const ctx = this.balanceContext();
     let saturated = 0;
     for (const replica of this.replicas) {
       const state = standing(replica, ctx);
       if (state === 'eligible') return false;
-      if (state === 'saturated') saturated++;
+      if (state === 'saturated' || state === 'full') saturated++;
     }
     return saturated > 0;
+  }
+
+  /** Whether some replica has a request on every connection (and so cannot be picked). */
+  hasFullReplica(): boolean {
+    const ctx = this.balanceContext();
+    return this.replicas.some((replica) => isFull(replica, ctx));
   }
 
   /** A successful attempt, and how long its first byte took (null when unknown). */

@@ -5,6 +5,9 @@ import { Pool as Dispatcher } from 'undici';
 import type { Engine } from './engines.js';
 import type { LatencyState } from './latency.js';
 
+/** A health check, a metrics scrape and a context probe may overlap, and each is brief. */
+const PROBE_CONNECTIONS = 3;
+
 export interface ReplicaOptions {
   readonly name: string;
   readonly poolName: string;
@@ -61,8 +64,14 @@ export class Replica {
   readonly engine: Engine;
   readonly authorization: string | null;
   readonly headers: Readonly<Record<string, string>> | null;
-  /** Keep-alive connections to this replica; one dispatcher per replica. */
+  /** Keep-alive connections to this replica for requests (the router's own too); one dispatcher per replica. */
   readonly dispatcher: Dispatcher;
+  /**
+   * The health checks', metrics scrapes' and context probes' own connections. Each request holds a
+   * connection of `dispatcher` to itself, so with every one busy a check would wait behind long
+   * streams, time out, and mark a replica that is answering well unhealthy.
+   */
+  readonly probes: Dispatcher;
   /** Requests the router currently has open against this replica. */
   inFlight = 0;
   /** Clock time until which the replica asked not to be sent requests (Retry-After); 0 when none. */
@@ -91,6 +100,7 @@ export class Replica {
       headersTimeout: 0,
       bodyTimeout: 0,
     });
+    this.probes = new Dispatcher(options.url, { connections: PROBE_CONNECTIONS, connect: { timeout: options.connectTimeoutMs } });
   }
 
   /** A reload kept this replica: it takes the new config's name, pool and weight, and keeps its state. */
@@ -104,12 +114,12 @@ export class Replica {
     return this.health.healthy;
   }
 
-  close(): Promise<void> {
-    return this.dispatcher.close();
+  async close(): Promise<void> {
+    await Promise.all([this.dispatcher.close(), this.probes.close()]);
   }
 
   /** Drops every connection at once (shutdown after the grace period). */
-  destroy(): Promise<void> {
-    return this.dispatcher.destroy();
+  async destroy(): Promise<void> {
+    await Promise.all([this.dispatcher.destroy(), this.probes.destroy()]);
   }
 }

@@ -8,7 +8,7 @@ import type { ClientResponse } from '../protocols/client-response.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RetryConfig } from '../config/types.js';
 import type { RouterMetrics } from '../observability/metrics.js';
-import type { RouterError } from '../openai/errors.js';
+import { RouterError } from '../openai/errors.js';
 import type { Pool } from '../pools/pool.js';
 import type { Replica } from '../pools/replica.js';
 import type { PlannedTier, RequestPlan } from '../routing/plan.js';
@@ -139,7 +139,15 @@ async function walkChain(input: ProxyInput, deps: ProxyDeps, result: Building): 
       reason = `spill: ${tier.name} unavailable`;
     }
   }
-  throw finalError(lastFailure, tried.size);
+  throw finalError(lastFailure ?? fullChainFailure(chain), tried.size);
+}
+
+/** Why nothing was tried when some replica of the chain was passed over for want of a free connection; null otherwise. */
+function fullChainFailure(chain: readonly PlannedTier<Pool>[]): RouterError | null {
+  if (!chain.some((tier) => tier.pools.some((pool) => pool.hasFullReplica()))) return null;
+  return new RouterError('upstream_overloaded', "Every replica that could serve this request has a request on each of its connections (the pool's maxConnections).", {
+    retryAfterMs: 1000,
+  });
 }
 
 /** One attempt, added to `attempts` and learnt from (a client that left before commit teaches nothing). */

@@ -19,6 +19,7 @@ function describePool(pool: Pool, now: number) {
   const ctx: BalanceContext = {
     strategy: config.balance,
     maxInFlight: config.maxInFlight,
+    maxConnections: config.maxConnections,
     maxEngineQueue: config.maxEngineQueue,
     staleAfterMs: config.engineMetrics.staleAfterMs,
     now,

@@ -1,0 +1,96 @@
+// A replica's connections are the pool's maxConnections, and HTTP/1.1 carries one request at a time
+// on each: a request sent to a replica whose connections are all busy would wait inside the HTTP
+// client, out of reach of the router's timers and of the client's leaving. So a full replica is not
+// picked at all, and the router's own checks of it do not queue behind its traffic.
+import t, { type Test } from 'tap';
+import { startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
+import { onePoolConfig } from '../fixtures/one-pool-config.js';
+import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
+import { ADMIN_TOKEN, adminReplicas, waitFor } from '../fixtures/wait.js';
+
+async function engine(t: Test): Promise<FakeEngine> {
+  const started = await startFakeEngine();
+  t.teardown(() => started.close());
+  return started;
+}
+
+async function router(t: Test, config: unknown): Promise<TestRouter> {
+  const test = await startTestRouter(config, { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN });
+  t.teardown(() => test.close());
+  return test;
+}
+
+/** Streams the replica accepts and never answers, each holding one connection until the test ends. */
+async function holdConnections(t: Test, test: TestRouter, upstream: FakeEngine, count: number): Promise<void> {
+  const controller = new AbortController();
+  t.teardown(() => controller.abort());
+  for (let i = 0; i < count; i++) {
+    upstream.reply({ kind: 'stall' });
+    void fetch(`${test.url}/v1/chat/completions`, {
+      method: 'POST',
+      signal: controller.signal,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpu', stream: true, messages: [{ role: 'user', content: `hold ${i}` }] }),
+    }).catch(() => {});
+  }
+  await waitFor('the held requests to reach the replica', async () => upstream.requests.length === count);
+}
+
+const chat = (test: TestRouter, model: string) =>
+  fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model, stream: true, messages: [{ role: 'user', content: 'one more' }] }),
+  });
+
+t.test('a request for a replica with no free connection is refused at once, not queued out of reach', async (t) => {
+  const upstream = await engine(t);
+  // Were the third request queued, it would go out once the held streams time out, and succeed.
+  const test = await router(t, onePoolConfig([upstream.url], { pool: { maxConnections: 2, firstTokenTimeoutMs: 3000 } }));
+  await holdConnections(t, test, upstream, 2);
+  const res = await chat(test, 'gpu');
+  t.equal(res.status, 503);
+  t.equal(res.headers.get('retry-after'), '1');
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  t.equal(body.error.code, 'upstream_overloaded');
+  t.match(body.error.message, /maxConnections/);
+  t.equal(upstream.requests.length, 2, 'the replica never saw the third request');
+  const [replica] = Object.values(await adminReplicas(test.url));
+  t.equal(replica?.standing, 'full');
+  t.equal(replica?.inFlight, 2, 'the refused request holds nothing');
+});
+
+t.test('a tier whose replicas are all full spills to the next tier', async (t) => {
+  const busy = await engine(t);
+  const spare = await engine(t);
+  const config = onePoolConfig([busy.url], { pool: { maxConnections: 1, firstTokenTimeoutMs: 3000 } });
+  const test = await router(t, {
+    ...config,
+    models: { gpu: { tiers: ['gpu', 'spare'] } },
+    tiers: { gpu: { pools: ['gpu'], spillTo: 'spare' }, spare: { pools: ['spare'] } },
+    pools: { ...config.pools, spare: { ...config.pools.gpu, replicas: [{ name: 'spare-r0', url: spare.url }] } },
+  });
+  await holdConnections(t, test, busy, 1);
+  const res = await chat(test, 'gpu');
+  t.equal(res.status, 200);
+  t.equal(res.headers.get('x-switchyard-reason'), 'spill: gpu saturated');
+  t.equal(res.headers.get('x-switchyard-replica'), 'spare-r0');
+  t.match(await res.text(), /"content":" more"/);
+  t.equal(busy.requests.length, 1);
+});
+
+t.test('health checks use a connection of their own: a replica busy on every connection stays healthy', async (t) => {
+  const upstream = await engine(t);
+  const test = await router(
+    t,
+    onePoolConfig([upstream.url], {
+      pool: { maxConnections: 2, firstTokenTimeoutMs: 30_000, healthCheck: { intervalMs: 100, timeoutMs: 80, unhealthyAfter: 1 } },
+    }),
+  );
+  await holdConnections(t, test, upstream, 2);
+  const before = upstream.healthChecks;
+  await waitFor('three health checks answered while the streams hold every connection', async () => upstream.healthChecks >= before + 3);
+  const [replica] = Object.values(await adminReplicas(test.url));
+  t.equal(replica?.healthy, true);
+  t.equal(replica?.inFlight, 2);
+});
