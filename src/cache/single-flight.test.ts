@@ -6,6 +6,8 @@ import { MemoryCacheStore } from './memory-store.js';
 import { AbortSwitch } from '../proxy/abort-switch.js';
 import { SingleFlight, type FlightRequest } from './single-flight.js';
 import { storedAnswer } from '../../test/fixtures/cache-entry.js';
+import type { CacheEntry } from './entry.js';
+import type { CacheStore, LockResult } from './store.js';
 
 const ENTRY = storedAnswer();
 
@@ -62,4 +64,52 @@ t.test('an identical request that finds the answer stored at its first lookup, w
   await store.set('h', ENTRY, 60_000);
   t.strictSame(await flights.join(ask(store, 'h')), { kind: 'hit', entry: ENTRY, waited: false });
   await lead.release();
+});
+
+/**
+ * A store shared with other routers, as Redis is, in a Map: one entry and one lock. `onRead` runs
+ * after each read the single-flight makes, to let another router act between two of its calls.
+ */
+function sharedStore(onRead: () => void): CacheStore {
+  const entries = new Map<string, CacheEntry>();
+  const locks = new Map<string, string>();
+  const claim = (hash: string, owner: string): LockResult => {
+    const holder = locks.get(hash);
+    if (holder !== undefined && holder !== owner) return false;
+    locks.set(hash, owner);
+    return true;
+  };
+  return {
+    kind: 'redis',
+    get: async (hash) => {
+      const entry = entries.get(hash) ?? null;
+      onRead();
+      return entry;
+    },
+    set: async (hash, entry) => void entries.set(hash, entry),
+    lock: async (hash, owner) => claim(hash, owner),
+    unlock: async (hash, owner) => void (locks.get(hash) === owner && locks.delete(hash)),
+    unlockUnkept: async (hash, owner) => void (locks.get(hash) === owner && locks.delete(hash)),
+    getOrLock: async (hash, owner) => {
+      const found = entries.get(hash) ?? claim(hash, owner);
+      onRead();
+      return found;
+    },
+    setAndUnlock: async (hash, entry, _ttlMs, owner) => {
+      entries.set(hash, entry);
+      if (locks.get(hash) === owner) locks.delete(hash);
+    },
+    close: async () => {},
+  };
+}
+
+t.test("a leader on another router that finishes between two of a poll's calls is a hit, not a second leader", async (t) => {
+  let reads = 0;
+  // Router 2's leader holds the claim; it stores its answer and lets go just after this router's second read.
+  const store = sharedStore(() => {
+    if (++reads === 2) void store.setAndUnlock('h', ENTRY, 60_000, 'router-2:1');
+  });
+  await store.lock('h', 'router-2:1', 10_000);
+  const flight = await new SingleFlight(() => 0).join({ store, hash: 'h', owner: 'router-1:1', lockTtlMs: 10_000, waitMs: 10_000, abort: new AbortSwitch() });
+  t.strictSame(flight, { kind: 'hit', entry: ENTRY, waited: true });
 });

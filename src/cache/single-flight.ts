@@ -2,7 +2,7 @@
 // router, a map from request key to the running leader; across routers, a lock in the store
 // (SET NX with the leader's id, expiring with the request deadline). A follower looks the entry up
 // again when the leader is done, or, for a leader on another router, polls with jittered backoff
-// (25 ms doubling to 250 ms). A leader that failed releases its lock and one follower takes over:
+// (25 ms doubling to 250 ms), each poll a lookup and a claim in one store call. A leader that failed releases its lock and one follower takes over:
 // followers never inherit the leader's error. A leader whose complete answer may not be kept (a
 // filtered or cut answer, one over the size bound) lets this router's followers all run at once: an
 // answer that is never stored cannot be shared, and taking over one by one only queued identical
@@ -148,14 +148,15 @@ export class SingleFlight {
           leader.releaseHere();
           return { kind: 'alone', waited: true };
         }
-        const entry = await store.get(hash);
-        if (entry !== null) {
+        // One call, the lookup and the claim together: asked apart, the other leader could store its
+        // answer and let go between them, and this request would claim and compute it a second time.
+        const polled = await store.getOrLock(hash, owner, request.lockTtlMs);
+        if (polled === 'unkept') return unkept(true);
+        if (polled === true) return leading(waited);
+        if (polled !== false) {
           leader.releaseHere();
-          return { kind: 'hit', entry, waited };
+          return { kind: 'hit', entry: polled, waited };
         }
-        const claimed = await store.lock(hash, owner, request.lockTtlMs);
-        if (claimed === 'unkept') return unkept(true);
-        if (claimed) return leading(waited);
       }
     } catch (thrown) {
       leader.releaseHere();
