@@ -162,7 +162,7 @@ t.test('a minimal config resolves with every default', async (t) => {
         firstTokenTimeoutMs: 60000,
         idleTimeoutMs: 30000,
         responseTimeoutMs: null,
-        maxConnections: 64,
+        maxConnections: 1_024,
         balance: 'load-aware',
         maxInFlight: 256,
         maxEngineQueue: 8,
