@@ -7,6 +7,7 @@
 // (vLLM's `reasoning_content`/`reasoning`, engine extras) travel along: a message's fields all go
 // into one delta, and string deltas are concatenated back.
 import type { Endpoint } from '../routing/endpoint.js';
+import { isObject } from '../json-object.js';
 
 type Json = Record<string, unknown>;
 
@@ -150,8 +151,4 @@ function finishChoice(endpoint: Endpoint, folded: Json): Json {
   const message = folded['message'] as Json;
   const { role = 'assistant', content = null, ...rest } = message;
   return { index, message: { role, content, ...rest }, logprobs, finish_reason: finish };
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -9,6 +9,7 @@
 // and carry no delta. @anthropic-ai/sdk 1.16.0's fold (lib/MessageStream.js accumulateMessage) turns
 // this back into the Message: the integration tests hold finalMessage() to it.
 
+import { isObject } from '../json-object.js';
 type Json = Record<string, unknown>;
 
 export function messageEvents(message: Json): string {
@@ -59,8 +60,4 @@ function blockEvents(block: Json, index: number): [string, Json][] {
     default:
       return [['content_block_start', { index, content_block: block }]];
   }
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

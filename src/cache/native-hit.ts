@@ -25,6 +25,7 @@ import { messageEvents } from './messages-events.js';
 import { responseEvents } from './responses-events.js';
 import { writeHeadWith, writeSseHead } from '../openai/response-head.js';
 import { writeWhole } from '../proxy/write-whole.js';
+import { isObject } from '../json-object.js';
 
 /** Responses events whose `response` is the Response object, made the router's. */
 const LIFECYCLE: ReadonlySet<string> = new Set(['response.created', 'response.queued', 'response.in_progress']);
@@ -125,8 +126,4 @@ function parseObject(text: string): Json | null {
   } catch {
     return null;
   }
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -11,6 +11,7 @@
 // types (reasoning, built-in tools) are added and done whole: openai 6's accumulator takes them so
 // (lib/responses/ResponseAccumulator.js), and integration tests hold finalResponse() to the Response.
 
+import { isObject } from '../json-object.js';
 type Json = Record<string, unknown>;
 
 export function responseEvents(response: Json): string {
@@ -67,8 +68,4 @@ function parts(add: Add, where: Json, contentIndex: number, part: Json): void {
     add('response.content_part.added', { ...at, part });
   }
   add('response.content_part.done', { ...at, part });
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -7,6 +7,7 @@
 // its characters, so a 4 MB prompt costs what a short one does; the number of parts is bounded by
 // the body size the server accepts.
 import type { Classification, Complexity } from './classification.js';
+import { isObject } from '../json-object.js';
 
 export interface ClassifierFloors {
   /** Image or video parts (`image_url`, `input_image`, `video_url`) anywhere in the conversation. */
@@ -126,7 +127,7 @@ interface Size {
 
 /** A chat message, or a Responses input item (a message, a content part, a function call or its output). */
 function readItem(item: unknown, found: Set<FloorName>, size: Size): void {
-  if (!isRecord(item)) return;
+  if (!isObject(item)) return;
   const role = item['role'];
   const type = item['type'];
   if (role === 'tool' || role === 'function' || type === 'function_call' || type === 'function_call_output' || nonEmptyArray(item['tool_calls'])) {
@@ -149,7 +150,7 @@ function readItem(item: unknown, found: Set<FloorName>, size: Size): void {
 }
 
 function readPart(part: unknown, found: Set<FloorName>, size: Size): void {
-  if (!isRecord(part)) return;
+  if (!isObject(part)) return;
   const type = part['type'];
   if (type === 'image_url' || type === 'input_image' || type === 'video_url') found.add('image');
   else if (type === 'input_audio' || type === 'audio_url') found.add('audio');
@@ -170,11 +171,7 @@ function readPrompt(prompt: unknown, size: Size): void {
 }
 
 function field(value: unknown, key: string): unknown {
-  return isRecord(value) ? value[key] : undefined;
-}
-
-function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isObject(value) ? value[key] : undefined;
 }
 
 function nonEmptyArray(value: unknown): boolean {

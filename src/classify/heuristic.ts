@@ -4,7 +4,8 @@
 import type { Classification, Complexity } from './classification.js';
 import { DEFAULT_HEURISTIC_SETTINGS, SIGNAL_REASONS, type HeuristicSettings, type HeuristicWeights, type SignalName } from './settings.js';
 import { extractSignals, extractTopicSignals, structuralEvidence, type TextSignals, type TopicSignals } from './signals.js';
-import { isRecord, readTurns, type TextWindow } from './text-window.js';
+import { readTurns, type TextWindow } from './text-window.js';
+import { isObject } from '../json-object.js';
 
 type Contributions = Partial<Record<SignalName, number>>;
 
@@ -24,7 +25,7 @@ const MAX_REASONS = 3;
 
 export function classifyHeuristic(body: Readonly<Record<string, unknown>>, settings: HeuristicSettings = DEFAULT_HEURISTIC_SETTINGS): Classification {
   const { weights } = settings;
-  const request = isRecord(body) ? body : {};
+  const request = isObject(body) ? body : {};
   const turns = readTurns(request, settings.window);
   const points: Contributions = {};
   let chat = false;
@@ -76,7 +77,7 @@ function addRequestSignals(body: Readonly<Record<string, unknown>>, settings: He
   const tools = nonEmptyArray(body['tools']) || nonEmptyArray(body['functions']);
   if ((tools && body['tool_choice'] !== 'none') || toolTurns > 0) add(points, weights, 'tools', 1);
   const format = body['response_format'];
-  const formatType = isRecord(format) ? format['type'] : undefined;
+  const formatType = isObject(format) ? format['type'] : undefined;
   if (formatType === 'json_schema' || body['guided_json'] !== undefined) add(points, weights, 'jsonSchema', 1);
   else if (formatType === 'json_object') add(points, weights, 'jsonSchema', 0.5);
   const maxTokens = firstNumber(body['max_completion_tokens'], body['max_tokens']);

@@ -2,7 +2,7 @@
 // max_tokens are kept for the classifier; id, label, source and source_category are not shown to it.
 // Every bad line is reported with its number, so a broken file is fixed in one pass.
 import { COMPLEXITIES, isComplexity, type Complexity } from './classification.js';
-import { isRecord } from './text-window.js';
+import { isObject } from '../json-object.js';
 
 export interface LabelledItem {
   /** 1-based line number in the file. */
@@ -41,7 +41,7 @@ function parseLine(raw: string): Omit<LabelledItem, 'line'> | string {
   } catch (error) {
     return `not valid JSON (${error instanceof Error ? error.message : String(error)})`;
   }
-  if (!isRecord(value)) return 'expected a JSON object';
+  if (!isObject(value)) return 'expected a JSON object';
   // The classifier sees the request only: the label and the bookkeeping fields stay out of its body.
   const { messages, label, id, source: _source, source_category: _category, ...request } = value;
   if (!Array.isArray(messages)) return `"messages" must be an array, got ${describe(messages)}`;

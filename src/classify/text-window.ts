@@ -2,6 +2,7 @@
 // for a 10 KB one, so it never copies, joins or scans a whole message: it keeps the head and tail of
 // the last user turn and a bounded slice of the turns before it, and takes lengths from `.length`.
 
+import { isObject } from '../json-object.js';
 export interface TextWindow {
   /** What the signals read: at most head + tail (+ a separator) characters. */
   readonly text: string;
@@ -49,7 +50,7 @@ function readMessages(messages: readonly unknown[], limits: WindowLimits): Turns
   let toolTurns = 0;
   for (let i = messages.length - 1; i >= stop; i--) {
     const message = messages[i];
-    if (!isRecord(message)) continue;
+    if (!isObject(message)) continue;
     if (message['role'] === 'tool' || message['role'] === 'function' || Array.isArray(message['tool_calls'])) toolTurns++;
     if (message['role'] === 'user') {
       lastIndex = i;
@@ -57,7 +58,7 @@ function readMessages(messages: readonly unknown[], limits: WindowLimits): Turns
     }
   }
   const lastMessage = lastIndex >= 0 ? messages[lastIndex] : undefined;
-  const lastPieces = isRecord(lastMessage) ? contentPieces(lastMessage['content']) : [];
+  const lastPieces = isObject(lastMessage) ? contentPieces(lastMessage['content']) : [];
   const last = lastPieces.length > 0 ? windowOfPieces(lastPieces, limits.headChars, limits.tailChars) : null;
   // The system prompt is a standing instruction, kept apart: it is read as a prior, not as evidence.
   const systemPieces = isInstruction(messages[0]) ? contentPieces(messages[0]['content']) : [];
@@ -72,7 +73,7 @@ function readMessages(messages: readonly unknown[], limits: WindowLimits): Turns
   let repliesLength = 0;
   for (let i = messages.length - 1; i >= stop && context.length + replies.length < limits.contextMessages; i--) {
     const message = messages[i];
-    if (i === lastIndex || !isRecord(message) || isInstruction(message)) continue;
+    if (i === lastIndex || !isObject(message) || isInstruction(message)) continue;
     const pieces = contentPieces(message['content']);
     if (pieces.length === 0) continue;
     const window = windowOfPieces(pieces, Math.ceil(perTurn * 0.75), Math.floor(perTurn * 0.25));
@@ -95,7 +96,7 @@ function readMessages(messages: readonly unknown[], limits: WindowLimits): Turns
 
 /** System and (newer OpenAI) developer messages. */
 function isInstruction(message: unknown): message is Readonly<Record<string, unknown>> {
-  return isRecord(message) && (message['role'] === 'system' || message['role'] === 'developer');
+  return isObject(message) && (message['role'] === 'system' || message['role'] === 'developer');
 }
 
 /** The text of a message's content: a string, or the text parts of an array (images ignored). */
@@ -105,7 +106,7 @@ function contentPieces(content: unknown): string[] {
   const pieces: string[] = [];
   const take = (part: unknown) => {
     if (typeof part === 'string') pieces.push(part);
-    else if (isRecord(part) && typeof part['text'] === 'string' && part['text'].length > 0) pieces.push(part['text']);
+    else if (isObject(part) && typeof part['text'] === 'string' && part['text'].length > 0) pieces.push(part['text']);
   };
   if (content.length <= 2 * MAX_PARTS) content.forEach(take);
   else {
@@ -147,8 +148,4 @@ function windowOfPieces(pieces: readonly string[], headChars: number, tailChars:
     tail = piece.slice(Math.max(0, piece.length - (tailChars - tail.length))) + (tail.length > 0 ? '\n' : '') + tail;
   }
   return { text: head + GAP + tail, length };
-}
-
-export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import type { RawConfig } from './raw.js';
 import { routerSchema } from './schema.js';
 import { ENV_NAME_PATTERN, KEY_ID_PATTERN, MODEL_NAME_PATTERN, NAME_PATTERN, SHA256_PATTERN } from './schema-parts.js';
+import { isObject } from '../json-object.js';
 
 /** How each pattern is explained in an error message (the raw regex helps nobody). */
 const PATTERN_HINTS: Readonly<Record<string, string>> = {
@@ -87,10 +88,6 @@ const TYPE_WORDS: Readonly<Record<string, string>> = {
   array: 'a list',
 };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** "an integer from 0 to 65535", "an integer of at least 1", "a number greater than 0", ... */
 function expectation(schema: Record<string, unknown>): string {
   const type = typeof schema.type === 'string' ? schema.type : Array.isArray(schema.type) ? String(schema.type[0]) : 'value';
@@ -106,7 +103,7 @@ function expectation(schema: Record<string, unknown>): string {
 
 function describeError(error: ErrorObject, root: unknown): string | undefined {
   const segments = segmentsOf(error.instancePath, root);
-  const parent: Record<string, unknown> = isRecord(error.parentSchema) ? error.parentSchema : {};
+  const parent: Record<string, unknown> = isObject(error.parentSchema) ? error.parentSchema : {};
   const at = (extra: readonly (string | number)[], message: string) => {
     const path = formatPath([...segments, ...extra]);
     return path === '' ? message : `${path}: ${message}`;
@@ -121,7 +118,7 @@ function describeError(error: ErrorObject, root: unknown): string | undefined {
       const inPool = segments.length === 2 && segments[0] === 'pools';
       const renamed = inPool && Object.hasOwn(RENAMED_POOL_KEYS, key) ? RENAMED_POOL_KEYS[key] : undefined;
       if (renamed !== undefined) return at([key], renamed);
-      const allowed = isRecord(parent.properties) ? Object.keys(parent.properties).join(', ') : '';
+      const allowed = isObject(parent.properties) ? Object.keys(parent.properties).join(', ') : '';
       return at([String(params.additionalProperty)], `unknown key (allowed: ${allowed})`);
     }
     case 'required': {

@@ -8,6 +8,7 @@
 // that is not JSON, folds to null (the retry is then refused: nothing better can be said).
 import { SseByteSplitter } from '../openai/sse-buffer.js';
 import { parse, readEvent } from '../proxy/native/sse-event.js';
+import { isObject } from '../json-object.js';
 
 type Json = Record<string, unknown>;
 
@@ -103,8 +104,4 @@ function withInputs(content: Json[], inputs: ReadonlyMap<number, string>): boole
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

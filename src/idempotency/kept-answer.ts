@@ -15,6 +15,7 @@ import { readHeaderLine } from '../cache/header-line.js';
 import type { NativeApi } from '../config/types.js';
 import type { ReplayState } from '../protocols/protocol.js';
 import { keptJoin } from '../cache/kept-bytes.js';
+import { isObject } from '../json-object.js';
 
 const VERSION = 2;
 /** What a native answer's replay needs besides its bytes. */
@@ -65,8 +66,4 @@ export function decodeKept(bytes: Buffer): KeptAnswer | null {
   if ((api !== 'responses' && api !== 'messages') || typeof stream !== 'boolean' || typeof createdMs !== 'number') return null;
   if (typeof tier !== 'string' || typeof pool !== 'string') return null;
   return { kind: 'native', meta: { api, stream, createdMs, tier, pool }, body: rest };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

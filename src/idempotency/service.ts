@@ -28,6 +28,7 @@ import type { IdempotencyMetrics, IdempotencyResult } from './metrics.js';
 import { replayNative } from './native-replay.js';
 import { answerToStore, hitToStore, type Recorded } from './stored-answer.js';
 import type { IdempotencyStore } from './store.js';
+import { isObject } from '../json-object.js';
 
 /** How long a pending record outlives the request deadline: time to store the answer. */
 const PENDING_MARGIN_MS = 10_000;
@@ -204,8 +205,4 @@ async function serveReplay(res: ClientResponse, kept: KeptAnswer, request: Infer
     if (res.headersSent || abort.aborted) throw error;
     return false;
   }
-}
-
-function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

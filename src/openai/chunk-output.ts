@@ -3,6 +3,7 @@
 // send a token per chunk when they can, but not always: speculative decoding sends several, hosted
 // APIs and content filters batch them, so a chunk is counted by what it holds, not as one.
 
+import { isObject } from '../json-object.js';
 /** The chunk's generated text; '' when it holds none or is not JSON. */
 export function chunkOutputText(data: string): string {
   let chunk: unknown;
@@ -28,10 +29,6 @@ export function chunkOutputText(data: string): string {
     }
   }
   return text;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringOr(value: unknown): string {

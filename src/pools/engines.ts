@@ -1,6 +1,7 @@
 // The protocol quirks of each kind of replica, as data. Code elsewhere never branches on an engine's
 // name; it reads these fields.
 import type { EngineName, SimFlavour } from '../config/types.js';
+import { isObject } from '../json-object.js';
 
 /** Where an engine's Prometheus exposition reports its load; names are tried in order. */
 export interface LoadMetricNames {
@@ -79,10 +80,6 @@ export const ENGINES: Readonly<Record<EngineName, Engine>> = {
 /** A simulated replica exports the metric names of the engine it imitates; it lists its models as vLLM does. */
 export function simEngine(flavour: SimFlavour): Engine {
   return { name: 'sim', loadMetrics: flavour === 'tgi' ? TGI_METRICS : VLLM_METRICS, context: VLLM_CONTEXT };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function positive(value: unknown): number | null {

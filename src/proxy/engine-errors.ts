@@ -6,6 +6,7 @@
 //   FastAPI validation        {"detail": [{"loc": […], "msg": "…"}]} or {"detail": "…"}
 // and what each one means: whose fault it was (blameOf), and whether it is a context-length error.
 
+import { isObject } from '../json-object.js';
 export interface EngineError {
   readonly message: string | null;
   readonly type: string | null;
@@ -29,9 +30,9 @@ export function readEngineError(bodyText: string): EngineError {
   } catch {
     return NONE;
   }
-  if (!isRecord(parsed)) return NONE;
+  if (!isObject(parsed)) return NONE;
   const error = parsed['error'];
-  if (isRecord(error)) {
+  if (isObject(error)) {
     const fields = fromFields(error);
     return 'http_status_code' in error ? { ...fields, status: null, tgiKind: tgiKindOf(fields.message) } : fields;
   }
@@ -43,7 +44,7 @@ export function readEngineError(bodyText: string): EngineError {
   const detail = parsed['detail'];
   if (typeof detail === 'string') return { ...NONE, message: detail };
   if (Array.isArray(detail)) {
-    const messages = detail.filter(isRecord).map((item) => describeDetail(item));
+    const messages = detail.filter(isObject).map((item) => describeDetail(item));
     if (messages.length > 0) return { ...NONE, message: messages.join('; ') };
   }
   return NONE;
@@ -98,10 +99,6 @@ function describeDetail(item: Record<string, unknown>): string {
 
 function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

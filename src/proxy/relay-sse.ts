@@ -14,6 +14,7 @@ import { ClientGone } from './request-lifetime.js';
 import { retryAfterOf } from './retry-policy.js';
 import { StallTimer } from './stall-timer.js';
 import { SSE_HEADERS } from '../openai/response-head.js';
+import { isObject } from '../json-object.js';
 
 export async function relaySse(a: AttemptContext): Promise<void> {
   const { config } = a.pool;
@@ -150,21 +151,17 @@ function isRoleOnly(data: string): boolean {
   } catch {
     return false;
   }
-  const choices = isRecord(chunk) ? chunk['choices'] : undefined;
+  const choices = isObject(chunk) ? chunk['choices'] : undefined;
   if (!Array.isArray(choices) || choices.length === 0) return false;
   for (const choice of choices as unknown[]) {
-    if (!isRecord(choice) || (choice['finish_reason'] !== null && choice['finish_reason'] !== undefined)) return false;
+    if (!isObject(choice) || (choice['finish_reason'] !== null && choice['finish_reason'] !== undefined)) return false;
     const delta = choice['delta'];
-    if (!isRecord(delta) || delta['role'] !== 'assistant') return false;
+    if (!isObject(delta) || delta['role'] !== 'assistant') return false;
     for (const [name, value] of Object.entries(delta)) {
       if (name !== 'role' && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0)) return false;
     }
   }
   return true;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** An engine's error event before commit: judged by whose fault it is (outcome.ts), then thrown. */

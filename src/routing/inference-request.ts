@@ -5,6 +5,7 @@ import { RouterError } from '../openai/errors.js';
 import type { AnswerFormat, NativeRequest } from '../protocols/protocol.js';
 import type { Endpoint } from './endpoint.js';
 import { FIELD_RULES } from './request-fields.js';
+import { isObject } from '../json-object.js';
 
 // Re-exported: most code that names an endpoint also reads the request.
 export type { Endpoint } from './endpoint.js';
@@ -110,10 +111,6 @@ const PAYLOAD_CHECKS: Readonly<Record<Endpoint, (json: Json) => void>> = {
     if (Array.isArray(input) && input.length === 0) throw invalid("Invalid 'input': empty array.", 'input');
   },
 };
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function describe(value: unknown): string {
   if (value === null) return 'null';

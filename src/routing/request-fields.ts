@@ -11,6 +11,7 @@
 // `top_logprobs` may be -1, a `stop` list may be longer than 4, `encoding_format` may name a
 // format OpenAI lacks. `null` is always accepted: in both it means "the default".
 import type { Endpoint } from './endpoint.js';
+import { isObject } from '../json-object.js';
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -135,7 +136,3 @@ export const FIELD_RULES: Readonly<Record<Endpoint, readonly FieldRule[]>> = {
     { field: 'user', check: string },
   ],
 };
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

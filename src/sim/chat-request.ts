@@ -4,12 +4,13 @@
 
 import { randomUUID } from 'node:crypto';
 import { badRequest } from './errors.js';
-import { checkModel, isObject, limitsFor, readSampling, requireObject, type JsonObject } from './fields.js';
+import { checkModel, limitsFor, readSampling, requireObject, type JsonObject } from './fields.js';
 import { generateText } from './generate.js';
 import { CHAT_FIELDS, checkFieldTypes } from './request-schema.js';
 import { textChoice, type ChoicePlan, type GenerationPlan, type PlanContext } from './plan.js';
 import { hashNumber, hashString } from './seed.js';
 import { countTextTokens, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from './tokens.js';
+import { isObject } from '../json-object.js';
 
 /** The arguments every simulated tool call carries: valid JSON for any schema without requirements. */
 const TOOL_ARGUMENTS = '{}';

@@ -4,15 +4,12 @@
 import { badRequest, modelNotFound, SimError } from './errors.js';
 import type { TextLimits } from './generate.js';
 import type { PlanContext } from './plan.js';
+import { isObject } from '../json-object.js';
 
 export type JsonObject = Record<string, unknown>;
 
 /** More choices than this is a mistake, not a load test. */
 const MAX_CHOICES = 128;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function isIntegerIn(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;

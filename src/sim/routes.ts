@@ -15,12 +15,13 @@ import { engineFailure, renderTgiStreamError, tgiReportsInStream } from './error
 import type { Faults } from './faults.js';
 import { METRICS_CONTENT_TYPE, metricsRenderer } from './metrics.js';
 import { latencyOf } from './pacing.js';
-import { isObject } from './fields.js';
+
 import type { GenerationPlan } from './plan.js';
 import { sendBody, sendJson, SSE_HEADERS } from './reply.js';
 import { serveGeneration } from './serve-generation.js';
 import type { SimState } from './state.js';
 import { chatWire, completionWire, type ResponseIdentity, type WireFormat } from './wire.js';
+import { isObject } from '../json-object.js';
 
 export interface Route {
   readonly method: 'GET' | 'POST';

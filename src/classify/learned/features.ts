@@ -13,18 +13,19 @@
 // ngrams.ts.
 import { DEFAULT_HEURISTIC_SETTINGS } from '../settings.js';
 import { extractSignals, structuralEvidence } from '../signals.js';
-import { isRecord, readTurns } from '../text-window.js';
+import { readTurns } from '../text-window.js';
 import { DENSE_INDEX as D } from './dense-features.js';
 import { FEATURE_WINDOW, type FeatureBuffer } from './feature-buffer.js';
 import { CONTEXT_GROUP, REPLIES_GROUP, SYSTEM_GROUP, type FeatureSpec } from './feature-layout.js';
 import { scanLast, scanWords } from './ngrams.js';
+import { isObject } from '../../json-object.js';
 
 const { floorChars, capDoublings } = DEFAULT_HEURISTIC_SETTINGS.length;
 
 /** Writes the features of one request into `out` (reset first). */
 export function extractFeatures(body: Readonly<Record<string, unknown>>, spec: FeatureSpec, out: FeatureBuffer): void {
   out.reset();
-  const request = isRecord(body) ? body : {};
+  const request = isObject(body) ? body : {};
   const turns = readTurns(request, FEATURE_WINDOW);
   const dense = out.dense;
   const contextOffset = 1 << spec.textBits;
@@ -110,7 +111,7 @@ export function extractFeatures(body: Readonly<Record<string, unknown>>, spec: F
   if (tools && request['tool_choice'] !== 'none') dense[D.tools] = 1;
   if (turns.toolTurns > 0) dense[D.toolTurns] = 1;
   const format = request['response_format'];
-  const formatType = isRecord(format) ? format['type'] : undefined;
+  const formatType = isObject(format) ? format['type'] : undefined;
   if (formatType === 'json_schema' || request['guided_json'] !== undefined) dense[D.jsonSchema] = 1;
   else if (formatType === 'json_object') dense[D.jsonObject] = 1;
   const maxTokens = firstNumber(request['max_completion_tokens'], request['max_tokens']);
@@ -171,7 +172,7 @@ function countUserTurns(messages: unknown): number {
   let count = 0;
   for (let i = messages.length - 1; i >= 0 && i >= messages.length - MAX_TURN_SCAN; i--) {
     const message: unknown = messages[i];
-    if (isRecord(message) && message['role'] === 'user') count++;
+    if (isObject(message) && message['role'] === 'user') count++;
   }
   return Math.max(1, count);
 }

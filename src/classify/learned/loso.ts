@@ -4,8 +4,9 @@
 // training too, or the held-out text would be learned through the back door. The held-out
 // predictions of all folds are pooled and scored as one set.
 import { COMPLEXITIES, isComplexity, type Complexity } from '../classification.js';
-import { isRecord } from '../text-window.js';
+
 import type { ClassProbabilities, LearnedClassifierModel, TrainingExample } from './contract.js';
+import { isObject } from '../../json-object.js';
 
 /** One corpus line (data/complexity/README.md), with the request split from its bookkeeping. */
 export interface CorpusEntry extends TrainingExample {
@@ -52,7 +53,7 @@ function parseEntry(raw: string, line: number): CorpusEntry | string {
   } catch (error) {
     return `not valid JSON (${error instanceof Error ? error.message : String(error)})`;
   }
-  if (!isRecord(value)) return 'expected a JSON object';
+  if (!isObject(value)) return 'expected a JSON object';
   const { messages, label, id, source_name: sourceName, language, context_sources: contextSources } = value;
   if (!Array.isArray(messages)) return '"messages" must be an array';
   if (!isComplexity(label)) return `"label" must be one of ${COMPLEXITIES.join(', ')}, got ${JSON.stringify(label) ?? 'nothing'}`;
@@ -61,7 +62,7 @@ function parseEntry(raw: string, line: number): CorpusEntry | string {
     return '"context_sources" must be an array of strings';
   const body: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) if (!BOOKKEEPING.has(key)) body[key] = field;
-  const turns = messages.filter((m) => isRecord(m) && (m['role'] === 'user' || m['role'] === 'assistant')).length;
+  const turns = messages.filter((m) => isObject(m) && (m['role'] === 'user' || m['role'] === 'assistant')).length;
   return {
     line,
     id: typeof id === 'string' ? id : `line-${line}`,

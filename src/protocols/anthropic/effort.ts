@@ -3,7 +3,8 @@
 // which the classifier's floors read like any chat client's (src/classify/floors.ts), and the JSON
 // output format as response_format. The budget → effort thresholds are a decision (design-16 §2.1):
 // no source maps a thinking budget to an effort.
-import { invalid, isObject, requireObject, requireString, describe, type Json } from './invalid.js';
+import { invalid, requireObject, requireString, describe, type Json } from './invalid.js';
+import { isObject } from '../../json-object.js';
 
 const EFFORTS = new Set(['low', 'medium', 'high', 'xhigh', 'max']);
 /** Anthropic's own floor for budget_tokens. */

@@ -1,15 +1,12 @@
 // The 400 of a Messages body, worded as Anthropic words its own: the field's dotted path
 // (`messages.0.content.1.type`), a colon, the problem. The path is also the error's param (for the log).
 import { RouterError } from '../../openai/errors.js';
+import { isObject } from '../../json-object.js';
 
 export type Json = Record<string, unknown>;
 
 export function invalid(path: string, problem: string): RouterError {
   return new RouterError('invalid_request', path === '' ? problem : `${path}: ${problem}`, { param: path === '' ? null : path });
-}
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** What a wrong value is, for a message; never the value itself (client text stays out of errors). */

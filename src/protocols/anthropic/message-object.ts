@@ -4,7 +4,8 @@
 // the message id, the stop reason and the usage (design-16 §2.2).
 import { createHash } from 'node:crypto';
 import { FallbackIds } from './fallback-ids.js';
-import { isObject, type Json } from './invalid.js';
+import { type Json } from './invalid.js';
+import { isObject } from '../../json-object.js';
 
 /**
  * `msg_` and a digest of the chat id: opaque, stable for one answer (an idempotent replay keeps its

@@ -6,8 +6,9 @@
 // (Anthropic refuses them, but Claude Code versions add fields faster than a table can list them).
 import { toChatMessages } from './content-blocks.js';
 import { effortOf } from './effort.js';
-import { describe, invalid, isObject, requireList, type Json } from './invalid.js';
+import { describe, invalid, requireList, type Json } from './invalid.js';
 import { chatTools } from './tools.js';
+import { isObject } from '../../json-object.js';
 
 export interface MessagesRequest {
   /** The model the client named (an alias or one of an alias's anthropicModels); null when it named none. */

@@ -11,9 +11,10 @@
 // and its MessageStream requires message_delta.usage, whose present counts overwrite message_start's.
 // One JSON.parse per chat chunk; each block's delta prefix is built once, when the block opens.
 import { streamErrorFromChat } from './errors.js';
-import { isObject, type Json } from './invalid.js';
+import { type Json } from './invalid.js';
 import { FallbackIds } from './fallback-ids.js';
 import { messageId, stopReasonOf, toolUseId, usageJson, type StopReason } from './message-object.js';
+import { isObject } from '../../json-object.js';
 
 type Block = 'text' | 'thinking' | 'tool';
 

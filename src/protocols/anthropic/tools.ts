@@ -2,7 +2,8 @@
 // ToolChoice*) as chat's function tools. Only client tools exist on a chat engine: Anthropic's server
 // tools (web search, code execution, …, each with a dated `type`) are refused by name. An empty tool
 // list is left out, and a tool_choice without tools with it: vLLM refuses both (design-16 §1.1).
-import { describe, invalid, isObject, requireList, requireObject, requireString, type Json } from './invalid.js';
+import { describe, invalid, requireList, requireObject, requireString, type Json } from './invalid.js';
+import { isObject } from '../../json-object.js';
 
 const CHOICES: Readonly<Record<string, string>> = { auto: 'auto', any: 'required', none: 'none' };
 

@@ -4,7 +4,8 @@
 // and a previous response's output items go through the same conversion, so a conversation continued
 // with previous_response_id reaches the engine exactly as if the client had resent it.
 import { clipClientText } from '../../openai/client-text.js';
-import { describe, isObject, invalid, unsupported, type Json } from './checks.js';
+import { describe, invalid, unsupported, type Json } from './checks.js';
+import { isObject } from '../../json-object.js';
 
 export type ContentPart =
   | { readonly type: 'input_text'; readonly text: string }

@@ -10,13 +10,14 @@ import type { RouterError } from '../../openai/errors.js';
 import type { InferenceRequest } from '../../routing/inference-request.js';
 import type { InboundProtocol, NativeRequest, ParseContext } from '../protocol.js';
 import { ResponsesAnswer } from './answer.js';
-import { invalid, isObject, type Json } from './checks.js';
+import { invalid, type Json } from './checks.js';
 import { conversationBefore } from './conversation.js';
 import { ResponseIds } from './ids.js';
 import { requireAnsweredCalls, toChatMessages, type InputItem } from './input-items.js';
 import { parseResponsesRequest } from './request.js';
 import type { ResponsesService } from './service.js';
 import { withIds } from './stored-items.js';
+import { isObject } from '../../json-object.js';
 
 /**
  * Whose responses a caller reads and writes: its key (the id, and the generation of a key the admin API

@@ -3,10 +3,11 @@
 // key policy, budgets, the cache, failover). Unknown fields are refused, as OpenAI refuses them, and
 // so are the fields whose semantics the router does not implement: silently ignoring them would change
 // answers. Pure: previous_response_id is resolved by the caller (conversation.ts).
-import { describe, invalid, isObject, unsupported, type Json } from './checks.js';
+import { describe, invalid, unsupported, type Json } from './checks.js';
 import { NO_METADATA, reasoningEcho } from './echo-defaults.js';
 import { readInput, type InputItem } from './input-items.js';
 import { readText, readToolChoice, readTools } from './tools.js';
+import { isObject } from '../../json-object.js';
 
 export interface ResponsesRequest {
   readonly model: string;

@@ -1,8 +1,9 @@
 // Function tools, tool_choice and text.format: Responses' flat shapes (OAS FunctionTool,
 // ToolChoiceParam, TextResponseFormatConfiguration; openai/openai-openapi openapi.yaml @f85dbe22)
 // into chat's nested ones, and the normalised form the Response object echoes back.
-import { describe, isObject, invalid, unsupported, type Json } from './checks.js';
+import { describe, invalid, unsupported, type Json } from './checks.js';
 import { DEFAULT_TEXT, NO_TOOLS } from './echo-defaults.js';
+import { isObject } from '../../json-object.js';
 
 /** Tool types of OpenAI's API that only OpenAI runs (hosted tools, MCP, custom grammars). */
 const HOSTED_TOOLS = new Set([

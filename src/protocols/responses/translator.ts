@@ -8,12 +8,13 @@
 // Text is kept as JSON string literal bodies and decoded once, when its item is done.
 import { TranslatedResponse, type TranslatedBody } from '../translated-response.js';
 import type { ResponsesAnswer } from './answer.js';
-import { isObject, type Json } from './checks.js';
+import { type Json } from './checks.js';
 import { event } from './events.js';
 import { OutputItem, Sequence, type ItemKind } from './output-item.js';
 import { plainContentLiteral } from './plain-delta.js';
 import { isPlainOpening, plainFinishReason } from './plain-ends.js';
 import { endingOf, responseObject, responseUsage, statusOf, usageText } from './response-object.js';
+import { isObject } from '../../json-object.js';
 
 const JSON_TYPE = 'application/json';
 const RATE_LIMITED = new Set(['insufficient_quota', 'rate_limit_exceeded']);

@@ -9,6 +9,7 @@ import { CONTENT, DELTA, MARKER, PREAMBLE_PASSED, type NativeStream, type Step }
 import type { Json, NativeOut } from './native-out.js';
 import { frame, parse, type NativeEvent } from './sse-event.js';
 import { responsesUsage } from './usage.js';
+import { isObject } from '../../json-object.js';
 
 const PREAMBLE = new Set(['response.output_item.added', 'response.content_part.added', 'response.reasoning_summary_part.added']);
 const LIFECYCLE = new Set(['response.created', 'response.queued', 'response.in_progress']);
@@ -98,8 +99,4 @@ function engineError(fields: Json): string {
   // In-stream, engine-errors.ts blames load on Anthropic-style types: a busy code is said in those terms.
   const type = code !== null && BUSY_CODES.has(code) ? 'rate_limit_error' : null;
   return JSON.stringify({ error: { message, type, code, param: typeof fields['param'] === 'string' ? fields['param'] : null } });
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

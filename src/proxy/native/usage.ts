@@ -8,6 +8,7 @@
 //     input counts and message_delta the cumulative totals, which overwrite when present (design-16 §0).
 import type { Usage } from '../../openai/usage.js';
 import type { Json } from './native-out.js';
+import { isObject } from '../../json-object.js';
 
 /** A Response object's `usage`; null when absent or not counts. */
 export function responsesUsage(response: Json): Usage | null {
@@ -51,8 +52,4 @@ const FIELDS = ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cac
 function count(value: unknown): number | null {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1_000_000_000)) return null;
   return Math.round(value);
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
