@@ -170,3 +170,38 @@ t.test('an error event becomes the chat error event the relay reads', async (t) 
   const wire = 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n';
   t.strictSame(transcode(wire), [{ error: { message: 'Overloaded', type: 'overloaded_error' } }]);
 });
+
+t.test('a tool call with no arguments (only an empty input_json_delta) closes with "{}", which parses', async (t) => {
+  // Anthropic streams a parameterless tool's input as one empty partial_json; its SDK reads an empty buffer
+  // as {} (anthropics/anthropic-sdk-typescript src/internal/message-stream-utils.ts, withLazyInput:
+  // `jsonBuf ? partialParse(jsonBuf) : {}`). A chat client parses arguments with JSON.parse, which "" fails.
+  const events = [
+    {
+      type: 'message_start',
+      message: { id: 'msg_noargs', type: 'message', role: 'assistant', content: [], model: 'claude-opus-4-8', usage: { input_tokens: 5, output_tokens: 1 } },
+    },
+    { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_01', name: 'get_time', input: {} } },
+    { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '' } },
+    { type: 'content_block_stop', index: 0 },
+    { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_02', name: 'get_weather', input: {} } },
+    { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"city": "Paris"}' } },
+    { type: 'content_block_stop', index: 1 },
+    { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 20 } },
+    { type: 'message_stop' },
+  ];
+  const wire = events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');
+  const calls = new Map<number, string>();
+  for (const delta of deltasOf(transcode(wire))) {
+    for (const call of (delta['tool_calls'] as Json[] | undefined) ?? []) {
+      const index = call['index'] as number;
+      calls.set(index, (calls.get(index) ?? '') + ((call['function'] as Json)['arguments'] as string));
+    }
+  }
+  t.strictSame(
+    [...calls],
+    [
+      [0, '{}'],
+      [1, '{"city": "Paris"}'],
+    ],
+  );
+});

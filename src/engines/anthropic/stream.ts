@@ -4,20 +4,25 @@
 // relay's pre-commit window, usage, budgets, cost and metrics then work as for any chat engine.
 //   message_start        → a role-only chunk (preamble: the attempt stays retryable until content)
 //   text_delta           → delta.content        thinking_delta → delta.reasoning_content
-//   tool_use block start → tool_calls[k] with id, name and "" arguments; input_json_delta → its arguments
+//   tool_use block start → tool_calls[k] with id, name and "" arguments; input_json_delta → its arguments;
+//                          its stop, when no argument text came (a tool without parameters) → arguments "{}"
 //   message_delta        → the finish_reason chunk (usage counts kept: they are cumulative, later overwrite)
 //   message_stop         → the usage chunk (choices: []) and [DONE]
 //   ping                 → an SSE comment (a keep-alive, no progress)
 //   error                → {"error":{message,type}}, the relay's engine-error event (before or after commit)
 // Server-tool blocks (server_tool_use, web_search_tool_result, …) and their deltas are Anthropic's own
-// work and are skipped; signature_delta, citations_delta and content_block_stop carry nothing for chat.
+// work and are skipped; signature_delta, citations_delta and any other content_block_stop carry nothing for chat.
 import { SseByteSplitter, eventText } from '../../openai/sse-buffer.js';
+import { isObject } from '../../json-object.js';
 import { chatUsage, finishReasonOf } from './response.js';
 
 type Json = Record<string, unknown>;
 
-/** A content block's role in the chat stream, by its index in the Message. */
-type Block = { readonly kind: 'text' | 'thinking' | 'skip' } | { readonly kind: 'tool'; readonly call: number };
+/**
+ * A content block's role in the chat stream, by its index in the Message. A tool call notes the input
+ * its start carried and whether any of its arguments were sent.
+ */
+type Block = { readonly kind: 'text' | 'thinking' | 'skip' } | { readonly kind: 'tool'; readonly call: number; readonly input: unknown; argued: boolean };
 
 const PING = ': ping\n\n';
 
@@ -60,6 +65,8 @@ export class AnthropicStreamTranscoder {
         return this.start(event);
       case 'content_block_delta':
         return this.delta(event);
+      case 'content_block_stop':
+        return this.stop(event);
       case 'message_delta': {
         this.mergeUsage(event['usage']);
         const delta = (event['delta'] ?? {}) as Json;
@@ -74,7 +81,7 @@ export class AnthropicStreamTranscoder {
         return errorEvent(typeof error['type'] === 'string' ? error['type'] : 'api_error', typeof error['message'] === 'string' ? error['message'] : 'error');
       }
       default:
-        // content_block_stop, and event types added later: nothing for a chat client.
+        // Event types added later: nothing for a chat client.
         return '';
     }
   }
@@ -91,7 +98,7 @@ export class AnthropicStreamTranscoder {
         return '';
       case 'tool_use': {
         const call = this.calls++;
-        this.blocks.set(index, { kind: 'tool', call });
+        this.blocks.set(index, { kind: 'tool', call, input: block['input'], argued: false });
         const opened = { index: call, id: block['id'], type: 'function', function: { name: block['name'], arguments: '' } };
         return this.chunk(`{"tool_calls":[${JSON.stringify(opened)}]}`, 'null');
       }
@@ -110,9 +117,24 @@ export class AnthropicStreamTranscoder {
     if (delta['type'] === 'input_json_delta' && block.kind === 'tool') {
       const json = delta['partial_json'];
       if (typeof json !== 'string' || json === '') return '';
+      block.argued = true;
       return this.chunk(`{"tool_calls":[{"index":${block.call},"function":{"arguments":${JSON.stringify(json)}}}]}`, 'null');
     }
     return '';
+  }
+
+  /**
+   * A tool call whose arguments never came as text is given its start's input, or {}: Anthropic streams a
+   * tool without parameters as one empty partial_json, which its own SDK reads as {}
+   * (anthropic-sdk-typescript src/internal/message-stream-utils.ts, withLazyInput), while a chat client
+   * JSON.parses the arguments, which "" fails.
+   */
+  private stop(event: Json): string {
+    const block = this.blocks.get(event['index'] as number);
+    if (block?.kind !== 'tool' || block.argued) return '';
+    block.argued = true;
+    const json = isObject(block.input) ? JSON.stringify(block.input) : '{}';
+    return this.chunk(`{"tool_calls":[{"index":${block.call},"function":{"arguments":${JSON.stringify(json)}}}]}`, 'null');
   }
 
   private text(field: string, text: unknown): string {
