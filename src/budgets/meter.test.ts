@@ -47,6 +47,10 @@ t.test('what a request is charged, from its result', async (t) => {
   const cutShort = { ...ATTEMPT, outcome: 'stream_interrupted', ttftMs: 2, streamedTokens: 4 };
   const failedWithAnswer = { ...ATTEMPT, outcome: 'upstream_error', status: 503, committed: false, firstByteMs: 1 };
   const neverAnswered = { ...ATTEMPT, outcome: 'upstream_unreachable', status: null, committed: false, firstByteMs: null };
+  // A non-streaming answer sends nothing before generation ends: these were generating when they ended.
+  const leftWhileGenerating = { ...ATTEMPT, outcome: 'client_abort', status: null, committed: false, firstByteMs: null };
+  const cutByItsLimit = { ...ATTEMPT, outcome: 'generation_timeout', status: null, committed: false, firstByteMs: null };
+  const stalled = { ...ATTEMPT, outcome: 'upstream_timeout', status: null, committed: false, firstByteMs: null };
   const table: [string, RequestResult, number][] = [
     ["the engine's usage when it reported it", result([usage], usage), 10],
     ['usage without completion tokens counts the prompt', result([{ ...usage, completionTokens: null }], { ...usage, completionTokens: null }), 7],
@@ -54,6 +58,9 @@ t.test('what a request is charged, from its result', async (t) => {
     ['a stream broken after commit: the same', result([neverAnswered, cutShort], cutShort), 16],
     ['no answer, but a replica answered with an error: the estimated prompt', result([failedWithAnswer], null), 12],
     ['no replica answered at all: nothing', result([neverAnswered], null), 0],
+    ['the client left while the engine generated: the estimated prompt', result([leftWhileGenerating], null), 12],
+    ['a deadline or responseTimeoutMs cut the generation: the estimated prompt', result([cutByItsLimit], null), 12],
+    ['a replica that did not answer in time, then one that could not be reached: nothing', result([stalled, neverAnswered], null), 0],
     ['no attempt: nothing', result([], null), 0],
   ];
   for (const [what, given, tokens] of table) t.equal(usedTokens(given, ESTIMATE), tokens, what);

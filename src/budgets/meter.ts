@@ -5,7 +5,7 @@
 // tight reserves the tokenizer's estimate plus one top-up step, and grows it as the stream goes.
 import type { ServerResponse } from 'node:http';
 import { RouterError } from '../openai/errors.js';
-import type { RequestResult } from '../proxy/results.js';
+import type { AttemptResult, RequestResult } from '../proxy/results.js';
 import type { StreamGuard } from '../proxy/stream-guard.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import { formatUsd } from '../cost/money.js';
@@ -71,24 +71,33 @@ export async function openMeter(
 }
 
 /**
- * What the request used: the engine's own usage when it reported it; otherwise, once a replica
- * started answering (any attempt's first byte: an error answer is work too), the estimated prompt
- * plus the tokens streamed to the client; otherwise nothing (no engine did work for it). Never less
- * than what was generated. Only the answer can carry usage or streamed tokens: an attempt that
- * failed before commit sent the client nothing.
+ * What the request used: the engine's own usage when it reported it; otherwise, once an engine worked
+ * on it (engineWorked), the estimated prompt plus the tokens streamed to the client; otherwise nothing.
+ * Never less than what was generated. Only the answer can carry usage or streamed tokens: an attempt
+ * that failed before commit sent the client nothing.
  */
 export function usedTokens(result: RequestResult, estimate: CostEstimate): number {
   const answer = result.answer;
   if (answer !== null && answer.promptTokens !== null) return answer.promptTokens + (answer.completionTokens ?? 0);
-  let started = false;
-  for (const attempt of result.attempts) started ||= attempt.firstByteMs !== null;
-  return started ? estimate.promptTokens + (answer?.streamedTokens ?? 0) : 0;
+  return result.attempts.some(engineWorked) ? estimate.promptTokens + (answer?.streamedTokens ?? 0) : 0;
 }
 
 /** Whether settling reads the estimated prompt (no usage came, but an engine worked): the tokenizer must be loaded first. */
 export function settlesOnEstimate(result: RequestResult): boolean {
   if (result.answer !== null && result.answer.promptTokens !== null) return false;
-  return result.attempts.some((attempt) => attempt.firstByteMs !== null);
+  return result.attempts.some(engineWorked);
+}
+
+/**
+ * Whether an attempt had an engine work for it: the replica started answering (any first byte: an
+ * error answer is work too), or it was still generating when the client left or a limit on the
+ * answer's time ran out. A non-streaming answer sends nothing before generation ends, so a client
+ * that gives up on one, or a deadline that cuts it, leaves no first byte behind the prefill and
+ * decoding it cost (a hosted API bills it all the same). A replica that never answered in time
+ * (upstream_timeout) or could not be reached did no work the caller should pay for.
+ */
+function engineWorked(attempt: AttemptResult): boolean {
+  return attempt.firstByteMs !== null || attempt.outcome === 'client_abort' || attempt.outcome === 'generation_timeout';
 }
 
 /**

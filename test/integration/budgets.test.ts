@@ -151,6 +151,31 @@ t.test('a cancelled stream is charged what it generated', async (t) => {
   t.equal(chats.at(-1)?.['outcome'], 'client_abort');
 });
 
+t.test('a non-streaming request the client gives up on while it generates is charged its prompt', async (t) => {
+  const test = await router(t, config({ limits: { tokensPerDay: 100_000 } }));
+  // A non-streaming answer sends nothing, not even its status line, until generation ends.
+  small.respond = () => ({ kind: 'stall' });
+  const controller = new AbortController();
+  const sent = fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'small', messages: [{ role: 'user', content: 'a question the engine is working on' }] }),
+    signal: controller.signal,
+  }).catch(() => null);
+  await waitFor('the engine to have the request', async () => small.requests.length === 1);
+  controller.abort();
+  await sent;
+  const charged = await waitFor('the settle', async () => (await chargedTokens(test)) || null);
+  t.ok(charged > 0 && charged < 4096, `charged ${charged}: the estimated prompt, not nothing and not the reservation`);
+  t.strictSame(
+    test
+      .requestLogs()
+      .filter((line) => line['endpoint'] === 'chat')
+      .map((line) => line['outcome']),
+    ['client_abort'],
+  );
+});
+
 t.test('auth: required keys, unknown and missing keys, disabled keys', async (t) => {
   const test = await router(t, config({}));
   const missing = await chat(test, {}, null);
