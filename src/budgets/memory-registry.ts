@@ -1,21 +1,25 @@
 // The key registry of the memory store: records by id and ids by secret hash. Records are copied in
 // and out, so a caller mutating its object never changes what the store holds.
 import { checkKey } from './accounting.js';
+import type { KeyPrecondition } from './store.js';
 import { compareKeys, type KeyRecord } from './types.js';
 
 export class MemoryRegistry {
   private readonly records = new Map<string, KeyRecord>();
   private readonly byHash = new Map<string, string>();
 
-  put(key: KeyRecord): void {
+  /** False, writing nothing, when the precondition does not hold. */
+  put(key: KeyRecord, precondition?: KeyPrecondition): boolean {
     checkKey(key);
+    const old = this.records.get(key.id);
+    if (precondition !== undefined && !holds(precondition, old)) return false;
     const owner = this.byHash.get(key.hash);
     if (owner !== undefined && owner !== key.id) throw new Error(`key hash already belongs to key "${owner}"`);
-    const old = this.records.get(key.id);
     // A rotated secret must stop resolving at once.
     if (old !== undefined) this.byHash.delete(old.hash);
     this.records.set(key.id, structuredClone(key));
     this.byHash.set(key.hash, key.id);
+    return true;
   }
 
   /** The stored record itself, for the store's own reads; never hand it out. */
@@ -44,4 +48,10 @@ export class MemoryRegistry {
     this.byHash.delete(key.hash);
     return true;
   }
+}
+
+/** Records compare as the JSON they are written as, as the Redis registry compares them. */
+function holds(precondition: KeyPrecondition, stored: KeyRecord | undefined): boolean {
+  if ('absent' in precondition) return stored === undefined;
+  return stored !== undefined && JSON.stringify(stored) === JSON.stringify(precondition.current);
 }

@@ -5,15 +5,15 @@ import { randomUUID } from 'node:crypto';
 import { admit, checkAmount, checkReserve, currentBuckets, fits, rejection, snapshot } from './accounting.js';
 import { KeyUsage } from './memory-key-usage.js';
 import { MemoryRegistry } from './memory-registry.js';
-import type { BudgetStore, SettleResult } from './store.js';
+import type { BudgetStore, KeyPrecondition, SettleResult } from './store.js';
 import type { BucketIds, KeyRecord, Reservation, ReserveOutcome, UsageSnapshot } from './types.js';
 
 export class MemoryBudgetStore implements BudgetStore {
   private readonly registry = new MemoryRegistry();
   private readonly usages = new Map<string, KeyUsage>();
 
-  async putKey(key: KeyRecord): Promise<void> {
-    this.registry.put(key);
+  async putKey(key: KeyRecord, precondition?: KeyPrecondition): Promise<boolean> {
+    return this.registry.put(key, precondition);
   }
 
   async getKey(id: string): Promise<KeyRecord | null> {

@@ -22,7 +22,15 @@ export class RedisLayout {
     return `${this.ns}:{keys}:by-hash`;
   }
 
-  /** The copy of a key's enabled flag and limits that scripts enforce (hash, KeyLimits field names). */
+  /**
+   * Key id → the number of times its record was written, never reset (a deleted id keeps counting): the
+   * revision each write hands to the enforced copy of its limits, so a late write never replaces a newer one.
+   */
+  revisions(): string {
+    return `${this.ns}:{keys}:revisions`;
+  }
+
+  /** The copy of a key's enabled flag and limits that scripts enforce (hash, KeyLimits field names, and its revision). */
   limits(keyId: string): string {
     return `${this.tag(keyId)}:limits`;
   }

@@ -3,28 +3,35 @@
 import type { Result } from 'ioredis';
 import { attempt, type RedisClient } from './redis-connection.js';
 import type { RedisLayout } from './redis-layout.js';
+import type { KeyPrecondition } from './store.js';
 import type { KeyRecord } from './types.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    switchyardPutKey(records: string, byHash: string, id: string, json: string, hash: string): Result<string | null, Context>;
+    switchyardPutKey(records: string, byHash: string, revisions: string, id: string, json: string, hash: string, mode: string, expected: string): Result<string | number, Context>;
     switchyardFindKey(records: string, byHash: string, hash: string): Result<string | null, Context>;
     switchyardDeleteKey(records: string, byHash: string, id: string): Result<number, Context>;
   }
 }
 
-/** Replies nil when stored, or the id of another key that already has this hash. */
+/**
+ * Stores the record if ARGV[4]'s precondition holds (`any`; `absent`: no record of the id; `same`: the
+ * record stored is ARGV[5], byte for byte). Replies the record's new revision (1 or more) when stored,
+ * 0 when the precondition failed, or the id of another key that already has this hash.
+ */
 const PUT = `
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if ARGV[4] == 'absent' and old then return 0 end
+if ARGV[4] == 'same' and old ~= ARGV[5] then return 0 end
 local owner = redis.call('HGET', KEYS[2], ARGV[3])
 if owner and owner ~= ARGV[1] then return owner end
-local old = redis.call('HGET', KEYS[1], ARGV[1])
 if old then
   local oldHash = cjson.decode(old).hash
   if oldHash ~= ARGV[3] then redis.call('HDEL', KEYS[2], oldHash) end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
-return false
+return redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
 `;
 
 /** One round trip for the lookup every request's authentication makes. */
@@ -47,19 +54,18 @@ export class RedisRegistry {
     private readonly client: RedisClient,
     private readonly layout: RedisLayout,
   ) {
-    client.defineCommand('switchyardPutKey', { lua: PUT, numberOfKeys: 2 });
+    client.defineCommand('switchyardPutKey', { lua: PUT, numberOfKeys: 3 });
     client.defineCommand('switchyardFindKey', { lua: FIND, numberOfKeys: 2, readOnly: true });
     client.defineCommand('switchyardDeleteKey', { lua: DELETE, numberOfKeys: 2 });
   }
 
-  async put(key: KeyRecord): Promise<void> {
-    const owner = await attempt('putKey', () => this.client.switchyardPutKey(this.layout.records(), this.layout.byHash(), key.id, JSON.stringify(key), key.hash));
-    if (owner !== null) throw new Error(`key hash already belongs to key "${owner}"`);
-  }
-
-  /** The id of the key with this hash, if any. */
-  ownerOf(hash: string): Promise<string | null> {
-    return attempt('putKey', () => this.client.hget(this.layout.byHash(), hash));
+  /** The record's new revision once stored; null, writing nothing, when the precondition does not hold. */
+  async put(key: KeyRecord, precondition?: KeyPrecondition): Promise<number | null> {
+    const [mode, expected] = precondition === undefined ? ['any', ''] : 'absent' in precondition ? ['absent', ''] : ['same', JSON.stringify(precondition.current)];
+    const { records, byHash, revisions } = { records: this.layout.records(), byHash: this.layout.byHash(), revisions: this.layout.revisions() };
+    const reply = await attempt('putKey', () => this.client.switchyardPutKey(records, byHash, revisions, key.id, JSON.stringify(key), key.hash, mode, expected));
+    if (typeof reply === 'string') throw new Error(`key hash already belongs to key "${reply}"`);
+    return reply === 0 ? null : reply;
   }
 
   async get(id: string): Promise<KeyRecord | null> {

@@ -226,3 +226,16 @@ redis.call('DEL', KEYS[1], KEYS[2])
 for i = 4, #KEYS do redis.call('DEL', KEYS[i]) end
 return #live / 2
 `;
+
+/**
+ * A key's enforced limits (KEYS[1]): replaced by ARGV[2..] (field, value pairs) when ARGV[1], the
+ * revision of the record they come from, is newer than the revision the copy holds; else left alone
+ * (a write that lost a race to a later one). Replies 1 when written, 0 when not.
+ */
+export const PUT_LIMITS = `
+local held = tonumber(redis.call('HGET', KEYS[1], 'revision') or '0')
+if held >= tonumber(ARGV[1]) then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'revision', unpack(ARGV))
+return 1
+`;

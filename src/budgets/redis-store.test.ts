@@ -78,7 +78,7 @@ t.test('every key of one API key shares its hash tag; the registry has its own',
   t.same([...new Set(tags)].sort(), ['k1', 'k2', 'keys'], `every key is tagged: ${names.join(' ')}`);
   t.same(
     names.filter((n) => n.startsWith('sy:{keys}:')),
-    ['sy:{keys}:by-hash', 'sy:{keys}:records'],
+    ['sy:{keys}:by-hash', 'sy:{keys}:records', 'sy:{keys}:revisions'],
   );
   const minute = `sy:{k1}:b:minute:${bucketIds(base + 61_000).minute}`;
   t.ok(names.includes(minute) && names.includes('sy:{k1}:b:lifetime:lifetime') && names.includes('sy:{k1}:limits'));
@@ -100,7 +100,7 @@ t.test('every key of one API key shares its hash tag; the registry has its own',
   t.teardown(() => other.close());
   await other.ready();
   await other.putKey(keyRecord('k3'));
-  t.same((await admin.keys('alt:*')).sort(), ['alt:{k3}:limits', 'alt:{keys}:by-hash', 'alt:{keys}:records']);
+  t.same((await admin.keys('alt:*')).sort(), ['alt:{k3}:limits', 'alt:{keys}:by-hash', 'alt:{keys}:records', 'alt:{keys}:revisions']);
   t.equal(await store.getKey('k3'), null, 'namespaces do not see each other');
 });
 

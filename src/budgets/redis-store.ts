@@ -10,8 +10,8 @@ import { attempt, closeClient, createRedisClient, whenReady, type RedisClient, t
 import { bucketMember, RedisLayout } from './redis-layout.js';
 import { RedisRegistry } from './redis-registry.js';
 import { decodeState } from './redis-reply.js';
-import { RESERVE, RESET, SETTLE, TOP_UP, USAGE } from './redis-scripts.js';
-import type { BudgetStore, SettleResult } from './store.js';
+import { PUT_LIMITS, RESERVE, RESET, SETTLE, TOP_UP, USAGE } from './redis-scripts.js';
+import type { BudgetStore, KeyPrecondition, SettleResult } from './store.js';
 import { compareKeys, isKeyId, type KeyRecord, type RejectReason, type Reservation, type ReserveOutcome, type UsageSnapshot } from './types.js';
 
 declare module 'ioredis' {
@@ -21,6 +21,7 @@ declare module 'ioredis' {
     switchyardTopUp(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
     switchyardSettle(numKeys: number, ...keysAndArgs: string[]): Result<string, Context>;
     switchyardReset(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
+    switchyardPutLimits(limits: string, revision: string, ...fieldsAndValues: string[]): Result<number, Context>;
   }
 }
 
@@ -45,6 +46,7 @@ export class RedisBudgetStore implements BudgetStore {
     this.client.defineCommand('switchyardTopUp', { lua: TOP_UP });
     this.client.defineCommand('switchyardSettle', { lua: SETTLE });
     this.client.defineCommand('switchyardReset', { lua: RESET });
+    this.client.defineCommand('switchyardPutLimits', { lua: PUT_LIMITS, numberOfKeys: 1 });
   }
 
   /** Waits for the connection (at startup, say); rejects with StoreUnavailableError after `timeoutMs`. */
@@ -52,24 +54,21 @@ export class RedisBudgetStore implements BudgetStore {
     return whenReady(this.client, timeoutMs);
   }
 
-  async putKey(key: KeyRecord): Promise<void> {
+  async putKey(key: KeyRecord, precondition?: KeyPrecondition): Promise<boolean> {
     checkKey(key);
-    // Refused before anything is written (put() checks again, atomically, for a race).
-    const owner = await this.registry.ownerOf(key.hash);
-    if (owner !== null && owner !== key.id) throw new Error(`key hash already belongs to key "${owner}"`);
-    // The enforced copy of the limits goes first: a key the registry can find is then always enforceable.
-    const limitsKey = this.layout.limits(key.id);
-    const fields: Record<string, string> = { enabled: key.enabled ? '1' : '0' };
+    // The record first, its precondition checked in the same script; then the enforced copy of the
+    // limits, in the key's own slot, which takes the write only if its revision is newer than the one it
+    // holds: two writes racing between the two steps end with the later record's limits. Until its
+    // limits land, a new key is refused as unknown (the reserve script finds no limits), never unlimited.
+    const revision = await this.registry.put(key, precondition);
+    if (revision === null) return false;
+    const fields: string[] = ['enabled', key.enabled ? '1' : '0'];
     // Dollar limits are enforced in nano-USD, as the scripts count them.
     for (const [name, value] of Object.entries(key.limits) as [string, number | null][]) {
-      if (value !== null) fields[name] = String(name.startsWith('usd') ? usdToNano(value) : value);
+      if (value !== null) fields.push(name, String(name.startsWith('usd') ? usdToNano(value) : value));
     }
-    await attempt('putKey', async () => {
-      const replies = await this.client.multi().del(limitsKey).hset(limitsKey, fields).exec();
-      const failed = replies === null ? new Error('transaction aborted') : replies.find(([error]) => error !== null)?.[0];
-      if (failed) throw failed;
-    });
-    await this.registry.put(key);
+    await attempt('putKey', () => this.client.switchyardPutLimits(this.layout.limits(key.id), String(revision), ...fields));
+    return true;
   }
 
   getKey(id: string): Promise<KeyRecord | null> {

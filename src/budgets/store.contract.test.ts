@@ -113,6 +113,25 @@ function contract(harness: StoreHarness): void {
       });
     }
 
+    t.test('keys: a create takes a free id only; an update lands only on the record it read', async (t) => {
+      const { store, peer } = await open();
+      t.equal(await store.putKey(keyRecord('c1'), { absent: true }), true, 'a free id');
+      t.equal(await peer.putKey(keyRecord('c1', {}, { hash: hashKey('second') }), { absent: true }), false, 'taken: the second create writes nothing');
+      t.equal((await store.findKeyByHash(hashKey('second')))?.id, undefined, "the losing create's secret does not resolve");
+      const read = (await store.getKey('c1'))!;
+      t.equal(await peer.putKey({ ...read, name: 'renamed by the other router' }, { current: read }), true, 'unchanged since read');
+      t.equal(await store.putKey({ ...read, enabled: false }, { current: read }), false, 'changed since it was read: refused');
+      t.equal((await store.getKey('c1'))?.name, 'renamed by the other router', 'the refused write changed nothing');
+      t.equal((await store.reserve('c1', 1, base, TTL)).ok, true, 'nor the limits the reserve enforces');
+      const now = (await peer.getKey('c1'))!;
+      t.equal(await store.putKey({ ...now, enabled: false }, { current: now }), true, 'read again and applied');
+      t.equal((await peer.reserve('c1', 1, base, TTL)).ok, false, 'the disable is enforced');
+      t.equal(await peer.deleteKey('c1'), true);
+      t.equal(await store.putKey({ ...now, name: 'revived?' }, { current: now }), false, 'an update of a deleted key does not bring it back');
+      t.equal(await peer.getKey('c1'), null);
+      t.equal((await peer.reserve('c1', 1, base, TTL)).ok, false);
+    });
+
     t.test('a refusal says whether the budget is spent, or only held by reservations in flight', async (t) => {
       const { store, peer } = await open({ tokensLifetime: 100, tokensPerMinute: 1000 });
       const held = granted(await store.reserve('k1', 80, base + 1000, TTL));

@@ -5,9 +5,19 @@ import type { KeyRecord, Reservation, ReserveOutcome, UsageSnapshot } from './ty
 /** What a settle did: released a live reservation, charged a reclaimed one, or nothing (a repeat). */
 export type SettleResult = 'settled' | 'settled_after_reclaim' | 'already_settled';
 
+/**
+ * What putKey must find stored before it writes, checked in the same atomic step: no key of that id (a
+ * create), or exactly the record the caller read (an update: a write made since, a delete included,
+ * fails it, so no update is lost and no deleted key comes back). Absent: anything (router.yaml's keys).
+ */
+export type KeyPrecondition = { readonly absent: true } | { readonly current: KeyRecord };
+
 export interface BudgetStore {
-  /** Creates or replaces a key. Usage is kept; a changed hash stops the old secret from resolving. */
-  putKey(key: KeyRecord): Promise<void>;
+  /**
+   * Creates or replaces a key, if `precondition` holds (false, writing nothing, when it does not).
+   * Usage is kept; a changed hash stops the old secret from resolving.
+   */
+  putKey(key: KeyRecord, precondition?: KeyPrecondition): Promise<boolean>;
   getKey(id: string): Promise<KeyRecord | null>;
   findKeyByHash(hash: string): Promise<KeyRecord | null>;
   listKeys(): Promise<KeyRecord[]>;

@@ -36,6 +36,8 @@ export const ERROR_TABLE = {
   key_not_found: { origin: 'caller', status: 404, type: 'invalid_request_error', code: 'key_not_found' },
   /** POST /admin/keys with an id already taken. */
   key_exists: { origin: 'caller', status: 409, type: 'invalid_request_error', code: 'key_exists' },
+  /** PATCH /admin/keys/{id}: the key kept changing under the update (other writes to it at the same time). */
+  key_conflict: { origin: 'caller', status: 409, type: 'invalid_request_error', code: 'key_conflict' },
   /** A key declared in router.yaml: the file is its source of truth, so the admin API may not change it. */
   key_read_only: { origin: 'caller', status: 409, type: 'invalid_request_error', code: 'key_read_only' },
   config_invalid: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'config_invalid' },

@@ -37,10 +37,6 @@ export function adminKeys(state: RouterState, budgets: BudgetService | null): Ad
       const config = state.runtime.config;
       const input = parseCreateBody(await readJsonBody(ctx.req, config.server.maxBodyBytes), config);
       const id = input.id ?? newKeyId();
-      // Not atomic with putKey (the store has no put-if-absent); two racing creates of one id: the last wins.
-      if ((await reach(store.getKey(id))) !== null) {
-        throw new RouterError('key_exists', `A key with id "${id}" already exists.`, { param: 'id' });
-      }
       const { secret, hash, prefix } = generateKey();
       const record: KeyRecord = {
         id,
@@ -58,7 +54,10 @@ export function adminKeys(state: RouterState, budgets: BudgetService | null): Ad
         // A new owner, even under an id used before (src/budgets/owner.ts).
         generation: newGeneration(),
       };
-      await reach(store.putKey(record));
+      // Only if the id is free, in the same atomic step: of two creates racing for one id, one gets the 409.
+      if (!(await reach(store.putKey(record, { absent: true })))) {
+        throw new RouterError('key_exists', `A key with id "${id}" already exists.`, { param: 'id' });
+      }
       ctx.status = 201;
       ctx.body = { key: publicKey(record), secret };
     },
@@ -75,15 +74,25 @@ export function adminKeys(state: RouterState, budgets: BudgetService | null): Ad
     update: async (ctx) => {
       const config = state.runtime.config;
       const patch = parsePatchBody(await readJsonBody(ctx.req, config.server.maxBodyBytes), config);
-      const key = writable(await find(store, ctx.params['id']));
-      // The schema admits only editable fields, so the spread cannot touch id, hash, source or createdAt.
-      // Limits merge one by one (null = unlimited, omitted = kept); metadata is replaced whole.
-      const next: KeyRecord = { ...key, ...patch, limits: { ...key.limits, ...patch.limits } };
-      await reach(store.putKey(next));
-      // Limits and `enabled` are re-read at every reserve anyway; the lookup cache would keep a
-      // disabled key authenticating for a few seconds more.
-      budgets.forget(key.hash);
-      ctx.body = publicKey(next);
+      // Applied to the record as read, and written only if it is still that record: a write made in
+      // between (another PATCH, a DELETE) makes it read and apply again, so no update is lost and a
+      // deleted key is not brought back (it is a 404 then).
+      for (let attempt = 1; ; attempt++) {
+        const key = writable(await find(store, ctx.params['id']));
+        // The schema admits only editable fields, so the spread cannot touch id, hash, source or createdAt.
+        // Limits merge one by one (null = unlimited, omitted = kept); metadata is replaced whole.
+        const next: KeyRecord = { ...key, ...patch, limits: { ...key.limits, ...patch.limits } };
+        if (await reach(store.putKey(next, { current: key }))) {
+          // Limits and `enabled` are re-read at every reserve anyway; the lookup cache would keep a
+          // disabled key authenticating for a few seconds more.
+          budgets.forget(key.hash);
+          ctx.body = publicKey(next);
+          return;
+        }
+        if (attempt === PATCH_ATTEMPTS) {
+          throw new RouterError('key_conflict', `The key "${key.id}" kept changing while this update was applied; send it again.`);
+        }
+      }
     },
 
     remove: async (ctx) => {
@@ -102,6 +111,9 @@ export function adminKeys(state: RouterState, budgets: BudgetService | null): Ad
     },
   };
 }
+
+/** Reads and writes a PATCH makes while other writes to the same key keep winning, before it gives up. */
+const PATCH_ATTEMPTS = 16;
 
 /** What the API shows of a key: everything but its hash, named field by field so no new field leaks. */
 function publicKey(key: KeyRecord) {

@@ -54,6 +54,7 @@ export const ANTHROPIC_ERRORS = {
   invalid_admin_token: AUTH,
   key_not_found: NOT_FOUND,
   key_exists: { type: 'conflict_error' },
+  key_conflict: { type: 'conflict_error' },
   key_read_only: { type: 'conflict_error' },
   config_invalid: INVALID,
   not_found: NOT_FOUND,
