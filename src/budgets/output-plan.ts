@@ -14,6 +14,7 @@ import type { Pool } from '../pools/pool.js';
 import type { Endpoint, InferenceRequest } from '../routing/inference-request.js';
 import { estimateCost, type CostEstimate } from './estimate.js';
 import type { KeyRecord } from './types.js';
+import { CAP_FIELD } from '../engines/chat-extensions.js';
 
 /** The field the router sets upstream, and to what. */
 export interface OutputCap {
@@ -121,14 +122,9 @@ export function planStrict(estimate: CostEstimate, endpoint: Endpoint, pools: re
   return { tokens, nanoUsd, caps };
 }
 
-/**
- * Hosted chat APIs take max_completion_tokens (their reasoning models refuse max_tokens); vLLM and
- * TGI take max_tokens everywhere (TGI reads max_completion_tokens only as its alias in chat), and the
- * legacy completions API has only max_tokens.
- */
+/** Chat caps go in the field the engine takes (chat-extensions.ts); the legacy completions API has only max_tokens. */
 function capField(pool: CappablePool, endpoint: Endpoint): OutputCap['field'] {
-  // Azure serves OpenAI's models (the same refusal); the anthropic adapter takes the smaller of the two fields.
-  return endpoint === 'chat' && (pool.config.engine === 'openai' || pool.config.engine === 'azure') ? 'max_completion_tokens' : 'max_tokens';
+  return endpoint === 'chat' ? CAP_FIELD[pool.config.engine] : 'max_tokens';
 }
 
 /**

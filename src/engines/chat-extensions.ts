@@ -32,6 +32,33 @@ export const CHAT_EXTENSIONS: Readonly<Record<EngineName, ReadonlySet<string>>> 
 };
 
 /**
+ * The chat field an engine takes an output cap in. OpenAI's reasoning models (and Azure's deployments of
+ * them) refuse max_tokens ("Unsupported parameter: 'max_tokens' … Use 'max_completion_tokens' instead"),
+ * and every OpenAI chat model takes max_completion_tokens (openai/openai-openapi openapi.yaml
+ * CreateChatCompletionRequest marks max_tokens deprecated); vLLM, TGI and the simulator read max_tokens
+ * (TGI takes max_completion_tokens only as an alias), and the anthropic payload takes the smaller of the two.
+ */
+export const CAP_FIELD: Readonly<Record<EngineName, 'max_tokens' | 'max_completion_tokens'>> = {
+  vllm: 'max_tokens',
+  sim: 'max_tokens',
+  anthropic: 'max_tokens',
+  tgi: 'max_tokens',
+  openai: 'max_completion_tokens',
+  azure: 'max_completion_tokens',
+};
+
+/**
+ * A translation's body (Responses' max_output_tokens, Messages' max_tokens, both written as max_tokens)
+ * with its output cap in the field the engine takes: the body itself when that is max_tokens already.
+ */
+export function withCapField(body: Json, field: 'max_tokens' | 'max_completion_tokens'): Json {
+  const cap = body['max_tokens'];
+  if (field === 'max_tokens' || cap === undefined) return body;
+  const { max_tokens: _written, ...rest } = body;
+  return { ...rest, max_completion_tokens: cap };
+}
+
+/**
  * `body` without the `fields` it holds that `takes` does not: the body itself when nothing is left
  * out (the common case costs no copy).
  */

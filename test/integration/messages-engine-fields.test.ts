@@ -138,7 +138,7 @@ t.test("a Messages client's top_k is not sent to OpenAI, which refuses it; tempe
   const message = await anthropic.messages.create(SAMPLED);
   t.match(message, { type: 'message', content: [{ type: 'text', text: 'echo: Say hi' }] });
   const [sent] = openai.requests;
-  t.strictSame(sent?.body, { model: 'oa-served', messages: [{ role: 'user', content: 'Say hi' }], max_tokens: 32, temperature: 0.5, top_p: 0.9 });
+  t.strictSame(sent?.body, { model: 'oa-served', messages: [{ role: 'user', content: 'Say hi' }], max_completion_tokens: 32, temperature: 0.5, top_p: 0.9 });
 
   const stream = anthropic.messages.stream(TOP_K('oa'));
   const streamed = await stream.finalMessage();
@@ -157,7 +157,7 @@ t.test('each attempt decides: a failover from vLLM to OpenAI sends top_k to the 
   const message = await anthropic.messages.create(TOP_K('mixed'));
   t.match(message, { content: [{ type: 'text', text: 'echo: Say hi' }] });
   t.equal(vllm.requests[0]?.body?.['top_k'], 5);
-  t.strictSame(openai.requests[0]?.body, { model: 'oa-served', messages: [{ role: 'user', content: 'Say hi' }], max_tokens: 32 });
+  t.strictSame(openai.requests[0]?.body, { model: 'oa-served', messages: [{ role: 'user', content: 'Say hi' }], max_completion_tokens: 32 });
   t.match(test.requestLogs().at(-1), { pool: 'oa' });
 });
 

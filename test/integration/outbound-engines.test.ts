@@ -111,6 +111,27 @@ t.test('azure, v1: /openai/v1/chat/completions with the deployment as model', as
   t.strictSame(sent?.body, { model: 'gpt-4o-mini', messages: user, max_completion_tokens: 600 });
 });
 
+t.test("azure: a Responses or Messages client's output cap goes as max_completion_tokens, which reasoning deployments take", async (t) => {
+  // An o-series or GPT-5 deployment refuses max_tokens: "Unsupported parameter: 'max_tokens' is not supported
+  // with this model. Use 'max_completion_tokens' instead." A chat client's own field is its choice.
+  azDep.respond = (request) => ({ kind: 'json', body: { ...AZURE_ANSWER, model: request.body?.['model'] } });
+  await test.client.responses.create({ model: 'azdep', input: 'hi', max_output_tokens: 321 });
+  await fetch(`${test.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ model: 'azdep', max_tokens: 123, messages: [{ role: 'user', content: 'hi' }] }),
+  }).then((res) => res.arrayBuffer());
+  await test.client.chat.completions.create({ model: 'azdep', messages: user, max_tokens: 77 });
+  t.strictSame(
+    azDep.requests.map((sent) => [sent.body?.['max_tokens'], sent.body?.['max_completion_tokens']]),
+    [
+      [undefined, 321],
+      [undefined, 123],
+      [77, undefined],
+    ],
+  );
+});
+
 /** Azure's stream: the prompt's filter results first (no choices), then chat chunks with filter results. */
 const AZURE_PREAMBLE =
   'data: {"choices":[],"created":0,"id":"","model":"","object":"","prompt_filter_results":[{"prompt_index":0,"content_filter_results":{"hate":{"filtered":false,"severity":"safe"},"self_harm":{"filtered":false,"severity":"safe"},"sexual":{"filtered":false,"severity":"safe"},"violence":{"filtered":false,"severity":"safe"}}}]}\n\n';
