@@ -9,7 +9,7 @@ import { AnthropicStreamTranscoder } from './anthropic/stream.js';
 import { CHAT_EXTENSIONS } from './chat-extensions.js';
 import { messagesPayload } from './anthropic/request.js';
 import { chatCompletionFromMessage } from './anthropic/response.js';
-import { azurePaths } from './azure.js';
+import { azurePaths, takesStreamOptions } from './azure.js';
 
 /** Rewrites a streamed answer into chat SSE bytes, one upstream read at a time. */
 export interface StreamTranscoder {
@@ -34,7 +34,11 @@ const CHAT: Omit<EngineAdapter, 'extensions'> = { paths: ENDPOINT_PATHS, payload
 export function adapterFor(pool: PoolConfig): EngineAdapter {
   const { azure, anthropic } = pool;
   const extensions = CHAT_EXTENSIONS[pool.engine];
-  if (pool.engine === 'azure' && azure !== undefined) return { ...CHAT, paths: azurePaths(azure, pool.servedModel), extensions };
+  if (pool.engine === 'azure' && azure !== undefined) {
+    // Older API versions refuse stream_options: the body goes as the client wrote it (its model replaced).
+    const payload = takesStreamOptions(azure) ? upstreamPayload : (body: Readonly<Record<string, unknown>>, servedModel: string) => upstreamPayload(body, servedModel, false);
+    return { ...CHAT, paths: azurePaths(azure, pool.servedModel), payload, extensions };
+  }
   if (pool.engine === 'anthropic' && anthropic !== undefined) {
     return {
       // Messages answers chat only: completions and embeddings have no Anthropic equivalent.

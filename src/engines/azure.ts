@@ -21,3 +21,15 @@ export function azurePaths(azure: AzureConfig, deployment: string): Readonly<Rec
   }
   return paths;
 }
+
+/**
+ * Whether the pool's API takes `stream_options`, through which the router asks for a stream's usage.
+ * Azure's API versions before 2024-09-01-preview refuse it ("Unrecognized request argument supplied:
+ * stream_options"; the 2024-10-21 GA spec, cited above, has it, and the 2024-06-01 one does not); the v1
+ * API always takes it. Without it a stream's usage is estimated, as for a cancelled stream.
+ */
+export function takesStreamOptions(azure: AzureConfig): boolean {
+  return azure.api === 'v1' || (azure.apiVersion ?? '').slice(0, 10) >= FIRST_WITH_STREAM_OPTIONS;
+}
+
+const FIRST_WITH_STREAM_OPTIONS = '2024-09-01';
