@@ -139,7 +139,12 @@ export function isContextLengthError(message: string | null): boolean {
 }
 
 const OVERLOADED = /overload/i;
-const CONTEXT_LENGTH = /maximum context length is \d+ tokens|`inputs` tokens \+ `max_new_tokens` must be <= \d+|`inputs` must have less than \d+ tokens/;
+/**
+ * A prompt over the model's context, in each engine's words: vLLM's and OpenAI's ("maximum context length
+ * is N tokens"), TGI's validation errors, and Anthropic's ("prompt is too long: N tokens > M maximum").
+ */
+const CONTEXT_LENGTH =
+  /maximum context length is \d+ tokens|`inputs` tokens \+ `max_new_tokens` must be <= \d+|`inputs` must have less than \d+ tokens|prompt is too long: \d+ tokens > \d+ maximum/;
 
 // TGI's InferError kinds (router/src/infer/mod.rs, error_type()): the caller's mistakes, and the
 // engine's failures; "overloaded" is load.

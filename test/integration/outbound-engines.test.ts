@@ -272,6 +272,18 @@ t.test('anthropic: an overloaded error event before any content is tried elsewhe
   );
 });
 
+t.test("anthropic: a prompt over the model's context is context_length_exceeded, as clients trim history by", async (t) => {
+  // Anthropic's words for it (its API's 400 invalid_request_error for an over-long prompt).
+  const message = 'prompt is too long: 205351 tokens > 200000 maximum';
+  inTurn(anthropic, [{ kind: 'json', status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message } } }]);
+  const error = await test.client.chat.completions.create({ model: 'claude', messages: user }).then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  t.match(error, { status: 400, code: 'context_length_exceeded', param: 'messages', type: 'invalid_request_error' });
+  t.equal(received(anthropic).length, 1, 'not retried: the request is at fault');
+});
+
 t.test('anthropic: what Messages cannot take is a 400 in OpenAI terms; completions are not served', async (t) => {
   const error = await test.client.chat.completions.create({ model: 'claude', messages: user, n: 2 }).catch((thrown: unknown) => thrown);
   t.type(error, OpenAI.BadRequestError);
