@@ -70,6 +70,11 @@ export const ERROR_TABLE = {
   upstream_rejected: { origin: 'upstream', status: 400, type: 'invalid_request_error', code: null },
   /** An engine refused the router's own credentials: a configuration fault, not the client's. */
   upstream_auth_failed: { origin: 'upstream', status: 502, type: 'server_error', code: 'upstream_auth_failed' },
+  /**
+   * An engine does not know the model (or Azure deployment) the pool sends: a configuration fault, not
+   * the client's (its request named an alias). Tried on another pool; the replica is not held to blame.
+   */
+  upstream_misconfigured: { origin: 'upstream', status: 502, type: 'server_error', code: 'upstream_misconfigured' },
   upstream_error: { origin: 'upstream', status: 502, type: 'server_error', code: 'upstream_error' },
   upstream_unreachable: { origin: 'upstream', status: 502, type: 'server_error', code: 'upstream_unreachable' },
   upstream_timeout: { origin: 'upstream', status: 504, type: 'server_error', code: 'upstream_timeout' },

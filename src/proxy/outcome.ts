@@ -14,6 +14,15 @@ export function failureFromStatus(status: number, bodyText: string, replicaName:
     return new RouterError('upstream_auth_failed', `Replica ${replicaName} refused the router's credentials (HTTP ${status}); check the pool's apiKeyEnv.`);
   }
   const engine = readEngineError(bodyText);
+  if (status === 404 && namesTheModel(engine)) {
+    return new RouterError(
+      'upstream_misconfigured',
+      `Replica ${replicaName} does not serve the pool's model (HTTP 404); check the pool's servedModel (an azure pool's deployment).`,
+      {
+        cause: new Error(bodyText.slice(0, 2000)),
+      },
+    );
+  }
   switch (blameOf(engine, status)) {
     case 'request':
       return rejected(engine, status, replicaName, endpoint);
@@ -108,6 +117,16 @@ function failureDetail(engine: EngineError): string {
 
 /** Where the prompt is in each endpoint's request: OpenAI's `param` for context-length errors. */
 const PROMPT_FIELDS: Readonly<Record<Endpoint, string>> = { chat: 'messages', completions: 'prompt', embeddings: 'input' };
+
+/**
+ * A 404 about the model itself: OpenAI's code model_not_found, Azure's DeploymentNotFound, vLLM's "The model
+ * `x` does not exist.", Anthropic's not_found_error "model: x". The router chose that model (the pool's
+ * servedModel), so the pool is misconfigured; other 404s (an unknown stored response) stay the client's.
+ */
+function namesTheModel(engine: EngineError): boolean {
+  if (engine.code === 'model_not_found' || engine.code === 'DeploymentNotFound') return true;
+  return engine.message !== null && /^model: |\bmodel `[^`]*` does not exist|\bdeployment\b/i.test(engine.message);
+}
 
 /** The request to a replica threw: it could not connect, was reset, or timed out. */
 export function failureFromThrown(thrown: unknown, replicaName: string): RouterError {

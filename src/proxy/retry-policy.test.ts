@@ -11,6 +11,7 @@ t.test('what is retried and what counts against a replica', async (t) => {
     ['engine 429', new RouterError('upstream_rejected', 'x', { status: 429 }), true, false],
     ['engine 400: the request is at fault', new RouterError('upstream_rejected', 'x', { status: 400 }), false, false],
     ['router credentials refused', new RouterError('upstream_auth_failed', 'x'), false, false],
+    ['the pool names a model its engine does not serve', new RouterError('upstream_misconfigured', 'x'), true, false],
     ...(['invalid_request', 'model_not_found', 'internal'] as ErrorKind[]).map((kind): [string, RouterError, boolean, boolean] => [kind, new RouterError(kind, 'x'), false, false]),
   ];
   for (const [name, error, retryable, failure] of cases) {

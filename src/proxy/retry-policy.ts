@@ -10,6 +10,7 @@ export function isRetryable(error: RouterError): boolean {
     case 'upstream_timeout':
     case 'upstream_error':
     case 'upstream_overloaded':
+    case 'upstream_misconfigured':
       return true;
     case 'upstream_rejected':
       return error.status === 429;

@@ -284,6 +284,29 @@ t.test("anthropic: a prompt over the model's context is context_length_exceeded,
   t.equal(received(anthropic).length, 1, 'not retried: the request is at fault');
 });
 
+t.test("a 404 for the pool's own model is the pool's misconfiguration: tried elsewhere, else a 502, never the client's 404", async (t) => {
+  // Anthropic's not_found_error names the model; Azure's DeploymentNotFound the deployment. The client
+  // named an alias: an SDK's NotFoundError for a model it never sent would mislead it.
+  const notFound = { type: 'error', error: { type: 'not_found_error', message: 'model: claude-opus-4-8' } };
+  inTurn(anthropic, [
+    { kind: 'json', status: 404, body: notFound },
+    { kind: 'raw', chunks: [wireFixture('anthropic-basic_response.txt')] },
+  ]);
+  const answer = await test.client.chat.completions.create({ model: 'claude', messages: user, stream: true });
+  let text = '';
+  for await (const chunk of answer) text += chunk.choices[0]?.delta.content ?? '';
+  t.ok(text.length > 0, 'answered by the other replica');
+  t.equal(received(anthropic).length, 2);
+  const deployment = { error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist.' } };
+  azDep.reply({ kind: 'json', status: 404, body: deployment });
+  const error = await test.client.chat.completions.create({ model: 'azdep', messages: user }).then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  t.match(error, { status: 502, code: 'upstream_misconfigured', type: 'server_error' });
+  t.notMatch(String((error as Error).message), /DeploymentNotFound|does not exist/, "the engine's words stay in the log");
+});
+
 t.test('anthropic: what Messages cannot take is a 400 in OpenAI terms; completions are not served', async (t) => {
   const error = await test.client.chat.completions.create({ model: 'claude', messages: user, n: 2 }).catch((thrown: unknown) => thrown);
   t.type(error, OpenAI.BadRequestError);

@@ -47,6 +47,7 @@ t.test('the rows of the design table', (t) => {
     ['shutting_down', 503, 'api_error'],
     ['upstream_error', 502, 'api_error'],
     ['upstream_auth_failed', 502, 'api_error'],
+    ['upstream_misconfigured', 502, 'api_error'],
     ['stream_interrupted', 502, 'api_error'],
     ['internal', 500, 'api_error'],
     ['upstream_timeout', 504, 'timeout_error'],

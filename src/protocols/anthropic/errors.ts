@@ -73,6 +73,7 @@ export const ANTHROPIC_ERRORS = {
   not_cached: TIMEOUT,
   upstream_rejected: BY_STATUS,
   upstream_auth_failed: API,
+  upstream_misconfigured: API,
   upstream_error: API,
   upstream_unreachable: API,
   upstream_timeout: TIMEOUT,
