@@ -2,7 +2,8 @@
 // src/resources/messages/messages.ts @bfa9197f: MessageParam, TextBlockParam, ImageBlockParam,
 // ToolUseBlockParam, ToolResultBlockParam). System and developer messages become the top-level
 // `system` (2023-06-01 has no system role in `messages`), assistant tool_calls become tool_use blocks,
-// and consecutive tool messages one user turn of tool_result blocks.
+// consecutive tool messages one user turn of tool_result blocks, and an assistant turn with no content
+// is left out.
 import { RouterError } from '../../openai/errors.js';
 
 type Json = Record<string, unknown>;
@@ -30,9 +31,14 @@ export function toTurns(chat: readonly unknown[]): Turns {
       case 'user':
         messages.push({ role: 'user', content: userContent(message['content'], at) });
         return;
-      case 'assistant':
-        messages.push({ role: 'assistant', content: assistantContent(message, at) });
+      case 'assistant': {
+        // A turn with nothing in it (an empty answer sent back as history) is left out: Anthropic refuses
+        // it ("all messages must have non-empty content except for the optional final assistant
+        // message"), where OpenAI takes it, and the turns around it are joined as Anthropic joins any.
+        const content = assistantContent(message, at);
+        if (content.length > 0) messages.push({ role: 'assistant', content });
         return;
+      }
       case 'tool': {
         const id = message['tool_call_id'];
         if (typeof id !== 'string') throw invalid(`Missing required parameter: '${at}.tool_call_id'.`, `${at}.tool_call_id`);

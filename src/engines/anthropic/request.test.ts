@@ -179,3 +179,35 @@ t.test("what Anthropic cannot take is the caller's 400, naming the field", async
     t.throws(() => send({ model: 'a', ...body }), { name: 'RouterError', kind: 'invalid_request', status: 400, param }, param);
   }
 });
+
+t.test('an empty assistant turn sent back as history is left out; Anthropic refuses empty content', async (t) => {
+  // The router's own empty answer comes back as "" (non-streaming) or null (the SDK's streamed message).
+  for (const content of ['', null, []]) {
+    t.strictSame(
+      send({
+        model: 'a',
+        messages: [
+          { role: 'user', content: 'Say nothing.' },
+          { role: 'assistant', content },
+          { role: 'user', content: 'Now say hi.' },
+        ],
+      }),
+      {
+        model: 'claude-opus-4-8',
+        max_tokens: 4096,
+        messages: [
+          { role: 'user', content: 'Say nothing.' },
+          { role: 'user', content: 'Now say hi.' },
+        ],
+      },
+      JSON.stringify(content),
+    );
+  }
+});
+
+t.test('stop strings of only whitespace are left out (Anthropic refuses them); the others go as stop_sequences', async (t) => {
+  const user = [{ role: 'user', content: 'Hi' }];
+  t.strictSame((send({ model: 'a', messages: user, stop: ['END', '\n\n', ' '] }) as Record<string, unknown>)['stop_sequences'], ['END']);
+  t.equal((send({ model: 'a', messages: user, stop: '\n' }) as Record<string, unknown>)['stop_sequences'], undefined);
+  t.strictSame((send({ model: 'a', messages: user, stop: 'Human:' }) as Record<string, unknown>)['stop_sequences'], ['Human:']);
+});

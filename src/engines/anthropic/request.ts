@@ -17,9 +17,8 @@ export function messagesPayload(body: Readonly<Json>, servedModel: string, strea
   const out: Json = { model: servedModel, max_tokens: maxTokens(body, config.defaultMaxTokens), messages };
   if (system.length === 1) out['system'] = system[0]!['text'];
   else if (system.length > 1) out['system'] = system;
-  const stop = body['stop'];
-  if (typeof stop === 'string') out['stop_sequences'] = [stop];
-  else if (Array.isArray(stop) && stop.length > 0) out['stop_sequences'] = stop;
+  const stop = stopSequences(body['stop']);
+  if (stop.length > 0) out['stop_sequences'] = stop;
   // 2026-10-21 refuses the sampling fields even at their defaults (https://platform.claude.com/docs/en/api/versioning).
   if (config.version === '2023-06-01') for (const field of SAMPLING) if (typeof body[field] === 'number') out[field] = body[field];
   const tools = body['tools'];
@@ -34,6 +33,16 @@ export function messagesPayload(body: Readonly<Json>, servedModel: string, strea
 }
 
 const SAMPLING = ['temperature', 'top_p', 'top_k'] as const;
+
+/**
+ * The chat stop strings Anthropic takes: it refuses one of only whitespace ("stop_sequences: each stop
+ * sequence must contain non-whitespace"), which OpenAI takes and clients often send ("\n"). Those are
+ * left out, so the request is answered, though the answer may run past where such a stop would have cut it.
+ */
+function stopSequences(stop: unknown): unknown[] {
+  const all = typeof stop === 'string' ? [stop] : Array.isArray(stop) ? stop : [];
+  return all.filter((sequence) => typeof sequence !== 'string' || sequence.trim() !== '');
+}
 
 /**
  * Messages requires max_tokens. A budget's cap may be written into either chat field while the
