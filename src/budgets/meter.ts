@@ -8,13 +8,13 @@ import { RouterError } from '../openai/errors.js';
 import type { AttemptResult, RequestResult } from '../proxy/results.js';
 import type { StreamGuard } from '../proxy/stream-guard.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
-import { formatUsd } from '../cost/money.js';
+import { formatUsd, usdToNano } from '../cost/money.js';
 import { tokensCostNano, type TokenPrices } from '../cost/usage-cost.js';
 import type { PlannedReservation, PlannedTier } from '../routing/plan.js';
 import type { CostEstimate } from './estimate.js';
 import { duration, rateLimitHeaders } from './rate-limit-headers.js';
 import type { BudgetService } from './service.js';
-import type { KeyRecord, Reservation, ReserveRejected } from './types.js';
+import type { KeyLimits, KeyRecord, Reservation, ReserveRejected } from './types.js';
 
 /** A pool as settling reads it: its name and the prices its answers are charged at. */
 export interface PricedPool {
@@ -39,6 +39,8 @@ export async function openMeter(
 ): Promise<Meter | null> {
   const { budgetMode, topUpTokens } = service.settings;
   const { tokens, estimate, topUpNanoUsd } = planned;
+  const tooLarge = overAnyLimit(key.limits, tokens, planned.nanoUsd);
+  if (tooLarge !== null) throw tooLarge;
   let outcome;
   try {
     outcome = await service.reserve(key, tokens, planned.nanoUsd);
@@ -149,6 +151,42 @@ function refusedLimitHeaders(outcome: ReserveRejected): Record<string, string> {
  * OpenAI's two 429s: a rate limit (retry after a moment) or a spent quota (do not retry). A budget
  * held only by other requests' reservations is the first kind: they settle as those requests end.
  */
+/**
+ * A request whose reservation alone is more than one of the key's limits: it can never be admitted, so
+ * it is refused as OpenAI refuses a request over a per-minute limit ("Request too large … The input or
+ * output tokens must be reduced"), with no Retry-After and `x-should-retry: false`, rather than told to
+ * try again in a while, or that a budget it may never have touched is spent. Null when it fits every limit.
+ */
+function overAnyLimit(limits: KeyLimits, tokens: number, nanoUsd: number): RouterError | null {
+  const headers = { 'x-should-retry': 'false' };
+  for (const [field, period] of TOKEN_LIMITS) {
+    const limit = limits[field];
+    if (limit === null || tokens <= limit) continue;
+    const message = `Request too large for this key's ${period} token limit: limit ${limit}, this request may use up to ${tokens} (its prompt and its output cap). Lower max_tokens or shorten the prompt.`;
+    // OpenAI's own "Request too large" over a per-minute limit is a rate_limit_exceeded; over a budget, the quota is what falls short.
+    return period === 'per-minute' ? new RouterError('rate_limit_exceeded', message, { type: 'tokens', headers }) : new RouterError('insufficient_quota', message, { headers });
+  }
+  for (const [field, period] of USD_LIMITS) {
+    const limit = limits[field];
+    if (limit === null || nanoUsd <= usdToNano(limit)) continue;
+    const message = `Request too large for this key's ${period} budget: limit ${formatUsd(usdToNano(limit))} USD, this request may cost up to ${formatUsd(nanoUsd)} USD (its prompt and its output cap). Lower max_tokens or shorten the prompt.`;
+    return new RouterError('insufficient_quota', message, { headers });
+  }
+  return null;
+}
+
+const TOKEN_LIMITS = [
+  ['tokensPerMinute', 'per-minute'],
+  ['tokensPerDay', 'day'],
+  ['tokensPerMonth', 'month'],
+  ['tokensLifetime', 'lifetime'],
+] as const;
+const USD_LIMITS = [
+  ['usdPerDay', 'day'],
+  ['usdPerMonth', 'month'],
+  ['usdLifetime', 'lifetime'],
+] as const;
+
 function rejection(outcome: ReserveRejected): RouterError {
   const limit = outcome.limit ?? 0;
   switch (outcome.reason) {
@@ -173,7 +211,7 @@ function rejection(outcome: ReserveRejected): RouterError {
             '  ',
             ' ',
           ),
-          { headers: { 'retry-after': String(Math.ceil((outcome.retryAfterMs ?? 1000) / 1000)) } },
+          { type: 'usd', headers: { 'retry-after': String(Math.ceil((outcome.retryAfterMs ?? 1000) / 1000)) } },
         );
       }
       return new RouterError(

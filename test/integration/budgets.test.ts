@@ -176,6 +176,24 @@ t.test('a non-streaming request the client gives up on while it generates is cha
   );
 });
 
+t.test('a request larger than a limit on its own is refused for good, not told to retry', async (t) => {
+  // Strict mode reserves the prompt and the output cap (maxOutputTokens without max_tokens): over 1,000.
+  const test = await router(t, config({ limits: { tokensPerMinute: 1000 } }));
+  const { res, text } = await chat(test, {});
+  t.equal(res.status, 429);
+  t.equal(res.headers.get('x-should-retry'), 'false');
+  t.equal(res.headers.get('retry-after'), null);
+  t.match(JSON.parse(text), {
+    error: {
+      code: 'rate_limit_exceeded',
+      type: 'tokens',
+      message: /^Request too large for this key's per-minute token limit: limit 1000, this request may use up to \d+ .*Lower max_tokens/,
+    },
+  });
+  t.equal(small.requests.length, 0);
+  t.equal((await chat(test, { max_tokens: 100 })).res.status, 200, 'a smaller cap fits');
+});
+
 t.test('auth: required keys, unknown and missing keys, disabled keys', async (t) => {
   const test = await router(t, config({}));
   const missing = await chat(test, {}, null);
