@@ -83,6 +83,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
             if (budgets === null && (next.auth.required || next.auth.keys.length > 0)) {
               throw new Error('auth: this router started with no keys and no admin token, so it checks no keys; turning authentication on takes a restart');
             }
+            if (budgets !== null) await budgets.checkDeclaredIds(next.auth.keys);
             // Tight budgets estimate every request with the tokenizer: loaded before the config that needs it serves.
             if (budgets !== null && next.budgets.budgetMode === 'tight') await loadTokenizer();
             return buildRuntime(next, { env, logger, metrics }, previous);

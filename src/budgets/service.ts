@@ -82,6 +82,27 @@ export class BudgetService {
     return this.syncing;
   }
 
+  /**
+   * Refuses (throws, each message with its auth.keys path) declared keys whose id is taken by a key
+   * created through the admin API: declaring one would silently take it over (its secret replaced, and
+   * the key deleted when the entry leaves the file). Asked before a reload is applied; a store that
+   * cannot be reached is not asked (the sync below leaves such keys alone anyway).
+   */
+  async checkDeclaredIds(keys: readonly DeclaredKeyConfig[]): Promise<void> {
+    let existing: readonly KeyRecord[];
+    try {
+      existing = await this.store.listKeys();
+    } catch {
+      return;
+    }
+    const problems = keys.flatMap((key, i) =>
+      existing.some((record) => record.id === key.id && record.source === 'admin')
+        ? [`auth.keys[${i}].id: "${key.id}" is a key created through the admin API; declare another id, or delete that key first`]
+        : [],
+    );
+    if (problems.length > 0) throw new Error(problems.join('; '));
+  }
+
   /** Puts router.yaml's keys into the store and removes declared keys that left the file. */
   async syncDeclaredKeys(keys: readonly DeclaredKeyConfig[]): Promise<void> {
     this.declared = keys;
@@ -89,6 +110,11 @@ export class BudgetService {
     const existing = await this.store.listKeys();
     for (const key of keys) {
       const previous = existing.find((record) => record.id === key.id);
+      if (previous?.source === 'admin') {
+        // A key the admin API made is not the file's to replace (checkDeclaredIds refuses such a reload).
+        this.logger.error({ keyId: key.id }, 'a key declared in router.yaml has the id of a key created through the admin API; the declared one is not stored');
+        continue;
+      }
       await this.store.putKey({ ...key, createdAt: previous?.createdAt ?? new Date(this.now()).toISOString(), source: 'config' });
       this.forget(key.hash);
     }

@@ -150,3 +150,25 @@ t.test('a router started open refuses a reload that turns authentication on, ins
     'never logged as applied',
   );
 });
+
+t.test("a reload declaring a key under the id of one the admin API created is refused; the admin's key stays", async (t) => {
+  const file = join(dir, 'takeover.yaml');
+  const test = await startTestRouter(config('blue'), env, { configPath: file, watchConfig: false });
+  t.teardown(() => test.close());
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+  const created = await fetch(`${test.url}/admin/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ id: 'victim', name: 'made by an operator' }) });
+  const { secret } = (await created.json()) as { secret: string };
+  await writeFile(file, stringify({ ...config('blue'), auth: { keys: [{ id: 'victim', hash: 'b'.repeat(64) }] } }));
+  const reload = await adminReload(test);
+  const body = (await reload.json()) as { problems: string[] };
+  t.equal(reload.status, 400);
+  t.match(body.problems, [/auth\.keys\[0\]\.id: "victim" is a key created through the admin API/]);
+  const key = (await (await fetch(`${test.url}/admin/keys/victim`, { headers: admin })).json()) as { source: string; name: string };
+  t.strictSame([key.source, key.name], ['admin', 'made by an operator']);
+  const chat = await fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+    body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  t.equal(chat.status, 200, "the admin's secret still works");
+});
