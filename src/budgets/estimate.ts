@@ -85,8 +85,14 @@ export function estimateCost(request: InferenceRequest, media: MediaAllowance): 
   const overhead = PER_REQUEST_TOKENS + PER_MESSAGE_TOKENS * found.messages;
   const upperBound = bytes + found.mediaTokens + overhead;
   const prompts = request.endpoint === 'completions' ? promptCount(request.body['prompt']) : 1;
-  const choices = Math.max(count(request.body['n']) ?? 1, count(request.body['best_of']) ?? 1);
-  return new Estimate(texts, chars, found.mediaTokens + overhead, upperBound, prompts, request.endpoint === 'embeddings' ? 0 : prompts * choices, maxOutput(request.body));
+  return new Estimate(texts, chars, found.mediaTokens + overhead, upperBound, prompts, generationsOf(request), maxOutput(request.body));
+}
+
+/** Outputs the engine generates for the request: prompts × n (or best_of, when larger); 0 for embeddings. */
+export function generationsOf(request: InferenceRequest): number {
+  if (request.endpoint === 'embeddings') return 0;
+  const prompts = request.endpoint === 'completions' ? promptCount(request.body['prompt']) : 1;
+  return prompts * Math.max(count(request.body['n']) ?? 1, count(request.body['best_of']) ?? 1);
 }
 
 /**

@@ -3,6 +3,7 @@ import { RouterError } from '../openai/errors.js';
 import type { ModelRoute, TierRoute } from '../routing/decide.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import type { KeyRecord } from './types.js';
+import { generationsOf } from './estimate.js';
 
 export function checkModel(key: KeyRecord, model: string): void {
   if (key.models !== null && !key.models.includes(model)) {
@@ -15,11 +16,13 @@ export function checkModel(key: KeyRecord, model: string): void {
 export function checkMaxTokens(key: KeyRecord, request: InferenceRequest): void {
   const cap = key.maxTokensPerRequest;
   if (cap === null) return;
+  // The limit is the request's: every generation counts (n or best_of choices, each prompt of a batch).
+  const generations = Math.max(1, generationsOf(request));
   for (const field of ['max_tokens', 'max_completion_tokens'] as const) {
     const value = request.body[field];
-    if (typeof value === 'number' && value > cap) {
-      throw new RouterError('invalid_request', `'${field}' is ${value}, above this API key's limit of ${cap}.`, { param: field });
-    }
+    if (typeof value !== 'number' || value * generations <= cap) continue;
+    const asked = generations === 1 ? `${value}` : `${value} for each of ${generations} generations (${value * generations} in all)`;
+    throw new RouterError('invalid_request', `'${field}' is ${asked}, above this API key's limit of ${cap} per request.`, { param: field });
   }
 }
 

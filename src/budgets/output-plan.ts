@@ -52,7 +52,9 @@ export interface ReservationPlan extends StrictPlan {
 export function planReservation(request: InferenceRequest, key: KeyRecord, settings: BudgetsConfig, pools: readonly CappablePool[]): ReservationPlan {
   const estimate = estimateCost(request, settings);
   if (settings.budgetMode === 'strict') {
-    const cap = Math.min(settings.maxOutputTokens, key.maxTokensPerRequest ?? Infinity);
+    // A key's maxTokensPerRequest is shared by the request's generations; the cap sent bounds each one.
+    const perGeneration = key.maxTokensPerRequest === null ? Infinity : Math.max(1, Math.floor(key.maxTokensPerRequest / Math.max(1, estimate.generations)));
+    const cap = Math.min(settings.maxOutputTokens, perGeneration);
     const plan = planStrict(estimate, request.endpoint, pools, cap);
     return { tokens: countable(plan.tokens), nanoUsd: countable(plan.nanoUsd), caps: plan.caps, estimate, topUpNanoUsd: 0 };
   }

@@ -221,7 +221,14 @@ t.test("a key's models, tiers and max_tokens", async (t) => {
   });
   const big = await chat(test, { model: 'auto', max_tokens: 500 });
   t.equal(big.res.status, 400);
-  t.match(JSON.parse(big.text), { error: { param: 'max_tokens', message: "'max_tokens' is 500, above this API key's limit of 100." } });
+  t.match(JSON.parse(big.text), { error: { param: 'max_tokens', message: "'max_tokens' is 500, above this API key's limit of 100 per request." } });
+  // The limit is the request's: n choices of max_tokens each are n times as many tokens.
+  const many = await chat(test, { model: 'auto', max_tokens: 10, n: 50 });
+  t.equal(many.res.status, 400);
+  t.match(JSON.parse(many.text), {
+    error: { param: 'max_tokens', message: "'max_tokens' is 10 for each of 50 generations (500 in all), above this API key's limit of 100 per request." },
+  });
+  t.equal((await chat(test, { model: 'auto', max_tokens: 10, n: 10 })).res.status, 200, 'ten choices of ten fit a hundred');
   const hard = await chat(test, { model: 'auto', messages: [{ role: 'user', content: COMPLEX }] });
   t.equal(hard.res.status, 200);
   t.equal(hard.res.headers.get('x-switchyard-complexity'), 'complex');

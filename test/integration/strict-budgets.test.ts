@@ -277,6 +277,8 @@ t.test("strict: the key's maxTokensPerRequest caps what the router adds", async 
   const test = await router(t, { key: { maxTokensPerRequest: 50, limits: { tokensLifetime: 100_000 } } });
   await client(test).chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
   t.equal(short.requests.at(-1)?.body?.['max_tokens'], 50, 'min(key cap 50, maxOutputTokens 4096)');
+  await client(test).chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }], n: 5 });
+  t.equal(short.requests.at(-1)?.body?.['max_tokens'], 10, 'five choices share the 50: ten each');
 });
 
 t.test('strict: no overspend when the output is bounded only by the context, on a fallback pool with a longer one', async (t) => {
