@@ -123,7 +123,7 @@ export class EventRelay {
   private cutForBudget(): void {
     const closing = this.lastContent === null ? null : closingChunk(this.lastContent);
     if (closing !== null && !this.res.destroyed) this.res.write(encodeEvent(closing));
-    this.fail(new RouterError('insufficient_quota', "The stream was ended because this key's token budget is spent."));
+    this.fail(new RouterError('insufficient_quota', "The stream was ended because this key's budget (tokens or dollars) is spent."));
   }
 
   /** Keeps the usage an event carries; true when it is the usage-only chunk (no choices). */

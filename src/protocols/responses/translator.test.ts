@@ -242,7 +242,7 @@ t.test('fold equivalence: the SDK folds every stream into the object of the same
 t.test('after commit: a failure closes the open items and ends with response.failed; nothing is stored', async (t) => {
   const store = new MemoryResponseStore({ maxBytes: 1 << 20, maxEntryBytes: 1 << 20 });
   const error = JSON.stringify({
-    error: { message: "The stream was ended because this key's token budget is spent.", type: 'insufficient_quota', param: null, code: 'insufficient_quota' },
+    error: { message: "The stream was ended because this key's budget (tokens or dollars) is spent.", type: 'insufficient_quota', param: null, code: 'insufficient_quota' },
   });
   const { body } = await through(t, answerFor(store), (out) => stream(out, [chunk({ content: 'part' }), chunk(call(0, 'c', 'f', '{"a')), chunk({}, 'length'), error], false));
   const events = eventsOf(body);
@@ -267,7 +267,7 @@ t.test('after commit: a failure closes the open items and ends with response.fai
   let snapshot: OpenAIResponse | undefined;
   for (const event of events) snapshot = accumulateResponse(event, snapshot);
   t.equal(snapshot?.status, 'failed');
-  t.strictSame(snapshot?.error, { code: 'rate_limit_exceeded', message: "The stream was ended because this key's token budget is spent." });
+  t.strictSame(snapshot?.error, { code: 'rate_limit_exceeded', message: "The stream was ended because this key's budget (tokens or dollars) is spent." });
   t.strictSame(
     snapshot?.output.map((item) => [item.type, 'status' in item ? item.status : null]),
     [

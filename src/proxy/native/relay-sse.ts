@@ -103,7 +103,7 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
           a.result.firstByteMs = now - a.startedAt;
         }
         if (step.kind === 'content' && step.delta && !(await counted(a, flush))) {
-          fail(new RouterError('insufficient_quota', "The stream was ended because this key's token budget is spent."));
+          fail(new RouterError('insufficient_quota', "The stream was ended because this key's budget (tokens or dollars) is spent."));
           break;
         }
         if (step.kind === 'done') {
