@@ -8,8 +8,8 @@
 // message_delta with the stop and the whole usage, and message_stop. Blocks of other types start whole
 // and carry no delta. @anthropic-ai/sdk 1.16.0's fold (lib/MessageStream.js accumulateMessage) turns
 // this back into the Message: the integration tests hold finalMessage() to it.
-
 import { isObject } from '../json-object.js';
+
 type Json = Record<string, unknown>;
 
 export function messageEvents(message: Json): string {

@@ -10,8 +10,8 @@
 // line, as the router's translated streams are (src/protocols/responses/events.ts). Items of other
 // types (reasoning, built-in tools) are added and done whole: openai 6's accumulator takes them so
 // (lib/responses/ResponseAccumulator.js), and integration tests hold finalResponse() to the Response.
-
 import { isObject } from '../json-object.js';
+
 type Json = Record<string, unknown>;
 
 export function responseEvents(response: Json): string {

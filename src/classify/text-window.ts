@@ -1,8 +1,8 @@
 // Bounded reading of a request's messages. The classifier must cost the same for a 4 MB prompt as
 // for a 10 KB one, so it never copies, joins or scans a whole message: it keeps the head and tail of
 // the last user turn and a bounded slice of the turns before it, and takes lengths from `.length`.
-
 import { isObject } from '../json-object.js';
+
 export interface TextWindow {
   /** What the signals read: at most head + tail (+ a separator) characters. */
   readonly text: string;

@@ -2,8 +2,8 @@
 // delta (content, reasoning, a refusal, tool call arguments) or, for legacy completions, its text. Engines
 // send a token per chunk when they can, but not always: speculative decoding sends several, hosted
 // APIs and content filters batch them, so a chunk is counted by what it holds, not as one.
-
 import { isObject } from '../json-object.js';
+
 /** The chunk's generated text; '' when it holds none or is not JSON. */
 export function chunkOutputText(data: string): string {
   let chunk: unknown;

@@ -5,8 +5,8 @@
 //   TGI ≥ 2.4.1, in streams   {"error": {"message": "…", "http_status_code": 422}}  (422 for every kind)
 //   FastAPI validation        {"detail": [{"loc": […], "msg": "…"}]} or {"detail": "…"}
 // and what each one means: whose fault it was (blameOf), and whether it is a context-length error.
-
 import { isObject } from '../json-object.js';
+
 export interface EngineError {
   readonly message: string | null;
   readonly type: string | null;
