@@ -305,12 +305,12 @@ t.test('refusals, in the order the handler meets them', async (t) => {
     [
       "max_tokens above the key's limit, before the pin",
       () => plan({ caller: caller({ maxTokensPerRequest: 100 }), body: { max_tokens: 500 }, pin: 'nope' }),
-      { kind: 'invalid_request', message: "'max_tokens' is 500, above this API key's limit of 100." },
+      { kind: 'invalid_request', message: "'max_tokens' is 500, above this API key's limit of 100 per request." },
     ],
     [
       "max_completion_tokens above the key's limit",
       () => plan({ caller: caller({ maxTokensPerRequest: 100 }), body: { max_completion_tokens: 101 } }),
-      { kind: 'invalid_request', message: "'max_completion_tokens' is 101, above this API key's limit of 100." },
+      { kind: 'invalid_request', message: "'max_completion_tokens' is 101, above this API key's limit of 100 per request." },
     ],
     [
       'a pin where none is allowed',
