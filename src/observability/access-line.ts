@@ -1,7 +1,9 @@
 // The access log line, serialised by hand. One is written per request and its shape never changes,
 // so building the JSON directly costs a fraction of a general logger's walk over an object. The line
-// carries no headers and no bodies, so nothing in it needs redacting. Its envelope (level, time,
-// service, msg) is the same as every other log line's.
+// carries no headers and no client bodies, so nothing in it needs redacting; what an engine said when it
+// failed (its error body, at most 2,000 characters, or the connection error) is kept as `engineError`,
+// for the operator: clients get a plain statement instead. Its envelope (level, time, service, msg) is
+// the same as every other log line's.
 import { formatUsd } from '../cost/money.js';
 import type { RouterError } from '../openai/errors.js';
 import type { AttemptResult, RequestResult } from '../proxy/results.js';
@@ -42,7 +44,7 @@ export function formatAccessLine(facts: AccessFacts, result: RequestResult | nul
   }
   line += `,"outcome":${text(facts.outcome)}`;
   const { error } = facts;
-  if (error !== null) line += `,"errorKind":${text(error.kind)},"origin":${text(error.origin)},"error":${text(error.message)}`;
+  if (error !== null) line += `,"errorKind":${text(error.kind)},"origin":${text(error.origin)},"error":${text(error.message)}${engineError(error)}`;
   if (answer !== null) {
     if (answer.ttftMs !== null) line += `,"ttftMs":${round(answer.ttftMs)}`;
     if (answer.promptTokens !== null) line += `,"promptTokens":${count(answer.promptTokens)}`;
@@ -76,7 +78,14 @@ function attemptJson(attempt: AttemptResult): string {
   let json = `{"pool":${text(attempt.pool)},"replica":${text(attempt.replica)},"upstreamId":${text(attempt.upstreamId)},"outcome":${text(attempt.outcome)},"status":${attempt.status === null ? 'null' : attempt.status},"ms":${round(attempt.ms)}`;
   if (attempt.firstByteMs !== null) json += `,"firstByteMs":${round(attempt.firstByteMs)}`;
   if (attempt.panic) json += `,"panic":true`;
+  if (attempt.error !== null) json += engineError(attempt.error);
   return json + '}';
+}
+
+/** `,"engineError":…` for a failure an engine caused, from what it said (the error's cause); '' otherwise. */
+function engineError(error: RouterError): string {
+  const cause: unknown = error.origin === 'upstream' ? error.cause : undefined;
+  return cause instanceof Error && cause.message !== '' ? `,"engineError":${text(cause.message.slice(0, 2000))}` : '';
 }
 
 /** Text that needs no escaping: config names, kinds, ids and most paths. Testing for it beats JSON.stringify. */

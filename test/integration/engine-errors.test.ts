@@ -258,6 +258,13 @@ t.test('TGI 424 (generation failure): retried elsewhere, counted; a 502 when eve
   t.ok(error instanceof OpenAI.InternalServerError, 'a 5xx: InternalServerError');
   t.match(error, { status: 502, code: 'upstream_error', type: 'server_error' });
   t.notMatch(String((error as Error).message), /CUDA/, 'internals stay in the log');
+  // ... and in the log they are: the request's error and each failed attempt carry what the engine said.
+  const line = test.requestLogs().at(-1)!;
+  t.match(line, { errorKind: 'upstream_error', engineError: /CUDA/ });
+  t.match(line['attempts'], [
+    { outcome: 'upstream_error', engineError: /CUDA/ },
+    { outcome: 'upstream_error', engineError: /CUDA/ },
+  ]);
 });
 
 t.test('TGI 422: BadRequestError; context-length validation is context_length_exceeded', async (t) => {
