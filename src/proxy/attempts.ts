@@ -112,7 +112,8 @@ async function walkChain(input: ProxyInput, deps: ProxyDeps, result: Building): 
           metrics.retries.inc({ pool: pool.name });
           await backoff(tried.size, retry, deps.random, input.abort);
         }
-        if (lastPool !== null && lastPool !== pool) metrics.fallbacks.inc({ from_pool: lastPool.name, to_pool: pool.name });
+        // A move to the tier's next pool; a move to a spill tier's pool is counted as the spill.
+        if (lastPool !== null && lastPool !== pool && tier.pools.includes(lastPool)) metrics.fallbacks.inc({ from_pool: lastPool.name, to_pool: pool.name });
         if (pick.panic) metrics.panics.inc({ pool: pool.name });
         lastPool = pool;
         const { replica } = pick;
@@ -165,9 +166,10 @@ async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps:
     else if (attempt.outcome === 'ok') pool.recordSuccess(replica, attempt.firstByteMs);
     return attempt;
   }
+  // Neither committed nor failed: the client left before its answer began (outcome client_abort).
+  deps.metrics.attempts.series(pool.name, replica.name, attempt.outcome).inc();
   const failure = attempt.error;
   if (failure === null) return attempt;
-  deps.metrics.attempts.series(pool.name, replica.name, failure.kind).inc();
   if (isReplicaFailure(failure)) learnFailure(pool, replica, deps);
   if (failure.retryAfterMs !== null) pool.cool(replica, failure.retryAfterMs);
   return attempt;

@@ -82,3 +82,21 @@ t.test('a client gone during classification: no attempt, nothing counted, 499 in
   t.equal(served.choices[0]?.message.content, 'echo: hi');
   t.equal(chatPosts().length, 1);
 });
+
+t.test('a client gone while its attempt waits for the answer: the attempt is counted as client_abort, as logged', async (t) => {
+  const client = test.client.withOptions({ apiKey: SECRET });
+  chat.respond = () => ({ kind: 'stall' });
+  t.teardown(() => {
+    chat.respond = null;
+  });
+  const controller = new AbortController();
+  const asked = client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'a question left waiting' }] }, { signal: controller.signal });
+  const before = chatPosts().length;
+  await waitFor('the attempt to reach the replica', async () => chatPosts().length > before);
+  controller.abort();
+  await t.rejects(asked);
+  const line = await waitFor('the access line', async () => test.requestLogs().find((entry) => entry['status'] === 499 && Array.isArray(entry['attempts'])));
+  t.match(line['attempts'], [{ replica: 'chat-r0', outcome: 'client_abort' }]);
+  const metrics = await test.router.metrics.registry.metrics();
+  t.match(metrics, /^switchyard_attempts_total\{pool="chat",replica="chat-r0",outcome="client_abort"\} 1$/m);
+});

@@ -255,6 +255,9 @@ t.test('spill to the next tier when the tier is exhausted', async (t) => {
   t.equal(res.headers.get('x-switchyard-tier'), 'small');
   t.equal(res.headers.get('x-switchyard-reason'), 'fallback: large exhausted');
   t.equal(test.requestLogs().at(-1)?.['tier'], 'small');
+  const metrics = await test.scrape();
+  t.match(metrics, /switchyard_spills_total\{from_tier="large",to_tier="small",cause="exhausted"\} 1/);
+  t.notMatch(metrics, /^switchyard_fallbacks_total\{/m, 'a move to another tier is a spill, not also a fallback between pools');
 });
 
 t.test('spill under load: a saturated tier sends requests to spillTo at once', async (t) => {
