@@ -173,6 +173,21 @@ t.test('a tier with no replica to ask (all ejected) spills, and says so in the r
   t.match(await test.scrape(), /switchyard_spills_total\{from_tier="dead",to_tier="small",cause="unavailable"\} 1/);
 });
 
+t.test('a tier whose replicas fail their health checks leaves the router ready: it spills, and /readyz says so', async (t) => {
+  const health = { intervalMs: 500, timeoutMs: 450, unhealthyAfter: 1, healthyAfter: 1 };
+  const test = await router(config({ dead: { pools: { dead: { urls: [e0.url], healthCheck: health } }, spillTo: 'small' }, small: { pools: { small: { urls: [e1.url] } } } }), t);
+  e0.healthStatus = 503;
+  t.teardown(() => {
+    e0.healthStatus = 200;
+  });
+  await waitFor('the dead tier unhealthy', async () => (await adminReplicas(test.url))['dead-r0']?.healthy === false);
+  const ready = await fetch(`${test.url}/readyz`);
+  t.equal(ready.status, 200);
+  t.strictSame(await ready.json(), { status: 'ready', degraded: ['tier dead has no healthy replica; it spills to small'] });
+  const { res } = await chat(test, 'dead');
+  t.strictSame([res.status, res.headers.get('x-switchyard-reason')], [200, 'spill: dead unavailable']);
+});
+
 t.test('all replicas fail: a 502 with every attempt in the log, and no SDK retry', async (t) => {
   const test = await router(config({ gpu: { pools: { gpu: { urls: [e0.url, e1.url, e2.url] } } } }), t);
   for (const engine of engines) engine.reply({ kind: 'text', status: 500, text: 'boom' });
@@ -283,7 +298,9 @@ t.test('panic mode: with every replica unhealthy the pool still serves', async (
   e1.healthStatus = 503;
   await waitFor('both unhealthy', async () => Object.values(await adminReplicas(test.url)).every((r) => !r.healthy));
   const ready = await fetch(`${test.url}/readyz`);
-  t.equal(ready.status, 503, 'not ready without a healthy replica');
+  // Every router sees the same health: a 503 would take them all out of service, panic mode with them.
+  t.equal(ready.status, 200, 'still ready: it serves in panic mode');
+  t.strictSame(await ready.json(), { status: 'ready', degraded: ['tier gpu has no healthy replica'] });
   const { res } = await chat(test, 'gpu');
   t.equal(res.status, 200);
   t.match(await test.scrape(), /switchyard_panics_total\{pool="gpu"\} 1/);
