@@ -105,9 +105,16 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     a.res.end();
   } finally {
     stall.stop();
+    // Whatever ended the relay ends the upstream exchange too (a no-op once the engine's response has
+    // ended): one left open, such as an error event before the first token and then silence, would
+    // keep its connection busy with nobody reading it.
+    attemptAbort.abort(RELAY_OVER);
     attemptAbort.release();
   }
 }
+
+/** The reason the upstream exchange is cancelled with once its relay is over; made once (no stack per stream). */
+export const RELAY_OVER = new RouterError('stream_interrupted', 'The relay is over.');
 
 const COLON = 0x3a;
 

@@ -117,3 +117,17 @@ t.test('text() collects the rest of an error answer; dump() drains it', async (t
   await other.response.dump();
   t.equal(await other.response.read(), null);
 });
+
+t.test('thrown while undici has not started the request (it waits for a connection): it fails at once, and is cancelled when started', async (t) => {
+  const lifetime = new AbortSwitch();
+  const response = new StreamedResponse(lifetime);
+  const stalled = new Error('Replica r did not start answering within 100 ms.');
+  lifetime.abort(stalled);
+  await t.rejects(response.started, stalled, 'the relay hears of it without waiting for a connection');
+  await t.rejects(response.read(), stalled);
+  const fake = fakeController();
+  response.onRequestStart(fake.typed);
+  t.strictSame(fake.calls, [`abort: ${stalled.message}`], 'the request is cancelled as soon as a connection takes it');
+  response.onResponseError(fake.typed, new Error('aborted by undici'));
+  await t.rejects(response.read(), stalled, 'the first reason stands');
+});

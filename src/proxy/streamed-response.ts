@@ -62,7 +62,16 @@ export class StreamedResponse extends LinkedHandler implements Dispatcher.Dispat
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  protected abandon(reason: Error): void {
+    this.fail(reason);
+  }
+
+  private fail(error: Error): void {
     this.unlink();
+    if (this.failure !== null) return;
     this.failure = error;
     this.onFailedToStart(error);
     const waiter = this.waiter;

@@ -55,4 +55,9 @@ export class WholeResponseHandler extends LinkedHandler implements Dispatcher.Di
     this.unlink();
     this.reject(error);
   }
+
+  protected abandon(reason: Error): void {
+    this.unlink();
+    this.reject(reason);
+  }
 }

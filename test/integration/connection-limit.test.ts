@@ -94,3 +94,17 @@ t.test('health checks use a connection of their own: a replica busy on every con
   t.equal(replica?.healthy, true);
   t.equal(replica?.inFlight, 2);
 });
+
+t.test('an engine error event before the first token, the response left open: the connection is let go', async (t) => {
+  const upstream = await engine(t);
+  const test = await router(t, onePoolConfig([upstream.url], { pool: { maxConnections: 1, firstTokenTimeoutMs: 2000 } }));
+  // vLLM's error event shape; the engine then sends nothing more and never ends the response.
+  upstream.reply({ kind: 'stream', events: ['{"error":{"message":"boom","type":"InternalServerError","param":null,"code":500}}', 'never sent'], stallAfter: 1 });
+  const failed = await chat(test, 'gpu');
+  t.equal(failed.status, 502);
+  await failed.text();
+  await waitFor('the router to hang up on the engine', async () => upstream.requests[0]?.closedEarly === true);
+  const next = await chat(test, 'gpu');
+  t.equal(next.status, 200, 'the next request gets the one connection');
+  t.match(await next.text(), /"content":" more"/);
+});

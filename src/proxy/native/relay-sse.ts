@@ -14,6 +14,7 @@ import { streamAttempt } from '../forward.js';
 import { failureFromStatus, failureFromStreamError, failureFromThrown, streamErrorAfterCommit } from '../outcome.js';
 import { ClientGone } from '../request-lifetime.js';
 import { retryAfterOf } from '../retry-policy.js';
+import { RELAY_OVER } from '../relay-sse.js';
 import { StallTimer } from '../stall-timer.js';
 import type { NativeStream } from './dialect.js';
 import type { NativeOut } from './native-out.js';
@@ -149,6 +150,10 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
     res.end();
   } finally {
     stall.stop();
+    // Whatever ended the relay ends the upstream exchange too (a no-op once the engine's response has
+    // ended): one left open, such as an error event before the first token and then silence, would
+    // keep its connection busy with nobody reading it.
+    attemptAbort.abort(RELAY_OVER);
     attemptAbort.release();
   }
 }
