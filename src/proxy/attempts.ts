@@ -90,8 +90,10 @@ async function walkChain(input: ProxyInput, deps: ProxyDeps, result: Building): 
   for (const [tierIndex, tier] of chain.entries()) {
     const spillTarget = chain[tierIndex + 1];
     const triedBefore = tried.size;
-    if (spillTarget !== undefined) {
-      if (isSaturated(tier)) {
+    // Spilled under load only where the spill can be served: when no later tier has an eligible replica
+    // either, the saturated tier is still the best there is (panic mode below takes its replicas).
+    if (spillTarget !== undefined && tier.pools.length > 0) {
+      if (isSaturated(tier) && laterHasEligible(chain, tierIndex, tier.pools.length - 1)) {
         metrics.spills.inc({ from_tier: tier.name, to_tier: spillTarget.name, cause: 'saturated' });
         reason = `spill: ${tier.name} saturated`;
         continue;
@@ -111,6 +113,9 @@ async function walkChain(input: ProxyInput, deps: ProxyDeps, result: Building): 
           }
           metrics.retries.inc({ pool: pool.name });
           await backoff(tried.size, retry, deps.random, input.abort);
+          // Picked again after the wait: the replica first picked may have filled up meanwhile.
+          pick = pool.pick(tried);
+          if (pick === null) break;
         }
         // A move to the tier's next pool; a move to a spill tier's pool is counted as the spill.
         if (lastPool !== null && lastPool !== pool && tier.pools.includes(lastPool)) metrics.fallbacks.inc({ from_pool: lastPool.name, to_pool: pool.name });

@@ -108,3 +108,32 @@ t.test('an engine error event before the first token, the response left open: th
   t.equal(next.status, 200, 'the next request gets the one connection');
   t.match(await next.text(), /"content":" more"/);
 });
+
+t.test('a saturated tier whose spill tier has no free connection serves the request itself', async (t) => {
+  const big = await engine(t);
+  const spare = await engine(t);
+  const config = onePoolConfig([big.url], { pool: { maxInFlight: 1, maxConnections: 4, firstTokenTimeoutMs: 3000 } });
+  const test = await router(t, {
+    ...config,
+    models: { gpu: { tiers: ['gpu', 'spare'] }, spare: { tiers: ['spare'] } },
+    tiers: { gpu: { pools: ['gpu'], spillTo: 'spare' }, spare: { pools: ['spare'] } },
+    pools: { ...config.pools, spare: { ...config.pools.gpu, maxConnections: 1, replicas: [{ name: 'spare-r0', url: spare.url }] } },
+  });
+  // The big tier is saturated (one in flight, maxInFlight 1) with connections to spare; the spare tier is full.
+  await holdConnections(t, test, big, 1);
+  spare.reply({ kind: 'stall' });
+  const controller = new AbortController();
+  t.teardown(() => controller.abort());
+  void fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    signal: controller.signal,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'spare', stream: true, messages: [{ role: 'user', content: 'hold the spare' }] }),
+  }).catch(() => {});
+  await waitFor('the spare replica busy', async () => spare.requests.length === 1);
+  const res = await chat(test, 'gpu');
+  t.equal(res.status, 200, 'served by the saturated tier rather than refused');
+  t.equal(res.headers.get('x-switchyard-replica'), 'gpu-r0');
+  await res.text();
+  t.equal(spare.requests.length, 1);
+});
