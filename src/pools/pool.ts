@@ -85,6 +85,11 @@ export class Pool {
     return saturated > 0;
   }
 
+  /** Whether the replica has a request on every connection (and so cannot be picked). */
+  isFull(replica: Replica): boolean {
+    return isFull(replica, this.balanceContext());
+  }
+
   /** Whether some replica has a request on every connection (and so cannot be picked). */
   hasFullReplica(): boolean {
     const ctx = this.balanceContext();

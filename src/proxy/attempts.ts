@@ -113,8 +113,8 @@ async function walkChain(input: ProxyInput, deps: ProxyDeps, result: Building): 
           }
           metrics.retries.inc({ pool: pool.name });
           await backoff(tried.size, retry, deps.random, input.abort);
-          // Picked again after the wait: the replica first picked may have filled up meanwhile.
-          pick = pool.pick(tried);
+          // The replica may have filled up during the wait: then another is picked.
+          if (pool.isFull(pick.replica)) pick = pool.pick(tried);
           if (pick === null) break;
         }
         // A move to the tier's next pool; a move to a spill tier's pool is counted as the spill.
