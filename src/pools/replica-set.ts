@@ -1,7 +1,8 @@
 // The live replicas of one runtime. A reload builds a new set that adopts, from the previous one,
-// every replica whose connection did not change — same URL, engine, credentials and connection
-// settings — so its state (health, ejections, in-flight count, latency) carries over; the previous
-// set then releases only what was not adopted.
+// every replica whose server did not change — same URL, engine and credentials — so its state (health,
+// ejections, in-flight count, latency) carries over, new connection settings included (the replica
+// opens its connections anew, and the old ones finish what they carry); the previous set then releases
+// only what was not adopted.
 import type { PoolConfig, SimConfig } from '../config/types.js';
 import { startSim, type SimServer } from '../sim/server.js';
 import { keyHeaders } from '../engines/key-headers.js';
@@ -30,10 +31,10 @@ export class ReplicaSet {
       const key =
         config.url === undefined
           ? `sim ${poolName}/${config.name} ${pool.servedModel} ${JSON.stringify(settings)}`
-          : `url ${config.url} ${pool.engine} ${authorization ?? ''} ${JSON.stringify(headers)} ${pool.connectTimeoutMs} ${pool.maxConnections}`;
+          : `url ${config.url} ${pool.engine} ${authorization ?? ''} ${JSON.stringify(headers)}`;
       const adopted = previous?.live.get(key);
       if (adopted !== undefined) {
-        adopted.replica.adopt({ name: config.name, poolName, weight: config.weight });
+        adopted.replica.adopt({ name: config.name, poolName, weight: config.weight, connectTimeoutMs: pool.connectTimeoutMs, maxConnections: pool.maxConnections });
         this.live.set(key, adopted);
         replicas.push(adopted.replica);
         continue;

@@ -65,13 +65,14 @@ export class Replica {
   readonly authorization: string | null;
   readonly headers: Readonly<Record<string, string>> | null;
   /** Keep-alive connections to this replica for requests (the router's own too); one dispatcher per replica. */
-  readonly dispatcher: Dispatcher;
+  dispatcher: Dispatcher;
   /**
    * The health checks', metrics scrapes' and context probes' own connections. Each request holds a
    * connection of `dispatcher` to itself, so with every one busy a check would wait behind long
    * streams, time out, and mark a replica that is answering well unhealthy.
    */
-  readonly probes: Dispatcher;
+  probes: Dispatcher;
+  private connections: { readonly connectTimeoutMs: number; readonly maxConnections: number };
   /** Requests the router currently has open against this replica. */
   inFlight = 0;
   /** Clock time until which the replica asked not to be sent requests (Retry-After); 0 when none. */
@@ -93,21 +94,27 @@ export class Replica {
     this.engine = options.engine;
     this.authorization = options.authorization;
     this.headers = options.headers ?? null;
-    this.dispatcher = new Dispatcher(options.url, {
-      connections: options.maxConnections,
-      connect: { timeout: options.connectTimeoutMs },
-      // Timeouts are enforced per attempt by the proxy, which knows whether a response streams.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
-    this.probes = new Dispatcher(options.url, { connections: PROBE_CONNECTIONS, connect: { timeout: options.connectTimeoutMs } });
+    this.connections = { connectTimeoutMs: options.connectTimeoutMs, maxConnections: options.maxConnections };
+    this.dispatcher = requestDispatcher(options.url, this.connections);
+    this.probes = probeDispatcher(options.url, this.connections);
   }
 
-  /** A reload kept this replica: it takes the new config's name, pool and weight, and keeps its state. */
-  adopt(update: { readonly name: string; readonly poolName: string; readonly weight: number }): void {
+  /**
+   * A reload kept this replica: it takes the new config's name, pool, weight and connection settings,
+   * and keeps its state. New connection settings open new connections for what comes next; the old
+   * ones finish the requests they carry, then close.
+   */
+  adopt(update: Pick<ReplicaOptions, 'name' | 'poolName' | 'weight' | 'connectTimeoutMs' | 'maxConnections'>): void {
     this.name = update.name;
     this.poolName = update.poolName;
     this.weight = update.weight;
+    const { connectTimeoutMs, maxConnections } = update;
+    if (connectTimeoutMs === this.connections.connectTimeoutMs && maxConnections === this.connections.maxConnections) return;
+    this.connections = { connectTimeoutMs, maxConnections };
+    const [dispatcher, probes] = [this.dispatcher, this.probes];
+    this.dispatcher = requestDispatcher(this.url, this.connections);
+    this.probes = probeDispatcher(this.url, this.connections);
+    void Promise.all([dispatcher.close(), probes.close()]).catch(() => {});
   }
 
   get healthy(): boolean {
@@ -122,4 +129,18 @@ export class Replica {
   async destroy(): Promise<void> {
     await Promise.all([this.dispatcher.destroy(), this.probes.destroy()]);
   }
+}
+
+function requestDispatcher(url: string, settings: { readonly connectTimeoutMs: number; readonly maxConnections: number }): Dispatcher {
+  return new Dispatcher(url, {
+    connections: settings.maxConnections,
+    connect: { timeout: settings.connectTimeoutMs },
+    // Timeouts are enforced per attempt by the proxy, which knows whether a response streams.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
+}
+
+function probeDispatcher(url: string, settings: { readonly connectTimeoutMs: number }): Dispatcher {
+  return new Dispatcher(url, { connections: PROBE_CONNECTIONS, connect: { timeout: settings.connectTimeoutMs } });
 }

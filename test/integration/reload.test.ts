@@ -130,6 +130,29 @@ t.test('replicas whose URL did not change keep their state', async (t) => {
   );
 });
 
+t.test('a reload of the connection settings keeps the replicas, their state, and the streams on the old connections', async (t) => {
+  const test = await start('connections.yaml', 'blue', t);
+  blue.reply({ kind: 'text', status: 502, text: 'x' });
+  t.equal((await chat(test)).status, 502);
+  t.equal((await adminReplicas(test.url))['blue-r0']?.ejected, true, 'ejected before the reload');
+  await writeFile(join(dir, 'connections.yaml'), stringify(config('green')));
+  t.equal((await adminReload(test)).status, 200);
+  green.reply({ kind: 'stream', events: chatStreamEvents(['a', 'b', 'c']), delayMs: 100 });
+  const open = chat(test, true);
+  await waitFor('the stream in flight', async () => (await adminReplicas(test.url))['green-r0']?.inFlight === 1);
+  // Only maxConnections and connectTimeoutMs change.
+  const changed = config('green');
+  for (const pool of Object.values(changed.pools)) Object.assign(pool, { maxConnections: 3, connectTimeoutMs: 1500 });
+  await writeFile(join(dir, 'connections.yaml'), stringify(changed));
+  t.same(await (await adminReload(test)).json(), { status: 'reloaded' });
+  const state = await adminReplicas(test.url);
+  t.equal(state['blue-r0']?.ejected, true, 'still ejected');
+  t.equal(state['green-r0']?.inFlight, 1, 'the in-flight count carried over');
+  t.same(await open, { status: 200, replica: 'green-r0', complete: true }, 'the stream finished on its old connection');
+  t.equal((await adminReplicas(test.url))['green-r0']?.inFlight, 0);
+  t.equal((await chat(test)).status, 200, 'new requests go out on the new connections');
+});
+
 t.test('an explicit reload of an unchanged file rebuilds and keeps serving', async (t) => {
   const test = await start('same.yaml', 'blue', t);
   t.same(await (await adminReload(test)).json(), { status: 'reloaded' }, 'an explicit reload always rebuilds');
