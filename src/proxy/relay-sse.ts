@@ -74,8 +74,12 @@ export async function relaySse(a: AttemptContext): Promise<void> {
         if (carriesData(split)) stall.touch();
         await relay.send(split);
       }
-      if (relay.done) a.res.end();
-      else if (relay.finished) {
+      if (relay.done) {
+        a.res.end();
+        // The rest is drained so the connection can be reused, but not waited for long: an engine
+        // that sent [DONE] and keeps its response open would hold the connection for idleTimeoutMs.
+        stall.switchToIdle(Math.min(config.idleTimeoutMs, DRAIN_AFTER_DONE_MS));
+      } else if (relay.finished) {
         // A failure (an engine error event, a spent budget) ends the stream and the upstream request.
         attemptAbort.abort(new RouterError('stream_interrupted', 'The relay ended the stream.'));
         break;
@@ -112,6 +116,9 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     attemptAbort.release();
   }
 }
+
+/** How long the rest of a stream may take to end after [DONE] (normally it ends at once). */
+export const DRAIN_AFTER_DONE_MS = 1000;
 
 /** The reason the upstream exchange is cancelled with once its relay is over; made once (no stack per stream). */
 export const RELAY_OVER = new RouterError('stream_interrupted', 'The relay is over.');

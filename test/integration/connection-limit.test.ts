@@ -3,7 +3,7 @@
 // client, out of reach of the router's timers and of the client's leaving. So a full replica is not
 // picked at all, and the router's own checks of it do not queue behind its traffic.
 import t, { type Test } from 'tap';
-import { startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
+import { chatStreamEvents, startFakeEngine, type FakeEngine } from '../fixtures/fake-engine.js';
 import { onePoolConfig } from '../fixtures/one-pool-config.js';
 import { startTestRouter, type TestRouter } from '../fixtures/start-router.js';
 import { ADMIN_TOKEN, adminReplicas, waitFor } from '../fixtures/wait.js';
@@ -136,4 +136,15 @@ t.test('a saturated tier whose spill tier has no free connection serves the requ
   t.equal(res.headers.get('x-switchyard-replica'), 'gpu-r0');
   await res.text();
   t.equal(spare.requests.length, 1);
+});
+
+t.test('an engine that sends [DONE] and keeps its response open holds the connection a moment, not idleTimeoutMs', async (t) => {
+  const upstream = await engine(t);
+  const test = await router(t, onePoolConfig([upstream.url], { pool: { maxConnections: 1, idleTimeoutMs: 30_000 } }));
+  const events = chatStreamEvents(['all', ' there']).map((event) => `data: ${event}\n\n`);
+  upstream.reply({ kind: 'raw', chunks: [...events, 'data: [DONE]\n\n'], end: false });
+  const first = await chat(test, 'gpu');
+  t.match(await first.text(), /data: \[DONE\]\n\n$/, 'the client has its whole answer at once');
+  await waitFor('the router to stop draining and hang up', async () => upstream.requests[0]?.closedEarly === true, 3000);
+  t.equal((await chat(test, 'gpu')).status, 200, 'the connection is free again');
 });

@@ -14,7 +14,7 @@ import { streamAttempt } from '../forward.js';
 import { failureFromStatus, failureFromStreamError, failureFromThrown, streamErrorAfterCommit } from '../outcome.js';
 import { ClientGone } from '../request-lifetime.js';
 import { retryAfterOf } from '../retry-policy.js';
-import { RELAY_OVER } from '../relay-sse.js';
+import { DRAIN_AFTER_DONE_MS, RELAY_OVER } from '../relay-sse.js';
 import { StallTimer } from '../stall-timer.js';
 import type { NativeStream } from './dialect.js';
 import type { NativeOut } from './native-out.js';
@@ -128,6 +128,8 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
       if (done) {
         out.recording?.complete();
         res.end();
+        // Drained for connection reuse, but not waited for long (relay-sse.ts).
+        stall.switchToIdle(Math.min(config.idleTimeoutMs, DRAIN_AFTER_DONE_MS));
       } else if (finished) {
         attemptAbort.abort(new RouterError('stream_interrupted', 'The relay ended the stream.'));
         break;
