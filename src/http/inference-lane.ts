@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../observability/logger.js';
 import type { RequestRecord } from '../observability/request-record.js';
-import type { RequestResult } from '../proxy/results.js';
+import { endedEarly, type RequestResult } from '../proxy/results.js';
 import { accessRecorder } from './access-log.js';
 import { identifyCaller } from './authenticate.js';
 import type { AppDeps } from './deps.js';
@@ -65,7 +65,9 @@ function serveCall({ state, logger, metrics, budgets }: LaneDeps): ServeCall {
     } catch (thrown) {
       render(thrown, record, res, logger, protocol);
     } finally {
-      recordAccess(method, path, res, res.statusCode, record, result);
+      // Refused before its handler ran (a bad or missing key, a method other than POST): still an
+      // inference request, counted as one, of no model.
+      recordAccess(method, path, res, res.statusCode, record, result ?? endedEarly(protocol.endpoint, false, null, null, record.error));
     }
   };
 }

@@ -204,6 +204,10 @@ t.test('auth: required keys, unknown and missing keys, disabled keys', async (t)
   t.same(JSON.parse(wrong.text), {
     error: { message: 'Incorrect API key provided: sy-not***23.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
   });
+  // Refused before the handler ran, yet inference requests: counted as such, of no model.
+  const metrics = await test.scrape();
+  t.match(metrics, /^switchyard_requests_total\{model="unknown",tier="none",pool="none",outcome="missing_api_key"\} 1$/m);
+  t.match(metrics, /^switchyard_requests_total\{model="unknown",tier="none",pool="none",outcome="invalid_api_key"\} 1$/m);
   const disabled = await router(t, config({ enabled: false }));
   const refused = await chat(disabled, {});
   t.equal(refused.res.status, 403);
