@@ -19,6 +19,10 @@ import { loadTokenizer } from './budgets/estimate.js';
 import { BudgetService } from './budgets/service.js';
 import { ConfigReloader, type ReloadResult, type ReloadTrigger } from './reload.js';
 import { buildRuntime, type Runtime } from './runtime.js';
+import { RouterError } from './openai/errors.js';
+
+/** How long the error events of requests cut at the end of the shutdown grace have to go out. */
+const CUT_FLUSH_MS = 100;
 
 export interface StartOptions {
   readonly config: Config;
@@ -59,7 +63,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     () => (state === null ? [] : effectiveSamples(state.runtime.pools.values())),
   );
   const runtime = await buildRuntime(config, { env, logger, metrics });
-  state = { runtime, draining: false };
+  state = { runtime, draining: false, inFlight: new Set() };
   const live = state;
   const proxy = { metrics, retryBudget: new RetryBudget(), random: Math.random };
   const adminToken = env['SWITCHYARD_ADMIN_TOKEN'] ?? null;
@@ -135,7 +139,14 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
       const grace = sleep(config.server.shutdownGraceMs, undefined, { ref: false });
       await Promise.race([drained, grace]);
     }
-    if (active > 0) logger.warn({ active }, 'grace period over; closing the remaining connections');
+    if (active > 0) {
+      logger.warn({ active }, 'grace period over; closing the remaining connections');
+      // Ended as what they are: cut by the shutdown (an error event on a stream), not failed by their
+      // replicas or left by their clients; a moment lets those last events go out.
+      const cut = new RouterError('shutting_down', 'The router is shutting down and its grace period for requests in flight is over.');
+      for (const lifetime of live.inFlight) lifetime.abort(cut);
+      await sleep(CUT_FLUSH_MS, undefined, { ref: false });
+    }
     server.closeAllConnections();
     await closed;
     // Last, so probes on the metrics port see /readyz turn 503 through the drain.

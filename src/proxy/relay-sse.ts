@@ -102,9 +102,10 @@ export async function relaySse(a: AttemptContext): Promise<void> {
       return;
     }
     const cause = failureFromThrown(reason, a.replica.name);
-    // The request's deadline cutting a long stream is no fault of the replica's: the client is told
-    // so in its own words, and the replica is not held to account (the outcome is not stream_interrupted).
-    if (cause.kind === 'generation_timeout') relay.fail(cause);
+    // The request's deadline, or the end of a shutdown's grace, cutting a long stream is no fault of the
+    // replica's: the client is told so in its own words, and the replica is not held to account (the
+    // outcome is not stream_interrupted).
+    if (cause.kind === 'generation_timeout' || cause.kind === 'shutting_down') relay.fail(cause);
     else relay.fail(new RouterError('stream_interrupted', `The stream from replica ${a.replica.name} broke off: ${cause.message}`, { cause }));
     a.res.end();
   } finally {

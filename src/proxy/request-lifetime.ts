@@ -25,9 +25,12 @@ export interface RequestLifetime {
   dispose(): void;
 }
 
-export function watchRequest(res: ServerResponse, timeoutMs: number): RequestLifetime {
+/** `inFlight`: the router's requests in flight, which the lifetime is in until the response ends. */
+export function watchRequest(res: ServerResponse, timeoutMs: number, inFlight: Set<AbortSwitch>): RequestLifetime {
   const abort = new AbortSwitch();
+  inFlight.add(abort);
   const onClose = (): void => {
+    inFlight.delete(abort);
     // The response is over either way: the deadline has nothing left to cut, even when a step before
     // the attempts (classification, reservation) failed and dispose() was never reached.
     clearTimeout(timer);
@@ -68,6 +71,7 @@ export function watchRequest(res: ServerResponse, timeoutMs: number): RequestLif
     dispose() {
       clearTimeout(timer);
       res.off('close', onClose);
+      inFlight.delete(abort);
     },
   };
 }

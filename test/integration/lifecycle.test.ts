@@ -86,3 +86,30 @@ t.test('shutdown: readiness turns 503, the in-flight stream finishes, then the s
   await stopped;
   await t.rejects(fetch(`${test.url}/healthz`), 'no longer listening');
 });
+
+t.test('shutdown: a stream still running when the grace period ends is cut as such, not blamed on its replica', async (t) => {
+  const base = configFor({ chat: [engine.url] });
+  const test = await startTestRouter({ ...base, server: { ...base.server, shutdownGraceMs: 300 } });
+  engine.reply({ kind: 'stream', events: chatStreamEvents(Array.from({ length: 100 }, (_, i) => `w${i} `)), delayMs: 50 });
+  const res = await fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'a long one' }] }),
+  });
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  await reader.read();
+  const stopped = test.close();
+  let text = '';
+  for (;;) {
+    const chunk = await reader.read().catch(() => ({ done: true, value: undefined }));
+    if (chunk.done === true) break;
+    text += new TextDecoder().decode(chunk.value);
+  }
+  await stopped;
+  t.match(text, /"code":"shutting_down"/, 'the client is told why its stream ended');
+  t.notMatch(text, /data: \[DONE\]/);
+  const line = test.requestLogs().at(-1)!;
+  t.match(line, { outcome: 'shutting_down', origin: 'router' });
+  t.match(line['attempts'], [{ replica: 'chat-r0', outcome: 'shutting_down' }]);
+  t.equal(test.router.state.runtime.pools.get('chat')?.replicas[0]?.outlier.consecutiveFailures, 0, 'not a failure of the replica');
+});

@@ -74,7 +74,7 @@ export function inference(
       const admission = admit(modelRoute, request, caller, typeof pinned === 'string' && pinned !== '' ? pinned : null);
       // Watched from here: a client that leaves while its request is classified or reserved is noticed
       // at once, and no replica is asked. The watch ends with the response (see watchRequest).
-      const lifetime = watchRequest(res, runtime.config.server.requestTimeoutMs);
+      const lifetime = watchRequest(res, runtime.config.server.requestTimeoutMs, state.inFlight);
       // The response cache's first step (src/cache/service.ts): an alias without a cache block costs one lookup.
       const cacheConfig = cache === null || unverified ? undefined : runtime.config.models[modelRoute.alias]?.cache;
       const probe = cache === null || cacheConfig === undefined ? null : cache.probe(cacheConfig, request, req.headers);

@@ -147,7 +147,7 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
       return;
     }
     const cause = failureFromThrown(reason, a.replica.name);
-    if (cause.kind === 'generation_timeout') fail(cause);
+    if (cause.kind === 'generation_timeout' || cause.kind === 'shutting_down') fail(cause);
     else fail(new RouterError('stream_interrupted', `The stream from replica ${a.replica.name} broke off: ${cause.message}`, { cause }));
     res.end();
   } finally {
