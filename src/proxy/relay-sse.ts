@@ -40,6 +40,7 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     // Engines that do not stream chat chunks (Anthropic) are rewritten into them before the relay reads them.
     const transcoder = a.pool.adapter.transcoder?.() ?? null;
     const held: SplitChunk[] = [];
+    let heldBytes = 0;
     for (let chunk = await response.read(); chunk !== null; chunk = await response.read()) {
       // After [DONE] the client's answer is complete; what follows (normally nothing) is drained
       // rather than cut off: aborting would cost an error with a stack per stream.
@@ -61,7 +62,11 @@ export async function relaySse(a: AttemptContext): Promise<void> {
           if (content) break;
         }
         held.push(split);
-        if (!content) continue;
+        heldBytes += split.buffer.length;
+        if (!content) {
+          if (heldBytes > MAX_HELD_BYTES) throw new RouterError('upstream_error', `Replica ${a.replica.name} sent more than 1 MiB before its first token.`);
+          continue;
+        }
         stall.switchToIdle(config.idleTimeoutMs);
         a.res.writeHead(200, SSE_HEADERS);
         committed = true;
@@ -117,6 +122,12 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     attemptAbort.release();
   }
 }
+
+/**
+ * What a stream may send before its first token (role chunks, keep-alive comments), held until it
+ * commits: past this the replica is misbehaving, and it is a failure tried elsewhere, not a heap filled.
+ */
+export const MAX_HELD_BYTES = 1024 * 1024;
 
 /** How long the rest of a stream may take to end after [DONE] (normally it ends at once). */
 export const DRAIN_AFTER_DONE_MS = 1000;

@@ -131,3 +131,11 @@ t.test('thrown while undici has not started the request (it waits for a connecti
   response.onResponseError(fake.typed, new Error('aborted by undici'));
   await t.rejects(response.read(), stalled, 'the first reason stands');
 });
+
+t.test('text() reads an error answer up to 64 KiB, not the whole of a flood', async (t) => {
+  const { response, typed } = started();
+  const kib = Buffer.alloc(1024, 0x61);
+  for (let i = 0; i < 200; i++) response.onResponseData(typed, kib);
+  const text = await response.text();
+  t.equal(text.length, 64 * 1024);
+});

@@ -7,6 +7,8 @@ import type { AbortSwitch } from './abort-switch.js';
 import { LinkedHandler, type UpstreamHeaders } from './linked-handler.js';
 
 const HIGH_WATER = 64 * 1024;
+/** An error answer's text is read this far: enough for any engine's message, and no more of a flood. */
+const MAX_ERROR_BYTES = 64 * 1024;
 
 interface Waiter {
   resolve(chunk: Buffer | null): void;
@@ -94,11 +96,20 @@ export class StreamedResponse extends LinkedHandler implements Dispatcher.Dispat
     });
   }
 
-  /** The rest of the body as text: an error answer's. */
+  /**
+   * The rest of the body as text, an error answer's: at most its first MAX_ERROR_BYTES (what is read of
+   * the engine's words); the relay cancels the exchange once it has judged them.
+   */
   async text(): Promise<string> {
     const chunks: Buffer[] = [];
-    for (let chunk = await this.read(); chunk !== null; chunk = await this.read()) chunks.push(chunk);
-    return Buffer.concat(chunks).toString('utf8');
+    let size = 0;
+    while (size < MAX_ERROR_BYTES) {
+      const chunk = await this.read();
+      if (chunk === null) break;
+      chunks.push(chunk);
+      size += chunk.length;
+    }
+    return Buffer.concat(chunks).subarray(0, MAX_ERROR_BYTES).toString('utf8');
   }
 
   /** Reads the rest and drops it, so the connection stays usable. */

@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { AbortSwitch } from './abort-switch.js';
+import { RouterError } from '../openai/errors.js';
 import { LinkedHandler, type UpstreamHeaders } from './linked-handler.js';
 
 export interface WholeResponse {
@@ -14,6 +15,13 @@ export interface WholeResponse {
   /** performance.now() when the status line and headers arrived. */
   readonly headersAt: number;
 }
+
+/**
+ * The largest whole answer held in memory (a batch of embeddings runs to tens of megabytes): past it the
+ * exchange is cut, rather than an engine that never stops filling the router's heap.
+ */
+export const MAX_WHOLE_BYTES = 256 * 1024 * 1024;
+const TOO_LARGE = new RouterError('upstream_error', `The replica's answer is larger than ${MAX_WHOLE_BYTES / 1024 / 1024} MiB; it is not relayed.`);
 
 export class WholeResponseHandler extends LinkedHandler implements Dispatcher.DispatchHandler {
   readonly done: Promise<WholeResponse>;
@@ -40,9 +48,10 @@ export class WholeResponseHandler extends LinkedHandler implements Dispatcher.Di
     this.headersAt = performance.now();
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.chunks.push(chunk);
     this.size += chunk.length;
+    if (this.size > MAX_WHOLE_BYTES) controller.abort(TOO_LARGE);
   }
 
   onResponseEnd(): void {

@@ -148,3 +148,20 @@ t.test('an engine that sends [DONE] and keeps its response open holds the connec
   await waitFor('the router to stop draining and hang up', async () => upstream.requests[0]?.closedEarly === true, 3000);
   t.equal((await chat(test, 'gpu')).status, 200, 'the connection is free again');
 });
+
+t.test('a stream that sends more than 1 MiB before its first token is a failure tried elsewhere, not held in memory', async (t) => {
+  const [flood, fine] = [await engine(t), await engine(t)];
+  const test = await router(t, onePoolConfig([flood.url, fine.url]));
+  // 1.5 MiB of keep-alive comments (TGI's `:` lines), then nothing.
+  const comments = Array.from({ length: 24 }, () => `:${' '.repeat(64 * 1024)}\n\n`);
+  flood.reply({ kind: 'raw', chunks: comments, end: false });
+  const res = await chat(test, 'gpu');
+  t.equal(res.status, 200, 'answered by the other replica');
+  t.equal(res.headers.get('x-switchyard-replica'), 'gpu-r1');
+  await res.text();
+  t.match(test.requestLogs().at(-1)?.['attempts'], [
+    { replica: 'gpu-r0', outcome: 'upstream_error' },
+    { replica: 'gpu-r1', outcome: 'ok' },
+  ]);
+  await waitFor('the flood cut', async () => flood.requests[0]?.closedEarly === true);
+});

@@ -14,7 +14,7 @@ import { streamAttempt } from '../forward.js';
 import { failureFromStatus, failureFromStreamError, failureFromThrown, streamErrorAfterCommit } from '../outcome.js';
 import { ClientGone } from '../request-lifetime.js';
 import { retryAfterOf } from '../retry-policy.js';
-import { DRAIN_AFTER_DONE_MS, RELAY_OVER } from '../relay-sse.js';
+import { DRAIN_AFTER_DONE_MS, MAX_HELD_BYTES, RELAY_OVER } from '../relay-sse.js';
 import { StallTimer } from '../stall-timer.js';
 import type { NativeStream } from './dialect.js';
 import type { NativeOut } from './native-out.js';
@@ -62,10 +62,15 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
       throw new RouterError('upstream_error', `Replica ${a.replica.name} answered a stream request without a stream.`);
     }
     const splitter = new SseByteSplitter();
+    let heldBytes = 0;
     for (let chunk = await response.read(); chunk !== null; chunk = await response.read()) {
       if (finished) continue;
       const { buffer, events } = splitter.push(chunk);
       if (committed && events.length > 0) stall.touch();
+      // What comes before the first content is held (relay-sse.ts): not without bound.
+      if (!committed && (heldBytes += chunk.length) > MAX_HELD_BYTES) {
+        throw new RouterError('upstream_error', `Replica ${a.replica.name} sent more than 1 MiB before its first token.`);
+      }
       for (const range of events) {
         const bytes = buffer.subarray(range.start, range.end);
         if (buffer[range.start] === COLON) {
