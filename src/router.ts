@@ -105,14 +105,14 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
 
   let active = 0;
   let onIdle: (() => void) | null = null;
-  const server = httpServer(config.server, metrics, (req, res) => {
+  const server = httpServer(config.server, metrics, logger, (req, res) => {
     active++;
     res.once('close', () => {
       if (--active === 0 && onIdle !== null) onIdle();
     });
     handle(req, res);
   });
-  const metricsServer = metricsListener ? httpServer(config.server, metrics, createMetricsApp({ state: live, logger, metrics })) : null;
+  const metricsServer = metricsListener ? httpServer(config.server, metrics, logger, createMetricsApp({ state: live, logger, metrics })) : null;
   const host = options.host ?? config.server.host;
   const metricsHost = config.server.metricsHost ?? host;
   try {
@@ -209,7 +209,7 @@ function* replicaSnapshots(runtime: Runtime): Iterable<ReplicaSnapshot> {
  * their timeouts, the head is capped, connections are counted, and what node:http refuses is answered
  * in OpenAI's envelope (src/http/client-error.ts).
  */
-function httpServer(settings: ServerConfig, metrics: RouterMetrics, listener: RequestListener): Server {
+function httpServer(settings: ServerConfig, metrics: RouterMetrics, logger: Logger, listener: RequestListener): Server {
   const server = createServer(
     {
       headersTimeout: settings.headersTimeoutMs,
@@ -221,8 +221,11 @@ function httpServer(settings: ServerConfig, metrics: RouterMetrics, listener: Re
     listener,
   );
   server.maxConnections = settings.maxConnections;
-  server.on('clientError', clientErrorHandler(settings.maxHeaderBytes, metrics));
-  server.on('connect', connectRefusal(metrics));
+  // A connection over maxConnections is closed by node:http as it arrives: counted, so a router at its
+  // limit shows (a log line each would flood the log exactly when it is busiest).
+  server.on('drop', () => metrics.errors.inc({ kind: 'too_many_connections', origin: 'router' }));
+  server.on('clientError', clientErrorHandler(settings.maxHeaderBytes, metrics, logger));
+  server.on('connect', connectRefusal(metrics, logger));
   return server;
 }
 

@@ -5,6 +5,7 @@
 // the connection is closed.
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Logger } from '../observability/logger.js';
 import type { RouterMetrics } from '../observability/metrics.js';
 import { errorBody, RouterError } from '../openai/errors.js';
 import { writeAnthropicError } from '../protocols/anthropic/errors.js';
@@ -27,7 +28,12 @@ interface Answer {
   readonly bytes: string;
 }
 
-export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetrics): (error: Error & { code?: string }, socket: Duplex) => void {
+export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetrics, logger: Logger): (error: Error & { code?: string }, socket: Duplex) => void {
+  // No request was read, so there is no access line: one line of its own says what was refused.
+  const refused = (reply: RouterError): void => {
+    metrics.errors.inc({ kind: reply.kind, origin: reply.origin });
+    logger.info({ status: reply.status, errorKind: reply.kind, origin: reply.origin }, 'refused a request it could not read');
+  };
   const close = { headers: { connection: 'close' } };
   const timeout = answer(new RouterError('request_timeout', 'The request was not received in time; the connection is closed.', close));
   const tooLarge = answer(new RouterError('headers_too_large', `The request headers are larger than the limit of ${maxHeaderBytes} bytes.`, close));
@@ -45,7 +51,7 @@ export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetric
       // The request in flight was read whole: the bytes that broke are a later one's, pipelined behind
       // it. Its answer goes out first (answering through it would replace a valid request's answer
       // with this error), then this one, and the connection closes.
-      metrics.errors.inc({ kind: reply.kind, origin: reply.origin });
+      refused(reply);
       res.once('close', () => (socket.writable ? socket.end(bytes, () => socket.destroy()) : socket.destroy()));
       return;
     }
@@ -76,7 +82,7 @@ export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetric
       socket.destroy();
       return;
     }
-    metrics.errors.inc({ kind: reply.kind, origin: reply.origin });
+    refused(reply);
     socket.end(bytes, () => socket.destroy());
   };
 }
@@ -92,10 +98,11 @@ function writeInItsEnvelope(res: ServerResponse, error: RouterError): void {
  * CONNECT asks for a tunnel, which a router is not: answered with a 405 in the envelope, as every other
  * refusal, instead of node:http's silent close when a server has no 'connect' listener.
  */
-export function connectRefusal(metrics: RouterMetrics): (req: IncomingMessage, socket: Duplex) => void {
+export function connectRefusal(metrics: RouterMetrics, logger: Logger): (req: IncomingMessage, socket: Duplex) => void {
   const refusal = answer(new RouterError('method_not_allowed', 'The CONNECT method is not supported: this server is an API, not a proxy.', { headers: { connection: 'close' } }));
   return (_req, socket) => {
     metrics.errors.inc({ kind: refusal.error.kind, origin: refusal.error.origin });
+    logger.info({ status: refusal.error.status, errorKind: refusal.error.kind, origin: refusal.error.origin, method: 'CONNECT' }, 'refused a request it could not read');
     if (socket.writable) socket.end(refusal.bytes, () => socket.destroy());
     else socket.destroy();
   };

@@ -94,6 +94,8 @@ t.test('a request head over maxHeaderBytes: 431 in the envelope', async (t) => {
   const reply = await send(`GET /v1/models HTTP/1.1\r\nhost: 127.0.0.1\r\nx-padding: ${'a'.repeat(4096)}\r\n\r\n`);
   t.equal(reply.status, 431);
   t.strictSame(reply.body, envelope('The request headers are larger than the limit of 2048 bytes.', 'headers_too_large'));
+  // No request was read, so no access line: a line of its own says what was refused.
+  t.match(test.logs.filter((line) => line['msg'] === 'refused a request it could not read').at(-1), { status: 431, errorKind: 'headers_too_large', origin: 'caller' });
 });
 
 t.test('a request that is not HTTP: 400 in the envelope', async (t) => {
@@ -114,6 +116,7 @@ t.test('connections beyond maxConnections are closed as they arrive; the ones in
   const third = open(limitedPort);
   third.socket.write('GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
   t.equal(await third.reply, '', 'the third connection is closed without an answer');
+  t.match(await limited.scrape(), /^switchyard_errors_total\{kind="too_many_connections",origin="router"\} 1$/m, 'and counted');
   // A held connection still works.
   held[0]!.socket.write('GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
   t.match(await new Promise<string>((resolve) => held[0]!.socket.once('data', resolve)), /^HTTP\/1\.1 200 /);
