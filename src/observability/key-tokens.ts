@@ -5,10 +5,14 @@ import { nanoToUsd } from '../cost/money.js';
 import type { RequestResult } from '../proxy/results.js';
 import type { RouterMetrics } from './metrics.js';
 
-/** The tokens settled, by direction (the engine's prompt count when it gave one, the rest is completion), and the dollars. */
+/**
+ * The tokens settled, by direction, and the dollars. Completion is the rest after the prompt: the
+ * engine's prompt count when it gave one; without usage (a cancelled stream) the charge was the
+ * estimated prompt plus the tokens streamed, and those streamed are the completion.
+ */
 export function countKeyTokens(metrics: RouterMetrics, keyId: string, tier: string, result: RequestResult, charged: Charged): void {
   const total = charged.tokens;
-  const prompt = result.answer?.promptTokens ?? total;
+  const prompt = result.answer?.promptTokens ?? Math.max(0, total - (result.answer?.streamedTokens ?? 0));
   metrics.keyTokens.series(keyId, tier, 'prompt').inc(prompt);
   metrics.keyTokens.series(keyId, tier, 'completion').inc(Math.max(0, total - prompt));
   if (charged.nanoUsd > 0) metrics.cost.keyCost.series(keyId, tier).inc(nanoToUsd(charged.nanoUsd));

@@ -147,6 +147,9 @@ t.test('a cancelled stream is charged what it generated', async (t) => {
   const charged = await waitFor('the settle', async () => (await chargedTokens(test)) || null);
   t.ok(charged >= 10, `charged ${charged}: at least the 10 tokens seen`);
   t.ok(charged < 4096, 'not the reservation');
+  // No usage came: the tokens streamed are the completion, the estimate the prompt.
+  const completion = Number(/^switchyard_key_tokens_total\{key="team",tier="small",direction="completion"\} (\d+)$/m.exec(await test.scrape())?.[1]);
+  t.ok(completion >= 10 && completion < charged, `completion ${completion} of ${charged}: what was streamed`);
   const chats = test.requestLogs().filter((line) => line['endpoint'] === 'chat');
   t.equal(chats.at(-1)?.['outcome'], 'client_abort');
 });
