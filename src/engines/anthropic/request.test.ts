@@ -122,7 +122,6 @@ t.test('a tool round trip: tools, tool_choice, tool_calls → tool_use, consecut
     ],
     stop_sequences: ['END'],
     temperature: 0.2,
-    top_p: 0.9,
     tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { location: { type: 'string' } } }, description: 'Weather now' }],
     tool_choice: { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true },
     metadata: { user_id: 'u-1' },
@@ -210,4 +209,12 @@ t.test('stop strings of only whitespace are left out (Anthropic refuses them); t
   t.strictSame((send({ model: 'a', messages: user, stop: ['END', '\n\n', ' '] }) as Record<string, unknown>)['stop_sequences'], ['END']);
   t.equal((send({ model: 'a', messages: user, stop: '\n' }) as Record<string, unknown>)['stop_sequences'], undefined);
   t.strictSame((send({ model: 'a', messages: user, stop: 'Human:' }) as Record<string, unknown>)['stop_sequences'], ['Human:']);
+});
+
+t.test('temperature and top_p together: temperature goes, top_p is left out (newer Claude models refuse both)', async (t) => {
+  const user = [{ role: 'user', content: 'Hi' }];
+  const both = send({ model: 'a', messages: user, temperature: 0.3, top_p: 0.9 }) as Record<string, unknown>;
+  t.strictSame([both['temperature'], both['top_p']], [0.3, undefined]);
+  const alone = send({ model: 'a', messages: user, top_p: 0.9 }) as Record<string, unknown>;
+  t.strictSame([alone['temperature'], alone['top_p']], [undefined, 0.9], 'top_p alone is sent');
 });

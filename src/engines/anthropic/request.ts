@@ -21,6 +21,10 @@ export function messagesPayload(body: Readonly<Json>, servedModel: string, strea
   if (stop.length > 0) out['stop_sequences'] = stop;
   // 2026-10-21 refuses the sampling fields even at their defaults (https://platform.claude.com/docs/en/api/versioning).
   if (config.version === '2023-06-01') for (const field of SAMPLING) if (typeof body[field] === 'number') out[field] = body[field];
+  // Claude's models since Opus 4.1 and Sonnet 4.5 refuse both at once ("`temperature` and `top_p` cannot both
+  // be specified for this model. Please use only one."), and Anthropic advises altering only one:
+  // temperature is kept, the more common knob (OpenAI clients often send both).
+  if (out['temperature'] !== undefined) delete out['top_p'];
   const tools = body['tools'];
   if (Array.isArray(tools) && tools.length > 0) out['tools'] = tools.map(toTool);
   const choice = toolChoice(body['tool_choice'], body['parallel_tool_calls'] === false);
