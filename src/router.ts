@@ -1,5 +1,5 @@
 // A running router: runtime + request listener + HTTP server, and the graceful way to stop it.
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp, createMetricsApp } from './app.js';
@@ -103,12 +103,16 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   const metricsListener = config.server.metricsPort !== null;
   const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload, budgets, cache, idempotency, responses, metricsListener });
 
-  let active = 0;
+  // The responses in flight: counted for the drain, and told to close their connection once it starts.
+  const open = new Set<ServerResponse>();
   let onIdle: (() => void) | null = null;
   const server = httpServer(config.server, metrics, logger, (req, res) => {
-    active++;
+    open.add(res);
+    // A request on a kept-alive connection while draining: answered, then the connection closes.
+    if (live.draining) res.shouldKeepAlive = false;
     res.once('close', () => {
-      if (--active === 0 && onIdle !== null) onIdle();
+      open.delete(res);
+      if (open.size === 0 && onIdle !== null) onIdle();
     });
     handle(req, res);
   });
@@ -134,13 +138,16 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     reloader?.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    if (active > 0) {
+    // Answers not yet begun say `Connection: close`, so no client sends another request on a
+    // connection about to close (one that raced its close would be reset).
+    for (const res of open) if (!res.headersSent) res.shouldKeepAlive = false;
+    if (open.size > 0) {
       const drained = new Promise<void>((resolve) => (onIdle = resolve));
       const grace = sleep(config.server.shutdownGraceMs, undefined, { ref: false });
       await Promise.race([drained, grace]);
     }
-    if (active > 0) {
-      logger.warn({ active }, 'grace period over; closing the remaining connections');
+    if (open.size > 0) {
+      logger.warn({ active: open.size }, 'grace period over; closing the remaining connections');
       // Ended as what they are: cut by the shutdown (an error event on a stream), not failed by their
       // replicas or left by their clients; a moment lets those last events go out.
       const cut = new RouterError('shutting_down', 'The router is shutting down and its grace period for requests in flight is over.');

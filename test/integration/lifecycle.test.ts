@@ -1,7 +1,9 @@
 // Health, readiness, metrics and the graceful drain on shutdown.
+import { Agent, request, type IncomingMessage } from 'node:http';
 import t from 'tap';
-import { chatStreamEvents, startFakeEngine } from '../fixtures/fake-engine.js';
+import { chatStreamEvents, echoCompletion, startFakeEngine } from '../fixtures/fake-engine.js';
 import { configFor, startTestRouter } from '../fixtures/start-router.js';
+import { waitFor } from '../fixtures/wait.js';
 
 const engine = await startFakeEngine();
 t.teardown(() => engine.close());
@@ -112,4 +114,23 @@ t.test('shutdown: a stream still running when the grace period ends is cut as su
   t.match(line, { outcome: 'shutting_down', origin: 'router' });
   t.match(line['attempts'], [{ replica: 'chat-r0', outcome: 'shutting_down' }]);
   t.equal(test.router.state.runtime.pools.get('chat')?.replicas[0]?.outlier.consecutiveFailures, 0, 'not a failure of the replica');
+});
+
+t.test('shutdown: an answer begun after the drain started says Connection: close', async (t) => {
+  const base = configFor({ chat: [engine.url] });
+  const test = await startTestRouter({ ...base, server: { ...base.server, shutdownGraceMs: 5000 } });
+  engine.reply({ kind: 'json', body: echoCompletion({ messages: [{ role: 'user', content: 'late' }] }), delayMs: 300 });
+  const before = engine.requests.length;
+  const answered = new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request(`${test.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, agent: new Agent({ keepAlive: true }) }, resolve);
+    req.once('error', reject);
+    req.end(JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'late' }] }));
+  });
+  await waitFor('the engine to have it', async () => engine.requests.length > before);
+  const stopped = test.close();
+  const res = await answered;
+  t.equal(res.statusCode, 200);
+  t.equal(res.headers['connection'], 'close', 'no client reuses a connection about to close');
+  res.resume();
+  await stopped;
 });
