@@ -148,10 +148,6 @@ function refusedLimitHeaders(outcome: ReserveRejected): Record<string, string> {
 }
 
 /**
- * OpenAI's two 429s: a rate limit (retry after a moment) or a spent quota (do not retry). A budget
- * held only by other requests' reservations is the first kind: they settle as those requests end.
- */
-/**
  * A request whose reservation alone is more than one of the key's limits: it can never be admitted, so
  * it is refused as OpenAI refuses a request over a per-minute limit ("Request too large … The input or
  * output tokens must be reduced"), with no Retry-After and `x-should-retry: false`, rather than told to
@@ -187,6 +183,10 @@ const USD_LIMITS = [
   ['usdLifetime', 'lifetime'],
 ] as const;
 
+/**
+ * OpenAI's two 429s: a rate limit (retry after a moment) or a spent quota (do not retry). A budget
+ * held only by other requests' reservations is the first kind: they settle as those requests end.
+ */
 function rejection(outcome: ReserveRejected): RouterError {
   const limit = outcome.limit ?? 0;
   switch (outcome.reason) {

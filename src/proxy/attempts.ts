@@ -92,7 +92,7 @@ async function walkChain(input: ProxyInput, deps: ProxyDeps, result: Building): 
     const triedBefore = tried.size;
     // Spilled under load only where the spill can be served: when no later tier has an eligible replica
     // either, the saturated tier is still the best there is (panic mode below takes its replicas).
-    if (spillTarget !== undefined && tier.pools.length > 0) {
+    if (spillTarget !== undefined) {
       if (isSaturated(tier) && laterHasEligible(chain, tierIndex, tier.pools.length - 1)) {
         metrics.spills.inc({ from_tier: tier.name, to_tier: spillTarget.name, cause: 'saturated' });
         reason = `spill: ${tier.name} saturated`;
@@ -171,7 +171,7 @@ async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps:
     else if (attempt.outcome === 'ok') pool.recordSuccess(replica, attempt.firstByteMs);
     return attempt;
   }
-  // Neither committed nor failed: the client left before its answer began (outcome client_abort).
+  // Counted by outcome: the failure's kind, or client_abort when the client left before its answer began.
   deps.metrics.attempts.series(pool.name, replica.name, attempt.outcome).inc();
   const failure = attempt.error;
   if (failure === null) return attempt;

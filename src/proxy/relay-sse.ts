@@ -43,7 +43,7 @@ export async function relaySse(a: AttemptContext): Promise<void> {
     let heldBytes = 0;
     for (let chunk = await response.read(); chunk !== null; chunk = await response.read()) {
       // After [DONE] the client's answer is complete; what follows (normally nothing) is drained
-      // rather than cut off: aborting would cost an error with a stack per stream.
+      // rather than cut off, so the connection can be reused (cancelling the exchange closes it).
       if (relay.done) continue;
       const split = splitter.push(transcoder === null ? chunk : transcoder.push(chunk));
       if (split.events.length === 0) continue;
