@@ -46,7 +46,8 @@ export interface RouterMetrics {
 
 export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => [], effectivePrices: () => Iterable<EffectivePriceSample> = () => []): RouterMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'switchyard_process_' });
+  // prom-client's names already say what they are (process_cpu_seconds_total, nodejs_heap_…): one prefix makes them the router's.
+  collectDefaultMetrics({ register: registry, prefix: 'switchyard_' });
   const registers = [registry];
   // Replica gauges are read from live state at scrape time: nothing to update per request, and
   // replicas removed by a reload disappear from the output.
