@@ -145,7 +145,11 @@ async function walkChain(input: ProxyInput, deps: ProxyDeps, result: Building): 
       reason = `spill: ${tier.name} unavailable`;
     }
   }
-  throw finalError(lastFailure ?? fullChainFailure(chain), tried.size);
+  // A replica passed over for want of a free connection will have one soon: whatever the replicas that
+  // were tried said, the client is told to come back (a 503 with Retry-After, which it may retry).
+  const full = fullChainFailure(chain);
+  if (full !== null) throw finalError(full, 0);
+  throw finalError(lastFailure, tried.size);
 }
 
 /** Why nothing was tried when some replica of the chain was passed over for want of a free connection; null otherwise. */

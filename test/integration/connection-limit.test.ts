@@ -79,6 +79,21 @@ t.test('a tier whose replicas are all full spills to the next tier', async (t) =
   t.equal(busy.requests.length, 1);
 });
 
+t.test('a failure where the rest of the pool is full is a 503 to come back to, not a final 502', async (t) => {
+  const busy = await engine(t);
+  const broken = await engine(t);
+  const test = await router(t, onePoolConfig([busy.url, broken.url], { pool: { maxConnections: 1, firstTokenTimeoutMs: 3000 } }));
+  await holdConnections(t, test, busy, 1);
+  broken.reply({ kind: 'json', status: 500, body: { error: { message: 'boom', type: 'server_error' } } });
+  const res = await chat(test, 'gpu');
+  t.equal(res.status, 503);
+  t.equal(res.headers.get('retry-after'), '1');
+  t.equal(res.headers.get('x-should-retry'), null, 'the client may retry: a connection frees up soon');
+  const body = (await res.json()) as { error: { code: string } };
+  t.equal(body.error.code, 'upstream_overloaded');
+  t.equal(broken.requests.length, 1, 'the free replica was tried');
+});
+
 t.test('health checks use a connection of their own: a replica busy on every connection stays healthy', async (t) => {
   const upstream = await engine(t);
   const test = await router(
