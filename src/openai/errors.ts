@@ -108,6 +108,8 @@ export interface RouterErrorOptions {
   readonly cause?: unknown;
   /** How long the replica asked not to be sent requests (its Retry-After). */
   readonly retryAfterMs?: number | null;
+  /** The error object's members after OpenAI's four: an engine's own, passed on with its rejection (Azure's innererror). */
+  readonly members?: Readonly<Record<string, unknown>> | null;
 }
 
 export class RouterError extends Error {
@@ -119,6 +121,7 @@ export class RouterError extends Error {
   readonly param: string | null;
   readonly headers: Readonly<Record<string, string>>;
   readonly retryAfterMs: number | null;
+  readonly members: Readonly<Record<string, unknown>> | null;
 
   constructor(kind: ErrorKind, message: string, options: RouterErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -132,6 +135,7 @@ export class RouterError extends Error {
     this.param = options.param ?? null;
     this.headers = options.headers ?? {};
     this.retryAfterMs = options.retryAfterMs ?? null;
+    this.members = options.members ?? null;
   }
 
   /** The same error naming its parameter otherwise (another API's name for the same field), in its message too. */
@@ -145,6 +149,7 @@ export class RouterError extends Error {
       headers: this.headers,
       cause: this.cause,
       retryAfterMs: this.retryAfterMs,
+      members: this.members,
     });
   }
 
@@ -158,16 +163,19 @@ export class RouterError extends Error {
       headers: { ...this.headers, ...headers },
       cause: this.cause,
       retryAfterMs: this.retryAfterMs,
+      members: this.members,
     });
   }
 }
 
 export interface OpenAIErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null };
+  error: { message: string; type: string; param: string | null; code: string | null; [member: string]: unknown };
 }
 
 export function errorBody(error: RouterError): OpenAIErrorBody {
-  return { error: { message: error.message, type: error.type, param: error.param, code: error.code } };
+  const body = { message: error.message, type: error.type, param: error.param, code: error.code };
+  // An engine's members come after the four, as it wrote them (they never name one of the four: engine-errors.ts).
+  return { error: error.members === null ? body : { ...body, ...error.members } };
 }
 
 /** Anything thrown that is not a RouterError is our bug: the client gets a generic 500, no internals. */

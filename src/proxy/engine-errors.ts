@@ -19,9 +19,15 @@ export interface EngineError {
    * whatever happened) read from the message InferError starts with; null for other engines.
    */
   readonly tgiKind: string | null;
+  /**
+   * The error object's members beside OpenAI's four, as the engine wrote them (Azure's `status` and
+   * `innererror`, which says what a content filter caught); null when there are none.
+   */
+  readonly members: Readonly<Record<string, unknown>> | null;
 }
 
-const NONE: EngineError = { message: null, type: null, param: null, code: null, status: null, tgiKind: null };
+const NONE: EngineError = { message: null, type: null, param: null, code: null, status: null, tgiKind: null, members: null };
+const OPENAI_MEMBERS = new Set(['message', 'type', 'param', 'code']);
 
 export function readEngineError(bodyText: string): EngineError {
   let parsed: unknown;
@@ -34,7 +40,8 @@ export function readEngineError(bodyText: string): EngineError {
   const error = parsed['error'];
   if (isObject(error)) {
     const fields = fromFields(error);
-    return 'http_status_code' in error ? { ...fields, status: null, tgiKind: tgiKindOf(fields.message) } : fields;
+    if ('http_status_code' in error) return { ...fields, status: null, tgiKind: tgiKindOf(fields.message) };
+    return { ...fields, members: otherMembers(error) };
   }
   if (typeof error === 'string') {
     const errorType = stringOrNull(parsed['error_type']);
@@ -86,7 +93,14 @@ function fromFields(fields: Record<string, unknown>): EngineError {
     code: stringOrNull(code),
     status: typeof code === 'number' && Number.isInteger(code) ? code : null,
     tgiKind: null,
+    members: null,
   };
+}
+
+function otherMembers(error: Record<string, unknown>): Record<string, unknown> | null {
+  let members: Record<string, unknown> | null = null;
+  for (const [name, value] of Object.entries(error)) if (!OPENAI_MEMBERS.has(name)) (members ??= {})[name] = value;
+  return members;
 }
 
 function describeDetail(item: Record<string, unknown>): string {

@@ -91,6 +91,7 @@ function rejected(engine: EngineError, status: number, replicaName: string, endp
     type: isOpenAIType(engine.type) ? engine.type : openAITypeFor(clientStatus),
     param: contextLength && endpoint !== null ? PROMPT_FIELDS[endpoint] : engine.param,
     code: contextLength ? 'context_length_exceeded' : engine.code,
+    members: engine.members,
   });
 }
 

@@ -2,7 +2,10 @@
 // fake servers on loopback that answer with the providers' own wire bytes (test/fixtures/wire/):
 //   Azure:     Azure/azure-rest-api-specs …/AzureOpenAI/inference/stable/2024-10-21/examples/chat_completions.json
 //              @35f9bf9a (the answer); Azure's opening stream chunk with no choices, as curl shows it in
-//              https://github.com/microsoft/autogen/issues/6465.
+//              https://github.com/microsoft/autogen/issues/6465; a content filter's 400 as Azure answered it,
+//              recorded in Mirascope/mirascope python/tests/e2e/output/snapshots/test_refusal/
+//              azure-openai_completions_gpt_4o_mini_snapshots.py (clients read its error.innererror:
+//              openai/openai-cookbook examples/azure/chat_cell21.py).
 //   Anthropic: anthropics/anthropic-sdk-typescript @bfa9197f tests/lib/fixtures/basic_response.txt,
 //              tool_use_response.txt; tests/api-resources/MessageStream.test.ts l.18-27 (EXPECTED_BASIC_MESSAGE,
 //              the folded basic_response); tests/streaming.test.ts l.224-226 (the overloaded error event);
@@ -98,6 +101,31 @@ t.test('azure, deployments: the deployment and api-version in the path, the key 
   t.equal(sent?.headers['api-key'], 'az-secret');
   t.notOk(sent?.headers['authorization'], 'no bearer token beside api-key');
   t.equal(sent?.body?.['model'], 'my gpt-4o');
+});
+
+const AZURE_FILTER_RESULT = {
+  hate: { filtered: false, severity: 'safe' },
+  jailbreak: { filtered: false, detected: false },
+  self_harm: { filtered: true, severity: 'medium' },
+  sexual: { filtered: false, severity: 'safe' },
+  violence: { filtered: false, severity: 'safe' },
+};
+const AZURE_FILTERED_MESSAGE =
+  "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766";
+
+t.test("azure: a content filter's 400 reaches the client with its innererror, which says what was filtered", async (t) => {
+  const innererror = { code: 'ResponsibleAIPolicyViolation', content_filter_result: AZURE_FILTER_RESULT };
+  azDep.reply({ kind: 'json', status: 400, body: { error: { message: AZURE_FILTERED_MESSAGE, type: null, param: 'prompt', code: 'content_filter', status: 400, innererror } } });
+  const error = await test.client.chat.completions.create({ model: 'azdep', messages: user }).catch((thrown: unknown) => thrown);
+  t.ok(error instanceof OpenAI.BadRequestError, 'a 400');
+  t.strictSame((error as InstanceType<typeof OpenAI.BadRequestError>).error, {
+    message: AZURE_FILTERED_MESSAGE,
+    type: 'invalid_request_error',
+    param: 'prompt',
+    code: 'content_filter',
+    status: 400,
+    innererror,
+  });
 });
 
 t.test('azure, v1: /openai/v1/chat/completions with the deployment as model', async (t) => {
