@@ -37,6 +37,8 @@ export interface StartOptions {
    */
   readonly configPath?: string;
   readonly watchConfig?: boolean;
+  /** The retry backoff's jitter, uniform in [0, 1) (Math.random unless a test fixes it). */
+  readonly random?: () => number;
 }
 
 export interface RunningRouter {
@@ -65,7 +67,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   const runtime = await buildRuntime(config, { env, logger, metrics });
   state = { runtime, draining: false, inFlight: new Set() };
   const live = state;
-  const proxy = { metrics, retryBudget: new RetryBudget(), random: Math.random };
+  const proxy = { metrics, retryBudget: new RetryBudget(), random: options.random ?? Math.random };
   const adminToken = env['SWITCHYARD_ADMIN_TOKEN'] ?? null;
   const budgets = await startBudgets(config, adminToken, env, logger, metrics);
   const cache = await createResponseCache(config, env, logger, metrics.registry);

@@ -5,6 +5,8 @@
 // attempts a recorder; finish() stores the answer when it may be kept and lets waiting identical
 // requests go. A store that fails (Redis away) is counted and the request goes on without the cache:
 // never an error for the client.
+import { performance } from 'node:perf_hooks';
+import type { Waits } from '../observability/request-record.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientResponse } from '../protocols/client-response.js';
@@ -51,6 +53,8 @@ export interface CacheRequest {
   readonly res: ClientResponse;
   readonly requestId: string;
   readonly abort: AbortSwitch;
+  /** Where the time spent waiting for an identical request's answer is added. */
+  readonly waits: Waits;
   /** The time left before the request's deadline: the longest it may wait, and the lock's lifetime. */
   readonly deadlineMs: number;
   /**
@@ -144,6 +148,7 @@ export class ResponseCache {
   /** open() when the store must be asked, or an identical request of this router waited for. */
   private async joinThenOpen(call: CacheRequest, hash: string, native: NativeRequest | null, asked: FlightRequest): Promise<CacheCall> {
     let flight: Flight;
+    const from = performance.now();
     try {
       flight = await this.flights.join(asked);
     } catch (thrown) {
@@ -151,7 +156,11 @@ export class ResponseCache {
       this.metrics.storeErrors.inc({ operation: 'get' });
       return this.bypass(call.res, call.plan.alias);
     }
-    if (flight.waited) this.metrics.waits.inc({ model: call.plan.alias, outcome: flight.kind });
+    if (flight.waited) {
+      this.metrics.waits.inc({ model: call.plan.alias, outcome: flight.kind });
+      // The store's own calls are in it too: a few of them beside a wait for a whole answer.
+      call.waits.waitedMs += performance.now() - from;
+    }
     return this.opened(call, hash, native, flight);
   }
 

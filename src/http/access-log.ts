@@ -27,7 +27,7 @@ export function accessRecorder(logger: Logger, metrics: RouterMetrics): AccessRe
     const answer = result?.answer ?? null;
     const outcome = record.outcome ?? answer?.outcome ?? 'ok';
     const error = record.outcome !== null ? record.error : (answer?.error ?? null);
-    if (result !== null) observe(result, outcome, durationMs);
+    if (result !== null) observe(result, outcome, durationMs, durationMs - record.waitedMs);
     if (error !== null) metrics.errors.inc({ kind: error.kind, origin: error.origin });
     if (logger.isLevelEnabled('info')) {
       // The status the client saw: 499 when it left first, as nginx logs it.
@@ -48,15 +48,16 @@ export function logAccess(logger: Logger, metrics: RouterMetrics): AppMiddleware
   };
 }
 
-function requestObserver(metrics: RouterMetrics): (result: RequestResult, outcome: string, durationMs: number) => void {
+/** `busyMs`: the request's duration but its waits on purpose (RequestRecord.waitedMs). */
+function requestObserver(metrics: RouterMetrics): (result: RequestResult, outcome: string, durationMs: number, busyMs: number) => void {
   const overhead = metrics.overhead.series();
-  return (result, outcome, durationMs) => {
+  return (result, outcome, durationMs, busyMs) => {
     const model = result.model ?? 'unknown';
     const tier = result.tier ?? 'none';
     const pool = lastAttempt(result)?.pool ?? 'none';
     metrics.requests.series(model, tier, pool, outcome).inc();
     metrics.requestDuration.series(model, tier).observe(durationMs / 1000);
-    overhead.observe(Math.max(0, durationMs - upstreamMs(result)) / 1000);
+    overhead.observe(Math.max(0, busyMs - upstreamMs(result)) / 1000);
     const answer = result.answer;
     if (answer === null) return;
     if (answer.ttftMs !== null) metrics.timeToFirstToken.series(model, tier, pool).observe(answer.ttftMs / 1000);

@@ -25,7 +25,7 @@ function guard(store: IdempotencyStore = new MemoryIdempotencyStore(1 << 20)) {
   return { g, store, counts, metrics };
 }
 
-const input = (requestId: string, fingerprint = 'fp', abort = new AbortSwitch()) => ({ id: 'key-1', fingerprint, requestId, abort });
+const input = (requestId: string, fingerprint = 'fp', abort = new AbortSwitch()) => ({ id: 'key-1', fingerprint, requestId, abort, waits: { waitedMs: 0 } });
 
 function ticketOf(begun: Begun) {
   if (begun.kind !== 'run' || begun.ticket === null) throw new Error(`expected a ticket, got ${begun.kind}`);

@@ -7,6 +7,8 @@
 // commands its connection already carries when it resumes. So a failed claim (or finish) is followed
 // by a let-go of the same owner's claim on the same connection, which Redis runs after the late
 // command, if that runs at all; the owner is this claim's alone, so it never drops another's record.
+import { performance } from 'node:perf_hooks';
+import type { Waits } from '../observability/request-record.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../observability/logger.js';
 import { RouterError } from '../openai/errors.js';
@@ -40,6 +42,8 @@ export interface BeginInput {
   readonly requestId: string;
   /** The request's lifetime: a client that leaves while it waits stops waiting. */
   readonly abort: AbortSwitch;
+  /** Where the time spent waiting for a running first request is added. */
+  readonly waits: Waits;
 }
 
 /** Run the request (with a ticket to record its end; null: the store is away, run without), or replay. */
@@ -109,13 +113,14 @@ export class IdempotencyGuard {
           const left = waitUntil - this.now();
           if (left <= 0) throw this.inUse();
           waited = true;
-          await this.pause(Math.min(left, poll * (0.5 + this.random() / 2)), input.abort);
+          await this.pause(Math.min(left, poll * (0.5 + this.random() / 2)), input);
         }
       }
     }
   }
 
-  private async pause(ms: number, abort: AbortSwitch): Promise<void> {
+  private async pause(ms: number, { abort, waits }: BeginInput): Promise<void> {
+    const from = performance.now();
     try {
       await sleep(ms, undefined, { signal: abort.signal });
     } catch {
@@ -123,6 +128,8 @@ export class IdempotencyGuard {
       // that is the 409's case, not a timeout of this request's generation, which never started.
       if (abort.reason instanceof RouterError && abort.reason.kind === 'generation_timeout') throw this.inUse();
       throw abort.reason ?? new ClientGone();
+    } finally {
+      waits.waitedMs += performance.now() - from;
     }
   }
 

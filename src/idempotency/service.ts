@@ -2,6 +2,7 @@
 // either replay the stored answer (no reservation, no engine, no charge) or run the request with a
 // recorder and store what it answered (stored-answer.ts says what is kept). Every step is a few lines
 // in handlers/inference.ts; the rules live here and in guard.ts.
+import type { Waits } from '../observability/request-record.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { idempotencyScope } from '../budgets/owner.js';
@@ -46,6 +47,8 @@ export interface BeginRequest {
   readonly alias: string;
   readonly requestId: string;
   readonly abort: AbortSwitch;
+  /** Where the wait for a first request still running is added. */
+  readonly waits: Waits;
   /** The config in force for this request. */
   readonly config: IdempotencyConfig;
   readonly requestTimeoutMs: number;
@@ -161,7 +164,7 @@ export class Idempotency {
     const { api, body } = input;
     const print =
       api === 'openai' || !isObject(body) ? fingerprint(input.request.endpoint, input.alias, input.request.body) : fingerprint(api, input.alias, body, input.request.native);
-    const begun = await this.guard.begin({ id, fingerprint: print, requestId: input.requestId, abort: input.abort }, settings);
+    const begun = await this.guard.begin({ id, fingerprint: print, requestId: input.requestId, abort: input.abort, waits: input.waits }, settings);
     const max = config.maxEntryBytes;
     if (begun.kind === 'run') {
       if (begun.ticket === null) return new KeyedRequest('unavailable', null, null, null, max);

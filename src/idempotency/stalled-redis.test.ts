@@ -28,7 +28,7 @@ async function router(t: Test, routerId: string, keyPrefix: string) {
   return { guard, counts };
 }
 
-const input = (requestId: string) => ({ id: 'order-42', fingerprint: 'fp', requestId, abort: new AbortSwitch() });
+const input = (requestId: string) => ({ id: 'order-42', fingerprint: 'fp', requestId, abort: new AbortSwitch(), waits: { waitedMs: 0 } });
 
 function ticketOf(begun: Begun) {
   if (begun.kind !== 'run' || begun.ticket === null) throw new Error(`expected a ticket, got ${JSON.stringify(begun)}`);

@@ -107,7 +107,7 @@ export function createMetrics(replicas: () => Iterable<ReplicaSnapshot> = () => 
     }),
     overhead: new HistogramFamily({
       name: 'switchyard_router_overhead_seconds',
-      help: "The router's own time per request: total duration minus the time spent waiting on replicas.",
+      help: "The router's own time per request: total duration minus the time spent waiting on replicas, on a retry's backoff, and on an identical request's answer.",
       labelNames: [],
       buckets: OVERHEAD_BUCKETS,
       registers,

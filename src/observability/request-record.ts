@@ -6,7 +6,16 @@
 // access log reads it once the response is done.
 import type { RouterError } from '../openai/errors.js';
 
-export interface RequestRecord {
+/**
+ * Time a request spent waiting on purpose rather than working or waiting on a replica: the backoff
+ * before a retry, an identical request's answer (the cache's single flight, an Idempotency-Key's first
+ * request). The steps that wait add to it; switchyard_router_overhead_seconds leaves it out.
+ */
+export interface Waits {
+  waitedMs: number;
+}
+
+export interface RequestRecord extends Waits {
   readonly requestId: string;
   /** performance.now() when the request arrived. */
   readonly startedAt: number;
@@ -17,5 +26,5 @@ export interface RequestRecord {
 }
 
 export function newRequestRecord(requestId: string, startedAt: number): RequestRecord {
-  return { requestId, startedAt, outcome: null, error: null };
+  return { requestId, startedAt, outcome: null, error: null, waitedMs: 0 };
 }

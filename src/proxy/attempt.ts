@@ -1,5 +1,6 @@
 // One attempt against one replica: what its relay needs, the bookkeeping around it (in-flight count,
 // timing), and its result, which the relay fills in and runAttempt hands back.
+import type { Waits } from '../observability/request-record.js';
 import type { ClientResponse } from '../protocols/client-response.js';
 import { performance } from 'node:perf_hooks';
 import type { Recorder } from '../cache/recorder.js';
@@ -19,7 +20,8 @@ export interface AttemptInput {
   readonly request: InferenceRequest;
   readonly res: ClientResponse;
   /** The request's id (x-request-id) and when it arrived (performance.now()). */
-  readonly started: { readonly requestId: string; readonly startedAt: number };
+  /** The request's id and start, and where a backoff adds the time it waited. */
+  readonly started: { readonly requestId: string; readonly startedAt: number } & Waits;
   /** The request's lifetime: aborted by the client leaving or the deadline. */
   readonly abort: AbortSwitch;
   /** A budget's limit on a stream's output (tight mode); null when unmetered. */

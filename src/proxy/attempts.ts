@@ -5,9 +5,11 @@
 // next tier instead of queueing. What happened comes back as the request's result (results.ts):
 // every attempt's, the answer's, or the error that ended the request without one.
 import type { ClientResponse } from '../protocols/client-response.js';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RetryConfig } from '../config/types.js';
 import type { RouterMetrics } from '../observability/metrics.js';
+import type { Waits } from '../observability/request-record.js';
 import { RouterError } from '../openai/errors.js';
 import type { Pool } from '../pools/pool.js';
 import type { Replica } from '../pools/replica.js';
@@ -112,7 +114,7 @@ async function walkChain(input: ProxyInput, deps: ProxyDeps, result: Building): 
             throw finalError(lastFailure, tried.size);
           }
           metrics.retries.inc({ pool: pool.name });
-          await backoff(tried.size, retry, deps.random, input.abort);
+          await backoff(tried.size, retry, deps.random, input.abort, input.started);
           // The replica may have filled up during the wait: then another is picked.
           if (pool.isFull(pick.replica)) pick = pool.pick(tried);
           if (pick === null) break;
@@ -216,12 +218,15 @@ function laterHasEligible(chain: readonly PlannedTier<Pool>[], tierIndex: number
   return false;
 }
 
-async function backoff(retry: number, config: RetryConfig, random: () => number, abort: AbortSwitch): Promise<void> {
+async function backoff(retry: number, config: RetryConfig, random: () => number, abort: AbortSwitch, waits: Waits): Promise<void> {
   const ms = backoffMs(retry, config, random);
   if (ms <= 0) return;
+  const from = performance.now();
   try {
     await sleep(ms, undefined, { signal: abort.signal });
   } catch {
     throw abortReason(abort, retry);
+  } finally {
+    waits.waitedMs += performance.now() - from;
   }
 }

@@ -30,7 +30,7 @@ import type { RouterState } from '../state.js';
 export interface InferenceCall {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
-  readonly record: Pick<RequestRecord, 'requestId' | 'startedAt'>;
+  readonly record: Pick<RequestRecord, 'requestId' | 'startedAt' | 'waitedMs'>;
   readonly key: KeyRecord | null;
 }
 
@@ -95,7 +95,7 @@ export function inference(
       // An Idempotency-Key (src/idempotency/): a retry of a finished request is replayed here, uncharged.
       if (idempotency !== null && idempotencyKey !== null) {
         const { config } = runtime;
-        const claim = { key: idempotencyKey, caller: key, api: protocol.api, body, request, alias: plan.alias, requestId: record.requestId, abort: lifetime.abort };
+        const claim = { key: idempotencyKey, caller: key, api: protocol.api, body, request, alias: plan.alias, requestId: record.requestId, abort: lifetime.abort, waits: record };
         keyed = await idempotency.begin({ ...claim, config: config.idempotency, requestTimeoutMs: config.server.requestTimeoutMs });
         const replayed = await keyed.replay(out, request, lifetime.abort, endedEarly(endpoint, stream, model, plan, null));
         if (replayed !== null) {
@@ -116,6 +116,7 @@ export function inference(
           res: out,
           requestId: record.requestId,
           abort: lifetime.abort,
+          waits: record,
           deadlineMs,
           // One recorder serves both: it keeps up to the larger bound, and each store skips what is over its own.
           recordBytes: keyed?.recorder == null ? 0 : keyed.maxEntryBytes,
