@@ -1,5 +1,5 @@
 import t from 'tap';
-import { extractUsage } from './usage.js';
+import { extractUsage, withUsageMember } from './usage.js';
 
 // Usage objects as each engine writes them (sources in usage.ts's header).
 t.test('OpenAI: cached and cache-write tokens are parts of prompt_tokens', async (t) => {
@@ -59,4 +59,14 @@ t.test('fractional counts are rounded; parts of the prompt larger than the promp
     cachedTokens: 6,
     cacheWriteTokens: 4,
   });
+});
+
+t.test('a "usage" string after the usage object (vLLM prompt_logprobs decoding a token as it) is no key: the object before it is read', async (t) => {
+  // vLLM's field order (ChatCompletionResponse: …, usage, prompt_logprobs, …), a prompt token that decodes to "usage".
+  const body =
+    '{"id":"chatcmpl-1","object":"chat.completion","choices":[],"usage":{"prompt_tokens":1000,"completion_tokens":1,"total_tokens":1001},' +
+    '"prompt_logprobs":[null,{"17456":{"logprob":-1.5,"rank":1,"decoded_token":"usage"}}]}';
+  t.strictSame(extractUsage(body), { promptTokens: 1000, completionTokens: 1, cachedTokens: null, cacheWriteTokens: null });
+  t.equal(withUsageMember(body, 'cost', '0.5'), body.replace('"total_tokens":1001}', '"total_tokens":1001,"cost":0.5}'));
+  t.equal(extractUsage('{"usage":null,"note":"usage"}'), null, 'usage null is none, whatever follows');
 });

@@ -42,12 +42,21 @@ export function withUsageMember(json: string, name: string, valueJson: string): 
   return `${json.slice(0, span.close)}${empty ? '' : ','}${JSON.stringify(name)}:${valueJson}${json.slice(span.close)}`;
 }
 
-/** Where the last usage object opens and closes (the indexes of its braces); braces inside strings are not expected in usage. */
+/**
+ * Where the last usage object opens and closes (the indexes of its braces); braces inside strings are
+ * not expected in usage. A `"usage"` not followed by a colon is a string value (vLLM's prompt_logprobs
+ * can decode a token as one), not the key: the search goes on before it.
+ */
 function usageSpan(json: string): { open: number; close: number } | null {
-  const key = json.lastIndexOf('"usage"');
+  let key = json.lastIndexOf('"usage"');
+  let value = -1;
+  for (; key >= 0; key = json.lastIndexOf('"usage"', key - 1)) {
+    value = skipSpaces(json, key + 7);
+    if (json.charCodeAt(value) === COLON) break;
+  }
   if (key < 0) return null;
-  const open = json.indexOf('{', key);
-  if (open < 0 || json.slice(key + 7, open).trim() !== ':') return null;
+  const open = skipSpaces(json, value + 1);
+  if (json.charCodeAt(open) !== OPEN_BRACE) return null;
   let depth = 0;
   for (let i = open; i < json.length; i++) {
     const ch = json.charCodeAt(i);
@@ -55,6 +64,16 @@ function usageSpan(json: string): { open: number; close: number } | null {
     else if (ch === 0x7d && --depth === 0) return { open, close: i };
   }
   return null;
+}
+
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+
+/** The index of the first character at or after `from` that is not JSON whitespace. */
+function skipSpaces(json: string, from: number): number {
+  let at = from;
+  for (let code = json.charCodeAt(at); code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09; code = json.charCodeAt(++at));
+  return at;
 }
 
 function readUsage(text: string): Usage | null {
