@@ -992,12 +992,22 @@ const cases: Case[] = [
   {
     name: 'zero timeout',
     patch: { 'server.requestTimeoutMs': 0 },
-    errors: ['server.requestTimeoutMs: must be an integer of at least 1 (got 0)'],
+    errors: ['server.requestTimeoutMs: must be an integer from 1 to 2147483647 (got 0)'],
+  },
+  {
+    name: "a timeout past node's timers (2^31 ms would fire after 1 ms)",
+    patch: { 'server.requestTimeoutMs': 3_000_000_000, 'pools.gpu.idleTimeoutMs': 2_147_483_648, 'pools.gpu.healthCheck.intervalMs': 100_000_000_000, 'retry.backoffMaxMs': 2_147_483_648 },
+    errors: [
+      'server.requestTimeoutMs: must be an integer from 1 to 2147483647 (got 3000000000)',
+      'retry.backoffMaxMs: must be an integer from 0 to 2147483647 (got 2147483648)',
+      'pools.gpu.idleTimeoutMs: must be an integer from 1 to 2147483647 (got 2147483648)',
+      'pools.gpu.healthCheck.intervalMs: must be an integer from 0 to 2147483647 (got 100000000000)',
+    ],
   },
   {
     name: 'timeout as a string with a unit',
     patch: { 'pools.gpu.idleTimeoutMs': '30s' },
-    errors: ['pools.gpu.idleTimeoutMs: must be an integer of at least 1 (got "30s")'],
+    errors: ['pools.gpu.idleTimeoutMs: must be an integer from 1 to 2147483647 (got "30s")'],
   },
   { name: 'empty host', patch: { 'server.host': '' }, errors: ['server.host: must not be empty'] },
   {
@@ -1061,7 +1071,7 @@ const cases: Case[] = [
   {
     name: 'negative replica sim ttft',
     patch: { 'pools.sim.replicas.0.sim': { ttftMs: -1 } },
-    errors: ['pools.sim.replicas[0].sim.ttftMs: must be an integer of at least 0 (got -1)'],
+    errors: ['pools.sim.replicas[0].sim.ttftMs: must be an integer from 0 to 2147483647 (got -1)'],
   },
 
   // model aliases are echoed in a response header
@@ -1134,12 +1144,12 @@ const cases: Case[] = [
   {
     name: 'negative healthCheck interval',
     patch: { 'pools.gpu.healthCheck.intervalMs': -1 },
-    errors: ['pools.gpu.healthCheck.intervalMs: must be an integer of at least 0 (got -1)'],
+    errors: ['pools.gpu.healthCheck.intervalMs: must be an integer from 0 to 2147483647 (got -1)'],
   },
   {
     name: 'zero healthCheck timeout',
     patch: { 'pools.gpu.healthCheck.timeoutMs': 0 },
-    errors: ['pools.gpu.healthCheck.timeoutMs: must be an integer of at least 1 (got 0)'],
+    errors: ['pools.gpu.healthCheck.timeoutMs: must be an integer from 1 to 2147483647 (got 0)'],
   },
   {
     name: 'zero unhealthyAfter',
@@ -1169,12 +1179,12 @@ const cases: Case[] = [
   {
     name: 'negative engineMetrics interval',
     patch: { 'pools.gpu.engineMetrics.intervalMs': -5 },
-    errors: ['pools.gpu.engineMetrics.intervalMs: must be an integer of at least 0 (got -5)'],
+    errors: ['pools.gpu.engineMetrics.intervalMs: must be an integer from 0 to 2147483647 (got -5)'],
   },
   {
     name: 'zero staleAfterMs',
     patch: { 'pools.gpu.engineMetrics.staleAfterMs': 0 },
-    errors: ['pools.gpu.engineMetrics.staleAfterMs: must be an integer of at least 1 (got 0)'],
+    errors: ['pools.gpu.engineMetrics.staleAfterMs: must be an integer from 1 to 2147483647 (got 0)'],
   },
   { name: 'retry not a mapping', patch: { retry: 3 }, errors: ['retry: must be a mapping (got 3)'] },
   { name: 'zero maxAttempts', patch: { 'retry.maxAttempts': 0 }, errors: ['retry.maxAttempts: must be an integer of at least 1 (got 0)'] },
@@ -1187,7 +1197,7 @@ const cases: Case[] = [
   {
     name: 'negative backoffBaseMs',
     patch: { 'retry.backoffBaseMs': -1 },
-    errors: ['retry.backoffBaseMs: must be an integer of at least 0 (got -1)'],
+    errors: ['retry.backoffBaseMs: must be an integer from 0 to 2147483647 (got -1)'],
   },
 
   // ... sim batching and faults
@@ -1472,7 +1482,7 @@ const cases: Case[] = [
   {
     name: 'zero embeddings timeout',
     patch: { 'classifier.embeddings': { pool: 'sim', timeoutMs: 0, examples: { simple: ['a'], moderate: ['b'], complex: ['c'] } } },
-    errors: ['classifier.embeddings.timeoutMs: must be an integer of at least 1 (got 0)'],
+    errors: ['classifier.embeddings.timeoutMs: must be an integer from 1 to 2147483647 (got 0)'],
   },
   { name: 'llm without a pool', patch: { 'classifier.llm': { timeoutMs: 100 } }, errors: ['classifier.llm.pool: required key is missing'] },
   {
@@ -1733,7 +1743,7 @@ const cases: Case[] = [
   {
     name: 'zero redis command timeout',
     patch: { 'budgets.redis': { url: 'redis://cache:6379', commandTimeoutMs: 0 } },
-    errors: ['budgets.redis.commandTimeoutMs: must be an integer of at least 1 (got 0)'],
+    errors: ['budgets.redis.commandTimeoutMs: must be an integer from 1 to 2147483647 (got 0)'],
   },
   { name: 'zero maxOutputTokens', patch: { 'budgets.maxOutputTokens': 0 }, errors: ['budgets.maxOutputTokens: must be an integer from 1 to 9007199254740991 (got 0)'] },
   { name: 'zero imageTokens', patch: { 'budgets.imageTokens': 0 }, errors: ['budgets.imageTokens: must be an integer from 1 to 9007199254740991 (got 0)'] },

@@ -3,7 +3,7 @@
 // the first. The cache itself is src/cache/.
 
 import { DEFAULTS } from './defaults.js';
-import { milliseconds } from './schema-parts.js';
+import { lifetime, milliseconds } from './schema-parts.js';
 
 /** `key` (the caller's key id), `shared` (every caller), or `metadata:<field>` (callers whose keys share that metadata value). */
 export const CACHE_SCOPE_PATTERN = '^(key|shared|metadata:[A-Za-z0-9_.-]{1,64})$';
@@ -13,7 +13,7 @@ export const modelCacheSchema = {
   description: "Exact-match response cache for this alias: identical requests within ttlMs get the stored answer, not charged to the key's budget.",
   additionalProperties: false,
   properties: {
-    ttlMs: milliseconds('How long an answer is served again', DEFAULTS.modelCache.ttlMs),
+    ttlMs: lifetime('How long an answer is served again', DEFAULTS.modelCache.ttlMs),
     scope: {
       type: 'string',
       pattern: CACHE_SCOPE_PATTERN,

@@ -2,7 +2,7 @@
 // answer is replayed, and how long a concurrent duplicate waits for the first request.
 
 import { DEFAULTS } from './defaults.js';
-import { milliseconds } from './schema-parts.js';
+import { MAX_TIMER_MS, lifetime } from './schema-parts.js';
 
 export const idempotencySchema = {
   type: 'object',
@@ -15,10 +15,11 @@ export const idempotencySchema = {
       default: DEFAULTS.idempotency.store,
       description: "memory (one router) or redis (shared by many, through budgets.redis's connection settings).",
     },
-    ttlMs: milliseconds('How long a finished answer is replayed to retries with the same key', DEFAULTS.idempotency.ttlMs),
+    ttlMs: lifetime('How long a finished answer is replayed to retries with the same key', DEFAULTS.idempotency.ttlMs),
     waitMs: {
       type: 'integer',
       minimum: 0,
+      maximum: MAX_TIMER_MS,
       description: 'How long a duplicate sent while the first is still running waits for it before a 409 idempotency_key_in_use (milliseconds; default: server.requestTimeoutMs).',
     },
     maxEntryBytes: {

@@ -18,11 +18,26 @@ export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 export const KEY_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
 export const SHA256_PATTERN = '^[0-9a-f]{64}$';
 
+/**
+ * The longest delay node's timers hold (2^31 - 1 ms, about 24.8 days): a longer one fires after 1 ms,
+ * so a timeout set past it would cut every request at once. Every duration a timer waits is held to it.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 export const milliseconds = (description: string, defaultValue: number) =>
+  ({ type: 'integer', minimum: 1, maximum: MAX_TIMER_MS, default: defaultValue, description: `${description} (milliseconds)` }) as const;
+
+/** How long something is kept (a TTL): compared with clocks, never waited for by a timer, so not held to MAX_TIMER_MS. */
+export const lifetime = (description: string, defaultValue: number) =>
   ({ type: 'integer', minimum: 1, default: defaultValue, description: `${description} (milliseconds)` }) as const;
 
 /** Durations that may be 0 to turn a periodic activity off. */
-export const interval = (description: string) => ({ type: 'integer', minimum: 0, description: `${description} (milliseconds; 0 turns it off)` }) as const;
+export const interval = (description: string) =>
+  ({ type: 'integer', minimum: 0, maximum: MAX_TIMER_MS, description: `${description} (milliseconds; 0 turns it off)` }) as const;
+
+/** A duration a timer waits that may be 0 (a backoff). */
+export const delay = (description: string, defaultValue: number) =>
+  ({ type: 'integer', minimum: 0, maximum: MAX_TIMER_MS, default: defaultValue, description: `${description} (milliseconds)` }) as const;
 export const count = (description: string, defaultValue: number, minimum = 1) => ({ type: 'integer', minimum, default: defaultValue, description }) as const;
 export const share = (description: string, defaultValue: number) => ({ type: 'number', minimum: 0, maximum: 1, default: defaultValue, description }) as const;
 

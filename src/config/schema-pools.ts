@@ -1,7 +1,7 @@
 // The schema of pools, their replicas and the simulated engine's settings.
 
 import { ANTHROPIC_DEFAULTS, DEFAULTS, SIM_DEFAULTS, SIM_FAULT_DEFAULTS } from './defaults.js';
-import { BALANCE_STRATEGIES, ENGINES, ENV_NAME_PATTERN, NAME_PATTERN, SIM_FLAVOURS, count, interval, milliseconds, share } from './schema-parts.js';
+import { BALANCE_STRATEGIES, ENGINES, ENV_NAME_PATTERN, NAME_PATTERN, SIM_FLAVOURS, MAX_TIMER_MS, count, interval, milliseconds, share } from './schema-parts.js';
 
 export const simFaultsSchema = {
   type: 'object',
@@ -26,7 +26,7 @@ export const simSettingsSchema = {
     kvCacheTokens: count('KV-cache capacity in tokens, for the cache-usage gauge.', SIM_DEFAULTS.kvCacheTokens),
     maxModelLen: count("Context window in tokens (reported as max_model_len); prompt + max_tokens beyond it is the engine's context-length error.", SIM_DEFAULTS.maxModelLen),
     faults: simFaultsSchema,
-    ttftMs: { type: 'integer', minimum: 0, default: SIM_DEFAULTS.ttftMs, description: 'Time to first token for an idle replica (milliseconds).' },
+    ttftMs: { type: 'integer', minimum: 0, maximum: MAX_TIMER_MS, default: SIM_DEFAULTS.ttftMs, description: 'Time to first token for an idle replica (milliseconds).' },
     tokensPerSecond: { type: 'integer', minimum: 0, default: SIM_DEFAULTS.tokensPerSecond, description: 'Streaming speed.' },
     defaultMaxTokens: {
       type: 'integer',
@@ -165,6 +165,7 @@ export const poolSchema = {
     responseTimeoutMs: {
       type: 'integer',
       minimum: 1,
+      maximum: MAX_TIMER_MS,
       description:
         'Non-streaming: the whole answer, which engines send only when generation ends; a 504 that is neither retried nor counted against the replica. Default: none, server.requestTimeoutMs bounds it (milliseconds)',
     },

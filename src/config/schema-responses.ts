@@ -2,7 +2,7 @@
 // long, how much, and how far back a previous_response_id conversation may reach.
 
 import { DEFAULTS } from './defaults.js';
-import { milliseconds } from './schema-parts.js';
+import { lifetime } from './schema-parts.js';
 
 export const responsesSchema = {
   type: 'object',
@@ -15,7 +15,7 @@ export const responsesSchema = {
       default: DEFAULTS.responses.store,
       description: "memory (this router only: another router cannot see them) or redis (shared by every router, through budgets.redis's connection settings). Chosen at start.",
     },
-    ttlMs: milliseconds('How long a stored response can be read and continued', DEFAULTS.responses.ttlMs),
+    ttlMs: lifetime('How long a stored response can be read and continued', DEFAULTS.responses.ttlMs),
     maxBytes: {
       type: 'integer',
       minimum: 1,

@@ -5,7 +5,7 @@
 // schemas live beside it: schema-routing.ts, schema-pools.ts, schema-budgets.ts.
 
 import { DEFAULTS } from './defaults.js';
-import { LOG_LEVELS, MODEL_NAME_PATTERN, NAME_PATTERN, count, milliseconds } from './schema-parts.js';
+import { LOG_LEVELS, MODEL_NAME_PATTERN, NAME_PATTERN, count, delay, milliseconds } from './schema-parts.js';
 import { poolSchema } from './schema-pools.js';
 import { classifierSchema, modelSchema, tierSchema } from './schema-routing.js';
 import { authSchema, budgetsSchema } from './schema-budgets.js';
@@ -76,8 +76,8 @@ export const retrySchema = {
       description: 'Retries may add at most this share (percent) of the recent request rate.',
     },
     minRetriesPerSecond: count('Retries per second allowed whatever the budget says.', DEFAULTS.retry.minRetriesPerSecond, 0),
-    backoffBaseMs: count('Full-jitter backoff base (milliseconds).', DEFAULTS.retry.backoffBaseMs, 0),
-    backoffMaxMs: count('Full-jitter backoff cap (milliseconds).', DEFAULTS.retry.backoffMaxMs, 0),
+    backoffBaseMs: delay('Full-jitter backoff base', DEFAULTS.retry.backoffBaseMs),
+    backoffMaxMs: delay('Full-jitter backoff cap', DEFAULTS.retry.backoffMaxMs),
   },
 } as const;
 
