@@ -996,7 +996,12 @@ const cases: Case[] = [
   },
   {
     name: "a timeout past node's timers (2^31 ms would fire after 1 ms)",
-    patch: { 'server.requestTimeoutMs': 3_000_000_000, 'pools.gpu.idleTimeoutMs': 2_147_483_648, 'pools.gpu.healthCheck.intervalMs': 100_000_000_000, 'retry.backoffMaxMs': 2_147_483_648 },
+    patch: {
+      'server.requestTimeoutMs': 3_000_000_000,
+      'pools.gpu.idleTimeoutMs': 2_147_483_648,
+      'pools.gpu.healthCheck.intervalMs': 100_000_000_000,
+      'retry.backoffMaxMs': 2_147_483_648,
+    },
     errors: [
       'server.requestTimeoutMs: must be an integer from 1 to 2147483647 (got 3000000000)',
       'retry.backoffMaxMs: must be an integer from 0 to 2147483647 (got 2147483648)',

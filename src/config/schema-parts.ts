@@ -32,8 +32,7 @@ export const lifetime = (description: string, defaultValue: number) =>
   ({ type: 'integer', minimum: 1, default: defaultValue, description: `${description} (milliseconds)` }) as const;
 
 /** Durations that may be 0 to turn a periodic activity off. */
-export const interval = (description: string) =>
-  ({ type: 'integer', minimum: 0, maximum: MAX_TIMER_MS, description: `${description} (milliseconds; 0 turns it off)` }) as const;
+export const interval = (description: string) => ({ type: 'integer', minimum: 0, maximum: MAX_TIMER_MS, description: `${description} (milliseconds; 0 turns it off)` }) as const;
 
 /** A duration a timer waits that may be 0 (a backoff). */
 export const delay = (description: string, defaultValue: number) =>
