@@ -103,11 +103,22 @@ export class BudgetService {
     if (problems.length > 0) throw new Error(problems.join('; '));
   }
 
-  /** Puts router.yaml's keys into the store and removes declared keys that left the file. */
+  /**
+   * Puts router.yaml's keys into the store and removes declared keys that left the file: the removed
+   * first, so a secret moved to a new id is free for it. A key the store refuses is logged and the
+   * rest still synced. Every secret that stopped resolving (a key removed, a hash rotated) is
+   * forgotten by the lookup cache at once.
+   */
   async syncDeclaredKeys(keys: readonly DeclaredKeyConfig[]): Promise<void> {
     this.declared = keys;
     const declared = new Set(keys.map((key) => key.id));
     const existing = await this.store.listKeys();
+    for (const record of existing) {
+      if (record.source === 'config' && !declared.has(record.id)) {
+        await this.store.deleteKey(record.id);
+        this.forget(record.hash);
+      }
+    }
     for (const key of keys) {
       const previous = existing.find((record) => record.id === key.id);
       if (previous?.source === 'admin') {
@@ -115,14 +126,14 @@ export class BudgetService {
         this.logger.error({ keyId: key.id }, 'a key declared in router.yaml has the id of a key created through the admin API; the declared one is not stored');
         continue;
       }
-      await this.store.putKey({ ...key, createdAt: previous?.createdAt ?? new Date(this.now()).toISOString(), source: 'config' });
-      this.forget(key.hash);
-    }
-    for (const record of existing) {
-      if (record.source === 'config' && !declared.has(record.id)) {
-        await this.store.deleteKey(record.id);
-        this.forget(record.hash);
+      try {
+        await this.store.putKey({ ...key, createdAt: previous?.createdAt ?? new Date(this.now()).toISOString(), source: 'config' });
+      } catch (error) {
+        this.logger.error({ keyId: key.id, err: error }, 'a key declared in router.yaml could not be stored; the other keys are');
+        continue;
       }
+      this.forget(key.hash);
+      if (previous !== undefined && previous.hash !== key.hash) this.forget(previous.hash);
     }
   }
 

@@ -1,6 +1,7 @@
 // Reloading router.yaml without a restart: a change of routing under traffic loses no request, an
 // invalid config is refused while the old one keeps serving, and replicas whose URL did not change
 // keep their state.
+import { createHash } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -194,4 +195,36 @@ t.test("a reload declaring a key under the id of one the admin API created is re
     body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
   });
   t.equal(chat.status, 200, "the admin's secret still works");
+});
+
+t.test('a reload that moves a secret to another key id, or rotates it, retires the old key and secret at once', async (t) => {
+  const file = join(dir, 'moved.yaml');
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const withKeys = (keys: Record<string, unknown>[]) => ({ ...config('blue'), auth: { required: true, keys } });
+  const test = await startTestRouter(withKeys([{ id: 'k1', hash: sha256('secret-one') }]), env, { configPath: file, watchConfig: false });
+  t.teardown(() => test.close());
+  const ask = async (secret: string) =>
+    (
+      await fetch(`${test.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
+      })
+    ).status;
+  const ids = async () => {
+    const res = await fetch(`${test.url}/admin/keys`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const body = (await res.json()) as { data: { id: string; enabled: boolean }[] };
+    return body.data.map((key) => `${key.id}:${key.enabled ? 'on' : 'off'}`).sort();
+  };
+  t.equal(await ask('secret-one'), 200, 'looked up once: the lookup is cached');
+  // A rotation: the old secret stops at once, not when the lookup cache expires.
+  await writeFile(file, stringify(withKeys([{ id: 'k1', hash: sha256('secret-two') }])));
+  t.equal((await adminReload(test)).status, 200);
+  t.equal(await ask('secret-one'), 401, 'the rotated-out secret');
+  t.equal(await ask('secret-two'), 200);
+  // The secret under a new id, disabled.
+  await writeFile(file, stringify(withKeys([{ id: 'k1-renamed', hash: sha256('secret-two'), enabled: false }])));
+  t.equal((await adminReload(test)).status, 200);
+  t.strictSame(await ids(), ['k1-renamed:off'], 'k1 is gone');
+  t.equal(await ask('secret-two'), 403, 'the disabled key refuses the secret (key_disabled)');
 });
