@@ -6,6 +6,7 @@ import type { ClientResponse } from '../protocols/client-response.js';
 import { RouterError, errorBody } from '../openai/errors.js';
 import { NeedleCursor, dataStartsWith, eventText, type EventRange, type SplitChunk } from '../openai/sse-buffer.js';
 import { encodeEvent } from '../openai/sse.js';
+import { isErrorEvent } from '../openai/error-event.js';
 import { extractUsage, withUsageMember } from '../openai/usage.js';
 import { outputTokens } from '../budgets/estimate.js';
 import { chargeUsage } from '../cost/charge.js';
@@ -16,7 +17,6 @@ import type { AttemptContext } from './attempt.js';
 import { streamErrorAfterCommit } from './outcome.js';
 
 const DONE = Buffer.from('[DONE]');
-const ERROR_STARTS = [Buffer.from('{"error"'), Buffer.from('{"object":"error"'), Buffer.from('{"object": "error"')];
 const USAGE_KEY = Buffer.from('"usage":');
 const SPACE = 0x20;
 const OPEN_BRACE = 0x7b;
@@ -148,11 +148,6 @@ export class EventRelay {
     if (written) return;
     await once(res, 'drain', { signal: this.abort.signal });
   }
-}
-
-function isErrorEvent(buffer: Buffer, event: EventRange): boolean {
-  for (const prefix of ERROR_STARTS) if (dataStartsWith(buffer, event, prefix)) return true;
-  return false;
 }
 
 /** The searches the relay makes in one chunk's events, each scanning the chunk once. */

@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { RouterError } from '../openai/errors.js';
 import { SseByteSplitter, eventText, type SplitChunk } from '../openai/sse-buffer.js';
+import { isErrorData } from '../openai/error-event.js';
 import type { AttemptContext } from './attempt.js';
 import { LinkedSwitch } from './abort-switch.js';
 import { EventRelay } from './event-relay.js';
@@ -147,7 +148,6 @@ const ROLE = /"role":\s*"assistant"/;
 /** vLLM's and SGLang's opening delta, read without a parse (every stream has one). */
 const VLLM_OPENING = /"delta":\s*\{\s*"role":\s*"assistant"\s*(,\s*"content":\s*"")?\s*\}/;
 const FINISHED = /"finish_reason":\s*"/;
-const LEGACY_ERROR_OBJECT = /"object":\s*"error"/;
 
 const NO_CHOICES = /^\{"choices":\s*\[\s*\]/;
 const USAGE_OBJECT = /"usage":\s*\{/;
@@ -192,6 +192,6 @@ function isRoleOnly(data: string): boolean {
 
 /** An engine's error event before commit: judged by whose fault it is (outcome.ts), then thrown. */
 function throwIfError(data: string, a: AttemptContext): void {
-  if (!data.startsWith('{"error"') && !(data.includes('"error"') && LEGACY_ERROR_OBJECT.test(data))) return;
+  if (!isErrorData(data)) return;
   throw failureFromStreamError(data, a.replica.name, a.request.endpoint);
 }

@@ -343,6 +343,23 @@ t.test('vLLM: an error event after the first token ends the stream with one erro
   t.match((await replicas(test))['gpu-r0'], { consecutiveFailures: 1 });
 });
 
+t.test('an error event after the first token is one however it is spelt: a space inside the brace, an event line first', async (t) => {
+  const test = await router('vllm', t);
+  const chunk = `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1732000000,"model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}]}\n\n`;
+  for (const error of [
+    'data: { "error": {"message": "internal: /srv/engine.py line 12", "code": 500}}\n\n',
+    'event: error\ndata: {"error":{"message":"internal: /srv/engine.py line 12","code":500}}\n\n',
+    'data: {\n "object": "error", "message": "internal: /srv/engine.py line 12", "code": 500}\n\n'.replace('\n "object"', ' "object"'),
+  ]) {
+    allAnswer({ kind: 'raw', chunks: [chunk, error, 'data: [DONE]\n\n'] });
+    const { text } = await rawChat(test, { stream: true });
+    const events = text.split('\n\n').filter(Boolean);
+    t.notMatch(text, /\[DONE\]|engine\.py/, `${JSON.stringify(error)}: no [DONE], no engine text`);
+    t.equal(events.length, 2, 'the content, then one error event');
+    t.match(JSON.parse(events[1]?.slice('data: '.length) ?? '{}'), { error: { code: 'stream_interrupted' } });
+  }
+});
+
 // ---- the simulator, which speaks these bytes itself (src/sim/errors.ts) ----
 
 t.test('a simulated TGI pool: its in-stream failure is retried and counted, its in-stream context error is a 400', async (t) => {
