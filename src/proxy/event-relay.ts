@@ -21,10 +21,12 @@ const USAGE_KEY = Buffer.from('"usage":');
 const SPACE = 0x20;
 const OPEN_BRACE = 0x7b;
 // Reasoning deltas are output too: `reasoning_content` (vLLM's DeltaMessage until it was renamed) and
-// `reasoning` (vllm/entrypoints/openai/engine/protocol.py DeltaMessage).
-const CONTENT = [Buffer.from('"content":"'), Buffer.from('"text":"'), Buffer.from('"reasoning_content":"'), Buffer.from('"reasoning":"')];
-const TOOL_CALLS = Buffer.from('"tool_calls":[');
+// `reasoning` (vllm/entrypoints/openai/engine/protocol.py DeltaMessage). Keys only: their values are
+// read in place, after any JSON whitespace (Python's json.dumps writes `"content": "…"`).
+const CONTENT = [Buffer.from('"content":'), Buffer.from('"text":'), Buffer.from('"reasoning_content":'), Buffer.from('"reasoning":')];
+const TOOL_CALLS = Buffer.from('"tool_calls":');
 const QUOTE = 0x22;
+const OPEN_BRACKET = 0x5b;
 const USAGE_ONLY_CHUNK = /"choices":\s*\[\s*\]/;
 
 export class EventRelay {
@@ -152,7 +154,7 @@ export class EventRelay {
 
 /** The searches the relay makes in one chunk's events, each scanning the chunk once. */
 class ChunkSearch {
-  /** One search for the key, its value checked in place: `"usage":{` and `"usage": {` in one scan. */
+  /** One search for the key, its value checked in place after any whitespace: `"usage":{` and `"usage": {` in one scan. */
   private readonly usageKey: NeedleCursor;
   private readonly contents: readonly NeedleCursor[];
   private readonly toolCalls: NeedleCursor;
@@ -166,20 +168,29 @@ class ChunkSearch {
   /** Whether the event carries a usage object (engines that stream `"usage":null` in every chunk do not). */
   usage(event: EventRange): boolean {
     const at = this.usageKey.find(event);
-    if (at < 0) return false;
-    let value = at + USAGE_KEY.length;
-    if (this.buffer[value] === SPACE) value++;
-    return this.buffer[value] === OPEN_BRACE;
+    return at >= 0 && this.buffer[valueAt(this.buffer, at + USAGE_KEY.length)] === OPEN_BRACE;
   }
 
   /** Whether the event carries generated output: non-empty text, content or reasoning, or a tool call. */
   content(event: EventRange): boolean {
+    const { buffer } = this;
     for (let i = 0; i < CONTENT.length; i++) {
       const at = this.contents[i]!.find(event);
-      if (at >= 0 && this.buffer[at + CONTENT[i]!.length] !== QUOTE) return true;
+      if (at < 0) continue;
+      // A string that is not empty: its opening quote, then anything but the closing one.
+      const value = valueAt(buffer, at + CONTENT[i]!.length);
+      if (buffer[value] === QUOTE && buffer[value + 1] !== QUOTE) return true;
     }
-    return this.toolCalls.find(event) >= 0;
+    const calls = this.toolCalls.find(event);
+    return calls >= 0 && buffer[valueAt(buffer, calls + TOOL_CALLS.length)] === OPEN_BRACKET;
   }
+}
+
+/** Where a value starts: `from`, past any JSON whitespace. */
+function valueAt(buffer: Buffer, from: number): number {
+  let at = from;
+  for (let byte = buffer[at]; byte === SPACE || byte === 0x0a || byte === 0x0d || byte === 0x09; byte = buffer[++at]);
+  return at;
 }
 
 /** The last content chunk with its output emptied and finish_reason "length". */

@@ -417,6 +417,46 @@ for (const field of ['reasoning_content', 'reasoning']) {
   });
 }
 
+t.test("tight: an engine that writes JSON with Python's json.dumps spacing is counted and cut all the same", async (t) => {
+  const LIMIT = 60;
+  // json.dumps with its default separators (', ', ': '), as Python servers without a compact encoder write.
+  const py = (value: unknown): string =>
+    Array.isArray(value)
+      ? `[${value.map(py).join(', ')}]`
+      : typeof value === 'object' && value !== null
+        ? `{${Object.entries(value)
+            .map(([key, item]) => `${JSON.stringify(key)}: ${py(item)}`)
+            .join(', ')}}`
+        : JSON.stringify(value);
+  const chunk = (delta: object) =>
+    py({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1700000000, model: 'served-short', choices: [{ index: 0, delta, logprobs: null, finish_reason: null }] });
+  const words = Array.from({ length: 100 }, (_, i) => chunk({ content: `word ${i} ` }));
+  const calls = Array.from({ length: 100 }, (_, i) => chunk({ tool_calls: [{ index: 0, function: { arguments: `{"part ${i}` } }] }));
+  const usage = py({
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1700000000,
+    model: 'served-short',
+    choices: [],
+    usage: { prompt_tokens: 10, completion_tokens: 201, total_tokens: 211 },
+  });
+  for (const deltas of [words, calls]) {
+    const test = await router(t, { key: { limits: { tokensLifetime: LIMIT } }, budgets: { budgetMode: 'tight', topUpTokens: 10 } });
+    short.reply({ kind: 'stream', events: [chunk({ role: 'assistant', content: '' }), ...deltas, usage], delayMs: 1 });
+    const res = await fetch(`${test.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'talk' }] }),
+    });
+    const text = await res.text();
+    t.equal(res.status, 200);
+    t.match(text, /"code":"insufficient_quota"/, "the stream ends with the budget's error event");
+    t.notMatch(text, /\[DONE\]/);
+    const spent = await settled(test);
+    t.ok(spent <= LIMIT + 10, `spent ${spent}: at most one top-up step past ${LIMIT}`);
+  }
+});
+
 // --- 15: a refusal tells the truth --------------------------------------------------------------------
 
 t.test('a refusal blocked only by reservations in flight is a retryable rate limit, a spent budget is insufficient_quota', async (t) => {
