@@ -24,6 +24,7 @@ const ANSWER_ARRAY: Readonly<Record<Endpoint, Buffer>> = {
   embeddings: Buffer.from('"data"'),
 };
 const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 
@@ -91,11 +92,13 @@ export async function readWholeAnswer(a: AttemptContext): Promise<WholeResponse>
 }
 
 /**
- * Whether `name` (a quoted member name) is followed by a colon and an array that is not empty,
+ * Whether the body is an object in which `name` (a quoted member name) is followed by a colon and an array that is not empty,
  * whitespace allowed (an answer with no choices answers nothing): a raw quote is never inside a
  * string, so that is structure.
  */
 function hasArrayMember(body: Buffer, name: Buffer): boolean {
+  // An answer is a JSON object: a stream sent to a request that asked for none (`data: {…"choices":…}`) is not one.
+  if (body[skipSpace(body, 0)] !== OPEN_BRACE) return false;
   for (let at = body.indexOf(name); at >= 0; at = body.indexOf(name, at + 1)) {
     let next = skipSpace(body, at + name.length);
     if (body[next] !== COLON) continue;

@@ -360,6 +360,17 @@ t.test('an error event after the first token is one however it is spelt: a space
   }
 });
 
+t.test('a stream sent to a request that asked for none is no answer: tried elsewhere, then a 502, never relayed as JSON', async (t) => {
+  const test = await router('vllm', t);
+  const chunk = `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1732000000,"model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}]}\n\n`;
+  allAnswer({ kind: 'raw', contentType: 'text/event-stream', chunks: [chunk, 'data: [DONE]\n\n'] });
+  const { res, text } = await rawChat(test);
+  t.equal(res.status, 502);
+  t.match(JSON.parse(text), { error: { code: 'upstream_error' } });
+  t.equal(res.headers.get('x-switchyard-cost-usd'), null);
+  t.equal(e0.requests.length + e1.requests.length, 2, 'both replicas were tried');
+});
+
 // ---- the simulator, which speaks these bytes itself (src/sim/errors.ts) ----
 
 t.test('a simulated TGI pool: its in-stream failure is retried and counted, its in-stream context error is a 400', async (t) => {
