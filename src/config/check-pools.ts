@@ -8,6 +8,9 @@ import type { RawConfig, RawPool } from './raw.js';
 import type { Config, PoolConfig } from './types.js';
 import { formatPath } from './validate.js';
 
+/** An API key is one token: no whitespace or control characters anywhere (an HTTP header value may not end in whitespace nor hold controls). */
+const NOT_A_TOKEN = /[\s\x00-\x1f\x7f]/;
+
 export function checkPools(raw: RawConfig, config: Config, env: NodeJS.ProcessEnv, problems: Problems): void {
   const names = new Map<string, Path>();
   const origins = new Map<string, Path>();
@@ -25,6 +28,13 @@ export function checkPools(raw: RawConfig, config: Config, env: NodeJS.ProcessEn
       const value = env[pool.apiKeyEnv];
       if (value === undefined) problems.add(['pools', poolName, 'apiKeyEnv'], `environment variable ${pool.apiKeyEnv} is not set`);
       else if (value === '') problems.add(['pools', poolName, 'apiKeyEnv'], `environment variable ${pool.apiKeyEnv} is empty`);
+      // Sent as a header, where undici refuses it at every request: each would be the replica's failure.
+      else if (NOT_A_TOKEN.test(value)) {
+        problems.add(
+          ['pools', poolName, 'apiKeyEnv'],
+          `environment variable ${pool.apiKeyEnv} holds whitespace or a control character (a trailing newline from a secret file?), which an HTTP header cannot carry`,
+        );
+      }
     }
     checkPoolTimings(poolName, rawPool, pool, problems);
     for (const [path, message] of priceProblems(poolName, rawPool.price, pool)) problems.add(path, message);

@@ -1337,6 +1337,22 @@ const cases: Case[] = [
     errors: ['pools.openai-fallback.apiKeyEnv: environment variable OPENAI_API_KEY is empty'],
   },
   {
+    name: "apiKeyEnv with a secret file's trailing newline",
+    patch: {},
+    env: { OPENAI_API_KEY: 'sk-abc\n' },
+    errors: [
+      'pools.openai-fallback.apiKeyEnv: environment variable OPENAI_API_KEY holds whitespace or a control character (a trailing newline from a secret file?), which an HTTP header cannot carry',
+    ],
+  },
+  {
+    name: 'apiKeyEnv with a space inside',
+    patch: {},
+    env: { OPENAI_API_KEY: ' sk-abc' },
+    errors: [
+      'pools.openai-fallback.apiKeyEnv: environment variable OPENAI_API_KEY holds whitespace or a control character (a trailing newline from a secret file?), which an HTTP header cannot carry',
+    ],
+  },
+  {
     name: 'sim settings on a non-sim pool',
     patch: { 'pools.gpu.sim': { ttftMs: 1 } },
     errors: ['pools.gpu.sim: only valid when engine is "sim"'],
