@@ -33,8 +33,15 @@ export interface Runtime {
   /** Starts health checks and metric scrapes. */
   start(): void;
   /**
-   * Hands over to `next` after a reload: stops this runtime's background work and closes the
-   * replicas `next` did not adopt, once their requests in flight have finished.
+   * A request runs on this runtime from hold() to its let go: a retired runtime's replicas stay open
+   * until no request holds it, since a request may be reading its body, classified, waiting on the
+   * cache or backing off before a retry when the reload comes, and only then ask a replica.
+   */
+  hold(): void;
+  letGo(): void;
+  /**
+   * Hands over to `next` after a reload: stops this runtime's background work and, once no request
+   * holds it and the requests on them have finished, closes the replicas `next` did not adopt.
    */
   retire(next: Runtime): Promise<void>;
   /** Drops every connection now. */
@@ -94,6 +101,8 @@ export async function buildRuntime(config: Config, deps: RuntimeDeps = {}, previ
   const modelCards = Object.keys(config.models).map((id): ModelCard => ({ id, object: 'model', created, owned_by: 'switchyard' }));
   const replicas = [...pools.values()].flatMap((pool) => pool.replicas);
   const monitors = [...pools.values()].flatMap((pool) => monitorsFor(pool, deps, clock));
+  let holders = 0;
+  let released: (() => void) | null = null;
   return {
     config,
     pools,
@@ -107,8 +116,15 @@ export async function buildRuntime(config: Config, deps: RuntimeDeps = {}, previ
       for (const monitor of monitors) monitor.start();
       classifier.warmUp();
     },
+    hold() {
+      holders++;
+    },
+    letGo() {
+      if (--holders === 0) released?.();
+    },
     async retire(next) {
       for (const monitor of monitors) monitor.stop();
+      if (holders > 0) await new Promise<void>((resolve) => (released = resolve));
       await replicaSet.release(next.replicaSet, 'close');
     },
     async destroy() {

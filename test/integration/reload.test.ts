@@ -2,6 +2,7 @@
 // invalid config is refused while the old one keeps serving, and replicas whose URL did not change
 // keep their state.
 import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import t, { type Test } from 'tap';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -227,4 +228,40 @@ t.test('a reload that moves a secret to another key id, or rotates it, retires t
   t.equal((await adminReload(test)).status, 200);
   t.strictSame(await ids(), ['k1-renamed:off'], 'k1 is gone');
   t.equal(await ask('secret-two'), 403, 'the disabled key refuses the secret (key_disabled)');
+});
+
+t.test('a request still reading its body when its replica is replaced finishes on the config it started with', async (t) => {
+  const file = join(dir, 'slow-body.yaml');
+  const other = await startFakeEngine();
+  t.teardown(() => other.close());
+  const test = await startTestRouter(config('blue'), env, { configPath: file, watchConfig: false });
+  t.teardown(() => test.close());
+  const body = JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+  const { hostname, port } = new URL(test.url);
+  const answer = new Promise<{ status: number; replica: string | undefined; text: string }>((resolve, reject) => {
+    const req = request(
+      { hostname, port, path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (part: string) => (text += part));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, replica: res.headers['x-switchyard-replica'] as string | undefined, text }));
+      },
+    );
+    req.on('error', reject);
+    req.write(body.slice(0, 10));
+    t.teardown(() => req.destroy());
+    // The rest once the reload has replaced the replica this request's config names.
+    void (async () => {
+      const moved = config('blue');
+      moved.pools.blue.replicas = [{ name: 'blue-r0', url: other.url }];
+      await writeFile(file, stringify(moved));
+      t.equal((await adminReload(test)).status, 200, 'reloaded');
+      req.end(body.slice(10));
+    })();
+  });
+  const { status, replica, text } = await answer;
+  t.equal(status, 200, text);
+  t.equal(replica, 'blue-r0');
+  t.equal(blue.requests.filter((r) => r.method === 'POST').length >= 1, true, 'the old replica answered it');
 });

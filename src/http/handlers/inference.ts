@@ -48,8 +48,10 @@ export function inference(
 ): InferenceHandler {
   const { endpoint } = protocol;
   return async ({ req, res, record, key }) => {
-    // Read once: a reload during this request does not change the config it runs on.
+    // Read once: a reload during this request does not change the config it runs on, and its
+    // replicas stay open until the request lets it go.
     const runtime = state.runtime;
+    runtime.hold();
     // What is known so far, for the result of a request that ends before its plan is carried out.
     let stream = false;
     let model: string | null = null;
@@ -175,6 +177,8 @@ export function inference(
       // Identical requests waiting for this one must not wait for an answer that will never come.
       void cached?.finish(null, false);
       return tagged(keyed, { ...endedEarly(endpoint, stream, model, plan, thrown), cache: cached?.status ?? null });
+    } finally {
+      runtime.letGo();
     }
   };
 }
