@@ -19,12 +19,23 @@ export interface SplitChunk {
   readonly events: readonly EventRange[];
 }
 
+const NO_EVENTS: readonly EventRange[] = Object.freeze([]);
+
 export class SseByteSplitter {
-  private pending: Buffer | null = null;
+  /** The partial event so far, in the chunks it came in (joined only once an event may have ended). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   /** The complete events now available; a partial event waits for the next chunk. */
   push(chunk: Buffer): SplitChunk {
-    let buffer = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
+    // A chunk without a line end cannot end an event: kept as it is, so one long event costs a copy
+    // of each chunk once, not of everything before it at every read.
+    if (this.pendingBytes > 0 && !chunk.includes(LF) && !chunk.includes(CR)) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      return { buffer: chunk, events: NO_EVENTS };
+    }
+    let buffer = this.pendingBytes === 0 ? chunk : Buffer.concat([...this.pending, chunk]);
     // Servers that end lines with CRLF (sse-starlette's default) are few; normalising them keeps one
     // simple path for the rest. On the bytes: decoding would break a character cut by the read.
     if (buffer.includes(CR)) buffer = withLfLineEnds(buffer);
@@ -36,13 +47,14 @@ export class SseByteSplitter {
     }
     // Blank lines between events carry nothing; a partial event is kept for the next chunk.
     while (start < buffer.length && buffer[start] === LF) start++;
-    this.pending = start < buffer.length ? buffer.subarray(start) : null;
+    this.pending = start < buffer.length ? [buffer.subarray(start)] : [];
+    this.pendingBytes = buffer.length - start;
     return { buffer, events };
   }
 
-  /** Bytes left when the stream ended: a partial event means the stream was cut short. */
+  /** Bytes of an event not yet complete: what is held until it is, or, when the stream ended, a sign it was cut short. */
   rest(): number {
-    return this.pending?.length ?? 0;
+    return this.pendingBytes;
   }
 }
 

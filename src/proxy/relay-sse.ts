@@ -47,7 +47,13 @@ export async function relaySse(a: AttemptContext): Promise<void> {
       // rather than cut off, so the connection can be reused (cancelling the exchange closes it).
       if (relay.done) continue;
       const split = splitter.push(transcoder === null ? chunk : transcoder.push(chunk));
-      if (split.events.length === 0) continue;
+      if (split.events.length === 0) {
+        // An event that never ends must not fill the heap: it is bounded as held bytes are before
+        // commit, and by MAX_EVENT_BYTES after.
+        if (!committed && heldBytes + splitter.rest() > MAX_HELD_BYTES) throw tooMuchBeforeFirstToken(a);
+        if (committed && splitter.rest() > MAX_EVENT_BYTES) throw new RouterError('upstream_error', `Replica ${a.replica.name} sent one event of more than 16 MiB.`);
+        continue;
+      }
       if (!committed) {
         // The pre-commit window: role-only preamble chunks are held until the first content, so a
         // replica that fails before its first token is still a clean, retryable failure. Comments
@@ -65,7 +71,7 @@ export async function relaySse(a: AttemptContext): Promise<void> {
         held.push(split);
         heldBytes += split.buffer.length;
         if (!content) {
-          if (heldBytes > MAX_HELD_BYTES) throw new RouterError('upstream_error', `Replica ${a.replica.name} sent more than 1 MiB before its first token.`);
+          if (heldBytes > MAX_HELD_BYTES) throw tooMuchBeforeFirstToken(a);
           continue;
         }
         stall.switchToIdle(config.idleTimeoutMs);
@@ -129,6 +135,13 @@ export async function relaySse(a: AttemptContext): Promise<void> {
  * commits: past this the replica is misbehaving, and it is a failure tried elsewhere, not a heap filled.
  */
 export const MAX_HELD_BYTES = 1024 * 1024;
+
+/** The largest single event relayed after commit (a whole tool call's arguments at most, in practice). */
+export const MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
+function tooMuchBeforeFirstToken(a: AttemptContext): RouterError {
+  return new RouterError('upstream_error', `Replica ${a.replica.name} sent more than 1 MiB before its first token.`);
+}
 
 /** How long the rest of a stream may take to end after [DONE] (normally it ends at once). */
 export const DRAIN_AFTER_DONE_MS = 1000;

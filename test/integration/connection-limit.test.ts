@@ -180,3 +180,31 @@ t.test('a stream that sends more than 1 MiB before its first token is a failure 
   ]);
   await waitFor('the flood cut', async () => flood.requests[0]?.closedEarly === true);
 });
+
+t.test('one event that never ends is bounded too: 1 MiB before the first token, 16 MiB after it', async (t) => {
+  const [flood, fine] = [await engine(t), await engine(t)];
+  const test = await router(t, onePoolConfig([flood.url, fine.url]));
+  // 1.5 MiB of one data line with no blank line after it, then nothing.
+  const endless = ['data: {"x":"', ...Array.from({ length: 24 }, () => 'a'.repeat(64 * 1024))];
+  flood.reply({ kind: 'raw', chunks: endless, end: false });
+  const res = await chat(test, 'gpu');
+  t.equal(res.status, 200, 'before the first token: answered by the other replica');
+  t.equal(res.headers.get('x-switchyard-replica'), 'gpu-r1');
+  await res.text();
+  t.match(test.requestLogs().at(-1)?.['attempts'], [
+    { replica: 'gpu-r0', outcome: 'upstream_error' },
+    { replica: 'gpu-r1', outcome: 'ok' },
+  ]);
+  // After it: a content chunk, then 17 MiB of one event.
+  const first = chatStreamEvents(['first'])
+    .slice(0, 2)
+    .map((event) => `data: ${event}\n\n`);
+  flood.reply({ kind: 'raw', chunks: [...first, 'data: {"x":"', ...Array.from({ length: 17 * 16 }, () => 'a'.repeat(64 * 1024))], end: false });
+  const cut = await chat(test, 'gpu');
+  t.equal(cut.status, 200);
+  t.equal(cut.headers.get('x-switchyard-replica'), 'gpu-r0');
+  const text = await cut.text();
+  t.notMatch(text, /\[DONE\]/);
+  t.match(text, /"code":"stream_interrupted"/, 'one error event ends the stream');
+  t.match(text, /16 MiB/);
+});
