@@ -16,6 +16,11 @@ async function main(): Promise<void> {
     },
     allowPositionals: false,
   });
+  // SIGHUP ends a process that does not handle it: one sent while the router starts (a config
+  // sidecar, systemd's ExecReload) is kept, and carried out once it has.
+  let reload: (() => void) | null = null;
+  let reloadAsked = false;
+  process.on('SIGHUP', () => (reload === null ? (reloadAsked = true) : reload()));
   const path = values.config ?? process.env['SWITCHYARD_CONFIG'] ?? './router.yaml';
   const loaded = await loadConfigFile(path);
   if (!loaded.ok) {
@@ -33,9 +38,11 @@ async function main(): Promise<void> {
     port,
     host: process.env['HOST'] || undefined,
     configPath: path,
+    configText: loaded.text,
     watchConfig: !values['no-watch'],
   });
-  process.on('SIGHUP', () => void router.reload('signal'));
+  reload = () => void router.reload('signal');
+  if (reloadAsked) reload();
   logger.info({ url: router.url, config: path, models: Object.keys(config.models) }, 'switchyard listening');
 
   const stop = (signal: string): void => {

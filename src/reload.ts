@@ -52,21 +52,30 @@ export class ConfigReloader {
    * Watches the file's folder rather than the file: editors replace files by renaming, and
    * Kubernetes swaps a ConfigMap's symlink; a change of content is what counts.
    */
-  async watch(): Promise<void> {
-    // What is on disk now is what is running: touching the file without changing it reloads nothing.
-    this.lastText = digest(await readFile(this.options.path, 'utf8').catch(() => ''));
+  async watch(runningText?: string): Promise<void> {
+    // Touching the file without changing its text reloads nothing. `runningText` is what the config
+    // in force was loaded from; without it, what is on disk now is taken to be.
+    const onDisk = await readFile(this.options.path, 'utf8').catch(() => '');
+    this.lastText = digest(runningText ?? onDisk);
     const file = basename(this.options.path);
     this.watcher = watch(dirname(this.options.path), (_event, name) => {
       if (name !== null && name !== file && !name.startsWith('..')) return;
-      if (this.timer !== null) clearTimeout(this.timer);
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        void this.reload('file');
-      }, SETTLE_MS);
-      this.timer.unref();
+      this.schedule();
     });
     this.watcher.unref();
     this.watcher.on('error', (error) => this.options.logger.warn({ err: error }, 'config watch failed; reload with SIGHUP'));
+    // Written while the router was starting, before anything watched: applied now.
+    if (digest(onDisk) !== this.lastText) this.schedule();
+  }
+
+  /** A file reload once the changes have settled. */
+  private schedule(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.reload('file');
+    }, SETTLE_MS);
+    this.timer.unref();
   }
 
   close(): void {

@@ -36,6 +36,12 @@ export interface StartOptions {
    * false), on `reload()` and on POST /admin/config/reload.
    */
   readonly configPath?: string;
+  /**
+   * The text `config` was loaded from: the watch compares the file with it, so a change written while
+   * the router was starting is applied, not taken for the config in force. Default: the file as the
+   * watch starts.
+   */
+  readonly configText?: string;
   readonly watchConfig?: boolean;
   /** The retry backoff's jitter, uniform in [0, 1) (Math.random unless a test fixes it). */
   readonly random?: () => number;
@@ -130,7 +136,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     throw error;
   }
   runtime.start();
-  if (reloader !== null && options.watchConfig !== false) await reloader.watch();
+  if (reloader !== null && options.watchConfig !== false) await reloader.watch(options.configText);
   const url = urlOf(server, host);
   const metricsUrl = metricsServer === null ? null : urlOf(metricsServer, metricsHost);
 

@@ -24,7 +24,10 @@ export interface LoadTextOptions extends LoadOptions {
 
 const DEFAULT_SOURCE = 'router.yaml';
 
-export async function loadConfigFile(path: string, options: LoadOptions = {}): Promise<LoadResult> {
+/** A file's config, and the text it was loaded from (a reload's watch compares the file with it). */
+export type FileLoadResult = { ok: true; config: Config; text: string } | { ok: false; errors: string[] };
+
+export async function loadConfigFile(path: string, options: LoadOptions = {}): Promise<FileLoadResult> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -32,7 +35,8 @@ export async function loadConfigFile(path: string, options: LoadOptions = {}): P
     const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : String(error);
     return { ok: false, errors: [`${path}: cannot read file (${code})`] };
   }
-  return loadConfigText(text, { ...options, source: path });
+  const loaded = loadConfigText(text, { ...options, source: path });
+  return loaded.ok ? { ...loaded, text } : loaded;
 }
 
 export function loadConfigText(text: string, options: LoadTextOptions = {}): LoadResult {

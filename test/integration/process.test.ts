@@ -80,6 +80,28 @@ t.test('SIGHUP reloads the config (with --no-watch, only SIGHUP does)', async (t
   t.equal(code, 0);
 });
 
+t.test('SIGHUP while the router is still starting does not end it: the reload waits for the start', async (t) => {
+  // A Redis budget store that is not there holds the start (it retries) until one is.
+  const closed = await startFakeEngine();
+  const port = new URL(closed.url).port;
+  await closed.close();
+  const path = join(dir, 'slow-start.yaml');
+  const hash = 'c'.repeat(64);
+  await writeFile(
+    path,
+    stringify(configFor({ chat: [engine.url] }, { auth: { keys: [{ id: 'team', hash }] }, budgets: { store: 'redis', redis: { url: `redis://127.0.0.1:${port}` } } })),
+  );
+  const child = run(['--config', path, '--no-watch'], { PORT: '0' });
+  let output = '';
+  child.stdout?.on('data', (part: Buffer) => (output += part.toString()));
+  await waitFor('the start waiting for Redis', async () => output.includes('budget store (Redis) connection problem'));
+  child.kill('SIGHUP');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  t.equal(child.exitCode, null, 'still running');
+  t.equal(child.signalCode, null, 'not ended by the signal');
+  child.kill('SIGKILL');
+});
+
 t.test('a broken config: exit 1 with every problem and its path, no stack trace', async (t) => {
   const broken = join(dir, 'broken.yaml');
   await writeFile(broken, 'models:\n  auto: { tiers: [nope] }\ntiers: {}\npools: {}\nserver: { port: "x" }\n');

@@ -265,3 +265,11 @@ t.test('a request still reading its body when its replica is replaced finishes o
   t.equal(replica, 'blue-r0');
   t.equal(blue.requests.filter((r) => r.method === 'POST').length >= 1, true, 'the old replica answered it');
 });
+
+t.test('a change written while the router was starting is applied once it watches, not taken for the config it runs', async (t) => {
+  const file = join(dir, 'during-start.yaml');
+  const test = await startTestRouter(config('blue'), env, { configPath: file, fileText: stringify(config('green')) });
+  t.teardown(() => test.close());
+  await waitFor('the change applied', async () => (await chat(test)).replica === 'green-r0');
+  t.match(await test.scrape(), /switchyard_config_reloads_total\{trigger="file",result="applied"\} 1/);
+});
