@@ -1,5 +1,6 @@
 // Which tier serves a request, and why. Pure: a function of the route and what is known about the
 // request (its classification, a pinned tier), so it is table-tested and answers dry runs.
+import { knownModels, visibleModels } from './known-models.js';
 import { formatReason, type Classification, type Complexity } from '../classify/classification.js';
 import { clipClientText } from '../openai/client-text.js';
 import { RouterError } from '../openai/errors.js';
@@ -39,10 +40,11 @@ export interface Decision<P> {
   readonly reason: string;
 }
 
-export function findRoute<P>(routes: ReadonlyMap<string, ModelRoute<P>>, model: string): ModelRoute<P> {
+/** `allowed`: the aliases the caller's key may use (null: any), the only ones an unknown model's message names. */
+export function findRoute<P>(routes: ReadonlyMap<string, ModelRoute<P>>, model: string, allowed: readonly string[] | null = null): ModelRoute<P> {
   const route = routes.get(model);
   if (route !== undefined) return route;
-  const known = [...routes.keys()].join(', ');
+  const known = knownModels(visibleModels([...routes.keys()], allowed));
   throw new RouterError('model_not_found', `The model \`${clipClientText(model)}\` does not exist. Known models: ${known}.`, { param: 'model' });
 }
 

@@ -64,7 +64,7 @@ export function inference(
       stream = request.stream;
       // The model before the key's policy: an unknown model is a 404 whoever asks. Only a configured
       // alias goes into the result (the access line, metric labels), never unchecked client text.
-      const modelRoute = findRoute(runtime.routes, request.model);
+      const modelRoute = findRoute(runtime.routes, request.model, key?.models ?? null);
       model = modelRoute.alias;
       // A caller let through unidentified (auth required, the key store away, onStoreError: fail-open)
       // has no scope of its own: it must not share the anonymous one, where every such caller would

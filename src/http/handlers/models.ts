@@ -1,20 +1,30 @@
 // GET /v1/models and /v1/models/{id}: the aliases clients may put in "model".
 import { clipClientText } from '../../openai/client-text.js';
 import { RouterError } from '../../openai/errors.js';
+import { knownModels, visibleModels } from '../../routing/known-models.js';
 import type { AppMiddleware, RouterState } from '../state.js';
 
+// A key limited to some models sees those only, as OpenAI lists the models a caller can use.
 export function listModels(state: RouterState): AppMiddleware {
   return (ctx) => {
-    ctx.body = { object: 'list', data: state.runtime.modelCards };
+    const allowed = ctx.state.key?.models ?? null;
+    const cards = state.runtime.modelCards;
+    ctx.body = { object: 'list', data: allowed === null ? cards : cards.filter((card) => allowed.includes(card.id)) };
   };
 }
 
 export function getModel(state: RouterState): AppMiddleware {
   return (ctx) => {
     const id = decodedId(ctx.path.slice('/v1/models/'.length));
-    const card = state.runtime.modelCards.find((model) => model.id === id);
+    const allowed = ctx.state.key?.models ?? null;
+    const card = allowed === null || allowed.includes(id) ? state.runtime.modelCards.find((model) => model.id === id) : undefined;
     if (card === undefined) {
-      const known = state.runtime.modelCards.map((model) => model.id).join(', ');
+      const known = knownModels(
+        visibleModels(
+          state.runtime.modelCards.map((model) => model.id),
+          allowed,
+        ),
+      );
       throw new RouterError('model_not_found', `The model \`${clipClientText(id)}\` does not exist. Known models: ${known}.`, {
         param: 'model',
       });
