@@ -120,10 +120,15 @@ export class ConfigReloader {
   }
 }
 
+/**
+ * The server settings read once, when the listeners are made: a change waits for a restart. The others
+ * (requestTimeoutMs, maxBodyBytes) are read per request from the config in force.
+ */
+const SERVER_AT_START = ['host', 'port', 'metricsHost', 'metricsPort', 'shutdownGraceMs', 'headersTimeoutMs', 'bodyTimeoutMs', 'maxHeaderBytes', 'maxConnections'] as const;
+
 function warnRestartOnly(before: Config, after: Config, logger: Logger): void {
-  if (before.server.host !== after.server.host || before.server.port !== after.server.port) {
-    logger.warn('server.host and server.port take effect only after a restart');
-  }
+  const settings = SERVER_AT_START.filter((name) => before.server[name] !== after.server[name]).map((name) => `server.${name}`);
+  if (settings.length > 0) logger.warn({ settings }, 'these server settings take effect only after a restart');
   // The stores are opened at start: the running ones keep serving until a restart.
   const stores = (['budgets', 'cache', 'idempotency', 'responses'] as const).filter((section) => before[section].store !== after[section].store);
   if (JSON.stringify(before.budgets.redis) !== JSON.stringify(after.budgets.redis)) stores.push('budgets');

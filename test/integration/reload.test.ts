@@ -273,3 +273,13 @@ t.test('a change written while the router was starting is applied once it watche
   await waitFor('the change applied', async () => (await chat(test)).replica === 'green-r0');
   t.match(await test.scrape(), /switchyard_config_reloads_total\{trigger="file",result="applied"\} 1/);
 });
+
+t.test('a reload that changes server settings read only at start says which, and applies the rest', async (t) => {
+  const file = join(dir, 'server.yaml');
+  const test = await startTestRouter(config('blue'), env, { configPath: file, watchConfig: false });
+  t.teardown(() => test.close());
+  await writeFile(file, stringify({ ...config('blue'), server: { headersTimeoutMs: 5000, maxConnections: 10, shutdownGraceMs: 1000, requestTimeoutMs: 30_000 } }));
+  t.equal((await adminReload(test)).status, 200);
+  const warning = test.logs.find((line) => line['msg'] === 'these server settings take effect only after a restart');
+  t.strictSame(warning?.['settings'], ['server.shutdownGraceMs', 'server.headersTimeoutMs', 'server.maxConnections']);
+});
