@@ -23,13 +23,18 @@ export function checkRedis(redis: RedisConfig | undefined, users: readonly strin
   if (redis === undefined || users.length === 0) return problems;
 
   const schemes = new Set<string>();
-  if (redis.url !== undefined) schemes.add(scheme(redis.url));
+  if (redis.url !== undefined) {
+    schemes.add(scheme(redis.url));
+    // The pattern checks the scheme only: a URL that does not parse would fail the start, after a clean check.
+    if (!URL.canParse(redis.url)) add(['url'], `not a valid URL (got ${JSON.stringify(redis.url)})`);
+  }
   if (redis.urlEnv !== undefined) {
     const value = env[redis.urlEnv];
     const path = ['urlEnv'];
     if (value === undefined) add(path, `environment variable ${redis.urlEnv} is not set`);
     else if (value === '') add(path, `environment variable ${redis.urlEnv} is empty`);
     else if (!/^rediss?:\/\//.test(value)) add(path, `environment variable ${redis.urlEnv} must hold a redis:// or rediss:// URL`);
+    else if (!URL.canParse(value)) add(path, `environment variable ${redis.urlEnv} is not a valid URL`);
     else schemes.add(scheme(value));
   }
   if (redis.cluster !== undefined) {

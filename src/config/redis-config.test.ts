@@ -98,6 +98,8 @@ t.test('from YAML, as an operator writes it', async (t) => {
 const refusals: [name: string, redis: Record<string, unknown>, env: NodeJS.ProcessEnv, expected: string[]][] = [
   ['no target', { keyPrefix: 'x' }, {}, ['budgets.redis: needs url, urlEnv, cluster or sentinel when budgets.store is "redis"']],
   ['two targets', { url: 'redis://a:1', cluster: { nodes: ['redis://b:2'] } }, {}, ['budgets.redis: give only one of url, urlEnv, cluster and sentinel (got url and cluster)']],
+  ['a URL that does not parse', { url: 'redis://[::1' }, {}, ['budgets.redis.url: not a valid URL (got "redis://[::1")']],
+  ['an environment URL that does not parse', { urlEnv: 'REDIS_URL' }, { REDIS_URL: 'redis://a:port' }, ['budgets.redis.urlEnv: environment variable REDIS_URL is not a valid URL']],
   ['a missing CA file', { url: 'rediss://a:1', tls: { ca: 'missing.pem' } }, {}, [`budgets.redis.tls.ca: cannot read ${join(dir, 'missing.pem')} (ENOENT)`]],
   [
     'a key file that is not PEM',
