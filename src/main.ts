@@ -28,8 +28,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { config } = loaded;
-  const envLevel = process.env['LOG_LEVEL'];
-  const level = envLevel !== undefined && LOG_LEVELS.includes(envLevel) ? (envLevel as LogLevel) : config.logging.level;
+  const level = parseLogLevel(process.env['LOG_LEVEL']) ?? config.logging.level;
   const logger = createLogger(level);
   const port = parsePort(process.env['PORT']);
   const router = await startRouter({
@@ -62,6 +61,16 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+}
+
+/** LOG_LEVEL, which overrides logging.level (and a reload's); a misspelt one is refused rather than ignored. */
+function parseLogLevel(value: string | undefined): LogLevel | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!LOG_LEVELS.includes(value)) {
+    process.stderr.write(`switchyard: LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${value}")\n`);
+    process.exit(1);
+  }
+  return value as LogLevel;
 }
 
 function parsePort(value: string | undefined): number | undefined {

@@ -101,7 +101,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
             return buildRuntime(next, { env, logger, metrics }, previous);
           },
           onApplied: (next) => {
-            if (env['LOG_LEVEL'] === undefined) logger.level = next.logging.level;
+            if (!env['LOG_LEVEL']) logger.level = next.logging.level;
             budgets?.configure(next.budgets);
             budgets?.syncDeclaredKeys(next.auth.keys).catch((error: unknown) => logger.error({ err: error }, 'declared keys could not be stored'));
           },

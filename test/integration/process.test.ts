@@ -124,3 +124,12 @@ t.test('an invalid PORT is refused', async (t) => {
   t.equal(code, 1);
   t.match(stderr, 'PORT must be an integer from 0 to 65535 (got "eighty")');
 });
+
+t.test('an invalid LOG_LEVEL is refused, not ignored', async (t) => {
+  const child = run(['--config', configPath], { LOG_LEVEL: 'verbose' });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  t.equal(code, 1);
+  t.match(stderr, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")');
+});
