@@ -32,6 +32,11 @@ function numberIn(min: number, max: number): FieldRule['check'] {
   return (value) => (typeof value !== 'number' ? wrongType('a number') : value < min || value > max ? range : null);
 }
 
+function numberFrom(min: number): FieldRule['check'] {
+  const range = wrongValue(`a number of at least ${min}`);
+  return (value) => (typeof value !== 'number' ? wrongType('a number') : value < min ? range : null);
+}
+
 function integerFrom(min: number): FieldRule['check'] {
   const range = wrongValue(`an integer of at least ${min}`);
   return (value) => (!Number.isInteger(value) ? wrongType('an integer') : (value as number) < min ? range : null);
@@ -96,7 +101,8 @@ const embeddingInput: FieldRule['check'] = (value) => {
 };
 
 const SAMPLING: readonly FieldRule[] = [
-  { field: 'temperature', check: numberIn(0, 2) },
+  // OpenAI's spec says 0-2; vLLM takes any temperature of at least 0 (SamplingParams), and the engine has the last word.
+  { field: 'temperature', check: numberFrom(0) },
   { field: 'top_p', check: numberIn(0, 1) },
   { field: 'n', check: integerFrom(1) },
   { field: 'presence_penalty', check: numberIn(-2, 2) },

@@ -57,7 +57,7 @@ const user = [{ role: 'user', content: 'hi' }];
 t.test('known fields of the wrong type or range: a 400 naming the field, nothing reserved, no engine asked', async (t) => {
   const cases: [string, Record<string, unknown>, string, string][] = [
     ['/v1/chat/completions', { temperature: 'hot' }, "Invalid type for 'temperature': expected a number, got a string.", 'temperature'],
-    ['/v1/chat/completions', { temperature: 3 }, "Invalid value for 'temperature': expected a number from 0 to 2, got number 3.", 'temperature'],
+    ['/v1/chat/completions', { temperature: -1 }, "Invalid value for 'temperature': expected a number of at least 0, got number -1.", 'temperature'],
     ['/v1/chat/completions', { top_p: 1.5 }, "Invalid value for 'top_p': expected a number from 0 to 1, got number 1.5.", 'top_p'],
     ['/v1/chat/completions', { n: 0 }, "Invalid value for 'n': expected an integer of at least 1, got number 0.", 'n'],
     ['/v1/chat/completions', { n: 1.5 }, "Invalid type for 'n': expected an integer, got number 1.5.", 'n'],
@@ -84,7 +84,7 @@ t.test('known fields of the wrong type or range: a 400 naming the field, nothing
     ['/v1/completions', { max_tokens: 0 }, "Invalid value for 'max_tokens': expected an integer of at least 1 (0 only with echo: true), got number 0.", 'max_tokens'],
     ['/v1/completions', { echo: 'yes' }, "Invalid type for 'echo': expected a boolean, got a string.", 'echo'],
     ['/v1/completions', { logprobs: true }, "Invalid type for 'logprobs': expected an integer, got boolean true.", 'logprobs'],
-    ['/v1/completions', { temperature: -0.5 }, "Invalid value for 'temperature': expected a number from 0 to 2, got number -0.5.", 'temperature'],
+    ['/v1/completions', { temperature: -0.5 }, "Invalid value for 'temperature': expected a number of at least 0, got number -0.5.", 'temperature'],
     [
       '/v1/embeddings',
       { input: ['a', 1] },
@@ -105,8 +105,8 @@ t.test('known fields of the wrong type or range: a 400 naming the field, nothing
     t.strictSame(res.body, invalid(message, param), `${path} ${JSON.stringify(fields)}: body`);
   }
   t.equal(posts().length, 0, 'no engine was asked');
-  // Every field at the edge of its range, and null for "the default", is accepted.
-  const edges = { temperature: 2, top_p: 0, n: 1, presence_penalty: -2, frequency_penalty: 2, stop: null, seed: -1, logprobs: false, top_logprobs: 0, user: 'u' };
+  // Every field at the edge of its range, and null for "the default", is accepted (temperature past OpenAI's 2: vLLM takes any temperature of at least 0).
+  const edges = { temperature: 2.5, top_p: 0, n: 1, presence_penalty: -2, frequency_penalty: 2, stop: null, seed: -1, logprobs: false, top_logprobs: 0, user: 'u' };
   const ok = await post('/v1/chat/completions', JSON.stringify({ model: 'chat', messages: user, ...edges }), undefined, TIGHT);
   t.equal(ok.status, 200, 'a valid request is served: the refused ones reserved nothing of the 2 requests a minute');
   t.equal(ok.headers['x-ratelimit-remaining-requests'], '1', 'only the valid request counted');
