@@ -4,7 +4,7 @@
 // replicas, and is swapped in with one assignment: requests in flight keep the runtime they started
 // with, and the old runtime closes what was not adopted once those requests are done.
 import { createHash } from 'node:crypto';
-import { watch, type FSWatcher } from 'node:fs';
+import { unwatchFile, watch, watchFile, type FSWatcher, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { loadConfigText } from './config/load.js';
@@ -32,6 +32,12 @@ export interface ReloaderOptions {
 
 /** Editors and ConfigMaps write files in several steps; changes closer together are one reload. */
 const SETTLE_MS = 150;
+/**
+ * How often the file itself is looked at, beside the folder's events: a file reached through a
+ * symlink edited where it lives, a symlinked folder switched, a folder replaced (which ends its
+ * watcher) change nothing the folder's watcher sees. A stat every few seconds does.
+ */
+const POLL_MS = 2000;
 
 export class ConfigReloader {
   private queue: Promise<unknown> = Promise.resolve();
@@ -64,6 +70,8 @@ export class ConfigReloader {
     });
     this.watcher.unref();
     this.watcher.on('error', (error) => this.options.logger.warn({ err: error }, 'config watch failed; reload with SIGHUP'));
+    // stat follows symlinks: a change of the file at the end of them, or of which file that is.
+    watchFile(this.options.path, { interval: POLL_MS, persistent: false }, this.polled);
     // Written while the router was starting, before anything watched: applied now.
     if (digest(onDisk) !== this.lastText) this.schedule();
   }
@@ -78,7 +86,13 @@ export class ConfigReloader {
     this.timer.unref();
   }
 
+  /** A change the poll saw; the reload compares the text, so a touch reloads nothing. */
+  private readonly polled = (current: Stats, previous: Stats): void => {
+    if (current.mtimeMs !== previous.mtimeMs || current.ino !== previous.ino || current.size !== previous.size) this.schedule();
+  };
+
   close(): void {
+    unwatchFile(this.options.path, this.polled);
     this.watcher?.close();
     if (this.timer !== null) clearTimeout(this.timer);
   }

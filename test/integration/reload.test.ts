@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import t, { type Test } from 'tap';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -282,4 +282,18 @@ t.test('a reload that changes server settings read only at start says which, and
   t.equal((await adminReload(test)).status, 200);
   const warning = test.logs.find((line) => line['msg'] === 'these server settings take effect only after a restart');
   t.strictSame(warning?.['settings'], ['server.shutdownGraceMs', 'server.headersTimeoutMs', 'server.maxConnections']);
+});
+
+t.test('a config file reached through a symlink is reloaded when the file it points to changes', async (t) => {
+  const real = await mkdtemp(join(tmpdir(), 'switchyard-real-'));
+  const linked = await mkdtemp(join(tmpdir(), 'switchyard-linked-'));
+  await writeFile(join(real, 'router.yaml'), stringify(config('blue')));
+  await symlink(join(real, 'router.yaml'), join(linked, 'router.yaml'));
+  const test = await startTestRouter(config('blue'), env, { configPath: join(linked, 'router.yaml') });
+  t.teardown(() => test.close());
+  t.equal((await chat(test)).replica, 'blue-r0');
+  // Edited where it lives: nothing changes in the folder of the path the router was given.
+  await writeFile(join(real, 'router.yaml'), stringify(config('green')));
+  await waitFor('the change applied', async () => (await chat(test)).replica === 'green-r0');
+  t.pass('reloaded');
 });
