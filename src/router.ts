@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp, createMetricsApp } from './app.js';
 import type { Config, ServerConfig } from './config/types.js';
-import { clientErrorHandler, connectRefusal } from './http/client-error.js';
+import { clientErrorHandler, connectRefusal, requiringHost, unmeetableExpectation } from './http/client-error.js';
 import type { RouterState } from './http/state.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type ReplicaSnapshot, type RouterMetrics } from './observability/metrics.js';
@@ -232,8 +232,10 @@ function httpServer(settings: ServerConfig, metrics: RouterMetrics, logger: Logg
       // Node checks those timeouts on this period (30 s by default, which would stretch a 10 s limit to 40 s).
       connectionsCheckingInterval: Math.min(1000, Math.ceil(settings.headersTimeoutMs / 4)),
       maxHeaderSize: settings.maxHeaderBytes,
+      // Checked by requiringHost instead, which answers in the envelope.
+      requireHostHeader: false,
     },
-    listener,
+    requiringHost(listener, metrics, logger),
   );
   server.maxConnections = settings.maxConnections;
   // A connection over maxConnections is closed by node:http as it arrives: counted, so a router at its
@@ -241,6 +243,7 @@ function httpServer(settings: ServerConfig, metrics: RouterMetrics, logger: Logg
   server.on('drop', () => metrics.errors.inc({ kind: 'too_many_connections', origin: 'router' }));
   server.on('clientError', clientErrorHandler(settings.maxHeaderBytes, metrics, logger));
   server.on('connect', connectRefusal(metrics, logger));
+  server.on('checkExpectation', unmeetableExpectation(metrics, logger));
   return server;
 }
 

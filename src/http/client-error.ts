@@ -95,6 +95,35 @@ function writeInItsEnvelope(res: ServerResponse, error: RouterError): void {
 }
 
 /**
+ * Requests node:http would answer itself with an empty body: an Expect it cannot meet (its
+ * 'checkExpectation', a bare 417), and HTTP/1.1 without Host (its requireHostHeader, a bare 400, which
+ * the server turns off so that this answers instead). Both in the envelope, and the connection closed.
+ */
+export function unmeetableExpectation(metrics: RouterMetrics, logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
+  const refusal = new RouterError('expectation_failed', 'Only "Expect: 100-continue" is supported.', { headers: { connection: 'close' } });
+  return (req, res) => refuseRequest(req, res, refusal, metrics, logger);
+}
+
+/** The listener, behind a check for the Host header HTTP/1.1 requires (RFC 9112 3.2). */
+export function requiringHost(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+  metrics: RouterMetrics,
+  logger: Logger,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const refusal = new RouterError('bad_request', 'An HTTP/1.1 request needs a Host header.', { headers: { connection: 'close' } });
+  return (req, res) => {
+    if (req.headers.host === undefined && req.httpVersion === '1.1') refuseRequest(req, res, refusal, metrics, logger);
+    else listener(req, res);
+  };
+}
+
+function refuseRequest(req: IncomingMessage, res: ServerResponse, refusal: RouterError, metrics: RouterMetrics, logger: Logger): void {
+  metrics.errors.inc({ kind: refusal.kind, origin: refusal.origin });
+  logger.info({ status: refusal.status, errorKind: refusal.kind, origin: refusal.origin, method: req.method }, 'refused a request it could not read');
+  writeError(res, refusal);
+}
+
+/**
  * CONNECT asks for a tunnel, which a router is not: answered with a 405 in the envelope, as every other
  * refusal, instead of node:http's silent close when a server has no 'connect' listener.
  */

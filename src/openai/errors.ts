@@ -43,6 +43,8 @@ export const ERROR_TABLE = {
   config_invalid: { origin: 'caller', status: 400, type: 'invalid_request_error', code: 'config_invalid' },
   not_found: { origin: 'caller', status: 404, type: 'invalid_request_error', code: 'not_found' },
   method_not_allowed: { origin: 'caller', status: 405, type: 'invalid_request_error', code: 'method_not_allowed' },
+  /** An Expect header other than 100-continue (RFC 9110 10.1.1). */
+  expectation_failed: { origin: 'caller', status: 417, type: 'invalid_request_error', code: 'expectation_failed' },
   /** The request's head or body did not arrive within server.headersTimeoutMs / bodyTimeoutMs. */
   request_timeout: { origin: 'caller', status: 408, type: 'invalid_request_error', code: 'request_timeout' },
   /** The request's head is over server.maxHeaderBytes. */

@@ -1009,3 +1009,24 @@ t.test('models named like object internals, lone surrogates and NULs: a precise 
   t.equal(lone.status, 200, 'lone surrogates in the content: served');
   t.equal(small.requests.length + large.requests.length, 1, 'only that one reached an engine');
 });
+
+t.test('what node:http would answer bare is answered in the envelope: an Expect it cannot meet (417), HTTP/1.1 without Host (400)', async (t) => {
+  const exchange = (head: string) =>
+    new Promise<string>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (part: string) => (text += part));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+      socket.end(`${head}content-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}`);
+    });
+  const expect = await exchange(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nexpect: 200-ok\r\n`);
+  t.match(expect, /^HTTP\/1\.1 417 /);
+  t.match(expect, /\r\ncontent-type: application\/json/i);
+  t.match(expect, /"code":"expectation_failed"/);
+  const hostless = await exchange(`POST /v1/chat/completions HTTP/1.1\r\n`);
+  t.match(hostless, /^HTTP\/1\.1 400 /);
+  t.match(hostless, /"code":"bad_request"/);
+  t.match(hostless, /Host header/);
+});

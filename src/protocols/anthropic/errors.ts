@@ -59,6 +59,7 @@ export const ANTHROPIC_ERRORS = {
   config_invalid: INVALID,
   not_found: NOT_FOUND,
   method_not_allowed: INVALID,
+  expectation_failed: INVALID,
   request_timeout: INVALID,
   headers_too_large: INVALID,
   bad_request: INVALID,
