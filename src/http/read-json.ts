@@ -1,5 +1,6 @@
 // Reads a request body with a hard size limit, then parses it as JSON once: checked in the order
 // that costs least first (declared size, content type, size as read, UTF-8, JSON, nesting depth).
+import { rememberSource } from '../openai/body-source.js';
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { clipClientText } from '../openai/client-text.js';
@@ -32,8 +33,9 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number, optio
   // JSON is UTF-8 (RFC 8259 section 8.1); decoding other bytes would silently turn them into U+FFFD.
   if (!isUtf8(body)) throw new RouterError('invalid_json', 'The request body is not valid UTF-8; JSON must be sent as UTF-8.');
   let parsed: unknown;
+  const text = body.toString('utf8');
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (thrown) {
     const detail = thrown instanceof SyntaxError ? ` (${thrown.message})` : '';
     throw new RouterError('invalid_json', `We could not parse the JSON body of your request${detail}.`);
@@ -42,6 +44,8 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number, optio
   if (body.length > MAX_JSON_DEPTH && nestsDeeperThan(body, MAX_JSON_DEPTH)) {
     throw new RouterError('invalid_json', `The JSON body of your request is nested deeper than ${MAX_JSON_DEPTH} levels.`);
   }
+  // Forwarded as written, the router's changes spliced in (src/openai/body-source.ts).
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) rememberSource(parsed, text);
   return parsed;
 }
 

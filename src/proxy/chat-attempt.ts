@@ -3,6 +3,7 @@
 // relayed as JSON or SSE. The other kind, a pool asked in the client's own API, is src/proxy/native/.
 import type { OutputCap } from '../budgets/output-plan.js';
 import { CAP_FIELD, withCapField, withTakenExtensions } from '../engines/chat-extensions.js';
+import { withMember } from '../openai/body-source.js';
 import { RouterError } from '../openai/errors.js';
 import type { Pool } from '../pools/pool.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
@@ -17,7 +18,7 @@ export function chatAttempt(request: InferenceRequest, pool: Pool, cap: OutputCa
   // them, and its output cap in the field the engine takes. A chat client's own fields are its choice.
   const taken = withTakenExtensions(request.body, request.extensionFields, adapter.extensions);
   const translated = request.answerAs === undefined ? taken : withCapField(taken, CAP_FIELD[pool.config.engine]);
-  const body = cap === undefined ? translated : { ...translated, [cap.field]: cap.tokens };
+  const body = cap === undefined ? translated : withMember(translated, cap.field, cap.tokens);
   const path = adapter.paths[request.endpoint];
   if (path === null) {
     const served = request.endpoint === 'chat' ? 'chat/completions' : request.endpoint;

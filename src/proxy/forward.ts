@@ -1,4 +1,5 @@
 // Sending one attempt to one replica: the only place that builds an upstream HTTP request.
+import { serialiseWith } from '../openai/body-source.js';
 import type { Dispatcher } from 'undici';
 import type { Replica } from '../pools/replica.js';
 import type { AbortSwitch } from './abort-switch.js';
@@ -61,10 +62,13 @@ function requestOptions(replica: Replica, options: ForwardOptions): Dispatcher.D
   };
 }
 
-/** The client's body with the pool's model and, for streams, usage reporting switched on. */
+/**
+ * The client's body with the pool's model and, for streams, usage reporting switched on: its own text
+ * with those two spliced in (body-source.ts), so every other byte reaches the engine as written.
+ */
 export function upstreamPayload(body: Readonly<Record<string, unknown>>, servedModel: string, stream: boolean): string {
-  if (!stream) return JSON.stringify({ ...body, model: servedModel });
+  if (!stream) return serialiseWith(body, { model: servedModel });
   const streamOptions = body['stream_options'];
   const options = typeof streamOptions === 'object' && streamOptions !== null ? streamOptions : {};
-  return JSON.stringify({ ...body, model: servedModel, stream_options: { ...options, include_usage: true } });
+  return serialiseWith(body, { model: servedModel, stream_options: { ...options, include_usage: true } });
 }

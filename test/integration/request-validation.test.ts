@@ -43,7 +43,8 @@ function post(path: string, body: string | Buffer, headers: Record<string, strin
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) as unknown }));
+        // A stream's events are not one JSON value: kept as text.
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text.startsWith('data:') ? text : (JSON.parse(text) as unknown) }));
       },
     );
     req.on('error', reject);
@@ -129,6 +130,23 @@ t.test('unknown fields reach the engine byte for byte', async (t) => {
   const text = posts()[0]?.text ?? '';
   t.ok(text.includes(`"x_future_field":${future}`), 'the unknown field is byte-identical upstream');
   t.ok(text.includes('"top_k":5'), 'an engine-specific field passes too');
+});
+
+t.test('the body reaches the engine as the client wrote it, only model and stream_options replaced', async (t) => {
+  // What JSON.parse and stringify would change: integers past 2^53, a number past a double, integer-like
+  // keys (moved first, reordering a schema's properties), spacing; and a key written with an escape.
+  const schema = '{"type":"object","properties":{"name":{"type":"string"},"2024":{"type":"number"},"age":{"type":"integer"}}}';
+  const tail = `"seed": 9223372036854775807, "x_big": 123456789012345678901234567890, "x_exp": 1E400,\n  "response_format": {"type":"json_schema","json_schema":{"name":"r","schema":${schema}}}`;
+  for (const stream of [false, true]) {
+    const sent = `{ "mo\\u0064el": "chat", "stream": ${stream}, "messages": [{"role":"user","content":"hi"}],\n  ${tail} }`;
+    const res = await post('/v1/chat/completions', sent);
+    t.equal(res.status, 200);
+    const text = posts().at(-1)?.text ?? '';
+    const usage = stream ? ',"stream_options":{"include_usage":true}' : '';
+    // This router's strict budget caps the output: added too, at the end.
+    const cap = /,"max_tokens":\d+/.exec(text)?.[0] ?? '';
+    t.equal(text, `{ "mo\\u0064el": "served-chat", "stream": ${stream}, "messages": [{"role":"user","content":"hi"}],\n  ${tail}${cap}${usage} }`, `stream ${stream}`);
+  }
 });
 
 t.test('a body that is not UTF-8 is a 400', async (t) => {

@@ -1,0 +1,108 @@
+// A JSON object's text with some top-level members' values replaced, everything else as the client
+// wrote it. Forwarded bodies are built this way rather than re-serialised: JSON.parse and stringify
+// change what they touch (integers past 2^53 lose digits, 1E400 becomes null, integer-like keys move
+// first, which reorders a JSON schema's `properties`, the order guided decoding generates in).
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+/**
+ * `source` (a JSON object's text, already parsed once, so valid) with the value of each member named
+ * in `values` (name → JSON text) replaced, every occurrence of a repeated name included; members it
+ * does not hold are added at the end. Null when the text is not an object.
+ */
+export function withMembers(source: string, values: ReadonlyMap<string, string>): string | null {
+  let at = skipSpace(source, 0);
+  if (source.charCodeAt(at) !== OPEN_BRACE) return null;
+  const found = new Set<string>();
+  let out = '';
+  let copiedTo = 0;
+  // Where the last member's value ends: members are added there (after the brace in an empty object).
+  let last = at + 1;
+  let members = 0;
+  at = skipSpace(source, at + 1);
+  while (source.charCodeAt(at) !== CLOSE_BRACE) {
+    if (source.charCodeAt(at) !== QUOTE) return null;
+    const keyEnd = stringEnd(source, at);
+    if (keyEnd < 0) return null;
+    const key = memberName(source, at, keyEnd);
+    at = skipSpace(source, keyEnd);
+    if (source.charCodeAt(at) !== COLON) return null;
+    const valueStart = skipSpace(source, at + 1);
+    const valueEnd = valueEndAt(source, valueStart);
+    if (valueEnd < 0) return null;
+    const value = values.get(key);
+    if (value !== undefined) {
+      found.add(key);
+      out += source.slice(copiedTo, valueStart) + value;
+      copiedTo = valueEnd;
+    }
+    last = valueEnd;
+    members++;
+    at = skipSpace(source, valueEnd);
+    if (source.charCodeAt(at) === COMMA) at = skipSpace(source, at + 1);
+    else if (source.charCodeAt(at) !== CLOSE_BRACE) return null;
+  }
+  let added = '';
+  for (const [name, value] of values) if (!found.has(name)) added += `${members > 0 || added !== '' ? ',' : ''}${JSON.stringify(name)}:${value}`;
+  if (added === '') return out + source.slice(copiedTo);
+  return out + source.slice(copiedTo, last) + added + source.slice(last);
+}
+
+/** The member name of the string literal `source[start, end)`, decoded only when it holds an escape. */
+function memberName(source: string, start: number, end: number): string {
+  const body = source.slice(start + 1, end - 1);
+  return body.includes('\\') ? (JSON.parse(source.slice(start, end)) as string) : body;
+}
+
+/** The index after the string literal opening at `start`; -1 when it does not close. */
+function stringEnd(source: string, start: number): number {
+  for (let at = source.indexOf('"', start + 1); at >= 0; at = source.indexOf('"', at + 1)) {
+    // A quote after an odd number of backslashes is escaped.
+    let slashes = 0;
+    while (source.charCodeAt(at - 1 - slashes) === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return at + 1;
+  }
+  return -1;
+}
+
+/** The index after the value starting at `start`: a string, an object or array (to its match), or a number or literal. */
+function valueEndAt(source: string, start: number): number {
+  const first = source.charCodeAt(start);
+  if (first === QUOTE) return stringEnd(source, start);
+  if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
+    let at = start;
+    for (
+      let code = source.charCodeAt(at);
+      at < source.length && code !== COMMA && code !== CLOSE_BRACE && code !== CLOSE_BRACKET && !isSpace(code);
+      code = source.charCodeAt(++at)
+    );
+    return at > start ? at : -1;
+  }
+  let depth = 0;
+  for (let at = start; at < source.length; at++) {
+    const code = source.charCodeAt(at);
+    if (code === QUOTE) {
+      at = stringEnd(source, at) - 1;
+      if (at < 0) return -1;
+    } else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
+    else if ((code === CLOSE_BRACE || code === CLOSE_BRACKET) && --depth === 0) return at + 1;
+  }
+  return -1;
+}
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+}
+
+function skipSpace(source: string, from: number): number {
+  let at = from;
+  while (isSpace(source.charCodeAt(at))) at++;
+  return at;
+}
