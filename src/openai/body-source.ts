@@ -1,19 +1,23 @@
-// The text a request body was parsed from, kept beside the parsed object (not on it), so the body an
-// engine gets can be the client's own text with the router's few changes spliced in
-// (json-members.ts). A body the router rebuilt (a translation, a dropped field) has no source and is
-// serialised whole.
+// The text a request body was parsed from, kept on the parsed object under a symbol that is not
+// enumerable (spreads, Object.assign and JSON.stringify leave it behind, so a copy the router changed
+// never carries a stale source), so the body an engine gets can be the client's own text with the
+// router's few changes spliced in (json-members.ts). A body the router rebuilt (a translation, a
+// dropped field) has no source and is serialised whole. Not a WeakMap: its entries cost every
+// garbage collection, one per request in flight.
 import { withMembers } from './json-members.js';
 
-const sources = new WeakMap<object, string>();
+const SOURCE = Symbol('json source');
+
+type Sourced = { [SOURCE]?: string };
 
 /** Keeps `text` as the source of `parsed` (a JSON object read from it). */
 export function rememberSource(parsed: object, text: string): void {
-  sources.set(parsed, text);
+  Object.defineProperty(parsed, SOURCE, { value: text });
 }
 
 /** The text `body` was parsed from; undefined for an object the router built. */
 export function sourceOf(body: object): string | undefined {
-  return sources.get(body);
+  return (body as Sourced)[SOURCE];
 }
 
 /**
@@ -21,7 +25,7 @@ export function sourceOf(body: object): string | undefined {
  * JSON.stringify of the object with them.
  */
 export function serialiseWith(body: Readonly<Record<string, unknown>>, values: Readonly<Record<string, unknown>>): string {
-  const source = sources.get(body);
+  const source = sourceOf(body);
   if (source !== undefined) {
     const spliced = withMembers(source, new Map(Object.entries(values).map(([name, value]) => [name, JSON.stringify(value)])));
     if (spliced !== null) return spliced;
@@ -32,8 +36,8 @@ export function serialiseWith(body: Readonly<Record<string, unknown>>, values: R
 /** A copy of `body` with one member set, whose source (when `body` has one) is the source with it spliced in. */
 export function withMember(body: Readonly<Record<string, unknown>>, name: string, value: unknown): Record<string, unknown> {
   const copy = { ...body, [name]: value };
-  const source = sources.get(body);
+  const source = sourceOf(body);
   const spliced = source === undefined ? null : withMembers(source, new Map([[name, JSON.stringify(value)]]));
-  if (spliced !== null) sources.set(copy, spliced);
+  if (spliced !== null) rememberSource(copy, spliced);
   return copy;
 }
