@@ -1,5 +1,5 @@
 // The cache key of a request: SHA-256 over who may share the answer (the scope, set by the server,
-// never by the client), the endpoint, the alias, the tier the plan chose, and the body in RFC 8785
+// never by the client), the endpoint, the alias, the tier the plan chose (with its models: tier-identity.ts), and the body in RFC 8785
 // canonical form without the fields that only say how the answer travels or who is tracked. The tier
 // is in it because a pin, budget pressure or a key's `tiers` list changes which model answers: a key
 // barred from `large` must never get `large`'s answer. Everything else stays in, unknown fields too

@@ -5,6 +5,7 @@
 // attempts a recorder; finish() stores the answer when it may be kept and lets waiting identical
 // requests go. A store that fails (Redis away) is counted and the request goes on without the cache:
 // never an error for the client.
+import { tierIdentity } from './tier-identity.js';
 import { performance } from 'node:perf_hooks';
 import type { Waits } from '../observability/request-record.js';
 import { randomUUID } from 'node:crypto';
@@ -122,8 +123,8 @@ export class ResponseCache {
     const native = request.native === undefined ? null : nativeForm(request.native, plan);
     const hash =
       native === null
-        ? requestKey({ scope, endpoint: request.endpoint, alias: plan.alias, tier: plan.tier.name, body })
-        : nativeRequestKey({ scope, native, alias: plan.alias, tier: plan.tier.name });
+        ? requestKey({ scope, endpoint: request.endpoint, alias: plan.alias, tier: tierIdentity(plan.tier), body })
+        : nativeRequestKey({ scope, native, alias: plan.alias, tier: tierIdentity(plan.tier) });
     if (directives.onlyIfCached) return this.onlyIfCached(call, hash);
     if (!directives.lookup) return this.miss(call, hash, native, null);
     const asked: FlightRequest = {

@@ -423,6 +423,24 @@ t.test('a reload that shortens ttlMs applies to entries stored before it; turnin
   t.equal(engine.requests.length, 3);
 });
 
+t.test('a reload that changes the model a tier serves does not serve the answers of the one it replaced', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'switchyard-cache-model-'));
+  const path = join(dir, 'router.yaml');
+  engine.requests.length = 0;
+  engine.respond = null;
+  const reloading = await startTestRouter(config(), { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN }, { configPath: path, watchConfig: false });
+  t.teardown(() => reloading.close());
+  await post(reloading, ask('which model?'));
+  t.equal((await post(reloading, ask('which model?'))).headers.get('x-switchyard-cache'), 'hit');
+  const replaced = config();
+  await writeFile(path, stringify({ ...replaced, pools: { gpu: { ...replaced.pools.gpu, servedModel: 'a-newer-model' } } }));
+  const res = await fetch(`${reloading.url}/admin/config/reload`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  t.equal(res.status, 200, 'reloaded');
+  const after = await post(reloading, ask('which model?'));
+  t.equal(after.headers.get('x-switchyard-cache'), 'miss', 'the new model answers');
+  t.equal(engine.requests.filter((request) => request.method === 'POST').at(-1)?.body?.['model'], 'a-newer-model');
+});
+
 t.test('a spilled answer in a shared scope is never a hit for a key barred from the tier that answered it', async (t) => {
   const keys = [
     { id: 'team-a', hash: sha256(SECRET_A), metadata: { team: 'red' } },
