@@ -1010,6 +1010,11 @@ const cases: Case[] = [
     ],
   },
   {
+    name: "YAML's .nan and .inf are named as written, not as JSON's null",
+    patch: { 'server.port': Number.NaN, 'pools.gpu.replicas': [{ url: 'http://gpu-0:8000', weight: Number.NEGATIVE_INFINITY }] },
+    errors: ['server.port: must be an integer from 0 to 65535 (got .nan)', 'pools.gpu.replicas[0].weight: must be a number greater than 0 (got -.inf)'],
+  },
+  {
     name: 'timeout as a string with a unit',
     patch: { 'pools.gpu.idleTimeoutMs': '30s' },
     errors: ['pools.gpu.idleTimeoutMs: must be an integer from 1 to 2147483647 (got "30s")'],

@@ -54,6 +54,8 @@ export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (value !== null && typeof value === 'object') return 'a mapping';
+  // YAML's .nan and .inf, which JSON would show as null: named as they are written.
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- lists and mappings returned above: only a scalar reaches String()
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
