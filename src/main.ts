@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   let reload: (() => void) | null = null;
   let reloadAsked = false;
   process.on('SIGHUP', () => (reload === null ? (reloadAsked = true) : reload()));
-  const path = values.config ?? process.env['SWITCHYARD_CONFIG'] ?? './router.yaml';
+  // An empty SWITCHYARD_CONFIG (a template that left it blank) names no file.
+  const path = values.config ?? (process.env['SWITCHYARD_CONFIG'] || './router.yaml');
   const loaded = await loadConfigFile(path);
   if (!loaded.ok) {
     process.stderr.write(`switchyard: ${path} is not a valid config:\n${loaded.errors.map((e) => `  ${e}\n`).join('')}`);
@@ -76,7 +77,8 @@ function parseLogLevel(value: string | undefined): LogLevel | undefined {
 function parsePort(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  // Digits only: Number() would also take " 8080", "0x1F90" and "1e3".
+  if (!/^\d+$/.test(value) || port > 65535) {
     process.stderr.write(`switchyard: PORT must be an integer from 0 to 65535 (got "${value}")\n`);
     process.exit(1);
   }

@@ -133,3 +133,21 @@ t.test('an invalid LOG_LEVEL is refused, not ignored', async (t) => {
   t.equal(code, 1);
   t.match(stderr, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")');
 });
+
+t.test('PORT with anything but digits is refused; an empty SWITCHYARD_CONFIG is no config named', async (t) => {
+  const spaced = run(['--config', configPath], { PORT: ' 8080' });
+  let stderr = '';
+  spaced.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const [code] = (await once(spaced, 'exit')) as [number | null];
+  t.equal(code, 1);
+  t.match(stderr, 'PORT must be an integer from 0 to 65535 (got " 8080")');
+  // Without --config: ./router.yaml, in the working directory (here one without it), not a file named "".
+  const tsx = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+  const empty = await mkdtemp(join(tmpdir(), 'switchyard-no-config-'));
+  const child = spawn(process.execPath, ['--import', tsx, MAIN], { cwd: empty, env: { ...process.env, SWITCHYARD_CONFIG: '', PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let said = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (said += chunk));
+  await once(child, 'exit');
+  t.match(said, './router.yaml: cannot read file (ENOENT)');
+});
