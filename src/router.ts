@@ -128,8 +128,8 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   const host = options.host ?? config.server.host;
   const metricsHost = config.server.metricsHost ?? host;
   try {
-    await listen(server, host, options.port ?? config.server.port);
-    if (metricsServer !== null) await listen(metricsServer, metricsHost, config.server.metricsPort ?? 0);
+    await listen(server, host, options.port ?? config.server.port, 'server.port');
+    if (metricsServer !== null) await listen(metricsServer, metricsHost, config.server.metricsPort ?? 0, 'server.metricsPort');
   } catch (error) {
     server.close();
     await runtime.destroy();
@@ -252,11 +252,16 @@ function urlOf(server: Server, host: string): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
+/** Listens; a failure (a port in use, a host that does not resolve) names the setting behind it. */
+function listen(server: Server, host: string, port: number, setting: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: Error & { code?: string }): void => {
+      const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+      reject(new Error(`${setting}: cannot listen on ${where} (${error.code ?? error.message})`, { cause: error }));
+    };
+    server.once('error', failed);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });

@@ -3,6 +3,8 @@
 import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,4 +152,19 @@ t.test('PORT with anything but digits is refused; an empty SWITCHYARD_CONFIG is 
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (said += chunk));
   await once(child, 'exit');
   t.match(said, './router.yaml: cannot read file (ENOENT)');
+});
+
+t.test('a port already in use is refused with the setting that named it', async (t) => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => taken.close());
+  const port = (taken.address() as AddressInfo).port;
+  const path = join(dir, 'taken.yaml');
+  await writeFile(path, stringify(configFor({ chat: [engine.url] }, { server: { host: '127.0.0.1', port } })));
+  const child = run(['--config', path], {});
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  t.equal(code, 1);
+  t.match(stderr, `switchyard: failed to start: server.port: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
 });
