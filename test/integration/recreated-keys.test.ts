@@ -192,7 +192,8 @@ t.test('Redis: records written before keys had a generation still load, under th
     scope: 'key:key_legacy',
     endpoint: 'chat',
     alias: 'chat',
-    tier: 'chat',
+    // The tier with the engine and model its pool serves (src/cache/tier-identity.ts).
+    tier: 'chat=vllm:served-chat',
     body: canonicalBody({ model: 'chat', temperature: 0, messages: CHAT.messages }),
   });
   t.equal(await raw.exists(`${prefix}:{c:${entry}}:e`), 1, 'cache entries stay under `key:<id>`');
