@@ -28,6 +28,7 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number, optio
   if (declared > maxBytes) throw tooLarge(maxBytes);
   if (options.requireJsonType === true) checkContentType(req.headers['content-type']);
   checkContentEncoding(req.headers['content-encoding']);
+  checkTransferCoding(req.headers['transfer-encoding']);
   const body = await readLimited(req, maxBytes);
   if (body.length === 0) throw new RouterError('invalid_json', 'The request body is empty; expected a JSON object.');
   // JSON is UTF-8 (RFC 8259 section 8.1); decoding other bytes would silently turn them into U+FFFD.
@@ -63,6 +64,21 @@ function checkContentEncoding(header: string | undefined): void {
     // The body is never read: closing the connection stops the client from sending the rest of it.
     { headers: { connection: 'close' } },
   );
+}
+
+/**
+ * node:http undoes only `chunked`: a body sent with another transfer coding before it (`gzip, chunked`)
+ * would be read still compressed. Refused as a compressed body is.
+ */
+function checkTransferCoding(header: string | undefined): void {
+  if (header === undefined) return;
+  for (const part of header.split(',')) {
+    const coding = part.trim().toLowerCase();
+    if (coding === '' || coding === 'chunked' || coding === 'identity') continue;
+    throw new RouterError('unsupported_media_type', `Unsupported transfer coding '${clipClientText(coding, 100)}': send the JSON body uncompressed.`, {
+      headers: { connection: 'close' },
+    });
+  }
 }
 
 /** Media types read as JSON: `application/json` and `application/*+json` (RFC 6839), any parameters. */

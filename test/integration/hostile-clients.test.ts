@@ -878,6 +878,28 @@ t.test('a body sent gzip-compressed is refused precisely, not read as broken UTF
   t.equal(small.requests.length + large.requests.length, 0, 'no engine was asked');
 });
 
+t.test('a body sent with a gzip transfer coding is refused as a compressed one is, not read as broken JSON', async (t) => {
+  const { gzipSync } = await import('node:zlib');
+  const zipped = gzipSync(hi());
+  const text = await new Promise<string>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (part: string) => (received += part));
+    socket.on('close', () => resolve(received));
+    socket.on('error', () => resolve(received));
+    socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${SECRET}\r\ncontent-type: application/json\r\ntransfer-encoding: gzip, chunked\r\nconnection: close\r\n\r\n`,
+    );
+    socket.write(`${zipped.length.toString(16)}\r\n`);
+    socket.write(zipped);
+    socket.end('\r\n0\r\n\r\n');
+  });
+  t.match(text, /^HTTP\/1\.1 415 /);
+  t.match(text, /Unsupported transfer coding 'gzip': send the JSON body uncompressed\./);
+  t.equal(small.requests.length + large.requests.length, 0, 'no engine was asked');
+});
+
 t.test('concurrent streams near a token budget, half of them abandoned: never overspent, everything settles', async (t) => {
   small.respond = (request) => {
     const cap = Number(request.body?.['max_tokens'] ?? 0);
