@@ -3,6 +3,7 @@
 // the brace (Python's json.dumps writes `{"error": …}`, hand-rolled servers `{ "error": …}`), and an
 // event named `error` (`event: error` before its data, as some OpenAI-compatible servers send).
 import { eventText, type EventRange } from './sse-buffer.js';
+import { skipJsonSpace } from '../json-whitespace.js';
 
 const ERROR_DATA = /^\{\s*"(?:error"|object"\s*:\s*"error")/;
 const ERROR_EVENT_LINE = /^event:\s*error\s*$/m;
@@ -32,18 +33,12 @@ export function isErrorEvent(buffer: Buffer, event: EventRange): boolean {
   let at = event.start + DATA_FIELD.length;
   if (buffer[at] === SPACE) at++;
   if (buffer[at] !== OPEN_BRACE) return false;
-  at = skipWhitespace(buffer, at + 1, event.end);
+  at = skipJsonSpace(buffer, at + 1, event.end);
   if (startsWith(buffer, at, ERROR_KEY)) return true;
   if (!startsWith(buffer, at, OBJECT_KEY)) return false;
-  at = skipWhitespace(buffer, at + OBJECT_KEY.length, event.end);
+  at = skipJsonSpace(buffer, at + OBJECT_KEY.length, event.end);
   if (buffer[at] !== COLON) return false;
-  return startsWith(buffer, skipWhitespace(buffer, at + 1, event.end), ERROR_KEY);
-}
-
-function skipWhitespace(buffer: Buffer, from: number, end: number): number {
-  let at = from;
-  for (let byte = buffer[at]; at < end && (byte === SPACE || byte === 0x0a || byte === 0x0d || byte === 0x09); byte = buffer[++at]);
-  return at;
+  return startsWith(buffer, skipJsonSpace(buffer, at + 1, event.end), ERROR_KEY);
 }
 
 function startsWith(buffer: Buffer, at: number, prefix: Buffer): boolean {

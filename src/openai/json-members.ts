@@ -2,6 +2,7 @@
 // wrote it. Forwarded bodies are built this way rather than re-serialised: JSON.parse and stringify
 // change what they touch (integers past 2^53 lose digits, 1E400 becomes null, integer-like keys move
 // first, which reorders a JSON schema's `properties`, the order guided decoding generates in).
+import { isJsonSpace, skipJsonSpaceIn } from '../json-whitespace.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -18,7 +19,7 @@ const COLON = 0x3a;
  * does not hold are added at the end. Null when the text is not an object.
  */
 export function withMembers(source: string, values: ReadonlyMap<string, string>): string | null {
-  let at = skipSpace(source, 0);
+  let at = skipJsonSpaceIn(source, 0);
   if (source.charCodeAt(at) !== OPEN_BRACE) return null;
   const found = new Set<string>();
   let out = '';
@@ -26,15 +27,15 @@ export function withMembers(source: string, values: ReadonlyMap<string, string>)
   // Where the last member's value ends: members are added there (after the brace in an empty object).
   let last = at + 1;
   let members = 0;
-  at = skipSpace(source, at + 1);
+  at = skipJsonSpaceIn(source, at + 1);
   while (source.charCodeAt(at) !== CLOSE_BRACE) {
     if (source.charCodeAt(at) !== QUOTE) return null;
     const keyEnd = stringEnd(source, at);
     if (keyEnd < 0) return null;
     const key = memberName(source, at, keyEnd);
-    at = skipSpace(source, keyEnd);
+    at = skipJsonSpaceIn(source, keyEnd);
     if (source.charCodeAt(at) !== COLON) return null;
-    const valueStart = skipSpace(source, at + 1);
+    const valueStart = skipJsonSpaceIn(source, at + 1);
     const valueEnd = valueEndAt(source, valueStart);
     if (valueEnd < 0) return null;
     const value = values.get(key);
@@ -45,8 +46,8 @@ export function withMembers(source: string, values: ReadonlyMap<string, string>)
     }
     last = valueEnd;
     members++;
-    at = skipSpace(source, valueEnd);
-    if (source.charCodeAt(at) === COMMA) at = skipSpace(source, at + 1);
+    at = skipJsonSpaceIn(source, valueEnd);
+    if (source.charCodeAt(at) === COMMA) at = skipJsonSpaceIn(source, at + 1);
     else if (source.charCodeAt(at) !== CLOSE_BRACE) return null;
   }
   let added = '';
@@ -80,7 +81,7 @@ function valueEndAt(source: string, start: number): number {
     let at = start;
     for (
       let code = source.charCodeAt(at);
-      at < source.length && code !== COMMA && code !== CLOSE_BRACE && code !== CLOSE_BRACKET && !isSpace(code);
+      at < source.length && code !== COMMA && code !== CLOSE_BRACE && code !== CLOSE_BRACKET && !isJsonSpace(code);
       code = source.charCodeAt(++at)
     );
     return at > start ? at : -1;
@@ -95,14 +96,4 @@ function valueEndAt(source: string, start: number): number {
     else if ((code === CLOSE_BRACE || code === CLOSE_BRACKET) && --depth === 0) return at + 1;
   }
   return -1;
-}
-
-function isSpace(code: number): boolean {
-  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
-}
-
-function skipSpace(source: string, from: number): number {
-  let at = from;
-  while (isSpace(source.charCodeAt(at))) at++;
-  return at;
 }

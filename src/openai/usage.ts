@@ -11,6 +11,8 @@
 // A count the engine did not report is null, never 0: "not said" and "none cached" price the same, but
 // the access line must not claim a cache miss the engine never reported.
 
+import { skipJsonSpaceIn } from '../json-whitespace.js';
+
 export interface Usage {
   /** The whole prompt, cached parts included. */
   readonly promptTokens: number;
@@ -51,11 +53,11 @@ function usageSpan(json: string): { open: number; close: number } | null {
   let key = json.lastIndexOf('"usage"');
   let value = -1;
   for (; key >= 0; key = json.lastIndexOf('"usage"', key - 1)) {
-    value = skipSpaces(json, key + 7);
+    value = skipJsonSpaceIn(json, key + 7);
     if (json.charCodeAt(value) === COLON) break;
   }
   if (key < 0) return null;
-  const open = skipSpaces(json, value + 1);
+  const open = skipJsonSpaceIn(json, value + 1);
   if (json.charCodeAt(open) !== OPEN_BRACE) return null;
   let depth = 0;
   for (let i = open; i < json.length; i++) {
@@ -68,13 +70,6 @@ function usageSpan(json: string): { open: number; close: number } | null {
 
 const COLON = 0x3a;
 const OPEN_BRACE = 0x7b;
-
-/** The index of the first character at or after `from` that is not JSON whitespace. */
-function skipSpaces(json: string, from: number): number {
-  let at = from;
-  for (let code = json.charCodeAt(at); code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09; code = json.charCodeAt(++at));
-  return at;
-}
 
 function readUsage(text: string): Usage | null {
   let parsed: unknown;

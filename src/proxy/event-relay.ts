@@ -15,10 +15,10 @@ import { formatUsd } from '../cost/money.js';
 import type { AbortSwitch } from './abort-switch.js';
 import type { AttemptContext } from './attempt.js';
 import { streamErrorAfterCommit } from './outcome.js';
+import { skipJsonSpace } from '../json-whitespace.js';
 
 const DONE = Buffer.from('[DONE]');
 const USAGE_KEY = Buffer.from('"usage":');
-const SPACE = 0x20;
 const OPEN_BRACE = 0x7b;
 // Reasoning deltas are output too: `reasoning_content` (vLLM's DeltaMessage until it was renamed) and
 // `reasoning` (vllm/entrypoints/openai/engine/protocol.py DeltaMessage). Keys only: their values are
@@ -168,7 +168,7 @@ class ChunkSearch {
   /** Whether the event carries a usage object (engines that stream `"usage":null` in every chunk do not). */
   usage(event: EventRange): boolean {
     const at = this.usageKey.find(event);
-    return at >= 0 && this.buffer[valueAt(this.buffer, at + USAGE_KEY.length)] === OPEN_BRACE;
+    return at >= 0 && this.buffer[skipJsonSpace(this.buffer, at + USAGE_KEY.length)] === OPEN_BRACE;
   }
 
   /** Whether the event carries generated output: non-empty text, content or reasoning, or a tool call. */
@@ -178,19 +178,12 @@ class ChunkSearch {
       const at = this.contents[i]!.find(event);
       if (at < 0) continue;
       // A string that is not empty: its opening quote, then anything but the closing one.
-      const value = valueAt(buffer, at + CONTENT[i]!.length);
+      const value = skipJsonSpace(buffer, at + CONTENT[i]!.length);
       if (buffer[value] === QUOTE && buffer[value + 1] !== QUOTE) return true;
     }
     const calls = this.toolCalls.find(event);
-    return calls >= 0 && buffer[valueAt(buffer, calls + TOOL_CALLS.length)] === OPEN_BRACKET;
+    return calls >= 0 && buffer[skipJsonSpace(buffer, calls + TOOL_CALLS.length)] === OPEN_BRACKET;
   }
-}
-
-/** Where a value starts: `from`, past any JSON whitespace. */
-function valueAt(buffer: Buffer, from: number): number {
-  let at = from;
-  for (let byte = buffer[at]; byte === SPACE || byte === 0x0a || byte === 0x0d || byte === 0x09; byte = buffer[++at]);
-  return at;
 }
 
 /** The last content chunk with its output emptied and finish_reason "length". */

@@ -10,6 +10,7 @@ import { exchange } from './forward.js';
 import type { WholeResponse } from './whole-response.js';
 import { failureFromStatus } from './outcome.js';
 import { retryAfterOf } from './retry-policy.js';
+import { skipJsonSpace } from '../json-whitespace.js';
 
 /** Usage sits at the end of OpenAI-shaped bodies; looking there first skips large choices/vectors. */
 const USAGE_TAIL_BYTES = 4096;
@@ -98,19 +99,14 @@ export async function readWholeAnswer(a: AttemptContext): Promise<WholeResponse>
  */
 function hasArrayMember(body: Buffer, name: Buffer): boolean {
   // An answer is a JSON object: a stream sent to a request that asked for none (`data: {…"choices":…}`) is not one.
-  if (body[skipSpace(body, 0)] !== OPEN_BRACE) return false;
+  if (body[skipJsonSpace(body, 0)] !== OPEN_BRACE) return false;
   for (let at = body.indexOf(name); at >= 0; at = body.indexOf(name, at + 1)) {
-    let next = skipSpace(body, at + name.length);
+    let next = skipJsonSpace(body, at + name.length);
     if (body[next] !== COLON) continue;
-    next = skipSpace(body, next + 1);
-    if (body[next] === OPEN_BRACKET) return body[skipSpace(body, next + 1)] !== CLOSE_BRACKET;
+    next = skipJsonSpace(body, next + 1);
+    if (body[next] === OPEN_BRACKET) return body[skipJsonSpace(body, next + 1)] !== CLOSE_BRACKET;
   }
   return false;
-}
-
-function skipSpace(body: Buffer, at: number): number {
-  while (at < body.length && (body[at] === 0x20 || body[at] === 0x0a || body[at] === 0x0d || body[at] === 0x09)) at++;
-  return at;
 }
 
 function notAnAnswer(a: AttemptContext, body: Buffer): RouterError {

@@ -63,6 +63,20 @@ interface Reply {
   readonly text: string;
 }
 
+/** Bytes written on a socket of their own, and everything read back until the server closes it. */
+function rawExchange(parts: readonly (string | Buffer)[]): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (part: string) => (received += part));
+    socket.on('close', () => resolve(received));
+    socket.on('error', () => resolve(received));
+    for (const part of parts) socket.write(part);
+    socket.end();
+  });
+}
+
 let sent = 0;
 const nextId = () => `hostile-${process.pid}-${sent++}`;
 
@@ -881,20 +895,12 @@ t.test('a body sent gzip-compressed is refused precisely, not read as broken UTF
 t.test('a body sent with a gzip transfer coding is refused as a compressed one is, not read as broken JSON', async (t) => {
   const { gzipSync } = await import('node:zlib');
   const zipped = gzipSync(hi());
-  const text = await new Promise<string>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    let received = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (part: string) => (received += part));
-    socket.on('close', () => resolve(received));
-    socket.on('error', () => resolve(received));
-    socket.write(
-      `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${SECRET}\r\ncontent-type: application/json\r\ntransfer-encoding: gzip, chunked\r\nconnection: close\r\n\r\n`,
-    );
-    socket.write(`${zipped.length.toString(16)}\r\n`);
-    socket.write(zipped);
-    socket.end('\r\n0\r\n\r\n');
-  });
+  const text = await rawExchange([
+    `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${SECRET}\r\ncontent-type: application/json\r\ntransfer-encoding: gzip, chunked\r\nconnection: close\r\n\r\n`,
+    `${zipped.length.toString(16)}\r\n`,
+    zipped,
+    '\r\n0\r\n\r\n',
+  ]);
   t.match(text, /^HTTP\/1\.1 415 /);
   t.match(text, /Unsupported transfer coding 'gzip': send the JSON body uncompressed\./);
   t.equal(small.requests.length + large.requests.length, 0, 'no engine was asked');
@@ -1033,16 +1039,7 @@ t.test('models named like object internals, lone surrogates and NULs: a precise 
 });
 
 t.test('what node:http would answer bare is answered in the envelope: an Expect it cannot meet (417), HTTP/1.1 without Host (400)', async (t) => {
-  const exchange = (head: string) =>
-    new Promise<string>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port });
-      let text = '';
-      socket.setEncoding('utf8');
-      socket.on('data', (part: string) => (text += part));
-      socket.on('close', () => resolve(text));
-      socket.on('error', () => resolve(text));
-      socket.end(`${head}content-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}`);
-    });
+  const exchange = (head: string) => rawExchange([`${head}content-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}`]);
   const expect = await exchange(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nexpect: 200-ok\r\n`);
   t.match(expect, /^HTTP\/1\.1 417 /);
   t.match(expect, /\r\ncontent-type: application\/json/i);
