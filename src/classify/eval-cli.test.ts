@@ -1,8 +1,7 @@
 // The eval-classifier CLI (src/cli/eval-classifier.ts), driven through its exported function. The
 // learned model is a stand-in (a keyword rule, "trained" instantly), so these tests check the harness,
 // not the model.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import type { Complexity } from './classification.js';
@@ -44,7 +43,7 @@ async function run(args: readonly string[], kit: LearnedKit = standInKit()): Pro
 }
 
 t.test('evaluates a labelled file and prints the metrics', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'eval-classifier-'));
+  const dir = t.testdir();
   const file = join(dir, 'set.jsonl');
   await writeFile(
     file,
@@ -68,7 +67,7 @@ t.test('evaluates a labelled file and prints the metrics', async (t) => {
 });
 
 t.test('bad lines: each reported with its line number, exit 1', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'eval-classifier-'));
+  const dir = t.testdir();
   const file = join(dir, 'bad.jsonl');
   await writeFile(file, '{"messages":[],"label":"simple"}\n{oops\n{"messages":[],"label":"easy"}\n');
   const { code, out, err } = await run([file]);
@@ -97,7 +96,7 @@ t.test('usage errors exit 2', async (t) => {
 });
 
 t.test("--config: the route, the heuristic settings and the tiers' prices come from router.yaml", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'eval-classifier-'));
+  const dir = t.testdir();
   const file = join(dir, 'set.jsonl');
   await writeFile(
     file,
@@ -145,7 +144,7 @@ const corpusLine = (id: string, source: string, label: Complexity, content: stri
   });
 
 async function fullEvalFiles(): Promise<{ dir: string; corpus: string; dev: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'eval-classifier-'));
+  const dir = t.testdir();
   const corpus = join(dir, 'corpus.jsonl');
   const dev = join(dir, 'dev.jsonl');
   await writeFile(
@@ -229,7 +228,7 @@ t.test('full evaluation: exit 1 for a missing or bad corpus, an unknown source, 
 });
 
 t.test('one file through the learned classifier, with its thresholds from router.yaml', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'eval-classifier-'));
+  const dir = t.testdir();
   const file = join(dir, 'set.jsonl');
   await writeFile(file, ['{"messages":[{"role":"user","content":"hi"}],"label":"simple"}', '{"messages":[{"role":"user","content":"write code"}],"label":"complex"}'].join('\n'));
   const config = join(dir, 'router.yaml');

@@ -2,7 +2,7 @@
 // classification made for it (src/routing/classification-memo.ts), with the same class, tier and reason
 // in their headers. What bypasses the cache is classified as before, a pinned tier not at all, and a
 // reload starts a new memo, so a changed classifier decides again.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -50,6 +50,7 @@ const BODY = { model: 'gpu', temperature: 0, messages: [{ role: 'user', content:
 
 t.test('repeats of a cacheable body are classified once; bypasses are classified; a pin is not; a reload decides again', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-cache-classify-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
   const path = join(dir, 'router.yaml');
   const test = await startTestRouter(config(2.5), { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN }, { configPath: path, watchConfig: false });
   t.teardown(() => test.close());

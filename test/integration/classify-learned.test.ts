@@ -3,7 +3,7 @@
 // words to the large tier, missing weights fall back to the heuristic without failing a request, and
 // a reload that points at other weights, or finds the same file changed, changes decisions.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type OpenAI from 'openai';
@@ -17,6 +17,7 @@ import { ADMIN_TOKEN } from '../fixtures/wait.js';
 const [small, large] = await Promise.all([startFakeEngine(), startFakeEngine()]);
 t.teardown(() => Promise.all([small.close(), large.close()]));
 const dir = await mkdtemp(join(tmpdir(), 'switchyard-learned-'));
+t.teardown(() => rm(dir, { recursive: true, force: true }));
 const env = { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN };
 
 const pool = (name: string, url: string) => ({

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +17,7 @@ import { waitFor } from '../fixtures/wait.js';
 const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
 const engine = await startFakeEngine();
 const dir = await mkdtemp(join(tmpdir(), 'switchyard-process-'));
+t.teardown(() => rm(dir, { recursive: true, force: true }));
 const configPath = join(dir, 'router.yaml');
 await writeFile(configPath, stringify(configFor({ chat: [engine.url] }, { server: { port: 1 } })));
 const children: ChildProcess[] = [];
@@ -146,6 +147,7 @@ t.test('PORT with anything but digits is refused; an empty SWITCHYARD_CONFIG is 
   // Without --config: ./router.yaml, in the working directory (here one without it), not a file named "".
   const tsx = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
   const empty = await mkdtemp(join(tmpdir(), 'switchyard-no-config-'));
+  t.teardown(() => rm(empty, { recursive: true, force: true }));
   const child = spawn(process.execPath, ['--import', tsx, MAIN], { cwd: empty, env: { ...process.env, SWITCHYARD_CONFIG: '', PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let said = '';

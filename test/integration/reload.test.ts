@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import t, { type Test } from 'tap';
-import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -15,6 +15,7 @@ import { ADMIN_TOKEN, adminReplicas, waitFor } from '../fixtures/wait.js';
 const [blue, green] = await Promise.all([startFakeEngine(), startFakeEngine()]);
 t.teardown(() => Promise.all([blue.close(), green.close()]));
 const dir = await mkdtemp(join(tmpdir(), 'switchyard-reload-'));
+t.teardown(() => rm(dir, { recursive: true, force: true }));
 const env = { ...process.env, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN };
 
 /** `chat` served by the given engine's pool; both pools exist so only the route changes. */
@@ -286,7 +287,9 @@ t.test('a reload that changes server settings read only at start says which, and
 
 t.test('a config file reached through a symlink is reloaded when the file it points to changes', async (t) => {
   const real = await mkdtemp(join(tmpdir(), 'switchyard-real-'));
+  t.teardown(() => rm(real, { recursive: true, force: true }));
   const linked = await mkdtemp(join(tmpdir(), 'switchyard-linked-'));
+  t.teardown(() => rm(linked, { recursive: true, force: true }));
   await writeFile(join(real, 'router.yaml'), stringify(config('blue')));
   await symlink(join(real, 'router.yaml'), join(linked, 'router.yaml'));
   const test = await startTestRouter(config('blue'), env, { configPath: join(linked, 'router.yaml') });

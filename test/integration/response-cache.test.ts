@@ -2,7 +2,7 @@
 // hit/miss/bypass headers and age, equal bodies in other bytes, stream↔plain cross hits, Cache-Control,
 // what is never stored, key scopes, concurrent identical requests, and that a hit charges nothing.
 import { createHash } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -400,6 +400,7 @@ t.test('Cache-Control max-age (RFC 9111 5.2.1.1): max-age=0 never takes a stored
 
 t.test('a reload that shortens ttlMs applies to entries stored before it; turning the cache off stops it at once', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-cache-reload-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
   const path = join(dir, 'router.yaml');
   engine.requests.length = 0;
   engine.respond = null;
@@ -425,6 +426,7 @@ t.test('a reload that shortens ttlMs applies to entries stored before it; turnin
 
 t.test('a reload that changes the model a tier serves does not serve the answers of the one it replaced', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-cache-model-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
   const path = join(dir, 'router.yaml');
   engine.requests.length = 0;
   engine.respond = null;

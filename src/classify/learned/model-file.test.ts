@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { trainModel } from './train.js';
 const weights = trainModel(TEST_EXAMPLES, { textBits: 10, contextBits: 6 });
 const text = serializeWeights(weights);
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-model-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const fileWith = (name: string, content: string) => {
   const path = join(dir, name);
   writeFileSync(path, content);
