@@ -25,7 +25,7 @@ export function routes(deps: AppDeps): AppMiddleware[] {
   router.get('/v1/models/{*id}', caller, getModel(state));
   if (deps.responses != null) {
     // Stored responses of POST /v1/responses (served by the inference lane): reads, not per-token work.
-    const stored = responsesState(deps.responses);
+    const stored = responsesState(deps.responses, state);
     router.get('/v1/responses/:id', caller, stored.get);
     router.delete('/v1/responses/:id', caller, stored.remove);
     router.get('/v1/responses/:id/input_items', caller, stored.inputItems);

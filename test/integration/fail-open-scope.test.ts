@@ -46,3 +46,36 @@ t.test('unidentified callers during an outage get no cached or idempotent answer
   t.equal(retried.headers.get('x-switchyard-idempotent-replay'), null, 'nor its idempotent answer: the request runs');
   t.equal(engine.requests.filter((r) => JSON.stringify(r.body).includes('private prompt')).length, 3, 'every one reached the engine');
 });
+
+async function respond(secret: string, body: Record<string, unknown>) {
+  const res = await fetch(`${test.url}/v1/responses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+    body: JSON.stringify({ model: 'gpu', ...body }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function stored(secret: string, method: string, path: string) {
+  const res = await fetch(`${test.url}/v1/responses/${path}`, { method, headers: { authorization: `Bearer ${secret}` } });
+  return { status: res.status, body: (await res.json()) as { error?: { code?: string } } };
+}
+
+t.test('unidentified callers during an outage store no response another could read, continue or delete', async (t) => {
+  // Redis is still stopped (the test before stopped it): every caller below is let through unidentified.
+  const first = await respond('sk-made-up-one', { input: 'the vault code is 4711' });
+  t.equal(first.status, 200, 'let through, unmetered (fail-open)');
+  t.equal(first.body['store'], false, 'answered as not stored: it has no scope of its own to be kept in');
+  const id = String(first.body['id']);
+  for (const [method, path] of [
+    ['GET', id],
+    ['GET', `${id}/input_items`],
+    ['DELETE', id],
+  ] as const) {
+    const other = await stored('sk-made-up-two', method, path);
+    t.equal(other.status, 404, `${method} ${path === id ? '' : 'input_items '}by another unidentified caller: not found`);
+  }
+  const continued = await respond('sk-made-up-two', { input: 'what was the code?', previous_response_id: id });
+  t.equal(continued.status, 400);
+  t.equal((continued.body['error'] as { code?: string }).code, 'previous_response_not_found', 'nor can another continue it');
+});

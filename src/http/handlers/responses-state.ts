@@ -7,7 +7,7 @@ import { RouterError } from '../../openai/errors.js';
 import { ownerOf } from '../../protocols/responses/protocol.js';
 import type { ResponseRecord } from '../../protocols/responses/store.js';
 import type { ResponsesService } from '../../protocols/responses/service.js';
-import type { AppContext, AppMiddleware } from '../state.js';
+import type { AppContext, AppMiddleware, RouterState } from '../state.js';
 
 export interface ResponsesStateRoutes {
   readonly get: AppMiddleware;
@@ -16,25 +16,27 @@ export interface ResponsesStateRoutes {
   readonly cancel: AppMiddleware;
 }
 
-export function responsesState(service: ResponsesService): ResponsesStateRoutes {
+export function responsesState(service: ResponsesService, state: RouterState): ResponsesStateRoutes {
+  const ownerIn = (ctx: AppContext) => ownerOf(ctx.state.key, state.runtime.config.auth.required);
   return {
     async get(ctx) {
       if (ctx.query['stream'] === 'true') throw new RouterError('unsupported_parameter', 'Streaming a stored response again is not supported by this router.', { param: 'stream' });
-      ctx.body = (await found(service, ctx)).response;
+      ctx.body = (await found(service, ctx, ownerIn(ctx))).response;
     },
     async remove(ctx) {
       const id = idOf(ctx);
-      if (!(await service.remove(id, ownerOf(ctx.state.key)))) throw notFound(id);
+      const owner = ownerIn(ctx);
+      if (owner === null || !(await service.remove(id, owner))) throw notFound(id);
       ctx.body = { id, object: 'response', deleted: true };
     },
     // Only a response created with background: true can be cancelled (OAS cancelResponse), and this
     // router refuses background at create: an owner's response is a 400, anyone else's a 404.
     async cancel(ctx) {
-      await found(service, ctx);
+      await found(service, ctx, ownerIn(ctx));
       throw new RouterError('invalid_request', 'Only responses created with background: true can be cancelled, and this router does not run responses in the background.');
     },
     async inputItems(ctx) {
-      const record = await found(service, ctx);
+      const record = await found(service, ctx, ownerIn(ctx));
       const { limit, order, after } = listQuery(ctx);
       const items = order === 'asc' ? [...record.input] : [...record.input].reverse();
       let start = 0;
@@ -48,9 +50,10 @@ export function responsesState(service: ResponsesService): ResponsesStateRoutes 
   };
 }
 
-async function found(service: ResponsesService, ctx: AppContext): Promise<ResponseRecord> {
+/** `owner` null: a caller with no scope of its own (protocol.ts ownerOf), who finds no response. */
+async function found(service: ResponsesService, ctx: AppContext, owner: string | null): Promise<ResponseRecord> {
   const id = idOf(ctx);
-  const record = await service.find(id, ownerOf(ctx.state.key));
+  const record = owner === null ? null : await service.find(id, owner);
   if (record === null) throw notFound(id);
   return record;
 }

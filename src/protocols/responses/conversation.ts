@@ -5,8 +5,10 @@
 import { RouterError } from '../../openai/errors.js';
 import { readInput, type InputItem } from './input-items.js';
 import type { ResponsesService } from './service.js';
+import type { ResponseRecord } from './store.js';
 
-export async function conversationBefore(service: ResponsesService, previousId: string, owner: string, maxDepth: number): Promise<InputItem[]> {
+/** `owner` null: a caller with no scope of its own (protocol.ts ownerOf), who finds no response. */
+export async function conversationBefore(service: ResponsesService, previousId: string, owner: string | null, maxDepth: number): Promise<InputItem[]> {
   const turns: { input: readonly unknown[]; output: unknown }[] = [];
   for (let id: string | null = previousId; id !== null;) {
     if (turns.length === maxDepth) {
@@ -14,7 +16,7 @@ export async function conversationBefore(service: ResponsesService, previousId: 
         param: 'previous_response_id',
       });
     }
-    const record = await service.find(id, owner);
+    const record: ResponseRecord | null = owner === null ? null : await service.find(id, owner);
     if (record === null) {
       const which = turns.length === 0 ? '' : ' (an earlier response of this conversation expired or was deleted)';
       throw new RouterError('previous_response_not_found', `Previous response with id '${clip(id)}' not found.${which}`, { param: 'previous_response_id' });

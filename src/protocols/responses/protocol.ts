@@ -22,9 +22,12 @@ import { isObject } from '../../json-object.js';
 /**
  * Whose responses a caller reads and writes: its key (the id, and the generation of a key the admin API
  * created, so an id deleted and created again is another owner); every anonymous caller shares one scope.
+ * None (null) for a caller let through unidentified where keys are required (the key store away,
+ * onStoreError: fail-open): in the anonymous scope anyone with a made-up key would read, continue and
+ * delete its responses, so it stores none and finds none, as the cache and idempotency skip it.
  */
-export function ownerOf(key: KeyRecord | null): string {
-  return ownerScope(key);
+export function ownerOf(key: KeyRecord | null, authRequired: boolean): string | null {
+  return key === null && authRequired ? null : ownerScope(key);
 }
 
 export function responsesProtocol(service: ResponsesService): InboundProtocol {
@@ -41,7 +44,8 @@ async function parse(body: unknown, { runtime, key }: ParseContext, service: Res
   try {
     const { config } = runtime;
     const request = parseResponsesRequest(body, config.defaultModel);
-    const owner = ownerOf(key);
+    const owner = ownerOf(key, config.auth.required);
+    const store = request.store && owner !== null;
     const messages: Record<string, unknown>[] = [];
     if (request.instructions !== null) messages.push({ role: 'system', content: request.instructions });
     const history = request.previousResponseId === null ? [] : await conversationBefore(service, request.previousResponseId, owner, config.responses.maxChainDepth);
@@ -55,11 +59,11 @@ async function parse(body: unknown, { runtime, key }: ParseContext, service: Res
       createdAt: Math.floor(Date.now() / 1000),
       echo: request.echo,
       metadata: request.metadata,
-      store: request.store,
+      store,
       firstOutputItem: request.input.length,
       now: () => Math.floor(Date.now() / 1000),
     };
-    const keeping = request.store ? { service, owner, prev: request.previousResponseId, input: withIds(request.input, ids), ttlMs: config.responses.ttlMs } : null;
+    const keeping = store && owner !== null ? { service, owner, prev: request.previousResponseId, input: withIds(request.input, ids), ttlMs: config.responses.ttlMs } : null;
     return {
       endpoint: 'chat',
       model: request.model,
