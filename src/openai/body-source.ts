@@ -4,7 +4,7 @@
 // router's few changes spliced in (json-members.ts). A body the router rebuilt (a translation, a
 // dropped field) has no source and is serialised whole. Not a WeakMap: its entries cost every
 // garbage collection, one per request in flight.
-import { withMembers } from './json-members.js';
+import { withMembers, withoutMembers } from './json-members.js';
 
 const SOURCE = Symbol('json source');
 
@@ -21,16 +21,19 @@ export function sourceOf(body: object): string | undefined {
 }
 
 /**
- * `body` with members set, serialised: its source with those values spliced in when it has one, else
- * JSON.stringify of the object with them.
+ * `body` with members set (and those named in `without` left out), serialised: its source with those
+ * changes spliced in when it has one, else JSON.stringify of the object with them.
  */
-export function serialiseWith(body: Readonly<Record<string, unknown>>, values: Readonly<Record<string, unknown>>): string {
+export function serialiseWith(body: Readonly<Record<string, unknown>>, values: Readonly<Record<string, unknown>>, without: readonly string[] = []): string {
   const source = sourceOf(body);
   if (source !== undefined) {
     const spliced = withMembers(source, new Map(Object.entries(values).map(([name, value]) => [name, JSON.stringify(value)])));
-    if (spliced !== null) return spliced;
+    const left = spliced === null || without.length === 0 ? spliced : withoutMembers(spliced, new Set(without));
+    if (left !== null) return left;
   }
-  return JSON.stringify({ ...body, ...values });
+  const copy: Record<string, unknown> = { ...body, ...values };
+  for (const name of without) delete copy[name];
+  return JSON.stringify(copy);
 }
 
 /** A copy of `body` with one member set, whose source (when `body` has one) is the source with it spliced in. */

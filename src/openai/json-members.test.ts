@@ -1,6 +1,6 @@
 // Top-level members replaced in the client's own text: everything else keeps its bytes.
 import t from 'tap';
-import { withMembers } from './json-members.js';
+import { withMembers, withoutMembers } from './json-members.js';
 
 const edits = (entries: [string, unknown][]) => new Map(entries.map(([name, value]) => [name, JSON.stringify(value)]));
 
@@ -50,4 +50,23 @@ t.test('nested values of every kind are skipped whole, brackets inside strings i
 t.test('what is not an object is refused', async (t) => {
   t.equal(withMembers('[1]', edits([['model', 'a']])), null);
   t.equal(withMembers('"x"', edits([['model', 'a']])), null);
+});
+
+t.test('members left out: first, middle, last, repeated, escaped, all; the rest byte for byte', async (t) => {
+  const source = '{ "a" : 1E400 ,\n  "b": {"a": 1}, "c": [1.0, -0],  "a": 2 }\n';
+  const without = (...names: string[]) => withoutMembers(source, new Set(names));
+  t.equal(without(), source);
+  t.equal(without('a'), '{ "b": {"a": 1}, "c": [1.0, -0] }\n', 'every occurrence; a nested member of that name stays');
+  t.equal(without('b'), '{ "a" : 1E400 ,\n  "c": [1.0, -0],  "a": 2 }\n');
+  t.equal(without('c', 'a'), '{ "b": {"a": 1} }\n');
+  t.equal(without('a', 'b', 'c'), '{  }\n');
+  t.equal(without('zz'), source, 'a name it lacks changes nothing');
+  t.equal(withoutMembers('{"mo\\u0064el":"x","n":1}', new Set(['model'])), '{"n":1}', 'an escaped name is the same name');
+  t.equal(withoutMembers('{}', new Set(['a'])), '{}');
+  t.equal(withoutMembers('[1]', new Set(['a'])), null, 'not an object');
+  for (const names of [[], ['a'], ['b'], ['c'], ['a', 'c'], ['a', 'b', 'c']]) {
+    const text = withoutMembers(source, new Set(names));
+    const expected = Object.fromEntries(Object.entries(JSON.parse(source) as Record<string, unknown>).filter(([name]) => !names.includes(name)));
+    t.strictSame(JSON.parse(text ?? 'null'), expected, `valid JSON, the same object less ${names.join(', ') || 'nothing'}`);
+  }
 });

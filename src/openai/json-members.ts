@@ -56,6 +56,40 @@ export function withMembers(source: string, values: ReadonlyMap<string, string>)
   return out + source.slice(copiedTo, last) + added + source.slice(last);
 }
 
+/**
+ * `source` (a JSON object's text, already parsed once, so valid) without the members named in `names`,
+ * every occurrence of a repeated name included; the rest as written. Null when the text is not an object.
+ */
+export function withoutMembers(source: string, names: ReadonlySet<string>): string | null {
+  let at = skipJsonSpaceIn(source, 0);
+  if (source.charCodeAt(at) !== OPEN_BRACE) return null;
+  at = skipJsonSpaceIn(source, at + 1);
+  let out = source.slice(0, at);
+  // What followed the last member kept up to the next member's name (its comma): written only when
+  // another member is kept after it. The object is closed with what followed its last member.
+  let separator: string | null = null;
+  let end = at;
+  while (source.charCodeAt(at) !== CLOSE_BRACE) {
+    if (source.charCodeAt(at) !== QUOTE) return null;
+    const keyStart = at;
+    const keyEnd = stringEnd(source, at);
+    if (keyEnd < 0) return null;
+    at = skipJsonSpaceIn(source, keyEnd);
+    if (source.charCodeAt(at) !== COLON) return null;
+    const valueEnd = valueEndAt(source, skipJsonSpaceIn(source, at + 1));
+    if (valueEnd < 0) return null;
+    end = valueEnd;
+    at = skipJsonSpaceIn(source, valueEnd);
+    if (source.charCodeAt(at) === COMMA) at = skipJsonSpaceIn(source, at + 1);
+    else if (source.charCodeAt(at) !== CLOSE_BRACE) return null;
+    if (!names.has(memberName(source, keyStart, keyEnd))) {
+      out += (separator ?? '') + source.slice(keyStart, valueEnd);
+      separator = source.slice(valueEnd, at);
+    }
+  }
+  return out + source.slice(end);
+}
+
 /** The member name of the string literal `source[start, end)`, decoded only when it holds an escape. */
 function memberName(source: string, start: number, end: number): string {
   const body = source.slice(start + 1, end - 1);

@@ -165,6 +165,43 @@ t.test('Responses: a native answer is stored under the router id; previous_respo
   t.match(missing, { status: 404 });
 });
 
+/** What JSON.parse and stringify would change: integers past 2^53, a number past a double, -0, 1.0, integer-like keys (moved first), spacing, escapes. */
+const ODD_MEMBERS = '"x_big": 123456789012345678901234567890, "x_exp": 1E400, "x_zero": -0, "x_one": 1.0, "metadata": {"b": "1", "2024": "k"}';
+
+function postText(path: string, text: string): Promise<Response> {
+  return fetch(`${test.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+}
+
+t.test('a native body is the client text with only the router members changed (Messages)', async (t) => {
+  for (const [alias, engine, served] of [
+    ['claude', claude, 'claude-served'],
+    ['nat', native, 'served-native'],
+  ] as const) {
+    engine.reply({ kind: 'json', body: EXPECTED_BASIC_MESSAGE });
+    const text = (model: string) => `{ "model": "${model}", "max_tokens": 64,\n  "messages": [{"role":"user","content":"h\\u00e9"}], ${ODD_MEMBERS} }`;
+    t.equal((await postText('/v1/messages', text(alias))).status, 200);
+    t.equal(engine.requests[0]?.text, text(served), `${alias}: only the model replaced`);
+  }
+});
+
+t.test('a native body is the client text with only the router members changed (Responses, continued)', async (t) => {
+  native.reply({ kind: 'json', body: COMPLETED });
+  const first = (await (await post('/v1/responses', { model: 'nat', input: 'hi' })).json()) as Json;
+  native.reply({ kind: 'json', body: COMPLETED });
+  // Responses refuses unknown members (as OpenAI does): the odd numbers are in members it knows.
+  const odd =
+    '"temperature": 1.0, "top_p": 0.50, "metadata": {"b": "1", "2024": "k"}, "tools": [{"type": "function", "name": "f", "parameters": {"type": "object", "properties": {"n": {"type": "integer", "maximum": 123456789012345678901234567890}}}}]';
+  const text = `{ "model": "nat", "previous_response_id": "${String(first['id'])}", "input": "and again",\n  ${odd} }`;
+  t.equal((await postText('/v1/responses', text)).status, 200);
+  const input = [
+    { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+    { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Hello world' }] },
+    { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'and again' }] },
+  ];
+  // The conversation in input, previous_response_id left out, store: false added at the end.
+  t.equal(native.requests[1]?.text, `{ "model": "served-native", "input": ${JSON.stringify(input)},\n  ${odd},"store":false }`);
+});
+
 t.test('a native replica failing before its first token is retried on the next pool, translated', async (t) => {
   const [created] = STREAM_EVENTS;
   native.reply({

@@ -18,6 +18,7 @@ import { parseResponsesRequest } from './request.js';
 import type { ResponsesService } from './service.js';
 import { withIds } from './stored-items.js';
 import { isObject } from '../../json-object.js';
+import { rememberSource, serialiseWith, sourceOf } from '../../openai/body-source.js';
 
 /**
  * Whose responses a caller reads and writes: its key (the id, and the generation of a key the admin API
@@ -135,9 +136,13 @@ class NativeResponsesRequest implements NativeRequest {
 /**
  * The client's body for a pool that serves Responses itself (src/proxy/native/): the router keeps the
  * conversation for every pool, so the engine gets it whole as `input` (history, then this request's
- * items), no previous_response_id, and store: false.
+ * items), no previous_response_id, and store: false. Its source is the client's text with those
+ * changes spliced in (body-source.ts), so every other member reaches the engine as the client wrote it.
  */
 function nativeBody(body: unknown, input: readonly InputItem[]): Record<string, unknown> {
-  const { previous_response_id: _previous, ...rest } = isObject(body) ? body : {};
-  return { ...rest, input, store: false };
+  const client = isObject(body) ? body : {};
+  const { previous_response_id: _previous, ...rest } = client;
+  const native = { ...rest, input, store: false };
+  if (sourceOf(client) !== undefined) rememberSource(native, serialiseWith(client, { input, store: false }, ['previous_response_id']));
+  return native;
 }

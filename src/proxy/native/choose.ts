@@ -9,6 +9,7 @@ import type { NativeRequest } from '../../protocols/protocol.js';
 import { TranslatedResponse } from '../../protocols/translated-response.js';
 import type { Pool } from '../../pools/pool.js';
 import type { Relay } from '../attempt.js';
+import { serialiseWith } from '../../openai/body-source.js';
 import { MessagesStream } from './messages-stream.js';
 import { relayNativeJson } from './relay-json.js';
 import { relayNativeSse } from './relay-sse.js';
@@ -41,17 +42,19 @@ export function nativeTarget(pool: PoolConfig, native: NativeRequest, cap: Outpu
 }
 
 function payloadOf(pool: PoolConfig, native: NativeRequest, cap: OutputCap | undefined): string {
-  const body: Record<string, unknown> = { ...native.body, model: pool.servedModel };
+  // The client's own text with the router's members spliced in (body-source.ts): parsing and serialising
+  // it again would change what the router never meant to touch (big integers, 1E400, key order).
+  const values: Record<string, unknown> = { model: pool.servedModel };
   if (cap !== undefined) {
     const field = CAP_FIELDS[native.api];
-    const asked = body[field];
-    body[field] = typeof asked === 'number' && asked < cap.tokens ? asked : cap.tokens;
+    const asked = native.body[field];
+    values[field] = typeof asked === 'number' && asked < cap.tokens ? asked : cap.tokens;
   }
   // Anthropic's 2026-10-21 refuses the sampling fields even at their defaults, as the translated path
   // drops them (src/engines/anthropic/request.ts; https://platform.claude.com/docs/en/api/versioning).
   // The version sent is the client's when it sent one (src/protocols/anthropic/client-headers.ts), else the pool's.
-  if (pool.engine === 'anthropic' && (native.headers?.['anthropic-version'] ?? pool.anthropic?.version) === '2026-10-21') for (const field of SAMPLING) delete body[field];
-  return JSON.stringify(body);
+  const refused = pool.engine === 'anthropic' && (native.headers?.['anthropic-version'] ?? pool.anthropic?.version) === '2026-10-21';
+  return serialiseWith(native.body, values, refused ? SAMPLING.filter((field) => field in native.body) : []);
 }
 
 const SAMPLING = ['temperature', 'top_p', 'top_k'] as const;
