@@ -23,7 +23,7 @@ export class ResponsesStream implements NativeStream {
   /** The latest Response object (made the router's), the base of a failure's response.failed. */
   private snapshot: Json | null = null;
   private reported: Usage | null = null;
-  /** The last event's data, for the sequence number that follows it. */
+  /** The data of the last event the client got (an `error` event is not passed on), for the sequence number that follows it. */
   private lastData = '';
 
   constructor(private readonly out: Pick<NativeOut, 'lifecycle'>) {}
@@ -31,8 +31,8 @@ export class ResponsesStream implements NativeStream {
   step(event: NativeEvent): Step {
     const { type } = event;
     if (type === '[DONE]') return MARKER;
-    this.lastData = event.data;
     if (type === 'error') return { kind: 'error', engineError: engineError(parse(event) ?? {}) };
+    this.lastData = event.data;
     // Opened by an event carrying a Response object (OpenAI's first is response.created); before it,
     // anything else is another dialect (chat chunks, Messages events, …).
     if (!CARRY_RESPONSE.has(type)) {
@@ -66,7 +66,8 @@ export class ResponsesStream implements NativeStream {
     const code = error.kind === 'insufficient_quota' || error.status === 429 ? 'rate_limit_exceeded' : 'server_error';
     // response.failed alone, as a translated stream ends: openai 6's stream helper turns an `error`
     // event into a rejected finalResponse() and drops the response.failed after it (ResponseStream.js).
-    const response = { ...(this.snapshot ?? {}), status: 'failed', error: { code, message: error.message } };
+    // Not stored: a failed response is never kept (answer.ts), so it says store: false, as a translated one does.
+    const response = { ...(this.snapshot ?? {}), status: 'failed', store: false, error: { code, message: error.message } };
     const failed = { type: 'response.failed', response, sequence_number: this.lastSequence() + 1 };
     return frame('response.failed', JSON.stringify(failed), true);
   }
@@ -77,6 +78,8 @@ export class ResponsesStream implements NativeStream {
     const response = json?.['response'];
     if (json === null || !isObject(response)) return null;
     this.out.lifecycle(response);
+    // The engine's own response.failed is not kept either (see failure()).
+    if (event.type === 'response.failed') response['store'] = false;
     this.snapshot = response;
     return frame(event.type, JSON.stringify(json), event.named);
   }

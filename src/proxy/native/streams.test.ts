@@ -78,10 +78,16 @@ t.test('Responses: the error event is the engine error engine-errors.ts reads; a
     ['response.failed'],
   );
   const failed = JSON.parse(written[0]!.data) as { response: Json; sequence_number: number };
+  // The client got 0–3; the error event (4) is not passed on, so response.failed is 4: no gap.
   t.strictSame(
-    [failed.sequence_number, failed.response['id'], failed.response['status'], failed.response['error']],
-    [5, 'resp_0123456789abcdef0123456789abcdef', 'failed', { code: 'server_error', message: 'The stream broke.' }],
+    [failed.sequence_number, failed.response['id'], failed.response['status'], failed.response['store'], failed.response['error']],
+    [4, 'resp_0123456789abcdef0123456789abcdef', 'failed', false, { code: 'server_error', message: 'The stream broke.' }],
   );
+  // An error event without a sequence number does not send the count back to 0.
+  const other = new ResponsesStream({ lifecycle: router });
+  for (const event of [created!, added!, part!, delta!]) other.step(event);
+  other.step(events('data: {"type":"error","code":"server_error","message":"down"}\n\n')[0]!);
+  t.match(JSON.parse(events(other.failure(new RouterError('stream_interrupted', 'The stream broke.')))[0]!.data), { sequence_number: 4 });
 });
 
 t.test('Responses: response.failed from the engine is judged like an error event; a spent budget fails as rate_limit_exceeded', async (t) => {
@@ -89,6 +95,8 @@ t.test('Responses: response.failed from the engine is judged like an error event
   const failed = { type: 'response.failed', sequence_number: 1, response: { id: 'resp_x', status: 'failed', error: { code: 'server_error', message: 'engine down' } } };
   const step = stream.step(events(`event: response.failed\ndata: ${JSON.stringify(failed)}\n\n`)[0]!);
   t.equal(step.kind, 'failed');
+  // Passed on as the router's, and not stored: store false whatever the client asked.
+  t.match(step.kind === 'failed' ? JSON.parse(step.text?.split('data: ')[1] ?? 'null') : null, { response: { id: 'resp_0123456789abcdef0123456789abcdef', store: false } });
   t.match(step, { engineError: '{"error":{"message":"engine down","type":null,"code":"server_error","param":null}}' });
   const [ended] = events(stream.failure(new RouterError('insufficient_quota', 'Spent.')));
   t.match(JSON.parse(ended!.data), { type: 'response.failed', sequence_number: 2, response: { error: { code: 'rate_limit_exceeded', message: 'Spent.' } } });
