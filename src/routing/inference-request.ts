@@ -36,6 +36,12 @@ export interface InferenceRequest {
    * OpenAI's API: a chat client's own fields all pass, unknown ones included.
    */
   readonly extensionFields?: readonly string[];
+  /**
+   * Why the request cannot run, thrown only once an idempotent replay was looked for: a retry of a
+   * Responses request whose earlier turns were deleted, expired or cannot be read right now still gets
+   * its first answer (only running it needs the conversation). Absent: it can run.
+   */
+  readonly refusal?: RouterError;
 }
 
 type Json = Record<string, unknown>;

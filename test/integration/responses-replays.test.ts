@@ -55,3 +55,24 @@ t.test('an idempotent replay is a valid Response; the engine answered once', asy
   t.equal(retry.data.id, first.data.id, 'the first response again');
   t.strictSame(await test.client.responses.retrieve(retry.data.id), retry.data, 'its id can be read back');
 });
+
+t.test('a retry whose earlier turn was deleted since still gets its first answer; a new key is refused', async (t) => {
+  const base = await test.client.responses.create({ model: 'chat', input: 'remember 7' });
+  const ask = { model: 'chat', input: 'what number?', previous_response_id: base.id };
+  const options = { headers: { 'Idempotency-Key': `after-delete-${process.pid}` } };
+  const first = await test.client.responses.create(ask, options);
+  await test.client.responses.delete(base.id);
+  const retry = await test.client.responses.create(ask, options).withResponse();
+  t.equal(retry.response.headers.get('x-switchyard-idempotent-replay'), 'true', 'replayed: the conversation is needed only to run it');
+  t.equal(retry.data.id, first.id);
+  t.equal(engine.requests.length, 2, 'the engine answered the first two only');
+  // Without an answer to replay the request must run, and cannot: the conversation is gone.
+  for (const headers of [{ 'Idempotency-Key': `after-delete-new-${process.pid}` }, {}]) {
+    const refused: unknown = await test.client.responses.create(ask, { headers }).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    t.match(refused, { status: 400, code: 'previous_response_not_found' });
+  }
+  t.equal(engine.requests.length, 2);
+});

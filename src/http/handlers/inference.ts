@@ -105,6 +105,7 @@ export function inference(
           return replayed;
         }
       }
+      if (request.refusal !== undefined) throw request.refusal;
       // The response cache's second step: a hit is served here, before anything is reserved.
       if (cache !== null && probe !== null) {
         const { config } = runtime;

@@ -6,7 +6,7 @@ import { ownerScope } from '../../budgets/owner.js';
 import type { KeyRecord } from '../../budgets/types.js';
 import { bearerToken } from '../../http/bearer.js';
 import { writeError } from '../../http/render-errors.js';
-import type { RouterError } from '../../openai/errors.js';
+import { RouterError } from '../../openai/errors.js';
 import type { InferenceRequest } from '../../routing/inference-request.js';
 import type { InboundProtocol, NativeRequest, ParseContext } from '../protocol.js';
 import { ResponsesAnswer } from './answer.js';
@@ -41,7 +41,7 @@ export function responsesProtocol(service: ResponsesService): InboundProtocol {
   };
 }
 
-async function parse(body: unknown, { runtime, key }: ParseContext, service: ResponsesService): Promise<InferenceRequest> {
+async function parse(body: unknown, { runtime, key, headers }: ParseContext, service: ResponsesService): Promise<InferenceRequest> {
   try {
     const { config } = runtime;
     const request = parseResponsesRequest(body, config.defaultModel);
@@ -49,11 +49,20 @@ async function parse(body: unknown, { runtime, key }: ParseContext, service: Res
     const store = request.store && owner !== null;
     const messages: Record<string, unknown>[] = [];
     if (request.instructions !== null) messages.push({ role: 'system', content: request.instructions });
-    const history = request.previousResponseId === null ? [] : await conversationBefore(service, request.previousResponseId, owner, config.responses.maxChainDepth);
-    requireAnsweredCalls([...history, ...request.input]);
+    let history: InputItem[] = [];
+    let refusal: RouterError | undefined;
+    try {
+      if (request.previousResponseId !== null) history = await conversationBefore(service, request.previousResponseId, owner, config.responses.maxChainDepth);
+    } catch (thrown) {
+      // A retry with an Idempotency-Key gets its first answer even when the conversation is gone or
+      // cannot be read now: the handler throws this only when there is no answer to replay.
+      if (headers['idempotency-key'] === undefined || !(thrown instanceof RouterError)) throw thrown;
+      refusal = thrown;
+    }
+    if (refusal === undefined) requireAnsweredCalls([...history, ...request.input]);
     toChatMessages(history, messages);
     toChatMessages(request.input, messages);
-    if (messages.length === 0) throw invalid("Invalid 'input': no items the model can read.", 'input');
+    if (messages.length === 0 && refusal === undefined) throw invalid("Invalid 'input': no items the model can read.", 'input');
     const ids = new ResponseIds();
     const frame = {
       ids,
@@ -74,6 +83,7 @@ async function parse(body: unknown, { runtime, key }: ParseContext, service: Res
       body: withMessages(request.chat, messages),
       answerAs: new ResponsesAnswer(frame, keeping),
       native: new NativeResponsesRequest(body, history, request.input),
+      ...(refusal === undefined ? {} : { refusal }),
     };
   } catch (thrown) {
     return toldInClientTerms(thrown);
