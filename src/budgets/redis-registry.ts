@@ -9,7 +9,8 @@ import type { KeyRecord } from './types.js';
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     switchyardPutKey(records: string, byHash: string, revisions: string, id: string, json: string, hash: string, mode: string, expected: string): Result<string | number, Context>;
-    switchyardFindKey(records: string, byHash: string, hash: string): Result<string | null, Context>;
+    switchyardFindKey(records: string, byHash: string, revisions: string, hash: string): Result<[string, string] | null, Context>;
+    switchyardGetKey(records: string, revisions: string, id: string): Result<[string, string] | null, Context>;
     switchyardDeleteKey(records: string, byHash: string, id: string): Result<number, Context>;
   }
 }
@@ -34,12 +35,30 @@ redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
 return redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
 `;
 
-/** One round trip for the lookup every request's authentication makes. */
+/**
+ * One round trip for the lookup every request's authentication makes: the record and its revision
+ * (the store checks the enforced copy of its limits against it), or nil.
+ */
 const FIND = `
 local id = redis.call('HGET', KEYS[2], ARGV[1])
 if not id then return false end
-return redis.call('HGET', KEYS[1], id)
+local record = redis.call('HGET', KEYS[1], id)
+if not record then return false end
+return { record, redis.call('HGET', KEYS[3], id) or '0' }
 `;
+
+/** The record of id ARGV[1] and its revision, or nil. */
+const GET = `
+local record = redis.call('HGET', KEYS[1], ARGV[1])
+if not record then return false end
+return { record, redis.call('HGET', KEYS[2], ARGV[1]) or '0' }
+`;
+
+/** A record as read, with the revision it was written at. */
+export interface RevisedKey {
+  readonly record: KeyRecord;
+  readonly revision: number;
+}
 
 const DELETE = `
 local old = redis.call('HGET', KEYS[1], ARGV[1])
@@ -55,7 +74,8 @@ export class RedisRegistry {
     private readonly layout: RedisLayout,
   ) {
     client.defineCommand('switchyardPutKey', { lua: PUT, numberOfKeys: 3 });
-    client.defineCommand('switchyardFindKey', { lua: FIND, numberOfKeys: 2, readOnly: true });
+    client.defineCommand('switchyardFindKey', { lua: FIND, numberOfKeys: 3, readOnly: true });
+    client.defineCommand('switchyardGetKey', { lua: GET, numberOfKeys: 2, readOnly: true });
     client.defineCommand('switchyardDeleteKey', { lua: DELETE, numberOfKeys: 2 });
   }
 
@@ -68,12 +88,12 @@ export class RedisRegistry {
     return reply === 0 ? null : reply;
   }
 
-  async get(id: string): Promise<KeyRecord | null> {
-    return parse(await attempt('getKey', () => this.client.hget(this.layout.records(), id)));
+  async get(id: string): Promise<RevisedKey | null> {
+    return revised(await attempt('getKey', () => this.client.switchyardGetKey(this.layout.records(), this.layout.revisions(), id)));
   }
 
-  async findByHash(hash: string): Promise<KeyRecord | null> {
-    return parse(await attempt('findKeyByHash', () => this.client.switchyardFindKey(this.layout.records(), this.layout.byHash(), hash)));
+  async findByHash(hash: string): Promise<RevisedKey | null> {
+    return revised(await attempt('findKeyByHash', () => this.client.switchyardFindKey(this.layout.records(), this.layout.byHash(), this.layout.revisions(), hash)));
   }
 
   async list(): Promise<KeyRecord[]> {
@@ -88,6 +108,6 @@ export class RedisRegistry {
 }
 
 /** Records are written only by put(), from a KeyRecord, so their shape is ours. */
-function parse(json: string | null): KeyRecord | null {
-  return json === null ? null : (JSON.parse(json) as KeyRecord);
+function revised(reply: [string, string] | null): RevisedKey | null {
+  return reply === null ? null : { record: JSON.parse(reply[0]) as KeyRecord, revision: Number(reply[1]) };
 }

@@ -143,3 +143,37 @@ t.test('Redis away: calls fail fast with StoreUnavailableError, nothing crashes,
   t.equal(await store.settle(r, 80, base + 2), 'settled', 'the same store instance works again');
   t.match(await store.usage('k1', base + 3), { tokens: [{}, { period: 'day', used: 80, reserved: 0 }] });
 });
+
+t.test('a key write that landed only halfway (its record, not its enforced limits) is completed by the next read of the key', async (t) => {
+  // An admin write is two steps, the registry in its slot and the enforced limits in the key's: a
+  // client-side timeout on the first (Redis paused, the command run later) answers 503 before the second
+  // is sent. Made here by writing the first step's effect by hand.
+  const server = await startRedisServer();
+  const admin = new Redis(server.url);
+  const store = new RedisBudgetStore({ url: server.url, keyPrefix: 'half' });
+  t.teardown(async () => {
+    await store.close();
+    admin.disconnect();
+    await server.dispose();
+  });
+  await store.ready();
+  const layout = new RedisLayout('half');
+  const landed = async (record: ReturnType<typeof keyRecord>) => {
+    await admin.hset(layout.records(), record.id, JSON.stringify(record));
+    await admin.hset(layout.byHash(), record.hash, record.id);
+    await admin.hincrby(layout.revisions(), record.id, 1);
+  };
+
+  // A PATCH that lowered the limit: shown 50, enforced 1,000,000 until something reads the key.
+  await store.putKey(keyRecord('lowered', { tokensPerDay: 1_000_000 }));
+  await landed(keyRecord('lowered', { tokensPerDay: 50 }));
+  t.equal((await store.findKeyByHash(keyRecord('lowered').hash))?.limits.tokensPerDay, 50, 'the record as written');
+  t.match(await store.usage('lowered', base), { tokens: [{}, { period: 'day', limit: 50 }] }, 'and the limit it is held to');
+  t.match(await store.reserve('lowered', 100, base, TTL), { ok: false, reason: 'quota' });
+
+  // A create whose limits never landed: known to the registry, unknown to every script.
+  await landed(keyRecord('created', { tokensPerDay: 70 }));
+  t.equal((await store.getKey('created'))?.id, 'created');
+  t.match(await store.usage('created', base), { tokens: [{}, { period: 'day', limit: 70 }] }, 'reading it completes it');
+  t.ok((await store.reserve('created', 10, base, TTL)).ok);
+});

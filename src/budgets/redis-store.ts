@@ -8,7 +8,7 @@ import { checkAmount, checkKey, checkReserve, rejection, snapshot } from './acco
 import { bucketIds } from './periods.js';
 import { attempt, closeClient, createRedisClient, whenReady, type RedisClient, type RedisStoreOptions } from './redis-connection.js';
 import { bucketMember, RedisLayout } from './redis-layout.js';
-import { RedisRegistry } from './redis-registry.js';
+import { RedisRegistry, type RevisedKey } from './redis-registry.js';
 import { decodeState } from './redis-reply.js';
 import { PUT_LIMITS, RESERVE, RESET, SETTLE, TOP_UP, USAGE } from './redis-scripts.js';
 import type { BudgetStore, KeyPrecondition, SettleResult } from './store.js';
@@ -62,21 +62,40 @@ export class RedisBudgetStore implements BudgetStore {
     // limits land, a new key is refused as unknown (the reserve script finds no limits), never unlimited.
     const revision = await this.registry.put(key, precondition);
     if (revision === null) return false;
+    await this.putLimits(key, revision);
+    return true;
+  }
+
+  async getKey(id: string): Promise<KeyRecord | null> {
+    return this.completed(await this.registry.get(id));
+  }
+
+  async findKeyByHash(hash: string): Promise<KeyRecord | null> {
+    return this.completed(await this.registry.findByHash(hash));
+  }
+
+  /**
+   * The record read, once the enforced copy of its limits is at its revision. A write can land halfway:
+   * when the registry step times out on the client (Redis slow or paused) but runs later, the write was
+   * answered 503 before its limits were sent, and the key would be shown with limits other than those
+   * enforced (or, new, be refused as unknown). Every read of a key completes it: the copy takes the
+   * record's limits only if its revision is older, so this is one no-op script when nothing was lost.
+   * Authentication reads a key once per lookup-cache lifetime (5 s), not per request.
+   */
+  private async completed(found: RevisedKey | null): Promise<KeyRecord | null> {
+    if (found === null) return null;
+    await this.putLimits(found.record, found.revision);
+    return found.record;
+  }
+
+  /** The enforced copy of the key's enabled flag and limits, if `revision` is newer than the one it holds. */
+  private async putLimits(key: KeyRecord, revision: number): Promise<void> {
     const fields: string[] = ['enabled', key.enabled ? '1' : '0'];
     // Dollar limits are enforced in nano-USD, as the scripts count them.
     for (const [name, value] of Object.entries(key.limits) as [string, number | null][]) {
       if (value !== null) fields.push(name, String(name.startsWith('usd') ? usdToNano(value) : value));
     }
     await attempt('putKey', () => this.client.switchyardPutLimits(this.layout.limits(key.id), String(revision), ...fields));
-    return true;
-  }
-
-  getKey(id: string): Promise<KeyRecord | null> {
-    return this.registry.get(id);
-  }
-
-  findKeyByHash(hash: string): Promise<KeyRecord | null> {
-    return this.registry.findByHash(hash);
   }
 
   async listKeys(): Promise<KeyRecord[]> {
