@@ -8,14 +8,23 @@ import { RouterError } from '../openai/errors.js';
 
 /** A limit is a positive integer; null (in a body) says unlimited, unlike router.yaml where it is left out. */
 const limit = { type: ['integer', 'null'], minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
-const names = { type: ['array', 'null'], items: { type: 'string', minLength: 1 }, uniqueItems: true } as const;
+/**
+ * Bounds on the free text a key carries: every router keeps every key in memory and lists them all in
+ * one answer, so a few oversized keys could take a router's heap (--max-old-space-size).
+ */
+const MAX_TEXT = 256;
+const MAX_NAMES = 256;
+const MAX_METADATA = 64;
+const MAX_METADATA_NAME = 64;
+const MAX_METADATA_VALUE = 512;
+const names = { type: ['array', 'null'], items: { type: 'string', minLength: 1, maxLength: MAX_TEXT }, maxItems: MAX_NAMES, uniqueItems: true } as const;
 const LIMIT_NAMES = ['tokensPerMinute', 'tokensPerDay', 'tokensPerMonth', 'tokensLifetime', 'requestsPerMinute', 'maxConcurrent'] as const;
 /** Dollar limits: decimal USD as router.yaml takes them (schema-budgets.ts), null for unlimited. */
 const usdLimit = { type: ['number', 'null'], minimum: 1e-9, maximum: 9_000_000 } as const;
 const USD_LIMIT_NAMES = ['usdPerDay', 'usdPerMonth', 'usdLifetime'] as const;
 
 const editable = {
-  name: { type: 'string', minLength: 1 },
+  name: { type: 'string', minLength: 1, maxLength: MAX_TEXT },
   enabled: { type: 'boolean' },
   models: names,
   tiers: names,
@@ -25,7 +34,12 @@ const editable = {
     additionalProperties: false,
     properties: { ...Object.fromEntries(LIMIT_NAMES.map((name) => [name, limit])), ...Object.fromEntries(USD_LIMIT_NAMES.map((name) => [name, usdLimit])) },
   },
-  metadata: { type: 'object', additionalProperties: { type: 'string' } },
+  metadata: {
+    type: 'object',
+    maxProperties: MAX_METADATA,
+    propertyNames: { maxLength: MAX_METADATA_NAME },
+    additionalProperties: { type: 'string', maxLength: MAX_METADATA_VALUE },
+  },
 } as const;
 
 export type LimitsPatch = Partial<Record<(typeof LIMIT_NAMES)[number] | (typeof USD_LIMIT_NAMES)[number], number | null>>;
@@ -88,7 +102,8 @@ function invalidBody(errors: ErrorObject[] | null | undefined, body: unknown): R
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return new RouterError('invalid_request', 'The request body must be a JSON object.');
   }
-  const problems = (errors ?? []).map((error) => describe(error, body));
+  // A name a propertyNames schema refused is told by that schema's own error (maxLength): its summary is left out.
+  const problems = (errors ?? []).filter((error) => error.keyword !== 'propertyNames').map((error) => describe(error, body));
   return new RouterError('invalid_request', problems.map((problem) => problem.message).join(' '), { param: problems[0]?.param ?? null });
 }
 
@@ -114,6 +129,15 @@ function describe(error: ErrorObject, body: unknown): { param: string; message: 
       return { param, message: `Invalid value for '${param}': expected ${expectation(parent)}, got ${show(error.data)}.` };
     case 'minLength':
       return { param, message: `Invalid value for '${param}': must not be empty.` };
+    case 'maxLength':
+      // A metadata name over its bound is reported on the object, with the name (clipped) said.
+      if (params['limit'] === MAX_METADATA_NAME && error.propertyName !== undefined) {
+        return { param, message: `Invalid value for '${param}': names must be at most ${MAX_METADATA_NAME} characters, got one of ${error.propertyName.length}.` };
+      }
+      return { param, message: `Invalid value for '${param}': must be at most ${String(params['limit'])} characters, got ${String((error.data as string).length)}.` };
+    case 'maxItems':
+    case 'maxProperties':
+      return { param, message: `Invalid value for '${param}': must have at most ${String(params['limit'])} entries.` };
     case 'pattern':
       return { param, message: `Invalid value for '${param}': must be 1 to 64 letters, digits, "_" or "-", got ${show(error.data)}.` };
     case 'uniqueItems': {

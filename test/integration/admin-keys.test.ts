@@ -112,6 +112,7 @@ t.test('the admin token is required', async (t) => {
 t.test('a created key: secret shown once, usable with the SDK, usage as the engine reported it', async (t) => {
   const created = await admin('POST', '/admin/keys', { name: 'team-a', metadata: { team: 'a' } });
   t.equal(created.status, 201);
+  t.equal(created.headers.get('cache-control'), 'no-store', 'the answer with the secret is kept by no cache');
   const { key, secret } = created.body as unknown as Created;
   t.match(key.id, /^key_[A-Za-z0-9_-]{12}$/);
   t.match(secret, /^sy-[A-Za-z0-9_-]{43}$/);
@@ -306,6 +307,26 @@ t.test('bodies are validated, with the field at fault in param', async (t) => {
       400,
       invalid("Invalid type for 'metadata.team': expected a string, got number 1.", 'metadata.team'),
     ],
+    [
+      'a name past its bound (every router keeps every key in memory)',
+      'POST',
+      '/admin/keys',
+      { name: 'n'.repeat(257) },
+      400,
+      invalid("Invalid value for 'name': must be at most 256 characters, got 257.", 'name'),
+    ],
+    [
+      'metadata past its bounds',
+      'POST',
+      '/admin/keys',
+      { name: 'x', metadata: { ...Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`k${i}`, 'v'])), ['k'.repeat(65)]: 'v'.repeat(513) } },
+      400,
+      invalid(
+        "Invalid value for 'metadata': must have at most 64 entries. Invalid value for 'metadata': names must be at most 64 characters, got one of 65. " +
+          `Invalid value for 'metadata.${'k'.repeat(65)}': must be at most 512 characters, got 513.`,
+        'metadata',
+      ),
+    ],
     ['a model listed twice', 'POST', '/admin/keys', { name: 'x', models: ['chat', 'chat'] }, 400, invalid("Invalid value for 'models': entries 0 and 1 are the same.", 'models')],
     ['unknown model alias', 'POST', '/admin/keys', { name: 'x', models: ['chat', 'nope'] }, 400, invalid('Unknown model alias "nope" in \'models\' (known: chat).', 'models[1]')],
     ['unknown tier', 'POST', '/admin/keys', { name: 'x', tiers: ['huge'] }, 400, invalid('Unknown tier "huge" in \'tiers\' (known: chat).', 'tiers[0]')],
@@ -332,6 +353,14 @@ t.test('bodies are validated, with the field at fault in param', async (t) => {
     ['hash is not editable', 'PATCH', `/admin/keys/${key.id}`, { hash: sha256('mine') }, 400, invalid("Unrecognized request argument supplied: 'hash'.", 'hash')],
     ['patch with an unknown tier', 'PATCH', `/admin/keys/${key.id}`, { tiers: ['chat', 'huge'] }, 400, invalid('Unknown tier "huge" in \'tiers\' (known: chat).', 'tiers[1]')],
     ['unknown id', 'PATCH', '/admin/keys/nobody', { name: 'x' }, 404, envelope('No key with id "nobody".', 'invalid_request_error', 'key_not_found')],
+    [
+      'a long unknown id, clipped where it is repeated',
+      'GET',
+      `/admin/keys/${'k'.repeat(300)}`,
+      undefined,
+      404,
+      envelope(`No key with id "${'k'.repeat(256)}…(44 more characters)".`, 'invalid_request_error', 'key_not_found'),
+    ],
     ['id that cannot exist', 'GET', `/admin/keys/${encodeURIComponent('{a}')}`, undefined, 404, envelope('No key with id "{a}".', 'invalid_request_error', 'key_not_found')],
   ];
   for (const [name, method, path, body, status, expected] of cases) {

@@ -7,6 +7,7 @@ import type { BudgetService } from '../../budgets/service.js';
 import { StoreUnavailableError, type BudgetStore } from '../../budgets/store.js';
 import { UNLIMITED, isKeyId, type KeyRecord, type UsageSnapshot } from '../../budgets/types.js';
 import { nanoToUsd } from '../../cost/money.js';
+import { clipClientText } from '../../openai/client-text.js';
 import { RouterError } from '../../openai/errors.js';
 import { parseCreateBody, parsePatchBody } from '../admin-key-bodies.js';
 import { readJsonBody } from '../read-json.js';
@@ -59,6 +60,8 @@ export function adminKeys(state: RouterState, budgets: BudgetService | null): Ad
         throw new RouterError('key_exists', `A key with id "${id}" already exists.`, { param: 'id' });
       }
       ctx.status = 201;
+      // The one answer that holds the secret: no cache between here and the admin may keep a copy.
+      ctx.set('cache-control', 'no-store');
       ctx.body = { key: publicKey(record), secret };
     },
 
@@ -167,7 +170,7 @@ function writable(key: KeyRecord): KeyRecord {
 }
 
 function notFound(id: string): RouterError {
-  return new RouterError('key_not_found', `No key with id ${JSON.stringify(id)}.`);
+  return new RouterError('key_not_found', `No key with id ${JSON.stringify(clipClientText(id))}.`);
 }
 
 /** The store's one infrastructure failure becomes a 503; anything else is a bug and stays a 500. */
