@@ -11,6 +11,7 @@ import { startTestRouter } from '../fixtures/start-router.js';
 
 const SECRET = 'sy-anthropic-messages-secret';
 const SPENT = 'sy-anthropic-spent-secret';
+const NARROW = 'sy-anthropic-narrow-secret-0123456789';
 const TIGHT = 'sy-anthropic-tight-secret';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -35,6 +36,7 @@ const test = await startTestRouter({
       { id: 'team', hash: sha256(SECRET), prefix: SECRET.slice(0, 8) },
       { id: 'spent', hash: sha256(SPENT), prefix: SPENT.slice(0, 8), limits: { tokensLifetime: 10 } },
       { id: 'tight', hash: sha256(TIGHT), prefix: TIGHT.slice(0, 8), limits: { tokensPerDay: 60 } },
+      { id: 'narrow', hash: sha256(NARROW), prefix: NARROW.slice(0, 8), models: ['claude', 'busy'], tiers: ['gpu'] },
     ],
   },
   models: {
@@ -185,6 +187,30 @@ t.test('count_tokens: an estimate, the header says so, no engine asked', async (
   t.strictSame(await res.json(), { input_tokens: counted.input_tokens });
   t.equal(engine.requests.length, 0);
   await t.rejects(anthropic.messages.countTokens({ model: 'claude-nope', messages: [{ role: 'user', content: 'x' }] }), NotFoundError);
+});
+
+t.test("count_tokens: the key's models and tiers and a pinned tier are held to as on a real request", async (t) => {
+  const narrow = client({ apiKey: NARROW });
+  const ask = { messages: [{ role: 'user' as const, content: 'x' }] };
+  t.ok((await narrow.messages.countTokens({ ...ask, model: 'claude' })).input_tokens > 0);
+  for (const call of [narrow.messages.countTokens({ ...ask, model: 'busy' }), narrow.messages.create({ ...ask, model: 'busy', max_tokens: 8 })]) {
+    const refused: unknown = await call.then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    t.match(refused, { status: 403, error: { error: { type: 'permission_error', message: /may not use any tier of model `busy`/ } } }, "no tier of busy is the key's");
+  }
+  const unknown: unknown = await narrow.messages.countTokens({ ...ask, model: 'sim-nope' }).then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  t.match(unknown, { status: 404 });
+  t.match((unknown as Error).message, /Known models: claude, busy\./, 'the models listed are only those the key may use');
+  const pinned: unknown = await anthropic.messages.countTokens({ ...ask, model: 'claude' }, { headers: { 'x-switchyard-tier': 'bogus' } }).then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  t.match(pinned, { status: 400 }, 'a tier the model does not have is refused, as on /v1/messages');
 });
 
 // count_tokens runs nothing on an engine and charges nothing, so a retry is already harmless: it ignores
