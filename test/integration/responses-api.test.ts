@@ -250,7 +250,7 @@ t.test('hostile: a chain deeper than maxChainDepth, a response over maxEntryByte
   }
   const stream = await get(`/v1/responses/${created.id}?stream=true`);
   t.strictSame([stream.status, ((await stream.json()) as { error: { code: string } }).error.code], [400, 'unsupported_parameter']);
-  for (const query of ['limit=0', 'limit=101', 'limit=x', 'order=up', 'after=msg_nope', 'limit=1&limit=2']) {
+  for (const query of ['limit=0', 'limit=101', 'limit=x', 'limit=1e1', 'limit=0x10', 'limit=%201', 'limit=', 'order=up', 'after=msg_nope', 'limit=1&limit=2']) {
     const response = await get(`/v1/responses/${created.id}/input_items?${query}`);
     t.equal(response.status, 400, query);
   }

@@ -70,9 +70,9 @@ function notFound(id: string): RouterError {
 /** limit 1–100 (default 20), order asc|desc (default desc), after an item id. */
 function listQuery(ctx: AppContext): { limit: number; order: 'asc' | 'desc'; after: string | null } {
   const { limit, order, after } = ctx.query;
-  const n = limit === undefined ? 20 : Number(limit);
-  if (typeof limit === 'object' || !Number.isInteger(n) || n < 1 || n > 100)
-    throw new RouterError('invalid_request', "Invalid value for 'limit': expected an integer from 1 to 100.", { param: 'limit' });
+  // Digits only: Number() would also take 1e1, 0x10, " 1" and "".
+  const n = limit === undefined ? 20 : typeof limit === 'string' && /^[0-9]{1,3}$/.test(limit) ? Number(limit) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new RouterError('invalid_request', "Invalid value for 'limit': expected an integer from 1 to 100.", { param: 'limit' });
   if (order !== undefined && order !== 'asc' && order !== 'desc') throw new RouterError('invalid_request', "Invalid value for 'order': expected asc or desc.", { param: 'order' });
   if (typeof after === 'object') throw new RouterError('invalid_request', "Invalid value for 'after': expected one item id.", { param: 'after' });
   return { limit: n, order: order ?? 'desc', after: after ?? null };

@@ -9,7 +9,8 @@ import { isObject } from '../../json-object.js';
 
 export type ContentPart =
   | { readonly type: 'input_text'; readonly text: string }
-  | { readonly type: 'output_text'; readonly text: string }
+  // annotations and logprobs only where an input item is listed (stored-items.ts); read, they are dropped.
+  | { readonly type: 'output_text'; readonly text: string; readonly annotations?: readonly never[]; readonly logprobs?: readonly never[] }
   | { readonly type: 'refusal'; readonly refusal: string }
   | { readonly type: 'input_image'; readonly image_url: string; readonly detail: string };
 

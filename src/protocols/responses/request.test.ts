@@ -247,6 +247,12 @@ t.test('every refusal names its parameter', async (t) => {
   }
 });
 
+t.test('a forced function that is not among the tools is named in the refusal', async (t) => {
+  t.throws(() => parseResponsesRequest({ model: 'm', input: 'x', tools: [{ type: 'function', name: 'f' }], tool_choice: { type: 'function', name: 'zz' } }, null), {
+    message: "Tool choice 'function' not found in 'tools' parameter: no function named 'zz'.",
+  });
+});
+
 t.test('the same conversation asked in either API is the same neutral body, so every stage plans it alike', async (t) => {
   const { requestFloorSignals } = await import('../../classify/floors.js');
   const tools = [{ type: 'function', function: { name: 'run', parameters: { type: 'object' } } }];

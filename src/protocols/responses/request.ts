@@ -3,6 +3,7 @@
 // key policy, budgets, the cache, failover). Unknown fields are refused, as OpenAI refuses them, and
 // so are the fields whose semantics the router does not implement: silently ignoring them would change
 // answers. Pure: previous_response_id is resolved by the caller (conversation.ts).
+import { clipClientText } from '../../openai/client-text.js';
 import { describe, invalid, unsupported, type Json } from './checks.js';
 import { NO_METADATA, reasoningEcho } from './echo-defaults.js';
 import { readInput, type InputItem } from './input-items.js';
@@ -77,7 +78,7 @@ export function parseResponsesRequest(body: unknown, defaultModel: string | null
   if (tools.chat !== null) chat['tools'] = tools.chat;
   // A forced function must be one of the tools, as OpenAI answers it (a silently dropped choice would change the answer).
   if (toolChoice.forced !== null && !tools.echo.some((tool) => tool['name'] === toolChoice.forced)) {
-    throw invalid(`Tool choice 'function' not found in 'tools' parameter: no function named ${describe(toolChoice.forced)}.`, 'tool_choice');
+    throw invalid(`Tool choice 'function' not found in 'tools' parameter: no function named '${clipClientText(toolChoice.forced)}'.`, 'tool_choice');
   }
   // vLLM refuses tool_choice without tools (vllm/entrypoints/openai/chat_completion/protocol.py @002032ee).
   if (tools.chat !== null && toolChoice.chat !== undefined) chat['tool_choice'] = toolChoice.chat;

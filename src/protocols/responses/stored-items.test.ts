@@ -2,7 +2,7 @@
 // (`{ id, ...item }`, and a call's status after), for every kind of item readInput makes.
 import t from 'tap';
 import { ResponseIds } from './ids.js';
-import { readInput } from './input-items.js';
+import { readInput, type ContentPart } from './input-items.js';
 import { withIds } from './stored-items.js';
 
 t.test("stored items are the JSON of the item with its id first (and a call's status last)", (t) => {
@@ -34,8 +34,14 @@ t.test("stored items are the JSON of the item with its id first (and a call's st
   for (const [i, input] of inputs.entries()) {
     const items = readInput(input);
     const ids = new ResponseIds('0123456789abcdef0123456789abcdef');
+    // An assistant turn as OpenAI lists one: a status, and its text parts with annotations and logprobs.
+    const listed = (part: ContentPart) => (part.type === 'output_text' ? { ...part, annotations: [], logprobs: [] } : part);
     const spread = items.map((item, n) =>
-      item.type === 'message' ? { id: ids.item('msg', n), ...item } : { id: ids.item(item.type === 'function_call' ? 'fc' : 'fco', n), ...item, status: 'completed' },
+      item.type === 'message'
+        ? item.role === 'assistant'
+          ? { id: ids.item('msg', n), ...item, content: item.content.map(listed), status: 'completed' }
+          : { id: ids.item('msg', n), ...item }
+        : { id: ids.item(item.type === 'function_call' ? 'fc' : 'fco', n), ...item, status: 'completed' },
     );
     t.equal(JSON.stringify(withIds(items, ids)), JSON.stringify(spread), `input ${i}`);
   }
