@@ -20,7 +20,13 @@ t.test('events split on blank lines, across chunk boundaries', async (t) => {
   const crlf = Buffer.from('data: a\r\n\r\ndata: 日本語\r\n\r\n');
   t.same(events([crlf.subarray(0, 18), crlf.subarray(18)]), ['a', '日本語'], 'CRLF line ends, a character cut by the read');
   t.same(events(['data: x\r', '\ndata: y\r\n\r\n']), ['x\ny'], 'a CRLF cut between its CR and LF is one line end');
-  t.same(events(['data: x\rdata: y\r\rdata: z\r\r', '\n']), ['x\ny', 'z'], 'lone CRs end lines too (the last waits for the next byte)');
+  t.same(events(['data: x\rdata: y\r\rdata: z\r\r', '\n']), ['x\ny', 'z'], 'lone CRs end lines too');
+  t.same(events(['data: x\r\r']), ['x'], 'a CR after a line end ends the event at once, LF to follow or not');
+  t.same(events(['data: x\r\n\r', '\ndata: y\r\n\r\n']), ['x', 'y'], 'the LF of that CRLF, in the next read, is not a blank line of the next event');
+  t.same(events(['data: x\r\r', '\n', 'data: y\r\r']), ['x', 'y'], 'nor when it comes alone');
+  const ended = new SseByteSplitter();
+  ended.push(Buffer.from('data: x\r\rdata: [DONE]\r\r'));
+  t.equal(ended.rest(), 0, 'a stream of lone CRs that ended holds nothing back (it was read as cut short)');
   t.same(events(['event: message\ndata: {"a":\ndata: 1}\n\n']), ['{"a":\n1}'], 'multi-line data, other fields ignored');
   const euro = Buffer.from('data: "€"\n\n');
   t.same(events([euro.subarray(0, 8), euro.subarray(8)]), ['"€"'], 'a character split between chunks');

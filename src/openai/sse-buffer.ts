@@ -25,9 +25,15 @@ export class SseByteSplitter {
   /** The partial event so far, in the chunks it came in (joined only once an event may have ended). */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** The last read ended in a CR taken as a line end: an LF that starts the next read is that CRLF's. */
+  private crEnded = false;
 
   /** The complete events now available; a partial event waits for the next chunk. */
   push(chunk: Buffer): SplitChunk {
+    if (this.crEnded) {
+      this.crEnded = false;
+      if (chunk[0] === LF) chunk = chunk.subarray(1);
+    }
     // A chunk without a line end cannot end an event: kept as it is, so one long event costs a copy
     // of each chunk once, not of everything before it at every read.
     if (this.pendingBytes > 0 && !chunk.includes(LF) && !chunk.includes(CR)) {
@@ -38,7 +44,16 @@ export class SseByteSplitter {
     let buffer = this.pendingBytes === 0 ? chunk : Buffer.concat([...this.pending, chunk]);
     // Servers that end lines with CRLF (sse-starlette's default) are few; normalising them keeps one
     // simple path for the rest. On the bytes: decoding would break a character cut by the read.
-    if (buffer.includes(CR)) buffer = withLfLineEnds(buffer);
+    if (buffer.includes(CR)) {
+      buffer = withLfLineEnds(buffer);
+      // A CR right after a line end is a second line end, LF to follow or not: the event is complete
+      // now (else a server of lone CRs would have each event wait for the next, and its last never end).
+      const last = buffer.length - 1;
+      if (last > 0 && buffer[last] === CR && buffer[last - 1] === LF) {
+        buffer[last] = LF;
+        this.crEnded = true;
+      }
+    }
     const events: EventRange[] = [];
     let start = 0;
     for (let at = buffer.indexOf(DELIMITER); at >= 0; at = buffer.indexOf(DELIMITER, start)) {
