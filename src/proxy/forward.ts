@@ -1,5 +1,6 @@
 // Sending one attempt to one replica: the only place that builds an upstream HTTP request.
 import { serialiseWith } from '../openai/body-source.js';
+import { isObject } from '../json-object.js';
 import type { Dispatcher } from 'undici';
 import type { Replica } from '../pools/replica.js';
 import type { AbortSwitch } from './abort-switch.js';
@@ -69,6 +70,9 @@ function requestOptions(replica: Replica, options: ForwardOptions): Dispatcher.D
 export function upstreamPayload(body: Readonly<Record<string, unknown>>, servedModel: string, stream: boolean): string {
   if (!stream) return serialiseWith(body, { model: servedModel });
   const streamOptions = body['stream_options'];
-  const options = typeof streamOptions === 'object' && streamOptions !== null ? streamOptions : {};
-  return serialiseWith(body, { model: servedModel, stream_options: { ...options, include_usage: true } });
+  const options: Readonly<Record<string, unknown>> = isObject(streamOptions) ? streamOptions : {};
+  // vLLM puts usage in every chunk when continuous_usage_stats comes with include_usage: not for a client
+  // that did not ask for usage (only the last usage chunk is taken out for it).
+  const continuous = options['continuous_usage_stats'] === true && options['include_usage'] !== true ? { continuous_usage_stats: false } : null;
+  return serialiseWith(body, { model: servedModel, stream_options: { ...options, ...continuous, include_usage: true } });
 }

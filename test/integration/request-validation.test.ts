@@ -149,6 +149,20 @@ t.test('the body reaches the engine as the client wrote it, only model and strea
   }
 });
 
+t.test("vLLM's continuous usage stats are switched off when the router alone asked for usage", async (t) => {
+  // vLLM sends usage in every chunk only with include_usage (include_continuous_usage = include_usage and
+  // continuous_usage_stats): the router turns include_usage on for itself, which must not make chunks
+  // the client did not ask for usage in carry it.
+  for (const [options, sent] of [
+    ['{"continuous_usage_stats":true}', '{"continuous_usage_stats":false,"include_usage":true}'],
+    ['{"include_usage":true,"continuous_usage_stats":true}', '{"include_usage":true,"continuous_usage_stats":true}'],
+  ] as const) {
+    const res = await post('/v1/chat/completions', `{"model":"chat","stream":true,"messages":[{"role":"user","content":"hi"}],"stream_options":${options}}`);
+    t.equal(res.status, 200);
+    t.match(posts().at(-1)?.text ?? '', `"stream_options":${sent}`, options);
+  }
+});
+
 t.test('a body that is not UTF-8 is a 400', async (t) => {
   const body = Buffer.concat([Buffer.from('{"model":"chat","messages":[{"role":"user","content":"caf'), Buffer.from([0xe9, 0xff]), Buffer.from('"}]}')]);
   const res = await post('/v1/chat/completions', body);
