@@ -46,7 +46,9 @@ export function toChatMessages(messages: readonly unknown[]): Json[] {
     if (role === 'assistant') {
       const turn = assistantTurn(content, blocks, path);
       calls = turn.calls;
-      out.push(turn.message);
+      // A turn of thinking blocks alone (their text is dropped) leaves nothing to send: left out, so it
+      // is no empty prefill, and a conversation of nothing else is refused (request.ts).
+      if (blocks === null || turn.message['content'] !== '' || turn.message['tool_calls'] !== undefined) out.push(turn.message);
     } else if (role === 'system') out.push({ role: 'system', content: blocks === null ? content : systemText(blocks, path) });
     else userTurn(content, blocks, path, asked, out);
     // After the turn's own checks, so a malformed block is named precisely first.

@@ -185,10 +185,10 @@ t.test('content blocks and turns', (t) => {
         { role: 'user', content: 'Hi' },
         { role: 'assistant', content: [{ type: 'redacted_thinking', data: 'xx' }] },
       ],
+      // A turn of thinking blocks alone says nothing an engine can read: left out, not sent as an empty prefill.
       [
         { role: 'system', content: 'Inline system (2026-10-21).' },
         { role: 'user', content: 'Hi' },
-        { role: 'assistant', content: '' },
       ],
     ],
   ];
@@ -291,6 +291,7 @@ t.test('every malformed body is a 400 with the field’s path', (t) => {
     [base({ tools: [{ name: 'f', input_schema: {} }], tool_choice: { type: 'some' } }), "tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'"],
     [base({ tools: [{ name: 'f', input_schema: {} }], tool_choice: { type: 'tool' } }), 'tool_choice.name: Field required'],
     [base({ tools: [{ name: 'f', input_schema: {} }], tool_choice: { type: 'tool', name: 'g' } }), "tool_choice.name: no tool named 'g' in tools"],
+    [base({ messages: [{ role: 'assistant', content: [{ type: 'thinking', thinking: 'x', signature: 'y' }] }] }), 'messages: no message has content other than thinking blocks'],
     [base({ thinking: { type: 'enabled' } }), 'thinking.budget_tokens: Field required'],
     [base({ thinking: { type: 'enabled', budget_tokens: 100 } }), 'thinking.budget_tokens: Input should be an integer of at least 1024, got a number'],
     [base({ thinking: { type: 'sometimes' } }), "thinking.type: Input should be 'enabled', 'disabled' or 'adaptive'"],
