@@ -93,7 +93,14 @@ t.test("the ConfigMap's router.yaml loads with the router's loader, Redis from t
   t.equal(at(pod, 'volumes.0.configMap.name'), 'switchyard-config');
   t.equal(ports.get('metrics'), config.server.metricsPort, 'the metrics port is server.metricsPort');
   t.equal(ports.get('http'), config.server.port, 'the http port is server.port (the image sets PORT 8080)');
-  t.ok(Number(pod['terminationGracePeriodSeconds']) * 1000 > config.server.shutdownGraceMs, 'the kill comes after the drain');
+  // The Service and the ingress keep sending to a pod for a few seconds after it is told to stop: the
+  // preStop pause covers that, and the kill comes after the pause and the drain.
+  const pause = list(at(container, 'lifecycle.preStop.exec.command'), 'preStop command');
+  t.strictSame(pause.slice(0, 1), ['sleep'], 'a preStop pause');
+  t.ok(Number(pod['terminationGracePeriodSeconds']) * 1000 > Number(pause[1]) * 1000 + config.server.shutdownGraceMs, 'the kill comes after the pause and the drain');
+  // Several routers answer one client: what one stores, every other must find.
+  t.strictSame([config.responses.store, config.idempotency.store], ['redis', 'redis'], 'stored responses and idempotent answers are shared');
+  t.equal(config.auth.required, true, 'every request needs a key');
 });
 
 t.test('secrets reach the container through env, by keys the Secret has', async (t) => {
@@ -102,6 +109,7 @@ t.test('secrets reach the container through env, by keys the Secret has', async 
     const ref = obj(at(env.get(name), 'valueFrom.secretKeyRef'), `${name} secretKeyRef`);
     t.equal(ref['name'], at(secret, 'metadata.name'), `${name}: the Secret`);
     t.ok(str(ref['key'], 'key') in secretData, `${name}: key ${String(ref['key'])} is in the Secret`);
+    t.not(ref['optional'], true, `${name}: required (keys are made through the admin API)`);
   }
 });
 
