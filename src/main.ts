@@ -21,6 +21,17 @@ async function main(): Promise<void> {
   let reload: (() => void) | null = null;
   let reloadAsked = false;
   process.on('SIGHUP', () => (reload === null ? (reloadAsked = true) : reload()));
+  // SIGTERM and SIGINT are handled from the start too: node as PID 1 (a container) ignores a signal it
+  // has no handler for, so one sent while the router starts (waiting up to 5 s for a Redis) would leave
+  // it running until the orchestrator's kill. Before it serves there is nothing to drain.
+  let stop: ((signal: string) => void) | null = null;
+  const onStop = (signal: string): void => {
+    if (stop !== null) return stop(signal);
+    process.stderr.write(`switchyard: ${signal} while starting: stopped before serving\n`);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => onStop('SIGTERM'));
+  process.once('SIGINT', () => onStop('SIGINT'));
   // An empty SWITCHYARD_CONFIG (a template that left it blank) names no file.
   const path = values.config ?? (process.env['SWITCHYARD_CONFIG'] || './router.yaml');
   const loaded = await loadConfigFile(path);
@@ -45,7 +56,7 @@ async function main(): Promise<void> {
   if (reloadAsked) reload();
   logger.info({ url: router.url, config: path, models: Object.keys(config.models) }, 'switchyard listening');
 
-  const stop = (signal: string): void => {
+  stop = (signal: string): void => {
     logger.info({ signal, graceMs: config.server.shutdownGraceMs }, 'shutting down');
     router.shutdown().then(
       async () => {
@@ -59,8 +70,6 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 }
 

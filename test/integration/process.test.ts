@@ -170,3 +170,27 @@ t.test('a port already in use is refused with the setting that named it', async 
   t.equal(code, 1);
   t.match(stderr, `switchyard: failed to start: server.port: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
 });
+
+t.test('SIGTERM while the router is still starting (waiting for Redis) ends it at once with 0, not by the signal', async (t) => {
+  // A Redis that accepts connections and never answers: the budget store waits for it at start.
+  const silent = createServer(() => {});
+  silent.listen(0, '127.0.0.1');
+  await once(silent, 'listening');
+  t.teardown(() => silent.close());
+  const slow = join(dir, 'slow-redis.yaml');
+  const { port } = silent.address() as AddressInfo;
+  await writeFile(slow, stringify(configFor({ chat: [engine.url] }, { budgets: { store: 'redis', redis: { url: `redis://127.0.0.1:${port}` } } })));
+  // The admin token makes budgets (and so the store) needed even without keys in the file.
+  const child = run(['--config', slow], { PORT: '0', SWITCHYARD_ADMIN_TOKEN: 'a-token-of-32-characters-or-more-0123' });
+  // Its first lines come before the store is made; then it waits for Redis, up to 5 s.
+  if (child.stdout === null) throw new Error('no stdout');
+  const lines = createInterface({ input: child.stdout });
+  // Not a for-await with break: that would close the child's stdout, and its next write would fail.
+  await new Promise<void>((resolve) => lines.on('line', (line) => line.includes('"msg":"classifier model loaded"') && resolve()));
+  let said = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (said += chunk));
+  child.kill('SIGTERM');
+  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+  t.strictSame([code, signal], [0, null], 'exited 0 (as PID 1 in a container an unhandled SIGTERM would be ignored)');
+  t.match(said, 'SIGTERM while starting: stopped before serving');
+});
