@@ -12,6 +12,7 @@ import { effectiveSamples } from './cost/metrics.js';
 import { RetryBudget } from './proxy/retry-budget.js';
 import { createStore } from './budgets/create-store.js';
 import { createResponseCache } from './cache/create-store.js';
+import { readAdminToken } from './http/admin-auth.js';
 import { createIdempotencyStore } from './idempotency/create-store.js';
 import { Idempotency } from './idempotency/service.js';
 import { createResponsesService } from './protocols/responses/create-store.js';
@@ -64,6 +65,8 @@ export interface RunningRouter {
 export async function startRouter(options: StartOptions): Promise<RunningRouter> {
   const { config } = options;
   const env = options.env ?? process.env;
+  // Before anything is started: a token no client could send is a refusal to start.
+  const adminToken = readAdminToken(env);
   const logger = options.logger ?? createLogger(config.logging.level);
   let state: RouterState | null = null;
   const metrics = createMetrics(
@@ -74,7 +77,6 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   state = { runtime, draining: false, inFlight: new Set() };
   const live = state;
   const proxy = { metrics, retryBudget: new RetryBudget(), random: options.random ?? Math.random };
-  const adminToken = env['SWITCHYARD_ADMIN_TOKEN'] ?? null;
   const budgets = await startBudgets(config, adminToken, env, logger, metrics);
   const cache = await createResponseCache(config, env, logger, metrics.registry);
   // The store is chosen at start; a reload changes idempotency's ttlMs and waitMs, not its store.

@@ -5,6 +5,24 @@ import { RouterError } from '../openai/errors.js';
 import { bearerToken } from './bearer.js';
 import type { AppMiddleware } from './state.js';
 
+/**
+ * SWITCHYARD_ADMIN_TOKEN, or null when it is not set (the admin API is off). A token a client cannot
+ * send as it is refused at start: bearer tokens are read trimmed from a Latin-1 header, so one with a
+ * space, a control character (a trailing newline from a secret file) or a character outside ASCII
+ * would make every admin call a 401, with nothing to say why.
+ */
+export function readAdminToken(env: NodeJS.ProcessEnv): string | null {
+  const token = env['SWITCHYARD_ADMIN_TOKEN'];
+  if (token === undefined || token === '') return null;
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i);
+    if (code > 0x20 && code < 0x7f) continue;
+    const what = code === 0x20 ? 'a space' : code < 0x20 || code === 0x7f ? 'a control character' : 'a character outside visible ASCII';
+    throw new Error(`SWITCHYARD_ADMIN_TOKEN holds ${what} (at ${i}), which a client cannot send in an Authorization header`);
+  }
+  return token;
+}
+
 export function requireAdmin(adminToken: string | null): AppMiddleware {
   const expected = adminToken === null || adminToken === '' ? null : digest(adminToken);
   return async (ctx, next) => {

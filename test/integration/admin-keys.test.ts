@@ -109,6 +109,17 @@ t.test('the admin token is required', async (t) => {
   t.notOk((await admin('GET', '/admin/keys')).text.includes('sneaky'));
 });
 
+t.test('an admin token no client could send (a newline from a secret file, a space, non-ASCII) is refused at start', async (t) => {
+  // Bearer tokens are trimmed and headers are Latin-1: such a token would make every admin call a 401, silently.
+  for (const [token, said] of [
+    ['tok-0123456789abcdef\n', 'a control character'],
+    ['tok 0123456789abcdef', 'a space'],
+    ['pässwort-0123456789abcdef', 'a character outside visible ASCII'],
+  ] as const) {
+    await t.rejects(startTestRouter(base, { ...process.env, SWITCHYARD_ADMIN_TOKEN: token }), { message: `SWITCHYARD_ADMIN_TOKEN holds ${said}` }, JSON.stringify(token));
+  }
+});
+
 t.test('a created key: secret shown once, usable with the SDK, usage as the engine reported it', async (t) => {
   const created = await admin('POST', '/admin/keys', { name: 'team-a', metadata: { team: 'a' } });
   t.equal(created.status, 201);
