@@ -63,6 +63,7 @@ export async function openMeter(
     get allowed() {
       return allowed;
     },
+    promptTokens: estimate.promptTokens,
     async extend() {
       if (!(await service.topUp(reservation, topUpTokens, topUpNanoUsd))) return false;
       allowed += topUpTokens;

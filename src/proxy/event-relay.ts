@@ -9,6 +9,7 @@ import { encodeEvent } from '../openai/sse.js';
 import { isErrorEvent } from '../openai/error-event.js';
 import { extractUsage, withUsageMember } from '../openai/usage.js';
 import { outputTokens } from '../budgets/estimate.js';
+import type { StreamGuard } from './stream-guard.js';
 import { chargeUsage } from '../cost/charge.js';
 import { chunkOutputText } from '../openai/chunk-output.js';
 import { formatUsd } from '../cost/money.js';
@@ -95,7 +96,7 @@ export class EventRelay {
             runFrom = -1;
             while (this.a.result.streamedTokens + tokens > guard.allowed) {
               if (!(await guard.extend())) {
-                this.cutForBudget();
+                this.cutForBudget(guard);
                 return;
               }
             }
@@ -120,11 +121,17 @@ export class EventRelay {
 
   /**
    * The key's budget ran out mid-stream (tight mode): a closing chunk with finish_reason "length",
-   * so clients see a cut answer as such, then the error event; the upstream request is closed.
+   * so clients see a cut answer as such; the usage chunk when the client asked for one (a translator
+   * always does: it makes the answer's usage of it), with what the key is charged for the cut stream
+   * (meter.ts usedTokens: the estimated prompt and the tokens streamed), since the engine's own never
+   * comes; then the error event. The upstream request is closed.
    */
-  private cutForBudget(): void {
-    const closing = this.lastContent === null ? null : closingChunk(this.lastContent);
+  private cutForBudget(guard: StreamGuard): void {
+    const last = this.lastContent;
+    const closing = last === null ? null : closingChunk(last);
     if (closing !== null && !this.res.destroyed) this.res.write(encodeEvent(closing));
+    const usage = last === null || !this.a.request.clientWantsUsage ? null : usageChunk(last, guard.promptTokens, this.a.result.streamedTokens);
+    if (usage !== null && !this.res.destroyed) this.res.write(encodeEvent(usage));
     this.fail(new RouterError('insufficient_quota', "The stream was ended because this key's budget (tokens or dollars) is spent."));
   }
 
@@ -183,6 +190,17 @@ class ChunkSearch {
     }
     const calls = this.toolCalls.find(event);
     return calls >= 0 && buffer[skipJsonSpace(buffer, calls + TOOL_CALLS.length)] === OPEN_BRACKET;
+  }
+}
+
+/** The usage-only chunk (no choices) of the stream `lastContent` belongs to, with these counts. */
+function usageChunk(lastContent: string, promptTokens: number, completionTokens: number): string | null {
+  try {
+    const chunk = JSON.parse(lastContent) as Record<string, unknown>;
+    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    return JSON.stringify({ id: chunk['id'], object: chunk['object'], created: chunk['created'], model: chunk['model'], choices: [], usage });
+  } catch {
+    return null;
   }
 }
 

@@ -4,6 +4,8 @@
 export interface StreamGuard {
   /** Output tokens the stream may send in all before it must ask for more. */
   readonly allowed: number;
+  /** The prompt's tokens as the budget counts them (the tokenizer's estimate): a cut stream's usage says it. */
+  readonly promptTokens: number;
   /** Asks for more; false when the budget is spent. */
   extend(): Promise<boolean>;
 }

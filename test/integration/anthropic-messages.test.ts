@@ -432,10 +432,17 @@ t.test('a budget running out mid-stream: the answer closed as max_tokens, then r
   engine.respond = () => ({ kind: 'stream', events: chatStreamEvents(Array.from({ length: 200 }, (_, i) => `w${i} `)), delayMs: 1 });
   const stream = client({ apiKey: TIGHT }).messages.stream({ model: 'claude', max_tokens: 400, messages: [{ role: 'user', content: 'x' }] });
   const types: string[] = [];
-  stream.on('streamEvent', (event) => types.push(event.type === 'message_delta' ? `message_delta:${event.delta.stop_reason}` : event.type));
+  let usage: { input_tokens: number | null; output_tokens: number } | null = null;
+  stream.on('streamEvent', (event) => {
+    types.push(event.type === 'message_delta' ? `message_delta:${event.delta.stop_reason}` : event.type);
+    if (event.type === 'message_delta') usage = event.usage;
+  });
   const error = await stream.finalMessage().catch((thrown: unknown) => thrown);
   t.type(error, APIError);
   t.match((error as APIError).error, { type: 'error', error: { type: 'rate_limit_error' } });
   t.strictSame(types.slice(-2), ['content_block_stop', 'message_delta:max_tokens']);
+  // The engine's usage never comes: the closing message_delta says what the key was charged.
+  t.match(usage, { input_tokens: Number, output_tokens: Number });
+  t.ok(usage !== null && (usage as { output_tokens: number }).output_tokens > 0 && ((usage as { input_tokens: number | null }).input_tokens ?? 0) > 0, JSON.stringify(usage));
   t.notOk(types.includes('message_stop'));
 });

@@ -115,6 +115,23 @@ t.test('tight: a stream that runs out of budget ends with finish_reason length a
   t.ok((await chargedTokens(test)) <= 60 + 10, 'overspend is at most one top-up step');
 });
 
+t.test('tight: a cut stream whose client asked for usage gets it before the error: what the key is charged', async (t) => {
+  const test = await router(t, config({ limits: { tokensPerDay: 60 } }, { budgetMode: 'tight', topUpTokens: 10 }));
+  small.respond = () => ({ kind: 'stream', events: chatStreamEvents(Array.from({ length: 200 }, (_, i) => `w${i} `)), delayMs: 1 });
+  const { text } = await chat(test, { stream: true, stream_options: { include_usage: true } });
+  const events = text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((event) => JSON.parse(event.slice('data: '.length)) as { choices?: unknown[]; usage?: Record<string, number>; error?: { code: string } });
+  t.equal(events.at(-1)?.error?.code, 'insufficient_quota');
+  const usage = events.at(-2);
+  t.strictSame(usage?.choices, [], 'a usage chunk, as OpenAI ends a stream with one');
+  const { prompt_tokens: prompt = 0, completion_tokens: completion = 0, total_tokens: total } = usage?.usage ?? {};
+  t.ok(prompt > 0 && completion > 0 && total === prompt + completion, JSON.stringify(usage?.usage));
+  await waitFor('the settle', async () => (await chargedTokens(test)) > 0);
+  t.equal(await chargedTokens(test), total, 'the usage told is the usage charged');
+});
+
 t.test('tight: a chunk carrying many tokens counts as many (speculative decoding, batching APIs): the budget holds', async (t) => {
   const test = await router(t, config({ limits: { tokensPerDay: 100 } }, { budgetMode: 'tight', topUpTokens: 10 }));
   const paragraph = (n: number) => Array.from({ length: 200 }, (_, i) => `word${n}x${i}`).join(' ');
