@@ -26,6 +26,8 @@ export interface Runtime {
   readonly routes: ReadonlyMap<string, ModelRoute<Pool>>;
   readonly tiers: ReadonlyMap<string, TierRoute<Pool>>;
   readonly modelCards: readonly ModelCard[];
+  /** When this config was loaded (epoch seconds): the models' `created`. */
+  readonly loadedAt: number;
   readonly classifier: RequestClassifier;
   readonly replicas: readonly Replica[];
   /** The live replicas, for a reload to adopt. */
@@ -109,6 +111,7 @@ export async function buildRuntime(config: Config, deps: RuntimeDeps = {}, previ
     routes,
     tiers,
     modelCards,
+    loadedAt: created,
     classifier,
     replicas,
     replicaSet,

@@ -1,6 +1,7 @@
 // Bearer keys for the OpenAI API routes. With auth.required every call needs a valid, enabled key;
 // otherwise a known key is metered and anything else runs as an anonymous, unmetered caller (the SDKs
 // always send some key, often a placeholder). Health, metrics and admin routes are not for clients' keys.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { BudgetService } from '../budgets/service.js';
 import type { KeyRecord } from '../budgets/types.js';
 import { RouterError } from '../openai/errors.js';
@@ -36,11 +37,15 @@ export async function identifyCaller(secret: string, state: RouterState, budgets
  * keys, so whether a request is authenticated is decided by the same exact match that picks its
  * handler, never by a second look at the path's spelling.
  */
-export function authenticate(state: RouterState, budgets: BudgetService | null): AppMiddleware {
+export function authenticate(state: RouterState, budgets: BudgetService | null, credential: (headers: IncomingHttpHeaders) => string = bearerOf): AppMiddleware {
   return async (ctx, next) => {
-    ctx.state.key = budgets === null ? null : await identifyCaller(bearerToken(ctx.req.headers.authorization), state, budgets);
+    ctx.state.key = budgets === null ? null : await identifyCaller(credential(ctx.req.headers), state, budgets);
     await next();
   };
+}
+
+function bearerOf(headers: IncomingHttpHeaders): string {
+  return bearerToken(headers.authorization);
 }
 
 /** Enough of a secret to recognise it in a message, never enough to use it. */

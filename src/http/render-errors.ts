@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import { asRouterError, errorBody, type RouterError } from '../openai/errors.js';
 import { writeAnthropicError } from '../protocols/anthropic/errors.js';
+import { asksAnthropicModels, isModelsPath } from '../protocols/anthropic/model-list.js';
 import { isMessagesPath } from '../protocols/anthropic/paths.js';
 import { ClientGone } from '../proxy/request-lifetime.js';
 import type { AppMiddleware } from './state.js';
@@ -49,8 +50,9 @@ export function renderErrors(logger: Logger): AppMiddleware {
         ctx.respond = false;
         return;
       }
-      if (isMessagesPath(ctx.path)) {
-        // An unknown path under the Messages API (its SDK's batches, a typo): Anthropic's envelope.
+      if (isMessagesPath(ctx.path) || (isModelsPath(ctx.path) && asksAnthropicModels(ctx.req.headers))) {
+        // An unknown path under the Messages API (its SDK's batches, a typo), or an Anthropic client's
+        // models call (model-list.ts): Anthropic's envelope.
         writeAnthropicError(ctx.res, error, ctx.state.record.requestId);
         ctx.respond = false;
         return;

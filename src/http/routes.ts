@@ -5,7 +5,10 @@
 import Router from '@koa/router';
 import { RouterError } from '../openai/errors.js';
 import { requireAdmin } from './admin-auth.js';
+import { asksAnthropicModels } from '../protocols/anthropic/model-list.js';
+import { anthropicCredential } from '../protocols/anthropic/protocol.js';
 import { authenticate } from './authenticate.js';
+import { bearerToken } from './bearer.js';
 import type { AppDeps } from './deps.js';
 import { adminKeys } from './handlers/admin-keys.js';
 import { adminPools } from './handlers/admin-pools.js';
@@ -21,8 +24,10 @@ export function routes(deps: AppDeps): AppMiddleware[] {
   const admin = requireAdmin(deps.adminToken);
   const caller = authenticate(state, budgets);
   const router = new Router<AppState>({ sensitive: true, strict: true });
-  router.get('/v1/models', caller, listModels(state));
-  router.get('/v1/models/{*id}', caller, getModel(state));
+  // An Anthropic client's models calls carry its key as its Messages calls do (x-api-key).
+  const modelsCaller = authenticate(state, budgets, (headers) => (asksAnthropicModels(headers) ? anthropicCredential(headers) : bearerToken(headers.authorization)));
+  router.get('/v1/models', modelsCaller, listModels(state));
+  router.get('/v1/models/{*id}', modelsCaller, getModel(state));
   if (deps.responses != null) {
     // Stored responses of POST /v1/responses (served by the inference lane): reads, not per-token work.
     const stored = responsesState(deps.responses, state);

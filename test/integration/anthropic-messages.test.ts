@@ -213,6 +213,55 @@ t.test("count_tokens: the key's models and tiers and a pinned tier are held to a
   t.match(pinned, { status: 400 }, 'a tier the model does not have is refused, as on /v1/messages');
 });
 
+t.test("the models calls of Anthropic's SDK get Anthropic's Models API: aliases and the Anthropic names they list", async (t) => {
+  const all: string[] = [];
+  for await (const model of anthropic.models.list({ limit: 2 })) all.push(model.id);
+  t.strictSame(all, ['claude', 'claude-sonnet-4-5', 'claude-opus-4-8', 'cached', 'busy', 'sim'], 'every page, in the config order');
+  const page = await anthropic.models.list({ limit: 3 });
+  t.match(page, { first_id: 'claude', last_id: 'claude-opus-4-8', has_more: true });
+  const back = await anthropic.models.list({ before_id: 'busy', limit: 2 });
+  t.match(back, { first_id: 'claude-opus-4-8', last_id: 'cached', has_more: true }, 'paged back from before_id');
+  t.strictSame(
+    back.data.map((model) => model.id),
+    ['claude-opus-4-8', 'cached'],
+  );
+  const info = await anthropic.models.retrieve('claude-opus-4-8');
+  t.strictSame(Object.keys(info).sort(), [
+    'capabilities',
+    'created_at',
+    'deprecated_at',
+    'display_name',
+    'id',
+    'lifecycle',
+    'line',
+    'max_input_tokens',
+    'max_tokens',
+    'retires_at',
+    'type',
+  ]);
+  t.match(info, { type: 'model', id: 'claude-opus-4-8', display_name: 'claude-opus-4-8', lifecycle: 'active' });
+  t.ok(!Number.isNaN(Date.parse(info.created_at)), 'created_at is an RFC 3339 time');
+  const missing: unknown = await anthropic.models.retrieve('claude-nope').then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  t.type(missing, NotFoundError);
+  t.match((missing as APIError).error, { type: 'error', error: { type: 'not_found_error', message: 'model: claude-nope' } });
+  // The key's models hold, its x-api-key is read, and OpenAI's clients still get OpenAI's list.
+  const narrow: string[] = [];
+  for await (const model of client({ apiKey: NARROW }).models.list()) narrow.push(model.id);
+  t.strictSame(narrow, ['claude', 'claude-sonnet-4-5', 'claude-opus-4-8', 'busy']);
+  const bad: unknown = await client({ apiKey: 'sk-not-a-key' })
+    .models.list()
+    .then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+  t.match(bad, { status: 401, error: { type: 'error', error: { type: 'authentication_error' } } });
+  const openai = await fetch(`${test.url}/v1/models`, { headers: { authorization: `Bearer ${SECRET}` } });
+  t.match(await openai.json(), { object: 'list', data: [{ id: 'claude', object: 'model', owned_by: 'switchyard' }] });
+});
+
 // count_tokens runs nothing on an engine and charges nothing, so a retry is already harmless: it ignores
 // an Idempotency-Key entirely, a malformed one included (README, Idempotency keys), and keeps no record.
 t.test('count_tokens ignores Idempotency-Key: a malformed one is no 400, a repeated one is counted again, never replayed', async (t) => {
