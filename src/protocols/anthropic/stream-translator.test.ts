@@ -185,6 +185,29 @@ t.test('parallel calls get their own blocks, one at a time even when the engine 
   t.end();
 });
 
+t.test('calls without an index (servers that leave it out) are told apart by id; a fragment without either continues the last', (t) => {
+  const out = run([
+    chunk({ tool_calls: [{ id: 'c0', type: 'function', function: { name: 'a', arguments: '{"x":' } }] }),
+    chunk({ tool_calls: [{ function: { arguments: '1}' } }] }),
+    chunk({ tool_calls: [{ id: 'c1', type: 'function', function: { name: 'b', arguments: '{}' } }] }),
+    chunk({}, 'tool_calls'),
+  ]);
+  t.equal(
+    out,
+    START +
+      blockStart(0, { type: 'tool_use', id: 'c0', name: 'a', input: {} }) +
+      delta(0, { type: 'input_json_delta', partial_json: '{"x":' }) +
+      delta(0, { type: 'input_json_delta', partial_json: '1}' }) +
+      blockStop(0) +
+      blockStart(1, { type: 'tool_use', id: 'c1', name: 'b', input: {} }) +
+      delta(1, { type: 'input_json_delta', partial_json: '{}' }) +
+      blockStop(1) +
+      messageDelta('tool_use', usage(0, 0)) +
+      STOP,
+  );
+  t.end();
+});
+
 t.test('text or thinking that comes while a call’s block is open waits for it, so no fragment lands after its stop', (t) => {
   const out = run([
     chunk({ tool_calls: [{ index: 0, id: 'c0', function: { name: 'a', arguments: '{"a":' } }] }),

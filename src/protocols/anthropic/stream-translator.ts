@@ -13,6 +13,7 @@
 import { streamErrorFromChat } from './errors.js';
 import { type Json } from './invalid.js';
 import { FallbackIds } from './fallback-ids.js';
+import { ToolCallNumbers } from '../../openai/tool-call-numbers.js';
 import { messageId, stopReasonOf, toolUseId, usageJson, type StopReason } from './message-object.js';
 import { isObject } from '../../json-object.js';
 
@@ -49,6 +50,8 @@ export class StreamTranslator {
   private readonly held: HeldBlock[] = [];
   private finish: StopReason | null = null;
   private usage: unknown = null;
+  /** Made by the first tool call: most streams have none. */
+  private callNumbers: ToolCallNumbers | null = null;
 
   /** `model`: the name the client asked for, echoed as Anthropic does; `ids`: the answer's ids where the engine gave none. */
   constructor(
@@ -155,7 +158,7 @@ export class StreamTranslator {
 
   private toolCall(raw: unknown, position: number): string {
     if (!isObject(raw)) return '';
-    const call = typeof raw['index'] === 'number' ? raw['index'] : position;
+    const call = (this.callNumbers ??= new ToolCallNumbers()).of(raw, position);
     const fn: Json = isObject(raw['function']) ? raw['function'] : {};
     const args = typeof fn['arguments'] === 'string' ? fn['arguments'] : '';
     const waiting = this.held.find((held): held is HeldCall => held.kind === 'tool' && held.call === call);

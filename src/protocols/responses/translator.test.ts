@@ -278,6 +278,26 @@ t.test('after commit: a failure closes the open items and ends with response.fai
   t.equal(store.stats().entries, 0);
 });
 
+t.test('calls without an index (servers that leave it out) are told apart by id; a fragment without either continues the last', async (t) => {
+  const { body } = await through(t, answerFor(null), (out) =>
+    stream(out, [
+      chunk({ tool_calls: [{ id: 'c0', type: 'function', function: { name: 'a', arguments: '{"x":' } }] }),
+      chunk({ tool_calls: [{ function: { arguments: '1}' } }] }),
+      chunk({ tool_calls: [{ id: 'c1', type: 'function', function: { name: 'b', arguments: '{}' } }] }),
+      chunk({}, 'tool_calls'),
+      usageChunk(5, 2),
+    ]),
+  );
+  const done = eventsOf(body).filter((event) => event.type === 'response.output_item.done');
+  t.strictSame(
+    done.map((event) => (event.type === 'response.output_item.done' && event.item.type === 'function_call' ? [event.item.call_id, event.item.name, event.item.arguments] : null)),
+    [
+      ['c0', 'a', '{"x":1}'],
+      ['c1', 'b', '{}'],
+    ],
+  );
+});
+
 t.test('a stream cut without [DONE] or an error event still ends with response.failed', async (t) => {
   const { body } = await through(t, answerFor(null), (out) => stream(out, [chunk({ content: 'a' })], false));
   const last = eventsOf(body).at(-1);

@@ -15,6 +15,7 @@ import { plainContentLiteral } from './plain-delta.js';
 import { isPlainOpening, plainFinishReason } from './plain-ends.js';
 import { endingOf, responseObject, responseUsage, statusOf, usageText } from './response-object.js';
 import { isObject } from '../../json-object.js';
+import { ToolCallNumbers } from '../../openai/tool-call-numbers.js';
 
 const JSON_TYPE = 'application/json';
 const RATE_LIMITED = new Set(['insufficient_quota', 'rate_limit_exceeded']);
@@ -28,6 +29,8 @@ export class ResponsesTranslator extends TranslatedResponse {
   private message: OutputItem | null = null;
   private reasoning: OutputItem | null = null;
   private readonly calls: (OutputItem | undefined)[] = [];
+  /** Made by the first tool call: most streams have none. */
+  private callNumbers: ToolCallNumbers | null = null;
   private finishReason: unknown = null;
   private usage: unknown = null;
   /** Events of the chat event being translated, written together. */
@@ -156,7 +159,7 @@ export class ResponsesTranslator extends TranslatedResponse {
   }
 
   private call(call: Json, position: number): void {
-    const index = typeof call['index'] === 'number' ? call['index'] : position;
+    const index = (this.callNumbers ??= new ToolCallNumbers()).of(call, position);
     const fn = isObject(call['function']) ? call['function'] : {};
     let item = this.calls[index];
     if (item === undefined) {
