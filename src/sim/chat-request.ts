@@ -1,11 +1,13 @@
 // Turns a /v1/chat/completions body into a GenerationPlan: validates the conversation, counts its
 // tokens as a chat template would, seeds the reply from its content, and answers with a tool call
-// when the client forces one (tool_choice "required" or a named function).
+// when the client forces one (tool_choice "required" or a named function), with JSON when the client
+// asks for it (response_format: json-answer.ts).
 
 import { randomUUID } from 'node:crypto';
 import { badRequest } from './errors.js';
 import { checkModel, limitsFor, readSampling, requireObject, type JsonObject } from './fields.js';
 import { generateText } from './generate.js';
+import { generateJson, readJsonFormat } from './json-answer.js';
 import { CHAT_FIELDS, checkFieldTypes } from './request-schema.js';
 import { textChoice, type ChoicePlan, type GenerationPlan, type PlanContext } from './plan.js';
 import { hashNumber, hashString } from './seed.js';
@@ -26,9 +28,12 @@ export function planChat(body: unknown, context: PlanContext): GenerationPlan {
   const sampling = readSampling(request, ['max_completion_tokens', 'max_tokens']);
   const limits = limitsFor(sampling, promptTokens, context);
   const forcedTool = readForcedTool(request);
+  const format = readJsonFormat(request['response_format']);
   const choices: ChoicePlan[] = [];
   for (let index = 0; index < sampling.n; index++) {
-    choices.push(forcedTool === null ? textChoice(index, generateText(hashNumber(index, conversation.seed), limits)) : toolChoice(index, forcedTool));
+    const seed = hashNumber(index, conversation.seed);
+    if (forcedTool !== null) choices.push(toolChoice(index, forcedTool));
+    else choices.push(textChoice(index, format === null ? generateText(seed, limits) : generateJson(seed, format, limits)));
   }
   return { promptTokens, stream: sampling.stream, includeUsage: sampling.includeUsage, choices };
 }

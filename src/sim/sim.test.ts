@@ -317,6 +317,37 @@ t.test('the official openai SDK: base64 embeddings by default, streaming chat', 
   t.ok(text.length > 0);
 });
 
+t.test('structured output: JSON of the schema asked for, which the SDK parse helper reads; cut by max_tokens like any answer', async (t) => {
+  const client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  const schema = {
+    type: 'object',
+    properties: {
+      city: { type: 'string' },
+      days: { type: 'integer', minimum: 1, maximum: 7 },
+      warm: { type: 'boolean' },
+      unit: { type: 'string', enum: ['C', 'F'] },
+      stops: { type: 'array', items: { $ref: '#/$defs/stop' } },
+      note: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+    },
+    required: ['city', 'days', 'warm', 'unit', 'stops', 'note'],
+    additionalProperties: false,
+    $defs: { stop: { type: 'object', properties: { at: { type: 'string', format: 'date' }, cost: { type: 'number' } }, required: ['at', 'cost'], additionalProperties: false } },
+  };
+  const response_format = { type: 'json_schema' as const, json_schema: { name: 'trip', schema, strict: true } };
+  const parsed = await client.chat.completions.parse({ model: MODEL, messages: [{ role: 'user', content: 'plan a trip' }], response_format });
+  const trip = (parsed.choices[0]?.message.parsed ?? {}) as Record<string, unknown>;
+  t.match(trip, { city: String, days: Number, warm: Boolean, unit: 'C', stops: [{ at: '2026-01-01', cost: Number }] });
+  const days = Number(trip['days']);
+  t.ok(Number.isInteger(days) && days >= 1 && days <= 7, `days ${days}`);
+  const object = await post(sim, '/v1/chat/completions', { model: MODEL, messages: [{ role: 'user', content: 'json' }], response_format: { type: 'json_object' } });
+  t.match(JSON.parse(String(contentOf(object.json))), { answer: String });
+  const cut = await post(sim, '/v1/chat/completions', { model: MODEL, messages: [{ role: 'user', content: 'plan a trip' }], response_format, max_tokens: 3 });
+  t.equal(choiceAt(cut.json)['finish_reason'], 'length');
+  t.throws(() => JSON.parse(String(contentOf(cut.json))), "a cut answer is incomplete JSON, as a real engine's is");
+  const bad = await post(sim, '/v1/chat/completions', { model: MODEL, messages: [{ role: 'user', content: 'x' }], response_format: { type: 'yaml' } });
+  t.equal(bad.status, 400);
+});
+
 t.test('models and health', async (t) => {
   const models = await fetch(`${sim.url}/v1/models`);
   const body = (await models.json()) as Json;
