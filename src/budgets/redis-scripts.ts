@@ -88,9 +88,11 @@ local function state()
   return s
 end
 
+-- Numbers go out as decimal strings: ioredis 6 reads an integer reply near 2^53 one off (a limit of
+-- 2^53 - 1 came back as 2^53), and tostring would write 9.007199254741e+15.
 local function reply(status, period)
   local out = { status, period }
-  for _, v in ipairs(state()) do out[#out + 1] = v end
+  for _, v in ipairs(state()) do out[#out + 1] = string.format('%d', v) end
   return out
 end
 

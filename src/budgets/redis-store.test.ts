@@ -177,3 +177,28 @@ t.test('a key write that landed only halfway (its record, not its enforced limit
   t.match(await store.usage('created', base), { tokens: [{}, { period: 'day', limit: 70 }] }, 'reading it completes it');
   t.ok((await store.reserve('created', 10, base, TTL)).ok);
 });
+
+t.test('limits up to 2^53 - 1 are reported exactly (ioredis reads integer replies that large one off)', async (t) => {
+  const server = await startRedisServer();
+  const store = new RedisBudgetStore({ url: server.url, keyPrefix: 'big' });
+  t.teardown(async () => {
+    await store.close();
+    await server.dispose();
+  });
+  await store.ready();
+  const max = Number.MAX_SAFE_INTEGER;
+  await store.putKey(keyRecord('big', { requestsPerMinute: max, tokensPerDay: max }));
+  const outcome = await store.reserve('big', 10, base, TTL);
+  if (!outcome.ok) throw new Error('refused');
+  t.match(outcome.snapshot.requests, { limit: max }, 'as reserved');
+  t.match(
+    outcome.snapshot.tokens.find((period) => period.period === 'day'),
+    { limit: max, remaining: max - 10 },
+  );
+  const usage = await store.usage('big', base);
+  t.match(usage?.requests, { limit: max }, 'as read back');
+  t.match(
+    usage?.tokens.find((period) => period.period === 'day'),
+    { limit: max },
+  );
+});
