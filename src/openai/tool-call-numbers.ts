@@ -14,7 +14,7 @@ export class ToolCallNumbers {
     if (typeof index === 'number') return index;
     const id = entry['id'];
     if (typeof id === 'string' && id !== '') {
-      const byId = (this.byId ??= new Map());
+      const byId = (this.byId ??= new Map<string, number>());
       let call = byId.get(id);
       if (call === undefined) {
         call = byId.size;

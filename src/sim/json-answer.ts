@@ -59,8 +59,8 @@ function valueOf(schema: unknown, root: Json, random: () => number, depth: numbe
     const options = schema[key];
     if (Array.isArray(options) && options.length > 0) return valueOf(options[0], root, random, depth + 1);
   }
-  const declared = schema['type'];
-  const type = Array.isArray(declared) ? (declared.find((t) => t !== 'null') ?? 'null') : declared;
+  const declared: unknown = schema['type'];
+  const type: unknown = Array.isArray(declared) ? ((declared as unknown[]).find((t) => t !== 'null') ?? 'null') : declared;
   switch (type ?? (isObject(schema['properties']) ? 'object' : undefined)) {
     case 'object': {
       const properties = isObject(schema['properties']) ? schema['properties'] : {};
