@@ -141,6 +141,29 @@ t.test('POST /admin/route answers the decision without forwarding anything', asy
   t.equal(noToken.status, 401);
 });
 
+t.test('POST /admin/route?api=responses|messages reads the body as that API sends it', async (t) => {
+  const test = await router(t, config());
+  const route = async (api: string, body: unknown) => {
+    const res = await fetch(`${test.url}/admin/route?api=${api}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  // The same conversation and output cap in each API's terms.
+  const chat = await route('chat', { model: 'auto', max_tokens: 64, messages: [{ role: 'user', content: COMPLEX }] });
+  for (const [api, body] of [
+    ['responses', { model: 'auto', max_output_tokens: 64, input: COMPLEX }],
+    ['messages', { model: 'auto', max_tokens: 64, messages: [{ role: 'user', content: COMPLEX }] }],
+  ] as const) {
+    const decided = await route(api, body);
+    t.equal(decided.status, 200, api);
+    t.strictSame(decided.body, chat.body, `${api}: the decision of the same conversation asked through chat completions`);
+  }
+  // Without api, Responses' `input` reads as an embeddings body: the reason for the parameter.
+  t.equal((await route('embeddings', { model: 'auto', input: COMPLEX })).status, 200);
+  const unknown = await route('grpc', { model: 'auto', messages: [] });
+  t.equal(unknown.status, 400);
+  t.match(unknown.body, { error: { param: 'api', message: "Invalid value for 'api': expected one of chat, completions, embeddings, messages, responses." } });
+});
+
 /** Embeddings on three axes: greetings point one way, code another, the rest a third. */
 function embedByContent(request: { path: string; body: Record<string, unknown> | null }): Behaviour | null {
   if (request.path !== '/v1/embeddings') return null;

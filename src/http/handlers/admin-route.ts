@@ -2,6 +2,8 @@
 // pool chain attempts would walk, caps and reservation — made by the same code as traffic's
 // (src/routing/plan.ts), without forwarding anything, so an operator can try a router.yaml edit
 // before traffic does. The caller is anonymous: no key's restrictions, pressure or reservation.
+import { RouterError } from '../../openai/errors.js';
+import type { InboundProtocol } from '../../protocols/protocol.js';
 import { readJsonBody } from '../read-json.js';
 import type { Pool } from '../../pools/pool.js';
 import { findRoute } from '../../routing/decide.js';
@@ -9,11 +11,25 @@ import { parseRequest, type Endpoint } from '../../routing/inference-request.js'
 import { admit, planRequest, type RequestPlan } from '../../routing/plan.js';
 import type { AppMiddleware, RouterState } from '../state.js';
 
-export function adminRoute(state: RouterState): AppMiddleware {
+/**
+ * `translated`: the APIs whose bodies become a chat request before routing (Responses, Messages), by
+ * name: `?api=responses` or `?api=messages` reads the body as that API's (as an anonymous caller, so a
+ * previous_response_id is looked up as one). Without `api` the body's own shape picks an OpenAI endpoint.
+ */
+export function adminRoute(state: RouterState, translated: ReadonlyMap<string, InboundProtocol>): AppMiddleware {
   return async (ctx) => {
     const runtime = state.runtime;
     const body = await readJsonBody(ctx.req, runtime.config.server.maxBodyBytes);
-    const request = parseRequest(endpointOf(body), body, runtime.config.defaultModel);
+    const api = ctx.query['api'];
+    const protocol = typeof api === 'string' ? translated.get(api) : undefined;
+    if (api !== undefined && protocol === undefined && !(typeof api === 'string' && ENDPOINTS.has(api))) {
+      const known = [...ENDPOINTS, ...translated.keys()].join(', ');
+      throw new RouterError('invalid_request', `Invalid value for 'api': expected one of ${known}.`, { param: 'api' });
+    }
+    const request =
+      protocol !== undefined
+        ? await protocol.parse(body, { runtime, key: null, headers: ctx.req.headers })
+        : parseRequest(typeof api === 'string' ? (api as Endpoint) : endpointOf(body), body, runtime.config.defaultModel);
     const pinned = ctx.get('x-switchyard-tier');
     const admission = admit(findRoute(runtime.routes, request.model), request, null, pinned === '' ? null : pinned);
     const classification = admission.classify ? await runtime.classifier.classify(request.body) : null;
@@ -44,6 +60,9 @@ function byNames(plan: RequestPlan<Pool>) {
     reservation: plan.reservation === null ? null : { tokens: plan.reservation.tokens },
   };
 }
+
+/** The OpenAI endpoints `api` may name. */
+const ENDPOINTS: ReadonlySet<string> = new Set<Endpoint>(['chat', 'completions', 'embeddings']);
 
 /** The body's own shape says which endpoint it is for. */
 function endpointOf(body: unknown): Endpoint {
