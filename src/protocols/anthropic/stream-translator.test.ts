@@ -297,6 +297,19 @@ t.test('a stream cut short without an error event still ends in an error', (t) =
   t.end();
 });
 
+t.test('a content literal that is not valid JSON (an engine writing \\q) is never copied into an event', (t) => {
+  const bad = chunk({ content: 'PLACEHOLDER' }).replace('PLACEHOLDER', 'a\\qb');
+  for (const events of [
+    [chunk({ content: 'Hello' }), bad, chunk({}, 'stop')],
+    [chunk({ content: 'Hello' }), chunk({ content: 'PLACEHOLDER' }).replace('PLACEHOLDER', 'a\\u12'), chunk({}, 'stop')],
+  ]) {
+    const out = run(events);
+    for (const line of out.split('\n').filter((l) => l.startsWith('data: '))) t.doesNotThrow(() => JSON.parse(line.slice(6)) as unknown, line);
+    t.ok(out.includes('event: message_stop'), 'the answer still ends');
+  }
+  t.end();
+});
+
 t.test('choices without a delta (Azure annotations) and non-JSON data are skipped', (t) => {
   const out = run([chunk(null, null, { content_filter_results: {} }), 'not json', chunk({ content: 'a' }), chunk({}, 'stop')]);
   t.equal(out, START + blockStart(0, { type: 'text', text: '' }) + delta(0, { type: 'text_delta', text: 'a' }) + blockStop(0) + messageDelta('end_turn', usage(0, 0)) + STOP);

@@ -13,6 +13,7 @@
 import { streamErrorFromChat } from './errors.js';
 import { type Json } from './invalid.js';
 import { FallbackIds } from './fallback-ids.js';
+import { literalEnd } from '../../openai/string-literal.js';
 import { ToolCallNumbers } from '../../openai/tool-call-numbers.js';
 import { messageId, stopReasonOf, toolUseId, usageJson, type StopReason } from './message-object.js';
 import { isObject } from '../../json-object.js';
@@ -27,8 +28,6 @@ const FIELD: Readonly<Record<Block, string>> = { text: '"text_delta","text":', t
 const NO_STOP: StopReason = stopReasonOf(null, null);
 /** A delta that opens with content (the no-space spelling every engine the relay reads writes); its last character opens the literal. */
 const CONTENT_DELTA = '"delta":{"content":"';
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const CLOSE_BRACE = 0x7d;
 const SPACE = 0x20;
 
@@ -121,14 +120,9 @@ export class StreamTranslator {
     const at = data.indexOf(CONTENT_DELTA);
     if (at < 0) return null;
     const open = at + CONTENT_DELTA.length - 1;
-    let end = open + 1;
-    for (; end < data.length; end++) {
-      const code = data.charCodeAt(end);
-      if (code === QUOTE) break;
-      if (code === BACKSLASH) end++;
-      else if (code < 0x20) return null;
-    }
-    if (end >= data.length || end === open + 1 || data.charCodeAt(end + 1) !== CLOSE_BRACE) return null;
+    // Only a valid literal is copied (an engine's `\q` would be invalid JSON in ours); else the parse refuses it.
+    const end = literalEnd(data, open + 1);
+    if (end < 0 || end === open + 1 || data.charCodeAt(end + 1) !== CLOSE_BRACE) return null;
     const after = end + 2;
     if (data.includes('"delta"', after) || !nullOrAbsent(data, '"finish_reason":', after) || !nullOrAbsent(data, '"usage":', after) || data.startsWith('{"error"')) return null;
     return `${this.deltaPrefix}${data.slice(open, end + 1)}}}\n\n`;

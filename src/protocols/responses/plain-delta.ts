@@ -6,38 +6,22 @@
 // Searched for from its brace: a needle that starts with a quote is slow to find in JSON, where every
 // other character is one. A `{"content":"` with a raw quote cannot be inside a string, so the first is
 // the structure's, and it must be the delta's.
+import { literalEnd } from '../../openai/string-literal.js';
+
 const CONTENT = '{"content":"';
 const DELTA_KEY = '"delta":';
 /** What must not follow the content: one regular expression scans the rest once (three searches cost three times as much). */
 const AFTER = /"(?:delta"|finish_reason":"|usage":\{)/g;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const CLOSE_BRACE = 0x7d;
-const U = 0x75;
-const ESCAPES = new Set([...'"\\/bfnrt'].map((c) => c.charCodeAt(0)));
-const HEX4 = /^[0-9a-fA-F]{4}$/;
 
 /** The content literal's body (between its quotes, escapes kept), or null when the chunk must be parsed. */
 export function plainContentLiteral(data: string): string | null {
   const open = data.indexOf(CONTENT);
   if (open < DELTA_KEY.length || !data.startsWith(DELTA_KEY, open - DELTA_KEY.length) || data.startsWith('{"error"')) return null;
   const start = open + CONTENT.length;
-  let end = start;
-  for (; end < data.length; end++) {
-    const code = data.charCodeAt(end);
-    if (code === QUOTE) break;
-    if (code === BACKSLASH) {
-      // Only JSON's escapes are copied; anything else is left to the parse (which refuses it).
-      const escape = data.charCodeAt(++end);
-      if (escape === U) {
-        if (!HEX4.test(data.slice(end + 1, end + 5))) return null;
-        end += 4;
-      } else if (!ESCAPES.has(escape)) return null;
-    }
-    // A raw control character is not JSON either.
-    else if (code < 0x20) return null;
-  }
-  if (end >= data.length || end === start || data.charCodeAt(end + 1) !== CLOSE_BRACE) return null;
+  // Only a valid literal is copied; anything else is left to the parse (which refuses it).
+  const end = literalEnd(data, start);
+  if (end < 0 || end === start || data.charCodeAt(end + 1) !== CLOSE_BRACE) return null;
   AFTER.lastIndex = end + 2;
   if (AFTER.test(data)) return null;
   return data.slice(start, end);
