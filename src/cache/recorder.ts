@@ -4,12 +4,11 @@
 // never truncated — and only a complete one becomes an entry: a JSON body, or a stream that reached
 // [DONE] without an error event. Whether a complete answer may be kept (its status, finish reasons,
 // the client's directives) is eligibility.ts's question.
-import { dataStartsWith, eventText, type EventRange } from '../openai/sse-buffer.js';
+import { dataStartsWith, eventText, isDoneEvent, type EventRange } from '../openai/sse-buffer.js';
 import type { RequestResult } from '../proxy/results.js';
 import type { CacheEntry } from './entry.js';
 import { RecordedEntry } from './recorded-entry.js';
 
-const DONE = Buffer.from('[DONE]');
 const ERROR_START = Buffer.from('{"error"');
 const DATA = Buffer.from('data:');
 const SPACE = 0x20;
@@ -71,7 +70,7 @@ export class Recorder {
     if (this.state !== 'recording') return;
     for (const event of events) {
       if (buffer[event.start] === COLON) continue;
-      if (dataStartsWith(buffer, event, DONE)) {
+      if (isDoneEvent(buffer, event)) {
         this.state = 'complete';
         return;
       }

@@ -92,6 +92,21 @@ function withLfLineEnds(buffer: Buffer): Buffer {
   return out.subarray(0, length);
 }
 
+const DONE = Buffer.from('[DONE]');
+const COLON = 0x3a;
+
+/**
+ * Whether the event is the stream's end, `[DONE]`, read as openai's SDK reads it (its data starts with
+ * `[DONE]`: openai-node core/streaming.ts), so the relay, the recorder and the translators agree on
+ * it: in the common event (a `data:` line first) on the bytes, in one with an `event:` line before it
+ * (`event: done`) on its decoded data.
+ */
+export function isDoneEvent(buffer: Buffer, event: EventRange): boolean {
+  if (dataStartsWith(buffer, event, DONE)) return true;
+  const first = buffer[event.start];
+  return first !== COLON && first !== DATA_FIELD[0] && eventText(buffer, event).startsWith('[DONE]');
+}
+
 /**
  * Whether the event's payload (after `data:` and its optional space: vLLM writes `data: `, TGI's
  * axum `data:`) starts with `prefix`. Compared in JavaScript: for a few bytes that is cheaper than a

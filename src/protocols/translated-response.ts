@@ -96,7 +96,8 @@ export abstract class TranslatedResponse extends EventEmitter implements ClientR
       const data = eventText(buffer, event);
       // A comment (a keep-alive) is one in every SSE dialect: passed on as it came.
       if (data === '') this.batch += buffer.toString('utf8', event.start, event.end);
-      else if (data === '[DONE]') this.completed = true;
+      // As the relay reads it (sse-buffer.ts isDoneEvent): a `[DONE]` with more after it ends the stream too.
+      else if (data.startsWith('[DONE]')) this.completed = true;
       else this.chatEvent(data);
     }
     const out = this.batch;

@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import type { ClientResponse } from '../protocols/client-response.js';
 import { RouterError, errorBody } from '../openai/errors.js';
-import { NeedleCursor, dataStartsWith, eventText, type EventRange, type SplitChunk } from '../openai/sse-buffer.js';
+import { NeedleCursor, eventText, isDoneEvent, type EventRange, type SplitChunk } from '../openai/sse-buffer.js';
 import { encodeEvent } from '../openai/sse.js';
 import { isErrorEvent } from '../openai/error-event.js';
 import { extractUsage, withUsageMember } from '../openai/usage.js';
@@ -18,7 +18,6 @@ import type { AttemptContext } from './attempt.js';
 import { streamErrorAfterCommit } from './outcome.js';
 import { skipJsonSpace } from '../json-whitespace.js';
 
-const DONE = Buffer.from('[DONE]');
 const USAGE_KEY = Buffer.from('"usage":');
 const OPEN_BRACE = 0x7b;
 // Reasoning deltas are output too: `reasoning_content` (vLLM's DeltaMessage until it was renamed) and
@@ -59,7 +58,7 @@ export class EventRelay {
     let runTo = -1;
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
-      if (dataStartsWith(buffer, event, DONE)) {
+      if (isDoneEvent(buffer, event)) {
         this.finished = this.done = true;
         runFrom = runFrom < 0 ? i : runFrom;
         runTo = i + 1;

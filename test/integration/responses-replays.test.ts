@@ -76,3 +76,21 @@ t.test('a retry whose earlier turn was deleted since still gets its first answer
   }
   t.equal(engine.requests.length, 2);
 });
+
+t.test("a stream's end is [DONE] as openai's SDK reads it, alike for the client, the relay and the cache", async (t) => {
+  const content = (text: string) =>
+    `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"${text}"},"finish_reason":null}]}\n\n`;
+  const end =
+    'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}\n\n';
+  // A trailing space (data starts with [DONE]: openai-node core/streaming.ts), and an event line before it.
+  for (const [i, done] of ['data: [DONE] \n\n', 'event: done\ndata: [DONE]\n\n'].entries()) {
+    engine.reply({ kind: 'raw', contentType: 'text/event-stream', chunks: [content('ok'), end, done] });
+    const ask = { model: 'chat', input: `the end, spelt ${i}`, temperature: 0 };
+    const first = await test.client.responses.stream(ask).finalResponse();
+    t.equal(first.status, 'completed', `${JSON.stringify(done)}: the client's answer is complete`);
+    t.match(test.requestLogs().at(-1), { status: 200, outcome: 'ok' }, 'and so is the relay’s');
+    const hit = await test.client.responses.create(ask).withResponse();
+    t.equal(hit.response.headers.get('x-switchyard-cache'), 'hit', 'kept as complete');
+    t.equal(hit.data.status, 'completed');
+  }
+});
