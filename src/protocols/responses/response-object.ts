@@ -99,7 +99,8 @@ export function responseUsage(usage: unknown): ResponseUsage | null {
     input_tokens_details: { cached_tokens: count(prompt['cached_tokens']), cache_write_tokens: count(prompt['cache_write_tokens']) },
     output_tokens: output,
     output_tokens_details: { reasoning_tokens: count(completion['reasoning_tokens']) },
-    total_tokens: typeof u['total_tokens'] === 'number' ? count(u['total_tokens']) : input + output,
+    // The engine's total when it is a count; else the sum (an absurd total is no total).
+    total_tokens: typeof u['total_tokens'] === 'number' && Number.isSafeInteger(Math.floor(u['total_tokens'])) ? count(u['total_tokens']) : input + output,
   };
 }
 
@@ -120,8 +121,11 @@ function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** A token count: whole and not negative; an engine's fraction is cut down, and a count past 2^53 (1e300, 1e400 read as Infinity) is none. */
 function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+  if (typeof value !== 'number' || !(value >= 0)) return 0;
+  const whole = Math.floor(value);
+  return Number.isSafeInteger(whole) ? whole : 0;
 }
 
 export const itemShapes = {
