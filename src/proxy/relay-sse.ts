@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { RouterError } from '../openai/errors.js';
 import { SseByteSplitter, eventText, type SplitChunk } from '../openai/sse-buffer.js';
-import { isErrorData } from '../openai/error-event.js';
+import { isErrorEvent } from '../openai/error-event.js';
 import type { AttemptContext } from './attempt.js';
 import { LinkedSwitch } from './abort-switch.js';
 import { EventRelay } from './event-relay.js';
@@ -64,7 +64,8 @@ export async function relaySse(a: AttemptContext): Promise<void> {
         for (const event of split.events) {
           const data = eventText(split.buffer, event);
           if (data === '') continue;
-          throwIfError(data, a);
+          // However the error is spelt (an `event: error` line says it whatever the data), as after commit.
+          if (isErrorEvent(split.buffer, event)) throw failureFromStreamError(data, a.replica.name, a.request.endpoint);
           content = !isPreamble(data);
           if (content) break;
         }
@@ -204,7 +205,3 @@ function isRoleOnly(data: string): boolean {
 }
 
 /** An engine's error event before commit: judged by whose fault it is (outcome.ts), then thrown. */
-function throwIfError(data: string, a: AttemptContext): void {
-  if (!isErrorData(data)) return;
-  throw failureFromStreamError(data, a.replica.name, a.request.endpoint);
-}

@@ -360,6 +360,21 @@ t.test('an error event after the first token is one however it is spelt: a space
   }
 });
 
+t.test('an error event before the first token is a failure before commit however it is spelt: retried elsewhere', async (t) => {
+  const test = await router('vllm', t);
+  const opening = `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1732000000,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`;
+  const fine = `data: {"id":"chatcmpl-2","object":"chat.completion.chunk","created":1732000000,"model":"m","choices":[{"index":0,"delta":{"content":"fine"},"logprobs":null,"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n`;
+  // The event line says it: the data need not be an {"error": …} object (an SSE server's own error shape).
+  for (const error of ['event: error\ndata: {"message":"overloaded","code":503}\n\n', 'event: error\ndata: {"error":{"message":"internal","code":500}}\n\n']) {
+    e0.reply({ kind: 'raw', chunks: [opening, error] });
+    e1.reply({ kind: 'raw', chunks: [fine] });
+    const { res, text } = await rawChat(test, { stream: true });
+    t.equal(res.status, 200, JSON.stringify(error));
+    t.match(text, /"content":"fine"/, 'the next replica answered');
+    t.notMatch(text, /overloaded|internal/, "the failed replica's events never reached the client");
+  }
+});
+
 t.test('a stream sent to a request that asked for none is no answer: tried elsewhere, then a 502, never relayed as JSON', async (t) => {
   const test = await router('vllm', t);
   const chunk = `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1732000000,"model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}]}\n\n`;
