@@ -100,8 +100,8 @@ t.test('thinking in its own block, then text, then tool calls; exactly one messa
       delta(1, { type: 'text_delta', text: 'Calling.' }) +
       blockStop(1) +
       blockStart(2, { type: 'tool_use', id: 'call_a', name: 'get_weather', input: {} }) +
-      delta(2, { type: 'input_json_delta', partial_json: '{"city":' }) +
-      delta(2, { type: 'input_json_delta', partial_json: '"Paris"}' }) +
+      // An open call's fragments go, checked, as one delta when its block stops.
+      delta(2, { type: 'input_json_delta', partial_json: '{"city":"Paris"}' }) +
       blockStop(2) +
       messageDelta('tool_use', usage(50, 20)) +
       STOP,
@@ -149,8 +149,7 @@ t.test('parallel calls get their own blocks, one at a time even when the engine 
     out,
     START +
       blockStart(0, { type: 'tool_use', id: 'c0', name: 'a', input: {} }) +
-      delta(0, { type: 'input_json_delta', partial_json: '{"x"' }) +
-      delta(0, { type: 'input_json_delta', partial_json: ':1}' }) +
+      delta(0, { type: 'input_json_delta', partial_json: '{"x":1}' }) +
       blockStop(0) +
       blockStart(1, { type: 'tool_use', id: 'c1', name: 'b', input: {} }) +
       delta(1, { type: 'input_json_delta', partial_json: '{"y":2}' }) +
@@ -185,6 +184,32 @@ t.test('parallel calls get their own blocks, one at a time even when the engine 
   t.end();
 });
 
+t.test('arguments that end as invalid JSON, or as JSON that is no object, are sent as {} (as the whole Message has them)', (t) => {
+  for (const [fragments, input] of [
+    [['{"a":', '1,,'], '{}'],
+    [['[1,', '2]'], '{}'],
+    [['{"n": 12345678901234567890', '}'], '{"n": 12345678901234567890}'],
+  ] as const) {
+    const out = run([
+      ...fragments.map((args, i) =>
+        chunk({ tool_calls: [{ index: 0, ...(i === 0 ? { id: 'c0', function: { name: 'f', arguments: args } } : { function: { arguments: args } }) }] }),
+      ),
+      chunk({}, 'tool_calls'),
+    ]);
+    t.equal(
+      out,
+      START +
+        blockStart(0, { type: 'tool_use', id: 'c0', name: 'f', input: {} }) +
+        delta(0, { type: 'input_json_delta', partial_json: input }) +
+        blockStop(0) +
+        messageDelta('tool_use', usage(0, 0)) +
+        STOP,
+      `${fragments.join('')}: valid, as written (its numbers too)`,
+    );
+  }
+  t.end();
+});
+
 t.test('calls without an index (servers that leave it out) are told apart by id; a fragment without either continues the last', (t) => {
   const out = run([
     chunk({ tool_calls: [{ id: 'c0', type: 'function', function: { name: 'a', arguments: '{"x":' } }] }),
@@ -196,8 +221,7 @@ t.test('calls without an index (servers that leave it out) are told apart by id;
     out,
     START +
       blockStart(0, { type: 'tool_use', id: 'c0', name: 'a', input: {} }) +
-      delta(0, { type: 'input_json_delta', partial_json: '{"x":' }) +
-      delta(0, { type: 'input_json_delta', partial_json: '1}' }) +
+      delta(0, { type: 'input_json_delta', partial_json: '{"x":1}' }) +
       blockStop(0) +
       blockStart(1, { type: 'tool_use', id: 'c1', name: 'b', input: {} }) +
       delta(1, { type: 'input_json_delta', partial_json: '{}' }) +
@@ -220,8 +244,7 @@ t.test('text or thinking that comes while a call’s block is open waits for it,
     out,
     START +
       blockStart(0, { type: 'tool_use', id: 'c0', name: 'a', input: {} }) +
-      delta(0, { type: 'input_json_delta', partial_json: '{"a":' }) +
-      delta(0, { type: 'input_json_delta', partial_json: '1}' }) +
+      delta(0, { type: 'input_json_delta', partial_json: '{"a":1}' }) +
       blockStop(0) +
       blockStart(1, { type: 'text', text: '' }) +
       delta(1, { type: 'text_delta', text: 'note' }) +

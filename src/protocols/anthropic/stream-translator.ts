@@ -51,6 +51,13 @@ export class StreamTranslator {
   private usage: unknown = null;
   /** Made by the first tool call: most streams have none. */
   private callNumbers: ToolCallNumbers | null = null;
+  /**
+   * The open tool block's arguments so far: sent, checked, when it stops. Anthropic's input is always
+   * a JSON object, and @anthropic-ai/sdk parses the fragments joined when the block is read: an engine's
+   * arguments that end invalid (a small model's broken JSON) would make finalMessage() throw and lose
+   * the whole answer, so they become `{}` as the whole Message's do (message-object.ts toolInput).
+   */
+  private openArgs = '';
 
   /** `model`: the name the client asked for, echoed as Anthropic does; `ids`: the answer's ids where the engine gave none. */
   constructor(
@@ -173,10 +180,16 @@ export class StreamTranslator {
       block = this.index;
       this.tools.set(call, block);
     }
+    if (block === this.index && this.open === 'tool') this.openArgs += args;
     // A fragment of a call whose block was closed since (text came between) still goes to that call's
     // block: the SDK's accumulator finds blocks by index.
-    if (args !== '') out += this.inputDelta(block, args);
+    else if (args !== '') out += this.inputDelta(block, args);
     return out;
+  }
+
+  /** The open tool block's arguments as one checked delta (none when there were none). */
+  private argsDelta(args: string): string {
+    return args === '' ? '' : this.inputDelta(this.index, validInput(args));
   }
 
   private inputDelta(block: number, args: string): string {
@@ -192,13 +205,15 @@ export class StreamTranslator {
   /** Stops the open block; what was held behind it follows, each a whole block. */
   private close(): string {
     if (this.open === null) return '';
+    let out = this.open === 'tool' ? this.argsDelta(this.openArgs) : '';
+    this.openArgs = '';
     this.open = null;
-    let out = this.stop();
+    out += this.stop();
     for (const held of this.held.splice(0)) {
       if (held.kind === 'tool') {
         out += this.openBlock('tool', held.block);
         this.tools.set(held.call, this.index);
-        if (held.args !== '') out += this.inputDelta(this.index, held.args);
+        out += this.argsDelta(held.args);
       } else {
         out += this.text(held.kind, held.text);
       }
@@ -240,3 +255,12 @@ function nullOrAbsent(data: string, key: string, from: number): boolean {
 
 type HeldCall = { readonly kind: 'tool'; readonly call: number; readonly block: string; args: string };
 type HeldBlock = HeldCall | { readonly kind: 'text' | 'thinking'; text: string };
+
+/** The arguments as they came when they are a JSON object (its numbers as written), else `{}`. */
+function validInput(args: string): string {
+  try {
+    return isObject(JSON.parse(args)) ? args : '{}';
+  } catch {
+    return '{}';
+  }
+}
