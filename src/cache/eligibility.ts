@@ -5,7 +5,6 @@
 import type { ModelCacheConfig } from '../config/types.js';
 import type { InferenceRequest } from '../routing/inference-request.js';
 import type { CacheEntry } from './entry.js';
-import { UNREADABLE_REASON } from './recorder.js';
 
 /** What the client's Cache-Control asks of the cache (RFC 9111 section 5.2.1 request directives). */
 export interface ClientDirectives {
@@ -81,12 +80,16 @@ export function storable(entry: CacheEntry, request: InferenceRequest, capped: b
   // a reason that stayed null) did not finish. Embeddings have none.
   if (entry.endpoint !== 'embeddings' && entry.finish.length === 0) return false;
   for (const reason of entry.finish) {
-    // An answer whose finish reason could not be read may be a filtered one.
-    if (reason === 'content_filter' || reason === UNREADABLE_REASON) return false;
+    // Only the reasons of an answer that ended as asked: not content_filter, not vLLM's abort (a request
+    // ended in the engine), nor one the router does not know or could not read (it may be either).
+    if (!FINISHED.has(reason)) return false;
     if (reason === 'length' && (capped || !setsOutputLimit(request))) return false;
   }
   return true;
 }
+
+/** Finish reasons of OpenAI's API (function_call its older one) and TGI's own (eos_token, stop_sequence). */
+const FINISHED: ReadonlySet<string> = new Set(['stop', 'length', 'tool_calls', 'function_call', 'eos_token', 'stop_sequence']);
 
 /**
  * A length stop is the request's own answer only when the client set the limit (it is then in the key);

@@ -163,6 +163,13 @@ t.test('never stored: engine errors, a cut stream, an error event, content_filte
       body: ask('e5'),
       reply: { kind: 'json', body: { ...echoCompletion(null), choices: [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'content_filter' }] } },
     },
+    // vLLM's finish reason of a request aborted in the engine (vllm/v1/engine: FinishReason.ABORT), and
+    // any other the router does not know: not a finished answer to serve again.
+    ...['abort', 'error', 'something_new'].map((reason, i) => ({
+      name: reason,
+      body: ask(`e8-${i}`),
+      reply: { kind: 'json' as const, body: { ...echoCompletion(null), choices: [{ index: 0, message: { role: 'assistant', content: 'part' }, finish_reason: reason }] } },
+    })),
     {
       name: 'length without max_tokens',
       body: ask('e6'),
