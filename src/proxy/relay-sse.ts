@@ -48,10 +48,10 @@ export async function relaySse(a: AttemptContext): Promise<void> {
       if (relay.done) continue;
       const split = splitter.push(transcoder === null ? chunk : transcoder.push(chunk));
       if (split.events.length === 0) {
-        // An event that never ends must not fill the heap: it is bounded as held bytes are before
-        // commit, and by MAX_EVENT_BYTES after.
-        if (!committed && heldBytes + splitter.rest() > MAX_HELD_BYTES) throw tooMuchBeforeFirstToken(a);
-        if (committed && splitter.rest() > MAX_EVENT_BYTES) throw new RouterError('upstream_error', `Replica ${a.replica.name} sent one event of more than 16 MiB.`);
+        // An event that never ends must not fill the heap: one event is bounded by MAX_EVENT_BYTES,
+        // before commit as after (a first content event may be large: a 10 MB tool call); what is held
+        // before the first token, complete events that are no content, by MAX_HELD_BYTES below.
+        if (splitter.rest() > MAX_EVENT_BYTES) throw new RouterError('upstream_error', `Replica ${a.replica.name} sent one event of more than 16 MiB.`);
         continue;
       }
       if (!committed) {

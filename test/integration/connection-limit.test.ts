@@ -181,11 +181,21 @@ t.test('a stream that sends more than 1 MiB before its first token is a failure 
   await waitFor('the flood cut', async () => flood.requests[0]?.closedEarly === true);
 });
 
-t.test('one event that never ends is bounded too: 1 MiB before the first token, 16 MiB after it', async (t) => {
+t.test("a first content event over 1 MiB (a tool call's whole arguments in one delta) is the answer, not a flood", async (t) => {
+  const [big, fine] = [await engine(t), await engine(t)];
+  const test = await router(t, onePoolConfig([big.url, fine.url]));
+  const events = chatStreamEvents(['x'.repeat(2 * 1024 * 1024)]).map((event) => `data: ${event}\n\n`);
+  big.reply({ kind: 'raw', chunks: [...(events.join('').match(/[\s\S]{1,65536}/g) ?? []), 'data: [DONE]\n\n'] });
+  const answered = await chat(test, 'gpu');
+  t.equal(answered.headers.get('x-switchyard-replica'), 'gpu-r0', 'answered by the replica that sent it');
+  t.ok((await answered.text()).includes('x'.repeat(2 * 1024 * 1024)), 'whole');
+});
+
+t.test('one event is bounded at 16 MiB, before the first token and after it', async (t) => {
   const [flood, fine] = [await engine(t), await engine(t)];
   const test = await router(t, onePoolConfig([flood.url, fine.url]));
-  // 1.5 MiB of one data line with no blank line after it, then nothing.
-  const endless = ['data: {"x":"', ...Array.from({ length: 24 }, () => 'a'.repeat(64 * 1024))];
+  // 17 MiB of one data line with no blank line after it, then nothing.
+  const endless = ['data: {"x":"', ...Array.from({ length: 17 * 16 }, () => 'a'.repeat(64 * 1024))];
   flood.reply({ kind: 'raw', chunks: endless, end: false });
   const res = await chat(test, 'gpu');
   t.equal(res.status, 200, 'before the first token: answered by the other replica');
