@@ -80,6 +80,20 @@ t.test('vLLM’s `reasoning`, null content with calls, arguments that are not JS
   t.end();
 });
 
+t.test('arguments that are a JSON object go into input as written (big integers kept); any other JSON is {}', (t) => {
+  for (const [args, input] of [
+    ['{"n": 12345678901234567890, "e": 1E400}', '{"n": 12345678901234567890, "e": 1E400}'],
+    ['[1,2]', '{}'],
+    ['null', '{}'],
+  ]) {
+    const body = completion({ content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: args } }] }, 'tool_calls');
+    const text = messageFromChat(JSON.stringify(body), 'claude-x') ?? '';
+    t.ok(text.includes(`"input":${input}}`), `${args} → ${input}`);
+    t.doesNotThrow(() => JSON.parse(text) as unknown, 'the Message is JSON');
+  }
+  t.end();
+});
+
 t.test('stop reasons', (t) => {
   t.strictSame(stopReasonOf('stop', null), { reason: 'end_turn', sequence: null });
   t.strictSame(stopReasonOf('stop', 'END'), { reason: 'stop_sequence', sequence: 'END' });

@@ -74,8 +74,8 @@ function count(value: unknown): number {
 export function toolInput(args: unknown): string {
   if (typeof args !== 'string') return '{}';
   try {
-    const input: unknown = JSON.parse(args);
-    return isObject(input) ? JSON.stringify(input) : '{}';
+    // As written: parsed and stringified again, integers past 2^53 would lose digits.
+    return isObject(JSON.parse(args)) ? args : '{}';
   } catch {
     return '{}';
   }

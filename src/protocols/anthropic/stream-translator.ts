@@ -15,7 +15,7 @@ import { type Json } from './invalid.js';
 import { FallbackIds } from './fallback-ids.js';
 import { literalEnd } from '../../openai/string-literal.js';
 import { ToolCallNumbers } from '../../openai/tool-call-numbers.js';
-import { messageId, stopReasonOf, toolUseId, usageJson, type StopReason } from './message-object.js';
+import { messageId, stopReasonOf, toolInput, toolUseId, usageJson, type StopReason } from './message-object.js';
 import { isObject } from '../../json-object.js';
 
 type Block = 'text' | 'thinking' | 'tool';
@@ -189,7 +189,7 @@ export class StreamTranslator {
 
   /** The open tool block's arguments as one checked delta (none when there were none). */
   private argsDelta(args: string): string {
-    return args === '' ? '' : this.inputDelta(this.index, validInput(args));
+    return args === '' ? '' : this.inputDelta(this.index, toolInput(args));
   }
 
   private inputDelta(block: number, args: string): string {
@@ -255,12 +255,3 @@ function nullOrAbsent(data: string, key: string, from: number): boolean {
 
 type HeldCall = { readonly kind: 'tool'; readonly call: number; readonly block: string; args: string };
 type HeldBlock = HeldCall | { readonly kind: 'text' | 'thinking'; text: string };
-
-/** The arguments as they came when they are a JSON object (its numbers as written), else `{}`. */
-function validInput(args: string): string {
-  try {
-    return isObject(JSON.parse(args)) ? args : '{}';
-  } catch {
-    return '{}';
-  }
-}
