@@ -23,8 +23,13 @@ export class ResponsesStream implements NativeStream {
   /** The latest Response object (made the router's), the base of a failure's response.failed. */
   private snapshot: Json | null = null;
   private reported: Usage | null = null;
-  /** The data of the last event the client got (an `error` event is not passed on), for the sequence number that follows it. */
+  /** The data of the last event stepped (an `error` event is not passed on), for the sequence number that follows it. */
   private lastData = '';
+  /** The one before it: a budget's cut stops the delta that asked for more before it is passed on. */
+  private previousData = '';
+  private lastWasDelta = false;
+  /** Whether the engine frames its events with `event:` lines (vLLM) or as data alone (OpenAI): the router's own follow suit. */
+  private named = true;
 
   constructor(private readonly out: Pick<NativeOut, 'lifecycle'>) {}
 
@@ -32,12 +37,18 @@ export class ResponsesStream implements NativeStream {
     const { type } = event;
     if (type === '[DONE]') return MARKER;
     if (type === 'error') return { kind: 'error', engineError: engineError(parse(event) ?? {}) };
+    this.previousData = this.lastData;
     this.lastData = event.data;
+    this.named = event.named;
+    this.lastWasDelta = false;
     // Opened by an event carrying a Response object (OpenAI's first is response.created); before it,
     // anything else is another dialect (chat chunks, Messages events, …).
     if (!CARRY_RESPONSE.has(type)) {
       if (this.snapshot === null) return FOREIGN;
-      if (type.endsWith('.delta')) return DELTA;
+      if (type.endsWith('.delta')) {
+        this.lastWasDelta = true;
+        return DELTA;
+      }
       return PREAMBLE.has(type) ? PREAMBLE_PASSED : CONTENT;
     }
     const text = this.rewrite(event);
@@ -68,8 +79,9 @@ export class ResponsesStream implements NativeStream {
     // event into a rejected finalResponse() and drops the response.failed after it (ResponseStream.js).
     // Not stored: a failed response is never kept (answer.ts), so it says store: false, as a translated one does.
     const response = { ...(this.snapshot ?? {}), status: 'failed', store: false, error: { code, message: error.message } };
-    const failed = { type: 'response.failed', response, sequence_number: this.lastSequence() + 1 };
-    return frame('response.failed', JSON.stringify(failed), true);
+    const last = error.kind === 'insufficient_quota' && this.lastWasDelta ? this.previousData : this.lastData;
+    const failed = { type: 'response.failed', response, sequence_number: sequenceOf(last) + 1 };
+    return frame('response.failed', JSON.stringify(failed), this.named);
   }
 
   /** The lifecycle event with its Response made the router's; null (its own bytes) when it has none. */
@@ -83,15 +95,16 @@ export class ResponsesStream implements NativeStream {
     this.snapshot = response;
     return frame(event.type, JSON.stringify(json), event.named);
   }
+}
 
-  private lastSequence(): number {
-    try {
-      const parsed: unknown = JSON.parse(this.lastData);
-      const seq = isObject(parsed) ? parsed['sequence_number'] : null;
-      return typeof seq === 'number' ? seq : -1;
-    } catch {
-      return -1;
-    }
+/** An event's sequence_number; -1 when it has none. */
+function sequenceOf(data: string): number {
+  try {
+    const parsed: unknown = JSON.parse(data);
+    const seq = isObject(parsed) ? parsed['sequence_number'] : null;
+    return typeof seq === 'number' ? seq : -1;
+  } catch {
+    return -1;
   }
 }
 

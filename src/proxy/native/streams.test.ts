@@ -90,6 +90,17 @@ t.test('Responses: the error event is the engine error engine-errors.ts reads; a
   t.match(JSON.parse(events(other.failure(new RouterError('stream_interrupted', 'The stream broke.')))[0]!.data), { sequence_number: 4 });
 });
 
+t.test("Responses: a budget's cut follows the last delta passed on, in the engine's framing", async (t) => {
+  // OpenAI's framing (data alone): created 0, output_item.added 1, content_part.added 2, deltas 3 and 4.
+  const stream = new ResponsesStream({ lifecycle: router });
+  const all = events(wireFixture('openai-responses-stream-text.sse'));
+  for (const event of all.slice(0, 5)) stream.step(event);
+  // The delta 4 asked for more budget and was refused: it never reached the client, whose last was 3.
+  const cut = stream.failure(new RouterError('insufficient_quota', 'Spent.'));
+  t.ok(cut.startsWith('data: {'), 'no event: line, as the engine wrote none');
+  t.match(JSON.parse(events(cut)[0]!.data), { type: 'response.failed', sequence_number: 4 });
+});
+
 t.test('Responses: response.failed from the engine is judged like an error event; a spent budget fails as rate_limit_exceeded', async (t) => {
   const stream = new ResponsesStream({ lifecycle: router });
   const failed = { type: 'response.failed', sequence_number: 1, response: { id: 'resp_x', status: 'failed', error: { code: 'server_error', message: 'engine down' } } };
