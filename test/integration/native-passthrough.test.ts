@@ -324,9 +324,10 @@ t.test('a native stream that breaks after commit ends with response.failed, as a
   const id = (JSON.parse(events[0]!.slice(6)) as { response: Json }).response['id'] as string;
   t.equal(events[3], `data: ${JSON.stringify(STREAM_EVENTS[3])}`, 'the delta passed as sent');
   // No `error` event: openai 6's stream helper turns one into a rejected finalResponse() and drops the response.failed after it.
-  const failed = events[4]!.split('\n');
-  t.equal(failed[0], 'event: response.failed');
-  t.match(JSON.parse(failed[1]!.slice(6)), { type: 'response.failed', sequence_number: 4, response: { id, status: 'failed', error: { code: 'server_error' } } });
+  // In the engine's framing: OpenAI's writes data alone, so the router's event has no event: line either.
+  const failed = events[4]!;
+  t.ok(failed.startsWith('data: {'), failed.slice(0, 40));
+  t.match(JSON.parse(failed.slice(6)), { type: 'response.failed', sequence_number: 4, response: { id, status: 'failed', error: { code: 'server_error' } } });
   t.match(test.requestLogs().at(-1), { pool: 'native', outcome: 'stream_interrupted' });
 });
 
