@@ -90,6 +90,33 @@ export function withoutMembers(source: string, names: ReadonlySet<string>): stri
   return out + source.slice(end);
 }
 
+/**
+ * The text of the value of `source`'s top-level member `name` (its last occurrence, as JSON.parse
+ * keeps), as written; null when it has none or the text is not an object.
+ */
+export function memberText(source: string, name: string): string | null {
+  let at = skipJsonSpaceIn(source, 0);
+  if (source.charCodeAt(at) !== OPEN_BRACE) return null;
+  let found: string | null = null;
+  at = skipJsonSpaceIn(source, at + 1);
+  while (source.charCodeAt(at) !== CLOSE_BRACE) {
+    if (source.charCodeAt(at) !== QUOTE) return null;
+    const keyEnd = stringEnd(source, at);
+    if (keyEnd < 0) return null;
+    const key = memberName(source, at, keyEnd);
+    at = skipJsonSpaceIn(source, keyEnd);
+    if (source.charCodeAt(at) !== COLON) return null;
+    const valueStart = skipJsonSpaceIn(source, at + 1);
+    const valueEnd = valueEndAt(source, valueStart);
+    if (valueEnd < 0) return null;
+    if (key === name) found = source.slice(valueStart, valueEnd);
+    at = skipJsonSpaceIn(source, valueEnd);
+    if (source.charCodeAt(at) === COMMA) at = skipJsonSpaceIn(source, at + 1);
+    else if (source.charCodeAt(at) !== CLOSE_BRACE) return null;
+  }
+  return found;
+}
+
 /** The member name of the string literal `source[start, end)`, decoded only when it holds an escape. */
 function memberName(source: string, start: number, end: number): string {
   const body = source.slice(start + 1, end - 1);

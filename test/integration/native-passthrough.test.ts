@@ -202,6 +202,25 @@ t.test('a native body is the client text with only the router members changed (R
   t.equal(native.requests[1]?.text, `{ "model": "served-native", "input": ${JSON.stringify(input)},\n  ${odd},"store":false }`);
 });
 
+t.test("a native Response goes back as the engine wrote it, with only the router's members spliced in", async (t) => {
+  // What JSON.parse and stringify would change: an escape, a number's spelling, an integer past 2^53.
+  const odd = (text: string) => text.replace('"Hello world"', '"caf\\u00e9 \\/ 1.0"').replace('"object":"response"', '"object":"response","big":12345678901234567890,"x_one":1.0');
+  const completed = odd(JSON.stringify(COMPLETED));
+  t.not(completed, JSON.stringify(COMPLETED), 'the engine text is odd');
+  native.reply({ kind: 'raw', contentType: 'application/json', chunks: [completed] });
+  const answer = await (await post('/v1/responses', { model: 'nat', input: 'hi' })).text();
+  const id = (JSON.parse(answer) as Json)['id'] as string;
+  const spliced = completed.replace(`"id":"${String(COMPLETED['id'])}"`, `"id":"${id}"`);
+  t.ok(answer.startsWith(spliced.slice(0, -1)), 'every byte but the id as the engine wrote it');
+  t.ok(answer.includes('"caf\\u00e9 \\/ 1.0"') && answer.includes('"big":12345678901234567890'), 'the escape, the spelling and the integer kept');
+  t.match(JSON.parse(answer), { id: ROUTER_ID, store: true, previous_response_id: null });
+  // A stream's lifecycle events alike.
+  const stream = OPENAI_STREAM.replace('"object":"response"', '"object":"response","big":12345678901234567890');
+  native.reply({ kind: 'raw', chunks: [stream] });
+  const streamed = await (await post('/v1/responses', { model: 'nat', input: 'hi', stream: true })).text();
+  t.equal(streamed.match(/"big":12345678901234567890/g)?.length, stream.match(/"big":12345678901234567890/g)?.length, 'in every event that had it');
+});
+
 t.test('a native replica failing before its first token is retried on the next pool, translated', async (t) => {
   const [created] = STREAM_EVENTS;
   native.reply({

@@ -9,7 +9,7 @@ import { RouterError } from '../../openai/errors.js';
 import type { Usage } from '../../openai/usage.js';
 import type { AttemptContext } from '../attempt.js';
 import { readWholeAnswer } from '../relay-json.js';
-import type { NativeOut, Json } from './native-out.js';
+import { ownedInto, type NativeOut, type Json } from './native-out.js';
 import { MessagesUsage, responsesUsage } from './usage.js';
 
 export async function relayNativeJson(a: AttemptContext, out: NativeOut, api: 'responses' | 'messages'): Promise<void> {
@@ -30,7 +30,8 @@ export async function relayNativeJson(a: AttemptContext, out: NativeOut, api: 'r
   let body = response.body;
   if (api === 'responses') {
     out.lifecycle(answer);
-    body = Buffer.from(JSON.stringify(await out.finished(answer)));
+    // The engine's bytes, with only the members the router owns spliced in.
+    body = Buffer.from(ownedInto(response.body.toString('utf8'), await out.finished(answer)));
   }
   // Kept for an idempotent retry as sent.
   out.recording?.json(body);

@@ -6,7 +6,7 @@
 import type { RouterError } from '../../openai/errors.js';
 import type { Usage } from '../../openai/usage.js';
 import { CONTENT, DELTA, MARKER, PREAMBLE_PASSED, type NativeStream, type Step } from './dialect.js';
-import type { Json, NativeOut } from './native-out.js';
+import { ownedInEvent, type Json, type NativeOut } from './native-out.js';
 import { frame, parse, type NativeEvent } from './sse-event.js';
 import { responsesUsage } from './usage.js';
 import { isObject } from '../../json-object.js';
@@ -65,8 +65,7 @@ export class ResponsesStream implements NativeStream {
   }
 
   terminal(event: NativeEvent, kept: Json): string {
-    const json = parse(event) ?? {};
-    return frame(event.type, JSON.stringify({ ...json, response: kept }), event.named);
+    return frame(event.type, ownedInEvent(event.data, kept), event.named);
   }
 
   usage(): Usage | null {
@@ -93,7 +92,8 @@ export class ResponsesStream implements NativeStream {
     // The engine's own response.failed is not kept either (see failure()).
     if (event.type === 'response.failed') response['store'] = false;
     this.snapshot = response;
-    return frame(event.type, JSON.stringify(json), event.named);
+    // The engine's bytes, with only the members the router owns spliced in.
+    return frame(event.type, ownedInEvent(event.data, response), event.named);
   }
 }
 
