@@ -61,33 +61,20 @@ export function withMembers(source: string, values: ReadonlyMap<string, string>)
  * every occurrence of a repeated name included; the rest as written. Null when the text is not an object.
  */
 export function withoutMembers(source: string, names: ReadonlySet<string>): string | null {
-  let at = skipJsonSpaceIn(source, 0);
-  if (source.charCodeAt(at) !== OPEN_BRACE) return null;
-  at = skipJsonSpaceIn(source, at + 1);
-  let out = source.slice(0, at);
+  let out: string | null = null;
   // What followed the last member kept up to the next member's name (its comma): written only when
   // another member is kept after it. The object is closed with what followed its last member.
   let separator: string | null = null;
-  let end = at;
-  while (source.charCodeAt(at) !== CLOSE_BRACE) {
-    if (source.charCodeAt(at) !== QUOTE) return null;
-    const keyStart = at;
-    const keyEnd = stringEnd(source, at);
-    if (keyEnd < 0) return null;
-    at = skipJsonSpaceIn(source, keyEnd);
-    if (source.charCodeAt(at) !== COLON) return null;
-    const valueEnd = valueEndAt(source, skipJsonSpaceIn(source, at + 1));
-    if (valueEnd < 0) return null;
-    end = valueEnd;
-    at = skipJsonSpaceIn(source, valueEnd);
-    if (source.charCodeAt(at) === COMMA) at = skipJsonSpaceIn(source, at + 1);
-    else if (source.charCodeAt(at) !== CLOSE_BRACE) return null;
-    if (!names.has(memberName(source, keyStart, keyEnd))) {
-      out += (separator ?? '') + source.slice(keyStart, valueEnd);
-      separator = source.slice(valueEnd, at);
-    }
-  }
-  return out + source.slice(end);
+  let end = -1;
+  const object = eachMember(source, (member) => {
+    out ??= source.slice(0, member.keyStart);
+    end = member.valueEnd;
+    if (names.has(memberName(source, member.keyStart, member.keyEnd))) return;
+    out += (separator ?? '') + source.slice(member.keyStart, member.valueEnd);
+    separator = source.slice(member.valueEnd, member.next);
+  });
+  if (object === null) return null;
+  return out === null ? source : out + source.slice(end);
 }
 
 /**
@@ -95,26 +82,49 @@ export function withoutMembers(source: string, names: ReadonlySet<string>): stri
  * keeps), as written; null when it has none or the text is not an object.
  */
 export function memberText(source: string, name: string): string | null {
+  let found: string | null = null;
+  const object = eachMember(source, (member) => {
+    if (memberName(source, member.keyStart, member.keyEnd) === name) found = source.slice(member.valueStart, member.valueEnd);
+  });
+  return object === null ? null : found;
+}
+
+/** Where one member is: its name's literal [keyStart, keyEnd), its value [valueStart, valueEnd), and the next member's name (or the closing brace). */
+interface MemberSpan {
+  keyStart: number;
+  keyEnd: number;
+  valueStart: number;
+  valueEnd: number;
+  next: number;
+}
+
+/**
+ * Calls `visit` with each top-level member of the object `source` holds, in order (one span object,
+ * reused); null when the text is not an object. The walk withoutMembers and memberText share;
+ * withMembers, which every forwarded request runs, keeps a loop of its own with no callback.
+ */
+function eachMember(source: string, visit: (member: Readonly<MemberSpan>) => void): true | null {
   let at = skipJsonSpaceIn(source, 0);
   if (source.charCodeAt(at) !== OPEN_BRACE) return null;
-  let found: string | null = null;
+  const member: MemberSpan = { keyStart: 0, keyEnd: 0, valueStart: 0, valueEnd: 0, next: 0 };
   at = skipJsonSpaceIn(source, at + 1);
   while (source.charCodeAt(at) !== CLOSE_BRACE) {
     if (source.charCodeAt(at) !== QUOTE) return null;
-    const keyEnd = stringEnd(source, at);
-    if (keyEnd < 0) return null;
-    const key = memberName(source, at, keyEnd);
-    at = skipJsonSpaceIn(source, keyEnd);
+    member.keyStart = at;
+    member.keyEnd = stringEnd(source, at);
+    if (member.keyEnd < 0) return null;
+    at = skipJsonSpaceIn(source, member.keyEnd);
     if (source.charCodeAt(at) !== COLON) return null;
-    const valueStart = skipJsonSpaceIn(source, at + 1);
-    const valueEnd = valueEndAt(source, valueStart);
-    if (valueEnd < 0) return null;
-    if (key === name) found = source.slice(valueStart, valueEnd);
-    at = skipJsonSpaceIn(source, valueEnd);
+    member.valueStart = skipJsonSpaceIn(source, at + 1);
+    member.valueEnd = valueEndAt(source, member.valueStart);
+    if (member.valueEnd < 0) return null;
+    at = skipJsonSpaceIn(source, member.valueEnd);
     if (source.charCodeAt(at) === COMMA) at = skipJsonSpaceIn(source, at + 1);
     else if (source.charCodeAt(at) !== CLOSE_BRACE) return null;
+    member.next = at;
+    visit(member);
   }
-  return found;
+  return true;
 }
 
 /** The member name of the string literal `source[start, end)`, decoded only when it holds an escape. */
