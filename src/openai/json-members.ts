@@ -61,20 +61,20 @@ export function withMembers(source: string, values: ReadonlyMap<string, string>)
  * every occurrence of a repeated name included; the rest as written. Null when the text is not an object.
  */
 export function withoutMembers(source: string, names: ReadonlySet<string>): string | null {
-  let out: string | null = null;
-  // What followed the last member kept up to the next member's name (its comma): written only when
-  // another member is kept after it. The object is closed with what followed its last member.
-  let separator: string | null = null;
-  let end = -1;
+  // out: the text so far, from the brace to the last member kept; separator: what followed that member
+  // up to the next member's name (its comma), written only when another member is kept after it. The
+  // object is closed with what followed its last member (end).
+  const kept = { out: '', separator: '', any: false, end: -1 };
   const object = eachMember(source, (member) => {
-    out ??= source.slice(0, member.keyStart);
-    end = member.valueEnd;
+    if (kept.end < 0) kept.out = source.slice(0, member.keyStart);
+    kept.end = member.valueEnd;
     if (names.has(memberName(source, member.keyStart, member.keyEnd))) return;
-    out += (separator ?? '') + source.slice(member.keyStart, member.valueEnd);
-    separator = source.slice(member.valueEnd, member.next);
+    kept.out += (kept.any ? kept.separator : '') + source.slice(member.keyStart, member.valueEnd);
+    kept.separator = source.slice(member.valueEnd, member.next);
+    kept.any = true;
   });
   if (object === null) return null;
-  return out === null ? source : out + source.slice(end);
+  return kept.end < 0 ? source : kept.out + source.slice(kept.end);
 }
 
 /**
