@@ -1,5 +1,5 @@
 import t from 'tap';
-import { NeedleCursor, SseByteSplitter, dataStartsWith, eventText } from './sse-buffer.js';
+import { NeedleCursor, SseByteSplitter, dataStartsWith, eventText, isCommentOnly } from './sse-buffer.js';
 
 /** Feeds the chunks and returns every event's payload text, in order. */
 function events(chunks: readonly (string | Buffer)[]): string[] {
@@ -75,4 +75,13 @@ t.test("the data field is read with or without its space (TGI's axum writes `dat
     [true, true, false, false, false],
     'one optional space, as the SSE spec strips; a second space is part of the data',
   );
+});
+
+t.test('an event is a comment only when every line is one; a comment line may open an event with fields', async (t) => {
+  const { buffer, events } = new SseByteSplitter().push(Buffer.from(': ping\n\n:a\n:b\n\n: c\nevent: message_stop\ndata: {}\n\ndata: x\n\n'));
+  t.strictSame(
+    events.map((event) => isCommentOnly(buffer, event)),
+    [true, true, false, false],
+  );
+  t.equal(eventText(buffer, events[2]!), '{}');
 });

@@ -145,6 +145,19 @@ export class NeedleCursor {
   }
 }
 
+/**
+ * Whether every line of the event is a comment (`:`): a keep-alive, with no data and no type. Read on
+ * the first byte for most events; a comment line may also open an event that has fields after it,
+ * which only the comment line of is ignored (WHATWG HTML, "event stream interpretation").
+ */
+export function isCommentOnly(buffer: Buffer, event: EventRange): boolean {
+  if (buffer[event.start] !== COLON) return false;
+  for (let at = buffer.indexOf(LF, event.start); at >= 0 && at < event.end - 2; at = buffer.indexOf(LF, at + 1)) {
+    if (buffer[at + 1] !== COLON) return false;
+  }
+  return true;
+}
+
 /** The event's payload as text: its `data:` lines, joined as the SSE spec says. */
 export function eventText(buffer: Buffer, event: EventRange): string {
   const text = buffer.toString('utf8', event.start, event.end - 2);

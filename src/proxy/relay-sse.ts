@@ -4,7 +4,7 @@
 // no client mistakes a broken answer for a complete one.
 import { performance } from 'node:perf_hooks';
 import { RouterError } from '../openai/errors.js';
-import { SseByteSplitter, eventText, type SplitChunk } from '../openai/sse-buffer.js';
+import { SseByteSplitter, eventText, isCommentOnly, type SplitChunk } from '../openai/sse-buffer.js';
 import { isErrorEvent } from '../openai/error-event.js';
 import type { AttemptContext } from './attempt.js';
 import { LinkedSwitch } from './abort-switch.js';
@@ -150,11 +150,9 @@ export const DRAIN_AFTER_DONE_MS = 1000;
 /** The reason the upstream exchange is cancelled with once its relay is over; made once (no stack per stream). */
 export const RELAY_OVER = new RouterError('stream_interrupted', 'The relay is over.');
 
-const COLON = 0x3a;
-
 /** Whether any event of the chunk is more than a comment (an SSE comment line starts with a colon). */
-function carriesData({ buffer, events }: SplitChunk): boolean {
-  for (const event of events) if (buffer[event.start] !== COLON) return true;
+export function carriesData({ buffer, events }: SplitChunk): boolean {
+  for (const event of events) if (!isCommentOnly(buffer, event)) return true;
   return false;
 }
 

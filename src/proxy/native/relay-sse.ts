@@ -7,21 +7,19 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { chargeUsage } from '../../cost/charge.js';
 import { RouterError } from '../../openai/errors.js';
-import { SseByteSplitter } from '../../openai/sse-buffer.js';
+import { isCommentOnly, SseByteSplitter } from '../../openai/sse-buffer.js';
 import { LinkedSwitch } from '../abort-switch.js';
 import type { AttemptContext } from '../attempt.js';
 import { streamAttempt } from '../forward.js';
 import { failureFromStatus, failureFromStreamError, failureFromThrown, streamErrorAfterCommit } from '../outcome.js';
 import { ClientGone } from '../request-lifetime.js';
 import { retryAfterOf } from '../retry-policy.js';
-import { DRAIN_AFTER_DONE_MS, MAX_HELD_BYTES, RELAY_OVER } from '../relay-sse.js';
+import { carriesData, DRAIN_AFTER_DONE_MS, MAX_EVENT_BYTES, MAX_HELD_BYTES, RELAY_OVER } from '../relay-sse.js';
 import { StallTimer } from '../stall-timer.js';
 import type { NativeStream } from './dialect.js';
 import type { NativeOut } from './native-out.js';
 import { readEvent } from './sse-event.js';
 import { SSE_HEADERS } from '../../openai/response-head.js';
-
-const COLON = 0x3a;
 
 export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect: NativeStream): Promise<void> {
   const { config } = a.pool;
@@ -42,8 +40,18 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
     pending = [];
     if (!ok) await once(res, 'drain', { signal: attemptAbort.signal });
   };
+  /**
+   * What the engine reported before its stream ended unfinished (Messages' message_start counts, a
+   * Responses engine's response.failed usage) is charged rather than the estimate; the output is never
+   * less than what was streamed.
+   */
+  const chargeReported = (): void => {
+    const usage = dialect.usage();
+    if (usage !== null) chargeUsage(a.result, { ...usage, completionTokens: Math.max(usage.completionTokens, a.result.streamedTokens) }, a.pool.pricing);
+  };
   const fail = (error: RouterError): void => {
     finished = true;
+    chargeReported();
     out.recording?.fail();
     a.result.outcome = error.kind;
     a.result.error = error;
@@ -63,18 +71,24 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
     }
     const splitter = new SseByteSplitter();
     let heldBytes = 0;
+    /** Complete events that are no content, held before commit (relay-sse.ts): not without bound. */
+    const hold = (bytes: Buffer | string): void => {
+      pending.push(bytes);
+      if ((heldBytes += bytes.length) > MAX_HELD_BYTES) throw new RouterError('upstream_error', `Replica ${a.replica.name} sent more than 1 MiB before its first token.`);
+    };
     for (let chunk = await response.read(); chunk !== null; chunk = await response.read()) {
       if (finished) continue;
-      const { buffer, events } = splitter.push(chunk);
-      if (committed && events.length > 0) stall.touch();
-      // What comes before the first content is held (relay-sse.ts): not without bound.
-      if (!committed && (heldBytes += chunk.length) > MAX_HELD_BYTES) {
-        throw new RouterError('upstream_error', `Replica ${a.replica.name} sent more than 1 MiB before its first token.`);
-      }
+      const split = splitter.push(chunk);
+      const { buffer, events } = split;
+      // One event is bounded, before commit as after (a first delta may be large: a 10 MB tool call's input).
+      if (events.length === 0 && splitter.rest() > MAX_EVENT_BYTES) throw new RouterError('upstream_error', `Replica ${a.replica.name} sent one event of more than 16 MiB.`);
+      // A keep-alive comment is no progress: a replica that only sends those has gone silent all the same.
+      if (committed && carriesData(split)) stall.touch();
       for (const range of events) {
         const bytes = buffer.subarray(range.start, range.end);
-        if (buffer[range.start] === COLON) {
-          pending.push(bytes);
+        if (isCommentOnly(buffer, range)) {
+          if (committed) pending.push(bytes);
+          else hold(bytes);
           continue;
         }
         const event = readEvent(buffer, range);
@@ -95,7 +109,7 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
         }
         if (step.kind === 'failed' && !committed) throw failureFromStreamError(step.engineError, a.replica.name, a.request.endpoint);
         if (step.kind === 'preamble' && !committed) {
-          pending.push(step.text ?? bytes);
+          hold(step.text ?? bytes);
           continue;
         }
         if (!committed) {
@@ -123,6 +137,7 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
         if (step.kind === 'failed') {
           // The engine's own failure, in the client's API: passed, and the replica is held to it.
           finished = true;
+          chargeReported();
           a.result.outcome = 'stream_interrupted';
           a.result.error = streamErrorAfterCommit(step.engineError, a.replica.name, a.request.endpoint);
           out.recording?.fail();
@@ -149,6 +164,7 @@ export async function relayNativeSse(a: AttemptContext, out: NativeOut, dialect:
     if (res.writableEnded) return;
     if (reason instanceof ClientGone) {
       a.result.outcome = 'client_abort';
+      chargeReported();
       return;
     }
     const cause = failureFromThrown(reason, a.replica.name);

@@ -41,6 +41,8 @@ export class ResponsesStream implements NativeStream {
     this.lastData = event.data;
     this.named = event.named;
     this.lastWasDelta = false;
+    // Data alone (OpenAI's framing) is parsed to read its type: data that is not a JSON object is a broken engine.
+    if (!event.named && event.json === null) return this.snapshot === null ? FOREIGN : this.broken('an event that is not a JSON object');
     // Opened by an event carrying a Response object (OpenAI's first is response.created); before it,
     // anything else is another dialect (chat chunks, Messages events, …).
     if (!CARRY_RESPONSE.has(type)) {
@@ -53,8 +55,14 @@ export class ResponsesStream implements NativeStream {
     }
     const text = this.rewrite(event);
     if (this.snapshot === null) return FOREIGN;
+    // A lifecycle or terminal event without a Response object (broken JSON, `"response": null`) says
+    // nothing of the answer: ending on the last snapshot would report, and keep, an in-progress
+    // response as the finished one. The engine failed.
+    if (text === null) return this.broken(`a ${type} event without a Response object`);
     if (LIFECYCLE.has(type)) return { kind: 'preamble', text };
     if (type === 'response.failed') {
+      // What the engine did before failing is charged as it counted it (the relay's chargeReported).
+      this.reported = responsesUsage(this.snapshot);
       const error = this.snapshot['error'];
       return { kind: 'failed', engineError: engineError(isObject(error) ? error : {}), text };
     }
@@ -81,6 +89,12 @@ export class ResponsesStream implements NativeStream {
     const last = error.kind === 'insufficient_quota' && this.lastWasDelta ? this.previousData : this.lastData;
     const failed = { type: 'response.failed', response, sequence_number: sequenceOf(last) + 1 };
     return frame('response.failed', JSON.stringify(failed), this.named);
+  }
+
+  /** The engine sent `what` after the stream opened: an engine error, never passed on (the router's response.failed follows the event before it). */
+  private broken(what: string): Step {
+    this.lastData = this.previousData;
+    return { kind: 'error', engineError: engineError({ code: 'server_error', message: `The engine sent ${what}.` }) };
   }
 
   /** The lifecycle event with its Response made the router's; null (its own bytes) when it has none. */

@@ -20,12 +20,21 @@ export interface NativeEvent {
 }
 
 const EVENT_FIELD = 'event:';
+const COLON = 0x3a;
+const LF = 0x0a;
 
 export function readEvent(buffer: Buffer, range: EventRange): NativeEvent {
   const data = eventText(buffer, range);
-  if (buffer.toString('latin1', range.start, range.start + EVENT_FIELD.length) === EVENT_FIELD) {
-    const lineEnd = buffer.indexOf(0x0a, range.start);
-    const type = buffer.toString('utf8', range.start + EVENT_FIELD.length, lineEnd < 0 || lineEnd > range.end ? range.end : lineEnd).trim();
+  // Comment lines before the fields are skipped (the relay passes comment-only events before reading).
+  let start = range.start;
+  while (buffer[start] === COLON) {
+    const next = buffer.indexOf(LF, start);
+    if (next < 0 || next >= range.end - 1) break;
+    start = next + 1;
+  }
+  if (buffer.toString('latin1', start, start + EVENT_FIELD.length) === EVENT_FIELD) {
+    const lineEnd = buffer.indexOf(LF, start);
+    const type = buffer.toString('utf8', start + EVENT_FIELD.length, lineEnd < 0 || lineEnd > range.end ? range.end : lineEnd).trim();
     return { type, data, named: true, json: null };
   }
   if (data === '[DONE]') return { type: data, data, named: false, json: null };
