@@ -46,6 +46,11 @@ export interface Runtime {
    * holds it and the requests on them have finished, closes the replicas `next` did not adopt.
    */
   retire(next: Runtime): Promise<void>;
+  /**
+   * Told by the runtime before this one, when it is retired for this one: closing what this one
+   * holds waits for that retirement, since replicas this one adopted may still serve its requests.
+   */
+  follow(retiring: Promise<void>): void;
   /** Drops every connection now. */
   destroy(): Promise<void>;
 }
@@ -105,6 +110,8 @@ export async function buildRuntime(config: Config, deps: RuntimeDeps = {}, previ
   const monitors = [...pools.values()].flatMap((pool) => monitorsFor(pool, deps, clock));
   let holders = 0;
   let released: (() => void) | null = null;
+  /** The retirement of the runtime before this one. */
+  let predecessor: Promise<void> = Promise.resolve();
   return {
     config,
     pools,
@@ -125,10 +132,20 @@ export async function buildRuntime(config: Config, deps: RuntimeDeps = {}, previ
     letGo() {
       if (--holders === 0) released?.();
     },
-    async retire(next) {
+    retire(next) {
       for (const monitor of monitors) monitor.stop();
-      if (holders > 0) await new Promise<void>((resolve) => (released = resolve));
-      await replicaSet.release(next.replicaSet, 'close');
+      const retiring = (async () => {
+        if (holders > 0) await new Promise<void>((resolve) => (released = resolve));
+        // A replica this runtime adopted and `next` dropped may still carry requests of the one before
+        // (reloaded twice while one was reading its body): it is closed once that one has let it go.
+        await predecessor.catch(() => undefined);
+        await replicaSet.release(next.replicaSet, 'close');
+      })();
+      next.follow(retiring);
+      return retiring;
+    },
+    follow(retiring) {
+      predecessor = retiring;
     },
     async destroy() {
       for (const monitor of monitors) monitor.stop();

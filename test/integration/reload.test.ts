@@ -267,6 +267,43 @@ t.test('a request still reading its body when its replica is replaced finishes o
   t.equal(blue.requests.filter((r) => r.method === 'POST').length >= 1, true, 'the old replica answered it');
 });
 
+t.test('…and through two reloads, the second dropping the replica the first kept: the first config closes none its requests need', async (t) => {
+  const file = join(dir, 'slow-body-twice.yaml');
+  const other = await startFakeEngine();
+  t.teardown(() => other.close());
+  const test = await startTestRouter(config('blue'), env, { configPath: file, watchConfig: false });
+  t.teardown(() => test.close());
+  const body = JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+  const { hostname, port } = new URL(test.url);
+  const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = request(
+      { hostname, port, path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (part: string) => (text += part));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.write(body.slice(0, 10));
+    t.teardown(() => req.destroy());
+    void (async () => {
+      // The second config adopts blue-r0 and, holding no request, is retired at once by the third, which drops it.
+      await writeFile(file, stringify(config('blue')));
+      t.equal((await adminReload(test)).status, 200, 'reloaded, blue-r0 kept');
+      const moved = config('blue');
+      moved.pools.blue.replicas = [{ name: 'blue-r0', url: other.url }];
+      await writeFile(file, stringify(moved));
+      t.equal((await adminReload(test)).status, 200, 'reloaded, blue-r0 dropped');
+      req.end(body.slice(10));
+    })();
+  });
+  const { status, text } = await answer;
+  t.equal(status, 200, text);
+  t.equal(blue.requests.filter((r) => r.method === 'POST').length >= 1, true, 'the old replica answered it');
+});
+
 t.test('a change written while the router was starting is applied once it watches, not taken for the config it runs', async (t) => {
   const file = join(dir, 'during-start.yaml');
   const test = await startTestRouter(config('blue'), env, { configPath: file, fileText: stringify(config('green')) });
