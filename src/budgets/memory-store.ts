@@ -28,8 +28,8 @@ export class MemoryBudgetStore implements BudgetStore {
     return this.registry.list();
   }
 
-  async deleteKey(id: string): Promise<boolean> {
-    this.usages.delete(id);
+  async deleteKey(id: string, options?: { readonly keepUsage?: boolean }): Promise<boolean> {
+    if (options?.keepUsage !== true) this.usages.delete(id);
     return this.registry.remove(id);
   }
 

@@ -102,11 +102,12 @@ export class RedisBudgetStore implements BudgetStore {
     return (await this.registry.list()).sort(compareKeys);
   }
 
-  async deleteKey(id: string): Promise<boolean> {
+  async deleteKey(id: string, options?: { readonly keepUsage?: boolean }): Promise<boolean> {
     if (!isKeyId(id)) return false;
     // The registry first, so the secret stops authenticating even if dropping the usage fails.
     const existed = await this.registry.remove(id);
-    const keys = await this.dataKeys(id);
+    // The enforced copy of the limits goes with the key in any case: a put of the same id writes it again.
+    const keys = options?.keepUsage === true ? [this.layout.limits(id)] : await this.dataKeys(id);
     await attempt('deleteKey', () => this.client.del(...keys));
     return existed;
   }

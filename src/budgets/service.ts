@@ -104,8 +104,8 @@ export class BudgetService {
   }
 
   /**
-   * Puts router.yaml's keys into the store and removes declared keys that left the file: the removed
-   * first, so a secret moved to a new id is free for it. A key the store refuses is logged and the
+   * Puts router.yaml's keys into the store and removes declared keys that left the file (not their
+   * usage): the removed first, so a secret moved to a new id is free for it. A key the store refuses is logged and the
    * rest still synced. Every secret that stopped resolving (a key removed, a hash rotated) is
    * forgotten by the lookup cache at once.
    */
@@ -115,7 +115,9 @@ export class BudgetService {
     const existing = await this.store.listKeys();
     for (const record of existing) {
       if (record.source === 'config' && !declared.has(record.id)) {
-        await this.store.deleteKey(record.id);
+        // Its usage stays: a file saved half-written, or a key taken out for a moment, must not reset a
+        // budget when the key comes back (the same id is the same owner; the admin API's reset zeroes it).
+        await this.store.deleteKey(record.id, { keepUsage: true });
         this.forget(record.hash);
       }
     }

@@ -74,6 +74,16 @@ function contract(harness: StoreHarness): void {
       );
       await store.putKey(keyRecord('k1'));
       t.same(await used(store, 'k1', base + 3, 'lifetime'), [0, 0], 'deleting a key dropped its usage');
+      // A declared key leaving router.yaml keeps its usage and reservations for the same id to take up.
+      const held = granted(await store.reserve('k1', 5, base + 3, TTL));
+      await store.settle(granted(await store.reserve('k1', 10, base + 3, TTL)), 9, base + 3);
+      t.equal(await store.deleteKey('k1', { keepUsage: true }), true);
+      t.equal(await peer.getKey('k1'), null);
+      t.equal((await store.reserve('k1', 1, base + 4, TTL)).ok, false, 'no key, no reservation');
+      await store.putKey(keyRecord('k1'));
+      t.same(await used(peer, 'k1', base + 4, 'lifetime'), [9, 5], 'usage and the reservation in flight kept');
+      await store.settle(held, 4, base + 5);
+      t.same(await used(peer, 'k1', base + 5, 'lifetime'), [13, 0], 'the request in flight settles into it');
     });
 
     const minuteLeft = (now: number) => (periodEnd('minute', now) ?? 0) - now;

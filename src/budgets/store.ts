@@ -21,8 +21,11 @@ export interface BudgetStore {
   getKey(id: string): Promise<KeyRecord | null>;
   findKeyByHash(hash: string): Promise<KeyRecord | null>;
   listKeys(): Promise<KeyRecord[]>;
-  /** Removes the key and all its usage and reservations; false when there was no such key. */
-  deleteKey(id: string): Promise<boolean>;
+  /**
+   * Removes the key and all its usage and reservations; false when there was no such key. With
+   * `keepUsage` only the key goes: its usage and reservations stay, for the same id to take up again.
+   */
+  deleteKey(id: string, options?: { readonly keepUsage?: boolean }): Promise<boolean>;
 
   /**
    * In one atomic step: reclaims this key's expired reservations, reads the key's stored limits (so a

@@ -65,6 +65,7 @@ async function create(router: TestRouter, id: string): Promise<string> {
   return res.body['secret'] as string;
 }
 
+const lifetimeUsed = (key: { body: Record<string, unknown> }): number => (key.body['usage'] as { tokens: Record<string, { used: number }> }).tokens['lifetime']?.used ?? -1;
 const sdk = (router: TestRouter, secret: string): OpenAI => new OpenAI({ baseURL: `${router.url}/v1`, apiKey: secret, maxRetries: 0 });
 /** The HTTP status an SDK call was refused with. */
 const statusOf = (thrown: unknown): number => (thrown instanceof OpenAI.APIError ? Number(thrown.status) : -1);
@@ -210,11 +211,15 @@ t.test('Redis: a router.yaml key is the operator’s: taken out of the file and 
   const declared = { id: 'gitops', hash: sha256(secret), prefix: secret.slice(0, 8), limits: { tokensPerDay: 1_000_000 } };
   const before = await start('redis', prefix, [declared]);
   const made = await makeRecords(before, secret, 'idem-config');
+  const usedBefore = lifetimeUsed(await admin(before, 'GET', '/admin/keys/gitops'));
+  t.ok(usedBefore > 0, 'the requests were charged');
   await before.close();
   // Started without it: the declared key leaves the store (service.ts syncDeclaredKeys).
   const without = await start('redis', prefix);
   await t.rejects(sdk(without, secret).responses.retrieve(made.response.id), { status: 401, code: 'invalid_api_key' });
   await without.close();
   const after = await start('redis', prefix, [declared]);
+  // Its usage too: a file saved half-written, or a key taken out for a moment, resets no budget.
+  t.equal(lifetimeUsed(await admin(after, 'GET', '/admin/keys/gitops')), usedBefore, 'back in the file: its usage');
   t.strictSame(await reach(after, secret, made.response.id, 'idem-config'), OWN, 'back in the file: its responses, idempotent answers and cache entries');
 });
