@@ -33,10 +33,10 @@ export class MemoryBudgetStore implements BudgetStore {
     return this.registry.remove(id);
   }
 
-  async reserve(keyId: string, tokens: number, now: number, ttlMs: number, nanoUsd = 0): Promise<ReserveOutcome> {
+  async reserve(keyId: string, tokens: number, now: number, ttlMs: number, nanoUsd = 0, generation?: string): Promise<ReserveOutcome> {
     checkReserve(tokens, ttlMs, nanoUsd);
     const key = this.registry.peek(keyId);
-    if (key === undefined) return rejection({ reason: 'unknown_key', period: null }, null, null, now);
+    if (key === undefined || key.generation !== generation) return rejection({ reason: 'unknown_key', period: null }, null, null, now);
     const usage = this.usageOf(keyId);
     usage.tidy(now);
     if (!key.enabled) return rejection({ reason: 'disabled', period: null }, null, null, now);

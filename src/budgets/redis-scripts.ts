@@ -6,7 +6,8 @@
 //         6..9 buckets: minute, day, month, lifetime (hashes: used, reserved, usd_used, usd_reserved,
 //         requests; the usd_ fields in nano-USD)
 //   ARGV  1 now  2..9 (member, expireAt) per bucket, expireAt 0 = never  10 forget reclaimed up to
-//         11 reservation id  12 tokens, then per script: reserve 13 ttl ms 14 expiresAt 15 nano-USD;
+//         11 reservation id  12 tokens, then per script: reserve 13 ttl ms 14 expiresAt 15 nano-USD
+//         16 the caller's key generation ('' for none);
 //         top-up and settle 13 nano-USD
 // Dollars are checked beside tokens in the same step: the same bucket hashes, the same reservation.
 // Buckets are the current ones for reserve/usage, and the reservation's own for topUp/settle.
@@ -127,7 +128,11 @@ end
 
 /** Replies {status, period, ...state()}: status ok, a RejectReason, or unknown_key (then nothing else). */
 export const RESERVE = `${PRELUDE}
-if not redis.call('HGET', KEYS[1], 'enabled') then return { 'unknown_key', '' } end
+local owner = redis.call('HMGET', KEYS[1], 'enabled', 'generation')
+if not owner[1] then return { 'unknown_key', '' } end
+-- A key deleted and created again under its id: the caller's record is the old key's. (A copy
+-- written before generations were kept has none, and is the caller's.)
+if owner[2] and owner[2] ~= ARGV[16] then return { 'unknown_key', '' } end
 reclaim()
 local s = state()
 local amount = tonumber(ARGV[12])

@@ -91,6 +91,8 @@ export class RedisBudgetStore implements BudgetStore {
   /** The enforced copy of the key's enabled flag and limits, if `revision` is newer than the one it holds. */
   private async putLimits(key: KeyRecord, revision: number): Promise<void> {
     const fields: string[] = ['enabled', key.enabled ? '1' : '0'];
+    // Reserve refuses a caller holding another generation's record (store.ts reserve).
+    if (key.generation !== undefined) fields.push('generation', key.generation);
     // Dollar limits are enforced in nano-USD, as the scripts count them.
     for (const [name, value] of Object.entries(key.limits) as [string, number | null][]) {
       if (value !== null) fields.push(name, String(name.startsWith('usd') ? usdToNano(value) : value));
@@ -112,12 +114,12 @@ export class RedisBudgetStore implements BudgetStore {
     return existed;
   }
 
-  async reserve(keyId: string, tokens: number, now: number, ttlMs: number, nanoUsd = 0): Promise<ReserveOutcome> {
+  async reserve(keyId: string, tokens: number, now: number, ttlMs: number, nanoUsd = 0, generation?: string): Promise<ReserveOutcome> {
     checkReserve(tokens, ttlMs, nanoUsd);
     if (!isKeyId(keyId)) return rejection({ reason: 'unknown_key', period: null }, null, null, now);
     const id = randomUUID();
     const expiresAt = now + ttlMs;
-    const [keys, args] = this.layout.call(keyId, now, null, [id, tokens, ttlMs, expiresAt, nanoUsd]);
+    const [keys, args] = this.layout.call(keyId, now, null, [id, tokens, ttlMs, expiresAt, nanoUsd, generation ?? '']);
     let state;
     try {
       state = decodeState(await attempt('reserve', () => this.client.switchyardReserve(keys.length, ...keys, ...args)));

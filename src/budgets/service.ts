@@ -142,7 +142,7 @@ export class BudgetService {
   /** Null when the store is away and the policy is fail-open (the request runs unmetered). */
   async reserve(key: KeyRecord, tokens: number, nanoUsd = 0): Promise<ReserveOutcome | null> {
     try {
-      const outcome = await this.store.reserve(key.id, tokens, this.now(), this.config.reservationTtlMs, nanoUsd);
+      const outcome = await this.store.reserve(key.id, tokens, this.now(), this.config.reservationTtlMs, nanoUsd, key.generation);
       if (outcome.ok) this.standing.set(ownerScope(key), outcome.snapshot);
       else this.metrics.budgetRejections.inc({ reason: outcome.reason });
       return outcome;

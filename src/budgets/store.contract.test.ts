@@ -53,6 +53,12 @@ function contract(harness: StoreHarness): void {
       await store.putKey(keyRecord('kg', {}, { generation: 'gen-1' }));
       t.strictSame([(await peer.getKey('kg'))?.generation, (await peer.findKeyByHash(hashKey('secret-kg')))?.generation], ['gen-1', 'gen-1']);
       t.equal((await peer.getKey('k0'))?.generation, undefined);
+      // A reservation names the generation its caller read: another one's record (a key deleted and
+      // created again, still in a router's lookup cache) reserves nothing on the key now under the id.
+      t.match(await peer.reserve('kg', 1, base, TTL, 0, 'gen-0'), { ok: false, reason: 'unknown_key' });
+      t.match(await peer.reserve('kg', 1, base, TTL), { ok: false, reason: 'unknown_key' });
+      t.equal((await peer.reserve('kg', 1, base, TTL, 0, 'gen-1')).ok, true);
+      t.same(await used(store, 'kg', base, 'day'), [0, 1], 'only the right generation reserved');
       t.equal(await store.deleteKey('kg'), true);
 
       await store.settle(granted(await store.reserve('k1', 10, base, TTL)), 7, base + 1);

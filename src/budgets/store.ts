@@ -32,9 +32,12 @@ export interface BudgetStore {
    * change made through any router applies at once), checks enabled, requests per minute, concurrency
    * and every token period (used + reserved + tokens <= limit) and dollar period (the same in nano-USD
    * with `nanoUsd`), then records the reservation and counts the request. The reservation expires
-   * `ttlMs` after `now`; make that longer than any request can run.
+   * `ttlMs` after `now`; make that longer than any request can run. `generation` is the key's as the
+   * caller read it (owner.ts): a key deleted and created again under its id is another generation, and
+   * a router still holding the old record (its lookup cache) is refused as for an unknown key instead
+   * of reserving on, and charging, the new one.
    */
-  reserve(keyId: string, tokens: number, now: number, ttlMs: number, nanoUsd?: number): Promise<ReserveOutcome>;
+  reserve(keyId: string, tokens: number, now: number, ttlMs: number, nanoUsd?: number, generation?: string): Promise<ReserveOutcome>;
 
   /**
    * Tight mode: grows a live reservation by `extraTokens` in the buckets it was made in, and pushes its

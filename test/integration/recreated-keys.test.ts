@@ -223,3 +223,26 @@ t.test('Redis: a router.yaml key is the operator’s: taken out of the file and 
   t.equal(lifetimeUsed(await admin(after, 'GET', '/admin/keys/gitops')), usedBefore, 'back in the file: its usage');
   t.strictSame(await reach(after, secret, made.response.id, 'idem-config'), OWN, 'back in the file: its responses, idempotent answers and cache entries');
 });
+
+t.test('Redis: a router still holding a deleted key’s record (its 5 s lookup cache) charges nothing to the key re-created under its id', async (t) => {
+  const prefix = `stale${process.pid}`;
+  const one = await start('redis', prefix);
+  const two = await start('redis', prefix);
+  const old = await create(one, 'key_again');
+  // Router 2 reads the old key, and keeps its record for up to 5 s.
+  await sdk(two, old).chat.completions.create({ ...CHAT, temperature: 1 });
+  t.equal((await admin(one, 'DELETE', '/admin/keys/key_again')).status, 200);
+  await create(one, 'key_again');
+  const thrown: unknown = await sdk(two, old)
+    .chat.completions.create({ ...CHAT, temperature: 1 })
+    .then(
+      () => null,
+      (error: unknown) => error,
+    );
+  t.equal(statusOf(thrown), 401, 'the old secret is refused by the router that still had it');
+  const usage = (await admin(one, 'GET', '/admin/keys/key_again')).body['usage'] as {
+    tokens: Record<string, { used: number; reserved: number }>;
+    requests: Record<string, unknown>;
+  };
+  t.strictSame([usage.tokens['day']?.used, usage.tokens['day']?.reserved], [0, 0], 'the new key was charged nothing');
+});
