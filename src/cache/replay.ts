@@ -11,6 +11,7 @@ import type { CacheEntry } from './entry.js';
 import { render, TemplateBuilder, templateFor, type BodyTemplate, type Identity } from './replay-template.js';
 import { writeHeadWith, writeSseHead } from '../openai/response-head.js';
 import { writeWhole } from '../proxy/write-whole.js';
+import { usdToNano } from '../cost/money.js';
 
 const DONE_EVENT = 'data: [DONE]\n\n';
 /** An event as encodeEvent (src/openai/sse.ts) writes it: the payload between these two. */
@@ -120,7 +121,8 @@ export function servedEntry(entry: CacheEntry, options: Pick<ReplayOptions, 'str
     tier: entry.tier,
     pool: entry.pool,
     usage: entry.usage,
-    costNanoUsd: entry.costNanoUsd,
+    // What this response cost (a hit: nothing), which a replay of it states again.
+    costNanoUsd: options.usageCost === undefined || options.usageCost === null ? entry.costNanoUsd : usdToNano(options.usageCost),
     finish: entry.finish,
   };
   if (entry.status !== 200 || !options.stream) return { ...fields, kind: 'json', parts: [plainBody(entry, identity)] };

@@ -21,7 +21,11 @@ const test = await startTestRouter({
   logging: { level: 'info' },
   models: { chat: { tiers: ['chat'], cache }, nat: { tiers: ['nat'], cache } },
   tiers: { chat: { pools: ['chat'] }, nat: { pools: ['native'] } },
-  pools: { chat: pool('served-chat', 'chat-r0', engine.url), native: pool('served-native', 'native-r0', native.url, { apis: ['responses'] }) },
+  // Priced: the answer cost something when it was made, and each hit, and each retry of one, nothing.
+  pools: {
+    chat: pool('served-chat', 'chat-r0', engine.url, { price: { inputUsdPerMillion: 1000, outputUsdPerMillion: 2000 } }),
+    native: pool('served-native', 'native-r0', native.url, { apis: ['responses'] }),
+  },
 });
 const openai = new OpenAI({ baseURL: `${test.url}/v1`, apiKey: 'sk-test', maxRetries: 0 });
 t.teardown(async () => {
@@ -75,7 +79,10 @@ t.test('chat, streamed with usage: the retry is the same event stream, byte for 
   const key = newKey();
   engine.reply({ kind: 'stream', events: chatStreamEvents(['streamed', ' hit']) });
   const body = { model: 'chat', temperature: 0, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'stream a hit' }] };
-  const hit = await hitWithKey(t, '/v1/chat/completions', body, key);
+  const miss = await post('/v1/chat/completions', body, null);
+  t.match(miss.text, /"usage":\{[^}]*"cost":0\.0\d*[1-9]\d*\}/, 'the answer cost something when it was made');
+  const hit = await post('/v1/chat/completions', body, key);
+  t.equal(hit.headers.get('x-switchyard-cache'), 'hit', 'the keyed request is a cache hit');
   t.match(hit.text, /"usage":\{[^}]*"cost":0\}/, 'the hit says it cost nothing');
   const retry = await post('/v1/chat/completions', body, key);
   t.equal(retry.headers.get('x-switchyard-idempotent-replay'), 'true');
@@ -87,7 +94,7 @@ t.test('chat, stored whole and hit as a stream: the retry is the same stream', a
   const key = newKey();
   const body = { model: 'chat', temperature: 0, max_tokens: 8, messages: [{ role: 'user', content: 'stored whole' }] };
   t.equal((await post('/v1/chat/completions', body, null)).headers.get('x-switchyard-cache'), 'miss');
-  const streamed = { ...body, stream: true };
+  const streamed = { ...body, stream: true, stream_options: { include_usage: true } };
   const hit = await post('/v1/chat/completions', streamed, key);
   t.equal(hit.headers.get('x-switchyard-cache'), 'hit');
   t.match(hit.text, /data: \[DONE\]\n\n$/);
