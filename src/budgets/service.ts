@@ -85,7 +85,8 @@ export class BudgetService {
   /**
    * Refuses (throws, each message with its auth.keys path) declared keys whose id is taken by a key
    * created through the admin API: declaring one would silently take it over (its secret replaced, and
-   * the key deleted when the entry leaves the file). Asked before a reload is applied; a store that
+   * the key deleted when the entry leaves the file); and those whose hash is such a key's secret, which
+   * the store refuses to put, so the reload would apply without them. Asked before a reload is applied; a store that
    * cannot be reached is not asked (the sync below leaves such keys alone anyway).
    */
   async checkDeclaredIds(keys: readonly DeclaredKeyConfig[]): Promise<void> {
@@ -95,11 +96,16 @@ export class BudgetService {
     } catch {
       return;
     }
-    const problems = keys.flatMap((key, i) =>
-      existing.some((record) => record.id === key.id && record.source === 'admin')
-        ? [`auth.keys[${i}].id: "${key.id}" is a key created through the admin API; declare another id, or delete that key first`]
-        : [],
-    );
+    const admins = existing.filter((record) => record.source === 'admin');
+    const problems = keys.flatMap((key, i) => {
+      if (admins.some((record) => record.id === key.id))
+        return [`auth.keys[${i}].id: "${key.id}" is a key created through the admin API; declare another id, or delete that key first`];
+      // One secret is one key: the store would refuse to put this one, and the reload would apply without it.
+      const owner = admins.find((record) => record.hash === key.hash);
+      return owner === undefined
+        ? []
+        : [`auth.keys[${i}].hash: the secret of "${owner.id}", a key created through the admin API; declare another secret, or delete that key first`];
+    });
     if (problems.length > 0) throw new Error(problems.join('; '));
   }
 

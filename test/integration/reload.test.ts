@@ -197,6 +197,13 @@ t.test("a reload declaring a key under the id of one the admin API created is re
     body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
   });
   t.equal(chat.status, 200, "the admin's secret still works");
+  // Its secret declared under another id: the store would refuse to put that key, so the reload is refused.
+  const hash = createHash('sha256').update(secret).digest('hex');
+  await writeFile(file, stringify({ ...config('blue'), auth: { keys: [{ id: 'copycat', hash }] } }));
+  const again = await adminReload(test);
+  t.equal(again.status, 400);
+  t.match(((await again.json()) as { problems: string[] }).problems, [/auth\.keys\[0\]\.hash: the secret of "victim", a key created through the admin API/]);
+  t.equal((await fetch(`${test.url}/admin/keys/copycat`, { headers: admin })).status, 404);
 });
 
 t.test('a reload that moves a secret to another key id, or rotates it, retires the old key and secret at once', async (t) => {
