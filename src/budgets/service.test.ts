@@ -28,3 +28,20 @@ t.test('usedShare is the standing of this key, not of an earlier key with its id
   t.equal(service.usedShare(again), 0, 'the id created again carries none of it, on a router that did not see the delete');
   t.equal(service.usedShare(keyRecord('key_reused', { tokensPerDay: 100 })), 0, 'nor does the id without a generation');
 });
+
+t.test('declared keys synced twice in quick succession (two reloads) end as the second file says', async (t) => {
+  const store = new MemoryBudgetStore();
+  const loaded = parseConfigObject({
+    models: { m: { tiers: ['t'] } },
+    tiers: { t: { pools: ['p'] } },
+    pools: { p: { engine: 'vllm', servedModel: 's', replicas: [{ url: 'http://127.0.0.1:9' }] } },
+    auth: { keys: [{ id: 'declared', hash: 'a'.repeat(64) }] },
+  });
+  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+  const service = new BudgetService(store, loaded.config.budgets, createLogger('silent'), createMetrics());
+  // Neither awaited before the other starts, as router.ts applies a reload.
+  const first = service.syncDeclaredKeys(loaded.config.auth.keys);
+  const second = service.syncDeclaredKeys([]);
+  await Promise.all([first, second]);
+  t.strictSame(await store.listKeys(), [], 'the key the second file removed is gone');
+});

@@ -26,6 +26,8 @@ export class BudgetService {
   /** router.yaml's keys, so they can be written again if the store lost them. */
   private declared: readonly DeclaredKeyConfig[] = [];
   private syncing: Promise<void> | null = null;
+  /** The sync asked last (settled or not, never rejecting): the next one runs after it. */
+  private lastSync: Promise<void> = Promise.resolve();
 
   constructor(
     readonly store: BudgetStore,
@@ -115,8 +117,16 @@ export class BudgetService {
    * rest still synced. Every secret that stopped resolving (a key removed, a hash rotated) is
    * forgotten by the lookup cache at once.
    */
-  async syncDeclaredKeys(keys: readonly DeclaredKeyConfig[]): Promise<void> {
+  syncDeclaredKeys(keys: readonly DeclaredKeyConfig[]): Promise<void> {
     this.declared = keys;
+    // One sync at a time, in the order asked: two reloads in quick succession would otherwise
+    // interleave their list, delete and put steps, and a key the last file removed could stay.
+    const sync = this.lastSync.then(() => this.syncOnce(keys));
+    this.lastSync = sync.catch(() => undefined);
+    return sync;
+  }
+
+  private async syncOnce(keys: readonly DeclaredKeyConfig[]): Promise<void> {
     const declared = new Set(keys.map((key) => key.id));
     const existing = await this.store.listKeys();
     for (const record of existing) {
