@@ -171,23 +171,25 @@ async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps:
   const attempt = await runAttempt(input, pool, replica, sent, panic);
   attempts.push(attempt);
   if (attempt.committed) {
-    deps.metrics.attempts.series(pool.name, replica.name, attempt.outcome).inc();
+    // The replica's name as the attempt began (attempt.replica): a reload may rename a replica it keeps,
+    // and the series must not pair the old config's pool with the new name.
+    deps.metrics.attempts.series(pool.name, attempt.replica, attempt.outcome).inc();
     // A stream that broke after commit cannot be retried, but it still tells on its replica.
-    if (attempt.outcome === 'stream_interrupted') learnFailure(pool, replica, deps);
+    if (attempt.outcome === 'stream_interrupted') learnFailure(pool, replica, attempt.replica, deps);
     else if (attempt.outcome === 'ok') pool.recordSuccess(replica, attempt.firstByteMs);
     return attempt;
   }
   // Counted by outcome: the failure's kind, or client_abort when the client left before its answer began.
-  deps.metrics.attempts.series(pool.name, replica.name, attempt.outcome).inc();
+  deps.metrics.attempts.series(pool.name, attempt.replica, attempt.outcome).inc();
   const failure = attempt.error;
   if (failure === null) return attempt;
-  if (isReplicaFailure(failure)) learnFailure(pool, replica, deps);
+  if (isReplicaFailure(failure)) learnFailure(pool, replica, attempt.replica, deps);
   if (failure.retryAfterMs !== null) pool.cool(replica, failure.retryAfterMs);
   return attempt;
 }
 
-function learnFailure(pool: Pool, replica: Replica, deps: ProxyDeps): void {
-  if (pool.recordFailure(replica)) deps.metrics.ejections.inc({ pool: pool.name, replica: replica.name });
+function learnFailure(pool: Pool, replica: Replica, name: string, deps: ProxyDeps): void {
+  if (pool.recordFailure(replica)) deps.metrics.ejections.inc({ pool: pool.name, replica: name });
 }
 
 /** Headers describe the attempt that will commit, so they are (re)set before each one. */

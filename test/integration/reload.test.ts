@@ -311,6 +311,23 @@ t.test('…and through two reloads, the second dropping the replica the first ke
   t.equal(blue.requests.filter((r) => r.method === 'POST').length >= 1, true, 'the old replica answered it');
 });
 
+t.test('a stream in flight when a reload renames its replica is counted under the name it started with', async (t) => {
+  const file = join(dir, 'rename.yaml');
+  const test = await startTestRouter(config('blue'), env, { configPath: file, watchConfig: false });
+  t.teardown(() => test.close());
+  blue.reply({ kind: 'stream', events: chatStreamEvents(['a', 'b', 'c', 'd', 'e']), delayMs: 100 });
+  const streaming = chat(test, true);
+  await waitFor('the stream to start', () => Promise.resolve(blue.requests.length > 0));
+  const renamed = config('blue');
+  renamed.pools.blue.replicas = [{ name: 'blue-renamed', url: blue.url }];
+  await writeFile(file, stringify(renamed));
+  t.equal((await adminReload(test)).status, 200);
+  t.match(await streaming, { status: 200, replica: 'blue-r0', complete: true });
+  const metrics = await test.scrape();
+  t.match(metrics, /^switchyard_attempts_total\{pool="blue",replica="blue-r0",outcome="ok"\} 1$/m, 'as the access line and the client have it');
+  t.notMatch(metrics, /^switchyard_attempts_total\{[^}]*replica="blue-renamed"/m);
+});
+
 t.test('a change written while the router was starting is applied once it watches, not taken for the config it runs', async (t) => {
   const file = join(dir, 'during-start.yaml');
   const test = await startTestRouter(config('blue'), env, { configPath: file, fileText: stringify(config('green')) });
