@@ -45,3 +45,20 @@ t.test('declared keys synced twice in quick succession (two reloads) end as the 
   await Promise.all([first, second]);
   t.strictSame(await store.listKeys(), [], 'the key the second file removed is gone');
 });
+
+t.test('a key read as disabled is read again at once: enabling it through another router takes effect on the next request', async (t) => {
+  const store = new MemoryBudgetStore();
+  const loaded = parseConfigObject({
+    models: { m: { tiers: ['t'] } },
+    tiers: { t: { pools: ['p'] } },
+    pools: { p: { engine: 'vllm', servedModel: 's', replicas: [{ url: 'http://127.0.0.1:9' }] } },
+  });
+  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+  const service = new BudgetService(store, loaded.config.budgets, createLogger('silent'), createMetrics());
+  const key = keyRecord('toggled', {}, { enabled: false });
+  await store.putKey(key);
+  t.match(await service.lookup('secret-toggled'), { found: { enabled: false } });
+  // Another router enables it (this service does not see the PATCH).
+  await store.putKey({ ...key, enabled: true });
+  t.match(await service.lookup('secret-toggled'), { found: { enabled: true } });
+});

@@ -49,7 +49,9 @@ export class BudgetService {
   async lookup(secret: string): Promise<KeyLookup> {
     const hash = hashKey(secret);
     const cached = this.cache.get(hash);
-    if (cached !== undefined && this.now() - cached.at < KEY_CACHE_MS) return { found: cached.key };
+    // A disabled key is read again each time: enabling it through another router works at once, as
+    // disabling does (the reservation re-reads it), instead of after the cache's 5 s.
+    if (cached !== undefined && cached.key?.enabled !== false && this.now() - cached.at < KEY_CACHE_MS) return { found: cached.key };
     try {
       let key = await this.store.findKeyByHash(hash);
       // A declared key the store does not know: the store lost it (a Redis restart without
