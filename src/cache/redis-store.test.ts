@@ -172,6 +172,30 @@ t.test('a leader whose answer may not be kept marks the lock unkept: followers o
   t.equal(await admin.get(lockKey), 'r9:z');
 });
 
+t.test("a leader's claim is a lease renewed while it runs: if its router dies, another router's follower leads after the lease, not the deadline", async (t) => {
+  const [one, two] = [await store('t11'), await store('t11')];
+  // Leases of 300 ms for the test (10 s in the router), against a deadline of a minute.
+  const [flightsOne, flightsTwo] = [new SingleFlight(Math.random, 300), new SingleFlight(Math.random, 300)];
+  const request = { hash: HASH, lockTtlMs: 60_000, waitMs: 30_000, abort: new AbortSwitch() };
+  // Router one's store stops reaching Redis when it "dies": its renewals are lost with it.
+  let alive = true;
+  const renew = one.renew.bind(one);
+  one.renew = (...args) => (alive ? renew(...args) : Promise.resolve());
+  const leader = await flightsOne.join({ ...request, store: one, owner: 'r1:x' });
+  t.equal(leader.kind, 'lead');
+  const lockKey = `t11:{c:${HASH}}:lock`;
+  t.ok((await admin.pttl(lockKey)) <= 300, 'claimed for a lease, not for the deadline');
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  t.equal(await admin.get(lockKey), 'r1:x', 'renewed while its leader runs, past two leases');
+  alive = false;
+  const started = Date.now();
+  const follower = await flightsTwo.join({ ...request, store: two, owner: 'r2:y' });
+  t.equal(follower.kind, 'lead', 'the follower took the lapsed claim over');
+  t.ok(Date.now() - started < 5_000, 'long before its waitMs');
+  if (follower.kind === 'lead') await follower.release();
+  if (leader.kind === 'lead') await leader.release();
+});
+
 t.test('waiting ends at waitMs (run alone), and at once when the request is aborted', async (t) => {
   const s = await store('t6');
   await s.lock(HASH, 'someone-else', 60_000);

@@ -31,6 +31,9 @@ export type CacheRedis = Pick<
 /** Deletes the lock only while it is still the caller's: a lock that expired and was taken by another router is left alone. */
 const UNLOCK = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
+/** Extends the lock only while it is still the caller's, as UNLOCK deletes it. */
+const RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+
 /** What a lock holds for a moment after its leader's answer was not kept (an owner always has a colon). */
 const UNKEPT = 'unkept';
 
@@ -109,6 +112,10 @@ export class RedisCacheStore implements CacheStore {
 
   async unlock(hash: string, owner: string): Promise<void> {
     await this.redis.eval(UNLOCK, 1, this.key(hash, 'lock'), owner);
+  }
+
+  async renew(hash: string, owner: string, ttlMs: number): Promise<void> {
+    await this.redis.eval(RENEW, 1, this.key(hash, 'lock'), owner, String(ttlMs));
   }
 
   close(): Promise<void> {

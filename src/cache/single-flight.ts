@@ -9,7 +9,9 @@
 // requests behind each other (each waited for every one before it). Across routers the leader leaves
 // its lock marked `unkept` for a moment (UNKEPT_MARK_MS, longer than a poll) instead of deleting it,
 // so followers polling from other routers run at once too, as do requests that find the mark.
-// Nobody waits past lockWaitMs or its own deadline; then it runs uncoordinated.
+// Nobody waits past lockWaitMs or its own deadline; then it runs uncoordinated. A claim in a shared
+// store is a lease (LEASE_MS), renewed while its leader runs: a leader whose router died holds its
+// identical requests on other routers back for a lease at most, not for its whole request deadline.
 import { performance } from 'node:perf_hooks';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
 import { ClientGone } from '../proxy/request-lifetime.js';
@@ -21,7 +23,7 @@ export interface FlightRequest {
   readonly hash: string;
   /** This request's id in the lock: `<routerId>:<requestId>`. */
   readonly owner: string;
-  /** How long a lock lives if its leader never releases it (its router died): the request deadline. */
+  /** The request deadline: a claim this request leads is renewed until then at most. */
   readonly lockTtlMs: number;
   /** How long this request may wait for another's answer. */
   readonly waitMs: number;
@@ -56,6 +58,8 @@ export interface LeadFlight {
   releaseStored(): void;
 }
 
+/** How long a claim in a shared store outlives its last renewal: a dead leader's is taken over after this. */
+export const LEASE_MS = 10_000;
 const FIRST_POLL_MS = 25;
 const MAX_POLL_MS = 250;
 /** How long a lock reads `unkept` after its leader's answer was not kept: a few polls, no more. */
@@ -64,7 +68,10 @@ export const UNKEPT_MARK_MS = 4 * MAX_POLL_MS;
 export class SingleFlight {
   private readonly leaders = new Map<string, Leader>();
 
-  constructor(private readonly random: () => number = Math.random) {}
+  constructor(
+    private readonly random: () => number = Math.random,
+    private readonly leaseMs = LEASE_MS,
+  ) {}
 
   /** Rejects with the abort's reason when the request is aborted while waiting, and with a store's error. */
   join(request: FlightRequest): Promise<Flight> {
@@ -123,8 +130,10 @@ export class SingleFlight {
     const { store, hash, owner, abort } = request;
     const leader = new Leader(this.leaders, request, waitedBefore);
     this.leaders.set(hash, leader);
+    const lease = Math.min(request.lockTtlMs, this.leaseMs);
     const leading = (waited: boolean): Flight => {
       leader.waited = waited;
+      leader.keepClaim(this.leaseMs);
       return leader;
     };
     // Another router's leader just ended with an answer not kept: nothing to wait for, here either.
@@ -134,7 +143,7 @@ export class SingleFlight {
     };
     let waited = waitedBefore;
     try {
-      const found = await store.getOrLock(hash, owner, request.lockTtlMs);
+      const found = await store.getOrLock(hash, owner, lease);
       if (found === true) return leading(waited);
       if (found === 'unkept') return unkept(waited);
       if (found !== false) {
@@ -150,7 +159,7 @@ export class SingleFlight {
         }
         // One call, the lookup and the claim together: asked apart, the other leader could store its
         // answer and let go between them, and this request would claim and compute it a second time.
-        const polled = await store.getOrLock(hash, owner, request.lockTtlMs);
+        const polled = await store.getOrLock(hash, owner, lease);
         if (polled === 'unkept') return unkept(true);
         if (polled === true) return leading(waited);
         if (polled !== false) {
@@ -179,6 +188,8 @@ class Leader implements LeadFlight {
   private end: FlightEnd | null = null;
   private ending: Promise<FlightEnd> | null = null;
   private resolveEnding: ((end: FlightEnd) => void) | null = null;
+  /** Renews a claim in a shared store while this leader runs. */
+  private renewal: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly leaders: Map<string, Leader>,
@@ -192,8 +203,33 @@ class Leader implements LeadFlight {
     return (this.ending ??= new Promise<FlightEnd>((resolve) => (this.resolveEnding = resolve)));
   }
 
+  /**
+   * Keeps the shared claim for `leaseMs` past each renewal, three times a lease, until the request's
+   * deadline (lockTtlMs): its own end releases it before then. A renewal that fails is not retried
+   * before the next: at worst the claim lapses and another router computes the answer too.
+   */
+  keepClaim(leaseMs: number): void {
+    const { store, hash, owner, lockTtlMs } = this.request;
+    if (store.renew === undefined || lockTtlMs <= leaseMs) return;
+    const deadline = performance.now() + lockTtlMs;
+    const renew = store.renew.bind(store);
+    this.renewal = setInterval(() => {
+      const left = deadline - performance.now();
+      if (left <= 0) this.stopRenewal();
+      else renew(hash, owner, Math.ceil(Math.min(leaseMs, left))).catch(() => {});
+    }, leaseMs / 3);
+    this.renewal.unref();
+  }
+
+  private stopRenewal(): void {
+    if (this.renewal === null) return;
+    clearInterval(this.renewal);
+    this.renewal = null;
+  }
+
   /** Lets this router's followers go (the first end said is the one they get) and leaves the leaders. */
   releaseHere(end: FlightEnd = 'failed'): void {
+    this.stopRenewal();
     const { leaders } = this;
     const { hash } = this.request;
     if (leaders.get(hash) === this) leaders.delete(hash);

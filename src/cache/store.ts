@@ -32,6 +32,8 @@ export interface CacheStore {
   lock(hash: string, owner: string, ttlMs: number): Promise<LockResult>;
   /** Gives the claim up, only if `owner` still holds it. */
   unlock(hash: string, owner: string): Promise<void>;
+  /** For a shared store: the claim, if `owner` still holds it, kept `ttlMs` from now (a lease renewed). */
+  renew?(hash: string, owner: string, ttlMs: number): Promise<void>;
   /**
    * Gives the claim up (only if `owner` still holds it) for a complete answer that may not be kept: for
    * `markMs` the claim then reads `unkept`, so requests polling for it on other routers run at once.
