@@ -108,6 +108,7 @@ t.test('a store that fails: run without idempotency, counted; a failed end is sw
     claim: () => Promise.reject(new Error('connection refused')),
     finish: () => Promise.reject(new Error('connection refused')),
     abandon: () => Promise.reject(new Error('connection refused')),
+    renew: () => Promise.reject(new Error('connection refused')),
     close: () => Promise.resolve(),
   };
   const { g, counts, metrics } = guard(broken);
@@ -140,6 +141,7 @@ t.test('a claim given up on is let go by its owner: the late write does not hold
     },
     finish: (...args) => memory.finish(...args),
     abandon: (...args) => memory.abandon(...args),
+    renew: (...args) => memory.renew(...args),
     close: () => Promise.resolve(),
   };
   const { g } = guard(late);
@@ -155,6 +157,7 @@ t.test('a finish that failed lets the claim go, so a retry runs at once', async 
     claim: (...args) => memory.claim(...args),
     finish: () => Promise.reject(new Error('connection refused')),
     abandon: (...args) => memory.abandon(...args),
+    renew: (...args) => memory.renew(...args),
     close: () => Promise.resolve(),
   };
   const ticket = ticketOf(await guard(flaky).g.begin(input('a'), SETTINGS));
@@ -174,4 +177,29 @@ t.test('two requests that share an x-request-id are two owners', async (t) => {
   await t.rejects(g.begin(input('other'), { ...SETTINGS, waitMs: 0 }), { code: 'idempotency_key_in_use' }, "the first did not finish the second's claim");
   await second.end(ANSWER);
   t.match(await g.begin(input('other'), SETTINGS), { kind: 'replay', answer: ANSWER });
+});
+
+t.test("a running request's claim is a lease its router renews: if the router dies, a retry elsewhere runs after the lease, not the deadline", async (t) => {
+  const memory = new MemoryIdempotencyStore(1 << 20);
+  // The first router's renewals stop reaching the store when it "dies".
+  let alive = true;
+  const first: IdempotencyStore = {
+    claim: (...a) => memory.claim(...a),
+    finish: (...a) => memory.finish(...a),
+    abandon: (...a) => memory.abandon(...a),
+    close: () => Promise.resolve(),
+    renew: (...a) => (alive ? memory.renew(...a) : Promise.resolve(false)),
+  };
+  const metrics = createIdempotencyMetrics([new Registry()]);
+  const leased = (store: IdempotencyStore) => new IdempotencyGuard({ store, metrics, logger, routerId: 'r', random: () => 0, leaseMs: 90 });
+  const ticket = ticketOf(await leased(first).begin(input('a'), SETTINGS));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const meanwhile = await leased(memory)
+    .begin(input('b'), { ...SETTINGS, waitMs: 0 })
+    .catch((e: unknown) => e);
+  t.match(meanwhile, { kind: 'idempotency_key_in_use' }, 'renewed past three leases: still held');
+  alive = false;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  t.equal((await leased(memory).begin(input('c'), { ...SETTINGS, waitMs: 0 })).kind, 'run', 'lapsed once renewals stopped, long before the deadline');
+  await ticket.end(null);
 });

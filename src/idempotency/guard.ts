@@ -1,4 +1,6 @@
 // A request with an Idempotency-Key, from its claim to its record: begin → run → finish or abandon.
+// While it runs, its pending record is a lease (LEASE_MS) this router renews up to the request's
+// deadline: a retry sent to another router after this one died waits a lease at most, not the deadline.
 // The first request with a key claims it and runs; a retry with the same body gets the stored answer;
 // a duplicate sent while the first runs waits for it (polling the shared record, so it works across
 // routers), and after idempotency.waitMs is told 409 with Retry-After; a retry with another body is a
@@ -21,9 +23,12 @@ import type { IdempotencyStore } from './store.js';
 export interface GuardSettings {
   readonly ttlMs: number;
   readonly waitMs: number;
-  /** How long a pending record lives: the request deadline and a margin for storing its answer. */
+  /** The longest a pending record lives: the request deadline and a margin for storing its answer. */
   readonly pendingTtlMs: number;
 }
+
+/** How long a pending record outlives its last renewal. */
+export const LEASE_MS = 10_000;
 
 export interface GuardDeps {
   readonly store: IdempotencyStore;
@@ -33,6 +38,8 @@ export interface GuardDeps {
   readonly routerId: string;
   readonly now?: () => number;
   readonly random?: () => number;
+  /** LEASE_MS unless a test says otherwise. */
+  readonly leaseMs?: number;
 }
 
 export interface BeginInput {
@@ -86,7 +93,7 @@ export class IdempotencyGuard {
     for (let poll = FIRST_POLL_MS; ; poll = Math.min(MAX_POLL_MS, poll * 2)) {
       let claim;
       try {
-        claim = await store.claim(input.id, input.fingerprint, owner, this.now(), settings.pendingTtlMs);
+        claim = await store.claim(input.id, input.fingerprint, owner, this.now(), Math.min(settings.pendingTtlMs, this.deps.leaseMs ?? LEASE_MS));
       } catch (error) {
         this.storeFailed('claim', error);
         this.count('unavailable');
@@ -96,7 +103,7 @@ export class IdempotencyGuard {
       switch (claim.kind) {
         case 'claimed':
           this.count('new');
-          return { kind: 'run', ticket: new Ticket(input.id, owner, settings.ttlMs, this.deps, this.now) };
+          return { kind: 'run', ticket: new Ticket(input.id, owner, settings, this.deps, this.now) };
         case 'done': {
           const result = waited ? 'waited' : 'replay';
           this.count(result);
@@ -150,22 +157,52 @@ export class IdempotencyGuard {
   }
 }
 
-/** The claim of a running request: it ends by storing the answer or letting the key go. Never throws. */
+/**
+ * The claim of a running request: renewed while it runs, it ends by storing the answer or letting the
+ * key go. Never throws.
+ */
 export class Ticket {
   private open = true;
+  private renewal: NodeJS.Timeout | null = null;
+  private readonly ttlMs: number;
 
   constructor(
     private readonly id: string,
     private readonly owner: string,
-    private readonly ttlMs: number,
+    settings: Pick<GuardSettings, 'ttlMs' | 'pendingTtlMs'>,
     private readonly deps: GuardDeps,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.ttlMs = settings.ttlMs;
+    const leaseMs = deps.leaseMs ?? LEASE_MS;
+    if (settings.pendingTtlMs > leaseMs) this.keepClaim(leaseMs, now() + settings.pendingTtlMs);
+  }
+
+  /**
+   * Renews the pending record three times a lease until `until` (the deadline and its margin). A
+   * renewal that fails is not retried before the next: at worst the claim lapses and a retry runs again.
+   */
+  private keepClaim(leaseMs: number, until: number): void {
+    const { store } = this.deps;
+    this.renewal = setInterval(() => {
+      const now = this.now();
+      if (now >= until) this.stopRenewal();
+      else store.renew(this.id, this.owner, now, Math.min(leaseMs, until - now)).catch(() => {});
+    }, leaseMs / 3);
+    this.renewal.unref();
+  }
+
+  private stopRenewal(): void {
+    if (this.renewal === null) return;
+    clearInterval(this.renewal);
+    this.renewal = null;
+  }
 
   /** Keeps `answer` for retries; null lets the key go, so a retry runs again. Only the first call counts. */
   async end(answer: StoredAnswer | null): Promise<void> {
     if (!this.open) return;
     this.open = false;
+    this.stopRenewal();
     const operation = answer === null ? 'abandon' : 'finish';
     try {
       if (answer === null) await this.deps.store.abandon(this.id, this.owner, this.now());

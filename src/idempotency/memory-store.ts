@@ -2,7 +2,7 @@
 // `maxBytes` the oldest answers go first (a Map iterates in insertion order, and a finished record is
 // re-inserted). Its evicted key then runs again on a retry, as after the TTL: the bound trades a
 // second run for memory, never a wrong answer.
-import { claim, finish, mayAbandon, type Claim, type IdempotencyRecord, type StoredAnswer } from './record.js';
+import { claim, finish, mayAbandon, renew, type Claim, type IdempotencyRecord, type StoredAnswer } from './record.js';
 import { OldestFirst } from '../cache/oldest-first.js';
 import type { IdempotencyStore } from './store.js';
 
@@ -39,6 +39,13 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.bytes += answer.bytes.length;
     this.evict();
     return Promise.resolve(true);
+  }
+
+  renew(id: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    const renewed = renew(this.records.get(id) ?? null, owner, now, leaseMs);
+    // Set in place: the record keeps its position in the walks.
+    if (renewed !== null) this.records.set(id, renewed);
+    return Promise.resolve(renewed !== null);
   }
 
   abandon(id: string, owner: string, now: number): Promise<boolean> {

@@ -1,8 +1,9 @@
 // One Idempotency-Key's record and the three moves on it, as pure functions: the memory store applies
 // them as they are, and the Redis store's Lua scripts (redis-scripts.ts) do the same steps atomically,
 // so store.contract.test.ts can hold both to one behaviour. A record is `pending` while its first
-// request runs (it expires with that request's deadline, so a router that died frees the key), then
-// `done` with the answer to replay until the TTL. A record past its expiry is no record.
+// request runs (a lease its router renews, up to that request's deadline, so a router that died frees
+// the key within a lease), then `done` with the answer to replay until the TTL. A record past its
+// expiry is no record.
 
 /** An answer kept for replay: the status, and the bytes the replay is made from (see stored-answer.ts). */
 export interface StoredAnswer {
@@ -45,7 +46,7 @@ export interface ClaimInput {
   readonly fingerprint: string;
   readonly owner: string;
   readonly now: number;
-  /** How long a pending record lives: the request's deadline and a margin for storing its answer. */
+  /** How long a pending record lives unless renewed (guard.ts: a lease, at most the request's deadline and a margin). */
   readonly pendingTtlMs: number;
 }
 
@@ -71,6 +72,13 @@ export function finish(current: IdempotencyRecord | null, owner: string, answer:
   const record = live(current, now);
   if (record?.state !== 'pending' || record.owner !== owner) return null;
   return { state: 'done', fingerprint: record.fingerprint, answer, storedAt: now, expiresAt: now + ttlMs };
+}
+
+/** The owner's pending record, kept `leaseMs` from `now`; null (nothing changes) when `owner` no longer holds a live pending record. */
+export function renew(current: IdempotencyRecord | null, owner: string, now: number, leaseMs: number): PendingRecord | null {
+  const record = live(current, now);
+  if (record?.state !== 'pending' || record.owner !== owner) return null;
+  return { ...record, expiresAt: now + leaseMs };
 }
 
 /** Whether `owner` may drop the key (its request failed in a way a retry should run again). */

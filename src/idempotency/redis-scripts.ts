@@ -33,6 +33,17 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 return 1
 `;
 
+/** KEYS[1]; ARGV owner, now, leaseMs → 1 renewed, 0 the owner no longer holds the key. */
+export const RENEW = `
+local r = redis.call('HMGET', KEYS[1], 'state', 'owner', 'exp')
+local now = tonumber(ARGV[2])
+if r[1] ~= 'pending' or r[2] ~= ARGV[1] or tonumber(r[3]) <= now then return 0 end
+local ttl = tonumber(ARGV[3])
+redis.call('HSET', KEYS[1], 'exp', now + ttl)
+redis.call('PEXPIRE', KEYS[1], ttl)
+return 1
+`;
+
 /** KEYS[1]; ARGV owner, now → 1 dropped, 0 the owner no longer holds the key. */
 export const ABANDON = `
 local r = redis.call('HMGET', KEYS[1], 'state', 'owner', 'exp')

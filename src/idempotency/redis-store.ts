@@ -6,7 +6,7 @@
 import type { Result } from 'ioredis';
 import { closeClient, createRedisClient, whenReady, type RedisClient, type RedisStoreOptions } from '../budgets/redis-connection.js';
 import type { Claim } from './record.js';
-import { ABANDON, CLAIM, FINISH } from './redis-scripts.js';
+import { ABANDON, CLAIM, FINISH, RENEW } from './redis-scripts.js';
 import type { IdempotencyStore } from './store.js';
 
 declare module 'ioredis' {
@@ -14,6 +14,7 @@ declare module 'ioredis' {
     switchyardIdempotencyClaimBuffer(key: string, ...args: string[]): Result<Buffer[], Context>;
     switchyardIdempotencyFinish(key: string, ...args: (string | Buffer)[]): Result<number, Context>;
     switchyardIdempotencyAbandon(key: string, ...args: string[]): Result<number, Context>;
+    switchyardIdempotencyRenew(key: string, ...args: string[]): Result<number, Context>;
   }
 }
 
@@ -28,6 +29,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     this.client.defineCommand('switchyardIdempotencyClaim', { numberOfKeys: 1, lua: CLAIM });
     this.client.defineCommand('switchyardIdempotencyFinish', { numberOfKeys: 1, lua: FINISH });
     this.client.defineCommand('switchyardIdempotencyAbandon', { numberOfKeys: 1, lua: ABANDON });
+    this.client.defineCommand('switchyardIdempotencyRenew', { numberOfKeys: 1, lua: RENEW });
   }
 
   ready(timeoutMs = 5000): Promise<void> {
@@ -46,6 +48,10 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   async finish(id: string, owner: string, answer: { status: number; bytes: Buffer }, now: number, ttlMs: number): Promise<boolean> {
     return (await this.client.switchyardIdempotencyFinish(this.key(id), owner, String(now), String(ttlMs), String(answer.status), answer.bytes)) === 1;
+  }
+
+  async renew(id: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    return (await this.client.switchyardIdempotencyRenew(this.key(id), owner, String(now), String(leaseMs))) === 1;
   }
 
   async abandon(id: string, owner: string, now: number): Promise<boolean> {

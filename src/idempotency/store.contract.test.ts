@@ -48,6 +48,20 @@ function contract(harness: Harness): void {
       t.equal(await store.finish(id, 'r1:a', ANSWER, NOW + 4, DAY), false, 'the old owner cannot finish over the new one');
     });
 
+    t.test('renew: the owner keeps its pending record alive; nobody else, nor after it is done or lapsed', async (t) => {
+      const { store, peer } = await harness.open();
+      const id = fresh();
+      await store.claim(id, 'fp', 'r1:a', NOW, 10_000);
+      t.equal(await peer.renew(id, 'r2:b', NOW + 5_000, 10_000), false, 'not the owner');
+      t.equal(await store.renew(id, 'r1:a', NOW + 5_000, 10_000), true);
+      t.strictSame(await peer.claim(id, 'fp', 'r2:b', NOW + 12_000, 10_000), { kind: 'pending', expiresAt: NOW + 15_000 }, 'alive past its first lease');
+      t.equal(await store.renew(id, 'r1:a', NOW + 15_000, 10_000), false, 'a lease that lapsed is not renewed');
+      t.strictSame(await peer.claim(id, 'fp', 'r2:b', NOW + 15_000, 10_000), { kind: 'claimed' });
+      t.equal(await peer.finish(id, 'r2:b', ANSWER, NOW + 15_001, DAY), true);
+      t.equal(await peer.renew(id, 'r2:b', NOW + 15_002, 10_000), false, 'a done record is final');
+      t.equal((await store.claim(id, 'fp', 'r3:c', NOW + 30_000, 10_000)).kind, 'done', 'kept for its TTL, not a lease');
+    });
+
     t.test('expiry: a pending record dies with its deadline, a done one with its TTL', async (t) => {
       const { store, peer } = await harness.open();
       const id = fresh();

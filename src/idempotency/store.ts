@@ -9,6 +9,8 @@ export interface IdempotencyStore {
   claim(id: string, fingerprint: string, owner: string, now: number, pendingTtlMs: number): Promise<Claim>;
   /** The owner's answer is kept for `ttlMs`; false when the owner no longer holds the key (nothing changes). */
   finish(id: string, owner: string, answer: StoredAnswer, now: number, ttlMs: number): Promise<boolean>;
+  /** The owner's pending record lives `leaseMs` from `now` (its router is alive); false when it no longer holds it. */
+  renew(id: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
   /** The owner drops its pending record so a retry runs again; false when it no longer holds it. */
   abandon(id: string, owner: string, now: number): Promise<boolean>;
   close(): Promise<void>;
