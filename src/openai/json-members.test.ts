@@ -1,6 +1,6 @@
 // Top-level members replaced in the client's own text: everything else keeps its bytes.
 import t from 'tap';
-import { withMembers, withoutMembers } from './json-members.js';
+import { withMembers, withoutMembers, textAt } from './json-members.js';
 
 const edits = (entries: [string, unknown][]) => new Map(entries.map(([name, value]) => [name, JSON.stringify(value)]));
 
@@ -69,4 +69,17 @@ t.test('members left out: first, middle, last, repeated, escaped, all; the rest 
     const expected = Object.fromEntries(Object.entries(JSON.parse(source) as Record<string, unknown>).filter(([name]) => !names.includes(name)));
     t.strictSame(JSON.parse(text ?? 'null'), expected, `valid JSON, the same object less ${names.join(', ') || 'nothing'}`);
   }
+});
+
+t.test('textAt: the value at a path of members and indices, as written; the last of a repeated name; null when absent', async (t) => {
+  const source = ' { "a" : [ 1 , {"b": 12345678901234567890 , "c":"x,]"} , [] ], "a": [ "first", { "b" : {"deep" : [ true ] } } ] } ';
+  t.equal(textAt(source, ['a', 1, 'b']), '{"deep" : [ true ] }', 'the last "a", as JSON.parse keeps');
+  t.equal(textAt(source, ['a', 1, 'b', 'deep', 0]), 'true');
+  t.equal(textAt(source, ['a', 0]), '"first"');
+  t.equal(textAt(source, []), source.trim());
+  t.equal(textAt(source, ['a', 2]), null);
+  t.equal(textAt(source, ['b']), null);
+  t.equal(textAt(source, ['a', 'b']), null, 'a member asked of an array');
+  t.equal(textAt(source, ['a', 0, 'x']), null, 'a member asked of a string');
+  t.equal(textAt('{"a":[1,{"b":12345678901234567890}]}', ['a', 1, 'b']), '12345678901234567890');
 });

@@ -89,6 +89,48 @@ export function memberText(source: string, name: string): string | null {
   return object === null ? null : found;
 }
 
+/**
+ * The text of the value at `path` in `source` (already parsed once, so valid), as written: member names
+ * (the last occurrence, as JSON.parse keeps) and array indices in turn. Null when there is none.
+ */
+export function textAt(source: string, path: readonly (string | number)[]): string | null {
+  let start = skipJsonSpaceIn(source, 0);
+  for (const step of path) {
+    start = typeof step === 'string' ? memberValueStart(source, start, step) : elementStart(source, start, step);
+    if (start < 0) return null;
+  }
+  const end = valueEndAt(source, start);
+  return end < 0 ? null : source.slice(start, end);
+}
+
+/** Where the value of the object at `at`'s member `name` starts (its last occurrence); -1 when it has none. */
+function memberValueStart(source: string, at: number, name: string): number {
+  let found = -1;
+  const object = eachMember(
+    source,
+    (member) => {
+      if (memberName(source, member.keyStart, member.keyEnd) === name) found = member.valueStart;
+    },
+    at,
+  );
+  return object === null ? -1 : found;
+}
+
+/** Where element `index` of the array at `at` starts; -1 when it has none. */
+function elementStart(source: string, at: number, index: number): number {
+  if (source.charCodeAt(at) !== OPEN_BRACKET) return -1;
+  let start = skipJsonSpaceIn(source, at + 1);
+  for (let i = 0; source.charCodeAt(start) !== CLOSE_BRACKET; i++) {
+    if (i === index) return start;
+    const end = valueEndAt(source, start);
+    if (end < 0) return -1;
+    start = skipJsonSpaceIn(source, end);
+    if (source.charCodeAt(start) !== COMMA) return -1;
+    start = skipJsonSpaceIn(source, start + 1);
+  }
+  return -1;
+}
+
 /** Where one member is: its name's literal [keyStart, keyEnd), its value [valueStart, valueEnd), and the next member's name (or the closing brace). */
 interface MemberSpan {
   keyStart: number;
@@ -99,12 +141,12 @@ interface MemberSpan {
 }
 
 /**
- * Calls `visit` with each top-level member of the object `source` holds, in order (one span object,
- * reused); null when the text is not an object. The walk withoutMembers and memberText share;
+ * Calls `visit` with each member of the object `source` holds at `from` (its top level by default), in
+ * order (one span object, reused); null when the text there is not an object. The walk withoutMembers and memberText share;
  * withMembers, which every forwarded request runs, keeps a loop of its own with no callback.
  */
-function eachMember(source: string, visit: (member: Readonly<MemberSpan>) => void): true | null {
-  let at = skipJsonSpaceIn(source, 0);
+function eachMember(source: string, visit: (member: Readonly<MemberSpan>) => void, from = 0): true | null {
+  let at = skipJsonSpaceIn(source, from);
   if (source.charCodeAt(at) !== OPEN_BRACE) return null;
   const member: MemberSpan = { keyStart: 0, keyEnd: 0, valueStart: 0, valueEnd: 0, next: 0 };
   at = skipJsonSpaceIn(source, at + 1);

@@ -175,6 +175,22 @@ t.test('tool use round trip', async (t) => {
   ]);
 });
 
+t.test('a tool_use input with a 64-bit id reaches the engine as the client wrote it, not as JSON.parse rounded it', async (t) => {
+  // Written by hand: a JavaScript client cannot send 2^64 - 1 (a Python one can, and Anthropic keeps it).
+  const body = `{"model":"claude","max_tokens":64,"messages":[
+    {"role":"user","content":"Look the order up."},
+    {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"get_order","input":{"order_id": 18446744073709551615, "rush": true}}]},
+    {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"shipped"}]}]}`;
+  const res = await fetch(`${test.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': SECRET, 'anthropic-version': '2023-06-01' },
+    body,
+  });
+  t.equal(res.status, 200, await res.text());
+  const calls = (lastRequest().body?.['messages'] as { tool_calls?: { function: { arguments: string } }[] }[])[1]?.tool_calls;
+  t.equal(calls?.[0]?.function.arguments, '{"order_id": 18446744073709551615, "rush": true}');
+});
+
 t.test('count_tokens: an estimate, the header says so, no engine asked', async (t) => {
   const counted = await anthropic.messages.countTokens({ model: 'claude-opus-4-8', messages: [{ role: 'user', content: 'Hello, how many tokens is this?' }] });
   t.ok(counted.input_tokens > 0 && counted.input_tokens < 100, `${counted.input_tokens} tokens`);

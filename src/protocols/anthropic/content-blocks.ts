@@ -4,6 +4,7 @@
 // assistant's tool_calls as chat requires, and the rest of the turn follows as one user message.
 // Thinking blocks are the model's own earlier reasoning: dropped, as chat has no place for them.
 import { describe, invalid, requireObject, requireString, type Json } from './invalid.js';
+import { textAt } from '../../openai/json-members.js';
 
 const ROLES = new Set(['user', 'assistant', 'system']);
 const MEDIA_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
@@ -25,7 +26,8 @@ const UNSUPPORTED = new Set([
   'browser_state',
 ]);
 
-export function toChatMessages(messages: readonly unknown[]): Json[] {
+/** `source`: the request body's text, for what JSON.parse changed (toolArguments). */
+export function toChatMessages(messages: readonly unknown[], source?: string): Json[] {
   const out: Json[] = [];
   /** The tool_use ids of the previous assistant turn: what a tool_result may answer. */
   let calls = new Set<string>();
@@ -44,7 +46,7 @@ export function toChatMessages(messages: readonly unknown[]): Json[] {
     const asked = calls;
     calls = new Set();
     if (role === 'assistant') {
-      const turn = assistantTurn(content, blocks, path);
+      const turn = assistantTurn(content, blocks, path, (input, j) => toolArguments(input, source, i, j));
       calls = turn.calls;
       // A turn of thinking blocks alone (their text is dropped) leaves nothing to send: left out, so it
       // is no empty prefill, and a conversation of nothing else is refused (request.ts).
@@ -79,7 +81,29 @@ function answeredIds(blocks: readonly unknown[] | null): Set<string> {
   return ids;
 }
 
-function assistantTurn(content: unknown, blocks: readonly unknown[] | null, path: string): { message: Json; calls: Set<string> } {
+/**
+ * A tool_use block's input as a tool call's arguments: its JSON again, or, where parsing it changed a
+ * number (an integer past 2^53, such as a 64-bit id the model must see again as it wrote it, or one
+ * past the largest double), its text in the request body as the client wrote it.
+ */
+function toolArguments(input: Json, source: string | undefined, turn: number, block: number): string {
+  const text = JSON.stringify(input);
+  if (source === undefined || !changedByParse(input)) return text;
+  return textAt(source, ['messages', turn, 'content', block, 'input']) ?? text;
+}
+
+function changedByParse(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value));
+  if (Array.isArray(value)) return value.some(changedByParse);
+  return typeof value === 'object' && value !== null && Object.values(value).some(changedByParse);
+}
+
+function assistantTurn(
+  content: unknown,
+  blocks: readonly unknown[] | null,
+  path: string,
+  argumentsOf: (input: Json, block: number) => string,
+): { message: Json; calls: Set<string> } {
   const calls = new Set<string>();
   if (blocks === null) return { message: { role: 'assistant', content }, calls };
   let text = '';
@@ -96,7 +120,7 @@ function assistantTurn(content: unknown, blocks: readonly unknown[] | null, path
         const name = requireString(block['name'], `${at}.name`);
         const input = requireObject(block['input'], `${at}.input`);
         calls.add(id);
-        toolCalls.push({ id, type: 'function', function: { name, arguments: JSON.stringify(input) } });
+        toolCalls.push({ id, type: 'function', function: { name, arguments: argumentsOf(input, j) } });
         return;
       }
       case 'thinking':

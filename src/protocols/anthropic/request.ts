@@ -5,6 +5,7 @@
 // Bad input is a 400 naming the field; fields this router does not know are ignored, not refused
 // (Anthropic refuses them, but Claude Code versions add fields faster than a table can list them).
 import { toChatMessages } from './content-blocks.js';
+import { sourceOf } from '../../openai/body-source.js';
 import { effortOf } from './effort.js';
 import { describe, invalid, requireList, type Json } from './invalid.js';
 import { chatTools } from './tools.js';
@@ -37,7 +38,7 @@ export function chatBodyOf(raw: unknown, { countOnly }: ParseOptions): MessagesR
   if (messages.length === 0) throw invalid('messages', 'at least one message is required');
   refuseHosted(raw);
   const system = systemOf(raw['system']);
-  const turns = toChatMessages(messages);
+  const turns = toChatMessages(messages, sourceOf(raw));
   // Thinking blocks are dropped: turns of nothing else would leave the engine no message at all.
   if (turns.length === 0) throw invalid('messages', 'no message has content other than thinking blocks');
   const chat: Json = { model, messages: system === null ? turns : [system, ...turns] };
