@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import type { HealthCheckConfig } from '../config/types.js';
 import { ENGINES } from './engines.js';
-import { HealthChecker } from './health-check.js';
+import { HealthChecker, MAX_PROBE_BYTES, probe } from './health-check.js';
 import { Replica } from './replica.js';
 
 type Mode = 'ok' | 'fail' | 'hang';
@@ -170,4 +170,41 @@ t.test('start() checks on its own with the bearer token; stop() ends it', async 
   checker.stop();
   t.equal(request.url, '/v1/models');
   t.equal(request.headers.authorization, 'Bearer sk-test');
+});
+
+t.test('a single failure on a healthy replica is forgotten at its next pass: lastError explains nothing then', async (t) => {
+  const server = await upstream(t, 'fail');
+  const r = replica(t, server.url);
+  const { checker } = setup([r]);
+  await checker.checkOnce();
+  t.match(r.health, { healthy: true, lastError: 'status 503' });
+  server.mode = 'ok';
+  await checker.checkOnce();
+  t.match(r.health, { healthy: true, lastError: null });
+});
+
+t.test('a probe reads at most 4 MiB of a body: an endless /metrics fails the probe, not the memory', async (t) => {
+  let written = 0;
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    const mib = Buffer.alloc(1024 * 1024, 0x23);
+    // Bounded here (32 MiB), endless as far as the probe can tell.
+    const more = (): void => {
+      while (written < 32 * 1024 * 1024 && !res.destroyed) {
+        written += mib.length;
+        if (!res.write(mib)) return void res.once('drain', more);
+      }
+      res.end();
+    };
+    more();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const r = replica(t, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const result = await probe(r, '/metrics', 10_000, new AbortController().signal, true);
+  t.strictSame(result, { ok: false, stopped: false, error: `body over ${MAX_PROBE_BYTES / 1024 / 1024} MiB` });
+  t.ok(written < 32 * 1024 * 1024, 'the rest was never asked for');
 });

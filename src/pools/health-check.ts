@@ -49,10 +49,11 @@ export class HealthChecker {
       health.consecutiveFailures = 0;
       if (!health.healthy && health.consecutivePasses >= this.config.healthyAfter) {
         health.healthy = true;
-        // Kept while unhealthy so operators see why; cleared once it no longer explains anything.
-        health.lastError = null;
         this.hooks.onChange?.(replica, true, `${health.consecutivePasses} checks passed`);
       }
+      // Kept while unhealthy so operators see why; cleared once it no longer explains anything (a
+      // healthy replica passing again, after a failure too few to take it out).
+      if (health.healthy) health.lastError = null;
     } else {
       health.consecutiveFailures += 1;
       health.consecutivePasses = 0;
@@ -65,6 +66,9 @@ export class HealthChecker {
   }
 }
 
+/** The most a probe reads of a body. */
+export const MAX_PROBE_BYTES = 4 * 1024 * 1024;
+
 export type ProbeResult =
   { readonly ok: true; readonly stopped: false; readonly status: number; readonly text: string } | { readonly ok: false; readonly stopped: boolean; readonly error: string };
 
@@ -72,7 +76,8 @@ export type ProbeResult =
  * GET `path` from the replica within `timeoutMs` (connecting included). A 2xx is ok, with the body as
  * text when `readBody` (otherwise it is discarded, so the connection can be reused). `stopped` marks
  * a probe aborted by `stop`: its result means nothing. Never throws; errors are short text without
- * the URL, fit for logs and status pages.
+ * the URL, fit for logs and status pages. A body is read up to MAX_PROBE_BYTES: past that the probe
+ * fails (an engine's /metrics is tens of KB; an endless one must not fill the router's memory).
  */
 export async function probe(replica: Replica, path: string, timeoutMs: number, stop: AbortSignal, readBody: boolean): Promise<ProbeResult> {
   // One controller per probe, fed by the timeout and by stop(), both unhooked afterwards: a
@@ -99,9 +104,21 @@ export async function probe(replica: Replica, path: string, timeoutMs: number, s
       await body.dump();
       return { ok: false, stopped: false, error: `status ${statusCode}` };
     }
-    const text = readBody ? await body.text() : '';
-    if (!readBody) await body.dump();
-    return { ok: true, stopped: false, status: statusCode, text };
+    if (!readBody) {
+      await body.dump();
+      return { ok: true, stopped: false, status: statusCode, text: '' };
+    }
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (bytes > MAX_PROBE_BYTES) {
+        controller.abort();
+        return { ok: false, stopped: false, error: `body over ${MAX_PROBE_BYTES / 1024 / 1024} MiB` };
+      }
+      chunks.push(chunk);
+    }
+    return { ok: true, stopped: false, status: statusCode, text: Buffer.concat(chunks).toString('utf8') };
   } catch (error) {
     if (stop.aborted) return { ok: false, stopped: true, error: 'stopped' };
     return { ok: false, stopped: false, error: timedOut ? `timeout after ${timeoutMs}ms` : describe(error, timeoutMs) };

@@ -40,3 +40,8 @@ t.test('only the wanted names are returned', async (t) => {
     ],
   );
 });
+
+t.test('finite samples that add up past the largest double give the largest double, not Infinity', async (t) => {
+  const text = 'vllm:num_requests_waiting{engine="0"} 1e308\nvllm:num_requests_waiting{engine="1"} 1e308\n';
+  t.strictSame(metricTotals(text, ['vllm:num_requests_waiting']).get('vllm:num_requests_waiting'), { sum: Number.MAX_VALUE, max: 1e308 });
+});

@@ -23,7 +23,9 @@ export function metricTotals(text: string, wanted: readonly string[]): Map<strin
     const sample = readSample(text, start, end, wanted);
     if (sample !== null && Number.isFinite(sample.value)) {
       const seen = totals.get(sample.name);
-      totals.set(sample.name, seen === undefined ? { sum: sample.value, max: sample.value } : { sum: seen.sum + sample.value, max: Math.max(seen.max, sample.value) });
+      // Finite samples can still add up past the largest double: held at it, so a total stays a number.
+      const sum = seen === undefined ? sample.value : Math.min(Number.MAX_VALUE, Math.max(-Number.MAX_VALUE, seen.sum + sample.value));
+      totals.set(sample.name, { sum, max: seen === undefined ? sample.value : Math.max(seen.max, sample.value) });
     }
     start = end + 1;
   }
