@@ -18,7 +18,7 @@ function replica(name: string, overrides: Partial<Omit<Fake, 'name'>> & { health
     health: { healthy },
     outlier: { ejectedUntil },
     engineLoad: { waiting: 0, running: 0, kvCacheUse: 0, scrapedAt: NOW },
-    latency: { ewmaMs: null },
+    latency: { ewmaMs: null, updatedAt: NOW },
     ...rest,
   };
 }
@@ -102,13 +102,20 @@ t.test('load-aware: in-flight counts, weighted', async (t) => {
 });
 
 t.test('load-aware: a slower replica must carry proportionally less load to win', async (t) => {
-  const fast = replica('fast', { inFlight: 4, latency: { ewmaMs: 40 } });
-  const slowSameLoad = replica('slow', { inFlight: 4, latency: { ewmaMs: 120 } });
+  const fast = replica('fast', { inFlight: 4, latency: { ewmaMs: 40, updatedAt: NOW } });
+  const slowSameLoad = replica('slow', { inFlight: 4, latency: { ewmaMs: 120, updatedAt: NOW } });
   t.same(distribution([fast, slowSameLoad], context()), { fast: 1000 }, 'equal load: the slower one loses');
-  const slowIdle = replica('slow', { inFlight: 0, latency: { ewmaMs: 120 } });
+  const slowIdle = replica('slow', { inFlight: 0, latency: { ewmaMs: 120, updatedAt: NOW } });
   t.same(distribution([fast, slowIdle], context()), { slow: 1000 }, '1 × 120 < 5 × 40: an idle slow replica still beats a busy fast one');
-  const unmeasured = replica('new', { inFlight: 2, latency: { ewmaMs: null } });
+  const unmeasured = replica('new', { inFlight: 2, latency: { ewmaMs: null, updatedAt: NOW } });
   t.same(distribution([fast, unmeasured], context()), { new: 1000 }, 'without a sample on both sides, load alone decides');
+});
+
+t.test('load-aware: one slow answer does not keep a replica out for good, its latency decays while it is not measured', async (t) => {
+  const measured = replica('busy', { latency: { ewmaMs: 4.4, updatedAt: NOW } });
+  const once = (ago: number) => replica('once-slow', { latency: { ewmaMs: 2000, updatedAt: NOW - ago } });
+  t.same(distribution([measured, once(0)], context()), { busy: 1000 }, 'just measured slow: avoided');
+  t.same(distribution([measured, once(90_000)], context()), { 'once-slow': 1000 }, 'unmeasured for 90 s: tried again');
 });
 
 t.test('filtering: unavailable and saturated replicas are skipped while others remain', async (t) => {

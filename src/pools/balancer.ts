@@ -2,6 +2,7 @@
 // source, so it is table-tested and can answer dry runs. It reads replica state and writes nothing.
 import type { BalanceStrategy } from '../config/types.js';
 import { freshLoad } from './engine-metrics.js';
+import { currentLatency, type LatencyState } from './latency.js';
 import type { EngineLoad } from './replica.js';
 
 /** The parts of a replica the balancer reads (Replica has them; tests pass plain objects). */
@@ -12,7 +13,7 @@ export interface BalanceCandidate {
   readonly health: { readonly healthy: boolean };
   readonly outlier: { readonly ejectedUntil: number };
   readonly engineLoad: EngineLoad | null;
-  readonly latency: { readonly ewmaMs: number | null };
+  readonly latency: Readonly<LatencyState>;
 }
 
 export interface BalanceContext {
@@ -70,11 +71,13 @@ export function loadScore(replica: BalanceCandidate, ctx: BalanceContext): numbe
 /**
  * Load score × how slowly the replica has been answering, compared with a rival. Equal load on a
  * replica three times slower means three times the wait, so latency must count; when either replica
- * has no latency sample yet, the comparison falls back to load alone, so new replicas get tried.
+ * has no latency sample yet, the comparison falls back to load alone, so new replicas get tried. The
+ * latency decays while a replica is not measured (currentLatency), so one slow answer does not keep it
+ * out for good.
  */
 export function expectedCost(replica: BalanceCandidate, rival: BalanceCandidate, ctx: BalanceContext): number {
   const score = loadScore(replica, ctx);
-  const own = replica.latency.ewmaMs;
+  const own = currentLatency(replica.latency, ctx.now);
   return own === null || rival.latency.ewmaMs === null ? score : score * Math.max(own, 1);
 }
 

@@ -176,7 +176,9 @@ async function tryReplica(input: ProxyInput, pool: Pool, replica: Replica, deps:
     deps.metrics.attempts.series(pool.name, attempt.replica, attempt.outcome).inc();
     // A stream that broke after commit cannot be retried, but it still tells on its replica.
     if (attempt.outcome === 'stream_interrupted') learnFailure(pool, replica, attempt.replica, deps);
-    else if (attempt.outcome === 'ok') pool.recordSuccess(replica, attempt.firstByteMs);
+    // Only a stream's first event measures the replica: a whole answer's headers come when its
+    // generation ends, which measures how long the answer was, not how fast the replica is.
+    else if (attempt.outcome === 'ok') pool.recordSuccess(replica, input.request.stream ? attempt.firstByteMs : null);
     return attempt;
   }
   // Counted by outcome: the failure's kind, or client_abort when the client left before its answer began.

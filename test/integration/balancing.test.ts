@@ -85,6 +85,37 @@ t.test('picks follow the scraped gauges', async (t) => {
   t.same(await spread(test, 30), { a: 30 });
 });
 
+t.test("a long non-streaming answer is no slow replica: only a stream's first event is latency", async (t) => {
+  a.metrics = vllm(0, 0, 0);
+  b.metrics = vllm(0, 0, 0);
+  const test = await router(t);
+  await waitFor('both scraped', async () => Object.values(await adminReplicas(test.url)).every((r) => r.engineLoad !== null));
+  // A whole answer that took 300 ms to generate, on whichever replica is asked first.
+  const slow = {
+    kind: 'json' as const,
+    body: {
+      id: 'x',
+      object: 'chat.completion',
+      created: 1,
+      model: 'served',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'long' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 1, completion_tokens: 300, total_tokens: 301 },
+    },
+    delayMs: 300,
+  };
+  a.reply(slow);
+  b.reply(slow);
+  await spread(test, 1);
+  const replicas = test.router.state.runtime.pools.get('gpu')?.replicas ?? [];
+  t.strictSame(
+    replicas.map((r) => r.latency.ewmaMs),
+    [null, null],
+    'no latency learnt from it',
+  );
+  const counts = await spread(test, 30);
+  t.ok((counts['a'] ?? 0) > 0 && (counts['b'] ?? 0) > 0, `both still get requests: ${JSON.stringify(counts)}`);
+});
+
 t.test('a queue over maxEngineQueue saturates a replica', async (t) => {
   a.metrics = vllm(9, 30, 0.5);
   b.metrics = vllm(0, 0, 0);
