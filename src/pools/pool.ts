@@ -46,10 +46,14 @@ export class Pool {
     };
   }
 
-  /** The next replica for a request that already tried `tried`; null when none is left. */
+  /**
+   * The next replica for a request that already tried `tried`; null when none is left. Only a first
+   * attempt moves round-robin's turn: a retry moving it past the replica it went to would hand the
+   * next request's first attempt to the one that just failed (every request, in a pool of two).
+   */
   pick(tried: ReadonlySet<Replica>): PickResult<Replica> | null {
     const result = pickReplica(this.replicas, tried, this.balanceContext(), this.cursor);
-    if (result !== null) this.cursor = result.index + 1;
+    if (result !== null && tried.size === 0) this.cursor = result.index + 1;
     return result;
   }
 

@@ -116,6 +116,35 @@ t.test("a long non-streaming answer is no slow replica: only a stream's first ev
   t.ok((counts['a'] ?? 0) > 0 && (counts['b'] ?? 0) > 0, `both still get requests: ${JSON.stringify(counts)}`);
 });
 
+t.test("round-robin: a retry does not move the turn, so a failing replica is every other request's first try, not every one's", async (t) => {
+  const test = await startTestRouter({
+    logging: { level: 'info' },
+    retry: { backoffBaseMs: 1, backoffMaxMs: 2, budgetPercent: 100 },
+    models: { gpu: { tiers: ['gpu'] } },
+    tiers: { gpu: { pools: ['gpu'] } },
+    pools: {
+      gpu: {
+        engine: 'vllm',
+        servedModel: 'served',
+        balance: 'round-robin',
+        healthCheck: { intervalMs: 0 },
+        engineMetrics: { intervalMs: 0 },
+        // Never ejected: the turn alone decides who is asked first.
+        outlier: { consecutiveFailures: 1000 },
+        replicas: [
+          { name: 'a', url: a.url },
+          { name: 'b', url: b.url },
+        ],
+      },
+    },
+  });
+  t.teardown(() => test.close());
+  a.respond = () => ({ kind: 'json', status: 500, body: { error: { message: 'down', type: 'server_error' } } });
+  t.teardown(() => (a.respond = null));
+  t.same(await spread(test, 20), { b: 20 }, 'every request answered by b');
+  t.equal(a.requests.filter((request) => request.method === 'POST').length, 10, 'a was asked first by half of them');
+});
+
 t.test('a queue over maxEngineQueue saturates a replica', async (t) => {
   a.metrics = vllm(9, 30, 0.5);
   b.metrics = vllm(0, 0, 0);
