@@ -78,11 +78,14 @@ export class KeyUsage {
     }
   }
 
-  /** Live reservations become reclaimed ones (their settles still charge); every counter goes. */
+  /** Usage and request counts go; live reservations stay held, with what they hold (store.ts resetUsage). */
   reset(): void {
-    for (const [id, held] of this.held) this.reclaimed.set(id, held.expiresAt);
-    this.held.clear();
-    for (const buckets of Object.values(this.buckets)) buckets.clear();
+    for (const buckets of Object.values(this.buckets)) {
+      for (const [id, bucket] of buckets) {
+        if (bucket.reserved === 0 && bucket.usdReserved === 0) buckets.delete(id);
+        else [bucket.used, bucket.usdUsed, bucket.requests] = [0, 0, 0];
+      }
+    }
   }
 
   /** How many buckets are kept, all periods together. */

@@ -223,15 +223,20 @@ return result
 `;
 
 /**
- * KEYS 1 held, 2 expiries, 3 reclaimed, 4.. every bucket and the index. Zeroes usage; live reservations
- * become reclaimed ones, so requests in flight still charge what they generate when they settle.
+ * KEYS: every bucket hash of the key. Zeroes usage and request counts; live reservations (held, their
+ * expiries, and what they hold in the buckets) stay, so requests in flight still count toward what is
+ * reserved and toward concurrency, and settle as usual. A bucket holding nothing else goes.
  */
 export const RESET = `
-local live = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
-for j = 1, #live, 2 do redis.call('ZADD', KEYS[3], live[j + 1], live[j]) end
-redis.call('DEL', KEYS[1], KEYS[2])
-for i = 4, #KEYS do redis.call('DEL', KEYS[i]) end
-return #live / 2
+for i = 1, #KEYS do
+  local r = redis.call('HMGET', KEYS[i], 'reserved', 'usd_reserved')
+  if (tonumber(r[1]) or 0) > 0 or (tonumber(r[2]) or 0) > 0 then
+    redis.call('HSET', KEYS[i], 'used', 0, 'usd_used', 0, 'requests', 0)
+  else
+    redis.call('DEL', KEYS[i])
+  end
+end
+return 1
 `;
 
 /**

@@ -163,10 +163,10 @@ export class RedisBudgetStore implements BudgetStore {
 
   async resetUsage(keyId: string): Promise<void> {
     if (!isKeyId(keyId)) return;
-    const [, held, expiries, reclaimed] = this.layout.perKey(keyId);
-    const buckets = (await this.dataKeys(keyId)).filter((key) => key !== held && key !== expiries && key !== reclaimed && key !== this.layout.limits(keyId));
-    const keys = [held, expiries, reclaimed, ...buckets];
-    await attempt('resetUsage', () => this.client.switchyardReset(keys.length, ...keys));
+    // The bucket hashes alone: the reservations and the bucket index stay as they are.
+    const fixed = new Set(this.layout.perKey(keyId));
+    const buckets = (await this.dataKeys(keyId)).filter((key) => !fixed.has(key));
+    await attempt('resetUsage', () => this.client.switchyardReset(buckets.length, ...buckets));
   }
 
   close(): Promise<void> {

@@ -245,7 +245,7 @@ function contract(harness: StoreHarness): void {
       t.same(await used(store, 'k1', base + 2100, 'minute'), [90, 5]);
     });
 
-    t.test('usage lists every period; resetUsage zeroes it but in-flight settles still count', async (t) => {
+    t.test('usage lists every period; resetUsage zeroes it, and requests in flight keep their reservations and settle as usual', async (t) => {
       const { store } = await open({ tokensPerDay: 1000 });
       t.equal(await store.usage('missing', base), null);
       const fresh = await store.usage('k1', base);
@@ -264,8 +264,11 @@ function contract(harness: StoreHarness): void {
       const inFlight = granted(await store.reserve('k1', 200, base + 2, TTL));
       await store.resetUsage('k1');
       const reset = await store.usage('k1', base + 3);
-      t.same([period(reset, 'day').used, period(reset, 'day').reserved, period(reset, 'lifetime').used, reset?.requests?.used, reset?.concurrency?.active], [0, 0, 0, 0, 0]);
-      t.equal(await store.settle(inFlight, 150, base + 4), 'settled_after_reclaim');
+      // What is in flight still counts: a reset is no way past a limit or maxConcurrent while it runs.
+      t.same([period(reset, 'day').used, period(reset, 'day').reserved, period(reset, 'lifetime').used, reset?.requests?.used, reset?.concurrency?.active], [0, 200, 0, 0, 1]);
+      t.match(await store.reserve('k1', 801, base + 3, TTL), { ok: false, reason: 'in_flight' });
+      t.equal(await store.topUp(inFlight, 10, base + 3), true, 'a stream in flight still tops up');
+      t.equal(await store.settle(inFlight, 150, base + 4), 'settled');
       t.same(await used(store, 'k1', base + 5, 'day'), [150, 0]);
     });
 
@@ -330,9 +333,13 @@ function contract(harness: StoreHarness): void {
       );
       await store.resetUsage('k1');
       t.same(
-        (await peer.usage('k1', base + 1700))?.usd.map((p) => p.used + p.reserved),
-        [0, 0, 0],
-        'reset zeroes dollars too',
+        (await peer.usage('k1', base + 1700))?.usd.map((p) => [p.used, p.reserved]),
+        [
+          [0, 1000],
+          [0, 1000],
+          [0, 1000],
+        ],
+        'reset zeroes dollars used too; the reservation in flight keeps what it holds',
       );
     });
 

@@ -57,8 +57,9 @@ export interface BudgetStore {
   usage(keyId: string, now: number): Promise<UsageSnapshot | null>;
 
   /**
-   * Zeroes the key's usage, request counts and concurrency. Requests in flight are not forgotten: their
-   * settles still charge what they generated, into the fresh buckets.
+   * Zeroes the key's usage and request counts. Requests in flight keep their reservations: they still
+   * hold what they reserved and count toward maxConcurrent (a reset is no way past a limit while they
+   * run), a stream still tops up, and each settle charges what it generated.
    */
   resetUsage(keyId: string): Promise<void>;
 
