@@ -65,3 +65,18 @@ t.test('what a request is charged, from its result', async (t) => {
   ];
   for (const [what, given, tokens] of table) t.equal(usedTokens(given, ESTIMATE), tokens, what);
 });
+
+t.test('an engine that refused the request (4xx) did no work; a whole answer cut while generating is charged as reserved', async (t) => {
+  const refused = { ...ATTEMPT, outcome: 'invalid_request', status: 400, committed: false, firstByteMs: 1 };
+  const throttled = { ...ATTEMPT, outcome: 'upstream_overloaded', status: 429, committed: false, firstByteMs: 1 };
+  const reserved = { tokens: 2040 };
+  t.equal(usedTokens(result([refused], null), ESTIMATE, reserved), 0, 'a prompt over the context, a field it rejects: nothing');
+  t.equal(usedTokens(result([throttled], null), ESTIMATE, reserved), 0, 'a 429: nothing');
+  const whole = (attempts: AttemptResult[]): RequestResult => ({ ...result(attempts, null), stream: false });
+  const left = { ...ATTEMPT, outcome: 'client_abort', status: null, committed: false, firstByteMs: null };
+  const cut = { ...ATTEMPT, outcome: 'generation_timeout', status: null, committed: false, firstByteMs: null };
+  t.equal(usedTokens(whole([left]), ESTIMATE, reserved), 2040, 'the client left a whole answer being generated: what was reserved');
+  t.equal(usedTokens(whole([cut]), ESTIMATE, reserved), 2040, 'its time ran out: the same');
+  t.equal(usedTokens(result([left], null), ESTIMATE, reserved), 12, 'a stream left before its first token: the prompt (nothing was generated to stream)');
+  t.equal(usedTokens(whole([{ ...left, outcome: 'upstream_timeout' }]), ESTIMATE, reserved), 0, 'a replica that never answered: nothing');
+});

@@ -75,14 +75,29 @@ export async function openMeter(
 
 /**
  * What the request used: the engine's own usage when it reported it; otherwise, once an engine worked
- * on it (engineWorked), the estimated prompt plus the tokens streamed to the client; otherwise nothing.
- * Never less than what was generated. Only the answer can carry usage or streamed tokens: an attempt
- * that failed before commit sent the client nothing.
+ * on it (engineWorked), the estimated prompt plus the tokens streamed to the client, or, for a whole
+ * answer cut short while the engine generated it (cutWhileGenerating), all that was reserved for it;
+ * otherwise nothing. Only the answer can carry usage or streamed tokens: an attempt that failed before
+ * commit sent the client nothing.
  */
-export function usedTokens(result: RequestResult, estimate: CostEstimate): number {
+export function usedTokens(result: RequestResult, estimate: CostEstimate, reserved: Pick<Reservation, 'tokens'> | null = null): number {
   const answer = result.answer;
   if (answer !== null && answer.promptTokens !== null) return answer.promptTokens + (answer.completionTokens ?? 0);
-  return result.attempts.some(engineWorked) ? estimate.promptTokens + (answer?.streamedTokens ?? 0) : 0;
+  if (!result.attempts.some(engineWorked)) return 0;
+  const seen = estimate.promptTokens + (answer?.streamedTokens ?? 0);
+  return reserved !== null && cutWhileGenerating(result) ? Math.max(seen, reserved.tokens) : seen;
+}
+
+/**
+ * A whole (non-streaming) answer the client left, or whose time ran out, while the engine generated
+ * it: it sends nothing before it ends, so no count of what was made reaches the router, and the
+ * engine (a hosted API bills it) made up to all of it. Charged as reserved (strict: the request's
+ * worst case, which the engine cannot pass; tight: the estimate and one top-up step), so giving up on
+ * long answers is no way to have them made for the price of their prompts.
+ */
+function cutWhileGenerating(result: RequestResult): boolean {
+  if (result.stream) return false;
+  return result.attempts.some((attempt) => attempt.firstByteMs === null && (attempt.outcome === 'client_abort' || attempt.outcome === 'generation_timeout'));
 }
 
 /** Whether settling reads the estimated prompt (no usage came, but an engine worked): the tokenizer must be loaded first. */
@@ -92,30 +107,40 @@ export function settlesOnEstimate(result: RequestResult): boolean {
 }
 
 /**
- * Whether an attempt had an engine work for it: the replica started answering (any first byte: an
- * error answer is work too), or it was still generating when the client left or a limit on the
+ * Whether an attempt had an engine work for it: the replica started answering (any first byte: a
+ * server error is work too, but not a 4xx refusal, which the engine gives before it prefills or
+ * generates anything: a prompt over its context, a field it rejects, a 429), or it was still generating when the client left or a limit on the
  * answer's time ran out. A non-streaming answer sends nothing before generation ends, so a client
  * that gives up on one, or a deadline that cuts it, leaves no first byte behind the prefill and
  * decoding it cost (a hosted API bills it all the same). A replica that never answered in time
  * (upstream_timeout) or could not be reached did no work the caller should pay for.
  */
 function engineWorked(attempt: AttemptResult): boolean {
-  return attempt.firstByteMs !== null || attempt.outcome === 'client_abort' || attempt.outcome === 'generation_timeout';
+  if (attempt.firstByteMs !== null) return attempt.status === null || attempt.status < 400 || attempt.status > 499;
+  return attempt.outcome === 'client_abort' || attempt.outcome === 'generation_timeout';
 }
 
 /**
  * What the request cost: the engines' usage at their pools' prices (the result's cost); when no usage
  * came but an engine worked (see usedTokens), the estimate at the serving pool's prices; else nothing.
  */
-export function usedNanoUsd(result: RequestResult, estimate: CostEstimate, tokens: number, chain: readonly PlannedTier<PricedPool>[]): number {
+export function usedNanoUsd(
+  result: RequestResult,
+  estimate: CostEstimate,
+  tokens: number,
+  chain: readonly PlannedTier<PricedPool>[],
+  reserved: Pick<Reservation, 'tokens' | 'nanoUsd'> | null = null,
+): number {
   if (result.costNanoUsd !== null) return result.costNanoUsd;
   if (tokens === 0) return 0;
+  // As usedTokens charges the tokens reserved: the dollars reserved with them, when any were.
+  if (reserved !== null && reserved.nanoUsd > 0 && cutWhileGenerating(result)) return reserved.nanoUsd;
   const served = result.answer?.pool ?? result.attempts[result.attempts.length - 1]?.pool;
   for (const tier of chain) {
     for (const pool of tier.pools) {
       if (pool.name !== served) continue;
       const prices = pool.pricing.prices;
-      return prices === null ? 0 : tokensCostNano(prices, estimate.promptTokens, result.answer?.streamedTokens ?? 0);
+      return prices === null ? 0 : tokensCostNano(prices, estimate.promptTokens, Math.max(result.answer?.streamedTokens ?? 0, tokens - estimate.promptTokens));
     }
   }
   return 0;
@@ -128,8 +153,8 @@ export interface Charged {
 }
 
 export function closeMeter(service: BudgetService, meter: Meter, result: RequestResult, chain: readonly PlannedTier<PricedPool>[]): Charged {
-  const tokens = usedTokens(result, meter.estimate);
-  const nanoUsd = usedNanoUsd(result, meter.estimate, tokens, chain);
+  const tokens = usedTokens(result, meter.estimate, meter.reservation);
+  const nanoUsd = usedNanoUsd(result, meter.estimate, tokens, chain, meter.reservation);
   service.settle(meter.reservation, tokens, nanoUsd);
   return { tokens, nanoUsd };
 }

@@ -171,7 +171,7 @@ t.test('a cancelled stream is charged what it generated', async (t) => {
   t.equal(chats.at(-1)?.['outcome'], 'client_abort');
 });
 
-t.test('a non-streaming request the client gives up on while it generates is charged its prompt', async (t) => {
+t.test('a non-streaming request the client gives up on while it generates is charged what it reserved', async (t) => {
   const test = await router(t, config({ limits: { tokensPerDay: 100_000 } }));
   // A non-streaming answer sends nothing, not even its status line, until generation ends.
   small.respond = () => ({ kind: 'stall' });
@@ -186,7 +186,8 @@ t.test('a non-streaming request the client gives up on while it generates is cha
   controller.abort();
   await sent;
   const charged = await waitFor('the settle', async () => (await chargedTokens(test)) || null);
-  t.ok(charged > 0 && charged < 4096, `charged ${charged}: the estimated prompt, not nothing and not the reservation`);
+  // Nothing counts what the engine made before the client left: it may have made the whole answer.
+  t.ok(charged > 4096 && charged < 4200, `charged ${charged}: the reservation (the prompt and the 4,096-token output cap), not the prompt alone`);
   t.strictSame(
     test
       .requestLogs()
