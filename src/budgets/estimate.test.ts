@@ -2,7 +2,7 @@
 // render into the prompt must be in it, whichever request field carries it.
 import t from 'tap';
 import { parseRequest } from '../routing/inference-request.js';
-import { estimateCost } from './estimate.js';
+import { estimateCost, loadTokenizer, outputTokens as countWithTokenizer } from './estimate.js';
 
 const MEDIA = { imageTokens: 1000, audioTokens: 500 };
 const boundOf = (body: Record<string, unknown>, endpoint: 'chat' | 'completions' = 'chat'): number => estimateCost(parseRequest(endpoint, body), MEDIA).promptUpperBound;
@@ -84,4 +84,18 @@ t.test('property: the bound is never below the UTF-8 bytes of every string in th
   }
   t.pass('200 random conversations bounded');
   t.end();
+});
+
+t.test('a long prompt is sampled from its start to its end: 16 KiB of spaces first no longer makes the rest read cheap', async (t) => {
+  await loadTokenizer();
+  const content = `${' '.repeat(16_384)}${' !'.repeat(30_000)}`;
+  const exact = countWithTokenizer(content);
+  const { promptTokens } = estimateCost(parseRequest('chat', { model: 'm', messages: [{ role: 'user', content }] }), MEDIA);
+  t.ok(promptTokens >= exact, `estimated ${promptTokens} for ${exact} tokens (the start alone read about 600)`);
+  t.ok(promptTokens < exact * 2, 'and not wildly over');
+  // Prose of one kind throughout reads as its own rate, not the floor's.
+  const prose = 'The quick brown fox jumps over the lazy dog while the engine counts its tokens. '.repeat(2_000);
+  const estimate = estimateCost(parseRequest('chat', { model: 'm', messages: [{ role: 'user', content: prose }] }), MEDIA).promptTokens;
+  const real = countWithTokenizer(prose);
+  t.ok(estimate >= real * 0.9 && estimate <= real * 1.5, `prose: ${estimate} for ${real}`);
 });

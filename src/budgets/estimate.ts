@@ -10,8 +10,17 @@ import type { InferenceRequest } from '../routing/inference-request.js';
 /** Chat templates wrap each message in a few special tokens. */
 const PER_MESSAGE_TOKENS = 8;
 const PER_REQUEST_TOKENS = 16;
-/** Text tokenized exactly; beyond it the token/char ratio of the sample is extrapolated. */
+/** Text tokenized exactly; beyond it the token/char ratio of samples is extrapolated. */
 const SAMPLE_CHARS = 16_384;
+/** A longer text is sampled in this many windows, spread from its start to its end. */
+const SAMPLE_WINDOWS = 4;
+/**
+ * The fewest tokens per character a longer text is taken to hold: English prose holds about 0.2 to
+ * 0.25 (code and other languages more), so prose reads at its own rate, and text built to sample
+ * cheap (runs of spaces where the windows fall) reads under its count by a bounded factor: 2.5 for
+ * ` !` repeated, at most 5 for text of one token per character.
+ */
+const MIN_TOKENS_PER_CHAR = 0.2;
 
 type CountTokens = (text: string) => number;
 let countTokens: CountTokens | null = null;
@@ -140,12 +149,31 @@ function promptCount(prompt: unknown): number {
 function tokensOf(texts: readonly string[], chars: number): number {
   const count = countTokens ?? ((text: string) => Math.ceil(text.length / 4));
   if (chars <= SAMPLE_CHARS) return texts.reduce((sum, text) => sum + count(text), 0);
-  let sample = '';
-  for (const text of texts) {
-    sample += text.slice(0, SAMPLE_CHARS - sample.length);
-    if (sample.length >= SAMPLE_CHARS) break;
+  // Windows from the start to the end, the densest one's rate for the whole: a text that starts with
+  // what tokenizes cheap (16 KiB of spaces) and goes on with what does not is no longer read by its start.
+  const width = SAMPLE_CHARS / SAMPLE_WINDOWS;
+  let rate = MIN_TOKENS_PER_CHAR;
+  for (let i = 0; i < SAMPLE_WINDOWS; i++) {
+    const window = textAt(texts, Math.floor(((chars - width) * i) / (SAMPLE_WINDOWS - 1)), width);
+    if (window.length > 0) rate = Math.max(rate, count(window) / window.length);
   }
-  return Math.ceil((count(sample) / Math.max(1, sample.length)) * chars);
+  return Math.ceil(rate * chars);
+}
+
+/** `length` characters of the texts taken as one, from `from`. */
+function textAt(texts: readonly string[], from: number, length: number): string {
+  let out = '';
+  let skip = from;
+  for (const text of texts) {
+    if (skip >= text.length) {
+      skip -= text.length;
+      continue;
+    }
+    out += text.slice(skip, skip + length - out.length);
+    skip = 0;
+    if (out.length >= length) break;
+  }
+  return out;
 }
 
 const PROMPT_FIELDS = ['prompt', 'input'] as const;
