@@ -18,7 +18,7 @@ const SAMPLE_WINDOWS = 4;
  * The fewest tokens per character a longer text is taken to hold: English prose holds about 0.2 to
  * 0.25 (code and other languages more), so prose reads at its own rate, and text built to sample
  * cheap (runs of spaces where the windows fall) reads under its count by a bounded factor: 2.5 for
- * ` !` repeated, at most 5 for text of one token per character.
+ * ` !` repeated, 5 for text of one token per character (15 for characters split into their bytes).
  */
 const MIN_TOKENS_PER_CHAR = 0.2;
 
