@@ -205,6 +205,8 @@ t.test('one event is bounded at 16 MiB, before the first token and after it', as
     { replica: 'gpu-r0', outcome: 'upstream_error' },
     { replica: 'gpu-r1', outcome: 'ok' },
   ]);
+  // Round-robin's turn is gpu-r1's (the retry above did not move it): one request for it, then gpu-r0's.
+  t.equal((await chat(test, 'gpu')).headers.get('x-switchyard-replica'), 'gpu-r1');
   // After it: a content chunk, then 17 MiB of one event.
   const first = chatStreamEvents(['first'])
     .slice(0, 2)

@@ -173,8 +173,9 @@ t.test("TGI: a validation error inside a 200 stream is the caller's 400; not ret
 });
 
 t.test('TGI: "Model is overloaded" inside a stream is retried on another replica and is not a failure', async (t) => {
-  const test = await router('tgi', t);
   for (const behaviour of [tgiStream(tgiStreamError(OVERLOADED), TGI_DONE), tgiStream(tgiLegacyStreamError(OVERLOADED, 'overloaded'))]) {
+    // A router each: round-robin's first pick of a fresh pool is gpu-r0 (a retry does not move the turn).
+    const test = await router('tgi', t);
     e0.reply(behaviour);
     e1.reply(tgiStream(tgiChunk('fine'), tgiChunk('', 'stop'), TGI_DONE));
     const { res, text } = await rawChat(test, { stream: true });

@@ -152,6 +152,9 @@ t.test('the response cache on the cluster: entries and locks on every node', asy
     t.equal(await cache.lock(hash, 'r2', 60_000), false, "another router's unlock leaves the lock");
     await cache.unlock(hash, 'r1');
     t.equal(await cache.lock(hash, 'r2', 60_000), true, "the owner's unlock frees it");
+    await cache.renew(hash, 'r2', 30_000);
+    await cache.renew(hash, 'r9', 1);
+    t.equal(await cache.lock(hash, 'r3', 60_000), false, "renewed by its owner, untouched by another's renewal");
     // A miss's two round trips: the lookup that claims the lock, and the store that lets it go.
     t.equal(await cache.getOrLock(hash, 'r3', 60_000), false, 'getOrLock: no entry, and the lock is held');
     await cache.setAndUnlock(hash, { ...ENTRY, tier: hash }, 60_000, 'r2');
