@@ -1,13 +1,41 @@
-// The process: read the config, start the router, stop gracefully on SIGTERM/SIGINT.
+// The process: read the config, start the router, stop gracefully on SIGTERM/SIGINT. The signals are
+// handled before anything else is loaded: node as PID 1 (a container) ignores a signal it has no
+// handler for, and loading the router takes about a second, so a SIGTERM sent meanwhile (a pod deleted
+// as it starts) would leave it running until the orchestrator's kill. Only type imports and node's
+// own modules are static here; the rest is imported once the handlers are in place.
 import { parseArgs } from 'node:util';
-import { loadConfigFile } from './config/load.js';
 import type { LogLevel } from './config/types.js';
-import { createLogger, flushLogger } from './observability/logger.js';
-import { startRouter } from './router.js';
 
 const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+// SIGHUP ends a process that does not handle it: one sent while the router starts (a config
+// sidecar, systemd's ExecReload) is kept, and carried out once it has.
+let reload: (() => void) | null = null;
+let reloadAsked = false;
+process.on('SIGHUP', () => (reload === null ? (reloadAsked = true) : reload()));
+// Before the router serves there is nothing to drain. After, the first SIGTERM or SIGINT drains it;
+// a second one (Ctrl-C twice, an impatient supervisor) is the same drain, already under way: handled,
+// so it cannot end the process by the signal and cut every request in flight without a word.
+let stop: ((signal: string) => void) | null = null;
+let stopping = false;
+const onStop = (signal: string): void => {
+  if (stop === null) {
+    process.stderr.write(`switchyard: ${signal} while starting: stopped before serving\n`);
+    process.exit(0);
+  }
+  if (stopping) return;
+  stopping = true;
+  stop(signal);
+};
+process.on('SIGTERM', () => onStop('SIGTERM'));
+process.on('SIGINT', () => onStop('SIGINT'));
+
 async function main(): Promise<void> {
+  const [{ loadConfigFile }, { createLogger, flushLogger }, { startRouter }] = await Promise.all([
+    import('./config/load.js'),
+    import('./observability/logger.js'),
+    import('./router.js'),
+  ]);
   const { values } = parseArgs({
     options: {
       config: { type: 'string', short: 'c' },
@@ -16,22 +44,6 @@ async function main(): Promise<void> {
     },
     allowPositionals: false,
   });
-  // SIGHUP ends a process that does not handle it: one sent while the router starts (a config
-  // sidecar, systemd's ExecReload) is kept, and carried out once it has.
-  let reload: (() => void) | null = null;
-  let reloadAsked = false;
-  process.on('SIGHUP', () => (reload === null ? (reloadAsked = true) : reload()));
-  // SIGTERM and SIGINT are handled from the start too: node as PID 1 (a container) ignores a signal it
-  // has no handler for, so one sent while the router starts (waiting up to 5 s for a Redis) would leave
-  // it running until the orchestrator's kill. Before it serves there is nothing to drain.
-  let stop: ((signal: string) => void) | null = null;
-  const onStop = (signal: string): void => {
-    if (stop !== null) return stop(signal);
-    process.stderr.write(`switchyard: ${signal} while starting: stopped before serving\n`);
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => onStop('SIGTERM'));
-  process.once('SIGINT', () => onStop('SIGINT'));
   // An empty SWITCHYARD_CONFIG (a template that left it blank) names no file.
   const path = values.config ?? (process.env['SWITCHYARD_CONFIG'] || './router.yaml');
   const loaded = await loadConfigFile(path);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp, createMetricsApp } from './app.js';
 import type { Config, ServerConfig } from './config/types.js';
-import { clientErrorHandler, connectRefusal, requiringHost, unmeetableExpectation } from './http/client-error.js';
+import { answerUnreadRequest, clientErrorHandler, connectRefusal, requiringHost, unmeetableExpectation } from './http/client-error.js';
 import type { RouterState } from './http/state.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type ReplicaSnapshot, type RouterMetrics } from './observability/metrics.js';
@@ -162,6 +162,9 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
       // replicas or left by their clients; a moment lets those last events go out.
       const cut = new RouterError('shutting_down', 'The router is shutting down and its grace period for requests in flight is over.');
       for (const lifetime of live.inFlight) lifetime.abort(cut);
+      // An upload still under way has no lifetime yet (it begins once the body is read): answered
+      // now, its read fails with the same cut, so it ends as shut down too, not as a client that left.
+      for (const res of open) if (!res.headersSent && !res.req.complete) answerUnreadRequest(res, cut.withHeaders({ connection: 'close' }));
       await sleep(CUT_FLUSH_MS, undefined, { ref: false });
     }
     server.closeAllConnections();

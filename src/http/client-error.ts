@@ -56,23 +56,12 @@ export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetric
       return;
     }
     if (res !== null && res !== undefined) {
-      // A body still being read by a handler: answer through its response, so the handler finds one
-      // committed response when its read fails, and no second one is written.
       if (res.headersSent) {
         socket.destroy();
         return;
       }
       // Not counted here: the handler's read fails with this answer, and the request's own error count takes it.
-      res.once('finish', () => {
-        socket.destroy();
-        // node:http forgets a request once its response has finished, so closing the socket no longer
-        // fails the body's read: without this the handler would wait for the rest of the body forever,
-        // and the request would never be settled or logged. Only a request someone is reading is
-        // failed: an 'error' without a listener would be thrown.
-        const req = res.req;
-        if (!req.complete && !req.destroyed) req.destroy(req.listenerCount('error') > 0 ? reply : undefined);
-      });
-      writeInItsEnvelope(res, reply);
+      answerUnreadRequest(res, reply);
       return;
     }
     const reading = socket.parser?.incoming;
@@ -85,6 +74,25 @@ export function clientErrorHandler(maxHeaderBytes: number, metrics: RouterMetric
     refused(reply);
     socket.end(bytes, () => socket.destroy());
   };
+}
+
+/**
+ * Answers `reply` through the response of a request whose body a handler is still reading (its headers
+ * not sent), so the handler finds one committed response when its read fails with `reply`, and no
+ * second one is written; then the connection closes. The request ends as `reply` says, in its access
+ * line and its counts. Also how a shutdown whose grace ran out ends an upload still under way.
+ */
+export function answerUnreadRequest(res: ServerResponse, reply: RouterError): void {
+  res.once('finish', () => {
+    res.socket?.destroy();
+    // node:http forgets a request once its response has finished, so closing the socket no longer
+    // fails the body's read: without this the handler would wait for the rest of the body forever,
+    // and the request would never be settled or logged. Only a request someone is reading is
+    // failed: an 'error' without a listener would be thrown.
+    const req = res.req;
+    if (!req.complete && !req.destroyed) req.destroy(req.listenerCount('error') > 0 ? reply : undefined);
+  });
+  writeInItsEnvelope(res, reply);
 }
 
 /** The error in the envelope of the API the request's path belongs to (only a handler's response has one). */

@@ -134,3 +134,31 @@ t.test('shutdown: an answer begun after the drain started says Connection: close
   res.resume();
   await stopped;
 });
+
+t.test('shutdown: an upload still under way when the grace period ends is answered 503 shutting_down, not logged as a client that left', async (t) => {
+  const base = configFor({ chat: [engine.url] });
+  const test = await startTestRouter({ ...base, server: { ...base.server, shutdownGraceMs: 300 } });
+  const body = JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'a body that never arrives whole' }] });
+  const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = request(
+      `${test.url}/v1/chat/completions`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (part: string) => (text += part));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.once('error', reject);
+    req.write(body.slice(0, 10));
+  });
+  // The head and the first bytes reach the router at once on loopback; a moment for them to be read.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const stopped = test.close();
+  const { status, text } = await answered;
+  t.equal(status, 503);
+  t.match(JSON.parse(text), { error: { code: 'shutting_down' } });
+  await stopped;
+  t.match(test.requestLogs().at(-1), { status: 503, outcome: 'shutting_down' });
+});

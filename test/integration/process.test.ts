@@ -5,12 +5,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
-import { startFakeEngine } from '../fixtures/fake-engine.js';
+import { chatStreamEvents, startFakeEngine } from '../fixtures/fake-engine.js';
 import { configFor } from '../fixtures/start-router.js';
 import { waitFor } from '../fixtures/wait.js';
 
@@ -193,4 +193,36 @@ t.test('SIGTERM while the router is still starting (waiting for Redis) ends it a
   const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
   t.strictSame([code, signal], [0, null], 'exited 0 (as PID 1 in a container an unhandled SIGTERM would be ignored)');
   t.match(said, 'SIGTERM while starting: stopped before serving');
+});
+
+t.test('a second SIGTERM (or SIGINT) is the same drain, not the end: the stream in flight finishes, the exit is 0', async (t) => {
+  const draining = join(dir, 'draining.yaml');
+  await writeFile(draining, stringify(configFor({ chat: [engine.url] }, { server: { shutdownGraceMs: 5000 } })));
+  const child = run(['--config', draining], { PORT: '0' });
+  const url = await listeningUrl(child);
+  engine.reply({ kind: 'stream', events: chatStreamEvents(['one', ' two', ' three', ' four', ' five']), delayMs: 150 });
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  child.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  child.kill('SIGTERM');
+  child.kill('SIGINT');
+  const text = await res.text();
+  t.match(text, /data: \[DONE\]\n\n$/, 'the stream in flight is whole');
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  t.strictSame([code, signal], [0, null]);
+});
+
+t.test('main.ts handles the signals before it loads the router: its static imports are node builtins and types only', async (t) => {
+  const source = await readFile(MAIN, 'utf8');
+  const imports = [...source.matchAll(/^import (?!type )[^;]*? from '([^']+)';$/gm)].map((match) => match[1]);
+  t.strictSame(
+    imports.filter((from) => !from?.startsWith('node:')),
+    [],
+    'loading the router takes about a second: a SIGTERM then would find no handler (as PID 1, ignored)',
+  );
+  t.ok(source.indexOf("process.on('SIGTERM'") < source.indexOf("import('./router.js')"), 'handlers first');
 });
