@@ -108,8 +108,12 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
             budgets?.syncDeclaredKeys(next.auth.keys).catch((error: unknown) => logger.error({ err: error }, 'declared keys could not be stored'));
           },
         });
-  const reload = (trigger: ReloadTrigger = 'signal'): Promise<ReloadResult> =>
-    reloader === null ? Promise.resolve({ ok: false, errors: ['this router was not started from a config file'] }) : reloader.reload(trigger);
+  const reload = (trigger: ReloadTrigger = 'signal'): Promise<ReloadResult> => {
+    if (reloader === null) return Promise.resolve({ ok: false, errors: ['this router was not started from a config file'] });
+    // A drain is under way: a new runtime now would start health checks and engines the exit then cuts.
+    if (live.draining) return Promise.resolve({ ok: false, errors: ['the router is shutting down; the config is not reloaded'] });
+    return reloader.reload(trigger);
+  };
   const metricsListener = config.server.metricsPort !== null;
   const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload, budgets, cache, idempotency, responses, metricsListener });
 

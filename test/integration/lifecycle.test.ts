@@ -1,6 +1,9 @@
 // Health, readiness, metrics and the graceful drain on shutdown.
 import { Agent, request, type IncomingMessage } from 'node:http';
 import t from 'tap';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chatStreamEvents, echoCompletion, startFakeEngine } from '../fixtures/fake-engine.js';
 import { configFor, startTestRouter } from '../fixtures/start-router.js';
 import { waitFor } from '../fixtures/wait.js';
@@ -161,4 +164,21 @@ t.test('shutdown: an upload still under way when the grace period ends is answer
   t.match(JSON.parse(text), { error: { code: 'shutting_down' } });
   await stopped;
   t.match(test.requestLogs().at(-1), { status: 503, outcome: 'shutting_down' });
+});
+
+t.test('shutdown: a reload asked during the drain (SIGHUP, the admin call) is refused, not swapped in', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'switchyard-drain-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const base = configFor({ chat: [engine.url] });
+  const test = await startTestRouter({ ...base, server: { ...base.server, shutdownGraceMs: 2000 } }, process.env, { configPath: join(dir, 'router.yaml'), watchConfig: false });
+  engine.reply({ kind: 'stream', events: chatStreamEvents(['a', ' b', ' c', ' d']), delayMs: 100 });
+  const res = await fetch(`${test.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'keep it draining' }] }),
+  });
+  const stopped = test.close();
+  t.match(await test.router.reload('signal'), { ok: false, errors: [/shutting down/] });
+  t.match(await res.text(), /data: \[DONE\]\n\n$/);
+  await stopped;
 });
