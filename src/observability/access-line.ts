@@ -53,6 +53,9 @@ export function formatAccessLine(facts: AccessFacts, result: RequestResult | nul
   }
   // Exact decimal text (a JSON number): what the answer cost at its pool's prices.
   if (result !== null && result.costNanoUsd !== null) line += `,"costUsd":${formatUsd(result.costNanoUsd)}`;
+  // What the key's budget was charged: the engine's usage when it came, else the meter's estimate.
+  const charged = result?.charged;
+  if (charged !== undefined) line += `,"chargedTokens":${count(charged.tokens)},"chargedUsd":${formatUsd(charged.nanoUsd)}`;
   if (result !== null && result.attempts.length > 0) {
     line += `,"attempts":[`;
     for (const [i, attempt] of result.attempts.entries()) line += (i === 0 ? '' : ',') + attemptJson(attempt);

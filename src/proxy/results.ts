@@ -68,6 +68,12 @@ export interface RequestResult {
   readonly cache: 'hit' | 'miss' | 'bypass' | null;
   /** What an Idempotency-Key did (src/idempotency/metrics.ts); absent when the request sent none. */
   readonly idempotency?: IdempotencyResult;
+  /**
+   * What the key's budget was charged (src/budgets/meter.ts), when a key was metered: with no usage
+   * from an engine (a stream cut, a client that left) an estimate, so the access line says it apart
+   * from the engine's counts. Absent for an unmetered request.
+   */
+  readonly charged?: { readonly tokens: number; readonly nanoUsd: number };
 }
 
 /** Writable only for the code that builds the result; everyone else gets the readonly view. */

@@ -188,6 +188,9 @@ t.test('a non-streaming request the client gives up on while it generates is cha
   const charged = await waitFor('the settle', async () => (await chargedTokens(test)) || null);
   // Nothing counts what the engine made before the client left: it may have made the whole answer.
   t.ok(charged > 4096 && charged < 4200, `charged ${charged}: the reservation (the prompt and the 4,096-token output cap), not the prompt alone`);
+  const line = await waitFor('the access line', async () => test.requestLogs().find((entry) => entry['endpoint'] === 'chat'));
+  t.match(line, { chargedTokens: charged, chargedUsd: 0 }, 'the access line says what the key was charged, with no usage to show');
+  t.notOk('promptTokens' in line);
   t.strictSame(
     test
       .requestLogs()

@@ -160,18 +160,20 @@ export function inference(
         proxy,
       );
       lifetime.dispose();
+      let settled = result;
       if (meter !== null && budgets !== null && reservation !== null && key !== null) {
         if (settlesOnEstimate(result)) await loadTokenizer();
         const charged = closeMeter(budgets, meter, result, plan.chain);
         countKeyTokens(proxy.metrics, key.id, result.tier ?? plan.tier.name, result, charged);
+        settled = { ...result, charged };
       }
-      await keyed?.end(result, recorder);
-      if (cached === null) return tagged(keyed, result);
+      await keyed?.end(settled, recorder);
+      if (cached === null) return tagged(keyed, settled);
       // A strict budget's cap on the upstream body depends on the key, not the request: its answer is not stored.
-      const capped = meter !== null && result.answer !== null && plan.caps?.has(result.answer.pool) === true;
-      const finishing = cached.finish(result, capped);
+      const capped = meter !== null && settled.answer !== null && plan.caps?.has(settled.answer.pool) === true;
+      const finishing = cached.finish(settled, capped);
       if (finishing !== undefined) await finishing;
-      return tagged(keyed, result);
+      return tagged(keyed, settled);
     } catch (thrown) {
       // A request that ended before its answer lets its key go: the retry runs.
       await keyed?.end(null, null);
