@@ -15,20 +15,26 @@ let reloadAsked = false;
 process.on('SIGHUP', () => (reload === null ? (reloadAsked = true) : reload()));
 // Before the router serves there is nothing to drain. After, the first SIGTERM or SIGINT drains it;
 // a second one (Ctrl-C twice, an impatient supervisor) is the same drain, already under way: handled,
-// so it cannot end the process by the signal and cut every request in flight without a word.
+// so it cannot end the process by the signal and cut every request in flight without a word. A third
+// is someone who means it: the process exits at once (1), with a line saying so.
 let stop: ((signal: string) => void) | null = null;
-let stopping = false;
+let signals = 0;
 const onStop = (signal: string): void => {
   if (stop === null) {
     process.stderr.write(`switchyard: ${signal} while starting: stopped before serving\n`);
     process.exit(0);
   }
-  if (stopping) return;
-  stopping = true;
-  stop(signal);
+  signals++;
+  if (signals === 1) stop(signal);
+  else if (signals >= 3) {
+    process.stderr.write(`switchyard: ${signal} a third time: exiting without finishing the drain\n`);
+    process.exit(1);
+  }
 };
 process.on('SIGTERM', () => onStop('SIGTERM'));
 process.on('SIGINT', () => onStop('SIGINT'));
+
+let loadedModules = false;
 
 async function main(): Promise<void> {
   const [{ loadConfigFile }, { createLogger, flushLogger }, { startRouter }] = await Promise.all([
@@ -36,6 +42,7 @@ async function main(): Promise<void> {
     import('./observability/logger.js'),
     import('./router.js'),
   ]);
+  loadedModules = true;
   const { values } = parseArgs({
     options: {
       config: { type: 'string', short: 'c' },
@@ -107,6 +114,8 @@ function parsePort(value: string | undefined): number | undefined {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`switchyard: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  // A module that failed to load says where only in its stack; the router's own start errors say all in their message.
+  const said = error instanceof Error ? (loadedModules ? error.message : (error.stack ?? error.message)) : String(error);
+  process.stderr.write(`switchyard: failed to start: ${said}\n`);
   process.exit(1);
 });

@@ -116,6 +116,11 @@ export class ConfigReloader {
     } catch (error) {
       return this.refuse(trigger, [`${path}: ${error instanceof Error ? error.message : String(error)}`]);
     }
+    // A shutdown that began while it was built: never swapped in (c4416cb refuses a reload asked then).
+    if (state.draining) {
+      await next.discard(previous);
+      return this.refuse(trigger, ['the router is shutting down; the config is not reloaded']);
+    }
     warnRestartOnly(previous.config, loaded.config, logger);
     state.runtime = next;
     next.start();

@@ -51,6 +51,8 @@ export interface Runtime {
    * holds waits for that retirement, since replicas this one adopted may still serve its requests.
    */
   follow(retiring: Promise<void>): void;
+  /** A runtime built but never swapped in: drops what it started, leaving what it adopted from `previous`. */
+  discard(previous: Runtime): Promise<void>;
   /** Drops every connection now. */
   destroy(): Promise<void>;
 }
@@ -146,6 +148,10 @@ export async function buildRuntime(config: Config, deps: RuntimeDeps = {}, previ
     },
     follow(retiring) {
       predecessor = retiring;
+    },
+    async discard(previous) {
+      for (const monitor of monitors) monitor.stop();
+      await replicaSet.release(previous.replicaSet, 'destroy');
     },
     async destroy() {
       for (const monitor of monitors) monitor.stop();

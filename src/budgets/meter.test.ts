@@ -72,6 +72,8 @@ t.test('an engine that refused the request (4xx) did no work; a whole answer cut
   const reserved = { tokens: 2040 };
   t.equal(usedTokens(result([refused], null), ESTIMATE, reserved), 0, 'a prompt over the context, a field it rejects: nothing');
   t.equal(usedTokens(result([throttled], null), ESTIMATE, reserved), 0, 'a 429: nothing');
+  const failedGeneration = { ...ATTEMPT, outcome: 'upstream_error', status: 424, committed: false, firstByteMs: 1 };
+  t.equal(usedTokens(result([failedGeneration], null), ESTIMATE, reserved), 12, "TGI's 424 is a generation that failed: work, the estimated prompt");
   const whole = (attempts: AttemptResult[]): RequestResult => ({ ...result(attempts, null), stream: false });
   const left = { ...ATTEMPT, outcome: 'client_abort', status: null, committed: false, firstByteMs: null };
   const cut = { ...ATTEMPT, outcome: 'generation_timeout', status: null, committed: false, firstByteMs: null };

@@ -108,16 +108,21 @@ export function settlesOnEstimate(result: RequestResult): boolean {
 
 /**
  * Whether an attempt had an engine work for it: the replica started answering (any first byte: a
- * server error is work too, but not a 4xx refusal, which the engine gives before it prefills or
- * generates anything: a prompt over its context, a field it rejects, a 429), or it was still generating when the client left or a limit on the
- * answer's time ran out. A non-streaming answer sends nothing before generation ends, so a client
+ * server error is work too, and TGI's 424, but not a 4xx refusal, which the engine gives before it
+ * prefills or generates anything: a prompt over its context, a field it rejects, a 429), or it was
+ * still generating when the client left or a limit on the answer's time ran out. A non-streaming answer sends nothing before generation ends, so a client
  * that gives up on one, or a deadline that cuts it, leaves no first byte behind the prefill and
  * decoding it cost (a hosted API bills it all the same). A replica that never answered in time
  * (upstream_timeout) or could not be reached did no work the caller should pay for.
  */
 function engineWorked(attempt: AttemptResult): boolean {
-  if (attempt.firstByteMs !== null) return attempt.status === null || attempt.status < 400 || attempt.status > 499;
+  if (attempt.firstByteMs !== null) return !refused(attempt.status);
   return attempt.outcome === 'client_abort' || attempt.outcome === 'generation_timeout';
+}
+
+/** A 4xx an engine gives before any work; TGI's 424 is a generation that failed (work done), 408 one its time ran out on. */
+function refused(status: number | null): boolean {
+  return status !== null && status >= 400 && status <= 499 && status !== 424 && status !== 408;
 }
 
 /**

@@ -12,6 +12,8 @@ import type { KeyRecord, Reservation, ReserveOutcome, UsageSnapshot } from './ty
 
 /** How long a key looked up by its secret is trusted. Limits and `enabled` are re-read at every reserve. */
 const KEY_CACHE_MS = 5_000;
+/** How long a key read as disabled is trusted before it is read again. */
+const DISABLED_CACHE_MS = 1_000;
 const SETTLE_RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
 
 export type KeyLookup = { readonly found: KeyRecord } | { readonly found: null } | { readonly unavailable: true };
@@ -49,9 +51,10 @@ export class BudgetService {
   async lookup(secret: string): Promise<KeyLookup> {
     const hash = hashKey(secret);
     const cached = this.cache.get(hash);
-    // A disabled key is read again each time: enabling it through another router works at once, as
-    // disabling does (the reservation re-reads it), instead of after the cache's 5 s.
-    if (cached !== undefined && cached.key?.enabled !== false && this.now() - cached.at < KEY_CACHE_MS) return { found: cached.key };
+    // A disabled key is kept a second only: enabling it through another router works within one, as
+    // disabling does at once (the reservation re-reads it), instead of after the cache's 5 s; and a
+    // client hammering with it costs the store a read a second, not one a request.
+    if (cached !== undefined && this.now() - cached.at < (cached.key?.enabled === false ? DISABLED_CACHE_MS : KEY_CACHE_MS)) return { found: cached.key };
     try {
       let key = await this.store.findKeyByHash(hash);
       // A declared key the store does not know: the store lost it (a Redis restart without

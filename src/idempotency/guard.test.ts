@@ -105,6 +105,7 @@ t.test('a client that leaves while waiting stops waiting', async (t) => {
 
 t.test('a store that fails: run without idempotency, counted; a failed end is swallowed', async (t) => {
   const broken: IdempotencyStore = {
+    shared: false,
     claim: () => Promise.reject(new Error('connection refused')),
     finish: () => Promise.reject(new Error('connection refused')),
     abandon: () => Promise.reject(new Error('connection refused')),
@@ -135,6 +136,7 @@ t.test('a claim given up on is let go by its owner: the late write does not hold
   const memory = new MemoryIdempotencyStore(1 << 20);
   // A claim that times out on the client after the store ran it (a Redis that stalled, then resumed).
   const late: IdempotencyStore = {
+    shared: false,
     claim: async (...args) => {
       await memory.claim(...args);
       throw new Error('Command timed out');
@@ -154,6 +156,7 @@ t.test('a claim given up on is let go by its owner: the late write does not hold
 t.test('a finish that failed lets the claim go, so a retry runs at once', async (t) => {
   const memory = new MemoryIdempotencyStore(1 << 20);
   const flaky: IdempotencyStore = {
+    shared: false,
     claim: (...args) => memory.claim(...args),
     finish: () => Promise.reject(new Error('connection refused')),
     abandon: (...args) => memory.abandon(...args),
@@ -184,6 +187,7 @@ t.test("a running request's claim is a lease its router renews: if the router di
   // The first router's renewals stop reaching the store when it "dies".
   let alive = true;
   const first: IdempotencyStore = {
+    shared: true,
     claim: (...a) => memory.claim(...a),
     finish: (...a) => memory.finish(...a),
     abandon: (...a) => memory.abandon(...a),
@@ -191,15 +195,24 @@ t.test("a running request's claim is a lease its router renews: if the router di
     renew: (...a) => (alive ? memory.renew(...a) : Promise.resolve(false)),
   };
   const metrics = createIdempotencyMetrics([new Registry()]);
-  const leased = (store: IdempotencyStore) => new IdempotencyGuard({ store, metrics, logger, routerId: 'r', random: () => 0, leaseMs: 90 });
+  const leased = (store: IdempotencyStore) => new IdempotencyGuard({ store, metrics, logger, routerId: 'r', random: () => 0, leaseMs: 300 });
   const ticket = ticketOf(await leased(first).begin(input('a'), SETTINGS));
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const meanwhile = await leased(memory)
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const meanwhile = await leased({ ...first, renew: () => Promise.resolve(false) })
     .begin(input('b'), { ...SETTINGS, waitMs: 0 })
     .catch((e: unknown) => e);
   t.match(meanwhile, { kind: 'idempotency_key_in_use' }, 'renewed past three leases: still held');
   alive = false;
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  t.equal((await leased(memory).begin(input('c'), { ...SETTINGS, waitMs: 0 })).kind, 'run', 'lapsed once renewals stopped, long before the deadline');
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  t.equal((await leased(first).begin(input('c'), { ...SETTINGS, waitMs: 0 })).kind, 'run', 'lapsed once renewals stopped, long before the deadline');
+  await ticket.end(null);
+});
+
+t.test("a store in one router's memory gets no lease: the claim lives to the deadline, nothing renews it", async (t) => {
+  const memory = new MemoryIdempotencyStore(1 << 20);
+  const now = 1_000_000;
+  const g = new IdempotencyGuard({ store: memory, metrics: createIdempotencyMetrics([new Registry()]), logger, routerId: 'r', random: () => 0, now: () => now, leaseMs: 300 });
+  const ticket = ticketOf(await g.begin(input('a'), SETTINGS));
+  t.strictSame(await memory.claim('key-1', 'fp', 'other', now + 1, 1), { kind: 'pending', expiresAt: now + SETTINGS.pendingTtlMs });
   await ticket.end(null);
 });

@@ -93,7 +93,8 @@ export class IdempotencyGuard {
     for (let poll = FIRST_POLL_MS; ; poll = Math.min(MAX_POLL_MS, poll * 2)) {
       let claim;
       try {
-        claim = await store.claim(input.id, input.fingerprint, owner, this.now(), Math.min(settings.pendingTtlMs, this.deps.leaseMs ?? LEASE_MS));
+        const ttl = store.shared ? Math.min(settings.pendingTtlMs, this.deps.leaseMs ?? LEASE_MS) : settings.pendingTtlMs;
+        claim = await store.claim(input.id, input.fingerprint, owner, this.now(), ttl);
       } catch (error) {
         this.storeFailed('claim', error);
         this.count('unavailable');
@@ -175,7 +176,7 @@ export class Ticket {
   ) {
     this.ttlMs = settings.ttlMs;
     const leaseMs = deps.leaseMs ?? LEASE_MS;
-    if (settings.pendingTtlMs > leaseMs) this.keepClaim(leaseMs, now() + settings.pendingTtlMs);
+    if (deps.store.shared && settings.pendingTtlMs > leaseMs) this.keepClaim(leaseMs, now() + settings.pendingTtlMs);
   }
 
   /**

@@ -7,6 +7,7 @@ import { OldestFirst } from '../cache/oldest-first.js';
 import type { IdempotencyStore } from './store.js';
 
 export class MemoryIdempotencyStore implements IdempotencyStore {
+  readonly shared = false;
   private readonly records = new Map<string, IdempotencyRecord>();
   /**
    * Kept walks from the oldest record (OldestFirst): eviction's passes over pending records for good (a

@@ -19,6 +19,7 @@ declare module 'ioredis' {
 }
 
 export class RedisIdempotencyStore implements IdempotencyStore {
+  readonly shared = true;
   private readonly client: RedisClient;
   private readonly ns: string;
 

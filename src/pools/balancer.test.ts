@@ -116,6 +116,9 @@ t.test('load-aware: one slow answer does not keep a replica out for good, its la
   const once = (ago: number) => replica('once-slow', { latency: { ewmaMs: 2000, updatedAt: NOW - ago } });
   t.same(distribution([measured, once(0)], context()), { busy: 1000 }, 'just measured slow: avoided');
   t.same(distribution([measured, once(90_000)], context()), { 'once-slow': 1000 }, 'unmeasured for 90 s: tried again');
+  // Not decayed below half the rival's: a burst does not pile onto it before its next sample comes back.
+  const busyAgain = replica('once-slow', { inFlight: 2, latency: { ewmaMs: 2000, updatedAt: NOW - 90_000 } });
+  t.same(distribution([measured, busyAgain], context()), { busy: 1000 }, '(2+1) × 2.2 > 1 × 4.4');
 });
 
 t.test('filtering: unavailable and saturated replicas are skipped while others remain', async (t) => {

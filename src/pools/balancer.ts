@@ -77,8 +77,13 @@ export function loadScore(replica: BalanceCandidate, ctx: BalanceContext): numbe
  */
 export function expectedCost(replica: BalanceCandidate, rival: BalanceCandidate, ctx: BalanceContext): number {
   const score = loadScore(replica, ctx);
-  const own = currentLatency(replica.latency, ctx.now);
-  return own === null || rival.latency.ewmaMs === null ? score : score * Math.max(own, 1);
+  const decayed = currentLatency(replica.latency, ctx.now);
+  const rivalMs = rival.latency.ewmaMs;
+  if (decayed === null || rivalMs === null) return score;
+  // Decayed no further than half the rival's: enough to be tried again, not so far that a burst piles
+  // onto it before its first new sample comes back.
+  const own = Math.max(decayed, Math.min(replica.latency.ewmaMs ?? decayed, rivalMs / 2));
+  return score * Math.max(own, 1);
 }
 
 export interface PickResult<R> {

@@ -47,13 +47,15 @@ export class Pool {
   }
 
   /**
-   * The next replica for a request that already tried `tried`; null when none is left. Only a first
-   * attempt moves round-robin's turn: a retry moving it past the replica it went to would hand the
-   * next request's first attempt to the one that just failed (every request, in a pool of two).
+   * The next replica for a request that already tried `tried`; null when none is left. Only a
+   * request's first attempt in this pool moves round-robin's turn: a retry moving it past the replica
+   * it went to would hand the next request's first attempt to the one that just failed (every request,
+   * in a pool of two). `tried` spans the request's whole chain, so a request falling over from another
+   * pool still takes its turn here.
    */
   pick(tried: ReadonlySet<Replica>): PickResult<Replica> | null {
     const result = pickReplica(this.replicas, tried, this.balanceContext(), this.cursor);
-    if (result !== null && tried.size === 0) this.cursor = result.index + 1;
+    if (result !== null && !this.replicas.some((replica) => tried.has(replica))) this.cursor = result.index + 1;
     return result;
   }
 

@@ -145,6 +145,34 @@ t.test("round-robin: a retry does not move the turn, so a failing replica is eve
   t.equal(a.requests.filter((request) => request.method === 'POST').length, 10, 'a was asked first by half of them');
 });
 
+t.test('round-robin: requests falling over from another pool take their turns in it too', async (t) => {
+  const down = await startFakeEngine();
+  t.teardown(() => down.close());
+  down.respond = () => ({ kind: 'json', status: 500, body: { error: { message: 'down', type: 'server_error' } } });
+  const quiet = { healthCheck: { intervalMs: 0 }, engineMetrics: { intervalMs: 0 }, outlier: { consecutiveFailures: 1000 } };
+  const test = await startTestRouter({
+    logging: { level: 'info' },
+    retry: { backoffBaseMs: 1, backoffMaxMs: 2, budgetPercent: 100 },
+    models: { gpu: { tiers: ['gpu'] } },
+    tiers: { gpu: { pools: ['first', 'fallback'] } },
+    pools: {
+      first: { engine: 'vllm', servedModel: 'served', ...quiet, replicas: [{ name: 'down', url: down.url }] },
+      fallback: {
+        engine: 'vllm',
+        servedModel: 'served',
+        balance: 'round-robin',
+        ...quiet,
+        replicas: [
+          { name: 'a', url: a.url },
+          { name: 'b', url: b.url },
+        ],
+      },
+    },
+  });
+  t.teardown(() => test.close());
+  t.same(await spread(test, 10), { a: 5, b: 5 });
+});
+
 t.test('a queue over maxEngineQueue saturates a replica', async (t) => {
   a.metrics = vllm(9, 30, 0.5);
   b.metrics = vllm(0, 0, 0);

@@ -182,3 +182,17 @@ t.test('shutdown: a reload asked during the drain (SIGHUP, the admin call) is re
   t.match(await res.text(), /data: \[DONE\]\n\n$/);
   await stopped;
 });
+
+t.test('shutdown: a reload still being built when the drain begins is not swapped in', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'switchyard-drain-build-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const base = configFor({ chat: [engine.url] });
+  const test = await startTestRouter({ ...base, server: { ...base.server, shutdownGraceMs: 500 } }, process.env, { configPath: join(dir, 'router.yaml'), watchConfig: false });
+  const before = test.router.state.runtime;
+  // Asked before the drain (so not refused at once); the drain begins while it reads and builds.
+  const reloading = test.router.reload('signal');
+  const stopped = test.close();
+  t.match(await reloading, { ok: false, errors: [/shutting down/] });
+  t.equal(test.router.state.runtime, before, 'the runtime in force is the one the drain began with');
+  await stopped;
+});

@@ -26,8 +26,17 @@ const UNSUPPORTED = new Set([
   'browser_state',
 ]);
 
+/**
+ * How many tool inputs of one request are looked up in its text (toolArguments): each lookup walks
+ * the body from its start, so a body of many such inputs must not cost a walk each.
+ */
+const SOURCE_LOOKUPS = 8;
+
 /** `source`: the request body's text, for what JSON.parse changed (toolArguments). */
 export function toChatMessages(messages: readonly unknown[], source?: string): Json[] {
+  let lookups = 0;
+  const written = (turn: number, block: number): string | null =>
+    source === undefined || lookups++ >= SOURCE_LOOKUPS ? null : textAt(source, ['messages', turn, 'content', block, 'input']);
   const out: Json[] = [];
   /** The tool_use ids of the previous assistant turn: what a tool_result may answer. */
   let calls = new Set<string>();
@@ -46,7 +55,7 @@ export function toChatMessages(messages: readonly unknown[], source?: string): J
     const asked = calls;
     calls = new Set();
     if (role === 'assistant') {
-      const turn = assistantTurn(content, blocks, path, (input, j) => toolArguments(input, source, i, j));
+      const turn = assistantTurn(content, blocks, path, (input, j) => toolArguments(input, () => written(i, j)));
       calls = turn.calls;
       // A turn of thinking blocks alone (their text is dropped) leaves nothing to send: left out, so it
       // is no empty prefill, and a conversation of nothing else is refused (request.ts).
@@ -84,12 +93,12 @@ function answeredIds(blocks: readonly unknown[] | null): Set<string> {
 /**
  * A tool_use block's input as a tool call's arguments: its JSON again, or, where parsing it changed a
  * number (an integer past 2^53, such as a 64-bit id the model must see again as it wrote it, or one
- * past the largest double), its text in the request body as the client wrote it.
+ * past the largest double), its text in the request body as the client wrote it (`written`: for the
+ * first SOURCE_LOOKUPS such inputs of a request).
  */
-function toolArguments(input: Json, source: string | undefined, turn: number, block: number): string {
+function toolArguments(input: Json, written: () => string | null): string {
   const text = JSON.stringify(input);
-  if (source === undefined || !changedByParse(input)) return text;
-  return textAt(source, ['messages', turn, 'content', block, 'input']) ?? text;
+  return changedByParse(input) ? (written() ?? text) : text;
 }
 
 function changedByParse(value: unknown): boolean {

@@ -42,7 +42,8 @@ export class ResponsesStream implements NativeStream {
     this.named = event.named;
     this.lastWasDelta = false;
     // Data alone (OpenAI's framing) is parsed to read its type: data that is not a JSON object is a broken engine.
-    if (!event.named && event.json === null) return this.snapshot === null ? FOREIGN : this.broken('an event that is not a JSON object');
+    // (An event with no data, only an id: or retry: field, is none of that: valid SSE, passed on.)
+    if (!event.named && event.json === null && event.data !== '') return this.snapshot === null ? FOREIGN : this.broken('an event that is not a JSON object');
     // Opened by an event carrying a Response object (OpenAI's first is response.created); before it,
     // anything else is another dialect (chat chunks, Messages events, …).
     if (!CARRY_RESPONSE.has(type)) {
