@@ -358,7 +358,9 @@ function contract(harness: StoreHarness): void {
         }),
       );
       const total = settled.reduce((sum, n) => sum + n, 0);
-      t.ok(settled.some((n) => n === 0) && total > limitNano / 2, 'some refused, most of the budget spent');
+      // Settles charge a random share of each reservation (half, on average), and when every reservation
+      // lands before the first settle, about half the budget is spent: a quarter is the floor asserted.
+      t.ok(settled.some((n) => n === 0) && total > limitNano / 4, `some refused, a good part of the budget spent (${total})`);
       t.ok(total <= limitNano, `spent ${total} <= ${limitNano} nano-USD`);
       const day = (await store.usage('k1', base + 5000))?.usd.find((p) => p.period === 'day');
       t.same([day?.used, day?.reserved], [total, 0], 'the store charged exactly the settled dollars');
