@@ -7,6 +7,7 @@ import type { Logger } from '../observability/logger.js';
 import type { RouterMetrics } from '../observability/metrics.js';
 import { hashKey } from './keys.js';
 import { ownerScope } from './owner.js';
+import { forgetKeySeries } from '../observability/series.js';
 import { StoreUnavailableError, type BudgetStore } from './store.js';
 import type { KeyRecord, Reservation, ReserveOutcome, UsageSnapshot } from './types.js';
 
@@ -79,6 +80,15 @@ export class BudgetService {
     if (key !== undefined) this.standing.delete(ownerScope(key));
   }
 
+  /**
+   * A key deleted (or taken out of router.yaml): its per-key series stop being exported here, so keys
+   * made and deleted over time do not grow the scrape without bound. Other routers drop theirs at restart.
+   */
+  deleted(key: KeyRecord): void {
+    this.forget(key.hash, key);
+    forgetKeySeries(this.metrics.registry, key.id);
+  }
+
   /** Writes the declared keys again (after a reconnect, or when one is missing); one sync at a time. */
   resyncDeclaredKeys(): Promise<void> {
     this.syncing ??= this.syncDeclaredKeys(this.declared)
@@ -139,7 +149,7 @@ export class BudgetService {
         // Its usage stays: a file saved half-written, or a key taken out for a moment, must not reset a
         // budget when the key comes back (the same id is the same owner; the admin API's reset zeroes it).
         await this.store.deleteKey(record.id, { keepUsage: true });
-        this.forget(record.hash);
+        this.deleted(record);
       }
     }
     for (const key of keys) {

@@ -60,11 +60,22 @@ class SeriesTable<L extends string, S> {
   }
 }
 
+/** The families with a `key` label, per registry: a deleted key's series leave them all (forgetKeySeries). */
+const keyFamilies = new WeakMap<Registry, CounterFamily<string>[]>();
+
+/** Drops every series of `keyId` from the families of `registry` with a `key` label: a deleted key's counters stop being exported. */
+export function forgetKeySeries(registry: Registry, keyId: string): void {
+  for (const family of keyFamilies.get(registry) ?? []) family.forget('key', keyId);
+}
+
 export class CounterFamily<L extends string> {
   readonly #table: SeriesTable<L, CounterSeries>;
 
   constructor(config: FamilyConfig<L>) {
     const table = (this.#table = new SeriesTable(config.labelNames, () => new CounterSeries()));
+    if ((config.labelNames as readonly string[]).includes('key')) {
+      for (const registry of config.registers) keyFamilies.set(registry, [...(keyFamilies.get(registry) ?? []), this]);
+    }
     new Counter<L>({
       name: config.name,
       help: config.help,
@@ -80,6 +91,11 @@ export class CounterFamily<L extends string> {
   /** The series for these label values, in the order of `labelNames`. */
   series(...values: string[]): CounterSeries {
     return this.#table.get(values);
+  }
+
+  /** Drops the series whose `label` is `value`. */
+  forget(label: L, value: string): void {
+    for (const [id, row] of this.#table.rows) if (row.labels[label] === value) this.#table.rows.delete(id);
   }
 }
 

@@ -235,8 +235,11 @@ t.test('limits: merged per limit, enforced on the next request, reset by POST â€
 t.test('a deleted key stops working at once', async (t) => {
   const { key, secret } = await createKey({ name: 'short-lived' });
   t.equal((await chat(secret)).status, 200);
+  const series = new RegExp(`^switchyard_key_[a-z_]+\\{key="${key.id}"`, 'm');
+  t.match(await test.scrape(), series, 'its requests are counted per key');
   const deleted = await admin('DELETE', `/admin/keys/${key.id}`);
   t.equal(deleted.status, 200);
+  t.notMatch(await test.scrape(), series, 'and its series leave the scrape with it: deleted keys do not grow it without bound');
   t.same(deleted.body, { id: key.id, deleted: true });
   const refused = await chat(secret);
   t.equal(refused.status, 401);

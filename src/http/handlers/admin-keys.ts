@@ -101,7 +101,7 @@ export function adminKeys(state: RouterState, budgets: BudgetService | null): Ad
     remove: async (ctx) => {
       const key = writable(await find(store, ctx.params['id']));
       if (!(await reach(store.deleteKey(key.id)))) throw notFound(key.id);
-      budgets.forget(key.hash, key);
+      budgets.deleted(key);
       ctx.body = { id: key.id, deleted: true };
     },
 
