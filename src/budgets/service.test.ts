@@ -8,15 +8,21 @@ import { MemoryBudgetStore } from './memory-store.js';
 import { BudgetService } from './service.js';
 import { keyRecord } from './test-support.js';
 
-t.test('usedShare is the standing of this key, not of an earlier key with its id', async (t) => {
-  const store = new MemoryBudgetStore();
+/** A config of one pool, with `extra` (its defaults otherwise). */
+function configWith(extra: Record<string, unknown> = {}) {
   const loaded = parseConfigObject({
     models: { m: { tiers: ['t'] } },
     tiers: { t: { pools: ['p'] } },
     pools: { p: { engine: 'vllm', servedModel: 's', replicas: [{ url: 'http://127.0.0.1:9' }] } },
+    ...extra,
   });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  const budgets = loaded.config.budgets;
+  return loaded.config;
+}
+
+t.test('usedShare is the standing of this key, not of an earlier key with its id', async (t) => {
+  const store = new MemoryBudgetStore();
+  const budgets = configWith().budgets;
   const service = new BudgetService(store, budgets, createLogger('silent'), createMetrics());
   const first = keyRecord('key_reused', { tokensPerDay: 100 }, { generation: 'first' });
   await store.putKey(first);
@@ -31,16 +37,10 @@ t.test('usedShare is the standing of this key, not of an earlier key with its id
 
 t.test('declared keys synced twice in quick succession (two reloads) end as the second file says', async (t) => {
   const store = new MemoryBudgetStore();
-  const loaded = parseConfigObject({
-    models: { m: { tiers: ['t'] } },
-    tiers: { t: { pools: ['p'] } },
-    pools: { p: { engine: 'vllm', servedModel: 's', replicas: [{ url: 'http://127.0.0.1:9' }] } },
-    auth: { keys: [{ id: 'declared', hash: 'a'.repeat(64) }] },
-  });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  const service = new BudgetService(store, loaded.config.budgets, createLogger('silent'), createMetrics());
+  const config = configWith({ auth: { keys: [{ id: 'declared', hash: 'a'.repeat(64) }] } });
+  const service = new BudgetService(store, config.budgets, createLogger('silent'), createMetrics());
   // Neither awaited before the other starts, as router.ts applies a reload.
-  const first = service.syncDeclaredKeys(loaded.config.auth.keys);
+  const first = service.syncDeclaredKeys(config.auth.keys);
   const second = service.syncDeclaredKeys([]);
   await Promise.all([first, second]);
   t.strictSame(await store.listKeys(), [], 'the key the second file removed is gone');
@@ -48,14 +48,8 @@ t.test('declared keys synced twice in quick succession (two reloads) end as the 
 
 t.test('a key read as disabled is read again after a second (not five): enabling it through another router takes effect within one', async (t) => {
   const store = new MemoryBudgetStore();
-  const loaded = parseConfigObject({
-    models: { m: { tiers: ['t'] } },
-    tiers: { t: { pools: ['p'] } },
-    pools: { p: { engine: 'vllm', servedModel: 's', replicas: [{ url: 'http://127.0.0.1:9' }] } },
-  });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   let now = 1_000_000;
-  const service = new BudgetService(store, loaded.config.budgets, createLogger('silent'), createMetrics(), () => now);
+  const service = new BudgetService(store, configWith().budgets, createLogger('silent'), createMetrics(), () => now);
   const key = keyRecord('toggled', {}, { enabled: false });
   await store.putKey(key);
   t.match(await service.lookup('secret-toggled'), { found: { enabled: false } });

@@ -13,6 +13,7 @@
 // store is a lease (LEASE_MS), renewed while its leader runs: a leader whose router died holds its
 // identical requests on other routers back for a lease at most, not for its whole request deadline.
 import { performance } from 'node:perf_hooks';
+import { keepLease } from '../lease-renewal.js';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
 import { ClientGone } from '../proxy/request-lifetime.js';
 import type { CacheEntry } from './entry.js';
@@ -188,8 +189,8 @@ class Leader implements LeadFlight {
   private end: FlightEnd | null = null;
   private ending: Promise<FlightEnd> | null = null;
   private resolveEnding: ((end: FlightEnd) => void) | null = null;
-  /** Renews a claim in a shared store while this leader runs. */
-  private renewal: NodeJS.Timeout | null = null;
+  /** Stops renewing a claim in a shared store (keepLease); null when nothing renews it. */
+  private stopRenewal: (() => void) | null = null;
 
   constructor(
     private readonly leaders: Map<string, Leader>,
@@ -203,33 +204,23 @@ class Leader implements LeadFlight {
     return (this.ending ??= new Promise<FlightEnd>((resolve) => (this.resolveEnding = resolve)));
   }
 
-  /**
-   * Keeps the shared claim for `leaseMs` past each renewal, three times a lease, until the request's
-   * deadline (lockTtlMs): its own end releases it before then. A renewal that fails is not retried
-   * before the next: at worst the claim lapses and another router computes the answer too.
-   */
+  /** Keeps a claim in a shared store as a lease (keepLease) until the request's deadline (lockTtlMs): its own end releases it before then. */
   keepClaim(leaseMs: number): void {
     const { store, hash, owner, lockTtlMs } = this.request;
     if (store.renew === undefined || lockTtlMs <= leaseMs) return;
-    const deadline = performance.now() + lockTtlMs;
     const renew = store.renew.bind(store);
-    this.renewal = setInterval(() => {
-      const left = deadline - performance.now();
-      if (left <= 0) this.stopRenewal();
-      else renew(hash, owner, Math.ceil(Math.min(leaseMs, left))).catch(() => {});
-    }, leaseMs / 3);
-    this.renewal.unref();
-  }
-
-  private stopRenewal(): void {
-    if (this.renewal === null) return;
-    clearInterval(this.renewal);
-    this.renewal = null;
+    this.stopRenewal = keepLease(
+      leaseMs,
+      performance.now() + lockTtlMs,
+      () => performance.now(),
+      (_at, ttlMs) => renew(hash, owner, ttlMs),
+    );
   }
 
   /** Lets this router's followers go (the first end said is the one they get) and leaves the leaders. */
   releaseHere(end: FlightEnd = 'failed'): void {
-    this.stopRenewal();
+    this.stopRenewal?.();
+    this.stopRenewal = null;
     const { leaders } = this;
     const { hash } = this.request;
     if (leaders.get(hash) === this) leaders.delete(hash);

@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Waits } from '../observability/request-record.js';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { keepLease } from '../lease-renewal.js';
 import type { Logger } from '../observability/logger.js';
 import { RouterError } from '../openai/errors.js';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
@@ -164,7 +165,8 @@ export class IdempotencyGuard {
  */
 export class Ticket {
   private open = true;
-  private renewal: NodeJS.Timeout | null = null;
+  /** Stops renewing the claim as a lease (keepLease); null when nothing renews it. */
+  private stopRenewal: (() => void) | null = null;
   private readonly ttlMs: number;
 
   constructor(
@@ -176,34 +178,18 @@ export class Ticket {
   ) {
     this.ttlMs = settings.ttlMs;
     const leaseMs = deps.leaseMs ?? LEASE_MS;
-    if (deps.store.shared && settings.pendingTtlMs > leaseMs) this.keepClaim(leaseMs, now() + settings.pendingTtlMs);
-  }
-
-  /**
-   * Renews the pending record three times a lease until `until` (the deadline and its margin). A
-   * renewal that fails is not retried before the next: at worst the claim lapses and a retry runs again.
-   */
-  private keepClaim(leaseMs: number, until: number): void {
-    const { store } = this.deps;
-    this.renewal = setInterval(() => {
-      const now = this.now();
-      if (now >= until) this.stopRenewal();
-      else store.renew(this.id, this.owner, now, Math.min(leaseMs, until - now)).catch(() => {});
-    }, leaseMs / 3);
-    this.renewal.unref();
-  }
-
-  private stopRenewal(): void {
-    if (this.renewal === null) return;
-    clearInterval(this.renewal);
-    this.renewal = null;
+    // Renewed until the deadline and its margin: its end stores the answer or lets the key go before then.
+    if (deps.store.shared && settings.pendingTtlMs > leaseMs) {
+      const { store } = deps;
+      this.stopRenewal = keepLease(leaseMs, now() + settings.pendingTtlMs, now, (at, ttlMs) => store.renew(id, owner, at, ttlMs));
+    }
   }
 
   /** Keeps `answer` for retries; null lets the key go, so a retry runs again. Only the first call counts. */
   async end(answer: StoredAnswer | null): Promise<void> {
     if (!this.open) return;
     this.open = false;
-    this.stopRenewal();
+    this.stopRenewal?.();
     const operation = answer === null ? 'abandon' : 'finish';
     try {
       if (answer === null) await this.deps.store.abandon(this.id, this.owner, this.now());

@@ -238,15 +238,14 @@ t.test('a reload that moves a secret to another key id, or rotates it, retires t
   t.equal(await ask('secret-two'), 403, 'the disabled key refuses the secret (key_disabled)');
 });
 
-t.test('a request still reading its body when its replica is replaced finishes on the config it started with', async (t) => {
-  const file = join(dir, 'slow-body.yaml');
-  const other = await startFakeEngine();
-  t.teardown(() => other.close());
-  const test = await startTestRouter(config('blue'), env, { configPath: file, watchConfig: false });
-  t.teardown(() => test.close());
+/**
+ * A chat request whose body is sent in two parts, `between` them (a reload while the router reads it);
+ * its answer's status, replica and text.
+ */
+async function chatSplitAround(t: Test, test: TestRouter, between: () => Promise<void>): Promise<{ status: number; replica: string | undefined; text: string }> {
   const body = JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
   const { hostname, port } = new URL(test.url);
-  const answer = new Promise<{ status: number; replica: string | undefined; text: string }>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     const req = request(
       { hostname, port, path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
       (res) => {
@@ -259,16 +258,23 @@ t.test('a request still reading its body when its replica is replaced finishes o
     req.on('error', reject);
     req.write(body.slice(0, 10));
     t.teardown(() => req.destroy());
-    // The rest once the reload has replaced the replica this request's config names.
-    void (async () => {
-      const moved = config('blue');
-      moved.pools.blue.replicas = [{ name: 'blue-r0', url: other.url }];
-      await writeFile(file, stringify(moved));
-      t.equal((await adminReload(test)).status, 200, 'reloaded');
-      req.end(body.slice(10));
-    })();
+    void between().then(() => req.end(body.slice(10)), reject);
   });
-  const { status, replica, text } = await answer;
+}
+
+t.test('a request still reading its body when its replica is replaced finishes on the config it started with', async (t) => {
+  const file = join(dir, 'slow-body.yaml');
+  const other = await startFakeEngine();
+  t.teardown(() => other.close());
+  const test = await startTestRouter(config('blue'), env, { configPath: file, watchConfig: false });
+  t.teardown(() => test.close());
+  // The rest once the reload has replaced the replica this request's config names.
+  const { status, replica, text } = await chatSplitAround(t, test, async () => {
+    const moved = config('blue');
+    moved.pools.blue.replicas = [{ name: 'blue-r0', url: other.url }];
+    await writeFile(file, stringify(moved));
+    t.equal((await adminReload(test)).status, 200, 'reloaded');
+  });
   t.equal(status, 200, text);
   t.equal(replica, 'blue-r0');
   t.equal(blue.requests.filter((r) => r.method === 'POST').length >= 1, true, 'the old replica answered it');
@@ -280,33 +286,15 @@ t.test('…and through two reloads, the second dropping the replica the first ke
   t.teardown(() => other.close());
   const test = await startTestRouter(config('blue'), env, { configPath: file, watchConfig: false });
   t.teardown(() => test.close());
-  const body = JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
-  const { hostname, port } = new URL(test.url);
-  const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = request(
-      { hostname, port, path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (part: string) => (text += part));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      },
-    );
-    req.on('error', reject);
-    req.write(body.slice(0, 10));
-    t.teardown(() => req.destroy());
-    void (async () => {
-      // The second config adopts blue-r0 and, holding no request, is retired at once by the third, which drops it.
-      await writeFile(file, stringify(config('blue')));
-      t.equal((await adminReload(test)).status, 200, 'reloaded, blue-r0 kept');
-      const moved = config('blue');
-      moved.pools.blue.replicas = [{ name: 'blue-r0', url: other.url }];
-      await writeFile(file, stringify(moved));
-      t.equal((await adminReload(test)).status, 200, 'reloaded, blue-r0 dropped');
-      req.end(body.slice(10));
-    })();
+  const { status, text } = await chatSplitAround(t, test, async () => {
+    // The second config adopts blue-r0 and, holding no request, is retired at once by the third, which drops it.
+    await writeFile(file, stringify(config('blue')));
+    t.equal((await adminReload(test)).status, 200, 'reloaded, blue-r0 kept');
+    const moved = config('blue');
+    moved.pools.blue.replicas = [{ name: 'blue-r0', url: other.url }];
+    await writeFile(file, stringify(moved));
+    t.equal((await adminReload(test)).status, 200, 'reloaded, blue-r0 dropped');
   });
-  const { status, text } = await answer;
   t.equal(status, 200, text);
   t.equal(blue.requests.filter((r) => r.method === 'POST').length >= 1, true, 'the old replica answered it');
 });
