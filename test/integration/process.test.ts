@@ -97,7 +97,8 @@ t.test('SIGHUP while the router is still starting does not end it: the reload wa
   const child = run(['--config', path, '--no-watch'], { PORT: '0' });
   let output = '';
   child.stdout?.on('data', (part: Buffer) => (output += part.toString()));
-  await waitFor('the start waiting for Redis', async () => output.includes('budget store (Redis) connection problem'));
+  // A child started under tsx while the suite's other files run: its start may take well over 5 s.
+  await waitFor('the start waiting for Redis', async () => output.includes('budget store (Redis) connection problem'), 30_000);
   child.kill('SIGHUP');
   await new Promise((resolve) => setTimeout(resolve, 300));
   t.equal(child.exitCode, null, 'still running');
