@@ -19,6 +19,7 @@ import { createResponsesService } from './protocols/responses/create-store.js';
 import { loadTokenizer } from './budgets/estimate.js';
 import { BudgetService } from './budgets/service.js';
 import { ConfigReloader, type ReloadResult, type ReloadTrigger } from './reload.js';
+import { Roster } from './roster.js';
 import { buildRuntime, type Runtime } from './runtime.js';
 import { RouterError } from './openai/errors.js';
 
@@ -74,7 +75,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     () => (state === null ? [] : effectiveSamples(state.runtime.pools.values())),
   );
   const runtime = await buildRuntime(config, { env, logger, metrics });
-  state = { runtime, draining: false, inFlight: new Set() };
+  state = { runtime, draining: false, inFlight: new Roster() };
   const live = state;
   const proxy = { metrics, retryBudget: new RetryBudget(), random: options.random ?? Math.random };
   const budgets = await startBudgets(config, adminToken, env, logger, metrics);
@@ -118,14 +119,14 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
   const handle = createApp({ state: live, logger, metrics, proxy, adminToken, reload, budgets, cache, idempotency, responses, metricsListener });
 
   // The responses in flight: counted for the drain, and told to close their connection once it starts.
-  const open = new Set<ServerResponse>();
+  const open = new Roster<ServerResponse>();
   let onIdle: (() => void) | null = null;
   const server = httpServer(config.server, metrics, logger, (req, res) => {
-    open.add(res);
+    const entry = open.add(res);
     // A request on a kept-alive connection while draining: answered, then the connection closes.
     if (live.draining) res.shouldKeepAlive = false;
     res.once('close', () => {
-      open.delete(res);
+      open.remove(entry);
       if (open.size === 0 && onIdle !== null) onIdle();
     });
     handle(req, res);
@@ -154,7 +155,7 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
     server.closeIdleConnections();
     // Answers not yet begun say `Connection: close`, so no client sends another request on a
     // connection about to close (one that raced its close would be reset).
-    for (const res of open) if (!res.headersSent) res.shouldKeepAlive = false;
+    for (const res of open.values()) if (!res.headersSent) res.shouldKeepAlive = false;
     if (open.size > 0) {
       const drained = new Promise<void>((resolve) => (onIdle = resolve));
       const grace = sleep(config.server.shutdownGraceMs, undefined, { ref: false });
@@ -165,10 +166,10 @@ export async function startRouter(options: StartOptions): Promise<RunningRouter>
       // Ended as what they are: cut by the shutdown (an error event on a stream), not failed by their
       // replicas or left by their clients; a moment lets those last events go out.
       const cut = new RouterError('shutting_down', 'The router is shutting down and its grace period for requests in flight is over.');
-      for (const lifetime of live.inFlight) lifetime.abort(cut);
+      for (const lifetime of live.inFlight.values()) lifetime.abort(cut);
       // An upload still under way has no lifetime yet (it begins once the body is read): answered
       // now, its read fails with the same cut, so it ends as shut down too, not as a client that left.
-      for (const res of open) if (!res.headersSent && !res.req.complete) answerUnreadRequest(res, cut.withHeaders({ connection: 'close' }));
+      for (const res of open.values()) if (!res.headersSent && !res.req.complete) answerUnreadRequest(res, cut.withHeaders({ connection: 'close' }));
       await sleep(CUT_FLUSH_MS, undefined, { ref: false });
     }
     server.closeAllConnections();

@@ -3,6 +3,7 @@ import type { ParameterizedContext, Middleware } from 'koa';
 import type { KeyRecord } from '../budgets/types.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
+import type { Roster } from '../roster.js';
 import type { Runtime } from '../runtime.js';
 
 export interface AppState {
@@ -19,5 +20,5 @@ export interface RouterState {
   runtime: Runtime;
   draining: boolean;
   /** The lifetimes of the inference requests in flight, so a shutdown that runs out of grace can end them as such. */
-  readonly inFlight: Set<AbortSwitch>;
+  readonly inFlight: Roster<AbortSwitch>;
 }

@@ -2,6 +2,7 @@
 // request is cancelled at once) or when the request's single deadline passes.
 import type { ServerResponse } from 'node:http';
 import { RouterError } from '../openai/errors.js';
+import type { Roster } from '../roster.js';
 import { AbortSwitch } from './abort-switch.js';
 
 /** The abort reason when the client disconnected before the response was complete. */
@@ -26,11 +27,11 @@ export interface RequestLifetime {
 }
 
 /** `inFlight`: the router's requests in flight, which the lifetime is in until the response ends. */
-export function watchRequest(res: ServerResponse, timeoutMs: number, inFlight: Set<AbortSwitch>): RequestLifetime {
+export function watchRequest(res: ServerResponse, timeoutMs: number, inFlight: Roster<AbortSwitch>): RequestLifetime {
   const abort = new AbortSwitch();
-  inFlight.add(abort);
+  const entry = inFlight.add(abort);
   const onClose = (): void => {
-    inFlight.delete(abort);
+    inFlight.remove(entry);
     // The response is over either way: the deadline has nothing left to cut, even when a step before
     // the attempts (classification, reservation) failed and dispose() was never reached.
     clearTimeout(timer);
@@ -71,7 +72,7 @@ export function watchRequest(res: ServerResponse, timeoutMs: number, inFlight: S
     dispose() {
       clearTimeout(timer);
       res.off('close', onClose);
-      inFlight.delete(abort);
+      inFlight.remove(entry);
     },
   };
 }
