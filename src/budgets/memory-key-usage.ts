@@ -1,5 +1,6 @@
 // One key's usage in the memory store: calendar buckets, live reservations, and recently reclaimed
 // ones. The store decides what to do; this keeps the counters, and keeps them small.
+import { ChurnMap } from '../churn-map.js';
 import { bucketExpiry, currentBuckets, RECLAIMED_RETENTION_MS, type Counters } from './accounting.js';
 import { bucketOf } from './periods.js';
 import { PERIODS, type BucketIds, type Period } from './types.js';
@@ -31,7 +32,8 @@ const EMPTY: Readonly<Bucket> = { used: 0, reserved: 0, usdUsed: 0, usdReserved:
 export class KeyUsage {
   /** Per period, by bucket id (no key strings built per call: this runs several times per request). */
   private readonly buckets: Record<Period, Map<string, Bucket>> = { minute: new Map(), day: new Map(), month: new Map(), lifetime: new Map() };
-  readonly held = new Map<string, Held>();
+  /** One entry per request in flight (a ChurnMap: see churn-map.ts). */
+  readonly held = new ChurnMap<string, Held>();
   /** Reclaimed reservation id → its expiry, so a late settle still charges. */
   readonly reclaimed = new Map<string, number>();
   /** No held reservation expires before this (a lower bound), so most calls skip the reclaim scan. */

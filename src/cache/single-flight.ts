@@ -13,6 +13,7 @@
 // store is a lease (LEASE_MS), renewed while its leader runs: a leader whose router died holds its
 // identical requests on other routers back for a lease at most, not for its whole request deadline.
 import { performance } from 'node:perf_hooks';
+import { ChurnMap } from '../churn-map.js';
 import { keepLease } from '../lease-renewal.js';
 import type { AbortSwitch } from '../proxy/abort-switch.js';
 import { ClientGone } from '../proxy/request-lifetime.js';
@@ -67,7 +68,8 @@ const MAX_POLL_MS = 250;
 export const UNKEPT_MARK_MS = 4 * MAX_POLL_MS;
 
 export class SingleFlight {
-  private readonly leaders = new Map<string, Leader>();
+  /** One entry per leading miss (a ChurnMap: see churn-map.ts). */
+  private readonly leaders = new ChurnMap<string, Leader>();
 
   constructor(
     private readonly random: () => number = Math.random,
@@ -193,7 +195,7 @@ class Leader implements LeadFlight {
   private stopRenewal: (() => void) | null = null;
 
   constructor(
-    private readonly leaders: Map<string, Leader>,
+    private readonly leaders: ChurnMap<string, Leader>,
     private readonly request: FlightRequest,
     public waited: boolean,
   ) {}
