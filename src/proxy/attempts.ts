@@ -45,8 +45,11 @@ export interface ProxyInput extends AttemptInput {
 /** The request's result while the attempts fill it in. */
 type Building = Draft<RequestResult> & { attempts: AttemptResult[] };
 
-/** Carries out the plan. Never throws: how it ended, answered or not, is in the result. */
-export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<RequestResult> {
+/**
+ * Carries out the plan. Never throws: how it ended, answered or not, is in the result, which is the
+ * caller's to complete (what the key was charged).
+ */
+export async function runAttempts(input: ProxyInput, deps: ProxyDeps): Promise<Draft<RequestResult>> {
   const { request, plan } = input;
   // Same shape as results.ts's endedEarly, so readers see one kind of object.
   const result: Building = {
