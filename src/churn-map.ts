@@ -43,14 +43,6 @@ export class ChurnMap<K, V> {
     return true;
   }
 
-  entries(): MapIterator<[K, V]> {
-    return this.map.entries();
-  }
-
-  values(): MapIterator<V> {
-    return this.map.values();
-  }
-
   [Symbol.iterator](): MapIterator<[K, V]> {
     return this.map.entries();
   }
